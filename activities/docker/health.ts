@@ -1,0 +1,65 @@
+import type Docker from 'dockerode';
+import { activityInfo, Context, heartbeat } from '@temporalio/activity';
+import { ErrorType, failure } from '../../common/errors';
+import { engineCall } from './engine-errors';
+import { toContainerView } from './container-view';
+
+export interface WaitHealthyInput {
+  name: string;
+  /** Deadline counted from the first attempt (kept across retries through heartbeat details). */
+  timeoutMs: number;
+  pollMs?: number;
+}
+export interface WaitHealthyResult { name: string; health: string; waitedMs: number }
+
+interface Progress { startedAt: number }
+
+const LOG_TAIL_LINES = 20;
+
+export function createHealthActivities(docker: Docker) {
+  return {
+    /** Waits until the container is healthy (or running, when it has no health check). Fails with
+     * ContainerExited when it stops, Unhealthy (with its health log) when Docker marks it unhealthy or
+     * the deadline passes. Read-only, so running it twice is harmless; it heartbeats every poll and
+     * a retry on another agent keeps the original deadline. */
+    async waitHealthy({ name, timeoutMs, pollMs = 250 }: WaitHealthyInput): Promise<WaitHealthyResult> {
+      const previous = activityInfo().heartbeatDetails as Progress | undefined;
+      const startedAt = previous?.startedAt ?? Date.now();
+      for (;;) {
+        const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
+        const view = toContainerView(info!);
+        const waitedMs = Date.now() - startedAt;
+        if (!view.state.running && ['exited', 'dead'].includes(view.state.status)) {
+          const logs = await tailLogs(docker, name);
+          throw failure(ErrorType.ContainerExited, `${name} exited with code ${view.state.exitCode} before it became healthy${view.state.oomKilled ? ' (OOM-killed)' : ''}; last logs:\n${logs}`, { exitCode: view.state.exitCode, logs });
+        }
+        const health = view.health?.status ?? (view.state.running ? 'running' : view.state.status);
+        if (health === 'healthy' || (health === 'running' && !view.health)) return { name, health, waitedMs };
+        if (health === 'unhealthy' || waitedMs > timeoutMs) {
+          const log = (view.health?.log ?? []).map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
+          const why = health === 'unhealthy' ? 'Docker marked it unhealthy' : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
+          throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${log || '(empty)'}`, { health: view.health });
+        }
+        heartbeat({ startedAt } satisfies Progress);
+        await Context.current().sleep(pollMs); // throws CancelledFailure when the workflow cancels us
+      }
+    },
+  };
+}
+
+async function tailLogs(docker: Docker, name: string): Promise<string> {
+  const buf = await engineCall(`logs of ${name}`, () => docker.getContainer(name).logs({ stdout: true, stderr: true, tail: LOG_TAIL_LINES, follow: false }), [404]);
+  if (!buf) return '(no logs)';
+  return demux(buf as unknown as Buffer).slice(-4000) || '(no logs)';
+}
+
+/** Docker multiplexes stdout/stderr of a non-TTY container in 8-byte-header frames. */
+function demux(buf: Buffer): string {
+  let out = '';
+  for (let i = 0; i + 8 <= buf.length; ) {
+    const len = buf.readUInt32BE(i + 4);
+    out += buf.subarray(i + 8, i + 8 + len).toString('utf8');
+    i += 8 + len;
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+import type Docker from 'dockerode';
+import { createContainerActivities } from './docker/containers';
+import { createHealthActivities } from './docker/health';
+import { createImageActivities } from './docker/images';
+import { createNetworkActivities } from './docker/networks';
+
+/** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
+ * with `HostActivities` and never import this module's code. */
+export function createHostActivities(docker: Docker, hostId: string) {
+  return {
+    ...createContainerActivities(docker, hostId),
+    ...createHealthActivities(docker),
+    ...createImageActivities(docker),
+    ...createNetworkActivities(docker),
+  };
+}
+export type HostActivities = ReturnType<typeof createHostActivities>;

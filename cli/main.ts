@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerDemo } from './commands/demo';
+import { registerEnsure } from './commands/ensure';
+import { registerStack } from './commands/stack';
+
+/** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
+const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
+registerStack(program);
+registerEnsure(program);
+registerDemo(program);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  console.error(`dockhand: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/** Failure types that cross the activity → workflow → client boundary. Non-retryable ones say the
+ * world (or the input) is wrong and retrying cannot help; everything else is retried. */
+export const ErrorType = {
+  /** The spec or input is invalid; the message names the field. */
+  BadSpec: 'DockhandBadSpec',
+  /** The image is not on the host and cannot be pulled. */
+  ImageMissing: 'DockhandImageMissing',
+  /** A container, network or image that must exist does not. */
+  NotFound: 'DockhandNotFound',
+  /** The name is taken by something else (another spec hash, or not Dockhand's). */
+  Conflict: 'DockhandConflict',
+  /** The container never became healthy within its deadline. */
+  Unhealthy: 'DockhandUnhealthy',
+  /** The container exited while we waited for it to become healthy. */
+  ContainerExited: 'DockhandContainerExited',
+} as const;
+export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** Types an activity retry policy must not retry. */
+export const NON_RETRYABLE_ERROR_TYPES: string[] = Object.values(ErrorType);
+
+/** Details carried by a Conflict failure, so a workflow can decide whether replacing is safe. */
+export interface ConflictDetails {
+  name: string;
+  existingId: string;
+  /** The service label of the existing container, when Dockhand manages it. */
+  managedService?: string;
+  existingSpecHash?: string;
+}
+
+export function failure(type: ErrorType, message: string, details?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+}

@@ -1,0 +1,18 @@
+/** Labels Dockhand puts on what it creates. Docker is the source of truth about what runs: these
+ * labels are how Dockhand finds its containers, networks and images again after any crash. */
+export const Labels = {
+  managed: 'dockhand.managed',
+  service: 'dockhand.service',
+  slot: 'dockhand.slot',
+  color: 'dockhand.color',
+  revision: 'dockhand.revision',
+  specHash: 'dockhand.spec-hash',
+  host: 'dockhand.host',
+} as const;
+
+/** Labels must not be set by a spec: Dockhand owns them. */
+export const RESERVED_LABEL_PREFIX = 'dockhand.';
+
+export function managedLabels(service: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { [Labels.managed]: 'true', [Labels.service]: service, ...extra };
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the fixture images locally FROM scratch (no registry can be reached):
+#   dockhand-fixture-app:v1, :v2 (another /version), :broken (never healthy), :crash (exits 1 at start)
+#   dockhand-edge:1 (nginx, for traffic switching)
+# An image is rebuilt only when its inputs change (label dockhand.fixture.hash).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+FIX="$ROOT/test/fixtures"
+WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
+export DOCKER_BUILDKIT=0
+log() { printf '[fixtures] %s\n' "$*" >&2; }
+
+need() { # need <file> <debian package>
+  [ -e "$1" ] && return
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || { echo "missing $1: install Debian's $2" >&2; exit 1; }
+  log "installing $2"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }
+}
+need /bin/busybox busybox-static
+need /usr/sbin/nginx nginx-light
+
+busybox_root() { # busybox_root <dir>: a root with busybox and the applets tests use
+  mkdir -p "$1/bin" "$1/etc" "$1/tmp"
+  cp /bin/busybox "$1/bin/busybox"
+  for a in sh sed cat ls ps wget sleep echo kill id env nc top; do ln -sf busybox "$1/bin/$a"; done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$1/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$1/etc/group"
+  chmod 1777 "$1/tmp"
+}
+
+build() { # build <tag> <context> <dockerfile> [build args...]
+  local tag=$1 ctx=$2 file=$3; shift 3
+  local hash; hash="$( (cd "$ctx" && find . -type f -o -type l | LC_ALL=C sort | xargs -d '\n' sha256sum; cat "$ctx/$file"; echo "$*") | sha256sum | cut -c1-16)"
+  local have; have="$(docker image inspect --format '{{index .Config.Labels "dockhand.fixture.hash"}}' "$tag" 2>/dev/null || true)"
+  if [ "$have" = "$hash" ]; then log "$tag is current"; return; fi
+  log "building $tag"
+  docker build -q -t "$tag" -f "$ctx/$file" --label "dockhand.fixture.hash=$hash" "$@" "$ctx" >/dev/null 2>"$WORK/build.err" \
+    || { cat "$WORK/build.err" >&2; exit 1; }
+}
+
+# --- the app, in four versions ---
+for v in v1 v2 broken crash; do
+  ctx="$WORK/app-$v"; busybox_root "$ctx/rootfs"; mkdir -p "$ctx/rootfs/www"
+  cp "$FIX/app/Dockerfile" "$FIX/app/Dockerfile.crash" "$ctx/"
+  echo "$v" >"$ctx/rootfs/www/version"
+  printf '<h1>dockhand fixture app %s</h1>\n' "$v" >"$ctx/rootfs/www/index.html"
+  # broken: no /health, so the health check gets 404 and the container never becomes healthy.
+  [ "$v" != broken ] && echo ok >"$ctx/rootfs/www/health"
+  if [ "$v" = crash ]; then build "dockhand-fixture-app:$v" "$ctx" Dockerfile.crash
+  else build "dockhand-fixture-app:$v" "$ctx" Dockerfile --build-arg "VERSION=$v"; fi
+done
+
+# --- the nginx edge ---
+ctx="$WORK/edge"; r="$ctx/rootfs"; busybox_root "$r"
+mkdir -p "$r/usr/sbin" "$r/etc/nginx/conf.d" "$r/var/lib/nginx" "$r/var/log/nginx" "$r/run"
+cp /usr/sbin/nginx "$r/usr/sbin/nginx"
+for lib in $(ldd /usr/sbin/nginx | grep -oE '/[^ ]+'); do mkdir -p "$r$(dirname "$lib")"; cp -L "$lib" "$r$lib"; done
+cp /etc/nginx/mime.types "$r/etc/nginx/mime.types"
+cp "$FIX/edge/nginx.conf" "$r/etc/nginx/nginx.conf"
+cp "$FIX/edge/default.conf" "$r/etc/nginx/conf.d/default.conf"
+cp "$FIX/edge/Dockerfile" "$ctx/Dockerfile"
+build "dockhand-edge:1" "$ctx" Dockerfile
+log "fixture images ready"

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The local stack Dockhand runs against: Docker Engine, Redis, the Temporal dev server (server + Web UI),
+# and the fixture images. `up` is idempotent: it uses whatever already answers and starts only what is
+# missing; `down` stops only what `up` started (it keeps pid files in $DOCKHAND_STATE_DIR).
+#
+#   scripts/stack.sh up | down | status | env
+#
+# Configuration (all optional): DOCKER_HOST, REDIS_URL, TEMPORAL_ADDRESS, TEMPORAL_CLI_PATH,
+# DOCKHAND_STATE_DIR (default <repo>/.dockhand), DOCKHAND_CACHE_DIR (default ~/.cache/dockhand),
+# TEMPORAL_UI_PORT (default 8233).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${DOCKHAND_STATE_DIR:-$ROOT/.dockhand}"
+CACHE="${DOCKHAND_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dockhand}"
+# v1.4.1 is the newest CLI tag that `go install` accepts: later tags carry a `replace` directive
+# (see docs/temporal-dev-server.md for the build figures).
+TEMPORAL_CLI_TAG="${TEMPORAL_CLI_TAG:-v1.4.1}"
+REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+# Keep in step with common/search-attributes.ts.
+SEARCH_ATTRIBUTES=(DockhandService DockhandPhase DockhandImage DockhandHost DockhandWorkflow)
+
+mkdir -p "$STATE"
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+# --- helpers -------------------------------------------------------------------------------------
+started_by_us() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+wait_until() { # wait_until <seconds> <what> <command...>
+  local secs=$1 what=$2; shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && die "$what did not answer within ${secs}s"
+    sleep 0.3
+  done
+}
+apt_install() { # apt_install <package...>  (Debian/Ubuntu, as root)
+  command -v apt-get >/dev/null || die "cannot install $*: no apt-get here; install it by hand"
+  [ "$(id -u)" = 0 ] || die "cannot install $*: not root; install it by hand"
+  log "installing $* from Debian's packages"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$STATE/apt.log" 2>&1; then
+    apt-get update -qq >>"$STATE/apt.log" 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$STATE/apt.log" 2>&1 || die "apt-get install $* failed (see $STATE/apt.log)"
+  fi
+}
+redis_host_port() { local hp="${REDIS_URL#*://}"; hp="${hp##*@}"; hp="${hp%%/*}"; echo "$hp"; }
+redis_ping() {
+  local hp; hp="$(redis_host_port)"
+  # Plain RESP over bash's /dev/tcp, in a subshell, so no redis-cli is needed just to look.
+  ( exec 3<>"/dev/tcp/${hp%:*}/${hp##*:}" || exit 1
+    printf 'PING\r\n' >&3
+    read -r -t 2 reply <&3 || exit 1
+    [[ "$reply" == +PONG* ]] ) 2>/dev/null
+}
+tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+temporal_up() { tcp_open "${TEMPORAL_ADDRESS%:*}" "${TEMPORAL_ADDRESS##*:}"; }
+temporal_cli() {
+  if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then [ -x "$TEMPORAL_CLI_PATH" ] || die "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not executable"; echo "$TEMPORAL_CLI_PATH"; return; fi
+  if command -v temporal >/dev/null; then command -v temporal; return; fi
+  local bin="$CACHE/temporal-$TEMPORAL_CLI_TAG/temporal"
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null || apt_install golang-go
+    log "building the Temporal CLI $TEMPORAL_CLI_TAG from Go modules into $CACHE (takes minutes, once)"
+    mkdir -p "$(dirname "$bin")"
+    ( cd "$CACHE" && GOTOOLCHAIN=local GOBIN="$(dirname "$bin")" CGO_ENABLED=0 \
+        go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_TAG" ) >"$CACHE/temporal-build.log" 2>&1 \
+      || die "building the Temporal CLI failed (see $CACHE/temporal-build.log)"
+  fi
+  echo "$bin"
+}
+
+# --- components ----------------------------------------------------------------------------------
+docker_up() {
+  if docker info >/dev/null 2>&1; then log "docker: using the engine that answers (${DOCKER_HOST:-unix:///var/run/docker.sock})"; return; fi
+  [ -n "${DOCKER_HOST:-}" ] && die "DOCKER_HOST=$DOCKER_HOST does not answer"
+  [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ] || die "no Docker Engine answers; start one (Dockhand starts dockerd itself only as root on Linux)"
+  command -v dockerd >/dev/null || apt_install docker.io
+  command -v docker >/dev/null || apt_install docker.io
+  log "docker: starting dockerd (log: $STATE/dockerd.log)"
+  setsid dockerd </dev/null >"$STATE/dockerd.log" 2>&1 &
+  echo $! >"$STATE/dockerd.pid"
+  wait_until 60 "dockerd" docker info
+}
+redis_up() {
+  if redis_ping; then log "redis: using $REDIS_URL"; return; fi
+  [ "$REDIS_URL" = "redis://127.0.0.1:6379" ] || die "REDIS_URL=$REDIS_URL does not answer"
+  command -v redis-server >/dev/null || apt_install redis-server
+  mkdir -p "$STATE/redis"
+  log "redis: starting redis-server on 127.0.0.1:6379 (append-only, data in $STATE/redis)"
+  setsid redis-server --bind 127.0.0.1 --port 6379 --dir "$STATE/redis" --appendonly yes --daemonize no \
+    --save '' --logfile "$STATE/redis.log" </dev/null >/dev/null 2>&1 &
+  echo $! >"$STATE/redis.pid"
+  wait_until 20 "redis-server" redis_ping
+}
+temporal_up_or_start() {
+  if temporal_up; then log "temporal: using $TEMPORAL_ADDRESS"; return; fi
+  [ "$TEMPORAL_ADDRESS" = "127.0.0.1:7233" ] || die "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS does not answer"
+  local cli; cli="$(temporal_cli)"
+  local sa=(); for a in "${SEARCH_ATTRIBUTES[@]}"; do sa+=(--search-attribute "$a=Keyword"); done
+  log "temporal: starting the dev server ($cli), UI on http://127.0.0.1:$TEMPORAL_UI_PORT"
+  setsid "$cli" server start-dev --ip 127.0.0.1 --port 7233 --ui-port "$TEMPORAL_UI_PORT" \
+    --db-filename "$STATE/temporal.db" --log-level warn "${sa[@]}" \
+    --dynamic-config-value frontend.enableUpdateWorkflowExecution=true \
+    --dynamic-config-value frontend.workerVersioningWorkflowAPIs=true \
+    </dev/null >"$STATE/temporal.log" 2>&1 &
+  echo $! >"$STATE/temporal.pid"
+  wait_until 60 "the Temporal dev server" temporal_up
+}
+fixtures_up() { "$ROOT/scripts/build-fixtures.sh"; }
+
+stop_ours() { # stop_ours <name>
+  if started_by_us "$1"; then
+    local pid; pid="$(cat "$STATE/$1.pid")"
+    log "$1: stopping pid $pid"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$STATE/$1.pid"
+}
+
+status() {
+  local who
+  who() { started_by_us "$1" && echo "started by dockhand, pid $(cat "$STATE/$1.pid")" || echo "external"; }
+  if docker info >/dev/null 2>&1; then echo "docker    up    ${DOCKER_HOST:-unix:///var/run/docker.sock} ($(who dockerd))"; else echo "docker    down"; fi
+  if redis_ping; then echo "redis     up    $REDIS_URL ($(who redis))"; else echo "redis     down  $REDIS_URL"; fi
+  if temporal_up; then echo "temporal  up    $TEMPORAL_ADDRESS ($(who temporal))  Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT"; else echo "temporal  down  $TEMPORAL_ADDRESS"; fi
+  if docker info >/dev/null 2>&1; then
+    echo "images    $(docker images --filter label=dockhand.fixture=true --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"
+  fi
+}
+
+case "${1:-}" in
+  up) docker_up; redis_up; temporal_up_or_start; fixtures_up; status ;;
+  down) stop_ours temporal; stop_ours redis; stop_ours dockerd; status ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,57 @@
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { EnsureServiceInput, type EnsureServiceRequest, type EnsureServiceResult } from '../common/ensure-service';
+import { ErrorType, type ConflictDetails } from '../common/errors';
+import { managedLabels } from '../common/labels';
+import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
+import { validate } from '../common/spec/validate';
+import { activityFailureOf } from './lib/failures';
+import { hostActivities, type HostProxies } from './lib/host-activities';
+import { enterPhase } from './lib/progress';
+import { needsUserNetwork } from '../common/spec/network-mode';
+
+/**
+ * Makes sure one container of a service runs a spec and is healthy — the runbook's
+ * `docker network create; docker pull; docker run; until healthy; do sleep; done`, durable.
+ * Running it again with the same spec changes nothing.
+ */
+export async function ensureService(request: EnsureServiceRequest): Promise<EnsureServiceResult> {
+  const { service, host, spec, healthTimeoutMs } = validate(EnsureServiceInput, request, 'input');
+  const docker = hostActivities(host);
+  const name = service;
+  upsertSearchAttributes([
+    { key: DockhandService, value: service },
+    { key: DockhandHost, value: host },
+    { key: DockhandImage, value: spec.image },
+    { key: DockhandWorkflow, value: workflowInfo().workflowType },
+  ]);
+
+  enterPhase('preparing', `network and image ${spec.image} on host ${host}`);
+  if (needsUserNetwork(spec.network)) await docker.ensureNetwork({ name: spec.network!, labels: managedLabels(service) });
+  await docker.ensureImage({ image: spec.image });
+
+  enterPhase('creating', `container ${name}`);
+  const { container, replaced } = await createOrReplace(docker, { name, service, spec });
+  await docker.startContainer({ name });
+
+  enterPhase('waiting-healthy', `${name} to pass its health check (up to ${healthTimeoutMs / 1000}s)`);
+  const { health } = await docker.waitHealthy({ name, timeoutMs: healthTimeoutMs });
+  const view = await docker.inspectContainer({ name });
+
+  enterPhase('done', `${name} is ${health}`);
+  return { service, host, containerName: name, containerId: container.id, image: spec.image, specHash: container.specHash, reused: !container.created, replaced, health, ports: view.ports };
+}
+
+/** Creates the container, replacing this service's own container when its spec differs; a container
+ * that belongs to anyone else is never touched (the Conflict failure ends the workflow). */
+async function createOrReplace(docker: HostProxies, input: Parameters<HostProxies['createContainer']>[0]) {
+  try {
+    return { container: await docker.createContainer(input), replaced: false };
+  } catch (err) {
+    const conflict = activityFailureOf(err, ErrorType.Conflict);
+    const details = conflict?.details?.[0] as ConflictDetails | undefined;
+    if (details?.managedService !== input.service) throw err;
+    enterPhase('replacing', `${input.name} runs another spec of ${input.service}; replacing it`);
+    await docker.removeContainer({ name: input.name });
+    return { container: await docker.createContainer(input), replaced: true };
+  }
+}

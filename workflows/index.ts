@@ -1,0 +1,2 @@
+/** Every workflow the orchestrator registers. */
+export { ensureService } from './ensure-service';
