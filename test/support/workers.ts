@@ -1,0 +1,56 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { spawnTs } from '../../cli/lib/processes';
+
+/** Unique ids per test file so suites can run side by side on one Temporal and one engine. */
+export function testIds(prefix: string) {
+  const suffix = randomBytes(3).toString('hex');
+  return { hostId: `${prefix}-${suffix}`, orchestratorQueue: `dockhand-orchestrator-${prefix}-${suffix}`, suffix };
+}
+
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  /** Resolves when the worker logs that it polls. */
+  ready: Promise<void>;
+  /** Graceful stop (SIGTERM), resolves on exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, no clean-up. */
+  crash(): Promise<void>;
+}
+
+/** Starts a real worker process (workers/orchestrator.ts or workers/host-agent.ts). */
+export function startWorker(kind: 'orchestrator' | 'host-agent', ids: { hostId: string; orchestratorQueue: string }, env: NodeJS.ProcessEnv = {}): WorkerProcess {
+  const child = spawnTs(`workers/${kind}.ts`, { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue, LOG_LEVEL: 'info', ...env }, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('polling"')) resolve();
+      if (output.length > 200_000) output = output.slice(-100_000);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${kind} exited (${code}) before polling:\n${output.slice(-3000)}`)));
+  });
+  const exited = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return {
+    child,
+    ready,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited();
+    },
+    crash: async () => {
+      child.kill('SIGKILL');
+      await exited();
+    },
+  };
+}
+
+/** An orchestrator and a host agent for one test file. */
+export async function startWorkers(ids: { hostId: string; orchestratorQueue: string }) {
+  const orchestrator = startWorker('orchestrator', ids);
+  const agent = startWorker('host-agent', ids);
+  await Promise.all([orchestrator.ready, agent.ready]);
+  return { orchestrator, agent, stop: () => Promise.all([orchestrator.stop(), agent.stop()]) };
+}
