@@ -3,6 +3,7 @@ import { createContainerActivities } from './docker/containers';
 import { createHealthActivities } from './docker/health';
 import { createImageActivities } from './docker/images';
 import { createNetworkActivities } from './docker/networks';
+import { createEdgeActivities } from './traffic/edge';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -12,6 +13,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createHealthActivities(docker),
     ...createImageActivities(docker),
     ...createNetworkActivities(docker),
+    ...createEdgeActivities(docker),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;

@@ -27,6 +27,9 @@ export function hostActivities(hostId: string) {
     startContainer: quick.startContainer,
     removeContainer: quick.removeContainer,
     inspectContainer: quick.inspectContainer,
+    configureEdge: quick.configureEdge,
+    restoreEdge: quick.restoreEdge,
+    probeEdge: quick.probeEdge,
     ensureImage: slow.ensureImage,
     waitHealthy: slow.waitHealthy,
   };
