@@ -3,6 +3,10 @@ import { createContainerActivities } from './docker/containers';
 import { createHealthActivities } from './docker/health';
 import { createImageActivities } from './docker/images';
 import { createNetworkActivities } from './docker/networks';
+import { createObserveActivities } from './docker/container-observe';
+import { createFileActivities } from './docker/container-files';
+import { createExecActivities } from './docker/container-exec';
+import { createCleanupActivities } from './docker/cleanup';
 import { createEdgeActivities } from './traffic/edge';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
@@ -13,6 +17,10 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createHealthActivities(docker),
     ...createImageActivities(docker),
     ...createNetworkActivities(docker),
+    ...createObserveActivities(docker),
+    ...createFileActivities(docker),
+    ...createExecActivities(docker),
+    ...createCleanupActivities(docker),
     ...createEdgeActivities(docker),
   };
 }

@@ -15,6 +15,10 @@ export const ErrorType = {
   Unhealthy: 'DockhandUnhealthy',
   /** The container exited while we waited for it to become healthy. */
   ContainerExited: 'DockhandContainerExited',
+  /** A wait (exit, log line, exec) ran past the deadline the caller gave. */
+  WaitTimeout: 'DockhandWaitTimeout',
+  /** The operation needs a running container and this one is not running. */
+  NotRunning: 'DockhandNotRunning',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 

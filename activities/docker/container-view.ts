@@ -23,6 +23,43 @@ export interface ContainerView {
   health?: { status: string; failingStreak: number; log: Array<{ exitCode: number; output: string; end: string }> };
   ports: PublishedPort[];
   networks: Record<string, { ip: string; aliases: string[] }>;
+  config: {
+    cmd: string[] | null;
+    entrypoint: string[] | null;
+    /** Variable names only: values may be secrets, and this view is written to history. */
+    envNames: string[];
+    workingDir: string;
+    user: string;
+    stopSignal?: string;
+    stopTimeout?: number;
+  };
+  hostConfig: {
+    networkMode: string;
+    restartPolicy: { name: string; maxRetries: number };
+    init: boolean;
+    memory: number;
+    memoryReservation: number;
+    memorySwap: number;
+    memorySwappiness: number | null;
+    oomKillDisable: boolean;
+    nanoCpus: number;
+    cpuShares: number;
+    cpuPeriod: number;
+    cpuQuota: number;
+    cpusetCpus: string;
+    cpusetMems: string;
+    pidsLimit: number | null;
+    blkioWeight: number;
+    readonlyRootfs: boolean;
+    tmpfs: Record<string, string>;
+    capAdd: string[];
+    capDrop: string[];
+    securityOpt: string[];
+    privileged: boolean;
+    devices: Array<{ hostPath: string; containerPath: string; permissions: string }>;
+    logConfig: { type: string; config: Record<string, string> };
+  };
+  mounts: Array<{ type: string; name?: string; source: string; destination: string; readOnly: boolean }>;
 }
 
 const HEALTH_LOG_ENTRIES = 5;
@@ -66,5 +103,47 @@ export function toContainerView(info: Docker.ContainerInspectInfo): ContainerVie
     },
     ports,
     networks,
+    config: {
+      cmd: info.Config.Cmd ?? null,
+      entrypoint: (info.Config.Entrypoint as string[] | null | undefined) ?? null,
+      envNames: (info.Config.Env ?? []).map((e) => e.split('=')[0]!),
+      workingDir: info.Config.WorkingDir,
+      user: info.Config.User,
+      stopSignal: (info.Config as { StopSignal?: string }).StopSignal,
+      stopTimeout: (info.Config as { StopTimeout?: number }).StopTimeout,
+    },
+    hostConfig: hostConfigView(info.HostConfig as HostConfigInfo),
+    mounts: (info.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name, source: m.Source, destination: m.Destination, readOnly: !m.RW })),
+  };
+}
+
+type HostConfigInfo = Docker.HostConfig & { Init?: boolean | null };
+
+function hostConfigView(h: HostConfigInfo): ContainerView['hostConfig'] {
+  return {
+    networkMode: h.NetworkMode ?? '',
+    restartPolicy: { name: h.RestartPolicy?.Name ?? '', maxRetries: h.RestartPolicy?.MaximumRetryCount ?? 0 },
+    init: h.Init ?? false,
+    memory: h.Memory ?? 0,
+    memoryReservation: h.MemoryReservation ?? 0,
+    memorySwap: h.MemorySwap ?? 0,
+    memorySwappiness: h.MemorySwappiness ?? null,
+    oomKillDisable: h.OomKillDisable ?? false,
+    nanoCpus: h.NanoCpus ?? 0,
+    cpuShares: h.CpuShares ?? 0,
+    cpuPeriod: h.CpuPeriod ?? 0,
+    cpuQuota: h.CpuQuota ?? 0,
+    cpusetCpus: h.CpusetCpus ?? '',
+    cpusetMems: h.CpusetMems ?? '',
+    pidsLimit: h.PidsLimit ?? null,
+    blkioWeight: h.BlkioWeight ?? 0,
+    readonlyRootfs: h.ReadonlyRootfs ?? false,
+    tmpfs: (h.Tmpfs as Record<string, string> | undefined) ?? {},
+    capAdd: h.CapAdd ?? [],
+    capDrop: h.CapDrop ?? [],
+    securityOpt: h.SecurityOpt ?? [],
+    privileged: h.Privileged ?? false,
+    devices: ((h.Devices ?? []) as Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }>).map((d) => ({ hostPath: d.PathOnHost, containerPath: d.PathInContainer, permissions: d.CgroupPermissions })),
+    logConfig: { type: h.LogConfig?.Type ?? '', config: (h.LogConfig?.Config as Record<string, string> | undefined) ?? {} },
   };
 }

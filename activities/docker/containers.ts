@@ -7,7 +7,16 @@ import { engineCall } from './engine-errors';
 import { toCreateBody } from './create-body';
 import { specHash } from './spec-hash';
 import { resolveSecretEnv } from './secrets';
+import { readEnvFiles } from './env-files';
 import { toContainerView, type ContainerView } from './container-view';
+import { heartbeating } from './long-running';
+import { exitCodeMeaning } from '../../common/exit-codes';
+import type {
+  ChangedResult, ContainerRef, KillContainerInput, KillContainerResult, RenameContainerInput, StopContainerInput, UpdateContainerInput,
+  UpdateContainerResult, WaitContainerInput, WaitContainerResult,
+} from '../../common/docker-activities';
+import { ResourcesUpdate } from '../../common/spec/resources';
+import { toUpdateBody } from './create-body';
 
 export interface CreateContainerInput {
   name: string;
@@ -27,7 +36,7 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       const spec = validate(ContainerSpec, input.spec, 'spec');
       const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
       if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is not on host ${hostId}`);
-      const env = { ...spec.env, ...(await resolveSecretEnv(spec.secretEnv)) };
+      const env = { ...(await readEnvFiles(spec.envFiles)), ...spec.env, ...(await resolveSecretEnv(spec.secretEnv)) };
       const labels = managedLabels(input.service, { [Labels.host]: hostId, ...input.labels });
       const body = toCreateBody(spec, input.name, labels, env);
       const hash = specHash(body, image.Id);
@@ -47,6 +56,86 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       await engineCall(`start container ${name}`, () => docker.getContainer(name).start(), [304]);
     },
 
+    /** Stops a container (stop signal, then SIGKILL after `timeoutS`). Twice: "already stopped" (304)
+     * is success with changed=false; a missing container is NotFound. */
+    async stopContainer({ name, timeoutS }: StopContainerInput): Promise<ChangedResult> {
+      const done = await heartbeating((abortSignal) =>
+        engineCall(`stop container ${name}`, () => docker.getContainer(name).stop({ t: timeoutS, abortSignal }).then(() => true), [304]),
+      );
+      return { changed: done === true };
+    },
+
+    /** Restarts a container (stops it with `timeoutS`, starts it). Twice: restarts it again — a
+     * restart is never a no-op, so call it only where a second restart is harmless. */
+    async restartContainer({ name, timeoutS }: StopContainerInput): Promise<void> {
+      await heartbeating((abortSignal) => engineCall(`restart container ${name}`, () => docker.getContainer(name).restart({ t: timeoutS, abortSignal })));
+    },
+
+    /** Freezes a running container's processes. Twice: already paused is success (changed=false);
+     * a stopped container fails with NotRunning. */
+    async pauseContainer({ name }: ContainerRef): Promise<ChangedResult> {
+      return toggle(docker, name, 'pause');
+    },
+
+    /** Thaws a paused container. Twice: not paused is success (changed=false). */
+    async unpauseContainer({ name }: ContainerRef): Promise<ChangedResult> {
+      return toggle(docker, name, 'unpause');
+    },
+
+    /** Sends a signal (SIGKILL by default) to the main process. Twice: the signal is sent again while
+     * the container runs; a container that is not running is left alone (signalled=false). */
+    async killContainer({ name, signal = 'SIGKILL' }: KillContainerInput): Promise<KillContainerResult> {
+      if (!/^(SIG[A-Z0-9]+|\d+)$/.test(signal)) throw failure(ErrorType.BadSpec, `signal: "${signal}" is not a signal name such as SIGUSR1`);
+      const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
+      if (!info!.State.Running) return { signalled: false };
+      // 409: it stopped between inspect and kill — nothing left to signal.
+      const sent = await engineCall(`kill container ${name} with ${signal}`, () => docker.getContainer(name).kill({ signal }).then(() => true), [409]);
+      return { signalled: sent === true };
+    },
+
+    /** Waits for the container to stop and reports its exit code with its meaning (137 = SIGKILL or
+     * OOM, …). Read-only: twice reports the same exit again. Heartbeats; fails with WaitTimeout after
+     * `timeoutMs`; ends at once when cancelled. */
+    async waitContainer({ name, timeoutMs }: WaitContainerInput): Promise<WaitContainerResult> {
+      const timedOut = new AbortController();
+      const timer = setTimeout(() => timedOut.abort(), timeoutMs);
+      try {
+        await heartbeating((cancelled) =>
+          engineCall(`wait for container ${name}`, () => docker.getContainer(name).wait({ condition: 'not-running', abortSignal: AbortSignal.any([cancelled, timedOut.signal]) })),
+        );
+      } catch (e) {
+        if (timedOut.signal.aborted) throw failure(ErrorType.WaitTimeout, `${name} was still running after ${timeoutMs} ms`);
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+      // Inspect, not the wait body: it also says whether the OOM killer ended it.
+      const s = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!.State;
+      return { exitCode: s.ExitCode, meaning: exitCodeMeaning(s.ExitCode) ?? (s.OOMKilled ? 'killed by the OOM killer' : undefined), oomKilled: s.OOMKilled, error: s.Error };
+    },
+
+    /** Changes resource limits and the restart policy of a container in place (`docker update`).
+     * Twice: the same values again, no change. The spec-hash label keeps describing the create spec. */
+    async updateContainer({ name, resources }: UpdateContainerInput): Promise<UpdateContainerResult> {
+      const update = validate(ResourcesUpdate, resources, 'resources');
+      const r = await engineCall(`update container ${name}`, () => docker.getContainer(name).update(toUpdateBody(update)));
+      return { warnings: ((r as { Warnings?: string[] | null } | undefined)?.Warnings ?? []).filter(Boolean) };
+    },
+
+    /** Renames a container. Twice: when the old name is gone and the new one exists it was already
+     * renamed (changed=false); a new name taken by another container is a Conflict. */
+    async renameContainer({ name, newName }: RenameContainerInput): Promise<ChangedResult> {
+      const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+      if (!current) {
+        const renamed = await engineCall(`inspect container ${newName}`, () => docker.getContainer(newName).inspect(), [404]);
+        if (renamed) return { changed: false };
+        throw failure(ErrorType.NotFound, `rename container ${name}: no container named ${name} (nor ${newName})`);
+      }
+      if (current.Name === `/${newName}`) return { changed: false };
+      await engineCall(`rename container ${name} to ${newName}`, () => docker.getContainer(name).rename({ name: newName }));
+      return { changed: true };
+    },
+
     /** Removes a container (force: also when running). Twice: "no such container" (404) is success. */
     async removeContainer({ name, force = true, volumes = false }: { name: string; force?: boolean; volumes?: boolean }): Promise<{ removed: boolean }> {
       const done = await engineCall(`remove container ${name}`, () => docker.getContainer(name).remove({ force, v: volumes }).then(() => true), [404]);
@@ -59,6 +148,20 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       return toContainerView(info!);
     },
   };
+}
+
+async function toggle(docker: Docker, name: string, action: 'pause' | 'unpause'): Promise<ChangedResult> {
+  const wantPaused = action === 'pause';
+  const state = async () => (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!.State;
+  const before = await state();
+  if (before.Paused === wantPaused) return { changed: false };
+  if (!before.Running) throw failure(ErrorType.NotRunning, `${action} container ${name}: it is not running (${before.Status})`);
+  // 409: a concurrent run got there first; the wanted state holds if the re-inspect says so.
+  const done = await engineCall(`${action} container ${name}`, () => docker.getContainer(name)[action]().then(() => true), [409]);
+  if (done) return { changed: true };
+  const after = await state();
+  if (after.Paused === wantPaused) return { changed: false };
+  throw failure(ErrorType.NotRunning, `${action} container ${name}: it is not running (${after.Status})`);
 }
 
 function sameOrConflict(existing: Docker.ContainerInspectInfo, name: string, hash: string): CreateContainerResult {

@@ -22,7 +22,8 @@ function engineMessage(e: EngineError): string {
 /**
  * Runs one Engine call and maps its status codes in one place (as dockerode's methods document them):
  * a status in `alreadyDone` (304 "already started", 404 "already gone", …) means the wanted state
- * holds already and yields `undefined`; 400 → BadSpec, 404 → NotFound, 409 → Conflict (non-retryable);
+ * holds already and yields `undefined`; 400 → BadSpec, 404 → NotFound, 409 and 403 (the Engine's
+ * "forbidden in this state": a network in use, a read-only root) → Conflict (non-retryable);
  * 5xx and connection errors stay retryable.
  */
 export async function engineCall<T>(what: string, call: () => Promise<T>, alreadyDone: readonly number[] = []): Promise<T | undefined> {
@@ -43,6 +44,7 @@ export function toFailure(what: string, e: EngineError): Error {
       return failure(ErrorType.BadSpec, msg);
     case 404:
       return failure(ErrorType.NotFound, msg);
+    case 403:
     case 409:
       return failure(ErrorType.Conflict, msg);
   }

@@ -1,18 +1,30 @@
 import type Docker from 'dockerode';
 import { heartbeat } from '@temporalio/activity';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { ErrorType, failure } from '../../common/errors';
+import { Labels } from '../../common/labels';
+import type {
+  BuildImageInput, EnsureImageInput, EnsureImageResult, ImageSummary, ImageView, ListImagesInput, PruneImagesResult, PruneInput, RemoveImageInput,
+} from '../../common/docker-activities';
 import { engineCall } from './engine-errors';
+import { heartbeating } from './long-running';
 
-export interface EnsureImageInput { image: string }
-export interface EnsureImageResult { image: string; id: string; pulled: boolean }
+const NS_TO_MS = 1e-6;
 
 export function createImageActivities(docker: Docker) {
   return {
-    /** Makes sure the image is on this host, pulling it when a registry can be reached.
-     * Twice: the second run finds it present and pulls nothing. */
-    async ensureImage({ image }: EnsureImageInput): Promise<EnsureImageResult> {
+    /** Makes sure the image is on this host: built here from `build` when given, else pulled when a
+     * registry can be reached (progress heartbeats either way). Twice: the second run finds it present
+     * and builds or pulls nothing. */
+    async ensureImage({ image, build }: EnsureImageInput): Promise<EnsureImageResult> {
       const present = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect(), [404]);
-      if (present) return { image, id: present.Id, pulled: false };
+      if (present) return { image, id: present.Id, pulled: false, ...(build ? { built: false } : {}) };
+      if (build) {
+        await buildImage(docker, image, build);
+        const built = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect());
+        return { image, id: built!.Id, pulled: false, built: true };
+      }
       try {
         const stream = await docker.pull(image);
         await new Promise<void>((resolve, reject) =>
@@ -27,5 +39,94 @@ export function createImageActivities(docker: Docker) {
       const pulled = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect());
       return { image, id: pulled!.Id, pulled: true };
     },
+
+    /** What a workflow needs to know about an image (user, health check, ports, labels). Read-only;
+     * ImageMissing when it is not on the host. */
+    async inspectImage({ image }: { image: string }): Promise<ImageView> {
+      const info = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect(), [404]);
+      if (!info) throw failure(ErrorType.ImageMissing, `image ${image} is not on this host`);
+      const c = info.Config;
+      const hc = (c as { Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number } }).Healthcheck;
+      return {
+        id: info.Id,
+        tags: info.RepoTags ?? [],
+        user: c.User ?? '',
+        workingDir: c.WorkingDir ?? '',
+        entrypoint: (c.Entrypoint as string[] | null | undefined) ?? null,
+        cmd: c.Cmd ?? null,
+        healthcheck: hc && {
+          test: hc.Test,
+          intervalMs: hc.Interval ? hc.Interval * NS_TO_MS : undefined,
+          timeoutMs: hc.Timeout ? hc.Timeout * NS_TO_MS : undefined,
+          startPeriodMs: hc.StartPeriod ? hc.StartPeriod * NS_TO_MS : undefined,
+          retries: hc.Retries,
+        },
+        exposedPorts: Object.keys(c.ExposedPorts ?? {}),
+        labels: c.Labels ?? {},
+        sizeBytes: info.Size,
+        created: info.Created,
+      };
+    },
+
+    /** Images on the host matching label filters (and dangling=true|false). Read-only. */
+    async listImages({ labels = [], dangling }: ListImagesInput = {}): Promise<ImageSummary[]> {
+      return listImages(docker, labels, dangling);
+    },
+
+    /** Removes an image (a tag, or by id). Twice: "no such image" is success (removed=false); an image
+     * a container still uses is a Conflict unless `force`. */
+    async removeImage({ image, force = false }: RemoveImageInput): Promise<{ removed: boolean }> {
+      const r = await engineCall(`remove image ${image}`, () => docker.getImage(image).remove({ force }), [404]);
+      return { removed: r !== undefined };
+    },
+
+    /** Removes Dockhand's dangling (untagged) images, narrowed by label filters; `dryRun` only lists.
+     * Twice: the second run finds nothing left to remove. */
+    async pruneDanglingImages({ labels = [], dryRun = false }: PruneInput = {}): Promise<PruneImagesResult> {
+      const images = await listImages(docker, [`${Labels.managed}=true`, ...labels], true);
+      if (!dryRun) {
+        // 404: gone already; 409: a container still uses it — it is not garbage, leave it.
+        for (const i of images) await engineCall(`remove image ${i.id}`, () => docker.getImage(i.id).remove(), [404, 409]);
+      }
+      return { images, removed: !dryRun, reclaimedBytes: images.reduce((n, i) => n + i.sizeBytes, 0) };
+    },
   };
+}
+
+async function listImages(docker: Docker, labels: string[], dangling: boolean | undefined): Promise<ImageSummary[]> {
+  const filters: Record<string, string[]> = {};
+  if (labels.length) filters.label = labels;
+  if (dangling !== undefined) filters.dangling = [String(dangling)];
+  const list = (await engineCall('list images', () => docker.listImages({ filters: JSON.stringify(filters) } as object)))!;
+  return list.map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), sizeBytes: i.Size, created: i.Created, labels: i.Labels ?? {} }));
+}
+
+/** Builds from a context directory on the agent, labelled as Dockhand's; heartbeats each build step. */
+async function buildImage(docker: Docker, image: string, build: BuildImageInput): Promise<void> {
+  if (!path.isAbsolute(build.contextDir)) throw failure(ErrorType.BadSpec, `build.contextDir: "${build.contextDir}" must be an absolute path on the host agent`);
+  const dockerfile = build.dockerfile ?? 'Dockerfile';
+  const src = await readdir(build.contextDir).catch((e: NodeJS.ErrnoException) => {
+    throw failure(ErrorType.BadSpec, `build.contextDir: cannot read ${build.contextDir} on the host agent (${e.code ?? e})`);
+  });
+  let step = '';
+  await heartbeating(async (cancelled) => {
+    const stream = await engineCall(`build image ${image}`, () =>
+      docker.buildImage({ context: build.contextDir, src }, {
+        t: image,
+        dockerfile,
+        buildargs: build.buildArgs,
+        labels: { ...build.labels, [Labels.managed]: 'true' },
+        abortSignal: cancelled,
+      } as Docker.ImageBuildOptions),
+    );
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream!, (err, events: Array<{ error?: string }>) => {
+        const failed = err ?? events.find((e) => e.error)?.error;
+        if (failed) reject(failure(ErrorType.BadSpec, `build image ${image} from ${build.contextDir}: ${String((failed as Error).message ?? failed).trim()}`));
+        else resolve();
+      }, (e: { stream?: string }) => {
+        if (e.stream?.startsWith('Step ')) step = e.stream.trim();
+      }),
+    );
+  }, () => ({ step }));
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { RESERVED_LABEL_PREFIX } from '../labels';
 import { durationMs } from './schema-helpers';
+import { ResourcesSpec } from './resources';
+import { SecuritySpec } from './security';
+import { LoggingSpec } from './logging';
+import { MountSpec } from './mounts';
 
 /** An image reference: [registry[:port]/]name[/name…][:tag][@sha256:digest], as Docker reads it. */
 const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -44,6 +48,9 @@ export const ContainerSpec = z.strictObject({
   entrypoint: z.array(z.string()).optional(),
   env: z.record(envName, z.string()).default({}),
   secretEnv: z.record(envName, SecretRef).default({}),
+  /** KEY=value files on the host agent (`docker run --env-file`), read at create time so their values
+   * never enter workflow history; `env` and `secretEnv` win over them. */
+  envFiles: z.array(z.string().startsWith('/', 'must be an absolute path')).optional(),
   workingDir: z.string().startsWith('/', 'must be an absolute path').optional(),
   user: z.string().min(1).optional(),
   labels: z
@@ -69,6 +76,10 @@ export const ContainerSpec = z.strictObject({
   network: z.string().min(1).optional(),
   /** Extra DNS names on the user-defined network. */
   networkAliases: z.array(z.string().regex(DOCKER_NAME)).default([]),
+  resources: ResourcesSpec.optional(),
+  security: SecuritySpec.optional(),
+  logging: LoggingSpec.optional(),
+  mounts: z.array(MountSpec).optional(),
 });
 
 /** What a user writes (units as strings, defaults omitted). */

@@ -1,0 +1,53 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { createHostActivities, type HostActivities } from '../../activities';
+import { docker } from './docker';
+
+type AnyActivity = (...a: unknown[]) => Promise<unknown>;
+function runIn(env: MockActivityEnvironment, fn: AnyActivity, args: unknown[]): Promise<unknown> {
+  return (env.run as (f: AnyActivity, ...a: unknown[]) => Promise<unknown>)(fn, ...args);
+}
+
+/** Runs host activities directly against the real engine — no Temporal server in between, nothing
+ * mocked but the activity context (heartbeats, cancellation). */
+export function activityRunner(hostId: string) {
+  const activities = createHostActivities(docker, hostId);
+  return {
+    activities,
+    /** Runs one activity in a fresh context. */
+    run<K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> {
+      return runIn(new MockActivityEnvironment(), activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
+    },
+    /** A context the test can cancel, and the heartbeats it saw. */
+    cancellable() {
+      const env = new MockActivityEnvironment();
+      const heartbeats: unknown[] = [];
+      env.on('heartbeat', (d: unknown) => heartbeats.push(d));
+      return {
+        env,
+        heartbeats,
+        run<K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> {
+          return runIn(env, activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
+        },
+      };
+    },
+  };
+}
+
+/** The typed failure a promise rejected with (fails the test when it resolved or threw something else). */
+export async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${e === undefined ? 'success' : String(e)}`);
+  return e;
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
