@@ -10,7 +10,7 @@ import { startWorkers, testIds } from '../test/support/workers';
 /**
  * create + start + healthy of N containers: through Dockhand (one launchContainers workflow, real
  * orchestrator and host agent processes, every step an activity) against the plain CLI on the same
- * engine (`docker run -d` in a loop, then a health poll loop). Both poll health every 250 ms; both
+ * engine (`docker run -d` for each, in parallel, then a health poll loop). Both poll health every 250 ms; both
  * run the fixture app with --init (busybox httpd as PID 1 ignores SIGTERM, which only matters for
  * the untimed clean-up). Rounds alternate which side goes first.
  */
@@ -68,13 +68,15 @@ async function viaDockhand(client: Client, taskQueue: string, host: string, serv
   return seconds;
 }
 
-/** What an operator's shell does: docker run each, then poll every container's health. */
+/** What an operator's shell does: docker run each (in parallel, like the workflow — the stricter
+ * peer: a sequential loop is several times slower here), then poll every container's health. */
 async function viaCli(service: string, round: string, count: number): Promise<number> {
   const script = `
     set -e
     for i in $(seq 0 $((N-1))); do
-      docker run -d --init --name "$PREFIX-$i" --label ${Labels.service}=$SERVICE ${IMAGE} >/dev/null
+      docker run -d --init --name "$PREFIX-$i" --label ${Labels.service}=$SERVICE ${IMAGE} >/dev/null &
     done
+    for job in $(jobs -p); do wait "$job"; done
     for i in $(seq 0 $((N-1))); do
       until [ "$(docker inspect -f '{{.State.Health.Status}}' "$PREFIX-$i")" = healthy ]; do sleep 0.25; done
     done`;
