@@ -19,6 +19,8 @@ export const ErrorType = {
   WaitTimeout: 'DockhandWaitTimeout',
   /** The operation needs a running container and this one is not running. */
   NotRunning: 'DockhandNotRunning',
+  /** The Engine cannot do this for this object at all (e.g. read logs under the "none" driver). */
+  Unsupported: 'DockhandUnsupported',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 

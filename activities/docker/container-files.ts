@@ -45,6 +45,10 @@ export function createFileActivities(docker: Docker) {
      * the same content again. The file's directory must exist: NotFound otherwise. */
     async copyFileIn({ name, path: file, content, encoding = 'utf8', mode = 0o644 }: CopyFileInInput): Promise<{ sizeBytes: number }> {
       if (!path.posix.isAbsolute(file)) throw failure(ErrorType.BadSpec, `path: "${file}" must be an absolute path in the container`);
+      const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
+      // The Engine refuses any archive write (even into a tmpfs) on a read-only root, with a 500 that
+      // retrying cannot change.
+      if (info!.HostConfig.ReadonlyRootfs) throw failure(ErrorType.Conflict, `copy ${file} into ${name}: its root filesystem is read-only, and Docker refuses copies into such containers`);
       const data = Buffer.from(content, encoding);
       const pack = tar.pack();
       pack.entry({ name: path.posix.basename(file), mode, size: data.length, mtime: new Date() }, data);
@@ -75,7 +79,7 @@ export function createFileActivities(docker: Docker) {
         });
         stream.on('end', () => {
           const size = header.size ?? 0;
-          result = { content: Buffer.concat(chunks).toString(encoding), encoding, sizeBytes: size, truncated: size > maxBytes, mode: header.mode ?? 0 };
+          result = { content: Buffer.concat(chunks).toString(encoding), encoding, sizeBytes: size, truncated: size > maxBytes, mode: (header.mode ?? 0) & 0o7777 };
           next();
         });
       });

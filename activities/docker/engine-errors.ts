@@ -24,7 +24,7 @@ function engineMessage(e: EngineError): string {
  * a status in `alreadyDone` (304 "already started", 404 "already gone", …) means the wanted state
  * holds already and yields `undefined`; 400 → BadSpec, 404 → NotFound, 409 and 403 (the Engine's
  * "forbidden in this state": a network in use, a read-only root) → Conflict (non-retryable);
- * 5xx and connection errors stay retryable.
+ * 501 → Unsupported; other 5xx and connection errors stay retryable.
  */
 export async function engineCall<T>(what: string, call: () => Promise<T>, alreadyDone: readonly number[] = []): Promise<T | undefined> {
   try {
@@ -47,6 +47,8 @@ export function toFailure(what: string, e: EngineError): Error {
     case 403:
     case 409:
       return failure(ErrorType.Conflict, msg);
+    case 501: // "not implemented" is an answer, not an outage: retrying gets the same one
+      return failure(ErrorType.Unsupported, msg);
   }
   if (e.statusCode !== undefined && e.statusCode >= 500) {
     return ApplicationFailure.create({ type: EngineErrorType.ServerError, message: msg, nonRetryable: false });

@@ -1,7 +1,11 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
+import { DefaultLogger } from '@temporalio/worker';
 import { createHostActivities, type HostActivities } from '../../activities';
 import { docker } from './docker';
+
+// Expected failures are the point of many tests; the SDK would log each one as a warning.
+const quiet = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
 
 type AnyActivity = (...a: unknown[]) => Promise<unknown>;
 function runIn(env: MockActivityEnvironment, fn: AnyActivity, args: unknown[]): Promise<unknown> {
@@ -16,11 +20,11 @@ export function activityRunner(hostId: string) {
     activities,
     /** Runs one activity in a fresh context. */
     run<K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> {
-      return runIn(new MockActivityEnvironment(), activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
+      return runIn(quiet(), activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
     },
     /** A context the test can cancel, and the heartbeats it saw. */
     cancellable() {
-      const env = new MockActivityEnvironment();
+      const env = quiet();
       const heartbeats: unknown[] = [];
       env.on('heartbeat', (d: unknown) => heartbeats.push(d));
       return {

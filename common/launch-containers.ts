@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { ContainerSpec, DOCKER_NAME } from './spec/container-spec';
+import { serviceName } from './ensure-service';
+
+/** Several containers to create, start and see healthy on one host at once — the runbook's
+ * `for c in …; do docker run -d …; done; until all healthy; do sleep; done`. */
+export const LaunchContainersInput = z.strictObject({
+  host: z.string().regex(DOCKER_NAME, 'not a host id'),
+  containers: z
+    .array(z.strictObject({ name: z.string().regex(DOCKER_NAME, 'not a container name'), service: serviceName, spec: ContainerSpec }))
+    .min(1)
+    .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, { message: 'container names must be unique' }),
+  /** How long each container may take to become healthy. */
+  healthTimeoutMs: z.number().int().positive().default(60_000),
+});
+export type LaunchContainersRequest = z.input<typeof LaunchContainersInput>;
+
+export interface LaunchedContainer { name: string; id: string; specHash: string; created: boolean; health: string }
+export interface LaunchContainersResult { host: string; containers: LaunchedContainer[] }
