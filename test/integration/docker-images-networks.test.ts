@@ -124,6 +124,26 @@ describe('networks and ports', () => {
     expect(await run('removeNetwork', { name: network })).toEqual({ changed: false });
   });
 
+  it('prunes only unused Dockhand networks, with a dry run first', async () => {
+    const unused = `${network}-unused`;
+    const used = `${network}-used`;
+    const scope = { labels: [`${Labels.service}=${service}`] };
+    try {
+      await run('ensureNetwork', { name: unused, labels: managedLabels(service) });
+      await run('ensureNetwork', { name: used, labels: managedLabels(service) });
+      await container({ image: APP, init: true, stopTimeout: 0, network: used });
+      expect(await run('pruneNetworks', { ...scope, dryRun: true })).toMatchObject({ removed: false, networks: [{ name: unused }] });
+      expect((await docker.getNetwork(unused).inspect()).Name).toBe(unused);
+      expect(await run('pruneNetworks', scope)).toMatchObject({ removed: true, networks: [{ name: unused }] });
+      expect(await docker.getNetwork(unused).inspect().catch((e) => e.statusCode)).toBe(404);
+      expect((await run('pruneNetworks', scope)).networks).toEqual([]);
+    } finally {
+      await removeService(service);
+      await removeNetwork(used);
+      await removeNetwork(unused);
+    }
+  });
+
   it('publishes on a host IP with a random host port, reported back', async () => {
     const name = await container({ image: APP, init: true, stopTimeout: 0, ports: [{ container: 8080, hostIp: '127.0.0.1' }] });
     const [port] = (await run('inspectContainer', { name })).ports;
