@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -130,6 +130,14 @@ describe('export, copy, exec', () => {
     expect(entries.has('bin/busybox')).toBe(true);
     expect((await run('exportContainer', { name, path: target })).sizeBytes).toBeGreaterThan(1_000_000);
     expect((await failureOf(run('exportContainer', { name, path: 'relative.tar' }))).type).toBe(ErrorType.BadSpec);
+
+    // Cancelled as it starts: a CancelledFailure, and no file (whole or partial) left behind.
+    const ctx2 = cancellable();
+    ctx2.env.once('heartbeat', () => ctx2.env.cancel());
+    const cancelledTarget = path.join(dir, 'cancelled.tar');
+    expect(await ctx2.run('exportContainer', { name, path: cancelledTarget }).catch((e) => e)).toBeInstanceOf(CancelledFailure);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await readdir(dir)).filter((f) => f.startsWith('cancelled.tar'))).toEqual([]);
   });
 
   it('copies a file in and reads it out, twice alike; a missing path is NotFound', async () => {
