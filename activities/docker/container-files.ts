@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -24,6 +24,7 @@ export function createFileActivities(docker: Docker) {
       const partial = `${target}.partial-${process.pid}`;
       const hash = createHash('sha256');
       let sizeBytes = 0;
+      let file: WriteStream | undefined;
       try {
         await heartbeating(async (cancelled) => {
           const stream = (await engineCall(`export container ${name}`, () => docker.getContainer(name).export({ abortSignal: cancelled } as object)))! as unknown as Readable;
@@ -31,10 +32,16 @@ export function createFileActivities(docker: Docker) {
             hash.update(chunk);
             sizeBytes += chunk.length;
           });
-          await pipeline(stream, createWriteStream(partial), { signal: cancelled });
+          // Cancelled while the Engine answered: write nothing (the caller is already gone).
+          if (cancelled.aborted) return void stream.destroy();
+          file = createWriteStream(partial);
+          await pipeline(stream, file, { signal: cancelled });
         }, () => ({ sizeBytes }));
         await rename(partial, target);
       } catch (e) {
+        // A cancelled copy may still be opening or flushing the file: let it close before removing it.
+        const open = file as WriteStream | undefined;
+        if (open && !open.closed) await new Promise<void>((resolve) => (open.once('close', () => resolve()), open.destroy()));
         await rm(partial, { force: true });
         throw e;
       }

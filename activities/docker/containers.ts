@@ -4,7 +4,7 @@ import { validate } from '../../common/spec/validate';
 import { ErrorType, failure, type ConflictDetails } from '../../common/errors';
 import { Labels, managedLabels } from '../../common/labels';
 import { engineCall } from './engine-errors';
-import { toCreateBody } from './create-body';
+import { toCreateBody, toUpdateBody } from './create-body';
 import { specHash } from './spec-hash';
 import { resolveSecretEnv } from './secrets';
 import { readEnvFiles } from './env-files';
@@ -16,7 +16,6 @@ import type {
   UpdateContainerResult, WaitContainerInput, WaitContainerResult,
 } from '../../common/docker-activities';
 import { ResourcesUpdate } from '../../common/spec/resources';
-import { toUpdateBody } from './create-body';
 
 export interface CreateContainerInput {
   name: string;

@@ -116,7 +116,7 @@ export function logConfig(l: LoggingSpec): { Type: string; Config: Record<string
 function mount(m: MountSpec): Docker.MountSettings {
   switch (m.type) {
     case 'volume':
-      return { Type: 'volume', Source: m.source, Target: m.target, ReadOnly: m.readOnly };
+      return { Type: 'volume', Source: m.source ?? '', Target: m.target, ReadOnly: m.readOnly };
     case 'bind':
       return { Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly };
     case 'tmpfs':

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { heartbeat } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorType, failure } from '../../common/errors';
@@ -25,14 +25,18 @@ export function createImageActivities(docker: Docker) {
         const built = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect());
         return { image, id: built!.Id, pulled: false, built: true };
       }
+      let progress: { status?: string; progress?: string } = {};
       try {
-        const stream = await docker.pull(image);
-        await new Promise<void>((resolve, reject) =>
-          docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), (event: { status?: string; progress?: string }) =>
-            heartbeat({ status: event.status, progress: event.progress }),
-          ),
-        );
+        await heartbeating(async (cancelled) => {
+          const stream = await docker.pull(image, { abortSignal: cancelled });
+          await new Promise<void>((resolve, reject) =>
+            docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), (event: { status?: string; progress?: string }) => {
+              progress = { status: event.status, progress: event.progress };
+            }),
+          );
+        }, () => progress);
       } catch (e) {
+        if (isCancellation(e)) throw e;
         const why = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message;
         throw failure(ErrorType.ImageMissing, `image ${image} is not on this host and cannot be pulled: ${String(why).trim()}`);
       }
@@ -92,6 +96,8 @@ export function createImageActivities(docker: Docker) {
     },
   };
 }
+
+const isCancellation = (e: unknown) => e instanceof CancelledFailure;
 
 async function listImages(docker: Docker, labels: string[], dangling: boolean | undefined): Promise<ImageSummary[]> {
   const filters: Record<string, string[]> = {};

@@ -13,7 +13,11 @@ export async function heartbeating<T>(run: (signal: AbortSignal) => Promise<T>, 
   ctx.heartbeat(progress());
   const timer = setInterval(() => ctx.heartbeat(progress()), HEARTBEAT_EVERY_MS);
   try {
-    return await Promise.race([run(ctx.cancellationSignal), ctx.cancelled]);
+    const work = run(ctx.cancellationSignal);
+    // When the cancellation wins, the aborted call still rejects later; nobody waits for it then, and
+    // an unhandled rejection would take the whole host agent down.
+    work.catch(() => undefined);
+    return await Promise.race([work, ctx.cancelled]);
   } finally {
     clearInterval(timer);
   }

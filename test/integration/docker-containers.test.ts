@@ -3,6 +3,9 @@ import { CancelledFailure } from '@temporalio/common';
 import type { ContainerSpecInput } from '../../common/spec/container-spec';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import { ErrorType } from '../../common/errors';
+import Docker from 'dockerode';
+import { createHostActivities } from '../../activities';
+import { EngineErrorType } from '../../activities/docker/engine-errors';
 import { docker, removeService } from '../support/docker';
 import { activityRunner, failureOf, waitFor } from '../support/activities';
 import { testIds } from '../support/workers';
@@ -62,8 +65,9 @@ describe('container lifecycle: each operation twice', () => {
 
   it('reports a missing container as NotFound and a bad spec as BadSpec, both non-retryable', async () => {
     const missing = `${service}-missing`;
-    for (const p of [run('inspectContainer', { name: missing }), run('stopContainer', { name: missing }), run('killContainer', { name: missing })]) {
-      const f = await failureOf(p);
+    // failureOf attaches its handler at once, so no rejection goes unhandled while another is awaited.
+    for (const p of [failureOf(run('inspectContainer', { name: missing })), failureOf(run('stopContainer', { name: missing })), failureOf(run('killContainer', { name: missing }))]) {
+      const f = await p;
       expect(f.type).toBe(ErrorType.NotFound);
       expect(f.nonRetryable).toBe(true);
     }
@@ -72,6 +76,29 @@ describe('container lifecycle: each operation twice', () => {
     expect(bad.message).toContain('spec.resources.memory');
     const noImage = await failureOf(run('createContainer', { name: missing, service, spec: { image: 'dockhand-fixture-app:nope' } as ContainerSpec }));
     expect(noImage.type).toBe(ErrorType.ImageMissing);
+  });
+
+  it('reports an unreachable engine as a retryable failure', async () => {
+    const offline = createHostActivities(new Docker({ socketPath: '/nonexistent/docker.sock' }), ids.hostId);
+    const f = await failureOf(offline.inspectContainer({ name: 'anything' }));
+    expect(f.type).toBe(EngineErrorType.Unreachable);
+    expect(f.nonRetryable).toBe(false);
+  });
+
+  it('removes a container with its anonymous volumes only when asked', async () => {
+    const volumesOf = async (name: string) => (await docker.getContainer(name).inspect()).Mounts.map((m) => m.Name!);
+    const keep = await container({ image: APP, mounts: [{ type: 'volume', target: '/data' }] }, false);
+    const drop = await container({ image: APP, mounts: [{ type: 'volume', target: '/data' }] }, false);
+    const [kept] = await volumesOf(keep);
+    const [dropped] = await volumesOf(drop);
+    try {
+      expect(await run('removeContainer', { name: keep })).toEqual({ removed: true });
+      expect(await run('removeContainer', { name: drop, volumes: true })).toEqual({ removed: true });
+      expect((await docker.getVolume(kept!).inspect()).Name).toBe(kept);
+      expect(await docker.getVolume(dropped!).inspect().catch((e) => e.statusCode)).toBe(404);
+    } finally {
+      await docker.getVolume(kept!).remove().catch(() => undefined);
+    }
   });
 
   it('renames once; a second run sees it done; a taken name is a Conflict', async () => {

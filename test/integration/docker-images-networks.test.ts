@@ -47,11 +47,11 @@ async function build(version: string) {
 }
 
 /** Test setup, not the subject: builds another image under the same tag straight through the Engine. */
-async function retag(version: string) {
-  const ctx = path.join(dir, version);
+async function retag(version: string, tag = imageTag, owner = service) {
+  const ctx = path.join(dir, `${owner}-${version}`);
   await import('node:fs/promises').then((fs) => fs.mkdir(ctx, { recursive: true }));
   await writeFile(path.join(ctx, 'Dockerfile'), `FROM ${APP}\nLABEL test.version=${version}\n`);
-  const stream = await docker.buildImage({ context: ctx, src: ['Dockerfile'] }, { t: imageTag, labels: managedLabels(service) });
+  const stream = await docker.buildImage({ context: ctx, src: ['Dockerfile'] }, { t: tag, labels: managedLabels(owner) });
   await new Promise((resolve, reject) => docker.modem.followProgress(stream, (e, r) => (e ? reject(e) : resolve(r))));
 }
 
@@ -124,6 +124,26 @@ describe('networks and ports', () => {
     expect(await run('removeNetwork', { name: network })).toEqual({ changed: false });
   });
 
+  it('prunes only unused Dockhand networks, with a dry run first', async () => {
+    const unused = `${network}-unused`;
+    const used = `${network}-used`;
+    const scope = { labels: [`${Labels.service}=${service}`] };
+    try {
+      await run('ensureNetwork', { name: unused, labels: managedLabels(service) });
+      await run('ensureNetwork', { name: used, labels: managedLabels(service) });
+      await container({ image: APP, init: true, stopTimeout: 0, network: used });
+      expect(await run('pruneNetworks', { ...scope, dryRun: true })).toMatchObject({ removed: false, networks: [{ name: unused }] });
+      expect((await docker.getNetwork(unused).inspect()).Name).toBe(unused);
+      expect(await run('pruneNetworks', scope)).toMatchObject({ removed: true, networks: [{ name: unused }] });
+      expect(await docker.getNetwork(unused).inspect().catch((e) => e.statusCode)).toBe(404);
+      expect((await run('pruneNetworks', scope)).networks).toEqual([]);
+    } finally {
+      await removeService(service);
+      await removeNetwork(used);
+      await removeNetwork(unused);
+    }
+  });
+
   it('publishes on a host IP with a random host port, reported back', async () => {
     const name = await container({ image: APP, init: true, stopTimeout: 0, ports: [{ container: 8080, hostIp: '127.0.0.1' }] });
     const [port] = (await run('inspectContainer', { name })).ports;
@@ -167,13 +187,20 @@ describe('clean-up', () => {
     await run('ensureNetwork', { name: net, labels: owned });
     const volume = `${cleanupService}-data`;
     await docker.createVolume({ Name: volume, Labels: owned });
+    const gcTag = `dockhand-test-${ids.suffix}:gc`;
+    await retag('one', gcTag, cleanupService);
+    const dangling = (await docker.getImage(gcTag).inspect()).Id;
+    await retag('two', gcTag, cleanupService);
     try {
       const dry = await run('cleanupDockhand', { service: cleanupService, dryRun: true });
-      expect(dry).toMatchObject({ dryRun: true, containers: [{ name: stopped, status: 'created' }], networks: [{ name: net }], volumes: [] });
+      expect(dry).toMatchObject({ dryRun: true, containers: [{ name: stopped, status: 'created' }], images: [{ id: dangling }], networks: [{ name: net }], volumes: [] });
+      expect(dry.images).toHaveLength(1);
       expect((await docker.getContainer(stopped).inspect()).Id).toBeTruthy();
 
       const done = await run('cleanupDockhand', { service: cleanupService });
-      expect(done).toMatchObject({ dryRun: false, containers: [{ name: stopped }], networks: [{ name: net }], volumes: [] });
+      expect(done).toMatchObject({ dryRun: false, containers: [{ name: stopped }], images: [{ id: dangling }], networks: [{ name: net }], volumes: [] });
+      expect(await docker.getImage(dangling).inspect().catch((e) => e.statusCode)).toBe(404);
+      expect((await docker.getImage(gcTag).inspect()).RepoTags).toContain(gcTag);
       expect(await docker.getContainer(stopped).inspect().catch((e) => e.statusCode)).toBe(404);
       expect((await docker.getContainer(running).inspect()).State.Running).toBe(true);
       expect((await docker.getContainer(foreign).inspect()).Id).toBeTruthy();
@@ -186,6 +213,7 @@ describe('clean-up', () => {
       await removeService(cleanupService);
       await removeNetwork(net);
       await docker.getVolume(volume).remove().catch(() => undefined);
+      await docker.getImage(gcTag).remove({ force: true }).catch(() => undefined);
     }
   });
 });

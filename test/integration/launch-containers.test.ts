@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import { CancelledFailure, type ApplicationFailure } from '@temporalio/common';
 import type { DockhandConfig } from '../../common/config';
 import { ErrorType } from '../../common/errors';
 import type { LaunchContainersRequest, LaunchContainersResult } from '../../common/launch-containers';
@@ -49,5 +49,25 @@ describe('launchContainers (activities through real workers and Temporal)', () =
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(((err as WorkflowFailedError).cause?.cause as ApplicationFailure).type).toBe(ErrorType.Conflict);
     expect((await docker.getContainer(`${service}-0`).inspect()).Config.Image).toBe('dockhand-fixture-app:v1');
+  });
+
+  it('ends promptly when cancelled during the health wait', async () => {
+    const name = `${service}-broken`;
+    const handle = await client.workflow.start('launchContainers', {
+      taskQueue: config.orchestratorTaskQueue,
+      workflowId: `test/${service}/cancel`,
+      args: [{ host: ids.hostId, containers: [{ name, service, spec: { image: 'dockhand-fixture-app:broken', init: true } }], healthTimeoutMs: 120_000 } satisfies LaunchContainersRequest],
+    });
+    const deadline = Date.now() + 60_000;
+    while (!(await docker.getContainer(name).inspect().then((i) => i.State.Running, () => false))) {
+      if (Date.now() > deadline) throw new Error(`${name} never started`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const cancelledAt = Date.now();
+    await handle.cancel();
+    const err = await handle.result().catch((e) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(Date.now() - cancelledAt).toBeLessThan(15_000);
   });
 });

@@ -13,8 +13,8 @@ export function hostActivities(hostId: string) {
   const taskQueue = hostTaskQueue(hostId);
   // One Engine round trip or a few: inspect, create, start, remove, rename, update, copy.
   const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry });
-  // Stop/restart wait out the container's stop timeout (up to minutes for a slow shutdown), and
-  // stats/top/logs can be slow on a loaded engine; they heartbeat, so a dead agent is noticed early.
+  // Stop/restart wait out the container's stop timeout (up to minutes for a slow shutdown); they
+  // heartbeat, so a dead agent is noticed early.
   const lifecycle = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '5m', scheduleToCloseTimeout: '15m', retry });
   const slow = proxyActivities<HostActivities>({
     taskQueue,
@@ -43,9 +43,9 @@ export function hostActivities(hostId: string) {
     removeContainer: quick.removeContainer,
     // containers: observe
     inspectContainer: quick.inspectContainer,
-    containerLogs: lifecycle.containerLogs,
+    containerLogs: quick.containerLogs,
     followLogs: slow.followLogs,
-    containerStats: lifecycle.containerStats,
+    containerStats: quick.containerStats,
     containerTop: quick.containerTop,
     containerDiff: quick.containerDiff,
     exportContainer: slow.exportContainer,
