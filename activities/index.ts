@@ -3,6 +3,8 @@ import { createContainerActivities } from './docker/containers';
 import { createHealthActivities } from './docker/health';
 import { createImageActivities } from './docker/images';
 import { createNetworkActivities } from './docker/networks';
+import { createScanActivities } from './scan/scan-activities';
+import { createReportActivities } from './scan/report/report-activities';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -12,6 +14,15 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createHealthActivities(docker),
     ...createImageActivities(docker),
     ...createNetworkActivities(docker),
+    ...createScanActivities(docker),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;
+
+/** Activities the orchestrator runs beside the workflows (no Docker Engine): scan reports. */
+export function createOrchestratorActivities(reportsDir: string) {
+  return {
+    ...createReportActivities(reportsDir),
+  };
+}
+export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;

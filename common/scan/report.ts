@@ -26,11 +26,19 @@ export interface ReportContainer {
   notApplicable: NotApplicable[];
 }
 
+export interface DiffEntry {
+  fingerprint: string;
+  host: string;
+  container: string;
+  ruleId: string;
+}
+
+/** Against the previous report: findings that appeared, went away (on hosts scanned this time), stayed. */
 export interface ReportDiff {
   previousReportId?: string;
-  new: string[];
-  fixed: string[];
-  stillOpen: string[];
+  new: DiffEntry[];
+  fixed: DiffEntry[];
+  stillOpen: DiffEntry[];
 }
 
 /** The JSON report written to the reports directory (report.json). */
