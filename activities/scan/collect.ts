@@ -39,7 +39,7 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
   const changes =
     skip<Change[]>('changes') ??
     (o.needs.has('changes') || o.needs.has('filesystem')
-      ? available(((await orGone(() => handle.changes() as Promise<Array<{ Path: string; Kind: number }> | null>, id)) ?? []).map((c: { Path: string; Kind: number }): Change => ({ path: c.Path, kind: CHANGE_KIND[c.Kind] ?? 'modified' })))
+      ? available(asChanges(await orGone(() => handle.changes() as Promise<unknown>, id)))
       : unavailable<Change[]>('not collected'));
   o.onProgress?.('filesystem');
   const changed = new Set(changes.ok ? changes.value.filter((c) => c.kind !== 'deleted').map((c) => c.path.replace(/^\//, '')) : []);
@@ -89,6 +89,12 @@ async function orGone<T>(read: () => Promise<T>, id: string): Promise<T> {
     if (e instanceof ApplicationFailure && (e.type === ErrorType.Conflict || e.type === ErrorType.NotFound)) throw new ContainerGone(`container ${id} stopped or went away mid-scan (${e.message})`);
     throw e;
   }
+}
+
+/** `docker diff` answers JSON `null` for no changes, which dockerode hands over as a Buffer. */
+function asChanges(raw: unknown): Change[] {
+  if (!Array.isArray(raw)) return [];
+  return (raw as Array<{ Path: string; Kind: number }>).map((c) => ({ path: c.Path, kind: CHANGE_KIND[c.Kind] ?? 'modified' }));
 }
 
 function toSource<T>(value: T | string): Source<T> {

@@ -75,13 +75,13 @@ function entries(report: ScanReport): Map<string, DiffEntry> {
   return out;
 }
 
-/** New / fixed / still open against the previous report. A finding on a host that was unreachable this
- * time, or on a container whose scan failed, is not called fixed: it was not looked at. */
+/** New / fixed / still open against the previous report. Fixed means the container was scanned this
+ * time without the finding (or is gone); a container outside this scan's selection, on a host that was
+ * unreachable, or whose scan failed was not looked at, so its findings are not called fixed. */
 export function diffReports(previous: ScanReport | undefined, current: ScanReport): ReportDiff {
   const now = entries(current);
   const before = previous ? entries(previous) : new Map<string, DiffEntry>();
-  const lookedAt = (e: DiffEntry) =>
-    current.summary.hosts.scanned.includes(e.host) && !current.containers.some((c) => c.host === e.host && c.name === e.container && c.status === 'error');
+  const lookedAt = (e: DiffEntry) => current.containers.some((c) => c.host === e.host && c.name === e.container && (c.status === 'scanned' || c.status === 'gone'));
   const byKey = (a: DiffEntry, b: DiffEntry) => `${a.host}/${a.container}/${a.ruleId}`.localeCompare(`${b.host}/${b.container}/${b.ruleId}`);
   return {
     ...(previous ? { previousReportId: previous.reportId } : {}),

@@ -1,3 +1,4 @@
+import type { ScanData } from '../scan-data';
 import { need, notApplicable, rule, type Rule } from './rule';
 
 // Runtime drift without kernel instrumentation: `docker top` against the baseline recorded at the first
@@ -6,6 +7,20 @@ import { need, notApplicable, rule, type Rule } from './rule';
 const SHELLS = new Set(['sh', 'ash', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'csh', 'tcsh', 'fish']);
 const NETWORK_TOOLS = new Set(['nc', 'ncat', 'netcat', 'nmap', 'tcpdump', 'socat', 'masscan', 'zmap', 'tshark']);
 const SYSTEM_DIRS = ['etc', 'bin', 'sbin', 'usr/bin', 'usr/sbin'];
+
+/** Docker's embedded DNS resolver listens on 127.0.0.11 inside every container on a user-defined network. */
+const DOCKER_DNS = '127.0.0.11';
+
+/** Mount points (and the directories above them) show up in `docker diff` when Docker creates them;
+ * they are Docker's doing, not drift. */
+function mountPaths(d: ScanData): Set<string> {
+  const out = new Set<string>();
+  for (const m of (d.container.Mounts ?? []) as Array<{ Destination: string }>) {
+    const parts = m.Destination.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) out.add(`/${parts.slice(0, i).join('/')}`);
+  }
+  return out;
+}
 
 const inSystemDir = (path: string) => SYSTEM_DIRS.some((d) => path === `/${d}/` || path.startsWith(`/${d}/`));
 
@@ -34,19 +49,23 @@ export const driftRules: Rule[] = [
       const exposed = new Set(Object.keys(need(d.image).inspect.Config.ExposedPorts ?? {}).filter((k) => k.endsWith('/tcp')).map((k) => Number(k.split('/')[0])));
       const seen = new Set<string>();
       return need(d.listeners)
-        .filter((l) => !exposed.has(l.port))
+        .filter((l) => !exposed.has(l.port) && l.address !== DOCKER_DNS)
         .map((l) => `${l.proto} ${l.address}:${l.port} listening`)
         .filter((e) => !seen.has(e) && seen.add(e));
     },
   ),
   rule(
     { id: 'DH-RT-SYSTEM-CHANGE', title: 'System files changed in the container', severity: 'medium', needs: ['changes'], description: 'Changes under /etc or the binary directories after start are configuration or binary tampering.', remediation: 'Rebuild the image with the change instead, and run with --read-only.' },
-    (d) => need(d.changes).filter((c) => inSystemDir(c.path)).map((c) => `${c.kind} ${c.path}`),
+    (d) => {
+      const mounts = mountPaths(d);
+      return need(d.changes).filter((c) => inSystemDir(c.path) && !mounts.has(c.path)).map((c) => `${c.kind} ${c.path}`);
+    },
   ),
   rule(
     { id: 'DH-RT-NEW-EXECUTABLE', title: 'Executable added or changed after start', severity: 'high', needs: ['changes', 'filesystem'], description: 'An executable written after the container started was not part of the reviewed image.', remediation: 'Find what wrote it; rebuild from the image and run with --read-only.' },
     (d) => {
-      const changes = new Map(need(d.changes).map((c) => [c.path, c.kind]));
+      const mounts = mountPaths(d);
+      const changes = new Map(need(d.changes).filter((c) => !mounts.has(c.path)).map((c) => [c.path, c.kind]));
       return need(d.filesystem)
         .changedModes.filter((f) => f.type === 'file' && (f.mode & 0o111) !== 0 && changes.has(`/${f.path}`))
         .map((f) => `${changes.get(`/${f.path}`)} /${f.path} (mode ${f.mode.toString(8)})`);

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type { ScanData } from '../scan-data';
 import { need, notApplicable, rule, type Rule } from './rule';
 
 // CIS Docker Benchmark v1.6.0, section 5 (Container Runtime), from `docker inspect` unless noted.
@@ -34,6 +35,14 @@ function published(c: Inspect): Array<{ port: string; hostIp: string; hostPort: 
   for (const [port, binds] of Object.entries(c.NetworkSettings.Ports ?? {})) for (const b of binds ?? []) out.push({ port, hostIp: b.HostIp, hostPort: Number(b.HostPort) });
   return out;
 }
+/** The command line Docker runs for the container's health check: those exec sessions are Docker's own. */
+export function healthcheckCommand(c: Inspect): string | undefined {
+  const test = c.Config.Healthcheck?.Test;
+  if (!test || test.length < 2) return undefined;
+  return (test[0] === 'CMD-SHELL' ? `/bin/sh -c ${test[1]}` : test.slice(1).join(' ')).slice(0, 200);
+}
+const humanExecs = (d: ScanData) => need(d.execs).filter((e) => e.command !== healthcheckCommand(d.container));
+
 const daemonHas = (opts: string[], name: string) => opts.some((o) => o === `name=${name}` || o.startsWith(`name=${name},`));
 
 export const runtimeRules: Rule[] = [
@@ -137,11 +146,11 @@ export const runtimeRules: Rule[] = [
   ),
   rule(
     { id: 'CIS-5.23', title: 'Exec session run privileged', severity: 'high', needs: ['execs'], description: 'A privileged exec session gets every capability, whatever the container was started with.', remediation: 'Do not use docker exec --privileged.' },
-    (d) => need(d.execs).filter((e) => e.privileged).map((e) => `exec ${e.id.slice(0, 12)} (${e.running ? 'running' : 'finished'}): ${e.command}`),
+    (d) => humanExecs(d).filter((e) => e.privileged).map((e) => `exec ${e.id.slice(0, 12)} (${e.running ? 'running' : 'finished'}): ${e.command}`),
   ),
   rule(
     { id: 'CIS-5.24', title: 'Exec session run as root', severity: 'medium', needs: ['execs'], description: 'An exec session as root bypasses the non-root user the container runs as.', remediation: 'Do not use docker exec --user root (or 0).' },
-    (d) => need(d.execs).filter((e) => /^(root|0)(:|$)/.test(e.user)).map((e) => `exec ${e.id.slice(0, 12)} as ${e.user} (${e.running ? 'running' : 'finished'}): ${e.command}`),
+    (d) => humanExecs(d).filter((e) => /^(root|0)(:|$)/.test(e.user)).map((e) => `exec ${e.id.slice(0, 12)} as ${e.user} (${e.running ? 'running' : 'finished'}): ${e.command}`),
   ),
   rule(
     { id: 'CIS-5.26', title: 'Container may acquire new privileges', severity: 'medium', needs: ['inspect'], description: 'Without no-new-privileges a setuid binary can raise a process’s privileges.', remediation: 'Run with --security-opt no-new-privileges.' },
