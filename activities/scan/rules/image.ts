@@ -14,6 +14,9 @@ const SECRET_VALUE: Array<[RegExp, string]> = [
 const PACKAGE_UPDATE = /\b(apt-get|apt|yum|dnf|apk|zypper|microdnf)\s+(-\S+\s+)*(update|upgrade)\b/;
 const PACKAGE_INSTALL = /\b(install|add)\b/;
 
+/** A history line as evidence: trimmed, at most 200 characters. */
+const layerEvidence = (createdBy: string, i: number) => `history layer ${i}: ${createdBy.trim().slice(0, 200)}`;
+
 /** `NAME=<redacted, N chars>`: evidence names the variable, never its value. */
 const redacted = (name: string, value: string) => `${name}=<redacted, ${value.length} chars>`;
 
@@ -65,7 +68,7 @@ export const imageRules: Rule[] = [
       need(d.image)
         .history.map((h, i) => [h.CreatedBy, i] as const)
         .filter(([c]) => PACKAGE_UPDATE.test(c) && !PACKAGE_INSTALL.test(c.replace(PACKAGE_UPDATE, '')))
-        .map(([c, i]) => `history layer ${i}: ${c.slice(0, 200)}`),
+        .map(([c, i]) => layerEvidence(c, i)),
   ),
   rule(
     { id: 'CIS-4.9', title: 'ADD used instead of COPY', severity: 'low', needs: ['image'], description: 'ADD fetches URLs and unpacks archives implicitly; COPY does only what it says.', remediation: 'Use COPY unless the archive extraction of ADD is needed.' },
@@ -73,7 +76,7 @@ export const imageRules: Rule[] = [
       need(d.image)
         .history.map((h, i) => [h.CreatedBy, i] as const)
         .filter(([c]) => /(^|#\(nop\)\s+)ADD\s/.test(c.trim()))
-        .map(([c, i]) => `history layer ${i}: ${c.slice(0, 200)}`),
+        .map(([c, i]) => layerEvidence(c, i)),
   ),
   rule(
     { id: 'CIS-4.10', title: 'Secrets in image environment or history', severity: 'high', needs: ['image'], description: 'Anything in ENV or a build step is readable by everyone who can pull the image.', remediation: 'Pass secrets at run time (secret files, --env-file outside the image, build secrets), never in ENV or RUN lines.' },
@@ -88,7 +91,7 @@ export const imageRules: Rule[] = [
       need(d.image)
         .history.map((h, i) => [h.CreatedBy, i] as const)
         .filter(([c]) => /\bsudo\b/.test(c))
-        .map(([c, i]) => `history layer ${i}: ${c.slice(0, 200)}`),
+        .map(([c, i]) => layerEvidence(c, i)),
   ),
   rule(
     { id: 'DH-IMG-LATEST', title: 'Image referenced by the latest tag', severity: 'low', needs: ['inspect'], description: '`latest` (or no tag) changes under the container without a record of what runs.', remediation: 'Reference images by an explicit version tag or by digest.' },
