@@ -17,7 +17,9 @@ export function toSarif(report: ScanReport): object {
       locations: [{ logicalLocations: [{ name: c.name, fullyQualifiedName: `${c.host}/${c.name}`, kind: 'object' }] }],
       partialFingerprints: { 'dockhandFinding/v1': f.fingerprint },
       properties: { host: c.host, container: c.name, containerId: c.id, image: c.image, severity: f.severity, evidence: f.evidence, remediation: f.remediation },
-      ...(s ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${s.reason} (until ${s.expires})` }] } : {}),
+      // The review state goes in the property bag: the 2.1.0 schema named that field `state`, its errata
+      // `status`; leaving it out keeps the log valid against both.
+      ...(s ? { suppressions: [{ kind: 'external', justification: `${s.reason} (until ${s.expires})`, properties: { review: 'accepted', expires: s.expires } }] } : {}),
     })),
   );
   return {
