@@ -10,6 +10,10 @@ export function parseTop(top: { Titles: string[]; Processes: string[][] }): Proc
   return (top.Processes ?? []).map((row) => ({ pid: Number(row[0]), user: row[1] ?? '', tty: row[2] ?? '', comm: row[3] ?? '', args: row.slice(4).join(' ') }));
 }
 
+/** While runc sets up an exec (every health check is one), its init shows up as `runc:[2:INIT]` for a
+ * moment; it is the runtime's, never the workload's, so drift checks must not see it. */
+const RUNTIME_INIT = /^runc:\[/;
+
 export async function topProcesses(container: Docker.Container): Promise<ProcessEntry[]> {
-  return parseTop((await container.top({ ps_args: TOP_PS_ARGS })) as { Titles: string[]; Processes: string[][] });
+  return parseTop((await container.top({ ps_args: TOP_PS_ARGS })) as { Titles: string[]; Processes: string[][] }).filter((p) => !RUNTIME_INIT.test(p.comm));
 }
