@@ -8,6 +8,8 @@ import { createFileActivities } from './docker/container-files';
 import { createExecActivities } from './docker/container-exec';
 import { createCleanupActivities } from './docker/cleanup';
 import { createEdgeActivities } from './traffic/edge';
+import { createScanActivities } from './scan/scan-activities';
+import { createReportActivities } from './scan/report/report-activities';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -22,6 +24,15 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createExecActivities(docker),
     ...createCleanupActivities(docker),
     ...createEdgeActivities(docker),
+    ...createScanActivities(docker),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;
+
+/** Activities the orchestrator runs beside the workflows (no Docker Engine): scan reports. */
+export function createOrchestratorActivities(reportsDir: string) {
+  return {
+    ...createReportActivities(reportsDir),
+  };
+}
+export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;

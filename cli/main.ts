@@ -2,12 +2,14 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
 import { registerEnsure } from './commands/ensure';
 import { registerStack } from './commands/stack';
+import { registerScan } from './commands/scan';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
 registerStack(program);
 registerEnsure(program);
 registerDemo(program);
+registerScan(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

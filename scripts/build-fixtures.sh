@@ -2,6 +2,7 @@
 # Builds the fixture images locally FROM scratch (no registry can be reached):
 #   dockhand-fixture-app:v1, :v2 (another /version), :broken (never healthy), :crash (exits 1 at start)
 #   dockhand-edge:1 (nginx, for traffic switching)
+#   dockhand-fixture-scan:hardened, :key (+ a private key), :setuid (+ a setuid binary) for security scans
 # An image is rebuilt only when its inputs change (label dockhand.fixture.hash).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,4 +62,27 @@ cp "$FIX/edge/nginx.conf" "$r/etc/nginx/nginx.conf"
 cp "$FIX/edge/default.conf" "$r/etc/nginx/conf.d/default.conf"
 cp "$FIX/edge/Dockerfile" "$ctx/Dockerfile"
 build "dockhand-edge:1" "$ctx" Dockerfile
+# --- security-scan fixtures ---
+# Key material is generated once with openssl and kept in the state dir, so the images' inputs (and so
+# their hashes) stay the same from one run to the next.
+need /usr/bin/openssl openssl
+KEYS="${DOCKHAND_STATE_DIR:-$ROOT/.dockhand}/fixture-keys"
+if [ ! -s "$KEYS/server.pem" ]; then
+  mkdir -p "$KEYS"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$KEYS/server.key" -out "$KEYS/server.pem" -days 3650 -subj "/CN=dockhand-fixture" 2>/dev/null
+fi
+scan_root() { # scan_root <dir>: the hardened fixture's filesystem
+  busybox_root "$1"; mkdir -p "$1/www" "$1/etc/ssl/certs"
+  printf 'root:*:19000:0:99999:7:::\nnobody:!:19000::::::\n' >"$1/etc/shadow"; chmod 640 "$1/etc/shadow"
+  cp "$KEYS/server.pem" "$1/etc/ssl/certs/dockhand-fixture.pem"
+  echo ok >"$1/www/health"; echo scan >"$1/www/version"
+}
+for v in hardened key setuid; do
+  ctx="$WORK/scan-$v"; scan_root "$ctx/rootfs"; cp "$FIX/scan/Dockerfile" "$FIX/scan/Dockerfile.setuid" "$ctx/"
+  case $v in
+    key) mkdir -p "$ctx/rootfs/app"; cp "$KEYS/server.key" "$KEYS/server.pem" "$ctx/rootfs/app/" ;;
+    setuid) mkdir -p "$ctx/rootfs/usr/local/bin"; printf '#!/bin/sh\necho helper\n' >"$ctx/rootfs/usr/local/bin/helper"; chmod 755 "$ctx/rootfs/usr/local/bin/helper" ;;
+  esac
+  build "dockhand-fixture-scan:$v" "$ctx" "$([ $v = setuid ] && echo Dockerfile.setuid || echo Dockerfile)"
+done
 log "fixture images ready"

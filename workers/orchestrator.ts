@@ -1,4 +1,6 @@
 import { Worker } from '@temporalio/worker';
+import { createOrchestratorActivities } from '../activities';
+import { reportsDir } from '../activities/scan/report/reports-dir';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
@@ -11,6 +13,8 @@ async function run(): Promise<void> {
     namespace: config.temporalNamespace,
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
+    // Work that needs no Docker host (scan reports) runs here, beside the workflows.
+    activities: createOrchestratorActivities(reportsDir()),
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();

@@ -1,3 +1,4 @@
 /** Every workflow the orchestrator registers. */
 export { ensureService } from './ensure-service';
 export { launchContainers } from './launch-containers';
+export { securityScan } from './security-scan';

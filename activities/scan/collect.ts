@@ -1,0 +1,102 @@
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DataSource } from '../../common/scan/finding';
+import type { BaselineEntry } from '../../common/scan/scan-result';
+import { ErrorType } from '../../common/errors';
+import { engineCall } from '../docker/engine-errors';
+import { readListeners } from './collect-listeners';
+import { topProcesses } from './collect-processes';
+import { walkFilesystem } from './collect-filesystem';
+import { available, unavailable, type Change, type ExecSession, type FilesystemFacts, type ImageData, type Listener, type ProcessEntry, type ScanData, type Source } from './scan-data';
+
+/** The container went away while it was being scanned. */
+export class ContainerGone extends Error {}
+
+const CHANGE_KIND: Record<number, Change['kind']> = { 0: 'modified', 1: 'added', 2: 'deleted' };
+
+export interface CollectOptions {
+  needs: Set<DataSource>;
+  daemon: Source<{ securityOptions: string[] }>;
+  baseline?: BaselineEntry;
+  onProgress?: (what: string) => void;
+}
+
+/** Collects what the enabled checks need about one container, through the Engine API only (inspect,
+ * image inspect + history, top, diff, export, exec inspect) and the host's /proc for sockets. */
+export async function collectScanData(docker: Docker, id: string, o: CollectOptions): Promise<ScanData> {
+  const handle = docker.getContainer(id);
+  const container = await engineCall(`inspect container ${id}`, () => handle.inspect(), [404]);
+  if (!container) throw new ContainerGone(`container ${id} is gone`);
+  const running = container.State.Running;
+  const notRunning = 'the container is not running';
+  const skip = <T>(source: DataSource): Source<T> | undefined => (o.needs.has(source) ? undefined : unavailable<T>('not collected (no enabled check needs it)'));
+
+  o.onProgress?.('image');
+  const image = skip<ImageData>('image') ?? (await collectImage(docker, container.Image));
+  const processes = skip<ProcessEntry[]>('processes') ?? (running ? available(await orGone(() => topProcesses(handle), id)) : unavailable<ProcessEntry[]>(notRunning));
+  const listeners = skip<Listener[]>('listeners') ?? (running ? toSource(await readListeners(container.State.Pid, container.Id)) : unavailable(notRunning));
+  const changes =
+    skip<Change[]>('changes') ??
+    (o.needs.has('changes') || o.needs.has('filesystem')
+      ? available(asChanges(await orGone(() => handle.changes() as Promise<unknown>, id)))
+      : unavailable<Change[]>('not collected'));
+  o.onProgress?.('filesystem');
+  const changed = new Set(changes.ok ? changes.value.filter((c) => c.kind !== 'deleted').map((c) => c.path.replace(/^\//, '')) : []);
+  const filesystem = skip<FilesystemFacts>('filesystem') ?? available(await orGone(async () => walkFilesystem((await handle.export()) as unknown as Readable, changed, (n) => o.onProgress?.(`filesystem: ${n} entries`)), id));
+  const execs = skip<ExecSession[]>('execs') ?? available(await collectExecs(docker, container.ExecIDs ?? []));
+  return {
+    container,
+    daemon: o.daemon,
+    image,
+    processes,
+    listeners,
+    changes,
+    filesystem,
+    execs,
+    baseline: o.baseline ? available(o.baseline) : unavailable('no baseline yet for this container: recorded by this scan'),
+  };
+}
+
+async function collectImage(docker: Docker, imageId: string): Promise<Source<ImageData>> {
+  const image = docker.getImage(imageId);
+  const inspect = await engineCall(`inspect image ${imageId}`, () => image.inspect(), [404]);
+  if (!inspect) return unavailable('the image was removed from the host');
+  const history = (await engineCall(`history of image ${imageId}`, () => image.history() as Promise<Array<{ CreatedBy: string }>>, [404])) ?? [];
+  return available({ inspect, history });
+}
+
+async function collectExecs(docker: Docker, ids: string[]): Promise<ExecSession[]> {
+  const out: ExecSession[] = [];
+  for (const id of ids) {
+    const e = (await engineCall(`inspect exec ${id}`, () => docker.getExec(id).inspect(), [404])) as
+      | { ID: string; Running: boolean; ProcessConfig: { user?: string; privileged?: boolean; entrypoint: string; arguments: string[] } }
+      | undefined;
+    if (!e) continue; // finished and cleaned up between inspect and now
+    out.push({ id: e.ID, user: e.ProcessConfig.user ?? '', privileged: e.ProcessConfig.privileged === true, running: e.Running, command: [e.ProcessConfig.entrypoint, ...e.ProcessConfig.arguments].join(' ').slice(0, 200) });
+  }
+  return out;
+}
+
+/** Runs an Engine read of a container; a 404 (removed meanwhile) becomes ContainerGone, a 409 (stopped
+ * meanwhile: "is not running") also ends the scan as gone-or-stopped — retrying cannot help either. */
+async function orGone<T>(read: () => Promise<T>, id: string): Promise<T> {
+  try {
+    const value = await engineCall(`read container ${id}`, read, [404]);
+    if (value === undefined) throw new ContainerGone(`container ${id} is gone`);
+    return value;
+  } catch (e) {
+    if (e instanceof ApplicationFailure && (e.type === ErrorType.Conflict || e.type === ErrorType.NotFound)) throw new ContainerGone(`container ${id} stopped or went away mid-scan (${e.message})`);
+    throw e;
+  }
+}
+
+/** `docker diff` answers JSON `null` for no changes, which dockerode hands over as a Buffer. */
+function asChanges(raw: unknown): Change[] {
+  if (!Array.isArray(raw)) return [];
+  return (raw as Array<{ Path: string; Kind: number }>).map((c) => ({ path: c.Path, kind: CHANGE_KIND[c.Kind] ?? 'modified' }));
+}
+
+function toSource<T>(value: T | string): Source<T> {
+  return typeof value === 'string' ? unavailable(value) : available(value);
+}

@@ -1,0 +1,65 @@
+import type { ScanInput } from '../../../common/scan/scan-input';
+import { baselineKey, type Baseline, type HostScan, type SecurityScanResult } from '../../../common/scan/scan-result';
+import { RULES, ruleMeta } from '../rules';
+import { checkEnabled } from '../../../common/scan/selection';
+import { buildReport } from './build-report';
+import { toMarkdown } from './markdown';
+import { ReportStore } from './report-store';
+import { toSarif } from './sarif';
+
+export interface WriteScanReportInput {
+  reportId: string;
+  startedAt: string;
+  finishedAt: string;
+  input: Pick<ScanInput, 'hosts' | 'containers' | 'checks' | 'suppressions'>;
+  hosts: HostScan[];
+}
+
+/** Activities that run beside the workflows (orchestrator queue): they touch the reports directory,
+ * never a Docker Engine. */
+export function createReportActivities(dir: string) {
+  const store = new ReportStore(dir);
+  return {
+    /** The runtime-drift baseline (processes recorded at each container's first scan). Read-only. */
+    async loadScanBaseline(): Promise<Baseline> {
+      return store.baseline();
+    },
+
+    /** Writes report.json / .sarif / .md, diffed against the previous report, records baselines for
+     * containers seen for the first time (or with a new image), and returns the small summary.
+     * Twice: the same report is written again and diffed against the same previous report. */
+    async writeScanReport(w: WriteScanReportInput): Promise<SecurityScanResult> {
+      let previous = await store.latest();
+      if (previous?.reportId === w.reportId) previous = previous.diff.previousReportId ? await store.byId(previous.diff.previousReportId) : undefined;
+      const rules = RULES.filter((r) => checkEnabled(r.id, w.input.checks)).map(ruleMeta);
+      const report = buildReport({ ...w, rules, previous });
+      const files = await store.save(report, { json: `${JSON.stringify(report, null, 2)}\n`, sarif: `${JSON.stringify(toSarif(report), null, 2)}\n`, markdown: toMarkdown(report) });
+      await store.saveBaseline(nextBaseline(await store.baseline(), w.hosts, w.finishedAt));
+      return {
+        reportId: report.reportId,
+        reportDir: files.dir,
+        files: { json: files.json, sarif: files.sarif, markdown: files.markdown },
+        score: report.summary.score,
+        counts: report.summary.counts,
+        suppressed: report.summary.suppressed,
+        containers: report.summary.containers,
+        hosts: report.summary.hosts,
+        diff: { new: report.diff.new.length, fixed: report.diff.fixed.length, stillOpen: report.diff.stillOpen.length, ...(report.diff.previousReportId ? { previousReportId: report.diff.previousReportId } : {}) },
+      };
+    },
+  };
+}
+export type ReportActivities = ReturnType<typeof createReportActivities>;
+
+/** Baselines are recorded once per container and image: a known container keeps its first record,
+ * so a process that appears later stays a finding until someone re-records it. */
+export function nextBaseline(current: Baseline, hosts: HostScan[], at: string): Baseline {
+  const next = { ...current };
+  for (const c of hosts.flatMap((h) => h.containers)) {
+    if (c.status !== 'scanned' || c.processes.length === 0) continue;
+    const key = baselineKey(c.host, c.name);
+    if (next[key]?.imageId === c.imageId) continue;
+    next[key] = { imageId: c.imageId, processes: c.processes, recordedAt: at };
+  }
+  return next;
+}

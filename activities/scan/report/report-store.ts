@@ -1,0 +1,54 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ScanReport } from '../../../common/scan/report';
+import type { Baseline } from '../../../common/scan/scan-result';
+
+const LATEST = 'latest';
+const BASELINE = 'baseline.json';
+
+/**
+ * The reports directory: one folder per report (report.json, report.sarif, report.md), a `latest`
+ * file naming the newest report, and baseline.json (the runtime-drift baseline). Files are written
+ * to a temporary name and renamed, so a crash never leaves half a report behind.
+ */
+export class ReportStore {
+  constructor(readonly dir: string) {}
+
+  async latest(): Promise<ScanReport | undefined> {
+    const id = (await readFile(path.join(this.dir, LATEST), 'utf8').catch(() => '')).trim();
+    return id ? this.byId(id) : undefined;
+  }
+
+  async byId(reportId: string): Promise<ScanReport | undefined> {
+    const text = await readFile(path.join(this.dir, reportId, 'report.json'), 'utf8').catch(() => undefined);
+    return text === undefined ? undefined : (JSON.parse(text) as ScanReport);
+  }
+
+  async baseline(): Promise<Baseline> {
+    const text = await readFile(path.join(this.dir, BASELINE), 'utf8').catch(() => '{}');
+    return JSON.parse(text) as Baseline;
+  }
+
+  async saveBaseline(baseline: Baseline): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await atomicWrite(path.join(this.dir, BASELINE), `${JSON.stringify(baseline, null, 2)}\n`);
+  }
+
+  /** Writes the report's files and then points `latest` at it. */
+  async save(report: ScanReport, files: { json: string; sarif: string; markdown: string }): Promise<{ dir: string; json: string; sarif: string; markdown: string }> {
+    const dir = path.join(this.dir, report.reportId);
+    await mkdir(dir, { recursive: true });
+    const out = { dir, json: path.join(dir, 'report.json'), sarif: path.join(dir, 'report.sarif'), markdown: path.join(dir, 'report.md') };
+    await atomicWrite(out.json, files.json);
+    await atomicWrite(out.sarif, files.sarif);
+    await atomicWrite(out.markdown, files.markdown);
+    await atomicWrite(path.join(this.dir, LATEST), `${report.reportId}\n`);
+    return out;
+  }
+}
+
+async function atomicWrite(file: string, text: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { runStack } from '../cli/lib/processes';
+import { connectClient } from '../client/connection';
+import { startSecurityScan } from '../client/security-scan';
+import { loadConfig } from '../common/config';
+import type { ScanRequest } from '../common/scan/scan-input';
+import { startWorker, testIds } from '../test/support/workers';
+
+const CONTAINERS = 50;
+const CONCURRENCY = 8;
+const LABEL = 'dockhand.bench.scan';
+
+/**
+ * securityScan of 50 running containers (every check, filesystem walk included) against the floor of
+ * `docker inspect` of the same 50 in a shell loop. A second figure scans without the filesystem checks
+ * (no `docker export`), to show what the reads cost. Brings the stack up with the project's own script.
+ */
+export async function main(): Promise<void> {
+  await runStack('up');
+  const docker = new Docker();
+  const ids = testIds('bench-scan');
+  const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'dockhand-bench-reports-'));
+  const names = Array.from({ length: CONTAINERS }, (_, i) => `dh-bench-scan-${ids.suffix}-${i}`);
+  const workers = [startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir, LOG_LEVEL: 'warn' }), startWorker('host-agent', ids, { LOG_LEVEL: 'warn' })];
+  try {
+    console.log(`starting ${CONTAINERS} containers of dockhand-fixture-app:v1…`);
+    for (let i = 0; i < names.length; i += 10) {
+      await Promise.all(names.slice(i, i + 10).map(async (name) => (await docker.createContainer({ name, Image: 'dockhand-fixture-app:v1', Labels: { [LABEL]: ids.suffix }, HostConfig: { Init: true } })).start()));
+    }
+    await Promise.all(workers.map((w) => w.ready));
+    const config = { ...loadConfig(), hostId: ids.hostId, orchestratorTaskQueue: ids.orchestratorQueue };
+    const client = await connectClient(config);
+    const request = (over: Partial<ScanRequest> = {}): ScanRequest => ({ hosts: [ids.hostId], containers: { labels: [`${LABEL}=${ids.suffix}`] }, concurrency: CONCURRENCY, ...over });
+    const timed = async (over: Partial<ScanRequest> = {}) => {
+      const t0 = process.hrtime.bigint();
+      const result = await (await startSecurityScan(client, config, request(over))).result();
+      return { s: Number(process.hrtime.bigint() - t0) / 1e9, result };
+    };
+
+    console.log('warm-up scan (worker bundles, connections, baseline recorded)…');
+    await timed();
+    console.log('docker inspect floor: 50 × `docker inspect` in a shell loop…');
+    const t0 = process.hrtime.bigint();
+    await promisify(execFile)('bash', ['-c', 'for c in "$@"; do docker inspect "$c" >/dev/null; done', 'inspect-loop', ...names]);
+    const floor = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`  ${floor.toFixed(2)} s`);
+
+    console.log('full scan (all checks, filesystem walked through docker export)…');
+    const full = await timed();
+    console.log(`  ${full.s.toFixed(2)} s, ${full.result.containers.scanned} containers scanned`);
+    console.log('scan without filesystem checks (no export)…');
+    const light = await timed({ checks: { exclude: ['CIS-4.8', 'DH-FS-*', 'DH-RT-NEW-EXECUTABLE'] } });
+    console.log(`  ${light.s.toFixed(2)} s`);
+    const findings = Object.values(full.result.counts).reduce((a, b) => a + b, 0);
+    console.log(
+      JSON.stringify({
+        scan_s: round(full.s),
+        inspect_floor_s: round(floor),
+        ratio: round(full.s / floor),
+        findings,
+        containers: full.result.containers.scanned,
+        scan_per_container_s: round(full.s / CONTAINERS),
+        scan_without_fs_s: round(light.s),
+        ratio_without_fs: round(light.s / floor),
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL}=${ids.suffix}`] } });
+    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await rm(reportsDir, { recursive: true, force: true });
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;

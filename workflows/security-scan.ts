@@ -1,0 +1,66 @@
+import { ActivityFailure, TimeoutFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { DockhandWorkflow } from '../common/search-attributes';
+import { ScanInput, type ScanRequest } from '../common/scan/scan-input';
+import { baselineKey, type Baseline, type ContainerScan, type HostScan, type ScanTarget, type SecurityScanResult } from '../common/scan/scan-result';
+import { selectContainers } from '../common/scan/selection';
+import { validate } from '../common/spec/validate';
+import { mapBounded } from './lib/bounded';
+import { enterPhase } from './lib/progress';
+import { reportActivities, scanActivities } from './lib/scan-activities';
+
+/**
+ * Audits the containers of one or more hosts and writes a report — the runbook's "run the CIS checks
+ * on every box, collect the results, compare with last time", durable. Hosts are scanned side by
+ * side; a host that does not answer is reported and the others still scanned.
+ */
+export async function securityScan(request: ScanRequest): Promise<SecurityScanResult> {
+  const input = validate(ScanInput, request, 'input');
+  const startedAt = new Date().toISOString();
+  const reports = reportActivities();
+  upsertSearchAttributes([{ key: DockhandWorkflow, value: workflowInfo().workflowType }]);
+
+  enterPhase('scanning', `${input.hosts.length} host(s): ${input.hosts.join(', ')}`);
+  const baseline = await reports.loadScanBaseline();
+  const hosts = await Promise.all(input.hosts.map((host) => scanHost(host, input, baseline)));
+
+  enterPhase('reporting', 'writing JSON, SARIF and Markdown reports');
+  const { containers, checks, suppressions } = input;
+  const result = await reports.writeScanReport({ reportId: reportId(startedAt), startedAt, finishedAt: new Date().toISOString(), input: { hosts: input.hosts, containers, checks, suppressions }, hosts });
+
+  const c = result.counts;
+  enterPhase('done', `score ${result.score}/100 — ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low; ${result.diff.new} new, ${result.diff.fixed} fixed; report ${result.reportDir}`);
+  return result;
+}
+
+async function scanHost(host: string, input: ScanInput, baseline: Baseline): Promise<HostScan> {
+  const agent = scanActivities(host, input.hostTimeoutMs);
+  let targets: ScanTarget[];
+  try {
+    targets = selectContainers(await agent.listScanTargets({ labels: input.containers.labels, includeStopped: input.containers.includeStopped }), input.containers);
+  } catch (err) {
+    return { host, status: 'unreachable', error: describe(err), containers: [] };
+  }
+  // Once one scan times out the agent is presumed gone: the rest are reported, not waited for.
+  let lost: string | undefined;
+  const containers = await mapBounded(targets, input.concurrency, async (target): Promise<ContainerScan> => {
+    const failed = (error: string): ContainerScan => ({ host, id: target.id, name: target.name, image: target.image, imageId: '', status: 'error', error, findings: [], notApplicable: [], processes: [] });
+    if (lost) return failed(lost);
+    try {
+      return await agent.scanContainer({ host, target, checks: input.checks, baseline: baseline[baselineKey(host, target.name)] });
+    } catch (err) {
+      if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) lost = `host agent stopped answering: ${describe(err)}`;
+      return failed(describe(err));
+    }
+  });
+  return { host, status: 'scanned', containers };
+}
+
+function describe(err: unknown): string {
+  const e = err as Error & { cause?: Error };
+  return e.cause ? `${e.message}: ${e.cause.message}` : e.message;
+}
+
+/** Sortable and unique per run: the start time plus the run id's first characters. */
+function reportId(startedAt: string): string {
+  return `${startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${workflowInfo().runId.slice(0, 8)}`;
+}
