@@ -3,6 +3,7 @@ import { createContainerActivities } from './docker/containers';
 import { createHealthActivities } from './docker/health';
 import { createImageActivities } from './docker/images';
 import { createNetworkActivities } from './docker/networks';
+import { createReplicaActivities } from './docker/replicas';
 import { createEdgeActivities } from './traffic/edge';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
@@ -13,6 +14,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createHealthActivities(docker),
     ...createImageActivities(docker),
     ...createNetworkActivities(docker),
+    ...createReplicaActivities(docker, hostId),
     ...createEdgeActivities(docker),
   };
 }

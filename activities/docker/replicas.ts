@@ -1,0 +1,68 @@
+import type Docker from 'dockerode';
+import { ContainerSpec } from '../../common/spec/container-spec';
+import { validate } from '../../common/spec/validate';
+import { ErrorType, failure } from '../../common/errors';
+import { Labels, managedLabels } from '../../common/labels';
+import { engineCall } from './engine-errors';
+import { toCreateBody } from './create-body';
+import { specHash } from './spec-hash';
+import { resolveSecretEnv } from './secrets';
+import { replicaLabels, type ReplicaInfo } from '../../common/rolling-update';
+
+export interface PlanSpecHashesInput {
+  service: string;
+  spec: ContainerSpec;
+  slots: number[];
+}
+
+export function createReplicaActivities(docker: Docker, hostId: string) {
+  return {
+    /** Every container of `service` that carries a slot label (replicas and their -next/-prev
+     * companions). Read-only. */
+    async listReplicas({ service }: { service: string }): Promise<ReplicaInfo[]> {
+      const list = await engineCall(`list containers of ${service}`, () =>
+        docker.listContainers({ all: true, filters: { label: [`${Labels.service}=${service}`, Labels.slot] } }),
+      );
+      return list!
+        .map((c) => ({
+          name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+          slot: Number(c.Labels[Labels.slot]),
+          specHash: c.Labels[Labels.specHash] ?? '',
+          image: c.Image,
+          running: c.State === 'running',
+          health: /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1]?.replace('health: ', ''),
+        }))
+        .filter((r) => Number.isInteger(r.slot) && r.slot > 0)
+        .sort((a, b) => a.slot - b.slot || a.name.localeCompare(b.name));
+    },
+
+    /** The spec hash createContainer would give each slot's replica (same labels, same resolved image
+     * id), without creating anything. Read-only. */
+    async planSpecHashes({ service, spec: raw, slots }: PlanSpecHashesInput): Promise<Record<number, string>> {
+      const spec = validate(ContainerSpec, raw, 'spec');
+      const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
+      if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is not on host ${hostId}`);
+      const env = { ...spec.env, ...(await resolveSecretEnv(spec.secretEnv)) };
+      const out: Record<number, string> = {};
+      for (const slot of slots) {
+        const labels = managedLabels(service, { [Labels.host]: hostId, ...replicaLabels(slot) });
+        out[slot] = specHash(toCreateBody(spec, `${service}-${slot}`, labels, env), image.Id);
+      }
+      return out;
+    },
+
+    /** Stops a container, waiting up to `timeoutSec` (default: its own stop timeout) before SIGKILL.
+     * Twice: "already stopped" (304) and "no such container" (404) are success. */
+    async stopContainer({ name, timeoutSec }: { name: string; timeoutSec?: number }): Promise<void> {
+      await engineCall(`stop container ${name}`, () => docker.getContainer(name).stop(timeoutSec === undefined ? {} : { t: timeoutSec }), [304, 404]);
+    },
+
+    /** Renames `from` to `to`. Twice: when `from` is gone and `to` exists, the rename already happened. */
+    async renameContainer({ from, to }: { from: string; to: string }): Promise<void> {
+      const done = await engineCall(`rename container ${from} to ${to}`, () => docker.getContainer(from).rename({ name: to }).then(() => true), [404]);
+      if (done) return;
+      const there = await engineCall(`inspect container ${to}`, () => docker.getContainer(to).inspect(), [404]);
+      if (!there) throw failure(ErrorType.NotFound, `cannot rename ${from} to ${to}: neither exists`);
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { HostActivities } from '../../activities';
+import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
+import { hostTaskQueue } from '../../common/task-queues';
+
+const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES };
+
+/** The replica activities of one host agent (listing, planned hashes, stop, rename). Schedule-to-close
+ * bounds each call because a dead host's queue never drains. Stop waits up to a container's stop
+ * timeout, hence the longer start-to-close. */
+export function replicaActivities(hostId: string) {
+  const taskQueue = hostTaskQueue(hostId);
+  const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry });
+  const stop = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '2m', scheduleToCloseTimeout: '10m', retry });
+  return {
+    listReplicas: quick.listReplicas,
+    planSpecHashes: quick.planSpecHashes,
+    renameContainer: quick.renameContainer,
+    stopContainer: stop.stopContainer,
+  };
+}
+export type ReplicaProxies = ReturnType<typeof replicaActivities>;
