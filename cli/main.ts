@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
 import { registerEnsure } from './commands/ensure';
+import { registerRollout } from './commands/rollout';
 import { registerStack } from './commands/stack';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
@@ -8,6 +9,7 @@ const program = new Command('dockhand').description('durable, approvable Docker 
 registerStack(program);
 registerEnsure(program);
 registerDemo(program);
+registerRollout(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);
