@@ -50,28 +50,40 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   Object.assign(status, { total, batches: plan.batches.length, done: plan.skip.length, failures: rollout.failures });
 
   const deadline = input.deadline === undefined ? Infinity : Date.now() + input.deadline;
+  const canaryAfter = input.pauseAfter && input.pauseAfter.batches < plan.batches.length ? input.pauseAfter.batches : undefined;
   const toUpdate = plan.batches.flat().length;
   let reason: string | undefined;
   let approval: ApprovalDecision | undefined;
-  for (let i = 0, slots = plan.batches[0] ?? []; i < plan.batches.length && !reason; ) {
+  let retry: number[] = [];
+  for (let i = 0; !reason; ) {
     reason = control.rollbackRequest ?? (Date.now() > deadline ? `the deadline of ${input.deadline! / 1000}s passed` : undefined);
     if (reason) break;
-    Object.assign(status, { currentBatch: i + 1, currentSlots: slots });
-    phase('updating', `batch ${i + 1}/${plan.batches.length}: ${slots.map((s) => replicaName(service, s)).join(', ')} → ${spec.image} (${input.order})`);
-    const failed = await rollout.run(slots);
-    status.done = plan.skip.length + new Set(rollout.updated).size;
-    if (failed.length > 0 && failureLimitExceeded(rollout.failedSlots, toUpdate, input.maxFailureRatio)) {
-      const why = `${failed.map((s) => replicaName(service, s)).join(', ')} failed: ${rollout.failures.at(-1)?.reason ?? ''}`;
+    const slots = retry.length > 0 ? retry : plan.batches[i];
+    const regular = retry.length === 0 && slots !== undefined;
+    retry = [];
+    if (slots) {
+      Object.assign(status, { currentBatch: i + 1, currentSlots: slots });
+      phase('updating', `batch ${i + 1}/${plan.batches.length}: ${slots.map((s) => replicaName(service, s)).join(', ')} → ${spec.image} (${input.order})`);
+      // The next batch leaves the edge in this batch's join reload, when nothing comes in between.
+      const followsAtOnce = regular && i + 1 !== canaryAfter && input.delay === 0;
+      await rollout.run(slots, followsAtOnce ? plan.batches[i + 1] : []);
+      if (regular) i++;
+    }
+    const atCanary = regular && i === canaryAfter;
+    if (!slots || atCanary) await rollout.settle(); // the last (or the canary's) monitor windows must pass
+    status.done = plan.skip.length + rollout.updated.length;
+    if (rollout.failingSlots.length > 0 && failureLimitExceeded(rollout.failingSlots.length, toUpdate, input.maxFailureRatio)) {
+      const why = `${rollout.failingSlots.map((s) => replicaName(service, s)).join(', ')} failed: ${rollout.failures.at(-1)?.reason ?? ''}`;
       if (input.failureAction === 'rollback') reason = why;
       if (input.failureAction === 'pause') {
         phase('paused', `${why}\n\nSignal \`resume\` to retry the failed replicas and go on, or \`rollback\` to put every changed replica back: {"by": "<you>", "comment": "<why>"}`, 'resume or rollback');
         if ((await control.pause()) === 'rollback') reason = control.rollbackRequest;
-        else slots = failed;
+        else retry = rollout.failingSlots;
         continue;
       }
     }
-    slots = plan.batches[++i] ?? [];
-    if (input.pauseAfter && i === input.pauseAfter.batches && i < plan.batches.length) {
+    if (!slots) break;
+    if (atCanary && !reason) {
       phase('awaiting-approval', `canary: ${rollout.updated.join(', ')} run ${spec.image}. Signal \`approve\` to roll the rest or \`reject\` to roll back: {"by": "<you>", "comment": "<why>"}`, 'approve or reject');
       approval = await gate.wait();
       if (approval.outcome !== 'approved') reason = `canary ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}${approval.comment ? `: ${approval.comment}` : ''}`;
@@ -80,7 +92,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   }
 
   const result = (outcome: RollingUpdateResult['outcome'], removed: string[] = []): RollingUpdateResult => ({
-    service, image: spec.image, outcome, updated: [...new Set(rollout.updated)], skipped: plan.skip.map((s) => replicaName(service, s)),
+    service, image: spec.image, outcome, updated: rollout.updated, skipped: plan.skip.map((s) => replicaName(service, s)),
     removed, rolledBack: rollout.rolledBack, failures: rollout.failures, reason, approval, edge: edgeContainer,
   });
   if (reason) {
@@ -98,5 +110,5 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   await Promise.all(plan.leftovers.map((name) => docker.removeContainer({ name })));
   phase('done', `${total} replicas of ${service} on ${spec.image}`);
   await condition(allHandlersFinished);
-  return result(rollout.failedSlots > 0 ? 'updated-with-failures' : 'updated', removed);
+  return result(rollout.failingSlots.length > 0 ? 'updated-with-failures' : 'updated', removed);
 }

@@ -1,4 +1,6 @@
 import type Docker from 'dockerode';
+import { Context, heartbeat } from '@temporalio/activity';
+import { toContainerView } from './container-view';
 import { ContainerSpec } from '../../common/spec/container-spec';
 import { validate } from '../../common/spec/validate';
 import { ErrorType, failure } from '../../common/errors';
@@ -55,6 +57,37 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
      * Twice: "already stopped" (304) and "no such container" (404) are success. */
     async stopContainer({ name, timeoutSec }: { name: string; timeoutSec?: number }): Promise<void> {
       await engineCall(`stop container ${name}`, () => docker.getContainer(name).stop(timeoutSec === undefined ? {} : { t: timeoutSec }), [304, 404]);
+    },
+
+    /** Stops a replica and keeps it, stopped, under `keepAs` (an older container there is removed), so a
+     * rollback can restart exactly it. Twice: when `name` is gone and `keepAs` exists, it is done. */
+    async retireReplica({ name, keepAs }: { name: string; keepAs: string }): Promise<void> {
+      const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+      if (!current) {
+        const kept = await engineCall(`inspect container ${keepAs}`, () => docker.getContainer(keepAs).inspect(), [404]);
+        if (!kept) throw failure(ErrorType.NotFound, `cannot retire ${name}: neither it nor ${keepAs} exists`);
+        return;
+      }
+      await engineCall(`stop container ${name}`, () => docker.getContainer(current.Id).stop(), [304, 404]);
+      await engineCall(`remove container ${keepAs}`, () => docker.getContainer(keepAs).remove({ force: true }), [404]);
+      await engineCall(`rename container ${name} to ${keepAs}`, () => docker.getContainer(current.Id).rename({ name: keepAs }));
+    },
+
+    /** Watches a container (by id: it may be renamed meanwhile) for `durationMs`: fails with Unhealthy
+     * or ContainerExited as soon as it stops being healthy. Read-only, so running it twice is harmless. */
+    async watchHealthy({ id, name, durationMs, pollMs = 250 }: { id: string; name: string; durationMs: number; pollMs?: number }): Promise<void> {
+      const until = Date.now() + durationMs;
+      for (;;) {
+        const view = toContainerView((await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!);
+        if (!view.state.running) throw failure(ErrorType.ContainerExited, `${name} exited with code ${view.state.exitCode} during its monitor period`);
+        if (view.health && view.health.status !== 'healthy') {
+          const log = view.health.log.map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
+          throw failure(ErrorType.Unhealthy, `${name} became ${view.health.status} during its monitor period; health log:\n${log || '(empty)'}`);
+        }
+        if (Date.now() >= until) return;
+        heartbeat();
+        await Context.current().sleep(Math.min(pollMs, Math.max(0, until - Date.now())));
+      }
     },
 
     /** Renames `from` to `to`. Twice: when `from` is gone and `to` exists, the rename already happened. */

@@ -46,7 +46,7 @@ describe('rollingUpdate v1 → v2 (real engine, real Temporal, nginx edge)', () 
 
     const again = await app.roll('v2');
     expect(again).toMatchObject({ outcome: 'updated', updated: [], skipped: expectedReplicas(app.service, 5, 'v2').map((r) => r.name) });
-  });
+  }, 240_000);
 
   it('start-first, parallelism 2, 5 replicas: the new replica starts beside the old one, then takes its name', async () => {
     const app = newService('stf');
@@ -55,17 +55,5 @@ describe('rollingUpdate v1 → v2 (real engine, real Temporal, nginx edge)', () 
     expect(result).toMatchObject({ outcome: 'updated', updated: expectedReplicas(app.service, 5, 'v2').map((r) => r.name), failures: [] });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
     expect(await version(await app.edgePort())).toBe('v2');
-  });
-
-  it('start-first, parallelism 1, and stop-first, parallelism 2, while scaling 3 → 5 → 2', async () => {
-    const app = newService('scale');
-    await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
-    const up = await app.roll('v2', { replicas: 5, parallelism: 1, order: 'start-first' });
-    expect(up).toMatchObject({ outcome: 'updated', removed: [] });
-    expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
-    const down = await app.roll('v1', { replicas: 2, parallelism: 2 });
-    expect(down).toMatchObject({ outcome: 'updated', updated: [`${app.service}-1`, `${app.service}-2`], removed: [3, 4, 5].map((i) => `${app.service}-${i}`) });
-    expect(await app.replicas()).toEqual(expectedReplicas(app.service, 2, 'v1'));
-    expect(await version(await app.edgePort())).toBe('v1');
-  });
+  }, 240_000);
 });

@@ -1,4 +1,4 @@
-import { ActivityFailure, sleep } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import { candidateName, previousName, replicaLabels, replicaName, type ReplicaFailure } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { EdgeUpstream } from './rollout-edge';
@@ -22,86 +22,101 @@ export interface BatchSettings {
 
 /**
  * Carries out batches: stop-first (leave the edge, stop the old replica and keep it as -prev, start
- * the new one, healthy, monitor, join) or start-first (start -next beside the old one, healthy,
- * monitor, switch the edge, keep the old one as -prev, rename -next). Records every change first, so
- * a rollback can undo exactly what happened, in reverse.
+ * the new one, healthy, join) or start-first (start -next beside the old one, healthy, switch the
+ * edge, keep the old one as -prev, rename -next). Each new replica is then watched for the monitor
+ * period while the next batch goes on, as Swarm does; a failure inside that window counts. Every
+ * change is recorded before it is made, so a rollback undoes exactly what happened, in reverse.
  */
 export class RolloutBatches {
   readonly changes: Change[] = [];
   readonly failures: ReplicaFailure[] = [];
-  readonly updated: string[] = [];
   readonly rolledBack: string[] = [];
   /** Slots whose original replica still stands under its own name. */
   private readonly originals: Set<number>;
   private readonly failing = new Set<number>();
+  private readonly watches: Array<Promise<void>> = [];
+  /** Original replicas that left the edge early, in the reload that let the previous batch join. */
+  private leftEarly: number[] = [];
 
   constructor(private readonly docker: HostProxies & ReplicaProxies, private readonly edge: EdgeUpstream, private readonly s: BatchSettings, originals: number[]) {
     this.originals = new Set(originals);
   }
 
-  get failedSlots(): number {
-    return this.failing.size;
+  /** Slots whose latest attempt failed (during its batch or its monitor period). */
+  get failingSlots(): number[] {
+    return [...this.failing].sort((a, b) => a - b);
   }
 
-  /** Updates one batch; returns the slots that failed (their reasons are in `failures`). */
-  async run(slots: number[]): Promise<number[]> {
-    const healthy = this.s.order === 'start-first' ? await this.startFirst(slots) : await this.stopFirst(slots);
-    for (const slot of slots) (healthy.includes(slot) ? this.failing.delete(slot) : this.failing.add(slot));
-    this.updated.push(...healthy.map(this.final));
-    return slots.filter((s) => !healthy.includes(s));
+  /** Replicas now on the target spec. */
+  get updated(): string[] {
+    return this.changes.filter((c) => c.kind !== 'candidate' && !this.failing.has(c.slot)).map((c) => c.slot).sort((a, b) => a - b).map(this.final);
   }
 
-  private async stopFirst(slots: number[]): Promise<number[]> {
+  /** Updates one batch. `upcoming` (the next batch, when it follows at once) leaves the edge in the
+   * same reload that lets this batch join, so stop-first costs one reload per batch, not two. */
+  async run(slots: number[], upcoming: number[] = []): Promise<void> {
+    slots.forEach((slot) => this.failing.delete(slot));
+    if (this.s.order === 'start-first') await this.startFirst(slots);
+    else await this.stopFirst(slots, upcoming);
+  }
+
+  /** Waits until every monitor window has passed (the last batch's, or a canary's). */
+  async settle(): Promise<void> {
+    await Promise.all(this.watches.splice(0));
+  }
+
+  private async stopFirst(slots: number[], upcoming: number[]): Promise<void> {
     await this.edge.leave(slots.map(this.final));
     const up = await this.each(slots, async (slot) => {
       if (this.originals.has(slot)) await this.retire(slot);
       else await this.clear(slot, this.final(slot), 'added');
-      await this.bringUp(this.final(slot), slot);
+      return this.bringUp(this.final(slot), slot);
     });
-    const healthy = await this.monitor(up, this.final);
-    await this.edge.join(healthy.map(this.final));
-    return healthy;
+    const early = up.size === slots.length ? upcoming.filter((slot) => this.originals.has(slot)) : [];
+    await this.edge.update([...up.keys()].map(this.final), early.map(this.final));
+    this.leftEarly = early;
+    this.watch(up, this.final);
   }
 
-  private async startFirst(slots: number[]): Promise<number[]> {
+  private async startFirst(slots: number[]): Promise<void> {
     const besideOld = slots.filter((slot) => this.originals.has(slot));
     // A slot with a running replica gets a -next beside it; a new slot (scale up) gets its own name.
     const beside = (slot: number) => (besideOld.includes(slot) ? this.next(slot) : this.final(slot));
     const up = await this.each(slots, async (slot) => {
       await this.clear(slot, beside(slot), besideOld.includes(slot) ? 'candidate' : 'added');
-      await this.bringUp(beside(slot), slot);
+      return this.bringUp(beside(slot), slot);
     });
-    const healthy = await this.monitor(up, beside);
-    await this.edge.swap(healthy.map((slot) => [this.final(slot), beside(slot)]));
-    const promoted = await this.each(healthy.filter((slot) => besideOld.includes(slot)), async (slot) => {
+    await this.edge.swap([...up.keys()].map((slot) => [this.final(slot), beside(slot)]));
+    await this.each([...up.keys()].filter((slot) => besideOld.includes(slot)), async (slot) => {
       await this.retire(slot);
       await this.docker.renameContainer({ from: this.next(slot), to: this.final(slot) });
       this.edge.renamed(this.next(slot), this.final(slot));
     });
-    return healthy.filter((slot) => !besideOld.includes(slot) || promoted.includes(slot));
+    this.watch(up, this.final);
   }
 
-  /** Undoes every change in reverse order, in batches, with the same health gating; returns nothing
-   * and records what was put back in `rolledBack` (a slot that cannot be restored is a failure). */
+  /** Undoes every change in reverse order, in batches, with the same gating (healthy, monitor, edge). */
   async rollback(): Promise<void> {
+    await this.settle();
     for (const batch of rollbackBatches(this.changes, this.s.parallelism)) {
       await this.edge.leave(batch.flatMap((c) => (c.kind === 'candidate' ? [this.next(c.slot)] : [this.final(c.slot), this.next(c.slot)])));
       const restored = await this.each(batch.map((c) => c.slot), async (slot) => {
-        const change = batch.find((c) => c.slot === slot)!;
+        const kind = batch.find((c) => c.slot === slot)!.kind;
         await this.docker.removeContainer({ name: this.next(slot) });
-        if (change.kind === 'candidate') return;
-        await this.docker.removeContainer({ name: this.final(slot) });
-        if (change.kind === 'added') return;
+        if (kind !== 'candidate') await this.docker.removeContainer({ name: this.final(slot) });
+        if (kind !== 'replaced') return undefined;
         await this.docker.renameContainer({ from: this.prev(slot), to: this.final(slot) });
         await this.docker.startContainer({ name: this.final(slot) });
-        await this.docker.waitHealthy({ name: this.final(slot), timeoutMs: this.s.healthTimeoutMs });
+        await this.docker.waitHealthy({ name: this.final(slot), timeoutMs: this.s.healthTimeoutMs, pollMs: 100 });
+        const { id } = await this.docker.inspectContainer({ name: this.final(slot) });
+        await this.docker.watchHealthy({ id, name: this.final(slot), durationMs: this.s.monitorMs });
+        return id;
       });
-      const replaced = restored.filter((slot) => batch.find((c) => c.slot === slot)!.kind === 'replaced');
-      const healthy = await this.monitor(replaced, this.final);
-      await this.edge.join(healthy.map(this.final));
-      this.rolledBack.push(...restored.filter((s) => !replaced.includes(s) || healthy.includes(s)).map(this.final));
+      await this.edge.join([...restored].filter(([, id]) => id).map(([slot]) => this.final(slot)));
+      this.rolledBack.push(...[...restored.keys()].map(this.final));
     }
     this.changes.length = 0;
+    await this.edge.join(this.leftEarly.filter((slot) => this.originals.has(slot)).map(this.final));
   }
 
   /** Removes the stopped -prev copies once the rollout has passed. Twice: already gone is fine. */
@@ -109,11 +124,9 @@ export class RolloutBatches {
     await Promise.all(this.changes.filter((c) => c.kind === 'replaced').map((c) => this.docker.removeContainer({ name: this.prev(c.slot) })));
   }
 
-  /** Stops the original replica and keeps it, stopped, as -prev (an older -prev is stale). */
+  /** Stops the original replica and keeps it, stopped, as -prev. */
   private async retire(slot: number): Promise<void> {
-    await this.docker.stopContainer({ name: this.final(slot) });
-    await this.docker.removeContainer({ name: this.prev(slot) });
-    await this.docker.renameContainer({ from: this.final(slot), to: this.prev(slot) });
+    await this.docker.retireReplica({ name: this.final(slot), keepAs: this.prev(slot) });
     this.originals.delete(slot);
     this.record(slot, 'replaced');
   }
@@ -124,30 +137,33 @@ export class RolloutBatches {
     if (!this.changes.some((c) => c.slot === slot)) this.record(slot, kind);
   }
 
-  private async bringUp(name: string, slot: number): Promise<void> {
-    await this.docker.createContainer({ name, service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot) });
+  private async bringUp(name: string, slot: number): Promise<string> {
+    const { id } = await this.docker.createContainer({ name, service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot) });
     await this.docker.startContainer({ name });
-    await this.docker.waitHealthy({ name, timeoutMs: this.s.healthTimeoutMs });
+    await this.docker.waitHealthy({ name, timeoutMs: this.s.healthTimeoutMs, pollMs: 100 });
+    return id;
   }
 
-  /** Waits the monitor period, then keeps the slots whose replica still runs healthy. */
-  private async monitor(slots: number[], nameOf: (slot: number) => string): Promise<number[]> {
-    if (slots.length === 0) return [];
-    if (this.s.monitorMs > 0) await sleep(this.s.monitorMs);
-    return this.each(slots, async (slot) => {
-      const view = await this.docker.inspectContainer({ name: nameOf(slot) });
-      const health = view.health?.status ?? 'none';
-      if (!view.state.running || !['healthy', 'none'].includes(health)) {
-        throw new Error(`${nameOf(slot)} did not stay healthy for the monitor period (${view.state.status}, health ${health})`);
-      }
-    });
+  /** Watches each new replica for the monitor period in the background; a failure marks its slot. */
+  private watch(up: Map<number, string>, nameOf: (slot: number) => string): void {
+    if (this.s.monitorMs <= 0) return;
+    for (const [slot, id] of up) {
+      this.watches.push(this.docker.watchHealthy({ id, name: nameOf(slot), durationMs: this.s.monitorMs }).catch((err) => this.fail(slot, err)));
+    }
   }
 
-  /** Runs `step` for every slot at once; returns the slots it succeeded for, records the others. */
-  private async each(slots: number[], step: (slot: number) => Promise<void>): Promise<number[]> {
+  /** Runs `step` for every slot at once; returns what it gave for the slots it succeeded for, and
+   * records the others as failed. */
+  private async each<T>(slots: number[], step: (slot: number) => Promise<T>): Promise<Map<number, T>> {
     const results = await Promise.allSettled(slots.map(step));
-    results.forEach((r, i) => r.status === 'rejected' && this.failures.push({ slot: slots[i]!, name: this.final(slots[i]!), reason: reasonOf(r.reason) }));
-    return slots.filter((_, i) => results[i]!.status === 'fulfilled');
+    const ok = new Map<number, T>();
+    results.forEach((r, i) => (r.status === 'fulfilled' ? ok.set(slots[i]!, r.value) : this.fail(slots[i]!, r.reason)));
+    return ok;
+  }
+
+  private fail(slot: number, err: unknown): void {
+    this.failing.add(slot);
+    this.failures.push({ slot, name: this.final(slot), reason: reasonOf(err) });
   }
 
   private record(slot: number, kind: Change['kind']): void {

@@ -25,6 +25,11 @@ export class EdgeUpstream {
     return this.set([...this.live, ...names.filter((n) => !this.live.includes(n))]);
   }
 
+  /** `join` and `leave` in one reload. */
+  update(join: string[], leave: string[]): Promise<void> {
+    return this.set([...this.live.filter((n) => !leave.includes(n)), ...join]);
+  }
+
   /** Replaces each `from` by its `to` in one reload (start-first switch). */
   swap(pairs: Array<[from: string, to: string]>): Promise<void> {
     const to = new Map(pairs);
