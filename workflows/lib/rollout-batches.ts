@@ -47,7 +47,7 @@ export class RolloutBatches {
     return [...this.failing].sort((a, b) => a - b);
   }
 
-  /** Replicas now on the target spec. */
+  /** Replicas brought to the target spec (before any rollback). */
   get updated(): string[] {
     return this.changes.filter((c) => c.kind !== 'candidate' && !this.failing.has(c.slot)).map((c) => c.slot).sort((a, b) => a - b).map(this.final);
   }
@@ -115,7 +115,6 @@ export class RolloutBatches {
       await this.edge.join([...restored].filter(([, id]) => id).map(([slot]) => this.final(slot)));
       this.rolledBack.push(...[...restored.keys()].map(this.final));
     }
-    this.changes.length = 0;
     await this.edge.join(this.leftEarly.filter((slot) => this.originals.has(slot)).map(this.final));
   }
 
