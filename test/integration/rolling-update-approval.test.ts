@@ -38,7 +38,7 @@ describe('rollingUpdate pause, resume and canary approval', () => {
     const dep = `dep-${ids.suffix}`;
     const spec = { ...app.request('v2').spec, healthcheck: { test: `/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health && /bin/busybox wget -q -O /dev/null http://${dep}:8080/health`, interval: '1s', timeout: '2s', retries: 2 } };
     const handle = await app.start('v2', { spec, failureAction: 'pause' });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).paused, 60_000, 'paused');
+    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).paused, 150_000, 'paused');
     expect(await handle.query(rollingUpdateStatusQuery)).toMatchObject({ phase: 'paused', currentSlots: [1], done: 0 });
 
     extraContainers.push(dep);
@@ -49,13 +49,13 @@ describe('rollingUpdate pause, resume and canary approval', () => {
     expect(result).toMatchObject({ outcome: 'updated', updated: expectedReplicas(app.service, 3, 'v2').map((r) => r.name), rolledBack: [] });
     expect(result.failures.map((f) => f.slot)).toEqual([1]);
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 3, 'v2'));
-  });
+  }, 300_000);
 
   it('canary: waits for approval after the first batch; approve rolls the rest', async () => {
     const app = newService('canok');
     await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
     const handle = await app.start('v2', { pauseAfter: { batches: 1 } });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).phase === 'awaiting-approval', 60_000, 'awaiting approval');
+    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).phase === 'awaiting-approval', 150_000, 'awaiting approval');
     expect(await handle.query(rollingUpdateStatusQuery)).toMatchObject({ done: 1, total: 3, waitingFor: 'approve or reject' });
     // The replaced v1 replica waits, stopped, as -prev: a reject restarts exactly it.
     const s = app.service;
@@ -64,16 +64,16 @@ describe('rollingUpdate pause, resume and canary approval', () => {
     const result = await rolloutOutcome(handle);
     expect(result).toMatchObject({ outcome: 'updated', approval: { outcome: 'approved', by: 'carol', comment: 'canary looks good' } });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 3, 'v2'));
-  });
+  }, 300_000);
 
   it('canary: reject rolls the canary back to v1', async () => {
     const app = newService('canno');
     await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
     const handle = await app.start('v2', { pauseAfter: { batches: 1 }, order: 'start-first' });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).phase === 'awaiting-approval', 60_000, 'awaiting approval');
+    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).phase === 'awaiting-approval', 150_000, 'awaiting approval');
     await handle.signal('reject', { by: 'bob', comment: 'error rate up' });
     const result = await rolloutOutcome(handle);
     expect(result).toMatchObject({ outcome: 'rolled-back', updated: [`${app.service}-1`], rolledBack: [`${app.service}-1`], reason: 'canary rejected by bob: error rate up', approval: { outcome: 'rejected', by: 'bob' } });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 3, 'v1'));
-  });
+  }, 300_000);
 });

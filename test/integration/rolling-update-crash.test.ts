@@ -32,25 +32,25 @@ describe('rollingUpdate survives crashes mid-batch: exactly N replicas, all on v
     const app = newService('agentkill');
     await app.roll('v1', { replicas: 5, parallelism: 5, monitor: 0 });
     const handle = await app.start('v2', { parallelism: 1 });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).currentBatch === 2, 90_000, 'second batch');
+    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).currentBatch === 2, 150_000, 'second batch');
     await workers.agent.crash();
     workers.agent = startWorker('host-agent', ids);
     await workers.agent.ready;
     const result = await rolloutOutcome(handle);
     expect(result).toMatchObject({ outcome: 'updated', updated: expectedReplicas(app.service, 5, 'v2').map((r) => r.name), rolledBack: [] });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
-  });
+  }, 300_000);
 
   it('SIGKILL of the orchestrator during the second batch (start-first)', async () => {
     const app = newService('orchkill');
     await app.roll('v1', { replicas: 5, parallelism: 5, monitor: 0 });
     const handle = await app.start('v2', { parallelism: 1, order: 'start-first' });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).currentBatch === 2, 90_000, 'second batch');
+    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).currentBatch === 2, 150_000, 'second batch');
     await workers.orchestrator.crash();
     workers.orchestrator = startWorker('orchestrator', ids);
     await workers.orchestrator.ready;
     const result = await rolloutOutcome(handle);
     expect(result).toMatchObject({ outcome: 'updated', updated: expectedReplicas(app.service, 5, 'v2').map((r) => r.name), rolledBack: [] });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
-  });
+  }, 300_000);
 });

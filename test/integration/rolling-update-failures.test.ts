@@ -38,7 +38,7 @@ describe('rollingUpdate failures: stop at the first batch, put every changed rep
     expect(result.failures[0]!.reason).toContain('unhealthy');
     expect(result.reason).toContain(`${app.service}-1 failed`);
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 4, 'v1'));
-  });
+  }, 300_000);
 
   it('a crashing image, start-first with parallelism 2, rolls back the first batch only: all v1, healthy', async () => {
     const app = newService('crash');
@@ -49,13 +49,13 @@ describe('rollingUpdate failures: stop at the first batch, put every changed rep
     expect(result.failures.map((f) => f.slot).sort()).toEqual([1, 2]);
     expect(result.failures[0]!.reason).toContain('exited with code 1');
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 4, 'v1'));
-  });
+  }, 300_000);
 
   it('failureAction pause waits with details, then a rollback signal puts the changed replicas back', async () => {
     const app = newService('pauserb');
     await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
     const handle = await app.start('crash', { parallelism: 1, failureAction: 'pause' });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).paused, 60_000, 'paused');
+    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).paused, 150_000, 'paused');
     const status = await handle.query(rollingUpdateStatusQuery);
     expect(status).toMatchObject({ phase: 'paused', paused: true, waitingFor: 'resume or rollback', currentBatch: 1, currentSlots: [1], total: 3, done: 0 });
     expect(status.failures[0]).toMatchObject({ slot: 1 });
@@ -64,5 +64,5 @@ describe('rollingUpdate failures: stop at the first batch, put every changed rep
     const result = await rolloutOutcome(handle);
     expect(result).toMatchObject({ outcome: 'rolled-back', rolledBack: [`${app.service}-1`], reason: 'rollback requested by alice: crashes at start' });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 3, 'v1'));
-  });
+  }, 300_000);
 });

@@ -40,5 +40,5 @@ describe('rollingUpdate scales in the same run', () => {
     expect(down).toMatchObject({ outcome: 'updated', updated: [`${app.service}-1`, `${app.service}-2`], removed: [3, 4, 5].map((i) => `${app.service}-${i}`) });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 2, 'v1'));
     expect(await version(await app.edgePort())).toBe('v1');
-  }, 240_000);
+  }, 300_000);
 });

@@ -36,5 +36,5 @@ describe('rollingUpdate traffic through the edge', () => {
     expect(load.total).toBeGreaterThanOrEqual(2000);
     expect(Object.keys(load.bodies).sort()).toEqual(['v1', 'v2']);
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
-  }, 240_000);
+  }, 300_000);
 });

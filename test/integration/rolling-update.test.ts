@@ -46,7 +46,7 @@ describe('rollingUpdate v1 → v2 (real engine, real Temporal, nginx edge)', () 
 
     const again = await app.roll('v2');
     expect(again).toMatchObject({ outcome: 'updated', updated: [], skipped: expectedReplicas(app.service, 5, 'v2').map((r) => r.name) });
-  }, 240_000);
+  }, 300_000);
 
   it('start-first, parallelism 2, 5 replicas: the new replica starts beside the old one, then takes its name', async () => {
     const app = newService('stf');
@@ -55,5 +55,5 @@ describe('rollingUpdate v1 → v2 (real engine, real Temporal, nginx edge)', () 
     expect(result).toMatchObject({ outcome: 'updated', updated: expectedReplicas(app.service, 5, 'v2').map((r) => r.name), failures: [] });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
     expect(await version(await app.edgePort())).toBe('v2');
-  }, 240_000);
+  }, 300_000);
 });
