@@ -37,6 +37,8 @@ export class RolloutBatches {
   private readonly watches: Array<Promise<void>> = [];
   /** Original replicas that left the edge early, in the reload that let the previous batch join. */
   private leftEarly: number[] = [];
+  /** Start-first: the last batch's old replicas being stopped and their successors renamed. */
+  private promoting: Promise<void> = Promise.resolve();
 
   constructor(private readonly docker: HostProxies & ReplicaProxies, private readonly edge: EdgeUpstream, private readonly s: BatchSettings, originals: number[]) {
     this.originals = new Set(originals);
@@ -60,8 +62,10 @@ export class RolloutBatches {
     else await this.stopFirst(slots, upcoming);
   }
 
-  /** Waits until every monitor window has passed (the last batch's, or a canary's). */
+  /** Waits until every monitor window has passed (the last batch's, or a canary's) and the last
+   * start-first batch's old replicas are stopped. */
   async settle(): Promise<void> {
+    await this.promoting;
     await Promise.all(this.watches.splice(0));
   }
 
@@ -86,12 +90,15 @@ export class RolloutBatches {
       await this.clear(slot, beside(slot), besideOld.includes(slot) ? 'candidate' : 'added');
       return this.bringUp(beside(slot), slot);
     });
+    // The previous batch's old replicas stop while this batch starts; the edge changes only once
+    // every name it is about to resolve is final.
+    await this.promoting;
     await this.edge.swap([...up.keys()].map((slot) => [this.final(slot), beside(slot)]));
-    await this.each([...up.keys()].filter((slot) => besideOld.includes(slot)), async (slot) => {
+    this.promoting = this.each([...up.keys()].filter((slot) => besideOld.includes(slot)), async (slot) => {
       await this.retire(slot);
       await this.docker.renameContainer({ from: this.next(slot), to: this.final(slot) });
       this.edge.renamed(this.next(slot), this.final(slot));
-    });
+    }).then(() => undefined);
     this.watch(up, this.final);
   }
 
