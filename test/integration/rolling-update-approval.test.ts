@@ -36,7 +36,7 @@ describe('rollingUpdate pause, resume and canary approval', () => {
     await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
     // v2 whose health check also needs a dependency that does not run yet.
     const dep = `dep-${ids.suffix}`;
-    const spec = { ...app.request('v2').spec, healthcheck: { test: `/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health && /bin/busybox wget -q -O /dev/null http://${dep}:8080/health`, interval: '1s', timeout: '2s', retries: 2 } };
+    const spec = { ...app.request('v2').spec, healthcheck: { test: `/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health && /bin/busybox wget -q -O /dev/null http://${dep}:8080/health`, interval: '1s', timeout: '10s', retries: 2 } };
     const handle = await app.start('v2', { spec, failureAction: 'pause' });
     await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).paused, 150_000, 'paused');
     expect(await handle.query(rollingUpdateStatusQuery)).toMatchObject({ phase: 'paused', currentSlots: [1], done: 0 });

@@ -12,7 +12,9 @@ export function fixtureService(client: Client, config: DockhandConfig, service: 
     service,
     host: config.hostId,
     // init: busybox httpd as PID 1 ignores SIGTERM, so a stop would wait the whole grace period.
-    spec: { image: `dockhand-fixture-app:${image}`, init: true, network },
+    // The image's own check (interval 1s) with a timeout and retries that survive a machine loaded many
+    // times over: a check that merely runs late must not count as the replica failing.
+    spec: { image: `dockhand-fixture-app:${image}`, init: true, network, healthcheck: { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '1s', timeout: '10s', retries: 5 } },
     monitor: '1s',
     healthTimeout: '20s',
     edge: { ports: [{ container: 80, hostIp: '127.0.0.1' }] },
