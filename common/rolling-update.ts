@@ -2,7 +2,7 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { ApprovalPolicy, type ApprovalDecision } from './approval';
 import { serviceName } from './ensure-service';
-import { ContainerSpec, DOCKER_NAME, PortSpec } from './spec/container-spec';
+import { ContainerSpec, DOCKER_NAME, HealthcheckSpec, PortSpec } from './spec/container-spec';
 import { durationMs } from './spec/schema-helpers';
 import { Labels } from './labels';
 import { needsUserNetwork } from './spec/network-mode';
@@ -16,6 +16,8 @@ export const EdgeOptions = z.strictObject({
   targetPort: z.number().int().min(1).max(65535).default(8080),
   /** Ports the edge publishes on the host (its own port is 80). */
   ports: z.array(PortSpec).default([]),
+  /** Overrides the edge image's own health check (e.g. a longer timeout on a loaded host). */
+  healthcheck: HealthcheckSpec.optional(),
 });
 
 /** A canary step: after `batches` batches, wait for approve/reject (the blue-green signals). */

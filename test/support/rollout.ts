@@ -14,10 +14,10 @@ export function fixtureService(client: Client, config: DockhandConfig, service: 
     // init: busybox httpd as PID 1 ignores SIGTERM, so a stop would wait the whole grace period.
     // The image's own check (interval 1s) with a timeout and retries that survive a machine loaded many
     // times over: a check that merely runs late must not count as the replica failing.
-    spec: { image: `dockhand-fixture-app:${image}`, init: true, network, healthcheck: { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '1s', timeout: '10s', retries: 5 } },
+    spec: { image: `dockhand-fixture-app:${image}`, init: true, network, healthcheck: tolerant('http://127.0.0.1:8080/health') },
     monitor: '1s',
     healthTimeout: '20s',
-    edge: { ports: [{ container: 80, hostIp: '127.0.0.1' }] },
+    edge: { ports: [{ container: 80, hostIp: '127.0.0.1' }], healthcheck: tolerant('http://127.0.0.1/__edge/health') },
     ...extra,
   });
   return {
@@ -43,6 +43,10 @@ export function fixtureService(client: Client, config: DockhandConfig, service: 
       await removeNetwork(network);
     },
   };
+}
+
+function tolerant(url: string) {
+  return { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', url], interval: '1s', timeout: '10s', retries: 5 };
 }
 
 /** `n` replicas named <service>-1…n, all running, healthy, on `image`, and nothing else. */

@@ -11,7 +11,7 @@ import type { HostProxies } from './host-activities';
 export async function prepareService(docker: HostProxies, service: string, network: string, image: string, edge: RollingUpdateInput['edge'], edgeName: string): Promise<void> {
   await docker.ensureNetwork({ name: network, labels: managedLabels(service) });
   await Promise.all([docker.ensureImage({ image }), docker.ensureImage({ image: edge.image })]);
-  const spec = ContainerSpec.parse({ image: edge.image, network, ports: edge.ports });
+  const spec = ContainerSpec.parse({ image: edge.image, network, ports: edge.ports, healthcheck: edge.healthcheck });
   try {
     await docker.createContainer({ name: edgeName, service, spec });
   } catch (err) {
