@@ -7,6 +7,7 @@ import { createObserveActivities } from './docker/container-observe';
 import { createFileActivities } from './docker/container-files';
 import { createExecActivities } from './docker/container-exec';
 import { createCleanupActivities } from './docker/cleanup';
+import { createReplicaActivities } from './docker/replicas';
 import { createEdgeActivities } from './traffic/edge';
 import { createScanActivities } from './scan/scan-activities';
 import { createReportActivities } from './scan/report/report-activities';
@@ -23,6 +24,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createFileActivities(docker),
     ...createExecActivities(docker),
     ...createCleanupActivities(docker),
+    ...createReplicaActivities(docker, hostId),
     ...createEdgeActivities(docker),
     ...createScanActivities(docker),
   };

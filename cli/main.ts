@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
 import { registerEnsure } from './commands/ensure';
+import { registerRollout } from './commands/rollout';
 import { registerStack } from './commands/stack';
 import { registerScan } from './commands/scan';
 
@@ -10,6 +11,7 @@ registerStack(program);
 registerEnsure(program);
 registerDemo(program);
 registerScan(program);
+registerRollout(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { connectClient } from '../../client/connection';
+import { rolloutOutcome, startRollingUpdate, type RollingUpdateHandle } from '../../client/rolling-update';
+import { loadConfig } from '../../common/config';
+import { rollingUpdateStatusQuery, type RollingUpdateResult, type RollingUpdateStatus } from '../../common/rolling-update';
+import { parsePort, specFromOptions, type SpecOptions } from '../lib/spec-options';
+
+const collect = (v: string, all: string[] = []) => [...all, v];
+const int = (v: string) => {
+  if (!/^\d+$/.test(v)) throw new Error(`"${v}" is not a whole number`);
+  return Number(v);
+};
+
+interface RolloutOptions extends SpecOptions {
+  host?: string;
+  replicas?: number;
+  parallelism?: number;
+  order?: 'start-first' | 'stop-first';
+  delay?: string;
+  monitor?: string;
+  healthTimeout?: string;
+  maxFailureRatio?: string;
+  failureAction?: 'rollback' | 'pause' | 'continue';
+  canary?: number;
+  deadline?: string;
+  edgePort?: string[];
+  json?: boolean;
+  wait?: boolean;
+}
+
+export function registerRollout(program: Command): void {
+  program
+    .command('rollout')
+    .description('roll the replicas <service>-1…N behind <service>-edge to a new image, health-gated, with rollback (workflow rollingUpdate)')
+    .argument('<service>', 'service name; replicas are <service>-1 … <service>-N')
+    .requiredOption('--image <ref>', 'target image reference')
+    .option('--replicas <n>', 'replica count after the rollout (default: as many as run now)', int)
+    .option('--parallelism <n>', 'replicas updated at once', int)
+    .option('--order <order>', 'stop-first (default) or start-first (new replica beside the old one)')
+    .option('--delay <duration>', 'pause between batches, e.g. 5s')
+    .option('--monitor <duration>', 'how long a new replica must stay healthy (default 5s)')
+    .option('--health-timeout <duration>', 'how long a new replica may take to become healthy (default 60s)')
+    .option('--max-failure-ratio <r>', 'fraction of replicas allowed to fail (default 0)')
+    .option('--failure-action <action>', 'rollback (default), pause or continue')
+    .option('--canary <batches>', 'after this many batches wait for "dockhand approve|reject" (or the UI)', int)
+    .option('--deadline <duration>', 'the rollout must be done within this, else failure-action')
+    .option('--edge-port <spec>', 'port the edge publishes, [hostIp:][hostPort:]80, repeatable', collect)
+    .option('--env <NAME=value>', 'environment variable, repeatable', collect)
+    .option('--network <name>', 'user-defined network of the replicas and the edge (default <service>-net)')
+    .option('--init', 'run an init as PID 1 in each replica')
+    .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)')
+    .option('--wait', 'follow progress until the rollout ends (exit 1 when it rolled back)')
+    .option('--json', 'print machine-readable output')
+    .action(async (service: string, o: RolloutOptions) => {
+      const config = loadConfig();
+      const client = await connectClient(config);
+      const handle = await startRollingUpdate(client, config, {
+        service,
+        host: o.host ?? config.hostId,
+        spec: specFromOptions({ image: o.image, env: o.env, network: o.network, init: o.init }),
+        replicas: o.replicas,
+        parallelism: o.parallelism,
+        order: o.order,
+        delay: o.delay,
+        monitor: o.monitor,
+        healthTimeout: o.healthTimeout,
+        maxFailureRatio: o.maxFailureRatio === undefined ? undefined : Number(o.maxFailureRatio),
+        failureAction: o.failureAction,
+        pauseAfter: o.canary === undefined ? undefined : { batches: o.canary },
+        deadline: o.deadline,
+        edge: o.edgePort ? { ports: o.edgePort.map((p) => withFlag('--edge-port', () => parsePort(p))) } : undefined,
+      });
+      const link = `${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
+      if (!o.wait) {
+        console.log(o.json ? JSON.stringify({ workflowId: handle.workflowId, url: link }) : `started ${handle.workflowId}: ${link}`);
+        return;
+      }
+      if (!o.json) console.error(`started ${handle.workflowId}: ${link}`);
+      const result = await follow(handle, o.json ? undefined : (line) => console.error(line));
+      console.log(o.json ? JSON.stringify(result) : summary(result));
+      if (result.outcome === 'rolled-back') process.exitCode = 1;
+    });
+}
+
+function withFlag<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new Error((e as Error).message.replace('--port', flag));
+  }
+}
+
+/** Polls the status query and reports each change until the rollout ends. */
+async function follow(handle: RollingUpdateHandle, report?: (line: string) => void): Promise<RollingUpdateResult> {
+  let last = '';
+  let ended = false;
+  const outcome = rolloutOutcome(handle).finally(() => (ended = true));
+  while (!ended) {
+    const s = await handle.query(rollingUpdateStatusQuery).catch(() => undefined);
+    const line = s && describe(s);
+    if (line && line !== last) report?.((last = line));
+    await Promise.race([outcome.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+  }
+  return outcome;
+}
+
+function describe(s: RollingUpdateStatus): string {
+  const batch = s.currentBatch ? ` batch ${s.currentBatch}/${s.batches} (slots ${s.currentSlots.join(',')})` : '';
+  const failures = s.failures.length ? `, ${s.failures.length} failure(s): ${s.failures.at(-1)!.name}` : '';
+  const waiting = s.waitingFor ? ` — waiting for ${s.waitingFor} (dockhand approve|reject, or signal resume|rollback in the UI)` : '';
+  return `[${s.phase}] ${s.done}/${s.total} replicas done${batch}${failures}${waiting}`;
+}
+
+function summary(r: RollingUpdateResult): string {
+  const lines = [`${r.service}: ${r.outcome} (${r.image})`, `  updated: ${r.updated.join(', ') || '-'}`, `  skipped: ${r.skipped.join(', ') || '-'}`];
+  if (r.removed.length) lines.push(`  removed: ${r.removed.join(', ')}`);
+  if (r.rolledBack.length) lines.push(`  rolled back: ${r.rolledBack.join(', ')}`);
+  if (r.reason) lines.push(`  why: ${r.reason}`);
+  for (const f of r.failures) lines.push(`  failure ${f.name}: ${f.reason.split('\n')[0]}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,135 @@
+import { defineQuery } from '@temporalio/workflow';
+import { z } from 'zod';
+import { ApprovalPolicy, type ApprovalDecision } from './approval';
+import { serviceName } from './ensure-service';
+import { ContainerSpec, DOCKER_NAME, HealthcheckSpec, PortSpec } from './spec/container-spec';
+import { durationMs } from './spec/schema-helpers';
+import { Labels } from './labels';
+import { needsUserNetwork } from './spec/network-mode';
+
+/** The nginx edge in front of the replicas: `<service>-edge` on the replicas' network. */
+export const EdgeOptions = z.strictObject({
+  /** Container name; default `<service>-edge`. */
+  name: z.string().regex(DOCKER_NAME).optional(),
+  image: z.string().min(1).default('dockhand-edge:1'),
+  /** The port the replicas listen on. */
+  targetPort: z.number().int().min(1).max(65535).default(8080),
+  /** Ports the edge publishes on the host (its own port is 80). */
+  ports: z.array(PortSpec).default([]),
+  /** Overrides the edge image's own health check (e.g. a longer timeout on a loaded host). */
+  healthcheck: HealthcheckSpec.optional(),
+});
+
+/** A canary step: after `batches` batches, wait for approve/reject (the blue-green signals). */
+export const PauseAfter = z.strictObject({
+  batches: z.number().int().min(1).default(1),
+  approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
+});
+
+/** Swarm's update_config and Kubernetes' RollingUpdate in one place. */
+export const RollingUpdateInput = z.strictObject({
+  service: serviceName,
+  /** The host agent to run on (its task queue is dockhand-host-<host>). */
+  host: z.string().regex(DOCKER_NAME, 'not a host id'),
+  /** The target spec of every replica; `network` must be a user-defined network (default `<service>-net`). */
+  spec: ContainerSpec,
+  /** Replica count after the run (scale up or down in the same run); default: as many as run now (at least 1). */
+  replicas: z.number().int().min(1).max(100).optional(),
+  /** Replicas updated at once. */
+  parallelism: z.number().int().min(1).default(1),
+  /** Pause between batches. */
+  delay: durationMs.default(0),
+  /** start-first: the new replica starts beside the old one (surge); stop-first: the old one goes first. */
+  order: z.enum(['stop-first', 'start-first']).default('stop-first'),
+  /** How long a new replica must stay healthy before its batch counts. */
+  monitor: durationMs.default(5_000),
+  /** How long a new replica may take to become healthy. */
+  healthTimeout: durationMs.default(60_000),
+  /** Fraction of replicas allowed to fail before failureAction applies (0: none). */
+  maxFailureRatio: z.number().min(0).max(1).default(0),
+  failureAction: z.enum(['rollback', 'pause', 'continue']).default('rollback'),
+  pauseAfter: PauseAfter.optional(),
+  /** The whole rollout must finish within this; past it, failureAction applies. */
+  deadline: durationMs.optional(),
+  edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),
+}).superRefine((input, ctx) => {
+  // The edge reaches replicas by name, which only a user-defined network resolves.
+  if (input.spec.network !== undefined && !needsUserNetwork(input.spec.network)) {
+    ctx.addIssue({ code: 'custom', path: ['spec', 'network'], message: `a rolling update needs a user-defined network (the edge finds replicas by name), not "${input.spec.network}"` });
+  }
+  if ((input.replicas ?? 2) > 1 && input.spec.ports.some((p) => p.host)) {
+    ctx.addIssue({ code: 'custom', path: ['spec', 'ports'], message: 'replicas cannot share a fixed host port; publish through edge.ports instead' });
+  }
+});
+export type RollingUpdateInput = z.output<typeof RollingUpdateInput>;
+export type RollingUpdateRequest = z.input<typeof RollingUpdateInput>;
+
+/** One container of a replicated service, as a rollout plans with it (small: it goes to history). */
+export interface ReplicaInfo {
+  name: string;
+  slot: number;
+  specHash: string;
+  image: string;
+  running: boolean;
+  /** Docker's health status; absent when the container has no health check. */
+  health?: string;
+}
+
+export interface ReplicaFailure { slot: number; name: string; reason: string }
+
+/** What the `status` query answers while the rollout runs. */
+export interface RollingUpdateStatus {
+  phase: string;
+  /** Replicas on the target spec (updated or already there) out of the target count. */
+  done: number;
+  total: number;
+  /** 1-based batch being worked on, out of `batches`; 0 before the first. */
+  currentBatch: number;
+  batches: number;
+  currentSlots: number[];
+  failures: ReplicaFailure[];
+  paused: boolean;
+  /** What the rollout waits for, and how to answer (empty when it waits for nothing). */
+  waitingFor: string;
+}
+
+export type RollingUpdateOutcome = 'updated' | 'updated-with-failures' | 'rolled-back';
+
+export interface RollingUpdateResult {
+  service: string;
+  image: string;
+  outcome: RollingUpdateOutcome;
+  /** Replicas (container names) replaced or added on the target spec. */
+  updated: string[];
+  /** Replicas already on the target spec, left alone. */
+  skipped: string[];
+  /** Replicas removed by scaling down. */
+  removed: string[];
+  /** Replicas put back to their previous spec (or removed, when new), in the order it was done. */
+  rolledBack: string[];
+  failures: ReplicaFailure[];
+  /** Why it rolled back (failure, rejection, rollback signal, deadline). */
+  reason?: string;
+  approval?: ApprovalDecision;
+  edge: string;
+}
+
+/** Failure type of a rollout that rolled back; its details[0] is the RollingUpdateResult. */
+export const ROLLED_BACK_ERROR = 'DockhandRolledBack';
+
+export const rollingUpdateStatusQuery = defineQuery<RollingUpdateStatus>('status');
+
+/** Replica names: `<service>-<slot>`, and the two temporary names a slot's containers pass through. */
+export const replicaName = (service: string, slot: number) => `${service}-${slot}`;
+/** A start-first candidate, beside the running replica until the switch. */
+export const candidateName = (service: string, slot: number) => `${service}-${slot}-next`;
+/** The replaced replica, stopped and kept until the rollout ends, so rollback restarts exactly it. */
+export const previousName = (service: string, slot: number) => `${service}-${slot}-prev`;
+/** The network of the replicas and the edge: the spec's, else `<service>-net`. */
+export const serviceNetwork = (service: string, spec: { network?: string }) => spec.network ?? `${service}-net`;
+export const edgeName = (service: string, edge?: { name?: string }) => edge?.name ?? `${service}-edge`;
+/** The Dockhand labels of the replica in `slot`: createContainer and planSpecHashes get the same ones,
+ * so the planned hash is the hash the created container carries. */
+export function replicaLabels(slot: number): Record<string, string> {
+  return { [Labels.slot]: String(slot) };
+}

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import type { DockhandConfig } from '../../common/config';
+import { expectedReplicas, fixtureService } from '../support/rollout';
+import { testClient } from '../support/temporal';
+import { startWorkers, testIds } from '../support/workers';
+
+const ids = testIds('rollscale');
+let client: Client;
+let config: DockhandConfig;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+const services: Array<ReturnType<typeof fixtureService>> = [];
+const newService = (name: string) => {
+  const s = fixtureService(client, config, `${name}-${ids.suffix}`);
+  services.push(s);
+  return s;
+};
+
+beforeAll(async () => {
+  ({ client, config } = await testClient(ids));
+  workers = await startWorkers(ids);
+});
+afterAll(async () => {
+  await workers?.stop();
+  await Promise.all(services.map((s) => s.cleanUp()));
+});
+
+async function version(port: number): Promise<string> {
+  return (await (await fetch(`http://127.0.0.1:${port}/version`)).text()).trim();
+}
+
+describe('rollingUpdate scales in the same run', () => {
+  it('start-first, parallelism 1, and stop-first, parallelism 2, while scaling 3 → 5 → 2', async () => {
+    const app = newService('scale');
+    await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
+    const up = await app.roll('v2', { replicas: 5, parallelism: 1, order: 'start-first' });
+    expect(up).toMatchObject({ outcome: 'updated', removed: [] });
+    expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
+    const down = await app.roll('v1', { replicas: 2, parallelism: 2 });
+    expect(down).toMatchObject({ outcome: 'updated', updated: [`${app.service}-1`, `${app.service}-2`], removed: [3, 4, 5].map((i) => `${app.service}-${i}`) });
+    expect(await app.replicas()).toEqual(expectedReplicas(app.service, 2, 'v1'));
+    expect(await version(await app.edgePort())).toBe('v1');
+  }, 300_000);
+});

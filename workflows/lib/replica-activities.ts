@@ -1,0 +1,24 @@
+import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { HostActivities } from '../../activities';
+import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
+import { hostTaskQueue } from '../../common/task-queues';
+
+const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES };
+
+/** The replica activities of one host agent (listing, planned hashes, retiring, watching). Schedule-to-close
+ * bounds each call because a dead host's queue never drains. Retiring stops a replica (up to its stop
+ * timeout), hence the longer start-to-close. Stop and rename come from hostActivities. */
+export function replicaActivities(hostId: string) {
+  const taskQueue = hostTaskQueue(hostId);
+  const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry });
+  const stop = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '2m', scheduleToCloseTimeout: '10m', retry });
+  // Watching heartbeats every poll: a silent agent is noticed in 10 s and the watch retried.
+  const watch = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '30m', scheduleToCloseTimeout: '1h', retry });
+  return {
+    watchHealthy: watch.watchHealthy,
+    retireReplica: stop.retireReplica,
+    listReplicas: quick.listReplicas,
+    planSpecHashes: quick.planSpecHashes,
+  };
+}
+export type ReplicaProxies = ReturnType<typeof replicaActivities>;

@@ -1,0 +1,190 @@
+import { ActivityFailure } from '@temporalio/workflow';
+import { candidateName, previousName, replicaLabels, replicaName, type ReplicaFailure } from '../../common/rolling-update';
+import type { ContainerSpec } from '../../common/spec/container-spec';
+import type { EdgeUpstream } from './rollout-edge';
+import type { HostProxies } from './host-activities';
+import type { ReplicaProxies } from './replica-activities';
+import { rollbackBatches } from './rollout-plan';
+
+/** What the rollout changed in a slot, so rollback knows what to undo:
+ * added — a new slot (undo: remove it); replaced — the old replica waits stopped as -prev (undo:
+ * restart exactly it); candidate — a start-first -next beside the old replica, not switched yet. */
+export interface Change { slot: number; kind: 'added' | 'replaced' | 'candidate' }
+
+export interface BatchSettings {
+  service: string;
+  spec: ContainerSpec;
+  order: 'stop-first' | 'start-first';
+  monitorMs: number;
+  healthTimeoutMs: number;
+  parallelism: number;
+}
+
+/**
+ * Carries out batches: stop-first (leave the edge, stop the old replica and keep it as -prev, start
+ * the new one, healthy, join) or start-first (start -next beside the old one, healthy, switch the
+ * edge, keep the old one as -prev, rename -next). Each new replica is then watched for the monitor
+ * period while the next batch goes on, as Swarm does; a failure inside that window counts. Every
+ * change is recorded before it is made, so a rollback undoes exactly what happened, in reverse.
+ */
+export class RolloutBatches {
+  readonly changes: Change[] = [];
+  readonly failures: ReplicaFailure[] = [];
+  readonly rolledBack: string[] = [];
+  /** Slots whose original replica still stands under its own name. */
+  private readonly originals: Set<number>;
+  private readonly failing = new Set<number>();
+  private readonly watches: Array<Promise<void>> = [];
+  /** Original replicas that left the edge early, in the reload that let the previous batch join. */
+  private leftEarly: number[] = [];
+  /** Start-first: the last batch's old replicas being stopped and their successors renamed. */
+  private promoting: Promise<void> = Promise.resolve();
+
+  constructor(private readonly docker: HostProxies & ReplicaProxies, private readonly edge: EdgeUpstream, private readonly s: BatchSettings, originals: number[]) {
+    this.originals = new Set(originals);
+  }
+
+  /** Slots whose latest attempt failed (during its batch or its monitor period). */
+  get failingSlots(): number[] {
+    return [...this.failing].sort((a, b) => a - b);
+  }
+
+  /** Replicas brought to the target spec (before any rollback). */
+  get updated(): string[] {
+    return this.changes.filter((c) => c.kind !== 'candidate' && !this.failing.has(c.slot)).map((c) => c.slot).sort((a, b) => a - b).map(this.final);
+  }
+
+  /** Updates one batch. `upcoming` (the next batch, when it follows at once) leaves the edge in the
+   * same reload that lets this batch join, so stop-first costs one reload per batch, not two. */
+  async run(slots: number[], upcoming: number[] = []): Promise<void> {
+    slots.forEach((slot) => this.failing.delete(slot));
+    if (this.s.order === 'start-first') await this.startFirst(slots);
+    else await this.stopFirst(slots, upcoming);
+  }
+
+  /** Waits until every monitor window has passed (the last batch's, or a canary's) and the last
+   * start-first batch's old replicas are stopped. */
+  async settle(): Promise<void> {
+    await this.promoting;
+    await Promise.all(this.watches.splice(0));
+  }
+
+  private async stopFirst(slots: number[], upcoming: number[]): Promise<void> {
+    await this.edge.leave(slots.map(this.final));
+    const up = await this.each(slots, async (slot) => {
+      if (this.originals.has(slot)) await this.retire(slot);
+      else await this.clear(slot, this.final(slot), 'added');
+      return this.bringUp(this.final(slot), slot);
+    });
+    const early = up.size === slots.length ? upcoming.filter((slot) => this.originals.has(slot)) : [];
+    await this.edge.update([...up.keys()].map(this.final), early.map(this.final));
+    this.leftEarly = early;
+    this.watch(up, this.final);
+  }
+
+  private async startFirst(slots: number[]): Promise<void> {
+    const besideOld = slots.filter((slot) => this.originals.has(slot));
+    // A slot with a running replica gets a -next beside it; a new slot (scale up) gets its own name.
+    const beside = (slot: number) => (besideOld.includes(slot) ? this.next(slot) : this.final(slot));
+    const up = await this.each(slots, async (slot) => {
+      await this.clear(slot, beside(slot), besideOld.includes(slot) ? 'candidate' : 'added');
+      return this.bringUp(beside(slot), slot);
+    });
+    // The previous batch's old replicas stop while this batch starts; the edge changes only once
+    // every name it is about to resolve is final.
+    await this.promoting;
+    await this.edge.swap([...up.keys()].map((slot) => [this.final(slot), beside(slot)]));
+    this.promoting = this.each([...up.keys()].filter((slot) => besideOld.includes(slot)), async (slot) => {
+      await this.retire(slot);
+      await this.docker.renameContainer({ name: this.next(slot), newName: this.final(slot) });
+      this.edge.renamed(this.next(slot), this.final(slot));
+    }).then(() => undefined);
+    this.watch(up, this.final);
+  }
+
+  /** Undoes every change in reverse order, in batches, with the same gating (healthy, monitor, edge). */
+  async rollback(): Promise<void> {
+    await this.settle();
+    for (const batch of rollbackBatches(this.changes, this.s.parallelism)) {
+      await this.edge.leave(batch.flatMap((c) => (c.kind === 'candidate' ? [this.next(c.slot)] : [this.final(c.slot), this.next(c.slot)])));
+      const restored = await this.each(batch.map((c) => c.slot), async (slot) => {
+        const kind = batch.find((c) => c.slot === slot)!.kind;
+        await this.docker.removeContainer({ name: this.next(slot) });
+        if (kind !== 'candidate') await this.docker.removeContainer({ name: this.final(slot) });
+        if (kind !== 'replaced') return undefined;
+        await this.docker.renameContainer({ name: this.prev(slot), newName: this.final(slot) });
+        await this.docker.startContainer({ name: this.final(slot) });
+        await this.docker.waitHealthy({ name: this.final(slot), timeoutMs: this.s.healthTimeoutMs, pollMs: 100 });
+        const { id } = await this.docker.inspectContainer({ name: this.final(slot) });
+        await this.docker.watchHealthy({ id, name: this.final(slot), durationMs: this.s.monitorMs });
+        return id;
+      });
+      await this.edge.join([...restored].filter(([, id]) => id).map(([slot]) => this.final(slot)));
+      this.rolledBack.push(...[...restored.keys()].map(this.final));
+    }
+    await this.edge.join(this.leftEarly.filter((slot) => this.originals.has(slot)).map(this.final));
+  }
+
+  /** Removes the stopped -prev copies once the rollout has passed. Twice: already gone is fine. */
+  async discardPrevious(): Promise<void> {
+    await Promise.all(this.changes.filter((c) => c.kind === 'replaced').map((c) => this.docker.removeContainer({ name: this.prev(c.slot) })));
+  }
+
+  /** Stops the original replica and keeps it, stopped, as -prev. */
+  private async retire(slot: number): Promise<void> {
+    await this.docker.retireReplica({ name: this.final(slot), keepAs: this.prev(slot) });
+    this.originals.delete(slot);
+    this.record(slot, 'replaced');
+  }
+
+  /** Removes what a failed earlier attempt left under `name`, and records the change before making it. */
+  private async clear(slot: number, name: string, kind: Change['kind']): Promise<void> {
+    await this.docker.removeContainer({ name });
+    if (!this.changes.some((c) => c.slot === slot)) this.record(slot, kind);
+  }
+
+  private async bringUp(name: string, slot: number): Promise<string> {
+    const { id } = await this.docker.createContainer({ name, service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot) });
+    await this.docker.startContainer({ name });
+    await this.docker.waitHealthy({ name, timeoutMs: this.s.healthTimeoutMs, pollMs: 100 });
+    return id;
+  }
+
+  /** Watches each new replica for the monitor period in the background; a failure marks its slot. */
+  private watch(up: Map<number, string>, nameOf: (slot: number) => string): void {
+    if (this.s.monitorMs <= 0) return;
+    for (const [slot, id] of up) {
+      this.watches.push(this.docker.watchHealthy({ id, name: nameOf(slot), durationMs: this.s.monitorMs }).catch((err) => this.fail(slot, err)));
+    }
+  }
+
+  /** Runs `step` for every slot at once; returns what it gave for the slots it succeeded for, and
+   * records the others as failed. */
+  private async each<T>(slots: number[], step: (slot: number) => Promise<T>): Promise<Map<number, T>> {
+    const results = await Promise.allSettled(slots.map(step));
+    const ok = new Map<number, T>();
+    results.forEach((r, i) => (r.status === 'fulfilled' ? ok.set(slots[i]!, r.value) : this.fail(slots[i]!, r.reason)));
+    return ok;
+  }
+
+  private fail(slot: number, err: unknown): void {
+    this.failing.add(slot);
+    this.failures.push({ slot, name: this.final(slot), reason: reasonOf(err) });
+  }
+
+  private record(slot: number, kind: Change['kind']): void {
+    const existing = this.changes.find((c) => c.slot === slot);
+    if (existing) existing.kind = kind;
+    else this.changes.push({ slot, kind });
+  }
+
+  private readonly final = (slot: number) => replicaName(this.s.service, slot);
+  private readonly next = (slot: number) => candidateName(this.s.service, slot);
+  private readonly prev = (slot: number) => previousName(this.s.service, slot);
+}
+
+/** The message of the failure under an activity failure (what the engine or health check said). */
+function reasonOf(err: unknown): string {
+  const e = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  return (e instanceof Error ? e.message : String(e)).slice(0, 2000);
+}

@@ -1,0 +1,59 @@
+import type { Upstream } from '../../activities/traffic/nginx-config';
+import type { HostProxies } from './host-activities';
+
+/**
+ * The edge's upstream during a rollout: the replicas that serve. A replica leaves before it stops and
+ * joins once healthy; each change is one config write + `nginx -t` + graceful reload, so requests in
+ * flight finish on the old workers and clients never see the switch.
+ */
+export class EdgeUpstream {
+  private live: string[];
+
+  constructor(private readonly docker: HostProxies, readonly edge: string, private readonly service: string, private readonly port: number, live: string[]) {
+    this.live = [...live].sort();
+  }
+
+  get members(): string[] {
+    return [...this.live];
+  }
+
+  leave(names: string[]): Promise<void> {
+    return this.set(this.live.filter((n) => !names.includes(n)));
+  }
+
+  join(names: string[]): Promise<void> {
+    return this.set([...this.live, ...names.filter((n) => !this.live.includes(n))]);
+  }
+
+  /** `join` and `leave` in one reload. */
+  update(join: string[], leave: string[]): Promise<void> {
+    return this.set([...this.live.filter((n) => !leave.includes(n)), ...join]);
+  }
+
+  /** Replaces each `from` by its `to` in one reload (start-first switch). */
+  swap(pairs: Array<[from: string, to: string]>): Promise<void> {
+    const to = new Map(pairs);
+    return this.set(this.live.map((n) => to.get(n) ?? n).concat(pairs.filter(([f]) => !this.live.includes(f)).map(([, t]) => t)));
+  }
+
+  /** A member was renamed: same container, same address, so no reload; the next change uses the name. */
+  renamed(from: string, to: string): void {
+    this.live = this.live.map((n) => (n === from ? to : n)).sort();
+  }
+
+  /** Writes the config for the current members (idempotent: an unchanged config is not reloaded). */
+  sync(): Promise<void> {
+    return this.set(this.live, true);
+  }
+
+  private async set(names: string[], force = false): Promise<void> {
+    const next = [...new Set(names)].sort();
+    const same = next.length === this.live.length && next.every((n, i) => n === this.live[i]);
+    // nginx needs at least one backend; with none left (stop-first, one replica) the old config stays.
+    if ((!same || force) && next.length > 0) {
+      const upstreams: Upstream[] = next.map((host) => ({ host, port: this.port }));
+      await this.docker.configureEdge({ edge: this.edge, service: this.service, upstreams });
+    }
+    this.live = next;
+  }
+}

@@ -1,0 +1,57 @@
+import { replicaName, type ReplicaInfo } from '../../common/rolling-update';
+
+/** What a rollout will do, decided from what runs before anything changes. Pure. */
+export interface RolloutPlan {
+  /** Replica count after the rollout. */
+  total: number;
+  /** Slots already on the target spec and healthy: left alone (a re-run continues, never redoes). */
+  skip: number[];
+  /** Slots to replace or add, in batches of `parallelism`, in slot order. */
+  batches: number[][];
+  /** Slots above `total` to remove once every batch has passed (scale down). */
+  scaleDown: number[];
+  /** Replicas that serve now: the edge's upstream before the first batch. */
+  live: string[];
+  /** Companions (-next/-prev) left by an interrupted run, removed before the first batch or after the last. */
+  leftovers: string[];
+}
+
+/** How many replicas the rollout ends with: as asked, else as many as run now (at least one). */
+export function targetCount(service: string, existing: ReplicaInfo[], replicas?: number): number {
+  return replicas ?? Math.max(1, existing.filter((r) => r.name === replicaName(service, r.slot)).length);
+}
+
+export function planRollout(service: string, existing: ReplicaInfo[], total: number, parallelism: number, targetHashes: Record<number, string>): RolloutPlan {
+  const finals = new Map(existing.filter((r) => r.name === replicaName(service, r.slot)).map((r) => [r.slot, r]));
+  const onTarget = (slot: number) => {
+    const r = finals.get(slot);
+    return r !== undefined && r.specHash === targetHashes[slot] && r.running && (r.health === undefined || r.health === 'healthy');
+  };
+  const slots = Array.from({ length: total }, (_, i) => i + 1);
+  const update = slots.filter((s) => !onTarget(s));
+  return {
+    total,
+    skip: slots.filter(onTarget),
+    batches: chunk(update, parallelism),
+    scaleDown: [...finals.keys()].filter((s) => s > total).sort((a, b) => a - b),
+    live: [...finals.values()].filter((r) => r.running && r.health !== 'unhealthy').map((r) => r.name),
+    leftovers: existing.filter((r) => !finals.has(r.slot) || finals.get(r.slot) !== r).map((r) => r.name),
+  };
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The order a rollback undoes changes in: the reverse of the order they were made, in batches of
+ * the same size. */
+export function rollbackBatches<T>(changes: T[], parallelism: number): T[][] {
+  return chunk([...changes].reverse(), parallelism);
+}
+
+/** True when the failures so far exceed what `maxFailureRatio` of `total` allows. */
+export function failureLimitExceeded(failed: number, total: number, maxFailureRatio: number): boolean {
+  return total > 0 && failed / total > maxFailureRatio;
+}

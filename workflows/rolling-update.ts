@@ -1,0 +1,114 @@
+import { ApplicationFailure, condition, allHandlersFinished, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { ApprovalDecision } from '../common/approval';
+import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
+import {
+  edgeName, replicaName, ROLLED_BACK_ERROR, RollingUpdateInput, rollingUpdateStatusQuery, serviceNetwork,
+  type RollingUpdateRequest, type RollingUpdateResult, type RollingUpdateStatus,
+} from '../common/rolling-update';
+import { validate } from '../common/spec/validate';
+import { ApprovalGate } from './lib/approval-gate';
+import { hostActivities } from './lib/host-activities';
+import { enterPhase } from './lib/progress';
+import { replicaActivities } from './lib/replica-activities';
+import { RolloutBatches } from './lib/rollout-batches';
+import { RolloutControl } from './lib/rollout-control';
+import { EdgeUpstream } from './lib/rollout-edge';
+import { prepareService } from './lib/rollout-edge-setup';
+import { failureLimitExceeded, planRollout, targetCount } from './lib/rollout-plan';
+
+const NO_APPROVAL = { required: false, timeoutMs: 1, approvers: [] };
+
+/**
+ * Rolls a replicated service (`<service>-1 … <service>-N` behind `<service>-edge`) to a new spec,
+ * batch by batch, each replica gated on health and a monitor period — the runbook's
+ * "stop, rm, run, poll until healthy, sleep, next", durable, with rollback, pause and a canary step.
+ */
+export async function rollingUpdate(request: RollingUpdateRequest): Promise<RollingUpdateResult> {
+  const input = validate(RollingUpdateInput, request, 'input');
+  const { service, host } = input;
+  const spec = { ...input.spec, network: serviceNetwork(service, input.spec) };
+  const docker = { ...hostActivities(host), ...replicaActivities(host) };
+  const edgeContainer = edgeName(service, input.edge);
+  const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL);
+  const control = new RolloutControl();
+  const status: RollingUpdateStatus = { phase: 'preparing', done: 0, total: 0, currentBatch: 0, batches: 0, currentSlots: [], failures: [], paused: false, waitingFor: '' };
+  setHandler(rollingUpdateStatusQuery, () => ({ ...status, paused: control.paused }), { description: 'Replicas done/total, current batch, failures' });
+  upsertSearchAttributes([{ key: DockhandService, value: service }, { key: DockhandHost, value: host }, { key: DockhandImage, value: spec.image }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
+  const phase = (name: string, details: string, waitingFor = '') => (Object.assign(status, { phase: name, waitingFor }), enterPhase(name, details));
+
+  phase('preparing', `network ${spec.network}, image ${spec.image} and edge ${edgeContainer} on host ${host}`);
+  await prepareService(docker, service, spec.network, spec.image, input.edge, edgeContainer);
+  const existing = await docker.listReplicas({ service });
+  const total = targetCount(service, existing, input.replicas);
+  const hashes = await docker.planSpecHashes({ service, spec, slots: Array.from({ length: total }, (_, i) => i + 1) });
+  const plan = planRollout(service, existing, total, input.parallelism, hashes);
+  const edge = new EdgeUpstream(docker, edgeContainer, service, input.edge.targetPort, plan.live);
+  await edge.sync();
+  await Promise.all(plan.leftovers.filter((n) => n.endsWith('-next')).map((name) => docker.removeContainer({ name })));
+  const originals = existing.filter((r) => r.name === replicaName(service, r.slot)).map((r) => r.slot);
+  const rollout = new RolloutBatches(docker, edge, { service, spec, order: input.order, monitorMs: input.monitor, healthTimeoutMs: input.healthTimeout, parallelism: input.parallelism }, originals);
+  Object.assign(status, { total, batches: plan.batches.length, done: plan.skip.length, failures: rollout.failures });
+
+  const deadline = input.deadline === undefined ? Infinity : Date.now() + input.deadline;
+  const canaryAfter = input.pauseAfter && input.pauseAfter.batches < plan.batches.length ? input.pauseAfter.batches : undefined;
+  const toUpdate = plan.batches.flat().length;
+  let reason: string | undefined;
+  let approval: ApprovalDecision | undefined;
+  let retry: number[] = [];
+  for (let i = 0; !reason; ) {
+    reason = control.rollbackRequest ?? (Date.now() > deadline ? `the deadline of ${input.deadline! / 1000}s passed` : undefined);
+    if (reason) break;
+    const slots = retry.length > 0 ? retry : plan.batches[i];
+    const regular = retry.length === 0 && slots !== undefined;
+    retry = [];
+    if (slots) {
+      Object.assign(status, { currentBatch: i + 1, currentSlots: slots });
+      phase('updating', `batch ${i + 1}/${plan.batches.length}: ${slots.map((s) => replicaName(service, s)).join(', ')} → ${spec.image} (${input.order})`);
+      // The next batch leaves the edge in this batch's join reload, when nothing comes in between.
+      const followsAtOnce = regular && i + 1 !== canaryAfter && input.delay === 0;
+      await rollout.run(slots, followsAtOnce ? plan.batches[i + 1] : []);
+      if (regular) i++;
+    }
+    const atCanary = regular && i === canaryAfter;
+    if (!slots || atCanary) await rollout.settle(); // the last (or the canary's) monitor windows must pass
+    status.done = plan.skip.length + rollout.updated.length;
+    if (rollout.failingSlots.length > 0 && failureLimitExceeded(rollout.failingSlots.length, toUpdate, input.maxFailureRatio)) {
+      const why = `${rollout.failingSlots.map((s) => replicaName(service, s)).join(', ')} failed: ${rollout.failures.at(-1)?.reason ?? ''}`;
+      if (input.failureAction === 'rollback') reason = why;
+      if (input.failureAction === 'pause') {
+        phase('paused', `${why}\n\nSignal \`resume\` to retry the failed replicas and go on, or \`rollback\` to put every changed replica back: {"by": "<you>", "comment": "<why>"}`, 'resume or rollback');
+        if ((await control.pause()) === 'rollback') reason = control.rollbackRequest;
+        else retry = rollout.failingSlots;
+        continue;
+      }
+    }
+    if (!slots) break;
+    if (atCanary && !reason) {
+      phase('awaiting-approval', `canary: ${rollout.updated.join(', ')} run ${spec.image}. Signal \`approve\` to roll the rest or \`reject\` to roll back: {"by": "<you>", "comment": "<why>"}`, 'approve or reject');
+      approval = await gate.wait();
+      if (approval.outcome !== 'approved') reason = `canary ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}${approval.comment ? `: ${approval.comment}` : ''}`;
+    }
+    if (!reason && input.delay > 0 && i < plan.batches.length) await sleep(input.delay);
+  }
+
+  const result = (outcome: RollingUpdateResult['outcome'], removed: string[] = []): RollingUpdateResult => ({
+    service, image: spec.image, outcome, updated: rollout.updated, skipped: plan.skip.map((s) => replicaName(service, s)),
+    removed, rolledBack: rollout.rolledBack, failures: rollout.failures, reason, approval, edge: edgeContainer,
+  });
+  if (reason) {
+    phase('rolling-back', reason);
+    await rollout.rollback();
+    phase('rolled-back', reason);
+    await condition(allHandlersFinished);
+    throw ApplicationFailure.create({ type: ROLLED_BACK_ERROR, message: `rolled back ${service}: ${reason}`, nonRetryable: true, details: [result('rolled-back')] });
+  }
+  phase('finishing', `scaling to ${total}, removing the replaced replicas kept for rollback`);
+  const removed = plan.scaleDown.map((s) => replicaName(service, s));
+  await edge.leave(removed);
+  await Promise.all(removed.map((name) => docker.stopContainer({ name }).then(() => docker.removeContainer({ name }))));
+  await rollout.discardPrevious();
+  await Promise.all(plan.leftovers.map((name) => docker.removeContainer({ name })));
+  phase('done', `${total} replicas of ${service} on ${spec.image}`);
+  await condition(allHandlersFinished);
+  return result(rollout.failingSlots.length > 0 ? 'updated-with-failures' : 'updated', removed);
+}
