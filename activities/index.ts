@@ -4,6 +4,10 @@ import { createHealthActivities } from './docker/health';
 import { createImageActivities } from './docker/images';
 import { createNetworkActivities } from './docker/networks';
 import { createEdgeActivities } from './traffic/edge';
+import { createServiceContainerActivities } from './docker/service-containers';
+import { createStopActivities } from './docker/stop';
+import { createEdgeStateActivities } from './traffic/edge-state';
+import { createSmokeActivities } from './traffic/smoke';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -14,6 +18,10 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createImageActivities(docker),
     ...createNetworkActivities(docker),
     ...createEdgeActivities(docker),
+    ...createServiceContainerActivities(docker),
+    ...createStopActivities(docker),
+    ...createEdgeStateActivities(docker),
+    ...createSmokeActivities(docker),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;

@@ -2,12 +2,20 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
 import { registerEnsure } from './commands/ensure';
 import { registerStack } from './commands/stack';
+import { registerDeploy } from './commands/deploy';
+import { registerApprove } from './commands/approve';
+import { registerReject } from './commands/reject';
+import { registerRollback } from './commands/rollback';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
 registerStack(program);
 registerEnsure(program);
 registerDemo(program);
+registerDeploy(program);
+registerApprove(program);
+registerReject(program);
+registerRollback(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

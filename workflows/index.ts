@@ -1,2 +1,3 @@
 /** Every workflow the orchestrator registers. */
 export { ensureService } from './ensure-service';
+export { blueGreenDeploy } from './blue-green';

@@ -30,6 +30,10 @@ export function hostActivities(hostId: string) {
     configureEdge: quick.configureEdge,
     restoreEdge: quick.restoreEdge,
     probeEdge: quick.probeEdge,
+    listServiceContainers: quick.listServiceContainers,
+    stopContainer: quick.stopContainer,
+    readEdge: quick.readEdge,
+    smokeCheck: quick.smokeCheck,
     ensureImage: slow.ensureImage,
     waitHealthy: slow.waitHealthy,
   };
