@@ -8,7 +8,7 @@ export interface EdgeState { exists: boolean; running: boolean; upstreamHosts: s
 
 /** The backend host names of the `upstream` blocks in a site config Dockhand wrote. Pure. */
 export function upstreamHostsOf(config: string): string[] {
-  return [...config.matchAll(/^\s*server\s+([^\s:;]+)(?::\d+)?[^;]*;/gm)].map((m) => m[1]!);
+  return [...config.matchAll(/^\s*server\s+([A-Za-z0-9][^\s:;{]*)(?::\d+)?[^;{]*;/gm)].map((m) => m[1]!);
 }
 
 export function createEdgeStateActivities(docker: Docker) {
