@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { startBlueGreenDeploy } from '../../client/blue-green';
+import type { BlueGreenRequest } from '../../common/blue-green';
+import type { DockhandConfig } from '../../common/config';
+import { colorsOf, waitFor } from '../support/blue-green';
+import { removeNetwork, removeService } from '../support/docker';
+import { startLoad } from '../support/load';
+import { testClient } from '../support/temporal';
+import { startWorkers, testIds } from '../support/workers';
+
+const ids = testIds('bgz');
+const service = `bgz-${ids.suffix}`;
+const network = `dh-bgz-${ids.suffix}`;
+let client: Client;
+let config: DockhandConfig;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+let edgePort = 0;
+
+const app = (v: string) => `dockhand-fixture-app:${v}`;
+function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
+  return { service, host: ids.hostId, spec: { image: app(version), init: true, network }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 30_000, bakeMs: 1000, ...extra };
+}
+
+beforeAll(async () => {
+  ({ client, config } = await testClient(ids));
+  workers = await startWorkers(ids);
+  const first = await (await startBlueGreenDeploy(client, config, request('v1'))).result();
+  edgePort = first.edge.hostPort;
+});
+afterAll(async () => {
+  await workers?.stop();
+  await removeService(service);
+  await removeNetwork(network);
+});
+
+describe('blueGreenDeploy under load', () => {
+  it('zero downtime: ≥ 2,000 requests through the edge during a whole v1 → v2 deploy, all 2xx, one flip', async () => {
+    const RATE = 100; // requests per second, steady
+    const load = startLoad(`http://127.0.0.1:${edgePort}/version`, RATE, 'v2');
+    await waitFor(async () => load.count() >= RATE, 10_000, 'load running'); // a second of v1 before the deploy starts
+    const deployStarted = Date.now();
+    const handle = await startBlueGreenDeploy(client, config, request('v2'));
+    const result = await handle.result();
+    const deployMs = Date.now() - deployStarted;
+    await waitFor(async () => load.count() >= 2000, 60_000, '2,000 requests'); // and v2 keeps answering after blue is gone
+    const report = await load.stop();
+    const switchMs = report.firstSwitchedAt! - Date.parse(result.timings.greenHealthyAt);
+    console.log(`zero-downtime: ${report.requests} requests, ${report.failed} failed, sequence ${JSON.stringify(report.sequence)}, deploy ${deployMs} ms, first v2 answer ${switchMs} ms after green was healthy (workflow switch ${result.timings.switchMs} ms)`);
+    if (report.failed > 0) {
+      const status = await handle.query<{ phases: Array<{ phase: string; at: string }> }>('status');
+      console.log('phases', status.phases.map((p) => `${p.phase}@${Date.parse(p.at) - deployStarted}`).join(' '));
+      console.log('failures', report.samples.filter((s) => s.status !== 200).map((s) => `${s.status}@${s.sentAt - deployStarted}+${s.doneAt - s.sentAt}`).join(' '));
+    }
+    expect(report.requests).toBeGreaterThanOrEqual(2000);
+    expect(report.samples.filter((s) => s.status < 200 || s.status >= 300).slice(0, 5)).toEqual([]);
+    expect(report.failed).toBe(0);
+    expect(report.sequence).toEqual(['v1\n', 'v2\n']);
+    expect(report.flips).toBe(1);
+    expect(await colorsOf(service)).toEqual([{ name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' }]);
+  });
+
+});
