@@ -92,8 +92,11 @@ export interface BlueGreenResult {
     approvalMs: number;
     /** The new color healthy-and-approved → the edge serves it (write, nginx -t, reload, verify). */
     switchMs: number;
-    /** ISO times of the new color healthy and of the edge serving it. */
+    /** ISO times: the new color healthy; the switch begins (config written, nginx reloads); the
+     * edge confirmed serving the new color. Between the last two, old and new nginx workers both
+     * accept connections for a moment (a graceful reload), so either color may answer. */
     greenHealthyAt: string;
+    switchStartedAt: string;
     switchedAt: string;
   };
 }

@@ -77,7 +77,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     return {
       service, host, liveColor: next.color, liveContainer: next.name, image: spec.image, previousColor: live?.color, previousImage: live?.image, approval,
       edge: { name: edge.name, hostIp: edge.hostIp, hostPort: edgePort },
-      timings: { totalMs: Date.now() - startedAt, greenUpMs: greenHealthyAt - startedAt, approvalMs: approvedAt - greenHealthyAt, switchMs: switchedAt - approvedAt, greenHealthyAt: new Date(greenHealthyAt).toISOString(), switchedAt: new Date(switchedAt).toISOString() },
+      timings: { totalMs: Date.now() - startedAt, greenUpMs: greenHealthyAt - startedAt, approvalMs: approvedAt - greenHealthyAt, switchMs: switchedAt - approvedAt, greenHealthyAt: new Date(greenHealthyAt).toISOString(), switchStartedAt: new Date(approvedAt).toISOString(), switchedAt: new Date(switchedAt).toISOString() },
     };
   } catch (err) {
     const why = (err as Error).message;

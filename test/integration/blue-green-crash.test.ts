@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { answerDeploy } from '../../client/answer';
 import { startBlueGreenDeploy } from '../../client/blue-green';
-import type { BlueGreenRequest } from '../../common/blue-green';
+import { statusQuery, type BlueGreenRequest } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
 import { colorsOf, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
 import { removeNetwork, removeService } from '../support/docker';
@@ -40,6 +40,7 @@ describe('blueGreenDeploy under orchestrator crashes', () => {
     const slowHealth = { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '3s', retries: 3 };
     const handle = await startBlueGreenDeploy(client, config, request('v2', { spec: { image: app('v2'), init: true, network, healthcheck: slowHealth }, approval: { required: true, timeoutMs: 300_000 } }));
     await waitFor(async () => (await colorsOf(service)).some((c) => c.name === `${service}-green` && c.state === 'running'), 30_000, 'new color started');
+    expect((await handle.query(statusQuery)).phase).toBe('green-up');
     await restartOrchestrator();
 
     await waitForPhase(handle, 'awaiting-approval', 90_000);
@@ -49,7 +50,7 @@ describe('blueGreenDeploy under orchestrator crashes', () => {
       { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
     ]);
 
-    await waitFor(async () => (await answerDeploy(client, service, 'approve', { by: 'alice' }).then(() => true)), 10_000, 'approve sent');
+    await answerDeploy(client, service, 'approve', { by: 'alice' });
     const result = await handle.result();
     expect(result).toMatchObject({ liveColor: 'green', image: app('v2'), approval: { outcome: 'approved', by: 'alice' } });
     expect(await colorsOf(service)).toEqual([{ name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' }]);
