@@ -13,6 +13,7 @@ export class RollbackWindow {
 
   /** Holds the window open for `ms`; true when a rollback was asked for inside it. */
   async wait(ms: number): Promise<boolean> {
+    if (ms <= 0) return false; // no window (condition's timeout 0 would mean "no timeout")
     this.open = true;
     const asked = await condition(() => this.requested !== undefined, ms);
     this.open = false;
