@@ -8,6 +8,7 @@ import { createServiceContainerActivities } from './docker/service-containers';
 import { createStopActivities } from './docker/stop';
 import { createEdgeStateActivities } from './traffic/edge-state';
 import { createSmokeActivities } from './traffic/smoke';
+import { createEdgeDrainActivities } from './traffic/edge-drain';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -22,6 +23,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createStopActivities(docker),
     ...createEdgeStateActivities(docker),
     ...createSmokeActivities(docker),
+    ...createEdgeDrainActivities(docker),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;

@@ -5,7 +5,7 @@ import { DeployErrorType, deployFailure } from '../common/errors';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
-import { bringUpNewColor, holdOldColor, planDeploy, prepareEdge, smokeCheck, switchEdge } from './lib/blue-green-steps';
+import { bringUpNewColor, holdOldColor, planDeploy, prepareEdge, removeBehindEdge, smokeCheck, switchEdge } from './lib/blue-green-steps';
 import { DeployStatus } from './lib/deploy-status';
 import { hostActivities } from './lib/host-activities';
 import { RollbackWindow } from './lib/rollback-window';
@@ -69,8 +69,8 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
       const asked = await rollback.wait(input.bakeMs);
       if (asked) throw deployFailure(DeployErrorType.RolledBack, `rolled back to ${live.name} by ${rollback.requested!.by}${rollback.requested!.comment ? `: ${rollback.requested!.comment}` : ''}`, rollback.requested);
       saga.commit(); // past the window the new color is final: from here nothing is undone
-      progress.enter('draining', `removing ${live.name}`);
-      await docker.removeContainer({ name: live.name });
+      progress.enter('draining', `removing ${live.name} once the edge's old workers are done with it`);
+      await removeBehindEdge(docker, input, live.name);
     }
     saga.commit();
     progress.enter('done', `${next.name} serves ${spec.image} through ${edge.name}`);

@@ -39,7 +39,7 @@ export async function prepareEdge(docker: HostProxies, input: BlueGreenInput, sa
 export async function bringUpNewColor(docker: HostProxies, input: BlueGreenInput, plan: BlueGreenPlan, saga: Saga): Promise<void> {
   const { name, color } = plan.next;
   if (plan.leftover) await docker.removeContainer({ name: plan.leftover });
-  saga.add(`remove ${name}`, () => docker.removeContainer({ name }));
+  saga.add(`remove ${name}`, () => removeBehindEdge(docker, input, name));
   await docker.createContainer({ name, service: input.service, spec: input.spec, labels: { [Labels.color]: color } });
   await docker.startContainer({ name });
   await docker.waitHealthy({ name, timeoutMs: input.healthTimeoutMs });
@@ -71,4 +71,11 @@ export async function holdOldColor(docker: HostProxies, input: BlueGreenInput, n
     await docker.waitHealthy({ name, timeoutMs: input.healthTimeoutMs });
   });
   await docker.stopContainer({ name, timeoutS: 5 });
+}
+
+/** Removes a color once the edge has stopped using it: after a switch, nginx's old workers may still
+ * be finishing requests to it, and removing it under them would cut those requests. */
+export async function removeBehindEdge(docker: HostProxies, input: BlueGreenInput, name: string): Promise<void> {
+  await docker.waitEdgeDrained({ edge: input.edge.name, timeoutMs: 60_000 });
+  await docker.removeContainer({ name });
 }

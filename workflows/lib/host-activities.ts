@@ -36,6 +36,7 @@ export function hostActivities(hostId: string) {
     smokeCheck: quick.smokeCheck,
     ensureImage: slow.ensureImage,
     waitHealthy: slow.waitHealthy,
+    waitEdgeDrained: slow.waitEdgeDrained,
   };
 }
 export type HostProxies = ReturnType<typeof hostActivities>;

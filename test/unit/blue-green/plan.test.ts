@@ -3,6 +3,7 @@ import { approvalDetails, planBlueGreen, type ServiceContainer } from '../../../
 import { BlueGreenInput } from '../../../common/blue-green';
 import { validate } from '../../../common/spec/validate';
 import { upstreamHostsOf } from '../../../activities/traffic/edge-state';
+import { edgeDrained } from '../../../activities/traffic/edge-drain';
 import { renderSiteConfig } from '../../../activities/traffic/nginx-config';
 
 const c = (name: string, color?: 'blue' | 'green', image = 'app:v1', running = true): ServiceContainer => ({ name, image, running, ...(color ? { color } : {}) });
@@ -83,5 +84,12 @@ describe('approvalDetails', () => {
         'Without an answer by 2026-01-01T00:30:00.000Z the deploy is rejected. Workflow: deploy/web.',
       ].join('\n\n'),
     );
+  });
+});
+
+describe('edgeDrained', () => {
+  it('is false while an old nginx worker finishes its requests', () => {
+    expect(edgeDrained(['nginx: master process /usr/sbin/nginx -g daemon off;', 'nginx: worker process is shutting down', 'nginx: worker process'])).toBe(false);
+    expect(edgeDrained(['nginx: master process /usr/sbin/nginx -g daemon off;', 'nginx: worker process'])).toBe(true);
   });
 });
