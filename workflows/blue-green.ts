@@ -34,13 +34,13 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
   ]);
   try {
     progress.enter('planning', `which color of ${service} is live on ${host}`);
-    const plan = await planDeploy(docker, input);
+    const { plan, edge: edgeState } = await planDeploy(docker, input);
     const { live, next } = plan;
     Object.assign(progress.status, { oldColor: live?.color, oldImage: live?.image, newColor: next.color });
     const from = live ? `${live.name} (${live.image})` : 'nothing';
 
     progress.enter('edge', `network ${spec.network}, images, edge ${edge.name}`);
-    const edgePort = await prepareEdge(docker, input, saga);
+    const edgePort = await prepareEdge(docker, input, edgeState, saga);
 
     progress.enter('green-up', `${next.name} with ${spec.image}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)`);
     await bringUpNewColor(docker, input, plan, saga);

@@ -1,3 +1,4 @@
+import type { EdgeState } from '../../activities/traffic/edge-state';
 import type { BlueGreenInput } from '../../common/blue-green';
 import { planBlueGreen, type BlueGreenPlan } from '../../common/blue-green-plan';
 import { DeployErrorType, deployFailure, ErrorType, failure } from '../../common/errors';
@@ -10,27 +11,28 @@ import type { Saga } from './saga';
 // undo is idempotent, so undoing a step that never happened is harmless.
 
 /** Reads the service's containers and the edge's routes, and decides the colors. */
-export async function planDeploy(docker: HostProxies, input: BlueGreenInput): Promise<BlueGreenPlan> {
+export async function planDeploy(docker: HostProxies, input: BlueGreenInput): Promise<{ plan: BlueGreenPlan; edge: EdgeState }> {
   const [containers, edge] = await Promise.all([docker.listServiceContainers({ service: input.service }), docker.readEdge({ edge: input.edge.name })]);
   try {
-    return planBlueGreen(input.service, containers.filter((c) => c.name !== input.edge.name), edge.upstreamHosts);
+    return { plan: planBlueGreen(input.service, containers.filter((c) => c.name !== input.edge.name), edge.upstreamHosts), edge };
   } catch (e) {
     throw failure(ErrorType.Conflict, (e as Error).message);
   }
 }
 
-/** Network, image and the edge container (created on the first deploy, removed again if it fails).
- * Returns the edge's published host port. */
-export async function prepareEdge(docker: HostProxies, input: BlueGreenInput, saga: Saga): Promise<number> {
+/** Network, image and the edge container (created on the first deploy, and removed again if that
+ * deploy fails; started if it was stopped). Returns the edge's published host port. */
+export async function prepareEdge(docker: HostProxies, input: BlueGreenInput, state: EdgeState, saga: Saga): Promise<number> {
   const { service, spec, edge } = input;
   await docker.ensureNetwork({ name: spec.network!, labels: managedLabels(service) });
-  await Promise.all([docker.ensureImage({ image: spec.image }), docker.ensureImage({ image: edge.image })]);
-  const edgeSpec = { image: edge.image, network: spec.network, ports: [{ container: 80, host: edge.port, hostIp: edge.hostIp, protocol: 'tcp' as const }], env: {}, secretEnv: {}, labels: {}, networkAliases: [] };
-  const existed = (await docker.readEdge({ edge: edge.name })).exists;
-  if (!existed) saga.add(`remove the new edge ${edge.name}`, () => docker.removeContainer({ name: edge.name }));
-  await docker.createContainer({ name: edge.name, service, spec: edgeSpec });
-  await docker.startContainer({ name: edge.name });
-  await docker.waitHealthy({ name: edge.name, timeoutMs: 30_000 });
+  await Promise.all([docker.ensureImage({ image: spec.image }), state.running ? undefined : docker.ensureImage({ image: edge.image })]);
+  if (!state.running) {
+    const edgeSpec = { image: edge.image, network: spec.network, ports: [{ container: 80, host: edge.port, hostIp: edge.hostIp, protocol: 'tcp' as const }], env: {}, secretEnv: {}, labels: {}, networkAliases: [] };
+    if (!state.exists) saga.add(`remove the new edge ${edge.name}`, () => docker.removeContainer({ name: edge.name }));
+    await docker.createContainer({ name: edge.name, service, spec: edgeSpec });
+    await docker.startContainer({ name: edge.name });
+    await docker.waitHealthy({ name: edge.name, timeoutMs: 30_000 });
+  }
   const view = await docker.inspectContainer({ name: edge.name });
   return view.ports.find((p) => p.container === 80)?.hostPort ?? 0;
 }
