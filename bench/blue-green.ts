@@ -22,7 +22,9 @@ interface Figures { requests: number; failed: number; switch_ms: number; deploy_
  * The zero-downtime v1 → v2 deploy under load, by Dockhand's blueGreenDeploy (no approval, 1 s bake)
  * and by the seed's shell procedure (bench/blue-green.sh), on the same engine, behind the same nginx
  * edge with the same site config. Load starts a second before each deploy and runs until the deploy
- * is done and at least 2,000 requests were sent. switch_ms: green healthy → first v2 answer.
+ * is done and at least 2,000 requests were sent. switch_ms: green healthy → first v2 answer;
+ * flips: version changes in send order (answers from both colors interleave inside nginx's reload
+ * window, where old and new workers both accept); ratio: Dockhand's deploy time / the shell's.
  */
 export async function main(): Promise<void> {
   await runStack('up');
@@ -42,6 +44,7 @@ export async function main(): Promise<void> {
       JSON.stringify({
         requests: dockhand.requests, failed: dockhand.failed, switch_ms: dockhand.switch_ms, dockhand_deploy_s: dockhand.deploy_s,
         shell_requests: shell.requests, shell_failed: shell.failed, shell_switch_ms: shell.switch_ms, shell_deploy_s: shell.deploy_s,
+        flips: dockhand.flips, shell_flips: shell.flips,
         ratio: Number((dockhand.deploy_s / shell.deploy_s).toFixed(2)),
       }),
     );
