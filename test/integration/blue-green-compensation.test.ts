@@ -6,7 +6,7 @@ import { startBlueGreenDeploy } from '../../client/blue-green';
 import type { BlueGreenRequest } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
 import { DeployErrorType, ErrorType } from '../../common/errors';
-import { colorsOf, runCli, viaEdge, waitForPhase } from '../support/blue-green';
+import { colorsOf, patientHealthcheck, runCli, viaEdge, waitForPhase } from '../support/blue-green';
 import { containersOf, docker, removeNetwork, removeService } from '../support/docker';
 import { testClient } from '../support/temporal';
 import { startWorkers, testIds } from '../support/workers';
@@ -22,7 +22,7 @@ let edgePort = 0;
 
 const app = (v: string) => `dockhand-fixture-app:${v}`;
 function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
-  return { service, host: ids.hostId, spec: { image: app(version), init: true, network }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 20_000, bakeMs: 500, ...extra };
+  return { service, host: ids.hostId, spec: { image: app(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 20_000, bakeMs: 500, ...extra };
 }
 const approval = (timeoutMs = 120_000, approvers: string[] = []) => ({ approval: { required: true, timeoutMs, approvers } });
 
@@ -69,7 +69,7 @@ describe('blueGreenDeploy compensation: every way a deploy ends early leaves blu
 
   it('a first deploy that fails leaves nothing behind, not even the edge it created', async () => {
     const fresh = `bgk-new-${ids.suffix}`;
-    const handle = await startBlueGreenDeploy(client, config, { ...request('crash'), service: fresh, spec: { image: app('crash'), init: true, network } });
+    const handle = await startBlueGreenDeploy(client, config, { ...request('crash'), service: fresh, spec: { image: app('crash'), init: true, network, healthcheck: patientHealthcheck } });
     const cause = failureOf(await handle.result().catch((e) => e));
     expect((cause?.cause as ApplicationFailure).type).toBe(ErrorType.ContainerExited);
     expect(await containersOf(fresh)).toEqual([]);

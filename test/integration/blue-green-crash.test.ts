@@ -4,7 +4,7 @@ import { answerDeploy } from '../../client/answer';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { statusQuery, type BlueGreenRequest } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
-import { colorsOf, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
+import { colorsOf, patientHealthcheck, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
 import { removeNetwork, removeService } from '../support/docker';
 import { testClient } from '../support/temporal';
 import { startWorker, startWorkers, testIds } from '../support/workers';
@@ -19,7 +19,7 @@ let edgePort = 0;
 
 const app = (v: string) => `dockhand-fixture-app:${v}`;
 function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
-  return { service, host: ids.hostId, spec: { image: app(version), init: true, network }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 30_000, bakeMs: 1000, ...extra };
+  return { service, host: ids.hostId, spec: { image: app(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 30_000, bakeMs: 1000, ...extra };
 }
 
 beforeAll(async () => {
@@ -37,7 +37,7 @@ afterAll(async () => {
 describe('blueGreenDeploy under orchestrator crashes', () => {
   it('orchestrator SIGKILLed while green starts and again while waiting for approval: the deploy completes, one new container', async () => {
     // A 3 s health interval keeps the new color "starting" long enough to kill the orchestrator then.
-    const slowHealth = { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '3s', retries: 3 };
+    const slowHealth = { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '3s', timeout: '10s', retries: 3 };
     const handle = await startBlueGreenDeploy(client, config, request('v2', { spec: { image: app('v2'), init: true, network, healthcheck: slowHealth }, approval: { required: true, timeoutMs: 300_000 } }));
     await waitFor(async () => (await colorsOf(service)).some((c) => c.name === `${service}-green` && c.state === 'running'), 30_000, 'new color started');
     expect((await handle.query(statusQuery)).phase).toBe('green-up');
@@ -55,7 +55,7 @@ describe('blueGreenDeploy under orchestrator crashes', () => {
     expect(result).toMatchObject({ liveColor: 'green', image: app('v2'), approval: { outcome: 'approved', by: 'alice' } });
     expect(await colorsOf(service)).toEqual([{ name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' }]);
     expect(await viaEdge(edgePort)).toBe('200 v2\n');
-  });
+  }, 300_000); // two orchestrator restarts, each bundling the workflows again
 });
 
 async function restartOrchestrator(): Promise<void> {

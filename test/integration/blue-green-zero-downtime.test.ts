@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { statusQuery, type BlueGreenRequest } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
-import { colorsOf, waitFor } from '../support/blue-green';
+import { colorsOf, patientHealthcheck, waitFor } from '../support/blue-green';
 import { removeNetwork, removeService } from '../support/docker';
 import { startLoad } from '../support/load';
 import { testClient } from '../support/temporal';
@@ -19,7 +19,7 @@ let edgePort = 0;
 
 const app = (v: string) => `dockhand-fixture-app:${v}`;
 function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
-  return { service, host: ids.hostId, spec: { image: app(version), init: true, network }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 30_000, bakeMs: 1000, ...extra };
+  return { service, host: ids.hostId, spec: { image: app(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 30_000, bakeMs: 1000, ...extra };
 }
 
 beforeAll(async () => {
@@ -69,5 +69,5 @@ describe('blueGreenDeploy under load', () => {
     expect(versionsSent((t) => t > to)).toEqual(['v2\n']);
     expect(inWindow.filter((s) => !['v1\n', 'v2\n'].includes(s.body))).toEqual([]);
     expect(await colorsOf(service)).toEqual([{ name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' }]);
-  });
+  }, 240_000);
 });

@@ -5,7 +5,7 @@ import { startBlueGreenDeploy } from '../../client/blue-green';
 import type { BlueGreenRequest } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
 import { ErrorType } from '../../common/errors';
-import { colorsOf, runCli, viaEdge, waitForPhase } from '../support/blue-green';
+import { colorsOf, patientHealthcheck, runCli, viaEdge, waitForPhase } from '../support/blue-green';
 import { removeNetwork, removeService } from '../support/docker';
 import { testClient } from '../support/temporal';
 import { startWorkers, testIds } from '../support/workers';
@@ -21,7 +21,7 @@ let edgePort = 0;
 
 const app = (v: string) => `dockhand-fixture-app:${v}`;
 function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
-  return { service, host: ids.hostId, spec: { image: app(version), init: true, network }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 20_000, bakeMs: 500, ...extra };
+  return { service, host: ids.hostId, spec: { image: app(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 20_000, bakeMs: 500, ...extra };
 }
 const approval = (timeoutMs = 120_000, approvers: string[] = []) => ({ approval: { required: true, timeoutMs, approvers } });
 

@@ -52,3 +52,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** The fixture's own health check with a patient timeout: on a saturated shared machine a 2 s check
+ * times out now and then, and three in a row would mark a perfectly good container unhealthy. */
+export const patientHealthcheck = { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '1s', timeout: '10s', retries: 5 };
