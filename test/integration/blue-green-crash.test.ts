@@ -39,11 +39,11 @@ describe('blueGreenDeploy under orchestrator crashes', () => {
     // A 3 s health interval keeps the new color "starting" long enough to kill the orchestrator then.
     const slowHealth = { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '3s', timeout: '10s', retries: 3 };
     const handle = await startBlueGreenDeploy(client, config, request('v2', { spec: { image: app('v2'), init: true, network, healthcheck: slowHealth }, approval: { required: true, timeoutMs: 300_000 } }));
-    await waitFor(async () => (await colorsOf(service)).some((c) => c.name === `${service}-green` && c.state === 'running'), 30_000, 'new color started');
+    await waitFor(async () => (await colorsOf(service)).some((c) => c.name === `${service}-green` && c.state === 'running'), 90_000, 'new color started');
     expect((await handle.query(statusQuery)).phase).toBe('green-up');
     await restartOrchestrator();
 
-    await waitForPhase(handle, 'awaiting-approval', 90_000);
+    await waitForPhase(handle, 'awaiting-approval', 180_000);
     await restartOrchestrator();
     expect(await colorsOf(service)).toEqual([
       { name: `${service}-blue`, color: 'blue', image: app('v1'), state: 'running' },
