@@ -48,7 +48,9 @@ afterAll(async () => {
   await removeNetwork(network);
 });
 
-describe('blueGreenDeploy compensation: every way a deploy ends early leaves blue serving, alone', () => {
+// Each case runs a whole deploy (and some the CLI, a process of its own): on a saturated shared
+// machine that can take minutes, so the per-test limit is above the suite default.
+describe('blueGreenDeploy compensation: every way a deploy ends early leaves blue serving, alone', { timeout: 240_000 }, () => {
   it('broken green never gets healthy: removed, edge still on blue; the CLI exits non-zero with the cause', async () => {
     const cli = await runCli(['deploy', service, '--image', app('broken'), '--app-port', '8080', '--network', network, '--init', '--no-approval', '--health-timeout', '20s', '--wait'], cliEnv);
     expect(cli.code).toBe(1);

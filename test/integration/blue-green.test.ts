@@ -40,7 +40,9 @@ afterAll(async () => {
   await removeNetwork(network);
 });
 
-describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', () => {
+// Each case runs a whole deploy (and some the CLI, a process of its own): on a saturated shared
+// machine that can take minutes, so the per-test limit is above the suite default.
+describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { timeout: 240_000 }, () => {
   it('first deploy from nothing: creates the edge and blue, and the edge serves blue', async () => {
     const result = await (await startBlueGreenDeploy(client, config, request('v1'))).result();
     expect(result).toMatchObject({ service, liveColor: 'blue', liveContainer: `${service}-blue`, image: app('v1'), approval: { outcome: 'skipped' }, edge: { name: `${service}-edge`, hostIp: '127.0.0.1' } });
