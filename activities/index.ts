@@ -11,6 +11,10 @@ import { createReplicaActivities } from './docker/replicas';
 import { createEdgeActivities } from './traffic/edge';
 import { createScanActivities } from './scan/scan-activities';
 import { createReportActivities } from './scan/report/report-activities';
+import { createServiceContainerActivities } from './docker/service-containers';
+import { createEdgeStateActivities } from './traffic/edge-state';
+import { createSmokeActivities } from './traffic/smoke';
+import { createEdgeDrainActivities } from './traffic/edge-drain';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -27,6 +31,10 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createReplicaActivities(docker, hostId),
     ...createEdgeActivities(docker),
     ...createScanActivities(docker),
+    ...createServiceContainerActivities(docker),
+    ...createEdgeStateActivities(docker),
+    ...createSmokeActivities(docker),
+    ...createEdgeDrainActivities(docker),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;

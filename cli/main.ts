@@ -4,6 +4,10 @@ import { registerEnsure } from './commands/ensure';
 import { registerRollout } from './commands/rollout';
 import { registerStack } from './commands/stack';
 import { registerScan } from './commands/scan';
+import { registerDeploy } from './commands/deploy';
+import { registerApprove } from './commands/approve';
+import { registerReject } from './commands/reject';
+import { registerRollback } from './commands/rollback';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
@@ -12,6 +16,10 @@ registerEnsure(program);
 registerDemo(program);
 registerScan(program);
 registerRollout(program);
+registerDeploy(program);
+registerApprove(program);
+registerReject(program);
+registerRollback(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

@@ -39,3 +39,22 @@ export interface ConflictDetails {
 export function failure(type: ErrorType, message: string, details?: unknown): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
 }
+
+/** Why a deploy ended without the new version live (blue-green, rolling): the workflow failed
+ * with one of these after compensating. */
+export const DeployErrorType = {
+  /** A person rejected the change at the approval gate. */
+  Rejected: 'DockhandRejected',
+  /** Nobody answered the approval gate in time; the safe default is to reject. */
+  ApprovalTimedOut: 'DockhandApprovalTimedOut',
+  /** A `rollback` signal inside the bake window switched back. */
+  RolledBack: 'DockhandRolledBack',
+  /** The new version answered a smoke or post-switch check wrongly. */
+  CheckFailed: 'DockhandCheckFailed',
+} as const;
+export type DeployErrorType = (typeof DeployErrorType)[keyof typeof DeployErrorType];
+
+/** A deploy's own ending (thrown by the workflow, never retried). */
+export function deployFailure(type: DeployErrorType, message: string, details?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+}

@@ -3,3 +3,4 @@ export { ensureService } from './ensure-service';
 export { launchContainers } from './launch-containers';
 export { securityScan } from './security-scan';
 export { rollingUpdate } from './rolling-update';
+export { blueGreenDeploy } from './blue-green';

@@ -7,7 +7,8 @@ export interface Upstream { host: string; port: number }
  * The edge's site config for one service: an upstream with every live backend, proxied on :80.
  * Pure text (tested by exact equality). `max_fails=0` keeps nginx from benching a backend for a
  * failed request during a switch; `proxy_next_upstream` retries the next backend instead, so a
- * replica leaving never surfaces as a client error.
+ * replica leaving never surfaces as a client error; a long connect timeout keeps a backend that is
+ * only slow (a busy host) from surfacing as one either.
  */
 export function renderSiteConfig(service: string, upstreams: Upstream[]): string {
   if (upstreams.length === 0) throw new Error(`no upstream for ${service}: an edge must point somewhere`);
@@ -29,6 +30,9 @@ export function renderSiteConfig(service: string, upstreams: Upstream[]): string
     `        proxy_http_version 1.1;`,
     `        proxy_set_header Connection "";`,
     `        proxy_set_header Host $host;`,
+    // A backend starved of CPU (busybox httpd's listen backlog is 9) drops SYNs; the kernel resends
+    // them after 1, 3 and 7 s. 10 s rides that out instead of answering 504 (the image's default is 2 s).
+    `        proxy_connect_timeout 10s;`,
     `        proxy_next_upstream error timeout http_502 http_503 non_idempotent;`,
     `        proxy_next_upstream_tries 3;`,
     `    }`,

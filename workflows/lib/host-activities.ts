@@ -74,6 +74,10 @@ export function hostActivities(hostId: string) {
     configureEdge: quick.configureEdge,
     restoreEdge: quick.restoreEdge,
     probeEdge: quick.probeEdge,
+    listServiceContainers: quick.listServiceContainers,
+    readEdge: quick.readEdge,
+    smokeCheck: quick.smokeCheck,
+    waitEdgeDrained: slow.waitEdgeDrained,
   };
 }
 export type HostProxies = ReturnType<typeof hostActivities>;

@@ -22,6 +22,7 @@ describe('renderSiteConfig', () => {
         '        proxy_http_version 1.1;',
         '        proxy_set_header Connection "";',
         '        proxy_set_header Host $host;',
+        '        proxy_connect_timeout 10s;',
         '        proxy_next_upstream error timeout http_502 http_503 non_idempotent;',
         '        proxy_next_upstream_tries 3;',
         '    }',

@@ -1,0 +1,25 @@
+import type Docker from 'dockerode';
+import type { ServiceContainer } from '../../common/blue-green-plan';
+import type { Color } from '../../common/blue-green';
+import { Labels } from '../../common/labels';
+import { engineCall } from './engine-errors';
+
+export function createServiceContainerActivities(docker: Docker) {
+  return {
+    /** Every container (running or not) labelled as this service's, with its color. Read-only. */
+    async listServiceContainers({ service }: { service: string }): Promise<ServiceContainer[]> {
+      const list = await engineCall(`list containers of ${service}`, () => docker.listContainers({ all: true, filters: { label: [`${Labels.managed}=true`, `${Labels.service}=${service}`] } }));
+      return list!
+        .map((c) => {
+          const color = c.Labels[Labels.color];
+          return {
+            name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+            image: c.Image,
+            ...(color === 'blue' || color === 'green' ? { color: color as Color } : {}),
+            running: c.State === 'running',
+          };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+  };
+}

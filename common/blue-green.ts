@@ -1,0 +1,102 @@
+import { defineQuery } from '@temporalio/workflow';
+import { z } from 'zod';
+import { ApprovalPolicy, type ApprovalDecision } from './approval';
+import { serviceName } from './ensure-service';
+import { ContainerSpec, DOCKER_NAME } from './spec/container-spec';
+import { needsUserNetwork } from './spec/network-mode';
+import { durationMs } from './spec/schema-helpers';
+
+export type Color = 'blue' | 'green';
+
+/** The edge (nginx) container in front of the service: created on the first deploy, kept after. */
+export const EdgeOptions = z.strictObject({
+  /** Container name; default `<service>-edge`. */
+  name: z.string().regex(DOCKER_NAME, 'not a container name').optional(),
+  image: z.string().min(1).default('dockhand-edge:1'),
+  /** Published host port of the edge's :80; 0 or absent picks a free one (see the result). */
+  port: z.number().int().min(0).max(65535).default(0),
+  hostIp: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+});
+
+export const BlueGreenInput = z
+  .strictObject({
+    service: serviceName,
+    /** The host agent to run on (its task queue is dockhand-host-<host>). */
+    host: z.string().regex(DOCKER_NAME, 'not a host id'),
+    /** The new color's container spec. Its network (default `<service>-net`) must be user-defined:
+     * the edge finds each color by its container name through Docker's DNS. */
+    spec: ContainerSpec,
+    /** The port the app listens on inside its container (the edge's upstream port). */
+    appPort: z.number().int().min(1).max(65535).default(80),
+    approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
+    /** How long the new color may take to become healthy. */
+    healthTimeoutMs: durationMs.default(60_000),
+    /** Optional check of the new color before the approval gate: GET path on its network address. */
+    smoke: z.strictObject({ path: z.string().startsWith('/', 'must start with "/"'), expectStatus: z.number().int().min(100).max(599).default(200) }).optional(),
+    /** What the edge must answer (2xx) through the new color right after the switch. */
+    verifyPath: z.string().startsWith('/', 'must start with "/"').default('/'),
+    /** Rollback window after the switch; a `rollback` signal inside it switches back to the old color. */
+    bakeMs: durationMs.default(5 * 60_000),
+    /** The old color during the bake: running (instant rollback) or stopped-but-present (frees its
+     * resources; a rollback starts it and waits for health before switching back). */
+    oldColorDuringBake: z.enum(['running', 'stopped']).default('running'),
+    edge: EdgeOptions.default({ image: 'dockhand-edge:1', port: 0, hostIp: '127.0.0.1' }),
+  })
+  .transform((i, ctx) => {
+    const network = i.spec.network ?? `${i.service}-net`;
+    if (!needsUserNetwork(network)) ctx.addIssue({ code: 'custom', path: ['spec', 'network'], message: `"${network}" is not a user-defined network; the edge reaches each color by name only on one` });
+    return { ...i, spec: { ...i.spec, network }, edge: { ...i.edge, name: i.edge.name ?? `${i.service}-edge` } };
+  });
+export type BlueGreenInput = z.output<typeof BlueGreenInput>;
+export type BlueGreenRequest = z.input<typeof BlueGreenInput>;
+
+export type BlueGreenPhase = 'planning' | 'edge' | 'green-up' | 'smoke' | 'awaiting-approval' | 'switching' | 'baking' | 'draining' | 'done' | 'compensating' | 'failed';
+
+/** What the `status` query answers: where the deploy is, which colors and images, and when. */
+export interface BlueGreenStatus {
+  service: string;
+  host: string;
+  phase: BlueGreenPhase;
+  /** The details text the Web UI shows for the phase (what waits, how to answer). */
+  details: string;
+  /** The color serving before this deploy (absent on a first deploy) and its image. */
+  oldColor?: Color;
+  oldImage?: string;
+  newColor?: Color;
+  newImage: string;
+  startedAt: string;
+  /** Phase entries in order, with ISO times and their details. */
+  phases: Array<{ phase: BlueGreenPhase; at: string; details: string }>;
+  approval?: ApprovalDecision;
+  /** When set, the deploy has failed (or been rolled back) and this is why. */
+  failure?: string;
+}
+
+export const statusQuery = defineQuery<BlueGreenStatus>('status');
+
+export interface BlueGreenResult {
+  service: string;
+  host: string;
+  liveColor: Color;
+  liveContainer: string;
+  image: string;
+  previousColor?: Color;
+  previousImage?: string;
+  approval: ApprovalDecision;
+  edge: { name: string; hostIp: string; hostPort: number };
+  timings: {
+    totalMs: number;
+    /** Start → the new color healthy. */
+    greenUpMs: number;
+    /** Approval gate wait. */
+    approvalMs: number;
+    /** The new color healthy-and-approved → the edge serves it (write, nginx -t, reload, verify). */
+    switchMs: number;
+    /** ISO times: the new color healthy; the switch begins (config written, nginx reloads); the
+     * edge confirmed serving the new color. Between the last two, old and new nginx workers both
+     * accept connections for a moment (a graceful reload), so either color may answer. */
+    greenHealthyAt: string;
+    switchStartedAt: string;
+    switchedAt: string;
+  };
+}

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { statusQuery, type BlueGreenPhase } from '../../common/blue-green';
+import { Labels } from '../../common/labels';
+import { containersOf } from './docker';
+
+/** The colored containers of a service, as the tests compare them. */
+export async function colorsOf(service: string) {
+  const all = await containersOf(service);
+  return all
+    .filter((c) => c.Labels[Labels.color])
+    .map((c) => ({ name: c.Names[0]!.slice(1), color: c.Labels[Labels.color], image: c.Image, state: c.State }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** GET through the edge's published port. */
+export async function viaEdge(port: number, p = '/version'): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}${p}`);
+  return `${res.status} ${await res.text()}`;
+}
+
+/** Polls the `status` query until the deploy reaches `phase` (a worker may be restarting meanwhile). */
+export async function waitForPhase(handle: WorkflowHandle, phase: BlueGreenPhase, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await handle.query(statusQuery).catch(() => undefined);
+    if (s?.phase === phase) return;
+    if (s?.phase === 'failed') throw new Error(`deploy failed while waiting for ${phase}: ${s.failure}`);
+    if (Date.now() > deadline) throw new Error(`deploy not in phase ${phase} after ${timeoutMs} ms (now ${s?.phase})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not in time`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Runs the real `dockhand` CLI against a test file's queues; resolves with its exit code and output. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/dockhand.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** The fixture's own health check with a patient timeout: on a saturated shared machine a 2 s check
+ * times out now and then, and three in a row would mark a perfectly good container unhealthy. */
+export const patientHealthcheck = { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '1s', timeout: '10s', retries: 5 };

@@ -1,0 +1,90 @@
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
+import { approvalDetails } from '../common/blue-green-plan';
+import { DeployErrorType, deployFailure } from '../common/errors';
+import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
+import { validate } from '../common/spec/validate';
+import { ApprovalGate } from './lib/approval-gate';
+import { bringUpNewColor, holdOldColor, planDeploy, prepareEdge, removeBehindEdge, smokeCheck, switchEdge } from './lib/blue-green-steps';
+import { DeployStatus } from './lib/deploy-status';
+import { hostActivities } from './lib/host-activities';
+import { RollbackWindow } from './lib/rollback-window';
+import { Saga } from './lib/saga';
+
+/**
+ * Blue-green deploy — the runbook "run green, wait healthy, (ask), switch the edge, keep blue a
+ * while, remove blue", durable and reversible: every step's undo goes on a saga, and a failure,
+ * rejection, approval timeout, rollback or cancellation puts the edge back on blue, removes green
+ * and leaves blue untouched before the workflow fails with the cause.
+ */
+export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGreenResult> {
+  const input = validate(BlueGreenInput, request, 'input');
+  const { service, host, spec, edge } = input;
+  const docker = hostActivities(host);
+  const gate = new ApprovalGate(input.approval);
+  const rollback = new RollbackWindow(input.approval.approvers);
+  const progress = new DeployStatus({ service, host, newImage: spec.image });
+  const saga = new Saga();
+  const startedAt = Date.now();
+  upsertSearchAttributes([
+    { key: DockhandService, value: service },
+    { key: DockhandHost, value: host },
+    { key: DockhandImage, value: spec.image },
+    { key: DockhandWorkflow, value: workflowInfo().workflowType },
+  ]);
+  try {
+    progress.enter('planning', `which color of ${service} is live on ${host}`);
+    const { plan, edge: edgeState } = await planDeploy(docker, input);
+    const { live, next } = plan;
+    Object.assign(progress.status, { oldColor: live?.color, oldImage: live?.image, newColor: next.color });
+    const from = live ? `${live.name} (${live.image})` : 'nothing';
+
+    progress.enter('edge', `network ${spec.network}, images, edge ${edge.name}`);
+    const edgePort = await prepareEdge(docker, input, edgeState, saga);
+
+    progress.enter('green-up', `${next.name} with ${spec.image}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)`);
+    await bringUpNewColor(docker, input, plan, saga);
+    const greenHealthyAt = Date.now();
+    if (input.smoke) {
+      progress.enter('smoke', `GET ${input.smoke.path} on ${next.name}, expecting ${input.smoke.expectStatus}`);
+      await smokeCheck(docker, input, next.name);
+    }
+
+    if (input.approval.required) {
+      const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
+      progress.enter('awaiting-approval', approvalDetails({ service, workflowId: workflowInfo().workflowId, oldImage: live?.image, oldColor: live?.color, newImage: spec.image, newColor: next.color, timeoutAt, approvers: input.approval.approvers }));
+    }
+    const approval = (progress.status.approval = await gate.wait());
+    if (approval.outcome === 'rejected') throw deployFailure(DeployErrorType.Rejected, `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`, approval);
+    if (approval.outcome === 'timed-out') throw deployFailure(DeployErrorType.ApprovalTimedOut, `nobody approved within ${input.approval.timeoutMs / 1000}s; rejected by default`, approval);
+    const approvedAt = Date.now();
+
+    progress.enter('switching', `edge ${edge.name}: ${from} → ${next.name} (${spec.image})`);
+    await switchEdge(docker, input, next.name, saga, live?.name ?? 'its previous config');
+    const switchedAt = Date.now();
+
+    if (live) {
+      progress.enter('baking', `${next.name} serves; ${live.name} kept ${input.oldColorDuringBake} for ${input.bakeMs / 1000}s. Roll back: signal \`rollback\` {"by": "<you>", "comment": "<why>"} — or \`dockhand rollback ${service}\``);
+      await holdOldColor(docker, input, live.name, saga);
+      const asked = await rollback.wait(input.bakeMs);
+      if (asked) throw deployFailure(DeployErrorType.RolledBack, `rolled back to ${live.name} by ${rollback.requested!.by}${rollback.requested!.comment ? `: ${rollback.requested!.comment}` : ''}`, rollback.requested);
+      saga.commit(); // past the window the new color is final: from here nothing is undone
+      progress.enter('draining', `removing ${live.name} once the edge's old workers are done with it`);
+      await removeBehindEdge(docker, input, live.name);
+    }
+    saga.commit();
+    progress.enter('done', `${next.name} serves ${spec.image} through ${edge.name}`);
+    return {
+      service, host, liveColor: next.color, liveContainer: next.name, image: spec.image, previousColor: live?.color, previousImage: live?.image, approval,
+      edge: { name: edge.name, hostIp: edge.hostIp, hostPort: edgePort },
+      timings: { totalMs: Date.now() - startedAt, greenUpMs: greenHealthyAt - startedAt, approvalMs: approvedAt - greenHealthyAt, switchMs: switchedAt - approvedAt, greenHealthyAt: new Date(greenHealthyAt).toISOString(), switchStartedAt: new Date(approvedAt).toISOString(), switchedAt: new Date(switchedAt).toISOString() },
+    };
+  } catch (err) {
+    const why = (err as Error).message;
+    progress.status.failure = why;
+    progress.enter('compensating', `undoing (${saga.pending.join('; ') || 'nothing to undo'}) because: ${why}`);
+    await saga.compensate();
+    progress.enter('failed', `${why}. ${service} is as before this deploy.`);
+    throw err;
+  }
+}
