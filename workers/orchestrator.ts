@@ -1,4 +1,5 @@
 import { Worker } from '@temporalio/worker';
+import { createNotifierActivities } from '../activities';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
@@ -11,6 +12,8 @@ async function run(): Promise<void> {
     namespace: config.temporalNamespace,
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
+    // Work that needs no host (notifications) runs beside the workflows, on their queue.
+    activities: createNotifierActivities({ webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL, temporalUiUrl: config.temporalUiUrl, namespace: config.temporalNamespace }),
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();

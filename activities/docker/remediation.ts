@@ -1,0 +1,90 @@
+import type Docker from 'dockerode';
+import { engineCall } from './engine-errors';
+
+/** What remediation decides on: health, start period and memory of one container. */
+export interface ContainerCondition {
+  name: string;
+  id: string;
+  running: boolean;
+  status: string;
+  /** Docker's health status ("starting", "healthy", "unhealthy"); absent without a health check. */
+  health?: string;
+  failingStreak: number;
+  startedAtMs: number;
+  startPeriodMs: number;
+  oomKilled: boolean;
+  exitCode: number;
+  /** HostConfig.Memory in bytes (0 = no limit). */
+  memoryBytes: number;
+  networks: string[];
+}
+
+// The few Docker operations remediation needs. They sit here, beside the main container activities,
+// to keep two branches apart; each is idempotent and says so.
+export function createRemediationActivities(docker: Docker) {
+  return {
+    /** Reads a container's condition (NotFound when it is gone). Read-only. */
+    async containerCondition({ name }: { name: string }): Promise<ContainerCondition> {
+      const info = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
+      const health = (info.State as { Health?: { Status: string; FailingStreak: number } }).Health;
+      const startPeriodNs = (info.Config as { Healthcheck?: { StartPeriod?: number } }).Healthcheck?.StartPeriod ?? 0;
+      return {
+        name: info.Name.replace(/^\//, ''),
+        id: info.Id,
+        running: info.State.Running,
+        status: info.State.Status,
+        ...(health ? { health: health.Status } : {}),
+        failingStreak: health?.FailingStreak ?? 0,
+        startedAtMs: Date.parse(info.State.StartedAt),
+        startPeriodMs: Math.round(startPeriodNs / 1e6),
+        oomKilled: info.State.OOMKilled,
+        exitCode: info.State.ExitCode,
+        memoryBytes: info.HostConfig.Memory ?? 0,
+        networks: Object.keys(info.NetworkSettings.Networks ?? {}),
+      };
+    },
+
+    /** Restarts a container (stop with a timeout, then start). Twice: restarts twice — the workflow
+     * calls it once per budgeted restart, and a retried attempt only restarts a container again. */
+    async restartContainer({ name, stopTimeoutS }: { name: string; stopTimeoutS: number }): Promise<{ restartedAt: string }> {
+      await engineCall(`restart container ${name}`, () => docker.getContainer(name).restart({ t: stopTimeoutS }));
+      return { restartedAt: new Date().toISOString() };
+    },
+
+    /** Stops a container. Twice: "already stopped" (304) is success. */
+    async stopContainer({ name, stopTimeoutS }: { name: string; stopTimeoutS: number }): Promise<void> {
+      await engineCall(`stop container ${name}`, () => docker.getContainer(name).stop({ t: stopTimeoutS }), [304]);
+    },
+
+    /** Starts a container. Twice: "already started" (304) is success. */
+    async startStoppedContainer({ name }: { name: string }): Promise<void> {
+      await engineCall(`start container ${name}`, () => docker.getContainer(name).start(), [304]);
+    },
+
+    /** Disconnects a container from every network it is on (quarantine that keeps it for inspection).
+     * Twice: already disconnected networks are skipped. */
+    async disconnectNetworks({ name }: { name: string }): Promise<{ disconnected: string[] }> {
+      const info = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
+      const networks = Object.keys(info.NetworkSettings.Networks ?? {});
+      for (const n of networks) {
+        // 404: the network went away meanwhile; 500 "is not connected" is Docker's answer to a second disconnect.
+        await engineCall(`disconnect ${name} from ${n}`, () => docker.getNetwork(n).disconnect({ Container: info.Id, Force: true }), [404]).catch((e: Error) => {
+          if (!/is not connected/.test(e.message)) throw e;
+        });
+      }
+      return { disconnected: networks };
+    },
+
+    /** Sets the memory limit live (no swap beyond it). Twice: sets the same value again. */
+    async updateMemory({ name, memoryBytes }: { name: string; memoryBytes: number }): Promise<void> {
+      await engineCall(`update memory of ${name}`, () => docker.getContainer(name).update({ Memory: memoryBytes, MemorySwap: memoryBytes }));
+    },
+
+    /** Memory in use and its limit from one stats sample. Read-only. */
+    async memoryStats({ name }: { name: string }): Promise<{ usageBytes: number; limitBytes: number }> {
+      const s = (await engineCall(`stats of ${name}`, () => docker.getContainer(name).stats({ stream: false })))! as unknown as { memory_stats?: { usage?: number; limit?: number } };
+      return { usageBytes: s.memory_stats?.usage ?? 0, limitBytes: s.memory_stats?.limit ?? 0 };
+    },
+  };
+}
+export type RemediationActivities = ReturnType<typeof createRemediationActivities>;

@@ -1,0 +1,94 @@
+import readline from 'node:readline';
+import type Docker from 'dockerode';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { engineEventJobId, fromDockerMessage, laterNano, sinceParam, type EngineEvent } from '../../common/events/engine-event';
+import { EVENT_JOB_OPTIONS, eventCursorKey, JobName } from '../../common/events/queues';
+import { logger } from '../../common/logger';
+import type { EventJobData } from './redis';
+
+/** Engine actions worth a job (exec_* and health-check chatter are left out: one per second per container). */
+export const PUBLISHED_ACTIONS = ['health_status', 'die', 'oom', 'start', 'stop', 'restart', 'destroy', 'create', 'pull', 'tag', 'untag', 'delete', 'connect', 'disconnect'];
+const RECONNECT_MS = 1_000;
+const REDIS_RETRY_MS = 500;
+
+/**
+ * Streams one engine's events into the events queue, in order, each under a job id derived from the
+ * event (a replay is a no-op). The time of the last published event is kept in Redis per host; after
+ * a restart or an engine reconnect the stream resumes from it (`since`, inclusive: the overlap is
+ * de-duplicated by the job id). While Redis is away the stream is not read further (back-pressure);
+ * what the engine emits meanwhile is read after, from the cursor.
+ */
+export class EventPublisher {
+  private stopped = false;
+  private current?: NodeJS.ReadableStream & { destroy?: () => void };
+  published = 0;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly queue: Queue<EventJobData>,
+    private readonly redis: Redis,
+    private readonly hostId: string,
+  ) {}
+
+  private get cursorKey(): string {
+    return eventCursorKey(this.queue.name, this.hostId);
+  }
+
+  /** Runs until stop(): reconnects to the engine after every end or error. */
+  async run(): Promise<void> {
+    // First start ever: begin now (history before Dockhand ran is not replayed), but from a stored point,
+    // so a restart right after still resumes from here.
+    await this.retryRedis(() => this.redis.set(this.cursorKey, `${BigInt(Date.now()) * 1_000_000n}`, 'NX'));
+    while (!this.stopped) {
+      try {
+        await this.follow();
+      } catch (err) {
+        if (!this.stopped) logger.warn({ err, host: this.hostId }, 'engine event stream lost; reconnecting');
+      }
+      if (!this.stopped) await delay(RECONNECT_MS);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.current?.destroy?.();
+  }
+
+  private async follow(): Promise<void> {
+    const cursor = await this.retryRedis(() => this.redis.get(this.cursorKey));
+    const filters = { type: ['container', 'image', 'network'], event: PUBLISHED_ACTIONS };
+    const stream = (await this.docker.getEvents({ ...(cursor ? { since: sinceParam(cursor) } : {}), filters } as never)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
+    this.current = stream;
+    logger.info({ host: this.hostId, since: cursor }, 'following engine events');
+    for await (const line of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
+      if (this.stopped) break;
+      if (!line.trim()) continue;
+      const event = fromDockerMessage(this.hostId, JSON.parse(line));
+      if (event) await this.publish(event);
+    }
+  }
+
+  /** Adds the event's job (retrying while Redis is away), then moves the cursor past it. */
+  async publish(event: EngineEvent): Promise<void> {
+    await this.retryRedis(() => this.queue.add(JobName.engineEvent, event, { jobId: engineEventJobId(event), ...EVENT_JOB_OPTIONS }));
+    const cursor = await this.retryRedis(() => this.redis.get(this.cursorKey));
+    await this.retryRedis(() => this.redis.set(this.cursorKey, laterNano(cursor, event.timeNano)));
+    this.published++;
+    logger.debug({ host: this.hostId, action: event.action, name: event.name }, 'event published');
+  }
+
+  private async retryRedis<T>(op: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        if (this.stopped) throw err;
+        if (attempt === 1 || attempt % 20 === 0) logger.warn({ err: (err as Error).message, host: this.hostId, attempt }, 'Redis unavailable; holding the event stream');
+        await delay(REDIS_RETRY_MS);
+      }
+    }
+  }
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
