@@ -18,6 +18,7 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
 
   while (await inbox.next(policy.idleMs)) {
     const c = await docker.containerCondition({ name: container });
+    if (!c) break; // gone: nothing left to remediate
     const decision = planMemory(c.memoryBytes, policy);
     if (decision.action === 'none') continue;
     if (decision.action === 'notify') {
@@ -40,7 +41,7 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
 async function startIfKilled(docker: ReturnType<typeof remediationActivities>, container: string, wasRunning: boolean): Promise<boolean> {
   if (wasRunning) {
     await sleep(OOM_SETTLE_MS);
-    if ((await docker.containerCondition({ name: container })).running) return false;
+    if ((await docker.containerCondition({ name: container }))?.running !== false) return false;
   }
   await docker.startStoppedContainer({ name: container });
   return true;

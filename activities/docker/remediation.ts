@@ -23,9 +23,10 @@ export interface ContainerCondition {
 // to keep two branches apart; each is idempotent and says so.
 export function createRemediationActivities(docker: Docker) {
   return {
-    /** Reads a container's condition (NotFound when it is gone). Read-only. */
-    async containerCondition({ name }: { name: string }): Promise<ContainerCondition> {
-      const info = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
+    /** Reads a container's condition; null when it is gone (nothing left to remediate). Read-only. */
+    async containerCondition({ name }: { name: string }): Promise<ContainerCondition | null> {
+      const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+      if (!info) return null;
       const health = (info.State as { Health?: { Status: string; FailingStreak: number } }).Health;
       const startPeriodNs = (info.Config as { Healthcheck?: { StartPeriod?: number } }).Healthcheck?.StartPeriod ?? 0;
       return {

@@ -49,7 +49,7 @@ export function planRestart(previousRestartsAt: number[], now: number, policy: P
 
 /** Whether an unhealthy report still deserves action: a container in its start period, or one that is
  * no longer unhealthy, is left alone. */
-export function stillUnhealthy(h: { health?: string; running: boolean; startedAtMs: number; startPeriodMs: number }, now: number): boolean {
-  if (!h.running || h.health !== 'unhealthy') return false;
+export function stillUnhealthy(h: { health?: string; running: boolean; startedAtMs: number; startPeriodMs: number } | null, now: number): boolean {
+  if (!h || !h.running || h.health !== 'unhealthy') return false;
   return now - h.startedAtMs >= h.startPeriodMs;
 }

@@ -61,7 +61,11 @@ export class EventPublisher {
     const stream = (await this.docker.getEvents({ ...(cursor ? { since: sinceParam(cursor) } : {}), filters } as never)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
     this.current = stream;
     logger.info({ host: this.hostId, since: cursor }, 'following engine events');
-    for await (const line of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
+    const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+    // readline ends on 'end' only; a destroyed or broken stream must end the loop too (then reconnect).
+    stream.once('close', () => lines.close());
+    stream.once('error', () => lines.close());
+    for await (const line of lines) {
       if (this.stopped) break;
       if (!line.trim()) continue;
       const event = fromDockerMessage(this.hostId, JSON.parse(line));
