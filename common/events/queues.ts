@@ -25,7 +25,8 @@ export const JOB_RETENTION = { removeOnComplete: { age: 24 * 3600, count: 50_000
  * unreachable before a job lands in "failed" (where it is kept, and can be retried). */
 export const JOB_ATTEMPTS = 100;
 const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 30_000;
+/** DOCKHAND_RETRY_CAP_MS lowers the cap (tests that cut Temporal for a while and wait for the retry). */
+const BACKOFF_CAP_MS = Number(process.env.DOCKHAND_RETRY_CAP_MS ?? 30_000);
 
 /** Options every job on the events queue carries. */
 export const EVENT_JOB_OPTIONS = { attempts: JOB_ATTEMPTS, backoff: { type: 'capped' }, ...JOB_RETENTION } as const;

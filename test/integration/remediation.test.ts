@@ -111,7 +111,11 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
       const i = await c.inspect();
       return i.HostConfig.Memory === 32 * mib && i.State.Running;
     }, 60_000, 'running with 32 MiB');
-    const status = await client.workflow.getHandle(remediationId('memory-pressure', ids.hostId, name)).query(remediationStatusQuery);
+    const handle = client.workflow.getHandle(remediationId('memory-pressure', ids.hostId, name));
+    const status = await waitFor(async () => {
+      const s = await handle.query(remediationStatusQuery);
+      return s.changes.length > 0 ? s : undefined;
+    }, 30_000, 'change recorded');
     expect(status.changes).toEqual([{ from: 16 * mib, to: 32 * mib, restarted: true, reason: expect.stringContaining('update and start') }]);
     await new Promise((r) => setTimeout(r, 2500));
     expect((await c.inspect()).State.Running).toBe(true);

@@ -39,6 +39,11 @@ export function testQueue(name: string, redisUrl = process.env.REDIS_URL ?? 'red
     connection,
     /** Every job of the queue, in any state. */
     all: () => queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children']),
+    /** Closes the connection, keeping the queue. */
+    close: async () => {
+      await queue.close().catch(() => undefined);
+      connection.disconnect();
+    },
     /** Removes the queue's keys and closes. */
     dispose: async () => {
       await queue.obliterate({ force: true }).catch(() => undefined);
