@@ -2,12 +2,18 @@ import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
 import { registerEnsure } from './commands/ensure';
 import { registerStack } from './commands/stack';
+import { registerEvents } from './commands/events';
+import { registerRules } from './commands/rules';
+import { registerRemediate } from './commands/remediate';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
 registerStack(program);
 registerEnsure(program);
 registerDemo(program);
+registerEvents(program);
+registerRules(program);
+registerRemediate(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../common/events/engine-event';
+import { eventCursorKey } from '../../common/events/queues';
+import { EventPublisher } from '../../workers/lib/event-publisher';
 import { docker } from '../support/docker';
 import { testQueue, waitFor } from '../support/events';
 import { ownRedis } from '../support/redis-server';
@@ -39,30 +41,58 @@ async function startEvents(q: ReturnType<typeof testQueue>, names: string[]): Pr
 const allPresent = (m: Map<string, EngineEvent[]>) => [...m.values()].every((v) => v.length > 0);
 
 describe('engine events → queue (real engine, real Redis)', () => {
-  it('resumes after an agent crash from its last published event, without duplicates', async () => {
+  it('resumes from its last published event after a restart: events emitted meanwhile arrive once', async () => {
+    const hostId = `${ids.hostId}-p`;
+    const q = testQueue(`dockhand-events-${ids.suffix}-p`);
+    cleanups.push(() => q.dispose());
+    const publisher = () => {
+      const p = new EventPublisher(docker, q.queue, q.connection, hostId);
+      return { p, running: p.run() };
+    };
+    const first = publisher();
+    const names = [1, 2, 3, 4].map((i) => `ev-p${i}-${ids.suffix}`);
+    await waitFor(async () => (await q.connection.get(eventCursorKey(q.queue.name, hostId))) !== null, 10_000, 'cursor');
+    await startContainer(names[0]!);
+    await waitFor(async () => allPresent(await startEvents(q, names.slice(0, 1))), 30_000, 'first event');
+    first.p.stop();
+    await first.running;
+
+    for (const n of names.slice(1, 3)) await startContainer(n); // emitted while nobody listens
+    const second = publisher();
+    cleanups.push(async () => (second.p.stop(), await second.running));
+    await startContainer(names[3]!);
+    const got = await waitFor(async () => {
+      const m = await startEvents(q, names);
+      return allPresent(m) ? m : undefined;
+    }, 30_000, 'every start event');
+    for (const n of names) expect(got.get(n), n).toHaveLength(1);
+  });
+
+  it('resumes after an agent process crash without duplicating what it had published', async () => {
     const hostId = `${ids.hostId}-a`;
     const q = testQueue(`dockhand-events-${ids.suffix}-a`);
     cleanups.push(() => q.dispose());
     let a = agent(hostId, q.queue.name);
     await a.ready;
-    const before = [1, 2, 3].map((i) => `ev-a${i}-${ids.suffix}`);
+    const before = [1, 2].map((i) => `ev-a${i}-${ids.suffix}`);
     for (const n of before) await startContainer(n);
     await waitFor(async () => allPresent(await startEvents(q, before)), 30_000, 'events before the crash');
+    const cursorBefore = await q.connection.get(eventCursorKey(q.queue.name, hostId));
 
     await a.crash();
-    const during = [4, 5].map((i) => `ev-a${i}-${ids.suffix}`);
-    for (const n of during) await startContainer(n); // the engine emits these while no agent listens
     a = agent(hostId, q.queue.name);
     await a.ready;
-    const after = [6].map((i) => `ev-a${i}-${ids.suffix}`);
-    for (const n of after) await startContainer(n);
-
-    const all = [...before, ...during, ...after];
+    const after = `ev-a3-${ids.suffix}`;
+    await startContainer(after);
     const got = await waitFor(async () => {
-      const m = await startEvents(q, all);
+      const m = await startEvents(q, [...before, after]);
       return allPresent(m) ? m : undefined;
-    }, 30_000, 'every start event');
-    for (const n of all) expect(got.get(n), n).toHaveLength(1);
+    }, 30_000, 'the event after the restart');
+    // The restart replayed from the stored cursor (inclusive) and the overlap was de-duplicated.
+    for (const n of [...before, after]) expect(got.get(n), n).toHaveLength(1);
+    expect(BigInt((await q.connection.get(eventCursorKey(q.queue.name, hostId)))!)).toBeGreaterThan(BigInt(cursorBefore!));
+    const ids_ = (await q.all()).map((j) => j.id);
+    expect(new Set(ids_).size).toBe(ids_.length);
   });
 
   it('loses no event when Redis is killed mid-stream and comes back (append-only)', async () => {

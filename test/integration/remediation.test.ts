@@ -83,8 +83,10 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     const name = `broken-${ids.suffix}`;
     const c = await run(name, 'dockhand-fixture-app:broken');
     const handle = client.workflow.getHandle(remediationId('restart-unhealthy', ids.hostId, name));
-    await waitFor(async () => !(await c.inspect()).State.Running && notifications.received.some((n) => n.container === name), 90_000, 'quarantine');
-    const status = await handle.query(remediationStatusQuery);
+    const status = await waitFor(async () => {
+      const s = await handle.query(remediationStatusQuery).catch(() => undefined);
+      return s?.phase === 'quarantined' ? s : undefined;
+    }, 90_000, 'quarantine');
     expect(status).toMatchObject({ phase: 'quarantined', restarts: MAX_RESTARTS });
     // Quarantined stays quarantined: no more restarts, no second notification.
     await new Promise((r) => setTimeout(r, 3000));

@@ -61,6 +61,7 @@ export class EventPublisher {
     const stream = (await this.docker.getEvents({ ...(cursor ? { since: sinceParam(cursor) } : {}), filters } as never)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
     this.current = stream;
     logger.info({ host: this.hostId, since: cursor }, 'following engine events');
+    await this.reconcile();
     const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
     // readline ends on 'end' only; a destroyed or broken stream must end the loop too (then reconnect).
     stream.once('close', () => lines.close());
@@ -68,14 +69,36 @@ export class EventPublisher {
     for await (const line of lines) {
       if (this.stopped) break;
       if (!line.trim()) continue;
-      const event = fromDockerMessage(this.hostId, JSON.parse(line));
+      // timeNano exceeds 2^53: JSON.parse would round it, so it is taken from the text.
+      const timeNano = /"timeNano":(\d+)/.exec(line)?.[1];
+      const event = fromDockerMessage(this.hostId, { ...JSON.parse(line), ...(timeNano ? { timeNano } : {}) });
       if (event) await this.publish(event);
     }
   }
 
+  /**
+   * The engine replays `since` only from its last 256 events (all kinds, all containers, health-check
+   * execs included), so after a long gap events may be gone. What matters is the state they reported:
+   * each container that is unhealthy now is published as a health_status: unhealthy event (source
+   * "sweep"), once per container run (the job id comes from the container id and its start time).
+   */
+  private async reconcile(): Promise<void> {
+    const unhealthy = await this.docker.listContainers({ filters: { health: ['unhealthy'] } });
+    for (const c of unhealthy) {
+      const info = await this.docker.getContainer(c.Id).inspect().catch(() => undefined);
+      if (!info) continue;
+      const startedNano = `${BigInt(Date.parse(info.State.StartedAt)) * 1_000_000n}`;
+      await this.publish(
+        { source: 'sweep', host: this.hostId, type: 'container', action: 'health_status', status: 'unhealthy', id: c.Id, name: info.Name.replace(/^\//, ''), labels: info.Config.Labels ?? {}, timeNano: startedNano },
+        false,
+      );
+    }
+  }
+
   /** Adds the event's job (retrying while Redis is away), then moves the cursor past it. */
-  async publish(event: EngineEvent): Promise<void> {
+  async publish(event: EngineEvent, moveCursor = true): Promise<void> {
     await this.retryRedis(() => this.queue.add(JobName.engineEvent, event, { jobId: engineEventJobId(event), ...EVENT_JOB_OPTIONS }));
+    if (!moveCursor) return;
     const cursor = await this.retryRedis(() => this.redis.get(this.cursorKey));
     await this.retryRedis(() => this.redis.set(this.cursorKey, laterNano(cursor, event.timeNano)));
     this.published++;
