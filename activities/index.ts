@@ -20,3 +20,4 @@ export type HostActivities = ReturnType<typeof createHostActivities>;
 
 /** Activities that need no host (notifications): the orchestrator runs them beside the workflows. */
 export { createNotifierActivities, type NotifierActivities } from './notify/notifier';
+export { createEventActivities, type EventActivities } from './events/publish';

@@ -43,7 +43,7 @@ export async function main(): Promise<void> {
   const workers = [
     startWorker('orchestrator', ids),
     startWorker('host-agent', ids, { DOCKHAND_EVENTS_PUBLISH: '1', DOCKHAND_EVENTS_QUEUE: queueName }),
-    startWorker('trigger', ids, { DOCKHAND_EVENTS_QUEUE: queueName, DOCKHAND_RULES: rules, LOG_LEVEL: 'warn' }),
+    startWorker('trigger', ids, { DOCKHAND_EVENTS_QUEUE: queueName, DOCKHAND_RULES: rules }),
   ];
   const q = testQueue(queueName);
   const config = loadConfig();

@@ -5,6 +5,7 @@ import { registerStack } from './commands/stack';
 import { registerEvents } from './commands/events';
 import { registerRules } from './commands/rules';
 import { registerRemediate } from './commands/remediate';
+import { registerSweep } from './commands/sweep';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
@@ -14,6 +15,7 @@ registerDemo(program);
 registerEvents(program);
 registerRules(program);
 registerRemediate(program);
+registerSweep(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

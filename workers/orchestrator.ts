@@ -1,5 +1,6 @@
 import { Worker } from '@temporalio/worker';
-import { createNotifierActivities } from '../activities';
+import { createEventActivities, createNotifierActivities } from '../activities';
+import { eventsQueueName } from '../common/events/queues';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
@@ -13,7 +14,10 @@ async function run(): Promise<void> {
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
     // Work that needs no host (notifications) runs beside the workflows, on their queue.
-    activities: createNotifierActivities({ webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL, temporalUiUrl: config.temporalUiUrl, namespace: config.temporalNamespace }),
+    activities: {
+      ...createNotifierActivities({ webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL, temporalUiUrl: config.temporalUiUrl, namespace: config.temporalNamespace }),
+      ...createEventActivities(config.redisUrl, eventsQueueName()),
+    },
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();

@@ -2,3 +2,4 @@
 export { ensureService } from './ensure-service';
 export { restartUnhealthy } from './remediate-restart-unhealthy';
 export { memoryPressure } from './remediate-memory-pressure';
+export { healthSweep } from './remediate-health-sweep';

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { engineCall } from './engine-errors';
+import type { EngineEvent } from '../../common/events/engine-event';
 
 /** What remediation decides on: health, start period and memory of one container. */
 export interface ContainerCondition {
@@ -79,6 +80,20 @@ export function createRemediationActivities(docker: Docker) {
     /** Sets the memory limit live (no swap beyond it). Twice: sets the same value again. */
     async updateMemory({ name, memoryBytes }: { name: string; memoryBytes: number }): Promise<void> {
       await engineCall(`update memory of ${name}`, () => docker.getContainer(name).update({ Memory: memoryBytes, MemorySwap: memoryBytes }));
+    },
+
+    /** Every container the engine marks unhealthy now, as the event its health check would have sent
+     * (the timestamp is the container's start, so one sweep event per container run). Read-only. */
+    async unhealthyContainers({ host }: { host: string }): Promise<EngineEvent[]> {
+      const list = (await engineCall('list unhealthy containers', () => docker.listContainers({ filters: { health: ['unhealthy'] } })))!;
+      const events: EngineEvent[] = [];
+      for (const c of list) {
+        const info = await engineCall(`inspect container ${c.Id}`, () => docker.getContainer(c.Id).inspect(), [404]);
+        if (!info) continue;
+        const name = info.Name.replace(/^\//, '');
+        events.push({ source: 'sweep', host, type: 'container', action: 'health_status', status: 'unhealthy', id: c.Id, name, labels: info.Config.Labels ?? {}, timeNano: `${BigInt(Date.parse(info.State.StartedAt)) * 1_000_000n}` });
+      }
+      return events;
     },
 
     /** Memory in use and its limit from one stats sample. Read-only. */

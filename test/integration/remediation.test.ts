@@ -6,6 +6,8 @@ import { remediationId } from '../../common/workflow-ids';
 import { docker } from '../support/docker';
 import { testQueue, waitFor, webhookReceiver, writeRules } from '../support/events';
 import { testClient } from '../support/temporal';
+import { ensureHealthSweepSchedule } from '../../client/health-sweep';
+import type { DockhandConfig } from '../../common/config';
 import { startWorker, testIds, type WorkerProcess } from '../support/workers';
 
 const ids = testIds('remed');
@@ -19,17 +21,18 @@ const rules = {
   ],
 };
 let client: Client;
+let config: DockhandConfig;
 let workers: WorkerProcess[] = [];
 let notifications: Awaited<ReturnType<typeof webhookReceiver>>;
 const events = testQueue(queueName);
 const containers: string[] = [];
 
 beforeAll(async () => {
-  ({ client } = await testClient(ids));
+  ({ client, config } = await testClient(ids));
   notifications = await webhookReceiver();
   const env = { DOCKHAND_EVENTS_QUEUE: queueName };
   workers = [
-    startWorker('orchestrator', ids, { DOCKHAND_NOTIFY_WEBHOOK_URL: notifications.url }),
+    startWorker('orchestrator', ids, { ...env, DOCKHAND_NOTIFY_WEBHOOK_URL: notifications.url }),
     startWorker('host-agent', ids, { ...env, DOCKHAND_EVENTS_PUBLISH: '1' }),
     startWorker('trigger', ids, { ...env, DOCKHAND_RULES: writeRules(rules) }),
   ];
@@ -121,5 +124,32 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     expect(status.changes).toEqual([{ from: 16 * mib, to: 32 * mib, restarted: true, reason: expect.stringContaining('update and start') }]);
     await new Promise((r) => setTimeout(r, 2500));
     expect((await c.inspect()).State.Running).toBe(true);
+  });
+
+  it('health sweep (a Temporal Schedule) publishes what is unhealthy now as events, once per container run', async () => {
+    const name = `sweep-${ids.suffix}`;
+    containers.push(name);
+    // No opt-in label: nothing remediates it, it just stays unhealthy.
+    const c = await docker.createContainer({ name, Image: 'dockhand-fixture-app:broken', HostConfig: { Init: true } });
+    await c.start();
+    await waitFor(async () => (await c.inspect()).State.Health?.Status === 'unhealthy', 30_000, 'unhealthy');
+    const scheduleId = await ensureHealthSweepSchedule(client, config, [ids.hostId], '1h', `health-sweep-${ids.suffix}`);
+    const schedule = client.schedule.getHandle(scheduleId);
+    try {
+      const sweepJobs = async () => (await events.all()).filter((j) => (j.data as EngineEvent).source === 'sweep' && (j.data as EngineEvent).name === name);
+      await schedule.trigger();
+      const [job] = await waitFor(async () => ((await sweepJobs()).length ? sweepJobs() : undefined), 60_000, 'sweep event');
+      expect(job!.data).toMatchObject({ action: 'health_status', status: 'unhealthy', host: ids.hostId, type: 'container' });
+      await schedule.trigger();
+      await waitFor(async () => ((await schedule.describe()).info.recentActions.length >= 2 ? true : undefined), 60_000, 'second sweep');
+      await waitFor(async () => {
+        const runs = (await schedule.describe()).info.recentActions;
+        const last = await client.workflow.getHandle(runs[runs.length - 1]!.action.workflow.workflowId).result();
+        return last ? true : undefined;
+      }, 60_000, 'second sweep done');
+      expect(await sweepJobs()).toHaveLength(1);
+    } finally {
+      await schedule.delete();
+    }
   });
 });
