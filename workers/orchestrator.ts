@@ -1,6 +1,8 @@
 import { Worker } from '@temporalio/worker';
 import { createEventActivities, createNotifierActivities } from '../activities';
 import { eventsQueueName } from '../common/events/queues';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
@@ -8,6 +10,10 @@ import { connectWorker } from './lib/temporal';
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
   const config = loadConfig();
+  // Connected on first use (the health sweep publishes events); closed on shutdown so the process exits.
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const events = new Queue(eventsQueueName(), { connection: redis });
+  events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
@@ -16,11 +22,13 @@ async function run(): Promise<void> {
     // Work that needs no host (notifications) runs beside the workflows, on their queue.
     activities: {
       ...createNotifierActivities({ webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL, temporalUiUrl: config.temporalUiUrl, namespace: config.temporalNamespace }),
-      ...createEventActivities(config.redisUrl, eventsQueueName()),
+      ...createEventActivities(events),
     },
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();
+  await events.close();
+  redis.disconnect();
   logger.info('orchestrator stopped');
 }
 
