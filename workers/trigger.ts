@@ -21,6 +21,8 @@ async function run(): Promise<void> {
   const trigger = parseTriggerConfig(readFileSync(rulesPath, 'utf8'), rulesPath);
   const queueName = eventsQueueName();
   const client = new Client({ connection: Connection.lazy({ address: config.temporalAddress }), namespace: config.temporalNamespace });
+  // Warm the connection so the first event does not pay for it; failing here is fine (jobs retry).
+  client.connection.ensureConnected().catch((err: Error) => logger.warn({ err: err.message }, 'Temporal not reachable yet; jobs will wait'));
 
   const worker = new Worker<EventJobData>(queueName, createJobProcessor(client, config, trigger.rules), {
     connection: connectRedis(config.redisUrl),
