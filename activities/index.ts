@@ -15,6 +15,7 @@ import { createServiceContainerActivities } from './docker/service-containers';
 import { createEdgeStateActivities } from './traffic/edge-state';
 import { createSmokeActivities } from './traffic/smoke';
 import { createEdgeDrainActivities } from './traffic/edge-drain';
+import { createRemediationActivities } from './docker/remediation';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -35,6 +36,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createEdgeStateActivities(docker),
     ...createSmokeActivities(docker),
     ...createEdgeDrainActivities(docker),
+    ...createRemediationActivities(docker),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;
@@ -46,3 +48,7 @@ export function createOrchestratorActivities(reportsDir: string) {
   };
 }
 export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;
+
+/** Activities that need no host (notifications, event publishing): the orchestrator runs them too. */
+export { createNotifierActivities, type NotifierActivities } from './notify/notifier';
+export { createEventActivities, type EventActivities } from './events/publish';

@@ -8,6 +8,10 @@ import { registerDeploy } from './commands/deploy';
 import { registerApprove } from './commands/approve';
 import { registerReject } from './commands/reject';
 import { registerRollback } from './commands/rollback';
+import { registerEvents } from './commands/events';
+import { registerRules } from './commands/rules';
+import { registerRemediate } from './commands/remediate';
+import { registerSweep } from './commands/sweep';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
@@ -20,6 +24,10 @@ registerDeploy(program);
 registerApprove(program);
 registerReject(program);
 registerRollback(program);
+registerEvents(program);
+registerRules(program);
+registerRemediate(program);
+registerSweep(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

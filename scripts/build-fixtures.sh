@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fixture images locally FROM scratch (no registry can be reached):
 #   dockhand-fixture-app:v1, :v2 (another /version), :broken (never healthy), :crash (exits 1 at start)
+#   dockhand-fixture-app:flaky (healthy at every start; `rm /www/health` inside makes it unhealthy)
 #   dockhand-edge:1 (nginx, for traffic switching)
 #   dockhand-fixture-scan:hardened, :key (+ a private key), :setuid (+ a setuid binary) for security scans
 # An image is rebuilt only when its inputs change (label dockhand.fixture.hash).
@@ -51,6 +52,12 @@ for v in v1 v2 broken crash; do
   if [ "$v" = crash ]; then build "dockhand-fixture-app:$v" "$ctx" Dockerfile.crash
   else build "dockhand-fixture-app:$v" "$ctx" Dockerfile --build-arg "VERSION=$v"; fi
 done
+
+# --- the app that turns unhealthy on demand (remediation tests) ---
+ctx="$WORK/app-flaky"; busybox_root "$ctx/rootfs"; mkdir -p "$ctx/rootfs/www"
+cp "$FIX/app/Dockerfile.flaky" "$ctx/"
+echo flaky >"$ctx/rootfs/www/version"
+build "dockhand-fixture-app:flaky" "$ctx" Dockerfile.flaky
 
 # --- the nginx edge ---
 ctx="$WORK/edge"; r="$ctx/rootfs"; busybox_root "$r"

@@ -5,6 +5,9 @@ import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { hostTaskQueue } from '../common/task-queues';
 import { connectWorker } from './lib/temporal';
+import { EventPublisher } from './lib/event-publisher';
+import { connectRedis, eventsQueue } from './lib/redis';
+import { eventsQueueName } from '../common/events/queues';
 
 /** The host agent: runs every Docker activity for the engine DOCKER_HOST names, on this host's queue.
  * SIGINT/SIGTERM stop polling and let running activities finish (up to the grace time). */
@@ -22,9 +25,28 @@ async function run(): Promise<void> {
     activities: createHostActivities(docker, config.hostId),
     shutdownGraceTime: '10s',
   });
+  const events = publishEngineEvents(docker, config.redisUrl, config.hostId);
   logger.info({ taskQueue, docker: process.env.DOCKER_HOST ?? 'local socket' }, 'host agent polling');
   await worker.run();
+  await events?.stop();
   logger.info({ taskQueue }, 'host agent stopped');
+}
+
+/** Streams this engine's events into the events queue (DOCKHAND_EVENTS_PUBLISH=0 turns it off). */
+function publishEngineEvents(docker: ReturnType<typeof connectEngine>, redisUrl: string, hostId: string) {
+  if (process.env.DOCKHAND_EVENTS_PUBLISH === '0') return undefined;
+  const redis = connectRedis(redisUrl);
+  const queue = eventsQueue(eventsQueueName(), redis);
+  const publisher = new EventPublisher(docker, queue, redis, hostId);
+  const running = publisher.run().catch((err) => logger.error({ err }, 'event publisher failed'));
+  return {
+    stop: async () => {
+      publisher.stop();
+      await running;
+      await queue.close();
+      redis.disconnect();
+    },
+  };
 }
 
 run().catch((err) => {

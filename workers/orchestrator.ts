@@ -1,6 +1,9 @@
 import { Worker } from '@temporalio/worker';
-import { createOrchestratorActivities } from '../activities';
+import { createEventActivities, createNotifierActivities, createOrchestratorActivities } from '../activities';
 import { reportsDir } from '../activities/scan/report/reports-dir';
+import { eventsQueueName } from '../common/events/queues';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
@@ -8,16 +11,26 @@ import { connectWorker } from './lib/temporal';
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
   const config = loadConfig();
+  // Connected on first use (the health sweep publishes events); closed on shutdown so the process exits.
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const events = new Queue(eventsQueueName(), { connection: redis });
+  events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
-    // Work that needs no Docker host (scan reports) runs here, beside the workflows.
-    activities: createOrchestratorActivities(reportsDir()),
+    // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
+    activities: {
+      ...createOrchestratorActivities(reportsDir()),
+      ...createNotifierActivities({ webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL, temporalUiUrl: config.temporalUiUrl, namespace: config.temporalNamespace }),
+      ...createEventActivities(events),
+    },
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();
+  await events.close();
+  redis.disconnect();
   logger.info('orchestrator stopped');
 }
 

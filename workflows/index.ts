@@ -4,3 +4,6 @@ export { launchContainers } from './launch-containers';
 export { securityScan } from './security-scan';
 export { rollingUpdate } from './rolling-update';
 export { blueGreenDeploy } from './blue-green';
+export { restartUnhealthy } from './remediate-restart-unhealthy';
+export { memoryPressure } from './remediate-memory-pressure';
+export { healthSweep } from './remediate-health-sweep';

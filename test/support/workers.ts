@@ -18,9 +18,11 @@ export interface WorkerProcess {
   crash(): Promise<void>;
 }
 
-/** Starts a real worker process (workers/orchestrator.ts or workers/host-agent.ts). */
-export function startWorker(kind: 'orchestrator' | 'host-agent', ids: { hostId: string; orchestratorQueue: string }, env: NodeJS.ProcessEnv = {}): WorkerProcess {
-  const child = spawnTs(`workers/${kind}.ts`, { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue, LOG_LEVEL: 'info', ...env }, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a real worker process (workers/orchestrator.ts, host-agent.ts or trigger.ts). Host agents
+ * publish engine events only when a test asks (DOCKHAND_EVENTS_PUBLISH=1), so suites do not fill
+ * the shared events queue. */
+export function startWorker(kind: 'orchestrator' | 'host-agent' | 'trigger', ids: { hostId: string; orchestratorQueue: string }, env: NodeJS.ProcessEnv = {}): WorkerProcess & { output(): string } {
+  const child = spawnTs(`workers/${kind}.ts`, { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue, LOG_LEVEL: 'info', DOCKHAND_EVENTS_PUBLISH: '0', ...env }, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -36,6 +38,7 @@ export function startWorker(kind: 'orchestrator' | 'host-agent', ids: { hostId: 
   return {
     child,
     ready,
+    output: () => output,
     stop: async () => {
       child.kill('SIGTERM');
       await exited();

@@ -1,0 +1,96 @@
+import type Docker from 'dockerode';
+import { engineCall } from './engine-errors';
+import type { EngineEvent } from '../../common/events/engine-event';
+
+/** What remediation decides on: health, start period and memory of one container. */
+export interface ContainerCondition {
+  name: string;
+  id: string;
+  running: boolean;
+  status: string;
+  /** Docker's health status ("starting", "healthy", "unhealthy"); absent without a health check. */
+  health?: string;
+  failingStreak: number;
+  startedAtMs: number;
+  startPeriodMs: number;
+  oomKilled: boolean;
+  exitCode: number;
+  /** HostConfig.Memory in bytes (0 = no limit). */
+  memoryBytes: number;
+  networks: string[];
+}
+
+// The few Docker operations remediation needs. They sit here, beside the main container activities,
+// to keep two branches apart; each is idempotent and says so.
+export function createRemediationActivities(docker: Docker) {
+  return {
+    /** Reads a container's condition; null when it is gone (nothing left to remediate). Read-only. */
+    async containerCondition({ name }: { name: string }): Promise<ContainerCondition | null> {
+      const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+      if (!info) return null;
+      const health = (info.State as { Health?: { Status: string; FailingStreak: number } }).Health;
+      const startPeriodNs = (info.Config as { Healthcheck?: { StartPeriod?: number } }).Healthcheck?.StartPeriod ?? 0;
+      return {
+        name: info.Name.replace(/^\//, ''),
+        id: info.Id,
+        running: info.State.Running,
+        status: info.State.Status,
+        ...(health ? { health: health.Status } : {}),
+        failingStreak: health?.FailingStreak ?? 0,
+        startedAtMs: Date.parse(info.State.StartedAt),
+        startPeriodMs: Math.round(startPeriodNs / 1e6),
+        oomKilled: info.State.OOMKilled,
+        exitCode: info.State.ExitCode,
+        memoryBytes: info.HostConfig.Memory ?? 0,
+        networks: Object.keys(info.NetworkSettings.Networks ?? {}),
+      };
+    },
+
+
+
+    /** Starts a container. Twice: "already started" (304) is success. */
+    async startStoppedContainer({ name }: { name: string }): Promise<void> {
+      await engineCall(`start container ${name}`, () => docker.getContainer(name).start(), [304]);
+    },
+
+    /** Disconnects a container from every network it is on (quarantine that keeps it for inspection).
+     * Twice: already disconnected networks are skipped. */
+    async disconnectNetworks({ name }: { name: string }): Promise<{ disconnected: string[] }> {
+      const info = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
+      const networks = Object.keys(info.NetworkSettings.Networks ?? {});
+      for (const n of networks) {
+        // 404: the network went away meanwhile; 500 "is not connected" is Docker's answer to a second disconnect.
+        await engineCall(`disconnect ${name} from ${n}`, () => docker.getNetwork(n).disconnect({ Container: info.Id, Force: true }), [404]).catch((e: Error) => {
+          if (!/is not connected/.test(e.message)) throw e;
+        });
+      }
+      return { disconnected: networks };
+    },
+
+    /** Sets the memory limit live (no swap beyond it). Twice: sets the same value again. */
+    async updateMemory({ name, memoryBytes }: { name: string; memoryBytes: number }): Promise<void> {
+      await engineCall(`update memory of ${name}`, () => docker.getContainer(name).update({ Memory: memoryBytes, MemorySwap: memoryBytes }));
+    },
+
+    /** Every container the engine marks unhealthy now, as the event its health check would have sent
+     * (the timestamp is the container's start, so one sweep event per container run). Read-only. */
+    async unhealthyContainers({ host }: { host: string }): Promise<EngineEvent[]> {
+      const list = (await engineCall('list unhealthy containers', () => docker.listContainers({ filters: { health: ['unhealthy'] } })))!;
+      const events: EngineEvent[] = [];
+      for (const c of list) {
+        const info = await engineCall(`inspect container ${c.Id}`, () => docker.getContainer(c.Id).inspect(), [404]);
+        if (!info) continue;
+        const name = info.Name.replace(/^\//, '');
+        events.push({ source: 'sweep', host, type: 'container', action: 'health_status', status: 'unhealthy', id: c.Id, name, labels: info.Config.Labels ?? {}, timeNano: `${BigInt(Date.parse(info.State.StartedAt)) * 1_000_000n}` });
+      }
+      return events;
+    },
+
+    /** Memory in use and its limit from one stats sample. Read-only. */
+    async memoryStats({ name }: { name: string }): Promise<{ usageBytes: number; limitBytes: number }> {
+      const s = (await engineCall(`stats of ${name}`, () => docker.getContainer(name).stats({ stream: false })))! as unknown as { memory_stats?: { usage?: number; limit?: number } };
+      return { usageBytes: s.memory_stats?.usage ?? 0, limitBytes: s.memory_stats?.limit ?? 0 };
+    },
+  };
+}
+export type RemediationActivities = ReturnType<typeof createRemediationActivities>;

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { connectClient } from '../../client/connection';
+import { loadConfig } from '../../common/config';
+import { RULE_WORKFLOWS } from '../../common/events/rules';
+import { releaseSignal, remediationEventSignal } from '../../common/remediation/signals';
+import { remediationId } from '../../common/workflow-ids';
+
+const ACTIONS = { restart: 'restartUnhealthy', memory: 'memoryPressure' } as const;
+
+export function registerRemediate(program: Command): void {
+  program
+    .command('remediate')
+    .description('remediate a container now: restart (within its restart budget), memory (raise its limit), release (end a quarantine)')
+    .argument('<container>', 'container name')
+    .argument('<action>', 'restart | memory | release')
+    .option('--host <id>', 'host agent the container runs on (default: DOCKHAND_HOST_ID or this hostname)')
+    .option('--by <who>', 'who releases, for the audit trail', process.env.USER ?? 'cli')
+    .option('--reason <text>', 'why (release)', 'released from the CLI')
+    .option('--wait', 'wait for the remediation to finish')
+    .option('--json', 'print the result as JSON')
+    .action(async (container: string, action: string, o: { host?: string; by: string; reason: string; wait?: boolean; json?: boolean }) => {
+      const config = loadConfig();
+      const host = o.host ?? config.hostId;
+      const client = await connectClient(config);
+      if (action === 'release') {
+        const handle = client.workflow.getHandle(remediationId(RULE_WORKFLOWS.restartUnhealthy.kind, host, container));
+        await handle.signal(releaseSignal, { by: o.by, reason: o.reason });
+        const result = o.wait ? await handle.result() : undefined;
+        console.log(o.json ? JSON.stringify({ workflowId: handle.workflowId, result }) : `released ${container} (${handle.workflowId})`);
+        return;
+      }
+      if (!(action in ACTIONS)) throw new Error(`action "${action}": expected one of restart, memory, release`);
+      const workflowType = ACTIONS[action as keyof typeof ACTIONS];
+      // Signal-with-start: when an incident for this container is open, the request joins it (and its budget).
+      const handle = await client.workflow.signalWithStart(workflowType, {
+        taskQueue: config.orchestratorTaskQueue,
+        workflowId: remediationId(RULE_WORKFLOWS[workflowType].kind, host, container),
+        args: [{ host, container, manual: true, policy: { idleMs: 1000 } }],
+        signal: remediationEventSignal,
+        signalArgs: [{ action: `manual-${action}`, timeNano: `${BigInt(Date.now()) * 1_000_000n}`, source: 'cli' }],
+        staticSummary: `${action} ${container} on ${host}, asked from the CLI`,
+      });
+      if (!o.wait) return void console.log(o.json ? JSON.stringify({ workflowId: handle.workflowId }) : `started ${handle.workflowId}`);
+      const result = await handle.result();
+      console.log(o.json ? JSON.stringify({ workflowId: handle.workflowId, result }) : `${handle.workflowId}: ${JSON.stringify(result)}`);
+    });
+}

@@ -1,0 +1,37 @@
+/** Queue and key names of the event path. One BullMQ queue carries engine events and CI deploy
+ * requests; DOCKHAND_EVENTS_QUEUE overrides the name (tests and benchmarks isolate themselves). */
+export const EVENTS_QUEUE = 'dockhand-events';
+
+export function eventsQueueName(env: NodeJS.ProcessEnv = process.env): string {
+  const name = env.DOCKHAND_EVENTS_QUEUE ?? EVENTS_QUEUE;
+  if (!/^[a-zA-Z0-9_.-]+$/.test(name)) throw new Error(`DOCKHAND_EVENTS_QUEUE="${name}" is not a queue name (letters, digits, "_", "." and "-")`);
+  return name;
+}
+
+/** Redis key holding the time (ns since the epoch) of the last engine event a host agent published:
+ * the `since` it resumes from after a restart or an engine reconnect. */
+export function eventCursorKey(queue: string, hostId: string): string {
+  return `dockhand:${queue}:cursor:${hostId}`;
+}
+
+/** BullMQ job names on the events queue. */
+export const JobName = { engineEvent: 'engine-event', deployRequest: 'deploy-request' } as const;
+
+/** Retention: completed jobs are kept a day so a replayed event (same job id) is still recognised as
+ * a duplicate; failed jobs are kept until someone looks at them (`dockhand events tail --failed`). */
+export const JOB_RETENTION = { removeOnComplete: { age: 24 * 3600, count: 50_000 }, removeOnFail: false } as const;
+
+/** Attempts of one job: with the capped backoff below, about 50 minutes of Temporal being
+ * unreachable before a job lands in "failed" (where it is kept, and can be retried). */
+export const JOB_ATTEMPTS = 100;
+const BACKOFF_BASE_MS = 500;
+/** DOCKHAND_RETRY_CAP_MS lowers the cap (tests that cut Temporal for a while and wait for the retry). */
+const BACKOFF_CAP_MS = Number(process.env.DOCKHAND_RETRY_CAP_MS ?? 30_000);
+
+/** Options every job on the events queue carries. */
+export const EVENT_JOB_OPTIONS = { attempts: JOB_ATTEMPTS, backoff: { type: 'capped' }, ...JOB_RETENTION } as const;
+
+/** Exponential backoff, capped (BullMQ's built-in "exponential" grows without bound). */
+export function cappedBackoffMs(attemptsMade: number): number {
+  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attemptsMade - 1));
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { durationMs } from '../spec/schema-helpers';
+
+/** Budget and escalation of the restart-unhealthy remediation. */
+export const RestartPolicy = z.strictObject({
+  /** At most this many restarts of one container per window… */
+  maxRestarts: z.number().int().min(0).max(100).default(3),
+  windowMs: durationMs.default(10 * 60_000),
+  /** …the n-th restart in a window waits backoffMs·2^(n-1) first (the first one none). */
+  backoffMs: durationMs.default(1_000),
+  /** Unhealthy for less than this is tolerated: the workflow waits this long and looks again. */
+  graceMs: durationMs.default(0),
+  /** Seconds the engine waits for a graceful stop before it kills (busybox httpd as PID 1 ignores SIGTERM). */
+  stopTimeoutS: z.number().int().min(0).max(300).default(5),
+  /** After the budget: stop the container, disconnect it from its networks, or only notify. */
+  quarantine: z.enum(['stop', 'disconnect', 'none']).default('stop'),
+  /** The workflow ends after this long without an unhealthy event. */
+  idleMs: durationMs.default(10 * 60_000),
+});
+export type RestartPolicy = z.output<typeof RestartPolicy>;
+
+export const RestartUnhealthyInput = z.strictObject({
+  host: z.string().min(1),
+  container: z.string().min(1),
+  policy: RestartPolicy.default(RestartPolicy.parse({})),
+  /** Started by a person (`dockhand remediate <c> restart`): restart at once, within the budget. */
+  manual: z.boolean().default(false),
+});
+export type RestartUnhealthyInput = z.output<typeof RestartUnhealthyInput>;
+export type RestartUnhealthyRequest = z.input<typeof RestartUnhealthyInput>;
+
+export interface RestartUnhealthyResult {
+  container: string;
+  restarts: number;
+  /** Set when the budget ran out. */
+  quarantined?: 'stop' | 'disconnect' | 'none';
+  released?: { by: string; reason: string };
+}
+
+export type RestartDecision = { action: 'restart'; delayMs: number } | { action: 'quarantine'; restartsInWindow: number };
+
+/** What to do about an unhealthy container, given when it was restarted before: restart (after a
+ * backoff) while the window's budget lasts, else quarantine. */
+export function planRestart(previousRestartsAt: number[], now: number, policy: Pick<RestartPolicy, 'maxRestarts' | 'windowMs' | 'backoffMs'>): RestartDecision {
+  const inWindow = previousRestartsAt.filter((t) => now - t < policy.windowMs).length;
+  if (inWindow >= policy.maxRestarts) return { action: 'quarantine', restartsInWindow: inWindow };
+  return { action: 'restart', delayMs: inWindow === 0 ? 0 : policy.backoffMs * 2 ** (inWindow - 1) };
+}
+
+/** Whether an unhealthy report still deserves action: a container in its start period, or one that is
+ * no longer unhealthy, is left alone. */
+export function stillUnhealthy(h: { health?: string; running: boolean; startedAtMs: number; startPeriodMs: number } | null, now: number): boolean {
+  if (!h || !h.running || h.health !== 'unhealthy') return false;
+  return now - h.startedAtMs >= h.startPeriodMs;
+}

@@ -1,0 +1,23 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** What a remediation workflow is told about each matching event (a storm for one container arrives
+ * as signals to the one running workflow: signal-with-start). */
+export interface RemediationEvent {
+  action: string;
+  status?: string;
+  timeNano: string;
+  source: string;
+}
+
+export const remediationEventSignal = defineSignal<[RemediationEvent]>('remediationEvent');
+
+/** Lets a quarantined container go: the restart workflow ends and a new incident starts afresh. */
+export const releaseSignal = defineSignal<[{ by: string; reason: string }]>('release');
+
+export interface RemediationStatus {
+  phase: string;
+  events: number;
+  restarts: number;
+  changes: unknown[];
+}
+export const remediationStatusQuery = defineQuery<RemediationStatus>('status');

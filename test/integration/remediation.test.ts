@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import type { EngineEvent } from '../../common/events/engine-event';
+import { remediationStatusQuery, releaseSignal } from '../../common/remediation/signals';
+import { remediationId } from '../../common/workflow-ids';
+import { docker } from '../support/docker';
+import { testQueue, waitFor, webhookReceiver, writeRules } from '../support/events';
+import { testClient } from '../support/temporal';
+import { ensureHealthSweepSchedule } from '../../client/health-sweep';
+import type { DockhandConfig } from '../../common/config';
+import { startWorker, testIds, type WorkerProcess } from '../support/workers';
+
+const ids = testIds('remed');
+const queueName = `dockhand-events-${ids.suffix}`;
+const optIn = { 'dockhand.autoheal': 'true', 'dockhand.test': ids.suffix };
+const MAX_RESTARTS = 2;
+const rules = {
+  rules: [
+    { name: 'autoheal', match: { action: 'health_status', status: 'unhealthy', labels: optIn }, workflow: 'restartUnhealthy', args: { maxRestarts: MAX_RESTARTS, windowMs: '2m', backoffMs: '500ms', stopTimeoutS: 1, quarantine: 'stop', idleMs: '1m' } },
+    { name: 'oom', match: { action: 'oom', labels: optIn }, workflow: 'memoryPressure', args: { factor: 2, ceiling: '64m', idleMs: 20_000 } },
+  ],
+};
+let client: Client;
+let config: DockhandConfig;
+let workers: WorkerProcess[] = [];
+let notifications: Awaited<ReturnType<typeof webhookReceiver>>;
+const events = testQueue(queueName);
+const containers: string[] = [];
+
+beforeAll(async () => {
+  ({ client, config } = await testClient(ids));
+  notifications = await webhookReceiver();
+  const env = { DOCKHAND_EVENTS_QUEUE: queueName };
+  workers = [
+    startWorker('orchestrator', ids, { ...env, DOCKHAND_NOTIFY_WEBHOOK_URL: notifications.url }),
+    startWorker('host-agent', ids, { ...env, DOCKHAND_EVENTS_PUBLISH: '1' }),
+    startWorker('trigger', ids, { ...env, DOCKHAND_RULES: writeRules(rules) }),
+  ];
+  await Promise.all(workers.map((w) => w.ready));
+});
+afterAll(async () => {
+  for (const name of containers) {
+    for (const kind of ['restart-unhealthy', 'memory-pressure']) await client.workflow.getHandle(remediationId(kind, ids.hostId, name)).terminate('test over').catch(() => undefined);
+    await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+  }
+  await Promise.all(workers.map((w) => w.stop()));
+  await notifications?.close();
+  await events.dispose();
+});
+
+async function run(name: string, image: string, extra: Record<string, unknown> = {}) {
+  containers.push(name);
+  const c = await docker.createContainer({ name, Image: image, Labels: optIn, HostConfig: { Init: true }, ...extra });
+  await c.start();
+  return c;
+}
+
+/** The engine event as the host agent queued it. */
+async function queuedEvent(name: string, action: string, status?: string): Promise<EngineEvent> {
+  return waitFor(async () => (await events.all()).map((j) => j.data as EngineEvent).find((e) => e.name === name && e.action === action && e.status === status), 30_000, `${action} event of ${name}`);
+}
+
+describe('remediation from engine events (real engine, Redis, Temporal)', () => {
+  it('restarts a container within seconds of its health_status: unhealthy event', async () => {
+    const name = `flaky-${ids.suffix}`;
+    const c = await run(name, 'dockhand-fixture-app:flaky');
+    await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 30_000, 'healthy');
+    const firstStart = (await c.inspect()).State.StartedAt;
+    await (await c.exec({ Cmd: ['/bin/busybox', 'rm', '/www/health'] })).start({});
+
+    const unhealthy = await queuedEvent(name, 'health_status', 'unhealthy');
+    const restartedAt = await waitFor(async () => {
+      const s = (await c.inspect()).State;
+      return s.StartedAt !== firstStart && s.Running ? Date.parse(s.StartedAt) : undefined;
+    }, 30_000, 'restart');
+    const latencyMs = restartedAt - Number(BigInt(unhealthy.timeNano) / 1_000_000n);
+    expect(latencyMs).toBeGreaterThan(0);
+    expect(latencyMs).toBeLessThan(10_000);
+    await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 30_000, 'healthy again');
+    const status = await client.workflow.getHandle(remediationId('restart-unhealthy', ids.hostId, name)).query(remediationStatusQuery);
+    expect(status.restarts).toBe(1);
+    expect(notifications.received.filter((n) => n.container === name)).toHaveLength(0);
+  });
+
+  it('restarts a container that stays unhealthy K times, then quarantines it and notifies once', async () => {
+    const name = `broken-${ids.suffix}`;
+    const c = await run(name, 'dockhand-fixture-app:broken');
+    const handle = client.workflow.getHandle(remediationId('restart-unhealthy', ids.hostId, name));
+    const status = await waitFor(async () => {
+      const s = await handle.query(remediationStatusQuery).catch(() => undefined);
+      return s?.phase === 'quarantined' ? s : undefined;
+    }, 90_000, 'quarantine');
+    expect(status).toMatchObject({ phase: 'quarantined', restarts: MAX_RESTARTS });
+    // Quarantined stays quarantined: no more restarts, no second notification.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(notifications.received.filter((n) => n.container === name)).toHaveLength(1);
+    const note = notifications.received.find((n) => n.container === name)!;
+    expect(note).toMatchObject({ severity: 'critical', host: ids.hostId, workflowId: handle.workflowId });
+    expect(String(note.link)).toContain(encodeURIComponent(handle.workflowId));
+    expect((await c.inspect()).State.Running).toBe(false);
+
+    await handle.signal(releaseSignal, { by: 'test', reason: 'looked at it' });
+    expect(await handle.result()).toEqual({ container: name, restarts: MAX_RESTARTS, quarantined: 'stop', released: { by: 'test', reason: 'looked at it' } });
+  });
+
+  it('gives an OOM-killed container more memory and starts it again', async () => {
+    const name = `oom-${ids.suffix}`;
+    const mib = 1024 * 1024;
+    // Needs 24 MiB in one process: killed at 16 MiB, fine at 32 MiB.
+    const c = await run(name, 'dockhand-fixture-app:v1', {
+      Entrypoint: ['/bin/busybox', 'sh', '-c', '/bin/busybox head -c 24m /dev/zero | /bin/busybox tail >/dev/null && exec /bin/busybox sleep 3600'],
+      HostConfig: { Init: true, Memory: 16 * mib, MemorySwap: 16 * mib },
+    });
+    await queuedEvent(name, 'oom');
+    await waitFor(async () => {
+      const i = await c.inspect();
+      return i.HostConfig.Memory === 32 * mib && i.State.Running;
+    }, 60_000, 'running with 32 MiB');
+    const handle = client.workflow.getHandle(remediationId('memory-pressure', ids.hostId, name));
+    const status = await waitFor(async () => {
+      const s = await handle.query(remediationStatusQuery);
+      return s.changes.length > 0 ? s : undefined;
+    }, 30_000, 'change recorded');
+    expect(status.changes).toEqual([{ from: 16 * mib, to: 32 * mib, restarted: true, reason: expect.stringContaining('update and start') }]);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await c.inspect()).State.Running).toBe(true);
+  });
+
+  it('health sweep (a Temporal Schedule) publishes what is unhealthy now as events, once per container run', async () => {
+    const name = `sweep-${ids.suffix}`;
+    containers.push(name);
+    // No opt-in label: nothing remediates it, it just stays unhealthy.
+    const c = await docker.createContainer({ name, Image: 'dockhand-fixture-app:broken', HostConfig: { Init: true } });
+    await c.start();
+    await waitFor(async () => (await c.inspect()).State.Health?.Status === 'unhealthy', 30_000, 'unhealthy');
+    const scheduleId = await ensureHealthSweepSchedule(client, config, [ids.hostId], '1h', `health-sweep-${ids.suffix}`);
+    const schedule = client.schedule.getHandle(scheduleId);
+    try {
+      const sweepJobs = async () => (await events.all()).filter((j) => (j.data as EngineEvent).source === 'sweep' && (j.data as EngineEvent).name === name);
+      await schedule.trigger();
+      const [job] = await waitFor(async () => ((await sweepJobs()).length ? sweepJobs() : undefined), 60_000, 'sweep event');
+      expect(job!.data).toMatchObject({ action: 'health_status', status: 'unhealthy', host: ids.hostId, type: 'container' });
+      await schedule.trigger();
+      await waitFor(async () => ((await schedule.describe()).info.recentActions.length >= 2 ? true : undefined), 60_000, 'second sweep');
+      await waitFor(async () => {
+        const runs = (await schedule.describe()).info.recentActions;
+        const last = await client.workflow.getHandle(runs[runs.length - 1]!.action.workflow.workflowId).result();
+        return last ? true : undefined;
+      }, 60_000, 'second sweep done');
+      expect(await sweepJobs()).toHaveLength(1);
+    } finally {
+      await schedule.delete();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './events';
+
+/** A test's OWN redis-server (append-only, fsync on every write) on a free port with its own data dir,
+ * so a test can kill and restart it without touching the shared Redis. */
+export async function ownRedis() {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dockhand-redis-'));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    while (!(await answers(port))) {
+      if (Date.now() > deadline) throw new Error(`own redis-server on ${port} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const kill = async () => {
+    const c = child!;
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGKILL');
+    await exited;
+  };
+  await start();
+  return { url: `redis://127.0.0.1:${port}`, port, dir, start, kill };
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => {
+      s.write('PING\r\n');
+    });
+    s.once('data', (d) => (s.destroy(), resolve(d.toString().startsWith('+PONG'))));
+    s.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,17 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { EngineEvent } from '../../common/events/engine-event';
+import type { DeployJob } from '../../common/events/deploy-request';
+
+export type EventJobData = EngineEvent | DeployJob;
+
+/** An ioredis connection from REDIS_URL. BullMQ needs maxRetriesPerRequest null: a command waits for
+ * Redis to come back instead of failing after a few reconnects. */
+export function connectRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+}
+
+/** The events queue (producer side). */
+export function eventsQueue(name: string, connection: Redis): Queue<EventJobData> {
+  return new Queue<EventJobData>(name, { connection });
+}

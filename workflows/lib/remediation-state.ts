@@ -1,0 +1,43 @@
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Notification } from '../../common/remediation/notification';
+import { remediationEventSignal, remediationStatusQuery, type RemediationEvent, type RemediationStatus } from '../../common/remediation/signals';
+import { notifier } from './remediation-activities';
+import { enterPhase } from './progress';
+
+/** The inbox of a remediation workflow: events signalled to it (signal-with-start coalesces a storm
+ * into this one workflow), and the status query the CLI and the UI read. */
+export class RemediationInbox {
+  readonly status: RemediationStatus = { phase: 'starting', events: 0, restarts: 0, changes: [] };
+  private pending = 0;
+  last?: RemediationEvent;
+
+  constructor(initial: number) {
+    this.pending = initial;
+    setHandler(remediationEventSignal, (e) => {
+      this.pending++;
+      this.status.events++;
+      this.last = e;
+    });
+    setHandler(remediationStatusQuery, () => this.status);
+  }
+
+  /** Waits for the next event(s); false after `idleMs` without one. Events that arrived meanwhile
+   * are taken together: the workflow looks at the container's real state, not at each event. */
+  async next(idleMs: number): Promise<boolean> {
+    this.phase('watching', `waiting for the next event (ends after ${Math.round(idleMs / 1000)}s without one)`);
+    const got = await condition(() => this.pending > 0, idleMs);
+    this.pending = 0;
+    return got;
+  }
+
+  phase(phase: string, details: string): void {
+    this.status.phase = phase;
+    enterPhase(phase, details);
+  }
+}
+
+/** Notifies people about this workflow, with a key stable for the incident. */
+export async function notifyOnce(host: string, container: string, key: string, severity: Notification['severity'], title: string, text: string): Promise<void> {
+  const { workflowId, runId } = workflowInfo();
+  await notifier.notify({ key: `${workflowId}/${runId}/${key}`, severity, title, text, host, container, workflowId, runId });
+}
