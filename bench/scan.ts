@@ -26,7 +26,7 @@ export async function main(): Promise<void> {
   const ids = testIds('bench-scan');
   const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'dockhand-bench-reports-'));
   const names = Array.from({ length: CONTAINERS }, (_, i) => `dh-bench-scan-${ids.suffix}-${i}`);
-  const workers = [startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir, LOG_LEVEL: 'warn' }), startWorker('host-agent', ids, { LOG_LEVEL: 'warn' })];
+  const workers = [startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir }), startWorker('host-agent', ids)];
   const cleanUp = async () => {
     await Promise.all(workers.map((w) => w.stop()));
     const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL}=${ids.suffix}`] } });
