@@ -6,7 +6,7 @@ import { hostActivities, type HostProxies } from './lib/host-activities';
 import { remediationActivities } from './lib/remediation-activities';
 import { notifyOnce, RemediationInbox } from './lib/remediation-state';
 
-type RemediationDocker = ReturnType<typeof remediationActivities> & Pick<HostProxies, 'restartContainer' | 'stopContainer'>;
+type RemediationDocker = Pick<ReturnType<typeof remediationActivities>, 'containerCondition' | 'disconnectNetworks'> & Pick<HostProxies, 'restartContainer' | 'stopContainer'>;
 
 /**
  * Restarts an unhealthy container — autoheal's loop with a budget: at most K restarts per window,
@@ -15,8 +15,10 @@ type RemediationDocker = ReturnType<typeof remediationActivities> & Pick<HostPro
  */
 export async function restartUnhealthy(request: RestartUnhealthyRequest): Promise<RestartUnhealthyResult> {
   const { host, container, policy, manual } = validate(RestartUnhealthyInput, request, 'input');
+  // Activity proxies are Proxy objects with no own keys: pick the functions, never spread them.
+  const { containerCondition, disconnectNetworks } = remediationActivities(host);
   const { restartContainer, stopContainer } = hostActivities(host);
-  const docker: RemediationDocker = { ...remediationActivities(host), restartContainer, stopContainer };
+  const docker: RemediationDocker = { containerCondition, disconnectNetworks, restartContainer, stopContainer };
   const inbox = new RemediationInbox(manual ? 1 : 0);
   const restartsAt: number[] = [];
   let forceNext = manual;
