@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { createHostActivities, type HostActivities } from '../../activities';
 import { docker } from './docker';
+export { waitFor } from './wait';
 
 // Expected failures are the point of many tests; the SDK would log each one as a warning.
 const quiet = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
@@ -46,12 +47,4 @@ export async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure
   );
   if (!(e instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${e === undefined ? 'success' : String(e)}`);
   return e;
-}
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
