@@ -2,6 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { createHostActivities, type HostActivities } from '../../activities';
+import type { ContainerSpec, ContainerSpecInput } from '../../common/spec/container-spec';
 import { docker } from './docker';
 export { waitFor } from './wait';
 
@@ -14,14 +15,23 @@ function runIn(env: MockActivityEnvironment, fn: AnyActivity, args: unknown[]): 
 }
 
 /** Runs host activities directly against the real engine — no Temporal server in between, nothing
- * mocked but the activity context (heartbeats, cancellation). */
-export function activityRunner(hostId: string) {
+ * mocked but the activity context (heartbeats, cancellation). Containers made with `container` belong
+ * to `service` and are named `<service>-1`, `-2`, …; the test file removes the service at the end. */
+export function activityRunner(hostId: string, service: string) {
   const activities = createHostActivities(docker, hostId);
+  const run = <K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> =>
+    runIn(quiet(), activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
+  let made = 0;
   return {
     activities,
     /** Runs one activity in a fresh context. */
-    run<K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> {
-      return runIn(quiet(), activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
+    run,
+    /** Creates (and by default starts) a container of the service with `spec`; resolves with its name. */
+    async container(spec: ContainerSpecInput, start = true): Promise<string> {
+      const name = `${service}-${++made}`;
+      await run('createContainer', { name, service, spec: spec as ContainerSpec });
+      if (start) await run('startContainer', { name });
+      return name;
     },
     /** A context the test can cancel, and the heartbeats it saw. */
     cancellable() {
