@@ -8,6 +8,8 @@ export const Labels = {
   revision: 'dockhand.revision',
   specHash: 'dockhand.spec-hash',
   host: 'dockhand.host',
+  /** On a hardened copy of a container: the id of the container it replaces (remediateHarden). */
+  hardenedFrom: 'dockhand.hardened-from',
 } as const;
 
 /** Labels must not be set by a spec: Dockhand owns them. */
