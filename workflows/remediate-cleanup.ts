@@ -6,7 +6,7 @@ import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
 import { mapBounded } from './lib/bounded';
 import { hostActivities } from './lib/host-activities';
-import { enterPhase } from './lib/progress';
+import { PhaseTracker } from './lib/phase-status';
 
 /** Removals in flight at once: the engine serialises most of them anyway. */
 const REMOVALS_AT_ONCE = 4;
@@ -22,30 +22,31 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
   const { host, dryRun, threshold } = input;
   const docker = hostActivities(host);
   const gate = new ApprovalGate(input.approval);
+  const progress = new PhaseTracker();
   upsertSearchAttributes([{ key: DockhandHost, value: host }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
 
   const labels = cleanupFilters(input);
-  enterPhase('listing', `stopped containers, unused networks and dangling images on ${host} labelled ${labels.join(', ')}`);
+  progress.enter('listing', `stopped containers, unused networks and dangling images on ${host} labelled ${labels.join(', ')}`);
   const items = await docker.listCleanupCandidates({ labels });
   if (dryRun) {
-    enterPhase('done', `dry run: ${items.length} item(s) would be removed; nothing changed`);
+    progress.enter('done', `dry run: ${items.length} item(s) would be removed; nothing changed`);
     return { host, dryRun, items, removed: [], skipped: [] };
   }
 
   let approval: CleanupResult['approval'];
   if (items.length > threshold && input.approval.required) {
     const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-    enterPhase('awaiting-approval', cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }));
+    progress.enter('awaiting-approval', cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }));
     approval = await gate.wait();
     if (approval.outcome === 'rejected') throw deployFailure(DeployErrorType.Rejected, `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}; nothing removed`, approval);
     if (approval.outcome === 'timed-out') throw deployFailure(DeployErrorType.ApprovalTimedOut, `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing removed`, approval);
   }
 
-  enterPhase('removing', `${items.length} item(s) on ${host}`);
+  progress.enter('removing', `${items.length} item(s) on ${host}`);
   const outcomes: CleanupOutcome[] = [];
   for (const group of removalOrder(items)) outcomes.push(...(await mapBounded(group, REMOVALS_AT_ONCE, (item) => docker.removeCleanupItem({ item }))));
   const removed = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.item);
   const skipped = outcomes.filter((o) => o.outcome === 'skipped').map((o) => ({ item: o.item, reason: o.reason ?? 'refused by the engine' }));
-  enterPhase('done', `${removed.length} removed, ${skipped.length} skipped on ${host}`);
+  progress.enter('done', `${removed.length} removed, ${skipped.length} skipped on ${host}`);
   return { host, dryRun, items, removed, skipped, ...(approval ? { approval } : {}) };
 }

@@ -7,7 +7,7 @@ import { ContainerSpec } from '../common/spec/container-spec';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
 import { hostActivities } from './lib/host-activities';
-import { enterPhase } from './lib/progress';
+import { PhaseTracker } from './lib/phase-status';
 import { Saga } from './lib/saga';
 
 /**
@@ -23,22 +23,23 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
   const docker = hostActivities(host);
   const gate = new ApprovalGate(input.approval);
   const saga = new Saga();
+  const progress = new PhaseTracker();
   upsertSearchAttributes([{ key: DockhandHost, value: host }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
   try {
-    enterPhase('planning', `reading the spec of ${container} on ${host}`);
+    progress.enter('planning', `reading the spec of ${container} on ${host}`);
     const source = await docker.readHardenSource({ name: container });
     if (!source.running) throw failure(ErrorType.NotRunning, `${container} is not running: harden a running container (its health is the proof the hardened one works)`);
     const current = validate(ContainerSpec, source.spec, `spec of ${container}`);
     const plan = planHardening(current, source.exposedPorts, input.findings, input.policy);
     const spec = validate(ContainerSpec, plan.spec, 'hardened spec');
     if (plan.changes.length === 0) {
-      enterPhase('done', `${container} already has every hardening asked for: nothing changed`);
+      progress.enter('done', `${container} already has every hardening asked for: nothing changed`);
       return { host, container, changes: [] };
     }
 
     if (input.approval.required) {
       const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-      enterPhase('awaiting-approval', hardenApprovalDetails({ container, host, changes: plan.changes, workflowId: workflowInfo().workflowId, timeoutAt, approvers: input.approval.approvers }));
+      progress.enter('awaiting-approval', hardenApprovalDetails({ container, host, changes: plan.changes, workflowId: workflowInfo().workflowId, timeoutAt, approvers: input.approval.approvers }));
     }
     const approval = await gate.wait();
     if (approval.outcome === 'rejected') throw deployFailure(DeployErrorType.Rejected, `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`, approval);
@@ -48,7 +49,7 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
     const { candidate, retired } = hardeningNames(container);
     // A fixed host port cannot be bound twice: then the old container stops before the copy starts.
     const stopFirst = spec.ports.some((p) => p.host);
-    enterPhase('hardened-up', `${candidate}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)${stopFirst ? `; ${container} stops first (it holds a fixed host port)` : ''}`);
+    progress.enter('hardened-up', `${candidate}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)${stopFirst ? `; ${container} stops first (it holds a fixed host port)` : ''}`);
     const created = await docker.createHardenedContainer({ sourceId: source.id, name: candidate, spec });
     saga.add(`remove ${candidate}`, () => docker.removeContainer({ name: created.id }));
     const stopOld = async () => {
@@ -59,7 +60,7 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
     await docker.startContainer({ name: created.id });
     await docker.waitHealthy({ name: candidate, timeoutMs: input.healthTimeoutMs });
 
-    enterPhase('swapping', `${candidate} is healthy: stopping ${container} and giving its name to the hardened container`);
+    progress.enter('swapping', `${candidate} is healthy: stopping ${container} and giving its name to the hardened container`);
     if (!stopFirst) await stopOld();
     await docker.renameContainer({ name: source.id, newName: retired });
     saga.add(`rename ${retired} back to ${container}`, () => docker.renameContainer({ name: source.id, newName: container }));
@@ -67,15 +68,15 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
     saga.add(`rename the hardened ${container} back to ${candidate}`, () => docker.renameContainer({ name: created.id, newName: candidate }));
     saga.commit(); // the hardened container runs under the name: from here nothing is undone
 
-    enterPhase('removing-old', `removing the old container (${source.id.slice(0, 12)}, now ${retired})`);
+    progress.enter('removing-old', `removing the old container (${source.id.slice(0, 12)}, now ${retired})`);
     await docker.removeContainer({ name: source.id });
-    enterPhase('done', `${container} runs hardened: ${plan.changes.length} change(s)`);
+    progress.enter('done', `${container} runs hardened: ${plan.changes.length} change(s)`);
     return { host, container, changes: plan.changes, approval, containerId: created.id };
   } catch (err) {
     const why = (err as Error).message;
-    enterPhase('compensating', `undoing (${saga.pending.join('; ') || 'nothing to undo'}) because: ${why}`);
+    progress.enter('compensating', `undoing (${saga.pending.join('; ') || 'nothing to undo'}) because: ${why}`);
     await saga.compensate();
-    enterPhase('failed', `${why}. ${container} is as before.`);
+    progress.enter('failed', `${why}. ${container} is as before.`);
     throw err;
   }
 }
