@@ -44,7 +44,7 @@ export function specFromInspect(info: Docker.ContainerInspectInfo): ContainerSpe
     restart: h.RestartPolicy?.Name && h.RestartPolicy.Name !== 'no' ? { policy: h.RestartPolicy.Name as 'always', ...(h.RestartPolicy.Name === 'on-failure' ? { maxRetries: h.RestartPolicy.MaximumRetryCount ?? 0 } : {}) } : undefined,
     stopSignal: c.StopSignal || undefined,
     stopTimeout: c.StopTimeout ?? undefined,
-    healthcheck: hc?.Test?.length ? { test: hc.Test, interval: ms(hc.Interval), timeout: ms(hc.Timeout), startPeriod: ms(hc.StartPeriod), retries: hc.Retries || undefined } : undefined,
+    healthcheck: hc?.Test?.length ? clean({ test: hc.Test, interval: ms(hc.Interval), timeout: ms(hc.Timeout), startPeriod: ms(hc.StartPeriod), retries: hc.Retries || undefined }) : undefined,
     ports: Object.entries(h.PortBindings ?? {}).flatMap(([key, binds]) => {
       const [port, protocol] = key.split('/');
       return (binds ?? []).map((b) => ({ container: Number(port), protocol: protocol as 'tcp' | 'udp', ...(Number(b.HostPort) ? { host: Number(b.HostPort) } : {}), ...(b.HostIp ? { hostIp: b.HostIp } : {}) }));
