@@ -12,6 +12,11 @@ export const Labels = {
   hardenedFrom: 'dockhand.hardened-from',
 } as const;
 
+/** A container is Dockhand's only with both labels: containers inherit their image's labels, and the
+ * images Dockhand builds carry `dockhand.managed=true`, so that label alone does not prove a container
+ * was created by Dockhand — the spec hash is set at create time only. */
+export const OWNED_CONTAINER_LABELS = [`${Labels.managed}=true`, Labels.specHash];
+
 /** Labels must not be set by a spec: Dockhand owns them. */
 export const RESERVED_LABEL_PREFIX = 'dockhand.';
 

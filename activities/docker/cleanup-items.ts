@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../common/errors';
-import { Labels } from '../../common/labels';
+import { Labels, OWNED_CONTAINER_LABELS } from '../../common/labels';
 import type { CleanupItem, CleanupOutcome } from '../../common/remediation/cleanup';
 import { engineCall } from './engine-errors';
 import { unusedNetworks } from './networks';
@@ -11,12 +11,12 @@ const STOPPED = ['created', 'exited', 'dead'];
 export function createCleanupItemActivities(docker: Docker) {
   return {
     /** What a clean-up would remove: stopped containers, unused networks and dangling images whose labels
-     * match every filter. The caller's filters always include Dockhand's ownership label; this refuses a
+     * match every filter (containers also need Dockhand's spec hash: see OWNED_CONTAINER_LABELS). The caller's filters always include Dockhand's ownership label; this refuses a
      * list without it, so nothing that is not Dockhand's is ever listed. Read-only. */
     async listCleanupCandidates({ labels }: { labels: string[] }): Promise<CleanupItem[]> {
       if (!labels.includes(`${Labels.managed}=true`)) throw ApplicationFailure.nonRetryable(`labels: must include ${Labels.managed}=true (only Dockhand's own objects are cleaned up)`, ErrorType.BadSpec);
-      const filters = (extra: Record<string, string[]>) => JSON.stringify({ label: labels, ...extra });
-      const containers = (await engineCall('list containers', () => docker.listContainers({ all: true, filters: filters({ status: STOPPED }) } as object)))!;
+      const filters = (extra: Record<string, string[]>, own: string[] = []) => JSON.stringify({ label: [...new Set([...labels, ...own])], ...extra });
+      const containers = (await engineCall('list containers', () => docker.listContainers({ all: true, filters: filters({ status: STOPPED }, OWNED_CONTAINER_LABELS) } as object)))!;
       const networks = await unusedNetworks(docker, labels);
       const images = (await engineCall('list images', () => docker.listImages({ filters: filters({ dangling: ['true'] }) } as object)))!;
       return [

@@ -6,6 +6,7 @@ import { Labels, RESERVED_LABEL_PREFIX } from '../../common/labels';
 import { engineCall } from './engine-errors';
 import { toCreateBody } from './create-body';
 import { specFromInspect } from './spec-from-inspect';
+import { specHash } from './spec-hash';
 
 /** What the harden workflow plans on: the container's spec as it runs (no env values). */
 export interface HardenSource {
@@ -50,6 +51,8 @@ export function createHardenActivities(docker: Docker) {
       const env = Object.fromEntries((source.Config.Env ?? []).map((e) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, ''])));
       const own = Object.entries(source.Config.Labels ?? {}).filter(([k]) => k.startsWith(RESERVED_LABEL_PREFIX) && k !== Labels.specHash);
       const body = toCreateBody(spec, name, { ...Object.fromEntries(own), [Labels.hardenedFrom]: sourceId }, env);
+      // A container Dockhand manages keeps a spec hash that describes what it runs now.
+      if (own.some(([k]) => k === Labels.managed)) body.Labels = { ...body.Labels, [Labels.specHash]: specHash(body, image.Id) };
       const created = await engineCall(`create container ${name}`, () => docker.createContainer(body));
       return { id: created!.id, created: true };
     },
