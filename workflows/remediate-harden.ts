@@ -1,7 +1,8 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { DeployErrorType, deployFailure, ErrorType, failure } from '../common/errors';
 import { HardenInput, hardeningNames, type HardenRequest, type HardenResult } from '../common/remediation/harden';
 import { hardenApprovalDetails, planHardening } from '../common/remediation/harden-plan';
+import { remediationEventSignal } from '../common/remediation/signals';
 import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { ContainerSpec } from '../common/spec/container-spec';
 import { validate } from '../common/spec/validate';
@@ -23,6 +24,8 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
   const docker = hostActivities(host);
   const gate = new ApprovalGate(input.approval);
   const saga = new Saga();
+  // Later scan events for this container join this run (signal-with-start): the plan is made once.
+  setHandler(remediationEventSignal, () => undefined, { description: 'a later scan_finding event for this container (already being hardened)' });
   const progress = new PhaseTracker();
   upsertSearchAttributes([{ key: DockhandHost, value: host }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
   try {

@@ -10,25 +10,37 @@ import { phaseStatusQuery } from '../../common/remediation/signals';
 import { docker } from '../support/docker';
 import { waitFor } from '../support/events';
 import { testClient } from '../support/temporal';
-import { startWorkers, testIds } from '../support/workers';
+import { startSecurityScan } from '../../client/security-scan';
+import { hardenId } from '../../common/workflow-ids';
+import { testQueue, writeRules } from '../support/events';
+import { startWorker, testIds, type WorkerProcess } from '../support/workers';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 const ids = testIds('harden');
 const testLabel = { 'dockhand.test': ids.suffix };
 const MiB = 1024 * 1024;
 let client: Client;
 let config: DockhandConfig;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
+let workers: WorkerProcess[] = [];
+let reportsDir = '';
+// This suite's own events queue: the scan publishes its findings there and the trigger reads them.
+const queueName = `dockhand-events-${ids.suffix}`;
+const events = testQueue(queueName);
+const optIn = { 'dockhand.harden': 'true', 'dockhand.test': ids.suffix };
+const rules = { rules: [{ name: 'harden-on-findings', match: { action: 'scan_finding', labels: optIn }, workflow: 'remediateHarden', args: { pidsLimit: 128 } }] };
 
 // Patient: on a saturated shared machine a 2 s check times out now and then.
 const healthcheck = { Test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], Interval: 1e9, Timeout: 10e9, Retries: 5 };
 
 /** An unsafe container: an extra capability, no limits, writable root, may gain privileges. */
-async function unsafeContainer(name: string, image = 'dockhand-fixture-app:v1') {
+async function unsafeContainer(name: string, image = 'dockhand-fixture-app:v1', labels: Record<string, string> = testLabel) {
   const c = await docker.createContainer({
     name,
     Image: image,
     Env: ['GREETING=hello'],
-    Labels: testLabel,
+    Labels: labels,
     Healthcheck: healthcheck,
     ExposedPorts: { '8080/tcp': {} },
     HostConfig: { Init: true, CapAdd: ['NET_ADMIN'], PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
@@ -58,10 +70,19 @@ async function namesOf(prefix: string): Promise<string[]> {
 
 beforeAll(async () => {
   ({ client, config } = await testClient(ids));
-  workers = await startWorkers(ids);
+  reportsDir = await mkdtemp(path.join(os.tmpdir(), 'dockhand-reports-'));
+  const env = { DOCKHAND_EVENTS_QUEUE: queueName };
+  workers = [
+    startWorker('orchestrator', ids, { ...env, DOCKHAND_REPORTS_DIR: reportsDir }),
+    startWorker('host-agent', ids, env),
+    startWorker('trigger', ids, { ...env, DOCKHAND_RULES: writeRules(rules) }),
+  ];
+  await Promise.all(workers.map((w) => w.ready));
 });
 afterAll(async () => {
-  await workers?.stop();
+  await Promise.all(workers.map((w) => w.stop()));
+  await events.dispose();
+  if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
   const mine = await docker.listContainers({ all: true, filters: { label: [`dockhand.test=${ids.suffix}`] } });
   await Promise.all(mine.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 });
@@ -140,5 +161,25 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     expect(info.State.Running).toBe(true);
     expect(info.HostConfig.SecurityOpt ?? []).not.toContain('no-new-privileges');
     expect(await namesOf(name)).toEqual([name]);
+  });
+
+  it('a scan finding on an opted-in container starts hardening (trigger rule) that fixes only those findings', async () => {
+    const name = `scanned-${ids.suffix}`;
+    await unsafeContainer(name, 'dockhand-fixture-app:v1', { ...testLabel, ...optIn });
+    const scan = await startSecurityScan(client, config, { hosts: [ids.hostId], containers: { names: [name] }, checks: { include: ['CIS-5.26', 'CIS-5.29'] }, publishFindings: true });
+    await scan.result();
+    const handle = client.workflow.getHandle(hardenId(ids.hostId, name));
+    await waitForPhase(handle, 'awaiting-approval');
+    await answerDeploy(client, name, 'approve', { by: 'carol' }, ids.hostId);
+    const result = (await handle.result()) as HardenResult;
+    expect(result.changes).toEqual([
+      { ruleId: 'CIS-5.26', field: 'security.noNewPrivileges', from: false, to: true },
+      { ruleId: 'CIS-5.29', field: 'resources.pidsLimit', from: 0, to: 128 },
+    ]);
+    const info = await docker.getContainer(name).inspect();
+    expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges');
+    expect(info.HostConfig.PidsLimit).toBe(128);
+    expect(info.HostConfig.CapAdd).toEqual(['NET_ADMIN']); // not asked for: unchanged
+    expect(info.HostConfig.ReadonlyRootfs).toBe(false);
   });
 });
