@@ -10,6 +10,7 @@ import type { CleanupItem, CleanupRequest, CleanupResult } from '../../common/re
 import { phaseStatusQuery } from '../../common/remediation/signals';
 import { cleanupId } from '../../common/workflow-ids';
 import { docker } from '../support/docker';
+import { runCli } from '../support/blue-green';
 import { waitFor } from '../support/events';
 import { testClient } from '../support/temporal';
 import { startWorkers, testIds } from '../support/workers';
@@ -102,6 +103,11 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
     expect(result.items.filter((i) => i.kind === 'image').map((i) => i.detail)).toEqual(['dangling', 'dangling']);
     expect(result).toMatchObject({ dryRun: true, removed: [], skipped: [] });
     for (const i of result.items) expect(await exists(i.kind, i.id)).toBe(true);
+
+    // The same through the CLI.
+    const cli = await runCli(['cleanup', '--dry-run', '--host', ids.hostId, '--label', scope, '--json'], { DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue });
+    expect(cli.code).toBe(0);
+    expect(idsOf((JSON.parse(cli.stdout) as { result: CleanupResult }).result.items)).toEqual(ownedIds());
   });
 
   it('above the threshold it waits for approval; reject → nothing removed', async () => {

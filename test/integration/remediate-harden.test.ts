@@ -8,6 +8,7 @@ import { DeployErrorType, ErrorType } from '../../common/errors';
 import { hardeningNames, type HardenResult } from '../../common/remediation/harden';
 import { phaseStatusQuery } from '../../common/remediation/signals';
 import { docker } from '../support/docker';
+import { runCli } from '../support/blue-green';
 import { waitFor } from '../support/events';
 import { testClient } from '../support/temporal';
 import { startSecurityScan } from '../../client/security-scan';
@@ -145,13 +146,19 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     expect((await handle.query(phaseStatusQuery)).phase).toBe('failed');
   });
 
-  it('reject: nothing is changed', async () => {
+  it('reject (through the CLI: remediate <c> harden, reject <c> --host): nothing is changed', async () => {
     const name = `rejectme-${ids.suffix}`;
     const oldId = await unsafeContainer(name);
-    const handle = await startHarden(client, config, { host: ids.hostId, container: name, findings: ['CIS-5.26'] }, 'test');
+    const env = { DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue };
+    const started = await runCli(['remediate', name, 'harden', '--host', ids.hostId, '--finding', 'CIS-5.26', '--json'], env);
+    expect(started.stderr).toBe('');
+    const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
+    expect(workflowId).toBe(hardenId(ids.hostId, name));
+    const handle = client.workflow.getHandle(workflowId);
     await waitForPhase(handle, 'awaiting-approval');
     expect((await handle.query(phaseStatusQuery)).details).toContain('security.noNewPrivileges: false → true (CIS-5.26)');
-    await answerDeploy(client, name, 'reject', { by: 'bob', comment: 'not now' }, ids.hostId);
+    const rejected = await runCli(['reject', name, '--host', ids.hostId, '--by', 'bob', '--comment', 'not now'], env);
+    expect(rejected.stdout.trim()).toBe(`sent reject to ${workflowId} as bob`);
     const failure = await failureOf(handle.result());
     expect(failure.type).toBe(DeployErrorType.Rejected);
     expect(failure.message).toBe('rejected by bob: not now');
