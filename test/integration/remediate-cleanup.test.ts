@@ -3,7 +3,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import tar from 'tar-stream';
 import { answerDeploy } from '../../client/answer';
-import { startCleanup } from '../../client/cleanup';
+import { ensureCleanupSchedule, startCleanup } from '../../client/cleanup';
 import type { DockhandConfig } from '../../common/config';
 import { DeployErrorType } from '../../common/errors';
 import type { CleanupItem, CleanupRequest, CleanupResult } from '../../common/remediation/cleanup';
@@ -147,5 +147,21 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
     const again = (await (await run({})).result()) as CleanupResult;
     expect(again.removed).toEqual([]);
     expect(again.skipped.map((s) => s.item.id)).toEqual([inUseImage]);
+  });
+
+  it('can run on a Temporal Schedule (here a dry run, triggered by hand)', async () => {
+    const scheduleId = await ensureCleanupSchedule(client, config, { host: ids.hostId, labels: [scope], dryRun: true }, '1h');
+    const schedule = client.schedule.getHandle(scheduleId);
+    try {
+      expect(scheduleId).toBe(`dockhand-cleanup-${ids.hostId}`);
+      await schedule.trigger();
+      const run = await waitFor(async () => (await schedule.describe()).info.recentActions[0]?.action.workflow, 60_000, 'scheduled run');
+      const result = (await client.workflow.getHandle(run.workflowId).result()) as CleanupResult;
+      expect(run.workflowId.startsWith(cleanupId(ids.hostId))).toBe(true);
+      expect(result.dryRun).toBe(true);
+      expect(idsOf(result.items)).toEqual([inUseImage]);
+    } finally {
+      await schedule.delete();
+    }
   });
 });
