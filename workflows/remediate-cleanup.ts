@@ -26,8 +26,8 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
   upsertSearchAttributes([{ key: DockhandHost, value: host }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
 
   const labels = cleanupFilters(input);
-  progress.enter('listing', `stopped containers, unused networks and dangling images on ${host} labelled ${labels.join(', ')}`);
-  const items = await docker.listCleanupCandidates({ labels });
+  progress.enter('listing', `stopped containers, unused networks and dangling images on ${host} labelled ${labels.join(', ')}, untouched for ${input.minAge / 60_000} min`);
+  const items = await docker.listCleanupCandidates({ labels, minAgeMs: input.minAge });
   if (dryRun) {
     progress.enter('done', `dry run: ${items.length} item(s) would be removed; nothing changed`);
     return { host, dryRun, items, removed: [], skipped: [] };

@@ -13,16 +13,17 @@ export function registerCleanup(program: Command): void {
     .option('--host <id>', 'host agent to clean up (default: DOCKHAND_HOST_ID or this hostname)')
     .option('--service <name>', "only this service's leftovers")
     .option('--label <filter>', 'only objects with this label ("key" or "key=value"), repeatable', collect)
+    .option('--min-age <duration>', 'leave alone what stopped or was made less than this long ago ("1h", "0s")', '1h')
     .option('--dry-run', 'list what would be removed; remove nothing')
     .option('--threshold <n>', 'more items than this wait for approval', (v) => Number(v), 10)
     .option('--no-approval', 'never wait for approval, whatever the count')
     .option('--every <interval>', 'instead of running now, schedule it ("1h", "1d")')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { host?: string; service?: string; label?: string[]; dryRun?: boolean; threshold: number; approval: boolean; every?: string; json?: boolean }) => {
+    .action(async (o: { host?: string; service?: string; label?: string[]; minAge: string; dryRun?: boolean; threshold: number; approval: boolean; every?: string; json?: boolean }) => {
       const config = loadConfig();
       const client = await connectClient(config);
       const request: CleanupRequest = {
-        host: o.host ?? config.hostId, labels: o.label ?? [], dryRun: o.dryRun ?? false, threshold: o.threshold, approval: { required: o.approval },
+        host: o.host ?? config.hostId, labels: o.label ?? [], minAge: o.minAge, dryRun: o.dryRun ?? false, threshold: o.threshold, approval: { required: o.approval },
         ...(o.service ? { service: o.service } : {}),
       };
       if (o.every) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApprovalPolicy, type ApprovalDecision } from '../approval';
 import { DOCKER_NAME } from '../spec/container-spec';
+import { durationMs } from '../spec/schema-helpers';
 import { Labels } from '../labels';
 
 const labelFilter = z.string().regex(/^[^=\s]+(=.*)?$/, 'expected "key" or "key=value"');
@@ -12,6 +13,9 @@ export const CleanupInput = z.strictObject({
   service: z.string().min(1).optional(),
   /** Extra label filters narrowing the clean-up ("team=web", "dockhand.test=abc"), all must match. */
   labels: z.array(labelFilter).default([]),
+  /** Leave alone what stopped (or was made) less than this long ago: a container stopped minutes ago
+   * may be a deploy's rollback target (blue-green keeps the old color stopped during its bake). */
+  minAge: durationMs.default(60 * 60_000),
   /** List what would be removed; remove nothing. */
   dryRun: z.boolean().default(false),
   /** More items than this need a person's approval (when the approval policy requires it). */

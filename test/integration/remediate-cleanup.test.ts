@@ -54,7 +54,8 @@ async function exists(kind: CleanupItem['kind'], id: string): Promise<boolean> {
 
 const ownedIds = () => [...owned.containers, ...owned.networks, ...owned.images].sort();
 const idsOf = (items: CleanupItem[]) => items.map((i) => i.id).sort();
-const run = (request: Partial<CleanupRequest>) => startCleanup(client, config, { host: ids.hostId, labels: [scope], ...request });
+// minAge 0: the objects here were made seconds ago (the default leaves such alone).
+const run = (request: Partial<CleanupRequest>) => startCleanup(client, config, { host: ids.hostId, labels: [scope], minAge: 0, ...request });
 
 async function rejection(p: Promise<unknown>): Promise<ApplicationFailure> {
   const err = (await p.then(() => undefined, (e: unknown) => e)) as WorkflowFailedError;
@@ -105,9 +106,13 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
     for (const i of result.items) expect(await exists(i.kind, i.id)).toBe(true);
 
     // The same through the CLI.
-    const cli = await runCli(['cleanup', '--dry-run', '--host', ids.hostId, '--label', scope, '--json'], { DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue });
+    const cli = await runCli(['cleanup', '--dry-run', '--host', ids.hostId, '--label', scope, '--min-age', '0s', '--json'], { DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue });
     expect(cli.code).toBe(0);
     expect(idsOf((JSON.parse(cli.stdout) as { result: CleanupResult }).result.items)).toEqual(ownedIds());
+
+    // With the default minimum age (1h) nothing this fresh is listed.
+    const fresh = (await (await run({ dryRun: true, minAge: undefined })).result()) as CleanupResult;
+    expect(fresh.items).toEqual([]);
   });
 
   it('above the threshold it waits for approval; reject → nothing removed', async () => {
@@ -150,7 +155,7 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
   });
 
   it('can run on a Temporal Schedule (here a dry run, triggered by hand)', async () => {
-    const scheduleId = await ensureCleanupSchedule(client, config, { host: ids.hostId, labels: [scope], dryRun: true }, '1h');
+    const scheduleId = await ensureCleanupSchedule(client, config, { host: ids.hostId, labels: [scope], minAge: 0, dryRun: true }, '1h');
     const schedule = client.schedule.getHandle(scheduleId);
     try {
       expect(scheduleId).toBe(`dockhand-cleanup-${ids.hostId}`);
