@@ -146,6 +146,24 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     expect((await handle.query(phaseStatusQuery)).phase).toBe('failed');
   });
 
+  it('a failure while swapping names (the retired name is taken) is undone: old container started again under its name, copy removed', async () => {
+    const name = `swapfail-${ids.suffix}`;
+    const oldId = await unsafeContainer(name);
+    const { candidate, retired } = hardeningNames(name);
+    // Someone else's container already holds the name the old one would move to.
+    const squatter = await docker.createContainer({ name: retired, Image: 'dockhand-fixture-app:v1', Labels: testLabel });
+    const handle = await startHarden(client, config, { host: ids.hostId, container: name, approval: { required: false }, healthTimeoutMs: 60_000 }, 'test');
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe(ErrorType.Conflict);
+
+    const info = await docker.getContainer(name).inspect();
+    expect(info.Id).toBe(oldId);
+    expect(info.State.Running).toBe(true);
+    expect(info.HostConfig.ReadonlyRootfs).toBe(false);
+    expect(await namesOf(candidate)).toEqual([]);
+    expect((await docker.getContainer(retired).inspect()).Id).toBe(squatter.id); // untouched
+  });
+
   it('reject (through the CLI: remediate <c> harden, reject <c> --host): nothing is changed', async () => {
     const name = `rejectme-${ids.suffix}`;
     const oldId = await unsafeContainer(name);
