@@ -8,6 +8,7 @@ import { engineCall } from '../docker/engine-errors';
 import { readListeners } from './collect-listeners';
 import { topProcesses } from './collect-processes';
 import { walkFilesystem } from './collect-filesystem';
+import type { ImageCache } from './image-cache';
 import { available, unavailable, type Change, type ExecSession, type FilesystemFacts, type ImageData, type Listener, type ProcessEntry, type ScanData, type Source } from './scan-data';
 
 /** The container went away while it was being scanned. */
@@ -20,6 +21,15 @@ export interface CollectOptions {
   daemon: Source<{ securityOptions: string[] }>;
   baseline?: BaselineEntry;
   onProgress?: (what: string) => void;
+  /** Per-image reads shared between container scans (the host agent keeps one per process). */
+  cache?: ScanCaches;
+}
+
+/** What a host agent reads once per image: image inspect + history, and the filesystem facts of a
+ * container that `docker diff` shows unchanged from its image (its export is the image's files). */
+export interface ScanCaches {
+  image: ImageCache<ImageData>;
+  imageFilesystem: ImageCache<FilesystemFacts>;
 }
 
 /** Collects what the enabled checks need about one container, through the Engine API only (inspect,
@@ -33,7 +43,7 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
   const skip = <T>(source: DataSource): Source<T> | undefined => (o.needs.has(source) ? undefined : unavailable<T>('not collected (no enabled check needs it)'));
 
   o.onProgress?.('image');
-  const image = skip<ImageData>('image') ?? (await collectImage(docker, container.Image));
+  const image = skip<ImageData>('image') ?? (await cachedImage(docker, container.Image, o.cache));
   const processes = skip<ProcessEntry[]>('processes') ?? (running ? available(await orGone(() => topProcesses(handle), id)) : unavailable<ProcessEntry[]>(notRunning));
   const listeners = skip<Listener[]>('listeners') ?? (running ? toSource(await readListeners(container.State.Pid, container.Id)) : unavailable(notRunning));
   const changes =
@@ -43,7 +53,9 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
       : unavailable<Change[]>('not collected'));
   o.onProgress?.('filesystem');
   const changed = new Set(changes.ok ? changes.value.filter((c) => c.kind !== 'deleted').map((c) => c.path.replace(/^\//, '')) : []);
-  const filesystem = skip<FilesystemFacts>('filesystem') ?? available(await orGone(async () => walkFilesystem((await handle.export()) as unknown as Readable, changed, (n) => o.onProgress?.(`filesystem: ${n} entries`)), id));
+  const exportAndWalk = () => orGone(async () => walkFilesystem((await handle.export()) as unknown as Readable, changed, (n) => o.onProgress?.(`filesystem: ${n} entries`)), id);
+  const unchanged = changes.ok && changes.value.length === 0;
+  const filesystem = skip<FilesystemFacts>('filesystem') ?? available(unchanged && o.cache ? await imageFilesystem(o.cache, container.Image, exportAndWalk) : await exportAndWalk());
   const execs = skip<ExecSession[]>('execs') ?? available(await collectExecs(docker, container.ExecIDs ?? []));
   return {
     container,
@@ -58,12 +70,41 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
   };
 }
 
-async function collectImage(docker: Docker, imageId: string): Promise<Source<ImageData>> {
+class ImageGone extends Error {}
+
+async function cachedImage(docker: Docker, imageId: string, cache?: ScanCaches): Promise<Source<ImageData>> {
+  const read = () => collectImage(docker, imageId);
+  try {
+    return available(await (cache ? cache.image.get(imageId, read) : read()));
+  } catch (e) {
+    if (e instanceof ImageGone) return unavailable(e.message);
+    throw e;
+  }
+}
+
+async function collectImage(docker: Docker, imageId: string): Promise<ImageData> {
   const image = docker.getImage(imageId);
   const inspect = await engineCall(`inspect image ${imageId}`, () => image.inspect(), [404]);
-  if (!inspect) return unavailable('the image was removed from the host');
+  if (!inspect) throw new ImageGone('the image was removed from the host');
   const history = (await engineCall(`history of image ${imageId}`, () => image.history() as Promise<Array<{ CreatedBy: string }>>, [404])) ?? [];
-  return available({ inspect, history });
+  return { inspect, history };
+}
+
+/** The filesystem facts of a container unchanged from its image: the first such container's export
+ * stands for all of them (same image id, same files; `changedModes` is empty for each). If the read
+ * another container started fails (it went away meanwhile), this container reads its own. */
+async function imageFilesystem(cache: ScanCaches, imageId: string, exportAndWalk: () => Promise<FilesystemFacts>): Promise<FilesystemFacts> {
+  let mine = false;
+  const shared = cache.imageFilesystem.get(imageId, () => {
+    mine = true;
+    return exportAndWalk();
+  });
+  try {
+    return await shared;
+  } catch (e) {
+    if (mine) throw e;
+    return exportAndWalk();
+  }
 }
 
 async function collectExecs(docker: Docker, ids: string[]): Promise<ExecSession[]> {
