@@ -25,8 +25,8 @@ export interface CollectOptions {
   cache?: ScanCaches;
 }
 
-/** What a host agent reads once per image: image inspect + history, and the filesystem facts of a
- * container that `docker diff` shows unchanged from its image (its export is the image's files). */
+/** What a host agent reads once per image: image inspect + history, and the filesystem facts of
+ * containers whose `docker diff` shows nothing but what the daemon itself put there (see sameFilesKey). */
 export interface ScanCaches {
   image: ImageCache<ImageData>;
   imageFilesystem: ImageCache<FilesystemFacts>;
@@ -54,8 +54,8 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
   o.onProgress?.('filesystem');
   const changed = new Set(changes.ok ? changes.value.filter((c) => c.kind !== 'deleted').map((c) => c.path.replace(/^\//, '')) : []);
   const exportAndWalk = () => orGone(async () => walkFilesystem((await handle.export()) as unknown as Readable, changed, (n) => o.onProgress?.(`filesystem: ${n} entries`)), id);
-  const unchanged = changes.ok && changes.value.length === 0;
-  const filesystem = skip<FilesystemFacts>('filesystem') ?? available(unchanged && o.cache ? await imageFilesystem(o.cache, container.Image, exportAndWalk) : await exportAndWalk());
+  const filesKey = changes.ok ? sameFilesKey(container, changes.value) : undefined;
+  const filesystem = skip<FilesystemFacts>('filesystem') ?? available(filesKey && o.cache ? await sharedFilesystem(o.cache, filesKey, exportAndWalk) : await exportAndWalk());
   const execs = skip<ExecSession[]>('execs') ?? available(await collectExecs(docker, container.ExecIDs ?? []));
   return {
     container,
@@ -90,12 +90,30 @@ async function collectImage(docker: Docker, imageId: string): Promise<ImageData>
   return { inspect, history };
 }
 
-/** The filesystem facts of a container unchanged from its image: the first such container's export
- * stands for all of them (same image id, same files; `changedModes` is empty for each). If the read
- * another container started fails (it went away meanwhile), this container reads its own. */
-async function imageFilesystem(cache: ScanCaches, imageId: string, exportAndWalk: () => Promise<FilesystemFacts>): Promise<FilesystemFacts> {
+/**
+ * Containers with the same key have the same files, so one export stands for all of them: the same
+ * image (its id is its content's hash) and the same `docker diff`, made only of what the daemon
+ * creates itself — empty mount points of volumes and tmpfs (always directories) and, with --init,
+ * /sbin/docker-init — and their parent directories. Anything else in the diff (a written file, a
+ * bind mount, which may be a file or a directory) gives no key: that container is exported alone.
+ */
+export function sameFilesKey(container: Pick<Docker.ContainerInspectInfo, 'Image' | 'Mounts' | 'HostConfig'>, changes: Change[]): string | undefined {
+  const made = new Set<string>();
+  const addWithParents = (p: string) => {
+    const parts = p.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) made.add(`/${parts.slice(0, i).join('/')}`);
+  };
+  for (const m of container.Mounts ?? []) if (m.Type === 'volume' || m.Type === 'tmpfs') addWithParents(m.Destination);
+  if ((container.HostConfig as { Init?: boolean | null }).Init) addWithParents('/sbin/docker-init');
+  if (!changes.every((c) => c.kind !== 'deleted' && made.has(c.path))) return undefined;
+  return [container.Image, ...changes.map((c) => `${c.kind} ${c.path}`).sort()].join('\n');
+}
+
+/** The filesystem facts shared by containers with the same files (sameFilesKey). If the read another
+ * container started fails (it went away meanwhile), this container reads its own. */
+async function sharedFilesystem(cache: ScanCaches, key: string, exportAndWalk: () => Promise<FilesystemFacts>): Promise<FilesystemFacts> {
   let mine = false;
-  const shared = cache.imageFilesystem.get(imageId, () => {
+  const shared = cache.imageFilesystem.get(key, () => {
     mine = true;
     return exportAndWalk();
   });

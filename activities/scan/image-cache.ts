@@ -11,7 +11,7 @@ export class ImageCache<T> {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ImageCache capacity must be a positive integer, got ${capacity}`);
   }
 
-  /** The cached value for `imageId`, or the one `read` produces. A read that fails is not cached
+  /** The cached value for `imageId` (or a key made of an image id and more), or the one `read` produces. A read that fails is not cached
    * (the next caller reads again); its error goes to the callers that were waiting for it. */
   get(imageId: string, read: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(imageId);
