@@ -104,7 +104,9 @@ export function sameFilesKey(container: Pick<Docker.ContainerInspectInfo, 'Image
     for (let i = 1; i <= parts.length; i++) made.add(`/${parts.slice(0, i).join('/')}`);
   };
   for (const m of container.Mounts ?? []) if (m.Type === 'volume' || m.Type === 'tmpfs') addWithParents(m.Destination);
-  if ((container.HostConfig as { Init?: boolean | null }).Init) addWithParents('/sbin/docker-init');
+  const host = container.HostConfig as { Init?: boolean | null; Tmpfs?: Record<string, string> | null };
+  for (const dest of Object.keys(host.Tmpfs ?? {})) addWithParents(dest); // --tmpfs (not listed in Mounts)
+  if (host.Init) addWithParents('/sbin/docker-init');
   if (!changes.every((c) => c.kind !== 'deleted' && made.has(c.path))) return undefined;
   return [container.Image, ...changes.map((c) => `${c.kind} ${c.path}`).sort()].join('\n');
 }

@@ -7,6 +7,10 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import { createHostActivities } from '../../activities';
+import { collectScanData } from '../../activities/scan/collect';
+import { enabledRules, evaluate, neededSources } from '../../activities/scan/evaluate';
+import { ImageCache } from '../../activities/scan/image-cache';
+import { available } from '../../activities/scan/scan-data';
 import { readKnownHosts } from '../../activities/hosts/host-registry';
 import { startSecurityScan } from '../../client/security-scan';
 import { ROOT } from '../../cli/lib/processes';
@@ -118,6 +122,22 @@ describe('securityScan across hosts (real engine, real Temporal, real Redis)', (
     } finally {
       await connection.close();
     }
+  });
+
+  it('a filesystem read shared per image gives each container exactly what its own export gives (--init, --tmpfs, unchanged)', async () => {
+    const variants = [{ Init: true }, { Init: true }, { Init: true, Tmpfs: { '/var/cache/app': '' } }, { Init: true, Tmpfs: { '/var/cache/app': '' } }, {}, {}];
+    const names = variants.map((_, i) => `dh-fleet-same-${i}-${ids.suffix}`);
+    await Promise.all(variants.map((hostConfig, i) => startContainer({ ...hardenedConfig(names[i]!, network, ids.suffix), HostConfig: { ...hardenedConfig(names[i]!, network, ids.suffix).HostConfig, ReadonlyRootfs: false, ...hostConfig } })));
+    const rules = enabledRules({ include: [], exclude: [] });
+    const options = { needs: neededSources(rules), daemon: available({ securityOptions: [] }) };
+    const cache = { image: new ImageCache<never>(8), imageFilesystem: new ImageCache<never>(8) };
+    for (const name of names) {
+      const shared = await collectScanData(docker, name, { ...options, cache });
+      const alone = await collectScanData(docker, name, options);
+      expect({ name, facts: shared.filesystem, findings: evaluate(shared, rules) }).toEqual({ name, facts: alone.filesystem, findings: evaluate(alone, rules) });
+    }
+    expect(cache.imageFilesystem.size).toBe(3); // --init, --init + --tmpfs, unchanged: one export each
+    await Promise.all(names.map((n) => docker.getContainer(n).remove({ force: true })));
   });
 
   it('CIS-5.23: a privileged exec session on a real container is found by the real scan', async () => {

@@ -27,8 +27,8 @@ describe('ImageCache (per-image reads shared between container scans)', () => {
 });
 
 describe('sameFilesKey (which containers share one filesystem read)', () => {
-  const inspect = (over: { Init?: boolean; Mounts?: Array<{ Type: string; Destination: string }> } = {}) =>
-    ({ Image: 'sha256:img', Mounts: over.Mounts ?? [], HostConfig: { Init: over.Init ?? false } }) as unknown as Parameters<typeof sameFilesKey>[0];
+  const inspect = (over: { Init?: boolean; Tmpfs?: Record<string, string>; Mounts?: Array<{ Type: string; Destination: string }> } = {}) =>
+    ({ Image: 'sha256:img', Mounts: over.Mounts ?? [], HostConfig: { Init: over.Init ?? false, Tmpfs: over.Tmpfs } }) as unknown as Parameters<typeof sameFilesKey>[0];
 
   it('unchanged containers of one image share a key', () => {
     expect(sameFilesKey(inspect(), [])).toBe('sha256:img');
@@ -37,6 +37,7 @@ describe('sameFilesKey (which containers share one filesystem read)', () => {
   it('what the daemon makes (--init, volume and tmpfs mount points, their parents) is part of the key, not a reason to read alone', () => {
     const init = [{ path: '/sbin', kind: 'added' as const }, { path: '/sbin/docker-init', kind: 'added' as const }];
     expect(sameFilesKey(inspect({ Init: true }), init)).toBe('sha256:img\nadded /sbin\nadded /sbin/docker-init');
+    expect(sameFilesKey(inspect({ Tmpfs: { '/run/x': '' } }), [{ path: '/run/x', kind: 'added' }])).toBe('sha256:img\nadded /run/x');
     expect(sameFilesKey(inspect({ Mounts: [{ Type: 'volume', Destination: '/var/lib/data' }] }), [{ path: '/var/lib/data', kind: 'added' }, { path: '/var/lib', kind: 'modified' }])).toBe('sha256:img\nadded /var/lib/data\nmodified /var/lib');
   });
 
