@@ -13,6 +13,7 @@ import { registerRules } from './commands/rules';
 import { registerRemediate } from './commands/remediate';
 import { registerSweep } from './commands/sweep';
 import { registerHosts } from './commands/hosts';
+import { registerCleanup } from './commands/cleanup';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
@@ -30,6 +31,7 @@ registerRules(program);
 registerRemediate(program);
 registerSweep(program);
 registerHosts(program);
+registerCleanup(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

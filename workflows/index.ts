@@ -7,3 +7,5 @@ export { blueGreenDeploy } from './blue-green';
 export { restartUnhealthy } from './remediate-restart-unhealthy';
 export { memoryPressure } from './remediate-memory-pressure';
 export { healthSweep } from './remediate-health-sweep';
+export { remediateHarden } from './remediate-harden';
+export { remediateCleanup } from './remediate-cleanup';

@@ -9,6 +9,8 @@ import { mapBounded } from './lib/bounded';
 import { enterPhase } from './lib/progress';
 import { reportActivities, scanActivities } from './lib/scan-activities';
 import { scanHosts, type ScanHost } from './lib/scan-hosts';
+import { scanFindingEvents } from '../common/events/scan-findings';
+import { eventPublisher } from './lib/remediation-activities';
 
 /**
  * Audits the containers of one or more hosts and writes a report — the runbook's "run the CIS checks
@@ -27,18 +29,23 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
   const hostIds = targets.map((t) => t.host);
   enterPhase('scanning', `${hostIds.length} host(s): ${targets.map((t) => (t.down ? `${t.host} (down)` : t.host)).join(', ')}`);
   const baseline = await reports.loadScanBaseline();
-  const hosts = await Promise.all(targets.map((t) => scanHost(t, input, baseline)));
+  const labels: Record<string, Record<string, string>> = {};
+  const hosts = await Promise.all(targets.map((t) => scanHost(t, input, baseline, labels)));
 
   enterPhase('reporting', 'writing JSON, SARIF and Markdown reports');
   const { containers, checks, suppressions } = input;
   const result = await reports.writeScanReport({ reportId: reportId(startedAt), startedAt, finishedAt: new Date().toISOString(), input: { hosts: hostIds, containers, checks, suppressions }, hosts });
 
+  if (input.publishFindings) {
+    enterPhase('publishing', 'one scan_finding event per container with findings, for the trigger rules');
+    await eventPublisher.publishEvents({ events: scanFindingEvents(hosts, labels, input.suppressions, startedAt) });
+  }
   const c = result.counts;
   enterPhase('done', `score ${result.score}/100 — ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low; ${result.diff.new} new, ${result.diff.fixed} fixed; report ${result.reportDir}`);
   return result;
 }
 
-async function scanHost({ host, down }: ScanHost, input: ScanInput, baseline: Baseline): Promise<HostScan> {
+async function scanHost({ host, down }: ScanHost, input: ScanInput, baseline: Baseline, labels: Record<string, Record<string, string>>): Promise<HostScan> {
   if (down) return { host, status: 'unreachable', error: down, containers: [] };
   const agent = scanActivities(host, input.hostTimeoutMs);
   let targets: ScanTarget[];
@@ -47,6 +54,7 @@ async function scanHost({ host, down }: ScanHost, input: ScanInput, baseline: Ba
   } catch (err) {
     return { host, status: 'unreachable', error: describe(err), containers: [] };
   }
+  for (const t of targets) labels[`${host}/${t.id}`] = t.labels;
   // Once one scan times out the agent is presumed gone: the rest are reported, not waited for.
   let lost: string | undefined;
   const containers = await mapBounded(targets, input.concurrency, async (target): Promise<ContainerScan> => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /** One Docker Engine event as Dockhand queues it (the subset rules match on). */
 export interface EngineEvent {
   /** Where the event came from: the engine's stream, the health sweep, or a synthetic source (bench). */
-  source: 'engine' | 'sweep' | 'synthetic';
+  source: 'engine' | 'sweep' | 'synthetic' | 'scan';
   host: string;
   type: 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin' | 'service' | 'node' | 'secret' | 'config';
   /** The action without its detail: "health_status", "die", "oom", "start", "destroy". */
@@ -16,6 +16,8 @@ export interface EngineEvent {
   name?: string;
   /** The actor's labels (containers: all labels). */
   labels: Record<string, string>;
+  /** Scan finding ids (CIS-5.4, …) on a scan_finding event. */
+  findings?: string[];
   /** Exit code on "die". */
   exitCode?: number;
   /** Nanoseconds since the epoch, as a decimal string (exceeds 2^53). */

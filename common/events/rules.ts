@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatIssues } from '../spec/schema-helpers';
 import { MemoryPolicy } from '../remediation/memory-pressure';
 import { RestartPolicy } from '../remediation/restart-unhealthy';
+import { HardenPolicy } from '../remediation/harden';
 import type { EngineEvent } from './engine-event';
 
 /** Workflows a rule may start, with the schema of the `args` each one takes (its policy). The kind is
@@ -9,6 +10,8 @@ import type { EngineEvent } from './engine-event';
 export const RULE_WORKFLOWS = {
   restartUnhealthy: { kind: 'restart-unhealthy', policy: RestartPolicy },
   memoryPressure: { kind: 'memory-pressure', policy: MemoryPolicy },
+  /** Fed by scan_finding events (securityScan with publishFindings); always waits for approval. */
+  remediateHarden: { kind: 'harden', policy: HardenPolicy },
 } as const;
 export type RuleWorkflow = keyof typeof RULE_WORKFLOWS;
 
