@@ -53,6 +53,9 @@ export function createOrchestratorActivities(reportsDir: string) {
 }
 export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;
 
+/** The host registry (Redis): the orchestrator resolves "all known hosts" with it. */
+export { createHostRegistryActivities, type HostRegistryActivities } from './hosts/host-registry';
+
 /** Activities that need no host (notifications, event publishing): the orchestrator runs them too. */
 export { createNotifierActivities, type NotifierActivities } from './notify/notifier';
 export { createEventActivities, type EventActivities } from './events/publish';

@@ -12,6 +12,7 @@ import { registerEvents } from './commands/events';
 import { registerRules } from './commands/rules';
 import { registerRemediate } from './commands/remediate';
 import { registerSweep } from './commands/sweep';
+import { registerHosts } from './commands/hosts';
 import { registerCleanup } from './commands/cleanup';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
@@ -29,6 +30,7 @@ registerEvents(program);
 registerRules(program);
 registerRemediate(program);
 registerSweep(program);
+registerHosts(program);
 registerCleanup(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -21,6 +21,6 @@ export async function startSecurityScan(client: Client, config: DockhandConfig, 
     workflowId,
     args: [input],
     typedSearchAttributes: [{ key: DockhandWorkflow, value: 'securityScan' }],
-    staticSummary: `security scan of ${input.hosts.join(', ')}`,
+    staticSummary: `security scan of ${input.hosts.length ? input.hosts.join(', ') : 'all known hosts'}`,
   }) as Promise<SecurityScanHandle>;
 }

@@ -8,6 +8,8 @@ import { connectWorker } from './lib/temporal';
 import { EventPublisher } from './lib/event-publisher';
 import { connectRedis, eventsQueue } from './lib/redis';
 import { eventsQueueName } from '../common/events/queues';
+import { hostHeartbeatMs, hostRegistryName } from '../common/hosts/host-registry';
+import { HostRegistration } from './lib/host-registration';
 
 /** The host agent: runs every Docker activity for the engine DOCKER_HOST names, on this host's queue.
  * SIGINT/SIGTERM stop polling and let running activities finish (up to the grace time). */
@@ -26,8 +28,12 @@ async function run(): Promise<void> {
     shutdownGraceTime: '10s',
   });
   const events = publishEngineEvents(docker, config.redisUrl, config.hostId);
+  // Registered before "polling" is logged: a scan of all known hosts started after that sees this one.
+  const registration = new HostRegistration(config.redisUrl, hostRegistryName(), config.hostId, hostHeartbeatMs());
+  await registration.start();
   logger.info({ taskQueue, docker: process.env.DOCKER_HOST ?? 'local socket' }, 'host agent polling');
   await worker.run();
+  registration.stop();
   await events?.stop();
   logger.info({ taskQueue }, 'host agent stopped');
 }

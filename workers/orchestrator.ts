@@ -1,5 +1,6 @@
 import { Worker } from '@temporalio/worker';
-import { createEventActivities, createNotifierActivities, createOrchestratorActivities } from '../activities';
+import { createEventActivities, createHostRegistryActivities, createNotifierActivities, createOrchestratorActivities } from '../activities';
+import { hostRegistryName } from '../common/hosts/host-registry';
 import { reportsDir } from '../activities/scan/report/reports-dir';
 import { eventsQueueName } from '../common/events/queues';
 import { Queue } from 'bullmq';
@@ -25,6 +26,7 @@ async function run(): Promise<void> {
       ...createOrchestratorActivities(reportsDir()),
       ...createNotifierActivities({ webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL, temporalUiUrl: config.temporalUiUrl, namespace: config.temporalNamespace }),
       ...createEventActivities(events),
+      ...createHostRegistryActivities(redis, hostRegistryName()),
     },
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');

@@ -1,4 +1,5 @@
-import { ActivityFailure, TimeoutFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ErrorType } from '../common/errors';
 import { DockhandWorkflow } from '../common/search-attributes';
 import { ScanInput, type ScanRequest } from '../common/scan/scan-input';
 import { baselineKey, type Baseline, type ContainerScan, type HostScan, type ScanTarget, type SecurityScanResult } from '../common/scan/scan-result';
@@ -7,13 +8,15 @@ import { validate } from '../common/spec/validate';
 import { mapBounded } from './lib/bounded';
 import { enterPhase } from './lib/progress';
 import { reportActivities, scanActivities } from './lib/scan-activities';
+import { scanHosts, type ScanHost } from './lib/scan-hosts';
 import { scanFindingEvents } from '../common/events/scan-findings';
 import { eventPublisher } from './lib/remediation-activities';
 
 /**
  * Audits the containers of one or more hosts and writes a report — the runbook's "run the CIS checks
  * on every box, collect the results, compare with last time", durable. Hosts are scanned side by
- * side; a host that does not answer is reported and the others still scanned.
+ * side; a host that does not answer is reported and the others still scanned. No hosts given: every
+ * host in the registry (the listKnownHosts result in history says which, and which were down).
  */
 export async function securityScan(request: ScanRequest): Promise<SecurityScanResult> {
   const input = validate(ScanInput, request, 'input');
@@ -21,14 +24,17 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
   const reports = reportActivities();
   upsertSearchAttributes([{ key: DockhandWorkflow, value: workflowInfo().workflowType }]);
 
-  enterPhase('scanning', `${input.hosts.length} host(s): ${input.hosts.join(', ')}`);
+  const targets = scanHosts(input.hosts, input.hosts.length ? undefined : await reports.listKnownHosts());
+  if (!targets.length) throw ApplicationFailure.nonRetryable('hosts: none given and no host agent has registered in the host registry; start a host agent or name hosts', ErrorType.BadSpec);
+  const hostIds = targets.map((t) => t.host);
+  enterPhase('scanning', `${hostIds.length} host(s): ${targets.map((t) => (t.down ? `${t.host} (down)` : t.host)).join(', ')}`);
   const baseline = await reports.loadScanBaseline();
   const labels: Record<string, Record<string, string>> = {};
-  const hosts = await Promise.all(input.hosts.map((host) => scanHost(host, input, baseline, labels)));
+  const hosts = await Promise.all(targets.map((t) => scanHost(t, input, baseline, labels)));
 
   enterPhase('reporting', 'writing JSON, SARIF and Markdown reports');
   const { containers, checks, suppressions } = input;
-  const result = await reports.writeScanReport({ reportId: reportId(startedAt), startedAt, finishedAt: new Date().toISOString(), input: { hosts: input.hosts, containers, checks, suppressions }, hosts });
+  const result = await reports.writeScanReport({ reportId: reportId(startedAt), startedAt, finishedAt: new Date().toISOString(), input: { hosts: hostIds, containers, checks, suppressions }, hosts });
 
   if (input.publishFindings) {
     enterPhase('publishing', 'one scan_finding event per container with findings, for the trigger rules');
@@ -39,7 +45,8 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
   return result;
 }
 
-async function scanHost(host: string, input: ScanInput, baseline: Baseline, labels: Record<string, Record<string, string>>): Promise<HostScan> {
+async function scanHost({ host, down }: ScanHost, input: ScanInput, baseline: Baseline, labels: Record<string, Record<string, string>>): Promise<HostScan> {
+  if (down) return { host, status: 'unreachable', error: down, containers: [] };
   const agent = scanActivities(host, input.hostTimeoutMs);
   let targets: ScanTarget[];
   try {

@@ -8,6 +8,7 @@ import { engineCall } from '../docker/engine-errors';
 import { readListeners } from './collect-listeners';
 import { topProcesses } from './collect-processes';
 import { walkFilesystem } from './collect-filesystem';
+import type { ImageCache } from './image-cache';
 import { available, unavailable, type Change, type ExecSession, type FilesystemFacts, type ImageData, type Listener, type ProcessEntry, type ScanData, type Source } from './scan-data';
 
 /** The container went away while it was being scanned. */
@@ -20,6 +21,15 @@ export interface CollectOptions {
   daemon: Source<{ securityOptions: string[] }>;
   baseline?: BaselineEntry;
   onProgress?: (what: string) => void;
+  /** Per-image reads shared between container scans (the host agent keeps one per process). */
+  cache?: ScanCaches;
+}
+
+/** What a host agent reads once per image: image inspect + history, and the filesystem facts of
+ * containers whose `docker diff` shows nothing but what the daemon itself put there (see sameFilesKey). */
+export interface ScanCaches {
+  image: ImageCache<ImageData>;
+  imageFilesystem: ImageCache<FilesystemFacts>;
 }
 
 /** Collects what the enabled checks need about one container, through the Engine API only (inspect,
@@ -33,7 +43,7 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
   const skip = <T>(source: DataSource): Source<T> | undefined => (o.needs.has(source) ? undefined : unavailable<T>('not collected (no enabled check needs it)'));
 
   o.onProgress?.('image');
-  const image = skip<ImageData>('image') ?? (await collectImage(docker, container.Image));
+  const image = skip<ImageData>('image') ?? (await cachedImage(docker, container.Image, o.cache));
   const processes = skip<ProcessEntry[]>('processes') ?? (running ? available(await orGone(() => topProcesses(handle), id)) : unavailable<ProcessEntry[]>(notRunning));
   const listeners = skip<Listener[]>('listeners') ?? (running ? toSource(await readListeners(container.State.Pid, container.Id)) : unavailable(notRunning));
   const changes =
@@ -43,7 +53,9 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
       : unavailable<Change[]>('not collected'));
   o.onProgress?.('filesystem');
   const changed = new Set(changes.ok ? changes.value.filter((c) => c.kind !== 'deleted').map((c) => c.path.replace(/^\//, '')) : []);
-  const filesystem = skip<FilesystemFacts>('filesystem') ?? available(await orGone(async () => walkFilesystem((await handle.export()) as unknown as Readable, changed, (n) => o.onProgress?.(`filesystem: ${n} entries`)), id));
+  const exportAndWalk = () => orGone(async () => walkFilesystem((await handle.export()) as unknown as Readable, changed, (n) => o.onProgress?.(`filesystem: ${n} entries`)), id);
+  const filesKey = changes.ok ? sameFilesKey(container, changes.value) : undefined;
+  const filesystem = skip<FilesystemFacts>('filesystem') ?? available(filesKey && o.cache ? await sharedFilesystem(o.cache, filesKey, exportAndWalk) : await exportAndWalk());
   const execs = skip<ExecSession[]>('execs') ?? available(await collectExecs(docker, container.ExecIDs ?? []));
   return {
     container,
@@ -58,12 +70,61 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
   };
 }
 
-async function collectImage(docker: Docker, imageId: string): Promise<Source<ImageData>> {
+class ImageGone extends Error {}
+
+async function cachedImage(docker: Docker, imageId: string, cache?: ScanCaches): Promise<Source<ImageData>> {
+  const read = () => collectImage(docker, imageId);
+  try {
+    return available(await (cache ? cache.image.get(imageId, read) : read()));
+  } catch (e) {
+    if (e instanceof ImageGone) return unavailable(e.message);
+    throw e;
+  }
+}
+
+async function collectImage(docker: Docker, imageId: string): Promise<ImageData> {
   const image = docker.getImage(imageId);
   const inspect = await engineCall(`inspect image ${imageId}`, () => image.inspect(), [404]);
-  if (!inspect) return unavailable('the image was removed from the host');
+  if (!inspect) throw new ImageGone('the image was removed from the host');
   const history = (await engineCall(`history of image ${imageId}`, () => image.history() as Promise<Array<{ CreatedBy: string }>>, [404])) ?? [];
-  return available({ inspect, history });
+  return { inspect, history };
+}
+
+/**
+ * Containers with the same key have the same files, so one export stands for all of them: the same
+ * image (its id is its content's hash) and the same `docker diff`, made only of what the daemon
+ * creates itself — empty mount points of volumes and tmpfs (always directories) and, with --init,
+ * /sbin/docker-init — and their parent directories. Anything else in the diff (a written file, a
+ * bind mount, which may be a file or a directory) gives no key: that container is exported alone.
+ */
+export function sameFilesKey(container: Pick<Docker.ContainerInspectInfo, 'Image' | 'Mounts' | 'HostConfig'>, changes: Change[]): string | undefined {
+  const made = new Set<string>();
+  const addWithParents = (p: string) => {
+    const parts = p.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) made.add(`/${parts.slice(0, i).join('/')}`);
+  };
+  for (const m of container.Mounts ?? []) if (m.Type === 'volume' || m.Type === 'tmpfs') addWithParents(m.Destination);
+  const host = container.HostConfig as { Init?: boolean | null; Tmpfs?: Record<string, string> | null };
+  for (const dest of Object.keys(host.Tmpfs ?? {})) addWithParents(dest); // --tmpfs (not listed in Mounts)
+  if (host.Init) addWithParents('/sbin/docker-init');
+  if (!changes.every((c) => c.kind !== 'deleted' && made.has(c.path))) return undefined;
+  return [container.Image, ...changes.map((c) => `${c.kind} ${c.path}`).sort()].join('\n');
+}
+
+/** The filesystem facts shared by containers with the same files (sameFilesKey). If the read another
+ * container started fails (it went away meanwhile), this container reads its own. */
+async function sharedFilesystem(cache: ScanCaches, key: string, exportAndWalk: () => Promise<FilesystemFacts>): Promise<FilesystemFacts> {
+  let mine = false;
+  const shared = cache.imageFilesystem.get(key, () => {
+    mine = true;
+    return exportAndWalk();
+  });
+  try {
+    return await shared;
+  } catch (e) {
+    if (mine) throw e;
+    return exportAndWalk();
+  }
 }
 
 async function collectExecs(docker: Docker, ids: string[]): Promise<ExecSession[]> {

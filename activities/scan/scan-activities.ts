@@ -3,7 +3,8 @@ import { heartbeat } from '@temporalio/activity';
 import type { CheckSelection, ContainerFilter } from '../../common/scan/scan-input';
 import type { BaselineEntry, ContainerScan, ScanTarget } from '../../common/scan/scan-result';
 import { engineCall } from '../docker/engine-errors';
-import { collectScanData, ContainerGone } from './collect';
+import { collectScanData, ContainerGone, type ScanCaches } from './collect';
+import { ImageCache } from './image-cache';
 import { enabledRules, evaluate, neededSources } from './evaluate';
 import { available, unavailable, type Source } from './scan-data';
 
@@ -15,8 +16,11 @@ export interface ScanContainerInput {
 }
 
 const DAEMON_INFO_TTL_MS = 30_000;
+/** Images whose reads a host agent keeps (a few hundred KB each at most: evidence, not files). */
+const IMAGE_CACHE_SIZE = 64;
 
 export function createScanActivities(docker: Docker) {
+  const cache: ScanCaches = { image: new ImageCache(IMAGE_CACHE_SIZE), imageFilesystem: new ImageCache(IMAGE_CACHE_SIZE) };
   let daemonCache: { at: number; value: Promise<Source<{ securityOptions: string[] }>> } | undefined;
   const daemonInfo = () => {
     if (!daemonCache || Date.now() - daemonCache.at > DAEMON_INFO_TTL_MS) {
@@ -46,7 +50,7 @@ export function createScanActivities(docker: Docker) {
       const rules = enabledRules(checks);
       const base: ContainerScan = { host, id: target.id, name: target.name, image: target.image, imageId: '', status: 'scanned', findings: [], notApplicable: [], processes: [] };
       try {
-        const data = await collectScanData(docker, target.id, { needs: neededSources(rules), daemon: await daemonInfo(), baseline, onProgress: (what) => heartbeat(what) });
+        const data = await collectScanData(docker, target.id, { needs: neededSources(rules), daemon: await daemonInfo(), baseline, cache, onProgress: (what) => heartbeat(what) });
         const { findings, notApplicable } = evaluate(data, rules);
         const processes = data.processes.ok ? [...new Set(data.processes.value.map((p) => p.comm))].sort() : [];
         return { ...base, imageId: data.container.Image, findings, notApplicable, processes };

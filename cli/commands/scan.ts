@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { connectClient } from '../../client/connection';
 import { describeScanSchedule, DEFAULT_SCAN_SCHEDULE_ID, listScanSchedules, upsertScanSchedule } from '../../client/scan-schedule';
 import { startSecurityScan } from '../../client/security-scan';
-import { loadConfig, type DockhandConfig } from '../../common/config';
+import { loadConfig } from '../../common/config';
 import type { ScanRequest } from '../../common/scan/scan-input';
 import type { SecurityScanResult } from '../../common/scan/scan-result';
 import { atOrAbove, SEVERITIES, type Severity } from '../../common/scan/severity';
@@ -30,7 +30,7 @@ interface ScanOptions {
 
 function addScanOptions(cmd: Command): Command {
   return cmd
-    .option('--host <id>', 'host agent to scan, repeatable (default: DOCKHAND_HOSTS, comma-separated, or this host)', collect)
+    .option('--host <id>', 'host agent to scan, repeatable (default: DOCKHAND_HOSTS, comma-separated, or every registered host — see `dockhand hosts`)', collect)
     .option('--label <key[=value]>', 'only containers with this label, repeatable', collect)
     .option('--name <name>', 'only this container, repeatable', collect)
     .option('--include <glob>', 'only containers whose name matches, repeatable', collect)
@@ -45,8 +45,9 @@ function addScanOptions(cmd: Command): Command {
 }
 
 /** The scan request the options describe (validated by the client before anything starts). */
-export function scanRequest(o: ScanOptions, config: DockhandConfig, env: NodeJS.ProcessEnv = process.env): ScanRequest {
-  const hosts = o.host?.length ? o.host : env.DOCKHAND_HOSTS ? env.DOCKHAND_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : [config.hostId];
+export function scanRequest(o: ScanOptions, env: NodeJS.ProcessEnv = process.env): ScanRequest {
+  // No hosts: the workflow scans every host in the registry (and reports the ones that are down).
+  const hosts = o.host?.length ? o.host : env.DOCKHAND_HOSTS ? env.DOCKHAND_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : [];
   return {
     hosts,
     containers: { labels: o.label ?? [], names: o.name ?? [], include: o.include ?? [], exclude: o.exclude ?? [], includeStopped: o.includeStopped ?? false },
@@ -79,7 +80,7 @@ export function registerScan(program: Command): void {
     .action(async (o: ScanOptions & { failOn?: Severity; json?: boolean }) => {
       const config = loadConfig();
       const client = await connectClient(config);
-      const handle = await startSecurityScan(client, config, scanRequest(o, config));
+      const handle = await startSecurityScan(client, config, scanRequest(o));
       if (!o.json) console.error(`started ${handle.workflowId}; scanning…`);
       const result = await handle.result();
       if (o.json) console.log(JSON.stringify(result));
@@ -103,7 +104,7 @@ export function registerScan(program: Command): void {
       switch (action) {
         case undefined: {
           if (!o.cron) throw new Error('scan schedule: give --cron "<expr>" to create or update, or an action (list, describe, pause, unpause, trigger, delete)');
-          const r = await upsertScanSchedule(client, config, { scheduleId: o.id, cron: o.cron, timezone: o.timezone, catchupWindow: o.catchupWindow as never, scan: scanRequest(o, config) });
+          const r = await upsertScanSchedule(client, config, { scheduleId: o.id, cron: o.cron, timezone: o.timezone, catchupWindow: o.catchupWindow as never, scan: scanRequest(o) });
           console.log(`${r.created ? 'created' : 'updated'} schedule ${r.scheduleId} (cron "${o.cron}", overlap skip, catch-up window ${o.catchupWindow})`);
           return;
         }

@@ -37,8 +37,8 @@ export const Suppression = z.strictObject({
 export type Suppression = z.output<typeof Suppression>;
 
 export const ScanInput = z.strictObject({
-  /** Host agents to scan (their queues are dockhand-host-<id>). */
-  hosts: z.array(hostId).min(1, 'name at least one host'),
+  /** Host agents to scan (their queues are dockhand-host-<id>); empty = every host in the registry. */
+  hosts: z.array(hostId).default([]),
   containers: ContainerFilter.default(ContainerFilter.parse({})),
   checks: CheckSelection.default(CheckSelection.parse({})),
   suppressions: z.array(Suppression).default([]),

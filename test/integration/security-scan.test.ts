@@ -99,7 +99,8 @@ describe('securityScan (real engine, real Temporal)', () => {
     expect(again.result.diff).toEqual({ new: 0, fixed: 0, stillOpen: Object.values(first.result.counts).reduce((a, b) => a + b, 0), previousReportId: first.result.reportId });
 
     const hardened = docker.getContainer(`dh-scan-hardened-${ids.suffix}`);
-    // Not --privileged: this sandbox's runtime refuses privileged execs (CIS-5.23 is covered by the unit tests).
+    // Not --privileged: this sandbox's runtime refuses to start privileged execs (CIS-5.23 on a created
+    // privileged session: security-scan-fleet.test.ts).
     const exec = await hardened.exec({ Cmd: ['/bin/sleep', '300'], User: '0' });
     await exec.start({ Detach: true });
     await waitFor(async () => ((await hardened.top({ ps_args: '-o pid,comm,args' })).Processes ?? []).some((p: string[]) => p[2]?.includes('sleep 300')), 15_000);

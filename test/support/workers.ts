@@ -22,7 +22,8 @@ export interface WorkerProcess {
  * publish engine events only when a test asks (DOCKHAND_EVENTS_PUBLISH=1), so suites do not fill
  * the shared events queue. */
 export function startWorker(kind: 'orchestrator' | 'host-agent' | 'trigger', ids: { hostId: string; orchestratorQueue: string }, env: NodeJS.ProcessEnv = {}): WorkerProcess & { output(): string } {
-  const child = spawnTs(`workers/${kind}.ts`, { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue, LOG_LEVEL: 'info', DOCKHAND_EVENTS_PUBLISH: '0', ...env }, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each test file's workers share a host registry of their own (named after its orchestrator queue).
+  const child = spawnTs(`workers/${kind}.ts`, { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue, DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue, LOG_LEVEL: 'info', DOCKHAND_EVENTS_PUBLISH: '0', ...env }, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {

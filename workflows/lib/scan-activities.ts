@@ -1,5 +1,5 @@
 import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
-import type { HostActivities, OrchestratorActivities } from '../../activities';
+import type { HostActivities, HostRegistryActivities, OrchestratorActivities } from '../../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
 import { hostTaskQueue } from '../../common/task-queues';
 
@@ -19,6 +19,6 @@ export function scanActivities(hostId: string, hostTimeoutMs: number) {
 
 /** Report activities run on the workflow's own (orchestrator) queue: they need no Docker host. */
 export function reportActivities() {
-  const a = proxyActivities<OrchestratorActivities>({ startToCloseTimeout: '1m', scheduleToCloseTimeout: '5m', retry });
-  return { loadScanBaseline: a.loadScanBaseline, writeScanReport: a.writeScanReport };
+  const a = proxyActivities<OrchestratorActivities & HostRegistryActivities>({ startToCloseTimeout: '1m', scheduleToCloseTimeout: '5m', retry });
+  return { loadScanBaseline: a.loadScanBaseline, writeScanReport: a.writeScanReport, listKnownHosts: a.listKnownHosts };
 }

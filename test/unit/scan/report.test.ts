@@ -117,8 +117,9 @@ describe('scan reports', () => {
   });
 
   it('refuses bad input naming the field', () => {
-    const r = ScanInput.safeParse({ hosts: [], suppressions: [{ ruleId: 'CIS-5.5', reason: 'x', expires: 'soon' }] });
+    const r = ScanInput.safeParse({ hosts: ['a', 'not a host'], suppressions: [{ ruleId: 'CIS-5.5', reason: 'x', expires: 'soon' }] });
     expect(r.success).toBe(false);
-    expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual(['hosts', 'suppressions.0.reason', 'suppressions.0.expires']);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual(['hosts.1', 'suppressions.0.reason', 'suppressions.0.expires']);
+    expect(ScanInput.parse({}).hosts).toEqual([]); // none given: every host in the registry
   });
 });
