@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatIssues } from '../spec/schema-helpers';
 import { MemoryPolicy } from '../remediation/memory-pressure';
 import { RestartPolicy } from '../remediation/restart-unhealthy';
+import { DeployGuardPolicy } from '../deploy-guard';
 import type { EngineEvent } from './engine-event';
 
 /** Workflows a rule may start, with the schema of the `args` each one takes (its policy). The kind is
@@ -9,6 +10,9 @@ import type { EngineEvent } from './engine-event';
 export const RULE_WORKFLOWS = {
   restartUnhealthy: { kind: 'restart-unhealthy', policy: RestartPolicy },
   memoryPressure: { kind: 'memory-pressure', policy: MemoryPolicy },
+  /** Not a per-container remediation: rolls the container's service back under deploy/<service>
+   * (workflow `deployGuardRollback`) when its last deploy finished within the window. */
+  deployGuard: { kind: 'deploy-guard', policy: DeployGuardPolicy },
 } as const;
 export type RuleWorkflow = keyof typeof RULE_WORKFLOWS;
 
