@@ -6,7 +6,9 @@ import { engineEventJobId, type EngineEvent } from '../../common/events/engine-e
 import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
 import { DockhandPhase } from '../../common/search-attributes';
 import { serviceChangeId } from '../../common/workflow-ids';
-import { patientHealthcheck, viaEdge } from '../support/blue-green';
+import { colorsOf, patientHealthcheck, viaEdge, waitForPhase } from '../support/blue-green';
+import { WorkflowFailedError } from '@temporalio/client';
+import { DeployErrorType } from '../../common/errors';
 import { removeNetwork, removeService } from '../support/docker';
 import { waitFor } from '../support/events';
 import { breakHealth, guardStack, runsOf } from '../support/deploy-guard';
@@ -74,6 +76,16 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
     expect(await viaEdge(port)).toBe('200 v1\n');
     expect(await runsOf(client, handle.workflowId, 'deployGuardRollback')).toBe(1);
     await waitFor(() => notifications.received.find((n) => n.workflowId === handle.workflowId && String(n.title).includes('rolled back')), 30_000, 'rolled-back notification');
+  });
+
+  it('inside the bake window the guard sends the deploy its own rollback signal (the old color still runs)', async () => {
+    const handle = await startBlueGreenDeploy(stack.client, stack.config, { ...request(guarded, 'v2'), bakeMs: 120_000 });
+    await waitForPhase(handle, 'baking', 90_000);
+    await breakHealth(`${guarded}-green`);
+    const err = await handle.result().catch((e: WorkflowFailedError) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toMatchObject({ type: DeployErrorType.RolledBack, message: expect.stringContaining('by deploy-guard') });
+    expect(await colorsOf(guarded)).toEqual([{ name: `${guarded}-blue`, color: 'blue', image: app('v1'), state: 'running' }]);
   });
 
   it('an unhealthy event after the guard window does nothing', async () => {
