@@ -8,6 +8,7 @@ import { connectWorker } from './lib/temporal';
 import { EventPublisher } from './lib/event-publisher';
 import { connectRedis, eventsQueue } from './lib/redis';
 import { eventsQueueName } from '../common/events/queues';
+import { MemorySampler, memorySamplerOptions } from './lib/memory-sampler';
 
 /** The host agent: runs every Docker activity for the engine DOCKER_HOST names, on this host's queue.
  * SIGINT/SIGTERM stop polling and let running activities finish (up to the grace time). */
@@ -39,10 +40,15 @@ function publishEngineEvents(docker: ReturnType<typeof connectEngine>, redisUrl:
   const queue = eventsQueue(eventsQueueName(), redis);
   const publisher = new EventPublisher(docker, queue, redis, hostId);
   const running = publisher.run().catch((err) => logger.error({ err }, 'event publisher failed'));
+  // Memory samples go through the same publisher (job ids, Redis retries) without moving its cursor.
+  const samplerOptions = memorySamplerOptions();
+  const sampler = samplerOptions.intervalMs > 0 ? new MemorySampler(docker, hostId, samplerOptions, (e) => publisher.publish(e, false)) : undefined;
+  const sampling = sampler?.run();
   return {
     stop: async () => {
+      sampler?.stop();
       publisher.stop();
-      await running;
+      await Promise.all([running, sampling]);
       await queue.close();
       redis.disconnect();
     },
