@@ -60,6 +60,12 @@ async function memoryHog(name: string, labels: Record<string, string>, memory: n
   await c.start();
   return c;
 }
+/** The remediation's status once it has recorded a change (the engine changes a moment before). */
+const recordedChanges = (name: string) =>
+  waitFor(async () => {
+    const s = await client.workflow.getHandle(remediationId('memory-pressure', ids.hostId, name)).query(remediationStatusQuery);
+    return s.changes.length > 0 ? s : undefined;
+  }, 30_000, `change of ${name} recorded`);
 const notesFor = (name: string) => notifications.received.filter((n) => n.container === name);
 
 describe('memory pressure from stats and OOM kills (real engine, Redis, Temporal)', { timeout: 150_000 }, () => {
@@ -74,7 +80,7 @@ describe('memory pressure from stats and OOM kills (real engine, Redis, Temporal
     expect(after.HostConfig.MemorySwap).toBe(40 * MiB); // the 8 MiB of swap stay on top
     expect(after.State).toMatchObject({ Running: true, StartedAt: before.State.StartedAt });
     expect(after.RestartCount).toBe(0);
-    const status = await client.workflow.getHandle(remediationId('memory-pressure', ids.hostId, name)).query(remediationStatusQuery);
+    const status = await recordedChanges(name);
     expect(status.changes).toEqual([{ from: 16 * MiB, to: 32 * MiB, swapFrom: 24 * MiB, swapTo: 40 * MiB, how: 'live-update', restarted: false, reason: expect.stringContaining('raised live'), at: expect.any(String) }]);
     await waitFor(() => notesFor(name).length === 1, 30_000, 'change notified');
     expect(notesFor(name)[0]).toMatchObject({ severity: 'info', title: `${name} on ${ids.hostId}: memory ${16 * MiB} → ${32 * MiB} bytes (live-update)` });
@@ -113,7 +119,7 @@ describe('memory pressure from stats and OOM kills (real engine, Redis, Temporal
     expect(fresh.HostConfig).toMatchObject({ Memory: 32 * MiB, MemorySwap: 32 * MiB, Init: true });
     expect(fresh.Config).toMatchObject({ Image: oldInfo.Config.Image, Entrypoint: oldInfo.Config.Entrypoint, Labels: { ...oldInfo.Config.Labels, [Labels.recreatedFrom]: old.id } });
     await expect(old.inspect()).rejects.toMatchObject({ statusCode: 404 });
-    const status = await client.workflow.getHandle(remediationId('memory-pressure', ids.hostId, name)).query(remediationStatusQuery);
+    const status = await recordedChanges(name);
     expect(status.changes).toEqual([{ from: 16 * MiB, to: 32 * MiB, swapFrom: 16 * MiB, swapTo: 32 * MiB, how: 'recreate', restarted: true, reason: expect.stringContaining('OOM-killed'), at: expect.any(String) }]);
     await new Promise((r) => setTimeout(r, 2500));
     expect((await docker.getContainer(name).inspect()).State).toMatchObject({ Running: true, OOMKilled: false });
