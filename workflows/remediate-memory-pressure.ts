@@ -27,7 +27,7 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
       c = await docker.containerCondition({ name: container });
     }
     if (!c) break; // gone: nothing left to remediate
-    const plan = planMemoryChange(c, policy);
+    const plan = planMemoryChange(c, policy, inbox.last?.action === 'oom' ? 'oom' : 'pressure');
     if (plan.action === 'none') continue;
     if (plan.action === 'notify') {
       inbox.phase('at-ceiling', plan.reason);

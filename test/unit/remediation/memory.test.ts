@@ -24,6 +24,10 @@ describe('planMemoryChange', () => {
     expect(planMemoryChange({ ...c, running: false, oomKilled: true }, policy)).toEqual({ action: 'recreate', limits: { memory: 32 * MiB, memorySwap: 32 * MiB }, reason: 'OOM-killed: recreated with more memory' });
     expect(planMemoryChange({ ...c, running: false }, policy)).toEqual({ action: 'none', reason: 'the container is stopped, and not by the OOM killer' });
   });
+  it('acts on an oom event only when the container shows the kill (a recreated one does not)', () => {
+    expect(planMemoryChange(c, policy, 'oom')).toEqual({ action: 'none', reason: 'the container shows no OOM kill (a repeated or stale oom event)' });
+    expect(planMemoryChange({ ...c, oomKilled: true }, policy, 'oom')).toMatchObject({ action: 'live-update' });
+  });
   it('caps at the ceiling, and at the ceiling notifies', () => {
     expect(planMemoryChange({ ...c, memoryBytes: 48 * MiB, memorySwapBytes: 48 * MiB }, policy)).toMatchObject({ action: 'live-update', limits: { memory: 64 * MiB, memorySwap: 64 * MiB } });
     expect(planMemoryChange({ ...c, memoryBytes: 64 * MiB }, policy)).toEqual({ action: 'notify', reason: `memory limit ${64 * MiB} is at the ceiling ${64 * MiB}` });
