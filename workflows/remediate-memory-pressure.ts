@@ -20,14 +20,10 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
   inbox.status.changes = changes;
 
   while (await inbox.next(policy.idleMs)) {
-    let c = await docker.containerCondition({ name: container });
-    // The engine reports "oom" a moment before the killed container's "die": look again after it settles.
-    if (c?.running && inbox.last?.action === 'oom') {
-      await sleep(OOM_SETTLE_MS);
-      c = await docker.containerCondition({ name: container });
-    }
+    const oomAtMs = inbox.last?.action === 'oom' ? Number(BigInt(inbox.last.timeNano) / 1_000_000n) : undefined;
+    const c = await settled(docker, container, oomAtMs !== undefined);
     if (!c) break; // gone: nothing left to remediate
-    const plan = planMemoryChange(c, policy, inbox.last?.action === 'oom' ? 'oom' : 'pressure');
+    const plan = planMemoryChange(c, policy, oomAtMs);
     if (plan.action === 'none') continue;
     if (plan.action === 'notify') {
       inbox.phase('at-ceiling', plan.reason);
@@ -45,4 +41,16 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
   inbox.phase('done', `${container}: ${changes.length} change(s)`);
   return { container, changes, ceilingReached: false };
 }
-const OOM_SETTLE_MS = 2_000;
+/** The container's condition; after an oom, once it has stopped or OOM_SETTLE_MS have passed: the
+ * engine reports "oom" a moment before the killed container's "die" (a kill of a child process may
+ * leave it running: then it gets a live raise). */
+async function settled(docker: ReturnType<typeof remediationActivities>, container: string, afterOom: boolean) {
+  let c = await docker.containerCondition({ name: container });
+  for (let waited = 0; afterOom && c?.running && waited < OOM_SETTLE_MS; waited += OOM_POLL_MS) {
+    await sleep(OOM_POLL_MS);
+    c = await docker.containerCondition({ name: container });
+  }
+  return c;
+}
+const OOM_SETTLE_MS = 10_000;
+const OOM_POLL_MS = 1_000;

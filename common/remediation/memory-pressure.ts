@@ -46,13 +46,13 @@ export type MemoryChangePlan =
   | { action: 'live-update'; limits: MemoryLimits; reason: string }
   | { action: 'recreate'; limits: MemoryLimits; reason: string };
 
-/** What to do for a container under memory pressure (`cause`: a sample above the threshold or a manual
- * request, or an oom event): raise live while it runs; recreate with more memory when an OOM kill
+/** What to do for a container under memory pressure (a sample above the threshold, a manual request,
+ * or an oom event at `oomAtMs`): raise live while it runs; recreate with more memory when an OOM kill
  * stopped it; at the ceiling notify; stopped for another reason → nothing. Pure. */
-export function planMemoryChange(c: { memoryBytes: number; memorySwapBytes: number; running: boolean; oomKilled: boolean }, policy: Pick<MemoryPolicy, 'factor' | 'ceiling'>, cause: 'oom' | 'pressure' = 'pressure'): MemoryChangePlan {
-  // An "oom" the container does not show (it was recreated since; the agent's reconcile and the engine's
-  // replay both reported the kill) is not a reason to raise again.
-  if (cause === 'oom' && !c.oomKilled) return { action: 'none', reason: 'the container shows no OOM kill (a repeated or stale oom event)' };
+export function planMemoryChange(c: { memoryBytes: number; memorySwapBytes: number; running: boolean; oomKilled: boolean; startedAtMs: number }, policy: Pick<MemoryPolicy, 'factor' | 'ceiling'>, oomAtMs?: number): MemoryChangePlan {
+  // An oom from before the container's start was about an earlier run (the container was recreated
+  // since; the agent's reconcile and the engine's replay may both report one kill): not a reason to raise again.
+  if (oomAtMs !== undefined && oomAtMs < c.startedAtMs) return { action: 'none', reason: 'the oom event is older than the container\'s start (a repeated or stale event)' };
   const d = planMemory(c.memoryBytes, policy);
   if (d.action !== 'raise') return { action: d.action, reason: d.reason };
   const limits = raisedLimits({ memory: c.memoryBytes, memorySwap: c.memorySwapBytes }, d.to);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { Labels } from '../../common/labels';
+import type { EngineEvent } from '../../common/events/engine-event';
 import type { MemoryPressureResult } from '../../common/remediation/memory-pressure';
 import { remediationStatusQuery } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
@@ -123,5 +124,30 @@ describe('memory pressure from stats and OOM kills (real engine, Redis, Temporal
     expect(status.changes).toEqual([{ from: 16 * MiB, to: 32 * MiB, swapFrom: 16 * MiB, swapTo: 32 * MiB, how: 'recreate', restarted: true, reason: expect.stringContaining('OOM-killed'), at: expect.any(String) }]);
     await new Promise((r) => setTimeout(r, 2500));
     expect((await docker.getContainer(name).inspect()).State).toMatchObject({ Running: true, OOMKilled: false });
+  });
+
+  it('an OOM kill while the host agent was down is found by its reconcile after the restart, and remediated', async () => {
+    const agentEnv = { DOCKHAND_EVENTS_QUEUE: queueName, DOCKHAND_EVENTS_PUBLISH: '1', DOCKHAND_MEMORY_SAMPLE_MS: '1000', DOCKHAND_MEMORY_THRESHOLD_PCT: '70' };
+    await workers[1]!.stop();
+    const name = `mem-away-${ids.suffix}`;
+    containers.push(name);
+    const old = await docker.createContainer({
+      name, Image: 'dockhand-fixture-app:v1', Labels: optIn('oom'), HostConfig: { Init: true, Memory: 16 * MiB, MemorySwap: 16 * MiB },
+      Entrypoint: ['/bin/busybox', 'sh', '-c', '/bin/busybox head -c 24m /dev/zero | /bin/busybox tail >/dev/null && exec /bin/busybox sleep 3600'],
+    });
+    await old.start();
+    await waitFor(async () => (await old.inspect()).State.OOMKilled && !(await old.inspect()).State.Running, 30_000, 'OOM-killed while the agent is down');
+    workers[1] = startWorker('host-agent', ids, agentEnv);
+    await workers[1].ready;
+    const swept = await waitFor(async () => {
+      const actions = (await events.all()).filter((j) => (j.data as EngineEvent).name === name && (j.data as EngineEvent).source === 'sweep').map((j) => (j.data as EngineEvent).action);
+      return actions.length >= 2 ? actions : undefined;
+    }, 30_000, 'reconcile events');
+    expect(swept.sort()).toEqual(['die', 'oom']);
+    const fresh = await waitFor(async () => {
+      const i = await docker.getContainer(name).inspect().catch(() => undefined);
+      return i && i.Id !== old.id && i.State.Running ? i : undefined;
+    }, 60_000, 'recreated after the agent came back');
+    expect(fresh.HostConfig.Memory).toBe(32 * MiB);
   });
 });

@@ -18,15 +18,15 @@ describe('raisedLimits', () => {
 });
 
 describe('planMemoryChange', () => {
-  const c = { memoryBytes: 16 * MiB, memorySwapBytes: 16 * MiB, running: true, oomKilled: false };
+  const c = { memoryBytes: 16 * MiB, memorySwapBytes: 16 * MiB, running: true, oomKilled: false, startedAtMs: 5_000 };
   it('raises live while running, recreates after an OOM kill, leaves other stops alone', () => {
     expect(planMemoryChange(c, policy)).toEqual({ action: 'live-update', limits: { memory: 32 * MiB, memorySwap: 32 * MiB }, reason: 'memory pressure: raised live, the container keeps running' });
     expect(planMemoryChange({ ...c, running: false, oomKilled: true }, policy)).toEqual({ action: 'recreate', limits: { memory: 32 * MiB, memorySwap: 32 * MiB }, reason: 'OOM-killed: recreated with more memory' });
     expect(planMemoryChange({ ...c, running: false }, policy)).toEqual({ action: 'none', reason: 'the container is stopped, and not by the OOM killer' });
   });
-  it('acts on an oom event only when the container shows the kill (a recreated one does not)', () => {
-    expect(planMemoryChange(c, policy, 'oom')).toEqual({ action: 'none', reason: 'the container shows no OOM kill (a repeated or stale oom event)' });
-    expect(planMemoryChange({ ...c, oomKilled: true }, policy, 'oom')).toMatchObject({ action: 'live-update' });
+  it('ignores an oom event older than the container\'s start (about the run it replaced)', () => {
+    expect(planMemoryChange(c, policy, 4_999)).toEqual({ action: 'none', reason: 'the oom event is older than the container\'s start (a repeated or stale event)' });
+    expect(planMemoryChange({ ...c, running: false, oomKilled: true }, policy, 6_000)).toMatchObject({ action: 'recreate' });
   });
   it('caps at the ceiling, and at the ceiling notifies', () => {
     expect(planMemoryChange({ ...c, memoryBytes: 48 * MiB, memorySwapBytes: 48 * MiB }, policy)).toMatchObject({ action: 'live-update', limits: { memory: 64 * MiB, memorySwap: 64 * MiB } });
