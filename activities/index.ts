@@ -16,6 +16,8 @@ import { createEdgeStateActivities } from './traffic/edge-state';
 import { createSmokeActivities } from './traffic/smoke';
 import { createEdgeDrainActivities } from './traffic/edge-drain';
 import { createRemediationActivities } from './docker/remediation';
+import { createHardenActivities } from './docker/harden';
+import { createCleanupItemActivities } from './docker/cleanup-items';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -37,6 +39,8 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createSmokeActivities(docker),
     ...createEdgeDrainActivities(docker),
     ...createRemediationActivities(docker),
+    ...createHardenActivities(docker),
+    ...createCleanupItemActivities(docker),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;

@@ -12,6 +12,7 @@ import { registerEvents } from './commands/events';
 import { registerRules } from './commands/rules';
 import { registerRemediate } from './commands/remediate';
 import { registerSweep } from './commands/sweep';
+import { registerCleanup } from './commands/cleanup';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
@@ -28,6 +29,7 @@ registerEvents(program);
 registerRules(program);
 registerRemediate(program);
 registerSweep(program);
+registerCleanup(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

@@ -10,7 +10,14 @@ export const Labels = {
   host: 'dockhand.host',
   /** On a container recreated by remediation (more memory after an OOM kill): the id it replaced. */
   recreatedFrom: 'dockhand.recreated-from',
+  /** On a hardened copy of a container: the id of the container it replaces (remediateHarden). */
+  hardenedFrom: 'dockhand.hardened-from',
 } as const;
+
+/** A container is Dockhand's only with both labels: containers inherit their image's labels, and the
+ * images Dockhand builds carry `dockhand.managed=true`, so that label alone does not prove a container
+ * was created by Dockhand — the spec hash is set at create time only. */
+export const OWNED_CONTAINER_LABELS = [`${Labels.managed}=true`, Labels.specHash];
 
 /** Labels must not be set by a spec: Dockhand owns them. */
 export const RESERVED_LABEL_PREFIX = 'dockhand.';

@@ -9,3 +9,22 @@ export function serviceChangeId(service: string): string {
 export function remediationId(kind: string, host: string, container: string): string {
   return `remediate/${kind}/${host}/${container}`;
 }
+
+/** Hardening of one container: a remediation like the others, so a second start for the same
+ * container meets the running one. */
+export function hardenId(host: string, container: string): string {
+  return remediationId('harden', host, container);
+}
+
+/** One clean-up per host at a time. */
+export function cleanupId(host: string): string {
+  return `cleanup/${host}`;
+}
+
+/** The workflows `dockhand approve|reject|rollback <target>` may mean, in the order they are tried:
+ * a full workflow id as given (it has a "/"), else the change of the service <target>
+ * (deploy/<target>) or the hardening of the container <target> on `host`. */
+export function answerTargets(target: string, host?: string): string[] {
+  if (target.includes('/')) return [target];
+  return [serviceChangeId(target), ...(host ? [hardenId(host, target)] : [])];
+}

@@ -7,6 +7,8 @@ import { validate } from '../common/spec/validate';
 import { mapBounded } from './lib/bounded';
 import { enterPhase } from './lib/progress';
 import { reportActivities, scanActivities } from './lib/scan-activities';
+import { scanFindingEvents } from '../common/events/scan-findings';
+import { eventPublisher } from './lib/remediation-activities';
 
 /**
  * Audits the containers of one or more hosts and writes a report — the runbook's "run the CIS checks
@@ -21,18 +23,23 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
 
   enterPhase('scanning', `${input.hosts.length} host(s): ${input.hosts.join(', ')}`);
   const baseline = await reports.loadScanBaseline();
-  const hosts = await Promise.all(input.hosts.map((host) => scanHost(host, input, baseline)));
+  const labels: Record<string, Record<string, string>> = {};
+  const hosts = await Promise.all(input.hosts.map((host) => scanHost(host, input, baseline, labels)));
 
   enterPhase('reporting', 'writing JSON, SARIF and Markdown reports');
   const { containers, checks, suppressions } = input;
   const result = await reports.writeScanReport({ reportId: reportId(startedAt), startedAt, finishedAt: new Date().toISOString(), input: { hosts: input.hosts, containers, checks, suppressions }, hosts });
 
+  if (input.publishFindings) {
+    enterPhase('publishing', 'one scan_finding event per container with findings, for the trigger rules');
+    await eventPublisher.publishEvents({ events: scanFindingEvents(hosts, labels, input.suppressions, startedAt) });
+  }
   const c = result.counts;
   enterPhase('done', `score ${result.score}/100 — ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low; ${result.diff.new} new, ${result.diff.fixed} fixed; report ${result.reportDir}`);
   return result;
 }
 
-async function scanHost(host: string, input: ScanInput, baseline: Baseline): Promise<HostScan> {
+async function scanHost(host: string, input: ScanInput, baseline: Baseline, labels: Record<string, Record<string, string>>): Promise<HostScan> {
   const agent = scanActivities(host, input.hostTimeoutMs);
   let targets: ScanTarget[];
   try {
@@ -40,6 +47,7 @@ async function scanHost(host: string, input: ScanInput, baseline: Baseline): Pro
   } catch (err) {
     return { host, status: 'unreachable', error: describe(err), containers: [] };
   }
+  for (const t of targets) labels[`${host}/${t.id}`] = t.labels;
   // Once one scan times out the agent is presumed gone: the rest are reported, not waited for.
   let lost: string | undefined;
   const containers = await mapBounded(targets, input.concurrency, async (target): Promise<ContainerScan> => {

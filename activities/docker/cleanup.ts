@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { Labels } from '../../common/labels';
+import { Labels, OWNED_CONTAINER_LABELS } from '../../common/labels';
 import type { CleanupInput, CleanupResult } from '../../common/docker-activities';
 import { engineCall } from './engine-errors';
 import { unusedNetworks } from './networks';
@@ -11,10 +11,11 @@ export function createCleanupActivities(docker: Docker) {
     /** Removes what Dockhand left behind — stopped containers, dangling images and unused networks
      * carrying its labels (one service's when `service` is given); volumes only with `volumes: true`.
      * `dryRun` lists without removing. Twice: the second run finds nothing left. Nothing without
-     * Dockhand's labels is ever listed or touched. */
+     * Dockhand's labels is ever listed or touched (containers also need the spec hash: they inherit
+     * their image's labels). */
     async cleanupDockhand({ service, dryRun = false, volumes = false }: CleanupInput = {}): Promise<CleanupResult> {
       const owned = [`${Labels.managed}=true`, ...(service ? [`${Labels.service}=${service}`] : [])];
-      const containers = (await engineCall('list containers', () => docker.listContainers({ all: true, filters: JSON.stringify({ label: owned, status: STOPPED }) } as object)))!;
+      const containers = (await engineCall('list containers', () => docker.listContainers({ all: true, filters: JSON.stringify({ label: [...owned, ...OWNED_CONTAINER_LABELS], status: STOPPED }) } as object)))!;
       const plan: CleanupResult = {
         dryRun,
         containers: containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), status: c.State })),

@@ -6,13 +6,8 @@ import type { BlueGreenRequest, BlueGreenResult } from '../../common/blue-green'
 import { loadConfig } from '../../common/config';
 import { parseDurationMs } from '../../common/spec/units';
 import { failureText } from '../lib/failure-text';
-import { specFromOptions, type SpecOptions } from '../lib/spec-options';
-
-const collect = (v: string, all: string[] = []) => [...all, v];
-const int = (v: string) => {
-  if (!/^\d+$/.test(v)) throw new Error(`"${v}" is not a whole number`);
-  return Number(v);
-};
+import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
+import { collect, int } from '../lib/parsers';
 
 interface DeployOptions extends SpecOptions {
   host?: string;
@@ -31,15 +26,13 @@ interface DeployOptions extends SpecOptions {
 }
 
 export function registerDeploy(program: Command): void {
-  program
+  const command = program
     .command('deploy')
     .description('blue-green deploy of <service> behind its edge (workflow blueGreenDeploy, id deploy/<service>)')
     .argument('<service>', 'service name; its colors run as <service>-blue / <service>-green')
     .requiredOption('--image <ref>', 'the new image')
-    .option('--app-port <port>', 'port the app listens on in its container', int, 80)
-    .option('--env <NAME=value>', 'environment variable, repeatable', collect)
-    .option('--network <name>', 'user-defined network (default <service>-net)')
-    .option('--init', 'run an init as PID 1')
+    .option('--app-port <port>', 'port the app listens on in its container', int, 80);
+  addSpecOptions(command, 'user-defined network (default <service>-net)')
     .option('--edge-port <port>', 'host port the edge publishes (first deploy; default: a free one)', int)
     .option('--no-approval', 'switch without waiting for an approval')
     .option('--approval-timeout <duration>', 'how long to wait for an approval before rejecting (e.g. 30m)')

@@ -2,20 +2,17 @@ import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { startEnsureService } from '../../client/ensure-service';
 import { loadConfig } from '../../common/config';
-import { specFromOptions, type SpecOptions } from '../lib/spec-options';
-
-const collect = (v: string, all: string[] = []) => [...all, v];
+import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
+import { collect } from '../lib/parsers';
 
 export function registerEnsure(program: Command): void {
-  program
+  const command = program
     .command('ensure')
     .description('make sure one healthy container of <service> runs the given image (workflow ensureService)')
     .argument('<service>', 'service name; also the container name')
     .requiredOption('--image <ref>', 'image reference')
-    .option('--port <spec>', '[hostIp:][hostPort:]containerPort[/proto], repeatable', collect)
-    .option('--env <NAME=value>', 'environment variable, repeatable', collect)
-    .option('--network <name>', 'user-defined network to join (created when missing)')
-    .option('--init', 'run an init as PID 1')
+    .option('--port <spec>', '[hostIp:][hostPort:]containerPort[/proto], repeatable', collect);
+  addSpecOptions(command)
     .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)')
     .option('--json', 'print the result as JSON')
     .action(async (service: string, o: SpecOptions & { host?: string; json?: boolean }) => {

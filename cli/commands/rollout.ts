@@ -3,13 +3,8 @@ import { connectClient } from '../../client/connection';
 import { rolloutOutcome, startRollingUpdate, type RollingUpdateHandle } from '../../client/rolling-update';
 import { loadConfig } from '../../common/config';
 import { rollingUpdateStatusQuery, type RollingUpdateResult, type RollingUpdateStatus } from '../../common/rolling-update';
-import { parsePort, specFromOptions, type SpecOptions } from '../lib/spec-options';
-
-const collect = (v: string, all: string[] = []) => [...all, v];
-const int = (v: string) => {
-  if (!/^\d+$/.test(v)) throw new Error(`"${v}" is not a whole number`);
-  return Number(v);
-};
+import { addSpecOptions, parsePort, specFromOptions, type SpecOptions } from '../lib/spec-options';
+import { collect, int } from '../lib/parsers';
 
 interface RolloutOptions extends SpecOptions {
   host?: string;
@@ -29,11 +24,12 @@ interface RolloutOptions extends SpecOptions {
 }
 
 export function registerRollout(program: Command): void {
-  program
+  const command = program
     .command('rollout')
     .description('roll the replicas <service>-1…N behind <service>-edge to a new image, health-gated, with rollback (workflow rollingUpdate)')
     .argument('<service>', 'service name; replicas are <service>-1 … <service>-N')
-    .requiredOption('--image <ref>', 'target image reference')
+    .requiredOption('--image <ref>', 'target image reference');
+  addSpecOptions(command, 'user-defined network of the replicas and the edge (default <service>-net)')
     .option('--replicas <n>', 'replica count after the rollout (default: as many as run now)', int)
     .option('--parallelism <n>', 'replicas updated at once', int)
     .option('--order <order>', 'stop-first (default) or start-first (new replica beside the old one)')
@@ -45,9 +41,6 @@ export function registerRollout(program: Command): void {
     .option('--canary <batches>', 'after this many batches wait for "dockhand approve|reject" (or the UI)', int)
     .option('--deadline <duration>', 'the rollout must be done within this, else failure-action')
     .option('--edge-port <spec>', 'port the edge publishes, [hostIp:][hostPort:]80, repeatable', collect)
-    .option('--env <NAME=value>', 'environment variable, repeatable', collect)
-    .option('--network <name>', 'user-defined network of the replicas and the edge (default <service>-net)')
-    .option('--init', 'run an init as PID 1 in each replica')
     .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)')
     .option('--wait', 'follow progress until the rollout ends (exit 1 when it rolled back)')
     .option('--json', 'print machine-readable output')
@@ -57,7 +50,7 @@ export function registerRollout(program: Command): void {
       const handle = await startRollingUpdate(client, config, {
         service,
         host: o.host ?? config.hostId,
-        spec: specFromOptions({ image: o.image, env: o.env, network: o.network, init: o.init }),
+        spec: specFromOptions({ ...o, port: undefined }),
         replicas: o.replicas,
         parallelism: o.parallelism,
         order: o.order,

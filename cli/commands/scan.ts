@@ -25,6 +25,7 @@ interface ScanOptions {
   concurrency?: string;
   hostTimeout?: string;
   includeStopped?: boolean;
+  publishFindings?: boolean;
 }
 
 function addScanOptions(cmd: Command): Command {
@@ -39,7 +40,8 @@ function addScanOptions(cmd: Command): Command {
     .option('--suppressions <file>', 'JSON list of accepted risks: [{ruleId, container?, host?, reason, expires}]')
     .option('--include-stopped', 'also scan stopped containers')
     .option('--concurrency <n>', 'containers scanned at once per host')
-    .option('--host-timeout <duration>', 'how long a host may take to answer before it is reported down (e.g. 60s)');
+    .option('--host-timeout <duration>', 'how long a host may take to answer before it is reported down (e.g. 60s)')
+    .option('--publish-findings', 'publish a scan_finding event per container with findings (trigger rules can harden opted-in containers)');
 }
 
 /** The scan request the options describe (validated by the client before anything starts). */
@@ -52,6 +54,7 @@ export function scanRequest(o: ScanOptions, config: DockhandConfig, env: NodeJS.
     suppressions: o.suppressions ? (JSON.parse(readFileSync(o.suppressions, 'utf8')) as ScanRequest['suppressions']) : [],
     ...(o.concurrency ? { concurrency: Number(o.concurrency) } : {}),
     ...(o.hostTimeout ? { hostTimeoutMs: o.hostTimeout } : {}),
+    ...(o.publishFindings ? { publishFindings: true } : {}),
   };
 }
 

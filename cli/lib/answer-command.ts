@@ -4,19 +4,21 @@ import { answerDeploy, type AnswerKind } from '../../client/answer';
 import { connectClient } from '../../client/connection';
 import { loadConfig } from '../../common/config';
 
-/** `dockhand approve|reject|rollback <service> [--by] [--comment]`: signals the change of the service
- * that runs under deploy/<service>, whichever workflow it is (blue-green, rolling). */
+/** `dockhand approve|reject|rollback <target> [--by] [--comment] [--host]`: signals whatever waits on
+ * the target — the change of a service (deploy/<service>, blue-green or rolling), the hardening of a
+ * container on --host, or a workflow named by its id (cleanup/<host>). */
 export function registerAnswerCommand(program: Command, kind: AnswerKind, description: string): void {
   program
     .command(kind)
     .description(description)
-    .argument('<service>', 'the service whose running change (workflow deploy/<service>) to answer')
+    .argument('<target>', 'a service (its running change, deploy/<service>), a container being hardened, or a workflow id such as cleanup/<host>')
     .option('--by <name>', 'who answers (checked against the approver list)', process.env.DOCKHAND_USER ?? os.userInfo().username)
     .option('--comment <text>', 'why')
-    .action(async (service: string, o: { by: string; comment?: string }) => {
+    .option('--host <id>', 'host of a container being hardened (default: DOCKHAND_HOST_ID or this hostname)')
+    .action(async (target: string, o: { by: string; comment?: string; host?: string }) => {
       const config = loadConfig();
       const client = await connectClient(config);
-      const { workflowId } = await answerDeploy(client, service, kind, { by: o.by, ...(o.comment ? { comment: o.comment } : {}) });
+      const { workflowId } = await answerDeploy(client, target, kind, { by: o.by, ...(o.comment ? { comment: o.comment } : {}) }, o.host ?? config.hostId);
       console.log(`sent ${kind} to ${workflowId} as ${o.by}`);
     });
 }

@@ -1,4 +1,6 @@
+import type { Command } from 'commander';
 import type { ContainerSpecInput } from '../../common/spec/container-spec';
+import { collect, int } from './parsers';
 
 export interface SpecOptions {
   image: string;
@@ -6,9 +8,31 @@ export interface SpecOptions {
   env?: string[];
   network?: string;
   init?: boolean;
+  healthCmd?: string;
+  healthInterval?: string;
+  healthRetries?: number;
+  healthStartPeriod?: string;
+  memory?: string;
+  cpus?: string;
+  user?: string;
 }
 
-/** Turns repeatable CLI flags into a spec input (the schema validates it afterwards).
+/** The container flags every command that runs a spec takes, named as `docker run` names them. */
+export function addSpecOptions(command: Command, networkHelp = 'user-defined network to join (created when missing)'): Command {
+  return command
+    .option('--env <NAME=value>', 'environment variable, repeatable', collect)
+    .option('--network <name>', networkHelp)
+    .option('--init', 'run an init as PID 1 (forwards signals, reaps zombies)')
+    .option('--health-cmd <command>', "health check run by a shell in the container (default: the image's HEALTHCHECK)")
+    .option('--health-interval <duration>', 'time between health checks, e.g. 2s')
+    .option('--health-retries <n>', 'consecutive failures that make it unhealthy', int)
+    .option('--health-start-period <duration>', 'failures in this first period do not count')
+    .option('--memory <size>', 'memory limit, e.g. 256m')
+    .option('--cpus <n>', 'CPU limit, e.g. 0.5')
+    .option('--user <user>', 'user[:group] the process runs as');
+}
+
+/** Turns CLI flags into a spec input (the schema validates it afterwards and names a bad field).
  * --port [hostIp:][hostPort:]containerPort[/proto], --env NAME=value */
 export function specFromOptions(o: SpecOptions): ContainerSpecInput {
   const env: Record<string, string> = {};
@@ -17,7 +41,20 @@ export function specFromOptions(o: SpecOptions): ContainerSpecInput {
     if (i <= 0) throw new Error(`--env "${kv}": expected NAME=value`);
     env[kv.slice(0, i)] = kv.slice(i + 1);
   }
-  return { image: o.image, env, network: o.network, init: o.init, ports: (o.port ?? []).map(parsePort) };
+  const healthcheck = o.healthCmd === undefined ? undefined : {
+    test: ['CMD-SHELL', o.healthCmd],
+    ...(o.healthInterval ? { interval: o.healthInterval } : {}),
+    ...(o.healthRetries !== undefined ? { retries: o.healthRetries } : {}),
+    ...(o.healthStartPeriod ? { startPeriod: o.healthStartPeriod } : {}),
+  };
+  if (healthcheck === undefined && (o.healthInterval || o.healthRetries !== undefined || o.healthStartPeriod)) {
+    throw new Error('--health-interval, --health-retries and --health-start-period need --health-cmd');
+  }
+  const resources = o.memory || o.cpus ? { ...(o.memory ? { memory: o.memory } : {}), ...(o.cpus ? { cpus: o.cpus } : {}) } : undefined;
+  return {
+    image: o.image, env, network: o.network, init: o.init, ports: (o.port ?? []).map(parsePort),
+    ...(healthcheck ? { healthcheck } : {}), ...(resources ? { resources } : {}), ...(o.user ? { user: o.user } : {}),
+  } as ContainerSpecInput;
 }
 
 export function parsePort(text: string): NonNullable<ContainerSpecInput['ports']>[number] {

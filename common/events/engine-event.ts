@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 /** One Docker Engine event as Dockhand queues it (the subset rules match on). */
 export interface EngineEvent {
   /** Where the event came from: the engine's stream, the health sweep (or the agent's reconcile), the
-   * agent's memory sampling, or a synthetic source (bench). */
-  source: 'engine' | 'sweep' | 'stats' | 'synthetic';
+   * agent's memory sampling, a security scan, or a synthetic source (bench). */
+  source: 'engine' | 'sweep' | 'stats' | 'scan' | 'synthetic';
   host: string;
   type: 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin' | 'service' | 'node' | 'secret' | 'config';
   /** The action without its detail: "health_status", "die", "oom", "start", "destroy". */
@@ -17,6 +17,8 @@ export interface EngineEvent {
   name?: string;
   /** The actor's labels (containers: all labels). */
   labels: Record<string, string>;
+  /** Scan finding ids (CIS-5.4, …) on a scan_finding event. */
+  findings?: string[];
   /** Exit code on "die". */
   exitCode?: number;
   /** Memory sample of a "memory_pressure" event (source "stats"): usage and the limit it was measured against. */

@@ -3,6 +3,7 @@ import { formatIssues } from '../spec/schema-helpers';
 import { MemoryPolicy } from '../remediation/memory-pressure';
 import { RestartPolicy } from '../remediation/restart-unhealthy';
 import { DeployGuardPolicy } from '../deploy-guard';
+import { HardenPolicy } from '../remediation/harden';
 import type { EngineEvent } from './engine-event';
 
 /** Workflows a rule may start, with the schema of the `args` each one takes (its policy). The kind is
@@ -13,6 +14,8 @@ export const RULE_WORKFLOWS = {
   /** Not a per-container remediation: rolls the container's service back under deploy/<service>
    * (workflow `deployGuardRollback`) when its last deploy finished within the window. */
   deployGuard: { kind: 'deploy-guard', policy: DeployGuardPolicy },
+  /** Fed by scan_finding events (securityScan with publishFindings); always waits for approval. */
+  remediateHarden: { kind: 'harden', policy: HardenPolicy },
 } as const;
 export type RuleWorkflow = keyof typeof RULE_WORKFLOWS;
 

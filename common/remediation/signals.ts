@@ -21,3 +21,10 @@ export interface RemediationStatus {
   changes: unknown[];
 }
 export const remediationStatusQuery = defineQuery<RemediationStatus>('status');
+
+/** Where a one-shot remediation (harden, clean-up) is: its phase and the details the Web UI shows. */
+export interface PhaseStatus {
+  phase: string;
+  details: string;
+}
+export const phaseStatusQuery = defineQuery<PhaseStatus>('status');

@@ -46,6 +46,9 @@ export const ScanInput = z.strictObject({
   concurrency: z.number().int().min(1).max(32).default(4),
   /** How long a host may take to answer its container list before it is reported down. */
   hostTimeoutMs: durationMs.default(60_000),
+  /** Publish one scan_finding event per container with findings on the events queue, where trigger
+   * rules can start remediateHarden for containers that opted in by label. */
+  publishFindings: z.boolean().default(false),
 });
 export type ScanInput = z.output<typeof ScanInput>;
 export type ScanRequest = z.input<typeof ScanInput>;

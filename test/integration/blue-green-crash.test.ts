@@ -1,44 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { answerDeploy } from '../../client/answer';
-import { startBlueGreenDeploy } from '../../client/blue-green';
-import { statusQuery, type BlueGreenRequest } from '../../common/blue-green';
-import type { DockhandConfig } from '../../common/config';
-import { colorsOf, patientHealthcheck, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
-import { removeNetwork, removeService } from '../support/docker';
-import { testClient } from '../support/temporal';
-import { startWorker, startWorkers, testIds } from '../support/workers';
+import { statusQuery } from '../../common/blue-green';
+import { colorsOf, fixtureApp, useBlueGreenWorld, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
+import { startWorker } from '../support/workers';
 
-const ids = testIds('bgc');
-const service = `bgc-${ids.suffix}`;
-const network = `dh-bgc-${ids.suffix}`;
-let client: Client;
-let config: DockhandConfig;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
+const world = useBlueGreenWorld('bgc', { healthTimeoutMs: 30_000, bakeMs: 1000 });
+const { service, network, deploy } = world;
+const app = fixtureApp;
 let edgePort = 0;
 
-const app = (v: string) => `dockhand-fixture-app:${v}`;
-function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
-  return { service, host: ids.hostId, spec: { image: app(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 30_000, bakeMs: 1000, ...extra };
-}
-
 beforeAll(async () => {
-  ({ client, config } = await testClient(ids));
-  workers = await startWorkers(ids);
-  const first = await (await startBlueGreenDeploy(client, config, request('v1'))).result();
+  const first = await (await deploy('v1')).result();
   edgePort = first.edge.hostPort;
-});
-afterAll(async () => {
-  await workers?.stop();
-  await removeService(service);
-  await removeNetwork(network);
 });
 
 describe('blueGreenDeploy under orchestrator crashes', () => {
   it('orchestrator SIGKILLed while green starts and again while waiting for approval: the deploy completes, one new container', async () => {
     // A 3 s health interval keeps the new color "starting" long enough to kill the orchestrator then.
     const slowHealth = { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '3s', timeout: '10s', retries: 3 };
-    const handle = await startBlueGreenDeploy(client, config, request('v2', { spec: { image: app('v2'), init: true, network, healthcheck: slowHealth }, approval: { required: true, timeoutMs: 300_000 } }));
+    const handle = await deploy('v2', { spec: { image: app('v2'), init: true, network, healthcheck: slowHealth }, approval: { required: true, timeoutMs: 300_000 } });
     await waitFor(async () => (await colorsOf(service)).some((c) => c.name === `${service}-green` && c.state === 'running'), 90_000, 'new color started');
     expect((await handle.query(statusQuery)).phase).toBe('green-up');
     await restartOrchestrator();
@@ -50,7 +30,7 @@ describe('blueGreenDeploy under orchestrator crashes', () => {
       { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
     ]);
 
-    await answerDeploy(client, service, 'approve', { by: 'alice' });
+    await answerDeploy(world.client, service, 'approve', { by: 'alice' });
     const result = await handle.result();
     expect(result).toMatchObject({ liveColor: 'green', image: app('v2'), approval: { outcome: 'approved', by: 'alice' } });
     expect(await colorsOf(service)).toEqual([{ name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' }]);
@@ -59,8 +39,8 @@ describe('blueGreenDeploy under orchestrator crashes', () => {
 });
 
 async function restartOrchestrator(): Promise<void> {
-  await workers.orchestrator.crash();
-  const replacement = startWorker('orchestrator', ids);
-  workers.orchestrator = replacement;
+  await world.workers.orchestrator.crash();
+  const replacement = startWorker('orchestrator', world.ids);
+  world.workers.orchestrator = replacement;
   await replacement.ready;
 }

@@ -1,28 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationFailure } from '@temporalio/common';
 import { startBlueGreenDeploy } from '../../client/blue-green';
-import type { BlueGreenRequest } from '../../common/blue-green';
-import type { DockhandConfig } from '../../common/config';
 import { ErrorType } from '../../common/errors';
-import { colorsOf, patientHealthcheck, runCli, viaEdge, waitForPhase } from '../support/blue-green';
-import { removeNetwork, removeService } from '../support/docker';
-import { testClient } from '../support/temporal';
-import { startWorkers, testIds } from '../support/workers';
+import { colorsOf, fixtureApp, runCli, useBlueGreenWorld, viaEdge, waitForPhase } from '../support/blue-green';
 
-const ids = testIds('bg');
-const service = `bg-${ids.suffix}`;
-const network = `dh-bg-${ids.suffix}`;
-const cliEnv = { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue };
-let client: Client;
-let config: DockhandConfig;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
+const world = useBlueGreenWorld('bg', { healthTimeoutMs: 20_000, bakeMs: 500 });
+const { service, network, request, deploy, cliEnv } = world;
+const app = fixtureApp;
 let edgePort = 0;
-
-const app = (v: string) => `dockhand-fixture-app:${v}`;
-function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
-  return { service, host: ids.hostId, spec: { image: app(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 20_000, bakeMs: 500, ...extra };
-}
 const approval = (timeoutMs = 120_000, approvers: string[] = []) => ({ approval: { required: true, timeoutMs, approvers } });
 
 /** The state every failed deploy must leave: blue on v1, alone, serving through the edge. */
@@ -30,21 +15,12 @@ async function expectBlueServingV1() {
   expect(await colorsOf(service)).toEqual([{ name: `${service}-blue`, color: 'blue', image: app('v1'), state: 'running' }]);
   expect(await viaEdge(edgePort)).toBe('200 v1\n');
 }
-beforeAll(async () => {
-  ({ client, config } = await testClient(ids));
-  workers = await startWorkers(ids);
-});
-afterAll(async () => {
-  await workers?.stop();
-  await removeService(service);
-  await removeNetwork(network);
-});
 
 // Each case runs a whole deploy (and some the CLI, a process of its own): on a saturated shared
 // machine that can take minutes, so the per-test limit is above the suite default.
 describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { timeout: 240_000 }, () => {
   it('first deploy from nothing: creates the edge and blue, and the edge serves blue', async () => {
-    const result = await (await startBlueGreenDeploy(client, config, request('v1'))).result();
+    const result = await (await deploy('v1')).result();
     expect(result).toMatchObject({ service, liveColor: 'blue', liveContainer: `${service}-blue`, image: app('v1'), approval: { outcome: 'skipped' }, edge: { name: `${service}-edge`, hostIp: '127.0.0.1' } });
     expect(result.previousColor).toBeUndefined();
     edgePort = result.edge.hostPort;
@@ -53,7 +29,7 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
   });
 
   it('v1 → v2 waits for approval (UI details say how), refuses an identity off the list, switches on the approve signal', async () => {
-    const handle = await startBlueGreenDeploy(client, config, request('v2', approval(120_000, ['alice'])));
+    const handle = await deploy('v2', approval(120_000, ['alice']));
     await waitForPhase(handle, 'awaiting-approval');
     // What the Web UI shows on the workflow's page (the SDK's metadata query carries it).
     const meta = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
@@ -86,8 +62,8 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
   });
 
   it('refuses a second deploy of the same service with an error naming the running one', async () => {
-    const first = await startBlueGreenDeploy(client, config, request('v2', approval()));
-    const err = await startBlueGreenDeploy(client, config, request('v2')).catch((e) => e);
+    const first = await deploy('v2', approval());
+    const err = await deploy('v2').catch((e) => e);
     expect((err as Error).message).toContain(`deploy/${service} is already running`);
     expect((err as Error).message).toContain('dockhand approve|reject <service>');
     await first.cancel();
@@ -96,7 +72,7 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
   });
 
   it('refuses bad input before anything starts, naming the field', async () => {
-    const err = await startBlueGreenDeploy(client, config, { ...request('v2'), spec: { image: app('v2'), network: 'host' } }).catch((e) => e);
+    const err = await startBlueGreenDeploy(world.client, world.config, { ...request('v2'), spec: { image: app('v2'), network: 'host' } }).catch((e) => e);
     expect((err as ApplicationFailure).type).toBe(ErrorType.BadSpec);
     expect((err as Error).message).toContain('input.spec.network');
   });
@@ -106,7 +82,7 @@ async function waitListed(query: string): Promise<string[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const ids: string[] = [];
-    for await (const w of client.workflow.list({ query: `${query} AND ExecutionStatus = "Running"` })) ids.push(w.workflowId);
+    for await (const w of world.client.workflow.list({ query: `${query} AND ExecutionStatus = "Running"` })) ids.push(w.workflowId);
     if (ids.length > 0 || Date.now() > deadline) return ids;
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CancelledFailure } from '@temporalio/common';
-import type { ContainerSpecInput } from '../../common/spec/container-spec';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import { ErrorType } from '../../common/errors';
 import Docker from 'dockerode';
@@ -12,20 +11,12 @@ import { testIds } from '../support/workers';
 
 const ids = testIds('dkc');
 const service = `dkc-${ids.suffix}`;
-const { run, cancellable } = activityRunner(ids.hostId);
+const { run, cancellable, container } = activityRunner(ids.hostId, service);
 const APP = 'dockhand-fixture-app:v1';
 /** A shell as PID 1 that loops until killed (a sleep per turn lets traps run). */
 const LOOP = ['/bin/busybox', 'sh', '-c', 'while true; do sleep 0.1; done'];
 
 afterAll(() => removeService(service));
-
-let n = 0;
-async function container(spec: ContainerSpecInput, start = true): Promise<string> {
-  const name = `${service}-${++n}`;
-  await run('createContainer', { name, service, spec: spec as ContainerSpec });
-  if (start) await run('startContainer', { name });
-  return name;
-}
 
 describe('container lifecycle: each operation twice', () => {
   it('create → start → stop → restart → pause → unpause → remove, each idempotent', async () => {

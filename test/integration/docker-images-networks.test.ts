@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerSpec, ContainerSpecInput } from '../../common/spec/container-spec';
+import type { ContainerSpec } from '../../common/spec/container-spec';
 import { ErrorType } from '../../common/errors';
 import { Labels, managedLabels } from '../../common/labels';
 import { docker, removeNetwork, removeService } from '../support/docker';
@@ -12,7 +12,7 @@ import { testIds } from '../support/workers';
 const ids = testIds('dkn');
 const service = `dkn-${ids.suffix}`;
 const network = `dkn-net-${ids.suffix}`;
-const { run } = activityRunner(ids.hostId);
+const { run, container } = activityRunner(ids.hostId, service);
 const APP = 'dockhand-fixture-app:v1';
 const imageTag = `dockhand-test-${ids.suffix}:built`;
 let dir: string;
@@ -28,14 +28,6 @@ afterAll(async () => {
   for (const v of (await docker.listVolumes({ filters: { label: [`${Labels.service}=${service}`] } })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
-
-let n = 0;
-async function container(spec: ContainerSpecInput, start = true): Promise<string> {
-  const name = `${service}-${++n}`;
-  await run('createContainer', { name, service, spec: spec as ContainerSpec });
-  if (start) await run('startContainer', { name });
-  return name;
-}
 
 /** Builds `imageTag` with a label value; building it again with another value leaves the first dangling. */
 async function build(version: string) {

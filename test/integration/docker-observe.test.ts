@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledFailure } from '@temporalio/common';
 import tar from 'tar-stream';
-import type { ContainerSpec, ContainerSpecInput } from '../../common/spec/container-spec';
+import type { ContainerSpec } from '../../common/spec/container-spec';
 import { ErrorType } from '../../common/errors';
 import { docker, removeService } from '../support/docker';
 import { activityRunner, failureOf, waitFor } from '../support/activities';
@@ -15,7 +15,7 @@ import { testIds } from '../support/workers';
 
 const ids = testIds('dko');
 const service = `dko-${ids.suffix}`;
-const { run, cancellable } = activityRunner(ids.hostId);
+const { run, cancellable, container } = activityRunner(ids.hostId, service);
 const APP = 'dockhand-fixture-app:v1';
 const sh = (script: string) => ({ entrypoint: [] as string[], command: ['/bin/busybox', 'sh', '-c', script] });
 let dir: string;
@@ -27,14 +27,6 @@ afterAll(async () => {
   await removeService(service);
   await rm(dir, { recursive: true, force: true });
 });
-
-let n = 0;
-async function container(spec: ContainerSpecInput, start = true): Promise<string> {
-  const name = `${service}-${++n}`;
-  await run('createContainer', { name, service, spec: spec as ContainerSpec });
-  if (start) await run('startContainer', { name });
-  return name;
-}
 
 describe('logs', () => {
   it('separates stdout from stderr, honours tail, timestamps and since/until, and bounds the size', async () => {

@@ -1,34 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
-import type { DockhandConfig } from '../../common/config';
+import { describe, expect, it } from 'vitest';
 import { rollingUpdateStatusQuery } from '../../common/rolling-update';
 import { rolloutOutcome } from '../../client/rolling-update';
 import { docker } from '../support/docker';
-import { expectedReplicas, fixtureService, waitFor } from '../support/rollout';
-import { testClient } from '../support/temporal';
-import { startWorkers, testIds } from '../support/workers';
+import { expectedReplicas, useRolloutWorld, waitFor } from '../support/rollout';
 
-const ids = testIds('rollgate');
-let client: Client;
-let config: DockhandConfig;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
-const services: Array<ReturnType<typeof fixtureService>> = [];
+const world = useRolloutWorld('rollgate');
+const { ids, newService } = world;
 const extraContainers: string[] = [];
-const newService = (name: string) => {
-  const s = fixtureService(client, config, `${name}-${ids.suffix}`);
-  services.push(s);
-  return s;
-};
-
-beforeAll(async () => {
-  ({ client, config } = await testClient(ids));
-  workers = await startWorkers(ids);
-});
-afterAll(async () => {
-  await workers?.stop();
-  await Promise.all(extraContainers.map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined)));
-  await Promise.all(services.map((s) => s.cleanUp()));
-});
+world.onCleanUp(() => Promise.all(extraContainers.map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined))));
 
 describe('rollingUpdate pause, resume and canary approval', () => {
   it('pauses on a failure, and resume (after the cause is fixed) retries the failed replica and finishes', async () => {

@@ -1,31 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
-import type { DockhandConfig } from '../../common/config';
+import { describe, expect, it } from 'vitest';
 import { rollingUpdateStatusQuery } from '../../common/rolling-update';
 import { rolloutOutcome } from '../../client/rolling-update';
-import { expectedReplicas, fixtureService, waitFor } from '../support/rollout';
-import { testClient } from '../support/temporal';
-import { startWorkers, testIds } from '../support/workers';
+import { expectedReplicas, useRolloutWorld, waitFor } from '../support/rollout';
 
-const ids = testIds('rollfail');
-let client: Client;
-let config: DockhandConfig;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
-const services: Array<ReturnType<typeof fixtureService>> = [];
-const newService = (name: string) => {
-  const s = fixtureService(client, config, `${name}-${ids.suffix}`);
-  services.push(s);
-  return s;
-};
-
-beforeAll(async () => {
-  ({ client, config } = await testClient(ids));
-  workers = await startWorkers(ids);
-});
-afterAll(async () => {
-  await workers?.stop();
-  await Promise.all(services.map((s) => s.cleanUp()));
-});
+const { newService } = useRolloutWorld('rollfail');
 
 describe('rollingUpdate failures: stop at the first batch, put every changed replica back', () => {
   it('a broken image (never healthy) stops at the first batch and rolls back: all v1, healthy', async () => {

@@ -1,30 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
-import type { DockhandConfig } from '../../common/config';
+import { describe, expect, it } from 'vitest';
 import { rolloutOutcome } from '../../client/rolling-update';
-import { expectedReplicas, fixtureService } from '../support/rollout';
-import { testClient } from '../support/temporal';
-import { startWorkers, testIds } from '../support/workers';
+import { expectedReplicas, useRolloutWorld } from '../support/rollout';
 import { loadUntil } from '../../bench/lib/load';
 
-const ids = testIds('rolltraffic');
-let client: Client;
-let config: DockhandConfig;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
-let app: ReturnType<typeof fixtureService>;
-
-beforeAll(async () => {
-  ({ client, config } = await testClient(ids));
-  workers = await startWorkers(ids);
-  app = fixtureService(client, config, `traffic-${ids.suffix}`);
-});
-afterAll(async () => {
-  await workers?.stop();
-  await app?.cleanUp();
-});
+const { newService } = useRolloutWorld('rolltraffic');
 
 describe('rollingUpdate traffic through the edge', () => {
   it('start-first roll of 5 replicas: zero failed requests out of ≥ 2,000', async () => {
+    const app = newService('traffic');
     await app.roll('v1', { replicas: 5, parallelism: 5, monitor: 0 });
     const url = `http://127.0.0.1:${await app.edgePort()}/version`;
     let done = false;

@@ -1,30 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
-import type { DockhandConfig } from '../../common/config';
+import { describe, expect, it } from 'vitest';
 import { rollingUpdateStatusQuery } from '../../common/rolling-update';
-import { expectedReplicas, fixtureService } from '../support/rollout';
-import { testClient } from '../support/temporal';
-import { startWorkers, testIds } from '../support/workers';
+import { expectedReplicas, useRolloutWorld } from '../support/rollout';
 
-const ids = testIds('roll');
-let client: Client;
-let config: DockhandConfig;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
-const services: Array<ReturnType<typeof fixtureService>> = [];
-const newService = (name: string) => {
-  const s = fixtureService(client, config, `${name}-${ids.suffix}`);
-  services.push(s);
-  return s;
-};
-
-beforeAll(async () => {
-  ({ client, config } = await testClient(ids));
-  workers = await startWorkers(ids);
-});
-afterAll(async () => {
-  await workers?.stop();
-  await Promise.all(services.map((s) => s.cleanUp()));
-});
+const { newService } = useRolloutWorld('roll');
 
 async function version(port: number): Promise<string> {
   return (await (await fetch(`http://127.0.0.1:${port}/version`)).text()).trim();

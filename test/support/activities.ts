@@ -2,7 +2,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { createHostActivities, type HostActivities } from '../../activities';
+import type { ContainerSpec, ContainerSpecInput } from '../../common/spec/container-spec';
 import { docker } from './docker';
+export { waitFor } from './wait';
 
 // Expected failures are the point of many tests; the SDK would log each one as a warning.
 const quiet = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
@@ -13,14 +15,23 @@ function runIn(env: MockActivityEnvironment, fn: AnyActivity, args: unknown[]): 
 }
 
 /** Runs host activities directly against the real engine — no Temporal server in between, nothing
- * mocked but the activity context (heartbeats, cancellation). */
-export function activityRunner(hostId: string) {
+ * mocked but the activity context (heartbeats, cancellation). Containers made with `container` belong
+ * to `service` and are named `<service>-1`, `-2`, …; the test file removes the service at the end. */
+export function activityRunner(hostId: string, service: string) {
   const activities = createHostActivities(docker, hostId);
+  const run = <K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> =>
+    runIn(quiet(), activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
+  let made = 0;
   return {
     activities,
     /** Runs one activity in a fresh context. */
-    run<K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> {
-      return runIn(quiet(), activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
+    run,
+    /** Creates (and by default starts) a container of the service with `spec`; resolves with its name. */
+    async container(spec: ContainerSpecInput, start = true): Promise<string> {
+      const name = `${service}-${++made}`;
+      await run('createContainer', { name, service, spec: spec as ContainerSpec });
+      if (start) await run('startContainer', { name });
+      return name;
     },
     /** A context the test can cancel, and the heartbeats it saw. */
     cancellable() {
@@ -46,12 +57,4 @@ export async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure
   );
   if (!(e instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${e === undefined ? 'success' : String(e)}`);
   return e;
-}
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

@@ -1,9 +1,40 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { statusQuery, type BlueGreenPhase } from '../../common/blue-green';
+import { startBlueGreenDeploy } from '../../client/blue-green';
+import { statusQuery, type BlueGreenPhase, type BlueGreenRequest } from '../../common/blue-green';
 import { Labels } from '../../common/labels';
-import { containersOf } from './docker';
+import { containersOf, removeNetwork, removeService } from './docker';
+import { useTestWorkers } from './harness';
+export { waitFor } from './wait';
+
+export const fixtureApp = (version: string) => `dockhand-fixture-app:${version}`;
+
+/**
+ * A blue-green test file's world: workers and client (see useTestWorkers), one service `<prefix>-<suffix>`
+ * on its own network (both removed at the end), requests for a fixture app version with the file's
+ * timing defaults, and the environment that points the real CLI at the file's queues.
+ */
+export function useBlueGreenWorld(prefix: string, timing: Pick<BlueGreenRequest, 'healthTimeoutMs' | 'bakeMs'>) {
+  const world = useTestWorkers(prefix);
+  const service = `${prefix}-${world.ids.suffix}`;
+  const network = `dh-${prefix}-${world.ids.suffix}`;
+  world.onCleanUp(async () => {
+    await removeService(service);
+    await removeNetwork(network);
+  });
+  const request = (version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest => ({
+    service, host: world.ids.hostId, spec: { image: fixtureApp(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, ...timing, ...extra,
+  });
+  return Object.assign(world, {
+    service,
+    network,
+    request,
+    /** Starts a deploy of the fixture app at `version` (the workflow handle; `.result()` waits). */
+    deploy: (version: string, extra?: Partial<BlueGreenRequest>) => startBlueGreenDeploy(world.client, world.config, request(version, extra)),
+    cliEnv: { DOCKHAND_HOST_ID: world.ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: world.ids.orchestratorQueue },
+  });
+}
 
 /** The colored containers of a service, as the tests compare them. */
 export async function colorsOf(service: string) {
@@ -28,14 +59,6 @@ export async function waitForPhase(handle: WorkflowHandle, phase: BlueGreenPhase
     if (s?.phase === phase) return;
     if (s?.phase === 'failed') throw new Error(`deploy failed while waiting for ${phase}: ${s.failure}`);
     if (Date.now() > deadline) throw new Error(`deploy not in phase ${phase} after ${timeoutMs} ms (now ${s?.phase})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not in time`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

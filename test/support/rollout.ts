@@ -4,6 +4,8 @@ import type { DockhandConfig } from '../../common/config';
 import { Labels } from '../../common/labels';
 import type { RollingUpdateRequest } from '../../common/rolling-update';
 import { docker, removeNetwork, removeService } from './docker';
+import { useTestWorkers } from './harness';
+export { waitFor } from './wait';
 
 /** A replicated fixture service for rollout tests: its requests, its containers, its clean-up. */
 export function fixtureService(client: Client, config: DockhandConfig, service: string) {
@@ -54,10 +56,14 @@ export function expectedReplicas(service: string, n: number, image: string) {
   return Array.from({ length: n }, (_, i) => ({ name: `${service}-${i + 1}`, image: `dockhand-fixture-app:${image}`, state: 'running', healthy: true }));
 }
 
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs / 1000}s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** A rollout test file's world (workers, client, clean-up) and its fixture services, each removed at the end. */
+export function useRolloutWorld(prefix: string) {
+  const world = useTestWorkers(prefix);
+  return Object.assign(world, {
+    newService(name: string) {
+      const s = fixtureService(world.client, world.config, `${name}-${world.ids.suffix}`);
+      world.onCleanUp(s.cleanUp);
+      return s;
+    },
+  });
 }

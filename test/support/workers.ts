@@ -55,5 +55,11 @@ export async function startWorkers(ids: { hostId: string; orchestratorQueue: str
   const orchestrator = startWorker('orchestrator', ids);
   const agent = startWorker('host-agent', ids);
   await Promise.all([orchestrator.ready, agent.ready]);
-  return { orchestrator, agent, stop: () => Promise.all([orchestrator.stop(), agent.stop()]) };
+  const workers = {
+    orchestrator,
+    agent,
+    /** Stops the workers in place now: a crash test may have replaced one. */
+    stop: () => Promise.all([workers.orchestrator.stop(), workers.agent.stop()]),
+  };
+  return workers;
 }

@@ -38,7 +38,8 @@ async function signalRemediation(client: Client, config: DockhandConfig, rule: R
   await client.workflow.signalWithStart(rule.workflow, {
     taskQueue: config.orchestratorTaskQueue,
     workflowId,
-    args: [{ host: e.host, container, policy: rule.args }],
+    // A scan_finding event says which findings to fix; hardening makes only those changes.
+    args: [{ host: e.host, container, policy: rule.args, ...(rule.workflow === 'remediateHarden' && e.findings ? { findings: e.findings } : {}) }],
     signal: remediationEventSignal,
     signalArgs: [{ action: e.action, ...(e.status ? { status: e.status } : {}), timeNano: e.timeNano, source: e.source }],
     staticSummary: `rule ${rule.name}: ${rule.workflow} for ${container} on ${e.host}`,

@@ -70,6 +70,11 @@ export function hostActivities(hostId: string) {
     pruneNetworks: sweep.pruneNetworks,
     // clean-up
     cleanupDockhand: sweep.cleanupDockhand,
+    listCleanupCandidates: sweep.listCleanupCandidates,
+    removeCleanupItem: quick.removeCleanupItem,
+    // hardening (remediateHarden)
+    readHardenSource: quick.readHardenSource,
+    createHardenedContainer: quick.createHardenedContainer,
     // the edge (nginx) in front of a service
     configureEdge: quick.configureEdge,
     restoreEdge: quick.restoreEdge,

@@ -1,0 +1,52 @@
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { DeployErrorType, deployFailure } from '../common/errors';
+import { cleanupApprovalDetails, cleanupFilters, CleanupInput, removalOrder, type CleanupOutcome, type CleanupRequest, type CleanupResult } from '../common/remediation/cleanup';
+import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
+import { validate } from '../common/spec/validate';
+import { ApprovalGate } from './lib/approval-gate';
+import { mapBounded } from './lib/bounded';
+import { hostActivities } from './lib/host-activities';
+import { PhaseTracker } from './lib/phase-status';
+
+/** Removals in flight at once: the engine serialises most of them anyway. */
+const REMOVALS_AT_ONCE = 4;
+
+/**
+ * Clean-up — the seed's "docker rm the stopped ones, prune images and networks", limited to what
+ * Dockhand owns (its labels, narrowed by service and label filters): list, stop there on a dry run,
+ * ask a person when the list is longer than the threshold, then remove each item, never by force.
+ * The result says what was removed and what was skipped and why.
+ */
+export async function remediateCleanup(request: CleanupRequest): Promise<CleanupResult> {
+  const input = validate(CleanupInput, request, 'input');
+  const { host, dryRun, threshold } = input;
+  const docker = hostActivities(host);
+  const gate = new ApprovalGate(input.approval);
+  const progress = new PhaseTracker();
+  upsertSearchAttributes([{ key: DockhandHost, value: host }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
+
+  const labels = cleanupFilters(input);
+  progress.enter('listing', `stopped containers, unused networks and dangling images on ${host} labelled ${labels.join(', ')}, untouched for ${input.minAge / 60_000} min`);
+  const items = await docker.listCleanupCandidates({ labels, minAgeMs: input.minAge });
+  if (dryRun) {
+    progress.enter('done', `dry run: ${items.length} item(s) would be removed; nothing changed`);
+    return { host, dryRun, items, removed: [], skipped: [] };
+  }
+
+  let approval: CleanupResult['approval'];
+  if (items.length > threshold && input.approval.required) {
+    const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
+    progress.enter('awaiting-approval', cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }));
+    approval = await gate.wait();
+    if (approval.outcome === 'rejected') throw deployFailure(DeployErrorType.Rejected, `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}; nothing removed`, approval);
+    if (approval.outcome === 'timed-out') throw deployFailure(DeployErrorType.ApprovalTimedOut, `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing removed`, approval);
+  }
+
+  progress.enter('removing', `${items.length} item(s) on ${host}`);
+  const outcomes: CleanupOutcome[] = [];
+  for (const group of removalOrder(items)) outcomes.push(...(await mapBounded(group, REMOVALS_AT_ONCE, (item) => docker.removeCleanupItem({ item }))));
+  const removed = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.item);
+  const skipped = outcomes.filter((o) => o.outcome === 'skipped').map((o) => ({ item: o.item, reason: o.reason ?? 'refused by the engine' }));
+  progress.enter('done', `${removed.length} removed, ${skipped.length} skipped on ${host}`);
+  return { host, dryRun, items, removed, skipped, ...(approval ? { approval } : {}) };
+}
