@@ -84,6 +84,10 @@ export interface BlueGreenResult {
   previousImage?: string;
   approval: ApprovalDecision;
   edge: { name: string; hostIp: string; hostPort: number };
+  /** The spec now live (validated): what a later deploy guard goes back to. */
+  spec: ContainerSpec;
+  /** When the deploy finished (ISO, workflow time). */
+  finishedAt: string;
   timings: {
     totalMs: number;
     /** Start → the new color healthy. */

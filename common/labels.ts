@@ -8,6 +8,8 @@ export const Labels = {
   revision: 'dockhand.revision',
   specHash: 'dockhand.spec-hash',
   host: 'dockhand.host',
+  /** On a container recreated by remediation (more memory after an OOM kill): the id it replaced. */
+  recreatedFrom: 'dockhand.recreated-from',
   /** On a hardened copy of a container: the id of the container it replaces (remediateHarden). */
   hardenedFrom: 'dockhand.hardened-from',
 } as const;

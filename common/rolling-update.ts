@@ -112,6 +112,11 @@ export interface RollingUpdateResult {
   reason?: string;
   approval?: ApprovalDecision;
   edge: string;
+  /** The target spec (validated, network filled): live when `outcome` is not rolled-back, and what a
+   * later deploy guard goes back to. */
+  spec: ContainerSpec;
+  /** When the rollout finished (ISO, workflow time). */
+  finishedAt: string;
 }
 
 /** Failure type of a rollout that rolled back; its details[0] is the RollingUpdateResult. */

@@ -10,6 +10,7 @@ import { connectRedis, eventsQueue } from './lib/redis';
 import { eventsQueueName } from '../common/events/queues';
 import { hostHeartbeatMs, hostRegistryName } from '../common/hosts/host-registry';
 import { HostRegistration } from './lib/host-registration';
+import { MemorySampler, memorySamplerOptions } from './lib/memory-sampler';
 
 /** The host agent: runs every Docker activity for the engine DOCKER_HOST names, on this host's queue.
  * SIGINT/SIGTERM stop polling and let running activities finish (up to the grace time). */
@@ -45,10 +46,15 @@ function publishEngineEvents(docker: ReturnType<typeof connectEngine>, redisUrl:
   const queue = eventsQueue(eventsQueueName(), redis);
   const publisher = new EventPublisher(docker, queue, redis, hostId);
   const running = publisher.run().catch((err) => logger.error({ err }, 'event publisher failed'));
+  // Memory samples go through the same publisher (job ids, Redis retries) without moving its cursor.
+  const samplerOptions = memorySamplerOptions();
+  const sampler = samplerOptions.intervalMs > 0 ? new MemorySampler(docker, hostId, samplerOptions, (e) => publisher.publish(e, false)) : undefined;
+  const sampling = sampler?.run();
   return {
     stop: async () => {
+      sampler?.stop();
       publisher.stop();
-      await running;
+      await Promise.all([running, sampling]);
       await queue.close();
       redis.disconnect();
     },

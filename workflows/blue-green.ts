@@ -76,7 +76,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     progress.enter('done', `${next.name} serves ${spec.image} through ${edge.name}`);
     return {
       service, host, liveColor: next.color, liveContainer: next.name, image: spec.image, previousColor: live?.color, previousImage: live?.image, approval,
-      edge: { name: edge.name, hostIp: edge.hostIp, hostPort: edgePort },
+      edge: { name: edge.name, hostIp: edge.hostIp, hostPort: edgePort }, spec, finishedAt: new Date().toISOString(),
       timings: { totalMs: Date.now() - startedAt, greenUpMs: greenHealthyAt - startedAt, approvalMs: approvedAt - greenHealthyAt, switchMs: switchedAt - approvedAt, greenHealthyAt: new Date(greenHealthyAt).toISOString(), switchStartedAt: new Date(approvedAt).toISOString(), switchedAt: new Date(switchedAt).toISOString() },
     };
   } catch (err) {

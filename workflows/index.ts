@@ -7,5 +7,6 @@ export { blueGreenDeploy } from './blue-green';
 export { restartUnhealthy } from './remediate-restart-unhealthy';
 export { memoryPressure } from './remediate-memory-pressure';
 export { healthSweep } from './remediate-health-sweep';
+export { deployGuardRollback } from './deploy-guard-rollback';
 export { remediateHarden } from './remediate-harden';
 export { remediateCleanup } from './remediate-cleanup';

@@ -1,13 +1,16 @@
-import { MemoryPressureInput, planMemory, type MemoryChange, type MemoryPressureRequest, type MemoryPressureResult } from '../common/remediation/memory-pressure';
 import { sleep } from '@temporalio/workflow';
+import { MemoryPressureInput, planMemoryChange, type MemoryChange, type MemoryPressureRequest, type MemoryPressureResult } from '../common/remediation/memory-pressure';
 import { validate } from '../common/spec/validate';
 import { remediationActivities } from './lib/remediation-activities';
 import { notifyOnce, RemediationInbox } from './lib/remediation-state';
 
 /**
- * Gives a container under memory pressure more memory — the seed's resource manager, bounded: raise
- * the limit by a factor up to a ceiling (live `update` while it runs; after an OOM kill, update and
- * start it again), record every change, and at the ceiling notify people instead of changing anything.
+ * Gives a container under memory pressure more memory — the seed's resource manager, bounded: on a
+ * sample above the threshold (`memory_pressure`, from the host agent's stats sampling) or an `oom`
+ * event, raise the limit by a factor up to a ceiling — live (`update`, memory and swap together)
+ * while it runs, or, when the OOM kill stopped it, recreate it under the same name with the same spec
+ * and more memory. Every change is in the result, the status query and a notification; at the
+ * ceiling people are told once and nothing changes.
  */
 export async function memoryPressure(request: MemoryPressureRequest): Promise<MemoryPressureResult> {
   const { host, container, policy, manual } = validate(MemoryPressureInput, request, 'input');
@@ -17,33 +20,37 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
   inbox.status.changes = changes;
 
   while (await inbox.next(policy.idleMs)) {
-    const c = await docker.containerCondition({ name: container });
+    const oomAtMs = inbox.last?.action === 'oom' ? Number(BigInt(inbox.last.timeNano) / 1_000_000n) : undefined;
+    const c = await settled(docker, container, oomAtMs !== undefined);
     if (!c) break; // gone: nothing left to remediate
-    const decision = planMemory(c.memoryBytes, policy);
-    if (decision.action === 'none') continue;
-    if (decision.action === 'notify') {
-      inbox.phase('at-ceiling', decision.reason);
-      await notifyOnce(host, container, 'ceiling', 'warning', `${container} on ${host} needs more memory than the ceiling`, `${decision.reason}; no change made.`);
+    const plan = planMemoryChange(c, policy, oomAtMs);
+    if (plan.action === 'none') continue;
+    if (plan.action === 'notify') {
+      inbox.phase('at-ceiling', plan.reason);
+      await notifyOnce(host, container, 'ceiling', 'warning', `${container} on ${host} needs more memory than the ceiling`, `${plan.reason}; no change made.`);
       return { container, changes, ceilingReached: true };
     }
-    const reason = c.running ? 'memory pressure (live update)' : `stopped${c.oomKilled ? ' after an OOM kill' : ''} (update and start)`;
-    inbox.phase('raising', `${container}: memory ${c.memoryBytes} → ${decision.to} bytes; ${reason}`);
-    await docker.updateMemory({ name: container, memoryBytes: decision.to });
-    const restarted = await startIfKilled(docker, container, c.running);
-    changes.push({ from: c.memoryBytes, to: decision.to, restarted, reason });
+    const { memory, memorySwap } = plan.limits;
+    inbox.phase('raising', `${container}: memory ${c.memoryBytes} → ${memory} bytes (swap limit ${c.memorySwapBytes} → ${memorySwap}); ${plan.reason}`);
+    if (plan.action === 'live-update') await docker.updateMemory({ name: container, memoryBytes: memory, memorySwapBytes: memorySwap });
+    else await docker.recreateWithMemory({ name: container, limits: plan.limits });
+    const change: MemoryChange = { from: c.memoryBytes, to: memory, swapFrom: c.memorySwapBytes, swapTo: memorySwap, how: plan.action, restarted: plan.action === 'recreate', reason: plan.reason, at: new Date().toISOString() };
+    changes.push(change);
+    await notifyOnce(host, container, `change-${changes.length}`, 'info', `${container} on ${host}: memory ${c.memoryBytes} → ${memory} bytes (${plan.action})`, `${plan.reason}. Swap limit ${c.memorySwapBytes} → ${memorySwap}. Ceiling ${policy.ceiling}.`);
   }
   inbox.phase('done', `${container}: ${changes.length} change(s)`);
   return { container, changes, ceilingReached: false };
 }
-
-/** The engine reports "oom" a moment before the killed container's "die": a container that was still
- * running when we looked gets a short settle time, and is started again if the kill stopped it. */
-async function startIfKilled(docker: ReturnType<typeof remediationActivities>, container: string, wasRunning: boolean): Promise<boolean> {
-  if (wasRunning) {
-    await sleep(OOM_SETTLE_MS);
-    if ((await docker.containerCondition({ name: container }))?.running !== false) return false;
+/** The container's condition; after an oom, once it has stopped or OOM_SETTLE_MS have passed: the
+ * engine reports "oom" a moment before the killed container's "die" (a kill of a child process may
+ * leave it running: then it gets a live raise). */
+async function settled(docker: ReturnType<typeof remediationActivities>, container: string, afterOom: boolean) {
+  let c = await docker.containerCondition({ name: container });
+  for (let waited = 0; afterOom && c?.running && waited < OOM_SETTLE_MS; waited += OOM_POLL_MS) {
+    await sleep(OOM_POLL_MS);
+    c = await docker.containerCondition({ name: container });
   }
-  await docker.startStoppedContainer({ name: container });
-  return true;
+  return c;
 }
-const OOM_SETTLE_MS = 2_000;
+const OOM_SETTLE_MS = 10_000;
+const OOM_POLL_MS = 1_000;

@@ -93,7 +93,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
 
   const result = (outcome: RollingUpdateResult['outcome'], removed: string[] = []): RollingUpdateResult => ({
     service, image: spec.image, outcome, updated: rollout.updated, skipped: plan.skip.map((s) => replicaName(service, s)),
-    removed, rolledBack: rollout.rolledBack, failures: rollout.failures, reason, approval, edge: edgeContainer,
+    removed, rolledBack: rollout.rolledBack, failures: rollout.failures, reason, approval, edge: edgeContainer, spec, finishedAt: new Date().toISOString(),
   });
   if (reason) {
     phase('rolling-back', reason);

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { engineCall } from './engine-errors';
 import type { EngineEvent } from '../../common/events/engine-event';
+import { createRecreateActivities } from './recreate';
 
 /** What remediation decides on: health, start period and memory of one container. */
 export interface ContainerCondition {
@@ -17,6 +18,8 @@ export interface ContainerCondition {
   exitCode: number;
   /** HostConfig.Memory in bytes (0 = no limit). */
   memoryBytes: number;
+  /** HostConfig.MemorySwap: memory plus swap in bytes (-1 unlimited, 0 not set). */
+  memorySwapBytes: number;
   networks: string[];
 }
 
@@ -42,6 +45,7 @@ export function createRemediationActivities(docker: Docker) {
         oomKilled: info.State.OOMKilled,
         exitCode: info.State.ExitCode,
         memoryBytes: info.HostConfig.Memory ?? 0,
+        memorySwapBytes: info.HostConfig.MemorySwap ?? 0,
         networks: Object.keys(info.NetworkSettings.Networks ?? {}),
       };
     },
@@ -67,10 +71,13 @@ export function createRemediationActivities(docker: Docker) {
       return { disconnected: networks };
     },
 
-    /** Sets the memory limit live (no swap beyond it). Twice: sets the same value again. */
-    async updateMemory({ name, memoryBytes }: { name: string; memoryBytes: number }): Promise<void> {
-      await engineCall(`update memory of ${name}`, () => docker.getContainer(name).update({ Memory: memoryBytes, MemorySwap: memoryBytes }));
+    /** Sets the memory and swap limits live (`docker update`; the container keeps running). Twice:
+     * sets the same values again. */
+    async updateMemory({ name, memoryBytes, memorySwapBytes }: { name: string; memoryBytes: number; memorySwapBytes: number }): Promise<void> {
+      await engineCall(`update memory of ${name}`, () => docker.getContainer(name).update({ Memory: memoryBytes, MemorySwap: memorySwapBytes }));
     },
+
+    ...createRecreateActivities(docker),
 
     /** Every container the engine marks unhealthy now, as the event its health check would have sent
      * (the timestamp is the container's start, so one sweep event per container run). Read-only. */

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 
 /** One Docker Engine event as Dockhand queues it (the subset rules match on). */
 export interface EngineEvent {
-  /** Where the event came from: the engine's stream, the health sweep, or a synthetic source (bench). */
-  source: 'engine' | 'sweep' | 'synthetic' | 'scan';
+  /** Where the event came from: the engine's stream, the health sweep (or the agent's reconcile), the
+   * agent's memory sampling, a security scan, or a synthetic source (bench). */
+  source: 'engine' | 'sweep' | 'stats' | 'scan' | 'synthetic';
   host: string;
   type: 'container' | 'image' | 'network' | 'volume' | 'daemon' | 'plugin' | 'service' | 'node' | 'secret' | 'config';
   /** The action without its detail: "health_status", "die", "oom", "start", "destroy". */
@@ -20,6 +21,8 @@ export interface EngineEvent {
   findings?: string[];
   /** Exit code on "die". */
   exitCode?: number;
+  /** Memory sample of a "memory_pressure" event (source "stats"): usage and the limit it was measured against. */
+  memory?: { usageBytes: number; limitBytes: number };
   /** Nanoseconds since the epoch, as a decimal string (exceeds 2^53). */
   timeNano: string;
 }
@@ -61,6 +64,9 @@ export function fromDockerMessage(host: string, m: DockerEventMessage): EngineEv
 /** The BullMQ job id of an event: the same event read twice (replay after a restart, `since`
  * overlap after a reconnect) gets the same id, and BullMQ keeps one job per id. */
 export function engineEventJobId(e: EngineEvent): string {
+  // A memory sample: one job per container and limit, so pressure at one limit is reported once (a
+  // raise gives a new limit, hence a new id; a container at its ceiling is reported once).
+  if (e.source === 'stats' && e.memory) return `stats-${e.host}-${e.id.slice(0, 12)}-${e.memory.limitBytes}`;
   const digest = createHash('sha256').update([e.host, e.type, e.id, e.action, e.status ?? '', e.timeNano].join('\u0000')).digest('hex').slice(0, 16);
   return `${e.source}-${e.host}-${e.timeNano}-${digest}`;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatIssues } from '../spec/schema-helpers';
 import { MemoryPolicy } from '../remediation/memory-pressure';
 import { RestartPolicy } from '../remediation/restart-unhealthy';
+import { DeployGuardPolicy } from '../deploy-guard';
 import { HardenPolicy } from '../remediation/harden';
 import type { EngineEvent } from './engine-event';
 
@@ -10,6 +11,9 @@ import type { EngineEvent } from './engine-event';
 export const RULE_WORKFLOWS = {
   restartUnhealthy: { kind: 'restart-unhealthy', policy: RestartPolicy },
   memoryPressure: { kind: 'memory-pressure', policy: MemoryPolicy },
+  /** Not a per-container remediation: rolls the container's service back under deploy/<service>
+   * (workflow `deployGuardRollback`) when its last deploy finished within the window. */
+  deployGuard: { kind: 'deploy-guard', policy: DeployGuardPolicy },
   /** Fed by scan_finding events (securityScan with publishFindings); always waits for approval. */
   remediateHarden: { kind: 'harden', policy: HardenPolicy },
 } as const;

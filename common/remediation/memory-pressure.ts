@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bytes } from '../spec/schema-helpers';
+import { bytes, durationMs } from '../spec/schema-helpers';
 
 /** How the memory-pressure remediation raises a container's memory limit. */
 export const MemoryPolicy = z.strictObject({
@@ -8,7 +8,7 @@ export const MemoryPolicy = z.strictObject({
   /** Never above this; a raise that would pass it notifies instead. */
   ceiling: bytes.default(1024 * 1024 * 1024),
   /** The workflow ends after this long without another event. */
-  idleMs: z.number().int().positive().default(5 * 60_000),
+  idleMs: durationMs.default(5 * 60_000),
 });
 export type MemoryPolicy = z.output<typeof MemoryPolicy>;
 
@@ -21,10 +21,45 @@ export const MemoryPressureInput = z.strictObject({
 export type MemoryPressureInput = z.output<typeof MemoryPressureInput>;
 export type MemoryPressureRequest = z.input<typeof MemoryPressureInput>;
 
-export interface MemoryChange { from: number; to: number; restarted: boolean; reason: string }
+/** One change of a container's memory, as the result and the `status` query record it: a live
+ * `update` (the container keeps running) or a recreate (after an OOM kill: a new container under the
+ * same name with the same spec and the new limits; `restarted` is then true). */
+export interface MemoryChange { from: number; to: number; swapFrom: number; swapTo: number; how: 'live-update' | 'recreate'; restarted: boolean; reason: string; at: string }
 export interface MemoryPressureResult { container: string; changes: MemoryChange[]; ceilingReached: boolean }
 
 export type MemoryDecision = { action: 'raise'; to: number } | { action: 'notify'; reason: string } | { action: 'none'; reason: string };
+
+/** Memory and swap limits as Docker keeps them: `memorySwap` counts memory plus swap (-1: unlimited
+ * swap; 0: not set). */
+export interface MemoryLimits { memory: number; memorySwap: number }
+
+/** The limits after raising memory to `to`, swap kept consistent: the same amount of swap on top of
+ * the new memory (none stays none), unlimited stays unlimited. Pure. */
+export function raisedLimits(current: MemoryLimits, to: number): MemoryLimits {
+  if (current.memorySwap <= 0) return { memory: to, memorySwap: current.memorySwap };
+  return { memory: to, memorySwap: to + Math.max(0, current.memorySwap - current.memory) };
+}
+
+export type MemoryChangePlan =
+  | { action: 'none'; reason: string }
+  | { action: 'notify'; reason: string }
+  | { action: 'live-update'; limits: MemoryLimits; reason: string }
+  | { action: 'recreate'; limits: MemoryLimits; reason: string };
+
+/** What to do for a container under memory pressure (a sample above the threshold, a manual request,
+ * or an oom event at `oomAtMs`): raise live while it runs; recreate with more memory when an OOM kill
+ * stopped it; at the ceiling notify; stopped for another reason → nothing. Pure. */
+export function planMemoryChange(c: { memoryBytes: number; memorySwapBytes: number; running: boolean; oomKilled: boolean; startedAtMs: number }, policy: Pick<MemoryPolicy, 'factor' | 'ceiling'>, oomAtMs?: number): MemoryChangePlan {
+  // An oom from before the container's start was about an earlier run (the container was recreated
+  // since; the agent's reconcile and the engine's replay may both report one kill): not a reason to raise again.
+  if (oomAtMs !== undefined && oomAtMs < c.startedAtMs) return { action: 'none', reason: 'the oom event is older than the container\'s start (a repeated or stale event)' };
+  const d = planMemory(c.memoryBytes, policy);
+  if (d.action !== 'raise') return { action: d.action, reason: d.reason };
+  const limits = raisedLimits({ memory: c.memoryBytes, memorySwap: c.memorySwapBytes }, d.to);
+  if (c.running) return { action: 'live-update', limits, reason: 'memory pressure: raised live, the container keeps running' };
+  if (c.oomKilled) return { action: 'recreate', limits, reason: 'OOM-killed: recreated with more memory' };
+  return { action: 'none', reason: 'the container is stopped, and not by the OOM killer' };
+}
 
 /** The next memory limit: current · factor, capped at the ceiling; at the ceiling already → notify. */
 export function planMemory(currentBytes: number, policy: Pick<MemoryPolicy, 'factor' | 'ceiling'>): MemoryDecision {

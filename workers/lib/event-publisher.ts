@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { engineEventJobId, fromDockerMessage, laterNano, sinceParam, type EngineEvent } from '../../common/events/engine-event';
 import { EVENT_JOB_OPTIONS, eventCursorKey, JobName } from '../../common/events/queues';
+import { missedExitEvents, type StoppedContainer } from '../../common/events/missed-exits';
 import { logger } from '../../common/logger';
 import type { EventJobData } from './redis';
 
@@ -61,7 +62,7 @@ export class EventPublisher {
     const stream = (await this.docker.getEvents({ ...(cursor ? { since: sinceParam(cursor) } : {}), filters } as never)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
     this.current = stream;
     logger.info({ host: this.hostId, since: cursor }, 'following engine events');
-    await this.reconcile();
+    await this.reconcile(cursor);
     const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
     // readline ends on 'end' only; a destroyed or broken stream must end the loop too (then reconnect).
     stream.once('close', () => lines.close());
@@ -80,9 +81,11 @@ export class EventPublisher {
    * The engine replays `since` only from its last 256 events (all kinds, all containers, health-check
    * execs included), so after a long gap events may be gone. What matters is the state they reported:
    * each container that is unhealthy now is published as a health_status: unhealthy event (source
-   * "sweep"), once per container run (the job id comes from the container id and its start time).
+   * "sweep"), once per container run (the job id comes from the container id and its start time); each
+   * container that stopped after the cursor as its oom (when OOM-killed) and die events.
    */
-  private async reconcile(): Promise<void> {
+  private async reconcile(cursor: string | null): Promise<void> {
+    if (cursor) for (const e of await this.missedExits(cursor)) await this.publish(e, false);
     const unhealthy = await this.docker.listContainers({ filters: { health: ['unhealthy'] } });
     for (const c of unhealthy) {
       const info = await this.docker.getContainer(c.Id).inspect().catch(() => undefined);
@@ -93,6 +96,18 @@ export class EventPublisher {
         false,
       );
     }
+  }
+
+  /** Containers that stopped after the cursor, as the oom/die events the stream may no longer replay. */
+  private async missedExits(cursor: string): Promise<EngineEvent[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { status: ['exited', 'dead'] } });
+    const stopped: StoppedContainer[] = [];
+    for (const c of list) {
+      const info = await this.docker.getContainer(c.Id).inspect().catch(() => undefined);
+      if (!info) continue;
+      stopped.push({ id: info.Id, name: info.Name.replace(/^\//, ''), labels: info.Config.Labels ?? {}, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled, finishedAt: info.State.FinishedAt });
+    }
+    return missedExitEvents(this.hostId, stopped, cursor);
   }
 
   /** Adds the event's job (retrying while Redis is away), then moves the cursor past it. */

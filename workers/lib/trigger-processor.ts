@@ -10,9 +10,10 @@ import { remediationEventSignal } from '../../common/remediation/signals';
 import { DockhandHost, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
 import { remediationId, serviceChangeId } from '../../common/workflow-ids';
 import type { EventJobData } from './redis';
+import { guardDeploy } from './deploy-guard';
 
 export interface ProcessedJob {
-  workflows: Array<{ workflowId: string; workflowType: string; outcome: 'signalled' | 'started' | 'attached' | 'dropped' }>;
+  workflows: Array<{ workflowId: string; workflowType: string; outcome: 'signalled' | 'started' | 'attached' | 'dropped'; reason?: string }>;
 }
 
 /** Turns one queued job into workflow starts. A throw (Temporal unreachable) fails the attempt and
@@ -22,7 +23,9 @@ export function createJobProcessor(client: Client, config: DockhandConfig, rules
     if (job.name === JobName.deployRequest) return { workflows: [await startDeploy(client, config, job.data as DeployJob)] };
     const event = job.data as EngineEvent;
     const workflows: ProcessedJob['workflows'] = [];
-    for (const rule of matchingRules(rules, event)) workflows.push(await signalRemediation(client, config, rule, event));
+    for (const rule of matchingRules(rules, event)) {
+      workflows.push(rule.workflow === 'deployGuard' ? await guardDeploy(client, config, rule, event) : await signalRemediation(client, config, rule, event));
+    }
     return { workflows };
   };
 }

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { ApprovalPolicy, type ApprovalDecision } from './approval';
+import type { BlueGreenRequest, BlueGreenResult } from './blue-green';
+import { DOCKER_NAME, type ContainerSpec } from './spec/container-spec';
+import type { RollingUpdateRequest, RollingUpdateResult } from './rolling-update';
+import { durationMs } from './spec/schema-helpers';
+import { replicaName } from './rolling-update';
+
+/** The deploy guard's policy (a rule's `args`): how long after a deploy finished an unhealthy
+ * container of the service rolls it back, and who must approve. Approval is required by default: a
+ * rollback is a deploy, and deploys here are approved unless a policy says otherwise; a guard that
+ * should act alone says `"approval": {"required": false}`. Nobody answering rejects (nothing changes). */
+export const DeployGuardPolicy = z.strictObject({
+  windowMs: durationMs.default(10 * 60_000),
+  approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
+});
+export type DeployGuardPolicy = z.output<typeof DeployGuardPolicy>;
+
+/** Workflow types that change a service under deploy/<service> and record what they deployed. */
+export const CHANGE_WORKFLOW_TYPES = ['blueGreenDeploy', 'rollingUpdate', 'deployGuardRollback'] as const;
+export type Strategy = 'blue-green' | 'rolling';
+
+/** What triggered the guard: the unhealthy container and the deploy it came out of. */
+export const GuardIncident = z.strictObject({
+  container: z.string().regex(DOCKER_NAME),
+  /** When the engine reported it unhealthy (ISO). */
+  at: z.string(),
+  /** The run of deploy/<service> being rolled back, and when it finished (ISO). */
+  deployRunId: z.string(),
+  deployFinishedAt: z.string(),
+  fromImage: z.string(),
+});
+export type GuardIncident = z.output<typeof GuardIncident>;
+
+/** Input of `deployGuardRollback`: the redeploy of the previous spec, with the strategy of the deploy
+ * it undoes. The inner request is validated by the deploy's own schema before anything changes. */
+export const DeployGuardInput = z.strictObject({
+  service: z.string().min(1),
+  host: z.string().regex(DOCKER_NAME),
+  strategy: z.enum(['blue-green', 'rolling']),
+  request: z.record(z.string(), z.unknown()),
+  approval: ApprovalPolicy,
+  incident: GuardIncident,
+});
+export type DeployGuardInput = z.output<typeof DeployGuardInput>;
+export type DeployGuardRequest = z.input<typeof DeployGuardInput>;
+
+export type DeployGuardOutcome = 'rolled-back' | 'recovered' | 'rejected' | 'timed-out';
+
+export interface DeployGuardResult {
+  service: string;
+  strategy: Strategy;
+  outcome: DeployGuardOutcome;
+  incident: GuardIncident;
+  approval: ApprovalDecision;
+  /** What the service runs after the guard: the previous spec when rolled back (the next guard's
+   * "previous"), else absent (nothing changed). */
+  spec?: ContainerSpec;
+  finishedAt: string;
+  deploy?: BlueGreenResult | RollingUpdateResult;
+}
+
+/** One run of deploy/<service>, as the guard sees it (from Temporal's describe and result). */
+export interface ChangeRun {
+  runId: string;
+  type: string;
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'CONTINUED_AS_NEW' | 'TIMED_OUT' | 'UNKNOWN' | 'UNSPECIFIED';
+  startMs: number;
+  closeMs?: number;
+  /** Completed runs: the result (`spec` and `finishedAt` record what it deployed). */
+  result?: { spec?: ContainerSpec; image?: string; liveContainer?: string; updated?: string[]; skipped?: string[]; outcome?: string };
+  /** The run's start input (the deploy request), for the options a redeploy keeps. */
+  input?: Record<string, unknown>;
+  /** A running blue-green deploy's phase and the color it brings up (from its status query). */
+  phase?: string;
+  newColor?: string;
+}
+
+export interface GuardEvent {
+  service: string;
+  container: string;
+  /** The container's dockhand.color label (blue-green), if any. */
+  color?: string;
+  atMs: number;
+}
+
+export type GuardDecision =
+  | { action: 'ignore'; reason: string }
+  | { action: 'signal-rollback'; reason: string }
+  | { action: 'rollback'; strategy: Strategy; request: BlueGreenRequest | RollingUpdateRequest; reason: string; fromImage: string };
+
+const STRATEGY: Record<string, Strategy> = { blueGreenDeploy: 'blue-green', rollingUpdate: 'rolling' };
+
+/**
+ * Decides what the guard does about an unhealthy container of a service, from the latest run of
+ * deploy/<service> and the change completed before it. Pure.
+ * - a blue-green deploy baking with the unhealthy container as its new color → its own `rollback` signal;
+ * - a deploy (blue-green or rolling) that completed at most `windowMs` before the event, whose
+ *   container this is → redeploy the previous change's spec with the same strategy and options;
+ * - anything else (running otherwise, failed, rolled back, a guard rollback already, outside the
+ *   window, another container such as the edge, nothing to go back to) → ignore, with the reason.
+ */
+export function planDeployGuard(e: GuardEvent, latest: ChangeRun | undefined, previous: ChangeRun | undefined, windowMs: number): GuardDecision {
+  if (!latest) return { action: 'ignore', reason: `no change of ${e.service} has run` };
+  if (latest.status === 'RUNNING') {
+    if (latest.type === 'blueGreenDeploy' && latest.phase === 'baking' && e.color !== undefined && e.color === latest.newColor) {
+      return { action: 'signal-rollback', reason: `${e.container} (the new ${e.color}) turned unhealthy during the bake window` };
+    }
+    return { action: 'ignore', reason: `a ${latest.type} of ${e.service} is running${latest.phase ? ` (${latest.phase})` : ''}; its own health checks decide` };
+  }
+  const strategy = STRATEGY[latest.type];
+  if (!strategy) return { action: 'ignore', reason: `the last change of ${e.service} is a ${latest.type}, not a deploy` };
+  if (latest.status !== 'COMPLETED' || !latest.result || latest.closeMs === undefined) return { action: 'ignore', reason: `the last deploy of ${e.service} did not complete (${latest.status.toLowerCase()}): nothing of it is live` };
+  if (e.atMs < latest.startMs) return { action: 'ignore', reason: `the event (${new Date(e.atMs).toISOString()}) is older than the last deploy` };
+  const sinceMs = e.atMs - latest.closeMs;
+  if (sinceMs > windowMs) return { action: 'ignore', reason: `${e.container} turned unhealthy ${Math.round(sinceMs / 1000)}s after the deploy finished, past the ${windowMs / 1000}s guard window` };
+  if (!deployedContainers(e.service, strategy, latest.result).includes(e.container)) return { action: 'ignore', reason: `${e.container} is not one of the containers the last deploy brought up` };
+  const previousSpec = previous?.result?.spec;
+  if (!previousSpec) return { action: 'ignore', reason: `no earlier completed deploy of ${e.service} records a spec to go back to` };
+  if (!latest.input) return { action: 'ignore', reason: `the input of the last deploy of ${e.service} could not be read` };
+  return { action: 'rollback', strategy, request: redeployRequest(strategy, latest.input, previousSpec), fromImage: latest.result.spec?.image ?? latest.result.image ?? '?', reason: `${e.container} turned unhealthy ${Math.max(0, Math.round(sinceMs / 1000))}s after the deploy finished` };
+}
+
+/** The containers a completed deploy left serving. */
+export function deployedContainers(service: string, strategy: Strategy, r: NonNullable<ChangeRun['result']>): string[] {
+  if (strategy === 'blue-green') return r.liveContainer ? [r.liveContainer] : [];
+  const names = [...(r.updated ?? []), ...(r.skipped ?? [])];
+  // Replica names only: <service>-<slot>.
+  return names.filter((n) => /^\d+$/.test(n.slice(service.length + 1)) && n === replicaName(service, Number(n.slice(service.length + 1))));
+}
+
+/** The last deploy's request with the previous spec, its own approval gate off (the guard asked). */
+export function redeployRequest(strategy: Strategy, input: Record<string, unknown>, spec: ContainerSpec): BlueGreenRequest | RollingUpdateRequest {
+  if (strategy === 'blue-green') return { ...(input as unknown as BlueGreenRequest), spec, approval: { required: false } };
+  const { pauseAfter: _canary, ...rest } = input as unknown as RollingUpdateRequest;
+  return { ...rest, spec };
+}

@@ -1,0 +1,60 @@
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { BlueGreenInput, type BlueGreenRequest } from '../common/blue-green';
+import { DeployGuardInput, type DeployGuardRequest, type DeployGuardResult } from '../common/deploy-guard';
+import { RollingUpdateInput, type RollingUpdateRequest } from '../common/rolling-update';
+import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
+import { validate } from '../common/spec/validate';
+import { blueGreenDeploy } from './blue-green';
+import { ApprovalGate } from './lib/approval-gate';
+import { enterPhase } from './lib/progress';
+import { remediationActivities } from './lib/remediation-activities';
+import { notifyOnce } from './lib/remediation-state';
+import { rollingUpdate } from './rolling-update';
+
+/**
+ * The deploy guard's rollback, under the service's change lock deploy/<service>: a container of the
+ * last deploy turned unhealthy soon after it finished, so the previous spec goes back with the same
+ * strategy (a blue-green deploy or a rolling update of it, run inline so the lock is held throughout),
+ * after approval per policy. The container's real state decides first: healthy again → nothing.
+ */
+export async function deployGuardRollback(request: DeployGuardRequest): Promise<DeployGuardResult> {
+  const input = validate(DeployGuardInput, request, 'input');
+  const { service, host, strategy, incident } = input;
+  // Bad input is refused before anything changes, with the deploy's own field names.
+  const redeploy = strategy === 'blue-green' ? validate(BlueGreenInput, input.request, 'input.request') : validate(RollingUpdateInput, input.request, 'input.request');
+  const gate = new ApprovalGate(input.approval);
+  const to = redeploy.spec.image;
+  const what = `${service}: ${incident.fromImage} → ${to} (${strategy})`;
+  upsertSearchAttributes([{ key: DockhandService, value: service }, { key: DockhandHost, value: host }, { key: DockhandImage, value: to }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
+  const result = (outcome: DeployGuardResult['outcome'], approval: DeployGuardResult['approval'], extra: Partial<DeployGuardResult> = {}): DeployGuardResult =>
+    ({ service, strategy, outcome, incident, approval, finishedAt: new Date().toISOString(), ...extra });
+
+  enterPhase('checking', `is ${incident.container} still unhealthy?`);
+  const now = await remediationActivities(host).containerCondition({ name: incident.container });
+  if (now?.running && now.health === 'healthy') {
+    enterPhase('done', `${incident.container} is healthy again; no rollback`);
+    return result('recovered', { outcome: 'skipped', at: new Date().toISOString(), refused: [] });
+  }
+
+  const why = `${incident.container} turned unhealthy at ${incident.at}, after the deploy that finished at ${incident.deployFinishedAt}`;
+  if (input.approval.required) {
+    const ask = `Approve: signal \`approve\` {"by": "<you>", "comment": "<why>"} — or \`dockhand approve ${service} --by <you>\`; reject with \`reject\`. Without an answer within ${input.approval.timeoutMs / 1000}s nothing changes.`;
+    enterPhase('awaiting-approval', `deploy guard wants to roll back ${what}: ${why}.\n\n${ask}`);
+    await notifyOnce(host, incident.container, 'approval', 'warning', `deploy guard: roll back ${service}? (awaiting approval)`, `${why}. Rollback ${what}. ${ask}`);
+  }
+  const approval = await gate.wait();
+  if (approval.outcome === 'rejected' || approval.outcome === 'timed-out') {
+    enterPhase('done', `rollback of ${what} ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}; nothing changed`);
+    return result(approval.outcome, approval);
+  }
+
+  enterPhase('rolling-back', `${what}: ${why}`);
+  try {
+    const deploy = strategy === 'blue-green' ? await blueGreenDeploy(redeploy as BlueGreenRequest) : await rollingUpdate(input.request as RollingUpdateRequest);
+    await notifyOnce(host, incident.container, 'rolled-back', 'warning', `deploy guard rolled back ${service} to ${to}`, `${why}. Rolled back ${what}${approval.by ? `, approved by ${approval.by}` : ''}.`);
+    return result('rolled-back', approval, { spec: deploy.spec, deploy });
+  } catch (err) {
+    await notifyOnce(host, incident.container, 'failed', 'critical', `deploy guard could not roll back ${service}`, `${why}. Rollback ${what} failed: ${(err as Error).message}`);
+    throw err;
+  }
+}
