@@ -8,7 +8,9 @@ import type { RollingUpdateRequest } from '../common/rolling-update';
 import { docker, removeNetwork, removeService } from '../test/support/docker';
 import { testClient } from '../test/support/temporal';
 import { startWorkers, testIds } from '../test/support/workers';
+import { formatProfile, profileHistory } from './lib/history-profile';
 import { loadUntil, type LoadReport } from './lib/load';
+import { serviceChangeId } from '../common/workflow-ids';
 
 const run = promisify(execFile);
 const REPLICAS = 10;
@@ -28,6 +30,7 @@ export async function main(): Promise<void> {
   await runStack('up');
   const ids = testIds('bench');
   const dockhand = await benchDockhand(ids);
+  if (process.env.BENCH_ONLY_DOCKHAND) return console.log(JSON.stringify(dockhand));
   const swarm = await benchSwarm(ids.suffix);
   const shell = await benchShell(ids.suffix);
   const figures = {
@@ -70,6 +73,7 @@ async function benchDockhand(ids: ReturnType<typeof testIds>) {
       const load = await loadUntil(url, () => done, { concurrency: 4, ratePerSec: 100 });
       const result = await rollout;
       const elapsed = seconds(Date.now() - started);
+      if (process.env.BENCH_PROFILE) log(`dockhand ${order} profile:\n${formatProfile(profileHistory((await client.workflow.getHandle(serviceChangeId(service)).fetchHistory()).events ?? []))}`);
       if (result.outcome !== 'updated') throw new Error(`dockhand rollout ${order} ended ${result.outcome}: ${result.reason}`);
       log(`dockhand ${order}: ${elapsed}s, ${load.total} requests, ${load.failedCount} failed ${load.failed.slice(0, 3).join('; ')}`);
       times[order === 'stop-first' ? 'stopFirst' : 'startFirst'] = elapsed;
