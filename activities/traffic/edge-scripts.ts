@@ -6,17 +6,18 @@
 
 /**
  * Puts a site config in place and makes nginx serve it. Args: site path, wanted generation ('' if the
- * text declares none), marker path ('' for none), marker state (present | absent), drain ms; the
- * text on stdin. Writes the marker first (a config that names both colors reads it on every request),
- * then the config through a temp file and a rename; `nginx -t` refuses → the previous text goes back,
- * exit 3. After `nginx -s reload` it waits until every worker that ran before has QUIT (they stop
+ * text declares none), marker path ('' for none), marker state (present | absent), drain ms, settle
+ * (quit | served); the text on stdin. Writes the marker first (a config that names both colors reads
+ * it on every request), then the config through a temp file and a rename; `nginx -t` refuses → the
+ * previous text goes back, exit 3. After `nginx -s reload` it waits until a new worker serves the
+ * wanted generation and, with settle=quit, until every worker that ran before has QUIT (they stop
  * accepting then; the master signals them ~100 ms after it started the new ones), then up to
  * `drain ms` for them to be gone. Output: `changed` or `unchanged`, then the previous config.
  * An unchanged text whose generation nginx does not serve yet (a run that died between the write and
  * the reload) is reloaded.
  */
 export const APPLY_SITE_SCRIPT = `
-site=$1 want=$2 marker=$3 state=$4 drain=$5
+site=$1 want=$2 marker=$3 state=$4 drain=$5 settle=$6
 tmp="$site.dockhand-tmp" prev="$site.dockhand-prev"
 served() { timeout 2 wget -q -O - http://127.0.0.1/__edge/generation 2>/dev/null; }
 workers() { for p in $(pidof nginx); do [ "$p" = "$(cat /run/nginx.pid)" ] || echo "$p"; done; }
@@ -38,6 +39,11 @@ fi
 old=$(workers)
 nginx -s reload || exit 12
 i=0
+while [ -n "$want" ] && [ "$(served)" != "$want" ]; do
+  i=$((i+1)); [ "$i" -lt 1000 ] || { echo "nginx does not serve the new config 10 s after the reload" >&2; exit 13; }
+  usleep 10000
+done
+[ "$settle" = served ] && [ -n "$want" ] && { echo changed; cat "$prev"; rm -f "$prev"; exit 0; }
 for p in $old; do
   until quit "$p"; do
     i=$((i+1)); [ "$i" -lt 1000 ] || { echo "an nginx worker of the previous config still accepts 10 s after the reload" >&2; exit 13; }

@@ -27,11 +27,13 @@ const COLOR_DRAIN_MS = 5000;
 export function createEdgeActivities(docker: Docker) {
   return {
     /** Points the edge at `upstreams` in one exec: writes the site config, `nginx -t`, a graceful
-     * reload, and waits until no worker of the old config accepts. A config nginx refuses is put back
+     * reload, and waits until a worker serves it. A config nginx refuses is put back
      * and the failure names nginx's complaint. Twice: the second run finds the config in place and
      * served, and changes nothing. */
     async configureEdge({ edge, service, upstreams }: ConfigureEdgeInput): Promise<ConfigureEdgeResult> {
-      return applySite(docker, edge, renderSiteConfig(service, upstreams), { what: `the config for ${service}` });
+      // Settles once a new worker serves it: a request an old worker still takes in the next ~100 ms
+      // and sends to a replica that leaves is retried on another one (proxy_next_upstream).
+      return applySite(docker, edge, renderSiteConfig(service, upstreams), { what: `the config for ${service}`, settle: 'served' });
     },
 
     /** The blue-green config: declares `colors` and routes to `live` (marker first, then config, in
@@ -75,8 +77,8 @@ function liveMarker(service: string, live: EdgeColor): { path: string; state: 'p
 }
 
 /** Runs APPLY_SITE_SCRIPT: the whole change in one exec. */
-async function applySite(docker: Docker, edge: string, text: string, o: { what: string; marker?: { path: string; state: string }; drainMs?: number }): Promise<ConfigureEdgeResult> {
-  const args = [EDGE_SITE_PATH, generationOf(text) ?? '', o.marker?.path ?? '', o.marker?.state ?? '', String(o.drainMs ?? 0)];
+async function applySite(docker: Docker, edge: string, text: string, o: { what: string; marker?: { path: string; state: string }; drainMs?: number; settle?: 'quit' | 'served' }): Promise<ConfigureEdgeResult> {
+  const args = [EDGE_SITE_PATH, generationOf(text) ?? '', o.marker?.path ?? '', o.marker?.state ?? '', String(o.drainMs ?? 0), o.settle ?? 'quit'];
   const r = await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', APPLY_SITE_SCRIPT, 'sh', ...args], { stdin: text, maxBytes: 512 * 1024 });
   if (r.exitCode === 3) throw failure(ErrorType.BadSpec, `nginx refused ${o.what} (restored the previous one): ${r.stderr.trim()}`);
   if (r.exitCode !== 0) throw new Error(`applying ${o.what} in ${edge} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
