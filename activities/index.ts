@@ -8,6 +8,7 @@ import { createFileActivities } from './docker/container-files';
 import { createExecActivities } from './docker/container-exec';
 import { createCleanupActivities } from './docker/cleanup';
 import { createReplicaActivities } from './docker/replicas';
+import { createReplicaLaunchActivities } from './docker/replica-launch';
 import { createEdgeActivities } from './traffic/edge';
 import { createScanActivities } from './scan/scan-activities';
 import { createReportActivities } from './scan/report/report-activities';
@@ -32,6 +33,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createExecActivities(docker),
     ...createCleanupActivities(docker),
     ...createReplicaActivities(docker, hostId),
+    ...createReplicaLaunchActivities(docker, hostId),
     ...createEdgeActivities(docker),
     ...createScanActivities(docker),
     ...createServiceContainerActivities(docker),

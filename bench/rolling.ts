@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { rolloutOutcome, startRollingUpdate } from '../client/rolling-update';
@@ -8,7 +7,9 @@ import type { RollingUpdateRequest } from '../common/rolling-update';
 import { docker, removeNetwork, removeService } from '../test/support/docker';
 import { testClient } from '../test/support/temporal';
 import { startWorkers, testIds } from '../test/support/workers';
+import { formatProfile, profileHistory } from './lib/history-profile';
 import { loadUntil, type LoadReport } from './lib/load';
+import { serviceChangeId } from '../common/workflow-ids';
 
 const run = promisify(execFile);
 const REPLICAS = 10;
@@ -22,12 +23,13 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
  * 10 replicas of the fixture app v1 → v2, health-gated, parallelism 1, the same health check, the
  * same monitor period and the same stop behaviour (init as PID 1) for every peer: Dockhand (stop-first
  * and start-first, requests through its edge meanwhile), `docker service update` in swarm mode (the
- * same two orders, requests through the routing mesh meanwhile) and the seed's shell loop.
+ * same two orders, requests through the same edge image in front of its tasks) and the seed's shell loop.
  */
 export async function main(): Promise<void> {
   await runStack('up');
   const ids = testIds('bench');
   const dockhand = await benchDockhand(ids);
+  if (process.env.BENCH_ONLY_DOCKHAND) return console.log(JSON.stringify(dockhand));
   const swarm = await benchSwarm(ids.suffix);
   const shell = await benchShell(ids.suffix);
   const figures = {
@@ -40,7 +42,8 @@ export async function main(): Promise<void> {
     swarm_start_first_s: swarm.startFirst,
     ratio_start_first: Math.round((dockhand.startFirst / swarm.startFirst) * 100) / 100,
     requests: dockhand.requests,
-    /** null: the routing mesh did not answer on this engine, so nothing could be measured. */
+    /** Requests through a dockhand-edge in front of Swarm's tasks (dnsrr; the mesh needs IPVS, absent
+     * here); null when that edge did not answer, so nothing could be measured. */
     swarm_failed: swarm.failed,
     swarm_requests: swarm.requests,
   };
@@ -70,6 +73,7 @@ async function benchDockhand(ids: ReturnType<typeof testIds>) {
       const load = await loadUntil(url, () => done, { concurrency: 4, ratePerSec: 100 });
       const result = await rollout;
       const elapsed = seconds(Date.now() - started);
+      if (process.env.BENCH_PROFILE) log(`dockhand ${order} profile:\n${formatProfile(profileHistory((await client.workflow.getHandle(serviceChangeId(service)).fetchHistory()).events ?? []))}`);
       if (result.outcome !== 'updated') throw new Error(`dockhand rollout ${order} ended ${result.outcome}: ${result.reason}`);
       log(`dockhand ${order}: ${elapsed}s, ${load.total} requests, ${load.failedCount} failed ${load.failed.slice(0, 3).join('; ')}`);
       times[order === 'stop-first' ? 'stopFirst' : 'startFirst'] = elapsed;
@@ -84,6 +88,14 @@ async function benchDockhand(ids: ReturnType<typeof testIds>) {
   }
 }
 
+/**
+ * Swarm's rolling update with requests through the same nginx edge image Dockhand uses. The routing
+ * mesh (ingress) and service VIPs need IPVS, which this kernel lacks (no /proc/net/ip_vs): published
+ * ports refuse connections. So the service runs with `--endpoint-mode dnsrr` on an attachable overlay
+ * network, and a dockhand-edge container on that network resolves the service name per request
+ * through Docker's DNS (resolver 127.0.0.11, valid 1 s) — Swarm takes a task out of DNS before it
+ * stops it — with the same retries (proxy_next_upstream) as Dockhand's edge.
+ */
 async function benchSwarm(suffix: string) {
   const state = (await run('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}'])).stdout.trim();
   const ownSwarm = state !== 'active';
@@ -92,20 +104,20 @@ async function benchSwarm(suffix: string) {
     await run('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1']);
   }
   const service = `bench-swarm-${suffix}`;
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const [network, edge] = [`${service}-net`, `${service}-edge`];
   try {
+    await run('docker', ['network', 'create', '--driver', 'overlay', '--attachable', network]);
     const times: { stopFirst: number; startFirst: number; failed: number | null; requests: number } = { stopFirst: 0, startFirst: 0, failed: 0, requests: 0 };
     for (const order of ['stop-first', 'start-first'] as const) {
       log(`swarm: ${REPLICAS} tasks on v1`);
+      await run('docker', ['rm', '-f', edge]).catch(() => undefined);
       await run('docker', ['service', 'rm', service]).catch(() => undefined);
       await waitGone(service);
       await run('docker', ['service', 'create', '--detach=false', '--quiet', '--name', service, '--replicas', String(REPLICAS), '--init', ...HEALTH,
-        '--publish', `published=${port},target=8080`, '--update-parallelism', '1', '--update-monitor', `${MONITOR_S}s`, '--update-order', order,
+        '--network', network, '--endpoint-mode', 'dnsrr', '--update-parallelism', '1', '--update-monitor', `${MONITOR_S}s`, '--update-order', order,
         '--update-failure-action', 'rollback', '--update-delay', '0s', 'dockhand-fixture-app:v1'], { maxBuffer: 1 << 24 });
-      // Ingress publishes on every address; loopback is not always routed into the mesh.
-      const url = await firstAnswering(meshAddresses().map((ip) => `http://${ip}:${port}/version`), 20_000);
-      const meshAnswers = url !== undefined;
-      log(`swarm: docker service update v1 → v2, ${order}, ${meshAnswers ? 'requests through the routing mesh' : 'the routing mesh does not answer on this engine: no requests'}`);
+      const url = await swarmEdge(edge, network, service);
+      log(`swarm: docker service update v1 → v2, ${order}, ${url ? 'requests through a dockhand-edge in front of the tasks' : 'the edge in front of the tasks does not answer: no requests'}`);
       let done = false;
       const started = Date.now();
       const update = run('docker', ['service', 'update', '--detach=false', '--quiet', '--image', 'dockhand-fixture-app:v2', service], { maxBuffer: 1 << 24 }).finally(() => (done = true));
@@ -121,13 +133,48 @@ async function benchSwarm(suffix: string) {
     }
     return times;
   } finally {
+    await run('docker', ['rm', '-f', edge]).catch(() => undefined);
     await run('docker', ['service', 'rm', service]).catch(() => undefined);
+    await waitGone(service);
+    await removeNetwork(network);
     if (ownSwarm) {
       await run('docker', ['swarm', 'leave', '--force']).catch((e: Error) => log(`swarm leave failed: ${e.message}`));
       // swarm init creates docker_gwbridge and leave keeps it: remove it too, when nothing uses it.
       await run('docker', ['network', 'rm', 'docker_gwbridge']).catch(() => undefined);
     }
   }
+}
+
+/** The site config of the edge in front of the Swarm service: the service name resolved per request. */
+function swarmEdgeConfig(service: string): string {
+  return [
+    'server {',
+    '    listen 80 default_server;',
+    '    location = /__edge/health { return 200 "ok\\n"; }',
+    '    location / {',
+    // A variable makes nginx resolve the name at request time (through the http-level resolver).
+    `        set $swarm_service ${service};`,
+    '        proxy_pass http://$swarm_service:8080;',
+    '        proxy_http_version 1.1;',
+    '        proxy_set_header Connection "";',
+    '        proxy_connect_timeout 10s;',
+    '        proxy_next_upstream error timeout http_502 http_503 non_idempotent;',
+    '        proxy_next_upstream_tries 3;',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Runs a dockhand-edge on the service's network in front of its tasks; its URL once it answers. */
+async function swarmEdge(edge: string, network: string, service: string): Promise<string | undefined> {
+  await run('docker', ['run', '-d', '--name', edge, '--network', network, '-p', '127.0.0.1::80', 'dockhand-edge:1']);
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile('docker', ['exec', '-i', edge, '/bin/busybox', 'sh', '-c', 'cat > /etc/nginx/conf.d/default.conf && nginx -t -q && nginx -s reload'], (err) => (err ? reject(err) : resolve()));
+    child.stdin!.end(swarmEdgeConfig(service));
+  });
+  const port = (await run('docker', ['port', edge, '80'])).stdout.trim().split('\n')[0]!.split(':').pop();
+  return firstAnswering([`http://127.0.0.1:${port}/version`], 20_000);
 }
 
 async function benchShell(suffix: string): Promise<number> {
@@ -148,11 +195,6 @@ async function benchShell(suffix: string): Promise<number> {
     await run('docker', ['rm', '-f', ...names]).catch(() => undefined);
     await removeNetwork(network);
   }
-}
-
-function meshAddresses(): string[] {
-  const external = Object.values(os.networkInterfaces()).flat().filter((i) => i && i.family === 'IPv4' && !i.internal).map((i) => i!.address);
-  return ['127.0.0.1', ...external];
 }
 
 /** The first of `urls` that answers 200 within `timeoutMs`. */

@@ -60,7 +60,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     const approvedAt = Date.now();
 
     progress.enter('switching', `edge ${edge.name}: ${from} → ${next.name} (${spec.image})`);
-    await switchEdge(docker, input, next.name, saga, live?.name ?? 'its previous config');
+    await switchEdge(docker, input, plan, saga);
     const switchedAt = Date.now();
 
     if (live) {

@@ -105,6 +105,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   phase('finishing', `scaling to ${total}, removing the replaced replicas kept for rollback`);
   const removed = plan.scaleDown.map((s) => replicaName(service, s));
   await edge.leave(removed);
+  await edge.flushNames();
   await Promise.all(removed.map((name) => docker.stopContainer({ name }).then(() => docker.removeContainer({ name }))));
   await rollout.discardPrevious();
   await Promise.all(plan.leftovers.map((name) => docker.removeContainer({ name })));

@@ -1,27 +1,46 @@
 import type Docker from 'dockerode';
 import { engineCall } from '../docker/engine-errors';
 import { execRun } from '../docker/exec-run';
-import { EDGE_SITE_PATH } from './nginx-config';
+import { EDGE_SITE_PATH, markerOf, type EdgeColor } from './nginx-config';
 
-/** `config` is the site config text (empty when the edge is missing or stopped). */
-export interface EdgeState { exists: boolean; running: boolean; upstreamHosts: string[]; config: string }
+/** `config` is the site config text (empty when the edge is missing or stopped); `upstreamHosts`
+ * are the backends that serve now (for a blue-green config naming both colors: the live one's);
+ * `colors` the colors a blue-green config declares (none for any other config). */
+export interface EdgeState { exists: boolean; running: boolean; upstreamHosts: string[]; colors: EdgeColor[]; config: string }
+
+/** The colors a blue-green config declares (its `dockhand_<service>_<color>` upstreams). Pure. */
+export function declaredColorsOf(config: string): EdgeColor[] {
+  if (!config.includes('(blue-green)')) return [];
+  return [...config.matchAll(/^upstream dockhand_\S+_(blue|green) \{$/gm)].map((m) => m[1] as EdgeColor).sort();
+}
 
 /** The backend host names of the `upstream` blocks in a site config Dockhand wrote. Pure. */
 export function upstreamHostsOf(config: string): string[] {
   return [...config.matchAll(/^\s*server\s+([A-Za-z0-9][^\s:;{]*)(?::\d+)?[^;{]*;/gm)].map((m) => m[1]!);
 }
 
+/** The hosts a config sends requests to: those of the upstream its `proxy_pass` names — for a
+ * blue-green config naming both colors, green's while the marker file exists, else blue's. A config
+ * Dockhand did not write: every `server` it names. Pure. */
+export function servingHostsOf(config: string, markerPresent: boolean): string[] {
+  const blocks = new Map([...config.matchAll(/^upstream (\S+) \{\n([\s\S]*?)^\}/gm)].map((m) => [m[1]!, upstreamHostsOf(m[2]!)]));
+  const target = /^\s*proxy_pass http:\/\/([^\s;]+);/m.exec(config)?.[1]?.replace('$dockhand_live', markerPresent ? 'green' : 'blue');
+  return (target && blocks.get(target)) || upstreamHostsOf(config);
+}
+
 export function createEdgeStateActivities(docker: Docker) {
   return {
-    /** Whether the edge container exists and runs, its site config and the hosts it routes to.
+    /** Whether the edge container exists and runs, its site config and the hosts it routes to now.
      * Read-only. */
     async readEdge({ edge }: { edge: string }): Promise<EdgeState> {
       const info = await engineCall(`inspect container ${edge}`, () => docker.getContainer(edge).inspect(), [404]);
-      if (!info) return { exists: false, running: false, upstreamHosts: [], config: '' };
-      if (!info.State.Running) return { exists: true, running: false, upstreamHosts: [], config: '' };
+      if (!info) return { exists: false, running: false, upstreamHosts: [], colors: [], config: '' };
+      if (!info.State.Running) return { exists: true, running: false, upstreamHosts: [], colors: [], config: '' };
       const r = await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH], { maxBytes: 256 * 1024 });
       const config = r.exitCode === 0 ? r.stdout : '';
-      return { exists: true, running: true, upstreamHosts: upstreamHostsOf(config), config };
+      const marker = markerOf(config);
+      const markerPresent = marker !== undefined && (await execRun(docker, edge, ['/bin/busybox', 'test', '-e', marker])).exitCode === 0;
+      return { exists: true, running: true, upstreamHosts: servingHostsOf(config, markerPresent), colors: declaredColorsOf(config), config };
     },
   };
 }

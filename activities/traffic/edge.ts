@@ -1,39 +1,65 @@
 import type Docker from 'dockerode';
 import { ErrorType, failure } from '../../common/errors';
 import { execRun } from '../docker/exec-run';
-import { EDGE_SITE_PATH, generationOf, renderSiteConfig, type Upstream } from './nginx-config';
+import { APPLY_SITE_SCRIPT, SWITCH_COLOR_SCRIPT } from './edge-scripts';
+import { colorUpstreamName, EDGE_SITE_PATH, generationOf, liveMarkerPath, renderColorSiteConfig, renderSiteConfig, type EdgeColor, type Upstream } from './nginx-config';
 
 export interface ConfigureEdgeInput { edge: string; service: string; upstreams: Upstream[] }
 export interface ConfigureEdgeResult { changed: boolean; previousConfig: string }
+export interface ConfigureEdgeColorsInput {
+  edge: string;
+  service: string;
+  /** The colors the config declares, each as `<service>-<color>:<port>`. */
+  colors: EdgeColor[];
+  port: number;
+  /** The color that serves (the marker file is set to it before the config is loaded). */
+  live: EdgeColor;
+}
+export interface SwitchEdgeColorInput { edge: string; service: string; live: EdgeColor }
+export interface SwitchEdgeColorResult { changed: boolean; /** When the marker was in place (host clock, epoch ms). */ at: number }
 export interface ProbeEdgeInput { edge: string; path: string; timeoutMs?: number }
 export interface ProbeEdgeResult { ok: boolean; status: string; body: string }
 
+/** How long a config change waits for the old workers to finish their requests and exit (best
+ * effort: past it they no longer accept, they only finish what they hold). */
+const COLOR_DRAIN_MS = 5000;
+
 export function createEdgeActivities(docker: Docker) {
   return {
-    /** Points the edge at `upstreams`: writes the site config, `nginx -t`, then a graceful reload.
-     * A config nginx refuses is put back and the failure names nginx's complaint. Twice: the second
-     * run finds the config in place and changes nothing. */
+    /** Points the edge at `upstreams` in one exec: writes the site config, `nginx -t`, a graceful
+     * reload, and waits until a worker serves it. A config nginx refuses is put back
+     * and the failure names nginx's complaint. Twice: the second run finds the config in place and
+     * served, and changes nothing. */
     async configureEdge({ edge, service, upstreams }: ConfigureEdgeInput): Promise<ConfigureEdgeResult> {
-      const wanted = renderSiteConfig(service, upstreams);
-      const previous = await readSite(docker, edge);
-      if (previous === wanted) return { changed: false, previousConfig: previous };
-      await writeSite(docker, edge, wanted);
-      const test = await execRun(docker, edge, ['/usr/sbin/nginx', '-t', '-q']);
-      if (test.exitCode !== 0) {
-        await writeSite(docker, edge, previous);
-        throw failure(ErrorType.BadSpec, `nginx refused the config for ${service} (restored the previous one): ${test.stderr.trim()}`);
-      }
-      await reload(docker, edge, previous, wanted);
-      return { changed: true, previousConfig: previous };
+      // Settles once a new worker serves it: a request an old worker still takes in the next ~100 ms
+      // and sends to a replica that leaves is retried on another one (proxy_next_upstream).
+      return applySite(docker, edge, renderSiteConfig(service, upstreams), { what: `the config for ${service}`, settle: 'served' });
+    },
+
+    /** The blue-green config: declares `colors` and routes to `live` (marker first, then config, in
+     * one exec; waits until the old workers are gone, so none still routes by the config before).
+     * Declaring or dropping the color that does not serve changes no route. Twice: nothing changes. */
+    async configureEdgeColors({ edge, service, colors, port, live }: ConfigureEdgeColorsInput): Promise<ConfigureEdgeResult> {
+      const text = renderColorSiteConfig(service, colors.map((color) => ({ color, upstream: { host: `${service}-${color}`, port } })));
+      return applySite(docker, edge, text, { what: `the ${colors.join(' + ')} config for ${service}`, marker: liveMarker(service, live), drainMs: COLOR_DRAIN_MS });
+    },
+
+    /** Makes `live` the serving color: one atomic file creation or removal inside the edge, no
+     * reload; from the next request on, every worker sends to `live`. Refused (BadSpec) when the
+     * config does not declare that color. Twice: the marker is in place, nothing changes. */
+    async switchEdgeColor({ edge, service, live }: SwitchEdgeColorInput): Promise<SwitchEdgeColorResult> {
+      const { path, state } = liveMarker(service, live);
+      const r = await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', SWITCH_COLOR_SCRIPT, 'sh', EDGE_SITE_PATH, path, state, colorUpstreamName(service, live)]);
+      const at = Date.now();
+      if (r.exitCode === 3) throw failure(ErrorType.BadSpec, `cannot switch ${edge} to ${live}: ${r.stderr.trim()}`);
+      if (r.exitCode !== 0) throw new Error(`switching ${edge} to ${live} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+      return { changed: r.stdout.trim() === 'changed', at };
     },
 
     /** Puts back a config text saved by configureEdge (compensation). Twice: same text, no change. */
     async restoreEdge({ edge, config }: { edge: string; config: string }): Promise<{ changed: boolean }> {
-      const current = await readSite(docker, edge);
-      if (current === config) return { changed: false };
-      await writeSite(docker, edge, config);
-      await reload(docker, edge, current, config);
-      return { changed: true };
+      const { changed } = await applySite(docker, edge, config, { what: 'the previous config' });
+      return { changed };
     },
 
     /** GET through the edge from inside it (no published port needed). Read-only. */
@@ -46,33 +72,18 @@ export function createEdgeActivities(docker: Docker) {
   };
 }
 
-const RELOAD_DEADLINE_MS = 10_000;
-
-/** Graceful reload, then waits until the workers serve the new config: `nginx -s reload` only signals
- * the master, and a probe right after it may still reach the old workers. */
-async function reload(docker: Docker, edge: string, from: string, to: string): Promise<void> {
-  const r = await execRun(docker, edge, ['/usr/sbin/nginx', '-s', 'reload']);
-  if (r.exitCode !== 0) throw new Error(`nginx reload in ${edge} failed: ${r.stderr.trim()}`);
-  const [oldGen, newGen] = [generationOf(from), generationOf(to)];
-  const deadline = Date.now() + RELOAD_DEADLINE_MS;
-  for (;;) {
-    const probe = await execRun(docker, edge, ['/bin/busybox', 'timeout', '2', '/bin/busybox', 'wget', '-q', '-O', '-', 'http://127.0.0.1/__edge/generation']);
-    const served = probe.exitCode === 0 ? probe.stdout.trim() : undefined;
-    if (newGen ? served === newGen : served !== oldGen) return;
-    if (Date.now() > deadline) throw new Error(`nginx in ${edge} still serves generation ${served ?? 'none'} ${RELOAD_DEADLINE_MS / 1000}s after reload`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
+function liveMarker(service: string, live: EdgeColor): { path: string; state: 'present' | 'absent' } {
+  return { path: liveMarkerPath(service), state: live === 'green' ? 'present' : 'absent' };
 }
 
-async function readSite(docker: Docker, edge: string): Promise<string> {
-  const r = await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH], { maxBytes: 256 * 1024 });
-  if (r.exitCode !== 0) throw failure(ErrorType.NotFound, `cannot read ${EDGE_SITE_PATH} in ${edge}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-/** Writes through a temp file and a rename so nginx never reads half a file. */
-async function writeSite(docker: Docker, edge: string, text: string): Promise<void> {
-  const tmp = `${EDGE_SITE_PATH}.dockhand-tmp`;
-  const r = await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', `cat > ${tmp} && mv ${tmp} ${EDGE_SITE_PATH}`], { stdin: text });
-  if (r.exitCode !== 0) throw new Error(`writing ${EDGE_SITE_PATH} in ${edge} failed: ${r.stderr.trim()}`);
+/** Runs APPLY_SITE_SCRIPT: the whole change in one exec. */
+async function applySite(docker: Docker, edge: string, text: string, o: { what: string; marker?: { path: string; state: string }; drainMs?: number; settle?: 'quit' | 'served' }): Promise<ConfigureEdgeResult> {
+  const args = [EDGE_SITE_PATH, generationOf(text) ?? '', o.marker?.path ?? '', o.marker?.state ?? '', String(o.drainMs ?? 0), o.settle ?? 'quit'];
+  const r = await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', APPLY_SITE_SCRIPT, 'sh', ...args], { stdin: text, maxBytes: 512 * 1024 });
+  if (r.exitCode === 3) throw failure(ErrorType.BadSpec, `nginx refused ${o.what} (restored the previous one): ${r.stderr.trim()}`);
+  if (r.exitCode !== 0) throw new Error(`applying ${o.what} in ${edge} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+  const newline = r.stdout.indexOf('\n');
+  const status = r.stdout.slice(0, newline);
+  if (status !== 'changed' && status !== 'unchanged') throw new Error(`applying ${o.what} in ${edge}: unexpected output ${r.stdout.slice(0, 200)}`);
+  return { changed: status === 'changed', previousConfig: r.stdout.slice(newline + 1) };
 }

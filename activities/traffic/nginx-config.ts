@@ -1,32 +1,84 @@
 /** Where Dockhand writes the edge's site config inside the nginx container. */
 export const EDGE_SITE_PATH = '/etc/nginx/conf.d/default.conf';
+/** Where the blue-green live-color markers live inside the edge (one file per service). */
+export const EDGE_MARKER_DIR = '/etc/nginx/dockhand';
 
 export interface Upstream { host: string; port: number }
+export type EdgeColor = 'blue' | 'green';
 
 /**
- * The edge's site config for one service: an upstream with every live backend, proxied on :80.
- * Pure text (tested by exact equality). `max_fails=0` keeps nginx from benching a backend for a
- * failed request during a switch; `proxy_next_upstream` retries the next backend instead, so a
- * replica leaving never surfaces as a client error; a long connect timeout keeps a backend that is
- * only slow (a busy host) from surfacing as one either.
+ * The edge's site config for one service: an upstream with every live backend, proxied on :80 (the
+ * rolling update's config). Pure text (tested by exact equality).
  */
 export function renderSiteConfig(service: string, upstreams: Upstream[]): string {
   if (upstreams.length === 0) throw new Error(`no upstream for ${service}: an edge must point somewhere`);
-  const servers = upstreams.map((u) => `    server ${u.host}:${u.port} max_fails=0;`).join('\n');
-  const generation = configGeneration(service, upstreams);
   return [
     `# Written by Dockhand for service ${service}. Do not edit: the next deploy overwrites it.`,
-    `upstream ${upstreamName(service)} {`,
-    servers,
-    `    keepalive 16;`,
-    `}`,
+    ...upstreamBlock(upstreamName(service), upstreams),
     `server {`,
     `    listen 80 default_server;`,
+    ...edgeLocations(configGeneration(service, upstreams)),
+    ...proxyLocation(`http://${upstreamName(service)}`),
+    `}`,
+    ``,
+  ].join('\n');
+}
+
+/**
+ * The blue-green site config: one upstream per color that exists (nginx resolves container names
+ * when it loads a config, so a config may only name containers that run). With both colors, nginx
+ * picks the color PER REQUEST from a marker file — green while `liveMarkerPath(service)` exists,
+ * blue otherwise — so a switch is one file creation or removal: atomic, no reload, and every worker
+ * (old or new) agrees at every instant. With one color, that color serves whatever the marker says.
+ * `proxy_pass` with a variable that names a declared upstream needs no resolver (nginx looks the
+ * name up among its upstream blocks first). Pure text (tested by exact equality).
+ */
+export function renderColorSiteConfig(service: string, colors: Array<{ color: EdgeColor; upstream: Upstream }>): string {
+  if (colors.length === 0) throw new Error(`no color for ${service}: an edge must point somewhere`);
+  if (new Set(colors.map((c) => c.color)).size !== colors.length) throw new Error(`a color of ${service} is given twice`);
+  const sorted = [...colors].sort((a, b) => a.color.localeCompare(b.color));
+  const both = sorted.length === 2;
+  const generation = configGeneration(service, sorted.map((c) => ({ host: `${c.color}=${c.upstream.host}`, port: c.upstream.port })));
+  return [
+    `# Written by Dockhand for service ${service} (blue-green). Do not edit: the next deploy overwrites it.`,
+    ...sorted.flatMap((c) => upstreamBlock(colorUpstreamName(service, c.color), [c.upstream])),
+    `server {`,
+    `    listen 80 default_server;`,
+    ...(both
+      ? [
+          // Evaluated for every request, so the switch takes effect between one request and the next.
+          `    set $dockhand_live blue;`,
+          `    if (-f ${liveMarkerPath(service)}) { set $dockhand_live green; }`,
+        ]
+      : [`    set $dockhand_live ${sorted[0]!.color};`]),
+    ...edgeLocations(generation),
+    `    location = /__edge/live { return 200 "$dockhand_live\\n"; }`,
+    ...proxyLocation(both ? `http://${upstreamName(service)}_$dockhand_live` : `http://${colorUpstreamName(service, sorted[0]!.color)}`),
+    `}`,
+    ``,
+  ].join('\n');
+}
+
+function upstreamBlock(name: string, upstreams: Upstream[]): string[] {
+  // `max_fails=0` keeps nginx from benching a backend for a failed request during a switch.
+  return [`upstream ${name} {`, ...upstreams.map((u) => `    server ${u.host}:${u.port} max_fails=0;`), `    keepalive 16;`, `}`];
+}
+
+function edgeLocations(generation: string): string[] {
+  return [
     `    location = /__edge/health { return 200 "ok\\n"; }`,
-    // Lets Dockhand see when a reload has taken effect (nginx -s reload returns before it has).
+    // Lets Dockhand see which config the workers serve (nginx -s reload returns before they do).
     `    location = /__edge/generation { return 200 "${generation}"; }`,
+  ];
+}
+
+/** `proxy_next_upstream` retries the next backend, so a replica leaving never surfaces as a client
+ * error; a long connect timeout keeps a backend that is only slow (a busy host) from surfacing as one
+ * either. */
+function proxyLocation(target: string): string[] {
+  return [
     `    location / {`,
-    `        proxy_pass http://${upstreamName(service)};`,
+    `        proxy_pass ${target};`,
     `        proxy_http_version 1.1;`,
     `        proxy_set_header Connection "";`,
     `        proxy_set_header Host $host;`,
@@ -36,13 +88,21 @@ export function renderSiteConfig(service: string, upstreams: Upstream[]): string
     `        proxy_next_upstream error timeout http_502 http_503 non_idempotent;`,
     `        proxy_next_upstream_tries 3;`,
     `    }`,
-    `}`,
-    ``,
-  ].join('\n');
+  ];
 }
 
 export function upstreamName(service: string): string {
   return `dockhand_${service.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+/** The upstream of one color: `dockhand_<service>_<color>`. */
+export function colorUpstreamName(service: string, color: EdgeColor): string {
+  return `${upstreamName(service)}_${color}`;
+}
+
+/** The file whose existence makes green the live color of `service` (while the config names both). */
+export function liveMarkerPath(service: string): string {
+  return `${EDGE_MARKER_DIR}/${service.replace(/[^a-zA-Z0-9_.-]/g, '_')}.green-live`;
 }
 
 /** A short fingerprint of what the config routes to (FNV-1a), served at /__edge/generation. */
@@ -58,4 +118,9 @@ export function configGeneration(service: string, upstreams: Upstream[]): string
 /** The generation a config text declares, if any. */
 export function generationOf(config: string): string | undefined {
   return /location = \/__edge\/generation \{ return 200 "([0-9a-f]+)"; \}/.exec(config)?.[1];
+}
+
+/** The marker file a config consults, if it names two colors. */
+export function markerOf(config: string): string | undefined {
+  return /^\s*if \(-f (\S+)\) \{ set \$dockhand_live green; \}/m.exec(config)?.[1];
 }

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { execRun } from '../../activities/docker/exec-run';
 import { createEdgeActivities } from '../../activities/traffic/edge';
+import { createEdgeStateActivities } from '../../activities/traffic/edge-state';
+import { EDGE_SITE_PATH, renderSiteConfig } from '../../activities/traffic/nginx-config';
 import { ErrorType } from '../../common/errors';
 import { docker, removeNetwork } from '../support/docker';
 import { testIds } from '../support/workers';
@@ -10,8 +13,12 @@ const { suffix } = testIds('edge');
 const network = `dh-edge-${suffix}`;
 const edge = `edge-${suffix}`;
 const apps = [`app1-${suffix}`, `app2-${suffix}`];
+// The blue-green activities name each color's container `<service>-<color>`.
+const colorService = `cs-${suffix}`;
+const colors = { blue: `${colorService}-blue`, green: `${colorService}-green` };
 const env = new MockActivityEnvironment();
 const activities = createEdgeActivities(docker);
+const { readEdge } = createEdgeStateActivities(docker);
 
 async function run(name: string, image: string, extra: object = {}) {
   const c = await docker.createContainer({ name, Image: image, HostConfig: { NetworkMode: network, Init: true }, ...extra });
@@ -29,11 +36,13 @@ beforeAll(async () => {
   await docker.createNetwork({ Name: network });
   await run(apps[0]!, 'dockhand-fixture-app:v1');
   await run(apps[1]!, 'dockhand-fixture-app:v2');
+  await run(colors.blue, 'dockhand-fixture-app:v1');
+  await run(colors.green, 'dockhand-fixture-app:v2');
   await run(edge, 'dockhand-edge:1');
-  await Promise.all([edge, ...apps].map(healthy));
+  await Promise.all([edge, ...apps, colors.blue, colors.green].map(healthy));
 });
 afterAll(async () => {
-  await Promise.all([edge, ...apps].map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined)));
+  await Promise.all([edge, ...apps, colors.blue, colors.green].map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined)));
   await removeNetwork(network);
 });
 
@@ -63,4 +72,51 @@ describe('edge activities (real nginx container)', () => {
     expect((err as Error).message).toContain(`missing-${suffix}`);
     expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ ok: true, body: 'v1\n' });
   });
+
+  it('an unchanged config nginx does not serve yet (a run that died before its reload) is reloaded', async () => {
+    await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[0]!, port: 8080 }] });
+    const text = renderSiteConfig('web', [{ host: apps[1]!, port: 8080 }]);
+    await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', `cat > ${EDGE_SITE_PATH}`], { stdin: text }); // written, never reloaded
+    expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v1\n' });
+    expect(await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[1]!, port: 8080 }] })).toMatchObject({ changed: true });
+    expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v2\n' });
+  });
+
+  it('blue-green: declares colors with a reload, switches between them by the marker file alone (same nginx worker), refuses an undeclared color', async () => {
+    const c = (list: Array<'blue' | 'green'>, live: 'blue' | 'green') => env.run(activities.configureEdgeColors, { edge, service: colorService, colors: list, port: 8080, live });
+    const sw = (live: 'blue' | 'green') => env.run(activities.switchEdgeColor, { edge, service: colorService, live }) as Promise<{ changed: boolean; at: number }>;
+    const live = async () => ((await env.run(activities.probeEdge, { edge, path: '/__edge/live' })) as { body: string }).body;
+    const version = async () => ((await env.run(activities.probeEdge, { edge, path: '/version' })) as { body: string }).body;
+
+    expect(await c(['blue'], 'blue')).toMatchObject({ changed: true });
+    expect([await version(), await live()]).toEqual(['v1\n', 'blue\n']);
+    const refused = await sw('green').catch((e) => e);
+    expect((refused as ApplicationFailure).type).toBe(ErrorType.BadSpec);
+    expect((refused as Error).message).toContain(`declares no upstream dockhand_${colorService.replace(/-/g, '_')}_green`);
+    expect(await readEdge({ edge })).toMatchObject({ upstreamHosts: [colors.blue], colors: ['blue'] });
+
+    expect(await c(['blue', 'green'], 'blue')).toMatchObject({ changed: true });
+    expect([await version(), await live()]).toEqual(['v1\n', 'blue\n']); // declaring green routes nothing to it
+    expect(await readEdge({ edge })).toMatchObject({ upstreamHosts: [colors.blue], colors: ['blue', 'green'] });
+    const workersBefore = await nginxWorkers();
+    expect(await sw('green')).toMatchObject({ changed: true });
+    expect([await version(), await live()]).toEqual(['v2\n', 'green\n']);
+    expect(await sw('green')).toMatchObject({ changed: false });
+    expect(await readEdge({ edge })).toMatchObject({ upstreamHosts: [colors.green], colors: ['blue', 'green'] });
+    expect(await sw('blue')).toMatchObject({ changed: true });
+    expect(await version()).toBe('v1\n');
+    expect(await nginxWorkers()).toEqual(workersBefore); // no reload: the same worker answered all along
+    await sw('green');
+
+    expect(await c(['green'], 'green')).toMatchObject({ changed: true }); // blue dropped: green still serves
+    expect([await version(), await live()]).toEqual(['v2\n', 'green\n']);
+    expect(await c(['green'], 'green')).toMatchObject({ changed: false });
+    expect(await readEdge({ edge })).toMatchObject({ upstreamHosts: [colors.green], colors: ['green'] });
+  });
 });
+
+/** The pids of the edge's nginx workers (a reload replaces them). */
+async function nginxWorkers(): Promise<string[]> {
+  const top = await docker.getContainer(edge).top({ ps_args: '-eo pid,args' });
+  return ((top.Processes ?? []) as string[][]).filter((p) => p.join(' ').includes('worker process')).map((p) => p[0]!);
+}

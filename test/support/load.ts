@@ -1,6 +1,7 @@
 import http from 'node:http';
 
-export interface LoadSample { sentAt: number; doneAt: number; status: number; body: string; error?: string }
+/** `seq`: the request's place in send order (0, 1, …), exact where `sentAt` (ms) ties. */
+export interface LoadSample { seq: number; sentAt: number; doneAt: number; status: number; body: string; error?: string }
 export interface LoadReport {
   requests: number;
   failed: number;
@@ -22,33 +23,35 @@ export interface LoadReport {
  * failure (the 30 s client timeout is far beyond any switch); latency is reported apart. Stop it for
  * the report.
  */
-export function startLoad(url: string, ratePerSec: number, switchTo?: string): { stop(): Promise<LoadReport>; count(): number } {
+export function startLoad(url: string, ratePerSec: number, switchTo?: string): { stop(): Promise<LoadReport>; count(): number; sent(): number } {
   const samples: LoadSample[] = [];
   const inFlight = new Set<Promise<void>>();
   const started = Date.now();
   let sent = 0;
-  const fire = () => {
+  const fire = (seq: number) => {
     const sentAt = Date.now();
     const p = new Promise<void>((resolve) => {
       const req = http.get(url, { agent: false, timeout: 30_000 }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (body += d));
-        res.on('end', () => (samples.push({ sentAt, doneAt: Date.now(), status: res.statusCode ?? 0, body }), resolve()));
-        res.on('error', (e) => (samples.push({ sentAt, doneAt: Date.now(), status: 0, body, error: e.message }), resolve()));
+        res.on('end', () => (samples.push({ seq, sentAt, doneAt: Date.now(), status: res.statusCode ?? 0, body }), resolve()));
+        res.on('error', (e) => (samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body, error: e.message }), resolve()));
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (e) => (samples.push({ sentAt, doneAt: Date.now(), status: 0, body: '', error: e.message }), resolve()));
+      req.on('error', (e) => (samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body: '', error: e.message }), resolve()));
     });
     inFlight.add(p);
     void p.then(() => inFlight.delete(p));
   };
   const timer = setInterval(() => {
     const due = Math.floor(((Date.now() - started) * ratePerSec) / 1000);
-    for (; sent < due; sent++) fire();
+    for (; sent < due; sent++) fire(sent);
   }, 5);
   return {
     count: () => samples.length,
+    /** How many requests were sent so far (the next one gets this `seq`). */
+    sent: () => sent,
     async stop() {
       clearInterval(timer);
       await Promise.all([...inFlight]);
@@ -58,7 +61,7 @@ export function startLoad(url: string, ratePerSec: number, switchTo?: string): {
 }
 
 export function summarize(samples: LoadSample[], switchTo?: string): LoadReport {
-  const ordered = [...samples].sort((a, b) => a.sentAt - b.sentAt);
+  const ordered = [...samples].sort((a, b) => a.seq - b.seq);
   const ok = ordered.filter((s) => s.status >= 200 && s.status < 300);
   const sequence: string[] = [];
   for (const s of ok) if (sequence[sequence.length - 1] !== s.body) sequence.push(s.body);

@@ -1,6 +1,7 @@
 import type { EdgeState } from '../../activities/traffic/edge-state';
 import type { BlueGreenInput } from '../../common/blue-green';
-import { planBlueGreen, type BlueGreenPlan } from '../../common/blue-green-plan';
+import type { Color } from '../../common/blue-green';
+import { colorName, otherColor, planBlueGreen, type BlueGreenPlan } from '../../common/blue-green-plan';
 import { DeployErrorType, deployFailure, ErrorType, failure } from '../../common/errors';
 import { Labels, managedLabels } from '../../common/labels';
 import type { HostProxies } from './host-activities';
@@ -37,14 +38,22 @@ export async function prepareEdge(docker: HostProxies, input: BlueGreenInput, st
   return view.ports.find((p) => p.container === 80)?.hostPort ?? 0;
 }
 
-/** Creates and starts the new color and waits until it is healthy (then the optional smoke check). */
+/** Creates and starts the new color, waits until it is healthy, then lets the edge know it beside
+ * the live color: a reload that changes no route (the marker still names the live color), so the
+ * switch later is one file operation. The undo drops it from the edge again before removing it. */
 export async function bringUpNewColor(docker: HostProxies, input: BlueGreenInput, plan: BlueGreenPlan, saga: Saga): Promise<void> {
   const { name, color } = plan.next;
-  if (plan.leftover) await docker.removeContainer({ name: plan.leftover });
+  // A leftover the edge still declares goes through the edge too: a new container of that name gets
+  // another address, and nginx would keep the old one while the config text stays the same.
+  if (plan.leftover) await removeBehindEdge(docker, input, plan.leftover);
   saga.add(`remove ${name}`, () => removeBehindEdge(docker, input, name));
   await docker.createContainer({ name, service: input.service, spec: input.spec, labels: { [Labels.color]: color } });
   await docker.startContainer({ name });
   await docker.waitHealthy({ name, timeoutMs: input.healthTimeoutMs });
+  const live = plan.live?.color;
+  if (!live) return; // a first deploy: the switch writes the edge's first config
+  saga.add(`drop ${name} from ${input.edge.name}`, () => edgeColors(docker, input, [live], live));
+  await edgeColors(docker, input, [live, color], live);
 }
 
 export async function smokeCheck(docker: HostProxies, input: BlueGreenInput, name: string): Promise<void> {
@@ -53,31 +62,62 @@ export async function smokeCheck(docker: HostProxies, input: BlueGreenInput, nam
   if (r.status !== expectStatus) throw deployFailure(DeployErrorType.CheckFailed, `smoke check of ${name}: GET ${r.url} answered ${r.status}, expected ${expectStatus}: ${r.body.slice(0, 200)}`);
 }
 
-/** Points the edge at `name` (write, nginx -t, reload, wait until served) and checks through the edge
- * that it answers; the undo puts the config read just before back. */
-export async function switchEdge(docker: HostProxies, input: BlueGreenInput, name: string, saga: Saga, from: string): Promise<void> {
+/** Makes the new color serve and checks through the edge that it answers. With a live color this is
+ * one atomic marker-file operation in the edge (no reload: the answering version flips once, between
+ * one request and the next) and the undo is the reverse one; a first deploy writes the edge's first
+ * config, and its undo puts back the config read just before. */
+export async function switchEdge(docker: HostProxies, input: BlueGreenInput, plan: BlueGreenPlan, saga: Saga): Promise<void> {
   const edge = input.edge.name;
-  const before = await docker.readEdge({ edge });
-  saga.add(`point ${edge} back at ${from}`, () => docker.restoreEdge({ edge, config: before.config }));
-  await docker.configureEdge({ edge, service: input.service, upstreams: [{ host: name, port: input.appPort }] });
+  const { live, next } = plan;
+  if (live) {
+    saga.add(`point ${edge} back at ${live.name}`, () => docker.switchEdgeColor({ edge, service: input.service, live: live.color }));
+    await docker.switchEdgeColor({ edge, service: input.service, live: next.color });
+  } else {
+    const before = await docker.readEdge({ edge });
+    saga.add(`point ${edge} back at its previous config`, () => docker.restoreEdge({ edge, config: before.config }));
+    await edgeColors(docker, input, [next.color], next.color);
+  }
   const probe = await docker.probeEdge({ edge, path: input.verifyPath });
   if (!probe.ok) throw deployFailure(DeployErrorType.CheckFailed, `after the switch, GET ${input.verifyPath} through ${edge} failed (${probe.status})`);
 }
 
 /** The old color during the bake: left running, or stopped (a rollback starts it and waits for its
- * health before the edge goes back to it — undos run in reverse, so this one runs first). */
+ * health before the edge goes back to it — undos run in reverse, so this one runs first). A stopped
+ * container may get another address when it starts again, and nginx resolves names only when it
+ * loads a config: so the edge forgets it before it stops and learns it again after it restarts. */
 export async function holdOldColor(docker: HostProxies, input: BlueGreenInput, name: string, saga: Saga): Promise<void> {
   if (input.oldColorDuringBake === 'running') return;
+  const old = colorOf(input.service, name);
+  const serving = otherColor(old);
   saga.add(`start ${name} again`, async () => {
     await docker.startContainer({ name });
     await docker.waitHealthy({ name, timeoutMs: input.healthTimeoutMs });
+    await edgeColors(docker, input, [old, serving], serving);
   });
+  await edgeColors(docker, input, [serving], serving);
   await docker.stopContainer({ name, timeoutS: 5 });
 }
 
-/** Removes a color once the edge has stopped using it: after a switch, nginx's old workers may still
- * be finishing requests to it, and removing it under them would cut those requests. */
+/** Removes a color once the edge has stopped using it: first a config that no longer names it (when
+ * it is declared but does not serve), then waits until nginx's old workers are done with it —
+ * removing it under them would cut their requests. */
 export async function removeBehindEdge(docker: HostProxies, input: BlueGreenInput, name: string): Promise<void> {
+  const edge = await docker.readEdge({ edge: input.edge.name });
+  const color = colorOf(input.service, name);
+  if (edge.colors.includes(color) && !edge.upstreamHosts.includes(name)) {
+    const rest = edge.colors.filter((c) => c !== color);
+    if (rest.length > 0) await edgeColors(docker, input, rest, otherColor(color));
+  }
   await docker.waitEdgeDrained({ edge: input.edge.name, timeoutMs: 60_000 });
   await docker.removeContainer({ name });
+}
+
+/** The edge declares `colors` (as `<service>-<color>`) and routes to `live`. */
+function edgeColors(docker: HostProxies, input: BlueGreenInput, colors: Color[], live: Color) {
+  return docker.configureEdgeColors({ edge: input.edge.name, service: input.service, colors, port: input.appPort, live });
+}
+
+/** The color of a container named by colorName. */
+function colorOf(service: string, name: string): Color {
+  return name === colorName(service, 'green') ? 'green' : 'blue';
 }

@@ -78,6 +78,8 @@ export function hostActivities(hostId: string) {
     // the edge (nginx) in front of a service
     configureEdge: quick.configureEdge,
     restoreEdge: quick.restoreEdge,
+    configureEdgeColors: quick.configureEdgeColors,
+    switchEdgeColor: quick.switchEdgeColor,
     probeEdge: quick.probeEdge,
     listServiceContainers: quick.listServiceContainers,
     readEdge: quick.readEdge,

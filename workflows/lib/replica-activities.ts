@@ -16,6 +16,8 @@ export function replicaActivities(hostId: string) {
   const watch = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '30m', scheduleToCloseTimeout: '1h', retry });
   return {
     watchHealthy: watch.watchHealthy,
+    // Create + start + wait healthy: heartbeats throughout, so it takes the watch settings.
+    launchReplica: watch.launchReplica,
     retireReplica: stop.retireReplica,
     listReplicas: quick.listReplicas,
     planSpecHashes: quick.planSpecHashes,

@@ -37,8 +37,10 @@ export class RolloutBatches {
   private readonly watches: Array<Promise<void>> = [];
   /** Original replicas that left the edge early, in the reload that let the previous batch join. */
   private leftEarly: number[] = [];
-  /** Start-first: the last batch's old replicas being stopped and their successors renamed. */
+  /** Start-first: earlier batches' edge switches, old replicas being stopped and successors renamed,
+   * one after another in the background. */
   private promoting: Promise<void> = Promise.resolve();
+  private promotingFailed?: unknown;
 
   constructor(private readonly docker: HostProxies & ReplicaProxies, private readonly edge: EdgeUpstream, private readonly s: BatchSettings, originals: number[]) {
     this.originals = new Set(originals);
@@ -57,6 +59,7 @@ export class RolloutBatches {
   /** Updates one batch. `upcoming` (the next batch, when it follows at once) leaves the edge in the
    * same reload that lets this batch join, so stop-first costs one reload per batch, not two. */
   async run(slots: number[], upcoming: number[] = []): Promise<void> {
+    if (this.promotingFailed) throw this.promotingFailed;
     slots.forEach((slot) => this.failing.delete(slot));
     if (this.s.order === 'start-first') await this.startFirst(slots);
     else await this.stopFirst(slots, upcoming);
@@ -67,6 +70,7 @@ export class RolloutBatches {
   async settle(): Promise<void> {
     await this.promoting;
     await Promise.all(this.watches.splice(0));
+    if (this.promotingFailed) throw this.promotingFailed;
   }
 
   private async stopFirst(slots: number[], upcoming: number[]): Promise<void> {
@@ -90,16 +94,26 @@ export class RolloutBatches {
       await this.clear(slot, beside(slot), besideOld.includes(slot) ? 'candidate' : 'added');
       return this.bringUp(beside(slot), slot);
     });
-    // The previous batch's old replicas stop while this batch starts; the edge changes only once
-    // every name it is about to resolve is final.
-    await this.promoting;
-    await this.edge.swap([...up.keys()].map((slot) => [this.final(slot), beside(slot)]));
-    this.promoting = this.each([...up.keys()].filter((slot) => besideOld.includes(slot)), async (slot) => {
-      await this.retire(slot);
-      await this.docker.renameContainer({ name: this.next(slot), newName: this.final(slot) });
-      this.edge.renamed(this.next(slot), this.final(slot));
-    }).then(() => undefined);
     this.watch(up, this.final);
+    // As Swarm does, the next batch starts as soon as this one is healthy: the edge switch and the old
+    // replicas' retirement go on in the background, each step after the one before, so the edge only
+    // ever resolves names that exist (a rename lands before the next switch) and an old replica stops
+    // only after the edge has let it go.
+    const ready = [...up.keys()];
+    this.inBackground(async () => {
+      await this.edge.swap(ready.map((slot) => [this.final(slot), beside(slot)]));
+      await this.each(ready.filter((slot) => besideOld.includes(slot)), async (slot) => {
+        await this.retire(slot);
+        await this.docker.renameContainer({ name: this.next(slot), newName: this.final(slot) });
+        this.edge.renamed(this.next(slot), this.final(slot));
+      });
+    });
+  }
+
+  /** Queues `step` behind the background work so far; after a failure nothing more runs, and the
+   * failure surfaces at the next batch or at settle. */
+  private inBackground(step: () => Promise<void>): void {
+    this.promoting = this.promoting.then(() => (this.promotingFailed ? undefined : step())).catch((err) => void (this.promotingFailed ??= err));
   }
 
   /** Undoes every change in reverse order, in batches, with the same gating (healthy, monitor, edge). */
@@ -137,16 +151,17 @@ export class RolloutBatches {
     this.record(slot, 'replaced');
   }
 
-  /** Removes what a failed earlier attempt left under `name`, and records the change before making it. */
+  /** Records the change before making it; on a retry of the slot, removes what the failed attempt
+   * left under `name` first. (A first attempt finds the name free: the planner removed any -next an
+   * interrupted run left, and a new slot's name is not taken, else the slot would not be new.) */
   private async clear(slot: number, name: string, kind: Change['kind']): Promise<void> {
-    await this.docker.removeContainer({ name });
-    if (!this.changes.some((c) => c.slot === slot)) this.record(slot, kind);
+    if (this.changes.some((c) => c.slot === slot)) await this.docker.removeContainer({ name });
+    else this.record(slot, kind);
   }
 
+  /** Create, start and wait until healthy: one activity, one round trip. */
   private async bringUp(name: string, slot: number): Promise<string> {
-    const { id } = await this.docker.createContainer({ name, service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot) });
-    await this.docker.startContainer({ name });
-    await this.docker.waitHealthy({ name, timeoutMs: this.s.healthTimeoutMs, pollMs: 100 });
+    const { id } = await this.docker.launchReplica({ name, service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot), healthTimeoutMs: this.s.healthTimeoutMs, pollMs: 100 });
     return id;
   }
 

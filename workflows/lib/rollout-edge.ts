@@ -3,11 +3,15 @@ import type { HostProxies } from './host-activities';
 
 /**
  * The edge's upstream during a rollout: the replicas that serve. A replica leaves before it stops and
- * joins once healthy; each change is one config write + `nginx -t` + graceful reload, so requests in
- * flight finish on the old workers and clients never see the switch.
+ * joins once healthy; each change is one activity (one exec in the edge: write, `nginx -t`, graceful
+ * reload, wait until served), so requests in flight finish on the old workers and clients never see
+ * the switch. An unchanged set is not written at all.
  */
 export class EdgeUpstream {
   private live: string[];
+  /** A member was renamed since the config was last written: the config names a container that no
+   * longer has that name (fine for the running nginx, which resolved it already; not for a restart). */
+  private namesStale = false;
 
   constructor(private readonly docker: HostProxies, readonly edge: string, private readonly service: string, private readonly port: number, live: string[]) {
     this.live = [...live].sort();
@@ -39,6 +43,13 @@ export class EdgeUpstream {
   /** A member was renamed: same container, same address, so no reload; the next change uses the name. */
   renamed(from: string, to: string): void {
     this.live = this.live.map((n) => (n === from ? to : n)).sort();
+    this.namesStale = true;
+  }
+
+  /** Writes the current names if a rename made the config's stale (at the end of a rollout, so an
+   * edge that restarts later finds every name it resolves). */
+  flushNames(): Promise<void> {
+    return this.namesStale ? this.set(this.live, true) : Promise.resolve();
   }
 
   /** Writes the config for the current members (idempotent: an unchanged config is not reloaded). */
@@ -53,6 +64,7 @@ export class EdgeUpstream {
     if ((!same || force) && next.length > 0) {
       const upstreams: Upstream[] = next.map((host) => ({ host, port: this.port }));
       await this.docker.configureEdge({ edge: this.edge, service: this.service, upstreams });
+      this.namesStale = false;
     }
     this.live = next;
   }

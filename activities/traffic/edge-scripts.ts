@@ -1,0 +1,75 @@
+/**
+ * Shell scripts the edge activities run inside the nginx container (busybox sh), one exec each: an
+ * exec costs a round trip to the Engine and a process start, so a config change is one exec, not
+ * five (read, write, test, reload, poll).
+ */
+
+/**
+ * Puts a site config in place and makes nginx serve it. Args: site path, wanted generation ('' if the
+ * text declares none), marker path ('' for none), marker state (present | absent), drain ms, settle
+ * (quit | served); the text on stdin. Writes the marker first (a config that names both colors reads
+ * it on every request), then the config through a temp file and a rename; `nginx -t` refuses → the
+ * previous text goes back, exit 3. After `nginx -s reload` it waits until a new worker serves the
+ * wanted generation and, with settle=quit, until every worker that ran before has QUIT (they stop
+ * accepting then; the master signals them ~100 ms after it started the new ones), then up to
+ * `drain ms` for them to be gone. Output: `changed` or `unchanged`, then the previous config.
+ * An unchanged text whose generation nginx does not serve yet (a run that died between the write and
+ * the reload) is reloaded.
+ */
+export const APPLY_SITE_SCRIPT = `
+site=$1 want=$2 marker=$3 state=$4 drain=$5 settle=$6
+tmp="$site.dockhand-tmp" prev="$site.dockhand-prev"
+served() { timeout 2 wget -q -O - http://127.0.0.1/__edge/generation 2>/dev/null; }
+workers() { for p in $(pidof nginx); do [ "$p" = "$(cat /run/nginx.pid)" ] || echo "$p"; done; }
+quit() { [ ! -e "/proc/$1" ] || grep -q 'shutting down' "/proc/$1/cmdline" 2>/dev/null; }
+cat > "$tmp" || exit 10
+if [ -n "$marker" ]; then
+  mkdir -p "\${marker%/*}" || exit 11
+  if [ "$state" = present ]; then [ -e "$marker" ] || : > "$marker" || exit 11; else rm -f "$marker" || exit 11; fi
+fi
+if [ -f "$site" ] && cmp -s "$tmp" "$site"; then
+  rm -f "$tmp"
+  if [ -z "$want" ] || [ "$(served)" = "$want" ]; then echo unchanged; cat "$site"; exit 0; fi
+  cp "$site" "$prev"
+else
+  if [ -f "$site" ]; then cp "$site" "$prev"; else : > "$prev"; fi
+  mv "$tmp" "$site"
+  if ! err=$(nginx -t -q 2>&1); then mv "$prev" "$site"; echo "$err" >&2; exit 3; fi
+fi
+old=$(workers)
+nginx -s reload || exit 12
+i=0
+while [ -n "$want" ] && [ "$(served)" != "$want" ]; do
+  i=$((i+1)); [ "$i" -lt 1000 ] || { echo "nginx does not serve the new config 10 s after the reload" >&2; exit 13; }
+  usleep 10000
+done
+[ "$settle" = served ] && [ -n "$want" ] && { echo changed; cat "$prev"; rm -f "$prev"; exit 0; }
+for p in $old; do
+  until quit "$p"; do
+    i=$((i+1)); [ "$i" -lt 1000 ] || { echo "an nginx worker of the previous config still accepts 10 s after the reload" >&2; exit 13; }
+    usleep 10000
+  done
+done
+j=0
+for p in $old; do
+  while [ -e "/proc/$p" ] && [ $((j*10)) -lt "$drain" ]; do j=$((j+1)); usleep 10000; done
+done
+echo changed; cat "$prev"; rm -f "$prev"
+`;
+
+/**
+ * Makes one color live by creating or removing the marker file (atomic: nginx stats it per request).
+ * Args: site path, marker path, state (present | absent), the upstream the new live color needs. Exit
+ * 3 when the config does not declare that upstream (switching would route to a name nginx never
+ * resolved). Output: `changed` or `unchanged`.
+ */
+export const SWITCH_COLOR_SCRIPT = `
+site=$1 marker=$2 state=$3 upstream=$4
+grep -q "^upstream $upstream {" "$site" || { echo "the edge's config declares no upstream $upstream" >&2; exit 3; }
+mkdir -p "\${marker%/*}" || exit 11
+if [ "$state" = present ]; then
+  if [ -e "$marker" ]; then echo unchanged; else : > "$marker" && echo changed; fi
+else
+  if [ -e "$marker" ]; then rm -f "$marker" && echo changed; else echo unchanged; fi
+fi
+`;
