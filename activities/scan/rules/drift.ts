@@ -11,14 +11,18 @@ const SYSTEM_DIRS = ['etc', 'bin', 'sbin', 'usr/bin', 'usr/sbin'];
 /** Docker's embedded DNS resolver listens on 127.0.0.11 inside every container on a user-defined network. */
 const DOCKER_DNS = '127.0.0.11';
 
-/** Mount points (and the directories above them) show up in `docker diff` when Docker creates them;
- * they are Docker's doing, not drift. */
+/** Mount points, --tmpfs targets and --init's /sbin/docker-init (and the directories above them) show
+ * up in `docker diff` when Docker creates them; they are Docker's doing, not drift. */
 function mountPaths(d: ScanData): Set<string> {
   const out = new Set<string>();
-  for (const m of (d.container.Mounts ?? []) as Array<{ Destination: string }>) {
-    const parts = m.Destination.split('/').filter(Boolean);
+  const addWithParents = (path: string) => {
+    const parts = path.split('/').filter(Boolean);
     for (let i = 1; i <= parts.length; i++) out.add(`/${parts.slice(0, i).join('/')}`);
-  }
+  };
+  for (const m of (d.container.Mounts ?? []) as Array<{ Destination: string }>) addWithParents(m.Destination);
+  const host = (d.container.HostConfig ?? {}) as { Init?: boolean | null; Tmpfs?: Record<string, string> | null };
+  for (const dest of Object.keys(host.Tmpfs ?? {})) addWithParents(dest); // --tmpfs is not listed in Mounts
+  if (host.Init) addWithParents('/sbin/docker-init'); // --init: Docker puts its init there
   return out;
 }
 

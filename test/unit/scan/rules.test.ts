@@ -136,6 +136,20 @@ describe('scan rules on recorded inspect data', () => {
     ]);
   });
 
+  it('what Docker itself adds (--init, --tmpfs targets) is not drift; a real change beside it still is', () => {
+    const base = hardenedData();
+    const container = { ...base.container, HostConfig: { ...base.container.HostConfig, Init: true, Tmpfs: { '/run/app': '' } } } as typeof base.container;
+    const data = hardenedData({
+      container,
+      changes: available([{ path: '/sbin', kind: 'modified' }, { path: '/sbin/docker-init', kind: 'added' }, { path: '/run', kind: 'modified' }, { path: '/run/app', kind: 'added' }, { path: '/sbin/evil', kind: 'added' }]),
+      filesystem: available({ ...emptyFilesystem(), changedModes: [{ path: 'sbin/docker-init', mode: 0o755, type: 'file' }, { path: 'sbin/evil', mode: 0o755, type: 'file' }] }),
+    });
+    expect(evaluate(data, all).findings.map((f) => [f.ruleId, f.evidence])).toEqual([
+      ['DH-RT-SYSTEM-CHANGE', ['added /sbin/evil']],
+      ['DH-RT-NEW-EXECUTABLE', ['added /sbin/evil (mode 755)']],
+    ]);
+  });
+
   it('marks checks not applicable when their data cannot be had, and never guesses', () => {
     const data = hardenedData({ processes: unavailable('the container is not running'), listeners: unavailable('remote engine'), filesystem: unavailable('export failed'), baseline: unavailable('no baseline yet') });
     const r = evaluate(data, all);
