@@ -27,13 +27,13 @@ const COLOR_DRAIN_MS = 5000;
 export function createEdgeActivities(docker: Docker) {
   return {
     /** Points the edge at `upstreams` in one exec: writes the site config, `nginx -t`, a graceful
-     * reload, and waits until a worker serves it. A config nginx refuses is put back
-     * and the failure names nginx's complaint. Twice: the second run finds the config in place and
-     * served, and changes nothing. */
+     * reload, and waits until a new worker serves it and every old worker has stopped accepting. A
+     * config nginx refuses is put back and the failure names nginx's complaint. Twice: the second run
+     * finds the config in place and served, and changes nothing. */
     async configureEdge({ edge, service, upstreams }: ConfigureEdgeInput): Promise<ConfigureEdgeResult> {
-      // Settles once a new worker serves it: a request an old worker still takes in the next ~100 ms
-      // and sends to a replica that leaves is retried on another one (proxy_next_upstream).
-      return applySite(docker, edge, renderSiteConfig(service, upstreams), { what: `the config for ${service}`, settle: 'served' });
+      // Settles once the old workers quit (~100 ms after the new ones start), not merely once a new
+      // one answers: a replica that left the edge then gets no new request before it is stopped.
+      return applySite(docker, edge, renderSiteConfig(service, upstreams), { what: `the config for ${service}`, settle: 'quit' });
     },
 
     /** The blue-green config: declares `colors` and routes to `live` (marker first, then config, in
