@@ -1,9 +1,10 @@
-import { ScheduleAlreadyRunning, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import type { DockhandConfig } from '../common/config';
 import { CleanupInput, type CleanupRequest } from '../common/remediation/cleanup';
 import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
+import { upsertIntervalSchedule } from './interval-schedule';
 import { cleanupId } from '../common/workflow-ids';
 import { startLocked } from './start';
 
@@ -22,11 +23,5 @@ export async function ensureCleanupSchedule(client: Client, config: DockhandConf
   const input = validate(CleanupInput, request, 'input');
   const scheduleId = `dockhand-cleanup-${input.host}`;
   const action = { type: 'startWorkflow' as const, workflowType: 'remediateCleanup', taskQueue: config.orchestratorTaskQueue, args: [request], workflowId: cleanupId(input.host) };
-  try {
-    await client.schedule.create({ scheduleId, spec: { intervals: [{ every }] }, action, policies: { overlap: 'SKIP' } });
-  } catch (e) {
-    if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-    await client.schedule.getHandle(scheduleId).update((s) => ({ ...s, spec: { intervals: [{ every }] }, action }));
-  }
-  return scheduleId;
+  return upsertIntervalSchedule(client, scheduleId, every, action);
 }

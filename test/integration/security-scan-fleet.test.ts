@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,6 @@ import { ImageCache } from '../../activities/scan/image-cache';
 import { available } from '../../activities/scan/scan-data';
 import { readKnownHosts } from '../../activities/hosts/host-registry';
 import { startSecurityScan } from '../../client/security-scan';
-import { ROOT } from '../../cli/lib/processes';
 import type { DockhandConfig } from '../../common/config';
 import { hostRegistryKey } from '../../common/hosts/host-registry';
 import type { ScanReport } from '../../common/scan/report';
@@ -24,6 +22,8 @@ import { docker } from '../support/docker';
 import { hardenedConfig, removeLabelled, SCAN_TEST_LABEL, startContainer } from '../support/scan-fixtures';
 import { testClient } from '../support/temporal';
 import { startWorker, testIds, type WorkerProcess } from '../support/workers';
+import { runCli } from '../support/cli';
+import { waitUntil } from '../support/wait';
 
 // Scans across hosts: the host registry (no hosts given = every registered agent, a killed one reported
 // down), a container that vanishes between listing and scanning, and a privileged exec session.
@@ -82,7 +82,7 @@ describe('securityScan across hosts (real engine, real Temporal, real Redis)', (
     expect(both.report.input.hosts).toEqual([ids.hostId, second.hostId].sort());
 
     await secondAgent.crash();
-    await waitFor(async () => (await readKnownHosts(redis, registry)).find((h) => h.hostId === second.hostId)?.status === 'down', 15_000);
+    await waitUntil(async () => (await readKnownHosts(redis, registry)).find((h) => h.hostId === second.hostId)?.status === 'down', 15_000);
     const after = await scan({});
     expect(after.result.hosts).toEqual({ scanned: [ids.hostId], unreachable: [second.hostId] });
     expect(after.result.containers).toEqual({ scanned: 1, gone: 0, errors: 0 });
@@ -151,23 +151,3 @@ describe('securityScan across hosts (real engine, real Temporal, real Redis)', (
     expect(findings.map((f) => [f.ruleId, f.severity, f.evidence])).toEqual([['CIS-5.23', 'high', [`exec ${exec.id.slice(0, 12)} (finished): /bin/sleep 300`]]]);
   });
 });
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/dockhand.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

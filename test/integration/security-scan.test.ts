@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,12 +11,13 @@ import type { DockhandConfig } from '../../common/config';
 import type { ScanReport } from '../../common/scan/report';
 import type { ScanRequest } from '../../common/scan/scan-input';
 import type { SecurityScanResult } from '../../common/scan/scan-result';
-import { ROOT } from '../../cli/lib/processes';
 import { docker } from '../support/docker';
 import { sarifValidator } from '../support/sarif';
 import { removeLabelled, SCAN_TEST_LABEL, scanFixtures, startContainer } from '../support/scan-fixtures';
 import { testClient } from '../support/temporal';
 import { startWorker, testIds, type WorkerProcess } from '../support/workers';
+import { runCli } from '../support/cli';
+import { waitUntil } from '../support/wait';
 
 const ids = testIds('scan');
 const network = `dh-scan-${ids.suffix}`;
@@ -44,7 +44,7 @@ beforeAll(async () => {
   await Promise.all(fixtures.map((f) => startContainer(f.config)));
   await Promise.all(workers.map((w) => w.ready));
   // Wait for what the checks observe: nc listening, /etc written, every container running.
-  await waitFor(async () => {
+  await waitUntil(async () => {
     const nc = await docker.getContainer(`dh-scan-nc-${ids.suffix}`).top({ ps_args: '-o pid,comm' });
     const etc = ((await docker.getContainer(`dh-scan-etc-${ids.suffix}`).changes()) ?? []) as Array<{ Path: string }>;
     const states = await Promise.all(fixtures.map((f) => docker.getContainer(f.name).inspect()));
@@ -103,7 +103,7 @@ describe('securityScan (real engine, real Temporal)', () => {
     // privileged session: security-scan-fleet.test.ts).
     const exec = await hardened.exec({ Cmd: ['/bin/sleep', '300'], User: '0' });
     await exec.start({ Detach: true });
-    await waitFor(async () => ((await hardened.top({ ps_args: '-o pid,comm,args' })).Processes ?? []).some((p: string[]) => p[2]?.includes('sleep 300')), 15_000);
+    await waitUntil(async () => ((await hardened.top({ ps_args: '-o pid,comm,args' })).Processes ?? []).some((p: string[]) => p[2]?.includes('sleep 300')), 15_000);
 
     const drift = await scan({ containers: { labels: [`${SCAN_TEST_LABEL}=${ids.suffix}`], include: ['dh-scan-hardened-*'] } });
     expect(findingsOf(drift.report, `dh-scan-hardened-${ids.suffix}`).map((f) => [f.ruleId, f.evidence.map((e) => e.replace(/\b\d+\b/g, 'N').replace(/exec [0-9a-f]{12}/, 'exec X'))])).toEqual([
@@ -146,7 +146,7 @@ describe('securityScan (real engine, real Temporal)', () => {
 
       await client.schedule.getHandle(scheduleId).trigger();
       let workflowId = '';
-      await waitFor(async () => {
+      await waitUntil(async () => {
         const actions = (await describeScanSchedule(client, scheduleId)).info.recentActions;
         workflowId = actions[0]?.action.workflow.workflowId ?? '';
         return Boolean(workflowId);
@@ -156,29 +156,9 @@ describe('securityScan (real engine, real Temporal)', () => {
 
       await client.schedule.getHandle(scheduleId).pause('test');
       expect((await describeScanSchedule(client, scheduleId)).state.paused).toBe(true);
-      await waitFor(async () => (await listScanSchedules(client)).some((s) => s.scheduleId === scheduleId && s.paused), 20_000);
+      await waitUntil(async () => (await listScanSchedules(client)).some((s) => s.scheduleId === scheduleId && s.paused), 20_000);
     } finally {
       await client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
     }
   });
 });
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/dockhand.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { statusQuery, type BlueGreenPhase, type BlueGreenRequest } from '../../common/blue-green';
@@ -7,6 +5,7 @@ import { Labels } from '../../common/labels';
 import { containersOf, removeNetwork, removeService } from './docker';
 import { useTestWorkers } from './harness';
 export { waitFor } from './wait';
+export { runCli } from './cli';
 
 export const fixtureApp = (version: string) => `dockhand-fixture-app:${version}`;
 
@@ -61,19 +60,6 @@ export async function waitForPhase(handle: WorkflowHandle, phase: BlueGreenPhase
     if (Date.now() > deadline) throw new Error(`deploy not in phase ${phase} after ${timeoutMs} ms (now ${s?.phase})`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/** Runs the real `dockhand` CLI against a test file's queues; resolves with its exit code and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/dockhand.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
 }
 
 /** The fixture's own health check with a patient timeout: on a saturated shared machine a 2 s check

@@ -8,3 +8,8 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false | nu
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** Like waitFor, but a check that throws counts as "not yet" (e.g. a process still starting). */
+export function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  return waitFor(() => check().catch(() => false), timeoutMs, 'condition');
+}
