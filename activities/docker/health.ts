@@ -1,13 +1,15 @@
 import type Docker from 'dockerode';
-import { activityInfo, Context, heartbeat } from '@temporalio/activity';
+import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ErrorType, failure } from '../../common/errors';
 import { engineCall } from './engine-errors';
 import { toContainerView } from './container-view';
+import { withContainerWake } from './container-wake';
 
 export interface WaitHealthyInput {
   name: string;
   /** Deadline counted from the first attempt (kept across retries through heartbeat details). */
   timeoutMs: number;
+  /** How often to look without an engine event (the safety net; events wake the wait at once). */
   pollMs?: number;
 }
 export interface WaitHealthyResult { name: string; health: string; waitedMs: number }
@@ -20,31 +22,41 @@ export function createHealthActivities(docker: Docker) {
   return {
     /** Waits until the container is healthy (or running, when it has no health check). Fails with
      * ContainerExited when it stops, Unhealthy (with its health log) when Docker marks it unhealthy or
-     * the deadline passes. Read-only, so running it twice is harmless; it heartbeats every poll and
-     * a retry on another agent keeps the original deadline. */
-    async waitHealthy({ name, timeoutMs, pollMs = 250 }: WaitHealthyInput): Promise<WaitHealthyResult> {
+     * the deadline passes. It looks again at each engine event of the container (and every `pollMs`).
+     * Read-only, so running it twice is harmless; it heartbeats every look and a retry on another
+     * agent keeps the original deadline. */
+    async waitHealthy({ name, timeoutMs, pollMs = 1000 }: WaitHealthyInput): Promise<WaitHealthyResult> {
       const previous = activityInfo().heartbeatDetails as Progress | undefined;
       const startedAt = previous?.startedAt ?? Date.now();
-      for (;;) {
-        const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
-        const view = toContainerView(info!);
-        const waitedMs = Date.now() - startedAt;
-        if (!view.state.running && ['exited', 'dead'].includes(view.state.status)) {
-          const logs = await tailLogs(docker, name);
-          throw failure(ErrorType.ContainerExited, `${name} exited with code ${view.state.exitCode} before it became healthy${view.state.oomKilled ? ' (OOM-killed)' : ''}; last logs:\n${logs}`, { exitCode: view.state.exitCode, logs });
+      return withContainerWake(docker, name, async (wake) => {
+        for (;;) {
+          const verdict = await healthVerdict(docker, name, Date.now() - startedAt, timeoutMs);
+          if (verdict) return verdict;
+          heartbeat({ startedAt } satisfies Progress);
+          // Throws CancelledFailure when the workflow cancels us.
+          await wake.next(Math.min(pollMs, Math.max(1, startedAt + timeoutMs + 1 - Date.now())));
         }
-        const health = view.health?.status ?? (view.state.running ? 'running' : view.state.status);
-        if (health === 'healthy' || (health === 'running' && !view.health)) return { name, health, waitedMs };
-        if (health === 'unhealthy' || waitedMs > timeoutMs) {
-          const log = (view.health?.log ?? []).map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
-          const why = health === 'unhealthy' ? 'Docker marked it unhealthy' : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
-          throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${log || '(empty)'}`, { health: view.health });
-        }
-        heartbeat({ startedAt } satisfies Progress);
-        await Context.current().sleep(pollMs); // throws CancelledFailure when the workflow cancels us
-      }
+      });
     },
   };
+}
+
+/** Healthy (or running without a health check): the result. Exited, unhealthy or past the deadline:
+ * the typed failure. Still starting: undefined. */
+async function healthVerdict(docker: Docker, name: string, waitedMs: number, timeoutMs: number): Promise<WaitHealthyResult | undefined> {
+  const view = toContainerView((await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!);
+  if (!view.state.running && ['exited', 'dead'].includes(view.state.status)) {
+    const logs = await tailLogs(docker, name);
+    throw failure(ErrorType.ContainerExited, `${name} exited with code ${view.state.exitCode} before it became healthy${view.state.oomKilled ? ' (OOM-killed)' : ''}; last logs:\n${logs}`, { exitCode: view.state.exitCode, logs });
+  }
+  const health = view.health?.status ?? (view.state.running ? 'running' : view.state.status);
+  if (health === 'healthy' || (health === 'running' && !view.health)) return { name, health, waitedMs };
+  if (health === 'unhealthy' || waitedMs > timeoutMs) {
+    const log = (view.health?.log ?? []).map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
+    const why = health === 'unhealthy' ? 'Docker marked it unhealthy' : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
+    throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${log || '(empty)'}`, { health: view.health });
+  }
+  return undefined;
 }
 
 async function tailLogs(docker: Docker, name: string): Promise<string> {

@@ -20,7 +20,7 @@ export function createReplicaLaunchActivities(docker: Docker, hostId: string) {
     /** Creates (by spec hash), starts and waits until healthy; returns the container id. Twice: finds
      * the container with the same spec, "already started" is fine, and waits again (read-only) —
      * keeping the first attempt's health deadline. A different spec under the name is a Conflict. */
-    async launchReplica({ healthTimeoutMs, pollMs = 100, ...create }: LaunchReplicaInput): Promise<{ id: string }> {
+    async launchReplica({ healthTimeoutMs, pollMs, ...create }: LaunchReplicaInput): Promise<{ id: string }> {
       const { id } = await heartbeating(async () => {
         const created = await createContainer(create);
         await startContainer({ name: create.name });

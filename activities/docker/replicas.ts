@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
-import { Context, heartbeat } from '@temporalio/activity';
+import { heartbeat } from '@temporalio/activity';
 import { toContainerView } from './container-view';
+import { withContainerWake } from './container-wake';
+import { heartbeating } from './long-running';
 import { ContainerSpec } from '../../common/spec/container-spec';
 import { validate } from '../../common/spec/validate';
 import { ErrorType, failure } from '../../common/errors';
@@ -54,7 +56,8 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
     },
 
     /** Stops a replica and keeps it, stopped, under `keepAs` (an older container there is removed), so a
-     * rollback can restart exactly it. Twice: when `name` is gone and `keepAs` exists, it is done. */
+     * rollback can restart exactly it. Twice: when `name` is gone and `keepAs` exists, it is done.
+     * Heartbeats while the replica stops, so an agent killed meanwhile is noticed in seconds. */
     async retireReplica({ name, keepAs }: { name: string; keepAs: string }): Promise<void> {
       const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
       if (!current) {
@@ -62,26 +65,29 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
         if (!kept) throw failure(ErrorType.NotFound, `cannot retire ${name}: neither it nor ${keepAs} exists`);
         return;
       }
-      await engineCall(`stop container ${name}`, () => docker.getContainer(current.Id).stop(), [304, 404]);
+      await heartbeating((abortSignal) => engineCall(`stop container ${name}`, () => docker.getContainer(current.Id).stop({ abortSignal }), [304, 404]));
       await engineCall(`remove container ${keepAs}`, () => docker.getContainer(keepAs).remove({ force: true }), [404]);
       await engineCall(`rename container ${name} to ${keepAs}`, () => docker.getContainer(current.Id).rename({ name: keepAs }));
     },
 
     /** Watches a container (by id: it may be renamed meanwhile) for `durationMs`: fails with Unhealthy
-     * or ContainerExited as soon as it stops being healthy. Read-only, so running it twice is harmless. */
-    async watchHealthy({ id, name, durationMs, pollMs = 250 }: { id: string; name: string; durationMs: number; pollMs?: number }): Promise<void> {
+     * or ContainerExited as soon as it stops being healthy. It looks at each engine event of the
+     * container and every `pollMs`. Read-only, so running it twice is harmless. */
+    async watchHealthy({ id, name, durationMs, pollMs = 1000 }: { id: string; name: string; durationMs: number; pollMs?: number }): Promise<void> {
       const until = Date.now() + durationMs;
-      for (;;) {
-        const view = toContainerView((await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!);
-        if (!view.state.running) throw failure(ErrorType.ContainerExited, `${name} exited with code ${view.state.exitCode} during its monitor period`);
-        if (view.health && view.health.status !== 'healthy') {
-          const log = view.health.log.map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
-          throw failure(ErrorType.Unhealthy, `${name} became ${view.health.status} during its monitor period; health log:\n${log || '(empty)'}`);
+      await withContainerWake(docker, id, async (wake) => {
+        for (;;) {
+          const view = toContainerView((await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!);
+          if (!view.state.running) throw failure(ErrorType.ContainerExited, `${name} exited with code ${view.state.exitCode} during its monitor period`);
+          if (view.health && view.health.status !== 'healthy') {
+            const log = view.health.log.map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
+            throw failure(ErrorType.Unhealthy, `${name} became ${view.health.status} during its monitor period; health log:\n${log || '(empty)'}`);
+          }
+          if (Date.now() >= until) return;
+          heartbeat();
+          await wake.next(Math.min(pollMs, Math.max(0, until - Date.now())));
         }
-        if (Date.now() >= until) return;
-        heartbeat();
-        await Context.current().sleep(Math.min(pollMs, Math.max(0, until - Date.now())));
-      }
+      });
     },
   };
 }

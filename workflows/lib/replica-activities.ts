@@ -11,7 +11,8 @@ const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, ma
 export function replicaActivities(hostId: string) {
   const taskQueue = hostTaskQueue(hostId);
   const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry });
-  const stop = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '2m', scheduleToCloseTimeout: '10m', retry });
+  // Retiring heartbeats while the replica stops: an agent that dies meanwhile is noticed in 10 s.
+  const stop = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '2m', scheduleToCloseTimeout: '10m', retry });
   // Watching heartbeats every poll: a silent agent is noticed in 10 s and the watch retried.
   const watch = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '30m', scheduleToCloseTimeout: '1h', retry });
   return {

@@ -8,8 +8,9 @@ import { rollbackBatches } from './rollout-plan';
 
 /** What the rollout changed in a slot, so rollback knows what to undo:
  * added — a new slot (undo: remove it); replaced — the old replica waits stopped as -prev (undo:
- * restart exactly it); candidate — a start-first -next beside the old replica, not switched yet. */
-export interface Change { slot: number; kind: 'added' | 'replaced' | 'candidate' }
+ * restart exactly it); candidate — a start-first -next beside the old replica, not switched yet;
+ * prepared — a -next created ahead of its batch, never started (undo: remove it, nothing to report). */
+export interface Change { slot: number; kind: 'added' | 'replaced' | 'candidate' | 'prepared' }
 
 export interface BatchSettings {
   service: string;
@@ -53,15 +54,16 @@ export class RolloutBatches {
 
   /** Replicas brought to the target spec (before any rollback). */
   get updated(): string[] {
-    return this.changes.filter((c) => c.kind !== 'candidate' && !this.failing.has(c.slot)).map((c) => c.slot).sort((a, b) => a - b).map(this.final);
+    return this.changes.filter((c) => (c.kind === 'added' || c.kind === 'replaced') && !this.failing.has(c.slot)).map((c) => c.slot).sort((a, b) => a - b).map(this.final);
   }
 
-  /** Updates one batch. `upcoming` (the next batch, when it follows at once) leaves the edge in the
-   * same reload that lets this batch join, so stop-first costs one reload per batch, not two. */
+  /** Updates one batch. `upcoming` is the next batch when it follows at once: stop-first lets it leave
+   * the edge in the same reload that lets this batch join (one reload per batch, not two); start-first
+   * creates its successors while this batch starts, so the next batch only has to start them. */
   async run(slots: number[], upcoming: number[] = []): Promise<void> {
     if (this.promotingFailed) throw this.promotingFailed;
     slots.forEach((slot) => this.failing.delete(slot));
-    if (this.s.order === 'start-first') await this.startFirst(slots);
+    if (this.s.order === 'start-first') await this.startFirst(slots, upcoming);
     else await this.stopFirst(slots, upcoming);
   }
 
@@ -86,14 +88,16 @@ export class RolloutBatches {
     this.watch(up, this.final);
   }
 
-  private async startFirst(slots: number[]): Promise<void> {
+  private async startFirst(slots: number[], upcoming: number[]): Promise<void> {
     const besideOld = slots.filter((slot) => this.originals.has(slot));
     // A slot with a running replica gets a -next beside it; a new slot (scale up) gets its own name.
     const beside = (slot: number) => (besideOld.includes(slot) ? this.next(slot) : this.final(slot));
+    const prepared = this.prepareSuccessors(upcoming.filter((slot) => this.originals.has(slot)));
     const up = await this.each(slots, async (slot) => {
       await this.clear(slot, beside(slot), besideOld.includes(slot) ? 'candidate' : 'added');
       return this.bringUp(beside(slot), slot);
     });
+    await prepared;
     this.watch(up, this.final);
     // As Swarm does, the next batch starts as soon as this one is healthy: the edge switch and the old
     // replicas' retirement go on in the background, each step after the one before, so the edge only
@@ -119,7 +123,9 @@ export class RolloutBatches {
   /** Undoes every change in reverse order, in batches, with the same gating (healthy, monitor, edge). */
   async rollback(): Promise<void> {
     await this.settle();
-    for (const batch of rollbackBatches(this.changes, this.s.parallelism)) {
+    const prepared = this.changes.filter((c) => c.kind === 'prepared');
+    await Promise.all(prepared.map((c) => this.docker.removeContainer({ name: this.next(c.slot) })));
+    for (const batch of rollbackBatches(this.changes.filter((c) => c.kind !== 'prepared'), this.s.parallelism)) {
       await this.edge.leave(batch.flatMap((c) => (c.kind === 'candidate' ? [this.next(c.slot)] : [this.final(c.slot), this.next(c.slot)])));
       const restored = await this.each(batch.map((c) => c.slot), async (slot) => {
         const kind = batch.find((c) => c.slot === slot)!.kind;
@@ -128,7 +134,7 @@ export class RolloutBatches {
         if (kind !== 'replaced') return undefined;
         await this.docker.renameContainer({ name: this.prev(slot), newName: this.final(slot) });
         await this.docker.startContainer({ name: this.final(slot) });
-        await this.docker.waitHealthy({ name: this.final(slot), timeoutMs: this.s.healthTimeoutMs, pollMs: 100 });
+        await this.docker.waitHealthy({ name: this.final(slot), timeoutMs: this.s.healthTimeoutMs });
         const { id } = await this.docker.inspectContainer({ name: this.final(slot) });
         await this.docker.watchHealthy({ id, name: this.final(slot), durationMs: this.s.monitorMs });
         return id;
@@ -151,17 +157,29 @@ export class RolloutBatches {
     this.record(slot, 'replaced');
   }
 
+  /** Start-first: creates (not starts) the -next of each slot, recorded as a candidate first, so its
+   * batch only starts it (launchReplica finds it by spec hash). A failure here costs nothing: the
+   * launch creates it then. */
+  private async prepareSuccessors(slots: number[]): Promise<void> {
+    await Promise.allSettled(slots.map(async (slot) => {
+      this.record(slot, 'prepared');
+      await this.docker.createContainer({ name: this.next(slot), service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot) });
+    }));
+  }
+
   /** Records the change before making it; on a retry of the slot, removes what the failed attempt
-   * left under `name` first. (A first attempt finds the name free: the planner removed any -next an
-   * interrupted run left, and a new slot's name is not taken, else the slot would not be new.) */
+   * left under `name` first. (A first attempt finds the name free, or holding the successor
+   * prepareSuccessors created: the planner removed any -next an interrupted run left, and a new
+   * slot's name is not taken, else the slot would not be new.) */
   private async clear(slot: number, name: string, kind: Change['kind']): Promise<void> {
-    if (this.changes.some((c) => c.slot === slot)) await this.docker.removeContainer({ name });
+    const earlier = this.changes.find((c) => c.slot === slot);
+    if (earlier && earlier.kind !== 'prepared') await this.docker.removeContainer({ name });
     else this.record(slot, kind);
   }
 
   /** Create, start and wait until healthy: one activity, one round trip. */
   private async bringUp(name: string, slot: number): Promise<string> {
-    const { id } = await this.docker.launchReplica({ name, service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot), healthTimeoutMs: this.s.healthTimeoutMs, pollMs: 100 });
+    const { id } = await this.docker.launchReplica({ name, service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot), healthTimeoutMs: this.s.healthTimeoutMs });
     return id;
   }
 
