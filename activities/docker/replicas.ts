@@ -20,6 +20,13 @@ export interface PlanSpecHashesInput {
 }
 
 export function createReplicaActivities(docker: Docker, hostId: string) {
+  /** Stops the replica (heartbeating: an agent killed meanwhile is noticed in seconds) and keeps it,
+   * stopped, as `keepAs`. */
+  const retire = async (id: string, name: string, keepAs: string) => {
+    await heartbeating((abortSignal) => engineCall(`stop container ${name}`, () => docker.getContainer(id).stop({ abortSignal }), [304, 404]));
+    await engineCall(`remove container ${keepAs}`, () => docker.getContainer(keepAs).remove({ force: true }), [404]);
+    await engineCall(`rename container ${name} to ${keepAs}`, () => docker.getContainer(id).rename({ name: keepAs }));
+  };
   return {
     /** Every container of `service` that carries a slot label (replicas and their -next/-prev
      * companions). Read-only. */
@@ -56,8 +63,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
     },
 
     /** Stops a replica and keeps it, stopped, under `keepAs` (an older container there is removed), so a
-     * rollback can restart exactly it. Twice: when `name` is gone and `keepAs` exists, it is done.
-     * Heartbeats while the replica stops, so an agent killed meanwhile is noticed in seconds. */
+     * rollback can restart exactly it. Twice: when `name` is gone and `keepAs` exists, it is done. */
     async retireReplica({ name, keepAs }: { name: string; keepAs: string }): Promise<void> {
       const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
       if (!current) {
@@ -65,9 +71,17 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
         if (!kept) throw failure(ErrorType.NotFound, `cannot retire ${name}: neither it nor ${keepAs} exists`);
         return;
       }
-      await heartbeating((abortSignal) => engineCall(`stop container ${name}`, () => docker.getContainer(current.Id).stop({ abortSignal }), [304, 404]));
-      await engineCall(`remove container ${keepAs}`, () => docker.getContainer(keepAs).remove({ force: true }), [404]);
-      await engineCall(`rename container ${name} to ${keepAs}`, () => docker.getContainer(current.Id).rename({ name: keepAs }));
+      await retire(current.Id, name, keepAs);
+    },
+
+    /** Start-first's hand-over: retires `name` (stopped, kept as `keepAs`, as retireReplica) and gives
+     * its name to the successor (by id: it may already carry the name). One round trip instead of
+     * two. Twice: a name that already belongs to the successor is done; a step done before is skipped. */
+    async handOverReplica({ name, keepAs, successorId }: { name: string; keepAs: string; successorId: string }): Promise<void> {
+      const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+      if (current?.Id === successorId) return;
+      if (current) await retire(current.Id, name, keepAs);
+      await engineCall(`rename container ${successorId.slice(0, 12)} to ${name}`, () => docker.getContainer(successorId).rename({ name }));
     },
 
     /** Watches a container (by id: it may be renamed meanwhile) for `durationMs`: fails with Unhealthy

@@ -5,9 +5,10 @@ import { hostTaskQueue } from '../../common/task-queues';
 
 const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES };
 
-/** The replica activities of one host agent (listing, planned hashes, retiring, watching). Schedule-to-close
- * bounds each call because a dead host's queue never drains. Retiring stops a replica (up to its stop
- * timeout), hence the longer start-to-close. Stop and rename come from hostActivities. */
+/** The replica activities of one host agent (listing, planned hashes, retiring, handing over, watching).
+ * Schedule-to-close bounds each call because a dead host's queue never drains. Retiring stops a
+ * replica (up to its stop timeout, heartbeating), hence the longer start-to-close. Stop and rename
+ * come from hostActivities. */
 export function replicaActivities(hostId: string) {
   const taskQueue = hostTaskQueue(hostId);
   const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry });
@@ -20,6 +21,7 @@ export function replicaActivities(hostId: string) {
     // Create + start + wait healthy: heartbeats throughout, so it takes the watch settings.
     launchReplica: watch.launchReplica,
     retireReplica: stop.retireReplica,
+    handOverReplica: stop.handOverReplica,
     listReplicas: quick.listReplicas,
     planSpecHashes: quick.planSpecHashes,
   };

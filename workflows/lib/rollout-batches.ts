@@ -107,8 +107,9 @@ export class RolloutBatches {
     this.inBackground(async () => {
       await this.edge.swap(ready.map((slot) => [this.final(slot), beside(slot)]));
       await this.each(ready.filter((slot) => besideOld.includes(slot)), async (slot) => {
-        await this.retire(slot);
-        await this.docker.renameContainer({ name: this.next(slot), newName: this.final(slot) });
+        await this.docker.handOverReplica({ name: this.final(slot), keepAs: this.prev(slot), successorId: up.get(slot)! });
+        this.originals.delete(slot);
+        this.record(slot, 'replaced');
         this.edge.renamed(this.next(slot), this.final(slot));
       });
     });
