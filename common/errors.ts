@@ -21,6 +21,8 @@ export const ErrorType = {
   NotRunning: 'DockhandNotRunning',
   /** The Engine cannot do this for this object at all (e.g. read logs under the "none" driver). */
   Unsupported: 'DockhandUnsupported',
+  /** A launch gated on other containers' health was not started: one of them never became healthy. */
+  PredecessorFailed: 'DockhandPredecessorFailed',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 

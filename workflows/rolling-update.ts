@@ -37,8 +37,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const phase = (name: string, details: string, waitingFor = '') => (Object.assign(status, { phase: name, waitingFor }), enterPhase(name, details));
 
   phase('preparing', `network ${spec.network}, image ${spec.image} and edge ${edgeContainer} on host ${host}`);
-  await prepareService(docker, service, spec.network, spec.image, input.edge, edgeContainer);
-  const existing = await docker.listReplicas({ service });
+  const [, existing] = await Promise.all([prepareService(docker, service, spec.network, spec.image, input.edge, edgeContainer), docker.listReplicas({ service })]);
   const total = targetCount(service, existing, input.replicas);
   const hashes = await docker.planSpecHashes({ service, spec, slots: Array.from({ length: total }, (_, i) => i + 1) });
   const plan = planRollout(service, existing, total, input.parallelism, hashes);
@@ -70,7 +69,9 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
       if (regular) i++;
     }
     const atCanary = regular && i === canaryAfter;
-    if (!slots || atCanary) await rollout.settle(); // the last (or the canary's) monitor windows must pass
+    // The last (or the canary's) monitor windows must pass.
+    if (!slots) await rollout.finish();
+    else if (atCanary) await rollout.settle();
     status.done = plan.skip.length + rollout.updated.length;
     if (rollout.failingSlots.length > 0 && failureLimitExceeded(rollout.failingSlots.length, toUpdate, input.maxFailureRatio)) {
       const why = `${rollout.failingSlots.map((s) => replicaName(service, s)).join(', ')} failed: ${rollout.failures.at(-1)?.reason ?? ''}`;

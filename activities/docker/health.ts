@@ -28,17 +28,23 @@ export function createHealthActivities(docker: Docker) {
     async waitHealthy({ name, timeoutMs, pollMs = 1000 }: WaitHealthyInput): Promise<WaitHealthyResult> {
       const previous = activityInfo().heartbeatDetails as Progress | undefined;
       const startedAt = previous?.startedAt ?? Date.now();
-      return withContainerWake(docker, name, async (wake) => {
-        for (;;) {
-          const verdict = await healthVerdict(docker, name, Date.now() - startedAt, timeoutMs);
-          if (verdict) return verdict;
-          heartbeat({ startedAt } satisfies Progress);
-          // Throws CancelledFailure when the workflow cancels us.
-          await wake.next(Math.min(pollMs, Math.max(1, startedAt + timeoutMs + 1 - Date.now())));
-        }
-      });
+      return untilHealthy(docker, name, { startedAt, timeoutMs, pollMs, onLook: () => heartbeat({ startedAt } satisfies Progress) });
     },
   };
+}
+
+/** waitHealthy's loop, for activities that wait as one of their steps: `startedAt` starts the
+ * deadline, `onLook` runs (heartbeats) after each look that was not decisive. */
+export async function untilHealthy(docker: Docker, name: string, o: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void }): Promise<WaitHealthyResult> {
+  return withContainerWake(docker, name, async (wake) => {
+    for (;;) {
+      const verdict = await healthVerdict(docker, name, Date.now() - o.startedAt, o.timeoutMs);
+      if (verdict) return verdict;
+      o.onLook();
+      // Throws CancelledFailure when the workflow cancels us.
+      await wake.next(Math.min(o.pollMs, Math.max(1, o.startedAt + o.timeoutMs + 1 - Date.now())));
+    }
+  });
 }
 
 /** Healthy (or running without a health check): the result. Exited, unhealthy or past the deadline:

@@ -1,4 +1,5 @@
-import { ActivityFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ErrorType } from '../../common/errors';
 import { candidateName, previousName, replicaLabels, replicaName, type ReplicaFailure } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { EdgeUpstream } from './rollout-edge';
@@ -42,6 +43,8 @@ export class RolloutBatches {
    * one after another in the background. */
   private promoting: Promise<void> = Promise.resolve();
   private promotingFailed?: unknown;
+  /** Start-first: launches scheduled before their batch, gated on the batch before (slot → its id). */
+  private readonly ahead = new Map<number, Promise<string>>();
 
   constructor(private readonly docker: HostProxies & ReplicaProxies, private readonly edge: EdgeUpstream, private readonly s: BatchSettings, originals: number[]) {
     this.originals = new Set(originals);
@@ -65,6 +68,13 @@ export class RolloutBatches {
     slots.forEach((slot) => this.failing.delete(slot));
     if (this.s.order === 'start-first') await this.startFirst(slots, upcoming);
     else await this.stopFirst(slots, upcoming);
+  }
+
+  /** After the last batch: settle, while the edge's config is rewritten with the final names (after
+   * the last rename) during the last monitor windows rather than after them. */
+  async finish(): Promise<void> {
+    this.inBackground(() => this.edge.flushNames());
+    await this.settle();
   }
 
   /** Waits until every monitor window has passed (the last batch's, or a canary's) and the last
@@ -92,12 +102,15 @@ export class RolloutBatches {
     const besideOld = slots.filter((slot) => this.originals.has(slot));
     // A slot with a running replica gets a -next beside it; a new slot (scale up) gets its own name.
     const beside = (slot: number) => (besideOld.includes(slot) ? this.next(slot) : this.final(slot));
-    const prepared = this.prepareSuccessors(upcoming.filter((slot) => this.originals.has(slot)));
-    const up = await this.each(slots, async (slot) => {
-      await this.clear(slot, beside(slot), besideOld.includes(slot) ? 'candidate' : 'added');
+    const launching = this.each(slots, async (slot) => {
+      const kind = besideOld.includes(slot) ? 'candidate' : 'added';
+      const id = await this.launchedAhead(slot, kind);
+      if (id) return id;
+      await this.clear(slot, beside(slot), kind);
       return this.bringUp(beside(slot), slot);
     });
-    await prepared;
+    this.launchAhead(upcoming.filter((slot) => this.originals.has(slot)), slots.map(beside));
+    const up = await launching;
     this.watch(up, this.final);
     // As Swarm does, the next batch starts as soon as this one is healthy: the edge switch and the old
     // replicas' retirement go on in the background, each step after the one before, so the edge only
@@ -124,6 +137,8 @@ export class RolloutBatches {
   /** Undoes every change in reverse order, in batches, with the same gating (healthy, monitor, edge). */
   async rollback(): Promise<void> {
     await this.settle();
+    await Promise.allSettled(this.ahead.values()); // nothing may still be creating what is removed next
+    this.ahead.clear();
     const prepared = this.changes.filter((c) => c.kind === 'prepared');
     await Promise.all(prepared.map((c) => this.docker.removeContainer({ name: this.next(c.slot) })));
     for (const batch of rollbackBatches(this.changes.filter((c) => c.kind !== 'prepared'), this.s.parallelism)) {
@@ -158,19 +173,40 @@ export class RolloutBatches {
     this.record(slot, 'replaced');
   }
 
-  /** Start-first: creates (not starts) the -next of each slot, recorded as a candidate first, so its
-   * batch only starts it (launchReplica finds it by spec hash). A failure here costs nothing: the
-   * launch creates it then. */
-  private async prepareSuccessors(slots: number[]): Promise<void> {
-    await Promise.allSettled(slots.map(async (slot) => {
+  /** Start-first, as Swarm moves on at the engine's health event: the next batch's successors are
+   * launched now, gated on this batch's containers (`after`), so each starts the moment the batch
+   * before is healthy instead of a workflow round trip later. Recorded as prepared first (a rollback
+   * removes them); once started, as candidates. */
+  private launchAhead(slots: number[], after: string[]): void {
+    for (const slot of slots) {
       this.record(slot, 'prepared');
-      await this.docker.createContainer({ name: this.next(slot), service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot) });
-    }));
+      const launch = this.docker.launchReplica({ name: this.next(slot), service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot), healthTimeoutMs: this.s.healthTimeoutMs, after });
+      this.ahead.set(slot, launch.then(({ id }) => (this.record(slot, 'candidate'), id)));
+      this.ahead.get(slot)!.catch(() => undefined); // its batch (or a rollback) looks at the outcome
+    }
+  }
+
+  /** The id of the slot's launch ahead, once it is healthy; undefined when there was none or it was not
+   * started because the batch before failed (the batch then launches it itself). Its own failure
+   * (the new replica crashed, say) is the slot's failure. */
+  private async launchedAhead(slot: number, kind: Change['kind']): Promise<string | undefined> {
+    const launch = this.ahead.get(slot);
+    if (!launch) return undefined;
+    this.ahead.delete(slot);
+    try {
+      return await launch;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === ErrorType.PredecessorFailed)) {
+        this.record(slot, kind);
+        throw err;
+      }
+      return undefined;
+    }
   }
 
   /** Records the change before making it; on a retry of the slot, removes what the failed attempt
-   * left under `name` first. (A first attempt finds the name free, or holding the successor
-   * prepareSuccessors created: the planner removed any -next an interrupted run left, and a new
+   * left under `name` first. (A first attempt finds the name free, or holding the successor a
+   * launch ahead created: the planner removed any -next an interrupted run left, and a new
    * slot's name is not taken, else the slot would not be new.) */
   private async clear(slot: number, name: string, kind: Change['kind']): Promise<void> {
     const earlier = this.changes.find((c) => c.slot === slot);

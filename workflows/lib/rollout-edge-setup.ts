@@ -9,8 +9,7 @@ import type { HostProxies } from './host-activities';
  * runs for this service is kept as it is (it serves traffic); one that belongs to anyone else fails
  * the rollout with the typed Conflict before any replica changes. */
 export async function prepareService(docker: HostProxies, service: string, network: string, image: string, edge: RollingUpdateInput['edge'], edgeName: string): Promise<void> {
-  await docker.ensureNetwork({ name: network, labels: managedLabels(service) });
-  await Promise.all([docker.ensureImage({ image }), docker.ensureImage({ image: edge.image })]);
+  await Promise.all([docker.ensureNetwork({ name: network, labels: managedLabels(service) }), docker.ensureImage({ image }), docker.ensureImage({ image: edge.image })]);
   const spec = ContainerSpec.parse({ image: edge.image, network, ports: edge.ports, healthcheck: edge.healthcheck });
   try {
     await docker.createContainer({ name: edgeName, service, spec });
