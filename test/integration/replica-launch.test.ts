@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ContainerSpec } from '../../common/spec/container-spec';
+import { ErrorType } from '../../common/errors';
+import { docker, removeService } from '../support/docker';
+import { activityRunner, failureOf } from '../support/activities';
+import { testIds } from '../support/workers';
+
+// The rollout's replica activities against the real engine: the health gate of a launch scheduled
+// ahead, waits that wake at the engine's health event, and the start-first hand-over.
+const ids = testIds('rl');
+const service = `rl-${ids.suffix}`;
+const { run, container } = activityRunner(ids.hostId, service);
+const app = (version: string) => ({ image: `dockhand-fixture-app:${version}`, init: true, stopTimeout: 1 }) as ContainerSpec;
+const inspect = (name: string) => docker.getContainer(name).inspect();
+/** No look-again timer that could end the wait within a test: only an engine event can. */
+const NO_POLL = 120_000;
+
+afterAll(() => removeService(service));
+
+describe('launchReplica after other containers', () => {
+  it('starts only once the container before it is healthy', async () => {
+    const before = await container(app('v1'));
+    const name = `${service}-gated`;
+    await run('launchReplica', { name, service, spec: app('v2'), healthTimeoutMs: 60_000, after: [before] });
+    const [b, n] = await Promise.all([inspect(before), inspect(name)]);
+    const healthySince = Math.min(...b.State.Health!.Log.filter((l) => l.ExitCode === 0).map((l) => Date.parse(l.End)));
+    expect(Date.parse(n.State.StartedAt)).toBeGreaterThanOrEqual(healthySince);
+    expect(n.State.Health!.Status).toBe('healthy');
+  });
+
+  it('is not started when the container before it exits: PredecessorFailed, the new one only created', async () => {
+    const before = await container(app('crash'));
+    const name = `${service}-never`;
+    const failure = await failureOf(run('launchReplica', { name, service, spec: app('v2'), healthTimeoutMs: 60_000, after: [before] }));
+    expect(failure.type).toBe(ErrorType.PredecessorFailed);
+    expect(failure.message).toContain(`${before} did not become healthy`);
+    expect((await inspect(name)).State.Status).toBe('created');
+  });
+
+  it('is not started when the container before it is gone', async () => {
+    const failure = await failureOf(run('launchReplica', { name: `${service}-orphan`, service, spec: app('v2'), healthTimeoutMs: 60_000, after: [`${service}-missing`] }));
+    expect(failure.type).toBe(ErrorType.PredecessorFailed);
+    expect((await inspect(`${service}-orphan`)).State.Status).toBe('created');
+  });
+});
+
+describe('health waits wake at the engine event', () => {
+  it('waitHealthy returns at the health event, with no poll due for minutes', async () => {
+    const name = await container(app('v1'));
+    const { health, waitedMs } = await run('waitHealthy', { name, timeoutMs: NO_POLL, pollMs: NO_POLL });
+    expect(health).toBe('healthy');
+    expect(waitedMs).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('watchHealthy fails as soon as the container turns unhealthy, with no poll due for minutes', async () => {
+    const name = await container({ image: 'dockhand-fixture-app:flaky', init: true, stopTimeout: 1 } as ContainerSpec);
+    await run('waitHealthy', { name, timeoutMs: 60_000 });
+    const { id } = await run('inspectContainer', { name });
+    const watching = failureOf(run('watchHealthy', { id, name, durationMs: NO_POLL, pollMs: NO_POLL }));
+    await run('execInContainer', { name, command: ['/bin/busybox', 'rm', '/www/health'] });
+    const failure = await watching;
+    expect(failure.type).toBe(ErrorType.Unhealthy);
+    expect(failure.message).toContain(`${name} became unhealthy during its monitor period`);
+  }, 60_000);
+});
+
+describe('handOverReplica', () => {
+  it('keeps the old replica stopped as -prev and gives its name to the successor; twice changes nothing', async () => {
+    const old = await container(app('v1'));
+    const successor = `${old}-next`;
+    const { id } = await run('launchReplica', { name: successor, service, spec: app('v2'), healthTimeoutMs: 60_000 });
+    const oldId = (await inspect(old)).Id;
+    for (let i = 0; i < 2; i++) await run('handOverReplica', { name: old, keepAs: `${old}-prev`, successorId: id });
+    const [now, prev] = await Promise.all([inspect(old), inspect(`${old}-prev`)]);
+    expect(now.Id).toBe(id);
+    expect(now.State.Running).toBe(true);
+    expect(prev.Id).toBe(oldId);
+    expect(prev.State.Running).toBe(false);
+    expect((await failureOf(run('inspectContainer', { name: successor }))).type).toBe(ErrorType.NotFound);
+  });
+});
