@@ -3,7 +3,7 @@
 # and the fixture images. `up` is idempotent: it uses whatever already answers and starts only what is
 # missing; `down` stops only what `up` started (it keeps pid files in $DOCKHAND_STATE_DIR).
 #
-#   scripts/stack.sh up | down | status | env
+#   scripts/stack.sh up | down | status | temporal <args>   (the last runs the Temporal CLI on the stack)
 #
 # Configuration (all optional): DOCKER_HOST, REDIS_URL, TEMPORAL_ADDRESS, TEMPORAL_CLI_PATH,
 # DOCKHAND_STATE_DIR (default <repo>/.dockhand), DOCKHAND_CACHE_DIR (default ~/.cache/dockhand),
@@ -136,5 +136,6 @@ case "${1:-}" in
   up) docker_up; redis_up; temporal_up_or_start; fixtures_up; status ;;
   down) stop_ours temporal; stop_ours redis; stop_ours dockerd; status ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  temporal) shift; exec "$(temporal_cli)" "$@" --address "$TEMPORAL_ADDRESS" ;;
+  *) echo "usage: $0 up|down|status|temporal <args>" >&2; exit 2 ;;
 esac
