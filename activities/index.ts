@@ -9,6 +9,7 @@ import { createExecActivities } from './docker/container-exec';
 import { createCleanupActivities } from './docker/cleanup';
 import { createReplicaActivities } from './docker/replicas';
 import { createReplicaLaunchActivities } from './docker/replica-launch';
+import { createEdgeContainerActivities } from './traffic/edge-container';
 import { createEdgeActivities } from './traffic/edge';
 import { createScanActivities } from './scan/scan-activities';
 import { createReportActivities } from './scan/report/report-activities';
@@ -35,6 +36,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createReplicaActivities(docker, hostId),
     ...createReplicaLaunchActivities(docker, hostId),
     ...createEdgeActivities(docker),
+    ...createEdgeContainerActivities(docker, hostId),
     ...createScanActivities(docker),
     ...createServiceContainerActivities(docker),
     ...createEdgeStateActivities(docker),

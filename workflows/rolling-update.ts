@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, allHandlersFinished, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, allHandlersFinished, patched, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import {
@@ -13,10 +13,13 @@ import { replicaActivities } from './lib/replica-activities';
 import { RolloutBatches } from './lib/rollout-batches';
 import { RolloutControl } from './lib/rollout-control';
 import { EdgeUpstream } from './lib/rollout-edge';
-import { prepareService } from './lib/rollout-edge-setup';
-import { failureLimitExceeded, planRollout, targetCount } from './lib/rollout-plan';
+import { prepareRollout, prepareRolloutStepByStep } from './lib/rollout-edge-setup';
+import { failureLimitExceeded, planRollout } from './lib/rollout-plan';
 
 const NO_APPROVAL = { required: false, timeoutMs: 1, approvers: [] };
+/** Runs started since: set-up in two rounds of activities side by side, the start-first edge sync
+ * behind the first batch (older runs replay step by step). */
+const SETUP_AT_ONCE = 'rollout-setup-at-once';
 
 /**
  * Rolls a replicated service (`<service>-1 … <service>-N` behind `<service>-edge`) to a new spec,
@@ -37,15 +40,16 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const phase = (name: string, details: string, waitingFor = '') => (Object.assign(status, { phase: name, waitingFor }), enterPhase(name, details));
 
   phase('preparing', `network ${spec.network}, image ${spec.image} and edge ${edgeContainer} on host ${host}`);
-  const [, existing] = await Promise.all([prepareService(docker, service, spec.network, spec.image, input.edge, edgeContainer), docker.listReplicas({ service })]);
-  const total = targetCount(service, existing, input.replicas);
-  const hashes = await docker.planSpecHashes({ service, spec, slots: Array.from({ length: total }, (_, i) => i + 1) });
+  const setup = { service, network: spec.network, spec, edge: input.edge, edgeName: edgeContainer, replicas: input.replicas };
+  const atOnce = patched(SETUP_AT_ONCE);
+  const { existing, total, hashes } = atOnce ? await prepareRollout(docker, setup) : await prepareRolloutStepByStep(docker, setup);
   const plan = planRollout(service, existing, total, input.parallelism, hashes);
   const edge = new EdgeUpstream(docker, edgeContainer, service, input.edge.targetPort, plan.live);
-  await edge.sync();
+  if (!atOnce) await edge.sync();
   await Promise.all(plan.leftovers.filter((n) => n.endsWith('-next')).map((name) => docker.removeContainer({ name })));
   const originals = existing.filter((r) => r.name === replicaName(service, r.slot)).map((r) => r.slot);
   const rollout = new RolloutBatches(docker, edge, { service, spec, order: input.order, monitorMs: input.monitor, healthTimeoutMs: input.healthTimeout, parallelism: input.parallelism }, originals);
+  if (atOnce) await rollout.syncEdge();
   Object.assign(status, { total, batches: plan.batches.length, done: plan.skip.length, failures: rollout.failures });
 
   const deadline = input.deadline === undefined ? Infinity : Date.now() + input.deadline;

@@ -5,8 +5,8 @@ import { docker, removeService } from '../support/docker';
 import { activityRunner, failureOf } from '../support/activities';
 import { testIds } from '../support/workers';
 
-// The rollout's replica activities against the real engine: the health gate of a launch scheduled
-// ahead, waits that wake at the engine's health event, and the start-first hand-over.
+// The rollout's activities against the real engine: the health gate of a launch scheduled ahead, waits
+// that wake at the engine's health event, the start-first hand-over, and the edge in one round trip.
 const ids = testIds('rl');
 const service = `rl-${ids.suffix}`;
 const { run, container } = activityRunner(ids.hostId, service);
@@ -78,4 +78,32 @@ describe('handOverReplica', () => {
     expect(prev.State.Running).toBe(false);
     expect((await failureOf(run('inspectContainer', { name: successor }))).type).toBe(ErrorType.NotFound);
   });
+});
+
+describe('ensureEdgeContainer', () => {
+  const edge = (ports: number[]) => ({ image: 'dockhand-edge:1', ports: ports.map((container) => ({ container, hostIp: '127.0.0.1' })) }) as ContainerSpec;
+
+  it("creates, starts and waits for the edge; keeps the service's own edge as it is; refuses a container that is not its own", async () => {
+    const name = `${service}-edge`;
+    await run('ensureEdgeContainer', { name, service, spec: edge([80]), timeoutMs: 60_000 });
+    const first = await inspect(name);
+    expect(first.State.Health!.Status).toBe('healthy');
+    await docker.getContainer(name).stop({ t: 1 });
+    // Asked again with another spec: this service's edge serves traffic, so it is kept, only started.
+    await run('ensureEdgeContainer', { name, service, spec: edge([80, 81]), timeoutMs: 60_000 });
+    const again = await inspect(name);
+    expect(again.Id).toBe(first.Id);
+    expect(again.State.Health!.Status).toBe('healthy');
+
+    const foreign = `${service}-foreign-edge`;
+    await docker.createContainer({ name: foreign, Image: 'dockhand-edge:1', Labels: { 'dockhand.test': service } });
+    try {
+      const refused = await failureOf(run('ensureEdgeContainer', { name: foreign, service, spec: edge([80]), timeoutMs: 60_000 }));
+      expect(refused.type).toBe(ErrorType.Conflict);
+      expect(refused.message).toContain('a container Dockhand does not manage');
+      expect((await inspect(foreign)).State.Status).toBe('created');
+    } finally {
+      await docker.getContainer(foreign).remove({ force: true });
+    }
+  }, 120_000);
 });

@@ -50,6 +50,7 @@ export function hostActivities(hostId: string) {
     containerDiff: quick.containerDiff,
     exportContainer: slow.exportContainer,
     waitHealthy: slow.waitHealthy,
+    ensureEdgeContainer: slow.ensureEdgeContainer,
     // containers: change
     execInContainer: once.execInContainer,
     updateContainer: quick.updateContainer,

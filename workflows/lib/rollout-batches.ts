@@ -70,6 +70,14 @@ export class RolloutBatches {
     else await this.stopFirst(slots, upcoming);
   }
 
+  /** The edge's config for the replicas that serve now, before the first change. Start-first does it
+   * behind the first batch (nothing on the edge changes before that batch's switch, which queues
+   * after it); stop-first waits for it, as its first batch leaves the edge before stopping. */
+  async syncEdge(): Promise<void> {
+    if (this.s.order === 'start-first') this.inBackground(() => this.edge.sync());
+    else await this.edge.sync();
+  }
+
   /** After the last batch: settle, while the edge's config is rewritten with the final names (after
    * the last rename) during the last monitor windows rather than after them. */
   async finish(): Promise<void> {
