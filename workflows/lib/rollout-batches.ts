@@ -1,8 +1,9 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import { ErrorType } from '../../common/errors';
 import { candidateName, previousName, replicaLabels, replicaName, type ReplicaFailure } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { EdgeUpstream } from './rollout-edge';
+import { activityFailureOf } from './failures';
 import type { HostProxies } from './host-activities';
 import type { ReplicaProxies } from './replica-activities';
 import { rollbackBatches } from './rollout-plan';
@@ -62,7 +63,7 @@ export class RolloutBatches {
 
   /** Updates one batch. `upcoming` is the next batch when it follows at once: stop-first lets it leave
    * the edge in the same reload that lets this batch join (one reload per batch, not two); start-first
-   * creates its successors while this batch starts, so the next batch only has to start them. */
+   * launches its successors now, gated at the agent on this batch's health (see launchAhead). */
   async run(slots: number[], upcoming: number[] = []): Promise<void> {
     if (this.promotingFailed) throw this.promotingFailed;
     slots.forEach((slot) => this.failing.delete(slot));
@@ -204,7 +205,7 @@ export class RolloutBatches {
     try {
       return await launch;
     } catch (err) {
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === ErrorType.PredecessorFailed)) {
+      if (!activityFailureOf(err, ErrorType.PredecessorFailed)) {
         this.record(slot, kind);
         throw err;
       }
