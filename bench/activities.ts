@@ -36,7 +36,10 @@ export async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? (['dockhand', 'cli'] as const) : (['cli', 'dockhand'] as const);
       for (const side of order) {
-        const s = side === 'dockhand' ? await viaDockhand(client, config.orchestratorTaskQueue, ids.hostId, service, `r${r}`, COUNT) : await viaCli(service, `r${r}`, COUNT);
+        const s =
+          side === 'dockhand'
+            ? await viaDockhand(client, config.orchestratorTaskQueue, ids.hostId, service, `r${r}`, COUNT)
+            : await viaCli(service, `r${r}`, COUNT);
         (side === 'dockhand' ? dockhand : cli).push(s);
         log(`round ${r + 1}/${ROUNDS} ${side}: ${COUNT} containers healthy in ${s.toFixed(2)} s`);
         await removeAll(service);
@@ -44,27 +47,52 @@ export async function main(): Promise<void> {
     }
     const dockhand_s = round(median(dockhand));
     const cli_s = round(median(cli));
-    console.log(JSON.stringify({ dockhand_s, cli_s, ratio: round(dockhand_s / cli_s), containers: COUNT, rounds: ROUNDS, dockhand_runs: dockhand.map(round), cli_runs: cli.map(round) }));
+    console.log(
+      JSON.stringify({
+        dockhand_s,
+        cli_s,
+        ratio: round(dockhand_s / cli_s),
+        containers: COUNT,
+        rounds: ROUNDS,
+        dockhand_runs: dockhand.map(round),
+        cli_runs: cli.map(round),
+      }),
+    );
   } finally {
     await removeAll(service);
     await workers.stop();
   }
 }
 
-async function viaDockhand(client: Client, taskQueue: string, host: string, service: string, round: string, count: number): Promise<number> {
+async function viaDockhand(
+  client: Client,
+  taskQueue: string,
+  host: string,
+  service: string,
+  round: string,
+  count: number,
+): Promise<number> {
   const request: LaunchContainersRequest = {
     host,
-    containers: Array.from({ length: count }, (_, i) => ({ name: `${service}-${round}-dh-${i}`, service, spec: { image: IMAGE, init: true } })),
+    containers: Array.from({ length: count }, (_, i) => ({
+      name: `${service}-${round}-dh-${i}`,
+      service,
+      spec: { image: IMAGE, init: true },
+    })),
     healthTimeoutMs: 120_000,
   };
   const started = performance.now();
-  const result = await client.workflow.execute<(r: LaunchContainersRequest) => Promise<LaunchContainersResult>>('launchContainers', {
-    taskQueue,
-    workflowId: `bench/${service}/${round}`,
-    args: [request],
-  });
+  const result = await client.workflow.execute<(r: LaunchContainersRequest) => Promise<LaunchContainersResult>>(
+    'launchContainers',
+    {
+      taskQueue,
+      workflowId: `bench/${service}/${round}`,
+      args: [request],
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
-  if (result.containers.filter((c) => c.health === 'healthy').length !== count) throw new Error('not every container became healthy');
+  if (result.containers.filter((c) => c.health === 'healthy').length !== count)
+    throw new Error('not every container became healthy');
   return seconds;
 }
 
@@ -82,7 +110,10 @@ async function viaCli(service: string, round: string, count: number): Promise<nu
     done`;
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { env: { ...process.env, N: String(count), PREFIX: `${service}-${round}-cli`, SERVICE: service }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('bash', ['-c', script], {
+      env: { ...process.env, N: String(count), PREFIX: `${service}-${round}-cli`, SERVICE: service },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the CLI script exited with ${code}`))));
   });
@@ -91,7 +122,14 @@ async function viaCli(service: string, round: string, count: number): Promise<nu
 
 async function removeAll(service: string): Promise<void> {
   const all = await docker.listContainers({ all: true, filters: { label: [`${Labels.service}=${service}`] } });
-  await Promise.all(all.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    all.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

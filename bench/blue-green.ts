@@ -16,7 +16,13 @@ const MIN_REQUESTS = 2000;
 const V1 = 'dockhand-fixture-app:v1';
 const V2 = 'dockhand-fixture-app:v2';
 
-interface Figures { requests: number; failed: number; switch_ms: number; deploy_s: number; flips: number }
+interface Figures {
+  requests: number;
+  failed: number;
+  switch_ms: number;
+  deploy_s: number;
+  flips: number;
+}
 
 /**
  * The zero-downtime v1 → v2 deploy under load, by Dockhand's blueGreenDeploy (no approval, 1 s bake)
@@ -37,28 +43,66 @@ export async function main(): Promise<void> {
     console.log(`[bench] dockhand: first deploy of ${services[0]} (v1), then v1 → v2 under ${RATE} req/s`);
     const dockhand = await dockhandRun(client, config, services[0]!, ids.hostId);
     console.log(`[bench] dockhand: ${JSON.stringify(dockhand)}`);
-    console.log(`[bench] shell: blue ${services[1]}-blue (v1) behind ${services[1]}-edge, then bench/blue-green.sh under ${RATE} req/s`);
+    console.log(
+      `[bench] shell: blue ${services[1]}-blue (v1) behind ${services[1]}-edge, then bench/blue-green.sh under ${RATE} req/s`,
+    );
     const shell = await shellRun(services[1]!);
     console.log(`[bench] shell: ${JSON.stringify(shell)}`);
     console.log(
       JSON.stringify({
-        requests: dockhand.requests, failed: dockhand.failed, switch_ms: dockhand.switch_ms, dockhand_deploy_s: dockhand.deploy_s,
-        shell_requests: shell.requests, shell_failed: shell.failed, shell_switch_ms: shell.switch_ms, shell_deploy_s: shell.deploy_s,
-        flips: dockhand.flips, shell_flips: shell.flips,
+        requests: dockhand.requests,
+        failed: dockhand.failed,
+        switch_ms: dockhand.switch_ms,
+        dockhand_deploy_s: dockhand.deploy_s,
+        shell_requests: shell.requests,
+        shell_failed: shell.failed,
+        shell_switch_ms: shell.switch_ms,
+        shell_deploy_s: shell.deploy_s,
+        flips: dockhand.flips,
+        shell_flips: shell.flips,
         ratio: Number((dockhand.deploy_s / shell.deploy_s).toFixed(2)),
       }),
     );
   } finally {
     await workers.stop();
     await Promise.all(services.map(removeService));
-    await Promise.all(services.map((s) => docker.getContainer(`${s}-blue`).remove({ force: true }).catch(() => undefined)));
-    await Promise.all(services.flatMap((s) => [`${s}-green`, `${s}-edge`]).map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      services.map((s) =>
+        docker
+          .getContainer(`${s}-blue`)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+    await Promise.all(
+      services
+        .flatMap((s) => [`${s}-green`, `${s}-edge`])
+        .map((n) =>
+          docker
+            .getContainer(n)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+    );
     await Promise.all(networks.map(removeNetwork));
   }
 }
 
-async function dockhandRun(client: Awaited<ReturnType<typeof testClient>>['client'], config: Awaited<ReturnType<typeof testClient>>['config'], service: string, host: string): Promise<Figures> {
-  const request = (image: string): BlueGreenRequest => ({ service, host, spec: { image, init: true }, appPort: 8080, approval: { required: false }, bakeMs: 1000, healthTimeoutMs: 60_000 });
+async function dockhandRun(
+  client: Awaited<ReturnType<typeof testClient>>['client'],
+  config: Awaited<ReturnType<typeof testClient>>['config'],
+  service: string,
+  host: string,
+): Promise<Figures> {
+  const request = (image: string): BlueGreenRequest => ({
+    service,
+    host,
+    spec: { image, init: true },
+    appPort: 8080,
+    approval: { required: false },
+    bakeMs: 1000,
+    healthTimeoutMs: 60_000,
+  });
   const first = await (await startBlueGreenDeploy(client, config, request(V1))).result();
   return underLoad(first.edge.hostPort, async () => {
     const result = await (await startBlueGreenDeploy(client, config, request(V2))).result();
@@ -75,7 +119,11 @@ async function shellRun(service: string): Promise<Figures> {
   await waitHealthy(edge);
   const config = renderSiteConfig(service, [{ host: blue, port: 8080 }]);
   await new Promise<void>((resolve, reject) => {
-    const child = execFile('docker', ['exec', '-i', edge, 'sh', '-c', 'cat > /etc/nginx/conf.d/default.conf && nginx -t -q && nginx -s reload'], (err) => (err ? reject(err) : resolve()));
+    const child = execFile(
+      'docker',
+      ['exec', '-i', edge, 'sh', '-c', 'cat > /etc/nginx/conf.d/default.conf && nginx -t -q && nginx -s reload'],
+      (err) => (err ? reject(err) : resolve()),
+    );
     child.stdin!.end(config);
   });
   const port = Number((await run('docker', ['port', edge, '80'])).stdout.trim().split('\n')[0]!.split(':').pop());
@@ -95,7 +143,13 @@ async function underLoad(port: number, deploy: () => Promise<number>): Promise<F
   const deployS = (Date.now() - started) / 1000;
   await until(() => load.count() >= MIN_REQUESTS);
   const report: LoadReport = await load.stop();
-  return { requests: report.requests, failed: report.failed, switch_ms: (report.firstSwitchedAt ?? NaN) - greenHealthyAt, deploy_s: Number(deployS.toFixed(2)), flips: report.flips };
+  return {
+    requests: report.requests,
+    failed: report.failed,
+    switch_ms: (report.firstSwitchedAt ?? NaN) - greenHealthyAt,
+    deploy_s: Number(deployS.toFixed(2)),
+    flips: report.flips,
+  };
 }
 
 async function waitHealthy(name: string): Promise<void> {
@@ -103,7 +157,13 @@ async function waitHealthy(name: string): Promise<void> {
 }
 
 async function waitAnswers(port: number, version: string): Promise<void> {
-  await until(async () => (await fetch(`http://127.0.0.1:${port}/version`).then((r) => r.text()).catch(() => '')).includes(version));
+  await until(async () =>
+    (
+      await fetch(`http://127.0.0.1:${port}/version`)
+        .then((r) => r.text())
+        .catch(() => '')
+    ).includes(version),
+  );
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {

@@ -36,8 +36,18 @@ export async function main(): Promise<void> {
     concurrency: 32,
     rateLimit: { max: 5000, durationMs: 1000 },
     rules: [
-      { name: 'autoheal', match: { action: 'health_status', status: 'unhealthy', labels: optIn }, workflow: 'restartUnhealthy', args: { maxRestarts: 100, windowMs: '10m', backoffMs: 0, stopTimeoutS: 1, idleMs: '10m' } },
-      { name: 'synthetic', match: { action: 'health_status', status: 'unhealthy', labels: synthetic }, workflow: 'restartUnhealthy', args: { idleMs: '1s' } },
+      {
+        name: 'autoheal',
+        match: { action: 'health_status', status: 'unhealthy', labels: optIn },
+        workflow: 'restartUnhealthy',
+        args: { maxRestarts: 100, windowMs: '10m', backoffMs: 0, stopTimeoutS: 1, idleMs: '10m' },
+      },
+      {
+        name: 'synthetic',
+        match: { action: 'health_status', status: 'unhealthy', labels: synthetic },
+        workflow: 'restartUnhealthy',
+        args: { idleMs: '1s' },
+      },
     ],
   });
   const workers = [
@@ -47,7 +57,10 @@ export async function main(): Promise<void> {
   ];
   const q = testQueue(queueName);
   const config = loadConfig();
-  const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.temporalNamespace });
+  const client = new Client({
+    connection: await Connection.connect({ address: config.temporalAddress }),
+    namespace: config.temporalNamespace,
+  });
   const names: string[] = [];
   try {
     await Promise.all(workers.map((w) => w.ready));
@@ -61,7 +74,14 @@ export async function main(): Promise<void> {
     const pollerNames = Array.from({ length: CONTAINERS }, (_, i) => `bench-poll-${suffix}-${i}`);
     names.push(...pollerNames);
     const pollerLabels = { 'dockhand.bench-poller': suffix };
-    const poller = spawn('sh', ['-c', `while true; do docker ps -q --filter health=unhealthy --filter label=dockhand.bench-poller=${suffix} | xargs -r docker restart -t 1 >/dev/null; sleep ${POLL_S}; done`], { stdio: 'ignore', detached: true });
+    const poller = spawn(
+      'sh',
+      [
+        '-c',
+        `while true; do docker ps -q --filter health=unhealthy --filter label=dockhand.bench-poller=${suffix} | xargs -r docker restart -t 1 >/dev/null; sleep ${POLL_S}; done`,
+      ],
+      { stdio: 'ignore', detached: true },
+    );
     let polled: number[];
     try {
       polled = await measure(pollerNames, pollerLabels);
@@ -73,10 +93,26 @@ export async function main(): Promise<void> {
     const eventsPerS = await throughput(q, ids.hostId, synthetic);
     log(`throughput ${eventsPerS.toFixed(1)} events/s (${SYNTHETIC} synthetic events → rules → workflow start)`);
 
-    for (const n of dockhandNames) await client.workflow.getHandle(remediationId('restart-unhealthy', ids.hostId, n)).terminate('bench over').catch(() => undefined);
-    console.log(JSON.stringify({ dockhand_p50_ms: pct(dockhand, 50), dockhand_p99_ms: pct(dockhand, 99), poller_p50_ms: pct(polled, 50), poller_p99_ms: pct(polled, 99), events_per_s: Math.round(eventsPerS * 10) / 10 }));
+    for (const n of dockhandNames)
+      await client.workflow
+        .getHandle(remediationId('restart-unhealthy', ids.hostId, n))
+        .terminate('bench over')
+        .catch(() => undefined);
+    console.log(
+      JSON.stringify({
+        dockhand_p50_ms: pct(dockhand, 50),
+        dockhand_p99_ms: pct(dockhand, 99),
+        poller_p50_ms: pct(polled, 50),
+        poller_p99_ms: pct(polled, 99),
+        events_per_s: Math.round(eventsPerS * 10) / 10,
+      }),
+    );
   } finally {
-    for (const n of names) await docker.getContainer(n).remove({ force: true }).catch(() => undefined);
+    for (const n of names)
+      await docker
+        .getContainer(n)
+        .remove({ force: true })
+        .catch(() => undefined);
     await Promise.all(workers.map((w) => w.stop()));
     await q.dispose();
     await client.connection.close();
@@ -88,7 +124,13 @@ export async function main(): Promise<void> {
 async function measure(names: string[], labels: Record<string, string>): Promise<number[]> {
   const unhealthyAt = new Map<string, bigint[]>();
   const killAt = new Map<string, bigint[]>();
-  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['health_status', 'kill'], label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) } } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const stream = (await docker.getEvents({
+    filters: {
+      type: ['container'],
+      event: ['health_status', 'kill'],
+      label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    },
+  } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
   let buf = '';
   stream.on('data', (chunk: Buffer) => {
     buf += chunk.toString();
@@ -104,7 +146,13 @@ async function measure(names: string[], labels: Record<string, string>): Promise
     }
   });
   try {
-    await Promise.all(names.map((n) => docker.createContainer({ name: n, Image: 'dockhand-fixture-app:flaky', Labels: labels, HostConfig: { Init: true } }).then((c) => c.start())));
+    await Promise.all(
+      names.map((n) =>
+        docker
+          .createContainer({ name: n, Image: 'dockhand-fixture-app:flaky', Labels: labels, HostConfig: { Init: true } })
+          .then((c) => c.start()),
+      ),
+    );
     await Promise.all(
       names.map(async (name) => {
         const c = docker.getContainer(name);
@@ -132,13 +180,37 @@ async function measure(names: string[], labels: Record<string, string>): Promise
 
 /** 1,000 synthetic unhealthy events (for 1,000 containers that do not exist: each starts a workflow
  * that looks, finds nothing, and ends) from queue add to every job done. */
-async function throughput(q: ReturnType<typeof testQueue>, host: string, labels: Record<string, string>): Promise<number> {
+async function throughput(
+  q: ReturnType<typeof testQueue>,
+  host: string,
+  labels: Record<string, string>,
+): Promise<number> {
   const base = BigInt(Date.now()) * 1_000_000n;
-  const events: EngineEvent[] = Array.from({ length: SYNTHETIC }, (_, i) => ({ source: 'synthetic', host, type: 'container', action: 'health_status', status: 'unhealthy', id: `synthetic-${i}`, name: `synthetic-${host}-${i}`, labels, timeNano: `${base + BigInt(i)}` }));
+  const events: EngineEvent[] = Array.from({ length: SYNTHETIC }, (_, i) => ({
+    source: 'synthetic',
+    host,
+    type: 'container',
+    action: 'health_status',
+    status: 'unhealthy',
+    id: `synthetic-${i}`,
+    name: `synthetic-${host}-${i}`,
+    labels,
+    timeNano: `${base + BigInt(i)}`,
+  }));
   const before = (await q.queue.getJobCounts('completed')).completed ?? 0;
   const started = Date.now();
-  await q.queue.addBulk(events.map((e) => ({ name: JobName.engineEvent, data: e, opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS } })));
-  await waitFor(async () => ((await q.queue.getJobCounts('completed')).completed ?? 0) - before >= SYNTHETIC, 600_000, 'synthetic events processed');
+  await q.queue.addBulk(
+    events.map((e) => ({
+      name: JobName.engineEvent,
+      data: e,
+      opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
+    })),
+  );
+  await waitFor(
+    async () => ((await q.queue.getJobCounts('completed')).completed ?? 0) - before >= SYNTHETIC,
+    600_000,
+    'synthetic events processed',
+  );
   return SYNTHETIC / ((Date.now() - started) / 1000);
 }
 

@@ -15,7 +15,16 @@ const run = promisify(execFile);
 const REPLICAS = 10;
 /** Every peer waits this long after a replica is healthy before the next (Swarm's --update-monitor). */
 const MONITOR_S = 2;
-const HEALTH = ['--health-cmd', '/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health', '--health-interval', '1s', '--health-timeout', '2s', '--health-retries', '3'];
+const HEALTH = [
+  '--health-cmd',
+  '/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health',
+  '--health-interval',
+  '1s',
+  '--health-timeout',
+  '2s',
+  '--health-retries',
+  '3',
+];
 const log = (msg: string) => console.log(`[bench rolling] ${msg}`);
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
@@ -55,10 +64,15 @@ async function benchDockhand(ids: ReturnType<typeof testIds>) {
   const { client, config } = await testClient(ids);
   const workers = await startWorkers(ids);
   const request = (image: string, extra: Partial<RollingUpdateRequest>): RollingUpdateRequest => ({
-    service, host: ids.hostId, spec: { image: `dockhand-fixture-app:${image}`, init: true }, monitor: `${MONITOR_S}s`,
-    edge: { ports: [{ container: 80, hostIp: '127.0.0.1' }] }, ...extra,
+    service,
+    host: ids.hostId,
+    spec: { image: `dockhand-fixture-app:${image}`, init: true },
+    monitor: `${MONITOR_S}s`,
+    edge: { ports: [{ container: 80, hostIp: '127.0.0.1' }] },
+    ...extra,
   });
-  const roll = async (image: string, extra: Partial<RollingUpdateRequest>) => rolloutOutcome(await startRollingUpdate(client, config, request(image, extra)));
+  const roll = async (image: string, extra: Partial<RollingUpdateRequest>) =>
+    rolloutOutcome(await startRollingUpdate(client, config, request(image, extra)));
   try {
     const times = { stopFirst: 0, startFirst: 0, failed: 0, requests: 0 };
     for (const order of ['stop-first', 'start-first'] as const) {
@@ -73,9 +87,15 @@ async function benchDockhand(ids: ReturnType<typeof testIds>) {
       const load = await loadUntil(url, () => done, { concurrency: 4, ratePerSec: 100 });
       const result = await rollout;
       const elapsed = seconds(Date.now() - started);
-      if (process.env.BENCH_PROFILE) log(`dockhand ${order} profile:\n${formatProfile(profileHistory((await client.workflow.getHandle(serviceChangeId(service)).fetchHistory()).events ?? []))}`);
-      if (result.outcome !== 'updated') throw new Error(`dockhand rollout ${order} ended ${result.outcome}: ${result.reason}`);
-      log(`dockhand ${order}: ${elapsed}s, ${load.total} requests, ${load.failedCount} failed ${load.failed.slice(0, 3).join('; ')}`);
+      if (process.env.BENCH_PROFILE)
+        log(
+          `dockhand ${order} profile:\n${formatProfile(profileHistory((await client.workflow.getHandle(serviceChangeId(service)).fetchHistory()).events ?? []))}`,
+        );
+      if (result.outcome !== 'updated')
+        throw new Error(`dockhand rollout ${order} ended ${result.outcome}: ${result.reason}`);
+      log(
+        `dockhand ${order}: ${elapsed}s, ${load.total} requests, ${load.failedCount} failed ${load.failed.slice(0, 3).join('; ')}`,
+      );
       times[order === 'stop-first' ? 'stopFirst' : 'startFirst'] = elapsed;
       times.failed += load.failedCount;
       times.requests += load.total;
@@ -107,24 +127,65 @@ async function benchSwarm(suffix: string) {
   const [network, edge] = [`${service}-net`, `${service}-edge`];
   try {
     await run('docker', ['network', 'create', '--driver', 'overlay', '--attachable', network]);
-    const times: { stopFirst: number; startFirst: number; failed: number | null; requests: number } = { stopFirst: 0, startFirst: 0, failed: 0, requests: 0 };
+    const times: { stopFirst: number; startFirst: number; failed: number | null; requests: number } = {
+      stopFirst: 0,
+      startFirst: 0,
+      failed: 0,
+      requests: 0,
+    };
     for (const order of ['stop-first', 'start-first'] as const) {
       log(`swarm: ${REPLICAS} tasks on v1`);
       await run('docker', ['rm', '-f', edge]).catch(() => undefined);
       await run('docker', ['service', 'rm', service]).catch(() => undefined);
       await waitGone(service);
-      await run('docker', ['service', 'create', '--detach=false', '--quiet', '--name', service, '--replicas', String(REPLICAS), '--init', ...HEALTH,
-        '--network', network, '--endpoint-mode', 'dnsrr', '--update-parallelism', '1', '--update-monitor', `${MONITOR_S}s`, '--update-order', order,
-        '--update-failure-action', 'rollback', '--update-delay', '0s', 'dockhand-fixture-app:v1'], { maxBuffer: 1 << 24 });
+      await run(
+        'docker',
+        [
+          'service',
+          'create',
+          '--detach=false',
+          '--quiet',
+          '--name',
+          service,
+          '--replicas',
+          String(REPLICAS),
+          '--init',
+          ...HEALTH,
+          '--network',
+          network,
+          '--endpoint-mode',
+          'dnsrr',
+          '--update-parallelism',
+          '1',
+          '--update-monitor',
+          `${MONITOR_S}s`,
+          '--update-order',
+          order,
+          '--update-failure-action',
+          'rollback',
+          '--update-delay',
+          '0s',
+          'dockhand-fixture-app:v1',
+        ],
+        { maxBuffer: 1 << 24 },
+      );
       const url = await swarmEdge(edge, network, service);
-      log(`swarm: docker service update v1 → v2, ${order}, ${url ? 'requests through a dockhand-edge in front of the tasks' : 'the edge in front of the tasks does not answer: no requests'}`);
+      log(
+        `swarm: docker service update v1 → v2, ${order}, ${url ? 'requests through a dockhand-edge in front of the tasks' : 'the edge in front of the tasks does not answer: no requests'}`,
+      );
       let done = false;
       const started = Date.now();
-      const update = run('docker', ['service', 'update', '--detach=false', '--quiet', '--image', 'dockhand-fixture-app:v2', service], { maxBuffer: 1 << 24 }).finally(() => (done = true));
+      const update = run(
+        'docker',
+        ['service', 'update', '--detach=false', '--quiet', '--image', 'dockhand-fixture-app:v2', service],
+        { maxBuffer: 1 << 24 },
+      ).finally(() => (done = true));
       const load = url ? await loadUntil(url, () => done, { concurrency: 4, ratePerSec: 100 }) : undefined;
       await update;
       const elapsed = seconds(Date.now() - started);
-      log(`swarm ${order}: ${elapsed}s${load ? `, ${load.total} requests, ${load.failedCount} failed ${load.failed.slice(0, 3).join('; ')}` : ''}`);
+      log(
+        `swarm ${order}: ${elapsed}s${load ? `, ${load.total} requests, ${load.failedCount} failed ${load.failed.slice(0, 3).join('; ')}` : ''}`,
+      );
       times[order === 'stop-first' ? 'stopFirst' : 'startFirst'] = elapsed;
       if (load && times.failed !== null) {
         times.failed += load.failedCount;
@@ -170,7 +231,19 @@ function swarmEdgeConfig(service: string): string {
 async function swarmEdge(edge: string, network: string, service: string): Promise<string | undefined> {
   await run('docker', ['run', '-d', '--name', edge, '--network', network, '-p', '127.0.0.1::80', 'dockhand-edge:1']);
   await new Promise<void>((resolve, reject) => {
-    const child = execFile('docker', ['exec', '-i', edge, '/bin/busybox', 'sh', '-c', 'cat > /etc/nginx/conf.d/default.conf && nginx -t -q && nginx -s reload'], (err) => (err ? reject(err) : resolve()));
+    const child = execFile(
+      'docker',
+      [
+        'exec',
+        '-i',
+        edge,
+        '/bin/busybox',
+        'sh',
+        '-c',
+        'cat > /etc/nginx/conf.d/default.conf && nginx -t -q && nginx -s reload',
+      ],
+      (err) => (err ? reject(err) : resolve()),
+    );
     child.stdin!.end(swarmEdgeConfig(service));
   });
   const port = (await run('docker', ['port', edge, '80'])).stdout.trim().split('\n')[0]!.split(':').pop();
@@ -183,10 +256,32 @@ async function benchShell(suffix: string): Promise<number> {
   try {
     log(`shell loop: ${REPLICAS} containers on v1`);
     await run('docker', ['network', 'create', network]);
-    await Promise.all(Array.from({ length: REPLICAS }, (_, i) => run('docker', ['run', '-d', '--name', `${service}-${i + 1}`, '--init', '--network', network, '--label', `dockhand.service=${service}`, 'dockhand-fixture-app:v1'])));
+    await Promise.all(
+      Array.from({ length: REPLICAS }, (_, i) =>
+        run('docker', [
+          'run',
+          '-d',
+          '--name',
+          `${service}-${i + 1}`,
+          '--init',
+          '--network',
+          network,
+          '--label',
+          `dockhand.service=${service}`,
+          'dockhand-fixture-app:v1',
+        ]),
+      ),
+    );
     log(`shell loop: bench/rolling-update.sh v1 → v2 (stop, rm, run, poll until healthy, sleep ${MONITOR_S}s)`);
     const started = Date.now();
-    await run('bash', [path.join(__dirname, 'rolling-update.sh'), service, 'dockhand-fixture-app:v2', String(REPLICAS), network, String(MONITOR_S)]);
+    await run('bash', [
+      path.join(__dirname, 'rolling-update.sh'),
+      service,
+      'dockhand-fixture-app:v2',
+      String(REPLICAS),
+      network,
+      String(MONITOR_S),
+    ]);
     const elapsed = seconds(Date.now() - started);
     log(`shell loop: ${elapsed}s`);
     return elapsed;
@@ -201,7 +296,14 @@ async function benchShell(suffix: string): Promise<number> {
 async function firstAnswering(urls: string[], timeoutMs: number): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const url of urls) if (await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return url;
+    for (const url of urls)
+      if (
+        await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return url;
     await new Promise((r) => setTimeout(r, 500));
   }
   return undefined;

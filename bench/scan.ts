@@ -29,26 +29,56 @@ export async function main(): Promise<void> {
   const ids = testIds('bench-scan');
   const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'dockhand-bench-reports-'));
   const names = Array.from({ length: CONTAINERS }, (_, i) => `dh-bench-scan-${ids.suffix}-${i}`);
-  const workers = [startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir }), startWorker('host-agent', ids)];
+  const workers = [
+    startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir }),
+    startWorker('host-agent', ids),
+  ];
   const cleanUp = async () => {
     await Promise.all(workers.map((w) => w.stop()));
     const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL}=${ids.suffix}`] } });
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     await rm(reportsDir, { recursive: true, force: true });
   };
   // Ctrl-C or a timeout still removes the 50 containers and stops the workers.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   try {
     console.log(`starting ${CONTAINERS} containers of dockhand-fixture-app:v1…`);
     for (let i = 0; i < names.length; i += 10) {
       // Health checks off: 50 containers probing every second would load the 2-core machine more than
       // the scan does (and CIS-5.27 then shows up as a finding on each, which is fine here).
-      await Promise.all(names.slice(i, i + 10).map(async (name) => (await docker.createContainer({ name, Image: 'dockhand-fixture-app:v1', Labels: { [LABEL]: ids.suffix }, Healthcheck: { Test: ['NONE'] }, HostConfig: { Init: true } })).start()));
+      await Promise.all(
+        names
+          .slice(i, i + 10)
+          .map(async (name) =>
+            (
+              await docker.createContainer({
+                name,
+                Image: 'dockhand-fixture-app:v1',
+                Labels: { [LABEL]: ids.suffix },
+                Healthcheck: { Test: ['NONE'] },
+                HostConfig: { Init: true },
+              })
+            ).start(),
+          ),
+      );
     }
     await Promise.all(workers.map((w) => w.ready));
     const config = { ...loadConfig(), hostId: ids.hostId, orchestratorTaskQueue: ids.orchestratorQueue };
     const client = await connectClient(config);
-    const request = (over: Partial<ScanRequest> = {}): ScanRequest => ({ hosts: [ids.hostId], containers: { labels: [`${LABEL}=${ids.suffix}`] }, concurrency: CONCURRENCY, ...over });
+    const request = (over: Partial<ScanRequest> = {}): ScanRequest => ({
+      hosts: [ids.hostId],
+      containers: { labels: [`${LABEL}=${ids.suffix}`] },
+      concurrency: CONCURRENCY,
+      ...over,
+    });
     const timed = async (over: Partial<ScanRequest> = {}) => {
       const t0 = process.hrtime.bigint();
       const handle = await startSecurityScan(client, config, request(over));
@@ -61,18 +91,30 @@ export async function main(): Promise<void> {
     await timed();
     console.log('docker inspect floor: 50 × `docker inspect` in a shell loop…');
     const t0 = process.hrtime.bigint();
-    await promisify(execFile)('bash', ['-c', 'for c in "$@"; do docker inspect "$c" >/dev/null; done', 'inspect-loop', ...names]);
+    await promisify(execFile)('bash', [
+      '-c',
+      'for c in "$@"; do docker inspect "$c" >/dev/null; done',
+      'inspect-loop',
+      ...names,
+    ]);
     const floor = Number(process.hrtime.bigint() - t0) / 1e9;
     console.log(`  ${floor.toFixed(2)} s`);
     console.log('filesystem reads: 50 × `docker export > /dev/null` in a shell loop…');
     const t1 = process.hrtime.bigint();
-    await promisify(execFile)('bash', ['-c', 'for c in "$@"; do docker export "$c" >/dev/null; done', 'export-loop', ...names]);
+    await promisify(execFile)('bash', [
+      '-c',
+      'for c in "$@"; do docker export "$c" >/dev/null; done',
+      'export-loop',
+      ...names,
+    ]);
     const fsRead = Number(process.hrtime.bigint() - t1) / 1e9;
     console.log(`  ${fsRead.toFixed(2)} s`);
 
     console.log('full scan (all checks, filesystem walked through docker export)…');
     const full = await timed();
-    console.log(`  ${full.s.toFixed(2)} s, ${full.result.containers.scanned} containers scanned; scanContainer: ${JSON.stringify(full.activities)}`);
+    console.log(
+      `  ${full.s.toFixed(2)} s, ${full.result.containers.scanned} containers scanned; scanContainer: ${JSON.stringify(full.activities)}`,
+    );
     console.log('scan without filesystem checks (no export)…');
     const light = await timed({ checks: { exclude: ['CIS-4.8', 'DH-FS-*', 'DH-RT-NEW-EXECUTABLE'] } });
     console.log(`  ${light.s.toFixed(2)} s`);
@@ -102,7 +144,13 @@ export async function main(): Promise<void> {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-type HistoryEvent = { eventId?: unknown; eventTime?: { seconds?: unknown; nanos?: number | null } | null; activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null; activityTaskStartedEventAttributes?: { scheduledEventId?: unknown } | null; activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown; startedEventId?: unknown } | null };
+type HistoryEvent = {
+  eventId?: unknown;
+  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
+  activityTaskStartedEventAttributes?: { scheduledEventId?: unknown } | null;
+  activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown; startedEventId?: unknown } | null;
+};
 
 /** Where a scan's time goes, from its history: per scanContainer activity, the wait from scheduled to
  * started (the workflow's fan-out and the agent's polling) and the run from started to completed. */
@@ -117,7 +165,12 @@ function activityTimes(events: HistoryEvent[]): { count: number; queue_mean_s: n
     if (!done) continue;
     const scheduled = byId.get(String(done.scheduledEventId));
     const started = byId.get(String(done.startedEventId));
-    if (!scheduled || !started || scheduled.activityTaskScheduledEventAttributes?.activityType?.name !== 'scanContainer') continue;
+    if (
+      !scheduled ||
+      !started ||
+      scheduled.activityTaskScheduledEventAttributes?.activityType?.name !== 'scanContainer'
+    )
+      continue;
     count++;
     queue += at(started) - at(scheduled);
     run += at(e) - at(started);

@@ -16,7 +16,9 @@ import { registerHosts } from './commands/hosts';
 import { registerCleanup } from './commands/cleanup';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
-const program = new Command('dockhand').description('durable, approvable Docker operations on Temporal').showHelpAfterError();
+const program = new Command('dockhand')
+  .description('durable, approvable Docker operations on Temporal')
+  .showHelpAfterError();
 registerStack(program);
 registerEnsure(program);
 registerDemo(program);

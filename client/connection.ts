@@ -7,6 +7,8 @@ export async function connectClient(config: DockhandConfig): Promise<Client> {
     const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '5s' });
     return new Client({ connection, namespace: config.temporalNamespace });
   } catch (e) {
-    throw new Error(`cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message}); start the stack with "npm run stack -- up" or set TEMPORAL_ADDRESS`);
+    throw new Error(
+      `cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message}); start the stack with "npm run stack -- up" or set TEMPORAL_ADDRESS`,
+    );
   }
 }

@@ -8,7 +8,11 @@ import { startLocked } from './start';
 
 /** Validates the request (a bad spec is refused here, before any workflow exists) and starts
  * ensureService under the service's change lock. */
-export async function startEnsureService(client: Client, config: DockhandConfig, request: EnsureServiceRequest): Promise<WorkflowHandle<(r: EnsureServiceRequest) => Promise<EnsureServiceResult>>> {
+export async function startEnsureService(
+  client: Client,
+  config: DockhandConfig,
+  request: EnsureServiceRequest,
+): Promise<WorkflowHandle<(r: EnsureServiceRequest) => Promise<EnsureServiceResult>>> {
   const input = validate(EnsureServiceInput, request, 'input');
   return startLocked(client, config, 'ensureService', serviceChangeId(input.service), [input], {
     staticSummary: `ensure ${input.service} runs ${input.spec.image} on ${input.host}`,

@@ -1,14 +1,21 @@
 import type { WorkflowHandle } from '@temporalio/client';
 
 /** The part of a `status` query answer every Dockhand change workflow shares. */
-export interface PhaseStatus { phase: string; phases: Array<{ phase: string; at: string; details: string }> }
+export interface PhaseStatus {
+  phase: string;
+  phases: Array<{ phase: string; at: string; details: string }>;
+}
 
 /**
  * Follows a workflow's phases through its `status` query until it ends, calling `onPhase` once per
  * phase entered (with its details and the time since start), then returns its result (or throws its
  * failure). A query that fails for a moment (no worker yet, a worker restarting) is retried.
  */
-export async function followPhases<R>(handle: WorkflowHandle, onPhase: (p: { phase: string; details: string; elapsedMs: number }) => void, pollMs = 500): Promise<R> {
+export async function followPhases<R>(
+  handle: WorkflowHandle,
+  onPhase: (p: { phase: string; details: string; elapsedMs: number }) => void,
+  pollMs = 500,
+): Promise<R> {
   const started = Date.now();
   let seen = 0;
   let done = false;

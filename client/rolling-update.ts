@@ -1,7 +1,12 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DockhandConfig } from '../common/config';
-import { ROLLED_BACK_ERROR, RollingUpdateInput, type RollingUpdateRequest, type RollingUpdateResult } from '../common/rolling-update';
+import {
+  ROLLED_BACK_ERROR,
+  RollingUpdateInput,
+  type RollingUpdateRequest,
+  type RollingUpdateResult,
+} from '../common/rolling-update';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { serviceChangeId } from '../common/workflow-ids';
@@ -11,7 +16,11 @@ export type RollingUpdateHandle = WorkflowHandle<(r: RollingUpdateRequest) => Pr
 
 /** Validates the request (bad input is refused here, naming the field, before any workflow exists)
  * and starts rollingUpdate under the service's change lock `deploy/<service>`. */
-export async function startRollingUpdate(client: Client, config: DockhandConfig, request: RollingUpdateRequest): Promise<RollingUpdateHandle> {
+export async function startRollingUpdate(
+  client: Client,
+  config: DockhandConfig,
+  request: RollingUpdateRequest,
+): Promise<RollingUpdateHandle> {
   const input = validate(RollingUpdateInput, request, 'input');
   return (await startLocked(client, config, 'rollingUpdate', serviceChangeId(input.service), [request], {
     staticSummary: `roll ${input.service} to ${input.spec.image} on ${input.host} (${input.order}, ${input.parallelism} at a time)`,
@@ -31,7 +40,8 @@ export async function rolloutOutcome(handle: RollingUpdateHandle): Promise<Rolli
     return await handle.result();
   } catch (err) {
     const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === ROLLED_BACK_ERROR && cause.details?.[0]) return cause.details[0] as RollingUpdateResult;
+    if (cause instanceof ApplicationFailure && cause.type === ROLLED_BACK_ERROR && cause.details?.[0])
+      return cause.details[0] as RollingUpdateResult;
     throw err;
   }
 }

@@ -13,7 +13,11 @@ export const SECURITY_SCAN_ID_PREFIX = 'security-scan';
 
 /** Validates the request (bad input is refused here, naming the field) and starts securityScan.
  * Scans only read, so they take no lock: each run has its own id. */
-export async function startSecurityScan(client: Client, config: DockhandConfig, request: ScanRequest): Promise<SecurityScanHandle> {
+export async function startSecurityScan(
+  client: Client,
+  config: DockhandConfig,
+  request: ScanRequest,
+): Promise<SecurityScanHandle> {
   const input = validate(ScanInput, request, 'input');
   const workflowId = `${SECURITY_SCAN_ID_PREFIX}/${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   return client.workflow.start('securityScan', {

@@ -9,7 +9,10 @@ export async function startLocked<A extends unknown[], R>(
   workflowType: string,
   workflowId: string,
   args: A,
-  options: { searchAttributes?: Parameters<Client['workflow']['start']>[1]['typedSearchAttributes']; staticSummary?: string } = {},
+  options: {
+    searchAttributes?: Parameters<Client['workflow']['start']>[1]['typedSearchAttributes'];
+    staticSummary?: string;
+  } = {},
 ): Promise<WorkflowHandle> {
   try {
     return await client.workflow.start(workflowType, {

@@ -5,7 +5,11 @@ import { z } from 'zod';
 export const ApprovalPolicy = z.strictObject({
   required: z.boolean().default(true),
   /** How long to wait for an answer; when it passes the step is rejected. */
-  timeoutMs: z.number().int().positive().default(30 * 60_000),
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 60_000),
   /** Identities allowed to approve or reject; empty: anyone. */
   approvers: z.array(z.string().min(1)).default([]),
 });

@@ -33,12 +33,22 @@ export function otherColor(color: Color): Color {
  * container is live; two and no edge to tell them apart is refused rather than guessed. A first
  * deploy starts blue. Pure.
  */
-export function planBlueGreen(service: string, containers: ServiceContainer[], edgeUpstreamHosts: string[]): BlueGreenPlan {
+export function planBlueGreen(
+  service: string,
+  containers: ServiceContainer[],
+  edgeUpstreamHosts: string[],
+): BlueGreenPlan {
   const colored = containers.filter((c) => c.color !== undefined);
   const routed = colored.filter((c) => edgeUpstreamHosts.includes(c.name));
-  if (routed.length > 1) throw new Error(`the edge of ${service} routes to ${routed.map((c) => c.name).join(' and ')} at once; point it at one color before deploying`);
+  if (routed.length > 1)
+    throw new Error(
+      `the edge of ${service} routes to ${routed.map((c) => c.name).join(' and ')} at once; point it at one color before deploying`,
+    );
   const live = routed[0] ?? (colored.length === 1 ? colored[0] : undefined);
-  if (!live && colored.length > 1) throw new Error(`${service} has ${colored.map((c) => c.name).join(' and ')} and its edge routes to neither; remove the one that should not serve`);
+  if (!live && colored.length > 1)
+    throw new Error(
+      `${service} has ${colored.map((c) => c.name).join(' and ')} and its edge routes to neither; remove the one that should not serve`,
+    );
   const nextColor = live ? otherColor(live.color!) : 'blue';
   const next = { color: nextColor, name: colorName(service, nextColor) };
   const leftover = containers.find((c) => c.name === next.name)?.name;
@@ -50,7 +60,16 @@ export function planBlueGreen(service: string, containers: ServiceContainer[], e
 }
 
 /** The text the Web UI shows while the approval gate waits: what changes and how to answer. */
-export function approvalDetails(a: { service: string; workflowId: string; oldImage?: string; oldColor?: Color; newImage: string; newColor: Color; timeoutAt: string; approvers: string[] }): string {
+export function approvalDetails(a: {
+  service: string;
+  workflowId: string;
+  oldImage?: string;
+  oldColor?: Color;
+  newImage: string;
+  newColor: Color;
+  timeoutAt: string;
+  approvers: string[];
+}): string {
   const from = a.oldImage ? `${a.oldImage} (${a.oldColor})` : 'nothing (first deploy)';
   const who = a.approvers.length ? ` Only ${a.approvers.join(', ')} may answer.` : '';
   return [

@@ -32,7 +32,12 @@ export const BlueGreenInput = z
     /** How long the new color may take to become healthy. */
     healthTimeoutMs: durationMs.default(60_000),
     /** Optional check of the new color before the approval gate: GET path on its network address. */
-    smoke: z.strictObject({ path: z.string().startsWith('/', 'must start with "/"'), expectStatus: z.number().int().min(100).max(599).default(200) }).optional(),
+    smoke: z
+      .strictObject({
+        path: z.string().startsWith('/', 'must start with "/"'),
+        expectStatus: z.number().int().min(100).max(599).default(200),
+      })
+      .optional(),
     /** What the edge must answer (2xx) through the new color right after the switch. */
     verifyPath: z.string().startsWith('/', 'must start with "/"').default('/'),
     /** Rollback window after the switch; a `rollback` signal inside it switches back to the old color. */
@@ -44,13 +49,29 @@ export const BlueGreenInput = z
   })
   .transform((i, ctx) => {
     const network = i.spec.network ?? `${i.service}-net`;
-    if (!needsUserNetwork(network)) ctx.addIssue({ code: 'custom', path: ['spec', 'network'], message: `"${network}" is not a user-defined network; the edge reaches each color by name only on one` });
+    if (!needsUserNetwork(network))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spec', 'network'],
+        message: `"${network}" is not a user-defined network; the edge reaches each color by name only on one`,
+      });
     return { ...i, spec: { ...i.spec, network }, edge: { ...i.edge, name: i.edge.name ?? `${i.service}-edge` } };
   });
 export type BlueGreenInput = z.output<typeof BlueGreenInput>;
 export type BlueGreenRequest = z.input<typeof BlueGreenInput>;
 
-export type BlueGreenPhase = 'planning' | 'edge' | 'green-up' | 'smoke' | 'awaiting-approval' | 'switching' | 'baking' | 'draining' | 'done' | 'compensating' | 'failed';
+export type BlueGreenPhase =
+  | 'planning'
+  | 'edge'
+  | 'green-up'
+  | 'smoke'
+  | 'awaiting-approval'
+  | 'switching'
+  | 'baking'
+  | 'draining'
+  | 'done'
+  | 'compensating'
+  | 'failed';
 
 /** What the `status` query answers: where the deploy is, which colors and images, and when. */
 export interface BlueGreenStatus {

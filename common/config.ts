@@ -14,8 +14,14 @@ export interface DockhandConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig {
-  const hostId = env.DOCKHAND_HOST_ID ?? os.hostname().toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(hostId)) throw new Error(`DOCKHAND_HOST_ID="${hostId}" is not a host id (letters, digits, "_", "." and "-")`);
+  const hostId =
+    env.DOCKHAND_HOST_ID ??
+    os
+      .hostname()
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]/g, '-');
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(hostId))
+    throw new Error(`DOCKHAND_HOST_ID="${hostId}" is not a host id (letters, digits, "_", "." and "-")`);
   return {
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',

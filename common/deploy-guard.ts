@@ -64,11 +64,27 @@ export interface DeployGuardResult {
 export interface ChangeRun {
   runId: string;
   type: string;
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'CONTINUED_AS_NEW' | 'TIMED_OUT' | 'UNKNOWN' | 'UNSPECIFIED';
+  status:
+    | 'RUNNING'
+    | 'COMPLETED'
+    | 'FAILED'
+    | 'CANCELLED'
+    | 'TERMINATED'
+    | 'CONTINUED_AS_NEW'
+    | 'TIMED_OUT'
+    | 'UNKNOWN'
+    | 'UNSPECIFIED';
   startMs: number;
   closeMs?: number;
   /** Completed runs: the result (`spec` and `finishedAt` record what it deployed). */
-  result?: { spec?: ContainerSpec; image?: string; liveContainer?: string; updated?: string[]; skipped?: string[]; outcome?: string };
+  result?: {
+    spec?: ContainerSpec;
+    image?: string;
+    liveContainer?: string;
+    updated?: string[];
+    skipped?: string[];
+    outcome?: string;
+  };
   /** The run's start input (the deploy request), for the options a redeploy keeps. */
   input?: Record<string, unknown>;
   /** A running blue-green deploy's phase and the color it brings up (from its status query). */
@@ -87,7 +103,13 @@ export interface GuardEvent {
 export type GuardDecision =
   | { action: 'ignore'; reason: string }
   | { action: 'signal-rollback'; reason: string }
-  | { action: 'rollback'; strategy: Strategy; request: BlueGreenRequest | RollingUpdateRequest; reason: string; fromImage: string };
+  | {
+      action: 'rollback';
+      strategy: Strategy;
+      request: BlueGreenRequest | RollingUpdateRequest;
+      reason: string;
+      fromImage: string;
+    };
 
 const STRATEGY: Record<string, Strategy> = { blueGreenDeploy: 'blue-green', rollingUpdate: 'rolling' };
 
@@ -100,25 +122,60 @@ const STRATEGY: Record<string, Strategy> = { blueGreenDeploy: 'blue-green', roll
  * - anything else (running otherwise, failed, rolled back, a guard rollback already, outside the
  *   window, another container such as the edge, nothing to go back to) → ignore, with the reason.
  */
-export function planDeployGuard(e: GuardEvent, latest: ChangeRun | undefined, previous: ChangeRun | undefined, windowMs: number): GuardDecision {
+export function planDeployGuard(
+  e: GuardEvent,
+  latest: ChangeRun | undefined,
+  previous: ChangeRun | undefined,
+  windowMs: number,
+): GuardDecision {
   if (!latest) return { action: 'ignore', reason: `no change of ${e.service} has run` };
   if (latest.status === 'RUNNING') {
-    if (latest.type === 'blueGreenDeploy' && latest.phase === 'baking' && e.color !== undefined && e.color === latest.newColor) {
-      return { action: 'signal-rollback', reason: `${e.container} (the new ${e.color}) turned unhealthy during the bake window` };
+    if (
+      latest.type === 'blueGreenDeploy' &&
+      latest.phase === 'baking' &&
+      e.color !== undefined &&
+      e.color === latest.newColor
+    ) {
+      return {
+        action: 'signal-rollback',
+        reason: `${e.container} (the new ${e.color}) turned unhealthy during the bake window`,
+      };
     }
-    return { action: 'ignore', reason: `a ${latest.type} of ${e.service} is running${latest.phase ? ` (${latest.phase})` : ''}; its own health checks decide` };
+    return {
+      action: 'ignore',
+      reason: `a ${latest.type} of ${e.service} is running${latest.phase ? ` (${latest.phase})` : ''}; its own health checks decide`,
+    };
   }
   const strategy = STRATEGY[latest.type];
-  if (!strategy) return { action: 'ignore', reason: `the last change of ${e.service} is a ${latest.type}, not a deploy` };
-  if (latest.status !== 'COMPLETED' || !latest.result || latest.closeMs === undefined) return { action: 'ignore', reason: `the last deploy of ${e.service} did not complete (${latest.status.toLowerCase()}): nothing of it is live` };
-  if (e.atMs < latest.startMs) return { action: 'ignore', reason: `the event (${new Date(e.atMs).toISOString()}) is older than the last deploy` };
+  if (!strategy)
+    return { action: 'ignore', reason: `the last change of ${e.service} is a ${latest.type}, not a deploy` };
+  if (latest.status !== 'COMPLETED' || !latest.result || latest.closeMs === undefined)
+    return {
+      action: 'ignore',
+      reason: `the last deploy of ${e.service} did not complete (${latest.status.toLowerCase()}): nothing of it is live`,
+    };
+  if (e.atMs < latest.startMs)
+    return { action: 'ignore', reason: `the event (${new Date(e.atMs).toISOString()}) is older than the last deploy` };
   const sinceMs = e.atMs - latest.closeMs;
-  if (sinceMs > windowMs) return { action: 'ignore', reason: `${e.container} turned unhealthy ${Math.round(sinceMs / 1000)}s after the deploy finished, past the ${windowMs / 1000}s guard window` };
-  if (!deployedContainers(e.service, strategy, latest.result).includes(e.container)) return { action: 'ignore', reason: `${e.container} is not one of the containers the last deploy brought up` };
+  if (sinceMs > windowMs)
+    return {
+      action: 'ignore',
+      reason: `${e.container} turned unhealthy ${Math.round(sinceMs / 1000)}s after the deploy finished, past the ${windowMs / 1000}s guard window`,
+    };
+  if (!deployedContainers(e.service, strategy, latest.result).includes(e.container))
+    return { action: 'ignore', reason: `${e.container} is not one of the containers the last deploy brought up` };
   const previousSpec = previous?.result?.spec;
-  if (!previousSpec) return { action: 'ignore', reason: `no earlier completed deploy of ${e.service} records a spec to go back to` };
-  if (!latest.input) return { action: 'ignore', reason: `the input of the last deploy of ${e.service} could not be read` };
-  return { action: 'rollback', strategy, request: redeployRequest(strategy, latest.input, previousSpec), fromImage: latest.result.spec?.image ?? latest.result.image ?? '?', reason: `${e.container} turned unhealthy ${Math.max(0, Math.round(sinceMs / 1000))}s after the deploy finished` };
+  if (!previousSpec)
+    return { action: 'ignore', reason: `no earlier completed deploy of ${e.service} records a spec to go back to` };
+  if (!latest.input)
+    return { action: 'ignore', reason: `the input of the last deploy of ${e.service} could not be read` };
+  return {
+    action: 'rollback',
+    strategy,
+    request: redeployRequest(strategy, latest.input, previousSpec),
+    fromImage: latest.result.spec?.image ?? latest.result.image ?? '?',
+    reason: `${e.container} turned unhealthy ${Math.max(0, Math.round(sinceMs / 1000))}s after the deploy finished`,
+  };
 }
 
 /** The containers a completed deploy left serving. */
@@ -126,12 +183,19 @@ export function deployedContainers(service: string, strategy: Strategy, r: NonNu
   if (strategy === 'blue-green') return r.liveContainer ? [r.liveContainer] : [];
   const names = [...(r.updated ?? []), ...(r.skipped ?? [])];
   // Replica names only: <service>-<slot>.
-  return names.filter((n) => /^\d+$/.test(n.slice(service.length + 1)) && n === replicaName(service, Number(n.slice(service.length + 1))));
+  return names.filter(
+    (n) => /^\d+$/.test(n.slice(service.length + 1)) && n === replicaName(service, Number(n.slice(service.length + 1))),
+  );
 }
 
 /** The last deploy's request with the previous spec, its own approval gate off (the guard asked). */
-export function redeployRequest(strategy: Strategy, input: Record<string, unknown>, spec: ContainerSpec): BlueGreenRequest | RollingUpdateRequest {
-  if (strategy === 'blue-green') return { ...(input as unknown as BlueGreenRequest), spec, approval: { required: false } };
+export function redeployRequest(
+  strategy: Strategy,
+  input: Record<string, unknown>,
+  spec: ContainerSpec,
+): BlueGreenRequest | RollingUpdateRequest {
+  if (strategy === 'blue-green')
+    return { ...(input as unknown as BlueGreenRequest), spec, approval: { required: false } };
   const { pauseAfter: _canary, ...rest } = input as unknown as RollingUpdateRequest;
   return { ...rest, spec };
 }

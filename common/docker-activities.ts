@@ -3,7 +3,9 @@
  * it never carries secret values. */
 import type { ResourcesUpdateInput } from './spec/resources';
 
-export interface ContainerRef { name: string }
+export interface ContainerRef {
+  name: string;
+}
 
 export interface StopContainerInput extends ContainerRef {
   /** Seconds to wait after the stop signal before SIGKILL (the container's StopTimeout when absent). */
@@ -17,7 +19,9 @@ export interface KillContainerInput extends ContainerRef {
   /** A signal name (SIGTERM, SIGUSR1, SIGHUP…) or number; SIGKILL by default. */
   signal?: string;
 }
-export interface KillContainerResult { signalled: boolean }
+export interface KillContainerResult {
+  signalled: boolean;
+}
 
 export interface WaitContainerInput extends ContainerRef {
   /** Give up (typed WaitTimeout) after this long; the wait heartbeats meanwhile. */
@@ -41,7 +45,11 @@ export interface LogsInput extends ContainerRef {
   /** Bound on each stream; the newest bytes are kept. */
   maxBytes?: number;
 }
-export interface LogsResult { stdout: string; stderr: string; truncated: boolean }
+export interface LogsResult {
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+}
 
 export interface FollowLogsInput extends ContainerRef {
   /** Stop as soon as this text appears in either stream. */
@@ -70,14 +78,24 @@ export interface StatsSnapshot {
   pids: number;
 }
 
-export interface TopResult { titles: string[]; processes: string[][] }
-export interface DiffEntry { path: string; kind: 'modified' | 'added' | 'deleted' }
+export interface TopResult {
+  titles: string[];
+  processes: string[][];
+}
+export interface DiffEntry {
+  path: string;
+  kind: 'modified' | 'added' | 'deleted';
+}
 
 export interface ExportContainerInput extends ContainerRef {
   /** Absolute path on the host agent to write the tar to (replaced atomically). */
   path: string;
 }
-export interface ExportContainerResult { path: string; sizeBytes: number; sha256: string }
+export interface ExportContainerResult {
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+}
 
 export interface ExecInput extends ContainerRef {
   command: string[];
@@ -89,12 +107,23 @@ export interface ExecInput extends ContainerRef {
   maxOutputBytes?: number;
   timeoutMs?: number;
 }
-export interface ExecResult { exitCode: number; stdout: string; stderr: string; truncated: boolean }
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+}
 
-export interface UpdateContainerInput extends ContainerRef { resources: ResourcesUpdateInput }
-export interface UpdateContainerResult { warnings: string[] }
+export interface UpdateContainerInput extends ContainerRef {
+  resources: ResourcesUpdateInput;
+}
+export interface UpdateContainerResult {
+  warnings: string[];
+}
 
-export interface RenameContainerInput extends ContainerRef { newName: string }
+export interface RenameContainerInput extends ContainerRef {
+  newName: string;
+}
 
 export interface CopyFileInInput extends ContainerRef {
   /** Absolute path of the file inside the container; its directory must exist. */
@@ -109,7 +138,13 @@ export interface ReadFileInput extends ContainerRef {
   encoding?: 'utf8' | 'base64';
   maxBytes?: number;
 }
-export interface ReadFileResult { content: string; encoding: 'utf8' | 'base64'; sizeBytes: number; truncated: boolean; mode: number }
+export interface ReadFileResult {
+  content: string;
+  encoding: 'utf8' | 'base64';
+  sizeBytes: number;
+  truncated: boolean;
+  mode: number;
+}
 
 export interface ImageView {
   id: string;
@@ -124,20 +159,33 @@ export interface ImageView {
   sizeBytes: number;
   created: string;
 }
-export interface ImageSummary { id: string; tags: string[]; sizeBytes: number; created: number; labels: Record<string, string> }
+export interface ImageSummary {
+  id: string;
+  tags: string[];
+  sizeBytes: number;
+  created: number;
+  labels: Record<string, string>;
+}
 export interface ListImagesInput {
   /** "key" or "key=value" label filters, all of which must match. */
   labels?: string[];
   dangling?: boolean;
 }
-export interface RemoveImageInput { image: string; force?: boolean }
+export interface RemoveImageInput {
+  image: string;
+  force?: boolean;
+}
 export interface PruneInput {
   /** Label filters narrowing what is pruned (always within Dockhand's own). */
   labels?: string[];
   /** List what would go, remove nothing. */
   dryRun?: boolean;
 }
-export interface PruneImagesResult { images: ImageSummary[]; removed: boolean; reclaimedBytes: number }
+export interface PruneImagesResult {
+  images: ImageSummary[];
+  removed: boolean;
+  reclaimedBytes: number;
+}
 
 export interface BuildImageInput {
   /** Absolute path of the build context on the host agent. */
@@ -151,18 +199,41 @@ export interface EnsureImageInput {
   /** Build it here when missing (instead of pulling). */
   build?: BuildImageInput;
 }
-export interface EnsureImageResult { image: string; id: string; pulled: boolean; built?: boolean }
+export interface EnsureImageResult {
+  image: string;
+  id: string;
+  pulled: boolean;
+  built?: boolean;
+}
 
 export interface EnsureNetworkInput {
   name: string;
   labels: Record<string, string>;
   internal?: boolean;
 }
-export interface EnsureNetworkResult { id: string; created: boolean }
-export interface ConnectNetworkInput { network: string; container: string; aliases?: string[] }
-export interface DisconnectNetworkInput { network: string; container: string; force?: boolean }
-export interface NetworkSummary { id: string; name: string; labels: Record<string, string> }
-export interface PruneNetworksResult { networks: NetworkSummary[]; removed: boolean }
+export interface EnsureNetworkResult {
+  id: string;
+  created: boolean;
+}
+export interface ConnectNetworkInput {
+  network: string;
+  container: string;
+  aliases?: string[];
+}
+export interface DisconnectNetworkInput {
+  network: string;
+  container: string;
+  force?: boolean;
+}
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+export interface PruneNetworksResult {
+  networks: NetworkSummary[];
+  removed: boolean;
+}
 
 export interface CleanupInput {
   /** Only this service's leftovers (all of Dockhand's when absent). */

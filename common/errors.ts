@@ -39,7 +39,12 @@ export interface ConflictDetails {
 }
 
 export function failure(type: ErrorType, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    details: details === undefined ? [] : [details],
+  });
 }
 
 /** Why a deploy ended without the new version live (blue-green, rolling): the workflow failed
@@ -58,5 +63,10 @@ export type DeployErrorType = (typeof DeployErrorType)[keyof typeof DeployErrorT
 
 /** A deploy's own ending (thrown by the workflow, never retried). */
 export function deployFailure(type: DeployErrorType, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    details: details === undefined ? [] : [details],
+  });
 }

@@ -7,7 +7,13 @@ import { serviceName } from './ensure-service';
 export const LaunchContainersInput = z.strictObject({
   host: z.string().regex(DOCKER_NAME, 'not a host id'),
   containers: z
-    .array(z.strictObject({ name: z.string().regex(DOCKER_NAME, 'not a container name'), service: serviceName, spec: ContainerSpec }))
+    .array(
+      z.strictObject({
+        name: z.string().regex(DOCKER_NAME, 'not a container name'),
+        service: serviceName,
+        spec: ContainerSpec,
+      }),
+    )
     .min(1)
     .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, { message: 'container names must be unique' }),
   /** How long each container may take to become healthy. */
@@ -15,5 +21,14 @@ export const LaunchContainersInput = z.strictObject({
 });
 export type LaunchContainersRequest = z.input<typeof LaunchContainersInput>;
 
-export interface LaunchedContainer { name: string; id: string; specHash: string; created: boolean; health: string }
-export interface LaunchContainersResult { host: string; containers: LaunchedContainer[] }
+export interface LaunchedContainer {
+  name: string;
+  id: string;
+  specHash: string;
+  created: boolean;
+  health: string;
+}
+export interface LaunchContainersResult {
+  host: string;
+  containers: LaunchedContainer[];
+}

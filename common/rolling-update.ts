@@ -27,40 +27,50 @@ export const PauseAfter = z.strictObject({
 });
 
 /** Swarm's update_config and Kubernetes' RollingUpdate in one place. */
-export const RollingUpdateInput = z.strictObject({
-  service: serviceName,
-  /** The host agent to run on (its task queue is dockhand-host-<host>). */
-  host: z.string().regex(DOCKER_NAME, 'not a host id'),
-  /** The target spec of every replica; `network` must be a user-defined network (default `<service>-net`). */
-  spec: ContainerSpec,
-  /** Replica count after the run (scale up or down in the same run); default: as many as run now (at least 1). */
-  replicas: z.number().int().min(1).max(100).optional(),
-  /** Replicas updated at once. */
-  parallelism: z.number().int().min(1).default(1),
-  /** Pause between batches. */
-  delay: durationMs.default(0),
-  /** start-first: the new replica starts beside the old one (surge); stop-first: the old one goes first. */
-  order: z.enum(['stop-first', 'start-first']).default('stop-first'),
-  /** How long a new replica must stay healthy before its batch counts. */
-  monitor: durationMs.default(5_000),
-  /** How long a new replica may take to become healthy. */
-  healthTimeout: durationMs.default(60_000),
-  /** Fraction of replicas allowed to fail before failureAction applies (0: none). */
-  maxFailureRatio: z.number().min(0).max(1).default(0),
-  failureAction: z.enum(['rollback', 'pause', 'continue']).default('rollback'),
-  pauseAfter: PauseAfter.optional(),
-  /** The whole rollout must finish within this; past it, failureAction applies. */
-  deadline: durationMs.optional(),
-  edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),
-}).superRefine((input, ctx) => {
-  // The edge reaches replicas by name, which only a user-defined network resolves.
-  if (input.spec.network !== undefined && !needsUserNetwork(input.spec.network)) {
-    ctx.addIssue({ code: 'custom', path: ['spec', 'network'], message: `a rolling update needs a user-defined network (the edge finds replicas by name), not "${input.spec.network}"` });
-  }
-  if ((input.replicas ?? 2) > 1 && input.spec.ports.some((p) => p.host)) {
-    ctx.addIssue({ code: 'custom', path: ['spec', 'ports'], message: 'replicas cannot share a fixed host port; publish through edge.ports instead' });
-  }
-});
+export const RollingUpdateInput = z
+  .strictObject({
+    service: serviceName,
+    /** The host agent to run on (its task queue is dockhand-host-<host>). */
+    host: z.string().regex(DOCKER_NAME, 'not a host id'),
+    /** The target spec of every replica; `network` must be a user-defined network (default `<service>-net`). */
+    spec: ContainerSpec,
+    /** Replica count after the run (scale up or down in the same run); default: as many as run now (at least 1). */
+    replicas: z.number().int().min(1).max(100).optional(),
+    /** Replicas updated at once. */
+    parallelism: z.number().int().min(1).default(1),
+    /** Pause between batches. */
+    delay: durationMs.default(0),
+    /** start-first: the new replica starts beside the old one (surge); stop-first: the old one goes first. */
+    order: z.enum(['stop-first', 'start-first']).default('stop-first'),
+    /** How long a new replica must stay healthy before its batch counts. */
+    monitor: durationMs.default(5_000),
+    /** How long a new replica may take to become healthy. */
+    healthTimeout: durationMs.default(60_000),
+    /** Fraction of replicas allowed to fail before failureAction applies (0: none). */
+    maxFailureRatio: z.number().min(0).max(1).default(0),
+    failureAction: z.enum(['rollback', 'pause', 'continue']).default('rollback'),
+    pauseAfter: PauseAfter.optional(),
+    /** The whole rollout must finish within this; past it, failureAction applies. */
+    deadline: durationMs.optional(),
+    edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),
+  })
+  .superRefine((input, ctx) => {
+    // The edge reaches replicas by name, which only a user-defined network resolves.
+    if (input.spec.network !== undefined && !needsUserNetwork(input.spec.network)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spec', 'network'],
+        message: `a rolling update needs a user-defined network (the edge finds replicas by name), not "${input.spec.network}"`,
+      });
+    }
+    if ((input.replicas ?? 2) > 1 && input.spec.ports.some((p) => p.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spec', 'ports'],
+        message: 'replicas cannot share a fixed host port; publish through edge.ports instead',
+      });
+    }
+  });
 export type RollingUpdateInput = z.output<typeof RollingUpdateInput>;
 export type RollingUpdateRequest = z.input<typeof RollingUpdateInput>;
 
@@ -75,7 +85,11 @@ export interface ReplicaInfo {
   health?: string;
 }
 
-export interface ReplicaFailure { slot: number; name: string; reason: string }
+export interface ReplicaFailure {
+  slot: number;
+  name: string;
+  reason: string;
+}
 
 /** What the `status` query answers while the rollout runs. */
 export interface RollingUpdateStatus {

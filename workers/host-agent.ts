@@ -18,7 +18,9 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const docker = connectEngine();
   await docker.ping().catch((e: Error) => {
-    throw new Error(`the Docker Engine does not answer (${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}): ${e.message}`);
+    throw new Error(
+      `the Docker Engine does not answer (${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}): ${e.message}`,
+    );
   });
   const taskQueue = hostTaskQueue(config.hostId);
   const worker = await Worker.create({
@@ -48,7 +50,10 @@ function publishEngineEvents(docker: ReturnType<typeof connectEngine>, redisUrl:
   const running = publisher.run().catch((err) => logger.error({ err }, 'event publisher failed'));
   // Memory samples go through the same publisher (job ids, Redis retries) without moving its cursor.
   const samplerOptions = memorySamplerOptions();
-  const sampler = samplerOptions.intervalMs > 0 ? new MemorySampler(docker, hostId, samplerOptions, (e) => publisher.publish(e, false)) : undefined;
+  const sampler =
+    samplerOptions.intervalMs > 0
+      ? new MemorySampler(docker, hostId, samplerOptions, (e) => publisher.publish(e, false))
+      : undefined;
   const sampling = sampler?.run();
   return {
     stop: async () => {

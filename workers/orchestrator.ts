@@ -1,5 +1,10 @@
 import { Worker } from '@temporalio/worker';
-import { createEventActivities, createHostRegistryActivities, createNotifierActivities, createOrchestratorActivities } from '../activities';
+import {
+  createEventActivities,
+  createHostRegistryActivities,
+  createNotifierActivities,
+  createOrchestratorActivities,
+} from '../activities';
 import { hostRegistryName } from '../common/hosts/host-registry';
 import { reportsDir } from '../activities/scan/report/reports-dir';
 import { eventsQueueName } from '../common/events/queues';
@@ -24,7 +29,11 @@ async function run(): Promise<void> {
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
     activities: {
       ...createOrchestratorActivities(reportsDir()),
-      ...createNotifierActivities({ webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL, temporalUiUrl: config.temporalUiUrl, namespace: config.temporalNamespace }),
+      ...createNotifierActivities({
+        webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL,
+        temporalUiUrl: config.temporalUiUrl,
+        namespace: config.temporalNamespace,
+      }),
       ...createEventActivities(events),
       ...createHostRegistryActivities(redis, hostRegistryName()),
     },

@@ -20,9 +20,14 @@ async function run(): Promise<void> {
   const rulesPath = process.env.DOCKHAND_RULES ?? 'dockhand-rules.json';
   const trigger = parseTriggerConfig(readFileSync(rulesPath, 'utf8'), rulesPath);
   const queueName = eventsQueueName();
-  const client = new Client({ connection: Connection.lazy({ address: config.temporalAddress }), namespace: config.temporalNamespace });
+  const client = new Client({
+    connection: Connection.lazy({ address: config.temporalAddress }),
+    namespace: config.temporalNamespace,
+  });
   // Warm the connection so the first event does not pay for it; failing here is fine (jobs retry).
-  client.connection.ensureConnected().catch((err: Error) => logger.warn({ err: err.message }, 'Temporal not reachable yet; jobs will wait'));
+  client.connection
+    .ensureConnected()
+    .catch((err: Error) => logger.warn({ err: err.message }, 'Temporal not reachable yet; jobs will wait'));
 
   const worker = new Worker<EventJobData>(queueName, createJobProcessor(client, config, trigger.rules), {
     connection: connectRedis(config.redisUrl),
@@ -30,7 +35,12 @@ async function run(): Promise<void> {
     limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
     settings: { backoffStrategy: cappedBackoffMs },
   });
-  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job attempt failed; it stays queued for a retry'));
+  worker.on('failed', (job, err) =>
+    logger.warn(
+      { jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+      'job attempt failed; it stays queued for a retry',
+    ),
+  );
   worker.on('error', (err) => logger.warn({ err: err.message }, 'queue connection trouble'));
 
   const producer = connectRedis(config.redisUrl);
@@ -38,7 +48,10 @@ async function run(): Promise<void> {
   const webhook = trigger.webhook ? await startWebhook(trigger.webhook, queue, config.hostId) : undefined;
 
   const rules = trigger.rules.map((r) => `${r.name}${r.enabled ? '' : ' (disabled)'}`);
-  logger.info({ queue: queueName, rules, webhook: webhook ? `${trigger.webhook!.host}:${trigger.webhook!.port}` : 'off' }, 'trigger polling');
+  logger.info(
+    { queue: queueName, rules, webhook: webhook ? `${trigger.webhook!.host}:${trigger.webhook!.port}` : 'off' },
+    'trigger polling',
+  );
   await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
   webhook?.close();
   await worker.close();
@@ -47,10 +60,20 @@ async function run(): Promise<void> {
   logger.info('trigger stopped');
 }
 
-async function startWebhook(w: NonNullable<ReturnType<typeof parseTriggerConfig>['webhook']>, queue: ReturnType<typeof eventsQueue>, hostId: string) {
+async function startWebhook(
+  w: NonNullable<ReturnType<typeof parseTriggerConfig>['webhook']>,
+  queue: ReturnType<typeof eventsQueue>,
+  hostId: string,
+) {
   const secret = process.env[w.secretEnv];
-  if (!secret) throw new Error(`the rules file configures a webhook, but ${w.secretEnv} (its shared secret) is not set`);
-  const server = createDeployWebhook({ secret, maxBodyBytes: w.maxBodyBytes, defaultHost: w.defaultHost ?? hostId, queue });
+  if (!secret)
+    throw new Error(`the rules file configures a webhook, but ${w.secretEnv} (its shared secret) is not set`);
+  const server = createDeployWebhook({
+    secret,
+    maxBodyBytes: w.maxBodyBytes,
+    defaultHost: w.defaultHost ?? hostId,
+    queue,
+  });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(w.port, w.host, resolve));
   return server;
 }

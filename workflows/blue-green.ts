@@ -5,7 +5,15 @@ import { DeployErrorType, deployFailure } from '../common/errors';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
-import { bringUpNewColor, holdOldColor, planDeploy, prepareEdge, removeBehindEdge, smokeCheck, switchEdge } from './lib/blue-green-steps';
+import {
+  bringUpNewColor,
+  holdOldColor,
+  planDeploy,
+  prepareEdge,
+  removeBehindEdge,
+  smokeCheck,
+  switchEdge,
+} from './lib/blue-green-steps';
 import { DeployStatus } from './lib/deploy-status';
 import { hostActivities } from './lib/host-activities';
 import { RollbackWindow } from './lib/rollback-window';
@@ -42,7 +50,10 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     progress.enter('edge', `network ${spec.network}, images, edge ${edge.name}`);
     const edgePort = await prepareEdge(docker, input, edgeState, saga);
 
-    progress.enter('green-up', `${next.name} with ${spec.image}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)`);
+    progress.enter(
+      'green-up',
+      `${next.name} with ${spec.image}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)`,
+    );
     await bringUpNewColor(docker, input, plan, saga);
     const greenHealthyAt = Date.now();
     if (input.smoke) {
@@ -52,11 +63,33 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
 
     if (input.approval.required) {
       const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-      progress.enter('awaiting-approval', approvalDetails({ service, workflowId: workflowInfo().workflowId, oldImage: live?.image, oldColor: live?.color, newImage: spec.image, newColor: next.color, timeoutAt, approvers: input.approval.approvers }));
+      progress.enter(
+        'awaiting-approval',
+        approvalDetails({
+          service,
+          workflowId: workflowInfo().workflowId,
+          oldImage: live?.image,
+          oldColor: live?.color,
+          newImage: spec.image,
+          newColor: next.color,
+          timeoutAt,
+          approvers: input.approval.approvers,
+        }),
+      );
     }
     const approval = (progress.status.approval = await gate.wait());
-    if (approval.outcome === 'rejected') throw deployFailure(DeployErrorType.Rejected, `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`, approval);
-    if (approval.outcome === 'timed-out') throw deployFailure(DeployErrorType.ApprovalTimedOut, `nobody approved within ${input.approval.timeoutMs / 1000}s; rejected by default`, approval);
+    if (approval.outcome === 'rejected')
+      throw deployFailure(
+        DeployErrorType.Rejected,
+        `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`,
+        approval,
+      );
+    if (approval.outcome === 'timed-out')
+      throw deployFailure(
+        DeployErrorType.ApprovalTimedOut,
+        `nobody approved within ${input.approval.timeoutMs / 1000}s; rejected by default`,
+        approval,
+      );
     const approvedAt = Date.now();
 
     progress.enter('switching', `edge ${edge.name}: ${from} → ${next.name} (${spec.image})`);
@@ -64,10 +97,18 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     const switchedAt = Date.now();
 
     if (live) {
-      progress.enter('baking', `${next.name} serves; ${live.name} kept ${input.oldColorDuringBake} for ${input.bakeMs / 1000}s. Roll back: signal \`rollback\` {"by": "<you>", "comment": "<why>"} — or \`dockhand rollback ${service}\``);
+      progress.enter(
+        'baking',
+        `${next.name} serves; ${live.name} kept ${input.oldColorDuringBake} for ${input.bakeMs / 1000}s. Roll back: signal \`rollback\` {"by": "<you>", "comment": "<why>"} — or \`dockhand rollback ${service}\``,
+      );
       await holdOldColor(docker, input, live.name, saga);
       const asked = await rollback.wait(input.bakeMs);
-      if (asked) throw deployFailure(DeployErrorType.RolledBack, `rolled back to ${live.name} by ${rollback.requested!.by}${rollback.requested!.comment ? `: ${rollback.requested!.comment}` : ''}`, rollback.requested);
+      if (asked)
+        throw deployFailure(
+          DeployErrorType.RolledBack,
+          `rolled back to ${live.name} by ${rollback.requested!.by}${rollback.requested!.comment ? `: ${rollback.requested!.comment}` : ''}`,
+          rollback.requested,
+        );
       saga.commit(); // past the window the new color is final: from here nothing is undone
       progress.enter('draining', `removing ${live.name} once the edge's old workers are done with it`);
       await removeBehindEdge(docker, input, live.name);
@@ -75,9 +116,26 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     saga.commit();
     progress.enter('done', `${next.name} serves ${spec.image} through ${edge.name}`);
     return {
-      service, host, liveColor: next.color, liveContainer: next.name, image: spec.image, previousColor: live?.color, previousImage: live?.image, approval,
-      edge: { name: edge.name, hostIp: edge.hostIp, hostPort: edgePort }, spec, finishedAt: new Date().toISOString(),
-      timings: { totalMs: Date.now() - startedAt, greenUpMs: greenHealthyAt - startedAt, approvalMs: approvedAt - greenHealthyAt, switchMs: switchedAt - approvedAt, greenHealthyAt: new Date(greenHealthyAt).toISOString(), switchStartedAt: new Date(approvedAt).toISOString(), switchedAt: new Date(switchedAt).toISOString() },
+      service,
+      host,
+      liveColor: next.color,
+      liveContainer: next.name,
+      image: spec.image,
+      previousColor: live?.color,
+      previousImage: live?.image,
+      approval,
+      edge: { name: edge.name, hostIp: edge.hostIp, hostPort: edgePort },
+      spec,
+      finishedAt: new Date().toISOString(),
+      timings: {
+        totalMs: Date.now() - startedAt,
+        greenUpMs: greenHealthyAt - startedAt,
+        approvalMs: approvedAt - greenHealthyAt,
+        switchMs: switchedAt - approvedAt,
+        greenHealthyAt: new Date(greenHealthyAt).toISOString(),
+        switchStartedAt: new Date(approvedAt).toISOString(),
+        switchedAt: new Date(switchedAt).toISOString(),
+      },
     };
   } catch (err) {
     const why = (err as Error).message;

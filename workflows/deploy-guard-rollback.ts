@@ -21,13 +21,32 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
   const input = validate(DeployGuardInput, request, 'input');
   const { service, host, strategy, incident } = input;
   // Bad input is refused before anything changes, with the deploy's own field names.
-  const redeploy = strategy === 'blue-green' ? validate(BlueGreenInput, input.request, 'input.request') : validate(RollingUpdateInput, input.request, 'input.request');
+  const redeploy =
+    strategy === 'blue-green'
+      ? validate(BlueGreenInput, input.request, 'input.request')
+      : validate(RollingUpdateInput, input.request, 'input.request');
   const gate = new ApprovalGate(input.approval);
   const to = redeploy.spec.image;
   const what = `${service}: ${incident.fromImage} → ${to} (${strategy})`;
-  upsertSearchAttributes([{ key: DockhandService, value: service }, { key: DockhandHost, value: host }, { key: DockhandImage, value: to }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
-  const result = (outcome: DeployGuardResult['outcome'], approval: DeployGuardResult['approval'], extra: Partial<DeployGuardResult> = {}): DeployGuardResult =>
-    ({ service, strategy, outcome, incident, approval, finishedAt: new Date().toISOString(), ...extra });
+  upsertSearchAttributes([
+    { key: DockhandService, value: service },
+    { key: DockhandHost, value: host },
+    { key: DockhandImage, value: to },
+    { key: DockhandWorkflow, value: workflowInfo().workflowType },
+  ]);
+  const result = (
+    outcome: DeployGuardResult['outcome'],
+    approval: DeployGuardResult['approval'],
+    extra: Partial<DeployGuardResult> = {},
+  ): DeployGuardResult => ({
+    service,
+    strategy,
+    outcome,
+    incident,
+    approval,
+    finishedAt: new Date().toISOString(),
+    ...extra,
+  });
 
   enterPhase('checking', `is ${incident.container} still unhealthy?`);
   const now = await remediationActivities(host).containerCondition({ name: incident.container });
@@ -40,21 +59,48 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
   if (input.approval.required) {
     const ask = `Approve: signal \`approve\` {"by": "<you>", "comment": "<why>"} — or \`dockhand approve ${service} --by <you>\`; reject with \`reject\`. Without an answer within ${input.approval.timeoutMs / 1000}s nothing changes.`;
     enterPhase('awaiting-approval', `deploy guard wants to roll back ${what}: ${why}.\n\n${ask}`);
-    await notifyOnce(host, incident.container, 'approval', 'warning', `deploy guard: roll back ${service}? (awaiting approval)`, `${why}. Rollback ${what}. ${ask}`);
+    await notifyOnce(
+      host,
+      incident.container,
+      'approval',
+      'warning',
+      `deploy guard: roll back ${service}? (awaiting approval)`,
+      `${why}. Rollback ${what}. ${ask}`,
+    );
   }
   const approval = await gate.wait();
   if (approval.outcome === 'rejected' || approval.outcome === 'timed-out') {
-    enterPhase('done', `rollback of ${what} ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}; nothing changed`);
+    enterPhase(
+      'done',
+      `rollback of ${what} ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}; nothing changed`,
+    );
     return result(approval.outcome, approval);
   }
 
   enterPhase('rolling-back', `${what}: ${why}`);
   try {
-    const deploy = strategy === 'blue-green' ? await blueGreenDeploy(redeploy as BlueGreenRequest) : await rollingUpdate(input.request as RollingUpdateRequest);
-    await notifyOnce(host, incident.container, 'rolled-back', 'warning', `deploy guard rolled back ${service} to ${to}`, `${why}. Rolled back ${what}${approval.by ? `, approved by ${approval.by}` : ''}.`);
+    const deploy =
+      strategy === 'blue-green'
+        ? await blueGreenDeploy(redeploy as BlueGreenRequest)
+        : await rollingUpdate(input.request as RollingUpdateRequest);
+    await notifyOnce(
+      host,
+      incident.container,
+      'rolled-back',
+      'warning',
+      `deploy guard rolled back ${service} to ${to}`,
+      `${why}. Rolled back ${what}${approval.by ? `, approved by ${approval.by}` : ''}.`,
+    );
     return result('rolled-back', approval, { spec: deploy.spec, deploy });
   } catch (err) {
-    await notifyOnce(host, incident.container, 'failed', 'critical', `deploy guard could not roll back ${service}`, `${why}. Rollback ${what} failed: ${(err as Error).message}`);
+    await notifyOnce(
+      host,
+      incident.container,
+      'failed',
+      'critical',
+      `deploy guard could not roll back ${service}`,
+      `${why}. Rollback ${what} failed: ${(err as Error).message}`,
+    );
     throw err;
   }
 }

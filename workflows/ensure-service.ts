@@ -26,7 +26,8 @@ export async function ensureService(request: EnsureServiceRequest): Promise<Ensu
   ]);
 
   enterPhase('preparing', `network and image ${spec.image} on host ${host}`);
-  if (needsUserNetwork(spec.network)) await docker.ensureNetwork({ name: spec.network!, labels: managedLabels(service) });
+  if (needsUserNetwork(spec.network))
+    await docker.ensureNetwork({ name: spec.network!, labels: managedLabels(service) });
   await docker.ensureImage({ image: spec.image });
 
   enterPhase('creating', `container ${name}`);
@@ -38,7 +39,18 @@ export async function ensureService(request: EnsureServiceRequest): Promise<Ensu
   const view = await docker.inspectContainer({ name });
 
   enterPhase('done', `${name} is ${health}`);
-  return { service, host, containerName: name, containerId: container.id, image: spec.image, specHash: container.specHash, reused: !container.created, replaced, health, ports: view.ports };
+  return {
+    service,
+    host,
+    containerName: name,
+    containerId: container.id,
+    image: spec.image,
+    specHash: container.specHash,
+    reused: !container.created,
+    replaced,
+    health,
+    ports: view.ports,
+  };
 }
 
 /** Creates the container, replacing this service's own container when its spec differs; a container

@@ -1,4 +1,8 @@
-import { LaunchContainersInput, type LaunchContainersRequest, type LaunchContainersResult } from '../common/launch-containers';
+import {
+  LaunchContainersInput,
+  type LaunchContainersRequest,
+  type LaunchContainersResult,
+} from '../common/launch-containers';
 import { managedLabels } from '../common/labels';
 import { needsUserNetwork } from '../common/spec/network-mode';
 import { validate } from '../common/spec/validate';
@@ -15,7 +19,9 @@ export async function launchContainers(request: LaunchContainersRequest): Promis
   const docker = hostActivities(host);
 
   enterPhase('preparing', `networks and images on host ${host}`);
-  const networks = new Map(containers.filter((c) => needsUserNetwork(c.spec.network)).map((c) => [c.spec.network!, c.service]));
+  const networks = new Map(
+    containers.filter((c) => needsUserNetwork(c.spec.network)).map((c) => [c.spec.network!, c.service]),
+  );
   for (const [name, service] of networks) await docker.ensureNetwork({ name, labels: managedLabels(service) });
   await Promise.all([...new Set(containers.map((c) => c.spec.image))].map((image) => docker.ensureImage({ image })));
 

@@ -1,6 +1,14 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { DeployErrorType, deployFailure } from '../common/errors';
-import { cleanupApprovalDetails, cleanupFilters, CleanupInput, removalOrder, type CleanupOutcome, type CleanupRequest, type CleanupResult } from '../common/remediation/cleanup';
+import {
+  cleanupApprovalDetails,
+  cleanupFilters,
+  CleanupInput,
+  removalOrder,
+  type CleanupOutcome,
+  type CleanupRequest,
+  type CleanupResult,
+} from '../common/remediation/cleanup';
 import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
@@ -23,10 +31,16 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
   const docker = hostActivities(host);
   const gate = new ApprovalGate(input.approval);
   const progress = new PhaseTracker();
-  upsertSearchAttributes([{ key: DockhandHost, value: host }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
+  upsertSearchAttributes([
+    { key: DockhandHost, value: host },
+    { key: DockhandWorkflow, value: workflowInfo().workflowType },
+  ]);
 
   const labels = cleanupFilters(input);
-  progress.enter('listing', `stopped containers, unused networks and dangling images on ${host} labelled ${labels.join(', ')}, untouched for ${input.minAge / 60_000} min`);
+  progress.enter(
+    'listing',
+    `stopped containers, unused networks and dangling images on ${host} labelled ${labels.join(', ')}, untouched for ${input.minAge / 60_000} min`,
+  );
   const items = await docker.listCleanupCandidates({ labels, minAgeMs: input.minAge });
   if (dryRun) {
     progress.enter('done', `dry run: ${items.length} item(s) would be removed; nothing changed`);
@@ -36,17 +50,33 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
   let approval: CleanupResult['approval'];
   if (items.length > threshold && input.approval.required) {
     const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-    progress.enter('awaiting-approval', cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }));
+    progress.enter(
+      'awaiting-approval',
+      cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }),
+    );
     approval = await gate.wait();
-    if (approval.outcome === 'rejected') throw deployFailure(DeployErrorType.Rejected, `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}; nothing removed`, approval);
-    if (approval.outcome === 'timed-out') throw deployFailure(DeployErrorType.ApprovalTimedOut, `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing removed`, approval);
+    if (approval.outcome === 'rejected')
+      throw deployFailure(
+        DeployErrorType.Rejected,
+        `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}; nothing removed`,
+        approval,
+      );
+    if (approval.outcome === 'timed-out')
+      throw deployFailure(
+        DeployErrorType.ApprovalTimedOut,
+        `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing removed`,
+        approval,
+      );
   }
 
   progress.enter('removing', `${items.length} item(s) on ${host}`);
   const outcomes: CleanupOutcome[] = [];
-  for (const group of removalOrder(items)) outcomes.push(...(await mapBounded(group, REMOVALS_AT_ONCE, (item) => docker.removeCleanupItem({ item }))));
+  for (const group of removalOrder(items))
+    outcomes.push(...(await mapBounded(group, REMOVALS_AT_ONCE, (item) => docker.removeCleanupItem({ item }))));
   const removed = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.item);
-  const skipped = outcomes.filter((o) => o.outcome === 'skipped').map((o) => ({ item: o.item, reason: o.reason ?? 'refused by the engine' }));
+  const skipped = outcomes
+    .filter((o) => o.outcome === 'skipped')
+    .map((o) => ({ item: o.item, reason: o.reason ?? 'refused by the engine' }));
   progress.enter('done', `${removed.length} removed, ${skipped.length} skipped on ${host}`);
   return { host, dryRun, items, removed, skipped, ...(approval ? { approval } : {}) };
 }

@@ -25,13 +25,22 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
   const gate = new ApprovalGate(input.approval);
   const saga = new Saga();
   // Later scan events for this container join this run (signal-with-start): the plan is made once.
-  setHandler(remediationEventSignal, () => undefined, { description: 'a later scan_finding event for this container (already being hardened)' });
+  setHandler(remediationEventSignal, () => undefined, {
+    description: 'a later scan_finding event for this container (already being hardened)',
+  });
   const progress = new PhaseTracker();
-  upsertSearchAttributes([{ key: DockhandHost, value: host }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
+  upsertSearchAttributes([
+    { key: DockhandHost, value: host },
+    { key: DockhandWorkflow, value: workflowInfo().workflowType },
+  ]);
   try {
     progress.enter('planning', `reading the spec of ${container} on ${host}`);
     const source = await docker.readHardenSource({ name: container });
-    if (!source.running) throw failure(ErrorType.NotRunning, `${container} is not running: harden a running container (its health is the proof the hardened one works)`);
+    if (!source.running)
+      throw failure(
+        ErrorType.NotRunning,
+        `${container} is not running: harden a running container (its health is the proof the hardened one works)`,
+      );
     const current = validate(ContainerSpec, source.spec, `spec of ${container}`);
     const plan = planHardening(current, source.exposedPorts, input.findings, input.policy);
     const spec = validate(ContainerSpec, plan.spec, 'hardened spec');
@@ -42,17 +51,40 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
 
     if (input.approval.required) {
       const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-      progress.enter('awaiting-approval', hardenApprovalDetails({ container, host, changes: plan.changes, workflowId: workflowInfo().workflowId, timeoutAt, approvers: input.approval.approvers }));
+      progress.enter(
+        'awaiting-approval',
+        hardenApprovalDetails({
+          container,
+          host,
+          changes: plan.changes,
+          workflowId: workflowInfo().workflowId,
+          timeoutAt,
+          approvers: input.approval.approvers,
+        }),
+      );
     }
     const approval = await gate.wait();
-    if (approval.outcome === 'rejected') throw deployFailure(DeployErrorType.Rejected, `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`, approval);
-    if (approval.outcome === 'timed-out') throw deployFailure(DeployErrorType.ApprovalTimedOut, `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing changed`, approval);
+    if (approval.outcome === 'rejected')
+      throw deployFailure(
+        DeployErrorType.Rejected,
+        `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`,
+        approval,
+      );
+    if (approval.outcome === 'timed-out')
+      throw deployFailure(
+        DeployErrorType.ApprovalTimedOut,
+        `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing changed`,
+        approval,
+      );
 
     // Ids, not names, from here: names move during the swap, and an undo must hit the right container.
     const { candidate, retired } = hardeningNames(container);
     // A fixed host port cannot be bound twice: then the old container stops before the copy starts.
     const stopFirst = spec.ports.some((p) => p.host);
-    progress.enter('hardened-up', `${candidate}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)${stopFirst ? `; ${container} stops first (it holds a fixed host port)` : ''}`);
+    progress.enter(
+      'hardened-up',
+      `${candidate}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)${stopFirst ? `; ${container} stops first (it holds a fixed host port)` : ''}`,
+    );
     const created = await docker.createHardenedContainer({ sourceId: source.id, name: candidate, spec });
     saga.add(`remove ${candidate}`, () => docker.removeContainer({ name: created.id }));
     const stopOld = async () => {
@@ -63,12 +95,19 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
     await docker.startContainer({ name: created.id });
     await docker.waitHealthy({ name: candidate, timeoutMs: input.healthTimeoutMs });
 
-    progress.enter('swapping', `${candidate} is healthy: stopping ${container} and giving its name to the hardened container`);
+    progress.enter(
+      'swapping',
+      `${candidate} is healthy: stopping ${container} and giving its name to the hardened container`,
+    );
     if (!stopFirst) await stopOld();
     await docker.renameContainer({ name: source.id, newName: retired });
-    saga.add(`rename ${retired} back to ${container}`, () => docker.renameContainer({ name: source.id, newName: container }));
+    saga.add(`rename ${retired} back to ${container}`, () =>
+      docker.renameContainer({ name: source.id, newName: container }),
+    );
     await docker.renameContainer({ name: created.id, newName: container });
-    saga.add(`rename the hardened ${container} back to ${candidate}`, () => docker.renameContainer({ name: created.id, newName: candidate }));
+    saga.add(`rename the hardened ${container} back to ${candidate}`, () =>
+      docker.renameContainer({ name: created.id, newName: candidate }),
+    );
     saga.commit(); // the hardened container runs under the name: from here nothing is undone
 
     progress.enter('removing-old', `removing the old container (${source.id.slice(0, 12)}, now ${retired})`);

@@ -20,9 +20,19 @@ export async function healthSweep(request: HealthSweepInput): Promise<HealthSwee
       const { published } = await eventPublisher.publishEvents({ events });
       result.hosts.push({ host, unhealthy: events.map((e) => e.name ?? e.id), published });
     } catch (err) {
-      result.hosts.push({ host, unhealthy: [], published: 0, error: err instanceof ApplicationFailure || err instanceof Error ? err.message : String(err) });
+      result.hosts.push({
+        host,
+        unhealthy: [],
+        published: 0,
+        error: err instanceof ApplicationFailure || err instanceof Error ? err.message : String(err),
+      });
     }
   }
-  enterPhase('done', result.hosts.map((h) => `${h.host}: ${h.error ? `not swept (${h.error})` : `${h.unhealthy.length} unhealthy`}`).join('; '));
+  enterPhase(
+    'done',
+    result.hosts
+      .map((h) => `${h.host}: ${h.error ? `not swept (${h.error})` : `${h.unhealthy.length} unhealthy`}`)
+      .join('; '),
+  );
   return result;
 }

@@ -1,5 +1,11 @@
 import { sleep } from '@temporalio/workflow';
-import { MemoryPressureInput, planMemoryChange, type MemoryChange, type MemoryPressureRequest, type MemoryPressureResult } from '../common/remediation/memory-pressure';
+import {
+  MemoryPressureInput,
+  planMemoryChange,
+  type MemoryChange,
+  type MemoryPressureRequest,
+  type MemoryPressureResult,
+} from '../common/remediation/memory-pressure';
 import { validate } from '../common/spec/validate';
 import { remediationActivities } from './lib/remediation-activities';
 import { notifyOnce, RemediationInbox } from './lib/remediation-state';
@@ -27,16 +33,43 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
     if (plan.action === 'none') continue;
     if (plan.action === 'notify') {
       inbox.phase('at-ceiling', plan.reason);
-      await notifyOnce(host, container, 'ceiling', 'warning', `${container} on ${host} needs more memory than the ceiling`, `${plan.reason}; no change made.`);
+      await notifyOnce(
+        host,
+        container,
+        'ceiling',
+        'warning',
+        `${container} on ${host} needs more memory than the ceiling`,
+        `${plan.reason}; no change made.`,
+      );
       return { container, changes, ceilingReached: true };
     }
     const { memory, memorySwap } = plan.limits;
-    inbox.phase('raising', `${container}: memory ${c.memoryBytes} → ${memory} bytes (swap limit ${c.memorySwapBytes} → ${memorySwap}); ${plan.reason}`);
-    if (plan.action === 'live-update') await docker.updateMemory({ name: container, memoryBytes: memory, memorySwapBytes: memorySwap });
+    inbox.phase(
+      'raising',
+      `${container}: memory ${c.memoryBytes} → ${memory} bytes (swap limit ${c.memorySwapBytes} → ${memorySwap}); ${plan.reason}`,
+    );
+    if (plan.action === 'live-update')
+      await docker.updateMemory({ name: container, memoryBytes: memory, memorySwapBytes: memorySwap });
     else await docker.recreateWithMemory({ name: container, limits: plan.limits });
-    const change: MemoryChange = { from: c.memoryBytes, to: memory, swapFrom: c.memorySwapBytes, swapTo: memorySwap, how: plan.action, restarted: plan.action === 'recreate', reason: plan.reason, at: new Date().toISOString() };
+    const change: MemoryChange = {
+      from: c.memoryBytes,
+      to: memory,
+      swapFrom: c.memorySwapBytes,
+      swapTo: memorySwap,
+      how: plan.action,
+      restarted: plan.action === 'recreate',
+      reason: plan.reason,
+      at: new Date().toISOString(),
+    };
     changes.push(change);
-    await notifyOnce(host, container, `change-${changes.length}`, 'info', `${container} on ${host}: memory ${c.memoryBytes} → ${memory} bytes (${plan.action})`, `${plan.reason}. Swap limit ${c.memorySwapBytes} → ${memorySwap}. Ceiling ${policy.ceiling}.`);
+    await notifyOnce(
+      host,
+      container,
+      `change-${changes.length}`,
+      'info',
+      `${container} on ${host}: memory ${c.memoryBytes} → ${memory} bytes (${plan.action})`,
+      `${plan.reason}. Swap limit ${c.memorySwapBytes} → ${memorySwap}. Ceiling ${policy.ceiling}.`,
+    );
   }
   inbox.phase('done', `${container}: ${changes.length} change(s)`);
   return { container, changes, ceilingReached: false };

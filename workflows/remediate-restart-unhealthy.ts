@@ -1,12 +1,20 @@
 import { condition, setHandler, sleep } from '@temporalio/workflow';
-import { planRestart, RestartUnhealthyInput, type RestartPolicy, stillUnhealthy, type RestartUnhealthyRequest, type RestartUnhealthyResult } from '../common/remediation/restart-unhealthy';
+import {
+  planRestart,
+  RestartUnhealthyInput,
+  type RestartPolicy,
+  stillUnhealthy,
+  type RestartUnhealthyRequest,
+  type RestartUnhealthyResult,
+} from '../common/remediation/restart-unhealthy';
 import { releaseSignal } from '../common/remediation/signals';
 import { validate } from '../common/spec/validate';
 import { hostActivities, type HostProxies } from './lib/host-activities';
 import { remediationActivities } from './lib/remediation-activities';
 import { notifyOnce, RemediationInbox } from './lib/remediation-state';
 
-type RemediationDocker = Pick<ReturnType<typeof remediationActivities>, 'containerCondition' | 'disconnectNetworks'> & Pick<HostProxies, 'restartContainer' | 'stopContainer'>;
+type RemediationDocker = Pick<ReturnType<typeof remediationActivities>, 'containerCondition' | 'disconnectNetworks'> &
+  Pick<HostProxies, 'restartContainer' | 'stopContainer'>;
 
 /**
  * Restarts an unhealthy container — autoheal's loop with a budget: at most K restarts per window,
@@ -27,12 +35,19 @@ export async function restartUnhealthy(request: RestartUnhealthyRequest): Promis
     if (!forceNext && !(await needsRestart(docker, container, policy.graceMs))) continue;
     forceNext = false;
     const decision = planRestart(restartsAt, Date.now(), policy);
-    if (decision.action === 'quarantine') return quarantine(inbox, docker, { host, container, policy, restarts: restartsAt.length });
+    if (decision.action === 'quarantine')
+      return quarantine(inbox, docker, { host, container, policy, restarts: restartsAt.length });
     if (decision.delayMs > 0) {
-      inbox.phase('backing-off', `${container} restarted ${restartsAt.length}× in this window; next restart in ${decision.delayMs} ms`);
+      inbox.phase(
+        'backing-off',
+        `${container} restarted ${restartsAt.length}× in this window; next restart in ${decision.delayMs} ms`,
+      );
       await sleep(decision.delayMs);
     }
-    inbox.phase('restarting', `restarting ${container} (${restartsAt.length + 1} of ${policy.maxRestarts} in this window)`);
+    inbox.phase(
+      'restarting',
+      `restarting ${container} (${restartsAt.length + 1} of ${policy.maxRestarts} in this window)`,
+    );
     await docker.restartContainer({ name: container, timeoutS: policy.stopTimeoutS });
     restartsAt.push(Date.now());
     inbox.status.restarts = restartsAt.length;
@@ -51,17 +66,30 @@ async function needsRestart(docker: RemediationDocker, container: string, graceM
   return stillUnhealthy(await docker.containerCondition({ name: container }), Date.now());
 }
 
-async function quarantine(inbox: RemediationInbox, docker: RemediationDocker, o: { host: string; container: string; policy: RestartPolicy; restarts: number }): Promise<RestartUnhealthyResult> {
+async function quarantine(
+  inbox: RemediationInbox,
+  docker: RemediationDocker,
+  o: { host: string; container: string; policy: RestartPolicy; restarts: number },
+): Promise<RestartUnhealthyResult> {
   const { host, container, policy, restarts } = o;
   const how = policy.quarantine;
   inbox.phase('quarantining', `${container} stayed unhealthy after ${restarts} restarts: ${how}`);
   if (how === 'stop') await docker.stopContainer({ name: container, timeoutS: policy.stopTimeoutS });
   if (how === 'disconnect') await docker.disconnectNetworks({ name: container });
-  await notifyOnce(host, container, 'quarantine', 'critical', `${container} on ${host} quarantined (${how})`,
-    `${container} stayed unhealthy after ${restarts} restarts within ${policy.windowMs / 1000}s; quarantine: ${how}. Release with "dockhand remediate ${container} release --host ${host}".`);
+  await notifyOnce(
+    host,
+    container,
+    'quarantine',
+    'critical',
+    `${container} on ${host} quarantined (${how})`,
+    `${container} stayed unhealthy after ${restarts} restarts within ${policy.windowMs / 1000}s; quarantine: ${how}. Release with "dockhand remediate ${container} release --host ${host}".`,
+  );
   let released: { by: string; reason: string } | undefined;
   setHandler(releaseSignal, (r) => void (released = r));
-  inbox.phase('quarantined', `${container} is quarantined (${how}); send the "release" signal (dockhand remediate ${container} release) to end this incident`);
+  inbox.phase(
+    'quarantined',
+    `${container} is quarantined (${how}); send the "release" signal (dockhand remediate ${container} release) to end this incident`,
+  );
   await condition(() => released !== undefined);
   return { container, restarts, quarantined: how, released };
 }

@@ -1,9 +1,25 @@
-import { ApplicationFailure, condition, allHandlersFinished, patched, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  allHandlersFinished,
+  patched,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import {
-  edgeName, replicaName, ROLLED_BACK_ERROR, RollingUpdateInput, rollingUpdateStatusQuery, serviceNetwork,
-  type RollingUpdateRequest, type RollingUpdateResult, type RollingUpdateStatus,
+  edgeName,
+  replicaName,
+  ROLLED_BACK_ERROR,
+  RollingUpdateInput,
+  rollingUpdateStatusQuery,
+  serviceNetwork,
+  type RollingUpdateRequest,
+  type RollingUpdateResult,
+  type RollingUpdateStatus,
 } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
@@ -34,39 +50,86 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const edgeContainer = edgeName(service, input.edge);
   const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL);
   const control = new RolloutControl();
-  const status: RollingUpdateStatus = { phase: 'preparing', done: 0, total: 0, currentBatch: 0, batches: 0, currentSlots: [], failures: [], paused: false, waitingFor: '' };
-  setHandler(rollingUpdateStatusQuery, () => ({ ...status, paused: control.paused }), { description: 'Replicas done/total, current batch, failures' });
-  upsertSearchAttributes([{ key: DockhandService, value: service }, { key: DockhandHost, value: host }, { key: DockhandImage, value: spec.image }, { key: DockhandWorkflow, value: workflowInfo().workflowType }]);
-  const phase = (name: string, details: string, waitingFor = '') => (Object.assign(status, { phase: name, waitingFor }), enterPhase(name, details));
+  const status: RollingUpdateStatus = {
+    phase: 'preparing',
+    done: 0,
+    total: 0,
+    currentBatch: 0,
+    batches: 0,
+    currentSlots: [],
+    failures: [],
+    paused: false,
+    waitingFor: '',
+  };
+  setHandler(rollingUpdateStatusQuery, () => ({ ...status, paused: control.paused }), {
+    description: 'Replicas done/total, current batch, failures',
+  });
+  upsertSearchAttributes([
+    { key: DockhandService, value: service },
+    { key: DockhandHost, value: host },
+    { key: DockhandImage, value: spec.image },
+    { key: DockhandWorkflow, value: workflowInfo().workflowType },
+  ]);
+  const phase = (name: string, details: string, waitingFor = '') => (
+    Object.assign(status, { phase: name, waitingFor }),
+    enterPhase(name, details)
+  );
 
   phase('preparing', `network ${spec.network}, image ${spec.image} and edge ${edgeContainer} on host ${host}`);
-  const setup = { service, network: spec.network, spec, edge: input.edge, edgeName: edgeContainer, replicas: input.replicas };
+  const setup = {
+    service,
+    network: spec.network,
+    spec,
+    edge: input.edge,
+    edgeName: edgeContainer,
+    replicas: input.replicas,
+  };
   const atOnce = patched(SETUP_AT_ONCE);
-  const { existing, total, hashes } = atOnce ? await prepareRollout(docker, setup) : await prepareRolloutStepByStep(docker, setup);
+  const { existing, total, hashes } = atOnce
+    ? await prepareRollout(docker, setup)
+    : await prepareRolloutStepByStep(docker, setup);
   const plan = planRollout(service, existing, total, input.parallelism, hashes);
   const edge = new EdgeUpstream(docker, edgeContainer, service, input.edge.targetPort, plan.live);
   if (!atOnce) await edge.sync();
   await Promise.all(plan.leftovers.filter((n) => n.endsWith('-next')).map((name) => docker.removeContainer({ name })));
   const originals = existing.filter((r) => r.name === replicaName(service, r.slot)).map((r) => r.slot);
-  const rollout = new RolloutBatches(docker, edge, { service, spec, order: input.order, monitorMs: input.monitor, healthTimeoutMs: input.healthTimeout, parallelism: input.parallelism }, originals);
+  const rollout = new RolloutBatches(
+    docker,
+    edge,
+    {
+      service,
+      spec,
+      order: input.order,
+      monitorMs: input.monitor,
+      healthTimeoutMs: input.healthTimeout,
+      parallelism: input.parallelism,
+    },
+    originals,
+  );
   if (atOnce) await rollout.syncEdge();
   Object.assign(status, { total, batches: plan.batches.length, done: plan.skip.length, failures: rollout.failures });
 
   const deadline = input.deadline === undefined ? Infinity : Date.now() + input.deadline;
-  const canaryAfter = input.pauseAfter && input.pauseAfter.batches < plan.batches.length ? input.pauseAfter.batches : undefined;
+  const canaryAfter =
+    input.pauseAfter && input.pauseAfter.batches < plan.batches.length ? input.pauseAfter.batches : undefined;
   const toUpdate = plan.batches.flat().length;
   let reason: string | undefined;
   let approval: ApprovalDecision | undefined;
   let retry: number[] = [];
-  for (let i = 0; !reason; ) {
-    reason = control.rollbackRequest ?? (Date.now() > deadline ? `the deadline of ${input.deadline! / 1000}s passed` : undefined);
+  for (let i = 0; !reason;) {
+    reason =
+      control.rollbackRequest ??
+      (Date.now() > deadline ? `the deadline of ${input.deadline! / 1000}s passed` : undefined);
     if (reason) break;
     const slots = retry.length > 0 ? retry : plan.batches[i];
     const regular = retry.length === 0 && slots !== undefined;
     retry = [];
     if (slots) {
       Object.assign(status, { currentBatch: i + 1, currentSlots: slots });
-      phase('updating', `batch ${i + 1}/${plan.batches.length}: ${slots.map((s) => replicaName(service, s)).join(', ')} → ${spec.image} (${input.order})`);
+      phase(
+        'updating',
+        `batch ${i + 1}/${plan.batches.length}: ${slots.map((s) => replicaName(service, s)).join(', ')} → ${spec.image} (${input.order})`,
+      );
       // The next batch leaves the edge in this batch's join reload, when nothing comes in between.
       const followsAtOnce = regular && i + 1 !== canaryAfter && input.delay === 0;
       await rollout.run(slots, followsAtOnce ? plan.batches[i + 1] : []);
@@ -77,11 +140,18 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
     if (!slots) await rollout.finish();
     else if (atCanary) await rollout.settle();
     status.done = plan.skip.length + rollout.updated.length;
-    if (rollout.failingSlots.length > 0 && failureLimitExceeded(rollout.failingSlots.length, toUpdate, input.maxFailureRatio)) {
+    if (
+      rollout.failingSlots.length > 0 &&
+      failureLimitExceeded(rollout.failingSlots.length, toUpdate, input.maxFailureRatio)
+    ) {
       const why = `${rollout.failingSlots.map((s) => replicaName(service, s)).join(', ')} failed: ${rollout.failures.at(-1)?.reason ?? ''}`;
       if (input.failureAction === 'rollback') reason = why;
       if (input.failureAction === 'pause') {
-        phase('paused', `${why}\n\nSignal \`resume\` to retry the failed replicas and go on, or \`rollback\` to put every changed replica back: {"by": "<you>", "comment": "<why>"}`, 'resume or rollback');
+        phase(
+          'paused',
+          `${why}\n\nSignal \`resume\` to retry the failed replicas and go on, or \`rollback\` to put every changed replica back: {"by": "<you>", "comment": "<why>"}`,
+          'resume or rollback',
+        );
         if ((await control.pause()) === 'rollback') reason = control.rollbackRequest;
         else retry = rollout.failingSlots;
         continue;
@@ -89,23 +159,44 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
     }
     if (!slots) break;
     if (atCanary && !reason) {
-      phase('awaiting-approval', `canary: ${rollout.updated.join(', ')} run ${spec.image}. Signal \`approve\` to roll the rest or \`reject\` to roll back: {"by": "<you>", "comment": "<why>"}`, 'approve or reject');
+      phase(
+        'awaiting-approval',
+        `canary: ${rollout.updated.join(', ')} run ${spec.image}. Signal \`approve\` to roll the rest or \`reject\` to roll back: {"by": "<you>", "comment": "<why>"}`,
+        'approve or reject',
+      );
       approval = await gate.wait();
-      if (approval.outcome !== 'approved') reason = `canary ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}${approval.comment ? `: ${approval.comment}` : ''}`;
+      if (approval.outcome !== 'approved')
+        reason = `canary ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}${approval.comment ? `: ${approval.comment}` : ''}`;
     }
     if (!reason && input.delay > 0 && i < plan.batches.length) await sleep(input.delay);
   }
 
   const result = (outcome: RollingUpdateResult['outcome'], removed: string[] = []): RollingUpdateResult => ({
-    service, image: spec.image, outcome, updated: rollout.updated, skipped: plan.skip.map((s) => replicaName(service, s)),
-    removed, rolledBack: rollout.rolledBack, failures: rollout.failures, reason, approval, edge: edgeContainer, spec, finishedAt: new Date().toISOString(),
+    service,
+    image: spec.image,
+    outcome,
+    updated: rollout.updated,
+    skipped: plan.skip.map((s) => replicaName(service, s)),
+    removed,
+    rolledBack: rollout.rolledBack,
+    failures: rollout.failures,
+    reason,
+    approval,
+    edge: edgeContainer,
+    spec,
+    finishedAt: new Date().toISOString(),
   });
   if (reason) {
     phase('rolling-back', reason);
     await rollout.rollback();
     phase('rolled-back', reason);
     await condition(allHandlersFinished);
-    throw ApplicationFailure.create({ type: ROLLED_BACK_ERROR, message: `rolled back ${service}: ${reason}`, nonRetryable: true, details: [result('rolled-back')] });
+    throw ApplicationFailure.create({
+      type: ROLLED_BACK_ERROR,
+      message: `rolled back ${service}: ${reason}`,
+      nonRetryable: true,
+      details: [result('rolled-back')],
+    });
   }
   phase('finishing', `scaling to ${total}, removing the replaced replicas kept for rollback`);
   const removed = plan.scaleDown.map((s) => replicaName(service, s));

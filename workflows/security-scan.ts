@@ -1,8 +1,21 @@
-import { ActivityFailure, ApplicationFailure, TimeoutFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { ErrorType } from '../common/errors';
 import { DockhandWorkflow } from '../common/search-attributes';
 import { ScanInput, type ScanRequest } from '../common/scan/scan-input';
-import { baselineKey, type Baseline, type ContainerScan, type HostScan, type ScanTarget, type SecurityScanResult } from '../common/scan/scan-result';
+import {
+  baselineKey,
+  type Baseline,
+  type ContainerScan,
+  type HostScan,
+  type ScanTarget,
+  type SecurityScanResult,
+} from '../common/scan/scan-result';
 import { selectContainers } from '../common/scan/selection';
 import { validate } from '../common/spec/validate';
 import { mapBounded } from './lib/bounded';
@@ -25,32 +38,56 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
   upsertSearchAttributes([{ key: DockhandWorkflow, value: workflowInfo().workflowType }]);
 
   const targets = scanHosts(input.hosts, input.hosts.length ? undefined : await reports.listKnownHosts());
-  if (!targets.length) throw ApplicationFailure.nonRetryable('hosts: none given and no host agent has registered in the host registry; start a host agent or name hosts', ErrorType.BadSpec);
+  if (!targets.length)
+    throw ApplicationFailure.nonRetryable(
+      'hosts: none given and no host agent has registered in the host registry; start a host agent or name hosts',
+      ErrorType.BadSpec,
+    );
   const hostIds = targets.map((t) => t.host);
-  enterPhase('scanning', `${hostIds.length} host(s): ${targets.map((t) => (t.down ? `${t.host} (down)` : t.host)).join(', ')}`);
+  enterPhase(
+    'scanning',
+    `${hostIds.length} host(s): ${targets.map((t) => (t.down ? `${t.host} (down)` : t.host)).join(', ')}`,
+  );
   const baseline = await reports.loadScanBaseline();
   const labels: Record<string, Record<string, string>> = {};
   const hosts = await Promise.all(targets.map((t) => scanHost(t, input, baseline, labels)));
 
   enterPhase('reporting', 'writing JSON, SARIF and Markdown reports');
   const { containers, checks, suppressions } = input;
-  const result = await reports.writeScanReport({ reportId: reportId(startedAt), startedAt, finishedAt: new Date().toISOString(), input: { hosts: hostIds, containers, checks, suppressions }, hosts });
+  const result = await reports.writeScanReport({
+    reportId: reportId(startedAt),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    input: { hosts: hostIds, containers, checks, suppressions },
+    hosts,
+  });
 
   if (input.publishFindings) {
     enterPhase('publishing', 'one scan_finding event per container with findings, for the trigger rules');
     await eventPublisher.publishEvents({ events: scanFindingEvents(hosts, labels, input.suppressions, startedAt) });
   }
   const c = result.counts;
-  enterPhase('done', `score ${result.score}/100 — ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low; ${result.diff.new} new, ${result.diff.fixed} fixed; report ${result.reportDir}`);
+  enterPhase(
+    'done',
+    `score ${result.score}/100 — ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low; ${result.diff.new} new, ${result.diff.fixed} fixed; report ${result.reportDir}`,
+  );
   return result;
 }
 
-async function scanHost({ host, down }: ScanHost, input: ScanInput, baseline: Baseline, labels: Record<string, Record<string, string>>): Promise<HostScan> {
+async function scanHost(
+  { host, down }: ScanHost,
+  input: ScanInput,
+  baseline: Baseline,
+  labels: Record<string, Record<string, string>>,
+): Promise<HostScan> {
   if (down) return { host, status: 'unreachable', error: down, containers: [] };
   const agent = scanActivities(host, input.hostTimeoutMs);
   let targets: ScanTarget[];
   try {
-    targets = selectContainers(await agent.listScanTargets({ labels: input.containers.labels, includeStopped: input.containers.includeStopped }), input.containers);
+    targets = selectContainers(
+      await agent.listScanTargets({ labels: input.containers.labels, includeStopped: input.containers.includeStopped }),
+      input.containers,
+    );
   } catch (err) {
     return { host, status: 'unreachable', error: describe(err), containers: [] };
   }
@@ -58,12 +95,29 @@ async function scanHost({ host, down }: ScanHost, input: ScanInput, baseline: Ba
   // Once one scan times out the agent is presumed gone: the rest are reported, not waited for.
   let lost: string | undefined;
   const containers = await mapBounded(targets, input.concurrency, async (target): Promise<ContainerScan> => {
-    const failed = (error: string): ContainerScan => ({ host, id: target.id, name: target.name, image: target.image, imageId: '', status: 'error', error, findings: [], notApplicable: [], processes: [] });
+    const failed = (error: string): ContainerScan => ({
+      host,
+      id: target.id,
+      name: target.name,
+      image: target.image,
+      imageId: '',
+      status: 'error',
+      error,
+      findings: [],
+      notApplicable: [],
+      processes: [],
+    });
     if (lost) return failed(lost);
     try {
-      return await agent.scanContainer({ host, target, checks: input.checks, baseline: baseline[baselineKey(host, target.name)] });
+      return await agent.scanContainer({
+        host,
+        target,
+        checks: input.checks,
+        baseline: baseline[baselineKey(host, target.name)],
+      });
     } catch (err) {
-      if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) lost = `host agent stopped answering: ${describe(err)}`;
+      if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure)
+        lost = `host agent stopped answering: ${describe(err)}`;
       return failed(describe(err));
     }
   });

@@ -14,26 +14,45 @@ export function createCleanupItemActivities(docker: Docker) {
      * alone for at least `minAgeMs` (a container stopped minutes ago may be a deploy's rollback
      * target). The filters must include Dockhand's ownership label, so nothing that is not Dockhand's
      * is ever listed. Read-only. */
-    async listCleanupCandidates({ labels, minAgeMs = 0 }: { labels: string[]; minAgeMs?: number }): Promise<CleanupItem[]> {
-      if (!labels.includes(`${Labels.managed}=true`)) throw ApplicationFailure.nonRetryable(`labels: must include ${Labels.managed}=true (only Dockhand's own objects are cleaned up)`, ErrorType.BadSpec);
-      const filters = (extra: Record<string, string[]>, own: string[] = []) => JSON.stringify({ label: [...new Set([...labels, ...own])], ...extra });
+    async listCleanupCandidates({
+      labels,
+      minAgeMs = 0,
+    }: {
+      labels: string[];
+      minAgeMs?: number;
+    }): Promise<CleanupItem[]> {
+      if (!labels.includes(`${Labels.managed}=true`))
+        throw ApplicationFailure.nonRetryable(
+          `labels: must include ${Labels.managed}=true (only Dockhand's own objects are cleaned up)`,
+          ErrorType.BadSpec,
+        );
+      const filters = (extra: Record<string, string[]>, own: string[] = []) =>
+        JSON.stringify({ label: [...new Set([...labels, ...own])], ...extra });
       const oldEnough = (sinceMs: number) => Date.now() - sinceMs >= minAgeMs;
       const items: CleanupItem[] = [];
-      const containers = (await engineCall('list containers', () => docker.listContainers({ all: true, filters: filters({ status: STOPPED }, OWNED_CONTAINER_LABELS) } as object)))!;
+      const containers = (await engineCall('list containers', () =>
+        docker.listContainers({ all: true, filters: filters({ status: STOPPED }, OWNED_CONTAINER_LABELS) } as object),
+      ))!;
       for (const c of containers) {
         const info = await engineCall(`inspect container ${c.Id}`, () => docker.getContainer(c.Id).inspect(), [404]);
         if (!info || !oldEnough(Math.max(Date.parse(info.Created), Date.parse(info.State.FinishedAt) || 0))) continue;
         items.push({ kind: 'container', id: c.Id, name: info.Name.replace(/^\//, ''), detail: c.Status || c.State });
       }
-      const networks = (await engineCall('list networks', () => docker.listNetworks({ filters: filters({}) } as object)))!;
+      const networks = (await engineCall('list networks', () =>
+        docker.listNetworks({ filters: filters({}) } as object),
+      ))!;
       for (const n of networks) {
         // The list leaves Containers empty: only an inspect says whether a container is attached.
         const info = await engineCall(`inspect network ${n.Name}`, () => docker.getNetwork(n.Id).inspect(), [404]);
         if (!info || Object.keys(info.Containers ?? {}).length > 0 || !oldEnough(Date.parse(info.Created))) continue;
         items.push({ kind: 'network', id: n.Id, name: n.Name, detail: 'no container attached' });
       }
-      const images = (await engineCall('list images', () => docker.listImages({ filters: filters({ dangling: ['true'] }) } as object)))!;
-      for (const i of images) if (oldEnough(i.Created * 1000)) items.push({ kind: 'image', id: i.Id, name: i.Id.replace(/^sha256:/, '').slice(0, 12), detail: 'dangling' });
+      const images = (await engineCall('list images', () =>
+        docker.listImages({ filters: filters({ dangling: ['true'] }) } as object),
+      ))!;
+      for (const i of images)
+        if (oldEnough(i.Created * 1000))
+          items.push({ kind: 'image', id: i.Id, name: i.Id.replace(/^sha256:/, '').slice(0, 12), detail: 'dangling' });
       return items.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
     },
 
@@ -50,7 +69,8 @@ export function createCleanupItemActivities(docker: Docker) {
         return { item, outcome: done ? 'removed' : 'gone' };
       } catch (e) {
         // Conflict: the engine refuses (running, in use); it is not garbage now, so it stays.
-        if (e instanceof ApplicationFailure && e.type === ErrorType.Conflict) return { item, outcome: 'skipped', reason: e.message };
+        if (e instanceof ApplicationFailure && e.type === ErrorType.Conflict)
+          return { item, outcome: 'skipped', reason: e.message };
         throw e;
       }
     },

@@ -7,7 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import { ErrorType, failure } from '../../common/errors';
-import type { CopyFileInInput, ExportContainerInput, ExportContainerResult, ReadFileInput, ReadFileResult } from '../../common/docker-activities';
+import type {
+  CopyFileInInput,
+  ExportContainerInput,
+  ExportContainerResult,
+  ReadFileInput,
+  ReadFileResult,
+} from '../../common/docker-activities';
 import { engineCall } from './engine-errors';
 import { heartbeating } from './long-running';
 
@@ -20,28 +26,35 @@ export function createFileActivities(docker: Docker) {
      * Twice: writes the same file again (a temp file renamed into place, so a reader never sees half
      * a tar). Heartbeats the bytes written; a cancel stops the copy and removes the temp file. */
     async exportContainer({ name, path: target }: ExportContainerInput): Promise<ExportContainerResult> {
-      if (!path.isAbsolute(target)) throw failure(ErrorType.BadSpec, `path: "${target}" must be an absolute path on the host agent`);
+      if (!path.isAbsolute(target))
+        throw failure(ErrorType.BadSpec, `path: "${target}" must be an absolute path on the host agent`);
       const partial = `${target}.partial-${process.pid}`;
       const hash = createHash('sha256');
       let sizeBytes = 0;
       let file: WriteStream | undefined;
       try {
-        await heartbeating(async (cancelled) => {
-          const stream = (await engineCall(`export container ${name}`, () => docker.getContainer(name).export({ abortSignal: cancelled } as object)))! as unknown as Readable;
-          stream.on('data', (chunk: Buffer) => {
-            hash.update(chunk);
-            sizeBytes += chunk.length;
-          });
-          // Cancelled while the Engine answered: write nothing (the caller is already gone).
-          if (cancelled.aborted) return void stream.destroy();
-          file = createWriteStream(partial);
-          await pipeline(stream, file, { signal: cancelled });
-        }, () => ({ sizeBytes }));
+        await heartbeating(
+          async (cancelled) => {
+            const stream = (await engineCall(`export container ${name}`, () =>
+              docker.getContainer(name).export({ abortSignal: cancelled } as object),
+            ))! as unknown as Readable;
+            stream.on('data', (chunk: Buffer) => {
+              hash.update(chunk);
+              sizeBytes += chunk.length;
+            });
+            // Cancelled while the Engine answered: write nothing (the caller is already gone).
+            if (cancelled.aborted) return void stream.destroy();
+            file = createWriteStream(partial);
+            await pipeline(stream, file, { signal: cancelled });
+          },
+          () => ({ sizeBytes }),
+        );
         await rename(partial, target);
       } catch (e) {
         // A cancelled copy may still be opening or flushing the file: let it close before removing it.
         const open = file as WriteStream | undefined;
-        if (open && !open.closed) await new Promise<void>((resolve) => (open.once('close', () => resolve()), open.destroy()));
+        if (open && !open.closed)
+          await new Promise<void>((resolve) => (open.once('close', () => resolve()), open.destroy()));
         await rm(partial, { force: true });
         throw e;
       }
@@ -50,29 +63,52 @@ export function createFileActivities(docker: Docker) {
 
     /** Writes one file into the container (as `docker cp` does, through a tar archive). Twice: writes
      * the same content again. The file's directory must exist: NotFound otherwise. */
-    async copyFileIn({ name, path: file, content, encoding = 'utf8', mode = 0o644 }: CopyFileInInput): Promise<{ sizeBytes: number }> {
-      if (!path.posix.isAbsolute(file)) throw failure(ErrorType.BadSpec, `path: "${file}" must be an absolute path in the container`);
+    async copyFileIn({
+      name,
+      path: file,
+      content,
+      encoding = 'utf8',
+      mode = 0o644,
+    }: CopyFileInInput): Promise<{ sizeBytes: number }> {
+      if (!path.posix.isAbsolute(file))
+        throw failure(ErrorType.BadSpec, `path: "${file}" must be an absolute path in the container`);
       const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
       // The Engine refuses any archive write (even into a tmpfs) on a read-only root, with a 500 that
       // retrying cannot change.
-      if (info!.HostConfig.ReadonlyRootfs) throw failure(ErrorType.Conflict, `copy ${file} into ${name}: its root filesystem is read-only, and Docker refuses copies into such containers`);
+      if (info!.HostConfig.ReadonlyRootfs)
+        throw failure(
+          ErrorType.Conflict,
+          `copy ${file} into ${name}: its root filesystem is read-only, and Docker refuses copies into such containers`,
+        );
       const data = Buffer.from(content, encoding);
       const pack = tar.pack();
       pack.entry({ name: path.posix.basename(file), mode, size: data.length, mtime: new Date() }, data);
       pack.finalize();
-      await engineCall(`copy ${file} into ${name}`, () => docker.getContainer(name).putArchive(pack as unknown as NodeJS.ReadableStream, { path: path.posix.dirname(file) }));
+      await engineCall(`copy ${file} into ${name}`, () =>
+        docker
+          .getContainer(name)
+          .putArchive(pack as unknown as NodeJS.ReadableStream, { path: path.posix.dirname(file) }),
+      );
       return { sizeBytes: data.length };
     },
 
     /** Reads one regular file out of the container, at most `maxBytes` of it (the start). Read-only.
      * NotFound when the path does not exist; BadSpec when it is not a regular file. */
-    async readFileFrom({ name, path: file, encoding = 'utf8', maxBytes = DEFAULT_READ_BYTES }: ReadFileInput): Promise<ReadFileResult> {
-      const archive = (await engineCall(`read ${file} from ${name}`, () => docker.getContainer(name).getArchive({ path: file })))! as unknown as Readable;
+    async readFileFrom({
+      name,
+      path: file,
+      encoding = 'utf8',
+      maxBytes = DEFAULT_READ_BYTES,
+    }: ReadFileInput): Promise<ReadFileResult> {
+      const archive = (await engineCall(`read ${file} from ${name}`, () =>
+        docker.getContainer(name).getArchive({ path: file }),
+      ))! as unknown as Readable;
       const extract = tar.extract();
       let result: ReadFileResult | undefined;
       extract.on('entry', (header, stream, next) => {
         if (result || header.type !== 'file') {
-          if (!result && header.type !== 'file') result = { content: '', encoding, sizeBytes: -1, truncated: false, mode: header.mode ?? 0 };
+          if (!result && header.type !== 'file')
+            result = { content: '', encoding, sizeBytes: -1, truncated: false, mode: header.mode ?? 0 };
           stream.resume();
           stream.on('end', next);
           return;
@@ -86,12 +122,19 @@ export function createFileActivities(docker: Docker) {
         });
         stream.on('end', () => {
           const size = header.size ?? 0;
-          result = { content: Buffer.concat(chunks).toString(encoding), encoding, sizeBytes: size, truncated: size > maxBytes, mode: (header.mode ?? 0) & 0o7777 };
+          result = {
+            content: Buffer.concat(chunks).toString(encoding),
+            encoding,
+            sizeBytes: size,
+            truncated: size > maxBytes,
+            mode: (header.mode ?? 0) & 0o7777,
+          };
           next();
         });
       });
       await pipeline(archive, extract);
-      if (!result || result.sizeBytes < 0) throw failure(ErrorType.BadSpec, `read ${file} from ${name}: not a regular file`);
+      if (!result || result.sizeBytes < 0)
+        throw failure(ErrorType.BadSpec, `read ${file} from ${name}: not a regular file`);
       return result;
     },
   };

@@ -1,7 +1,16 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { ErrorType, failure } from '../../common/errors';
-import type { ContainerRef, DiffEntry, FollowLogsInput, FollowLogsResult, LogsInput, LogsResult, StatsSnapshot, TopResult } from '../../common/docker-activities';
+import type {
+  ContainerRef,
+  DiffEntry,
+  FollowLogsInput,
+  FollowLogsResult,
+  LogsInput,
+  LogsResult,
+  StatsSnapshot,
+  TopResult,
+} from '../../common/docker-activities';
 import { engineCall } from './engine-errors';
 import { heartbeating } from './long-running';
 import { Demuxer, TailBuffer } from './output-buffer';
@@ -19,11 +28,17 @@ export function createObserveActivities(docker: Docker) {
       const { name, maxBytes = DEFAULT_LOG_BYTES } = input;
       const tty = await isTty(docker, name);
       const opts = logOptions(input, false);
-      const raw = (await engineCall(`logs of ${name}`, () => docker.getContainer(name).logs(opts as { follow: false })))!;
+      const raw = (await engineCall(`logs of ${name}`, () =>
+        docker.getContainer(name).logs(opts as { follow: false }),
+      ))!;
       const out = { stdout: new TailBuffer(maxBytes), stderr: new TailBuffer(maxBytes) };
       if (tty) out.stdout.push(raw);
       else new Demuxer((stream, payload) => out[stream].push(payload)).push(raw);
-      return { stdout: out.stdout.text(), stderr: out.stderr.text(), truncated: out.stdout.truncated || out.stderr.truncated };
+      return {
+        stdout: out.stdout.text(),
+        stderr: out.stderr.text(),
+        truncated: out.stdout.truncated || out.stderr.truncated,
+      };
     },
 
     /** Follows the logs until `untilText` appears, the container stops or `timeoutMs` passes.
@@ -37,40 +52,55 @@ export function createObserveActivities(docker: Docker) {
       let matched = false;
       let ended = false;
       let bytes = 0;
-      await heartbeating(async (cancelled) => {
-        const stop = new AbortController();
-        const stream = (await engineCall(`follow logs of ${name}`, () =>
-          docker.getContainer(name).logs({ ...logOptions(input, true), abortSignal: AbortSignal.any([cancelled, stop.signal]) } as unknown as { follow: true }),
-        ))! as Readable;
-        const timer = setTimeout(() => stop.abort(), timeoutMs);
-        const onPayload = (which: 'stdout' | 'stderr', payload: Buffer) => {
-          out[which].push(payload);
-          bytes += payload.length;
-          if (untilText === undefined) return;
-          window = (window + payload.toString('utf8')).slice(-(untilText.length + 4096));
-          if (window.includes(untilText)) {
-            matched = true;
-            stop.abort();
-          }
-        };
-        const demux = new Demuxer(onPayload);
-        await new Promise<void>((resolve) => {
-          stream.on('data', (chunk: Buffer) => (tty ? onPayload('stdout', chunk) : demux.push(chunk)));
-          stream.once('end', () => ((ended = !stop.signal.aborted), resolve()));
-          stream.once('close', () => resolve());
-          stream.once('error', () => resolve());
-          stop.signal.addEventListener('abort', () => (stream.destroy(), resolve()));
-          cancelled.addEventListener('abort', () => (stream.destroy(), resolve()));
-        }).finally(() => clearTimeout(timer));
-      }, () => ({ bytes }));
-      return { stdout: out.stdout.text(), stderr: out.stderr.text(), truncated: out.stdout.truncated || out.stderr.truncated, matched, ended };
+      await heartbeating(
+        async (cancelled) => {
+          const stop = new AbortController();
+          const stream = (await engineCall(`follow logs of ${name}`, () =>
+            docker
+              .getContainer(name)
+              .logs({
+                ...logOptions(input, true),
+                abortSignal: AbortSignal.any([cancelled, stop.signal]),
+              } as unknown as { follow: true }),
+          ))! as Readable;
+          const timer = setTimeout(() => stop.abort(), timeoutMs);
+          const onPayload = (which: 'stdout' | 'stderr', payload: Buffer) => {
+            out[which].push(payload);
+            bytes += payload.length;
+            if (untilText === undefined) return;
+            window = (window + payload.toString('utf8')).slice(-(untilText.length + 4096));
+            if (window.includes(untilText)) {
+              matched = true;
+              stop.abort();
+            }
+          };
+          const demux = new Demuxer(onPayload);
+          await new Promise<void>((resolve) => {
+            stream.on('data', (chunk: Buffer) => (tty ? onPayload('stdout', chunk) : demux.push(chunk)));
+            stream.once('end', () => ((ended = !stop.signal.aborted), resolve()));
+            stream.once('close', () => resolve());
+            stream.once('error', () => resolve());
+            stop.signal.addEventListener('abort', () => (stream.destroy(), resolve()));
+            cancelled.addEventListener('abort', () => (stream.destroy(), resolve()));
+          }).finally(() => clearTimeout(timer));
+        },
+        () => ({ bytes }),
+      );
+      return {
+        stdout: out.stdout.text(),
+        stderr: out.stderr.text(),
+        truncated: out.stdout.truncated || out.stderr.truncated,
+        matched,
+        ended,
+      };
     },
 
     /** One `docker stats` sample (CPU % needs two engine samples, so this takes about a second).
      * Read-only. A stopped container fails with NotRunning. */
     async containerStats({ name }: ContainerRef): Promise<StatsSnapshot> {
       const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
-      if (!info!.State.Running) throw failure(ErrorType.NotRunning, `stats of ${name}: it is not running (${info!.State.Status})`);
+      if (!info!.State.Running)
+        throw failure(ErrorType.NotRunning, `stats of ${name}: it is not running (${info!.State.Status})`);
       const raw = await engineCall(`stats of ${name}`, () => docker.getContainer(name).stats({ stream: false }));
       return toStatsSnapshot(raw as unknown as EngineStats);
     },
@@ -78,14 +108,20 @@ export function createObserveActivities(docker: Docker) {
     /** The container's processes (`docker top`, `ps` columns). Read-only; NotRunning when stopped. */
     async containerTop({ name, psArgs }: ContainerRef & { psArgs?: string }): Promise<TopResult> {
       const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
-      if (!info!.State.Running) throw failure(ErrorType.NotRunning, `top of ${name}: it is not running (${info!.State.Status})`);
-      const r = (await engineCall(`top of ${name}`, () => docker.getContainer(name).top(psArgs ? { ps_args: psArgs } : {}))) as { Titles: string[]; Processes: string[][] };
+      if (!info!.State.Running)
+        throw failure(ErrorType.NotRunning, `top of ${name}: it is not running (${info!.State.Status})`);
+      const r = (await engineCall(`top of ${name}`, () =>
+        docker.getContainer(name).top(psArgs ? { ps_args: psArgs } : {}),
+      )) as { Titles: string[]; Processes: string[][] };
       return { titles: r.Titles, processes: r.Processes ?? [] };
     },
 
     /** Files added, changed or deleted against the image (`docker diff`). Read-only. */
     async containerDiff({ name }: ContainerRef): Promise<DiffEntry[]> {
-      const r = (await engineCall(`diff of ${name}`, () => docker.getContainer(name).changes())) as Array<{ Path: string; Kind: number }> | null;
+      const r = (await engineCall(`diff of ${name}`, () => docker.getContainer(name).changes())) as Array<{
+        Path: string;
+        Kind: number;
+      }> | null;
       return (r ?? []).map((c) => ({ path: c.Path, kind: DIFF_KINDS[c.Kind] ?? 'modified' }));
     },
   };

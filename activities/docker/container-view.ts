@@ -67,12 +67,25 @@ const HEALTH_OUTPUT_CHARS = 500;
 
 export function toContainerView(info: Docker.ContainerInspectInfo): ContainerView {
   const s = info.State;
-  const health = (s as { Health?: { Status: string; FailingStreak: number; Log?: Array<{ ExitCode: number; Output: string; End: string }> } }).Health;
+  const health = (
+    s as {
+      Health?: {
+        Status: string;
+        FailingStreak: number;
+        Log?: Array<{ ExitCode: number; Output: string; End: string }>;
+      };
+    }
+  ).Health;
   const ports: PublishedPort[] = [];
   for (const [key, binds] of Object.entries(info.NetworkSettings.Ports ?? {})) {
     const [port, protocol] = key.split('/');
     for (const b of binds ?? []) {
-      ports.push({ container: Number(port), protocol: protocol as 'tcp' | 'udp', hostIp: b.HostIp, hostPort: Number(b.HostPort) });
+      ports.push({
+        container: Number(port),
+        protocol: protocol as 'tcp' | 'udp',
+        hostIp: b.HostIp,
+        hostPort: Number(b.HostPort),
+      });
     }
   }
   const networks: ContainerView['networks'] = {};
@@ -99,7 +112,9 @@ export function toContainerView(info: Docker.ContainerInspectInfo): ContainerVie
     health: health && {
       status: health.Status,
       failingStreak: health.FailingStreak,
-      log: (health.Log ?? []).slice(-HEALTH_LOG_ENTRIES).map((l) => ({ exitCode: l.ExitCode, output: l.Output.slice(0, HEALTH_OUTPUT_CHARS), end: l.End })),
+      log: (health.Log ?? [])
+        .slice(-HEALTH_LOG_ENTRIES)
+        .map((l) => ({ exitCode: l.ExitCode, output: l.Output.slice(0, HEALTH_OUTPUT_CHARS), end: l.End })),
     },
     ports,
     networks,
@@ -113,7 +128,13 @@ export function toContainerView(info: Docker.ContainerInspectInfo): ContainerVie
       stopTimeout: (info.Config as { StopTimeout?: number }).StopTimeout,
     },
     hostConfig: hostConfigView(info.HostConfig as HostConfigInfo),
-    mounts: (info.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name, source: m.Source, destination: m.Destination, readOnly: !m.RW })),
+    mounts: (info.Mounts ?? []).map((m) => ({
+      type: m.Type,
+      name: m.Name,
+      source: m.Source,
+      destination: m.Destination,
+      readOnly: !m.RW,
+    })),
   };
 }
 
@@ -143,7 +164,12 @@ function hostConfigView(h: HostConfigInfo): ContainerView['hostConfig'] {
     capDrop: h.CapDrop ?? [],
     securityOpt: h.SecurityOpt ?? [],
     privileged: h.Privileged ?? false,
-    devices: ((h.Devices ?? []) as Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }>).map((d) => ({ hostPath: d.PathOnHost, containerPath: d.PathInContainer, permissions: d.CgroupPermissions })),
-    logConfig: { type: h.LogConfig?.Type ?? '', config: (h.LogConfig?.Config as Record<string, string> | undefined) ?? {} },
+    devices: (
+      (h.Devices ?? []) as Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }>
+    ).map((d) => ({ hostPath: d.PathOnHost, containerPath: d.PathInContainer, permissions: d.CgroupPermissions })),
+    logConfig: {
+      type: h.LogConfig?.Type ?? '',
+      config: (h.LogConfig?.Config as Record<string, string> | undefined) ?? {},
+    },
   };
 }

@@ -23,7 +23,9 @@ export class ContainerWake {
    * event between that look and the first wait is missed. */
   static async open(docker: Docker, container: string): Promise<ContainerWake> {
     const filters = { type: ['container'], container: [container], event: WAKING_ACTIONS };
-    const opening = docker.getEvents({ filters } as never) as unknown as Promise<NodeJS.ReadableStream & { destroy(): void }>;
+    const opening = docker.getEvents({ filters } as never) as unknown as Promise<
+      NodeJS.ReadableStream & { destroy(): void }
+    >;
     return new ContainerWake(await opening.catch(() => undefined));
   }
 
@@ -49,7 +51,11 @@ export class ContainerWake {
 }
 
 /** Runs `use` with a wake-up for `container`, closing the event stream afterwards. */
-export async function withContainerWake<T>(docker: Docker, container: string, use: (wake: ContainerWake) => Promise<T>): Promise<T> {
+export async function withContainerWake<T>(
+  docker: Docker,
+  container: string,
+  use: (wake: ContainerWake) => Promise<T>,
+): Promise<T> {
   const wake = await ContainerWake.open(docker, container);
   try {
     return await use(wake);

@@ -12,8 +12,16 @@ import { toContainerView, type ContainerView } from './container-view';
 import { heartbeating } from './long-running';
 import { exitCodeMeaning } from '../../common/exit-codes';
 import type {
-  ChangedResult, ContainerRef, KillContainerInput, KillContainerResult, RenameContainerInput, StopContainerInput, UpdateContainerInput,
-  UpdateContainerResult, WaitContainerInput, WaitContainerResult,
+  ChangedResult,
+  ContainerRef,
+  KillContainerInput,
+  KillContainerResult,
+  RenameContainerInput,
+  StopContainerInput,
+  UpdateContainerInput,
+  UpdateContainerResult,
+  WaitContainerInput,
+  WaitContainerResult,
 } from '../../common/docker-activities';
 import { ResourcesUpdate } from '../../common/spec/resources';
 
@@ -24,7 +32,12 @@ export interface CreateContainerInput {
   /** Extra Dockhand labels (slot, color, revision). */
   labels?: Record<string, string>;
 }
-export interface CreateContainerResult { id: string; name: string; specHash: string; created: boolean }
+export interface CreateContainerResult {
+  id: string;
+  name: string;
+  specHash: string;
+  created: boolean;
+}
 
 export function createContainerActivities(docker: Docker, hostId: string) {
   return {
@@ -41,12 +54,18 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       const hash = specHash(body, image.Id);
       body.Labels = { ...body.Labels, [Labels.specHash]: hash };
 
-      const existing = await engineCall(`inspect container ${input.name}`, () => docker.getContainer(input.name).inspect(), [404]);
+      const existing = await engineCall(
+        `inspect container ${input.name}`,
+        () => docker.getContainer(input.name).inspect(),
+        [404],
+      );
       if (existing) return sameOrConflict(existing, input.name, hash);
       // 409: created by a concurrent run of this activity between inspect and create.
       const created = await engineCall(`create container ${input.name}`, () => docker.createContainer(body), [409]);
       if (created) return { id: created.id, name: input.name, specHash: hash, created: true };
-      const raced = await engineCall(`inspect container ${input.name}`, () => docker.getContainer(input.name).inspect());
+      const raced = await engineCall(`inspect container ${input.name}`, () =>
+        docker.getContainer(input.name).inspect(),
+      );
       return sameOrConflict(raced!, input.name, hash);
     },
 
@@ -59,7 +78,15 @@ export function createContainerActivities(docker: Docker, hostId: string) {
      * is success with changed=false; a missing container is NotFound. */
     async stopContainer({ name, timeoutS }: StopContainerInput): Promise<ChangedResult> {
       const done = await heartbeating((abortSignal) =>
-        engineCall(`stop container ${name}`, () => docker.getContainer(name).stop({ t: timeoutS, abortSignal }).then(() => true), [304]),
+        engineCall(
+          `stop container ${name}`,
+          () =>
+            docker
+              .getContainer(name)
+              .stop({ t: timeoutS, abortSignal })
+              .then(() => true),
+          [304],
+        ),
       );
       return { changed: done === true };
     },
@@ -67,7 +94,9 @@ export function createContainerActivities(docker: Docker, hostId: string) {
     /** Restarts a container (stops it with `timeoutS`, starts it). Twice: restarts it again — a
      * restart is never a no-op, so call it only where a second restart is harmless. */
     async restartContainer({ name, timeoutS }: StopContainerInput): Promise<void> {
-      await heartbeating((abortSignal) => engineCall(`restart container ${name}`, () => docker.getContainer(name).restart({ t: timeoutS, abortSignal })));
+      await heartbeating((abortSignal) =>
+        engineCall(`restart container ${name}`, () => docker.getContainer(name).restart({ t: timeoutS, abortSignal })),
+      );
     },
 
     /** Freezes a running container's processes. Twice: already paused is success (changed=false);
@@ -84,11 +113,20 @@ export function createContainerActivities(docker: Docker, hostId: string) {
     /** Sends a signal (SIGKILL by default) to the main process. Twice: the signal is sent again while
      * the container runs; a container that is not running is left alone (signalled=false). */
     async killContainer({ name, signal = 'SIGKILL' }: KillContainerInput): Promise<KillContainerResult> {
-      if (!/^(SIG[A-Z0-9]+|\d+)$/.test(signal)) throw failure(ErrorType.BadSpec, `signal: "${signal}" is not a signal name such as SIGUSR1`);
+      if (!/^(SIG[A-Z0-9]+|\d+)$/.test(signal))
+        throw failure(ErrorType.BadSpec, `signal: "${signal}" is not a signal name such as SIGUSR1`);
       const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
       if (!info!.State.Running) return { signalled: false };
       // 409: it stopped between inspect and kill — nothing left to signal.
-      const sent = await engineCall(`kill container ${name} with ${signal}`, () => docker.getContainer(name).kill({ signal }).then(() => true), [409]);
+      const sent = await engineCall(
+        `kill container ${name} with ${signal}`,
+        () =>
+          docker
+            .getContainer(name)
+            .kill({ signal })
+            .then(() => true),
+        [409],
+      );
       return { signalled: sent === true };
     },
 
@@ -100,24 +138,36 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       const timer = setTimeout(() => timedOut.abort(), timeoutMs);
       try {
         await heartbeating((cancelled) =>
-          engineCall(`wait for container ${name}`, () => docker.getContainer(name).wait({ condition: 'not-running', abortSignal: AbortSignal.any([cancelled, timedOut.signal]) })),
+          engineCall(`wait for container ${name}`, () =>
+            docker
+              .getContainer(name)
+              .wait({ condition: 'not-running', abortSignal: AbortSignal.any([cancelled, timedOut.signal]) }),
+          ),
         );
       } catch (e) {
-        if (timedOut.signal.aborted) throw failure(ErrorType.WaitTimeout, `${name} was still running after ${timeoutMs} ms`);
+        if (timedOut.signal.aborted)
+          throw failure(ErrorType.WaitTimeout, `${name} was still running after ${timeoutMs} ms`);
         throw e;
       } finally {
         clearTimeout(timer);
       }
       // Inspect, not the wait body: it also says whether the OOM killer ended it.
       const s = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!.State;
-      return { exitCode: s.ExitCode, meaning: exitCodeMeaning(s.ExitCode) ?? (s.OOMKilled ? 'killed by the OOM killer' : undefined), oomKilled: s.OOMKilled, error: s.Error };
+      return {
+        exitCode: s.ExitCode,
+        meaning: exitCodeMeaning(s.ExitCode) ?? (s.OOMKilled ? 'killed by the OOM killer' : undefined),
+        oomKilled: s.OOMKilled,
+        error: s.Error,
+      };
     },
 
     /** Changes resource limits and the restart policy of a container in place (`docker update`).
      * Twice: the same values again, no change. The spec-hash label keeps describing the create spec. */
     async updateContainer({ name, resources }: UpdateContainerInput): Promise<UpdateContainerResult> {
       const update = validate(ResourcesUpdate, resources, 'resources');
-      const r = await engineCall(`update container ${name}`, () => docker.getContainer(name).update(toUpdateBody(update)));
+      const r = await engineCall(`update container ${name}`, () =>
+        docker.getContainer(name).update(toUpdateBody(update)),
+      );
       return { warnings: ((r as { Warnings?: string[] | null } | undefined)?.Warnings ?? []).filter(Boolean) };
     },
 
@@ -126,18 +176,40 @@ export function createContainerActivities(docker: Docker, hostId: string) {
     async renameContainer({ name, newName }: RenameContainerInput): Promise<ChangedResult> {
       const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
       if (!current) {
-        const renamed = await engineCall(`inspect container ${newName}`, () => docker.getContainer(newName).inspect(), [404]);
+        const renamed = await engineCall(
+          `inspect container ${newName}`,
+          () => docker.getContainer(newName).inspect(),
+          [404],
+        );
         if (renamed) return { changed: false };
         throw failure(ErrorType.NotFound, `rename container ${name}: no container named ${name} (nor ${newName})`);
       }
       if (current.Name === `/${newName}`) return { changed: false };
-      await engineCall(`rename container ${name} to ${newName}`, () => docker.getContainer(name).rename({ name: newName }));
+      await engineCall(`rename container ${name} to ${newName}`, () =>
+        docker.getContainer(name).rename({ name: newName }),
+      );
       return { changed: true };
     },
 
     /** Removes a container (force: also when running). Twice: "no such container" (404) is success. */
-    async removeContainer({ name, force = true, volumes = false }: { name: string; force?: boolean; volumes?: boolean }): Promise<{ removed: boolean }> {
-      const done = await engineCall(`remove container ${name}`, () => docker.getContainer(name).remove({ force, v: volumes }).then(() => true), [404]);
+    async removeContainer({
+      name,
+      force = true,
+      volumes = false,
+    }: {
+      name: string;
+      force?: boolean;
+      volumes?: boolean;
+    }): Promise<{ removed: boolean }> {
+      const done = await engineCall(
+        `remove container ${name}`,
+        () =>
+          docker
+            .getContainer(name)
+            .remove({ force, v: volumes })
+            .then(() => true),
+        [404],
+      );
       return { removed: done === true };
     },
 
@@ -151,12 +223,22 @@ export function createContainerActivities(docker: Docker, hostId: string) {
 
 async function toggle(docker: Docker, name: string, action: 'pause' | 'unpause'): Promise<ChangedResult> {
   const wantPaused = action === 'pause';
-  const state = async () => (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!.State;
+  const state = async () =>
+    (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!.State;
   const before = await state();
   if (before.Paused === wantPaused) return { changed: false };
-  if (!before.Running) throw failure(ErrorType.NotRunning, `${action} container ${name}: it is not running (${before.Status})`);
+  if (!before.Running)
+    throw failure(ErrorType.NotRunning, `${action} container ${name}: it is not running (${before.Status})`);
   // 409: a concurrent run got there first; the wanted state holds if the re-inspect says so.
-  const done = await engineCall(`${action} container ${name}`, () => docker.getContainer(name)[action]().then(() => true), [409]);
+  const done = await engineCall(
+    `${action} container ${name}`,
+    () =>
+      docker
+        .getContainer(name)
+        [action]()
+        .then(() => true),
+    [409],
+  );
   if (done) return { changed: true };
   const after = await state();
   if (after.Paused === wantPaused) return { changed: false };
@@ -172,6 +254,8 @@ function sameOrConflict(existing: Docker.ContainerInspectInfo, name: string, has
     managedService: labels[Labels.managed] === 'true' ? labels[Labels.service] : undefined,
     existingSpecHash: labels[Labels.specHash],
   };
-  const whose = details.managedService ? `Dockhand's container of service ${details.managedService} with another spec` : 'a container Dockhand does not manage';
+  const whose = details.managedService
+    ? `Dockhand's container of service ${details.managedService} with another spec`
+    : 'a container Dockhand does not manage';
   throw failure(ErrorType.Conflict, `the name ${name} is taken by ${whose} (${existing.Id.slice(0, 12)})`, details);
 }

@@ -15,7 +15,12 @@ const CPUS_TO_NANO = 1e9;
  * caller never returns this body to a workflow. Fields the spec leaves out stay undefined, so they
  * neither reach the Engine nor change the spec hash of older specs.
  */
-export function toCreateBody(spec: ContainerSpec, name: string, labels: Record<string, string>, env: Record<string, string>): Docker.ContainerCreateOptions {
+export function toCreateBody(
+  spec: ContainerSpec,
+  name: string,
+  labels: Record<string, string>,
+  env: Record<string, string>,
+): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const p of spec.ports) {
@@ -30,7 +35,9 @@ export function toCreateBody(spec: ContainerSpec, name: string, labels: Record<s
     Image: spec.image,
     Cmd: spec.command,
     Entrypoint: spec.entrypoint,
-    Env: Object.keys(env).sort().map((k) => `${k}=${env[k]}`),
+    Env: Object.keys(env)
+      .sort()
+      .map((k) => `${k}=${env[k]}`),
     WorkingDir: spec.workingDir,
     User: spec.user,
     Labels: { ...spec.labels, ...labels },
@@ -86,7 +93,10 @@ export function resourcesHostConfig(r: ResourcesSpec): Docker.HostConfig {
 /** The body of `POST /containers/{id}/update` (`docker update`) for a validated resource change. */
 export function toUpdateBody(u: ResourcesUpdate): Record<string, unknown> {
   const { restart, ...resources } = u;
-  const body: Record<string, unknown> = { ...resourcesHostConfig(resources), RestartPolicy: restart && { Name: restart.policy, MaximumRetryCount: restart.maxRetries } };
+  const body: Record<string, unknown> = {
+    ...resourcesHostConfig(resources),
+    RestartPolicy: restart && { Name: restart.policy, MaximumRetryCount: restart.maxRetries },
+  };
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
   return body;
 }
@@ -101,7 +111,11 @@ export function securityHostConfig(s: SecuritySpec): Docker.HostConfig {
     CapDrop: s.capDrop,
     SecurityOpt: securityOpt.length ? securityOpt : undefined,
     Privileged: s.privileged,
-    Devices: s.devices?.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath ?? d.hostPath, CgroupPermissions: d.permissions })),
+    Devices: s.devices?.map((d) => ({
+      PathOnHost: d.hostPath,
+      PathInContainer: d.containerPath ?? d.hostPath,
+      CgroupPermissions: d.permissions,
+    })),
   };
 }
 
@@ -120,6 +134,10 @@ function mount(m: MountSpec): Docker.MountSettings {
     case 'bind':
       return { Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly };
     case 'tmpfs':
-      return { Type: 'tmpfs', Target: m.target, TmpfsOptions: m.sizeBytes !== undefined ? { SizeBytes: m.sizeBytes } : undefined } as Docker.MountSettings;
+      return {
+        Type: 'tmpfs',
+        Target: m.target,
+        TmpfsOptions: m.sizeBytes !== undefined ? { SizeBytes: m.sizeBytes } : undefined,
+      } as Docker.MountSettings;
   }
 }

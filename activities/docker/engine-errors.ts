@@ -26,7 +26,11 @@ function engineMessage(e: EngineError): string {
  * "forbidden in this state": a network in use, a read-only root) → Conflict (non-retryable);
  * 501 → Unsupported; other 5xx and connection errors stay retryable.
  */
-export async function engineCall<T>(what: string, call: () => Promise<T>, alreadyDone: readonly number[] = []): Promise<T | undefined> {
+export async function engineCall<T>(
+  what: string,
+  call: () => Promise<T>,
+  alreadyDone: readonly number[] = [],
+): Promise<T | undefined> {
   try {
     return await call();
   } catch (err) {
@@ -54,7 +58,11 @@ export function toFailure(what: string, e: EngineError): Error {
     return ApplicationFailure.create({ type: EngineErrorType.ServerError, message: msg, nonRetryable: false });
   }
   if (e.code && ['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EACCES'].includes(e.code)) {
-    return ApplicationFailure.create({ type: EngineErrorType.Unreachable, message: `${what}: Docker Engine unreachable (${e.code})`, nonRetryable: false });
+    return ApplicationFailure.create({
+      type: EngineErrorType.Unreachable,
+      message: `${what}: Docker Engine unreachable (${e.code})`,
+      nonRetryable: false,
+    });
   }
   return e instanceof Error ? e : new Error(msg);
 }

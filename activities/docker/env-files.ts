@@ -13,7 +13,8 @@ export function parseEnvFile(text: string, where: string, agentEnv: NodeJS.Proce
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const key = eq === -1 ? line.trimEnd() : line.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`${where} line ${i + 1}: "${key}" is not an environment variable name`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new Error(`${where} line ${i + 1}: "${key}" is not an environment variable name`);
     if (eq !== -1) out[key] = line.slice(eq + 1);
     else if (agentEnv[key] !== undefined) out[key] = agentEnv[key]!;
   });
@@ -22,7 +23,10 @@ export function parseEnvFile(text: string, where: string, agentEnv: NodeJS.Proce
 
 /** Reads the spec's env files on the host agent, later files winning. Unreadable or malformed files
  * are a BadSpec naming the file (never its contents, which may be secret). */
-export async function readEnvFiles(paths: string[] = [], agentEnv: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
+export async function readEnvFiles(
+  paths: string[] = [],
+  agentEnv: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [i, path] of paths.entries()) {
     const where = `spec.envFiles.${i} (${path})`;
@@ -30,7 +34,10 @@ export async function readEnvFiles(paths: string[] = [], agentEnv: NodeJS.Proces
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
-      throw failure(ErrorType.BadSpec, `${where}: cannot read it on the host agent (${(e as NodeJS.ErrnoException).code ?? e})`);
+      throw failure(
+        ErrorType.BadSpec,
+        `${where}: cannot read it on the host agent (${(e as NodeJS.ErrnoException).code ?? e})`,
+      );
     }
     try {
       Object.assign(out, parseEnvFile(text, where, agentEnv));

@@ -31,28 +31,54 @@ export function createHardenActivities(docker: Docker) {
     async readHardenSource({ name }: { name: string }): Promise<HardenSource> {
       const info = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
       const exposed = Object.keys((info.Config.ExposedPorts as Record<string, unknown> | undefined) ?? {});
-      return { id: info.Id, name: info.Name.replace(/^\//, ''), running: info.State.Running, spec: specFromInspect(info), exposedPorts: exposed.map((p) => Number(p.split('/')[0])) };
+      return {
+        id: info.Id,
+        name: info.Name.replace(/^\//, ''),
+        running: info.State.Running,
+        spec: specFromInspect(info),
+        exposedPorts: exposed.map((p) => Number(p.split('/')[0])),
+      };
     },
 
     /** Creates (without starting) the hardened copy of a container under `name`: the given spec, with
      * the old container's environment and Dockhand labels, on the exact image it runs. Twice: a
      * container under `name` made from the same source is returned; anything else there is a Conflict. */
-    async createHardenedContainer({ sourceId, name, spec: raw }: CreateHardenedInput): Promise<{ id: string; created: boolean }> {
+    async createHardenedContainer({
+      sourceId,
+      name,
+      spec: raw,
+    }: CreateHardenedInput): Promise<{ id: string; created: boolean }> {
       const spec = validate(ContainerSpec, raw, 'spec');
       const existing = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
       if (existing) {
         if (existing.Config.Labels?.[Labels.hardenedFrom] === sourceId) return { id: existing.Id, created: false };
-        throw failure(ErrorType.Conflict, `the name ${name} is taken by another container (${existing.Id.slice(0, 12)})`);
+        throw failure(
+          ErrorType.Conflict,
+          `the name ${name} is taken by another container (${existing.Id.slice(0, 12)})`,
+        );
       }
-      const source = (await engineCall(`inspect container ${sourceId}`, () => docker.getContainer(sourceId).inspect()))!;
+      const source = (await engineCall(`inspect container ${sourceId}`, () =>
+        docker.getContainer(sourceId).inspect(),
+      ))!;
       const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
       if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is no longer on this host`);
-      if (image.Id !== source.Image) throw failure(ErrorType.Conflict, `${spec.image} now names another image than ${source.Name.slice(1)} runs; recreating would change its version, not only its hardening`);
-      const env = Object.fromEntries((source.Config.Env ?? []).map((e) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, ''])));
-      const own = Object.entries(source.Config.Labels ?? {}).filter(([k]) => k.startsWith(RESERVED_LABEL_PREFIX) && k !== Labels.specHash);
+      if (image.Id !== source.Image)
+        throw failure(
+          ErrorType.Conflict,
+          `${spec.image} now names another image than ${source.Name.slice(1)} runs; recreating would change its version, not only its hardening`,
+        );
+      const env = Object.fromEntries(
+        (source.Config.Env ?? []).map((e) =>
+          e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, ''],
+        ),
+      );
+      const own = Object.entries(source.Config.Labels ?? {}).filter(
+        ([k]) => k.startsWith(RESERVED_LABEL_PREFIX) && k !== Labels.specHash,
+      );
       const body = toCreateBody(spec, name, { ...Object.fromEntries(own), [Labels.hardenedFrom]: sourceId }, env);
       // A container Dockhand manages keeps a spec hash that describes what it runs now.
-      if (own.some(([k]) => k === Labels.managed)) body.Labels = { ...body.Labels, [Labels.specHash]: specHash(body, image.Id) };
+      if (own.some(([k]) => k === Labels.managed))
+        body.Labels = { ...body.Labels, [Labels.specHash]: specHash(body, image.Id) };
       const created = await engineCall(`create container ${name}`, () => docker.createContainer(body));
       return { id: created!.id, created: true };
     },

@@ -12,9 +12,15 @@ export interface WaitHealthyInput {
   /** How often to look without an engine event (the safety net; events wake the wait at once). */
   pollMs?: number;
 }
-export interface WaitHealthyResult { name: string; health: string; waitedMs: number }
+export interface WaitHealthyResult {
+  name: string;
+  health: string;
+  waitedMs: number;
+}
 
-interface Progress { startedAt: number }
+interface Progress {
+  startedAt: number;
+}
 
 const LOG_TAIL_LINES = 20;
 
@@ -28,14 +34,23 @@ export function createHealthActivities(docker: Docker) {
     async waitHealthy({ name, timeoutMs, pollMs = 1000 }: WaitHealthyInput): Promise<WaitHealthyResult> {
       const previous = activityInfo().heartbeatDetails as Progress | undefined;
       const startedAt = previous?.startedAt ?? Date.now();
-      return untilHealthy(docker, name, { startedAt, timeoutMs, pollMs, onLook: () => heartbeat({ startedAt } satisfies Progress) });
+      return untilHealthy(docker, name, {
+        startedAt,
+        timeoutMs,
+        pollMs,
+        onLook: () => heartbeat({ startedAt } satisfies Progress),
+      });
     },
   };
 }
 
 /** waitHealthy's loop, for activities that wait as one of their steps: `startedAt` starts the
  * deadline, `onLook` runs (heartbeats) after each look that was not decisive. */
-export async function untilHealthy(docker: Docker, name: string, o: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void }): Promise<WaitHealthyResult> {
+export async function untilHealthy(
+  docker: Docker,
+  name: string,
+  o: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void },
+): Promise<WaitHealthyResult> {
   return withContainerWake(docker, name, async (wake) => {
     for (;;) {
       const verdict = await healthVerdict(docker, name, Date.now() - o.startedAt, o.timeoutMs);
@@ -49,24 +64,42 @@ export async function untilHealthy(docker: Docker, name: string, o: { startedAt:
 
 /** Healthy (or running without a health check): the result. Exited, unhealthy or past the deadline:
  * the typed failure. Still starting: undefined. */
-async function healthVerdict(docker: Docker, name: string, waitedMs: number, timeoutMs: number): Promise<WaitHealthyResult | undefined> {
-  const view = toContainerView((await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!);
+async function healthVerdict(
+  docker: Docker,
+  name: string,
+  waitedMs: number,
+  timeoutMs: number,
+): Promise<WaitHealthyResult | undefined> {
+  const view = toContainerView(
+    (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!,
+  );
   if (!view.state.running && ['exited', 'dead'].includes(view.state.status)) {
     const logs = await tailLogs(docker, name);
-    throw failure(ErrorType.ContainerExited, `${name} exited with code ${view.state.exitCode} before it became healthy${view.state.oomKilled ? ' (OOM-killed)' : ''}; last logs:\n${logs}`, { exitCode: view.state.exitCode, logs });
+    throw failure(
+      ErrorType.ContainerExited,
+      `${name} exited with code ${view.state.exitCode} before it became healthy${view.state.oomKilled ? ' (OOM-killed)' : ''}; last logs:\n${logs}`,
+      { exitCode: view.state.exitCode, logs },
+    );
   }
   const health = view.health?.status ?? (view.state.running ? 'running' : view.state.status);
   if (health === 'healthy' || (health === 'running' && !view.health)) return { name, health, waitedMs };
   if (health === 'unhealthy' || waitedMs > timeoutMs) {
     const log = (view.health?.log ?? []).map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
-    const why = health === 'unhealthy' ? 'Docker marked it unhealthy' : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
+    const why =
+      health === 'unhealthy'
+        ? 'Docker marked it unhealthy'
+        : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
     throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${log || '(empty)'}`, { health: view.health });
   }
   return undefined;
 }
 
 async function tailLogs(docker: Docker, name: string): Promise<string> {
-  const buf = await engineCall(`logs of ${name}`, () => docker.getContainer(name).logs({ stdout: true, stderr: true, tail: LOG_TAIL_LINES, follow: false }), [404]);
+  const buf = await engineCall(
+    `logs of ${name}`,
+    () => docker.getContainer(name).logs({ stdout: true, stderr: true, tail: LOG_TAIL_LINES, follow: false }),
+    [404],
+  );
   if (!buf) return '(no logs)';
   return demux(buf as unknown as Buffer).slice(-4000) || '(no logs)';
 }
@@ -74,7 +107,7 @@ async function tailLogs(docker: Docker, name: string): Promise<string> {
 /** Docker multiplexes stdout/stderr of a non-TTY container in 8-byte-header frames. */
 function demux(buf: Buffer): string {
   let out = '';
-  for (let i = 0; i + 8 <= buf.length; ) {
+  for (let i = 0; i + 8 <= buf.length;) {
     const len = buf.readUInt32BE(i + 4);
     out += buf.subarray(i + 8, i + 8 + len).toString('utf8');
     i += 8 + len;

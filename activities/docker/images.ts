@@ -5,7 +5,15 @@ import path from 'node:path';
 import { ErrorType, failure } from '../../common/errors';
 import { Labels } from '../../common/labels';
 import type {
-  BuildImageInput, EnsureImageInput, EnsureImageResult, ImageSummary, ImageView, ListImagesInput, PruneImagesResult, PruneInput, RemoveImageInput,
+  BuildImageInput,
+  EnsureImageInput,
+  EnsureImageResult,
+  ImageSummary,
+  ImageView,
+  ListImagesInput,
+  PruneImagesResult,
+  PruneInput,
+  RemoveImageInput,
 } from '../../common/docker-activities';
 import { engineCall } from './engine-errors';
 import { heartbeating } from './long-running';
@@ -27,18 +35,28 @@ export function createImageActivities(docker: Docker) {
       }
       let progress: { status?: string; progress?: string } = {};
       try {
-        await heartbeating(async (cancelled) => {
-          const stream = await docker.pull(image, { abortSignal: cancelled });
-          await new Promise<void>((resolve, reject) =>
-            docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve()), (event: { status?: string; progress?: string }) => {
-              progress = { status: event.status, progress: event.progress };
-            }),
-          );
-        }, () => progress);
+        await heartbeating(
+          async (cancelled) => {
+            const stream = await docker.pull(image, { abortSignal: cancelled });
+            await new Promise<void>((resolve, reject) =>
+              docker.modem.followProgress(
+                stream,
+                (err) => (err ? reject(err) : resolve()),
+                (event: { status?: string; progress?: string }) => {
+                  progress = { status: event.status, progress: event.progress };
+                },
+              ),
+            );
+          },
+          () => progress,
+        );
       } catch (e) {
         if (isCancellation(e)) throw e;
         const why = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message;
-        throw failure(ErrorType.ImageMissing, `image ${image} is not on this host and cannot be pulled: ${String(why).trim()}`);
+        throw failure(
+          ErrorType.ImageMissing,
+          `image ${image} is not on this host and cannot be pulled: ${String(why).trim()}`,
+        );
       }
       const pulled = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect());
       return { image, id: pulled!.Id, pulled: true };
@@ -50,7 +68,11 @@ export function createImageActivities(docker: Docker) {
       const info = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect(), [404]);
       if (!info) throw failure(ErrorType.ImageMissing, `image ${image} is not on this host`);
       const c = info.Config;
-      const hc = (c as { Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number } }).Healthcheck;
+      const hc = (
+        c as {
+          Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number };
+        }
+      ).Healthcheck;
       return {
         id: info.Id,
         tags: info.RepoTags ?? [],
@@ -90,7 +112,8 @@ export function createImageActivities(docker: Docker) {
       const images = await listImages(docker, [`${Labels.managed}=true`, ...labels], true);
       if (!dryRun) {
         // 404: gone already; 409: a container still uses it — it is not garbage, leave it.
-        for (const i of images) await engineCall(`remove image ${i.id}`, () => docker.getImage(i.id).remove(), [404, 409]);
+        for (const i of images)
+          await engineCall(`remove image ${i.id}`, () => docker.getImage(i.id).remove(), [404, 409]);
       }
       return { images, removed: !dryRun, reclaimedBytes: images.reduce((n, i) => n + i.sizeBytes, 0) };
     },
@@ -103,36 +126,64 @@ async function listImages(docker: Docker, labels: string[], dangling: boolean | 
   const filters: Record<string, string[]> = {};
   if (labels.length) filters.label = labels;
   if (dangling !== undefined) filters.dangling = [String(dangling)];
-  const list = (await engineCall('list images', () => docker.listImages({ filters: JSON.stringify(filters) } as object)))!;
-  return list.map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), sizeBytes: i.Size, created: i.Created, labels: i.Labels ?? {} }));
+  const list = (await engineCall('list images', () =>
+    docker.listImages({ filters: JSON.stringify(filters) } as object),
+  ))!;
+  return list.map((i) => ({
+    id: i.Id,
+    tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    sizeBytes: i.Size,
+    created: i.Created,
+    labels: i.Labels ?? {},
+  }));
 }
 
 /** Builds from a context directory on the agent, labelled as Dockhand's; heartbeats each build step. */
 async function buildImage(docker: Docker, image: string, build: BuildImageInput): Promise<void> {
-  if (!path.isAbsolute(build.contextDir)) throw failure(ErrorType.BadSpec, `build.contextDir: "${build.contextDir}" must be an absolute path on the host agent`);
+  if (!path.isAbsolute(build.contextDir))
+    throw failure(
+      ErrorType.BadSpec,
+      `build.contextDir: "${build.contextDir}" must be an absolute path on the host agent`,
+    );
   const dockerfile = build.dockerfile ?? 'Dockerfile';
   const src = await readdir(build.contextDir).catch((e: NodeJS.ErrnoException) => {
-    throw failure(ErrorType.BadSpec, `build.contextDir: cannot read ${build.contextDir} on the host agent (${e.code ?? e})`);
+    throw failure(
+      ErrorType.BadSpec,
+      `build.contextDir: cannot read ${build.contextDir} on the host agent (${e.code ?? e})`,
+    );
   });
   let step = '';
-  await heartbeating(async (cancelled) => {
-    const stream = await engineCall(`build image ${image}`, () =>
-      docker.buildImage({ context: build.contextDir, src }, {
-        t: image,
-        dockerfile,
-        buildargs: build.buildArgs,
-        labels: { ...build.labels, [Labels.managed]: 'true' },
-        abortSignal: cancelled,
-      } as Docker.ImageBuildOptions),
-    );
-    await new Promise<void>((resolve, reject) =>
-      docker.modem.followProgress(stream!, (err, events: Array<{ error?: string }>) => {
-        const failed = err ?? events.find((e) => e.error)?.error;
-        if (failed) reject(failure(ErrorType.BadSpec, `build image ${image} from ${build.contextDir}: ${String((failed as Error).message ?? failed).trim()}`));
-        else resolve();
-      }, (e: { stream?: string }) => {
-        if (e.stream?.startsWith('Step ')) step = e.stream.trim();
-      }),
-    );
-  }, () => ({ step }));
+  await heartbeating(
+    async (cancelled) => {
+      const stream = await engineCall(`build image ${image}`, () =>
+        docker.buildImage({ context: build.contextDir, src }, {
+          t: image,
+          dockerfile,
+          buildargs: build.buildArgs,
+          labels: { ...build.labels, [Labels.managed]: 'true' },
+          abortSignal: cancelled,
+        } as Docker.ImageBuildOptions),
+      );
+      await new Promise<void>((resolve, reject) =>
+        docker.modem.followProgress(
+          stream!,
+          (err, events: Array<{ error?: string }>) => {
+            const failed = err ?? events.find((e) => e.error)?.error;
+            if (failed)
+              reject(
+                failure(
+                  ErrorType.BadSpec,
+                  `build image ${image} from ${build.contextDir}: ${String((failed as Error).message ?? failed).trim()}`,
+                ),
+              );
+            else resolve();
+          },
+          (e: { stream?: string }) => {
+            if (e.stream?.startsWith('Step ')) step = e.stream.trim();
+          },
+        ),
+      );
+    },
+    () => ({ step }),
+  );
 }

@@ -8,7 +8,10 @@ const HEARTBEAT_EVERY_MS = 1000;
  * race ends with the CancelledFailure as soon as the cancellation arrives. `progress` supplies the
  * heartbeat details (bytes written, lines read…).
  */
-export async function heartbeating<T>(run: (signal: AbortSignal) => Promise<T>, progress: () => unknown = () => undefined): Promise<T> {
+export async function heartbeating<T>(
+  run: (signal: AbortSignal) => Promise<T>,
+  progress: () => unknown = () => undefined,
+): Promise<T> {
   const ctx = Context.current();
   ctx.heartbeat(progress());
   const timer = setInterval(() => ctx.heartbeat(progress()), HEARTBEAT_EVERY_MS);

@@ -9,13 +9,22 @@ export const stagingName = (name: string) => `${name}-recreate`;
 
 /** The create body of a copy of `info` (same config, host config and networks) with other memory
  * limits. Engine API 1.41 takes one network at create; the others are connected before the start. */
-export function recreateBody(info: Docker.ContainerInspectInfo, name: string, limits: MemoryLimits): { body: Docker.ContainerCreateOptions; moreNetworks: Array<[string, Docker.EndpointSettings]> } {
+export function recreateBody(
+  info: Docker.ContainerInspectInfo,
+  name: string,
+  limits: MemoryLimits,
+): { body: Docker.ContainerCreateOptions; moreNetworks: Array<[string, Docker.EndpointSettings]> } {
   const { Hostname, ...config } = info.Config;
-  const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(([net, ep]): [string, Docker.EndpointSettings] => [
-    net,
-    // The old container's short id is one of its aliases; the copy gets its own.
-    { Aliases: ((ep.Aliases as string[] | null) ?? []).filter((a) => !info.Id.startsWith(a)), ...(ep.IPAMConfig ? { IPAMConfig: ep.IPAMConfig } : {}) },
-  ]);
+  const networks = Object.entries(info.NetworkSettings.Networks ?? {}).map(
+    ([net, ep]): [string, Docker.EndpointSettings] => [
+      net,
+      // The old container's short id is one of its aliases; the copy gets its own.
+      {
+        Aliases: ((ep.Aliases as string[] | null) ?? []).filter((a) => !info.Id.startsWith(a)),
+        ...(ep.IPAMConfig ? { IPAMConfig: ep.IPAMConfig } : {}),
+      },
+    ],
+  );
   const primary = networks.find(([net]) => net === info.HostConfig.NetworkMode) ?? networks[0];
   const body = {
     ...config,
@@ -30,13 +39,21 @@ export function recreateBody(info: Docker.ContainerInspectInfo, name: string, li
 }
 
 export function createRecreateActivities(docker: Docker) {
-  const inspect = (name: string) => engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
-  const isReplacement = (c: Docker.ContainerInspectInfo, limits: MemoryLimits) => c.Config.Labels?.[Labels.recreatedFrom] !== undefined && c.HostConfig.Memory === limits.memory;
+  const inspect = (name: string) =>
+    engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+  const isReplacement = (c: Docker.ContainerInspectInfo, limits: MemoryLimits) =>
+    c.Config.Labels?.[Labels.recreatedFrom] !== undefined && c.HostConfig.Memory === limits.memory;
   return {
     /** Replaces a stopped container by a copy with new memory limits under the same name, and starts
      * it: stage the copy as <name>-recreate, remove the old one, rename the copy, start. Twice (or after
      * a crash at any step): it reads which step was reached from what exists and goes on from there. */
-    async recreateWithMemory({ name, limits }: { name: string; limits: MemoryLimits }): Promise<{ id: string; replaced?: string }> {
+    async recreateWithMemory({
+      name,
+      limits,
+    }: {
+      name: string;
+      limits: MemoryLimits;
+    }): Promise<{ id: string; replaced?: string }> {
       const staging = stagingName(name);
       let current = await inspect(name);
       let replaced: string | undefined;
@@ -44,16 +61,30 @@ export function createRecreateActivities(docker: Docker) {
         const staged = await inspect(staging);
         let copy = staged && isReplacement(staged, limits) ? staged : undefined;
         if (!copy) {
-          if (!current) throw failure(ErrorType.NotFound, `recreate ${name}: neither ${name} nor a staged ${staging} exists`);
-          if (staged) await engineCall(`remove container ${staging}`, () => docker.getContainer(staged.Id).remove({ force: true }), [404]);
+          if (!current)
+            throw failure(ErrorType.NotFound, `recreate ${name}: neither ${name} nor a staged ${staging} exists`);
+          if (staged)
+            await engineCall(
+              `remove container ${staging}`,
+              () => docker.getContainer(staged.Id).remove({ force: true }),
+              [404],
+            );
           const { body, moreNetworks } = recreateBody(current, staging, limits);
           const created = (await engineCall(`create container ${staging}`, () => docker.createContainer(body)))!;
-          for (const [net, ep] of moreNetworks) await engineCall(`connect ${staging} to ${net}`, () => docker.getNetwork(net).connect({ Container: created.id, EndpointConfig: ep }));
+          for (const [net, ep] of moreNetworks)
+            await engineCall(`connect ${staging} to ${net}`, () =>
+              docker.getNetwork(net).connect({ Container: created.id, EndpointConfig: ep }),
+            );
           copy = (await inspect(staging))!;
         }
         replaced = copy.Config.Labels?.[Labels.recreatedFrom];
         // The old container goes by id (never by name: the name may already be the copy's).
-        if (replaced) await engineCall(`remove container ${replaced}`, () => docker.getContainer(replaced!).remove({ force: true }), [404]);
+        if (replaced)
+          await engineCall(
+            `remove container ${replaced}`,
+            () => docker.getContainer(replaced!).remove({ force: true }),
+            [404],
+          );
         await engineCall(`rename ${staging} to ${name}`, () => docker.getContainer(copy!.Id).rename({ name }));
         current = copy;
       }

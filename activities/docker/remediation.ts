@@ -50,8 +50,6 @@ export function createRemediationActivities(docker: Docker) {
       };
     },
 
-
-
     /** Starts a container. Twice: "already started" (304) is success. */
     async startStoppedContainer({ name }: { name: string }): Promise<void> {
       await engineCall(`start container ${name}`, () => docker.getContainer(name).start(), [304]);
@@ -64,7 +62,11 @@ export function createRemediationActivities(docker: Docker) {
       const networks = Object.keys(info.NetworkSettings.Networks ?? {});
       for (const n of networks) {
         // 404: the network went away meanwhile; 500 "is not connected" is Docker's answer to a second disconnect.
-        await engineCall(`disconnect ${name} from ${n}`, () => docker.getNetwork(n).disconnect({ Container: info.Id, Force: true }), [404]).catch((e: Error) => {
+        await engineCall(
+          `disconnect ${name} from ${n}`,
+          () => docker.getNetwork(n).disconnect({ Container: info.Id, Force: true }),
+          [404],
+        ).catch((e: Error) => {
           if (!/is not connected/.test(e.message)) throw e;
         });
       }
@@ -73,8 +75,18 @@ export function createRemediationActivities(docker: Docker) {
 
     /** Sets the memory and swap limits live (`docker update`; the container keeps running). Twice:
      * sets the same values again. */
-    async updateMemory({ name, memoryBytes, memorySwapBytes }: { name: string; memoryBytes: number; memorySwapBytes: number }): Promise<void> {
-      await engineCall(`update memory of ${name}`, () => docker.getContainer(name).update({ Memory: memoryBytes, MemorySwap: memorySwapBytes }));
+    async updateMemory({
+      name,
+      memoryBytes,
+      memorySwapBytes,
+    }: {
+      name: string;
+      memoryBytes: number;
+      memorySwapBytes: number;
+    }): Promise<void> {
+      await engineCall(`update memory of ${name}`, () =>
+        docker.getContainer(name).update({ Memory: memoryBytes, MemorySwap: memorySwapBytes }),
+      );
     },
 
     ...createRecreateActivities(docker),
@@ -82,20 +94,34 @@ export function createRemediationActivities(docker: Docker) {
     /** Every container the engine marks unhealthy now, as the event its health check would have sent
      * (the timestamp is the container's start, so one sweep event per container run). Read-only. */
     async unhealthyContainers({ host }: { host: string }): Promise<EngineEvent[]> {
-      const list = (await engineCall('list unhealthy containers', () => docker.listContainers({ filters: { health: ['unhealthy'] } })))!;
+      const list = (await engineCall('list unhealthy containers', () =>
+        docker.listContainers({ filters: { health: ['unhealthy'] } }),
+      ))!;
       const events: EngineEvent[] = [];
       for (const c of list) {
         const info = await engineCall(`inspect container ${c.Id}`, () => docker.getContainer(c.Id).inspect(), [404]);
         if (!info) continue;
         const name = info.Name.replace(/^\//, '');
-        events.push({ source: 'sweep', host, type: 'container', action: 'health_status', status: 'unhealthy', id: c.Id, name, labels: info.Config.Labels ?? {}, timeNano: `${BigInt(Date.parse(info.State.StartedAt)) * 1_000_000n}` });
+        events.push({
+          source: 'sweep',
+          host,
+          type: 'container',
+          action: 'health_status',
+          status: 'unhealthy',
+          id: c.Id,
+          name,
+          labels: info.Config.Labels ?? {},
+          timeNano: `${BigInt(Date.parse(info.State.StartedAt)) * 1_000_000n}`,
+        });
       }
       return events;
     },
 
     /** Memory in use and its limit from one stats sample. Read-only. */
     async memoryStats({ name }: { name: string }): Promise<{ usageBytes: number; limitBytes: number }> {
-      const s = (await engineCall(`stats of ${name}`, () => docker.getContainer(name).stats({ stream: false })))! as unknown as { memory_stats?: { usage?: number; limit?: number } };
+      const s = (await engineCall(`stats of ${name}`, () =>
+        docker.getContainer(name).stats({ stream: false }),
+      ))! as unknown as { memory_stats?: { usage?: number; limit?: number } };
       return { usageBytes: s.memory_stats?.usage ?? 0, limitBytes: s.memory_stats?.limit ?? 0 };
     },
   };

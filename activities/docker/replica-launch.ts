@@ -28,7 +28,12 @@ export function createReplicaLaunchActivities(docker: Docker, hostId: string) {
      * does not become healthy. Twice: finds the container with the same spec, "already started" is
      * fine, and waits again (read-only), keeping the first attempt's health deadline. A different
      * spec under the name is a Conflict. */
-    async launchReplica({ healthTimeoutMs, pollMs, after = [], ...create }: LaunchReplicaInput): Promise<{ id: string }> {
+    async launchReplica({
+      healthTimeoutMs,
+      pollMs,
+      after = [],
+      ...create
+    }: LaunchReplicaInput): Promise<{ id: string }> {
       const { id } = await heartbeating(() => createContainer(create));
       for (const name of after) await predecessorHealthy(docker, name, healthTimeoutMs);
       await heartbeating(() => startContainer({ name: create.name }));
@@ -43,6 +48,9 @@ async function predecessorHealthy(docker: Docker, name: string, timeoutMs: numbe
     await untilHealthy(docker, name, { startedAt: Date.now(), timeoutMs, pollMs: 1000, onLook: () => heartbeat() });
   } catch (err) {
     if (err instanceof CancelledFailure) throw err;
-    throw failure(ErrorType.PredecessorFailed, `not started: ${name} did not become healthy (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    throw failure(
+      ErrorType.PredecessorFailed,
+      `not started: ${name} did not become healthy (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+    );
   }
 }

@@ -23,7 +23,9 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
   /** Stops the replica (heartbeating: an agent killed meanwhile is noticed in seconds) and keeps it,
    * stopped, as `keepAs`. */
   const retire = async (id: string, name: string, keepAs: string) => {
-    await heartbeating((abortSignal) => engineCall(`stop container ${name}`, () => docker.getContainer(id).stop({ abortSignal }), [304, 404]));
+    await heartbeating((abortSignal) =>
+      engineCall(`stop container ${name}`, () => docker.getContainer(id).stop({ abortSignal }), [304, 404]),
+    );
     await engineCall(`remove container ${keepAs}`, () => docker.getContainer(keepAs).remove({ force: true }), [404]);
     await engineCall(`rename container ${name} to ${keepAs}`, () => docker.getContainer(id).rename({ name: keepAs }));
   };
@@ -67,7 +69,11 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
     async retireReplica({ name, keepAs }: { name: string; keepAs: string }): Promise<void> {
       const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
       if (!current) {
-        const kept = await engineCall(`inspect container ${keepAs}`, () => docker.getContainer(keepAs).inspect(), [404]);
+        const kept = await engineCall(
+          `inspect container ${keepAs}`,
+          () => docker.getContainer(keepAs).inspect(),
+          [404],
+        );
         if (!kept) throw failure(ErrorType.NotFound, `cannot retire ${name}: neither it nor ${keepAs} exists`);
         return;
       }
@@ -77,25 +83,54 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
     /** Start-first's hand-over: retires `name` (stopped, kept as `keepAs`, as retireReplica) and gives
      * its name to the successor (by id: it may already carry the name). One round trip instead of
      * two. Twice: a name that already belongs to the successor is done; a step done before is skipped. */
-    async handOverReplica({ name, keepAs, successorId }: { name: string; keepAs: string; successorId: string }): Promise<void> {
+    async handOverReplica({
+      name,
+      keepAs,
+      successorId,
+    }: {
+      name: string;
+      keepAs: string;
+      successorId: string;
+    }): Promise<void> {
       const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
       if (current?.Id === successorId) return;
       if (current) await retire(current.Id, name, keepAs);
-      await engineCall(`rename container ${successorId.slice(0, 12)} to ${name}`, () => docker.getContainer(successorId).rename({ name }));
+      await engineCall(`rename container ${successorId.slice(0, 12)} to ${name}`, () =>
+        docker.getContainer(successorId).rename({ name }),
+      );
     },
 
     /** Watches a container (by id: it may be renamed meanwhile) for `durationMs`: fails with Unhealthy
      * or ContainerExited as soon as it stops being healthy. It looks at each engine event of the
      * container and every `pollMs`. Read-only, so running it twice is harmless. */
-    async watchHealthy({ id, name, durationMs, pollMs = 1000 }: { id: string; name: string; durationMs: number; pollMs?: number }): Promise<void> {
+    async watchHealthy({
+      id,
+      name,
+      durationMs,
+      pollMs = 1000,
+    }: {
+      id: string;
+      name: string;
+      durationMs: number;
+      pollMs?: number;
+    }): Promise<void> {
       const until = Date.now() + durationMs;
       await withContainerWake(docker, id, async (wake) => {
         for (;;) {
-          const view = toContainerView((await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!);
-          if (!view.state.running) throw failure(ErrorType.ContainerExited, `${name} exited with code ${view.state.exitCode} during its monitor period`);
+          const view = toContainerView(
+            (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!,
+          );
+          if (!view.state.running)
+            throw failure(
+              ErrorType.ContainerExited,
+              `${name} exited with code ${view.state.exitCode} during its monitor period`,
+            );
           if (view.health && view.health.status !== 'healthy') {
             const log = view.health.log.map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
-            throw failure(ErrorType.Unhealthy, `${name} became ${view.health.status} during its monitor period; health log:\n${log || '(empty)'}`);
+            throw failure(
+              ErrorType.Unhealthy,
+              `${name} became ${view.health.status} during its monitor period; health log:\n${log || '(empty)'}`,
+            );
           }
           if (Date.now() >= until) return;
           heartbeat();

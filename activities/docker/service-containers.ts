@@ -8,7 +8,12 @@ export function createServiceContainerActivities(docker: Docker) {
   return {
     /** Every container (running or not) labelled as this service's, with its color. Read-only. */
     async listServiceContainers({ service }: { service: string }): Promise<ServiceContainer[]> {
-      const list = await engineCall(`list containers of ${service}`, () => docker.listContainers({ all: true, filters: { label: [`${Labels.managed}=true`, `${Labels.service}=${service}`] } }));
+      const list = await engineCall(`list containers of ${service}`, () =>
+        docker.listContainers({
+          all: true,
+          filters: { label: [`${Labels.managed}=true`, `${Labels.service}=${service}`] },
+        }),
+      );
       return list!
         .map((c) => {
           const color = c.Labels[Labels.color];

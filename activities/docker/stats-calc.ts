@@ -2,7 +2,11 @@ import type { StatsSnapshot } from '../../common/docker-activities';
 
 /** The parts of the Engine's stats JSON the CLI reads (cgroup v1 and v2). */
 export interface EngineStats {
-  cpu_stats: { cpu_usage: { total_usage: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  cpu_stats: {
+    cpu_usage: { total_usage: number; percpu_usage?: number[] };
+    system_cpu_usage?: number;
+    online_cpus?: number;
+  };
   precpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage?: number };
   memory_stats: { usage?: number; limit?: number; stats?: Record<string, number> };
   networks?: Record<string, { rx_bytes: number; tx_bytes: number }>;

@@ -8,7 +8,13 @@ export function createEventActivities(queue: Queue) {
     /** Adds one job per event under the event's id. Twice: the same ids, so no new jobs. */
     async publishEvents({ events }: { events: EngineEvent[] }): Promise<{ published: number }> {
       if (events.length === 0) return { published: 0 };
-      await queue.addBulk(events.map((e) => ({ name: JobName.engineEvent, data: e, opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS } })));
+      await queue.addBulk(
+        events.map((e) => ({
+          name: JobName.engineEvent,
+          data: e,
+          opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
+        })),
+      );
       return { published: events.length };
     },
   };

@@ -19,7 +19,12 @@ export function createNotifierActivities(config: NotifierConfig) {
       const body = { ...n, link };
       logger.warn({ notification: body }, n.title);
       if (!config.webhookUrl) return { delivered: ['log'] };
-      const res = await fetch(config.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(config.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!res.ok) throw new Error(`notification webhook answered ${res.status}`);
       return { delivered: ['log', 'webhook'] };
     },

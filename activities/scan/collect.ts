@@ -9,7 +9,18 @@ import { readListeners } from './collect-listeners';
 import { topProcesses } from './collect-processes';
 import { walkFilesystem } from './collect-filesystem';
 import type { ImageCache } from './image-cache';
-import { available, unavailable, type Change, type ExecSession, type FilesystemFacts, type ImageData, type Listener, type ProcessEntry, type ScanData, type Source } from './scan-data';
+import {
+  available,
+  unavailable,
+  type Change,
+  type ExecSession,
+  type FilesystemFacts,
+  type ImageData,
+  type Listener,
+  type ProcessEntry,
+  type ScanData,
+  type Source,
+} from './scan-data';
 
 /** The container went away while it was being scanned. */
 export class ContainerGone extends Error {}
@@ -40,22 +51,38 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
   if (!container) throw new ContainerGone(`container ${id} is gone`);
   const running = container.State.Running;
   const notRunning = 'the container is not running';
-  const skip = <T>(source: DataSource): Source<T> | undefined => (o.needs.has(source) ? undefined : unavailable<T>('not collected (no enabled check needs it)'));
+  const skip = <T>(source: DataSource): Source<T> | undefined =>
+    o.needs.has(source) ? undefined : unavailable<T>('not collected (no enabled check needs it)');
 
   o.onProgress?.('image');
   const image = skip<ImageData>('image') ?? (await cachedImage(docker, container.Image, o.cache));
-  const processes = skip<ProcessEntry[]>('processes') ?? (running ? available(await orGone(() => topProcesses(handle), id)) : unavailable<ProcessEntry[]>(notRunning));
-  const listeners = skip<Listener[]>('listeners') ?? (running ? toSource(await readListeners(container.State.Pid, container.Id)) : unavailable(notRunning));
+  const processes =
+    skip<ProcessEntry[]>('processes') ??
+    (running ? available(await orGone(() => topProcesses(handle), id)) : unavailable<ProcessEntry[]>(notRunning));
+  const listeners =
+    skip<Listener[]>('listeners') ??
+    (running ? toSource(await readListeners(container.State.Pid, container.Id)) : unavailable(notRunning));
   const changes =
     skip<Change[]>('changes') ??
     (o.needs.has('changes') || o.needs.has('filesystem')
       ? available(asChanges(await orGone(() => handle.changes() as Promise<unknown>, id)))
       : unavailable<Change[]>('not collected'));
   o.onProgress?.('filesystem');
-  const changed = new Set(changes.ok ? changes.value.filter((c) => c.kind !== 'deleted').map((c) => c.path.replace(/^\//, '')) : []);
-  const exportAndWalk = () => orGone(async () => walkFilesystem((await handle.export()) as unknown as Readable, changed, (n) => o.onProgress?.(`filesystem: ${n} entries`)), id);
+  const changed = new Set(
+    changes.ok ? changes.value.filter((c) => c.kind !== 'deleted').map((c) => c.path.replace(/^\//, '')) : [],
+  );
+  const exportAndWalk = () =>
+    orGone(
+      async () =>
+        walkFilesystem((await handle.export()) as unknown as Readable, changed, (n) =>
+          o.onProgress?.(`filesystem: ${n} entries`),
+        ),
+      id,
+    );
   const filesKey = changes.ok ? sameFilesKey(container, changes.value) : undefined;
-  const filesystem = skip<FilesystemFacts>('filesystem') ?? available(filesKey && o.cache ? await sharedFilesystem(o.cache, filesKey, exportAndWalk) : await exportAndWalk());
+  const filesystem =
+    skip<FilesystemFacts>('filesystem') ??
+    available(filesKey && o.cache ? await sharedFilesystem(o.cache, filesKey, exportAndWalk) : await exportAndWalk());
   const execs = skip<ExecSession[]>('execs') ?? available(await collectExecs(docker, container.ExecIDs ?? []));
   return {
     container,
@@ -66,7 +93,9 @@ export async function collectScanData(docker: Docker, id: string, o: CollectOpti
     changes,
     filesystem,
     execs,
-    baseline: o.baseline ? available(o.baseline) : unavailable('no baseline yet for this container: recorded by this scan'),
+    baseline: o.baseline
+      ? available(o.baseline)
+      : unavailable('no baseline yet for this container: recorded by this scan'),
   };
 }
 
@@ -86,7 +115,12 @@ async function collectImage(docker: Docker, imageId: string): Promise<ImageData>
   const image = docker.getImage(imageId);
   const inspect = await engineCall(`inspect image ${imageId}`, () => image.inspect(), [404]);
   if (!inspect) throw new ImageGone('the image was removed from the host');
-  const history = (await engineCall(`history of image ${imageId}`, () => image.history() as Promise<Array<{ CreatedBy: string }>>, [404])) ?? [];
+  const history =
+    (await engineCall(
+      `history of image ${imageId}`,
+      () => image.history() as Promise<Array<{ CreatedBy: string }>>,
+      [404],
+    )) ?? [];
   return { inspect, history };
 }
 
@@ -97,7 +131,10 @@ async function collectImage(docker: Docker, imageId: string): Promise<ImageData>
  * /sbin/docker-init — and their parent directories. Anything else in the diff (a written file, a
  * bind mount, which may be a file or a directory) gives no key: that container is exported alone.
  */
-export function sameFilesKey(container: Pick<Docker.ContainerInspectInfo, 'Image' | 'Mounts' | 'HostConfig'>, changes: Change[]): string | undefined {
+export function sameFilesKey(
+  container: Pick<Docker.ContainerInspectInfo, 'Image' | 'Mounts' | 'HostConfig'>,
+  changes: Change[],
+): string | undefined {
   const made = new Set<string>();
   const addWithParents = (p: string) => {
     const parts = p.split('/').filter(Boolean);
@@ -113,7 +150,11 @@ export function sameFilesKey(container: Pick<Docker.ContainerInspectInfo, 'Image
 
 /** The filesystem facts shared by containers with the same files (sameFilesKey). If the read another
  * container started fails (it went away meanwhile), this container reads its own. */
-async function sharedFilesystem(cache: ScanCaches, key: string, exportAndWalk: () => Promise<FilesystemFacts>): Promise<FilesystemFacts> {
+async function sharedFilesystem(
+  cache: ScanCaches,
+  key: string,
+  exportAndWalk: () => Promise<FilesystemFacts>,
+): Promise<FilesystemFacts> {
   let mine = false;
   const shared = cache.imageFilesystem.get(key, () => {
     mine = true;
@@ -131,10 +172,20 @@ async function collectExecs(docker: Docker, ids: string[]): Promise<ExecSession[
   const out: ExecSession[] = [];
   for (const id of ids) {
     const e = (await engineCall(`inspect exec ${id}`, () => docker.getExec(id).inspect(), [404])) as
-      | { ID: string; Running: boolean; ProcessConfig: { user?: string; privileged?: boolean; entrypoint: string; arguments: string[] } }
+      | {
+          ID: string;
+          Running: boolean;
+          ProcessConfig: { user?: string; privileged?: boolean; entrypoint: string; arguments: string[] };
+        }
       | undefined;
     if (!e) continue; // finished and cleaned up between inspect and now
-    out.push({ id: e.ID, user: e.ProcessConfig.user ?? '', privileged: e.ProcessConfig.privileged === true, running: e.Running, command: [e.ProcessConfig.entrypoint, ...e.ProcessConfig.arguments].join(' ').slice(0, 200) });
+    out.push({
+      id: e.ID,
+      user: e.ProcessConfig.user ?? '',
+      privileged: e.ProcessConfig.privileged === true,
+      running: e.Running,
+      command: [e.ProcessConfig.entrypoint, ...e.ProcessConfig.arguments].join(' ').slice(0, 200),
+    });
   }
   return out;
 }
@@ -147,7 +198,8 @@ async function orGone<T>(read: () => Promise<T>, id: string): Promise<T> {
     if (value === undefined) throw new ContainerGone(`container ${id} is gone`);
     return value;
   } catch (e) {
-    if (e instanceof ApplicationFailure && (e.type === ErrorType.Conflict || e.type === ErrorType.NotFound)) throw new ContainerGone(`container ${id} stopped or went away mid-scan (${e.message})`);
+    if (e instanceof ApplicationFailure && (e.type === ErrorType.Conflict || e.type === ErrorType.NotFound))
+      throw new ContainerGone(`container ${id} stopped or went away mid-scan (${e.message})`);
     throw e;
   }
 }
@@ -155,7 +207,10 @@ async function orGone<T>(read: () => Promise<T>, id: string): Promise<T> {
 /** `docker diff` answers JSON `null` for no changes, which dockerode hands over as a Buffer. */
 function asChanges(raw: unknown): Change[] {
   if (!Array.isArray(raw)) return [];
-  return (raw as Array<{ Path: string; Kind: number }>).map((c) => ({ path: c.Path, kind: CHANGE_KIND[c.Kind] ?? 'modified' }));
+  return (raw as Array<{ Path: string; Kind: number }>).map((c) => ({
+    path: c.Path,
+    kind: CHANGE_KIND[c.Kind] ?? 'modified',
+  }));
 }
 
 function toSource<T>(value: T | string): Source<T> {

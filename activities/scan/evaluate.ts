@@ -25,7 +25,10 @@ export function evaluate(data: ScanData, rules: Rule[]): { findings: Finding[]; 
     const verdict = r.check(data);
     if ('notApplicable' in verdict) notApplicable.push({ ruleId: r.id, reason: verdict.notApplicable });
     else if (verdict.length > 0) {
-      const evidence = verdict.length > MAX_EVIDENCE ? [...verdict.slice(0, MAX_EVIDENCE), `… and ${verdict.length - MAX_EVIDENCE} more`] : verdict;
+      const evidence =
+        verdict.length > MAX_EVIDENCE
+          ? [...verdict.slice(0, MAX_EVIDENCE), `… and ${verdict.length - MAX_EVIDENCE} more`]
+          : verdict;
       findings.push({ ruleId: r.id, title: r.title, severity: r.severity, evidence, remediation: r.remediation });
     }
   }

@@ -8,7 +8,8 @@ export class ImageCache<T> {
   private readonly entries = new Map<string, Promise<T>>();
 
   constructor(private readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ImageCache capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`ImageCache capacity must be a positive integer, got ${capacity}`);
   }
 
   /** The cached value for `imageId` (or a key made of an image id and more), or the one `read` produces. A read that fails is not cached

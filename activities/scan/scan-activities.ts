@@ -20,7 +20,10 @@ const DAEMON_INFO_TTL_MS = 30_000;
 const IMAGE_CACHE_SIZE = 64;
 
 export function createScanActivities(docker: Docker) {
-  const cache: ScanCaches = { image: new ImageCache(IMAGE_CACHE_SIZE), imageFilesystem: new ImageCache(IMAGE_CACHE_SIZE) };
+  const cache: ScanCaches = {
+    image: new ImageCache(IMAGE_CACHE_SIZE),
+    imageFilesystem: new ImageCache(IMAGE_CACHE_SIZE),
+  };
   let daemonCache: { at: number; value: Promise<Source<{ securityOptions: string[] }>> } | undefined;
   const daemonInfo = () => {
     if (!daemonCache || Date.now() - daemonCache.at > DAEMON_INFO_TTL_MS) {
@@ -38,9 +41,20 @@ export function createScanActivities(docker: Docker) {
   return {
     /** Lists the containers a scan may cover (label filters and running-only applied by the Engine).
      * Read-only: running it twice lists again. */
-    async listScanTargets({ labels, includeStopped }: Pick<ContainerFilter, 'labels' | 'includeStopped'>): Promise<ScanTarget[]> {
-      const list = await engineCall('list containers', () => docker.listContainers({ all: includeStopped, filters: labels.length ? { label: labels } : {} }));
-      return (list ?? []).map((c) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ''), image: c.Image, state: c.State, labels: c.Labels ?? {} }));
+    async listScanTargets({
+      labels,
+      includeStopped,
+    }: Pick<ContainerFilter, 'labels' | 'includeStopped'>): Promise<ScanTarget[]> {
+      const list = await engineCall('list containers', () =>
+        docker.listContainers({ all: includeStopped, filters: labels.length ? { label: labels } : {} }),
+      );
+      return (list ?? []).map((c) => ({
+        id: c.Id,
+        name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+        image: c.Image,
+        state: c.State,
+        labels: c.Labels ?? {},
+      }));
     },
 
     /** Collects one container's data and runs the enabled checks on it. Read-only: twice gives the
@@ -48,9 +62,25 @@ export function createScanActivities(docker: Docker) {
      * with status "gone", not thrown. Heartbeats while it walks the filesystem. */
     async scanContainer({ host, target, checks, baseline }: ScanContainerInput): Promise<ContainerScan> {
       const rules = enabledRules(checks);
-      const base: ContainerScan = { host, id: target.id, name: target.name, image: target.image, imageId: '', status: 'scanned', findings: [], notApplicable: [], processes: [] };
+      const base: ContainerScan = {
+        host,
+        id: target.id,
+        name: target.name,
+        image: target.image,
+        imageId: '',
+        status: 'scanned',
+        findings: [],
+        notApplicable: [],
+        processes: [],
+      };
       try {
-        const data = await collectScanData(docker, target.id, { needs: neededSources(rules), daemon: await daemonInfo(), baseline, cache, onProgress: (what) => heartbeat(what) });
+        const data = await collectScanData(docker, target.id, {
+          needs: neededSources(rules),
+          daemon: await daemonInfo(),
+          baseline,
+          cache,
+          onProgress: (what) => heartbeat(what),
+        });
         const { findings, notApplicable } = evaluate(data, rules);
         const processes = data.processes.ok ? [...new Set(data.processes.value.map((p) => p.comm))].sort() : [];
         return { ...base, imageId: data.container.Image, findings, notApplicable, processes };

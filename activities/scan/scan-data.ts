@@ -6,14 +6,41 @@ export type Source<T> = { ok: true; value: T } | { ok: false; reason: string };
 export const available = <T>(value: T): Source<T> => ({ ok: true, value });
 export const unavailable = <T>(reason: string): Source<T> => ({ ok: false, reason });
 
-export interface ProcessEntry { pid: number; user: string; tty: string; comm: string; args: string }
-export interface Listener { proto: 'tcp' | 'tcp6'; address: string; port: number }
-export interface Change { path: string; kind: 'modified' | 'added' | 'deleted' }
-export interface ExecSession { id: string; user: string; privileged: boolean; running: boolean; command: string }
+export interface ProcessEntry {
+  pid: number;
+  user: string;
+  tty: string;
+  comm: string;
+  args: string;
+}
+export interface Listener {
+  proto: 'tcp' | 'tcp6';
+  address: string;
+  port: number;
+}
+export interface Change {
+  path: string;
+  kind: 'modified' | 'added' | 'deleted';
+}
+export interface ExecSession {
+  id: string;
+  user: string;
+  privileged: boolean;
+  running: boolean;
+  command: string;
+}
 
 /** A file of interest found in the filesystem walk, with its first bytes for content checks. */
-export interface CandidateFile { path: string; size: number; head: string }
-export interface FileMode { path: string; mode: number; type: 'file' | 'directory' | 'symlink' | 'other' }
+export interface CandidateFile {
+  path: string;
+  size: number;
+  head: string;
+}
+export interface FileMode {
+  path: string;
+  mode: number;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+}
 
 export interface FilesystemFacts {
   /** Regular files with the setuid or setgid bit. */
@@ -28,7 +55,10 @@ export interface FilesystemFacts {
   changedModes: FileMode[];
 }
 
-export interface ImageData { inspect: Docker.ImageInspectInfo; history: Array<{ CreatedBy: string }> }
+export interface ImageData {
+  inspect: Docker.ImageInspectInfo;
+  history: Array<{ CreatedBy: string }>;
+}
 
 /** Everything the checks read about one container: raw Engine data plus what collectors derived. */
 export interface ScanData {

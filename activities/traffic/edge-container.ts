@@ -6,7 +6,12 @@ import { createContainerActivities } from '../docker/containers';
 import { createHealthActivities } from '../docker/health';
 import { heartbeating } from '../docker/long-running';
 
-export interface EnsureEdgeContainerInput { name: string; service: string; spec: ContainerSpec; timeoutMs: number }
+export interface EnsureEdgeContainerInput {
+  name: string;
+  service: string;
+  spec: ContainerSpec;
+  timeoutMs: number;
+}
 
 export function createEdgeContainerActivities(docker: Docker, hostId: string) {
   const { createContainer, startContainer } = createContainerActivities(docker, hostId);
@@ -21,7 +26,10 @@ export function createEdgeContainerActivities(docker: Docker, hostId: string) {
         try {
           await createContainer({ name, service, spec });
         } catch (err) {
-          const owner = err instanceof ApplicationFailure && err.type === ErrorType.Conflict ? (err.details?.[0] as ConflictDetails | undefined)?.managedService : undefined;
+          const owner =
+            err instanceof ApplicationFailure && err.type === ErrorType.Conflict
+              ? (err.details?.[0] as ConflictDetails | undefined)?.managedService
+              : undefined;
           if (owner !== service) throw err;
         }
         await startContainer({ name });

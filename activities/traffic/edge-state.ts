@@ -6,7 +6,13 @@ import { EDGE_SITE_PATH, markerOf, type EdgeColor } from './nginx-config';
 /** `config` is the site config text (empty when the edge is missing or stopped); `upstreamHosts`
  * are the backends that serve now (for a blue-green config naming both colors: the live one's);
  * `colors` the colors a blue-green config declares (none for any other config). */
-export interface EdgeState { exists: boolean; running: boolean; upstreamHosts: string[]; colors: EdgeColor[]; config: string }
+export interface EdgeState {
+  exists: boolean;
+  running: boolean;
+  upstreamHosts: string[];
+  colors: EdgeColor[];
+  config: string;
+}
 
 /** The colors a blue-green config declares (its `dockhand_<service>_<color>` upstreams). Pure. */
 export function declaredColorsOf(config: string): EdgeColor[] {
@@ -23,8 +29,12 @@ export function upstreamHostsOf(config: string): string[] {
  * blue-green config naming both colors, green's while the marker file exists, else blue's. A config
  * Dockhand did not write: every `server` it names. Pure. */
 export function servingHostsOf(config: string, markerPresent: boolean): string[] {
-  const blocks = new Map([...config.matchAll(/^upstream (\S+) \{\n([\s\S]*?)^\}/gm)].map((m) => [m[1]!, upstreamHostsOf(m[2]!)]));
-  const target = /^\s*proxy_pass http:\/\/([^\s;]+);/m.exec(config)?.[1]?.replace('$dockhand_live', markerPresent ? 'green' : 'blue');
+  const blocks = new Map(
+    [...config.matchAll(/^upstream (\S+) \{\n([\s\S]*?)^\}/gm)].map((m) => [m[1]!, upstreamHostsOf(m[2]!)]),
+  );
+  const target = /^\s*proxy_pass http:\/\/([^\s;]+);/m
+    .exec(config)?.[1]
+    ?.replace('$dockhand_live', markerPresent ? 'green' : 'blue');
   return (target && blocks.get(target)) || upstreamHostsOf(config);
 }
 
@@ -39,8 +49,15 @@ export function createEdgeStateActivities(docker: Docker) {
       const r = await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH], { maxBytes: 256 * 1024 });
       const config = r.exitCode === 0 ? r.stdout : '';
       const marker = markerOf(config);
-      const markerPresent = marker !== undefined && (await execRun(docker, edge, ['/bin/busybox', 'test', '-e', marker])).exitCode === 0;
-      return { exists: true, running: true, upstreamHosts: servingHostsOf(config, markerPresent), colors: declaredColorsOf(config), config };
+      const markerPresent =
+        marker !== undefined && (await execRun(docker, edge, ['/bin/busybox', 'test', '-e', marker])).exitCode === 0;
+      return {
+        exists: true,
+        running: true,
+        upstreamHosts: servingHostsOf(config, markerPresent),
+        colors: declaredColorsOf(config),
+        config,
+      };
     },
   };
 }

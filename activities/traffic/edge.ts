@@ -2,10 +2,26 @@ import type Docker from 'dockerode';
 import { ErrorType, failure } from '../../common/errors';
 import { execRun } from '../docker/exec-run';
 import { APPLY_SITE_SCRIPT, SWITCH_COLOR_SCRIPT } from './edge-scripts';
-import { colorUpstreamName, EDGE_SITE_PATH, generationOf, liveMarkerPath, renderColorSiteConfig, renderSiteConfig, type EdgeColor, type Upstream } from './nginx-config';
+import {
+  colorUpstreamName,
+  EDGE_SITE_PATH,
+  generationOf,
+  liveMarkerPath,
+  renderColorSiteConfig,
+  renderSiteConfig,
+  type EdgeColor,
+  type Upstream,
+} from './nginx-config';
 
-export interface ConfigureEdgeInput { edge: string; service: string; upstreams: Upstream[] }
-export interface ConfigureEdgeResult { changed: boolean; previousConfig: string }
+export interface ConfigureEdgeInput {
+  edge: string;
+  service: string;
+  upstreams: Upstream[];
+}
+export interface ConfigureEdgeResult {
+  changed: boolean;
+  previousConfig: string;
+}
 export interface ConfigureEdgeColorsInput {
   edge: string;
   service: string;
@@ -15,10 +31,25 @@ export interface ConfigureEdgeColorsInput {
   /** The color that serves (the marker file is set to it before the config is loaded). */
   live: EdgeColor;
 }
-export interface SwitchEdgeColorInput { edge: string; service: string; live: EdgeColor }
-export interface SwitchEdgeColorResult { changed: boolean; /** When the marker was in place (host clock, epoch ms). */ at: number }
-export interface ProbeEdgeInput { edge: string; path: string; timeoutMs?: number }
-export interface ProbeEdgeResult { ok: boolean; status: string; body: string }
+export interface SwitchEdgeColorInput {
+  edge: string;
+  service: string;
+  live: EdgeColor;
+}
+export interface SwitchEdgeColorResult {
+  changed: boolean;
+  /** When the marker was in place (host clock, epoch ms). */ at: number;
+}
+export interface ProbeEdgeInput {
+  edge: string;
+  path: string;
+  timeoutMs?: number;
+}
+export interface ProbeEdgeResult {
+  ok: boolean;
+  status: string;
+  body: string;
+}
 
 /** How long a config change waits for the old workers to finish their requests and exit (best
  * effort: past it they no longer accept, they only finish what they hold). */
@@ -33,15 +64,31 @@ export function createEdgeActivities(docker: Docker) {
     async configureEdge({ edge, service, upstreams }: ConfigureEdgeInput): Promise<ConfigureEdgeResult> {
       // Settles once the old workers quit (~100 ms after the new ones start), not merely once a new
       // one answers: a replica that left the edge then gets no new request before it is stopped.
-      return applySite(docker, edge, renderSiteConfig(service, upstreams), { what: `the config for ${service}`, settle: 'quit' });
+      return applySite(docker, edge, renderSiteConfig(service, upstreams), {
+        what: `the config for ${service}`,
+        settle: 'quit',
+      });
     },
 
     /** The blue-green config: declares `colors` and routes to `live` (marker first, then config, in
      * one exec; waits until the old workers are gone, so none still routes by the config before).
      * Declaring or dropping the color that does not serve changes no route. Twice: nothing changes. */
-    async configureEdgeColors({ edge, service, colors, port, live }: ConfigureEdgeColorsInput): Promise<ConfigureEdgeResult> {
-      const text = renderColorSiteConfig(service, colors.map((color) => ({ color, upstream: { host: `${service}-${color}`, port } })));
-      return applySite(docker, edge, text, { what: `the ${colors.join(' + ')} config for ${service}`, marker: liveMarker(service, live), drainMs: COLOR_DRAIN_MS });
+    async configureEdgeColors({
+      edge,
+      service,
+      colors,
+      port,
+      live,
+    }: ConfigureEdgeColorsInput): Promise<ConfigureEdgeResult> {
+      const text = renderColorSiteConfig(
+        service,
+        colors.map((color) => ({ color, upstream: { host: `${service}-${color}`, port } })),
+      );
+      return applySite(docker, edge, text, {
+        what: `the ${colors.join(' + ')} config for ${service}`,
+        marker: liveMarker(service, live),
+        drainMs: COLOR_DRAIN_MS,
+      });
     },
 
     /** Makes `live` the serving color: one atomic file creation or removal inside the edge, no
@@ -49,10 +96,21 @@ export function createEdgeActivities(docker: Docker) {
      * config does not declare that color. Twice: the marker is in place, nothing changes. */
     async switchEdgeColor({ edge, service, live }: SwitchEdgeColorInput): Promise<SwitchEdgeColorResult> {
       const { path, state } = liveMarker(service, live);
-      const r = await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', SWITCH_COLOR_SCRIPT, 'sh', EDGE_SITE_PATH, path, state, colorUpstreamName(service, live)]);
+      const r = await execRun(docker, edge, [
+        '/bin/busybox',
+        'sh',
+        '-c',
+        SWITCH_COLOR_SCRIPT,
+        'sh',
+        EDGE_SITE_PATH,
+        path,
+        state,
+        colorUpstreamName(service, live),
+      ]);
       const at = Date.now();
       if (r.exitCode === 3) throw failure(ErrorType.BadSpec, `cannot switch ${edge} to ${live}: ${r.stderr.trim()}`);
-      if (r.exitCode !== 0) throw new Error(`switching ${edge} to ${live} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+      if (r.exitCode !== 0)
+        throw new Error(`switching ${edge} to ${live} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
       return { changed: r.stdout.trim() === 'changed', at };
     },
 
@@ -66,8 +124,22 @@ export function createEdgeActivities(docker: Docker) {
     async probeEdge({ edge, path, timeoutMs = 3000 }: ProbeEdgeInput): Promise<ProbeEdgeResult> {
       // busybox `timeout`, not `wget -T`: the static busybox's wget -T crashes (SIGSEGV) in this image.
       const secs = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
-      const r = await execRun(docker, edge, ['/bin/busybox', 'timeout', secs, '/bin/busybox', 'wget', '-q', '-O', '-', `http://127.0.0.1${path}`]);
-      return { ok: r.exitCode === 0, status: r.exitCode === 0 ? '2xx' : r.stderr.trim() || `wget exit ${r.exitCode}`, body: r.stdout.slice(0, 4096) };
+      const r = await execRun(docker, edge, [
+        '/bin/busybox',
+        'timeout',
+        secs,
+        '/bin/busybox',
+        'wget',
+        '-q',
+        '-O',
+        '-',
+        `http://127.0.0.1${path}`,
+      ]);
+      return {
+        ok: r.exitCode === 0,
+        status: r.exitCode === 0 ? '2xx' : r.stderr.trim() || `wget exit ${r.exitCode}`,
+        body: r.stdout.slice(0, 4096),
+      };
     },
   };
 }
@@ -77,13 +149,31 @@ function liveMarker(service: string, live: EdgeColor): { path: string; state: 'p
 }
 
 /** Runs APPLY_SITE_SCRIPT: the whole change in one exec. */
-async function applySite(docker: Docker, edge: string, text: string, o: { what: string; marker?: { path: string; state: string }; drainMs?: number; settle?: 'quit' | 'served' }): Promise<ConfigureEdgeResult> {
-  const args = [EDGE_SITE_PATH, generationOf(text) ?? '', o.marker?.path ?? '', o.marker?.state ?? '', String(o.drainMs ?? 0), o.settle ?? 'quit'];
-  const r = await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', APPLY_SITE_SCRIPT, 'sh', ...args], { stdin: text, maxBytes: 512 * 1024 });
-  if (r.exitCode === 3) throw failure(ErrorType.BadSpec, `nginx refused ${o.what} (restored the previous one): ${r.stderr.trim()}`);
-  if (r.exitCode !== 0) throw new Error(`applying ${o.what} in ${edge} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+async function applySite(
+  docker: Docker,
+  edge: string,
+  text: string,
+  o: { what: string; marker?: { path: string; state: string }; drainMs?: number; settle?: 'quit' | 'served' },
+): Promise<ConfigureEdgeResult> {
+  const args = [
+    EDGE_SITE_PATH,
+    generationOf(text) ?? '',
+    o.marker?.path ?? '',
+    o.marker?.state ?? '',
+    String(o.drainMs ?? 0),
+    o.settle ?? 'quit',
+  ];
+  const r = await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', APPLY_SITE_SCRIPT, 'sh', ...args], {
+    stdin: text,
+    maxBytes: 512 * 1024,
+  });
+  if (r.exitCode === 3)
+    throw failure(ErrorType.BadSpec, `nginx refused ${o.what} (restored the previous one): ${r.stderr.trim()}`);
+  if (r.exitCode !== 0)
+    throw new Error(`applying ${o.what} in ${edge} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
   const newline = r.stdout.indexOf('\n');
   const status = r.stdout.slice(0, newline);
-  if (status !== 'changed' && status !== 'unchanged') throw new Error(`applying ${o.what} in ${edge}: unexpected output ${r.stdout.slice(0, 200)}`);
+  if (status !== 'changed' && status !== 'unchanged')
+    throw new Error(`applying ${o.what} in ${edge}: unexpected output ${r.stdout.slice(0, 200)}`);
   return { changed: status === 'changed', previousConfig: r.stdout.slice(newline + 1) };
 }

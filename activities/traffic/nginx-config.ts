@@ -3,7 +3,10 @@ export const EDGE_SITE_PATH = '/etc/nginx/conf.d/default.conf';
 /** Where the blue-green live-color markers live inside the edge (one file per service). */
 export const EDGE_MARKER_DIR = '/etc/nginx/dockhand';
 
-export interface Upstream { host: string; port: number }
+export interface Upstream {
+  host: string;
+  port: number;
+}
 export type EdgeColor = 'blue' | 'green';
 
 /**
@@ -33,12 +36,19 @@ export function renderSiteConfig(service: string, upstreams: Upstream[]): string
  * `proxy_pass` with a variable that names a declared upstream needs no resolver (nginx looks the
  * name up among its upstream blocks first). Pure text (tested by exact equality).
  */
-export function renderColorSiteConfig(service: string, colors: Array<{ color: EdgeColor; upstream: Upstream }>): string {
+export function renderColorSiteConfig(
+  service: string,
+  colors: Array<{ color: EdgeColor; upstream: Upstream }>,
+): string {
   if (colors.length === 0) throw new Error(`no color for ${service}: an edge must point somewhere`);
-  if (new Set(colors.map((c) => c.color)).size !== colors.length) throw new Error(`a color of ${service} is given twice`);
+  if (new Set(colors.map((c) => c.color)).size !== colors.length)
+    throw new Error(`a color of ${service} is given twice`);
   const sorted = [...colors].sort((a, b) => a.color.localeCompare(b.color));
   const both = sorted.length === 2;
-  const generation = configGeneration(service, sorted.map((c) => ({ host: `${c.color}=${c.upstream.host}`, port: c.upstream.port })));
+  const generation = configGeneration(
+    service,
+    sorted.map((c) => ({ host: `${c.color}=${c.upstream.host}`, port: c.upstream.port })),
+  );
   return [
     `# Written by Dockhand for service ${service} (blue-green). Do not edit: the next deploy overwrites it.`,
     ...sorted.flatMap((c) => upstreamBlock(colorUpstreamName(service, c.color), [c.upstream])),
@@ -53,7 +63,11 @@ export function renderColorSiteConfig(service: string, colors: Array<{ color: Ed
       : [`    set $dockhand_live ${sorted[0]!.color};`]),
     ...edgeLocations(generation),
     `    location = /__edge/live { return 200 "$dockhand_live\\n"; }`,
-    ...proxyLocation(both ? `http://${upstreamName(service)}_$dockhand_live` : `http://${colorUpstreamName(service, sorted[0]!.color)}`),
+    ...proxyLocation(
+      both
+        ? `http://${upstreamName(service)}_$dockhand_live`
+        : `http://${colorUpstreamName(service, sorted[0]!.color)}`,
+    ),
     `}`,
     ``,
   ].join('\n');
@@ -61,7 +75,12 @@ export function renderColorSiteConfig(service: string, colors: Array<{ color: Ed
 
 function upstreamBlock(name: string, upstreams: Upstream[]): string[] {
   // `max_fails=0` keeps nginx from benching a backend for a failed request during a switch.
-  return [`upstream ${name} {`, ...upstreams.map((u) => `    server ${u.host}:${u.port} max_fails=0;`), `    keepalive 16;`, `}`];
+  return [
+    `upstream ${name} {`,
+    ...upstreams.map((u) => `    server ${u.host}:${u.port} max_fails=0;`),
+    `    keepalive 16;`,
+    `}`,
+  ];
 }
 
 function edgeLocations(generation: string): string[] {

@@ -2,8 +2,18 @@ import type Docker from 'dockerode';
 import { ErrorType, failure } from '../../common/errors';
 import { engineCall } from '../docker/engine-errors';
 
-export interface SmokeCheckInput { name: string; network: string; port: number; path: string; timeoutMs?: number }
-export interface SmokeCheckResult { url: string; status: number; body: string }
+export interface SmokeCheckInput {
+  name: string;
+  network: string;
+  port: number;
+  path: string;
+  timeoutMs?: number;
+}
+export interface SmokeCheckResult {
+  url: string;
+  status: number;
+  body: string;
+}
 
 export function createSmokeActivities(docker: Docker) {
   return {

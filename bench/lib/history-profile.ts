@@ -36,10 +36,15 @@ export function profileHistory(events: HistoryEvent[]): HistoryProfile {
   let wtScheduledAt = 0;
   for (const e of events) {
     const id = String(e.eventId);
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType!.name!, at: ms(e) });
+    if (e.activityTaskScheduledEventAttributes)
+      scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType!.name!, at: ms(e) });
     const started = e.activityTaskStartedEventAttributes;
     if (started) scheduled.get(String(started.scheduledEventId))!.startedAt = ms(e);
-    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    const closed =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
     if (closed) {
       const s = scheduled.get(String(closed.scheduledEventId))!;
       const p = (activities[s.type] ??= { count: 0, queuedMs: 0, runMs: 0 });
@@ -79,6 +84,9 @@ export function formatProfile(p: HistoryProfile): string {
   const rows = Object.entries(p.activities).sort((a, b) => b[1].runMs + b[1].queuedMs - (a[1].runMs + a[1].queuedMs));
   return [
     `total ${p.totalMs} ms; workflow tasks ${p.workflowTasks} (${p.workflowTaskMs} ms); nothing outstanding ${p.idleMs} ms`,
-    ...rows.map(([type, r]) => `  ${type.padEnd(22)} ×${String(r.count).padStart(3)}  run ${String(r.runMs).padStart(6)} ms (avg ${Math.round(r.runMs / r.count)})  queued ${String(r.queuedMs).padStart(5)} ms (avg ${Math.round(r.queuedMs / r.count)})`),
+    ...rows.map(
+      ([type, r]) =>
+        `  ${type.padEnd(22)} ×${String(r.count).padStart(3)}  run ${String(r.runMs).padStart(6)} ms (avg ${Math.round(r.runMs / r.count)})  queued ${String(r.queuedMs).padStart(5)} ms (avg ${Math.round(r.queuedMs / r.count)})`,
+    ),
   ].join('\n');
 }

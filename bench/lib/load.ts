@@ -14,7 +14,11 @@ export interface LoadReport {
  * request: a graceful nginx reload closes *idle* keep-alive connections, and a request a client sends
  * on one at that instant is reset — browsers and Go's http client retry that case by themselves,
  * Node's agent does not, so keep-alive here would count a client quirk, not a lost request. */
-export async function loadUntil(url: string, stop: () => boolean, { concurrency = 4, minRequests = 0, ratePerSec = 100 } = {}): Promise<LoadReport> {
+export async function loadUntil(
+  url: string,
+  stop: () => boolean,
+  { concurrency = 4, minRequests = 0, ratePerSec = 100 } = {},
+): Promise<LoadReport> {
   // Paced, so the load generator does not starve the workers it measures on a small machine.
   const interval = (concurrency * 1000) / ratePerSec;
   const agent = new http.Agent({ keepAlive: false, maxSockets: concurrency });

@@ -53,28 +53,44 @@ export function registerDeploy(program: Command): void {
         host: o.host ?? config.hostId,
         spec: specFromOptions(o),
         appPort: o.appPort,
-        approval: { required: o.approval, ...(o.approvalTimeout ? { timeoutMs: parseDurationMs(o.approvalTimeout) } : {}), approvers: o.approver ?? [] },
+        approval: {
+          required: o.approval,
+          ...(o.approvalTimeout ? { timeoutMs: parseDurationMs(o.approvalTimeout) } : {}),
+          approvers: o.approver ?? [],
+        },
         ...(o.bake ? { bakeMs: o.bake } : {}),
         ...(o.healthTimeout ? { healthTimeoutMs: o.healthTimeout } : {}),
-        ...(o.smokePath ? { smoke: { path: o.smokePath, ...(o.smokeStatus ? { expectStatus: o.smokeStatus } : {}) } } : {}),
+        ...(o.smokePath
+          ? { smoke: { path: o.smokePath, ...(o.smokeStatus ? { expectStatus: o.smokeStatus } : {}) } }
+          : {}),
         ...(o.oldColor ? { oldColorDuringBake: o.oldColor } : {}),
         ...(o.edgePort !== undefined ? { edge: { port: o.edgePort } } : {}),
       };
       const handle = await startBlueGreenDeploy(client, config, request);
       const link = `${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
       if (!o.wait) {
-        console.log(o.json ? JSON.stringify({ workflowId: handle.workflowId, ui: link }) : `started ${handle.workflowId} — ${link}\nfollow it there; answer with "dockhand approve ${service}" or "dockhand reject ${service}"`);
+        console.log(
+          o.json
+            ? JSON.stringify({ workflowId: handle.workflowId, ui: link })
+            : `started ${handle.workflowId} — ${link}\nfollow it there; answer with "dockhand approve ${service}" or "dockhand reject ${service}"`,
+        );
         return;
       }
       if (!o.json) console.error(`started ${handle.workflowId} — ${link}`);
       try {
         const result = await followPhases<BlueGreenResult>(handle, (p) => {
-          if (!o.json) console.error(`[${(p.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${p.phase}${p.details ? ` — ${p.details.replace(/\n+/g, '\n           ')}` : ''}`);
+          if (!o.json)
+            console.error(
+              `[${(p.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${p.phase}${p.details ? ` — ${p.details.replace(/\n+/g, '\n           ')}` : ''}`,
+            );
         });
-        console.log(o.json ? JSON.stringify(result) : `${service}: ${result.liveContainer} (${result.liveColor}) serves ${result.image} on http://${result.edge.hostIp}:${result.edge.hostPort} — ${(result.timings.totalMs / 1000).toFixed(1)}s, approval ${result.approval.outcome}${result.approval.by ? ` by ${result.approval.by}` : ''}`);
+        console.log(
+          o.json
+            ? JSON.stringify(result)
+            : `${service}: ${result.liveContainer} (${result.liveColor}) serves ${result.image} on http://${result.edge.hostIp}:${result.edge.hostPort} — ${(result.timings.totalMs / 1000).toFixed(1)}s, approval ${result.approval.outcome}${result.approval.by ? ` by ${result.approval.by}` : ''}`,
+        );
       } catch (err) {
         throw new Error(`${handle.workflowId} failed: ${failureText(err)}`);
       }
     });
 }
-

@@ -18,9 +18,17 @@ export function registerEnsure(program: Command): void {
     .action(async (service: string, o: SpecOptions & { host?: string; json?: boolean }) => {
       const config = loadConfig();
       const client = await connectClient(config);
-      const handle = await startEnsureService(client, config, { service, host: o.host ?? config.hostId, spec: specFromOptions(o) });
+      const handle = await startEnsureService(client, config, {
+        service,
+        host: o.host ?? config.hostId,
+        spec: specFromOptions(o),
+      });
       if (!o.json) console.error(`started ${handle.workflowId}; waiting…`);
       const result = await handle.result();
-      console.log(o.json ? JSON.stringify(result) : `${result.containerName} is ${result.health} (${result.reused ? 'unchanged' : result.replaced ? 'replaced' : 'created'}), ports ${JSON.stringify(result.ports)}`);
+      console.log(
+        o.json
+          ? JSON.stringify(result)
+          : `${result.containerName} is ${result.health} (${result.reused ? 'unchanged' : result.replaced ? 'replaced' : 'created'}), ports ${JSON.stringify(result.ports)}`,
+      );
     });
 }

@@ -15,19 +15,37 @@ export function describeJob(job: Job<EventJobData>, state: string): string {
     'deliveryId' in d
       ? `deploy ${(d as DeployJob).service} ← ${(d as DeployJob).image} (${(d as DeployJob).strategy}, by ${(d as DeployJob).requestedBy})`
       : `${(d as EngineEvent).host} ${(d as EngineEvent).type} ${(d as EngineEvent).name ?? (d as EngineEvent).id.slice(0, 12)} ${(d as EngineEvent).action}${(d as EngineEvent).status ? `: ${(d as EngineEvent).status}` : ''}`;
-  const why = state === 'failed' ? ` — ${job.failedReason}` : job.attemptsMade > 0 && state !== 'completed' ? ` (attempt ${job.attemptsMade}: ${job.failedReason})` : '';
+  const why =
+    state === 'failed'
+      ? ` — ${job.failedReason}`
+      : job.attemptsMade > 0 && state !== 'completed'
+        ? ` (attempt ${job.attemptsMade}: ${job.failedReason})`
+        : '';
   return `${when} [${state}] ${what}${why}`;
 }
 
 /** Recent jobs of the events queue (any state), oldest first. */
-export async function recentJobs(queue: Queue<EventJobData>, last: number, states: Array<'completed' | 'failed' | 'waiting' | 'active' | 'delayed'> = ['completed', 'failed', 'waiting', 'active', 'delayed']) {
+export async function recentJobs(
+  queue: Queue<EventJobData>,
+  last: number,
+  states: Array<'completed' | 'failed' | 'waiting' | 'active' | 'delayed'> = [
+    'completed',
+    'failed',
+    'waiting',
+    'active',
+    'delayed',
+  ],
+) {
   const jobs: Array<{ job: Job<EventJobData>; state: string }> = [];
-  for (const state of states) for (const job of await queue.getJobs([state], 0, last - 1)) if (job) jobs.push({ job, state });
+  for (const state of states)
+    for (const job of await queue.getJobs([state], 0, last - 1)) if (job) jobs.push({ job, state });
   return jobs.sort((a, b) => a.job.timestamp - b.job.timestamp).slice(-last);
 }
 
 export function registerEvents(program: Command): void {
-  const events = program.command('events').description('the events queue: engine events and CI deploy requests on their way to workflows');
+  const events = program
+    .command('events')
+    .description('the events queue: engine events and CI deploy requests on their way to workflows');
   events
     .command('tail')
     .description('print the most recent events, then follow new ones (Ctrl-C ends)')
@@ -38,14 +56,29 @@ export function registerEvents(program: Command): void {
       const config = loadConfig();
       const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
       const queue = new Queue<EventJobData>(eventsQueueName(), { connection });
-      const print = (job: Job<EventJobData>, state: string) => console.log(o.json ? JSON.stringify({ id: job.id, state, data: job.data, attempts: job.attemptsMade, failedReason: job.failedReason, returnvalue: job.returnvalue }) : describeJob(job, state));
-      for (const { job, state } of await recentJobs(queue, o.last, o.failed ? ['failed'] : undefined)) print(job, state);
+      const print = (job: Job<EventJobData>, state: string) =>
+        console.log(
+          o.json
+            ? JSON.stringify({
+                id: job.id,
+                state,
+                data: job.data,
+                attempts: job.attemptsMade,
+                failedReason: job.failedReason,
+                returnvalue: job.returnvalue,
+              })
+            : describeJob(job, state),
+        );
+      for (const { job, state } of await recentJobs(queue, o.last, o.failed ? ['failed'] : undefined))
+        print(job, state);
       if (o.failed) {
         await queue.close();
         connection.disconnect();
         return;
       }
-      const follow = new QueueEvents(eventsQueueName(), { connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }) });
+      const follow = new QueueEvents(eventsQueueName(), {
+        connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
+      });
       follow.on('added', async ({ jobId }) => {
         const job = await queue.getJob(jobId);
         if (job) print(job, 'waiting');

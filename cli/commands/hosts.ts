@@ -9,14 +9,19 @@ export function formatHosts(hosts: KnownHost[]): string[] {
   const width = Math.max(4, ...hosts.map((h) => h.hostId.length));
   return [
     `${'HOST'.padEnd(width)}  STATUS  LAST SEEN                  AGO      AGENT STARTED`,
-    ...hosts.map((h) => `${h.hostId.padEnd(width)}  ${h.status.padEnd(6)}  ${h.lastSeen.padEnd(24)}  ${`${Math.round(h.silentForMs / 1000)}s`.padEnd(7)}  ${h.startedAt}`),
+    ...hosts.map(
+      (h) =>
+        `${h.hostId.padEnd(width)}  ${h.status.padEnd(6)}  ${h.lastSeen.padEnd(24)}  ${`${Math.round(h.silentForMs / 1000)}s`.padEnd(7)}  ${h.startedAt}`,
+    ),
   ];
 }
 
 export function registerHosts(program: Command): void {
   program
     .command('hosts')
-    .description('list the host agents in the host registry (the hosts a scan covers by default), or forget a retired one')
+    .description(
+      'list the host agents in the host registry (the hosts a scan covers by default), or forget a retired one',
+    )
     .argument('[action]', 'forget (none: list)')
     .argument('[hostId]', 'the host to forget')
     .option('--json', 'print the hosts as JSON')
@@ -27,7 +32,11 @@ export function registerHosts(program: Command): void {
       try {
         if (action === 'forget') {
           if (!hostId) throw new Error('hosts forget: name the host id to forget');
-          console.log((await forgetHost(redis, registry, hostId)) ? `forgot ${hostId}` : `${hostId} was not in registry "${registry}"`);
+          console.log(
+            (await forgetHost(redis, registry, hostId))
+              ? `forgot ${hostId}`
+              : `${hostId} was not in registry "${registry}"`,
+          );
           return;
         }
         if (action !== undefined) throw new Error(`unknown hosts action "${action}" (use forget, or nothing to list)`);

@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { rolloutOutcome, startRollingUpdate, type RollingUpdateHandle } from '../../client/rolling-update';
 import { loadConfig } from '../../common/config';
-import { rollingUpdateStatusQuery, type RollingUpdateResult, type RollingUpdateStatus } from '../../common/rolling-update';
+import {
+  rollingUpdateStatusQuery,
+  type RollingUpdateResult,
+  type RollingUpdateStatus,
+} from '../../common/rolling-update';
 import { addSpecOptions, parsePort, specFromOptions, type SpecOptions } from '../lib/spec-options';
 import { collect, int } from '../lib/parsers';
 
@@ -26,7 +30,9 @@ interface RolloutOptions extends SpecOptions {
 export function registerRollout(program: Command): void {
   const command = program
     .command('rollout')
-    .description('roll the replicas <service>-1…N behind <service>-edge to a new image, health-gated, with rollback (workflow rollingUpdate)')
+    .description(
+      'roll the replicas <service>-1…N behind <service>-edge to a new image, health-gated, with rollback (workflow rollingUpdate)',
+    )
     .argument('<service>', 'service name; replicas are <service>-1 … <service>-N')
     .requiredOption('--image <ref>', 'target image reference');
   addSpecOptions(command, 'user-defined network of the replicas and the edge (default <service>-net)')
@@ -65,7 +71,11 @@ export function registerRollout(program: Command): void {
       });
       const link = `${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
       if (!o.wait) {
-        console.log(o.json ? JSON.stringify({ workflowId: handle.workflowId, url: link }) : `started ${handle.workflowId}: ${link}`);
+        console.log(
+          o.json
+            ? JSON.stringify({ workflowId: handle.workflowId, url: link })
+            : `started ${handle.workflowId}: ${link}`,
+        );
         return;
       }
       if (!o.json) console.error(`started ${handle.workflowId}: ${link}`);
@@ -100,12 +110,18 @@ async function follow(handle: RollingUpdateHandle, report?: (line: string) => vo
 function describe(s: RollingUpdateStatus): string {
   const batch = s.currentBatch ? ` batch ${s.currentBatch}/${s.batches} (slots ${s.currentSlots.join(',')})` : '';
   const failures = s.failures.length ? `, ${s.failures.length} failure(s): ${s.failures.at(-1)!.name}` : '';
-  const waiting = s.waitingFor ? ` — waiting for ${s.waitingFor} (dockhand approve|reject, or signal resume|rollback in the UI)` : '';
+  const waiting = s.waitingFor
+    ? ` — waiting for ${s.waitingFor} (dockhand approve|reject, or signal resume|rollback in the UI)`
+    : '';
   return `[${s.phase}] ${s.done}/${s.total} replicas done${batch}${failures}${waiting}`;
 }
 
 function summary(r: RollingUpdateResult): string {
-  const lines = [`${r.service}: ${r.outcome} (${r.image})`, `  updated: ${r.updated.join(', ') || '-'}`, `  skipped: ${r.skipped.join(', ') || '-'}`];
+  const lines = [
+    `${r.service}: ${r.outcome} (${r.image})`,
+    `  updated: ${r.updated.join(', ') || '-'}`,
+    `  skipped: ${r.skipped.join(', ') || '-'}`,
+  ];
   if (r.removed.length) lines.push(`  removed: ${r.removed.join(', ')}`);
   if (r.rolledBack.length) lines.push(`  rolled back: ${r.rolledBack.join(', ')}`);
   if (r.reason) lines.push(`  why: ${r.reason}`);

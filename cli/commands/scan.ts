@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { connectClient } from '../../client/connection';
-import { describeScanSchedule, DEFAULT_SCAN_SCHEDULE_ID, listScanSchedules, upsertScanSchedule } from '../../client/scan-schedule';
+import {
+  describeScanSchedule,
+  DEFAULT_SCAN_SCHEDULE_ID,
+  listScanSchedules,
+  upsertScanSchedule,
+} from '../../client/scan-schedule';
 import { startSecurityScan } from '../../client/security-scan';
 import { loadConfig } from '../../common/config';
 import type { ScanRequest } from '../../common/scan/scan-input';
@@ -30,7 +35,11 @@ interface ScanOptions {
 
 function addScanOptions(cmd: Command): Command {
   return cmd
-    .option('--host <id>', 'host agent to scan, repeatable (default: DOCKHAND_HOSTS, comma-separated, or every registered host — see `dockhand hosts`)', collect)
+    .option(
+      '--host <id>',
+      'host agent to scan, repeatable (default: DOCKHAND_HOSTS, comma-separated, or every registered host — see `dockhand hosts`)',
+      collect,
+    )
     .option('--label <key[=value]>', 'only containers with this label, repeatable', collect)
     .option('--name <name>', 'only this container, repeatable', collect)
     .option('--include <glob>', 'only containers whose name matches, repeatable', collect)
@@ -41,18 +50,35 @@ function addScanOptions(cmd: Command): Command {
     .option('--include-stopped', 'also scan stopped containers')
     .option('--concurrency <n>', 'containers scanned at once per host')
     .option('--host-timeout <duration>', 'how long a host may take to answer before it is reported down (e.g. 60s)')
-    .option('--publish-findings', 'publish a scan_finding event per container with findings (trigger rules can harden opted-in containers)');
+    .option(
+      '--publish-findings',
+      'publish a scan_finding event per container with findings (trigger rules can harden opted-in containers)',
+    );
 }
 
 /** The scan request the options describe (validated by the client before anything starts). */
 export function scanRequest(o: ScanOptions, env: NodeJS.ProcessEnv = process.env): ScanRequest {
   // No hosts: the workflow scans every host in the registry (and reports the ones that are down).
-  const hosts = o.host?.length ? o.host : env.DOCKHAND_HOSTS ? env.DOCKHAND_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : [];
+  const hosts = o.host?.length
+    ? o.host
+    : env.DOCKHAND_HOSTS
+      ? env.DOCKHAND_HOSTS.split(',')
+          .map((h) => h.trim())
+          .filter(Boolean)
+      : [];
   return {
     hosts,
-    containers: { labels: o.label ?? [], names: o.name ?? [], include: o.include ?? [], exclude: o.exclude ?? [], includeStopped: o.includeStopped ?? false },
+    containers: {
+      labels: o.label ?? [],
+      names: o.name ?? [],
+      include: o.include ?? [],
+      exclude: o.exclude ?? [],
+      includeStopped: o.includeStopped ?? false,
+    },
     checks: { include: o.check ?? [], exclude: o.skipCheck ?? [] },
-    suppressions: o.suppressions ? (JSON.parse(readFileSync(o.suppressions, 'utf8')) as ScanRequest['suppressions']) : [],
+    suppressions: o.suppressions
+      ? (JSON.parse(readFileSync(o.suppressions, 'utf8')) as ScanRequest['suppressions'])
+      : [],
     ...(o.concurrency ? { concurrency: Number(o.concurrency) } : {}),
     ...(o.hostTimeout ? { hostTimeoutMs: o.hostTimeout } : {}),
     ...(o.publishFindings ? { publishFindings: true } : {}),
@@ -66,16 +92,30 @@ export function countAtOrAbove(result: SecurityScanResult, threshold: Severity):
 
 function printSummary(r: SecurityScanResult): void {
   const c = r.counts;
-  console.log(`score ${r.score}/100 — ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info (${r.suppressed} suppressed)`);
-  console.log(`containers: ${r.containers.scanned} scanned, ${r.containers.gone} gone mid-scan, ${r.containers.errors} failed`);
+  console.log(
+    `score ${r.score}/100 — ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info (${r.suppressed} suppressed)`,
+  );
+  console.log(
+    `containers: ${r.containers.scanned} scanned, ${r.containers.gone} gone mid-scan, ${r.containers.errors} failed`,
+  );
   if (r.hosts.unreachable.length) console.log(`hosts not scanned (unreachable): ${r.hosts.unreachable.join(', ')}`);
-  console.log(`since ${r.diff.previousReportId ?? 'no previous report'}: ${r.diff.new} new, ${r.diff.fixed} fixed, ${r.diff.stillOpen} still open`);
+  console.log(
+    `since ${r.diff.previousReportId ?? 'no previous report'}: ${r.diff.new} new, ${r.diff.fixed} fixed, ${r.diff.stillOpen} still open`,
+  );
   console.log(`report: ${r.files.markdown}\n        ${r.files.json}\n        ${r.files.sarif}`);
 }
 
 export function registerScan(program: Command): void {
-  const scan = addScanOptions(program.command('scan').description('audit running containers (CIS Docker Benchmark, secrets, drift) with the securityScan workflow'))
-    .addOption(new Option('--fail-on <severity>', 'exit 2 when findings at or above this severity exist').choices([...SEVERITIES]))
+  const scan = addScanOptions(
+    program
+      .command('scan')
+      .description('audit running containers (CIS Docker Benchmark, secrets, drift) with the securityScan workflow'),
+  )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 2 when findings at or above this severity exist').choices([
+        ...SEVERITIES,
+      ]),
+    )
     .option('--json', 'print the workflow result as JSON')
     .action(async (o: ScanOptions & { failOn?: Severity; json?: boolean }) => {
       const config = loadConfig();
@@ -91,47 +131,72 @@ export function registerScan(program: Command): void {
       }
     });
 
-  addScanOptions(scan.command('schedule').description('create or update the scan schedule (--cron), or list | describe | pause | unpause | trigger | delete it'))
+  addScanOptions(
+    scan
+      .command('schedule')
+      .description(
+        'create or update the scan schedule (--cron), or list | describe | pause | unpause | trigger | delete it',
+      ),
+  )
     .argument('[action]', 'list | describe | pause | unpause | trigger | delete (none: create or update with --cron)')
     .option('--id <scheduleId>', 'schedule id', DEFAULT_SCAN_SCHEDULE_ID)
     .option('--cron <expr>', 'cron expression, e.g. "0 3 * * *" (nightly at 03:00)')
     .option('--timezone <tz>', 'time zone of the cron expression (default UTC)')
     .option('--catchup-window <duration>', 'after an outage, still take runs missed within this window', '1h')
-    .action(async (action: string | undefined, o: ScanOptions & { id: string; cron?: string; timezone?: string; catchupWindow: string }) => {
-      const config = loadConfig();
-      const client = await connectClient(config);
-      const handle = client.schedule.getHandle(o.id);
-      switch (action) {
-        case undefined: {
-          if (!o.cron) throw new Error('scan schedule: give --cron "<expr>" to create or update, or an action (list, describe, pause, unpause, trigger, delete)');
-          const r = await upsertScanSchedule(client, config, { scheduleId: o.id, cron: o.cron, timezone: o.timezone, catchupWindow: o.catchupWindow as never, scan: scanRequest(o) });
-          console.log(`${r.created ? 'created' : 'updated'} schedule ${r.scheduleId} (cron "${o.cron}", overlap skip, catch-up window ${o.catchupWindow})`);
-          return;
+    .action(
+      async (
+        action: string | undefined,
+        o: ScanOptions & { id: string; cron?: string; timezone?: string; catchupWindow: string },
+      ) => {
+        const config = loadConfig();
+        const client = await connectClient(config);
+        const handle = client.schedule.getHandle(o.id);
+        switch (action) {
+          case undefined: {
+            if (!o.cron)
+              throw new Error(
+                'scan schedule: give --cron "<expr>" to create or update, or an action (list, describe, pause, unpause, trigger, delete)',
+              );
+            const r = await upsertScanSchedule(client, config, {
+              scheduleId: o.id,
+              cron: o.cron,
+              timezone: o.timezone,
+              catchupWindow: o.catchupWindow as never,
+              scan: scanRequest(o),
+            });
+            console.log(
+              `${r.created ? 'created' : 'updated'} schedule ${r.scheduleId} (cron "${o.cron}", overlap skip, catch-up window ${o.catchupWindow})`,
+            );
+            return;
+          }
+          case 'list':
+            for (const s of await listScanSchedules(client))
+              console.log(`${s.scheduleId}\t${s.paused ? 'paused' : 'active'}\tnext ${s.next ?? '-'}\t${s.note ?? ''}`);
+            return;
+          case 'describe':
+            console.log(JSON.stringify(await describeScanSchedule(client, o.id), null, 2));
+            return;
+          case 'pause':
+            await handle.pause('paused with dockhand scan schedule pause');
+            console.log(`paused ${o.id}`);
+            return;
+          case 'unpause':
+            await handle.unpause('unpaused with dockhand scan schedule unpause');
+            console.log(`unpaused ${o.id}`);
+            return;
+          case 'trigger':
+            await handle.trigger();
+            console.log(`triggered ${o.id}: a scan starts now`);
+            return;
+          case 'delete':
+            await handle.delete();
+            console.log(`deleted ${o.id}`);
+            return;
+          default:
+            throw new Error(
+              `unknown scan schedule action "${action}" (use list, describe, pause, unpause, trigger or delete)`,
+            );
         }
-        case 'list':
-          for (const s of await listScanSchedules(client)) console.log(`${s.scheduleId}\t${s.paused ? 'paused' : 'active'}\tnext ${s.next ?? '-'}\t${s.note ?? ''}`);
-          return;
-        case 'describe':
-          console.log(JSON.stringify(await describeScanSchedule(client, o.id), null, 2));
-          return;
-        case 'pause':
-          await handle.pause('paused with dockhand scan schedule pause');
-          console.log(`paused ${o.id}`);
-          return;
-        case 'unpause':
-          await handle.unpause('unpaused with dockhand scan schedule unpause');
-          console.log(`unpaused ${o.id}`);
-          return;
-        case 'trigger':
-          await handle.trigger();
-          console.log(`triggered ${o.id}: a scan starts now`);
-          return;
-        case 'delete':
-          await handle.delete();
-          console.log(`deleted ${o.id}`);
-          return;
-        default:
-          throw new Error(`unknown scan schedule action "${action}" (use list, describe, pause, unpause, trigger or delete)`);
-      }
-    });
+      },
+    );
 }

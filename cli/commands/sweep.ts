@@ -8,7 +8,9 @@ const collect = (v: string, all: string[] = []) => [...all, v];
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
-    .description('schedule the health sweep: every interval, unhealthy containers on the hosts become events (for engines whose event stream was interrupted)')
+    .description(
+      'schedule the health sweep: every interval, unhealthy containers on the hosts become events (for engines whose event stream was interrupted)',
+    )
     .option('--host <id>', 'host to sweep, repeatable (default: DOCKHAND_HOST_ID or this hostname)', collect)
     .option('--every <interval>', 'how often ("1m", "30s")', '1m')
     .action(async (o: { host?: string[]; every: string }) => {

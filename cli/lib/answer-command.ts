@@ -11,14 +11,27 @@ export function registerAnswerCommand(program: Command, kind: AnswerKind, descri
   program
     .command(kind)
     .description(description)
-    .argument('<target>', 'a service (its running change, deploy/<service>), a container being hardened, or a workflow id such as cleanup/<host>')
-    .option('--by <name>', 'who answers (checked against the approver list)', process.env.DOCKHAND_USER ?? os.userInfo().username)
+    .argument(
+      '<target>',
+      'a service (its running change, deploy/<service>), a container being hardened, or a workflow id such as cleanup/<host>',
+    )
+    .option(
+      '--by <name>',
+      'who answers (checked against the approver list)',
+      process.env.DOCKHAND_USER ?? os.userInfo().username,
+    )
     .option('--comment <text>', 'why')
     .option('--host <id>', 'host of a container being hardened (default: DOCKHAND_HOST_ID or this hostname)')
     .action(async (target: string, o: { by: string; comment?: string; host?: string }) => {
       const config = loadConfig();
       const client = await connectClient(config);
-      const { workflowId } = await answerDeploy(client, target, kind, { by: o.by, ...(o.comment ? { comment: o.comment } : {}) }, o.host ?? config.hostId);
+      const { workflowId } = await answerDeploy(
+        client,
+        target,
+        kind,
+        { by: o.by, ...(o.comment ? { comment: o.comment } : {}) },
+        o.host ?? config.hostId,
+      );
       console.log(`sent ${kind} to ${workflowId} as ${o.by}`);
     });
 }

@@ -19,6 +19,8 @@ export function runStack(verb: 'up' | 'down' | 'status'): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [path.join(ROOT, 'scripts/stack.sh'), verb], { cwd: ROOT, stdio: 'inherit' });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`scripts/stack.sh ${verb} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`scripts/stack.sh ${verb} exited with ${code}`)),
+    );
   });
 }

@@ -18,7 +18,10 @@ export interface SpecOptions {
 }
 
 /** The container flags every command that runs a spec takes, named as `docker run` names them. */
-export function addSpecOptions(command: Command, networkHelp = 'user-defined network to join (created when missing)'): Command {
+export function addSpecOptions(
+  command: Command,
+  networkHelp = 'user-defined network to join (created when missing)',
+): Command {
   return command
     .option('--env <NAME=value>', 'environment variable, repeatable', collect)
     .option('--network <name>', networkHelp)
@@ -41,24 +44,40 @@ export function specFromOptions(o: SpecOptions): ContainerSpecInput {
     if (i <= 0) throw new Error(`--env "${kv}": expected NAME=value`);
     env[kv.slice(0, i)] = kv.slice(i + 1);
   }
-  const healthcheck = o.healthCmd === undefined ? undefined : {
-    test: ['CMD-SHELL', o.healthCmd],
-    ...(o.healthInterval ? { interval: o.healthInterval } : {}),
-    ...(o.healthRetries !== undefined ? { retries: o.healthRetries } : {}),
-    ...(o.healthStartPeriod ? { startPeriod: o.healthStartPeriod } : {}),
-  };
+  const healthcheck =
+    o.healthCmd === undefined
+      ? undefined
+      : {
+          test: ['CMD-SHELL', o.healthCmd],
+          ...(o.healthInterval ? { interval: o.healthInterval } : {}),
+          ...(o.healthRetries !== undefined ? { retries: o.healthRetries } : {}),
+          ...(o.healthStartPeriod ? { startPeriod: o.healthStartPeriod } : {}),
+        };
   if (healthcheck === undefined && (o.healthInterval || o.healthRetries !== undefined || o.healthStartPeriod)) {
     throw new Error('--health-interval, --health-retries and --health-start-period need --health-cmd');
   }
-  const resources = o.memory || o.cpus ? { ...(o.memory ? { memory: o.memory } : {}), ...(o.cpus ? { cpus: o.cpus } : {}) } : undefined;
+  const resources =
+    o.memory || o.cpus ? { ...(o.memory ? { memory: o.memory } : {}), ...(o.cpus ? { cpus: o.cpus } : {}) } : undefined;
   return {
-    image: o.image, env, network: o.network, init: o.init, ports: (o.port ?? []).map(parsePort),
-    ...(healthcheck ? { healthcheck } : {}), ...(resources ? { resources } : {}), ...(o.user ? { user: o.user } : {}),
+    image: o.image,
+    env,
+    network: o.network,
+    init: o.init,
+    ports: (o.port ?? []).map(parsePort),
+    ...(healthcheck ? { healthcheck } : {}),
+    ...(resources ? { resources } : {}),
+    ...(o.user ? { user: o.user } : {}),
   } as ContainerSpecInput;
 }
 
 export function parsePort(text: string): NonNullable<ContainerSpecInput['ports']>[number] {
   const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp))?$/.exec(text);
-  if (!m) throw new Error(`--port "${text}": expected [hostIp:][hostPort:]containerPort[/tcp|udp], e.g. 127.0.0.1:8080:80`);
-  return { hostIp: m[1], host: m[2] === undefined ? undefined : Number(m[2]), container: Number(m[3]), protocol: (m[4] as 'tcp' | 'udp' | undefined) ?? 'tcp' };
+  if (!m)
+    throw new Error(`--port "${text}": expected [hostIp:][hostPort:]containerPort[/tcp|udp], e.g. 127.0.0.1:8080:80`);
+  return {
+    hostIp: m[1],
+    host: m[2] === undefined ? undefined : Number(m[2]),
+    container: Number(m[3]),
+    protocol: (m[4] as 'tcp' | 'udp' | undefined) ?? 'tcp',
+  };
 }

@@ -9,10 +9,17 @@ export type DeployStrategy = keyof typeof DEPLOY_WORKFLOW_TYPES;
 /** The body of a CI deploy request (POST /hooks/deploy). */
 export const DeployRequest = z.strictObject({
   service: serviceName,
-  image: z.string().min(1).max(255).regex(/^[^\s]+$/, 'not an image reference'),
+  image: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\s]+$/, 'not an image reference'),
   strategy: z.enum(Object.keys(DEPLOY_WORKFLOW_TYPES) as [DeployStrategy, ...DeployStrategy[]]),
   /** The host agent to deploy on; the trigger's default host when absent. */
-  host: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'not a host id').optional(),
+  host: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'not a host id')
+    .optional(),
   /** Who asked: a person or the CI actor. */
   requestedBy: z.string().min(1).max(200),
   /** Which pipeline run (a URL or an id), for the audit trail. */

@@ -67,7 +67,10 @@ export function engineEventJobId(e: EngineEvent): string {
   // A memory sample: one job per container and limit, so pressure at one limit is reported once (a
   // raise gives a new limit, hence a new id; a container at its ceiling is reported once).
   if (e.source === 'stats' && e.memory) return `stats-${e.host}-${e.id.slice(0, 12)}-${e.memory.limitBytes}`;
-  const digest = createHash('sha256').update([e.host, e.type, e.id, e.action, e.status ?? '', e.timeNano].join('\u0000')).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update([e.host, e.type, e.id, e.action, e.status ?? '', e.timeNano].join('\u0000'))
+    .digest('hex')
+    .slice(0, 16);
   return `${e.source}-${e.host}-${e.timeNano}-${digest}`;
 }
 

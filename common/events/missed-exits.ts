@@ -24,7 +24,15 @@ export function missedExitEvents(host: string, stopped: StoppedContainer[], curs
     if (!Number.isFinite(finishedMs) || finishedMs <= 0) continue; // never ran ("0001-01-01…")
     const timeNano = `${BigInt(finishedMs) * 1_000_000n}`;
     if (BigInt(timeNano) <= BigInt(cursorNano)) continue;
-    const base = { source: 'sweep' as const, host, type: 'container' as const, id: c.id, name: c.name, labels: c.labels, timeNano };
+    const base = {
+      source: 'sweep' as const,
+      host,
+      type: 'container' as const,
+      id: c.id,
+      name: c.name,
+      labels: c.labels,
+      timeNano,
+    };
     if (c.oomKilled) events.push({ ...base, action: 'oom' });
     events.push({ ...base, action: 'die', exitCode: c.exitCode });
   }

@@ -4,7 +4,8 @@ export const EVENTS_QUEUE = 'dockhand-events';
 
 export function eventsQueueName(env: NodeJS.ProcessEnv = process.env): string {
   const name = env.DOCKHAND_EVENTS_QUEUE ?? EVENTS_QUEUE;
-  if (!/^[a-zA-Z0-9_.-]+$/.test(name)) throw new Error(`DOCKHAND_EVENTS_QUEUE="${name}" is not a queue name (letters, digits, "_", "." and "-")`);
+  if (!/^[a-zA-Z0-9_.-]+$/.test(name))
+    throw new Error(`DOCKHAND_EVENTS_QUEUE="${name}" is not a queue name (letters, digits, "_", "." and "-")`);
   return name;
 }
 

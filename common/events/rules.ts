@@ -45,10 +45,16 @@ export const Rule = z
   })
   .superRefine((rule, ctx) => {
     if (Object.keys(rule.match.labels).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['match', 'labels'], message: 'a remediation rule must opt in by label, e.g. {"dockhand.autoheal": "true"}: nothing is touched that did not ask for it' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['match', 'labels'],
+        message:
+          'a remediation rule must opt in by label, e.g. {"dockhand.autoheal": "true"}: nothing is touched that did not ask for it',
+      });
     }
     const policy = RULE_WORKFLOWS[rule.workflow].policy.safeParse(rule.args);
-    if (!policy.success) for (const i of policy.error.issues) ctx.addIssue({ ...i, path: ['args', ...i.path] } as never);
+    if (!policy.success)
+      for (const i of policy.error.issues) ctx.addIssue({ ...i, path: ['args', ...i.path] } as never);
   });
 export type Rule = z.output<typeof Rule>;
 
@@ -56,14 +62,24 @@ export const TriggerConfig = z.strictObject({
   rules: z.array(Rule),
   /** Event jobs processed at once, and at most `rateLimit.max` per `rateLimit.durationMs`. */
   concurrency: z.number().int().min(1).max(100).default(8),
-  rateLimit: z.strictObject({ max: z.number().int().positive(), durationMs: z.number().int().positive() }).default({ max: 200, durationMs: 1000 }),
+  rateLimit: z
+    .strictObject({ max: z.number().int().positive(), durationMs: z.number().int().positive() })
+    .default({ max: 200, durationMs: 1000 }),
   webhook: z
     .strictObject({
       /** Name of the environment variable holding the shared secret (never the secret itself). */
-      secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'not an environment variable name').default('DOCKHAND_WEBHOOK_SECRET'),
+      secretEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, 'not an environment variable name')
+        .default('DOCKHAND_WEBHOOK_SECRET'),
       port: z.number().int().min(0).max(65535).default(8787),
       host: z.string().default('127.0.0.1'),
-      maxBodyBytes: z.number().int().positive().max(10 * 1024 * 1024).default(64 * 1024),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .positive()
+        .max(10 * 1024 * 1024)
+        .default(64 * 1024),
       /** Host a request without "host" deploys to. */
       defaultHost: z.string().optional(),
     })

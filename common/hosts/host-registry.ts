@@ -7,7 +7,8 @@
 /** DOCKHAND_HOST_REGISTRY names the registry (tests and benchmarks isolate themselves); default "default". */
 export function hostRegistryName(env: NodeJS.ProcessEnv = process.env): string {
   const name = env.DOCKHAND_HOST_REGISTRY ?? 'default';
-  if (!/^[a-zA-Z0-9_.-]+$/.test(name)) throw new Error(`DOCKHAND_HOST_REGISTRY="${name}" is not a registry name (letters, digits, "_", "." and "-")`);
+  if (!/^[a-zA-Z0-9_.-]+$/.test(name))
+    throw new Error(`DOCKHAND_HOST_REGISTRY="${name}" is not a registry name (letters, digits, "_", "." and "-")`);
   return name;
 }
 
@@ -19,7 +20,10 @@ export function hostRegistryKey(registry: string): string {
 /** How often a host agent writes its last-seen time (DOCKHAND_HOST_HEARTBEAT_MS overrides, ≥ 100 ms). */
 export function hostHeartbeatMs(env: NodeJS.ProcessEnv = process.env): number {
   const ms = Number(env.DOCKHAND_HOST_HEARTBEAT_MS ?? 5_000);
-  if (!Number.isInteger(ms) || ms < 100) throw new Error(`DOCKHAND_HOST_HEARTBEAT_MS="${env.DOCKHAND_HOST_HEARTBEAT_MS}" must be an integer of at least 100`);
+  if (!Number.isInteger(ms) || ms < 100)
+    throw new Error(
+      `DOCKHAND_HOST_HEARTBEAT_MS="${env.DOCKHAND_HOST_HEARTBEAT_MS}" must be an integer of at least 100`,
+    );
   return ms;
 }
 
@@ -53,7 +57,11 @@ export function knownHosts(records: HostRecord[], nowMs: number): KnownHost[] {
   return records
     .map((r) => {
       const silentForMs = Math.max(0, nowMs - Date.parse(r.lastSeen));
-      return { ...r, silentForMs, status: silentForMs < MISSED_HEARTBEATS_DOWN * r.heartbeatMs ? ('up' as const) : ('down' as const) };
+      return {
+        ...r,
+        silentForMs,
+        status: silentForMs < MISSED_HEARTBEATS_DOWN * r.heartbeatMs ? ('up' as const) : ('down' as const),
+      };
     })
     .sort((a, b) => a.hostId.localeCompare(b.hostId));
 }
@@ -64,7 +72,14 @@ export function parseHostRecords(hash: Record<string, string>): HostRecord[] {
   for (const [hostId, json] of Object.entries(hash)) {
     try {
       const r = JSON.parse(json) as Partial<HostRecord>;
-      if (r.hostId === hostId && typeof r.lastSeen === 'string' && !Number.isNaN(Date.parse(r.lastSeen)) && typeof r.heartbeatMs === 'number' && typeof r.startedAt === 'string') out.push(r as HostRecord);
+      if (
+        r.hostId === hostId &&
+        typeof r.lastSeen === 'string' &&
+        !Number.isNaN(Date.parse(r.lastSeen)) &&
+        typeof r.heartbeatMs === 'number' &&
+        typeof r.startedAt === 'string'
+      )
+        out.push(r as HostRecord);
     } catch {
       // not JSON: skipped
     }

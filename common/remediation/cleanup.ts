@@ -60,14 +60,25 @@ export function cleanupFilters(input: Pick<CleanupInput, 'service' | 'labels'>):
 
 /** Removal order: containers first (they hold networks and images), then networks, then images. */
 export function removalOrder(items: CleanupItem[]): CleanupItem[][] {
-  return (['container', 'network', 'image'] as const).map((kind) => items.filter((i) => i.kind === kind)).filter((g) => g.length > 0);
+  return (['container', 'network', 'image'] as const)
+    .map((kind) => items.filter((i) => i.kind === kind))
+    .filter((g) => g.length > 0);
 }
 
-export function cleanupApprovalDetails(a: { host: string; items: CleanupItem[]; threshold: number; workflowId: string; timeoutAt: string }): string {
+export function cleanupApprovalDetails(a: {
+  host: string;
+  items: CleanupItem[];
+  threshold: number;
+  workflowId: string;
+  timeoutAt: string;
+}): string {
   const count = (k: CleanupItem['kind']) => a.items.filter((i) => i.kind === k).length;
   return [
     `clean-up on ${a.host} would remove ${a.items.length} items (more than ${a.threshold}): ${count('container')} stopped containers, ${count('network')} unused networks, ${count('image')} dangling images — all carrying Dockhand's labels.`,
-    a.items.slice(0, 50).map((i) => `- ${i.kind} ${i.name} (${i.detail})`).join('\n') + (a.items.length > 50 ? `\n- … and ${a.items.length - 50} more` : ''),
+    a.items
+      .slice(0, 50)
+      .map((i) => `- ${i.kind} ${i.name} (${i.detail})`)
+      .join('\n') + (a.items.length > 50 ? `\n- … and ${a.items.length - 50} more` : ''),
     `Approve: "Send a Signal" → name \`approve\`, input \`{"by": "<you>", "comment": "<why>"}\` — or \`dockhand approve ${a.workflowId} --by <you>\`.`,
     `Reject: signal \`reject\` — or \`dockhand reject ${a.workflowId} --by <you>\`. Without an answer by ${a.timeoutAt} nothing is removed.`,
   ].join('\n\n');

@@ -10,7 +10,12 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * lacks is made. A change whose field is already safe is left out, so a hardened container plans none.
  * `exposedPorts` are the container ports its image exposes: one below 1024 keeps NET_BIND_SERVICE.
  */
-export function planHardening(spec: ContainerSpec, exposedPorts: number[], findings: string[] | undefined, policy: HardenPolicy): { changes: HardeningChange[]; spec: ContainerSpec } {
+export function planHardening(
+  spec: ContainerSpec,
+  exposedPorts: number[],
+  findings: string[] | undefined,
+  policy: HardenPolicy,
+): { changes: HardeningChange[]; spec: ContainerSpec } {
   const wanted = (id: string) => findings === undefined || findings.includes(id);
   const security = { ...spec.security };
   const resources = { ...spec.resources };
@@ -24,17 +29,64 @@ export function planHardening(spec: ContainerSpec, exposedPorts: number[], findi
   const lowPort = [...spec.ports.map((p) => p.container), ...exposedPorts].some((p) => p < PRIVILEGED_PORT_LIMIT);
   const needed = [...new Set([...policy.keepCapabilities, ...(lowPort ? ['NET_BIND_SERVICE'] : [])])].sort();
   change('CIS-5.4', 'security.capDrop', security.capDrop ?? [], ['ALL'], () => (security.capDrop = ['ALL']));
-  change('CIS-5.4', 'security.capAdd', security.capAdd ?? [], needed, () => (security.capAdd = needed.length ? needed : undefined));
-  change('CIS-5.5', 'security.privileged', security.privileged ?? false, false, () => (security.privileged = undefined));
-  if (!resources.memory) change('CIS-5.11', 'resources.memory', resources.memory ?? 0, policy.memory, () => (resources.memory = policy.memory));
-  change('CIS-5.13', 'security.readOnlyRootfs', security.readOnlyRootfs ?? false, true, () => (security.readOnlyRootfs = true));
+  change(
+    'CIS-5.4',
+    'security.capAdd',
+    security.capAdd ?? [],
+    needed,
+    () => (security.capAdd = needed.length ? needed : undefined),
+  );
+  change(
+    'CIS-5.5',
+    'security.privileged',
+    security.privileged ?? false,
+    false,
+    () => (security.privileged = undefined),
+  );
+  if (!resources.memory)
+    change(
+      'CIS-5.11',
+      'resources.memory',
+      resources.memory ?? 0,
+      policy.memory,
+      () => (resources.memory = policy.memory),
+    );
+  change(
+    'CIS-5.13',
+    'security.readOnlyRootfs',
+    security.readOnlyRootfs ?? false,
+    true,
+    () => (security.readOnlyRootfs = true),
+  );
   const taken = new Set([...Object.keys(security.tmpfs ?? {}), ...(spec.mounts ?? []).map((m) => m.target)]);
-  const tmpfs = { ...security.tmpfs, ...Object.fromEntries(Object.entries(policy.tmpfs).filter(([path]) => !taken.has(path))) };
+  const tmpfs = {
+    ...security.tmpfs,
+    ...Object.fromEntries(Object.entries(policy.tmpfs).filter(([path]) => !taken.has(path))),
+  };
   change('CIS-5.13', 'security.tmpfs', security.tmpfs ?? {}, tmpfs, () => (security.tmpfs = tmpfs));
   const opts = (security.securityOpt ?? []).filter((o) => !/^seccomp[=:]unconfined$/.test(o));
-  change('CIS-5.22', 'security.securityOpt', security.securityOpt ?? [], opts, () => (security.securityOpt = opts.length ? opts : undefined));
-  change('CIS-5.26', 'security.noNewPrivileges', security.noNewPrivileges ?? false, true, () => (security.noNewPrivileges = true));
-  if (!resources.pidsLimit || resources.pidsLimit <= 0) change('CIS-5.29', 'resources.pidsLimit', resources.pidsLimit ?? 0, policy.pidsLimit, () => (resources.pidsLimit = policy.pidsLimit));
+  change(
+    'CIS-5.22',
+    'security.securityOpt',
+    security.securityOpt ?? [],
+    opts,
+    () => (security.securityOpt = opts.length ? opts : undefined),
+  );
+  change(
+    'CIS-5.26',
+    'security.noNewPrivileges',
+    security.noNewPrivileges ?? false,
+    true,
+    () => (security.noNewPrivileges = true),
+  );
+  if (!resources.pidsLimit || resources.pidsLimit <= 0)
+    change(
+      'CIS-5.29',
+      'resources.pidsLimit',
+      resources.pidsLimit ?? 0,
+      policy.pidsLimit,
+      () => (resources.pidsLimit = policy.pidsLimit),
+    );
 
   if (changes.length === 0) return { changes, spec };
   return { changes, spec: { ...spec, security: clean(security), resources: clean(resources) } };
@@ -51,11 +103,20 @@ export function describeChanges(changes: HardeningChange[]): string[] {
 }
 
 /** The Web UI's current details while hardening waits for a person: what changes and how to answer. */
-export function hardenApprovalDetails(a: { container: string; host: string; changes: HardeningChange[]; workflowId: string; timeoutAt: string; approvers: string[] }): string {
+export function hardenApprovalDetails(a: {
+  container: string;
+  host: string;
+  changes: HardeningChange[];
+  workflowId: string;
+  timeoutAt: string;
+  approvers: string[];
+}): string {
   const who = a.approvers.length ? ` Only ${a.approvers.join(', ')} may answer.` : '';
   return [
     `hardening of ${a.container} on ${a.host} waits for approval. The container is recreated with (old → new):`,
-    describeChanges(a.changes).map((l) => `- ${l}`).join('\n'),
+    describeChanges(a.changes)
+      .map((l) => `- ${l}`)
+      .join('\n'),
     `The hardened copy runs beside it and must become healthy before the old one goes; on any failure the old one stays.${who}`,
     `Approve: "Send a Signal" → name \`approve\`, input \`{"by": "<you>", "comment": "<why>"}\` — or \`dockhand approve ${a.container} --host ${a.host} --by <you>\`.`,
     `Reject: signal \`reject\` with the same input — or \`dockhand reject ${a.container} --host ${a.host} --by <you> --comment "<why>"\`.`,

@@ -3,7 +3,10 @@ import { ApprovalPolicy, type ApprovalDecision } from '../approval';
 import { DOCKER_NAME } from '../spec/container-spec';
 import { bytes, durationMs } from '../spec/schema-helpers';
 
-const capability = z.string().regex(/^(CAP_)?[A-Z_]+$/, 'not a capability name (e.g. NET_BIND_SERVICE)').transform((c) => c.replace(/^CAP_/, ''));
+const capability = z
+  .string()
+  .regex(/^(CAP_)?[A-Z_]+$/, 'not a capability name (e.g. NET_BIND_SERVICE)')
+  .transform((c) => c.replace(/^CAP_/, ''));
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 
 /** What a hardened container gets where it had nothing safer. */
@@ -44,7 +47,15 @@ export interface HardeningChange {
 }
 
 /** The finding ids hardening can fix, in the order changes are listed. */
-export const HARDENABLE_FINDINGS = ['CIS-5.4', 'CIS-5.5', 'CIS-5.11', 'CIS-5.13', 'CIS-5.22', 'CIS-5.26', 'CIS-5.29'] as const;
+export const HARDENABLE_FINDINGS = [
+  'CIS-5.4',
+  'CIS-5.5',
+  'CIS-5.11',
+  'CIS-5.13',
+  'CIS-5.22',
+  'CIS-5.26',
+  'CIS-5.29',
+] as const;
 
 export interface HardenResult {
   container: string;

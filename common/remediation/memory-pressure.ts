@@ -24,14 +24,31 @@ export type MemoryPressureRequest = z.input<typeof MemoryPressureInput>;
 /** One change of a container's memory, as the result and the `status` query record it: a live
  * `update` (the container keeps running) or a recreate (after an OOM kill: a new container under the
  * same name with the same spec and the new limits; `restarted` is then true). */
-export interface MemoryChange { from: number; to: number; swapFrom: number; swapTo: number; how: 'live-update' | 'recreate'; restarted: boolean; reason: string; at: string }
-export interface MemoryPressureResult { container: string; changes: MemoryChange[]; ceilingReached: boolean }
+export interface MemoryChange {
+  from: number;
+  to: number;
+  swapFrom: number;
+  swapTo: number;
+  how: 'live-update' | 'recreate';
+  restarted: boolean;
+  reason: string;
+  at: string;
+}
+export interface MemoryPressureResult {
+  container: string;
+  changes: MemoryChange[];
+  ceilingReached: boolean;
+}
 
-export type MemoryDecision = { action: 'raise'; to: number } | { action: 'notify'; reason: string } | { action: 'none'; reason: string };
+export type MemoryDecision =
+  { action: 'raise'; to: number } | { action: 'notify'; reason: string } | { action: 'none'; reason: string };
 
 /** Memory and swap limits as Docker keeps them: `memorySwap` counts memory plus swap (-1: unlimited
  * swap; 0: not set). */
-export interface MemoryLimits { memory: number; memorySwap: number }
+export interface MemoryLimits {
+  memory: number;
+  memorySwap: number;
+}
 
 /** The limits after raising memory to `to`, swap kept consistent: the same amount of swap on top of
  * the new memory (none stays none), unlimited stays unlimited. Pure. */
@@ -49,14 +66,20 @@ export type MemoryChangePlan =
 /** What to do for a container under memory pressure (a sample above the threshold, a manual request,
  * or an oom event at `oomAtMs`): raise live while it runs; recreate with more memory when an OOM kill
  * stopped it; at the ceiling notify; stopped for another reason → nothing. Pure. */
-export function planMemoryChange(c: { memoryBytes: number; memorySwapBytes: number; running: boolean; oomKilled: boolean; startedAtMs: number }, policy: Pick<MemoryPolicy, 'factor' | 'ceiling'>, oomAtMs?: number): MemoryChangePlan {
+export function planMemoryChange(
+  c: { memoryBytes: number; memorySwapBytes: number; running: boolean; oomKilled: boolean; startedAtMs: number },
+  policy: Pick<MemoryPolicy, 'factor' | 'ceiling'>,
+  oomAtMs?: number,
+): MemoryChangePlan {
   // An oom from before the container's start was about an earlier run (the container was recreated
   // since; the agent's reconcile and the engine's replay may both report one kill): not a reason to raise again.
-  if (oomAtMs !== undefined && oomAtMs < c.startedAtMs) return { action: 'none', reason: 'the oom event is older than the container\'s start (a repeated or stale event)' };
+  if (oomAtMs !== undefined && oomAtMs < c.startedAtMs)
+    return { action: 'none', reason: "the oom event is older than the container's start (a repeated or stale event)" };
   const d = planMemory(c.memoryBytes, policy);
   if (d.action !== 'raise') return { action: d.action, reason: d.reason };
   const limits = raisedLimits({ memory: c.memoryBytes, memorySwap: c.memorySwapBytes }, d.to);
-  if (c.running) return { action: 'live-update', limits, reason: 'memory pressure: raised live, the container keeps running' };
+  if (c.running)
+    return { action: 'live-update', limits, reason: 'memory pressure: raised live, the container keeps running' };
   if (c.oomKilled) return { action: 'recreate', limits, reason: 'OOM-killed: recreated with more memory' };
   return { action: 'none', reason: 'the container is stopped, and not by the OOM killer' };
 }
@@ -64,6 +87,7 @@ export function planMemoryChange(c: { memoryBytes: number; memorySwapBytes: numb
 /** The next memory limit: current · factor, capped at the ceiling; at the ceiling already → notify. */
 export function planMemory(currentBytes: number, policy: Pick<MemoryPolicy, 'factor' | 'ceiling'>): MemoryDecision {
   if (currentBytes <= 0) return { action: 'none', reason: 'the container has no memory limit' };
-  if (currentBytes >= policy.ceiling) return { action: 'notify', reason: `memory limit ${currentBytes} is at the ceiling ${policy.ceiling}` };
+  if (currentBytes >= policy.ceiling)
+    return { action: 'notify', reason: `memory limit ${currentBytes} is at the ceiling ${policy.ceiling}` };
   return { action: 'raise', to: Math.min(Math.round(currentBytes * policy.factor), policy.ceiling) };
 }

@@ -8,10 +8,23 @@ export const MEMORY_PRESSURE_ACTION = 'memory_pressure';
 
 /** A memory-pressure event when usage is at least `thresholdPct` % of the container's limit; nothing
  * without a limit (there is nothing to raise). Pure. */
-export function memoryPressureEvent(host: string, c: { id: string; name: string; labels: Record<string, string> }, s: { usageBytes: number; limitBytes: number }, thresholdPct: number, nowMs: number): EngineEvent | undefined {
+export function memoryPressureEvent(
+  host: string,
+  c: { id: string; name: string; labels: Record<string, string> },
+  s: { usageBytes: number; limitBytes: number },
+  thresholdPct: number,
+  nowMs: number,
+): EngineEvent | undefined {
   if (s.limitBytes <= 0 || s.usageBytes < (s.limitBytes * thresholdPct) / 100) return undefined;
   return {
-    source: 'stats', host, type: 'container', action: MEMORY_PRESSURE_ACTION, id: c.id, name: c.name, labels: c.labels,
-    memory: { usageBytes: s.usageBytes, limitBytes: s.limitBytes }, timeNano: `${BigInt(nowMs) * 1_000_000n}`,
+    source: 'stats',
+    host,
+    type: 'container',
+    action: MEMORY_PRESSURE_ACTION,
+    id: c.id,
+    name: c.name,
+    labels: c.labels,
+    memory: { usageBytes: s.usageBytes, limitBytes: s.limitBytes },
+    timeNano: `${BigInt(nowMs) * 1_000_000n}`,
   };
 }

@@ -37,11 +37,16 @@ export interface RestartUnhealthyResult {
   released?: { by: string; reason: string };
 }
 
-export type RestartDecision = { action: 'restart'; delayMs: number } | { action: 'quarantine'; restartsInWindow: number };
+export type RestartDecision =
+  { action: 'restart'; delayMs: number } | { action: 'quarantine'; restartsInWindow: number };
 
 /** What to do about an unhealthy container, given when it was restarted before: restart (after a
  * backoff) while the window's budget lasts, else quarantine. */
-export function planRestart(previousRestartsAt: number[], now: number, policy: Pick<RestartPolicy, 'maxRestarts' | 'windowMs' | 'backoffMs'>): RestartDecision {
+export function planRestart(
+  previousRestartsAt: number[],
+  now: number,
+  policy: Pick<RestartPolicy, 'maxRestarts' | 'windowMs' | 'backoffMs'>,
+): RestartDecision {
   const inWindow = previousRestartsAt.filter((t) => now - t < policy.windowMs).length;
   if (inWindow >= policy.maxRestarts) return { action: 'quarantine', restartsInWindow: inWindow };
   return { action: 'restart', delayMs: inWindow === 0 ? 0 : policy.backoffMs * 2 ** (inWindow - 1) };
@@ -49,7 +54,10 @@ export function planRestart(previousRestartsAt: number[], now: number, policy: P
 
 /** Whether an unhealthy report still deserves action: a container in its start period, or one that is
  * no longer unhealthy, is left alone. */
-export function stillUnhealthy(h: { health?: string; running: boolean; startedAtMs: number; startPeriodMs: number } | null, now: number): boolean {
+export function stillUnhealthy(
+  h: { health?: string; running: boolean; startedAtMs: number; startPeriodMs: number } | null,
+  now: number,
+): boolean {
   if (!h || !h.running || h.health !== 'unhealthy') return false;
   return now - h.startedAtMs >= h.startPeriodMs;
 }

@@ -7,12 +7,15 @@ import { LoggingSpec } from './logging';
 import { MountSpec } from './mounts';
 
 /** An image reference: [registry[:port]/]name[/name…][:tag][@sha256:digest], as Docker reads it. */
-const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const IMAGE_REF =
+  /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Docker's own rule for container and network names. */
 export const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
-export const imageRef = z.string().regex(IMAGE_REF, 'not an image reference (e.g. "nginx:1.27" or "registry:5000/team/app@sha256:…")');
+export const imageRef = z
+  .string()
+  .regex(IMAGE_REF, 'not an image reference (e.g. "nginx:1.27" or "registry:5000/team/app@sha256:…")');
 const envName = z.string().regex(ENV_NAME, 'not an environment variable name');
 const port = z.number().int().min(1).max(65535);
 
@@ -67,7 +70,10 @@ export const ContainerSpec = z.strictObject({
       maxRetries: z.number().int().min(0).optional(),
     })
     .optional(),
-  stopSignal: z.string().regex(/^(SIG[A-Z0-9]+|\d+)$/, 'not a signal name such as SIGTERM').optional(),
+  stopSignal: z
+    .string()
+    .regex(/^(SIG[A-Z0-9]+|\d+)$/, 'not a signal name such as SIGTERM')
+    .optional(),
   /** Seconds `stop` waits before SIGKILL. */
   stopTimeout: z.number().int().min(0).optional(),
   healthcheck: HealthcheckSpec.optional(),

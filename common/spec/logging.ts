@@ -15,8 +15,14 @@ export const LoggingSpec = z
   .superRefine((l, ctx) => {
     const rotates = l.driver === 'json-file' || l.driver === 'local';
     for (const key of ['maxSize', 'maxFile'] as const) {
-      if (l[key] !== undefined && !rotates) ctx.addIssue({ code: 'custom', path: [key], message: `only applies to the json-file and local drivers, not ${l.driver}` });
+      if (l[key] !== undefined && !rotates)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `only applies to the json-file and local drivers, not ${l.driver}`,
+        });
     }
-    if (l.driver === 'none' && l.options && Object.keys(l.options).length) ctx.addIssue({ code: 'custom', path: ['options'], message: 'the none driver takes no options' });
+    if (l.driver === 'none' && l.options && Object.keys(l.options).length)
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'the none driver takes no options' });
   });
 export type LoggingSpec = z.output<typeof LoggingSpec>;

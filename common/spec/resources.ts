@@ -11,7 +11,9 @@ export const DeviceRate = z.strictObject({ path: devicePath, rate: bytes });
 export const DeviceIops = z.strictObject({ path: devicePath, iops: z.number().int().positive() });
 
 /** "-1" / -1 / "unlimited": no swap limit; anything else is a size (memory + swap, as Docker counts it). */
-const memorySwap = z.union([z.literal(-1), z.literal('-1'), z.literal('unlimited'), bytes]).transform((v) => (v === '-1' || v === 'unlimited' ? -1 : v));
+const memorySwap = z
+  .union([z.literal(-1), z.literal('-1'), z.literal('unlimited'), bytes])
+  .transform((v) => (v === '-1' || v === 'unlimited' ? -1 : v));
 
 /** Cgroup limits, in the units `docker run` takes ("512m", "1.5" CPUs); the create body converts them. */
 export const ResourcesSpec = z
@@ -39,8 +41,18 @@ export const ResourcesSpec = z
   .superRefine((r, ctx) => {
     // The Engine refuses these combinations too, but only at create time and with less context.
     if (r.memorySwap !== undefined && r.memorySwap !== -1) {
-      if (r.memory === undefined) ctx.addIssue({ code: 'custom', path: ['memorySwap'], message: 'needs memory to be set as well (it counts memory plus swap)' });
-      else if (r.memorySwap < r.memory) ctx.addIssue({ code: 'custom', path: ['memorySwap'], message: 'must be at least memory (it counts memory plus swap)' });
+      if (r.memory === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['memorySwap'],
+          message: 'needs memory to be set as well (it counts memory plus swap)',
+        });
+      else if (r.memorySwap < r.memory)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['memorySwap'],
+          message: 'must be at least memory (it counts memory plus swap)',
+        });
     }
     if (r.memoryReservation !== undefined && r.memory !== undefined && r.memoryReservation > r.memory) {
       ctx.addIssue({ code: 'custom', path: ['memoryReservation'], message: 'must not exceed memory' });
@@ -68,7 +80,10 @@ export const ResourcesUpdate = z.strictObject({
   pidsLimit: z.number().int().min(-1).optional(),
   blkioWeight: z.number().int().min(10).max(1000).optional(),
   restart: z
-    .strictObject({ policy: z.enum(['no', 'always', 'unless-stopped', 'on-failure']), maxRetries: z.number().int().min(0).optional() })
+    .strictObject({
+      policy: z.enum(['no', 'always', 'unless-stopped', 'on-failure']),
+      maxRetries: z.number().int().min(0).optional(),
+    })
     .optional(),
 });
 export type ResourcesUpdateInput = z.input<typeof ResourcesUpdate>;

@@ -9,7 +9,10 @@ export const DeviceSpec = z.strictObject({
   /** Defaults to hostPath. */
   containerPath: absolutePath.optional(),
   /** Cgroup permissions: any of r, w, m. */
-  permissions: z.string().regex(/^[rwm]{1,3}$/, 'use r, w and/or m').default('rwm'),
+  permissions: z
+    .string()
+    .regex(/^[rwm]{1,3}$/, 'use r, w and/or m')
+    .default('rwm'),
 });
 
 /** Hardening and privileges. A read-only root usually needs a few tmpfs mounts (/tmp, /run). */
@@ -21,7 +24,9 @@ export const SecuritySpec = z.strictObject({
   capDrop: z.array(capability).optional(),
   noNewPrivileges: z.boolean().optional(),
   /** Raw `--security-opt` values, e.g. "seccomp=unconfined", "apparmor=docker-default". */
-  securityOpt: z.array(z.string().regex(/^[a-z-]+([=:].*)?$/, 'not a security option (e.g. "label=disable")')).optional(),
+  securityOpt: z
+    .array(z.string().regex(/^[a-z-]+([=:].*)?$/, 'not a security option (e.g. "label=disable")'))
+    .optional(),
   privileged: z.boolean().optional(),
   devices: z.array(DeviceSpec).optional(),
 });

@@ -4,7 +4,15 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { answerDeploy } from '../../client/answer';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { DeployErrorType, ErrorType } from '../../common/errors';
-import { colorsOf, fixtureApp, patientHealthcheck, runCli, useBlueGreenWorld, viaEdge, waitForPhase } from '../support/blue-green';
+import {
+  colorsOf,
+  fixtureApp,
+  patientHealthcheck,
+  runCli,
+  useBlueGreenWorld,
+  viaEdge,
+  waitForPhase,
+} from '../support/blue-green';
 import { containersOf, docker, removeService } from '../support/docker';
 
 const world = useBlueGreenWorld('bgk', { healthTimeoutMs: 20_000, bakeMs: 500 });
@@ -12,11 +20,15 @@ const { service, network, request, deploy, cliEnv } = world;
 const app = fixtureApp;
 let edgePort = 0;
 world.onCleanUp(() => removeService(`bgk-new-${world.ids.suffix}`));
-const approval = (timeoutMs = 120_000, approvers: string[] = []) => ({ approval: { required: true, timeoutMs, approvers } });
+const approval = (timeoutMs = 120_000, approvers: string[] = []) => ({
+  approval: { required: true, timeoutMs, approvers },
+});
 
 /** The state every failed deploy must leave: blue on v1, alone, serving through the edge. */
 async function expectBlueServingV1() {
-  expect(await colorsOf(service)).toEqual([{ name: `${service}-blue`, color: 'blue', image: app('v1'), state: 'running' }]);
+  expect(await colorsOf(service)).toEqual([
+    { name: `${service}-blue`, color: 'blue', image: app('v1'), state: 'running' },
+  ]);
   expect(await viaEdge(edgePort)).toBe('200 v1\n');
 }
 function failureOf(err: unknown) {
@@ -31,73 +43,99 @@ beforeAll(async () => {
 
 // Each case runs a whole deploy (and some the CLI, a process of its own): on a saturated shared
 // machine that can take minutes, so the per-test limit is above the suite default.
-describe('blueGreenDeploy compensation: every way a deploy ends early leaves blue serving, alone', { timeout: 240_000 }, () => {
-  it('broken green never gets healthy: removed, edge still on blue; the CLI exits non-zero with the cause', async () => {
-    const cli = await runCli(['deploy', service, '--image', app('broken'), '--app-port', '8080', '--network', network, '--init', '--no-approval', '--health-timeout', '20s', '--wait'], cliEnv);
-    expect(cli.code).toBe(1);
-    expect(cli.stderr).toContain(`deploy/${service} failed`);
-    expect(cli.stderr).toContain(`${service}-green: Docker marked it unhealthy`);
-    expect(cli.stderr).toContain(`[${ErrorType.Unhealthy}]`);
-    expect(cli.stderr).toMatch(/\] compensating — undoing \(remove bgk-\w+-green\)/);
-    await expectBlueServingV1();
-  });
+describe(
+  'blueGreenDeploy compensation: every way a deploy ends early leaves blue serving, alone',
+  { timeout: 240_000 },
+  () => {
+    it('broken green never gets healthy: removed, edge still on blue; the CLI exits non-zero with the cause', async () => {
+      const cli = await runCli(
+        [
+          'deploy',
+          service,
+          '--image',
+          app('broken'),
+          '--app-port',
+          '8080',
+          '--network',
+          network,
+          '--init',
+          '--no-approval',
+          '--health-timeout',
+          '20s',
+          '--wait',
+        ],
+        cliEnv,
+      );
+      expect(cli.code).toBe(1);
+      expect(cli.stderr).toContain(`deploy/${service} failed`);
+      expect(cli.stderr).toContain(`${service}-green: Docker marked it unhealthy`);
+      expect(cli.stderr).toContain(`[${ErrorType.Unhealthy}]`);
+      expect(cli.stderr).toMatch(/\] compensating — undoing \(remove bgk-\w+-green\)/);
+      await expectBlueServingV1();
+    });
 
-  it('a failing smoke check (GET on the new color before the gate) compensates the same way', async () => {
-    const handle = await deploy('v2', { smoke: { path: '/missing', expectStatus: 200 } });
-    const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
-    expect(cause.type).toBe(DeployErrorType.CheckFailed);
-    expect(cause.message).toMatch(/smoke check of bgk-\w+-green: GET http:\/\/[\d.]+:8080\/missing answered 404, expected 200/);
-    await expectBlueServingV1();
-  });
+    it('a failing smoke check (GET on the new color before the gate) compensates the same way', async () => {
+      const handle = await deploy('v2', { smoke: { path: '/missing', expectStatus: 200 } });
+      const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
+      expect(cause.type).toBe(DeployErrorType.CheckFailed);
+      expect(cause.message).toMatch(
+        /smoke check of bgk-\w+-green: GET http:\/\/[\d.]+:8080\/missing answered 404, expected 200/,
+      );
+      await expectBlueServingV1();
+    });
 
-  it('a first deploy that fails leaves nothing behind, not even the edge it created', async () => {
-    const fresh = `bgk-new-${world.ids.suffix}`;
-    const handle = await startBlueGreenDeploy(world.client, world.config, { ...request('crash'), service: fresh, spec: { image: app('crash'), init: true, network, healthcheck: patientHealthcheck } });
-    const cause = failureOf(await handle.result().catch((e) => e));
-    expect((cause?.cause as ApplicationFailure).type).toBe(ErrorType.ContainerExited);
-    expect(await containersOf(fresh)).toEqual([]);
-  });
+    it('a first deploy that fails leaves nothing behind, not even the edge it created', async () => {
+      const fresh = `bgk-new-${world.ids.suffix}`;
+      const handle = await startBlueGreenDeploy(world.client, world.config, {
+        ...request('crash'),
+        service: fresh,
+        spec: { image: app('crash'), init: true, network, healthcheck: patientHealthcheck },
+      });
+      const cause = failureOf(await handle.result().catch((e) => e));
+      expect((cause?.cause as ApplicationFailure).type).toBe(ErrorType.ContainerExited);
+      expect(await containersOf(fresh)).toEqual([]);
+    });
 
-  it('reject (from the CLI): green removed, blue untouched, the workflow fails with who and why', async () => {
-    const handle = await deploy('v2', approval());
-    await waitForPhase(handle, 'awaiting-approval');
-    const cli = await runCli(['reject', service, '--by', 'bob', '--comment', 'not on a Friday'], cliEnv);
-    expect(cli.code, cli.stderr).toBe(0);
-    const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
-    expect(cause.type).toBe(DeployErrorType.Rejected);
-    expect(cause.message).toBe('rejected by bob: not on a Friday');
-    await expectBlueServingV1();
-  });
+    it('reject (from the CLI): green removed, blue untouched, the workflow fails with who and why', async () => {
+      const handle = await deploy('v2', approval());
+      await waitForPhase(handle, 'awaiting-approval');
+      const cli = await runCli(['reject', service, '--by', 'bob', '--comment', 'not on a Friday'], cliEnv);
+      expect(cli.code, cli.stderr).toBe(0);
+      const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
+      expect(cause.type).toBe(DeployErrorType.Rejected);
+      expect(cause.message).toBe('rejected by bob: not on a Friday');
+      await expectBlueServingV1();
+    });
 
-  it('approval timeout rejects by default, with the same clean outcome', async () => {
-    const handle = await deploy('v2', approval(1500));
-    const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
-    expect(cause.type).toBe(DeployErrorType.ApprovalTimedOut);
-    expect((await handle.query<{ phase: string }>('status')).phase).toBe('failed');
-    await expectBlueServingV1();
-  });
+    it('approval timeout rejects by default, with the same clean outcome', async () => {
+      const handle = await deploy('v2', approval(1500));
+      const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
+      expect(cause.type).toBe(DeployErrorType.ApprovalTimedOut);
+      expect((await handle.query<{ phase: string }>('status')).phase).toBe('failed');
+      await expectBlueServingV1();
+    });
 
-  it('cancel from the client while waiting: compensates in a non-cancellable scope', async () => {
-    const handle = await deploy('v2', approval());
-    await waitForPhase(handle, 'awaiting-approval');
-    await handle.cancel();
-    expect(failureOf(await handle.result().catch((e) => e))).toBeInstanceOf(CancelledFailure);
-    await expectBlueServingV1();
-  });
+    it('cancel from the client while waiting: compensates in a non-cancellable scope', async () => {
+      const handle = await deploy('v2', approval());
+      await waitForPhase(handle, 'awaiting-approval');
+      await handle.cancel();
+      expect(failureOf(await handle.result().catch((e) => e))).toBeInstanceOf(CancelledFailure);
+      await expectBlueServingV1();
+    });
 
-  it('rollback signal inside the bake window switches back to blue (kept stopped during the bake)', async () => {
-    const handle = await deploy('v2', { bakeMs: 120_000, oldColorDuringBake: 'stopped' });
-    await waitForPhase(handle, 'baking');
-    await waitForState(`${service}-blue`, 'exited');
-    expect(await viaEdge(edgePort)).toBe('200 v2\n');
-    await answerDeploy(world.client, service, 'rollback', { by: 'carol', comment: 'error rate' });
-    const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
-    expect(cause.type).toBe(DeployErrorType.RolledBack);
-    expect(cause.message).toContain('by carol: error rate');
-    await expectBlueServingV1();
-  });
-
-});
+    it('rollback signal inside the bake window switches back to blue (kept stopped during the bake)', async () => {
+      const handle = await deploy('v2', { bakeMs: 120_000, oldColorDuringBake: 'stopped' });
+      await waitForPhase(handle, 'baking');
+      await waitForState(`${service}-blue`, 'exited');
+      expect(await viaEdge(edgePort)).toBe('200 v2\n');
+      await answerDeploy(world.client, service, 'rollback', { by: 'carol', comment: 'error rate' });
+      const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
+      expect(cause.type).toBe(DeployErrorType.RolledBack);
+      expect(cause.message).toContain('by carol: error rate');
+      await expectBlueServingV1();
+    });
+  },
+);
 
 async function waitForState(name: string, state: string): Promise<void> {
   const deadline = Date.now() + 30_000;

@@ -19,7 +19,16 @@ let edgePort = 0;
 
 const app = (v: string) => `dockhand-fixture-app:${v}`;
 function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
-  return { service, host: ids.hostId, spec: { image: app(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 30_000, bakeMs: 1000, ...extra };
+  return {
+    service,
+    host: ids.hostId,
+    spec: { image: app(version), init: true, network, healthcheck: patientHealthcheck },
+    appPort: 8080,
+    approval: { required: false },
+    healthTimeoutMs: 30_000,
+    bakeMs: 1000,
+    ...extra,
+  };
 }
 
 beforeAll(async () => {
@@ -47,7 +56,8 @@ describe('blueGreenDeploy under load', () => {
     // out. A request still in flight at S may answer after a later-sent one has answered; that does
     // not break send order. Ties in the millisecond clock are broken by each request's `seq`.
     const RATE = 150; // requests per second, steady; with the bake below, well over 2,000 within the deploy
-    const edgeIp = (await docker.getContainer(`${service}-edge`).inspect()).NetworkSettings.Networks[network]!.IPAddress;
+    const edgeIp = (await docker.getContainer(`${service}-edge`).inspect()).NetworkSettings.Networks[network]!
+      .IPAddress;
     const load = startLoad(`http://${edgeIp}/version`, RATE, 'v2');
     await waitFor(async () => load.count() >= RATE, 10_000, 'load running'); // a second of v1 before the deploy starts
     const deployStarted = Date.now();
@@ -64,7 +74,9 @@ describe('blueGreenDeploy under load', () => {
     const lastV1 = ok.filter((s) => s.body === 'v1\n').at(-1)!;
     const firstV2 = ok.find((s) => s.body === 'v2\n')!;
     const during = report.samples.filter((s) => s.seq >= firstSeq && s.seq < lastSeq).length;
-    const inFlightAtSwitch = report.samples.filter((s) => s.sentAt <= firstV2.sentAt && s.doneAt >= firstV2.sentAt).length;
+    const inFlightAtSwitch = report.samples.filter(
+      (s) => s.sentAt <= firstV2.sentAt && s.doneAt >= firstV2.sentAt,
+    ).length;
     console.log(
       `zero-downtime: ${report.requests} requests (${during} sent during the ${deployMs} ms deploy), ${report.failed} failed, max latency ${report.maxLatencyMs} ms; ` +
         `switch between request #${lastV1.seq} (last v1, sent ${lastV1.sentAt - deployStarted} ms after the deploy started) and #${firstV2.seq} (first v2, sent ${firstV2.sentAt - deployStarted} ms), ` +
@@ -73,8 +85,17 @@ describe('blueGreenDeploy under load', () => {
     );
     if (report.failed > 0) {
       const { phases } = await handle.query(statusQuery);
-      console.log('phases (ms after start):', phases.map((p) => `${p.phase}@${Date.parse(p.at) - deployStarted}`).join(' '));
-      console.log('failures (sent ms after start + latency):', report.samples.filter((s) => s.status !== 200).map((s) => `${s.status || s.error}@${s.sentAt - deployStarted}+${s.doneAt - s.sentAt}`).join(' '));
+      console.log(
+        'phases (ms after start):',
+        phases.map((p) => `${p.phase}@${Date.parse(p.at) - deployStarted}`).join(' '),
+      );
+      console.log(
+        'failures (sent ms after start + latency):',
+        report.samples
+          .filter((s) => s.status !== 200)
+          .map((s) => `${s.status || s.error}@${s.sentAt - deployStarted}+${s.doneAt - s.sentAt}`)
+          .join(' '),
+      );
     }
     expect(during).toBeGreaterThanOrEqual(2000);
     expect(report.samples.filter((s) => s.status < 200 || s.status >= 300).slice(0, 5)).toEqual([]);
@@ -84,6 +105,8 @@ describe('blueGreenDeploy under load', () => {
     expect(lastV1.seq).toBe(firstV2.seq - 1);
     expect(firstV2.sentAt).toBeGreaterThanOrEqual(Date.parse(result.timings.switchStartedAt));
     expect(lastV1.sentAt).toBeLessThanOrEqual(Date.parse(result.timings.switchedAt));
-    expect(await colorsOf(service)).toEqual([{ name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' }]);
+    expect(await colorsOf(service)).toEqual([
+      { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
+    ]);
   }, 240_000);
 });

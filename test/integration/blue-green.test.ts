@@ -8,11 +8,15 @@ const world = useBlueGreenWorld('bg', { healthTimeoutMs: 20_000, bakeMs: 500 });
 const { service, network, request, deploy, cliEnv } = world;
 const app = fixtureApp;
 let edgePort = 0;
-const approval = (timeoutMs = 120_000, approvers: string[] = []) => ({ approval: { required: true, timeoutMs, approvers } });
+const approval = (timeoutMs = 120_000, approvers: string[] = []) => ({
+  approval: { required: true, timeoutMs, approvers },
+});
 
 /** The state every failed deploy must leave: blue on v1, alone, serving through the edge. */
 async function expectBlueServingV1() {
-  expect(await colorsOf(service)).toEqual([{ name: `${service}-blue`, color: 'blue', image: app('v1'), state: 'running' }]);
+  expect(await colorsOf(service)).toEqual([
+    { name: `${service}-blue`, color: 'blue', image: app('v1'), state: 'running' },
+  ]);
   expect(await viaEdge(edgePort)).toBe('200 v1\n');
 }
 
@@ -21,7 +25,14 @@ async function expectBlueServingV1() {
 describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { timeout: 240_000 }, () => {
   it('first deploy from nothing: creates the edge and blue, and the edge serves blue', async () => {
     const result = await (await deploy('v1')).result();
-    expect(result).toMatchObject({ service, liveColor: 'blue', liveContainer: `${service}-blue`, image: app('v1'), approval: { outcome: 'skipped' }, edge: { name: `${service}-edge`, hostIp: '127.0.0.1' } });
+    expect(result).toMatchObject({
+      service,
+      liveColor: 'blue',
+      liveContainer: `${service}-blue`,
+      image: app('v1'),
+      approval: { outcome: 'skipped' },
+      edge: { name: `${service}-edge`, hostIp: '127.0.0.1' },
+    });
     expect(result.previousColor).toBeUndefined();
     edgePort = result.edge.hostPort;
     expect(edgePort).toBeGreaterThan(0);
@@ -48,15 +59,46 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
     await handle.signal('approve', { by: 'mallory', comment: 'me too' });
     await handle.signal('approve', { by: 'alice', comment: 'ship it' });
     const result = await handle.result();
-    expect(result).toMatchObject({ liveColor: 'green', image: app('v2'), previousColor: 'blue', previousImage: app('v1'), approval: { outcome: 'approved', by: 'alice', comment: 'ship it', refused: [{ by: 'mallory', signal: 'approve' }] } });
-    expect(await colorsOf(service)).toEqual([{ name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' }]);
+    expect(result).toMatchObject({
+      liveColor: 'green',
+      image: app('v2'),
+      previousColor: 'blue',
+      previousImage: app('v1'),
+      approval: {
+        outcome: 'approved',
+        by: 'alice',
+        comment: 'ship it',
+        refused: [{ by: 'mallory', signal: 'approve' }],
+      },
+    });
+    expect(await colorsOf(service)).toEqual([
+      { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
+    ]);
     expect(await viaEdge(edgePort)).toBe('200 v2\n');
   });
 
   it('v2 → v1 again through the CLI (`dockhand deploy --wait`): phases with elapsed time, exit 0', async () => {
-    const cli = await runCli(['deploy', service, '--image', app('v1'), '--app-port', '8080', '--network', network, '--init', '--no-approval', '--bake', '500ms', '--wait'], cliEnv);
+    const cli = await runCli(
+      [
+        'deploy',
+        service,
+        '--image',
+        app('v1'),
+        '--app-port',
+        '8080',
+        '--network',
+        network,
+        '--init',
+        '--no-approval',
+        '--bake',
+        '500ms',
+        '--wait',
+      ],
+      cliEnv,
+    );
     expect(cli.code, cli.stderr).toBe(0);
-    for (const phase of ['planning', 'green-up', 'switching', 'baking', 'draining', 'done']) expect(cli.stderr).toMatch(new RegExp(`\\[\\s*\\d+\\.\\ds\\] ${phase}`));
+    for (const phase of ['planning', 'green-up', 'switching', 'baking', 'draining', 'done'])
+      expect(cli.stderr).toMatch(new RegExp(`\\[\\s*\\d+\\.\\ds\\] ${phase}`));
     expect(cli.stdout).toContain(`${service}-blue (blue) serves ${app('v1')}`);
     await expectBlueServingV1();
   });
@@ -72,7 +114,10 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
   });
 
   it('refuses bad input before anything starts, naming the field', async () => {
-    const err = await startBlueGreenDeploy(world.client, world.config, { ...request('v2'), spec: { image: app('v2'), network: 'host' } }).catch((e) => e);
+    const err = await startBlueGreenDeploy(world.client, world.config, {
+      ...request('v2'),
+      spec: { image: app('v2'), network: 'host' },
+    }).catch((e) => e);
     expect((err as ApplicationFailure).type).toBe(ErrorType.BadSpec);
     expect((err as Error).message).toContain('input.spec.network');
   });
@@ -82,9 +127,9 @@ async function waitListed(query: string): Promise<string[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const ids: string[] = [];
-    for await (const w of world.client.workflow.list({ query: `${query} AND ExecutionStatus = "Running"` })) ids.push(w.workflowId);
+    for await (const w of world.client.workflow.list({ query: `${query} AND ExecutionStatus = "Running"` }))
+      ids.push(w.workflowId);
     if (ids.length > 0 || Date.now() > deadline) return ids;
     await new Promise((r) => setTimeout(r, 300));
   }
 }
-

@@ -16,7 +16,10 @@ beforeAll(async () => {
   svc = fixtureService(stack.client, stack.config, service);
 });
 afterAll(async () => {
-  await stack?.client.workflow.getHandle(serviceChangeId(service)).terminate('test over').catch(() => undefined);
+  await stack?.client.workflow
+    .getHandle(serviceChangeId(service))
+    .terminate('test over')
+    .catch(() => undefined);
   await stack?.stop();
   await svc?.cleanUp();
 });
@@ -34,7 +37,11 @@ describe('deploy guard: rolling update (real engine, Redis, Temporal, nginx edge
     await waitFor(async () => (await handle.describe()).type === 'deployGuardRollback', 90_000, 'guard started');
     const result = (await handle.result()) as DeployGuardResult;
     expect(result).toMatchObject({
-      service, strategy: 'rolling', outcome: 'rolled-back', spec: { image: 'dockhand-fixture-app:v1' }, approval: { outcome: 'skipped' },
+      service,
+      strategy: 'rolling',
+      outcome: 'rolled-back',
+      spec: { image: 'dockhand-fixture-app:v1' },
+      approval: { outcome: 'skipped' },
       incident: { container: `${service}-1`, fromImage: 'dockhand-fixture-app:v2' },
       deploy: { outcome: 'updated', updated: [`${service}-1`, `${service}-2`] },
     });

@@ -21,9 +21,18 @@ let stack: Awaited<ReturnType<typeof guardStack>>;
 const app = (v: string) => `dockhand-fixture-app:${v}`;
 
 function request(service: string, version: string): BlueGreenRequest {
-  return { service, host: stack.ids.hostId, spec: { image: app(version), init: true, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, healthTimeoutMs: 30_000, bakeMs: 500 };
+  return {
+    service,
+    host: stack.ids.hostId,
+    spec: { image: app(version), init: true, healthcheck: patientHealthcheck },
+    appPort: 8080,
+    approval: { required: false },
+    healthTimeoutMs: 30_000,
+    bakeMs: 500,
+  };
 }
-const deploy = async (service: string, version: string) => (await startBlueGreenDeploy(stack.client, stack.config, request(service, version))).result();
+const deploy = async (service: string, version: string) =>
+  (await startBlueGreenDeploy(stack.client, stack.config, request(service, version))).result();
 
 beforeAll(async () => {
   stack = await guardStack('guard', [
@@ -32,7 +41,11 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  for (const s of [guarded, late]) await stack?.client.workflow.getHandle(serviceChangeId(s)).terminate('test over').catch(() => undefined);
+  for (const s of [guarded, late])
+    await stack?.client.workflow
+      .getHandle(serviceChangeId(s))
+      .terminate('test over')
+      .catch(() => undefined);
   await stack?.stop();
   for (const s of [guarded, late]) {
     await removeService(s);
@@ -51,41 +64,91 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
 
     await breakHealth(`${guarded}-green`);
     const handle = client.workflow.getHandle(serviceChangeId(guarded));
-    await waitFor(async () => {
-      const d = await handle.describe();
-      return d.type === 'deployGuardRollback' && d.typedSearchAttributes.get(DockhandPhase) === 'awaiting-approval';
-    }, 90_000, 'guard waits for approval');
-    const asked = await waitFor(() => notifications.received.find((n) => n.workflowId === handle.workflowId), 30_000, 'approval notification');
-    expect(asked).toMatchObject({ severity: 'warning', title: `deploy guard: roll back ${guarded}? (awaiting approval)`, container: `${guarded}-green` });
+    await waitFor(
+      async () => {
+        const d = await handle.describe();
+        return d.type === 'deployGuardRollback' && d.typedSearchAttributes.get(DockhandPhase) === 'awaiting-approval';
+      },
+      90_000,
+      'guard waits for approval',
+    );
+    const asked = await waitFor(
+      () => notifications.received.find((n) => n.workflowId === handle.workflowId),
+      30_000,
+      'approval notification',
+    );
+    expect(asked).toMatchObject({
+      severity: 'warning',
+      title: `deploy guard: roll back ${guarded}? (awaiting approval)`,
+      container: `${guarded}-green`,
+    });
 
     // A storm for the same container while the guard waits: no second rollback.
     const storm: EngineEvent[] = Array.from({ length: 20 }, (_, i) => ({
-      source: 'synthetic', host: stack.ids.hostId, type: 'container', action: 'health_status', status: 'unhealthy', id: `storm-${suffix}`, name: `${guarded}-green`,
-      labels: { 'dockhand.managed': 'true', 'dockhand.service': guarded, 'dockhand.color': 'green' }, timeNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(i)),
+      source: 'synthetic',
+      host: stack.ids.hostId,
+      type: 'container',
+      action: 'health_status',
+      status: 'unhealthy',
+      id: `storm-${suffix}`,
+      name: `${guarded}-green`,
+      labels: { 'dockhand.managed': 'true', 'dockhand.service': guarded, 'dockhand.color': 'green' },
+      timeNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(i)),
     }));
-    await events.queue.addBulk(storm.map((e) => ({ name: JobName.engineEvent, data: e, opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS } })));
-    await waitFor(async () => (await events.all()).filter((j) => (j.data as EngineEvent).id === `storm-${suffix}` && j.finishedOn).length === 20, 60_000, 'storm processed');
+    await events.queue.addBulk(
+      storm.map((e) => ({
+        name: JobName.engineEvent,
+        data: e,
+        opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
+      })),
+    );
+    await waitFor(
+      async () =>
+        (await events.all()).filter((j) => (j.data as EngineEvent).id === `storm-${suffix}` && j.finishedOn).length ===
+        20,
+      60_000,
+      'storm processed',
+    );
 
     await handle.signal('approve', { by: 'alice', comment: 'roll it back' });
     const result = (await handle.result()) as DeployGuardResult;
     expect(result).toMatchObject({
-      service: guarded, strategy: 'blue-green', outcome: 'rolled-back', spec: { image: app('v1') },
-      incident: { container: `${guarded}-green`, fromImage: app('v2') }, approval: { outcome: 'approved', by: 'alice' },
+      service: guarded,
+      strategy: 'blue-green',
+      outcome: 'rolled-back',
+      spec: { image: app('v1') },
+      incident: { container: `${guarded}-green`, fromImage: app('v2') },
+      approval: { outcome: 'approved', by: 'alice' },
       deploy: { liveContainer: `${guarded}-blue`, image: app('v1'), previousImage: app('v2') },
     });
     expect(await viaEdge(port)).toBe('200 v1\n');
     expect(await runsOf(client, handle.workflowId, 'deployGuardRollback')).toBe(1);
-    await waitFor(() => notifications.received.find((n) => n.workflowId === handle.workflowId && String(n.title).includes('rolled back')), 30_000, 'rolled-back notification');
+    await waitFor(
+      () =>
+        notifications.received.find(
+          (n) => n.workflowId === handle.workflowId && String(n.title).includes('rolled back'),
+        ),
+      30_000,
+      'rolled-back notification',
+    );
   });
 
   it('inside the bake window the guard sends the deploy its own rollback signal (the old color still runs)', async () => {
-    const handle = await startBlueGreenDeploy(stack.client, stack.config, { ...request(guarded, 'v2'), bakeMs: 120_000 });
+    const handle = await startBlueGreenDeploy(stack.client, stack.config, {
+      ...request(guarded, 'v2'),
+      bakeMs: 120_000,
+    });
     await waitForPhase(handle, 'baking', 90_000);
     await breakHealth(`${guarded}-green`);
     const err = await handle.result().catch((e: WorkflowFailedError) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect((err as WorkflowFailedError).cause).toMatchObject({ type: DeployErrorType.RolledBack, message: expect.stringContaining('by deploy-guard') });
-    expect(await colorsOf(guarded)).toEqual([{ name: `${guarded}-blue`, color: 'blue', image: app('v1'), state: 'running' }]);
+    expect((err as WorkflowFailedError).cause).toMatchObject({
+      type: DeployErrorType.RolledBack,
+      message: expect.stringContaining('by deploy-guard'),
+    });
+    expect(await colorsOf(guarded)).toEqual([
+      { name: `${guarded}-blue`, color: 'blue', image: app('v1'), state: 'running' },
+    ]);
   });
 
   it('an unhealthy event after the guard window does nothing', async () => {
@@ -95,7 +158,14 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
     await new Promise((r) => setTimeout(r, 1500));
     await breakHealth(`${late}-green`);
     const job = await stack.processedUnhealthy(`${late}-green`, 90_000);
-    expect(job.returnvalue.workflows).toEqual([{ workflowId: serviceChangeId(late), workflowType: 'deployGuardRollback', outcome: 'dropped', reason: expect.stringContaining('past the 1s guard window') }]);
+    expect(job.returnvalue.workflows).toEqual([
+      {
+        workflowId: serviceChangeId(late),
+        workflowType: 'deployGuardRollback',
+        outcome: 'dropped',
+        reason: expect.stringContaining('past the 1s guard window'),
+      },
+    ]);
     expect((await stack.client.workflow.getHandle(serviceChangeId(late)).describe()).type).toBe('blueGreenDeploy');
     expect(await viaEdge(v2.edge.hostPort)).toBe('200 v2\n');
   });

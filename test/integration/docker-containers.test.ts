@@ -25,9 +25,16 @@ describe('container lifecycle: each operation twice', () => {
     const first = await run('createContainer', { name, service, spec });
     expect(first.created).toBe(true);
     expect(await run('createContainer', { name, service, spec })).toEqual({ ...first, created: false });
-    const conflict = await failureOf(run('createContainer', { name, service, spec: { ...spec, env: { OTHER: '1' } } as ContainerSpec }));
+    const conflict = await failureOf(
+      run('createContainer', { name, service, spec: { ...spec, env: { OTHER: '1' } } as ContainerSpec }),
+    );
     expect(conflict.type).toBe(ErrorType.Conflict);
-    expect(conflict.details?.[0]).toMatchObject({ name, existingId: first.id, managedService: service, existingSpecHash: first.specHash });
+    expect(conflict.details?.[0]).toMatchObject({
+      name,
+      existingId: first.id,
+      managedService: service,
+      existingSpecHash: first.specHash,
+    });
 
     await run('startContainer', { name });
     await run('startContainer', { name });
@@ -57,15 +64,27 @@ describe('container lifecycle: each operation twice', () => {
   it('reports a missing container as NotFound and a bad spec as BadSpec, both non-retryable', async () => {
     const missing = `${service}-missing`;
     // failureOf attaches its handler at once, so no rejection goes unhandled while another is awaited.
-    for (const p of [failureOf(run('inspectContainer', { name: missing })), failureOf(run('stopContainer', { name: missing })), failureOf(run('killContainer', { name: missing }))]) {
+    for (const p of [
+      failureOf(run('inspectContainer', { name: missing })),
+      failureOf(run('stopContainer', { name: missing })),
+      failureOf(run('killContainer', { name: missing })),
+    ]) {
       const f = await p;
       expect(f.type).toBe(ErrorType.NotFound);
       expect(f.nonRetryable).toBe(true);
     }
-    const bad = await failureOf(run('createContainer', { name: missing, service, spec: { image: APP, resources: { memory: 'lots' } } as unknown as ContainerSpec }));
+    const bad = await failureOf(
+      run('createContainer', {
+        name: missing,
+        service,
+        spec: { image: APP, resources: { memory: 'lots' } } as unknown as ContainerSpec,
+      }),
+    );
     expect(bad.type).toBe(ErrorType.BadSpec);
     expect(bad.message).toContain('spec.resources.memory');
-    const noImage = await failureOf(run('createContainer', { name: missing, service, spec: { image: 'dockhand-fixture-app:nope' } as ContainerSpec }));
+    const noImage = await failureOf(
+      run('createContainer', { name: missing, service, spec: { image: 'dockhand-fixture-app:nope' } as ContainerSpec }),
+    );
     expect(noImage.type).toBe(ErrorType.ImageMissing);
   });
 
@@ -86,9 +105,17 @@ describe('container lifecycle: each operation twice', () => {
       expect(await run('removeContainer', { name: keep })).toEqual({ removed: true });
       expect(await run('removeContainer', { name: drop, volumes: true })).toEqual({ removed: true });
       expect((await docker.getVolume(kept!).inspect()).Name).toBe(kept);
-      expect(await docker.getVolume(dropped!).inspect().catch((e) => e.statusCode)).toBe(404);
+      expect(
+        await docker
+          .getVolume(dropped!)
+          .inspect()
+          .catch((e) => e.statusCode),
+      ).toBe(404);
     } finally {
-      await docker.getVolume(kept!).remove().catch(() => undefined);
+      await docker
+        .getVolume(kept!)
+        .remove()
+        .catch(() => undefined);
     }
   });
 
@@ -104,13 +131,26 @@ describe('container lifecycle: each operation twice', () => {
 
 describe('signals and exit codes', () => {
   it('delivers SIGUSR1 to the process; a stopped container is left alone', async () => {
-    const name = await container({ image: APP, entrypoint: [], command: ['/bin/busybox', 'sh', '-c', 'trap "echo got-usr1 > /tmp/usr1" USR1; while true; do sleep 0.1; done'] });
+    const name = await container({
+      image: APP,
+      entrypoint: [],
+      command: ['/bin/busybox', 'sh', '-c', 'trap "echo got-usr1 > /tmp/usr1" USR1; while true; do sleep 0.1; done'],
+    });
     expect(await run('killContainer', { name, signal: 'SIGUSR1' })).toEqual({ signalled: true });
-    await waitFor(async () => (await run('readFileFrom', { name, path: '/tmp/usr1' }).catch(() => undefined))?.content === 'got-usr1\n', 10_000, 'the trap to write /tmp/usr1');
+    await waitFor(
+      async () =>
+        (await run('readFileFrom', { name, path: '/tmp/usr1' }).catch(() => undefined))?.content === 'got-usr1\n',
+      10_000,
+      'the trap to write /tmp/usr1',
+    );
     expect((await run('inspectContainer', { name })).state.running).toBe(true);
 
     expect(await run('killContainer', { name })).toEqual({ signalled: true }); // SIGKILL
-    expect(await run('waitContainer', { name, timeoutMs: 10_000 })).toMatchObject({ exitCode: 137, meaning: expect.stringContaining('SIGKILL'), oomKilled: false });
+    expect(await run('waitContainer', { name, timeoutMs: 10_000 })).toMatchObject({
+      exitCode: 137,
+      meaning: expect.stringContaining('SIGKILL'),
+      oomKilled: false,
+    });
     expect(await run('killContainer', { name, signal: 'SIGUSR1' })).toEqual({ signalled: false });
     expect((await failureOf(run('killContainer', { name, signal: 'USR1; rm -rf' }))).type).toBe(ErrorType.BadSpec);
   });
@@ -195,21 +235,59 @@ describe('resources: visible in inspect and enforced', () => {
       BlkioDeviceWriteIOps: [{ Path: '/dev/vda', Rate: 100 }],
     });
     const view = await run('inspectContainer', { name });
-    expect(view.hostConfig).toMatchObject({ memory: 67108864, nanoCpus: 500_000_000, pidsLimit: 32, restartPolicy: { name: 'on-failure', maxRetries: 2 }, init: true });
+    expect(view.hostConfig).toMatchObject({
+      memory: 67108864,
+      nanoCpus: 500_000_000,
+      pidsLimit: 32,
+      restartPolicy: { name: 'on-failure', maxRetries: 2 },
+      init: true,
+    });
 
     // The pids limit is enforced: a fork bomb of 40 sleeps cannot all start.
-    const forks = await run('execInContainer', { name, command: ['/bin/busybox', 'sh', '-c', 'for i in $(/bin/busybox seq 1 40); do /bin/busybox sleep 5 & done 2>/dev/null; /bin/busybox ps | /bin/busybox wc -l'] });
+    const forks = await run('execInContainer', {
+      name,
+      command: [
+        '/bin/busybox',
+        'sh',
+        '-c',
+        'for i in $(/bin/busybox seq 1 40); do /bin/busybox sleep 5 & done 2>/dev/null; /bin/busybox ps | /bin/busybox wc -l',
+      ],
+    });
     expect(Number(forks.stdout.trim())).toBeLessThanOrEqual(33);
   });
 
   it('updates limits live; the same update twice changes nothing more', async () => {
-    const name = await container({ image: APP, init: true, stopTimeout: 1, resources: { memory: '64m', memorySwap: '128m', cpus: 1 } });
-    const update = { name, resources: { memory: '96m', memorySwap: '192m', cpus: '0.25', cpuShares: 256, pidsLimit: 50, restart: { policy: 'unless-stopped' as const } } };
+    const name = await container({
+      image: APP,
+      init: true,
+      stopTimeout: 1,
+      resources: { memory: '64m', memorySwap: '128m', cpus: 1 },
+    });
+    const update = {
+      name,
+      resources: {
+        memory: '96m',
+        memorySwap: '192m',
+        cpus: '0.25',
+        cpuShares: 256,
+        pidsLimit: 50,
+        restart: { policy: 'unless-stopped' as const },
+      },
+    };
     expect(await run('updateContainer', update)).toEqual({ warnings: [] });
     expect(await run('updateContainer', update)).toEqual({ warnings: [] });
     const view = await run('inspectContainer', { name });
-    expect(view.hostConfig).toMatchObject({ memory: 96 * 1024 ** 2, memorySwap: 192 * 1024 ** 2, nanoCpus: 250_000_000, cpuShares: 256, pidsLimit: 50, restartPolicy: { name: 'unless-stopped' } });
+    expect(view.hostConfig).toMatchObject({
+      memory: 96 * 1024 ** 2,
+      memorySwap: 192 * 1024 ** 2,
+      nanoCpus: 250_000_000,
+      cpuShares: 256,
+      pidsLimit: 50,
+      restartPolicy: { name: 'unless-stopped' },
+    });
     expect(view.state.running).toBe(true);
-    expect((await failureOf(run('updateContainer', { name, resources: { memory: 'huge' } }))).message).toContain('resources.memory');
+    expect((await failureOf(run('updateContainer', { name, resources: { memory: 'huge' } }))).message).toContain(
+      'resources.memory',
+    );
   });
 });

@@ -24,8 +24,16 @@ afterAll(async () => {
   await removeService(service);
   await removeNetwork(network);
   const images = await docker.listImages({ filters: { label: [`${Labels.service}=${service}`] } });
-  for (const i of images) await docker.getImage(i.Id).remove({ force: true }).catch(() => undefined);
-  for (const v of (await docker.listVolumes({ filters: { label: [`${Labels.service}=${service}`] } })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  for (const i of images)
+    await docker
+      .getImage(i.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  for (const v of (await docker.listVolumes({ filters: { label: [`${Labels.service}=${service}`] } })).Volumes ?? [])
+    await docker
+      .getVolume(v.Name)
+      .remove()
+      .catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -43,7 +51,10 @@ async function retag(version: string, tag = imageTag, owner = service) {
   const ctx = path.join(dir, `${owner}-${version}`);
   await import('node:fs/promises').then((fs) => fs.mkdir(ctx, { recursive: true }));
   await writeFile(path.join(ctx, 'Dockerfile'), `FROM ${APP}\nLABEL test.version=${version}\n`);
-  const stream = await docker.buildImage({ context: ctx, src: ['Dockerfile'] }, { t: tag, labels: managedLabels(owner) });
+  const stream = await docker.buildImage(
+    { context: ctx, src: ['Dockerfile'] },
+    { t: tag, labels: managedLabels(owner) },
+  );
   await new Promise((resolve, reject) => docker.modem.followProgress(stream, (e, r) => (e ? reject(e) : resolve(r))));
 }
 
@@ -57,7 +68,16 @@ describe('images', () => {
     expect(view.labels).toMatchObject({ [Labels.managed]: 'true', [Labels.service]: service, 'test.version': 'one' });
     const missing = await failureOf(run('ensureImage', { image: `dockhand-test-${ids.suffix}:absent` }));
     expect(missing).toMatchObject({ type: ErrorType.ImageMissing, nonRetryable: true });
-    expect((await failureOf(run('ensureImage', { image: `dockhand-test-${ids.suffix}:bad`, build: { contextDir: path.join(dir, 'nowhere') } }))).type).toBe(ErrorType.BadSpec);
+    expect(
+      (
+        await failureOf(
+          run('ensureImage', {
+            image: `dockhand-test-${ids.suffix}:bad`,
+            build: { contextDir: path.join(dir, 'nowhere') },
+          }),
+        )
+      ).type,
+    ).toBe(ErrorType.BadSpec);
   });
 
   it('inspects user, health check, exposed ports and labels; lists by label', async () => {
@@ -66,10 +86,17 @@ describe('images', () => {
       tags: expect.arrayContaining([APP]),
       user: '',
       exposedPorts: ['8080/tcp'],
-      healthcheck: { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], intervalMs: 1000, timeoutMs: 2000, retries: 3 },
+      healthcheck: {
+        test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
+        intervalMs: 1000,
+        timeoutMs: 2000,
+        retries: 3,
+      },
       labels: { 'dockhand.fixture': 'true' },
     });
-    expect((await failureOf(run('inspectImage', { image: 'dockhand-fixture-app:nope' }))).type).toBe(ErrorType.ImageMissing);
+    expect((await failureOf(run('inspectImage', { image: 'dockhand-fixture-app:nope' }))).type).toBe(
+      ErrorType.ImageMissing,
+    );
     const listed = await run('listImages', { labels: ['dockhand.fixture.app-version=v1'] });
     expect(listed.map((i) => i.id)).toContain(view.id);
     expect(listed.every((i) => i.labels['dockhand.fixture.app-version'] === 'v1')).toBe(true);
@@ -96,8 +123,12 @@ describe('images', () => {
 
 describe('networks and ports', () => {
   it('connects with aliases, disconnects and removes, each twice alike; a network in use is a Conflict', async () => {
-    expect(await run('ensureNetwork', { name: network, labels: managedLabels(service) })).toMatchObject({ created: true });
-    expect(await run('ensureNetwork', { name: network, labels: managedLabels(service) })).toMatchObject({ created: false });
+    expect(await run('ensureNetwork', { name: network, labels: managedLabels(service) })).toMatchObject({
+      created: true,
+    });
+    expect(await run('ensureNetwork', { name: network, labels: managedLabels(service) })).toMatchObject({
+      created: false,
+    });
     const server = await container({ image: APP, init: true, stopTimeout: 0 });
     const client = await container({ image: APP, init: true, stopTimeout: 0, network });
     expect(await run('connectNetwork', { network, container: server, aliases: ['api'] })).toEqual({ changed: true });
@@ -105,7 +136,10 @@ describe('networks and ports', () => {
     const view = await run('inspectContainer', { name: server });
     expect(view.networks[network]?.aliases).toContain('api');
     expect(view.networks[network]?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    const fetched = await run('execInContainer', { name: client, command: ['/bin/busybox', 'wget', '-q', '-O-', 'http://api:8080/version'] });
+    const fetched = await run('execInContainer', {
+      name: client,
+      command: ['/bin/busybox', 'wget', '-q', '-O-', 'http://api:8080/version'],
+    });
     expect(fetched).toMatchObject({ exitCode: 0, stdout: 'v1\n' });
 
     expect((await failureOf(run('removeNetwork', { name: network }))).type).toBe(ErrorType.Conflict);
@@ -124,10 +158,18 @@ describe('networks and ports', () => {
       await run('ensureNetwork', { name: unused, labels: managedLabels(service) });
       await run('ensureNetwork', { name: used, labels: managedLabels(service) });
       await container({ image: APP, init: true, stopTimeout: 0, network: used });
-      expect(await run('pruneNetworks', { ...scope, dryRun: true })).toMatchObject({ removed: false, networks: [{ name: unused }] });
+      expect(await run('pruneNetworks', { ...scope, dryRun: true })).toMatchObject({
+        removed: false,
+        networks: [{ name: unused }],
+      });
       expect((await docker.getNetwork(unused).inspect()).Name).toBe(unused);
       expect(await run('pruneNetworks', scope)).toMatchObject({ removed: true, networks: [{ name: unused }] });
-      expect(await docker.getNetwork(unused).inspect().catch((e) => e.statusCode)).toBe(404);
+      expect(
+        await docker
+          .getNetwork(unused)
+          .inspect()
+          .catch((e) => e.statusCode),
+      ).toBe(404);
       expect((await run('pruneNetworks', scope)).networks).toEqual([]);
     } finally {
       await removeService(service);
@@ -137,7 +179,12 @@ describe('networks and ports', () => {
   });
 
   it('publishes on a host IP with a random host port, reported back', async () => {
-    const name = await container({ image: APP, init: true, stopTimeout: 0, ports: [{ container: 8080, hostIp: '127.0.0.1' }] });
+    const name = await container({
+      image: APP,
+      init: true,
+      stopTimeout: 0,
+      ports: [{ container: 8080, hostIp: '127.0.0.1' }],
+    });
     const [port] = (await run('inspectContainer', { name })).ports;
     expect(port).toMatchObject({ container: 8080, protocol: 'tcp', hostIp: '127.0.0.1' });
     expect(port!.hostPort).toBeGreaterThan(0);
@@ -152,14 +199,33 @@ describe('networks and ports', () => {
     expect(Object.keys(noneView.networks)).toEqual(['none']);
     expect((await run('execInContainer', { name: none, command: ['/bin/busybox', 'ip', 'route'] })).stdout).toBe('');
 
-    const host = await container({ image: APP, entrypoint: [], command: ['/bin/busybox', 'sleep', '60'], network: 'host', stopTimeout: 0 });
+    const host = await container({
+      image: APP,
+      entrypoint: [],
+      command: ['/bin/busybox', 'sleep', '60'],
+      network: 'host',
+      stopTimeout: 0,
+    });
     expect((await run('inspectContainer', { name: host })).hostConfig.networkMode).toBe('host');
-    expect((await run('execInContainer', { name: host, command: ['/bin/busybox', 'hostname'] })).stdout.trim()).toBe(os.hostname());
+    expect((await run('execInContainer', { name: host, command: ['/bin/busybox', 'hostname'] })).stdout.trim()).toBe(
+      os.hostname(),
+    );
 
     const web = await container({ image: APP, init: true, stopTimeout: 0 });
-    const sidecar = await container({ image: APP, entrypoint: [], command: ['/bin/busybox', 'sleep', '60'], network: `container:${web}`, stopTimeout: 0 });
+    const sidecar = await container({
+      image: APP,
+      entrypoint: [],
+      command: ['/bin/busybox', 'sleep', '60'],
+      network: `container:${web}`,
+      stopTimeout: 0,
+    });
     await run('waitHealthy', { name: web, timeoutMs: 30_000 });
-    expect(await run('execInContainer', { name: sidecar, command: ['/bin/busybox', 'wget', '-q', '-O-', 'http://127.0.0.1:8080/version'] })).toMatchObject({ exitCode: 0, stdout: 'v1\n' });
+    expect(
+      await run('execInContainer', {
+        name: sidecar,
+        command: ['/bin/busybox', 'wget', '-q', '-O-', 'http://127.0.0.1:8080/version'],
+      }),
+    ).toMatchObject({ exitCode: 0, stdout: 'v1\n' });
   });
 });
 
@@ -171,7 +237,11 @@ describe('clean-up', () => {
     const running = `${cleanupService}-running`;
     const foreign = `${cleanupService}-foreign`;
     await run('createContainer', { name: stopped, service: cleanupService, spec: { image: APP } as ContainerSpec });
-    await run('createContainer', { name: running, service: cleanupService, spec: { image: APP, init: true, stopTimeout: 0 } as ContainerSpec });
+    await run('createContainer', {
+      name: running,
+      service: cleanupService,
+      spec: { image: APP, init: true, stopTimeout: 0 } as ContainerSpec,
+    });
     await run('startContainer', { name: running });
     // Labelled with the service but not managed by Dockhand: never touched.
     await docker.createContainer({ name: foreign, Image: APP, Labels: { [Labels.service]: cleanupService } });
@@ -185,27 +255,75 @@ describe('clean-up', () => {
     await retag('two', gcTag, cleanupService);
     try {
       const dry = await run('cleanupDockhand', { service: cleanupService, dryRun: true });
-      expect(dry).toMatchObject({ dryRun: true, containers: [{ name: stopped, status: 'created' }], images: [{ id: dangling }], networks: [{ name: net }], volumes: [] });
+      expect(dry).toMatchObject({
+        dryRun: true,
+        containers: [{ name: stopped, status: 'created' }],
+        images: [{ id: dangling }],
+        networks: [{ name: net }],
+        volumes: [],
+      });
       expect(dry.images).toHaveLength(1);
       expect((await docker.getContainer(stopped).inspect()).Id).toBeTruthy();
 
       const done = await run('cleanupDockhand', { service: cleanupService });
-      expect(done).toMatchObject({ dryRun: false, containers: [{ name: stopped }], images: [{ id: dangling }], networks: [{ name: net }], volumes: [] });
-      expect(await docker.getImage(dangling).inspect().catch((e) => e.statusCode)).toBe(404);
+      expect(done).toMatchObject({
+        dryRun: false,
+        containers: [{ name: stopped }],
+        images: [{ id: dangling }],
+        networks: [{ name: net }],
+        volumes: [],
+      });
+      expect(
+        await docker
+          .getImage(dangling)
+          .inspect()
+          .catch((e) => e.statusCode),
+      ).toBe(404);
       expect((await docker.getImage(gcTag).inspect()).RepoTags).toContain(gcTag);
-      expect(await docker.getContainer(stopped).inspect().catch((e) => e.statusCode)).toBe(404);
+      expect(
+        await docker
+          .getContainer(stopped)
+          .inspect()
+          .catch((e) => e.statusCode),
+      ).toBe(404);
       expect((await docker.getContainer(running).inspect()).State.Running).toBe(true);
       expect((await docker.getContainer(foreign).inspect()).Id).toBeTruthy();
-      expect(await docker.getVolume(volume).inspect().then(() => 'kept')).toBe('kept');
+      expect(
+        await docker
+          .getVolume(volume)
+          .inspect()
+          .then(() => 'kept'),
+      ).toBe('kept');
 
-      expect(await run('cleanupDockhand', { service: cleanupService, volumes: true })).toMatchObject({ containers: [], networks: [], volumes: [volume] });
-      expect(await docker.getVolume(volume).inspect().catch((e) => e.statusCode)).toBe(404);
-      expect(await run('cleanupDockhand', { service: cleanupService, volumes: true })).toEqual({ dryRun: false, containers: [], images: [], networks: [], volumes: [] });
+      expect(await run('cleanupDockhand', { service: cleanupService, volumes: true })).toMatchObject({
+        containers: [],
+        networks: [],
+        volumes: [volume],
+      });
+      expect(
+        await docker
+          .getVolume(volume)
+          .inspect()
+          .catch((e) => e.statusCode),
+      ).toBe(404);
+      expect(await run('cleanupDockhand', { service: cleanupService, volumes: true })).toEqual({
+        dryRun: false,
+        containers: [],
+        images: [],
+        networks: [],
+        volumes: [],
+      });
     } finally {
       await removeService(cleanupService);
       await removeNetwork(net);
-      await docker.getVolume(volume).remove().catch(() => undefined);
-      await docker.getImage(gcTag).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getVolume(volume)
+        .remove()
+        .catch(() => undefined);
+      await docker
+        .getImage(gcTag)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 });

@@ -30,25 +30,45 @@ afterAll(async () => {
 
 describe('logs', () => {
   it('separates stdout from stderr, honours tail, timestamps and since/until, and bounds the size', async () => {
-    const name = await container({ image: APP, ...sh('for i in 1 2 3 4 5; do echo err-$i >&2; done; sleep 0.3; for i in 1 2 3 4 5; do echo out-$i; done') });
+    const name = await container({
+      image: APP,
+      ...sh('for i in 1 2 3 4 5; do echo err-$i >&2; done; sleep 0.3; for i in 1 2 3 4 5; do echo out-$i; done'),
+    });
     await run('waitContainer', { name, timeoutMs: 20_000 });
     const all = await run('containerLogs', { name });
-    expect(all).toEqual({ stdout: 'out-1\nout-2\nout-3\nout-4\nout-5\n', stderr: 'err-1\nerr-2\nerr-3\nerr-4\nerr-5\n', truncated: false });
+    expect(all).toEqual({
+      stdout: 'out-1\nout-2\nout-3\nout-4\nout-5\n',
+      stderr: 'err-1\nerr-2\nerr-3\nerr-4\nerr-5\n',
+      truncated: false,
+    });
     expect((await run('containerLogs', { name, tail: 2 })).stdout).toBe('out-4\nout-5\n');
-    expect((await run('containerLogs', { name, timestamps: true, tail: 1 })).stdout).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z out-5\n$/);
-    expect(await run('containerLogs', { name, maxBytes: 12 })).toMatchObject({ stdout: 'out-4\nout-5\n', truncated: true });
+    expect((await run('containerLogs', { name, timestamps: true, tail: 1 })).stdout).toMatch(
+      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z out-5\n$/,
+    );
+    expect(await run('containerLogs', { name, maxBytes: 12 })).toMatchObject({
+      stdout: 'out-4\nout-5\n',
+      truncated: true,
+    });
     expect((await run('containerLogs', { name, since: '1h' })).stdout).toContain('out-1');
     expect((await run('containerLogs', { name, until: 1 })).stdout).toBe('');
-    expect((await run('containerLogs', { name, since: new Date(Date.now() + 3_600_000).toISOString() })).stdout).toBe('');
+    expect((await run('containerLogs', { name, since: new Date(Date.now() + 3_600_000).toISOString() })).stdout).toBe(
+      '',
+    );
   });
 
   it('follows until a line appears; heartbeats; stops at once when cancelled', async () => {
-    const name = await container({ image: APP, ...sh('i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.2; done') });
+    const name = await container({
+      image: APP,
+      ...sh('i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.2; done'),
+    });
     const found = await run('followLogs', { name, untilText: 'tick-3', timeoutMs: 20_000 });
     expect(found).toMatchObject({ matched: true, ended: false });
     expect(found.stdout).toContain('tick-3\n');
 
-    expect(await run('followLogs', { name, untilText: 'never', timeoutMs: 600 })).toMatchObject({ matched: false, ended: false });
+    expect(await run('followLogs', { name, untilText: 'never', timeoutMs: 600 })).toMatchObject({
+      matched: false,
+      ended: false,
+    });
 
     const ctx = cancellable();
     const following = ctx.run('followLogs', { name, untilText: 'never', timeoutMs: 60_000 });
@@ -70,7 +90,11 @@ describe('logs', () => {
 
 describe('stats, top, diff', () => {
   it('computes a docker stats sample within sane bounds', async () => {
-    const name = await container({ image: APP, ...sh('while true; do :; done'), resources: { memory: '32m', cpus: '0.5' } });
+    const name = await container({
+      image: APP,
+      ...sh('while true; do :; done'),
+      resources: { memory: '32m', cpus: '0.5' },
+    });
     const s = await run('containerStats', { name });
     // A busy loop capped at half a CPU: above zero and never much above the cap (how far above zero
     // depends on how busy the shared machine is).
@@ -88,17 +112,27 @@ describe('stats, top, diff', () => {
   });
 
   it('lists processes and filesystem changes', async () => {
-    const name = await container({ image: APP, ...sh('echo x > /tmp/added; rm /bin/echo; exec sleep 60'), stopTimeout: 0 });
-    await waitFor(async () => (await run('containerDiff', { name })).some((d) => d.path === '/tmp/added'), 10_000, '/tmp/added in the diff');
+    const name = await container({
+      image: APP,
+      ...sh('echo x > /tmp/added; rm /bin/echo; exec sleep 60'),
+      stopTimeout: 0,
+    });
+    await waitFor(
+      async () => (await run('containerDiff', { name })).some((d) => d.path === '/tmp/added'),
+      10_000,
+      '/tmp/added in the diff',
+    );
     const top = await run('containerTop', { name });
     expect(top.titles).toContain('CMD');
     expect(top.processes.some((p) => p.join(' ').includes('sleep 60'))).toBe(true);
     const diff = await run('containerDiff', { name });
-    expect(diff).toEqual(expect.arrayContaining([
-      { path: '/tmp', kind: 'modified' },
-      { path: '/tmp/added', kind: 'added' },
-      { path: '/bin/echo', kind: 'deleted' },
-    ]));
+    expect(diff).toEqual(
+      expect.arrayContaining([
+        { path: '/tmp', kind: 'modified' },
+        { path: '/tmp/added', kind: 'added' },
+        { path: '/bin/echo', kind: 'deleted' },
+      ]),
+    );
   });
 });
 
@@ -111,7 +145,11 @@ describe('export, copy, exec', () => {
     const first = await ctx.run('exportContainer', { name, path: target });
     expect(ctx.heartbeats.length).toBeGreaterThan(0);
     const bytes = await readFile(target);
-    expect(first).toEqual({ path: target, sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(first).toEqual({
+      path: target,
+      sizeBytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
     const entries = new Map<string, string>();
     const extract = tar.extract();
     extract.on('entry', (h, s, next) => {
@@ -129,7 +167,9 @@ describe('export, copy, exec', () => {
     const ctx2 = cancellable();
     ctx2.env.once('heartbeat', () => ctx2.env.cancel());
     const cancelledTarget = path.join(dir, 'cancelled.tar');
-    expect(await ctx2.run('exportContainer', { name, path: cancelledTarget }).catch((e) => e)).toBeInstanceOf(CancelledFailure);
+    expect(await ctx2.run('exportContainer', { name, path: cancelledTarget }).catch((e) => e)).toBeInstanceOf(
+      CancelledFailure,
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect((await readdir(dir)).filter((f) => f.startsWith('cancelled.tar'))).toEqual([]);
   });
@@ -139,26 +179,52 @@ describe('export, copy, exec', () => {
     const input = { name, path: '/tmp/conf/app.conf', content: 'x' };
     expect((await failureOf(run('copyFileIn', input))).type).toBe(ErrorType.NotFound); // /tmp/conf does not exist
     for (let i = 0; i < 2; i++) {
-      expect(await run('copyFileIn', { name, path: '/tmp/app.conf', content: 'listen 80;\n', mode: 0o600 })).toEqual({ sizeBytes: 11 });
-      expect(await run('readFileFrom', { name, path: '/tmp/app.conf' })).toEqual({ content: 'listen 80;\n', encoding: 'utf8', sizeBytes: 11, truncated: false, mode: 0o600 });
+      expect(await run('copyFileIn', { name, path: '/tmp/app.conf', content: 'listen 80;\n', mode: 0o600 })).toEqual({
+        sizeBytes: 11,
+      });
+      expect(await run('readFileFrom', { name, path: '/tmp/app.conf' })).toEqual({
+        content: 'listen 80;\n',
+        encoding: 'utf8',
+        sizeBytes: 11,
+        truncated: false,
+        mode: 0o600,
+      });
     }
-    expect(await run('readFileFrom', { name, path: '/tmp/app.conf', maxBytes: 6 })).toMatchObject({ content: 'listen', truncated: true });
-    expect(await run('readFileFrom', { name, path: '/tmp/app.conf', encoding: 'base64' })).toMatchObject({ content: Buffer.from('listen 80;\n').toString('base64') });
+    expect(await run('readFileFrom', { name, path: '/tmp/app.conf', maxBytes: 6 })).toMatchObject({
+      content: 'listen',
+      truncated: true,
+    });
+    expect(await run('readFileFrom', { name, path: '/tmp/app.conf', encoding: 'base64' })).toMatchObject({
+      content: Buffer.from('listen 80;\n').toString('base64'),
+    });
     expect((await failureOf(run('readFileFrom', { name, path: '/nope' }))).type).toBe(ErrorType.NotFound);
     expect((await failureOf(run('readFileFrom', { name, path: '/tmp' }))).type).toBe(ErrorType.BadSpec);
   });
 
   it('execs with user, working dir and env; returns exit code and bounded output', async () => {
     const name = await container({ image: APP, init: true, stopTimeout: 0 });
-    const r = await run('execInContainer', { name, command: ['/bin/busybox', 'sh', '-c', 'echo "$(id -u) $(pwd) $GREETING"; echo oops >&2; exit 3'], user: 'nobody', workingDir: '/www', env: { GREETING: 'hello' } });
+    const r = await run('execInContainer', {
+      name,
+      command: ['/bin/busybox', 'sh', '-c', 'echo "$(id -u) $(pwd) $GREETING"; echo oops >&2; exit 3'],
+      user: 'nobody',
+      workingDir: '/www',
+      env: { GREETING: 'hello' },
+    });
     expect(r).toEqual({ exitCode: 3, stdout: '65534 /www hello\n', stderr: 'oops\n', truncated: false });
-    const big = await run('execInContainer', { name, command: ['/bin/busybox', 'sh', '-c', 'i=0; while [ $i -lt 2000 ]; do echo line-$i; i=$((i+1)); done'], maxOutputBytes: 100 });
+    const big = await run('execInContainer', {
+      name,
+      command: ['/bin/busybox', 'sh', '-c', 'i=0; while [ $i -lt 2000 ]; do echo line-$i; i=$((i+1)); done'],
+      maxOutputBytes: 100,
+    });
     expect(big.truncated).toBe(true);
     expect(big.stdout.length).toBe(100);
     expect(big.stdout.endsWith('line-1999\n')).toBe(true);
     // A missing binary in an exec is the runtime failing to invoke it: the Engine reports 126.
     expect((await run('execInContainer', { name, command: ['no-such-binary'] })).exitCode).toBe(126);
-    expect((await failureOf(run('execInContainer', { name, command: ['/bin/busybox', 'sleep', '30'], timeoutMs: 300 }))).type).toBe(ErrorType.WaitTimeout);
+    expect(
+      (await failureOf(run('execInContainer', { name, command: ['/bin/busybox', 'sleep', '30'], timeoutMs: 300 })))
+        .type,
+    ).toBe(ErrorType.WaitTimeout);
     await run('stopContainer', { name });
     expect((await failureOf(run('execInContainer', { name, command: ['true'] }))).type).toBe(ErrorType.NotRunning);
   });
@@ -170,7 +236,14 @@ describe('spec: security, logging, env files, secrets', () => {
       image: APP,
       init: true,
       stopTimeout: 0,
-      security: { readOnlyRootfs: true, tmpfs: { '/tmp': 'size=1m' }, capDrop: ['ALL'], capAdd: ['NET_BIND_SERVICE'], noNewPrivileges: true, devices: [{ hostPath: '/dev/null', containerPath: '/dev/extra-null' }] },
+      security: {
+        readOnlyRootfs: true,
+        tmpfs: { '/tmp': 'size=1m' },
+        capDrop: ['ALL'],
+        capAdd: ['NET_BIND_SERVICE'],
+        noNewPrivileges: true,
+        devices: [{ hostPath: '/dev/null', containerPath: '/dev/extra-null' }],
+      },
       logging: { driver: 'json-file', maxSize: '1m', maxFile: 2 },
     });
     const view = await run('inspectContainer', { name });
@@ -184,11 +257,21 @@ describe('spec: security, logging, env files, secrets', () => {
       devices: [{ hostPath: '/dev/null', containerPath: '/dev/extra-null', permissions: 'rwm' }],
       logConfig: { type: 'json-file', config: { 'max-size': '1048576', 'max-file': '2' } },
     });
-    const write = (p: string) => run('execInContainer', { name, command: ['/bin/busybox', 'sh', '-c', `echo x > ${p}`] });
+    const write = (p: string) =>
+      run('execInContainer', { name, command: ['/bin/busybox', 'sh', '-c', `echo x > ${p}`] });
     expect((await write('/www/x')).exitCode).not.toBe(0);
     expect((await write('/tmp/x')).exitCode).toBe(0);
-    expect((await run('execInContainer', { name, command: ['/bin/busybox', 'sh', '-c', 'grep NoNewPrivs /proc/self/status'] })).stdout).toMatch(/NoNewPrivs:\s+1/);
-    expect((await run('execInContainer', { name, command: ['/bin/busybox', 'ls', '/dev/extra-null'] })).exitCode).toBe(0);
+    expect(
+      (
+        await run('execInContainer', {
+          name,
+          command: ['/bin/busybox', 'sh', '-c', 'grep NoNewPrivs /proc/self/status'],
+        })
+      ).stdout,
+    ).toMatch(/NoNewPrivs:\s+1/);
+    expect((await run('execInContainer', { name, command: ['/bin/busybox', 'ls', '/dev/extra-null'] })).exitCode).toBe(
+      0,
+    );
     // A read-only root refuses a copy too: typed, not retried.
     expect((await failureOf(run('copyFileIn', { name, path: '/www/x', content: 'x' }))).type).toBe(ErrorType.Conflict);
   });
@@ -197,13 +280,28 @@ describe('spec: security, logging, env files, secrets', () => {
     const envFile = path.join(dir, 'app.env');
     await writeFile(envFile, '# app\nFROM_FILE=file-value\nOVERRIDDEN=file\n');
     process.env.DOCKHAND_TEST_SECRET = 's3cret';
-    const name = await container({ image: APP, ...sh('echo "$FROM_FILE $OVERRIDDEN $TOKEN"'), envFiles: [envFile], env: { OVERRIDDEN: 'env' }, secretEnv: { TOKEN: { fromEnv: 'DOCKHAND_TEST_SECRET' } } });
+    const name = await container({
+      image: APP,
+      ...sh('echo "$FROM_FILE $OVERRIDDEN $TOKEN"'),
+      envFiles: [envFile],
+      env: { OVERRIDDEN: 'env' },
+      secretEnv: { TOKEN: { fromEnv: 'DOCKHAND_TEST_SECRET' } },
+    });
     await run('waitContainer', { name, timeoutMs: 20_000 });
     expect((await run('containerLogs', { name })).stdout).toBe('file-value env s3cret\n');
     const view = await run('inspectContainer', { name });
     expect(view.config.envNames).toEqual(expect.arrayContaining(['FROM_FILE', 'OVERRIDDEN', 'TOKEN']));
     expect(JSON.stringify(view)).not.toContain('s3cret');
-    const missing = await failureOf(run('createContainer', { name: `${service}-nofile`, service, spec: { image: APP, envFiles: ['/nonexistent.env'] } as unknown as ContainerSpec }));
-    expect(missing).toMatchObject({ type: ErrorType.BadSpec, message: expect.stringContaining('spec.envFiles.0 (/nonexistent.env): cannot read it') });
+    const missing = await failureOf(
+      run('createContainer', {
+        name: `${service}-nofile`,
+        service,
+        spec: { image: APP, envFiles: ['/nonexistent.env'] } as unknown as ContainerSpec,
+      }),
+    );
+    expect(missing).toMatchObject({
+      type: ErrorType.BadSpec,
+      message: expect.stringContaining('spec.envFiles.0 (/nonexistent.env): cannot read it'),
+    });
   });
 });

@@ -21,7 +21,12 @@ const activities = createEdgeActivities(docker);
 const { readEdge } = createEdgeStateActivities(docker);
 
 async function run(name: string, image: string, extra: object = {}) {
-  const c = await docker.createContainer({ name, Image: image, HostConfig: { NetworkMode: network, Init: true }, ...extra });
+  const c = await docker.createContainer({
+    name,
+    Image: image,
+    HostConfig: { NetworkMode: network, Init: true },
+    ...extra,
+  });
   await c.start();
 }
 async function healthy(name: string) {
@@ -42,7 +47,14 @@ beforeAll(async () => {
   await Promise.all([edge, ...apps, colors.blue, colors.green].map(healthy));
 });
 afterAll(async () => {
-  await Promise.all([edge, ...apps, colors.blue, colors.green].map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    [edge, ...apps, colors.blue, colors.green].map((n) =>
+      docker
+        .getContainer(n)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   await removeNetwork(network);
 });
 
@@ -51,13 +63,27 @@ describe('edge activities (real nginx container)', () => {
     const before = await env.run(activities.probeEdge, { edge, path: '/version' });
     expect((before as { ok: boolean }).ok).toBe(false); // the default site answers 503
 
-    const first = (await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[0]!, port: 8080 }] })) as { changed: boolean; previousConfig: string };
+    const first = (await env.run(activities.configureEdge, {
+      edge,
+      service: 'web',
+      upstreams: [{ host: apps[0]!, port: 8080 }],
+    })) as { changed: boolean; previousConfig: string };
     expect(first.changed).toBe(true);
     expect(first.previousConfig).toContain('no upstream yet');
-    expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toEqual({ ok: true, status: '2xx', body: 'v1\n' });
-    expect(await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[0]!, port: 8080 }] })).toMatchObject({ changed: false });
+    expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toEqual({
+      ok: true,
+      status: '2xx',
+      body: 'v1\n',
+    });
+    expect(
+      await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[0]!, port: 8080 }] }),
+    ).toMatchObject({ changed: false });
 
-    const second = (await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[1]!, port: 8080 }] })) as { previousConfig: string };
+    const second = (await env.run(activities.configureEdge, {
+      edge,
+      service: 'web',
+      upstreams: [{ host: apps[1]!, port: 8080 }],
+    })) as { previousConfig: string };
     expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v2\n' });
 
     expect(await env.run(activities.restoreEdge, { edge, config: second.previousConfig })).toEqual({ changed: true });
@@ -66,7 +92,9 @@ describe('edge activities (real nginx container)', () => {
 
   it('puts the previous config back when nginx refuses the new one', async () => {
     await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[0]!, port: 8080 }] });
-    const err = await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: `missing-${suffix}`, port: 8080 }] }).catch((e) => e);
+    const err = await env
+      .run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: `missing-${suffix}`, port: 8080 }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).type).toBe(ErrorType.BadSpec);
     expect((err as Error).message).toContain(`missing-${suffix}`);
@@ -78,21 +106,32 @@ describe('edge activities (real nginx container)', () => {
     const text = renderSiteConfig('web', [{ host: apps[1]!, port: 8080 }]);
     await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', `cat > ${EDGE_SITE_PATH}`], { stdin: text }); // written, never reloaded
     expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v1\n' });
-    expect(await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[1]!, port: 8080 }] })).toMatchObject({ changed: true });
+    expect(
+      await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[1]!, port: 8080 }] }),
+    ).toMatchObject({ changed: true });
     expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v2\n' });
   });
 
   it('blue-green: declares colors with a reload, switches between them by the marker file alone (same nginx worker), refuses an undeclared color', async () => {
-    const c = (list: Array<'blue' | 'green'>, live: 'blue' | 'green') => env.run(activities.configureEdgeColors, { edge, service: colorService, colors: list, port: 8080, live });
-    const sw = (live: 'blue' | 'green') => env.run(activities.switchEdgeColor, { edge, service: colorService, live }) as Promise<{ changed: boolean; at: number }>;
-    const live = async () => ((await env.run(activities.probeEdge, { edge, path: '/__edge/live' })) as { body: string }).body;
-    const version = async () => ((await env.run(activities.probeEdge, { edge, path: '/version' })) as { body: string }).body;
+    const c = (list: Array<'blue' | 'green'>, live: 'blue' | 'green') =>
+      env.run(activities.configureEdgeColors, { edge, service: colorService, colors: list, port: 8080, live });
+    const sw = (live: 'blue' | 'green') =>
+      env.run(activities.switchEdgeColor, { edge, service: colorService, live }) as Promise<{
+        changed: boolean;
+        at: number;
+      }>;
+    const live = async () =>
+      ((await env.run(activities.probeEdge, { edge, path: '/__edge/live' })) as { body: string }).body;
+    const version = async () =>
+      ((await env.run(activities.probeEdge, { edge, path: '/version' })) as { body: string }).body;
 
     expect(await c(['blue'], 'blue')).toMatchObject({ changed: true });
     expect([await version(), await live()]).toEqual(['v1\n', 'blue\n']);
     const refused = await sw('green').catch((e) => e);
     expect((refused as ApplicationFailure).type).toBe(ErrorType.BadSpec);
-    expect((refused as Error).message).toContain(`declares no upstream dockhand_${colorService.replace(/-/g, '_')}_green`);
+    expect((refused as Error).message).toContain(
+      `declares no upstream dockhand_${colorService.replace(/-/g, '_')}_green`,
+    );
     expect(await readEdge({ edge })).toMatchObject({ upstreamHosts: [colors.blue], colors: ['blue'] });
 
     expect(await c(['blue', 'green'], 'blue')).toMatchObject({ changed: true });

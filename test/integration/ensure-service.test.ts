@@ -25,7 +25,14 @@ function request(service: string, spec: Partial<EnsureServiceRequest['spec']> = 
   return {
     service,
     host: ids.hostId,
-    spec: { image: 'dockhand-fixture-app:v1', init: true, network, ports: [{ container: 8080, hostIp: '127.0.0.1' }], labels: { team: 'qa' }, ...spec },
+    spec: {
+      image: 'dockhand-fixture-app:v1',
+      init: true,
+      network,
+      ports: [{ container: 8080, hostIp: '127.0.0.1' }],
+      labels: { team: 'qa' },
+      ...spec,
+    },
     healthTimeoutMs: 30_000,
   };
 }
@@ -48,21 +55,34 @@ describe('ensureService (real engine, real Temporal)', () => {
 
     const info = await docker.getContainer(service).inspect();
     expect(info.State.Health?.Status).toBe('healthy');
-    expect(info.Config.Labels).toMatchObject({ [Labels.managed]: 'true', [Labels.service]: service, [Labels.host]: ids.hostId, [Labels.specHash]: first.specHash, team: 'qa' });
+    expect(info.Config.Labels).toMatchObject({
+      [Labels.managed]: 'true',
+      [Labels.service]: service,
+      [Labels.host]: ids.hostId,
+      [Labels.specHash]: first.specHash,
+      team: 'qa',
+    });
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([network]);
     const port = first.ports.find((p) => p.container === 8080)!;
     expect(port.hostIp).toBe('127.0.0.1');
     expect(await (await fetch(`http://127.0.0.1:${port.hostPort}/version`)).text()).toBe('v1\n');
 
     const second = await (await startEnsureService(client, config, request(service))).result();
-    expect(second).toMatchObject({ containerId: first.containerId, specHash: first.specHash, reused: true, replaced: false });
+    expect(second).toMatchObject({
+      containerId: first.containerId,
+      specHash: first.specHash,
+      reused: true,
+      replaced: false,
+    });
     expect((await docker.getContainer(service).inspect()).State.StartedAt).toBe(info.State.StartedAt);
   });
 
   it('replaces its own container when the spec changes', async () => {
     const service = `swap-${ids.suffix}`;
     const v1 = await (await startEnsureService(client, config, request(service))).result();
-    const v2 = await (await startEnsureService(client, config, request(service, { image: 'dockhand-fixture-app:v2' }))).result();
+    const v2 = await (
+      await startEnsureService(client, config, request(service, { image: 'dockhand-fixture-app:v2' }))
+    ).result();
     expect(v2).toMatchObject({ replaced: true, reused: false, image: 'dockhand-fixture-app:v2' });
     expect(v2.specHash).not.toBe(v1.specHash);
     expect(await containersOf(service)).toHaveLength(1);
@@ -72,7 +92,11 @@ describe('ensureService (real engine, real Temporal)', () => {
   it('never touches a container it does not manage: typed conflict', async () => {
     const service = `foreign-${ids.suffix}`;
     services.push(service);
-    const foreign = await docker.createContainer({ name: service, Image: 'dockhand-fixture-app:v1', Labels: { [Labels.service]: service } });
+    const foreign = await docker.createContainer({
+      name: service,
+      Image: 'dockhand-fixture-app:v1',
+      Labels: { [Labels.service]: service },
+    });
     try {
       const err = await (await startEnsureService(client, config, request(service))).result().catch((e) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -91,8 +115,12 @@ describe('ensureService (real engine, real Temporal)', () => {
     services.push(service);
     const activities = createHostActivities(docker, ids.hostId);
     const env = new MockActivityEnvironment();
-    const input = { name: service, service, spec: { image: 'dockhand-fixture-app:v1', init: true } } as Parameters<typeof activities.createContainer>[0];
-    const a = (await env.run(activities.createContainer, input)) as Awaited<ReturnType<typeof activities.createContainer>>;
+    const input = { name: service, service, spec: { image: 'dockhand-fixture-app:v1', init: true } } as Parameters<
+      typeof activities.createContainer
+    >[0];
+    const a = (await env.run(activities.createContainer, input)) as Awaited<
+      ReturnType<typeof activities.createContainer>
+    >;
     const b = await env.run(activities.createContainer, input);
     expect(b).toEqual({ ...a, created: false });
     expect(a.created).toBe(true);
@@ -106,7 +134,17 @@ describe('ensureService (real engine, real Temporal)', () => {
   it('survives a SIGKILLed host agent while waiting for health: exactly one container', async () => {
     const service = `crash-${ids.suffix}`;
     // A slow first health check (interval 4s) leaves time to kill the agent mid-wait.
-    const handle = await startEnsureService(client, config, request(service, { healthcheck: { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '4s', retries: 3 } }));
+    const handle = await startEnsureService(
+      client,
+      config,
+      request(service, {
+        healthcheck: {
+          test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
+          interval: '4s',
+          retries: 3,
+        },
+      }),
+    );
     await waitFor(async () => (await containersOf(service)).some((c) => c.State === 'running'), 30_000);
     await workers.agent.crash();
     const replacement = startWorker('host-agent', ids);
@@ -122,7 +160,11 @@ describe('ensureService (real engine, real Temporal)', () => {
   it('fails fast and non-retryably on an unknown image, leaving no container', async () => {
     const service = `noimg-${ids.suffix}`;
     const started = Date.now();
-    const err = await (await startEnsureService(client, config, request(service, { image: 'dockhand-fixture-app:does-not-exist' }))).result().catch((e) => e);
+    const err = await (
+      await startEnsureService(client, config, request(service, { image: 'dockhand-fixture-app:does-not-exist' }))
+    )
+      .result()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const app = (err as WorkflowFailedError).cause?.cause as ApplicationFailure;
     expect(app.type).toBe(ErrorType.ImageMissing);
@@ -134,18 +176,29 @@ describe('ensureService (real engine, real Temporal)', () => {
 
   it('refuses a malformed spec before any workflow starts', async () => {
     const service = `bad-${ids.suffix}`;
-    const bad = { ...request(service), spec: { image: 'dockhand-fixture-app:v1', ports: [{ container: 'http' }] } } as unknown as EnsureServiceRequest;
+    const bad = {
+      ...request(service),
+      spec: { image: 'dockhand-fixture-app:v1', ports: [{ container: 'http' }] },
+    } as unknown as EnsureServiceRequest;
     const err = await startEnsureService(client, config, bad).catch((e) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).type).toBe(ErrorType.BadSpec);
     expect((err as Error).message).toContain('input.spec.ports.0.container');
-    const described = await client.workflow.getHandle(serviceChangeId(service)).describe().catch((e) => e);
+    const described = await client.workflow
+      .getHandle(serviceChangeId(service))
+      .describe()
+      .catch((e) => e);
     expect(described).toBeInstanceOf(WorkflowNotFoundError);
   });
 
   it('refuses a second change of a running service, naming the running workflow', async () => {
     const service = `lock-${ids.suffix}`;
-    const slow = request(service, { healthcheck: { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '3s' } });
+    const slow = request(service, {
+      healthcheck: {
+        test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
+        interval: '3s',
+      },
+    });
     const first = await startEnsureService(client, config, slow);
     const err = await startEnsureService(client, config, request(service)).catch((e) => e);
     expect((err as Error).message).toContain(`deploy/${service} is already running`);

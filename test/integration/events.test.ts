@@ -13,11 +13,19 @@ const cleanups: Array<() => Promise<unknown>> = [];
 
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  for (const name of containers) await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+  for (const name of containers)
+    await docker
+      .getContainer(name)
+      .remove({ force: true })
+      .catch(() => undefined);
 });
 
 function agent(hostId: string, queueName: string, env: NodeJS.ProcessEnv = {}): WorkerProcess {
-  const w = startWorker('host-agent', { ...ids, hostId }, { DOCKHAND_EVENTS_PUBLISH: '1', DOCKHAND_EVENTS_QUEUE: queueName, ...env });
+  const w = startWorker(
+    'host-agent',
+    { ...ids, hostId },
+    { DOCKHAND_EVENTS_PUBLISH: '1', DOCKHAND_EVENTS_QUEUE: queueName, ...env },
+  );
   cleanups.push(() => w.stop());
   return w;
 }
@@ -51,7 +59,11 @@ describe('engine events → queue (real engine, real Redis)', () => {
     };
     const first = publisher();
     const names = [1, 2, 3, 4].map((i) => `ev-p${i}-${ids.suffix}`);
-    await waitFor(async () => (await q.connection.get(eventCursorKey(q.queue.name, hostId))) !== null, 10_000, 'cursor');
+    await waitFor(
+      async () => (await q.connection.get(eventCursorKey(q.queue.name, hostId))) !== null,
+      10_000,
+      'cursor',
+    );
     await startContainer(names[0]!);
     await waitFor(async () => allPresent(await startEvents(q, names.slice(0, 1))), 30_000, 'first event');
     first.p.stop();
@@ -61,10 +73,14 @@ describe('engine events → queue (real engine, real Redis)', () => {
     const second = publisher();
     cleanups.push(async () => (second.p.stop(), await second.running));
     await startContainer(names[3]!);
-    const got = await waitFor(async () => {
-      const m = await startEvents(q, names);
-      return allPresent(m) ? m : undefined;
-    }, 30_000, 'every start event');
+    const got = await waitFor(
+      async () => {
+        const m = await startEvents(q, names);
+        return allPresent(m) ? m : undefined;
+      },
+      30_000,
+      'every start event',
+    );
     for (const n of names) expect(got.get(n), n).toHaveLength(1);
   });
 
@@ -84,13 +100,19 @@ describe('engine events → queue (real engine, real Redis)', () => {
     await a.ready;
     const after = `ev-a3-${ids.suffix}`;
     await startContainer(after);
-    const got = await waitFor(async () => {
-      const m = await startEvents(q, [...before, after]);
-      return allPresent(m) ? m : undefined;
-    }, 30_000, 'the event after the restart');
+    const got = await waitFor(
+      async () => {
+        const m = await startEvents(q, [...before, after]);
+        return allPresent(m) ? m : undefined;
+      },
+      30_000,
+      'the event after the restart',
+    );
     // The restart replayed from the stored cursor (inclusive) and the overlap was de-duplicated.
     for (const n of [...before, after]) expect(got.get(n), n).toHaveLength(1);
-    expect(BigInt((await q.connection.get(eventCursorKey(q.queue.name, hostId)))!)).toBeGreaterThan(BigInt(cursorBefore!));
+    expect(BigInt((await q.connection.get(eventCursorKey(q.queue.name, hostId)))!)).toBeGreaterThan(
+      BigInt(cursorBefore!),
+    );
     const ids_ = (await q.all()).map((j) => j.id);
     expect(new Set(ids_).size).toBe(ids_.length);
   });
@@ -105,7 +127,11 @@ describe('engine events → queue (real engine, real Redis)', () => {
     const names = Array.from({ length: 9 }, (_, i) => `ev-r${i}-${ids.suffix}`);
     let q = testQueue(queueName, redis.url);
     for (const n of names.slice(0, 3)) await startContainer(n);
-    await waitFor(async () => allPresent(await startEvents(q, names.slice(0, 3))), 30_000, 'events before the Redis crash');
+    await waitFor(
+      async () => allPresent(await startEvents(q, names.slice(0, 3))),
+      30_000,
+      'events before the Redis crash',
+    );
     await q.close();
 
     await redis.kill();
@@ -115,10 +141,14 @@ describe('engine events → queue (real engine, real Redis)', () => {
 
     q = testQueue(queueName, redis.url);
     cleanups.push(() => q.dispose());
-    const got = await waitFor(async () => {
-      const m = await startEvents(q, names);
-      return allPresent(m) ? m : undefined;
-    }, 60_000, 'every start event after the Redis restart');
+    const got = await waitFor(
+      async () => {
+        const m = await startEvents(q, names);
+        return allPresent(m) ? m : undefined;
+      },
+      60_000,
+      'every start event after the Redis restart',
+    );
     for (const n of names) expect(got.get(n), n).toHaveLength(1);
   });
 });

@@ -24,18 +24,28 @@ afterAll(async () => {
 });
 
 const launch = (request: LaunchContainersRequest, id: string) =>
-  client.workflow.execute<(r: LaunchContainersRequest) => Promise<LaunchContainersResult>>('launchContainers', { taskQueue: config.orchestratorTaskQueue, workflowId: `test/${service}/${id}`, args: [request] });
+  client.workflow.execute<(r: LaunchContainersRequest) => Promise<LaunchContainersResult>>('launchContainers', {
+    taskQueue: config.orchestratorTaskQueue,
+    workflowId: `test/${service}/${id}`,
+    args: [request],
+  });
 
 describe('launchContainers (activities through real workers and Temporal)', () => {
   const request = (image = 'dockhand-fixture-app:v1'): LaunchContainersRequest => ({
     host: ids.hostId,
-    containers: [0, 1, 2].map((i) => ({ name: `${service}-${i}`, service, spec: { image, init: true, resources: { memory: '32m', cpus: '0.5' } } })),
+    containers: [0, 1, 2].map((i) => ({
+      name: `${service}-${i}`,
+      service,
+      spec: { image, init: true, resources: { memory: '32m', cpus: '0.5' } },
+    })),
     healthTimeoutMs: 60_000,
   });
 
   it('creates, starts and sees healthy several containers; a second run reuses them', async () => {
     const first = await launch(request(), 'one');
-    expect(first.containers.map((c) => [c.name, c.health, c.created])).toEqual([0, 1, 2].map((i) => [`${service}-${i}`, 'healthy', true]));
+    expect(first.containers.map((c) => [c.name, c.health, c.created])).toEqual(
+      [0, 1, 2].map((i) => [`${service}-${i}`, 'healthy', true]),
+    );
     const info = await docker.getContainer(`${service}-0`).inspect();
     expect(info.HostConfig).toMatchObject({ Memory: 32 * 1024 ** 2, NanoCpus: 500_000_000 });
     const second = await launch(request(), 'two');
@@ -56,10 +66,24 @@ describe('launchContainers (activities through real workers and Temporal)', () =
     const handle = await client.workflow.start('launchContainers', {
       taskQueue: config.orchestratorTaskQueue,
       workflowId: `test/${service}/cancel`,
-      args: [{ host: ids.hostId, containers: [{ name, service, spec: { image: 'dockhand-fixture-app:broken', init: true } }], healthTimeoutMs: 120_000 } satisfies LaunchContainersRequest],
+      args: [
+        {
+          host: ids.hostId,
+          containers: [{ name, service, spec: { image: 'dockhand-fixture-app:broken', init: true } }],
+          healthTimeoutMs: 120_000,
+        } satisfies LaunchContainersRequest,
+      ],
     });
     const deadline = Date.now() + 60_000;
-    while (!(await docker.getContainer(name).inspect().then((i) => i.State.Running, () => false))) {
+    while (
+      !(await docker
+        .getContainer(name)
+        .inspect()
+        .then(
+          (i) => i.State.Running,
+          () => false,
+        ))
+    ) {
       if (Date.now() > deadline) throw new Error(`${name} never started`);
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -37,28 +37,42 @@ async function build(tag: string, marker: string, labels: Record<string, string>
   pack.finalize();
   const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: tag, labels });
   await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => (err ? reject(err) : out.find((e) => e.error) ? reject(new Error(out.find((e) => e.error)!.error)) : resolve())),
+    docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) =>
+      err ? reject(err) : out.find((e) => e.error) ? reject(new Error(out.find((e) => e.error)!.error)) : resolve(),
+    ),
   );
   return (await docker.getImage(tag).inspect()).Id;
 }
 
-async function stoppedContainer(name: string, labels: Record<string, string>, image = 'dockhand-fixture-app:v1'): Promise<string> {
+async function stoppedContainer(
+  name: string,
+  labels: Record<string, string>,
+  image = 'dockhand-fixture-app:v1',
+): Promise<string> {
   const c = await docker.createContainer({ name, Image: image, Labels: labels, HostConfig: { Init: true } });
   return c.id;
 }
 
 async function exists(kind: CleanupItem['kind'], id: string): Promise<boolean> {
-  const target = kind === 'container' ? docker.getContainer(id) : kind === 'network' ? docker.getNetwork(id) : docker.getImage(id);
-  return (target.inspect() as Promise<unknown>).then(() => true, (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)));
+  const target =
+    kind === 'container' ? docker.getContainer(id) : kind === 'network' ? docker.getNetwork(id) : docker.getImage(id);
+  return (target.inspect() as Promise<unknown>).then(
+    () => true,
+    (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
+  );
 }
 
 const ownedIds = () => [...owned.containers, ...owned.networks, ...owned.images].sort();
 const idsOf = (items: CleanupItem[]) => items.map((i) => i.id).sort();
 // minAge 0: the objects here were made seconds ago (the default leaves such alone).
-const run = (request: Partial<CleanupRequest>) => startCleanup(client, config, { host: ids.hostId, labels: [scope], minAge: 0, ...request });
+const run = (request: Partial<CleanupRequest>) =>
+  startCleanup(client, config, { host: ids.hostId, labels: [scope], minAge: 0, ...request });
 
 async function rejection(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = (await p.then(() => undefined, (e: unknown) => e)) as WorkflowFailedError;
+  const err = (await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as WorkflowFailedError;
   expect(err).toBeInstanceOf(WorkflowFailedError);
   return err.cause as ApplicationFailure;
 }
@@ -71,7 +85,12 @@ beforeAll(async () => {
   // Dockhand's: two stopped containers (one never started, one exited), an unused network, two
   // dangling images — one of them still used by a foreign stopped container (so it must be skipped).
   owned.containers.push(await stoppedContainer(`cln-created-${ids.suffix}`, ownedLabels));
-  const exited = await docker.createContainer({ name: `cln-exited-${ids.suffix}`, Image: 'dockhand-fixture-app:v1', Labels: ownedLabels, Cmd: ['/bin/busybox', 'true'] });
+  const exited = await docker.createContainer({
+    name: `cln-exited-${ids.suffix}`,
+    Image: 'dockhand-fixture-app:v1',
+    Labels: ownedLabels,
+    Cmd: ['/bin/busybox', 'true'],
+  });
   await exited.start();
   await exited.wait();
   owned.containers.push(exited.id);
@@ -86,15 +105,32 @@ beforeAll(async () => {
   foreign.containers.push(await stoppedContainer(`cln-foreign-${ids.suffix}`, foreignLabels, `${tag}:b`));
   foreign.containers.push(await stoppedContainer(`cln-foreign2-${ids.suffix}`, foreignLabels));
   await build(`${tag}:b`, 'used-again', ownedImageLabels); // the used image is dangling now
-  foreign.networks.push((await docker.createNetwork({ Name: `cln-foreign-net-${ids.suffix}`, Labels: foreignLabels })).id);
+  foreign.networks.push(
+    (await docker.createNetwork({ Name: `cln-foreign-net-${ids.suffix}`, Labels: foreignLabels })).id,
+  );
 });
 afterAll(async () => {
-  await client?.workflow.getHandle(cleanupId(ids.hostId)).terminate('test over').catch(() => undefined);
+  await client?.workflow
+    .getHandle(cleanupId(ids.hostId))
+    .terminate('test over')
+    .catch(() => undefined);
   await workers?.stop();
   const mine = { label: [scope] };
-  for (const c of await docker.listContainers({ all: true, filters: mine })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  for (const n of await docker.listNetworks({ filters: mine })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
-  for (const i of await docker.listImages({ all: true, filters: mine })) await docker.getImage(i.Id).remove({ force: true }).catch(() => undefined);
+  for (const c of await docker.listContainers({ all: true, filters: mine }))
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  for (const n of await docker.listNetworks({ filters: mine }))
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => undefined);
+  for (const i of await docker.listImages({ all: true, filters: mine }))
+    await docker
+      .getImage(i.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
 });
 
 describe('remediateCleanup (real engine, real Temporal)', () => {
@@ -106,7 +142,10 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
     for (const i of result.items) expect(await exists(i.kind, i.id)).toBe(true);
 
     // The same through the CLI.
-    const cli = await runCli(['cleanup', '--dry-run', '--host', ids.hostId, '--label', scope, '--min-age', '0s', '--json'], { DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue });
+    const cli = await runCli(
+      ['cleanup', '--dry-run', '--host', ids.hostId, '--label', scope, '--min-age', '0s', '--json'],
+      { DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue },
+    );
     expect(cli.code).toBe(0);
     expect(idsOf((JSON.parse(cli.stdout) as { result: CleanupResult }).result.items)).toEqual(ownedIds());
 
@@ -117,7 +156,11 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
 
   it('above the threshold it waits for approval; reject → nothing removed', async () => {
     const handle = await run({ threshold: 2 });
-    await waitFor(async () => (await handle.query(phaseStatusQuery).catch(() => undefined))?.phase === 'awaiting-approval', 60_000, 'awaiting approval');
+    await waitFor(
+      async () => (await handle.query(phaseStatusQuery).catch(() => undefined))?.phase === 'awaiting-approval',
+      60_000,
+      'awaiting approval',
+    );
     expect((await handle.query(phaseStatusQuery)).details).toContain(`would remove 5 items (more than 2)`);
     await answerDeploy(client, cleanupId(ids.hostId), 'reject', { by: 'bob', comment: 'not today' });
     const failure = await rejection(handle.result());
@@ -129,7 +172,11 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
 
   it('approved: removes exactly the owned items, skips the image a container uses (and says why), leaves foreign objects', async () => {
     const handle = await run({ threshold: 2 });
-    await waitFor(async () => (await handle.query(phaseStatusQuery).catch(() => undefined))?.phase === 'awaiting-approval', 60_000, 'awaiting approval');
+    await waitFor(
+      async () => (await handle.query(phaseStatusQuery).catch(() => undefined))?.phase === 'awaiting-approval',
+      60_000,
+      'awaiting approval',
+    );
     await answerDeploy(client, cleanupId(ids.hostId), 'approve', { by: 'alice' });
     const result = (await handle.result()) as CleanupResult;
     expect(result.approval).toMatchObject({ outcome: 'approved', by: 'alice' });
@@ -155,12 +202,21 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
   });
 
   it('can run on a Temporal Schedule (here a dry run, triggered by hand)', async () => {
-    const scheduleId = await ensureCleanupSchedule(client, config, { host: ids.hostId, labels: [scope], minAge: 0, dryRun: true }, '1h');
+    const scheduleId = await ensureCleanupSchedule(
+      client,
+      config,
+      { host: ids.hostId, labels: [scope], minAge: 0, dryRun: true },
+      '1h',
+    );
     const schedule = client.schedule.getHandle(scheduleId);
     try {
       expect(scheduleId).toBe(`dockhand-cleanup-${ids.hostId}`);
       await schedule.trigger();
-      const run = await waitFor(async () => (await schedule.describe()).info.recentActions[0]?.action.workflow, 60_000, 'scheduled run');
+      const run = await waitFor(
+        async () => (await schedule.describe()).info.recentActions[0]?.action.workflow,
+        60_000,
+        'scheduled run',
+      );
       const result = (await client.workflow.getHandle(run.workflowId).result()) as CleanupResult;
       expect(run.workflowId.startsWith(cleanupId(ids.hostId))).toBe(true);
       expect(result.dryRun).toBe(true);

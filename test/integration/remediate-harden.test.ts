@@ -30,13 +30,31 @@ let reportsDir = '';
 const queueName = `dockhand-events-${ids.suffix}`;
 const events = testQueue(queueName);
 const optIn = { 'dockhand.harden': 'true', 'dockhand.test': ids.suffix };
-const rules = { rules: [{ name: 'harden-on-findings', match: { action: 'scan_finding', labels: optIn }, workflow: 'remediateHarden', args: { pidsLimit: 128 } }] };
+const rules = {
+  rules: [
+    {
+      name: 'harden-on-findings',
+      match: { action: 'scan_finding', labels: optIn },
+      workflow: 'remediateHarden',
+      args: { pidsLimit: 128 },
+    },
+  ],
+};
 
 // Patient: on a saturated shared machine a 2 s check times out now and then.
-const healthcheck = { Test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], Interval: 1e9, Timeout: 10e9, Retries: 5 };
+const healthcheck = {
+  Test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
+  Interval: 1e9,
+  Timeout: 10e9,
+  Retries: 5,
+};
 
 /** An unsafe container: an extra capability, no limits, writable root, may gain privileges. */
-async function unsafeContainer(name: string, image = 'dockhand-fixture-app:v1', labels: Record<string, string> = testLabel) {
+async function unsafeContainer(
+  name: string,
+  image = 'dockhand-fixture-app:v1',
+  labels: Record<string, string> = testLabel,
+) {
   const c = await docker.createContainer({
     name,
     Image: image,
@@ -44,7 +62,11 @@ async function unsafeContainer(name: string, image = 'dockhand-fixture-app:v1', 
     Labels: labels,
     Healthcheck: healthcheck,
     ExposedPorts: { '8080/tcp': {} },
-    HostConfig: { Init: true, CapAdd: ['NET_ADMIN'], PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+    HostConfig: {
+      Init: true,
+      CapAdd: ['NET_ADMIN'],
+      PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+    },
   });
   await c.start();
   await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 60_000, `${name} healthy`);
@@ -52,12 +74,19 @@ async function unsafeContainer(name: string, image = 'dockhand-fixture-app:v1', 
 }
 
 async function waitForPhase(handle: WorkflowHandle, phase: string) {
-  await waitFor(async () => (await handle.query(phaseStatusQuery).catch(() => undefined))?.phase === phase, 90_000, `phase ${phase}`);
+  await waitFor(
+    async () => (await handle.query(phaseStatusQuery).catch(() => undefined))?.phase === phase,
+    90_000,
+    `phase ${phase}`,
+  );
 }
 
 /** The typed failure a workflow ended with. */
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowFailedError);
   let cause = (err as WorkflowFailedError).cause;
   while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as Error & { cause?: Error }).cause as never;
@@ -66,7 +95,10 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
 
 async function namesOf(prefix: string): Promise<string[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [`dockhand.test=${ids.suffix}`] } });
-  return list.map((c) => c.Names[0]!.slice(1)).filter((n) => n.startsWith(prefix)).sort();
+  return list
+    .map((c) => c.Names[0]!.slice(1))
+    .filter((n) => n.startsWith(prefix))
+    .sort();
 }
 
 beforeAll(async () => {
@@ -85,14 +117,26 @@ afterAll(async () => {
   await events.dispose();
   if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
   const mine = await docker.listContainers({ all: true, filters: { label: [`dockhand.test=${ids.suffix}`] } });
-  await Promise.all(mine.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    mine.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 });
 
 describe('remediateHarden (real engine, real Temporal)', () => {
   it('after approval, recreates the container hardened under its own name, healthy, with its environment', async () => {
     const name = `hardenme-${ids.suffix}`;
     const oldId = await unsafeContainer(name);
-    const handle = await startHarden(client, config, { host: ids.hostId, container: name, healthTimeoutMs: 60_000 }, 'test');
+    const handle = await startHarden(
+      client,
+      config,
+      { host: ids.hostId, container: name, healthTimeoutMs: 60_000 },
+      'test',
+    );
     await waitForPhase(handle, 'awaiting-approval');
     const details = (await handle.query(phaseStatusQuery)).details;
     expect(details).toContain('security.capDrop: [] → ["ALL"] (CIS-5.4)');
@@ -100,10 +144,18 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     expect((await docker.getContainer(name).inspect()).Id).toBe(oldId); // nothing changed while it waits
 
     // The way `dockhand approve <container> --host <host>` finds it.
-    expect((await answerDeploy(client, name, 'approve', { by: 'alice', comment: 'scan findings' }, ids.hostId)).workflowId).toBe(handle.workflowId);
+    expect(
+      (await answerDeploy(client, name, 'approve', { by: 'alice', comment: 'scan findings' }, ids.hostId)).workflowId,
+    ).toBe(handle.workflowId);
     const result = (await handle.result()) as HardenResult;
     expect(result.changes.map((c) => `${c.ruleId} ${c.field}`)).toEqual([
-      'CIS-5.4 security.capDrop', 'CIS-5.4 security.capAdd', 'CIS-5.11 resources.memory', 'CIS-5.13 security.readOnlyRootfs', 'CIS-5.13 security.tmpfs', 'CIS-5.26 security.noNewPrivileges', 'CIS-5.29 resources.pidsLimit',
+      'CIS-5.4 security.capDrop',
+      'CIS-5.4 security.capAdd',
+      'CIS-5.11 resources.memory',
+      'CIS-5.13 security.readOnlyRootfs',
+      'CIS-5.13 security.tmpfs',
+      'CIS-5.26 security.noNewPrivileges',
+      'CIS-5.29 resources.pidsLimit',
     ]);
     expect(result.approval).toMatchObject({ outcome: 'approved', by: 'alice' });
 
@@ -119,7 +171,11 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     expect(info.HostConfig.PidsLimit).toBe(256);
     expect(info.Config.Env).toContain('GREETING=hello');
     expect(info.Config.Labels?.['dockhand.test']).toBe(ids.suffix);
-    await waitFor(async () => (await docker.getContainer(name).inspect()).State.Health?.Status === 'healthy', 30_000, 'hardened container healthy');
+    await waitFor(
+      async () => (await docker.getContainer(name).inspect()).State.Health?.Status === 'healthy',
+      30_000,
+      'hardened container healthy',
+    );
     await expect(docker.getContainer(oldId).inspect()).rejects.toMatchObject({ statusCode: 404 });
     const { candidate, retired } = hardeningNames(name);
     expect(await namesOf(name)).toEqual([name]);
@@ -132,7 +188,12 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     const name = `breaks-${ids.suffix}`;
     const oldId = await unsafeContainer(name, 'dockhand-fixture-app:flaky');
     const before = (await docker.getContainer(name).inspect()).HostConfig;
-    const handle = await startHarden(client, config, { host: ids.hostId, container: name, approval: { required: false }, healthTimeoutMs: 60_000 }, 'test');
+    const handle = await startHarden(
+      client,
+      config,
+      { host: ids.hostId, container: name, approval: { required: false }, healthTimeoutMs: 60_000 },
+      'test',
+    );
     const failure = await failureOf(handle.result());
     expect(failure.type).toBe(ErrorType.ContainerExited);
 
@@ -151,8 +212,17 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     const oldId = await unsafeContainer(name);
     const { candidate, retired } = hardeningNames(name);
     // Someone else's container already holds the name the old one would move to.
-    const squatter = await docker.createContainer({ name: retired, Image: 'dockhand-fixture-app:v1', Labels: testLabel });
-    const handle = await startHarden(client, config, { host: ids.hostId, container: name, approval: { required: false }, healthTimeoutMs: 60_000 }, 'test');
+    const squatter = await docker.createContainer({
+      name: retired,
+      Image: 'dockhand-fixture-app:v1',
+      Labels: testLabel,
+    });
+    const handle = await startHarden(
+      client,
+      config,
+      { host: ids.hostId, container: name, approval: { required: false }, healthTimeoutMs: 60_000 },
+      'test',
+    );
     const failure = await failureOf(handle.result());
     expect(failure.type).toBe(ErrorType.Conflict);
 
@@ -168,13 +238,18 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     const name = `rejectme-${ids.suffix}`;
     const oldId = await unsafeContainer(name);
     const env = { DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue };
-    const started = await runCli(['remediate', name, 'harden', '--host', ids.hostId, '--finding', 'CIS-5.26', '--json'], env);
+    const started = await runCli(
+      ['remediate', name, 'harden', '--host', ids.hostId, '--finding', 'CIS-5.26', '--json'],
+      env,
+    );
     expect(started.stderr).toBe('');
     const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
     expect(workflowId).toBe(hardenId(ids.hostId, name));
     const handle = client.workflow.getHandle(workflowId);
     await waitForPhase(handle, 'awaiting-approval');
-    expect((await handle.query(phaseStatusQuery)).details).toContain('security.noNewPrivileges: false → true (CIS-5.26)');
+    expect((await handle.query(phaseStatusQuery)).details).toContain(
+      'security.noNewPrivileges: false → true (CIS-5.26)',
+    );
     const rejected = await runCli(['reject', name, '--host', ids.hostId, '--by', 'bob', '--comment', 'not now'], env);
     expect(rejected.stdout.trim()).toBe(`sent reject to ${workflowId} as bob`);
     const failure = await failureOf(handle.result());
@@ -191,7 +266,12 @@ describe('remediateHarden (real engine, real Temporal)', () => {
   it('a scan finding on an opted-in container starts hardening (trigger rule) that fixes only those findings', async () => {
     const name = `scanned-${ids.suffix}`;
     await unsafeContainer(name, 'dockhand-fixture-app:v1', { ...testLabel, ...optIn });
-    const scan = await startSecurityScan(client, config, { hosts: [ids.hostId], containers: { names: [name] }, checks: { include: ['CIS-5.26', 'CIS-5.29'] }, publishFindings: true });
+    const scan = await startSecurityScan(client, config, {
+      hosts: [ids.hostId],
+      containers: { names: [name] },
+      checks: { include: ['CIS-5.26', 'CIS-5.29'] },
+      publishFindings: true,
+    });
     await scan.result();
     const handle = client.workflow.getHandle(hardenId(ids.hostId, name));
     await waitForPhase(handle, 'awaiting-approval');

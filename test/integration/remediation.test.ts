@@ -16,7 +16,19 @@ const optIn = { 'dockhand.autoheal': 'true', 'dockhand.test': ids.suffix };
 const MAX_RESTARTS = 2;
 const rules = {
   rules: [
-    { name: 'autoheal', match: { action: 'health_status', status: 'unhealthy', labels: optIn }, workflow: 'restartUnhealthy', args: { maxRestarts: MAX_RESTARTS, windowMs: '2m', backoffMs: '500ms', stopTimeoutS: 1, quarantine: 'stop', idleMs: '1m' } },
+    {
+      name: 'autoheal',
+      match: { action: 'health_status', status: 'unhealthy', labels: optIn },
+      workflow: 'restartUnhealthy',
+      args: {
+        maxRestarts: MAX_RESTARTS,
+        windowMs: '2m',
+        backoffMs: '500ms',
+        stopTimeoutS: 1,
+        quarantine: 'stop',
+        idleMs: '1m',
+      },
+    },
   ],
 };
 let client: Client;
@@ -39,8 +51,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const name of containers) {
-    for (const kind of ['restart-unhealthy']) await client.workflow.getHandle(remediationId(kind, ids.hostId, name)).terminate('test over').catch(() => undefined);
-    await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+    for (const kind of ['restart-unhealthy'])
+      await client.workflow
+        .getHandle(remediationId(kind, ids.hostId, name))
+        .terminate('test over')
+        .catch(() => undefined);
+    await docker
+      .getContainer(name)
+      .remove({ force: true })
+      .catch(() => undefined);
   }
   await Promise.all(workers.map((w) => w.stop()));
   await notifications?.close();
@@ -56,7 +75,14 @@ async function run(name: string, image: string, extra: Record<string, unknown> =
 
 /** The engine event as the host agent queued it. */
 async function queuedEvent(name: string, action: string, status?: string): Promise<EngineEvent> {
-  return waitFor(async () => (await events.all()).map((j) => j.data as EngineEvent).find((e) => e.name === name && e.action === action && e.status === status), 30_000, `${action} event of ${name}`);
+  return waitFor(
+    async () =>
+      (await events.all())
+        .map((j) => j.data as EngineEvent)
+        .find((e) => e.name === name && e.action === action && e.status === status),
+    30_000,
+    `${action} event of ${name}`,
+  );
 }
 
 describe('remediation from engine events (real engine, Redis, Temporal)', () => {
@@ -68,15 +94,21 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     await (await c.exec({ Cmd: ['/bin/busybox', 'rm', '/www/health'] })).start({});
 
     const unhealthy = await queuedEvent(name, 'health_status', 'unhealthy');
-    const restartedAt = await waitFor(async () => {
-      const s = (await c.inspect()).State;
-      return s.StartedAt !== firstStart && s.Running ? Date.parse(s.StartedAt) : undefined;
-    }, 30_000, 'restart');
+    const restartedAt = await waitFor(
+      async () => {
+        const s = (await c.inspect()).State;
+        return s.StartedAt !== firstStart && s.Running ? Date.parse(s.StartedAt) : undefined;
+      },
+      30_000,
+      'restart',
+    );
     const latencyMs = restartedAt - Number(BigInt(unhealthy.timeNano) / 1_000_000n);
     expect(latencyMs).toBeGreaterThan(0);
     expect(latencyMs).toBeLessThan(10_000);
     await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 30_000, 'healthy again');
-    const status = await client.workflow.getHandle(remediationId('restart-unhealthy', ids.hostId, name)).query(remediationStatusQuery);
+    const status = await client.workflow
+      .getHandle(remediationId('restart-unhealthy', ids.hostId, name))
+      .query(remediationStatusQuery);
     expect(status.restarts).toBe(1);
     expect(notifications.received.filter((n) => n.container === name)).toHaveLength(0);
   });
@@ -85,10 +117,14 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     const name = `broken-${ids.suffix}`;
     const c = await run(name, 'dockhand-fixture-app:broken');
     const handle = client.workflow.getHandle(remediationId('restart-unhealthy', ids.hostId, name));
-    const status = await waitFor(async () => {
-      const s = await handle.query(remediationStatusQuery).catch(() => undefined);
-      return s?.phase === 'quarantined' ? s : undefined;
-    }, 90_000, 'quarantine');
+    const status = await waitFor(
+      async () => {
+        const s = await handle.query(remediationStatusQuery).catch(() => undefined);
+        return s?.phase === 'quarantined' ? s : undefined;
+      },
+      90_000,
+      'quarantine',
+    );
     expect(status).toMatchObject({ phase: 'quarantined', restarts: MAX_RESTARTS });
     // Quarantined stays quarantined: no more restarts, no second notification.
     await new Promise((r) => setTimeout(r, 3000));
@@ -99,7 +135,12 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     expect((await c.inspect()).State.Running).toBe(false);
 
     await handle.signal(releaseSignal, { by: 'test', reason: 'looked at it' });
-    expect(await handle.result()).toEqual({ container: name, restarts: MAX_RESTARTS, quarantined: 'stop', released: { by: 'test', reason: 'looked at it' } });
+    expect(await handle.result()).toEqual({
+      container: name,
+      restarts: MAX_RESTARTS,
+      quarantined: 'stop',
+      released: { by: 'test', reason: 'looked at it' },
+    });
   });
 
   it('health sweep (a Temporal Schedule) publishes what is unhealthy now as events, once per container run', async () => {
@@ -109,20 +150,46 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     const c = await docker.createContainer({ name, Image: 'dockhand-fixture-app:broken', HostConfig: { Init: true } });
     await c.start();
     await waitFor(async () => (await c.inspect()).State.Health?.Status === 'unhealthy', 30_000, 'unhealthy');
-    const scheduleId = await ensureHealthSweepSchedule(client, config, [ids.hostId], '1h', `health-sweep-${ids.suffix}`);
+    const scheduleId = await ensureHealthSweepSchedule(
+      client,
+      config,
+      [ids.hostId],
+      '1h',
+      `health-sweep-${ids.suffix}`,
+    );
     const schedule = client.schedule.getHandle(scheduleId);
     try {
-      const sweepJobs = async () => (await events.all()).filter((j) => (j.data as EngineEvent).source === 'sweep' && (j.data as EngineEvent).name === name);
+      const sweepJobs = async () =>
+        (await events.all()).filter(
+          (j) => (j.data as EngineEvent).source === 'sweep' && (j.data as EngineEvent).name === name,
+        );
       await schedule.trigger();
-      const [job] = await waitFor(async () => ((await sweepJobs()).length ? sweepJobs() : undefined), 60_000, 'sweep event');
-      expect(job!.data).toMatchObject({ action: 'health_status', status: 'unhealthy', host: ids.hostId, type: 'container' });
+      const [job] = await waitFor(
+        async () => ((await sweepJobs()).length ? sweepJobs() : undefined),
+        60_000,
+        'sweep event',
+      );
+      expect(job!.data).toMatchObject({
+        action: 'health_status',
+        status: 'unhealthy',
+        host: ids.hostId,
+        type: 'container',
+      });
       await schedule.trigger();
-      await waitFor(async () => ((await schedule.describe()).info.recentActions.length >= 2 ? true : undefined), 60_000, 'second sweep');
-      await waitFor(async () => {
-        const runs = (await schedule.describe()).info.recentActions;
-        const last = await client.workflow.getHandle(runs[runs.length - 1]!.action.workflow.workflowId).result();
-        return last ? true : undefined;
-      }, 60_000, 'second sweep done');
+      await waitFor(
+        async () => ((await schedule.describe()).info.recentActions.length >= 2 ? true : undefined),
+        60_000,
+        'second sweep',
+      );
+      await waitFor(
+        async () => {
+          const runs = (await schedule.describe()).info.recentActions;
+          const last = await client.workflow.getHandle(runs[runs.length - 1]!.action.workflow.workflowId).result();
+          return last ? true : undefined;
+        },
+        60_000,
+        'second sweep done',
+      );
       expect(await sweepJobs()).toHaveLength(1);
     } finally {
       await schedule.delete();

@@ -10,7 +10,8 @@ import { testIds } from '../support/workers';
 const ids = testIds('rl');
 const service = `rl-${ids.suffix}`;
 const { run, container } = activityRunner(ids.hostId, service);
-const app = (version: string) => ({ image: `dockhand-fixture-app:${version}`, init: true, stopTimeout: 1 }) as ContainerSpec;
+const app = (version: string) =>
+  ({ image: `dockhand-fixture-app:${version}`, init: true, stopTimeout: 1 }) as ContainerSpec;
 const inspect = (name: string) => docker.getContainer(name).inspect();
 /** No look-again timer that could end the wait within a test: only an engine event can. */
 const NO_POLL = 120_000;
@@ -31,14 +32,24 @@ describe('launchReplica after other containers', () => {
   it('is not started when the container before it exits: PredecessorFailed, the new one only created', async () => {
     const before = await container(app('crash'));
     const name = `${service}-never`;
-    const failure = await failureOf(run('launchReplica', { name, service, spec: app('v2'), healthTimeoutMs: 60_000, after: [before] }));
+    const failure = await failureOf(
+      run('launchReplica', { name, service, spec: app('v2'), healthTimeoutMs: 60_000, after: [before] }),
+    );
     expect(failure.type).toBe(ErrorType.PredecessorFailed);
     expect(failure.message).toContain(`${before} did not become healthy`);
     expect((await inspect(name)).State.Status).toBe('created');
   });
 
   it('is not started when the container before it is gone', async () => {
-    const failure = await failureOf(run('launchReplica', { name: `${service}-orphan`, service, spec: app('v2'), healthTimeoutMs: 60_000, after: [`${service}-missing`] }));
+    const failure = await failureOf(
+      run('launchReplica', {
+        name: `${service}-orphan`,
+        service,
+        spec: app('v2'),
+        healthTimeoutMs: 60_000,
+        after: [`${service}-missing`],
+      }),
+    );
     expect(failure.type).toBe(ErrorType.PredecessorFailed);
     expect((await inspect(`${service}-orphan`)).State.Status).toBe('created');
   });
@@ -81,7 +92,11 @@ describe('handOverReplica', () => {
 });
 
 describe('ensureEdgeContainer', () => {
-  const edge = (ports: number[]) => ({ image: 'dockhand-edge:1', ports: ports.map((container) => ({ container, hostIp: '127.0.0.1' })) }) as ContainerSpec;
+  const edge = (ports: number[]) =>
+    ({
+      image: 'dockhand-edge:1',
+      ports: ports.map((container) => ({ container, hostIp: '127.0.0.1' })),
+    }) as ContainerSpec;
 
   it("creates, starts and waits for the edge; keeps the service's own edge as it is; refuses a container that is not its own", async () => {
     const name = `${service}-edge`;
@@ -98,7 +113,9 @@ describe('ensureEdgeContainer', () => {
     const foreign = `${service}-foreign-edge`;
     await docker.createContainer({ name: foreign, Image: 'dockhand-edge:1', Labels: { 'dockhand.test': service } });
     try {
-      const refused = await failureOf(run('ensureEdgeContainer', { name: foreign, service, spec: edge([80]), timeoutMs: 60_000 }));
+      const refused = await failureOf(
+        run('ensureEdgeContainer', { name: foreign, service, spec: edge([80]), timeoutMs: 60_000 }),
+      );
       expect(refused.type).toBe(ErrorType.Conflict);
       expect(refused.message).toContain('a container Dockhand does not manage');
       expect((await inspect(foreign)).State.Status).toBe('created');

@@ -7,7 +7,16 @@ import { expectedReplicas, useRolloutWorld, waitFor } from '../support/rollout';
 const world = useRolloutWorld('rollgate');
 const { ids, newService } = world;
 const extraContainers: string[] = [];
-world.onCleanUp(() => Promise.all(extraContainers.map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined))));
+world.onCleanUp(() =>
+  Promise.all(
+    extraContainers.map((n) =>
+      docker
+        .getContainer(n)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  ),
+);
 
 describe('rollingUpdate pause, resume and canary approval', () => {
   it('pauses on a failure, and resume (after the cause is fixed) retries the failed replica and finishes', async () => {
@@ -15,17 +24,33 @@ describe('rollingUpdate pause, resume and canary approval', () => {
     await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
     // v2 whose health check also needs a dependency that does not run yet.
     const dep = `dep-${ids.suffix}`;
-    const spec = { ...app.request('v2').spec, healthcheck: { test: `/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health && /bin/busybox wget -q -O /dev/null http://${dep}:8080/health`, interval: '1s', timeout: '10s', retries: 2 } };
+    const spec = {
+      ...app.request('v2').spec,
+      healthcheck: {
+        test: `/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health && /bin/busybox wget -q -O /dev/null http://${dep}:8080/health`,
+        interval: '1s',
+        timeout: '10s',
+        retries: 2,
+      },
+    };
     const handle = await app.start('v2', { spec, failureAction: 'pause' });
     await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).paused, 150_000, 'paused');
     expect(await handle.query(rollingUpdateStatusQuery)).toMatchObject({ phase: 'paused', currentSlots: [1], done: 0 });
 
     extraContainers.push(dep);
-    const c = await docker.createContainer({ name: dep, Image: 'dockhand-fixture-app:v1', HostConfig: { NetworkMode: `${app.service}-net`, Init: true } });
+    const c = await docker.createContainer({
+      name: dep,
+      Image: 'dockhand-fixture-app:v1',
+      HostConfig: { NetworkMode: `${app.service}-net`, Init: true },
+    });
     await c.start();
     await handle.signal('resume', { by: 'alice', comment: 'dependency is up' });
     const result = await rolloutOutcome(handle);
-    expect(result).toMatchObject({ outcome: 'updated', updated: expectedReplicas(app.service, 3, 'v2').map((r) => r.name), rolledBack: [] });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      updated: expectedReplicas(app.service, 3, 'v2').map((r) => r.name),
+      rolledBack: [],
+    });
     expect(result.failures.map((f) => f.slot)).toEqual([1]);
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 3, 'v2'));
   }, 300_000);
@@ -34,14 +59,30 @@ describe('rollingUpdate pause, resume and canary approval', () => {
     const app = newService('canok');
     await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
     const handle = await app.start('v2', { pauseAfter: { batches: 1 } });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).phase === 'awaiting-approval', 150_000, 'awaiting approval');
-    expect(await handle.query(rollingUpdateStatusQuery)).toMatchObject({ done: 1, total: 3, waitingFor: 'approve or reject' });
+    await waitFor(
+      async () => (await handle.query(rollingUpdateStatusQuery)).phase === 'awaiting-approval',
+      150_000,
+      'awaiting approval',
+    );
+    expect(await handle.query(rollingUpdateStatusQuery)).toMatchObject({
+      done: 1,
+      total: 3,
+      waitingFor: 'approve or reject',
+    });
     // The replaced v1 replica waits, stopped, as -prev: a reject restarts exactly it.
     const s = app.service;
-    expect((await app.replicas()).map((r) => [r.name, r.image.split(':')[1], r.state])).toEqual([[`${s}-1`, 'v2', 'running'], [`${s}-1-prev`, 'v1', 'exited'], [`${s}-2`, 'v1', 'running'], [`${s}-3`, 'v1', 'running']]);
+    expect((await app.replicas()).map((r) => [r.name, r.image.split(':')[1], r.state])).toEqual([
+      [`${s}-1`, 'v2', 'running'],
+      [`${s}-1-prev`, 'v1', 'exited'],
+      [`${s}-2`, 'v1', 'running'],
+      [`${s}-3`, 'v1', 'running'],
+    ]);
     await handle.signal('approve', { by: 'carol', comment: 'canary looks good' });
     const result = await rolloutOutcome(handle);
-    expect(result).toMatchObject({ outcome: 'updated', approval: { outcome: 'approved', by: 'carol', comment: 'canary looks good' } });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      approval: { outcome: 'approved', by: 'carol', comment: 'canary looks good' },
+    });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 3, 'v2'));
   }, 300_000);
 
@@ -49,10 +90,20 @@ describe('rollingUpdate pause, resume and canary approval', () => {
     const app = newService('canno');
     await app.roll('v1', { replicas: 3, parallelism: 3, monitor: 0 });
     const handle = await app.start('v2', { pauseAfter: { batches: 1 }, order: 'start-first' });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).phase === 'awaiting-approval', 150_000, 'awaiting approval');
+    await waitFor(
+      async () => (await handle.query(rollingUpdateStatusQuery)).phase === 'awaiting-approval',
+      150_000,
+      'awaiting approval',
+    );
     await handle.signal('reject', { by: 'bob', comment: 'error rate up' });
     const result = await rolloutOutcome(handle);
-    expect(result).toMatchObject({ outcome: 'rolled-back', updated: [`${app.service}-1`], rolledBack: [`${app.service}-1`], reason: 'canary rejected by bob: error rate up', approval: { outcome: 'rejected', by: 'bob' } });
+    expect(result).toMatchObject({
+      outcome: 'rolled-back',
+      updated: [`${app.service}-1`],
+      rolledBack: [`${app.service}-1`],
+      reason: 'canary rejected by bob: error rate up',
+      approval: { outcome: 'rejected', by: 'bob' },
+    });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 3, 'v1'));
   }, 300_000);
 });

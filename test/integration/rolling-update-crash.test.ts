@@ -12,12 +12,20 @@ describe('rollingUpdate survives crashes mid-batch: exactly N replicas, all on v
     const app = newService('agentkill');
     await app.roll('v1', { replicas: 5, parallelism: 5, monitor: 0 });
     const handle = await app.start('v2', { parallelism: 1 });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).currentBatch === 2, 150_000, 'second batch');
+    await waitFor(
+      async () => (await handle.query(rollingUpdateStatusQuery)).currentBatch === 2,
+      150_000,
+      'second batch',
+    );
     await world.workers.agent.crash();
     world.workers.agent = startWorker('host-agent', ids);
     await world.workers.agent.ready;
     const result = await rolloutOutcome(handle);
-    expect(result).toMatchObject({ outcome: 'updated', updated: expectedReplicas(app.service, 5, 'v2').map((r) => r.name), rolledBack: [] });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      updated: expectedReplicas(app.service, 5, 'v2').map((r) => r.name),
+      rolledBack: [],
+    });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
   }, 300_000);
 
@@ -25,12 +33,20 @@ describe('rollingUpdate survives crashes mid-batch: exactly N replicas, all on v
     const app = newService('orchkill');
     await app.roll('v1', { replicas: 5, parallelism: 5, monitor: 0 });
     const handle = await app.start('v2', { parallelism: 1, order: 'start-first' });
-    await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).currentBatch === 2, 150_000, 'second batch');
+    await waitFor(
+      async () => (await handle.query(rollingUpdateStatusQuery)).currentBatch === 2,
+      150_000,
+      'second batch',
+    );
     await world.workers.orchestrator.crash();
     world.workers.orchestrator = startWorker('orchestrator', ids);
     await world.workers.orchestrator.ready;
     const result = await rolloutOutcome(handle);
-    expect(result).toMatchObject({ outcome: 'updated', updated: expectedReplicas(app.service, 5, 'v2').map((r) => r.name), rolledBack: [] });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      updated: expectedReplicas(app.service, 5, 'v2').map((r) => r.name),
+      rolledBack: [],
+    });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
   }, 300_000);
 });

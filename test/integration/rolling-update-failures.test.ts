@@ -35,12 +35,24 @@ describe('rollingUpdate failures: stop at the first batch, put every changed rep
     const handle = await app.start('crash', { parallelism: 1, failureAction: 'pause' });
     await waitFor(async () => (await handle.query(rollingUpdateStatusQuery)).paused, 150_000, 'paused');
     const status = await handle.query(rollingUpdateStatusQuery);
-    expect(status).toMatchObject({ phase: 'paused', paused: true, waitingFor: 'resume or rollback', currentBatch: 1, currentSlots: [1], total: 3, done: 0 });
+    expect(status).toMatchObject({
+      phase: 'paused',
+      paused: true,
+      waitingFor: 'resume or rollback',
+      currentBatch: 1,
+      currentSlots: [1],
+      total: 3,
+      done: 0,
+    });
     expect(status.failures[0]).toMatchObject({ slot: 1 });
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await handle.signal('rollback', { by: 'alice', comment: 'crashes at start' });
     const result = await rolloutOutcome(handle);
-    expect(result).toMatchObject({ outcome: 'rolled-back', rolledBack: [`${app.service}-1`], reason: 'rollback requested by alice: crashes at start' });
+    expect(result).toMatchObject({
+      outcome: 'rolled-back',
+      rolledBack: [`${app.service}-1`],
+      reason: 'rollback requested by alice: crashes at start',
+    });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 3, 'v1'));
   }, 300_000);
 });

@@ -15,7 +15,11 @@ describe('rollingUpdate scales in the same run', () => {
     expect(up).toMatchObject({ outcome: 'updated', removed: [] });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 5, 'v2'));
     const down = await app.roll('v1', { replicas: 2, parallelism: 2 });
-    expect(down).toMatchObject({ outcome: 'updated', updated: [`${app.service}-1`, `${app.service}-2`], removed: [3, 4, 5].map((i) => `${app.service}-${i}`) });
+    expect(down).toMatchObject({
+      outcome: 'updated',
+      updated: [`${app.service}-1`, `${app.service}-2`],
+      removed: [3, 4, 5].map((i) => `${app.service}-${i}`),
+    });
     expect(await app.replicas()).toEqual(expectedReplicas(app.service, 2, 'v1'));
     expect(await version(await app.edgePort())).toBe('v1');
   }, 300_000);

@@ -42,10 +42,19 @@ let redis: Redis;
 let workers: WorkerProcess[] = [];
 let secondAgent: WorkerProcess;
 
-async function scan(over: Partial<ScanRequest>): Promise<{ result: SecurityScanResult; report: ScanReport; workflowId: string }> {
-  const handle = await startSecurityScan(client, config, { containers: { labels: [label], include: ['dh-fleet-*'] }, ...over });
+async function scan(
+  over: Partial<ScanRequest>,
+): Promise<{ result: SecurityScanResult; report: ScanReport; workflowId: string }> {
+  const handle = await startSecurityScan(client, config, {
+    containers: { labels: [label], include: ['dh-fleet-*'] },
+    ...over,
+  });
   const result = await handle.result();
-  return { result, report: JSON.parse(await readFile(result.files.json, 'utf8')) as ScanReport, workflowId: handle.workflowId };
+  return {
+    result,
+    report: JSON.parse(await readFile(result.files.json, 'utf8')) as ScanReport,
+    workflowId: handle.workflowId,
+  };
 }
 
 beforeAll(async () => {
@@ -54,7 +63,11 @@ beforeAll(async () => {
   reportsDir = await mkdtemp(path.join(os.tmpdir(), 'dockhand-fleet-reports-'));
   // The second agent beats every 500 ms, so it shows as down 1.5 s after it is killed.
   secondAgent = startWorker('host-agent', second, { DOCKHAND_HOST_HEARTBEAT_MS: '500' });
-  workers = [startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir }), startWorker('host-agent', ids), secondAgent];
+  workers = [
+    startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir }),
+    startWorker('host-agent', ids),
+    secondAgent,
+  ];
   await docker.createNetwork({ Name: network, Labels: { [SCAN_TEST_LABEL]: ids.suffix } });
   await startContainer(hardenedConfig(hardened, network, ids.suffix));
   await Promise.all(workers.map((w) => w.ready));
@@ -63,7 +76,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   await removeLabelled(ids.suffix);
-  await docker.getNetwork(network).remove().catch(() => undefined);
+  await docker
+    .getNetwork(network)
+    .remove()
+    .catch(() => undefined);
   await redis?.del(hostRegistryKey(registry));
   redis?.disconnect();
   if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
@@ -71,23 +87,43 @@ afterAll(async () => {
 
 describe('securityScan across hosts (real engine, real Temporal, real Redis)', () => {
   it('with no hosts given scans every registered host; a killed agent stays known, is reported down, and the rest is still scanned', async () => {
-    expect((await readKnownHosts(redis, registry)).map((h) => [h.hostId, h.status])).toEqual([[ids.hostId, 'up'], [second.hostId, 'up']].sort());
+    expect((await readKnownHosts(redis, registry)).map((h) => [h.hostId, h.status])).toEqual(
+      [
+        [ids.hostId, 'up'],
+        [second.hostId, 'up'],
+      ].sort(),
+    );
     const both = await scan({});
     expect(both.result.hosts).toEqual({ scanned: [ids.hostId, second.hostId].sort(), unreachable: [] });
     // Both agents serve the same engine here, so each scans the one fixture container.
-    expect(both.report.containers.map((c) => [c.host, c.name, c.status]).sort()).toEqual([[ids.hostId, hardened, 'scanned'], [second.hostId, hardened, 'scanned']].sort());
+    expect(both.report.containers.map((c) => [c.host, c.name, c.status]).sort()).toEqual(
+      [
+        [ids.hostId, hardened, 'scanned'],
+        [second.hostId, hardened, 'scanned'],
+      ].sort(),
+    );
     // The workflow history says which hosts it resolved: the listKnownHosts activity and its result.
     const history = await client.workflow.getHandle(both.workflowId).fetchHistory();
-    expect(history.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'listKnownHosts')).toBe(true);
+    expect(
+      history.events!.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'listKnownHosts'),
+    ).toBe(true);
     expect(both.report.input.hosts).toEqual([ids.hostId, second.hostId].sort());
 
     await secondAgent.crash();
-    await waitUntil(async () => (await readKnownHosts(redis, registry)).find((h) => h.hostId === second.hostId)?.status === 'down', 15_000);
+    await waitUntil(
+      async () => (await readKnownHosts(redis, registry)).find((h) => h.hostId === second.hostId)?.status === 'down',
+      15_000,
+    );
     const after = await scan({});
     expect(after.result.hosts).toEqual({ scanned: [ids.hostId], unreachable: [second.hostId] });
     expect(after.result.containers).toEqual({ scanned: 1, gone: 0, errors: 0 });
-    expect(after.report.hosts.find((h) => h.host === second.hostId)).toMatchObject({ status: 'unreachable', error: expect.stringMatching(/^host agent down: no heartbeat since \S+ \(\d+ s before this scan\)$/) });
-    expect(await readFile(after.result.files.markdown, 'utf8')).toContain(`> **Host ${second.hostId} was not scanned:** host agent down`);
+    expect(after.report.hosts.find((h) => h.host === second.hostId)).toMatchObject({
+      status: 'unreachable',
+      error: expect.stringMatching(/^host agent down: no heartbeat since \S+ \(\d+ s before this scan\)$/),
+    });
+    expect(await readFile(after.result.files.markdown, 'utf8')).toContain(
+      `> **Host ${second.hostId} was not scanned:** host agent down`,
+    );
 
     const listed = await runCli(['hosts'], { DOCKHAND_HOST_REGISTRY: registry });
     expect(listed.code).toBe(0);
@@ -113,11 +149,22 @@ describe('securityScan across hosts (real engine, real Temporal, real Redis)', (
     };
     const connection = await NativeConnection.connect({ address: config.temporalAddress });
     try {
-      const worker = await Worker.create({ connection, namespace: config.temporalNamespace, taskQueue: hostTaskQueue(hookHost), activities: hooked });
+      const worker = await Worker.create({
+        connection,
+        namespace: config.temporalNamespace,
+        taskQueue: hostTaskQueue(hookHost),
+        activities: hooked,
+      });
       const { result, report } = await worker.runUntil(scan({ hosts: [hookHost] }));
       expect(result.containers).toEqual({ scanned: 1, gone: 1, errors: 0 });
-      expect(report.containers.map((c) => [c.name, c.status])).toEqual([[hardened, 'scanned'], [vanishing, 'gone']]);
-      expect(report.containers.find((c) => c.name === vanishing)).toMatchObject({ findings: [], error: expect.stringMatching(/gone|went away/) });
+      expect(report.containers.map((c) => [c.name, c.status])).toEqual([
+        [hardened, 'scanned'],
+        [vanishing, 'gone'],
+      ]);
+      expect(report.containers.find((c) => c.name === vanishing)).toMatchObject({
+        findings: [],
+        error: expect.stringMatching(/gone|went away/),
+      });
       expect(await readFile(result.files.markdown, 'utf8')).toContain(`## ${hookHost}/${vanishing} — gone`);
     } finally {
       await connection.close();
@@ -125,16 +172,38 @@ describe('securityScan across hosts (real engine, real Temporal, real Redis)', (
   });
 
   it('a filesystem read shared per image gives each container exactly what its own export gives (--init, --tmpfs, unchanged)', async () => {
-    const variants = [{ Init: true }, { Init: true }, { Init: true, Tmpfs: { '/var/cache/app': '' } }, { Init: true, Tmpfs: { '/var/cache/app': '' } }, {}, {}];
+    const variants = [
+      { Init: true },
+      { Init: true },
+      { Init: true, Tmpfs: { '/var/cache/app': '' } },
+      { Init: true, Tmpfs: { '/var/cache/app': '' } },
+      {},
+      {},
+    ];
     const names = variants.map((_, i) => `dh-fleet-same-${i}-${ids.suffix}`);
-    await Promise.all(variants.map((hostConfig, i) => startContainer({ ...hardenedConfig(names[i]!, network, ids.suffix), HostConfig: { ...hardenedConfig(names[i]!, network, ids.suffix).HostConfig, ReadonlyRootfs: false, ...hostConfig } })));
+    await Promise.all(
+      variants.map((hostConfig, i) =>
+        startContainer({
+          ...hardenedConfig(names[i]!, network, ids.suffix),
+          HostConfig: {
+            ...hardenedConfig(names[i]!, network, ids.suffix).HostConfig,
+            ReadonlyRootfs: false,
+            ...hostConfig,
+          },
+        }),
+      ),
+    );
     const rules = enabledRules({ include: [], exclude: [] });
     const options = { needs: neededSources(rules), daemon: available({ securityOptions: [] }) };
     const cache = { image: new ImageCache<never>(8), imageFilesystem: new ImageCache<never>(8) };
     for (const name of names) {
       const shared = await collectScanData(docker, name, { ...options, cache });
       const alone = await collectScanData(docker, name, options);
-      expect({ name, facts: shared.filesystem, findings: evaluate(shared, rules) }).toEqual({ name, facts: alone.filesystem, findings: evaluate(alone, rules) });
+      expect({ name, facts: shared.filesystem, findings: evaluate(shared, rules) }).toEqual({
+        name,
+        facts: alone.filesystem,
+        findings: evaluate(alone, rules),
+      });
     }
     expect(cache.imageFilesystem.size).toBe(3); // --init, --init + --tmpfs, unchanged: one export each
     await Promise.all(names.map((n) => docker.getContainer(n).remove({ force: true })));
@@ -148,6 +217,8 @@ describe('securityScan across hosts (real engine, real Temporal, real Redis)', (
     const exec = await container.exec({ Cmd: ['/bin/sleep', '300'], Privileged: true });
     const { report } = await scan({ hosts: [ids.hostId] });
     const findings = report.containers.find((c) => c.name === hardened)!.findings;
-    expect(findings.map((f) => [f.ruleId, f.severity, f.evidence])).toEqual([['CIS-5.23', 'high', [`exec ${exec.id.slice(0, 12)} (finished): /bin/sleep 300`]]]);
+    expect(findings.map((f) => [f.ruleId, f.severity, f.evidence])).toEqual([
+      ['CIS-5.23', 'high', [`exec ${exec.id.slice(0, 12)} (finished): /bin/sleep 300`]],
+    ]);
   });
 });

@@ -29,7 +29,11 @@ let config: DockhandConfig;
 let reportsDir: string;
 let workers: WorkerProcess[] = [];
 
-const request = (over: Partial<ScanRequest> = {}): ScanRequest => ({ hosts: [ids.hostId], containers: { labels: [`${SCAN_TEST_LABEL}=${ids.suffix}`] }, ...over });
+const request = (over: Partial<ScanRequest> = {}): ScanRequest => ({
+  hosts: [ids.hostId],
+  containers: { labels: [`${SCAN_TEST_LABEL}=${ids.suffix}`] },
+  ...over,
+});
 async function scan(over: Partial<ScanRequest> = {}): Promise<{ result: SecurityScanResult; report: ScanReport }> {
   const result = await (await startSecurityScan(client, config, request(over))).result();
   return { result, report: JSON.parse(await readFile(result.files.json, 'utf8')) as ScanReport };
@@ -48,14 +52,22 @@ beforeAll(async () => {
     const nc = await docker.getContainer(`dh-scan-nc-${ids.suffix}`).top({ ps_args: '-o pid,comm' });
     const etc = ((await docker.getContainer(`dh-scan-etc-${ids.suffix}`).changes()) ?? []) as Array<{ Path: string }>;
     const states = await Promise.all(fixtures.map((f) => docker.getContainer(f.name).inspect()));
-    return (nc.Processes ?? []).some((p: string[]) => p[1] === 'nc') && Array.isArray(etc) && etc.some((c) => c.Path === '/etc/motd') && states.every((s) => s.State.Running);
+    return (
+      (nc.Processes ?? []).some((p: string[]) => p[1] === 'nc') &&
+      Array.isArray(etc) &&
+      etc.some((c) => c.Path === '/etc/motd') &&
+      states.every((s) => s.State.Running)
+    );
   }, 30_000);
 });
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   await removeLabelled(ids.suffix);
-  await docker.getNetwork(network).remove().catch(() => undefined);
+  await docker
+    .getNetwork(network)
+    .remove()
+    .catch(() => undefined);
   if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
 });
 
@@ -65,14 +77,32 @@ describe('securityScan (real engine, real Temporal)', () => {
   it('finds exactly the known problems of each fixture, nothing on the hardened one or on a public certificate, and reports a down host', async () => {
     first = await scan({ hosts: [ids.hostId, downHost], hostTimeoutMs: '4s' });
     const { result, report } = first;
-    for (const f of fixtures) expect({ name: f.name, found: findingsOf(report, f.name).map((x) => x.ruleId).sort() }).toEqual({ name: f.name, found: [...f.expected].sort() });
+    for (const f of fixtures)
+      expect({
+        name: f.name,
+        found: findingsOf(report, f.name)
+          .map((x) => x.ruleId)
+          .sort(),
+      }).toEqual({ name: f.name, found: [...f.expected].sort() });
 
-    expect(findingsOf(report, `dh-scan-key-${ids.suffix}`).map((f) => f.evidence)).toEqual([['/app/server.key: private key (PEM)']]); // not /app/server.pem, not /etc/ssl/certs/*.pem
-    expect(findingsOf(report, `dh-scan-setuid-${ids.suffix}`)[0]!.evidence).toEqual(['/usr/local/bin/helper (mode 4755)']);
-    expect(findingsOf(report, `dh-scan-sock-${ids.suffix}`)[0]!.evidence).toEqual(['/var/run/docker.sock mounted at /var/run/docker.sock (read-only)']);
-    expect(findingsOf(report, `dh-scan-etc-${ids.suffix}`).find((f) => f.ruleId === 'DH-RT-SYSTEM-CHANGE')!.evidence).toEqual(['added /etc/motd']);
-    expect(findingsOf(report, `dh-scan-nc-${ids.suffix}`).find((f) => f.ruleId === 'DH-RT-LISTEN')!.evidence).toEqual(['tcp6 :::4444 listening']);
-    expect(findingsOf(report, `dh-scan-public-${ids.suffix}`)[0]!.evidence[0]).toMatch(/^8080\/tcp published on 0\.0\.0\.0:\d+$/);
+    expect(findingsOf(report, `dh-scan-key-${ids.suffix}`).map((f) => f.evidence)).toEqual([
+      ['/app/server.key: private key (PEM)'],
+    ]); // not /app/server.pem, not /etc/ssl/certs/*.pem
+    expect(findingsOf(report, `dh-scan-setuid-${ids.suffix}`)[0]!.evidence).toEqual([
+      '/usr/local/bin/helper (mode 4755)',
+    ]);
+    expect(findingsOf(report, `dh-scan-sock-${ids.suffix}`)[0]!.evidence).toEqual([
+      '/var/run/docker.sock mounted at /var/run/docker.sock (read-only)',
+    ]);
+    expect(
+      findingsOf(report, `dh-scan-etc-${ids.suffix}`).find((f) => f.ruleId === 'DH-RT-SYSTEM-CHANGE')!.evidence,
+    ).toEqual(['added /etc/motd']);
+    expect(findingsOf(report, `dh-scan-nc-${ids.suffix}`).find((f) => f.ruleId === 'DH-RT-LISTEN')!.evidence).toEqual([
+      'tcp6 :::4444 listening',
+    ]);
+    expect(findingsOf(report, `dh-scan-public-${ids.suffix}`)[0]!.evidence[0]).toMatch(
+      /^8080\/tcp published on 0\.0\.0\.0:\d+$/,
+    );
     const hardened = report.containers.find((c) => c.name === `dh-scan-hardened-${ids.suffix}`)!;
     expect(hardened.score).toBe(100);
     expect(hardened.notApplicable.map((n) => n.ruleId)).toEqual(['CIS-5.2', 'CIS-5.3', 'DH-RT-NEW-PROCESS']);
@@ -88,7 +118,9 @@ describe('securityScan (real engine, real Temporal)', () => {
   });
 
   it('writes SARIF that validates against the official 2.1.0 schema, one result per finding', async () => {
-    const sarif = JSON.parse(await readFile(first.result.files.sarif, 'utf8')) as { runs: Array<{ results: unknown[] }> };
+    const sarif = JSON.parse(await readFile(first.result.files.sarif, 'utf8')) as {
+      runs: Array<{ results: unknown[] }>;
+    };
     expect(sarifValidator()(sarif)).toEqual([]);
     expect(sarif.runs[0]!.results).toHaveLength(Object.values(first.result.counts).reduce((a, b) => a + b, 0));
   });
@@ -96,17 +128,35 @@ describe('securityScan (real engine, real Temporal)', () => {
   it('diffs against the previous report, and catches drift: a root exec session and a process outside the baseline', async () => {
     const again = await scan();
     expect(again.report.diff.new).toEqual([]);
-    expect(again.result.diff).toEqual({ new: 0, fixed: 0, stillOpen: Object.values(first.result.counts).reduce((a, b) => a + b, 0), previousReportId: first.result.reportId });
+    expect(again.result.diff).toEqual({
+      new: 0,
+      fixed: 0,
+      stillOpen: Object.values(first.result.counts).reduce((a, b) => a + b, 0),
+      previousReportId: first.result.reportId,
+    });
 
     const hardened = docker.getContainer(`dh-scan-hardened-${ids.suffix}`);
     // Not --privileged: this sandbox's runtime refuses to start privileged execs (CIS-5.23 on a created
     // privileged session: security-scan-fleet.test.ts).
     const exec = await hardened.exec({ Cmd: ['/bin/sleep', '300'], User: '0' });
     await exec.start({ Detach: true });
-    await waitUntil(async () => ((await hardened.top({ ps_args: '-o pid,comm,args' })).Processes ?? []).some((p: string[]) => p[2]?.includes('sleep 300')), 15_000);
+    await waitUntil(
+      async () =>
+        ((await hardened.top({ ps_args: '-o pid,comm,args' })).Processes ?? []).some((p: string[]) =>
+          p[2]?.includes('sleep 300'),
+        ),
+      15_000,
+    );
 
-    const drift = await scan({ containers: { labels: [`${SCAN_TEST_LABEL}=${ids.suffix}`], include: ['dh-scan-hardened-*'] } });
-    expect(findingsOf(drift.report, `dh-scan-hardened-${ids.suffix}`).map((f) => [f.ruleId, f.evidence.map((e) => e.replace(/\b\d+\b/g, 'N').replace(/exec [0-9a-f]{12}/, 'exec X'))])).toEqual([
+    const drift = await scan({
+      containers: { labels: [`${SCAN_TEST_LABEL}=${ids.suffix}`], include: ['dh-scan-hardened-*'] },
+    });
+    expect(
+      findingsOf(drift.report, `dh-scan-hardened-${ids.suffix}`).map((f) => [
+        f.ruleId,
+        f.evidence.map((e) => e.replace(/\b\d+\b/g, 'N').replace(/exec [0-9a-f]{12}/, 'exec X')),
+      ]),
+    ).toEqual([
       ['CIS-5.24', ['exec X as N (running): /bin/sleep N']],
       ['DH-RT-NEW-PROCESS', ['process N sleep (user root): /bin/sleep N']],
     ]);
@@ -116,20 +166,34 @@ describe('securityScan (real engine, real Temporal)', () => {
 
   it('reports a container that vanished before its scan as gone, not as a failure', async () => {
     const name = `dh-scan-vanish-${ids.suffix}`;
-    const c = await startContainer({ name, Image: 'dockhand-fixture-scan:hardened', Labels: { [SCAN_TEST_LABEL]: ids.suffix } });
+    const c = await startContainer({
+      name,
+      Image: 'dockhand-fixture-scan:hardened',
+      Labels: { [SCAN_TEST_LABEL]: ids.suffix },
+    });
     const target = { id: c.id, name, image: 'dockhand-fixture-scan:hardened', state: 'running', labels: {} };
     await c.remove({ force: true });
-    const result = await new MockActivityEnvironment().run(createScanActivities(docker).scanContainer, { host: ids.hostId, target, checks: { include: [], exclude: [] } });
+    const result = await new MockActivityEnvironment().run(createScanActivities(docker).scanContainer, {
+      host: ids.hostId,
+      target,
+      checks: { include: [], exclude: [] },
+    });
     expect(result).toMatchObject({ status: 'gone', name, findings: [] });
   });
 
   it('gates CI: `dockhand scan --fail-on` exits 2 when findings at or above the severity exist, 0 otherwise', async () => {
     const env = { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue };
     const label = `${SCAN_TEST_LABEL}=${ids.suffix}`;
-    const failing = await runCli(['scan', '--label', label, '--name', `dh-scan-privileged-${ids.suffix}`, '--fail-on', 'critical', '--json'], env);
+    const failing = await runCli(
+      ['scan', '--label', label, '--name', `dh-scan-privileged-${ids.suffix}`, '--fail-on', 'critical', '--json'],
+      env,
+    );
     expect(failing.code).toBe(2);
     expect((JSON.parse(failing.stdout) as SecurityScanResult).counts.critical).toBe(1);
-    const passing = await runCli(['scan', '--label', label, '--name', `dh-scan-public-${ids.suffix}`, '--fail-on', 'high'], env);
+    const passing = await runCli(
+      ['scan', '--label', label, '--name', `dh-scan-public-${ids.suffix}`, '--fail-on', 'high'],
+      env,
+    );
     expect(passing.code).toBe(0);
     expect(passing.stdout).toContain('0 critical, 0 high, 1 medium');
   });
@@ -137,12 +201,26 @@ describe('securityScan (real engine, real Temporal)', () => {
   it('creates, updates, triggers and pauses a scan schedule (overlap skip, catch-up window)', async () => {
     const scheduleId = `dh-scan-test-${ids.suffix}`;
     try {
-      expect(await upsertScanSchedule(client, config, { scheduleId, cron: '0 3 * * *', scan: request() })).toEqual({ scheduleId, created: true });
-      expect(await upsertScanSchedule(client, config, { scheduleId, cron: '30 2 * * *', catchupWindow: '2h', scan: request() })).toEqual({ scheduleId, created: false });
+      expect(await upsertScanSchedule(client, config, { scheduleId, cron: '0 3 * * *', scan: request() })).toEqual({
+        scheduleId,
+        created: true,
+      });
+      expect(
+        await upsertScanSchedule(client, config, {
+          scheduleId,
+          cron: '30 2 * * *',
+          catchupWindow: '2h',
+          scan: request(),
+        }),
+      ).toEqual({ scheduleId, created: false });
       const described = await describeScanSchedule(client, scheduleId);
       expect(described.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 2 * 3600_000 });
       expect(described.state.note).toBe('dockhand scan schedule --cron "30 2 * * *"');
-      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'securityScan', taskQueue: ids.orchestratorQueue });
+      expect(described.action).toMatchObject({
+        type: 'startWorkflow',
+        workflowType: 'securityScan',
+        taskQueue: ids.orchestratorQueue,
+      });
 
       await client.schedule.getHandle(scheduleId).trigger();
       let workflowId = '';
@@ -156,9 +234,15 @@ describe('securityScan (real engine, real Temporal)', () => {
 
       await client.schedule.getHandle(scheduleId).pause('test');
       expect((await describeScanSchedule(client, scheduleId)).state.paused).toBe(true);
-      await waitUntil(async () => (await listScanSchedules(client)).some((s) => s.scheduleId === scheduleId && s.paused), 20_000);
+      await waitUntil(
+        async () => (await listScanSchedules(client)).some((s) => s.scheduleId === scheduleId && s.paused),
+        20_000,
+      );
     } finally {
-      await client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+      await client.schedule
+        .getHandle(scheduleId)
+        .delete()
+        .catch(() => undefined);
     }
   });
 });

@@ -19,7 +19,10 @@ function runIn(env: MockActivityEnvironment, fn: AnyActivity, args: unknown[]): 
  * to `service` and are named `<service>-1`, `-2`, …; the test file removes the service at the end. */
 export function activityRunner(hostId: string, service: string) {
   const activities = createHostActivities(docker, hostId);
-  const run = <K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> =>
+  const run = <K extends keyof HostActivities>(
+    name: K,
+    ...args: Parameters<HostActivities[K]>
+  ): ReturnType<HostActivities[K]> =>
     runIn(quiet(), activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
   let made = 0;
   return {
@@ -41,7 +44,10 @@ export function activityRunner(hostId: string, service: string) {
       return {
         env,
         heartbeats,
-        run<K extends keyof HostActivities>(name: K, ...args: Parameters<HostActivities[K]>): ReturnType<HostActivities[K]> {
+        run<K extends keyof HostActivities>(
+          name: K,
+          ...args: Parameters<HostActivities[K]>
+        ): ReturnType<HostActivities[K]> {
           return runIn(env, activities[name] as AnyActivity, args) as ReturnType<HostActivities[K]>;
         },
       };
@@ -55,6 +61,7 @@ export async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure
     () => undefined,
     (err: unknown) => err,
   );
-  if (!(e instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${e === undefined ? 'success' : String(e)}`);
+  if (!(e instanceof ApplicationFailure))
+    throw new Error(`expected an ApplicationFailure, got ${e === undefined ? 'success' : String(e)}`);
   return e;
 }

@@ -23,14 +23,21 @@ export function useBlueGreenWorld(prefix: string, timing: Pick<BlueGreenRequest,
     await removeNetwork(network);
   });
   const request = (version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest => ({
-    service, host: world.ids.hostId, spec: { image: fixtureApp(version), init: true, network, healthcheck: patientHealthcheck }, appPort: 8080, approval: { required: false }, ...timing, ...extra,
+    service,
+    host: world.ids.hostId,
+    spec: { image: fixtureApp(version), init: true, network, healthcheck: patientHealthcheck },
+    appPort: 8080,
+    approval: { required: false },
+    ...timing,
+    ...extra,
   });
   return Object.assign(world, {
     service,
     network,
     request,
     /** Starts a deploy of the fixture app at `version` (the workflow handle; `.result()` waits). */
-    deploy: (version: string, extra?: Partial<BlueGreenRequest>) => startBlueGreenDeploy(world.client, world.config, request(version, extra)),
+    deploy: (version: string, extra?: Partial<BlueGreenRequest>) =>
+      startBlueGreenDeploy(world.client, world.config, request(version, extra)),
     cliEnv: { DOCKHAND_HOST_ID: world.ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: world.ids.orchestratorQueue },
   });
 }
@@ -64,4 +71,9 @@ export async function waitForPhase(handle: WorkflowHandle, phase: BlueGreenPhase
 
 /** The fixture's own health check with a patient timeout: on a saturated shared machine a 2 s check
  * times out now and then, and three in a row would mark a perfectly good container unhealthy. */
-export const patientHealthcheck = { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '1s', timeout: '10s', retries: 5 };
+export const patientHealthcheck = {
+  test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
+  interval: '1s',
+  timeout: '10s',
+  retries: 5,
+};

@@ -7,7 +7,10 @@ import { startWorker, testIds, type WorkerProcess } from './workers';
 
 /** A deploy-guard test stack: orchestrator (notifier → a local receiver), a host agent publishing
  * engine events to the file's own queue, and a trigger with one deployGuard rule per service. */
-export async function guardStack(prefix: string, guards: Array<{ service: string; windowMs: string; approval: Record<string, unknown> }>) {
+export async function guardStack(
+  prefix: string,
+  guards: Array<{ service: string; windowMs: string; approval: Record<string, unknown> }>,
+) {
   const ids = testIds(prefix);
   const queueName = `dockhand-events-${ids.suffix}`;
   const events = testQueue(queueName);
@@ -27,13 +30,29 @@ export async function guardStack(prefix: string, guards: Array<{ service: string
   ];
   await Promise.all(workers.map((w) => w.ready));
   return {
-    ids, client, config, events, notifications, workers,
+    ids,
+    client,
+    config,
+    events,
+    notifications,
+    workers,
     /** The queued unhealthy event of a container, once the trigger has processed it. */
     processedUnhealthy: (name: string, timeoutMs = 60_000) =>
-      waitFor(async () => (await events.all()).find((j) => {
-        const e = j.data as EngineEvent;
-        return e.name === name && e.action === 'health_status' && e.status === 'unhealthy' && j.finishedOn !== undefined && j.returnvalue;
-      }), timeoutMs, `unhealthy event of ${name} processed`),
+      waitFor(
+        async () =>
+          (await events.all()).find((j) => {
+            const e = j.data as EngineEvent;
+            return (
+              e.name === name &&
+              e.action === 'health_status' &&
+              e.status === 'unhealthy' &&
+              j.finishedOn !== undefined &&
+              j.returnvalue
+            );
+          }),
+        timeoutMs,
+        `unhealthy event of ${name} processed`,
+      ),
     stop: async () => {
       await Promise.all(workers.map((w) => w.stop()));
       await notifications.close();
@@ -51,6 +70,7 @@ export async function breakHealth(name: string): Promise<void> {
 /** Runs of deploy/<service> of one workflow type. */
 export async function runsOf(client: Client, workflowId: string, type: string): Promise<number> {
   let n = 0;
-  for await (const _ of client.workflow.list({ query: `WorkflowId = "${workflowId}" AND WorkflowType = "${type}"` })) n++;
+  for await (const _ of client.workflow.list({ query: `WorkflowId = "${workflowId}" AND WorkflowType = "${type}"` }))
+    n++;
   return n;
 }

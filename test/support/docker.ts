@@ -6,7 +6,14 @@ export const docker = new Docker();
 /** Removes every container and network Dockhand made for one service (test clean-up). */
 export async function removeService(service: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`${Labels.service}=${service}`] } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }
 
 export async function containersOf(service: string): Promise<Docker.ContainerInfo[]> {
@@ -14,5 +21,8 @@ export async function containersOf(service: string): Promise<Docker.ContainerInf
 }
 
 export async function removeNetwork(name: string): Promise<void> {
-  await docker.getNetwork(name).remove().catch(() => undefined);
+  await docker
+    .getNetwork(name)
+    .remove()
+    .catch(() => undefined);
 }

@@ -39,7 +39,8 @@ export function testQueue(name: string, redisUrl = process.env.REDIS_URL ?? 'red
     queue,
     connection,
     /** Every job of the queue, in any state. */
-    all: () => queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children']),
+    all: () =>
+      queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children']),
     /** Closes the connection, keeping the queue. */
     close: async () => {
       await queue.close().catch(() => undefined);

@@ -1,7 +1,14 @@
 import http from 'node:http';
 
 /** `seq`: the request's place in send order (0, 1, …), exact where `sentAt` (ms) ties. */
-export interface LoadSample { seq: number; sentAt: number; doneAt: number; status: number; body: string; error?: string }
+export interface LoadSample {
+  seq: number;
+  sentAt: number;
+  doneAt: number;
+  status: number;
+  body: string;
+  error?: string;
+}
 export interface LoadReport {
   requests: number;
   failed: number;
@@ -23,7 +30,11 @@ export interface LoadReport {
  * failure (the 30 s client timeout is far beyond any switch); latency is reported apart. Stop it for
  * the report.
  */
-export function startLoad(url: string, ratePerSec: number, switchTo?: string): { stop(): Promise<LoadReport>; count(): number; sent(): number } {
+export function startLoad(
+  url: string,
+  ratePerSec: number,
+  switchTo?: string,
+): { stop(): Promise<LoadReport>; count(): number; sent(): number } {
   const samples: LoadSample[] = [];
   const inFlight = new Set<Promise<void>>();
   const started = Date.now();
@@ -35,11 +46,20 @@ export function startLoad(url: string, ratePerSec: number, switchTo?: string): {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (body += d));
-        res.on('end', () => (samples.push({ seq, sentAt, doneAt: Date.now(), status: res.statusCode ?? 0, body }), resolve()));
-        res.on('error', (e) => (samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body, error: e.message }), resolve()));
+        res.on(
+          'end',
+          () => (samples.push({ seq, sentAt, doneAt: Date.now(), status: res.statusCode ?? 0, body }), resolve()),
+        );
+        res.on(
+          'error',
+          (e) => (samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body, error: e.message }), resolve()),
+        );
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (e) => (samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body: '', error: e.message }), resolve()));
+      req.on(
+        'error',
+        (e) => (samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body: '', error: e.message }), resolve()),
+      );
     });
     inFlight.add(p);
     void p.then(() => inFlight.delete(p));

@@ -16,7 +16,12 @@ export function fixtureService(client: Client, config: DockhandConfig, service: 
     // init: busybox httpd as PID 1 ignores SIGTERM, so a stop would wait the whole grace period.
     // The image's own check (interval 1s) with a timeout and retries that survive a machine loaded many
     // times over: a check that merely runs late must not count as the replica failing.
-    spec: { image: `dockhand-fixture-app:${image}`, init: true, network, healthcheck: tolerant('http://127.0.0.1:8080/health') },
+    spec: {
+      image: `dockhand-fixture-app:${image}`,
+      init: true,
+      network,
+      healthcheck: tolerant('http://127.0.0.1:8080/health'),
+    },
     monitor: '1s',
     healthTimeout: '20s',
     edge: { ports: [{ container: 80, hostIp: '127.0.0.1' }], healthcheck: tolerant('http://127.0.0.1/__edge/health') },
@@ -25,14 +30,24 @@ export function fixtureService(client: Client, config: DockhandConfig, service: 
   return {
     service,
     request,
-    start: (image: string, extra?: Partial<RollingUpdateRequest>) => startRollingUpdate(client, config, request(image, extra)),
+    start: (image: string, extra?: Partial<RollingUpdateRequest>) =>
+      startRollingUpdate(client, config, request(image, extra)),
     /** Rolls to `image` and waits for the outcome (also when it rolled back). */
-    roll: async (image: string, extra?: Partial<RollingUpdateRequest>) => rolloutOutcome(await startRollingUpdate(client, config, request(image, extra))),
+    roll: async (image: string, extra?: Partial<RollingUpdateRequest>) =>
+      rolloutOutcome(await startRollingUpdate(client, config, request(image, extra))),
     /** Every replica container (with the slot label): name, image, state, health. */
     replicas: async () => {
-      const list = await docker.listContainers({ all: true, filters: { label: [`${Labels.service}=${service}`, Labels.slot] } });
+      const list = await docker.listContainers({
+        all: true,
+        filters: { label: [`${Labels.service}=${service}`, Labels.slot] },
+      });
       return list
-        .map((c) => ({ name: c.Names[0]!.slice(1), image: c.Image, state: c.State, healthy: c.Status.includes('(healthy)') }))
+        .map((c) => ({
+          name: c.Names[0]!.slice(1),
+          image: c.Image,
+          state: c.State,
+          healthy: c.Status.includes('(healthy)'),
+        }))
         .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
     },
     /** The edge's published port on 127.0.0.1. */
@@ -48,12 +63,22 @@ export function fixtureService(client: Client, config: DockhandConfig, service: 
 }
 
 function tolerant(url: string) {
-  return { test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', url], interval: '1s', timeout: '10s', retries: 5 };
+  return {
+    test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', url],
+    interval: '1s',
+    timeout: '10s',
+    retries: 5,
+  };
 }
 
 /** `n` replicas named <service>-1…n, all running, healthy, on `image`, and nothing else. */
 export function expectedReplicas(service: string, n: number, image: string) {
-  return Array.from({ length: n }, (_, i) => ({ name: `${service}-${i + 1}`, image: `dockhand-fixture-app:${image}`, state: 'running', healthy: true }));
+  return Array.from({ length: n }, (_, i) => ({
+    name: `${service}-${i + 1}`,
+    image: `dockhand-fixture-app:${image}`,
+    state: 'running',
+    healthy: true,
+  }));
 }
 
 /** A rollout test file's world (workers, client, clean-up) and its fixture services, each removed at the end. */

@@ -5,7 +5,12 @@ import { docker } from './docker';
 export const SCAN_TEST_LABEL = 'dockhand.test.scan';
 
 /** How the hardened fixture runs: every runtime check passes. */
-export function hardenedConfig(name: string, network: string, suffix: string, image = 'dockhand-fixture-scan:hardened'): Docker.ContainerCreateOptions {
+export function hardenedConfig(
+  name: string,
+  network: string,
+  suffix: string,
+  image = 'dockhand-fixture-scan:hardened',
+): Docker.ContainerCreateOptions {
   return {
     name,
     Image: image,
@@ -29,24 +34,54 @@ const HTTPD = '/bin/busybox httpd -f -p 8080 -h /www';
 
 /** One fixture container per known problem: what it changes from the hardened config, and exactly
  * which checks must fail on it. */
-export function scanFixtures(suffix: string, network: string): Array<{ name: string; expected: string[]; config: Docker.ContainerCreateOptions }> {
+export function scanFixtures(
+  suffix: string,
+  network: string,
+): Array<{ name: string; expected: string[]; config: Docker.ContainerCreateOptions }> {
   const base = (kind: string, image?: string) => hardenedConfig(`dh-scan-${kind}-${suffix}`, network, suffix, image);
-  const withHost = (c: Docker.ContainerCreateOptions, hostConfig: Docker.HostConfig, extra: Partial<Docker.ContainerCreateOptions> = {}) => ({ ...c, ...extra, HostConfig: { ...c.HostConfig, ...hostConfig } });
+  const withHost = (
+    c: Docker.ContainerCreateOptions,
+    hostConfig: Docker.HostConfig,
+    extra: Partial<Docker.ContainerCreateOptions> = {},
+  ) => ({ ...c, ...extra, HostConfig: { ...c.HostConfig, ...hostConfig } });
   return [
     { name: `dh-scan-hardened-${suffix}`, expected: [], config: base('hardened') },
-    { name: `dh-scan-privileged-${suffix}`, expected: ['CIS-5.5'], config: withHost(base('privileged'), { Privileged: true }) },
-    { name: `dh-scan-sock-${suffix}`, expected: ['CIS-5.32'], config: withHost(base('sock'), { Binds: ['/var/run/docker.sock:/var/run/docker.sock:ro'] }) },
+    {
+      name: `dh-scan-privileged-${suffix}`,
+      expected: ['CIS-5.5'],
+      config: withHost(base('privileged'), { Privileged: true }),
+    },
+    {
+      name: `dh-scan-sock-${suffix}`,
+      expected: ['CIS-5.32'],
+      config: withHost(base('sock'), { Binds: ['/var/run/docker.sock:/var/run/docker.sock:ro'] }),
+    },
     { name: `dh-scan-root-${suffix}`, expected: ['CIS-4.1'], config: { ...base('root'), User: '0' } },
-    { name: `dh-scan-key-${suffix}`, expected: ['DH-FS-PRIVATE-KEY'], config: base('key', 'dockhand-fixture-scan:key') },
+    {
+      name: `dh-scan-key-${suffix}`,
+      expected: ['DH-FS-PRIVATE-KEY'],
+      config: base('key', 'dockhand-fixture-scan:key'),
+    },
     { name: `dh-scan-setuid-${suffix}`, expected: ['CIS-4.8'], config: base('setuid', 'dockhand-fixture-scan:setuid') },
-    { name: `dh-scan-nc-${suffix}`, expected: ['DH-RT-NETWORK-TOOL', 'DH-RT-LISTEN'], config: { ...base('nc'), Cmd: ['/bin/sh', '-c', `nc -l -p 4444 & exec ${HTTPD}`] } },
+    {
+      name: `dh-scan-nc-${suffix}`,
+      expected: ['DH-RT-NETWORK-TOOL', 'DH-RT-LISTEN'],
+      config: { ...base('nc'), Cmd: ['/bin/sh', '-c', `nc -l -p 4444 & exec ${HTTPD}`] },
+    },
     {
       name: `dh-scan-etc-${suffix}`,
       // Writing /etc needs root and a writable root filesystem: both are findings of their own.
       expected: ['CIS-5.13', 'CIS-4.1', 'DH-RT-SYSTEM-CHANGE'],
-      config: withHost({ ...base('etc'), User: '0', Cmd: ['/bin/sh', '-c', `echo tampered >/etc/motd && exec ${HTTPD}`] }, { ReadonlyRootfs: false }),
+      config: withHost(
+        { ...base('etc'), User: '0', Cmd: ['/bin/sh', '-c', `echo tampered >/etc/motd && exec ${HTTPD}`] },
+        { ReadonlyRootfs: false },
+      ),
     },
-    { name: `dh-scan-public-${suffix}`, expected: ['CIS-5.14'], config: withHost(base('public'), { PortBindings: { '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '' }] } }) },
+    {
+      name: `dh-scan-public-${suffix}`,
+      expected: ['CIS-5.14'],
+      config: withHost(base('public'), { PortBindings: { '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '' }] } }),
+    },
   ];
 }
 
@@ -58,5 +93,12 @@ export async function startContainer(config: Docker.ContainerCreateOptions): Pro
 
 export async function removeLabelled(suffix: string): Promise<void> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${SCAN_TEST_LABEL}=${suffix}`] } });
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }

@@ -1,5 +1,10 @@
 /** Polls `check` until it returns something truthy (and returns that), or fails naming `what`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs: number, what = 'condition', intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false | null> | T | undefined | false | null,
+  timeoutMs: number,
+  what = 'condition',
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

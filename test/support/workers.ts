@@ -21,9 +21,24 @@ export interface WorkerProcess {
 /** Starts a real worker process (workers/orchestrator.ts, host-agent.ts or trigger.ts). Host agents
  * publish engine events only when a test asks (DOCKHAND_EVENTS_PUBLISH=1), so suites do not fill
  * the shared events queue. */
-export function startWorker(kind: 'orchestrator' | 'host-agent' | 'trigger', ids: { hostId: string; orchestratorQueue: string }, env: NodeJS.ProcessEnv = {}): WorkerProcess & { output(): string } {
+export function startWorker(
+  kind: 'orchestrator' | 'host-agent' | 'trigger',
+  ids: { hostId: string; orchestratorQueue: string },
+  env: NodeJS.ProcessEnv = {},
+): WorkerProcess & { output(): string } {
   // Each test file's workers share a host registry of their own (named after its orchestrator queue).
-  const child = spawnTs(`workers/${kind}.ts`, { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue, DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue, LOG_LEVEL: 'info', DOCKHAND_EVENTS_PUBLISH: '0', ...env }, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTs(
+    `workers/${kind}.ts`,
+    {
+      DOCKHAND_HOST_ID: ids.hostId,
+      DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue,
+      DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue,
+      LOG_LEVEL: 'info',
+      DOCKHAND_EVENTS_PUBLISH: '0',
+      ...env,
+    },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -35,7 +50,10 @@ export function startWorker(kind: 'orchestrator' | 'host-agent' | 'trigger', ids
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${kind} exited (${code}) before polling:\n${output.slice(-3000)}`)));
   });
-  const exited = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const exited = () =>
+    new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+    );
   return {
     child,
     ready,

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { beforeAll, describe, it } from 'vitest';
 
 // Finished runs recorded with scripts/save-history.sh. Today's workflow code must make the same
@@ -12,14 +18,21 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', '..', 'workflows', 'index.ts'), logger: new DefaultLogger('ERROR') });
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, '..', '..', 'workflows', 'index.ts'),
+    logger: new DefaultLogger('ERROR'),
+  });
 }, 120_000);
 
 describe('workflow code replays the recorded histories', () => {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    it(file.replace(/\.json$/, ''), async () => {
-      const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
-      await Worker.runReplayHistory({ workflowBundle, replayName: file }, history);
-    }, 60_000);
+    it(
+      file.replace(/\.json$/, ''),
+      async () => {
+        const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+        await Worker.runReplayHistory({ workflowBundle, replayName: file }, history);
+      },
+      60_000,
+    );
   }
 });

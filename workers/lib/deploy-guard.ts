@@ -2,7 +2,13 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { statusQuery } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
-import { CHANGE_WORKFLOW_TYPES, DeployGuardPolicy, planDeployGuard, type ChangeRun, type DeployGuardRequest } from '../../common/deploy-guard';
+import {
+  CHANGE_WORKFLOW_TYPES,
+  DeployGuardPolicy,
+  planDeployGuard,
+  type ChangeRun,
+  type DeployGuardRequest,
+} from '../../common/deploy-guard';
 import type { EngineEvent } from '../../common/events/engine-event';
 import type { Rule } from '../../common/events/rules';
 import { Labels } from '../../common/labels';
@@ -24,7 +30,12 @@ export interface GuardOutcome {
  * deploy/<service>. Many unhealthy events → one rollback: while it runs, starts collide with the lock
  * (attached); once it has run, it is the latest change and the guard ignores further events.
  */
-export async function guardDeploy(client: Client, config: DockhandConfig, rule: Rule, e: EngineEvent): Promise<GuardOutcome> {
+export async function guardDeploy(
+  client: Client,
+  config: DockhandConfig,
+  rule: Rule,
+  e: EngineEvent,
+): Promise<GuardOutcome> {
   const service = e.labels[Labels.service];
   const workflowId = serviceChangeId(service ?? '?');
   const done = (outcome: GuardOutcome['outcome'], workflowType: string, reason?: string): GuardOutcome => {
@@ -36,16 +47,33 @@ export async function guardDeploy(client: Client, config: DockhandConfig, rule: 
   const latest = await latestChange(client, workflowId);
   const previous = latest?.status === 'COMPLETED' ? await previousChange(client, workflowId, latest) : undefined;
   const atMs = Number(BigInt(e.timeNano) / 1_000_000n);
-  const decision = planDeployGuard({ service, container: e.name, ...(e.labels[Labels.color] ? { color: e.labels[Labels.color] } : {}), atMs }, latest, previous, policy.windowMs);
+  const decision = planDeployGuard(
+    { service, container: e.name, ...(e.labels[Labels.color] ? { color: e.labels[Labels.color] } : {}), atMs },
+    latest,
+    previous,
+    policy.windowMs,
+  );
 
   if (decision.action === 'ignore') return done('dropped', 'deployGuardRollback', decision.reason);
   if (decision.action === 'signal-rollback') {
-    await client.workflow.getHandle(workflowId, latest!.runId).signal('rollback', { by: 'deploy-guard', comment: decision.reason });
+    await client.workflow
+      .getHandle(workflowId, latest!.runId)
+      .signal('rollback', { by: 'deploy-guard', comment: decision.reason });
     return done('signalled', latest!.type, decision.reason);
   }
   const request: DeployGuardRequest = {
-    service, host: e.host, strategy: decision.strategy, request: decision.request as unknown as Record<string, unknown>, approval: policy.approval,
-    incident: { container: e.name, at: new Date(atMs).toISOString(), deployRunId: latest!.runId, deployFinishedAt: new Date(latest!.closeMs!).toISOString(), fromImage: decision.fromImage },
+    service,
+    host: e.host,
+    strategy: decision.strategy,
+    request: decision.request as unknown as Record<string, unknown>,
+    approval: policy.approval,
+    incident: {
+      container: e.name,
+      at: new Date(atMs).toISOString(),
+      deployRunId: latest!.runId,
+      deployFinishedAt: new Date(latest!.closeMs!).toISOString(),
+      fromImage: decision.fromImage,
+    },
   };
   try {
     await client.workflow.start('deployGuardRollback', {
@@ -53,39 +81,74 @@ export async function guardDeploy(client: Client, config: DockhandConfig, rule: 
       workflowId,
       args: [request],
       staticSummary: `deploy guard (rule ${rule.name}): roll ${service} back from ${decision.fromImage} to ${decision.request.spec.image} (${decision.strategy}) — ${decision.reason}`,
-      typedSearchAttributes: [{ key: DockhandService, value: service }, { key: DockhandHost, value: e.host }, { key: DockhandWorkflow, value: 'deployGuardRollback' }],
+      typedSearchAttributes: [
+        { key: DockhandService, value: service },
+        { key: DockhandHost, value: e.host },
+        { key: DockhandWorkflow, value: 'deployGuardRollback' },
+      ],
     });
     return done('started', 'deployGuardRollback', decision.reason);
   } catch (err) {
     // A concurrent event started it first (or a person started another change meanwhile).
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return done('attached', 'deployGuardRollback', 'a change of the service is already running');
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      return done('attached', 'deployGuardRollback', 'a change of the service is already running');
     throw err;
   }
 }
 
 /** The latest run of deploy/<service>, with what the guard needs of it. */
 async function latestChange(client: Client, workflowId: string): Promise<ChangeRun | undefined> {
-  const d = await client.workflow.getHandle(workflowId).describe().catch((err) => {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  });
+  const d = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch((err) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
   if (!d) return undefined;
-  const run: ChangeRun = { runId: d.runId, type: d.type, status: d.status.name as ChangeRun['status'], startMs: d.startTime.getTime(), ...(d.closeTime ? { closeMs: d.closeTime.getTime() } : {}) };
+  const run: ChangeRun = {
+    runId: d.runId,
+    type: d.type,
+    status: d.status.name as ChangeRun['status'],
+    startMs: d.startTime.getTime(),
+    ...(d.closeTime ? { closeMs: d.closeTime.getTime() } : {}),
+  };
   if (run.status === 'RUNNING' && run.type === 'blueGreenDeploy') {
-    const s = await client.workflow.getHandle(workflowId, d.runId).query(statusQuery).catch(() => undefined);
+    const s = await client.workflow
+      .getHandle(workflowId, d.runId)
+      .query(statusQuery)
+      .catch(() => undefined);
     return { ...run, ...(s ? { phase: s.phase, ...(s.newColor ? { newColor: s.newColor } : {}) } : {}) };
   }
   if (run.status !== 'COMPLETED' || !(CHANGE_WORKFLOW_TYPES as readonly string[]).includes(run.type)) return run;
-  return { ...run, result: await resultOf(client, workflowId, d.runId), input: await inputOf(client, workflowId, d.runId) };
+  return {
+    ...run,
+    result: await resultOf(client, workflowId, d.runId),
+    input: await inputOf(client, workflowId, d.runId),
+  };
 }
 
 /** The change of the service completed last before `latest` that records a spec (a rejected guard
  * rollback changed nothing and records none, so the search goes past it). */
 async function previousChange(client: Client, workflowId: string, latest: ChangeRun): Promise<ChangeRun | undefined> {
   const runs: ChangeRun[] = [];
-  for await (const w of client.workflow.list({ query: `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed"` })) {
-    if (w.runId === latest.runId || !w.closeTime || w.closeTime.getTime() > latest.closeMs! || !(CHANGE_WORKFLOW_TYPES as readonly string[]).includes(w.type)) continue;
-    runs.push({ runId: w.runId, type: w.type, status: 'COMPLETED', startMs: w.startTime.getTime(), closeMs: w.closeTime.getTime() });
+  for await (const w of client.workflow.list({
+    query: `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed"`,
+  })) {
+    if (
+      w.runId === latest.runId ||
+      !w.closeTime ||
+      w.closeTime.getTime() > latest.closeMs! ||
+      !(CHANGE_WORKFLOW_TYPES as readonly string[]).includes(w.type)
+    )
+      continue;
+    runs.push({
+      runId: w.runId,
+      type: w.type,
+      status: 'COMPLETED',
+      startMs: w.startTime.getTime(),
+      closeMs: w.closeTime.getTime(),
+    });
   }
   for (const run of runs.sort((a, b) => b.closeMs! - a.closeMs!)) {
     const result = await resultOf(client, workflowId, run.runId);
@@ -99,7 +162,11 @@ async function resultOf(client: Client, workflowId: string, runId: string): Prom
 }
 
 /** A run's start input, from the first event of its history. */
-async function inputOf(client: Client, workflowId: string, runId: string): Promise<Record<string, unknown> | undefined> {
+async function inputOf(
+  client: Client,
+  workflowId: string,
+  runId: string,
+): Promise<Record<string, unknown> | undefined> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
   return decodeFromPayloadsAtIndex<Record<string, unknown>>(client.workflow.options.loadedDataConverter, 0, payloads);

@@ -1,6 +1,12 @@
 import http from 'node:http';
 import type { Queue } from 'bullmq';
-import { DELIVERY_ID, DEPLOY_WORKFLOW_TYPES, DeployRequest, deployJobId, type DeployJob } from '../../common/events/deploy-request';
+import {
+  DELIVERY_ID,
+  DEPLOY_WORKFLOW_TYPES,
+  DeployRequest,
+  deployJobId,
+  type DeployJob,
+} from '../../common/events/deploy-request';
 import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
 import { DELIVERY_HEADERS, SIGNATURE_HEADER, verifySignature } from '../../common/events/signature';
 import { formatIssues } from '../../common/spec/schema-helpers';
@@ -16,7 +22,10 @@ export interface DeployWebhookOptions {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -32,17 +41,31 @@ export function createDeployWebhook(o: DeployWebhookOptions): http.Server {
         const status = e instanceof HttpError ? e.status : 500;
         if (status === 500) logger.error({ err: e }, 'deploy webhook failed');
         else logger.warn({ status, reason: e.message }, 'deploy request refused');
-        reply(res, status, { error: status === 500 ? 'internal error: nothing was queued' : e.message }, status === 413);
+        reply(
+          res,
+          status,
+          { error: status === 500 ? 'internal error: nothing was queued' : e.message },
+          status === 413,
+        );
       });
   });
 }
 
 async function handle(req: http.IncomingMessage, o: DeployWebhookOptions) {
-  if (req.method !== 'POST' || req.url !== '/hooks/deploy') throw new HttpError(404, 'POST /hooks/deploy is the only endpoint');
+  if (req.method !== 'POST' || req.url !== '/hooks/deploy')
+    throw new HttpError(404, 'POST /hooks/deploy is the only endpoint');
   const raw = await readCapped(req, o.maxBodyBytes);
-  if (!verifySignature(o.secret, raw, header(req, SIGNATURE_HEADER))) throw new HttpError(401, `missing or wrong ${SIGNATURE_HEADER} (sha256=<HMAC-SHA256 of the raw body with the shared secret>)`);
+  if (!verifySignature(o.secret, raw, header(req, SIGNATURE_HEADER)))
+    throw new HttpError(
+      401,
+      `missing or wrong ${SIGNATURE_HEADER} (sha256=<HMAC-SHA256 of the raw body with the shared secret>)`,
+    );
   const deliveryId = DELIVERY_HEADERS.map((h) => header(req, h)).find(Boolean);
-  if (!deliveryId || !DELIVERY_ID.test(deliveryId)) throw new HttpError(400, `${DELIVERY_HEADERS[0]}: a delivery id (letters, digits, "_", "." and "-", up to 128) is required`);
+  if (!deliveryId || !DELIVERY_ID.test(deliveryId))
+    throw new HttpError(
+      400,
+      `${DELIVERY_HEADERS[0]}: a delivery id (letters, digits, "_", "." and "-", up to 128) is required`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
@@ -55,8 +78,16 @@ async function handle(req: http.IncomingMessage, o: DeployWebhookOptions) {
   const jobId = deployJobId(deliveryId);
   const duplicate = (await o.queue.getJob(jobId)) !== undefined;
   await o.queue.add(JobName.deployRequest, job, { jobId, ...EVENT_JOB_OPTIONS });
-  logger.info({ jobId, service: job.service, strategy: job.strategy, requestedBy: job.requestedBy, duplicate }, 'deploy request queued');
-  return { workflowId: serviceChangeId(job.service), workflowType: DEPLOY_WORKFLOW_TYPES[job.strategy], jobId, duplicate };
+  logger.info(
+    { jobId, service: job.service, strategy: job.strategy, requestedBy: job.requestedBy, duplicate },
+    'deploy request queued',
+  );
+  return {
+    workflowId: serviceChangeId(job.service),
+    workflowType: DEPLOY_WORKFLOW_TYPES[job.strategy],
+    jobId,
+    duplicate,
+  };
 }
 
 /** Reads the body up to `max` bytes; a larger one is refused (413) without reading it all. */

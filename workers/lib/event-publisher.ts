@@ -2,14 +2,35 @@ import readline from 'node:readline';
 import type Docker from 'dockerode';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { engineEventJobId, fromDockerMessage, laterNano, sinceParam, type EngineEvent } from '../../common/events/engine-event';
+import {
+  engineEventJobId,
+  fromDockerMessage,
+  laterNano,
+  sinceParam,
+  type EngineEvent,
+} from '../../common/events/engine-event';
 import { EVENT_JOB_OPTIONS, eventCursorKey, JobName } from '../../common/events/queues';
 import { missedExitEvents, type StoppedContainer } from '../../common/events/missed-exits';
 import { logger } from '../../common/logger';
 import type { EventJobData } from './redis';
 
 /** Engine actions worth a job (exec_* and health-check chatter are left out: one per second per container). */
-export const PUBLISHED_ACTIONS = ['health_status', 'die', 'oom', 'start', 'stop', 'restart', 'destroy', 'create', 'pull', 'tag', 'untag', 'delete', 'connect', 'disconnect'];
+export const PUBLISHED_ACTIONS = [
+  'health_status',
+  'die',
+  'oom',
+  'start',
+  'stop',
+  'restart',
+  'destroy',
+  'create',
+  'pull',
+  'tag',
+  'untag',
+  'delete',
+  'connect',
+  'disconnect',
+];
 const RECONNECT_MS = 1_000;
 const REDIS_RETRY_MS = 500;
 
@@ -59,7 +80,10 @@ export class EventPublisher {
   private async follow(): Promise<void> {
     const cursor = await this.retryRedis(() => this.redis.get(this.cursorKey));
     const filters = { type: ['container', 'image', 'network'], event: PUBLISHED_ACTIONS };
-    const stream = (await this.docker.getEvents({ ...(cursor ? { since: sinceParam(cursor) } : {}), filters } as never)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
+    const stream = (await this.docker.getEvents({
+      ...(cursor ? { since: sinceParam(cursor) } : {}),
+      filters,
+    } as never)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
     this.current = stream;
     logger.info({ host: this.hostId, since: cursor }, 'following engine events');
     await this.reconcile(cursor);
@@ -88,11 +112,24 @@ export class EventPublisher {
     if (cursor) for (const e of await this.missedExits(cursor)) await this.publish(e, false);
     const unhealthy = await this.docker.listContainers({ filters: { health: ['unhealthy'] } });
     for (const c of unhealthy) {
-      const info = await this.docker.getContainer(c.Id).inspect().catch(() => undefined);
+      const info = await this.docker
+        .getContainer(c.Id)
+        .inspect()
+        .catch(() => undefined);
       if (!info) continue;
       const startedNano = `${BigInt(Date.parse(info.State.StartedAt)) * 1_000_000n}`;
       await this.publish(
-        { source: 'sweep', host: this.hostId, type: 'container', action: 'health_status', status: 'unhealthy', id: c.Id, name: info.Name.replace(/^\//, ''), labels: info.Config.Labels ?? {}, timeNano: startedNano },
+        {
+          source: 'sweep',
+          host: this.hostId,
+          type: 'container',
+          action: 'health_status',
+          status: 'unhealthy',
+          id: c.Id,
+          name: info.Name.replace(/^\//, ''),
+          labels: info.Config.Labels ?? {},
+          timeNano: startedNano,
+        },
         false,
       );
     }
@@ -103,16 +140,28 @@ export class EventPublisher {
     const list = await this.docker.listContainers({ all: true, filters: { status: ['exited', 'dead'] } });
     const stopped: StoppedContainer[] = [];
     for (const c of list) {
-      const info = await this.docker.getContainer(c.Id).inspect().catch(() => undefined);
+      const info = await this.docker
+        .getContainer(c.Id)
+        .inspect()
+        .catch(() => undefined);
       if (!info) continue;
-      stopped.push({ id: info.Id, name: info.Name.replace(/^\//, ''), labels: info.Config.Labels ?? {}, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled, finishedAt: info.State.FinishedAt });
+      stopped.push({
+        id: info.Id,
+        name: info.Name.replace(/^\//, ''),
+        labels: info.Config.Labels ?? {},
+        exitCode: info.State.ExitCode,
+        oomKilled: info.State.OOMKilled,
+        finishedAt: info.State.FinishedAt,
+      });
     }
     return missedExitEvents(this.hostId, stopped, cursor);
   }
 
   /** Adds the event's job (retrying while Redis is away), then moves the cursor past it. */
   async publish(event: EngineEvent, moveCursor = true): Promise<void> {
-    await this.retryRedis(() => this.queue.add(JobName.engineEvent, event, { jobId: engineEventJobId(event), ...EVENT_JOB_OPTIONS }));
+    await this.retryRedis(() =>
+      this.queue.add(JobName.engineEvent, event, { jobId: engineEventJobId(event), ...EVENT_JOB_OPTIONS }),
+    );
     if (!moveCursor) return;
     const cursor = await this.retryRedis(() => this.redis.get(this.cursorKey));
     await this.retryRedis(() => this.redis.set(this.cursorKey, laterNano(cursor, event.timeNano)));
@@ -126,7 +175,11 @@ export class EventPublisher {
         return await op();
       } catch (err) {
         if (this.stopped) throw err;
-        if (attempt === 1 || attempt % 20 === 0) logger.warn({ err: (err as Error).message, host: this.hostId, attempt }, 'Redis unavailable; holding the event stream');
+        if (attempt === 1 || attempt % 20 === 0)
+          logger.warn(
+            { err: (err as Error).message, host: this.hostId, attempt },
+            'Redis unavailable; holding the event stream',
+          );
         await delay(REDIS_RETRY_MS);
       }
     }

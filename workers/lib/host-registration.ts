@@ -38,16 +38,29 @@ export class HostRegistration {
   }
 
   private async beat(): Promise<void> {
-    const record: HostRecord = { hostId: this.hostId, lastSeen: new Date().toISOString(), startedAt: this.startedAt, heartbeatMs: this.heartbeatMs };
+    const record: HostRecord = {
+      hostId: this.hostId,
+      lastSeen: new Date().toISOString(),
+      startedAt: this.startedAt,
+      heartbeatMs: this.heartbeatMs,
+    };
     try {
       const key = hostRegistryKey(this.registry);
-      const replies = await this.redis.multi().hset(key, this.hostId, JSON.stringify(record)).pexpire(key, REGISTRY_IDLE_EXPIRY_MS).exec();
+      const replies = await this.redis
+        .multi()
+        .hset(key, this.hostId, JSON.stringify(record))
+        .pexpire(key, REGISTRY_IDLE_EXPIRY_MS)
+        .exec();
       const failed = replies?.find(([err]) => err);
       if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted');
       if (this.failing) logger.info({ hostId: this.hostId }, 'host registry: heartbeat written again');
       this.failing = false;
     } catch (err) {
-      if (!this.failing) logger.warn({ err: (err as Error).message, hostId: this.hostId }, 'host registry: heartbeat not written (Redis unreachable); retrying each beat');
+      if (!this.failing)
+        logger.warn(
+          { err: (err as Error).message, hostId: this.hostId },
+          'host registry: heartbeat not written (Redis unreachable); retrying each beat',
+        );
       this.failing = true;
     }
   }

@@ -14,8 +14,10 @@ export interface MemorySamplerOptions {
 export function memorySamplerOptions(env: NodeJS.ProcessEnv = process.env): MemorySamplerOptions {
   const intervalMs = Number(env.DOCKHAND_MEMORY_SAMPLE_MS ?? 15_000);
   const thresholdPct = Number(env.DOCKHAND_MEMORY_THRESHOLD_PCT ?? 90);
-  if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new Error(`DOCKHAND_MEMORY_SAMPLE_MS="${env.DOCKHAND_MEMORY_SAMPLE_MS}" is not a number of milliseconds`);
-  if (!(thresholdPct > 0 && thresholdPct <= 100)) throw new Error(`DOCKHAND_MEMORY_THRESHOLD_PCT="${env.DOCKHAND_MEMORY_THRESHOLD_PCT}" is not a percentage (1-100)`);
+  if (!Number.isFinite(intervalMs) || intervalMs < 0)
+    throw new Error(`DOCKHAND_MEMORY_SAMPLE_MS="${env.DOCKHAND_MEMORY_SAMPLE_MS}" is not a number of milliseconds`);
+  if (!(thresholdPct > 0 && thresholdPct <= 100))
+    throw new Error(`DOCKHAND_MEMORY_THRESHOLD_PCT="${env.DOCKHAND_MEMORY_THRESHOLD_PCT}" is not a percentage (1-100)`);
   return { intervalMs, thresholdPct };
 }
 
@@ -39,7 +41,9 @@ export class MemorySampler {
 
   async run(): Promise<void> {
     while (!this.stopped) {
-      await this.sampleOnce().catch((err: Error) => logger.warn({ err: err.message, host: this.hostId }, 'memory sampling failed; trying again next interval'));
+      await this.sampleOnce().catch((err: Error) =>
+        logger.warn({ err: err.message, host: this.hostId }, 'memory sampling failed; trying again next interval'),
+      );
       if (this.stopped) break;
       await new Promise<void>((r) => {
         this.wake = r;
@@ -56,14 +60,29 @@ export class MemorySampler {
 
   /** One round over the opted-in containers; returns the events published. */
   async sampleOnce(): Promise<EngineEvent[]> {
-    const list = await this.docker.listContainers({ filters: { label: [`${AUTOSCALE_LABEL}=true`], status: ['running'] } });
+    const list = await this.docker.listContainers({
+      filters: { label: [`${AUTOSCALE_LABEL}=true`], status: ['running'] },
+    });
     const published: EngineEvent[] = [];
     for (const c of list) {
       // one-shot: a single sample, without the engine's second read a second later.
-      const stats = (await this.docker.getContainer(c.Id).stats({ stream: false, 'one-shot': true } as { stream: false }).catch(() => undefined)) as unknown as EngineStats | undefined;
+      const stats = (await this.docker
+        .getContainer(c.Id)
+        .stats({ stream: false, 'one-shot': true } as { stream: false })
+        .catch(() => undefined)) as unknown as EngineStats | undefined;
       if (!stats?.memory_stats) continue;
-      const s = toStatsSnapshot({ ...stats, cpu_stats: stats.cpu_stats ?? { cpu_usage: { total_usage: 0 } }, precpu_stats: stats.precpu_stats ?? { cpu_usage: { total_usage: 0 } } });
-      const event = memoryPressureEvent(this.hostId, { id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ''), labels: c.Labels }, { usageBytes: s.memoryUsageBytes, limitBytes: s.memoryLimitBytes }, this.o.thresholdPct, Date.now());
+      const s = toStatsSnapshot({
+        ...stats,
+        cpu_stats: stats.cpu_stats ?? { cpu_usage: { total_usage: 0 } },
+        precpu_stats: stats.precpu_stats ?? { cpu_usage: { total_usage: 0 } },
+      });
+      const event = memoryPressureEvent(
+        this.hostId,
+        { id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ''), labels: c.Labels },
+        { usageBytes: s.memoryUsageBytes, limitBytes: s.memoryLimitBytes },
+        this.o.thresholdPct,
+        Date.now(),
+      );
       if (!event) continue;
       await this.publish(event);
       published.push(event);

@@ -6,6 +6,8 @@ export async function connectWorker(config: DockhandConfig): Promise<NativeConne
   try {
     return await NativeConnection.connect({ address: config.temporalAddress });
   } catch (e) {
-    throw new Error(`cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message}); start the stack with "npm run stack -- up" or set TEMPORAL_ADDRESS`);
+    throw new Error(
+      `cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message}); start the stack with "npm run stack -- up" or set TEMPORAL_ADDRESS`,
+    );
   }
 }

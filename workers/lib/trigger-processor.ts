@@ -13,18 +13,28 @@ import type { EventJobData } from './redis';
 import { guardDeploy } from './deploy-guard';
 
 export interface ProcessedJob {
-  workflows: Array<{ workflowId: string; workflowType: string; outcome: 'signalled' | 'started' | 'attached' | 'dropped'; reason?: string }>;
+  workflows: Array<{
+    workflowId: string;
+    workflowType: string;
+    outcome: 'signalled' | 'started' | 'attached' | 'dropped';
+    reason?: string;
+  }>;
 }
 
 /** Turns one queued job into workflow starts. A throw (Temporal unreachable) fails the attempt and
  * BullMQ retries the job later: it stays in Redis until a start succeeds. */
 export function createJobProcessor(client: Client, config: DockhandConfig, rules: Rule[]) {
   return async (job: Job<EventJobData>): Promise<ProcessedJob> => {
-    if (job.name === JobName.deployRequest) return { workflows: [await startDeploy(client, config, job.data as DeployJob)] };
+    if (job.name === JobName.deployRequest)
+      return { workflows: [await startDeploy(client, config, job.data as DeployJob)] };
     const event = job.data as EngineEvent;
     const workflows: ProcessedJob['workflows'] = [];
     for (const rule of matchingRules(rules, event)) {
-      workflows.push(rule.workflow === 'deployGuard' ? await guardDeploy(client, config, rule, event) : await signalRemediation(client, config, rule, event));
+      workflows.push(
+        rule.workflow === 'deployGuard'
+          ? await guardDeploy(client, config, rule, event)
+          : await signalRemediation(client, config, rule, event),
+      );
     }
     return { workflows };
   };
@@ -39,9 +49,18 @@ async function signalRemediation(client: Client, config: DockhandConfig, rule: R
     taskQueue: config.orchestratorTaskQueue,
     workflowId,
     // A scan_finding event says which findings to fix; hardening makes only those changes.
-    args: [{ host: e.host, container, policy: rule.args, ...(rule.workflow === 'remediateHarden' && e.findings ? { findings: e.findings } : {}) }],
+    args: [
+      {
+        host: e.host,
+        container,
+        policy: rule.args,
+        ...(rule.workflow === 'remediateHarden' && e.findings ? { findings: e.findings } : {}),
+      },
+    ],
     signal: remediationEventSignal,
-    signalArgs: [{ action: e.action, ...(e.status ? { status: e.status } : {}), timeNano: e.timeNano, source: e.source }],
+    signalArgs: [
+      { action: e.action, ...(e.status ? { status: e.status } : {}), timeNano: e.timeNano, source: e.source },
+    ],
     staticSummary: `rule ${rule.name}: ${rule.workflow} for ${container} on ${e.host}`,
     typedSearchAttributes: [
       { key: DockhandHost, value: e.host },
@@ -58,7 +77,15 @@ async function signalRemediation(client: Client, config: DockhandConfig, rule: R
 async function startDeploy(client: Client, config: DockhandConfig, d: DeployJob) {
   const workflowType = DEPLOY_WORKFLOW_TYPES[d.strategy];
   const workflowId = serviceChangeId(d.service);
-  const input: DeployWorkflowInput = { service: d.service, image: d.image, host: d.host, strategy: d.strategy, requestedBy: d.requestedBy, ...(d.pipeline ? { pipeline: d.pipeline } : {}), deliveryId: d.deliveryId };
+  const input: DeployWorkflowInput = {
+    service: d.service,
+    image: d.image,
+    host: d.host,
+    strategy: d.strategy,
+    requestedBy: d.requestedBy,
+    ...(d.pipeline ? { pipeline: d.pipeline } : {}),
+    deliveryId: d.deliveryId,
+  };
   try {
     await client.workflow.start(workflowType, {
       taskQueue: config.orchestratorTaskQueue,
@@ -78,7 +105,10 @@ async function startDeploy(client: Client, config: DockhandConfig, d: DeployJob)
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
     const running = await client.workflow.getHandle(workflowId).describe();
     if (running.memo?.deliveryId === d.deliveryId) return { workflowId, workflowType, outcome: 'attached' as const };
-    logger.warn({ workflowId, deliveryId: d.deliveryId, running: running.memo?.deliveryId }, 'deploy request dropped: another change of this service is running');
+    logger.warn(
+      { workflowId, deliveryId: d.deliveryId, running: running.memo?.deliveryId },
+      'deploy request dropped: another change of this service is running',
+    );
     return { workflowId, workflowType, outcome: 'dropped' as const };
   }
 }

@@ -13,8 +13,12 @@ export class ApprovalGate {
   private waiting = false;
 
   constructor(private readonly policy: ApprovalPolicy) {
-    setHandler(approveSignal, (a) => this.receive('approve', a), { description: 'Approve the step this workflow waits on: {"by": "<you>", "comment": "<why>"}' });
-    setHandler(rejectSignal, (a) => this.receive('reject', a), { description: 'Reject the step this workflow waits on (it rolls back): {"by": "<you>", "comment": "<why>"}' });
+    setHandler(approveSignal, (a) => this.receive('approve', a), {
+      description: 'Approve the step this workflow waits on: {"by": "<you>", "comment": "<why>"}',
+    });
+    setHandler(rejectSignal, (a) => this.receive('reject', a), {
+      description: 'Reject the step this workflow waits on (it rolls back): {"by": "<you>", "comment": "<why>"}',
+    });
   }
 
   get isWaiting(): boolean {
@@ -26,7 +30,8 @@ export class ApprovalGate {
     this.waiting = true;
     const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs);
     this.waiting = false;
-    if (!answered || !this.answer) return { outcome: 'timed-out', at: new Date().toISOString(), refused: [...this.refused] };
+    if (!answered || !this.answer)
+      return { outcome: 'timed-out', at: new Date().toISOString(), refused: [...this.refused] };
     const decision: ApprovalDecision = { ...this.answer, refused: [...this.refused] };
     this.answer = undefined; // a gate can be passed again later in the same workflow (canary steps)
     return decision;

@@ -12,10 +12,23 @@ import type { Saga } from './saga';
 // undo is idempotent, so undoing a step that never happened is harmless.
 
 /** Reads the service's containers and the edge's routes, and decides the colors. */
-export async function planDeploy(docker: HostProxies, input: BlueGreenInput): Promise<{ plan: BlueGreenPlan; edge: EdgeState }> {
-  const [containers, edge] = await Promise.all([docker.listServiceContainers({ service: input.service }), docker.readEdge({ edge: input.edge.name })]);
+export async function planDeploy(
+  docker: HostProxies,
+  input: BlueGreenInput,
+): Promise<{ plan: BlueGreenPlan; edge: EdgeState }> {
+  const [containers, edge] = await Promise.all([
+    docker.listServiceContainers({ service: input.service }),
+    docker.readEdge({ edge: input.edge.name }),
+  ]);
   try {
-    return { plan: planBlueGreen(input.service, containers.filter((c) => c.name !== input.edge.name), edge.upstreamHosts), edge };
+    return {
+      plan: planBlueGreen(
+        input.service,
+        containers.filter((c) => c.name !== input.edge.name),
+        edge.upstreamHosts,
+      ),
+      edge,
+    };
   } catch (e) {
     throw failure(ErrorType.Conflict, (e as Error).message);
   }
@@ -23,12 +36,28 @@ export async function planDeploy(docker: HostProxies, input: BlueGreenInput): Pr
 
 /** Network, image and the edge container (created on the first deploy, and removed again if that
  * deploy fails; started if it was stopped). Returns the edge's published host port. */
-export async function prepareEdge(docker: HostProxies, input: BlueGreenInput, state: EdgeState, saga: Saga): Promise<number> {
+export async function prepareEdge(
+  docker: HostProxies,
+  input: BlueGreenInput,
+  state: EdgeState,
+  saga: Saga,
+): Promise<number> {
   const { service, spec, edge } = input;
   await docker.ensureNetwork({ name: spec.network!, labels: managedLabels(service) });
-  await Promise.all([docker.ensureImage({ image: spec.image }), state.running ? undefined : docker.ensureImage({ image: edge.image })]);
+  await Promise.all([
+    docker.ensureImage({ image: spec.image }),
+    state.running ? undefined : docker.ensureImage({ image: edge.image }),
+  ]);
   if (!state.running) {
-    const edgeSpec = { image: edge.image, network: spec.network, ports: [{ container: 80, host: edge.port, hostIp: edge.hostIp, protocol: 'tcp' as const }], env: {}, secretEnv: {}, labels: {}, networkAliases: [] };
+    const edgeSpec = {
+      image: edge.image,
+      network: spec.network,
+      ports: [{ container: 80, host: edge.port, hostIp: edge.hostIp, protocol: 'tcp' as const }],
+      env: {},
+      secretEnv: {},
+      labels: {},
+      networkAliases: [],
+    };
     if (!state.exists) saga.add(`remove the new edge ${edge.name}`, () => docker.removeContainer({ name: edge.name }));
     await docker.createContainer({ name: edge.name, service, spec: edgeSpec });
     await docker.startContainer({ name: edge.name });
@@ -41,7 +70,12 @@ export async function prepareEdge(docker: HostProxies, input: BlueGreenInput, st
 /** Creates and starts the new color, waits until it is healthy, then lets the edge know it beside
  * the live color: a reload that changes no route (the marker still names the live color), so the
  * switch later is one file operation. The undo drops it from the edge again before removing it. */
-export async function bringUpNewColor(docker: HostProxies, input: BlueGreenInput, plan: BlueGreenPlan, saga: Saga): Promise<void> {
+export async function bringUpNewColor(
+  docker: HostProxies,
+  input: BlueGreenInput,
+  plan: BlueGreenPlan,
+  saga: Saga,
+): Promise<void> {
   const { name, color } = plan.next;
   // A leftover the edge still declares goes through the edge too: a new container of that name gets
   // another address, and nginx would keep the old one while the config text stays the same.
@@ -59,18 +93,29 @@ export async function bringUpNewColor(docker: HostProxies, input: BlueGreenInput
 export async function smokeCheck(docker: HostProxies, input: BlueGreenInput, name: string): Promise<void> {
   const { path, expectStatus } = input.smoke!;
   const r = await docker.smokeCheck({ name, network: input.spec.network!, port: input.appPort, path });
-  if (r.status !== expectStatus) throw deployFailure(DeployErrorType.CheckFailed, `smoke check of ${name}: GET ${r.url} answered ${r.status}, expected ${expectStatus}: ${r.body.slice(0, 200)}`);
+  if (r.status !== expectStatus)
+    throw deployFailure(
+      DeployErrorType.CheckFailed,
+      `smoke check of ${name}: GET ${r.url} answered ${r.status}, expected ${expectStatus}: ${r.body.slice(0, 200)}`,
+    );
 }
 
 /** Makes the new color serve and checks through the edge that it answers. With a live color this is
  * one atomic marker-file operation in the edge (no reload: the answering version flips once, between
  * one request and the next) and the undo is the reverse one; a first deploy writes the edge's first
  * config, and its undo puts back the config read just before. */
-export async function switchEdge(docker: HostProxies, input: BlueGreenInput, plan: BlueGreenPlan, saga: Saga): Promise<void> {
+export async function switchEdge(
+  docker: HostProxies,
+  input: BlueGreenInput,
+  plan: BlueGreenPlan,
+  saga: Saga,
+): Promise<void> {
   const edge = input.edge.name;
   const { live, next } = plan;
   if (live) {
-    saga.add(`point ${edge} back at ${live.name}`, () => docker.switchEdgeColor({ edge, service: input.service, live: live.color }));
+    saga.add(`point ${edge} back at ${live.name}`, () =>
+      docker.switchEdgeColor({ edge, service: input.service, live: live.color }),
+    );
     await docker.switchEdgeColor({ edge, service: input.service, live: next.color });
   } else {
     const before = await docker.readEdge({ edge });
@@ -78,14 +123,23 @@ export async function switchEdge(docker: HostProxies, input: BlueGreenInput, pla
     await edgeColors(docker, input, [next.color], next.color);
   }
   const probe = await docker.probeEdge({ edge, path: input.verifyPath });
-  if (!probe.ok) throw deployFailure(DeployErrorType.CheckFailed, `after the switch, GET ${input.verifyPath} through ${edge} failed (${probe.status})`);
+  if (!probe.ok)
+    throw deployFailure(
+      DeployErrorType.CheckFailed,
+      `after the switch, GET ${input.verifyPath} through ${edge} failed (${probe.status})`,
+    );
 }
 
 /** The old color during the bake: left running, or stopped (a rollback starts it and waits for its
  * health before the edge goes back to it — undos run in reverse, so this one runs first). A stopped
  * container may get another address when it starts again, and nginx resolves names only when it
  * loads a config: so the edge forgets it before it stops and learns it again after it restarts. */
-export async function holdOldColor(docker: HostProxies, input: BlueGreenInput, name: string, saga: Saga): Promise<void> {
+export async function holdOldColor(
+  docker: HostProxies,
+  input: BlueGreenInput,
+  name: string,
+  saga: Saga,
+): Promise<void> {
   if (input.oldColorDuringBake === 'running') return;
   const old = colorOf(input.service, name);
   const serving = otherColor(old);
@@ -114,7 +168,13 @@ export async function removeBehindEdge(docker: HostProxies, input: BlueGreenInpu
 
 /** The edge declares `colors` (as `<service>-<color>`) and routes to `live`. */
 function edgeColors(docker: HostProxies, input: BlueGreenInput, colors: Color[], live: Color) {
-  return docker.configureEdgeColors({ edge: input.edge.name, service: input.service, colors, port: input.appPort, live });
+  return docker.configureEdgeColors({
+    edge: input.edge.name,
+    service: input.service,
+    colors,
+    port: input.appPort,
+    live,
+  });
 }
 
 /** The color of a container named by colorName. */

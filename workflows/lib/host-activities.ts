@@ -3,7 +3,12 @@ import type { HostActivities } from '../../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
 import { hostTaskQueue } from '../../common/task-queues';
 
-const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES };
+const retry: RetryPolicy = {
+  initialInterval: '500ms',
+  backoffCoefficient: 2,
+  maximumInterval: '10s',
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+};
 
 /**
  * Activities of one host agent. Schedule-to-close bounds every call because a dead host's queue never
@@ -12,10 +17,21 @@ const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, ma
 export function hostActivities(hostId: string) {
   const taskQueue = hostTaskQueue(hostId);
   // One Engine round trip or a few: inspect, create, start, remove, rename, update, copy.
-  const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry });
+  const quick = proxyActivities<HostActivities>({
+    taskQueue,
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '5m',
+    retry,
+  });
   // Stop/restart wait out the container's stop timeout (up to minutes for a slow shutdown); they
   // heartbeat, so a dead agent is noticed early.
-  const lifecycle = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '5m', scheduleToCloseTimeout: '15m', retry });
+  const lifecycle = proxyActivities<HostActivities>({
+    taskQueue,
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '5m',
+    scheduleToCloseTimeout: '15m',
+    retry,
+  });
   const slow = proxyActivities<HostActivities>({
     taskQueue,
     // Pulls, builds, exports and waits heartbeat; a silent agent (crashed, partitioned) is noticed in
@@ -27,9 +43,20 @@ export function hostActivities(hostId: string) {
   });
   // An exec runs the user's command again on every attempt: two attempts at most, and only when the
   // first never reached the Engine (unreachable/5xx are the retryable failures).
-  const once = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '10m', scheduleToCloseTimeout: '15m', retry: { ...retry, maximumAttempts: 2 } });
+  const once = proxyActivities<HostActivities>({
+    taskQueue,
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '10m',
+    scheduleToCloseTimeout: '15m',
+    retry: { ...retry, maximumAttempts: 2 },
+  });
   // Clean-up walks every Dockhand object on the host: bounded, but more than one round trip.
-  const sweep = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '5m', scheduleToCloseTimeout: '15m', retry });
+  const sweep = proxyActivities<HostActivities>({
+    taskQueue,
+    startToCloseTimeout: '5m',
+    scheduleToCloseTimeout: '15m',
+    retry,
+  });
   return {
     // containers: lifecycle
     createContainer: quick.createContainer,

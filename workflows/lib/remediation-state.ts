@@ -1,6 +1,11 @@
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Notification } from '../../common/remediation/notification';
-import { remediationEventSignal, remediationStatusQuery, type RemediationEvent, type RemediationStatus } from '../../common/remediation/signals';
+import {
+  remediationEventSignal,
+  remediationStatusQuery,
+  type RemediationEvent,
+  type RemediationStatus,
+} from '../../common/remediation/signals';
 import { notifier } from './remediation-activities';
 import { enterPhase } from './progress';
 
@@ -37,7 +42,23 @@ export class RemediationInbox {
 }
 
 /** Notifies people about this workflow, with a key stable for the incident. */
-export async function notifyOnce(host: string, container: string, key: string, severity: Notification['severity'], title: string, text: string): Promise<void> {
+export async function notifyOnce(
+  host: string,
+  container: string,
+  key: string,
+  severity: Notification['severity'],
+  title: string,
+  text: string,
+): Promise<void> {
   const { workflowId, runId } = workflowInfo();
-  await notifier.notify({ key: `${workflowId}/${runId}/${key}`, severity, title, text, host, container, workflowId, runId });
+  await notifier.notify({
+    key: `${workflowId}/${runId}/${key}`,
+    severity,
+    title,
+    text,
+    host,
+    container,
+    workflowId,
+    runId,
+  });
 }

@@ -3,7 +3,12 @@ import type { HostActivities } from '../../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
 import { hostTaskQueue } from '../../common/task-queues';
 
-const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES };
+const retry: RetryPolicy = {
+  initialInterval: '500ms',
+  backoffCoefficient: 2,
+  maximumInterval: '10s',
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+};
 
 /** The replica activities of one host agent (listing, planned hashes, retiring, handing over, watching).
  * Schedule-to-close bounds each call because a dead host's queue never drains. Retiring stops a
@@ -11,11 +16,28 @@ const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, ma
  * come from hostActivities. */
 export function replicaActivities(hostId: string) {
   const taskQueue = hostTaskQueue(hostId);
-  const quick = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry });
+  const quick = proxyActivities<HostActivities>({
+    taskQueue,
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '5m',
+    retry,
+  });
   // Retiring heartbeats while the replica stops: an agent that dies meanwhile is noticed in 10 s.
-  const stop = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '2m', scheduleToCloseTimeout: '10m', retry });
+  const stop = proxyActivities<HostActivities>({
+    taskQueue,
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '2m',
+    scheduleToCloseTimeout: '10m',
+    retry,
+  });
   // Watching heartbeats every poll: a silent agent is noticed in 10 s and the watch retried.
-  const watch = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '10s', startToCloseTimeout: '30m', scheduleToCloseTimeout: '1h', retry });
+  const watch = proxyActivities<HostActivities>({
+    taskQueue,
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '30m',
+    scheduleToCloseTimeout: '1h',
+    retry,
+  });
   return {
     watchHealthy: watch.watchHealthy,
     // Create + start + wait healthy: heartbeats throughout, so it takes the watch settings.

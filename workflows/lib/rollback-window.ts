@@ -8,7 +8,9 @@ export class RollbackWindow {
   requested?: Answer & { at: string };
 
   constructor(private readonly allowed: string[]) {
-    setHandler(rollbackSignal, (a) => this.receive(a), { description: 'Switch back to the previous color during the bake window: {"by": "<you>", "comment": "<why>"}' });
+    setHandler(rollbackSignal, (a) => this.receive(a), {
+      description: 'Switch back to the previous color during the bake window: {"by": "<you>", "comment": "<why>"}',
+    });
   }
 
   /** Holds the window open for `ms`; true when a rollback was asked for inside it. */
@@ -23,7 +25,8 @@ export class RollbackWindow {
   private receive(a: Answer): void {
     const by = typeof a?.by === 'string' ? a.by.trim() : '';
     if (!by) return log.warn('ignored rollback: the answer must say who asks, e.g. {"by": "alice"}');
-    if (this.allowed.length > 0 && !this.allowed.includes(by)) return log.warn(`refused rollback from ${by}: not on the approver list`);
+    if (this.allowed.length > 0 && !this.allowed.includes(by))
+      return log.warn(`refused rollback from ${by}: not on the approver list`);
     if (!this.open) return log.info(`ignored rollback from ${by}: no rollback window is open now`);
     this.requested ??= { by, comment: a.comment, at: new Date().toISOString() };
   }

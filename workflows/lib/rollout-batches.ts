@@ -1,6 +1,12 @@
 import { ActivityFailure } from '@temporalio/workflow';
 import { ErrorType } from '../../common/errors';
-import { candidateName, previousName, replicaLabels, replicaName, type ReplicaFailure } from '../../common/rolling-update';
+import {
+  candidateName,
+  previousName,
+  replicaLabels,
+  replicaName,
+  type ReplicaFailure,
+} from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { EdgeUpstream } from './rollout-edge';
 import { activityFailureOf } from './failures';
@@ -12,7 +18,10 @@ import { rollbackBatches } from './rollout-plan';
  * added — a new slot (undo: remove it); replaced — the old replica waits stopped as -prev (undo:
  * restart exactly it); candidate — a start-first -next beside the old replica, not switched yet;
  * prepared — a -next created ahead of its batch, never started (undo: remove it, nothing to report). */
-export interface Change { slot: number; kind: 'added' | 'replaced' | 'candidate' | 'prepared' }
+export interface Change {
+  slot: number;
+  kind: 'added' | 'replaced' | 'candidate' | 'prepared';
+}
 
 export interface BatchSettings {
   service: string;
@@ -47,7 +56,12 @@ export class RolloutBatches {
   /** Start-first: launches scheduled before their batch, gated on the batch before (slot → its id). */
   private readonly ahead = new Map<number, Promise<string>>();
 
-  constructor(private readonly docker: HostProxies & ReplicaProxies, private readonly edge: EdgeUpstream, private readonly s: BatchSettings, originals: number[]) {
+  constructor(
+    private readonly docker: HostProxies & ReplicaProxies,
+    private readonly edge: EdgeUpstream,
+    private readonly s: BatchSettings,
+    originals: number[],
+  ) {
     this.originals = new Set(originals);
   }
 
@@ -58,7 +72,11 @@ export class RolloutBatches {
 
   /** Replicas brought to the target spec (before any rollback). */
   get updated(): string[] {
-    return this.changes.filter((c) => (c.kind === 'added' || c.kind === 'replaced') && !this.failing.has(c.slot)).map((c) => c.slot).sort((a, b) => a - b).map(this.final);
+    return this.changes
+      .filter((c) => (c.kind === 'added' || c.kind === 'replaced') && !this.failing.has(c.slot))
+      .map((c) => c.slot)
+      .sort((a, b) => a - b)
+      .map(this.final);
   }
 
   /** Updates one batch. `upcoming` is the next batch when it follows at once: stop-first lets it leave
@@ -118,7 +136,10 @@ export class RolloutBatches {
       await this.clear(slot, beside(slot), kind);
       return this.bringUp(beside(slot), slot);
     });
-    this.launchAhead(upcoming.filter((slot) => this.originals.has(slot)), slots.map(beside));
+    this.launchAhead(
+      upcoming.filter((slot) => this.originals.has(slot)),
+      slots.map(beside),
+    );
     const up = await launching;
     this.watch(up, this.final);
     // As Swarm does, the next batch starts as soon as this one is healthy: the edge switch and the old
@@ -128,19 +149,28 @@ export class RolloutBatches {
     const ready = [...up.keys()];
     this.inBackground(async () => {
       await this.edge.swap(ready.map((slot) => [this.final(slot), beside(slot)]));
-      await this.each(ready.filter((slot) => besideOld.includes(slot)), async (slot) => {
-        await this.docker.handOverReplica({ name: this.final(slot), keepAs: this.prev(slot), successorId: up.get(slot)! });
-        this.originals.delete(slot);
-        this.record(slot, 'replaced');
-        this.edge.renamed(this.next(slot), this.final(slot));
-      });
+      await this.each(
+        ready.filter((slot) => besideOld.includes(slot)),
+        async (slot) => {
+          await this.docker.handOverReplica({
+            name: this.final(slot),
+            keepAs: this.prev(slot),
+            successorId: up.get(slot)!,
+          });
+          this.originals.delete(slot);
+          this.record(slot, 'replaced');
+          this.edge.renamed(this.next(slot), this.final(slot));
+        },
+      );
     });
   }
 
   /** Queues `step` behind the background work so far; after a failure nothing more runs, and the
    * failure surfaces at the next batch or at settle. */
   private inBackground(step: () => Promise<void>): void {
-    this.promoting = this.promoting.then(() => (this.promotingFailed ? undefined : step())).catch((err) => void (this.promotingFailed ??= err));
+    this.promoting = this.promoting
+      .then(() => (this.promotingFailed ? undefined : step()))
+      .catch((err) => void (this.promotingFailed ??= err));
   }
 
   /** Undoes every change in reverse order, in batches, with the same gating (healthy, monitor, edge). */
@@ -150,20 +180,28 @@ export class RolloutBatches {
     this.ahead.clear();
     const prepared = this.changes.filter((c) => c.kind === 'prepared');
     await Promise.all(prepared.map((c) => this.docker.removeContainer({ name: this.next(c.slot) })));
-    for (const batch of rollbackBatches(this.changes.filter((c) => c.kind !== 'prepared'), this.s.parallelism)) {
-      await this.edge.leave(batch.flatMap((c) => (c.kind === 'candidate' ? [this.next(c.slot)] : [this.final(c.slot), this.next(c.slot)])));
-      const restored = await this.each(batch.map((c) => c.slot), async (slot) => {
-        const kind = batch.find((c) => c.slot === slot)!.kind;
-        await this.docker.removeContainer({ name: this.next(slot) });
-        if (kind !== 'candidate') await this.docker.removeContainer({ name: this.final(slot) });
-        if (kind !== 'replaced') return undefined;
-        await this.docker.renameContainer({ name: this.prev(slot), newName: this.final(slot) });
-        await this.docker.startContainer({ name: this.final(slot) });
-        await this.docker.waitHealthy({ name: this.final(slot), timeoutMs: this.s.healthTimeoutMs });
-        const { id } = await this.docker.inspectContainer({ name: this.final(slot) });
-        await this.docker.watchHealthy({ id, name: this.final(slot), durationMs: this.s.monitorMs });
-        return id;
-      });
+    for (const batch of rollbackBatches(
+      this.changes.filter((c) => c.kind !== 'prepared'),
+      this.s.parallelism,
+    )) {
+      await this.edge.leave(
+        batch.flatMap((c) => (c.kind === 'candidate' ? [this.next(c.slot)] : [this.final(c.slot), this.next(c.slot)])),
+      );
+      const restored = await this.each(
+        batch.map((c) => c.slot),
+        async (slot) => {
+          const kind = batch.find((c) => c.slot === slot)!.kind;
+          await this.docker.removeContainer({ name: this.next(slot) });
+          if (kind !== 'candidate') await this.docker.removeContainer({ name: this.final(slot) });
+          if (kind !== 'replaced') return undefined;
+          await this.docker.renameContainer({ name: this.prev(slot), newName: this.final(slot) });
+          await this.docker.startContainer({ name: this.final(slot) });
+          await this.docker.waitHealthy({ name: this.final(slot), timeoutMs: this.s.healthTimeoutMs });
+          const { id } = await this.docker.inspectContainer({ name: this.final(slot) });
+          await this.docker.watchHealthy({ id, name: this.final(slot), durationMs: this.s.monitorMs });
+          return id;
+        },
+      );
       await this.edge.join([...restored].filter(([, id]) => id).map(([slot]) => this.final(slot)));
       this.rolledBack.push(...[...restored.keys()].map(this.final));
     }
@@ -172,7 +210,11 @@ export class RolloutBatches {
 
   /** Removes the stopped -prev copies once the rollout has passed. Twice: already gone is fine. */
   async discardPrevious(): Promise<void> {
-    await Promise.all(this.changes.filter((c) => c.kind === 'replaced').map((c) => this.docker.removeContainer({ name: this.prev(c.slot) })));
+    await Promise.all(
+      this.changes
+        .filter((c) => c.kind === 'replaced')
+        .map((c) => this.docker.removeContainer({ name: this.prev(c.slot) })),
+    );
   }
 
   /** Stops the original replica and keeps it, stopped, as -prev. */
@@ -189,8 +231,18 @@ export class RolloutBatches {
   private launchAhead(slots: number[], after: string[]): void {
     for (const slot of slots) {
       this.record(slot, 'prepared');
-      const launch = this.docker.launchReplica({ name: this.next(slot), service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot), healthTimeoutMs: this.s.healthTimeoutMs, after });
-      this.ahead.set(slot, launch.then(({ id }) => (this.record(slot, 'candidate'), id)));
+      const launch = this.docker.launchReplica({
+        name: this.next(slot),
+        service: this.s.service,
+        spec: this.s.spec,
+        labels: replicaLabels(slot),
+        healthTimeoutMs: this.s.healthTimeoutMs,
+        after,
+      });
+      this.ahead.set(
+        slot,
+        launch.then(({ id }) => (this.record(slot, 'candidate'), id)),
+      );
       this.ahead.get(slot)!.catch(() => undefined); // its batch (or a rollback) looks at the outcome
     }
   }
@@ -225,7 +277,13 @@ export class RolloutBatches {
 
   /** Create, start and wait until healthy: one activity, one round trip. */
   private async bringUp(name: string, slot: number): Promise<string> {
-    const { id } = await this.docker.launchReplica({ name, service: this.s.service, spec: this.s.spec, labels: replicaLabels(slot), healthTimeoutMs: this.s.healthTimeoutMs });
+    const { id } = await this.docker.launchReplica({
+      name,
+      service: this.s.service,
+      spec: this.s.spec,
+      labels: replicaLabels(slot),
+      healthTimeoutMs: this.s.healthTimeoutMs,
+    });
     return id;
   }
 
@@ -233,7 +291,11 @@ export class RolloutBatches {
   private watch(up: Map<number, string>, nameOf: (slot: number) => string): void {
     if (this.s.monitorMs <= 0) return;
     for (const [slot, id] of up) {
-      this.watches.push(this.docker.watchHealthy({ id, name: nameOf(slot), durationMs: this.s.monitorMs }).catch((err) => this.fail(slot, err)));
+      this.watches.push(
+        this.docker
+          .watchHealthy({ id, name: nameOf(slot), durationMs: this.s.monitorMs })
+          .catch((err) => this.fail(slot, err)),
+      );
     }
   }
 

@@ -9,8 +9,12 @@ export class RolloutControl {
   private pausedNow = false;
 
   constructor() {
-    setHandler(resumeSignal, (a) => this.receive('resume', a), { description: 'Continue a paused rollout (retries the failed replicas): {"by": "<you>", "comment": "<why>"}' });
-    setHandler(rollbackSignal, (a) => this.receive('rollback', a), { description: 'Put every changed replica back to its previous spec: {"by": "<you>", "comment": "<why>"}' });
+    setHandler(resumeSignal, (a) => this.receive('resume', a), {
+      description: 'Continue a paused rollout (retries the failed replicas): {"by": "<you>", "comment": "<why>"}',
+    });
+    setHandler(rollbackSignal, (a) => this.receive('rollback', a), {
+      description: 'Put every changed replica back to its previous spec: {"by": "<you>", "comment": "<why>"}',
+    });
   }
 
   get paused(): boolean {

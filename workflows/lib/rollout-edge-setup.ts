@@ -19,7 +19,11 @@ export interface RolloutSetup {
 
 /** What a rollout starts from: the replicas there are, how many there will be, and each slot's target
  * spec hash. */
-export interface RolloutStart { existing: ReplicaInfo[]; total: number; hashes: Record<number, string> }
+export interface RolloutStart {
+  existing: ReplicaInfo[];
+  total: number;
+  hashes: Record<number, string>;
+}
 
 const EDGE_HEALTHY_WITHIN_MS = 60_000;
 
@@ -37,7 +41,12 @@ export async function prepareRollout(docker: HostProxies & ReplicaProxies, s: Ro
   ]);
   const total = targetCount(s.service, existing, s.replicas);
   const [, hashes] = await Promise.all([
-    docker.ensureEdgeContainer({ name: s.edgeName, service: s.service, spec: edgeSpec(s), timeoutMs: EDGE_HEALTHY_WITHIN_MS }),
+    docker.ensureEdgeContainer({
+      name: s.edgeName,
+      service: s.service,
+      spec: edgeSpec(s),
+      timeoutMs: EDGE_HEALTHY_WITHIN_MS,
+    }),
     docker.planSpecHashes({ service: s.service, spec: s.spec, slots: slotsUpTo(total) }),
   ]);
   return { existing, total, hashes };
@@ -45,7 +54,10 @@ export async function prepareRollout(docker: HostProxies & ReplicaProxies, s: Ro
 
 /** prepareRollout as runs started before it existed did it, one step after another (their histories
  * must replay). */
-export async function prepareRolloutStepByStep(docker: HostProxies & ReplicaProxies, s: RolloutSetup): Promise<RolloutStart> {
+export async function prepareRolloutStepByStep(
+  docker: HostProxies & ReplicaProxies,
+  s: RolloutSetup,
+): Promise<RolloutStart> {
   const [, existing] = await Promise.all([prepareService(docker, s), docker.listReplicas({ service: s.service })]);
   const total = targetCount(s.service, existing, s.replicas);
   const hashes = await docker.planSpecHashes({ service: s.service, spec: s.spec, slots: slotsUpTo(total) });
@@ -53,7 +65,11 @@ export async function prepareRolloutStepByStep(docker: HostProxies & ReplicaProx
 }
 
 async function prepareService(docker: HostProxies, s: RolloutSetup): Promise<void> {
-  await Promise.all([docker.ensureNetwork({ name: s.network, labels: managedLabels(s.service) }), docker.ensureImage({ image: s.spec.image }), docker.ensureImage({ image: s.edge.image })]);
+  await Promise.all([
+    docker.ensureNetwork({ name: s.network, labels: managedLabels(s.service) }),
+    docker.ensureImage({ image: s.spec.image }),
+    docker.ensureImage({ image: s.edge.image }),
+  ]);
   try {
     await docker.createContainer({ name: s.edgeName, service: s.service, spec: edgeSpec(s) });
   } catch (err) {
@@ -64,5 +80,11 @@ async function prepareService(docker: HostProxies, s: RolloutSetup): Promise<voi
   await docker.waitHealthy({ name: s.edgeName, timeoutMs: EDGE_HEALTHY_WITHIN_MS });
 }
 
-const edgeSpec = (s: RolloutSetup) => ContainerSpec.parse({ image: s.edge.image, network: s.network, ports: s.edge.ports, healthcheck: s.edge.healthcheck });
+const edgeSpec = (s: RolloutSetup) =>
+  ContainerSpec.parse({
+    image: s.edge.image,
+    network: s.network,
+    ports: s.edge.ports,
+    healthcheck: s.edge.healthcheck,
+  });
 const slotsUpTo = (total: number) => Array.from({ length: total }, (_, i) => i + 1);

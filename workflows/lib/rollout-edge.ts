@@ -13,7 +13,13 @@ export class EdgeUpstream {
    * longer has that name (fine for the running nginx, which resolved it already; not for a restart). */
   private namesStale = false;
 
-  constructor(private readonly docker: HostProxies, readonly edge: string, private readonly service: string, private readonly port: number, live: string[]) {
+  constructor(
+    private readonly docker: HostProxies,
+    readonly edge: string,
+    private readonly service: string,
+    private readonly port: number,
+    live: string[],
+  ) {
     this.live = [...live].sort();
   }
 
@@ -37,7 +43,9 @@ export class EdgeUpstream {
   /** Replaces each `from` by its `to` in one reload (start-first switch). */
   swap(pairs: Array<[from: string, to: string]>): Promise<void> {
     const to = new Map(pairs);
-    return this.set(this.live.map((n) => to.get(n) ?? n).concat(pairs.filter(([f]) => !this.live.includes(f)).map(([, t]) => t)));
+    return this.set(
+      this.live.map((n) => to.get(n) ?? n).concat(pairs.filter(([f]) => !this.live.includes(f)).map(([, t]) => t)),
+    );
   }
 
   /** A member was renamed: same container, same address, so no reload; the next change uses the name. */

@@ -21,11 +21,22 @@ export function targetCount(service: string, existing: ReplicaInfo[], replicas?:
   return replicas ?? Math.max(1, existing.filter((r) => r.name === replicaName(service, r.slot)).length);
 }
 
-export function planRollout(service: string, existing: ReplicaInfo[], total: number, parallelism: number, targetHashes: Record<number, string>): RolloutPlan {
+export function planRollout(
+  service: string,
+  existing: ReplicaInfo[],
+  total: number,
+  parallelism: number,
+  targetHashes: Record<number, string>,
+): RolloutPlan {
   const finals = new Map(existing.filter((r) => r.name === replicaName(service, r.slot)).map((r) => [r.slot, r]));
   const onTarget = (slot: number) => {
     const r = finals.get(slot);
-    return r !== undefined && r.specHash === targetHashes[slot] && r.running && (r.health === undefined || r.health === 'healthy');
+    return (
+      r !== undefined &&
+      r.specHash === targetHashes[slot] &&
+      r.running &&
+      (r.health === undefined || r.health === 'healthy')
+    );
   };
   const slots = Array.from({ length: total }, (_, i) => i + 1);
   const update = slots.filter((s) => !onTarget(s));

@@ -3,7 +3,12 @@ import type { HostActivities, HostRegistryActivities, OrchestratorActivities } f
 import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
 import { hostTaskQueue } from '../../common/task-queues';
 
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES };
+const retry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '10s',
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+};
 
 /**
  * Scan activities of one host agent. Listing is bounded by `hostTimeoutMs` schedule-to-close: a host
@@ -12,13 +17,28 @@ const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maxim
  */
 export function scanActivities(hostId: string, hostTimeoutMs: number) {
   const taskQueue = hostTaskQueue(hostId);
-  const list = proxyActivities<HostActivities>({ taskQueue, startToCloseTimeout: '30s', scheduleToCloseTimeout: hostTimeoutMs, retry });
-  const scan = proxyActivities<HostActivities>({ taskQueue, heartbeatTimeout: '30s', startToCloseTimeout: '5m', scheduleToCloseTimeout: '10m', retry });
+  const list = proxyActivities<HostActivities>({
+    taskQueue,
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: hostTimeoutMs,
+    retry,
+  });
+  const scan = proxyActivities<HostActivities>({
+    taskQueue,
+    heartbeatTimeout: '30s',
+    startToCloseTimeout: '5m',
+    scheduleToCloseTimeout: '10m',
+    retry,
+  });
   return { listScanTargets: list.listScanTargets, scanContainer: scan.scanContainer };
 }
 
 /** Report activities run on the workflow's own (orchestrator) queue: they need no Docker host. */
 export function reportActivities() {
-  const a = proxyActivities<OrchestratorActivities & HostRegistryActivities>({ startToCloseTimeout: '1m', scheduleToCloseTimeout: '5m', retry });
+  const a = proxyActivities<OrchestratorActivities & HostRegistryActivities>({
+    startToCloseTimeout: '1m',
+    scheduleToCloseTimeout: '5m',
+    retry,
+  });
   return { loadScanBaseline: a.loadScanBaseline, writeScanReport: a.writeScanReport, listKnownHosts: a.listKnownHosts };
 }

@@ -10,5 +10,12 @@ export interface ScanHost {
  * silent ones marked down so the scan reports them without waiting on a queue no agent polls. */
 export function scanHosts(requested: string[], known: KnownHost[] | undefined): ScanHost[] {
   if (requested.length) return requested.map((host) => ({ host }));
-  return (known ?? []).map((k) => (k.status === 'up' ? { host: k.hostId } : { host: k.hostId, down: `host agent down: no heartbeat since ${k.lastSeen} (${Math.round(k.silentForMs / 1000)} s before this scan)` }));
+  return (known ?? []).map((k) =>
+    k.status === 'up'
+      ? { host: k.hostId }
+      : {
+          host: k.hostId,
+          down: `host agent down: no heartbeat since ${k.lastSeen} (${Math.round(k.silentForMs / 1000)} s before this scan)`,
+        },
+  );
 }

@@ -1,5 +1,12 @@
 import type { RuleMeta } from '../../../common/scan/finding';
-import type { DiffEntry, ReportContainer, ReportDiff, ReportFinding, ScanReport, SuppressedFinding } from '../../../common/scan/report';
+import type {
+  DiffEntry,
+  ReportContainer,
+  ReportDiff,
+  ReportFinding,
+  ScanReport,
+  SuppressedFinding,
+} from '../../../common/scan/report';
 import type { ScanInput, Suppression } from '../../../common/scan/scan-input';
 import type { HostScan } from '../../../common/scan/scan-result';
 import { globMatch } from '../../../common/scan/glob';
@@ -19,8 +26,20 @@ export interface BuildReportInput {
 }
 
 /** The active suppression for a finding, if any (expired ones no longer apply). */
-export function suppressionFor(s: Suppression[], host: string, container: string, ruleId: string, now: Date): Suppression | undefined {
-  return s.find((x) => globMatch(x.ruleId, ruleId) && (!x.container || globMatch(x.container, container)) && (!x.host || x.host === host) && Date.parse(x.expires) > now.getTime());
+export function suppressionFor(
+  s: Suppression[],
+  host: string,
+  container: string,
+  ruleId: string,
+  now: Date,
+): Suppression | undefined {
+  return s.find(
+    (x) =>
+      globMatch(x.ruleId, ruleId) &&
+      (!x.container || globMatch(x.container, container)) &&
+      (!x.host || x.host === host) &&
+      Date.parse(x.expires) > now.getTime(),
+  );
 }
 
 export function containerScore(findings: ReportFinding[]): number {
@@ -40,7 +59,19 @@ export function buildReport(b: BuildReportInput): ScanReport {
         if (s) suppressed.push({ ...rf, suppression: { reason: s.reason, expires: s.expires } });
         else findings.push(rf);
       }
-      return { host: c.host, id: c.id, name: c.name, image: c.image, imageId: c.imageId, status: c.status, ...(c.error ? { error: c.error } : {}), score: containerScore(findings), findings, suppressed, notApplicable: c.notApplicable };
+      return {
+        host: c.host,
+        id: c.id,
+        name: c.name,
+        image: c.image,
+        imageId: c.imageId,
+        status: c.status,
+        ...(c.error ? { error: c.error } : {}),
+        score: containerScore(findings),
+        findings,
+        suppressed,
+        notApplicable: c.notApplicable,
+      };
     }),
   );
   const counts = zeroCounts();
@@ -57,8 +88,15 @@ export function buildReport(b: BuildReportInput): ScanReport {
       score,
       counts,
       suppressed: containers.reduce((n, c) => n + c.suppressed.length, 0),
-      containers: { scanned: scanned.length, gone: containers.filter((c) => c.status === 'gone').length, errors: containers.filter((c) => c.status === 'error').length },
-      hosts: { scanned: b.hosts.filter((h) => h.status === 'scanned').map((h) => h.host), unreachable: b.hosts.filter((h) => h.status === 'unreachable').map((h) => h.host) },
+      containers: {
+        scanned: scanned.length,
+        gone: containers.filter((c) => c.status === 'gone').length,
+        errors: containers.filter((c) => c.status === 'error').length,
+      },
+      hosts: {
+        scanned: b.hosts.filter((h) => h.status === 'scanned').map((h) => h.host),
+        unreachable: b.hosts.filter((h) => h.status === 'unreachable').map((h) => h.host),
+      },
     },
     hosts: b.hosts.map((h) => ({ host: h.host, status: h.status, ...(h.error ? { error: h.error } : {}) })),
     containers,
@@ -71,7 +109,9 @@ export function buildReport(b: BuildReportInput): ScanReport {
 
 function entries(report: ScanReport): Map<string, DiffEntry> {
   const out = new Map<string, DiffEntry>();
-  for (const c of report.containers) for (const f of c.findings) out.set(f.fingerprint, { fingerprint: f.fingerprint, host: c.host, container: c.name, ruleId: f.ruleId });
+  for (const c of report.containers)
+    for (const f of c.findings)
+      out.set(f.fingerprint, { fingerprint: f.fingerprint, host: c.host, container: c.name, ruleId: f.ruleId });
   return out;
 }
 
@@ -81,8 +121,12 @@ function entries(report: ScanReport): Map<string, DiffEntry> {
 export function diffReports(previous: ScanReport | undefined, current: ScanReport): ReportDiff {
   const now = entries(current);
   const before = previous ? entries(previous) : new Map<string, DiffEntry>();
-  const lookedAt = (e: DiffEntry) => current.containers.some((c) => c.host === e.host && c.name === e.container && (c.status === 'scanned' || c.status === 'gone'));
-  const byKey = (a: DiffEntry, b: DiffEntry) => `${a.host}/${a.container}/${a.ruleId}`.localeCompare(`${b.host}/${b.container}/${b.ruleId}`);
+  const lookedAt = (e: DiffEntry) =>
+    current.containers.some(
+      (c) => c.host === e.host && c.name === e.container && (c.status === 'scanned' || c.status === 'gone'),
+    );
+  const byKey = (a: DiffEntry, b: DiffEntry) =>
+    `${a.host}/${a.container}/${a.ruleId}`.localeCompare(`${b.host}/${b.container}/${b.ruleId}`);
   return {
     ...(previous ? { previousReportId: previous.reportId } : {}),
     new: [...now.values()].filter((e) => !before.has(e.fingerprint)).sort(byKey),

@@ -17,9 +17,15 @@ export function toMarkdown(r: ScanReport): string {
     '',
     `Since ${r.diff.previousReportId ?? 'no previous report'}: ${r.diff.new.length} new, ${r.diff.fixed.length} fixed, ${r.diff.stillOpen.length} still open.`,
   ];
-  for (const h of r.hosts.filter((x) => x.status === 'unreachable')) lines.push('', `> **Host ${h.host} was not scanned:** ${h.error ?? 'unreachable'}`);
+  for (const h of r.hosts.filter((x) => x.status === 'unreachable'))
+    lines.push('', `> **Host ${h.host} was not scanned:** ${h.error ?? 'unreachable'}`);
   for (const c of r.containers) {
-    lines.push('', `## ${c.host}/${c.name} — ${c.status === 'scanned' ? `score ${c.score}` : c.status}`, '', `Image \`${c.image}\` (${c.imageId.slice(0, 19) || 'unknown'}), container ${c.id.slice(0, 12)}.`);
+    lines.push(
+      '',
+      `## ${c.host}/${c.name} — ${c.status === 'scanned' ? `score ${c.score}` : c.status}`,
+      '',
+      `Image \`${c.image}\` (${c.imageId.slice(0, 19) || 'unknown'}), container ${c.id.slice(0, 12)}.`,
+    );
     if (c.status !== 'scanned') {
       lines.push('', `Not scanned: ${c.error ?? c.status}.`);
       continue;
@@ -27,10 +33,15 @@ export function toMarkdown(r: ScanReport): string {
     if (c.findings.length === 0) lines.push('', 'No findings.');
     else {
       lines.push('', '| severity | check | finding | evidence | remediation |', '|---|---|---|---|---|');
-      for (const f of c.findings) lines.push(`| ${f.severity} | ${f.ruleId} | ${cell(f.title)} | ${cell(f.evidence.join('; '))} | ${cell(f.remediation)} |`);
+      for (const f of c.findings)
+        lines.push(
+          `| ${f.severity} | ${f.ruleId} | ${cell(f.title)} | ${cell(f.evidence.join('; '))} | ${cell(f.remediation)} |`,
+        );
     }
-    for (const f of c.suppressed) lines.push(`- suppressed ${f.ruleId} (${f.severity}) until ${f.suppression.expires}: ${f.suppression.reason}`);
-    if (c.notApplicable.length) lines.push('', `Not applicable: ${c.notApplicable.map((n) => `${n.ruleId} (${n.reason})`).join('; ')}.`);
+    for (const f of c.suppressed)
+      lines.push(`- suppressed ${f.ruleId} (${f.severity}) until ${f.suppression.expires}: ${f.suppression.reason}`);
+    if (c.notApplicable.length)
+      lines.push('', `Not applicable: ${c.notApplicable.map((n) => `${n.ruleId} (${n.reason})`).join('; ')}.`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -30,10 +30,15 @@ export function createReportActivities(dir: string) {
      * Twice: the same report is written again and diffed against the same previous report. */
     async writeScanReport(w: WriteScanReportInput): Promise<SecurityScanResult> {
       let previous = await store.latest();
-      if (previous?.reportId === w.reportId) previous = previous.diff.previousReportId ? await store.byId(previous.diff.previousReportId) : undefined;
+      if (previous?.reportId === w.reportId)
+        previous = previous.diff.previousReportId ? await store.byId(previous.diff.previousReportId) : undefined;
       const rules = RULES.filter((r) => checkEnabled(r.id, w.input.checks)).map(ruleMeta);
       const report = buildReport({ ...w, rules, previous });
-      const files = await store.save(report, { json: `${JSON.stringify(report, null, 2)}\n`, sarif: `${JSON.stringify(toSarif(report), null, 2)}\n`, markdown: toMarkdown(report) });
+      const files = await store.save(report, {
+        json: `${JSON.stringify(report, null, 2)}\n`,
+        sarif: `${JSON.stringify(toSarif(report), null, 2)}\n`,
+        markdown: toMarkdown(report),
+      });
       await store.saveBaseline(nextBaseline(await store.baseline(), w.hosts, w.finishedAt));
       return {
         reportId: report.reportId,
@@ -44,7 +49,12 @@ export function createReportActivities(dir: string) {
         suppressed: report.summary.suppressed,
         containers: report.summary.containers,
         hosts: report.summary.hosts,
-        diff: { new: report.diff.new.length, fixed: report.diff.fixed.length, stillOpen: report.diff.stillOpen.length, ...(report.diff.previousReportId ? { previousReportId: report.diff.previousReportId } : {}) },
+        diff: {
+          new: report.diff.new.length,
+          fixed: report.diff.fixed.length,
+          stillOpen: report.diff.stillOpen.length,
+          ...(report.diff.previousReportId ? { previousReportId: report.diff.previousReportId } : {}),
+        },
       };
     },
   };

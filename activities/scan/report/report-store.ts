@@ -35,10 +35,18 @@ export class ReportStore {
   }
 
   /** Writes the report's files and then points `latest` at it. */
-  async save(report: ScanReport, files: { json: string; sarif: string; markdown: string }): Promise<{ dir: string; json: string; sarif: string; markdown: string }> {
+  async save(
+    report: ScanReport,
+    files: { json: string; sarif: string; markdown: string },
+  ): Promise<{ dir: string; json: string; sarif: string; markdown: string }> {
     const dir = path.join(this.dir, report.reportId);
     await mkdir(dir, { recursive: true });
-    const out = { dir, json: path.join(dir, 'report.json'), sarif: path.join(dir, 'report.sarif'), markdown: path.join(dir, 'report.md') };
+    const out = {
+      dir,
+      json: path.join(dir, 'report.json'),
+      sarif: path.join(dir, 'report.sarif'),
+      markdown: path.join(dir, 'report.md'),
+    };
     await atomicWrite(out.json, files.json);
     await atomicWrite(out.sarif, files.sarif);
     await atomicWrite(out.markdown, files.markdown);

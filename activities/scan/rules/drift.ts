@@ -30,27 +30,69 @@ const inSystemDir = (path: string) => SYSTEM_DIRS.some((d) => path === `/${d}/` 
 
 export const driftRules: Rule[] = [
   rule(
-    { id: 'DH-RT-NEW-PROCESS', title: 'Process not in the baseline', severity: 'medium', needs: ['processes', 'baseline'], description: 'A process name that was not running at the first scan may be an intruder’s tool.', remediation: 'Find out what started it; if expected, re-record the baseline (delete the container’s entry in baseline.json).' },
+    {
+      id: 'DH-RT-NEW-PROCESS',
+      title: 'Process not in the baseline',
+      severity: 'medium',
+      needs: ['processes', 'baseline'],
+      description: 'A process name that was not running at the first scan may be an intruder’s tool.',
+      remediation:
+        'Find out what started it; if expected, re-record the baseline (delete the container’s entry in baseline.json).',
+    },
     (d) => {
       const procs = need(d.processes);
       const baseline = need(d.baseline);
-      if (baseline.imageId !== d.container.Image) return notApplicable('the image changed since the baseline was recorded; recorded again now');
+      if (baseline.imageId !== d.container.Image)
+        return notApplicable('the image changed since the baseline was recorded; recorded again now');
       const known = new Set(baseline.processes);
-      return procs.filter((p) => !known.has(p.comm)).map((p) => `process ${p.pid} ${p.comm} (user ${p.user}): ${p.args}`);
+      return procs
+        .filter((p) => !known.has(p.comm))
+        .map((p) => `process ${p.pid} ${p.comm} (user ${p.user}): ${p.args}`);
     },
   ),
   rule(
-    { id: 'DH-RT-SHELL-TTY', title: 'Interactive shell with a TTY', severity: 'medium', needs: ['processes'], description: 'A shell on a terminal in a production container means someone is working inside it by hand.', remediation: 'Find who opened it (docker events, exec sessions); make changes through the image instead.' },
-    (d) => need(d.processes).filter((p) => SHELLS.has(p.comm) && p.tty !== '?' && p.tty !== '-' && p.tty !== '').map((p) => `process ${p.pid} ${p.comm} on ${p.tty}: ${p.args}`),
+    {
+      id: 'DH-RT-SHELL-TTY',
+      title: 'Interactive shell with a TTY',
+      severity: 'medium',
+      needs: ['processes'],
+      description: 'A shell on a terminal in a production container means someone is working inside it by hand.',
+      remediation: 'Find who opened it (docker events, exec sessions); make changes through the image instead.',
+    },
+    (d) =>
+      need(d.processes)
+        .filter((p) => SHELLS.has(p.comm) && p.tty !== '?' && p.tty !== '-' && p.tty !== '')
+        .map((p) => `process ${p.pid} ${p.comm} on ${p.tty}: ${p.args}`),
   ),
   rule(
-    { id: 'DH-RT-NETWORK-TOOL', title: 'Network tool running', severity: 'high', needs: ['processes'], description: 'netcat, nmap, tcpdump and the like are staples of reverse shells, scanning and sniffing.', remediation: 'Stop the process and find what started it; remove the tool from the image.' },
-    (d) => need(d.processes).filter((p) => NETWORK_TOOLS.has(p.comm)).map((p) => `process ${p.pid} ${p.comm}: ${p.args}`),
+    {
+      id: 'DH-RT-NETWORK-TOOL',
+      title: 'Network tool running',
+      severity: 'high',
+      needs: ['processes'],
+      description: 'netcat, nmap, tcpdump and the like are staples of reverse shells, scanning and sniffing.',
+      remediation: 'Stop the process and find what started it; remove the tool from the image.',
+    },
+    (d) =>
+      need(d.processes)
+        .filter((p) => NETWORK_TOOLS.has(p.comm))
+        .map((p) => `process ${p.pid} ${p.comm}: ${p.args}`),
   ),
   rule(
-    { id: 'DH-RT-LISTEN', title: 'Listening port not exposed by the image', severity: 'medium', needs: ['listeners', 'image'], description: 'A socket listening on a port the image does not EXPOSE is outside what was reviewed.', remediation: 'Stop the listener, or declare the port with EXPOSE if it is meant to be there.' },
+    {
+      id: 'DH-RT-LISTEN',
+      title: 'Listening port not exposed by the image',
+      severity: 'medium',
+      needs: ['listeners', 'image'],
+      description: 'A socket listening on a port the image does not EXPOSE is outside what was reviewed.',
+      remediation: 'Stop the listener, or declare the port with EXPOSE if it is meant to be there.',
+    },
     (d) => {
-      const exposed = new Set(Object.keys(need(d.image).inspect.Config.ExposedPorts ?? {}).filter((k) => k.endsWith('/tcp')).map((k) => Number(k.split('/')[0])));
+      const exposed = new Set(
+        Object.keys(need(d.image).inspect.Config.ExposedPorts ?? {})
+          .filter((k) => k.endsWith('/tcp'))
+          .map((k) => Number(k.split('/')[0])),
+      );
       const seen = new Set<string>();
       return need(d.listeners)
         .filter((l) => !exposed.has(l.port) && l.address !== DOCKER_DNS)
@@ -59,17 +101,37 @@ export const driftRules: Rule[] = [
     },
   ),
   rule(
-    { id: 'DH-RT-SYSTEM-CHANGE', title: 'System files changed in the container', severity: 'medium', needs: ['changes'], description: 'Changes under /etc or the binary directories after start are configuration or binary tampering.', remediation: 'Rebuild the image with the change instead, and run with --read-only.' },
+    {
+      id: 'DH-RT-SYSTEM-CHANGE',
+      title: 'System files changed in the container',
+      severity: 'medium',
+      needs: ['changes'],
+      description: 'Changes under /etc or the binary directories after start are configuration or binary tampering.',
+      remediation: 'Rebuild the image with the change instead, and run with --read-only.',
+    },
     (d) => {
       const mounts = mountPaths(d);
-      return need(d.changes).filter((c) => inSystemDir(c.path) && !mounts.has(c.path)).map((c) => `${c.kind} ${c.path}`);
+      return need(d.changes)
+        .filter((c) => inSystemDir(c.path) && !mounts.has(c.path))
+        .map((c) => `${c.kind} ${c.path}`);
     },
   ),
   rule(
-    { id: 'DH-RT-NEW-EXECUTABLE', title: 'Executable added or changed after start', severity: 'high', needs: ['changes', 'filesystem'], description: 'An executable written after the container started was not part of the reviewed image.', remediation: 'Find what wrote it; rebuild from the image and run with --read-only.' },
+    {
+      id: 'DH-RT-NEW-EXECUTABLE',
+      title: 'Executable added or changed after start',
+      severity: 'high',
+      needs: ['changes', 'filesystem'],
+      description: 'An executable written after the container started was not part of the reviewed image.',
+      remediation: 'Find what wrote it; rebuild from the image and run with --read-only.',
+    },
     (d) => {
       const mounts = mountPaths(d);
-      const changes = new Map(need(d.changes).filter((c) => !mounts.has(c.path)).map((c) => [c.path, c.kind]));
+      const changes = new Map(
+        need(d.changes)
+          .filter((c) => !mounts.has(c.path))
+          .map((c) => [c.path, c.kind]),
+      );
       return need(d.filesystem)
         .changedModes.filter((f) => f.type === 'file' && (f.mode & 0o111) !== 0 && changes.has(`/${f.path}`))
         .map((f) => `${changes.get(`/${f.path}`)} /${f.path} (mode ${f.mode.toString(8)})`);

@@ -40,30 +40,54 @@ function historySecrets(history: Array<{ CreatedBy: string }>): string[] {
     if (/#\(nop\)\s+ENV\s/.test(h.CreatedBy)) return; // ENV layers are checked through the config
     for (const [re, what] of SECRET_VALUE) if (re.test(h.CreatedBy)) out.push(`history layer ${i}: contains a ${what}`);
     const assigned = h.CreatedBy.match(new RegExp(`\\b[A-Z_]*${SECRET_NAME.source}[A-Z_]*=[^\\s$]\\S*`, 'gi')) ?? [];
-    for (const a of assigned) out.push(`history layer ${i}: sets ${redacted(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1))}`);
+    for (const a of assigned)
+      out.push(`history layer ${i}: sets ${redacted(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1))}`);
   });
   return out;
 }
 
 export const imageRules: Rule[] = [
   rule(
-    { id: 'CIS-4.1', title: 'Container runs as root', severity: 'medium', needs: ['inspect', 'image'], description: 'A process running as root in the container is root on the host after any escape.', remediation: 'Create an unprivileged user in the image (USER) or run with --user <uid>.' },
+    {
+      id: 'CIS-4.1',
+      title: 'Container runs as root',
+      severity: 'medium',
+      needs: ['inspect', 'image'],
+      description: 'A process running as root in the container is root on the host after any escape.',
+      remediation: 'Create an unprivileged user in the image (USER) or run with --user <uid>.',
+    },
     (d) => {
       const user = d.container.Config.User ?? '';
       if (user && !/^(root|0)(:|$)/.test(user)) return [];
-      const imageUser = d.image.ok ? d.image.value.inspect.Config.User ?? '' : undefined;
-      return [`Config.User=${JSON.stringify(user)}${imageUser !== undefined ? `, image USER ${JSON.stringify(imageUser)}` : ''}`];
+      const imageUser = d.image.ok ? (d.image.value.inspect.Config.User ?? '') : undefined;
+      return [
+        `Config.User=${JSON.stringify(user)}${imageUser !== undefined ? `, image USER ${JSON.stringify(imageUser)}` : ''}`,
+      ];
     },
   ),
   rule(
-    { id: 'CIS-4.6', title: 'Image has no HEALTHCHECK', severity: 'low', needs: ['image'], description: 'An image without HEALTHCHECK leaves every deployment to add its own.', remediation: 'Add a HEALTHCHECK instruction to the Dockerfile.' },
+    {
+      id: 'CIS-4.6',
+      title: 'Image has no HEALTHCHECK',
+      severity: 'low',
+      needs: ['image'],
+      description: 'An image without HEALTHCHECK leaves every deployment to add its own.',
+      remediation: 'Add a HEALTHCHECK instruction to the Dockerfile.',
+    },
     (d) => {
       const test = need(d.image).inspect.Config.Healthcheck?.Test;
       return !test || test.length === 0 || test[0] === 'NONE' ? ['image Config.Healthcheck is not set'] : [];
     },
   ),
   rule(
-    { id: 'CIS-4.7', title: 'Package index update alone in a layer', severity: 'low', needs: ['image'], description: 'An `update` layer cached on its own makes later installs use a stale index.', remediation: 'Run update and install in one RUN instruction (apt-get update && apt-get install …).' },
+    {
+      id: 'CIS-4.7',
+      title: 'Package index update alone in a layer',
+      severity: 'low',
+      needs: ['image'],
+      description: 'An `update` layer cached on its own makes later installs use a stale index.',
+      remediation: 'Run update and install in one RUN instruction (apt-get update && apt-get install …).',
+    },
     (d) =>
       need(d.image)
         .history.map((h, i) => [h.CreatedBy, i] as const)
@@ -71,7 +95,14 @@ export const imageRules: Rule[] = [
         .map(([c, i]) => layerEvidence(c, i)),
   ),
   rule(
-    { id: 'CIS-4.9', title: 'ADD used instead of COPY', severity: 'low', needs: ['image'], description: 'ADD fetches URLs and unpacks archives implicitly; COPY does only what it says.', remediation: 'Use COPY unless the archive extraction of ADD is needed.' },
+    {
+      id: 'CIS-4.9',
+      title: 'ADD used instead of COPY',
+      severity: 'low',
+      needs: ['image'],
+      description: 'ADD fetches URLs and unpacks archives implicitly; COPY does only what it says.',
+      remediation: 'Use COPY unless the archive extraction of ADD is needed.',
+    },
     (d) =>
       need(d.image)
         .history.map((h, i) => [h.CreatedBy, i] as const)
@@ -79,14 +110,29 @@ export const imageRules: Rule[] = [
         .map(([c, i]) => layerEvidence(c, i)),
   ),
   rule(
-    { id: 'CIS-4.10', title: 'Secrets in image environment or history', severity: 'high', needs: ['image'], description: 'Anything in ENV or a build step is readable by everyone who can pull the image.', remediation: 'Pass secrets at run time (secret files, --env-file outside the image, build secrets), never in ENV or RUN lines.' },
+    {
+      id: 'CIS-4.10',
+      title: 'Secrets in image environment or history',
+      severity: 'high',
+      needs: ['image'],
+      description: 'Anything in ENV or a build step is readable by everyone who can pull the image.',
+      remediation:
+        'Pass secrets at run time (secret files, --env-file outside the image, build secrets), never in ENV or RUN lines.',
+    },
     (d) => {
       const image = need(d.image);
       return [...envSecrets(image.inspect.Config.Env ?? []), ...historySecrets(image.history)];
     },
   ),
   rule(
-    { id: 'DH-IMG-SUDO', title: 'sudo used in the image build', severity: 'low', needs: ['image'], description: 'sudo in an image usually means it is installed and usable inside the container.', remediation: 'Build steps run as root already; remove sudo from the image.' },
+    {
+      id: 'DH-IMG-SUDO',
+      title: 'sudo used in the image build',
+      severity: 'low',
+      needs: ['image'],
+      description: 'sudo in an image usually means it is installed and usable inside the container.',
+      remediation: 'Build steps run as root already; remove sudo from the image.',
+    },
     (d) =>
       need(d.image)
         .history.map((h, i) => [h.CreatedBy, i] as const)
@@ -94,7 +140,14 @@ export const imageRules: Rule[] = [
         .map(([c, i]) => layerEvidence(c, i)),
   ),
   rule(
-    { id: 'DH-IMG-LATEST', title: 'Image referenced by the latest tag', severity: 'low', needs: ['inspect'], description: '`latest` (or no tag) changes under the container without a record of what runs.', remediation: 'Reference images by an explicit version tag or by digest.' },
+    {
+      id: 'DH-IMG-LATEST',
+      title: 'Image referenced by the latest tag',
+      severity: 'low',
+      needs: ['inspect'],
+      description: '`latest` (or no tag) changes under the container without a record of what runs.',
+      remediation: 'Reference images by an explicit version tag or by digest.',
+    },
     (d) => {
       const ref = d.container.Config.Image;
       if (ref.startsWith('sha256:') || ref.includes('@')) return [];

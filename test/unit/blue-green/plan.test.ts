@@ -6,7 +6,12 @@ import { upstreamHostsOf } from '../../../activities/traffic/edge-state';
 import { edgeDrained } from '../../../activities/traffic/edge-drain';
 import { renderSiteConfig } from '../../../activities/traffic/nginx-config';
 
-const c = (name: string, color?: 'blue' | 'green', image = 'app:v1', running = true): ServiceContainer => ({ name, image, running, ...(color ? { color } : {}) });
+const c = (name: string, color?: 'blue' | 'green', image = 'app:v1', running = true): ServiceContainer => ({
+  name,
+  image,
+  running,
+  ...(color ? { color } : {}),
+});
 
 describe('planBlueGreen', () => {
   it('starts blue on a first deploy', () => {
@@ -14,35 +19,64 @@ describe('planBlueGreen', () => {
   });
 
   it('brings up the other color of the one the edge routes to', () => {
-    expect(planBlueGreen('web', [c('web-blue', 'blue')], ['web-blue'])).toEqual({ live: { color: 'blue', name: 'web-blue', image: 'app:v1' }, next: { color: 'green', name: 'web-green' } });
-    expect(planBlueGreen('web', [c('web-green', 'green', 'app:v2')], ['web-green'])).toEqual({ live: { color: 'green', name: 'web-green', image: 'app:v2' }, next: { color: 'blue', name: 'web-blue' } });
+    expect(planBlueGreen('web', [c('web-blue', 'blue')], ['web-blue'])).toEqual({
+      live: { color: 'blue', name: 'web-blue', image: 'app:v1' },
+      next: { color: 'green', name: 'web-green' },
+    });
+    expect(planBlueGreen('web', [c('web-green', 'green', 'app:v2')], ['web-green'])).toEqual({
+      live: { color: 'green', name: 'web-green', image: 'app:v2' },
+      next: { color: 'blue', name: 'web-blue' },
+    });
   });
 
   it('takes a single colored container as live when the edge routes to none (edge lost)', () => {
-    expect(planBlueGreen('web', [c('web-green', 'green')], [])).toEqual({ live: { color: 'green', name: 'web-green', image: 'app:v1' }, next: { color: 'blue', name: 'web-blue' } });
+    expect(planBlueGreen('web', [c('web-green', 'green')], [])).toEqual({
+      live: { color: 'green', name: 'web-green', image: 'app:v1' },
+      next: { color: 'blue', name: 'web-blue' },
+    });
   });
 
   it('marks a leftover of the next color (a terminated deploy) for removal, never the live one', () => {
     const plan = planBlueGreen('web', [c('web-blue', 'blue'), c('web-green', 'green', 'app:v2', false)], ['web-blue']);
-    expect(plan).toEqual({ live: { color: 'blue', name: 'web-blue', image: 'app:v1' }, next: { color: 'green', name: 'web-green' }, leftover: 'web-green' });
+    expect(plan).toEqual({
+      live: { color: 'blue', name: 'web-blue', image: 'app:v1' },
+      next: { color: 'green', name: 'web-green' },
+      leftover: 'web-green',
+    });
   });
 
   it('ignores containers without a color (the edge, helpers)', () => {
-    expect(planBlueGreen('web', [c('web-edge'), c('web-blue', 'blue')], ['web-blue']).next).toEqual({ color: 'green', name: 'web-green' });
+    expect(planBlueGreen('web', [c('web-edge'), c('web-blue', 'blue')], ['web-blue']).next).toEqual({
+      color: 'green',
+      name: 'web-green',
+    });
   });
 
   it('refuses to guess between two colors the edge does not tell apart', () => {
-    expect(() => planBlueGreen('web', [c('web-blue', 'blue'), c('web-green', 'green')], [])).toThrow('web has web-blue and web-green and its edge routes to neither');
-    expect(() => planBlueGreen('web', [c('web-blue', 'blue'), c('web-green', 'green')], ['web-blue', 'web-green'])).toThrow('routes to web-blue and web-green at once');
+    expect(() => planBlueGreen('web', [c('web-blue', 'blue'), c('web-green', 'green')], [])).toThrow(
+      'web has web-blue and web-green and its edge routes to neither',
+    );
+    expect(() =>
+      planBlueGreen('web', [c('web-blue', 'blue'), c('web-green', 'green')], ['web-blue', 'web-green']),
+    ).toThrow('routes to web-blue and web-green at once');
   });
 });
 
 describe('upstreamHostsOf', () => {
   it('reads back the hosts of a config Dockhand wrote', () => {
-    expect(upstreamHostsOf(renderSiteConfig('web', [{ host: 'web-green', port: 8080 }, { host: 'web-3', port: 80 }]))).toEqual(['web-green', 'web-3']);
+    expect(
+      upstreamHostsOf(
+        renderSiteConfig('web', [
+          { host: 'web-green', port: 8080 },
+          { host: 'web-3', port: 80 },
+        ]),
+      ),
+    ).toEqual(['web-green', 'web-3']);
   });
   it('finds none in the edge image default config', () => {
-    expect(upstreamHostsOf('server {\n  listen 80 default_server;\n  location / { return 503 "no upstream yet\\n"; }\n}\n')).toEqual([]);
+    expect(
+      upstreamHostsOf('server {\n  listen 80 default_server;\n  location / { return 503 "no upstream yet\\n"; }\n}\n'),
+    ).toEqual([]);
   });
 });
 
@@ -54,7 +88,13 @@ describe('BlueGreenInput', () => {
     expect(input.spec.network).toBe('web-net');
     expect(input.edge).toEqual({ name: 'web-edge', image: 'dockhand-edge:1', port: 0, hostIp: '127.0.0.1' });
     expect(input.approval).toEqual({ required: true, timeoutMs: 1_800_000, approvers: [] });
-    expect([input.bakeMs, input.healthTimeoutMs, input.appPort, input.oldColorDuringBake, input.verifyPath]).toEqual([300_000, 60_000, 80, 'running', '/']);
+    expect([input.bakeMs, input.healthTimeoutMs, input.appPort, input.oldColorDuringBake, input.verifyPath]).toEqual([
+      300_000,
+      60_000,
+      80,
+      'running',
+      '/',
+    ]);
   });
 
   it('validates to itself again (the client validates, then the workflow)', () => {
@@ -63,19 +103,32 @@ describe('BlueGreenInput', () => {
   });
 
   it('refuses a network the edge cannot resolve names on, naming the field', () => {
-    expect(() => validate(BlueGreenInput, { ...base, spec: { image: 'app:v2', network: 'bridge' } }, 'input')).toThrow('input.spec.network');
+    expect(() => validate(BlueGreenInput, { ...base, spec: { image: 'app:v2', network: 'bridge' } }, 'input')).toThrow(
+      'input.spec.network',
+    );
   });
 
   it('refuses unknown keys and bad values, naming the field', () => {
     expect(() => validate(BlueGreenInput, { ...base, bake: 5 }, 'input')).toThrow('bake');
     expect(() => validate(BlueGreenInput, { ...base, smoke: { path: 'health' } }, 'input')).toThrow('input.smoke.path');
-    expect(() => validate(BlueGreenInput, { ...base, oldColorDuringBake: 'paused' }, 'input')).toThrow('input.oldColorDuringBake');
+    expect(() => validate(BlueGreenInput, { ...base, oldColorDuringBake: 'paused' }, 'input')).toThrow(
+      'input.oldColorDuringBake',
+    );
   });
 });
 
 describe('approvalDetails', () => {
   it('says what waits, what changes and how to answer from the UI and the CLI', () => {
-    const text = approvalDetails({ service: 'web', workflowId: 'deploy/web', oldImage: 'app:v1', oldColor: 'blue', newImage: 'app:v2', newColor: 'green', timeoutAt: '2026-01-01T00:30:00.000Z', approvers: ['alice'] });
+    const text = approvalDetails({
+      service: 'web',
+      workflowId: 'deploy/web',
+      oldImage: 'app:v1',
+      oldColor: 'blue',
+      newImage: 'app:v2',
+      newColor: 'green',
+      timeoutAt: '2026-01-01T00:30:00.000Z',
+      approvers: ['alice'],
+    });
     expect(text).toBe(
       [
         'deploy of web waits for approval: app:v1 (blue) → app:v2 (green, healthy, not yet serving). Only alice may answer.',
@@ -89,7 +142,13 @@ describe('approvalDetails', () => {
 
 describe('edgeDrained', () => {
   it('is false while an old nginx worker finishes its requests', () => {
-    expect(edgeDrained(['nginx: master process /usr/sbin/nginx -g daemon off;', 'nginx: worker process is shutting down', 'nginx: worker process'])).toBe(false);
+    expect(
+      edgeDrained([
+        'nginx: master process /usr/sbin/nginx -g daemon off;',
+        'nginx: worker process is shutting down',
+        'nginx: worker process',
+      ]),
+    ).toBe(false);
     expect(edgeDrained(['nginx: master process /usr/sbin/nginx -g daemon off;', 'nginx: worker process'])).toBe(true);
   });
 });

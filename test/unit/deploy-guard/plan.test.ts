@@ -3,54 +3,121 @@ import { deployedContainers, planDeployGuard, type ChangeRun } from '../../../co
 
 const v1 = { image: 'app:v1', env: {}, secretEnv: {}, labels: {}, ports: [], networkAliases: [], network: 'web-net' };
 const v2 = { ...v1, image: 'app:v2' };
-const bgInput = { service: 'web', host: 'h1', spec: v2, appPort: 8080, approval: { required: true, timeoutMs: 60_000, approvers: ['alice'] }, bakeMs: 500 };
-const previous: ChangeRun = { runId: 'r1', type: 'blueGreenDeploy', status: 'COMPLETED', startMs: 0, closeMs: 10_000, result: { spec: v1, liveContainer: 'web-blue' } };
-const latest: ChangeRun = { runId: 'r2', type: 'blueGreenDeploy', status: 'COMPLETED', startMs: 20_000, closeMs: 30_000, result: { spec: v2, image: 'app:v2', liveContainer: 'web-green' }, input: bgInput };
+const bgInput = {
+  service: 'web',
+  host: 'h1',
+  spec: v2,
+  appPort: 8080,
+  approval: { required: true, timeoutMs: 60_000, approvers: ['alice'] },
+  bakeMs: 500,
+};
+const previous: ChangeRun = {
+  runId: 'r1',
+  type: 'blueGreenDeploy',
+  status: 'COMPLETED',
+  startMs: 0,
+  closeMs: 10_000,
+  result: { spec: v1, liveContainer: 'web-blue' },
+};
+const latest: ChangeRun = {
+  runId: 'r2',
+  type: 'blueGreenDeploy',
+  status: 'COMPLETED',
+  startMs: 20_000,
+  closeMs: 30_000,
+  result: { spec: v2, image: 'app:v2', liveContainer: 'web-green' },
+  input: bgInput,
+};
 const event = { service: 'web', container: 'web-green', color: 'green', atMs: 40_000 };
 const WINDOW = 60_000;
 
 describe('planDeployGuard', () => {
   it('rolls a completed blue-green deploy back to the previous spec inside the window, its own approval off', () => {
     expect(planDeployGuard(event, latest, previous, WINDOW)).toEqual({
-      action: 'rollback', strategy: 'blue-green', fromImage: 'app:v2', reason: 'web-green turned unhealthy 10s after the deploy finished',
+      action: 'rollback',
+      strategy: 'blue-green',
+      fromImage: 'app:v2',
+      reason: 'web-green turned unhealthy 10s after the deploy finished',
       request: { ...bgInput, spec: v1, approval: { required: false } },
     });
   });
 
   it('rolls a completed rolling update back with the same options, without its canary step', () => {
     const input = { service: 'web', host: 'h1', spec: v2, parallelism: 2, pauseAfter: { batches: 1 } };
-    const rolled: ChangeRun = { ...latest, type: 'rollingUpdate', result: { spec: v2, updated: ['web-1', 'web-2'], skipped: ['web-3'] }, input };
+    const rolled: ChangeRun = {
+      ...latest,
+      type: 'rollingUpdate',
+      result: { spec: v2, updated: ['web-1', 'web-2'], skipped: ['web-3'] },
+      input,
+    };
     expect(planDeployGuard({ ...event, container: 'web-3', color: undefined }, rolled, previous, WINDOW)).toEqual({
-      action: 'rollback', strategy: 'rolling', fromImage: 'app:v2', reason: 'web-3 turned unhealthy 10s after the deploy finished',
+      action: 'rollback',
+      strategy: 'rolling',
+      fromImage: 'app:v2',
+      reason: 'web-3 turned unhealthy 10s after the deploy finished',
       request: { service: 'web', host: 'h1', spec: v1, parallelism: 2 },
     });
   });
 
   it('signals rollback to a blue-green deploy baking, when the unhealthy container is its new color', () => {
-    const baking: ChangeRun = { runId: 'r2', type: 'blueGreenDeploy', status: 'RUNNING', startMs: 20_000, phase: 'baking', newColor: 'green' };
-    expect(planDeployGuard(event, baking, undefined, WINDOW)).toEqual({ action: 'signal-rollback', reason: 'web-green (the new green) turned unhealthy during the bake window' });
-    expect(planDeployGuard({ ...event, container: 'web-blue', color: 'blue' }, baking, undefined, WINDOW).action).toBe('ignore');
+    const baking: ChangeRun = {
+      runId: 'r2',
+      type: 'blueGreenDeploy',
+      status: 'RUNNING',
+      startMs: 20_000,
+      phase: 'baking',
+      newColor: 'green',
+    };
+    expect(planDeployGuard(event, baking, undefined, WINDOW)).toEqual({
+      action: 'signal-rollback',
+      reason: 'web-green (the new green) turned unhealthy during the bake window',
+    });
+    expect(planDeployGuard({ ...event, container: 'web-blue', color: 'blue' }, baking, undefined, WINDOW).action).toBe(
+      'ignore',
+    );
     expect(planDeployGuard(event, { ...baking, phase: 'green-up' }, undefined, WINDOW).action).toBe('ignore');
   });
 
   it('ignores events past the window, before the deploy, for other containers, and when nothing records a spec', () => {
-    expect(planDeployGuard({ ...event, atMs: 30_000 + WINDOW + 1 }, latest, previous, WINDOW)).toEqual({ action: 'ignore', reason: 'web-green turned unhealthy 60s after the deploy finished, past the 60s guard window' });
+    expect(planDeployGuard({ ...event, atMs: 30_000 + WINDOW + 1 }, latest, previous, WINDOW)).toEqual({
+      action: 'ignore',
+      reason: 'web-green turned unhealthy 60s after the deploy finished, past the 60s guard window',
+    });
     expect(planDeployGuard({ ...event, atMs: 19_999 }, latest, previous, WINDOW).action).toBe('ignore');
-    expect(planDeployGuard({ ...event, container: 'web-edge', color: undefined }, latest, previous, WINDOW)).toEqual({ action: 'ignore', reason: 'web-edge is not one of the containers the last deploy brought up' });
-    expect(planDeployGuard(event, latest, undefined, WINDOW)).toEqual({ action: 'ignore', reason: 'no earlier completed deploy of web records a spec to go back to' });
-    expect(planDeployGuard(event, undefined, undefined, WINDOW)).toEqual({ action: 'ignore', reason: 'no change of web has run' });
+    expect(planDeployGuard({ ...event, container: 'web-edge', color: undefined }, latest, previous, WINDOW)).toEqual({
+      action: 'ignore',
+      reason: 'web-edge is not one of the containers the last deploy brought up',
+    });
+    expect(planDeployGuard(event, latest, undefined, WINDOW)).toEqual({
+      action: 'ignore',
+      reason: 'no earlier completed deploy of web records a spec to go back to',
+    });
+    expect(planDeployGuard(event, undefined, undefined, WINDOW)).toEqual({
+      action: 'ignore',
+      reason: 'no change of web has run',
+    });
   });
 
   it('ignores after a guard rollback, a failed deploy and a running rollout: one rollback per deploy', () => {
-    expect(planDeployGuard(event, { ...latest, type: 'deployGuardRollback' }, previous, WINDOW)).toEqual({ action: 'ignore', reason: 'the last change of web is a deployGuardRollback, not a deploy' });
-    expect(planDeployGuard(event, { ...latest, status: 'FAILED', result: undefined }, previous, WINDOW).action).toBe('ignore');
-    expect(planDeployGuard(event, { ...latest, type: 'rollingUpdate', status: 'RUNNING' }, previous, WINDOW).action).toBe('ignore');
+    expect(planDeployGuard(event, { ...latest, type: 'deployGuardRollback' }, previous, WINDOW)).toEqual({
+      action: 'ignore',
+      reason: 'the last change of web is a deployGuardRollback, not a deploy',
+    });
+    expect(planDeployGuard(event, { ...latest, status: 'FAILED', result: undefined }, previous, WINDOW).action).toBe(
+      'ignore',
+    );
+    expect(
+      planDeployGuard(event, { ...latest, type: 'rollingUpdate', status: 'RUNNING' }, previous, WINDOW).action,
+    ).toBe('ignore');
   });
 });
 
 describe('deployedContainers', () => {
   it('is the live color, or the replicas (never -next/-prev companions)', () => {
     expect(deployedContainers('web', 'blue-green', { liveContainer: 'web-blue' })).toEqual(['web-blue']);
-    expect(deployedContainers('web', 'rolling', { updated: ['web-1', 'web-2-next'], skipped: ['web-3'] })).toEqual(['web-1', 'web-3']);
+    expect(deployedContainers('web', 'rolling', { updated: ['web-1', 'web-2-next'], skipped: ['web-3'] })).toEqual([
+      'web-1',
+      'web-3',
+    ]);
   });
 });

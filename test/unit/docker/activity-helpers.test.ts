@@ -26,7 +26,13 @@ describe('stats like docker stats', () => {
         precpu_stats: { cpu_usage: { total_usage: 1_000_000_000 }, system_cpu_usage: 10_000_000_000 },
         memory_stats: { usage: 50 * 1024 ** 2, limit: 100 * 1024 ** 2, stats: { total_inactive_file: 10 * 1024 ** 2 } },
         networks: { eth0: { rx_bytes: 100, tx_bytes: 50 }, eth1: { rx_bytes: 1, tx_bytes: 2 } },
-        blkio_stats: { io_service_bytes_recursive: [{ op: 'Read', value: 4096 }, { op: 'Write', value: 8192 }, { op: 'Total', value: 12288 }] },
+        blkio_stats: {
+          io_service_bytes_recursive: [
+            { op: 'Read', value: 4096 },
+            { op: 'Write', value: 8192 },
+            { op: 'Total', value: 12288 },
+          ],
+        },
         pids_stats: { current: 3 },
       }),
     ).toEqual({
@@ -61,7 +67,8 @@ describe('output buffers', () => {
     expect(b.truncated).toBe(true);
   });
   it('demultiplexes frames split across chunks', () => {
-    const frame = (type: number, text: string) => Buffer.concat([Buffer.from([type, 0, 0, 0, 0, 0, 0, text.length]), Buffer.from(text)]);
+    const frame = (type: number, text: string) =>
+      Buffer.concat([Buffer.from([type, 0, 0, 0, 0, 0, 0, text.length]), Buffer.from(text)]);
     const all = Buffer.concat([frame(1, 'out'), frame(2, 'err'), frame(1, '!')]);
     const seen: string[] = [];
     const d = new Demuxer((s, p) => seen.push(`${s}:${p}`));

@@ -52,7 +52,12 @@ describe('spec → create body: resources', () => {
     });
   });
   it('reads unlimited swap and CFS period/quota', () => {
-    expect(hostConfig({ image: 'a', resources: { memory: '64m', memorySwap: 'unlimited', cpuPeriod: 100000, cpuQuota: 50000 } })).toEqual({
+    expect(
+      hostConfig({
+        image: 'a',
+        resources: { memory: '64m', memorySwap: 'unlimited', cpuPeriod: 100000, cpuQuota: 50000 },
+      }),
+    ).toEqual({
       NetworkMode: 'bridge',
       Memory: 67108864,
       MemorySwap: -1,
@@ -65,12 +70,16 @@ describe('spec → create body: resources', () => {
     const bad = (resources: object) => () => validate(ContainerSpec, { image: 'a', resources }, 'spec');
     expect(bad({ memory: '64m', memorySwap: '32m' })).toThrow('spec.resources.memorySwap: must be at least memory');
     expect(bad({ memorySwap: '1g' })).toThrow('spec.resources.memorySwap: needs memory');
-    expect(bad({ memory: '64m', memoryReservation: '128m' })).toThrow('spec.resources.memoryReservation: must not exceed memory');
+    expect(bad({ memory: '64m', memoryReservation: '128m' })).toThrow(
+      'spec.resources.memoryReservation: must not exceed memory',
+    );
     expect(bad({ cpus: 1, cpuQuota: 50000 })).toThrow('spec.resources.cpus: set either cpus or cpuPeriod/cpuQuota');
     expect(bad({ memory: '1m' })).toThrow('spec.resources.memory: must be at least 6m');
     expect(bad({ cpusetCpus: 'all' })).toThrow('spec.resources.cpusetCpus: not a cpuset list');
     expect(bad({ blkioWeight: 5 })).toThrow('spec.resources.blkioWeight');
-    expect(bad({ deviceReadBps: [{ path: 'sda', rate: '1m' }] })).toThrow('spec.resources.deviceReadBps.0.path: must be a device path');
+    expect(bad({ deviceReadBps: [{ path: 'sda', rate: '1m' }] })).toThrow(
+      'spec.resources.deviceReadBps.0.path: must be a device path',
+    );
     expect(bad({ memory: 'lots' })).toThrow('spec.resources.memory: "lots" is not a size');
   });
 });
@@ -88,7 +97,10 @@ describe('spec → create body: security, logging, mounts', () => {
           noNewPrivileges: true,
           securityOpt: ['label=disable'],
           privileged: false,
-          devices: [{ hostPath: '/dev/null', containerPath: '/dev/mynull', permissions: 'rw' }, { hostPath: '/dev/zero' }],
+          devices: [
+            { hostPath: '/dev/null', containerPath: '/dev/mynull', permissions: 'rw' },
+            { hostPath: '/dev/zero' },
+          ],
         },
       }),
     ).toEqual({
@@ -106,14 +118,25 @@ describe('spec → create body: security, logging, mounts', () => {
     });
   });
   it('maps log drivers with rotation in engine spelling', () => {
-    expect(hostConfig({ image: 'a', logging: { driver: 'json-file', maxSize: '10m', maxFile: 3 } })?.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '10485760', 'max-file': '3' } });
+    expect(hostConfig({ image: 'a', logging: { driver: 'json-file', maxSize: '10m', maxFile: 3 } })?.LogConfig).toEqual(
+      { Type: 'json-file', Config: { 'max-size': '10485760', 'max-file': '3' } },
+    );
     expect(hostConfig({ image: 'a', logging: { driver: 'none' } })?.LogConfig).toEqual({ Type: 'none', Config: {} });
-    expect(hostConfig({ image: 'a', logging: { driver: 'syslog', options: { 'syslog-address': 'udp://127.0.0.1:514', tag: 'web' } } })?.LogConfig).toEqual({
+    expect(
+      hostConfig({
+        image: 'a',
+        logging: { driver: 'syslog', options: { 'syslog-address': 'udp://127.0.0.1:514', tag: 'web' } },
+      })?.LogConfig,
+    ).toEqual({
       Type: 'syslog',
       Config: { 'syslog-address': 'udp://127.0.0.1:514', tag: 'web' },
     });
-    expect(() => validate(ContainerSpec, { image: 'a', logging: { driver: 'syslog', maxSize: '1m' } }, 'spec')).toThrow('spec.logging.maxSize: only applies to the json-file and local drivers');
-    expect(() => validate(ContainerSpec, { image: 'a', logging: { driver: 'gelf' } }, 'spec')).toThrow('spec.logging.driver');
+    expect(() => validate(ContainerSpec, { image: 'a', logging: { driver: 'syslog', maxSize: '1m' } }, 'spec')).toThrow(
+      'spec.logging.maxSize: only applies to the json-file and local drivers',
+    );
+    expect(() => validate(ContainerSpec, { image: 'a', logging: { driver: 'gelf' } }, 'spec')).toThrow(
+      'spec.logging.driver',
+    );
   });
   it('maps volumes, bind mounts and tmpfs mounts', () => {
     expect(
@@ -132,14 +155,20 @@ describe('spec → create body: security, logging, mounts', () => {
     ]);
   });
   it('parses its own output to the same value', () => {
-    const input = { image: 'a', resources: { memory: '64m', memorySwap: 'unlimited', cpus: '0.5' }, logging: { driver: 'json-file', maxSize: '1m' }, security: { devices: [{ hostPath: '/dev/null' }] } };
+    const input = {
+      image: 'a',
+      resources: { memory: '64m', memorySwap: 'unlimited', cpus: '0.5' },
+      logging: { driver: 'json-file', maxSize: '1m' },
+      security: { devices: [{ hostPath: '/dev/null' }] },
+    };
     const once = validate(ContainerSpec, input, 'spec');
     expect(validate(ContainerSpec, once, 'spec')).toEqual(once);
   });
 });
 
 describe('spec hash and the new fields', () => {
-  const hash = (input: object) => specHash(toCreateBody(validate(ContainerSpec, input, 'spec'), 'web', {}, {}), IMAGE_ID);
+  const hash = (input: object) =>
+    specHash(toCreateBody(validate(ContainerSpec, input, 'spec'), 'web', {}, {}), IMAGE_ID);
   it('changes with each limit the engine enforces', () => {
     const base = hash({ image: 'a' });
     const variants = [
@@ -155,14 +184,25 @@ describe('spec hash and the new fields', () => {
     expect(new Set([base, ...variants]).size).toBe(variants.length + 1);
   });
   it('is the same for equal values written in different units', () => {
-    expect(hash({ image: 'a', resources: { memory: '1g' } })).toBe(hash({ image: 'a', resources: { memory: 1073741824 } }));
+    expect(hash({ image: 'a', resources: { memory: '1g' } })).toBe(
+      hash({ image: 'a', resources: { memory: 1073741824 } }),
+    );
     expect(hash({ image: 'a', resources: { cpus: '0.5' } })).toBe(hash({ image: 'a', resources: { cpus: 0.5 } }));
   });
 });
 
 describe('update body', () => {
   it('carries only what changes', () => {
-    expect(toUpdateBody(ResourcesUpdate.parse({ memory: '128m', memorySwap: '256m', cpus: '0.5', restart: { policy: 'on-failure', maxRetries: 2 } }))).toEqual({
+    expect(
+      toUpdateBody(
+        ResourcesUpdate.parse({
+          memory: '128m',
+          memorySwap: '256m',
+          cpus: '0.5',
+          restart: { policy: 'on-failure', maxRetries: 2 },
+        }),
+      ),
+    ).toEqual({
       Memory: 134217728,
       MemorySwap: 268435456,
       NanoCpus: 500_000_000,
@@ -174,7 +214,11 @@ describe('update body', () => {
 
 describe('env files', () => {
   it('reads docker --env-file syntax', () => {
-    expect(parseEnvFile('# comment\n\nA=1\n  B=two words\nC="quoted"\nEMPTY=\nFROM_AGENT\nMISSING\n', 'f', { FROM_AGENT: 'x' })).toEqual({
+    expect(
+      parseEnvFile('# comment\n\nA=1\n  B=two words\nC="quoted"\nEMPTY=\nFROM_AGENT\nMISSING\n', 'f', {
+        FROM_AGENT: 'x',
+      }),
+    ).toEqual({
       A: '1',
       B: 'two words',
       C: '"quoted"',
@@ -183,6 +227,8 @@ describe('env files', () => {
     });
   });
   it('names the file and line of a bad name', () => {
-    expect(() => parseEnvFile('A=1\n1BAD=2', 'spec.envFiles.0 (/x)')).toThrow('spec.envFiles.0 (/x) line 2: "1BAD" is not an environment variable name');
+    expect(() => parseEnvFile('A=1\n1BAD=2', 'spec.envFiles.0 (/x)')).toThrow(
+      'spec.envFiles.0 (/x) line 2: "1BAD" is not an environment variable name',
+    );
   });
 });

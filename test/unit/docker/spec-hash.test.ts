@@ -16,14 +16,18 @@ describe('specHash', () => {
     expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}');
   });
   it('ignores the container name (blue and green with one spec hash alike)', () => {
-    expect(specHash(body({ image: 'app:v1' }, 'web-blue'), IMAGE_ID)).toBe(specHash(body({ image: 'app:v1' }, 'web-green'), IMAGE_ID));
+    expect(specHash(body({ image: 'app:v1' }, 'web-blue'), IMAGE_ID)).toBe(
+      specHash(body({ image: 'app:v1' }, 'web-green'), IMAGE_ID),
+    );
   });
   it('changes with anything the engine would run differently', () => {
     const base = specHash(body({ image: 'app:v1' }), IMAGE_ID);
     expect(specHash(body({ image: 'app:v1' }), 'sha256:' + '2'.repeat(64))).not.toBe(base); // same tag, new image
     expect(specHash(body({ image: 'app:v1', init: true }), IMAGE_ID)).not.toBe(base);
     expect(specHash(body({ image: 'app:v1', ports: [{ container: 80 }] }), IMAGE_ID)).not.toBe(base);
-    expect(specHash(body({ image: 'app:v1' }, 'web', { SECRET: 'a' }), IMAGE_ID)).not.toBe(specHash(body({ image: 'app:v1' }, 'web', { SECRET: 'b' }), IMAGE_ID));
+    expect(specHash(body({ image: 'app:v1' }, 'web', { SECRET: 'a' }), IMAGE_ID)).not.toBe(
+      specHash(body({ image: 'app:v1' }, 'web', { SECRET: 'b' }), IMAGE_ID),
+    );
   });
   it('leaves its own label out of what it hashes', () => {
     const b = body({ image: 'app:v1' });
@@ -42,7 +46,10 @@ describe('toCreateBody', () => {
         init: true,
         user: 'nobody',
         healthcheck: { test: 'wget -q localhost', interval: '1s', retries: 3 },
-        ports: [{ container: 8080, hostIp: '127.0.0.1' }, { container: 53, host: 5353, protocol: 'udp' }],
+        ports: [
+          { container: 8080, hostIp: '127.0.0.1' },
+          { container: 53, host: 5353, protocol: 'udp' },
+        ],
         network: 'appnet',
         networkAliases: ['web'],
         restart: { policy: 'on-failure', maxRetries: 3 },
@@ -64,11 +71,20 @@ describe('toCreateBody', () => {
       ExposedPorts: { '8080/tcp': {}, '53/udp': {} },
       StopSignal: 'SIGQUIT',
       StopTimeout: 5,
-      Healthcheck: { Test: ['CMD-SHELL', 'wget -q localhost'], Interval: 1_000_000_000, Timeout: undefined, StartPeriod: undefined, Retries: 3 },
+      Healthcheck: {
+        Test: ['CMD-SHELL', 'wget -q localhost'],
+        Interval: 1_000_000_000,
+        Timeout: undefined,
+        StartPeriod: undefined,
+        Retries: 3,
+      },
       HostConfig: {
         Init: true,
         RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 },
-        PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }], '53/udp': [{ HostIp: '', HostPort: '5353' }] },
+        PortBindings: {
+          '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+          '53/udp': [{ HostIp: '', HostPort: '5353' }],
+        },
         NetworkMode: 'appnet',
       },
       NetworkingConfig: { EndpointsConfig: { appnet: { Aliases: ['web'] } } },

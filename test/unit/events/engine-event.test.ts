@@ -3,11 +3,34 @@ import { engineEventJobId, fromDockerMessage, laterNano, sinceParam } from '../.
 import { sign, verifySignature } from '../../../common/events/signature';
 
 describe('engine events', () => {
-  const msg = { Type: 'container', Action: 'health_status: unhealthy', Actor: { ID: 'c0ffee', Attributes: { name: 'web', image: 'app:v1', 'dockhand.autoheal': 'true' } }, time: 1795922872, timeNano: '1795922872500171637' };
+  const msg = {
+    Type: 'container',
+    Action: 'health_status: unhealthy',
+    Actor: { ID: 'c0ffee', Attributes: { name: 'web', image: 'app:v1', 'dockhand.autoheal': 'true' } },
+    time: 1795922872,
+    timeNano: '1795922872500171637',
+  };
 
   it('splits the action and its detail, and separates labels from attributes', () => {
-    expect(fromDockerMessage('h1', msg)).toEqual({ source: 'engine', host: 'h1', type: 'container', action: 'health_status', status: 'unhealthy', id: 'c0ffee', name: 'web', labels: { 'dockhand.autoheal': 'true' }, timeNano: '1795922872500171637' });
-    expect(fromDockerMessage('h1', { Type: 'container', Action: 'die', Actor: { ID: 'x', Attributes: { exitCode: '137' } }, timeNano: '5' })).toMatchObject({ action: 'die', exitCode: 137 });
+    expect(fromDockerMessage('h1', msg)).toEqual({
+      source: 'engine',
+      host: 'h1',
+      type: 'container',
+      action: 'health_status',
+      status: 'unhealthy',
+      id: 'c0ffee',
+      name: 'web',
+      labels: { 'dockhand.autoheal': 'true' },
+      timeNano: '1795922872500171637',
+    });
+    expect(
+      fromDockerMessage('h1', {
+        Type: 'container',
+        Action: 'die',
+        Actor: { ID: 'x', Attributes: { exitCode: '137' } },
+        timeNano: '5',
+      }),
+    ).toMatchObject({ action: 'die', exitCode: 137 });
     expect(fromDockerMessage('h1', { Action: 'die' })).toBeUndefined();
   });
 
@@ -30,7 +53,9 @@ describe('engine events', () => {
 describe('webhook signature', () => {
   it('accepts the HMAC-SHA256 of the raw body and nothing else', () => {
     const body = Buffer.from('{"service":"web"}');
-    expect(sign('k', body)).toBe('sha256=' + require('node:crypto').createHmac('sha256', 'k').update(body).digest('hex'));
+    expect(sign('k', body)).toBe(
+      'sha256=' + require('node:crypto').createHmac('sha256', 'k').update(body).digest('hex'),
+    );
     expect(verifySignature('k', body, sign('k', body))).toBe(true);
     expect(verifySignature('k', body, sign('other', body))).toBe(false);
     expect(verifySignature('k', Buffer.from('{"service":"web2"}'), sign('k', body))).toBe(false);

@@ -8,13 +8,17 @@ import { answerTargets } from '../../../common/workflow-ids';
 describe('clean-up plan', () => {
   it("always filters by Dockhand's ownership label, then service and labels", () => {
     expect(cleanupFilters(CleanupInput.parse({ host: 'h' }))).toEqual(['dockhand.managed=true']);
-    expect(cleanupFilters(CleanupInput.parse({ host: 'h', service: 'web', labels: ['team=a'] }))).toEqual(['dockhand.managed=true', 'dockhand.service=web', 'team=a']);
+    expect(cleanupFilters(CleanupInput.parse({ host: 'h', service: 'web', labels: ['team=a'] }))).toEqual([
+      'dockhand.managed=true',
+      'dockhand.service=web',
+      'team=a',
+    ]);
   });
   it('removes containers first, then networks, then images', () => {
     const item = (kind: CleanupItem['kind'], id: string): CleanupItem => ({ kind, id, name: id, detail: '' });
-    expect(removalOrder([item('image', 'i1'), item('network', 'n1'), item('container', 'c1'), item('container', 'c2')])).toEqual([
-      [item('container', 'c1'), item('container', 'c2')], [item('network', 'n1')], [item('image', 'i1')],
-    ]);
+    expect(
+      removalOrder([item('image', 'i1'), item('network', 'n1'), item('container', 'c1'), item('container', 'c2')]),
+    ).toEqual([[item('container', 'c1'), item('container', 'c2')], [item('network', 'n1')], [item('image', 'i1')]]);
   });
   it('refuses bad input naming the field', () => {
     expect(CleanupInput.safeParse({ host: 'h', threshold: -1 }).error?.issues[0]?.path).toEqual(['threshold']);
@@ -31,23 +35,103 @@ describe('answer targets', () => {
 });
 
 describe('scan finding events', () => {
-  const finding = (ruleId: string) => ({ ruleId, title: '', severity: 'medium' as const, evidence: [], remediation: '' });
-  const hosts: HostScan[] = [{
-    host: 'h1', status: 'scanned', containers: [
-      { host: 'h1', id: 'c1', name: 'web', image: 'app:1', imageId: 'sha256:1', status: 'scanned', findings: [finding('CIS-5.26'), finding('CIS-5.13'), finding('CIS-5.26')], notApplicable: [], processes: [] },
-      { host: 'h1', id: 'c2', name: 'db', image: 'db:1', imageId: 'sha256:2', status: 'scanned', findings: [finding('CIS-5.13')], notApplicable: [], processes: [] },
-      { host: 'h1', id: 'c3', name: 'gone', image: 'x:1', imageId: '', status: 'gone', findings: [], notApplicable: [], processes: [] },
-    ],
-  }];
+  const finding = (ruleId: string) => ({
+    ruleId,
+    title: '',
+    severity: 'medium' as const,
+    evidence: [],
+    remediation: '',
+  });
+  const hosts: HostScan[] = [
+    {
+      host: 'h1',
+      status: 'scanned',
+      containers: [
+        {
+          host: 'h1',
+          id: 'c1',
+          name: 'web',
+          image: 'app:1',
+          imageId: 'sha256:1',
+          status: 'scanned',
+          findings: [finding('CIS-5.26'), finding('CIS-5.13'), finding('CIS-5.26')],
+          notApplicable: [],
+          processes: [],
+        },
+        {
+          host: 'h1',
+          id: 'c2',
+          name: 'db',
+          image: 'db:1',
+          imageId: 'sha256:2',
+          status: 'scanned',
+          findings: [finding('CIS-5.13')],
+          notApplicable: [],
+          processes: [],
+        },
+        {
+          host: 'h1',
+          id: 'c3',
+          name: 'gone',
+          image: 'x:1',
+          imageId: '',
+          status: 'gone',
+          findings: [],
+          notApplicable: [],
+          processes: [],
+        },
+      ],
+    },
+  ];
   it('one event per container with unsuppressed findings, with its labels and the finding ids', () => {
-    const suppressions = [{ ruleId: 'CIS-5.13', container: 'db', reason: 'writes its data dir', expires: '2099-01-01' }];
-    expect(scanFindingEvents(hosts, { 'h1/c1': { 'dockhand.harden': 'true' } }, suppressions, '2026-01-01T00:00:00.000Z')).toEqual([
-      { source: 'scan', host: 'h1', type: 'container', action: 'scan_finding', id: 'c1', name: 'web', labels: { 'dockhand.harden': 'true' }, findings: ['CIS-5.26', 'CIS-5.13'], timeNano: '1767225600000000000' },
+    const suppressions = [
+      { ruleId: 'CIS-5.13', container: 'db', reason: 'writes its data dir', expires: '2099-01-01' },
+    ];
+    expect(
+      scanFindingEvents(hosts, { 'h1/c1': { 'dockhand.harden': 'true' } }, suppressions, '2026-01-01T00:00:00.000Z'),
+    ).toEqual([
+      {
+        source: 'scan',
+        host: 'h1',
+        type: 'container',
+        action: 'scan_finding',
+        id: 'c1',
+        name: 'web',
+        labels: { 'dockhand.harden': 'true' },
+        findings: ['CIS-5.26', 'CIS-5.13'],
+        timeNano: '1767225600000000000',
+      },
     ]);
   });
   it('a rule can start remediateHarden from them; its args are the hardening policy', () => {
-    const config = parseTriggerConfig(JSON.stringify({ rules: [{ name: 'harden', match: { action: 'scan_finding', labels: { 'dockhand.harden': 'true' } }, workflow: 'remediateHarden', args: { memory: '128m' } }] }), 'rules.json');
+    const config = parseTriggerConfig(
+      JSON.stringify({
+        rules: [
+          {
+            name: 'harden',
+            match: { action: 'scan_finding', labels: { 'dockhand.harden': 'true' } },
+            workflow: 'remediateHarden',
+            args: { memory: '128m' },
+          },
+        ],
+      }),
+      'rules.json',
+    );
     expect(config.rules[0]!.workflow).toBe('remediateHarden');
-    expect(() => parseTriggerConfig(JSON.stringify({ rules: [{ name: 'harden', match: { action: 'scan_finding', labels: { a: 'b' } }, workflow: 'remediateHarden', args: { pidsLimit: 1 } }] }), 'rules.json')).toThrow(/rules\.0\.args\.pidsLimit/);
+    expect(() =>
+      parseTriggerConfig(
+        JSON.stringify({
+          rules: [
+            {
+              name: 'harden',
+              match: { action: 'scan_finding', labels: { a: 'b' } },
+              workflow: 'remediateHarden',
+              args: { pidsLimit: 1 },
+            },
+          ],
+        }),
+        'rules.json',
+      ),
+    ).toThrow(/rules\.0\.args\.pidsLimit/);
   });
 });

@@ -23,15 +23,31 @@ describe('planHardening', () => {
       { ruleId: 'CIS-5.5', field: 'security.privileged', from: true, to: false },
       { ruleId: 'CIS-5.11', field: 'resources.memory', from: 0, to: 256 * MiB },
       { ruleId: 'CIS-5.13', field: 'security.readOnlyRootfs', from: false, to: true },
-      { ruleId: 'CIS-5.13', field: 'security.tmpfs', from: {}, to: { '/tmp': 'size=64m,mode=1777', '/run': 'size=16m' } },
-      { ruleId: 'CIS-5.22', field: 'security.securityOpt', from: ['seccomp=unconfined', 'label=disable'], to: ['label=disable'] },
+      {
+        ruleId: 'CIS-5.13',
+        field: 'security.tmpfs',
+        from: {},
+        to: { '/tmp': 'size=64m,mode=1777', '/run': 'size=16m' },
+      },
+      {
+        ruleId: 'CIS-5.22',
+        field: 'security.securityOpt',
+        from: ['seccomp=unconfined', 'label=disable'],
+        to: ['label=disable'],
+      },
       { ruleId: 'CIS-5.26', field: 'security.noNewPrivileges', from: false, to: true },
       { ruleId: 'CIS-5.29', field: 'resources.pidsLimit', from: 0, to: 256 },
     ]);
     expect(plan.spec).toEqual({
       ...unsafe,
       resources: { memory: 256 * MiB, pidsLimit: 256 },
-      security: { capDrop: ['ALL'], readOnlyRootfs: true, tmpfs: { '/tmp': 'size=64m,mode=1777', '/run': 'size=16m' }, securityOpt: ['label=disable'], noNewPrivileges: true },
+      security: {
+        capDrop: ['ALL'],
+        readOnlyRootfs: true,
+        tmpfs: { '/tmp': 'size=64m,mode=1777', '/run': 'size=16m' },
+        securityOpt: ['label=disable'],
+        noNewPrivileges: true,
+      },
     });
     // The hardened spec is itself a valid spec, unchanged by validation.
     expect(ContainerSpec.parse(plan.spec)).toEqual(plan.spec);
@@ -48,7 +64,12 @@ describe('planHardening', () => {
   });
 
   it('keeps NET_BIND_SERVICE for a port below 1024 and the capabilities the policy keeps', () => {
-    const plan = planHardening(ContainerSpec.parse({ image: 'nginx:1', ports: [{ container: 80 }] }), [], ['CIS-5.4'], HardenPolicy.parse({ keepCapabilities: ['CAP_SETUID', 'SETGID'] }));
+    const plan = planHardening(
+      ContainerSpec.parse({ image: 'nginx:1', ports: [{ container: 80 }] }),
+      [],
+      ['CIS-5.4'],
+      HardenPolicy.parse({ keepCapabilities: ['CAP_SETUID', 'SETGID'] }),
+    );
     expect(plan.changes).toEqual([
       { ruleId: 'CIS-5.4', field: 'security.capDrop', from: [], to: ['ALL'] },
       { ruleId: 'CIS-5.4', field: 'security.capAdd', from: [], to: ['NET_BIND_SERVICE', 'SETGID', 'SETUID'] },
@@ -56,23 +77,36 @@ describe('planHardening', () => {
   });
 
   it('keeps existing limits and tmpfs paths, and plans nothing for a hardened spec', () => {
-    const limited = ContainerSpec.parse({ image: 'app:1', resources: { memory: '64m', pidsLimit: 50 }, mounts: [{ type: 'volume', source: 'data', target: '/tmp' }] });
+    const limited = ContainerSpec.parse({
+      image: 'app:1',
+      resources: { memory: '64m', pidsLimit: 50 },
+      mounts: [{ type: 'volume', source: 'data', target: '/tmp' }],
+    });
     const plan = planHardening(limited, [], ['CIS-5.11', 'CIS-5.29', 'CIS-5.13'], policy);
     expect(plan.changes).toEqual([
       { ruleId: 'CIS-5.13', field: 'security.readOnlyRootfs', from: false, to: true },
       { ruleId: 'CIS-5.13', field: 'security.tmpfs', from: {}, to: { '/run': 'size=16m' } },
     ]);
-    const again = planHardening(ContainerSpec.parse(planHardening(unsafe, [8080], undefined, policy).spec), [8080], undefined, policy);
+    const again = planHardening(
+      ContainerSpec.parse(planHardening(unsafe, [8080], undefined, policy).spec),
+      [8080],
+      undefined,
+      policy,
+    );
     expect(again.changes).toEqual([]);
   });
 
   it('describes each change on one line', () => {
-    expect(describeChanges([{ ruleId: 'CIS-5.4', field: 'security.capDrop', from: [], to: ['ALL'] }])).toEqual(['security.capDrop: [] → ["ALL"] (CIS-5.4)']);
+    expect(describeChanges([{ ruleId: 'CIS-5.4', field: 'security.capDrop', from: [], to: ['ALL'] }])).toEqual([
+      'security.capDrop: [] → ["ALL"] (CIS-5.4)',
+    ]);
   });
 
   it('refuses bad input naming the field', () => {
     expect(HardenInput.safeParse({ host: 'h', container: 'bad name' }).error?.issues[0]?.path).toEqual(['container']);
-    expect(HardenInput.safeParse({ host: 'h', container: 'c', policy: { pidsLimit: 2 } }).error?.issues[0]?.path).toEqual(['policy', 'pidsLimit']);
+    expect(
+      HardenInput.safeParse({ host: 'h', container: 'c', policy: { pidsLimit: 2 } }).error?.issues[0]?.path,
+    ).toEqual(['policy', 'pidsLimit']);
   });
 });
 
@@ -83,18 +117,35 @@ describe('specFromInspect', () => {
       Name: '/web-1',
       Image: 'sha256:1',
       Config: {
-        Image: 'dockhand-fixture-app:v1', Cmd: ['httpd'], Entrypoint: null, Env: ['SECRET=s3cr3t'], WorkingDir: '', User: 'nobody',
-        Labels: { team: 'web', 'dockhand.managed': 'true' }, StopTimeout: 5,
-        Healthcheck: { Test: ['CMD', 'true'], Interval: 1e9, Retries: 3 }, ExposedPorts: { '8080/tcp': {} },
+        Image: 'dockhand-fixture-app:v1',
+        Cmd: ['httpd'],
+        Entrypoint: null,
+        Env: ['SECRET=s3cr3t'],
+        WorkingDir: '',
+        User: 'nobody',
+        Labels: { team: 'web', 'dockhand.managed': 'true' },
+        StopTimeout: 5,
+        Healthcheck: { Test: ['CMD', 'true'], Interval: 1e9, Retries: 3 },
+        ExposedPorts: { '8080/tcp': {} },
       },
       HostConfig: {
-        Init: true, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 }, NetworkMode: 'web-net',
+        Init: true,
+        RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 },
+        NetworkMode: 'web-net',
         PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '8081' }] },
-        Memory: 64 * MiB, NanoCpus: 5e8, PidsLimit: 0, CapAdd: ['NET_ADMIN'], CapDrop: null, SecurityOpt: ['no-new-privileges:true', 'label=disable'],
-        LogConfig: { Type: 'json-file', Config: {} }, Mounts: [{ Type: 'tmpfs', Target: '/cache', TmpfsOptions: { SizeBytes: MiB } }],
+        Memory: 64 * MiB,
+        NanoCpus: 5e8,
+        PidsLimit: 0,
+        CapAdd: ['NET_ADMIN'],
+        CapDrop: null,
+        SecurityOpt: ['no-new-privileges:true', 'label=disable'],
+        LogConfig: { Type: 'json-file', Config: {} },
+        Mounts: [{ Type: 'tmpfs', Target: '/cache', TmpfsOptions: { SizeBytes: MiB } }],
       },
       NetworkSettings: { Networks: { 'web-net': { Aliases: ['abcdef012345', 'web'] } } },
-      Mounts: [{ Type: 'volume', Name: 'data', Source: '/var/lib/docker/volumes/data/_data', Destination: '/data', RW: true }],
+      Mounts: [
+        { Type: 'volume', Name: 'data', Source: '/var/lib/docker/volumes/data/_data', Destination: '/data', RW: true },
+      ],
     } as unknown as Docker.ContainerInspectInfo;
     expect(specFromInspect(info)).toEqual({
       image: 'dockhand-fixture-app:v1',
@@ -110,7 +161,10 @@ describe('specFromInspect', () => {
       networkAliases: ['web'],
       resources: { memory: 64 * MiB, cpus: 0.5 },
       security: { capAdd: ['NET_ADMIN'], noNewPrivileges: true, securityOpt: ['label=disable'] },
-      mounts: [{ type: 'volume', source: 'data', target: '/data' }, { type: 'tmpfs', target: '/cache', sizeBytes: MiB }],
+      mounts: [
+        { type: 'volume', source: 'data', target: '/data' },
+        { type: 'tmpfs', target: '/cache', sizeBytes: MiB },
+      ],
     });
     expect(() => ContainerSpec.parse(specFromInspect(info))).not.toThrow();
   });

@@ -9,7 +9,10 @@ describe('planRestart', () => {
     expect(planRestart([], 100_000, policy)).toEqual({ action: 'restart', delayMs: 0 });
     expect(planRestart([90_000], 100_000, policy)).toEqual({ action: 'restart', delayMs: 1_000 });
     expect(planRestart([80_000, 90_000], 100_000, policy)).toEqual({ action: 'restart', delayMs: 2_000 });
-    expect(planRestart([70_000, 80_000, 90_000], 100_000, policy)).toEqual({ action: 'quarantine', restartsInWindow: 3 });
+    expect(planRestart([70_000, 80_000, 90_000], 100_000, policy)).toEqual({
+      action: 'quarantine',
+      restartsInWindow: 3,
+    });
   });
   it('counts only restarts inside the window', () => {
     expect(planRestart([10_000, 20_000, 90_000], 100_000, policy)).toEqual({ action: 'restart', delayMs: 1_000 });
@@ -35,7 +38,10 @@ describe('planMemory', () => {
   it('raises by the factor, caps at the ceiling, notifies at the ceiling, ignores unlimited', () => {
     expect(planMemory(16 * 2 ** 20, p)).toEqual({ action: 'raise', to: 32 * 2 ** 20 });
     expect(planMemory(48 * 2 ** 20, p)).toEqual({ action: 'raise', to: 64 * 2 ** 20 });
-    expect(planMemory(64 * 2 ** 20, p)).toEqual({ action: 'notify', reason: `memory limit ${64 * 2 ** 20} is at the ceiling ${64 * 2 ** 20}` });
+    expect(planMemory(64 * 2 ** 20, p)).toEqual({
+      action: 'notify',
+      reason: `memory limit ${64 * 2 ** 20} is at the ceiling ${64 * 2 ** 20}`,
+    });
     expect(planMemory(0, p)).toEqual({ action: 'none', reason: 'the container has no memory limit' });
   });
 });

@@ -8,8 +8,17 @@ const base = { service: 'web', host: 'h1', spec: { image: 'app:v2' } };
 
 describe('RollingUpdateInput', () => {
   it('fills Swarm-like defaults and parses durations', () => {
-    expect(validate(RollingUpdateInput, { ...base, delay: '2s', monitor: '500ms', deadline: '10m' }, 'input')).toMatchObject({
-      parallelism: 1, order: 'stop-first', delay: 2000, monitor: 500, healthTimeout: 60_000, deadline: 600_000, maxFailureRatio: 0, failureAction: 'rollback',
+    expect(
+      validate(RollingUpdateInput, { ...base, delay: '2s', monitor: '500ms', deadline: '10m' }, 'input'),
+    ).toMatchObject({
+      parallelism: 1,
+      order: 'stop-first',
+      delay: 2000,
+      monitor: 500,
+      healthTimeout: 60_000,
+      deadline: 600_000,
+      maxFailureRatio: 0,
+      failureAction: 'rollback',
       edge: { image: 'dockhand-edge:1', targetPort: 8080, ports: [] },
     });
   });
@@ -27,8 +36,12 @@ describe('RollingUpdateInput', () => {
     expect(bad({ parallelism: 0 })).toContain('input.parallelism');
     expect(bad({ order: 'random' })).toContain('input.order');
     expect(bad({ maxFailureRatio: 2 })).toContain('input.maxFailureRatio');
-    expect(bad({ spec: { image: 'app:v2', network: 'host' } })).toContain('input.spec.network: a rolling update needs a user-defined network');
-    expect(bad({ replicas: 3, spec: { image: 'app:v2', ports: [{ container: 80, host: 8080 }] } })).toContain('input.spec.ports');
+    expect(bad({ spec: { image: 'app:v2', network: 'host' } })).toContain(
+      'input.spec.network: a rolling update needs a user-defined network',
+    );
+    expect(bad({ replicas: 3, spec: { image: 'app:v2', ports: [{ container: 80, host: 8080 }] } })).toContain(
+      'input.spec.ports',
+    );
     expect(bad({ pauseAfter: { batches: 0 } })).toContain('input.pauseAfter.batches');
   });
 });

@@ -26,9 +26,12 @@ describe('scan collectors (pure parts)', () => {
 
   it('parses docker top output (args may contain spaces)', () => {
     expect(TOP_PS_ARGS).toBe('-o pid,user,tty,comm,args');
-    expect(parseTop({ Titles: ['PID', 'USER', 'TT', 'COMMAND', 'COMMAND'], Processes: [['11294', 'root', '?', 'httpd', 'httpd -f -p 8080 -h /www']] })).toEqual([
-      { pid: 11294, user: 'root', tty: '?', comm: 'httpd', args: 'httpd -f -p 8080 -h /www' },
-    ]);
+    expect(
+      parseTop({
+        Titles: ['PID', 'USER', 'TT', 'COMMAND', 'COMMAND'],
+        Processes: [['11294', 'root', '?', 'httpd', 'httpd -f -p 8080 -h /www']],
+      }),
+    ).toEqual([{ pid: 11294, user: 'root', tty: '?', comm: 'httpd', args: 'httpd -f -p 8080 -h /www' }]);
   });
 
   it('walks an exported filesystem once: special bits, world-writable system paths, candidates, account files, changed modes', async () => {
@@ -47,7 +50,10 @@ describe('scan collectors (pure parts)', () => {
     file('app/big.bin', 0o644, 'x'.repeat(100_000));
     file('tmp/dropper', 0o755, '#!/bin/sh\n');
     pack.finalize();
-    const facts = await walkFilesystem(Readable.from(pack as unknown as AsyncIterable<Buffer>), new Set(['tmp/dropper']));
+    const facts = await walkFilesystem(
+      Readable.from(pack as unknown as AsyncIterable<Buffer>),
+      new Set(['tmp/dropper']),
+    );
     expect(facts).toEqual({
       setuid: [{ path: 'usr/bin/su', mode: 0o4755, type: 'file' }],
       worldWritable: [

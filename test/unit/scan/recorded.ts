@@ -15,11 +15,24 @@ const load = <T>(file: string): T => JSON.parse(readFileSync(path.join(DIR, file
 export const recorded = {
   looseInspect: () => load<Docker.ContainerInspectInfo>('loose.inspect.json'),
   hardenedInspect: () => load<Docker.ContainerInspectInfo>('hardened.inspect.json'),
-  appImage: () => ({ inspect: load<Docker.ImageInspectInfo>('dockhand-fixture-app-v1.image.json'), history: load<Array<{ CreatedBy: string }>>('dockhand-fixture-app-v1.history.json') }),
-  hardenedImage: () => ({ inspect: load<Docker.ImageInspectInfo>('dockhand-fixture-scan-hardened.image.json'), history: load<Array<{ CreatedBy: string }>>('dockhand-fixture-scan-hardened.history.json') }),
+  appImage: () => ({
+    inspect: load<Docker.ImageInspectInfo>('dockhand-fixture-app-v1.image.json'),
+    history: load<Array<{ CreatedBy: string }>>('dockhand-fixture-app-v1.history.json'),
+  }),
+  hardenedImage: () => ({
+    inspect: load<Docker.ImageInspectInfo>('dockhand-fixture-scan-hardened.image.json'),
+    history: load<Array<{ CreatedBy: string }>>('dockhand-fixture-scan-hardened.history.json'),
+  }),
 };
 
-export const emptyFilesystem = (): FilesystemFacts => ({ setuid: [], worldWritable: [], candidates: [], changedModes: [], passwd: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n', shadow: 'root:*:19000:0:99999:7:::\nnobody:!:19000::::::\n' });
+export const emptyFilesystem = (): FilesystemFacts => ({
+  setuid: [],
+  worldWritable: [],
+  candidates: [],
+  changedModes: [],
+  passwd: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n',
+  shadow: 'root:*:19000:0:99999:7:::\nnobody:!:19000::::::\n',
+});
 
 /** The hardened container's data as the collectors would produce it: everything passes. */
 export function hardenedData(over: Partial<ScanData> = {}): ScanData {
@@ -28,8 +41,13 @@ export function hardenedData(over: Partial<ScanData> = {}): ScanData {
     container,
     daemon: available({ securityOptions: ['name=seccomp,profile=default'] }),
     image: available(recorded.hardenedImage()),
-    processes: available([{ pid: 100, user: 'nobody', tty: '?', comm: 'busybox', args: '/bin/busybox httpd -f -p 8080 -h /www' }]),
-    listeners: available([{ proto: 'tcp6', address: '::', port: 8080 }, { proto: 'tcp', address: '127.0.0.11', port: 40000 }]),
+    processes: available([
+      { pid: 100, user: 'nobody', tty: '?', comm: 'busybox', args: '/bin/busybox httpd -f -p 8080 -h /www' },
+    ]),
+    listeners: available([
+      { proto: 'tcp6', address: '::', port: 8080 },
+      { proto: 'tcp', address: '127.0.0.11', port: 40000 },
+    ]),
     changes: available([]),
     filesystem: available(emptyFilesystem()),
     execs: available([]),

