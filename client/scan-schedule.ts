@@ -57,15 +57,13 @@ export async function upsertScanSchedule(
     return { scheduleId, created: true };
   } catch (e) {
     if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-    await client.schedule
-      .getHandle(scheduleId)
-      .update((previous) => ({
-        ...previous,
-        spec: options.spec,
-        action: options.action,
-        policies: { ...previous.policies, ...options.policies },
-        state: { ...previous.state, note: options.state?.note },
-      }));
+    await client.schedule.getHandle(scheduleId).update((previous) => ({
+      ...previous,
+      spec: options.spec,
+      action: options.action,
+      policies: { ...previous.policies, ...options.policies },
+      state: { ...previous.state, note: options.state?.note },
+    }));
     return { scheduleId, created: false };
   }
 }

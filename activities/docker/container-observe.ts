@@ -56,12 +56,10 @@ export function createObserveActivities(docker: Docker) {
         async (cancelled) => {
           const stop = new AbortController();
           const stream = (await engineCall(`follow logs of ${name}`, () =>
-            docker
-              .getContainer(name)
-              .logs({
-                ...logOptions(input, true),
-                abortSignal: AbortSignal.any([cancelled, stop.signal]),
-              } as unknown as { follow: true }),
+            docker.getContainer(name).logs({
+              ...logOptions(input, true),
+              abortSignal: AbortSignal.any([cancelled, stop.signal]),
+            } as unknown as { follow: true }),
           ))! as Readable;
           const timer = setTimeout(() => stop.abort(), timeoutMs);
           const onPayload = (which: 'stdout' | 'stderr', payload: Buffer) => {

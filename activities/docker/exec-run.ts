@@ -19,17 +19,15 @@ export async function execRun(
 ): Promise<ExecOutcome> {
   const max = opts.maxBytes ?? 64 * 1024;
   const exec = await engineCall(`exec in ${container}`, () =>
-    docker
-      .getContainer(container)
-      .exec({
-        Cmd: cmd,
-        AttachStdout: true,
-        AttachStderr: true,
-        AttachStdin: opts.stdin !== undefined,
-        User: opts.user,
-        WorkingDir: opts.workingDir,
-        Env: opts.env,
-      }),
+    docker.getContainer(container).exec({
+      Cmd: cmd,
+      AttachStdout: true,
+      AttachStderr: true,
+      AttachStdin: opts.stdin !== undefined,
+      User: opts.user,
+      WorkingDir: opts.workingDir,
+      Env: opts.env,
+    }),
   );
   const stream = await engineCall(`start exec in ${container}`, () =>
     exec!.start({ hijack: true, stdin: opts.stdin !== undefined }),
