@@ -14,10 +14,12 @@ import { registerRemediate } from './commands/remediate';
 import { registerSweep } from './commands/sweep';
 import { registerHosts } from './commands/hosts';
 import { registerCleanup } from './commands/cleanup';
+import { registerConfig } from './commands/config';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand')
   .description('durable, approvable Docker operations on Temporal')
+  .option('--config <file>', 'the service file (default: DOCKHAND_CONFIG, else ./dockhand.yml)')
   .showHelpAfterError();
 registerStack(program);
 registerEnsure(program);
@@ -34,6 +36,7 @@ registerRemediate(program);
 registerSweep(program);
 registerHosts(program);
 registerCleanup(program);
+registerConfig(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

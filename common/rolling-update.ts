@@ -1,5 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
+import { ChangeOrigin } from './change-origin';
 import { ApprovalPolicy, type ApprovalDecision } from './approval';
 import { serviceName } from './ensure-service';
 import { ContainerSpec, DOCKER_NAME, HealthcheckSpec, PortSpec } from './spec/container-spec';
@@ -53,6 +54,8 @@ export const RollingUpdateInput = z
     /** The whole rollout must finish within this; past it, failureAction applies. */
     deadline: durationMs.optional(),
     edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),
+    /** Who asked, through what, from which service file (absent on runs started before it existed). */
+    origin: ChangeOrigin.optional(),
   })
   .superRefine((input, ctx) => {
     // The edge reaches replicas by name, which only a user-defined network resolves.
