@@ -21,10 +21,15 @@ export interface DeployEnd {
 }
 
 /** Starts the resolved deploy (blue-green or rolling, as the service file says) under deploy/<service>. */
-export async function startDeploy(client: Client, config: DockhandConfig, r: ResolvedDeploy): Promise<WorkflowHandle> {
+export async function startDeploy(
+  client: Client,
+  config: DockhandConfig,
+  r: ResolvedDeploy,
+  memo?: Record<string, unknown>,
+): Promise<WorkflowHandle> {
   return r.strategy === 'blue-green'
-    ? startBlueGreenDeploy(client, config, r.input)
-    : startRollingUpdate(client, config, r.input);
+    ? startBlueGreenDeploy(client, config, r.input, memo)
+    : startRollingUpdate(client, config, r.input, memo);
 }
 
 /** Waits for a deploy run to end and says how: a rollback (the rollout's, or a bake-window switch

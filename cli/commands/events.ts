@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../common/config';
-import type { DeployJob } from '../../common/events/deploy-request';
 import type { EngineEvent } from '../../common/events/engine-event';
 import { eventsQueueName } from '../../common/events/queues';
 import type { EventJobData } from '../../workers/lib/redis';
@@ -10,11 +9,8 @@ import type { EventJobData } from '../../workers/lib/redis';
 /** One line per job: when, where, what, and how far the trigger got with it. */
 export function describeJob(job: Job<EventJobData>, state: string): string {
   const when = new Date(job.timestamp).toISOString();
-  const d = job.data;
-  const what =
-    'deliveryId' in d
-      ? `deploy ${(d as DeployJob).service} ← ${(d as DeployJob).image} (${(d as DeployJob).strategy}, by ${(d as DeployJob).requestedBy})`
-      : `${(d as EngineEvent).host} ${(d as EngineEvent).type} ${(d as EngineEvent).name ?? (d as EngineEvent).id.slice(0, 12)} ${(d as EngineEvent).action}${(d as EngineEvent).status ? `: ${(d as EngineEvent).status}` : ''}`;
+  const d: EngineEvent = job.data;
+  const what = `${d.host} ${d.type} ${d.name ?? d.id.slice(0, 12)} ${d.action}${d.status ? `: ${d.status}` : ''}`;
   const why =
     state === 'failed'
       ? ` — ${job.failedReason}`
