@@ -93,6 +93,7 @@ function statusOf(
   job: Job<DeployJob>,
   state: string,
   uiLink: (workflowId: string, runId?: string) => string,
+  ahead: number,
 ): DeliveryStatus {
   const d = job.data;
   const workflowId = serviceChangeId(d.service);
