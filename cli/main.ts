@@ -15,6 +15,7 @@ import { registerSweep } from './commands/sweep';
 import { registerHosts } from './commands/hosts';
 import { registerCleanup } from './commands/cleanup';
 import { registerConfig } from './commands/config';
+import { registerStatus } from './commands/status';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand')
@@ -37,6 +38,7 @@ registerSweep(program);
 registerHosts(program);
 registerCleanup(program);
 registerConfig(program);
+registerStatus(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

@@ -211,6 +211,34 @@ describe('CI deploys through the webhook and the service file', () => {
       expect((await statusOf(`bad${i}-${sfx}`)).status).toBe(404);
     }
     expect((await post({ service: bg, requestedBy: 'ci' }, `bad-sig-${sfx}`, 'wrong secret')).status).toBe(401);
+    // A body changed after signing is refused; so are oversized and malformed ones.
+    const body = JSON.stringify({ service: bg, requestedBy: 'ci' });
+    const tampered = await fetch(webhook, {
+      method: 'POST',
+      body: body.replace('"ci"', '"evil"'),
+      headers: { 'x-hub-signature-256': sign(SECRET, body), 'x-dockhand-delivery': `tamper-${sfx}` },
+    });
+    expect(tampered.status).toBe(401);
+    expect((await post({ service: bg, requestedBy: 'ci', pipeline: 'x'.repeat(70_000) }, `big-${sfx}`)).status).toBe(
+      413,
+    );
+    const malformed = await post({ service: bg, requestedBy: 'ci', colour: 'red' }, `mal-${sfx}`);
+    expect(malformed).toMatchObject({ status: 400, body: { error: expect.stringContaining('colour') } });
+    for (const d of ['tamper', 'big', 'mal']) expect((await statusOf(`${d}-${sfx}`)).status).toBe(404);
     expect((await statusOf(`bg1-${sfx}`, 'wrong secret')).status).toBe(401);
+  });
+
+  it('will not start with a service file that does not validate, and names file:line:path', async () => {
+    const bad = writeServiceFile('hosts:\n  h1:\nservices:\n  api:\n    image: app:v1\n    port: eighty\n');
+    const rules = writeRules({ rules: [], webhook: { port: await freePort(), secretEnv: 'TEST_WEBHOOK_SECRET' } });
+    const t = startWorker('trigger', world.ids, {
+      DOCKHAND_EVENTS_QUEUE: `${queueName}-bad`,
+      DOCKHAND_RULES: rules,
+      DOCKHAND_CONFIG: bad,
+      TEST_WEBHOOK_SECRET: SECRET,
+    });
+    t.ready.catch(() => undefined); // it is meant to exit before polling
+    expect(await new Promise<number | null>((r) => t.child.once('exit', (code) => r(code)))).toBe(1);
+    expect(t.output()).toContain(`${bad}:6 services.api.port:`);
   });
 });
