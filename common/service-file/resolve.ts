@@ -135,13 +135,24 @@ function hostIp(edge: ServiceDecl['edge']) {
 }
 
 function parseOverrides(o: DeployRequestOptions): ServiceDecl | Record<string, never> {
-  const raw = { ...(o.overrides ?? {}), ...(o.image ? { image: o.image } : {}) };
+  const raw = { ...(o.image ? { image: o.image } : {}), ...(o.overrides ?? {}) };
   const r = ServiceOverrides.safeParse(raw);
   if (!r.success)
     throw new ServiceFileError(
       r.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: i.message })),
     );
-  return r.data as ServiceDecl;
+  // Parsing fills the schema's defaults (container.env {}, ports [] …); only what was given overrides.
+  return onlyGiven(r.data, raw) as ServiceDecl;
+}
+
+/** The parsed values of exactly the keys present in `raw`, at every depth. */
+function onlyGiven(parsed: unknown, raw: unknown): unknown {
+  if (!isPlain(parsed) || !isPlain(raw)) return parsed;
+  return Object.fromEntries(
+    Object.keys(raw)
+      .filter((k) => k in parsed)
+      .map((k) => [k, onlyGiven(parsed[k], raw[k])]),
+  );
 }
 
 /** "image=api:v2", "approval.required=false", "container.env.LOG=debug": one line per overridden leaf. */
