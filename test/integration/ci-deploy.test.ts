@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryStatus } from '../../common/events/deploy-request';
 import { sign } from '../../common/events/signature';
+import { resolveDeploy } from '../../common/service-file/resolve';
+import { approveSignal } from '../../common/signals';
+import { deployEnd, startDeploy } from '../../client/deploy';
+import { loadServiceFile } from '../../client/service-file';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { signStatusRequest } from '../../workers/lib/deploy-webhook';
 import { patientHealthcheck, viaEdge } from '../support/blue-green';
@@ -22,6 +26,7 @@ const queueName = `dockhand-events-ci-${sfx}`;
 let webhook: string;
 let edge: { bg: number; roll: number };
 let trigger: WorkerProcess;
+let configPath: string;
 
 beforeAll(async () => {
   edge = { bg: await freePort(), roll: await freePort() };
@@ -30,7 +35,7 @@ beforeAll(async () => {
     network: `dh-${service}`,
     healthcheck: patientHealthcheck,
   });
-  const config = writeServiceFile({
+  const config = (configPath = writeServiceFile({
     hosts: { [world.ids.hostId]: null },
     defaults: { approval: { required: false }, bake: '0s', port: 8080, healthTimeout: '60s', queueTimeout: '5m' },
     services: {
@@ -43,7 +48,7 @@ beforeAll(async () => {
         container: container(roll),
       },
     },
-  });
+  }));
   const port = await freePort();
   webhook = `http://127.0.0.1:${port}/hooks/deploy`;
   const rules = writeRules({ rules: [], webhook: { port, secretEnv: 'TEST_WEBHOOK_SECRET' } });
@@ -175,6 +180,29 @@ describe('CI deploys through the webhook and the service file', () => {
     ];
     expect(ra.start).toBeLessThan(rb.start);
   });
+
+  it('waits while a change started elsewhere (the CLI) holds the lock, then deploys', async () => {
+    const loaded = loadServiceFile(configPath);
+    const held = resolveDeploy(loaded.file, bg, {
+      image: 'dockhand-fixture-app:v1',
+      overrides: { approval: { required: true, timeout: '3m' } },
+      origin: { source: 'cli', requestedBy: 'dana' },
+    });
+    const cliChange = await startDeploy(world.client, world.config, held);
+    const { runId } = await cliChange.describe();
+    expect(
+      (await post({ service: bg, image: 'dockhand-fixture-app:v2', requestedBy: 'ci-bot' }, `bg5-${sfx}`)).status,
+    ).toBe(202);
+    await waitFor(
+      async () => (await statusOf(`bg5-${sfx}`)).body.waitingFor === runId,
+      60_000,
+      'queued behind the CLI change',
+    );
+    await cliChange.signal(approveSignal, { by: 'dana' });
+    expect((await deployEnd(cliChange)).outcome).toBe('succeeded');
+    expect((await untilEnded(`bg5-${sfx}`)).state).toBe('succeeded');
+    expect(await viaEdge(edge.bg)).toBe('200 v2\n');
+  }, 300_000);
 
   it('deploys a rolling service the same way; the edge answers the new image', async () => {
     expect((await post({ service: roll, requestedBy: 'ci-bot' }, `r1-${sfx}`)).status).toBe(202);

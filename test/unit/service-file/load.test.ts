@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseServiceFile, ServiceFileLoadError } from '../../../client/service-file';
+import path from 'node:path';
+import { loadServiceFile, parseServiceFile, ServiceFileLoadError } from '../../../client/service-file';
 import { serviceFileJsonSchema } from '../../../cli/commands/config';
-import { ServiceFileError } from '../../../common/service-file/resolve';
+import { resolveDeploy, ServiceFileError } from '../../../common/service-file/resolve';
 
 const errorOf = (text: string) => {
   try {
@@ -66,6 +67,13 @@ describe('service file loading: every error names file:line and path', () => {
     ]);
     expect(loaded.explain(err)).toBe('dockhand.yml:6 services.api.container.network: not user-defined');
     expect(loaded.sha256).toMatch(/^[a-f0-9]{64}$/);
+  });
+
+  it('the documented example file validates and every service resolves', () => {
+    const loaded = loadServiceFile(path.join(__dirname, '../../../docs/dockhand.example.yml'));
+    expect(Object.keys(loaded.file.services)).toEqual(['api', 'web']);
+    for (const name of Object.keys(loaded.file.services))
+      expect(resolveDeploy(loaded.file, name, { origin: { source: 'cli', requestedBy: 't' } }).service).toBe(name);
   });
 
   it('the JSON Schema for editors is generated from the same schema', () => {
