@@ -1,5 +1,5 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { BlueGreenInput, type BlueGreenRequest } from '../common/blue-green';
+import { BlueGreenInput } from '../common/blue-green';
 import { DeployGuardInput, type DeployGuardRequest, type DeployGuardResult } from '../common/deploy-guard';
 import { RollingUpdateInput, type RollingUpdateRequest } from '../common/rolling-update';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
@@ -81,7 +81,7 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
   try {
     const deploy =
       strategy === 'blue-green'
-        ? await blueGreenDeploy(redeploy as BlueGreenRequest)
+        ? await blueGreenDeploy(redeploy)
         : await rollingUpdate(input.request as RollingUpdateRequest);
     await notifyOnce(
       host,

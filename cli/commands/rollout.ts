@@ -89,7 +89,7 @@ function withFlag<T>(flag: string, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    throw new Error((e as Error).message.replace('--port', flag));
+    throw new Error((e as Error).message.replace('--port', flag), { cause: e });
   }
 }
 

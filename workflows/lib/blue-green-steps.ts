@@ -43,7 +43,7 @@ export async function prepareEdge(
   saga: Saga,
 ): Promise<number> {
   const { service, spec, edge } = input;
-  await docker.ensureNetwork({ name: spec.network!, labels: managedLabels(service) });
+  await docker.ensureNetwork({ name: spec.network, labels: managedLabels(service) });
   await Promise.all([
     docker.ensureImage({ image: spec.image }),
     state.running ? undefined : docker.ensureImage({ image: edge.image }),
@@ -92,7 +92,7 @@ export async function bringUpNewColor(
 
 export async function smokeCheck(docker: HostProxies, input: BlueGreenInput, name: string): Promise<void> {
   const { path, expectStatus } = input.smoke!;
-  const r = await docker.smokeCheck({ name, network: input.spec.network!, port: input.appPort, path });
+  const r = await docker.smokeCheck({ name, network: input.spec.network, port: input.appPort, path });
   if (r.status !== expectStatus)
     throw deployFailure(
       DeployErrorType.CheckFailed,
