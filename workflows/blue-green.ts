@@ -15,7 +15,7 @@ import {
   switchEdge,
 } from './lib/blue-green-steps';
 import { DeployStatus } from './lib/deploy-status';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent } from './lib/activity-options';
 import { RollbackWindow } from './lib/rollback-window';
 import { Saga } from './lib/saga';
 
@@ -28,7 +28,7 @@ import { Saga } from './lib/saga';
 export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGreenResult> {
   const input = validate(BlueGreenInput, request, 'input');
   const { service, host, spec, edge } = input;
-  const docker = hostActivities(host);
+  const docker = hostAgent(host);
   const gate = new ApprovalGate(input.approval);
   const rollback = new RollbackWindow(input.approval.approvers);
   const progress = new DeployStatus({ service, host, newImage: spec.image });

@@ -7,7 +7,7 @@ import { validate } from '../common/spec/validate';
 import { blueGreenDeploy } from './blue-green';
 import { ApprovalGate } from './lib/approval-gate';
 import { enterPhase } from './lib/progress';
-import { remediationActivities } from './lib/remediation-activities';
+import { hostAgent } from './lib/activity-options';
 import { notifyOnce } from './lib/remediation-state';
 import { rollingUpdate } from './rolling-update';
 
@@ -49,7 +49,7 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
   });
 
   enterPhase('checking', `is ${incident.container} still unhealthy?`);
-  const now = await remediationActivities(host).containerCondition({ name: incident.container });
+  const now = await hostAgent(host).containerCondition({ name: incident.container });
   if (now?.running && now.health === 'healthy') {
     enterPhase('done', `${incident.container} is healthy again; no rollback`);
     return result('recovered', { outcome: 'skipped', at: new Date().toISOString(), refused: [] });

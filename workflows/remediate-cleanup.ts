@@ -13,7 +13,7 @@ import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
 import { mapBounded } from './lib/bounded';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent } from './lib/activity-options';
 import { PhaseTracker } from './lib/phase-status';
 
 /** Removals in flight at once: the engine serialises most of them anyway. */
@@ -28,7 +28,7 @@ const REMOVALS_AT_ONCE = 4;
 export async function remediateCleanup(request: CleanupRequest): Promise<CleanupResult> {
   const input = validate(CleanupInput, request, 'input');
   const { host, dryRun, threshold } = input;
-  const docker = hostActivities(host);
+  const docker = hostAgent(host);
   const gate = new ApprovalGate(input.approval);
   const progress = new PhaseTracker();
   upsertSearchAttributes([

@@ -7,7 +7,7 @@ import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { ContainerSpec } from '../common/spec/container-spec';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent } from './lib/activity-options';
 import { PhaseTracker } from './lib/phase-status';
 import { Saga } from './lib/saga';
 
@@ -21,7 +21,7 @@ import { Saga } from './lib/saga';
 export async function remediateHarden(request: HardenRequest): Promise<HardenResult> {
   const input = validate(HardenInput, request, 'input');
   const { host, container } = input;
-  const docker = hostActivities(host);
+  const docker = hostAgent(host);
   const gate = new ApprovalGate(input.approval);
   const saga = new Saga();
   // Later scan events for this container join this run (signal-with-start): the plan is made once.

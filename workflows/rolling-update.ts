@@ -23,7 +23,7 @@ import {
 } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent as hostActivities } from './lib/activity-options';
 import { enterPhase } from './lib/progress';
 import { replicaActivities } from './lib/replica-activities';
 import { RolloutBatches } from './lib/rollout-batches';

@@ -10,7 +10,7 @@ import {
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { EdgeUpstream } from './rollout-edge';
 import { activityFailureOf } from './failures';
-import type { HostProxies } from './host-activities';
+import type { HostAgent as HostProxies } from './activity-options';
 import type { ReplicaProxies } from './replica-activities';
 import { rollbackBatches } from './rollout-plan';
 
