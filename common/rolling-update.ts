@@ -133,9 +133,6 @@ export interface RollingUpdateResult {
   finishedAt: string;
 }
 
-/** Failure type of a rollout that rolled back; its details[0] is the RollingUpdateResult. */
-export const ROLLED_BACK_ERROR = 'DockhandRolledBack';
-
 export const rollingUpdateStatusQuery = defineQuery<RollingUpdateStatus>('status');
 
 /** Replica names: `<service>-<slot>`, and the two temporary names a slot's containers pass through. */

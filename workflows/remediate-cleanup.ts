@@ -1,5 +1,4 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { DeployErrorType, deployFailure } from '../common/errors';
 import {
   cleanupApprovalDetails,
   cleanupFilters,
@@ -11,6 +10,7 @@ import {
 } from '../common/remediation/cleanup';
 import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
+import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { mapBounded } from './lib/bounded';
 import { hostAgent } from './lib/activity-options';
@@ -55,18 +55,11 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
       cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }),
     );
     approval = await gate.wait();
-    if (approval.outcome === 'rejected')
-      throw deployFailure(
-        DeployErrorType.Rejected,
-        `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}; nothing removed`,
-        approval,
-      );
-    if (approval.outcome === 'timed-out')
-      throw deployFailure(
-        DeployErrorType.ApprovalTimedOut,
-        `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing removed`,
-        approval,
-      );
+    requireApproved(approval, {
+      timeoutMs: input.approval.timeoutMs,
+      onReject: 'nothing removed',
+      onTimeout: 'nothing removed',
+    });
   }
 
   progress.enter('removing', `${items.length} item(s) on ${host}`);

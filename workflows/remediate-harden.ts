@@ -1,11 +1,12 @@
 import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { DeployErrorType, deployFailure, ErrorType, failure } from '../common/errors';
+import { ErrorType, failure } from '../common/errors';
 import { HardenInput, hardeningNames, type HardenRequest, type HardenResult } from '../common/remediation/harden';
 import { hardenApprovalDetails, planHardening } from '../common/remediation/harden-plan';
 import { remediationEventSignal } from '../common/remediation/signals';
 import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { ContainerSpec } from '../common/spec/container-spec';
 import { validate } from '../common/spec/validate';
+import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { hostAgent } from './lib/activity-options';
 import { PhaseTracker } from './lib/phase-status';
@@ -64,18 +65,7 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
       );
     }
     const approval = await gate.wait();
-    if (approval.outcome === 'rejected')
-      throw deployFailure(
-        DeployErrorType.Rejected,
-        `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`,
-        approval,
-      );
-    if (approval.outcome === 'timed-out')
-      throw deployFailure(
-        DeployErrorType.ApprovalTimedOut,
-        `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing changed`,
-        approval,
-      );
+    requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'nothing changed' });
 
     // Ids, not names, from here: names move during the swap, and an undo must hit the right container.
     const { candidate, retired } = hardeningNames(container);

@@ -9,11 +9,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
+import { DeployErrorType } from '../common/errors';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import {
   edgeName,
   replicaName,
-  ROLLED_BACK_ERROR,
   RollingUpdateInput,
   rollingUpdateStatusQuery,
   serviceNetwork,
@@ -192,7 +192,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
     phase('rolled-back', reason);
     await condition(allHandlersFinished);
     throw ApplicationFailure.create({
-      type: ROLLED_BACK_ERROR,
+      type: DeployErrorType.RolledBack,
       message: `rolled back ${service}: ${reason}`,
       nonRetryable: true,
       details: [result('rolled-back')],

@@ -2,7 +2,7 @@ import type { EdgeState } from '../../activities/traffic/edge-state';
 import type { BlueGreenInput } from '../../common/blue-green';
 import type { Color } from '../../common/blue-green';
 import { colorName, otherColor, planBlueGreen, type BlueGreenPlan } from '../../common/blue-green-plan';
-import { DeployErrorType, deployFailure, ErrorType, failure } from '../../common/errors';
+import { DeployErrorType, ErrorType, failure } from '../../common/errors';
 import { Labels, managedLabels } from '../../common/labels';
 import type { HostAgent } from './activity-options';
 import type { Saga } from './saga';
@@ -94,7 +94,7 @@ export async function smokeCheck(docker: HostAgent, input: BlueGreenInput, name:
   const { path, expectStatus } = input.smoke!;
   const r = await docker.smokeCheck({ name, network: input.spec.network, port: input.appPort, path });
   if (r.status !== expectStatus)
-    throw deployFailure(
+    throw failure(
       DeployErrorType.CheckFailed,
       `smoke check of ${name}: GET ${r.url} answered ${r.status}, expected ${expectStatus}: ${r.body.slice(0, 200)}`,
     );
@@ -124,7 +124,7 @@ export async function switchEdge(
   }
   const probe = await docker.probeEdge({ edge, path: input.verifyPath });
   if (!probe.ok)
-    throw deployFailure(
+    throw failure(
       DeployErrorType.CheckFailed,
       `after the switch, GET ${input.verifyPath} through ${edge} failed (${probe.status})`,
     );
