@@ -7,8 +7,9 @@ export class ChangeRunningError extends Error {
   constructor(
     readonly workflowId: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -44,6 +45,7 @@ export async function startLocked<A extends unknown[]>(
         `${workflowId} is already running (another change of this service is in progress). ` +
           `Follow it in the Temporal UI: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(workflowId)} ; ` +
           `answer it with "dockhand approve|reject <service>", or cancel it with "temporal workflow cancel --workflow-id ${workflowId}".`,
+        { cause: e },
       );
     }
     throw e;

@@ -100,7 +100,7 @@ function uiLink(config: DockhandConfig, workflowId: string, runId?: string): str
 
 run()
   .then(() => process.exit(0))
-  .catch((err) => {
+  .catch((err: Error) => {
     logger.error({ err: err.message }, 'trigger failed');
     process.exit(1);
   });

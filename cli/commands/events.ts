@@ -61,7 +61,7 @@ export function registerEvents(program: Command): void {
                 data: job.data,
                 attempts: job.attemptsMade,
                 failedReason: job.failedReason,
-                returnvalue: job.returnvalue,
+                returnvalue: job.returnvalue as unknown,
               })
             : describeJob(job, state),
         );
@@ -75,14 +75,14 @@ export function registerEvents(program: Command): void {
       const follow = new QueueEvents(eventsQueueName(), {
         connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
       });
-      follow.on('added', async ({ jobId }) => {
-        const job = await queue.getJob(jobId);
-        if (job) print(job, 'waiting');
-      });
-      follow.on('failed', async ({ jobId }) => {
-        const job = await queue.getJob(jobId);
-        if (job) print(job, (await job.getState()) as string);
-      });
+      // Listeners cannot be awaited: a lookup that fails is reported and the follow goes on.
+      const show = (jobId: string, state?: string) =>
+        void queue
+          .getJob(jobId)
+          .then(async (job?: Job<EventJobData>) => job && print(job, state ?? (await job.getState())))
+          .catch((e: Error) => console.error(`job ${jobId}: ${e.message}`));
+      follow.on('added', ({ jobId }) => show(jobId, 'waiting'));
+      follow.on('failed', ({ jobId }) => show(jobId));
       await new Promise(() => undefined);
     });
 }
