@@ -8,7 +8,7 @@ import {
 
 /** The global --config flag (else DOCKHAND_CONFIG, else ./dockhand.yml). */
 export function configFlag(command: Command): string | undefined {
-  return (command.optsWithGlobals() as { config?: string }).config;
+  return command.optsWithGlobals<{ config?: string }>().config;
 }
 
 /** The service file a command works from; a missing file is an error naming where it was looked for. */

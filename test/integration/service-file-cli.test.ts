@@ -98,6 +98,8 @@ describe('dockhand deploy | status | rollback from the service file', () => {
   it('a service the file does not declare, without --image, says how to declare it', async () => {
     const out = await cli('deploy', `undeclared-${world.ids.suffix}`);
     expect(out.code).toBe(1);
-    expect(out.stderr).toMatch(/declares no service "undeclared-[^"]*" \(it has: sf-[^)]*\): declare undeclared-\S* under services: .*or give --image/);
+    expect(out.stderr).toMatch(
+      /declares no service "undeclared-[^"]*" \(it has: sf-[^)]*\): declare undeclared-\S* under services: .*or give --image/,
+    );
   });
 });
