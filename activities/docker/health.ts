@@ -62,6 +62,42 @@ export async function untilHealthy(
   });
 }
 
+/** The monitor period: returns at `until` if the container (by id: it may be renamed meanwhile) stayed
+ * running and healthy; fails with ContainerExited or Unhealthy the moment it does not. Looks at each
+ * engine event of the container and every `pollMs`; `onLook` runs (heartbeats) after each look. */
+export async function staysHealthy(
+  docker: Docker,
+  id: string,
+  name: string,
+  o: { until: number; pollMs: number; onLook: () => void },
+): Promise<void> {
+  await withContainerWake(docker, id, async (wake) => {
+    for (;;) {
+      const view = toContainerView(
+        (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!,
+      );
+      if (!view.state.running)
+        throw failure(
+          ErrorType.ContainerExited,
+          `${name} exited with code ${view.state.exitCode} during its monitor period`,
+        );
+      if (view.health && view.health.status !== 'healthy')
+        throw failure(
+          ErrorType.Unhealthy,
+          `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log)}`,
+        );
+      if (Date.now() >= o.until) return;
+      o.onLook();
+      await wake.next(Math.min(o.pollMs, Math.max(0, o.until - Date.now())));
+    }
+  });
+}
+
+/** A health check's recent results, one line each. */
+function healthLog(log: Array<{ exitCode: number; output: string }> = []): string {
+  return log.map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n') || '(empty)';
+}
+
 /** Healthy (or running without a health check): the result. Exited, unhealthy or past the deadline:
  * the typed failure. Still starting: undefined. */
 async function healthVerdict(
@@ -84,12 +120,13 @@ async function healthVerdict(
   const health = view.health?.status ?? (view.state.running ? 'running' : view.state.status);
   if (health === 'healthy' || (health === 'running' && !view.health)) return { name, health, waitedMs };
   if (health === 'unhealthy' || waitedMs > timeoutMs) {
-    const log = (view.health?.log ?? []).map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
     const why =
       health === 'unhealthy'
         ? 'Docker marked it unhealthy'
         : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
-    throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${log || '(empty)'}`, { health: view.health });
+    throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${healthLog(view.health?.log)}`, {
+      health: view.health,
+    });
   }
   return undefined;
 }

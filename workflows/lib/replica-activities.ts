@@ -1,6 +1,7 @@
 import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { HostActivities } from '../../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
+import { REPLICA_WAIT_START_TO_CLOSE_MS } from '../../common/rolling-update';
 import { hostTaskQueue } from '../../common/task-queues';
 
 const retry: RetryPolicy = {
@@ -34,7 +35,7 @@ export function replicaActivities(hostId: string) {
   const watch = proxyActivities<HostActivities>({
     taskQueue,
     heartbeatTimeout: '10s',
-    startToCloseTimeout: '30m',
+    startToCloseTimeout: REPLICA_WAIT_START_TO_CLOSE_MS,
     scheduleToCloseTimeout: '1h',
     retry,
   });
@@ -42,6 +43,9 @@ export function replicaActivities(hostId: string) {
     watchHealthy: watch.watchHealthy,
     // Create + start + wait healthy: heartbeats throughout, so it takes the watch settings.
     launchReplica: watch.launchReplica,
+    // Restart, health and monitor period of an original replica, heartbeating throughout.
+    restoreReplica: watch.restoreReplica,
+    removeReplica: quick.removeReplica,
     retireReplica: stop.retireReplica,
     handOverReplica: stop.handOverReplica,
     listReplicas: quick.listReplicas,
