@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutOutcome, type RollingUpdateHandle } from '../../../client/rolling-update';
 import { ErrorType, failure } from '../../../common/errors';
 import { Labels } from '../../../common/labels';
-import type { RollingUpdateRequest, RollingUpdateResult } from '../../../common/rolling-update';
+import {
+  rollingUpdateStatusQuery,
+  type RollingUpdateRequest,
+  type RollingUpdateResult,
+} from '../../../common/rolling-update';
+import { approveSignal, resumeSignal } from '../../../common/signals';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
 
@@ -246,4 +251,103 @@ it('a rolled-back run fails the workflow with the result as details', async () =
       }),
     ),
   ).rejects.toBeInstanceOf(WorkflowFailedError);
+});
+
+describe('rollingUpdate decisions', () => {
+  /** Resolves once the rollout reports `phase` in its status query. */
+  const phase = async (handle: RollingUpdateHandle, name: string) => {
+    for (let i = 0; i < 300; i++) {
+      if ((await handle.query(rollingUpdateStatusQuery)).phase === name) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`never reached phase ${name}`);
+  };
+
+  it('rolls every replica in batches of parallelism and removes the copies it kept', async () => {
+    const engine = replicas(3);
+    const result = await roll(engine, 'app:v2', { parallelism: 2 });
+    expect(result).toMatchObject({ outcome: 'updated', updated: ['web-1', 'web-2', 'web-3'], rolledBack: [] });
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v2'),
+      'web-2': running('app:v2'),
+      'web-3': running('app:v2'),
+    });
+    expect(engine.edge).toEqual(['web-1', 'web-2', 'web-3']);
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('rolls back latest change first, one batch at a time', async () => {
+    const engine = replicas(3);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+      },
+      (input) => input.name === 'web-3',
+    );
+    const result = await roll(engine, 'app:v2');
+    expect(result.rolledBack).toEqual(['web-3', 'web-2', 'web-1']);
+    expect(engine.calls.filter((c) => c.activity === 'restoreReplica').map((c) => c.input.name)).toEqual([
+      'web-3',
+      'web-2',
+      'web-1',
+    ]);
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
+  });
+
+  it('canary: waits for approve after the first batch, then rolls the rest', async () => {
+    const engine = replicas(3);
+    const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 60_000, approvers: [] } };
+    const result = await roll(engine, 'app:v2', { pauseAfter }, async (handle) => {
+      await phase(handle, 'awaiting-approval');
+      expect(engine.state()).toMatchObject({ 'web-1': running('app:v2'), 'web-2': running('app:v1') });
+      await handle.signal(approveSignal, { by: 'ann' });
+    });
+    expect(result).toMatchObject({ outcome: 'updated', approval: { outcome: 'approved', by: 'ann' } });
+  });
+
+  it('canary: nobody approves in time, it rolls back', async () => {
+    const engine = replicas(2);
+    const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 1000, approvers: [] } };
+    const result = await roll(engine, 'app:v2', { pauseAfter });
+    expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'canary timed-out' });
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1'), 'web-2': running('app:v1') });
+  });
+
+  it('failureAction pause: resume retries the failed replica and goes on', async () => {
+    const engine = replicas(2);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+      },
+      (input) => input.name === 'web-2',
+    );
+    const result = await roll(engine, 'app:v2', { failureAction: 'pause' }, async (handle) => {
+      await phase(handle, 'paused');
+      await handle.signal(resumeSignal, { by: 'bob' });
+    });
+    expect(result.outcome).toBe('updated');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v2'), 'web-2': running('app:v2') });
+  });
+
+  it('the deadline passed: rolls back before the next batch', async () => {
+    const engine = replicas(3);
+    engine.hold('launchReplica', (input) => input.name === 'web-1');
+    const result = await roll(engine, 'app:v2', { deadline: '1s' }, async () => {
+      await engine.reachedCall('launchReplica');
+      await new Promise((r) => setTimeout(r, 1500));
+      engine.release();
+    });
+    expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'the deadline of 1s passed' });
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
+  });
 });
