@@ -8,7 +8,7 @@ import {
   type RollingUpdateRequest,
   type RollingUpdateResult,
 } from '../../../common/rolling-update';
-import { approveSignal, resumeSignal } from '../../../common/signals';
+import { approveSignal, resumeSignal, rollbackSignal } from '../../../common/signals';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
 
@@ -333,6 +333,29 @@ describe('rollingUpdate decisions', () => {
     });
     expect(result.outcome).toBe('updated');
     expect(engine.state()).toEqual({ 'web-1': running('app:v2'), 'web-2': running('app:v2') });
+  });
+
+  it('failureAction pause: a rollback signal while paused puts every changed replica back', async () => {
+    const engine = replicas(3);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.ContainerExited, `${input.name} exited with code 1`);
+      },
+      (input) => input.name === 'web-2',
+    );
+    const result = await roll(engine, 'app:v2', { failureAction: 'pause' }, async (handle) => {
+      await phase(handle, 'paused');
+      expect((await handle.query(rollingUpdateStatusQuery)).waitingFor).toBe('resume or rollback');
+      await handle.signal(rollbackSignal, { by: 'carol', comment: 'crashes' });
+    });
+    expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'rollback requested by carol: crashes' });
+    expect(result.rolledBack).toEqual(['web-2', 'web-1']);
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
   });
 
   it('the deadline passed: rolls back before the next batch', async () => {
