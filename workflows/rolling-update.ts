@@ -166,7 +166,6 @@ async function rollBack(rollout: Rollout | undefined, run: RolloutRun, reason: s
   };
   if (!rollout) return (run.progress.enter('rolled-back', `${reason} (nothing was changed)`), outcome);
   const { undo, edge, promoter, runner, plan, existing } = rollout;
-  edge.allowEmpty = true;
   await promoter.drain();
   const updated = runner.updated;
   await undo.rollback();

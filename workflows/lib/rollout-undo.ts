@@ -81,6 +81,8 @@ export class RolloutUndoLog {
   async rollback(only?: number[]): Promise<number[]> {
     const changes = [...this.changes.values()].filter((c) => !only || only.includes(c.slot));
     const restored: number[] = [];
+    // Replicas are removed from here on: with none left, the edge answers 503 rather than keep naming one.
+    this.edge.allowEmpty = true;
     for (const batch of rollbackBatches(changes, this.settings.parallelism)) {
       const leaving = batch.flatMap((c) =>
         c.kind === 'candidate' ? [this.next(c.slot)] : [this.final(c.slot), this.next(c.slot)],
