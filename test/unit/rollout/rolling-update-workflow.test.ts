@@ -304,10 +304,29 @@ describe('rollingUpdate decisions', () => {
     const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 60_000, approvers: [] } };
     const result = await roll(engine, 'app:v2', { pauseAfter }, async (handle) => {
       await phase(handle, 'awaiting-approval');
-      expect(engine.state()).toMatchObject({ 'web-1': running('app:v2'), 'web-2': running('app:v1') });
-      await handle.signal(approveSignal, { by: 'ann' });
+      expect(await handle.query(rollingUpdateStatusQuery)).toMatchObject({
+        done: 1,
+        total: 3,
+        waitingFor: 'approve or reject',
+      });
+      // The replaced v1 replica waits, stopped, as -prev: a reject restarts exactly it.
+      expect(engine.state()).toEqual({
+        'web-1': running('app:v2'),
+        'web-1-prev': 'app:v1 stopped',
+        'web-2': running('app:v1'),
+        'web-3': running('app:v1'),
+      });
+      await handle.signal(approveSignal, { by: 'ann', comment: 'canary looks good' });
     });
-    expect(result).toMatchObject({ outcome: 'updated', approval: { outcome: 'approved', by: 'ann' } });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      approval: { outcome: 'approved', by: 'ann', comment: 'canary looks good' },
+    });
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v2'),
+      'web-2': running('app:v2'),
+      'web-3': running('app:v2'),
+    });
   });
 
   it('canary: nobody approves in time, it rolls back', async () => {
@@ -346,7 +365,16 @@ describe('rollingUpdate decisions', () => {
     );
     const result = await roll(engine, 'app:v2', { failureAction: 'pause' }, async (handle) => {
       await phase(handle, 'paused');
-      expect((await handle.query(rollingUpdateStatusQuery)).waitingFor).toBe('resume or rollback');
+      const status = await handle.query(rollingUpdateStatusQuery);
+      expect(status).toMatchObject({
+        paused: true,
+        waitingFor: 'resume or rollback',
+        currentBatch: 2,
+        currentSlots: [2],
+        total: 3,
+        done: 1,
+      });
+      expect(status.failures).toEqual([{ slot: 2, name: 'web-2', reason: 'web-2 exited with code 1' }]);
       await handle.signal(rollbackSignal, { by: 'carol', comment: 'crashes' });
     });
     expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'rollback requested by carol: crashes' });
