@@ -49,15 +49,15 @@ export function createHealthActivities(docker: Docker) {
 export async function untilHealthy(
   docker: Docker,
   name: string,
-  o: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void },
+  wait: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void },
 ): Promise<WaitHealthyResult> {
   return withContainerWake(docker, name, async (wake) => {
     for (;;) {
-      const verdict = await healthVerdict(docker, name, Date.now() - o.startedAt, o.timeoutMs);
+      const verdict = await healthVerdict(docker, name, Date.now() - wait.startedAt, wait.timeoutMs);
       if (verdict) return verdict;
-      o.onLook();
+      wait.onLook();
       // Throws CancelledFailure when the workflow cancels us.
-      await wake.next(Math.min(o.pollMs, Math.max(1, o.startedAt + o.timeoutMs + 1 - Date.now())));
+      await wake.next(Math.min(wait.pollMs, Math.max(1, wait.startedAt + wait.timeoutMs + 1 - Date.now())));
     }
   });
 }
@@ -69,7 +69,7 @@ export async function staysHealthy(
   docker: Docker,
   id: string,
   name: string,
-  o: { until: number; pollMs: number; onLook: () => void },
+  watch: { until: number; pollMs: number; onLook: () => void },
 ): Promise<void> {
   await withContainerWake(docker, id, async (wake) => {
     for (;;) {
@@ -86,9 +86,9 @@ export async function staysHealthy(
           ErrorType.Unhealthy,
           `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log)}`,
         );
-      if (Date.now() >= o.until) return;
-      o.onLook();
-      await wake.next(Math.min(o.pollMs, Math.max(0, o.until - Date.now())));
+      if (Date.now() >= watch.until) return;
+      watch.onLook();
+      await wake.next(Math.min(watch.pollMs, Math.max(0, watch.until - Date.now())));
     }
   });
 }

@@ -11,7 +11,7 @@ export class StartFirstPromoter {
   private chain: Promise<void> = Promise.resolve();
   private failure?: { error: unknown };
   /** Launches scheduled before their batch (slot → the new container's id). */
-  private readonly ahead = new Map<number, Promise<string>>();
+  private readonly launchesAhead = new Map<number, Promise<string>>();
 
   /** Queues `step` behind the background work so far; after a failure nothing more runs, and the
    * failure surfaces at the next batch or settle (`throwIfFailed`). */
@@ -34,12 +34,12 @@ export class StartFirstPromoter {
   /** Waits for everything in flight, failed or not, so a rollback never races a step still running. */
   async drain(): Promise<void> {
     await this.chain;
-    await Promise.allSettled(this.ahead.values());
+    await Promise.allSettled(this.launchesAhead.values());
   }
 
   /** Starts `launch` for a slot of the next batch now (its own batch collects it). */
   launchAhead(slot: number, launch: Promise<string>): void {
-    this.ahead.set(slot, launch);
+    this.launchesAhead.set(slot, launch);
     launch.catch(() => undefined); // its batch (or a rollback) looks at the outcome
   }
 
@@ -47,9 +47,9 @@ export class StartFirstPromoter {
    * started because the batch before failed (the batch then launches it itself). Its own failure (the
    * new replica crashed, say) is thrown: the slot's failure. */
   async launchedAhead(slot: number): Promise<string | undefined> {
-    const launch = this.ahead.get(slot);
+    const launch = this.launchesAhead.get(slot);
     if (!launch) return undefined;
-    this.ahead.delete(slot);
+    this.launchesAhead.delete(slot);
     try {
       return await launch;
     } catch (err) {
