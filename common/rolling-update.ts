@@ -27,7 +27,7 @@ export const PauseAfter = z.strictObject({
 });
 
 /** The replica activities that wait (launch, watch, restore) run up to 30 minutes per attempt
- * (workflows/lib/replica-activities.ts): a launch ahead waits for its predecessor's health and then its
+ * (the replicaWait profile, workflows/lib/activity-options.ts): a launch ahead waits for its predecessor's health and then its
  * own, a restore for health and then the monitor period, so each of the two may take at most 10
  * minutes — a longer one could never pass and would end as a failure (then a rollback). */
 export const REPLICA_WAIT_START_TO_CLOSE_MS = 30 * 60_000;
@@ -60,7 +60,7 @@ export const RollingUpdateInput = z
     maxFailureRatio: z.number().min(0).max(1).default(0),
     failureAction: z.enum(['rollback', 'pause', 'continue']).default('rollback'),
     pauseAfter: PauseAfter.optional(),
-    /** The whole rollout must finish within this; past it, failureAction applies. */
+    /** The whole rollout must finish within this; past it, the rollout rolls back (whatever failureAction says). */
     deadline: durationMs.optional(),
     edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),
   })
@@ -147,9 +147,6 @@ export interface RollingUpdateResult {
   /** When the rollout finished (ISO, workflow time). */
   finishedAt: string;
 }
-
-/** Failure type of a rollout that rolled back; its details[0] is the RollingUpdateResult. */
-export const ROLLED_BACK_ERROR = 'DockhandRolledBack';
 
 export const rollingUpdateStatusQuery = defineQuery<RollingUpdateStatus>('status');
 

@@ -8,10 +8,10 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
+import { DeployErrorType } from '../common/errors';
 import {
   edgeName,
   replicaName,
-  ROLLED_BACK_ERROR,
   RollingUpdateInput,
   serviceNetwork,
   type ReplicaInfo,
@@ -20,9 +20,8 @@ import {
 } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent } from './lib/activity-options';
 import { rollingUpdateV1 } from './lib/legacy/rolling-update-v1';
-import { replicaActivities } from './lib/replica-activities';
 import { RolloutControl } from './lib/rollout-control';
 import { RolloutProgress } from './lib/rollout-progress';
 import { startRollout, type Rollout } from './lib/rollout-start';
@@ -46,7 +45,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const input = validate(RollingUpdateInput, request, 'input');
   const { service, host } = input;
   const spec = { ...input.spec, network: serviceNetwork(service, input.spec) };
-  const docker = { ...hostActivities(host), ...replicaActivities(host) };
+  const docker = hostAgent(host);
   const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL);
   const control = new RolloutControl();
   const progress = new RolloutProgress(service, host, spec.image, () => control.paused);
@@ -83,7 +82,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
     await condition(allHandlersFinished);
     if (whole.outcome !== 'rolled-back') return whole;
     throw ApplicationFailure.create({
-      type: ROLLED_BACK_ERROR,
+      type: DeployErrorType.RolledBack,
       message: `rolled back ${service}: ${reason}`,
       nonRetryable: true,
       details: [whole],

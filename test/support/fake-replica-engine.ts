@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a test double: each activity reads its own input shape */
 import { ErrorType, failure } from '../../common/errors';
 import { Labels } from '../../common/labels';
 import type { ReplicaInfo } from '../../common/rolling-update';
@@ -19,7 +20,7 @@ export interface FakeContainer {
   health?: 'healthy' | 'unhealthy' | 'starting';
 }
 
-type Handler = (input: any, engine: FakeReplicaEngine) => Promise<unknown> | unknown;
+type Handler = (input: any, engine: FakeReplicaEngine) => unknown;
 
 export class FakeReplicaEngine {
   containers: FakeContainer[] = [];

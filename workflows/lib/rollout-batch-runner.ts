@@ -7,8 +7,7 @@ import {
   type ReplicaFailure,
 } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
-import type { HostProxies } from './host-activities';
-import type { ReplicaProxies } from './replica-activities';
+import type { HostAgent } from './activity-options';
 import type { EdgeUpstream } from './rollout-edge';
 import type { StartFirstPromoter } from './rollout-promoter';
 import { reasonOf, type RolloutUndoLog, type SlotChange } from './rollout-undo';
@@ -34,7 +33,7 @@ export class BatchRunner {
   private readonly monitors: Array<Promise<void>> = [];
 
   constructor(
-    private readonly docker: HostProxies & ReplicaProxies,
+    private readonly docker: HostAgent,
     private readonly edge: EdgeUpstream,
     private readonly settings: BatchSettings,
     private readonly undo: RolloutUndoLog,

@@ -1,5 +1,5 @@
 import type { Upstream } from '../../activities/traffic/nginx-config';
-import type { HostProxies } from './host-activities';
+import type { HostAgent } from './activity-options';
 
 /**
  * The edge's upstream during a rollout: the replicas that serve. A replica leaves before it stops and
@@ -18,7 +18,7 @@ export class EdgeUpstream {
   allowEmpty = false;
 
   constructor(
-    private readonly docker: HostProxies,
+    private readonly docker: HostAgent,
     readonly edge: string,
     private readonly service: string,
     private readonly port: number,

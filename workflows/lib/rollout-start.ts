@@ -1,7 +1,6 @@
 import { edgeName, replicaName, type ReplicaInfo, type RollingUpdateInput } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
-import type { HostProxies } from './host-activities';
-import type { ReplicaProxies } from './replica-activities';
+import type { HostAgent } from './activity-options';
 import { BatchRunner } from './rollout-batch-runner';
 import { EdgeUpstream } from './rollout-edge';
 import { prepareRollout } from './rollout-edge-setup';
@@ -22,7 +21,7 @@ export interface Rollout {
   steps: StepPlan;
 }
 
-type Docker = HostProxies & ReplicaProxies;
+type Docker = HostAgent;
 
 /** Network, images, edge and the replicas there are; an interrupted run's leftovers reconciled (its
  * -prev copies back before anything else, its -next ones removed once the edge no longer routes to
@@ -37,7 +36,9 @@ export async function startRollout(docker: Docker, input: RollingUpdateInput, sp
     edgeName: edgeName(service, input.edge),
     replicas: input.replicas,
   };
-  let { existing, total, hashes } = await prepareRollout(docker, setup);
+  const prepared = await prepareRollout(docker, setup);
+  const { total, hashes } = prepared;
+  let existing = prepared.existing;
   const edgeOf = (replicas: ReplicaInfo[]) =>
     new EdgeUpstream(
       docker,

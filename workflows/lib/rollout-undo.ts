@@ -1,6 +1,6 @@
 import { log } from '@temporalio/workflow';
 import { candidateName, replicaName } from '../../common/rolling-update';
-import type { ReplicaProxies } from './replica-activities';
+import type { HostAgent } from './activity-options';
 import type { EdgeUpstream } from './rollout-edge';
 import { rollbackBatches } from './rollout-plan';
 
@@ -41,7 +41,7 @@ export class RolloutUndoLog {
   readonly left: string[] = [];
 
   constructor(
-    private readonly docker: ReplicaProxies,
+    private readonly docker: HostAgent,
     private readonly edge: EdgeUpstream,
     private readonly settings: UndoSettings,
     /** Each slot's replica before the rollout, by id. */

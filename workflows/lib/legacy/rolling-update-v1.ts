@@ -9,11 +9,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../../../common/approval';
+import { DeployErrorType } from '../../../common/errors';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../../../common/search-attributes';
 import {
   edgeName,
   replicaName,
-  ROLLED_BACK_ERROR,
   RollingUpdateInput,
   rollingUpdateStatusQuery,
   serviceNetwork,
@@ -23,9 +23,8 @@ import {
 } from '../../../common/rolling-update';
 import { validate } from '../../../common/spec/validate';
 import { ApprovalGate } from '../approval-gate';
-import { hostActivities } from '../host-activities';
+import { hostAgent } from '../activity-options';
 import { enterPhase } from '../progress';
-import { replicaActivities } from '../replica-activities';
 import { RolloutBatchesV1 as RolloutBatches } from './rollout-batches-v1';
 import { RolloutControl } from '../rollout-control';
 import { EdgeUpstream } from '../rollout-edge';
@@ -49,7 +48,7 @@ export async function rollingUpdateV1(request: RollingUpdateRequest): Promise<Ro
   const input = validate(RollingUpdateInput, request, 'input');
   const { service, host } = input;
   const spec = { ...input.spec, network: serviceNetwork(service, input.spec) };
-  const docker = { ...hostActivities(host), ...replicaActivities(host) };
+  const docker = hostAgent(host);
   const edgeContainer = edgeName(service, input.edge);
   const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL);
   const control = new RolloutControl();
@@ -195,7 +194,7 @@ export async function rollingUpdateV1(request: RollingUpdateRequest): Promise<Ro
     phase('rolled-back', reason);
     await condition(allHandlersFinished);
     throw ApplicationFailure.create({
-      type: ROLLED_BACK_ERROR,
+      type: DeployErrorType.RolledBack,
       message: `rolled back ${service}: ${reason}`,
       nonRetryable: true,
       details: [result('rolled-back')],

@@ -13,8 +13,7 @@ import {
 import type { ContainerSpec } from '../../../common/spec/container-spec';
 import type { EdgeUpstream } from '../rollout-edge';
 import { activityFailureOf } from '../failures';
-import type { HostProxies } from '../host-activities';
-import type { ReplicaProxies } from '../replica-activities';
+import type { HostAgent } from '../activity-options';
 import { rollbackBatches } from '../rollout-plan';
 
 /** What the rollout changed in a slot, so rollback knows what to undo:
@@ -60,7 +59,7 @@ export class RolloutBatchesV1 {
   private readonly ahead = new Map<number, Promise<string>>();
 
   constructor(
-    private readonly docker: HostProxies & ReplicaProxies,
+    private readonly docker: HostAgent,
     private readonly edge: EdgeUpstream,
     private readonly s: BatchSettings,
     originals: number[],
@@ -86,6 +85,7 @@ export class RolloutBatchesV1 {
    * the edge in the same reload that lets this batch join (one reload per batch, not two); start-first
    * launches its successors now, gated at the agent on this batch's health (see launchAhead). */
   async run(slots: number[], upcoming: number[] = []): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the background chain's rejection, re-thrown as caught
     if (this.promotingFailed) throw this.promotingFailed;
     slots.forEach((slot) => this.failing.delete(slot));
     if (this.s.order === 'start-first') await this.startFirst(slots, upcoming);
@@ -112,6 +112,7 @@ export class RolloutBatchesV1 {
   async settle(): Promise<void> {
     await this.promoting;
     await Promise.all(this.watches.splice(0));
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the background chain's rejection, re-thrown as caught
     if (this.promotingFailed) throw this.promotingFailed;
   }
 
