@@ -24,6 +24,18 @@ export function remediationActivities(hostId: string) {
   });
 }
 
+/** Restarts on the remediation path wait out the stop timeout (≤ 300 s), so they heartbeat: a dead
+ * agent is noticed in 10 s and the attempt goes to whichever agent serves the queue next. */
+export function remediationRestartActivities(hostId: string) {
+  return proxyActivities<RemediationActivities>({
+    taskQueue: hostTaskQueue(hostId),
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '6m',
+    scheduleToCloseTimeout: '15m',
+    retry,
+  });
+}
+
 /** For the health sweep: a host that does not answer within a minute is reported, not waited for. */
 export function sweepActivities(hostId: string) {
   return proxyActivities<RemediationActivities>({
