@@ -10,6 +10,7 @@ import { remediationId } from '../common/workflow-ids';
 import { testQueue, waitFor, writeRules } from '../test/support/events';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import { temporalOutage } from './lib/temporal-outage';
 import { incidentStages, percentile, summarizeStages, type IncidentStages } from './lib/incident-stages';
 import { startWorker } from '../test/support/workers';
 
@@ -17,6 +18,8 @@ const CONTAINERS = 10;
 const ROUNDS = 5; // 50 incidents
 const SYNTHETIC = 1000;
 const POLL_S = 5; // autoheal's default interval
+/** Temporal outage of the "nothing lost" check (DOCKHAND_BENCH_OUTAGE_S shortens it for a quick try). */
+const OUTAGE_MS = Number(process.env.DOCKHAND_BENCH_OUTAGE_S ?? 60) * 1000;
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const docker = new Docker();
@@ -27,7 +30,8 @@ const log = (...a: unknown[]) => console.error('[bench:remediation]', ...a);
  * `kill` event of that restart), over 50 incidents, for Dockhand (events → queue → rules → workflow →
  * host agent) and for an autoheal-style poller (`docker ps --filter health=unhealthy` every 5 s, then
  * `docker restart`), on the same engine with the same fixture; plus throughput of 1,000 synthetic
- * events through queue → rules → workflow start.
+ * events through queue → rules → workflow start; plus "nothing lost" across a 60 s Temporal outage, on a
+ * Temporal dev server of the bench's own (bench/lib/temporal-outage.ts).
  */
 export async function main(): Promise<void> {
   await runStack('up');
@@ -100,6 +104,11 @@ export async function main(): Promise<void> {
     const eventsPerS = await throughput(q, ids.hostId, synthetic);
     log(`throughput ${eventsPerS.toFixed(1)} events/s (${SYNTHETIC} synthetic events → rules → workflow start)`);
 
+    const outage = await temporalOutage(suffix, OUTAGE_MS, log);
+    log(
+      `outage: ${outage.outage_lost} of ${outage.outage_events} events lost; all remediated ${outage.outage_recovery_s} s after Temporal returned`,
+    );
+
     for (const n of dockhandNames)
       await client.workflow
         .getHandle(remediationId('restart-unhealthy', ids.hostId, n))
@@ -112,6 +121,7 @@ export async function main(): Promise<void> {
         poller_p50_ms: pct(polled, 50),
         poller_p99_ms: pct(polled, 99),
         events_per_s: Math.round(eventsPerS * 10) / 10,
+        ...outage,
       }),
     );
   } finally {
