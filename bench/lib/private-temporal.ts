@@ -38,6 +38,7 @@ export class PrivateTemporal {
   async up(): Promise<void> {
     const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(this.port), '--headless'];
     args.push('--db-filename', path.join(this.dir, 'temporal.db'), '--log-level', 'warn');
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
     for (const a of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${a.name}=Keyword`);
     args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
     args.push('--dynamic-config-value', 'frontend.workerVersioningWorkflowAPIs=true');
