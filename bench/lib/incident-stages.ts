@@ -2,6 +2,9 @@ import type { temporal } from '@temporalio/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
+/** Activities that restart: the look-then-restart path's, and the one that looks and restarts on the host. */
+const RESTARTS = ['restartContainer', 'restartIfUnhealthy'];
+
 /** Where one incident's time went, from the engine's unhealthy event to the engine's kill of the restart
  * (ms; a stage is undefined when its end could not be found). */
 export interface IncidentStages {
@@ -11,11 +14,11 @@ export interface IncidentStages {
   queued?: number;
   /** Taken → the signal is in the workflow's history: rules and signal-with-start. */
   deliver?: number;
-  /** Signal → restartContainer scheduled: the workflow looking at the container and deciding. */
+  /** Signal → the restart activity scheduled: the workflow deciding (and, the long way, looking first). */
   decide?: number;
-  /** restartContainer scheduled → started on the host agent. */
+  /** Restart activity scheduled → started on the host agent. */
   dispatch?: number;
-  /** Activity started → the engine's kill event. */
+  /** Activity started → the engine's kill event (with restartIfUnhealthy, the look on the host too). */
   engine?: number;
 }
 export const STAGES = ['publish', 'queued', 'deliver', 'decide', 'dispatch', 'engine'] as const;
@@ -35,7 +38,7 @@ const ms = (e: HistoryEvent) => Number(e.eventTime!.seconds ?? 0) * 1000 + Math.
 const nsToMs = (ns: bigint) => Number(ns / 1_000_000n);
 
 /** Splits one incident into stages. Pure. The signal is the one that carried this unhealthy event's
- * timeNano; the restart is the first restartContainer scheduled after it. */
+ * timeNano; the restart is the first restart activity scheduled after it. */
 export function incidentStages(r: IncidentRecord): IncidentStages {
   const out: IncidentStages = {};
   const unhealthyMs = nsToMs(r.unhealthyNs);
@@ -52,7 +55,7 @@ export function incidentStages(r: IncidentRecord): IncidentStages {
   if (r.job?.processedOn !== undefined) out.deliver = ms(signal) - r.job.processedOn;
   const scheduled = r.history
     .slice(signalIdx)
-    .find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'restartContainer');
+    .find((e) => RESTARTS.includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''));
   if (!scheduled) return out;
   out.decide = ms(scheduled) - ms(signal);
   const started = r.history.find(

@@ -26,7 +26,7 @@ const history = [
   {
     eventId: 25,
     eventTime: at(T0 + 5300),
-    activityTaskScheduledEventAttributes: { activityType: { name: 'restartContainer' } },
+    activityTaskScheduledEventAttributes: { activityType: { name: 'restartIfUnhealthy' } },
   },
   { eventId: 26, eventTime: at(T0 + 5400), activityTaskStartedEventAttributes: { scheduledEventId: 25 } },
 ] as unknown as HistoryEvent[];
