@@ -8,6 +8,7 @@ import { logger } from '../common/logger';
 import { createDeployWebhook } from './lib/deploy-webhook';
 import { connectRedis, eventsQueue, type EventJobData } from './lib/redis';
 import { createJobProcessor } from './lib/trigger-processor';
+import { TemporalRecovery } from './lib/temporal-recovery';
 
 /**
  * The trigger worker: consumes the events queue (bounded concurrency, rate-limited), matches engine
@@ -29,22 +30,29 @@ async function run(): Promise<void> {
     .ensureConnected()
     .catch((err: Error) => logger.warn({ err: err.message }, 'Temporal not reachable yet; jobs will wait'));
 
+  const producer = connectRedis(config.redisUrl);
+  const queue = eventsQueue(queueName, producer);
+  const recovery = new TemporalRecovery(
+    () => client.connection.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({})),
+    () => queue.promoteJobs(),
+    (downMs) => logger.info({ downMs }, 'Temporal answers again: waiting jobs retried now'),
+  );
+
   const worker = new Worker<EventJobData>(queueName, createJobProcessor(client, config, trigger.rules), {
     connection: connectRedis(config.redisUrl),
     concurrency: trigger.concurrency,
     limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
     settings: { backoffStrategy: cappedBackoffMs },
   });
-  worker.on('failed', (job, err) =>
+  worker.on('failed', (job, err) => {
     logger.warn(
       { jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
       'job attempt failed; it stays queued for a retry',
-    ),
-  );
+    );
+    recovery.attemptFailed();
+  });
   worker.on('error', (err) => logger.warn({ err: err.message }, 'queue connection trouble'));
 
-  const producer = connectRedis(config.redisUrl);
-  const queue = eventsQueue(queueName, producer);
   const webhook = trigger.webhook ? await startWebhook(trigger.webhook, queue, config.hostId) : undefined;
 
   const rules = trigger.rules.map((r) => `${r.name}${r.enabled ? '' : ' (disabled)'}`);
@@ -54,6 +62,7 @@ async function run(): Promise<void> {
   );
   await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
   webhook?.close();
+  recovery.stop();
   await worker.close();
   await queue.close();
   producer.disconnect();
