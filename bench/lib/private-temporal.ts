@@ -8,7 +8,8 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 /** The Temporal CLI scripts/stack.sh uses: TEMPORAL_CLI_PATH, or the one it built into the cache. */
 export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TEMPORAL_CLI_PATH) return env.TEMPORAL_CLI_PATH;
-  const cache = env.DOCKHAND_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'dockhand');
+  const cache =
+    env.DOCKHAND_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'dockhand');
   const bin = path.join(cache, `temporal-${env.TEMPORAL_CLI_TAG ?? 'v1.4.1'}`, 'temporal');
   if (!existsSync(bin)) throw new Error(`no Temporal CLI at ${bin}: run "npm run stack -- up" once (it builds it)`);
   return bin;
@@ -45,7 +46,8 @@ export class PrivateTemporal {
     this.child = spawn(temporalCliPath(), args, { stdio: 'ignore' });
     const deadline = Date.now() + 60_000;
     while (!(await answers(this.port))) {
-      if (this.child.exitCode !== null) throw new Error(`the bench's Temporal dev server exited (${this.child.exitCode})`);
+      if (this.child.exitCode !== null)
+        throw new Error(`the bench's Temporal dev server exited (${this.child.exitCode})`);
       if (Date.now() > deadline) throw new Error(`the bench's Temporal dev server did not answer on ${this.address}`);
       await new Promise((r) => setTimeout(r, 300));
     }
