@@ -181,7 +181,7 @@ async function measure(names: string[], labels: Record<string, string>): Promise
         const c = docker.getContainer(name);
         for (let round = 0; round < ROUNDS; round++) {
           await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 60_000, `${name} healthy`);
-          await (await c.exec({ Cmd: ['/bin/busybox', 'rm', '/www/health'] })).start({});
+          await makeUnhealthy(c, name);
           await waitFor(() => (killAt.get(name)?.length ?? 0) > round, 60_000, `${name} restarted (round ${round})`);
         }
         log(`${name}: ${ROUNDS} incidents`);
@@ -199,6 +199,21 @@ async function measure(names: string[], labels: Record<string, string>): Promise
     }
   }
   return incidents;
+}
+
+/** Removes the health file. On a loaded machine the health check can time out by itself, and a restart
+ * (Dockhand's or the poller's) then races the exec: a container that is not running right now is
+ * waited for until healthy again, then the exec is repeated. */
+async function makeUnhealthy(c: Docker.Container, name: string): Promise<void> {
+  for (;;) {
+    try {
+      await (await c.exec({ Cmd: ['/bin/busybox', 'rm', '/www/health'] })).start({});
+      return;
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 409) throw e;
+      await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 60_000, `${name} healthy`);
+    }
+  }
 }
 
 /** Latencies (ms, ascending) of incidents. */
