@@ -13,6 +13,7 @@ import { createDeployWebhook } from './lib/deploy-webhook';
 import { ServiceFileSource } from './lib/service-file-source';
 import { connectRedis, eventsQueue, type EventJobData } from './lib/redis';
 import { createJobProcessor } from './lib/trigger-processor';
+import { TemporalRecovery } from './lib/temporal-recovery';
 
 /**
  * The trigger worker: consumes the events queue (bounded concurrency, rate-limited), matches engine
@@ -34,22 +35,29 @@ async function run(): Promise<void> {
     .ensureConnected()
     .catch((err: Error) => logger.warn({ err: err.message }, 'Temporal not reachable yet; jobs will wait'));
 
+  const producer = connectRedis(config.redisUrl);
+  const queue = eventsQueue(queueName, producer);
+  const recovery = new TemporalRecovery(
+    () => client.connection.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({})),
+    () => queue.promoteJobs(),
+    (downMs) => logger.info({ downMs }, 'Temporal answers again: waiting jobs retried now'),
+  );
+
   const worker = new Worker<EventJobData>(queueName, createJobProcessor(client, config, trigger.rules), {
     connection: connectRedis(config.redisUrl),
     concurrency: trigger.concurrency,
     limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
     settings: { backoffStrategy: cappedBackoffMs },
   });
-  worker.on('failed', (job, err) =>
+  worker.on('failed', (job, err) => {
     logger.warn(
       { jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
       'job attempt failed; it stays queued for a retry',
-    ),
-  );
+    );
+    recovery.attemptFailed();
+  });
   worker.on('error', (err) => logger.warn({ err: err.message }, 'queue connection trouble'));
 
-  const producer = connectRedis(config.redisUrl);
-  const queue = eventsQueue(queueName, producer);
   // CI deploy requests: checked against the service file, one queue per service (arrival order).
   const file = trigger.webhook ? new ServiceFileSource(serviceFilePath()) : undefined;
   const deploys = file
@@ -67,6 +75,7 @@ async function run(): Promise<void> {
   await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
   webhook?.close();
   await deploys?.close();
+  recovery.stop();
   await worker.close();
   await queue.close();
   producer.disconnect();

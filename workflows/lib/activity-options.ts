@@ -142,6 +142,8 @@ const HOST_AGENT = {
   handOverReplica: 'retire',
   // remediation
   containerCondition: 'remediation',
+  // looks and restarts: waits out the stop timeout like restartContainer, heartbeating meanwhile
+  restartIfUnhealthy: 'lifecycle',
   disconnectNetworks: 'remediation',
   updateMemory: 'remediation',
   recreateWithMemory: 'remediation',
