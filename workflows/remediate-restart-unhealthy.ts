@@ -1,6 +1,7 @@
-import { condition, setHandler, sleep } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, setHandler, sleep } from '@temporalio/workflow';
 import {
   planRestart,
+  restartsStillCounted,
   RestartUnhealthyInput,
   type RestartPolicy,
   stillUnhealthy,
@@ -22,21 +23,37 @@ type RemediationDocker = Pick<ReturnType<typeof remediationActivities>, 'contain
  * spent, quarantine (stop or cut off its networks), tell people once, and wait for a release.
  */
 export async function restartUnhealthy(request: RestartUnhealthyRequest): Promise<RestartUnhealthyResult> {
-  const { host, container, policy, manual } = validate(RestartUnhealthyInput, request, 'input');
+  const { host, container, policy, manual, carried } = validate(RestartUnhealthyInput, request, 'input');
   // Activity proxies are Proxy objects with no own keys: pick the functions, never spread them.
   const { containerCondition, disconnectNetworks } = remediationActivities(host);
   const { restartContainer, stopContainer } = hostActivities(host);
   const docker: RemediationDocker = { containerCondition, disconnectNetworks, restartContainer, stopContainer };
-  const inbox = new RemediationInbox(manual ? 1 : 0);
-  const restartsAt: number[] = [];
+  const inbox = new RemediationInbox(manual ? 1 : (carried?.pending ?? 0));
+  const restartsAt: number[] = [...(carried?.restartsAt ?? [])];
+  inbox.status.events += carried?.events ?? 0; // += : signals buffered for this run were counted already
+  inbox.status.restarts += carried?.restarts ?? 0;
   let forceNext = manual;
 
-  while (await inbox.next(policy.idleMs)) {
+  for (;;) {
+    if (inbox.shouldContinueAsNew(policy.eventsPerRun) && patched('remediation-continue-as-new'))
+      await continueAsNew<typeof restartUnhealthy>({
+        host,
+        container,
+        policy,
+        manual: false,
+        carried: {
+          restartsAt: restartsStillCounted(restartsAt, Date.now(), policy.windowMs),
+          events: inbox.status.events,
+          restarts: inbox.status.restarts,
+          pending: inbox.unread,
+        },
+      });
+    if (!(await inbox.next(policy.idleMs))) break;
     if (!forceNext && !(await needsRestart(docker, container, policy.graceMs))) continue;
     forceNext = false;
     const decision = planRestart(restartsAt, Date.now(), policy);
     if (decision.action === 'quarantine')
-      return quarantine(inbox, docker, { host, container, policy, restarts: restartsAt.length });
+      return quarantine(inbox, docker, { host, container, policy, restarts: inbox.status.restarts });
     if (decision.delayMs > 0) {
       inbox.phase(
         'backing-off',
@@ -50,10 +67,10 @@ export async function restartUnhealthy(request: RestartUnhealthyRequest): Promis
     );
     await docker.restartContainer({ name: container, timeoutS: policy.stopTimeoutS });
     restartsAt.push(Date.now());
-    inbox.status.restarts = restartsAt.length;
+    inbox.status.restarts++;
   }
   inbox.phase('done', `${container}: no unhealthy report for ${policy.idleMs} ms`);
-  return { container, restarts: restartsAt.length };
+  return { container, restarts: inbox.status.restarts };
 }
 
 /** The real state decides, not the event: healthy again, stopped, or in its start period → no restart.
@@ -90,6 +107,11 @@ async function quarantine(
     'quarantined',
     `${container} is quarantined (${how}); send the "release" signal (dockhand remediate ${container} release) to end this incident`,
   );
-  await condition(() => released !== undefined);
+  const expiry = policy.quarantineExpiryMs;
+  if (expiry === undefined) await condition(() => released !== undefined);
+  else if (!(await condition(() => released !== undefined, expiry))) {
+    inbox.phase('done', `${container}: quarantine (${how}) expired after ${expiry / 1000}s without a release`);
+    return { container, restarts, quarantined: how, expired: true };
+  }
   return { container, restarts, quarantined: how, released };
 }
