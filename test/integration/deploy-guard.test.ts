@@ -177,7 +177,7 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
     const rule = Rule.parse({
       name: 'guard-cost',
       match: { action: 'health_status', status: 'unhealthy' },
-      workflow: 'deployGuardRollback',
+      workflow: 'deployGuard',
       args: { windowMs: '1s', approval: { required: false } },
     });
     const event = (n: number): EngineEvent => ({

@@ -40,5 +40,10 @@ export function reportActivities() {
     scheduleToCloseTimeout: '5m',
     retry,
   });
-  return { loadScanBaseline: a.loadScanBaseline, writeScanReport: a.writeScanReport, listKnownHosts: a.listKnownHosts };
+  return {
+    loadScanBaseline: a.loadScanBaseline,
+    stageScanPart: a.stageScanPart,
+    writeScanReport: a.writeScanReport,
+    listKnownHosts: a.listKnownHosts,
+  };
 }
