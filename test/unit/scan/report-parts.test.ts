@@ -4,6 +4,7 @@ import type { ContainerScan, HostScan } from '../../../common/scan/scan-result';
 import { evaluate, MAX_EVIDENCE, MAX_EVIDENCE_CHARS } from '../../../activities/scan/evaluate';
 import type { Rule } from '../../../activities/scan/rules/rule';
 import type { ScanData } from '../../../activities/scan/scan-data';
+import { inert } from '../../../activities/scan/report/markdown';
 
 /** A loose container's scan as big as the review measured (~4.2 KB, 18 findings). */
 function container(host: string, i: number): ContainerScan {
@@ -62,5 +63,13 @@ describe('evidence is capped per finding, with a count', () => {
     expect(finding!.evidence[MAX_EVIDENCE]).toBe(`… and ${40 - MAX_EVIDENCE} more`);
     expect(finding!.evidence[0]!.length).toBeLessThan(MAX_EVIDENCE_CHARS + 30);
     expect(finding!.evidence[0]).toContain('(2002 chars)');
+  });
+});
+
+describe('report Markdown keeps workload text inert (L12)', () => {
+  it('escapes links, HTML and emphasis planted in evidence', () => {
+    expect(inert('[click](http://evil) <img src=x> **bold** | pipe\nnext')).toBe(
+      '\\[click\\]\\(http://evil\\) \\<img src=x\\> \\*\\*bold\\*\\* \\| pipe next',
+    );
   });
 });
