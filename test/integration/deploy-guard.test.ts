@@ -176,7 +176,7 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
     const { client, config } = stack;
     const rule = Rule.parse({
       name: 'guard-cost',
-      match: { action: 'health_status', status: 'unhealthy' },
+      match: { action: 'health_status', status: 'unhealthy', labels: { [Labels.managed]: 'true' }, service: late },
       workflow: 'deployGuard',
       args: { windowMs: '1s', approval: { required: false } },
     });
