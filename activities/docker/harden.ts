@@ -39,7 +39,7 @@ export function createHardenActivities(docker: Docker) {
           `${name} uses settings a hardened copy would lose: ${lost.join(', ')}; nothing changed (harden it by hand, or recreate it without them first)`,
           { unmodelled: lost },
         );
-      const exposed = Object.keys((info.Config.ExposedPorts as Record<string, unknown> | undefined) ?? {});
+      const exposed = Object.keys(info.Config.ExposedPorts ?? {});
       return {
         id: info.Id,
         name: info.Name.replace(/^\//, ''),

@@ -1,8 +1,8 @@
 import { isCancellation } from '@temporalio/workflow';
-import type { HostProxies } from './host-activities';
+import type { HostAgent } from './activity-options';
 import { compensationIncomplete, messageOf, Saga } from './saga';
 
-type CreateInput = Parameters<HostProxies['createContainer']>[0];
+type CreateInput = Parameters<HostAgent['createContainer']>[0];
 
 /**
  * Replaces a service's own container without taking it down first (review M10): the new spec is staged
@@ -13,11 +13,11 @@ type CreateInput = Parameters<HostProxies['createContainer']>[0];
  * failing that is a warning: the new one already serves.
  */
 export async function replaceStaged(
-  docker: HostProxies,
+  docker: HostAgent,
   input: CreateInput,
   oldId: string,
   healthTimeoutMs: number,
-): Promise<{ container: Awaited<ReturnType<HostProxies['createContainer']>>; warnings: string[] }> {
+): Promise<{ container: Awaited<ReturnType<HostAgent['createContainer']>>; warnings: string[] }> {
   const { name, service } = input;
   const staged = `${name}-next`;
   const retired = `${name}-prev`;
