@@ -78,15 +78,13 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
     );
     // Each undo goes on before its step (the step may half-happen: done by the Engine, result lost —
     // review L2); every undo is idempotent, and acts on ids or on names proven to be this run's.
-    let createdId: string | undefined;
+    const made: { id?: string } = {};
     const madeHere = { [Labels.hardenedFrom]: source.id };
     saga.add(`remove ${candidate}`, () =>
-      docker.removeContainer(
-        createdId ? { name: candidate, id: createdId } : { name: candidate, requireLabels: madeHere },
-      ),
+      docker.removeContainer(made.id ? { name: candidate, id: made.id } : { name: candidate, requireLabels: madeHere }),
     );
     const created = await docker.createHardenedContainer({ sourceId: source.id, name: candidate, spec });
-    createdId = created.id;
+    made.id = created.id;
     const stopOld = async () => {
       saga.add(`start ${container} again`, () => docker.startContainer({ name: source.id }));
       await docker.stopContainer({ name: source.id, timeoutS: input.stopTimeoutS });

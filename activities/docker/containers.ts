@@ -234,7 +234,7 @@ export function createContainerActivities(docker: Docker, hostId: string) {
         `remove container ${name}`,
         () =>
           docker
-            .getContainer(target!)
+            .getContainer(target)
             .remove({ force, v: volumes })
             .then(() => true),
         [404],

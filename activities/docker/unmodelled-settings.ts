@@ -8,7 +8,7 @@ const DEFAULT_SHM_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MODES = ['', 'private', 'shareable', 'default'];
 
 type Info = Docker.ContainerInspectInfo;
-const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : !!v && Object.keys(v as object).length > 0);
+const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : !!v && Object.keys(v).length > 0);
 
 /**
  * Settings a container runs with that the container spec does not model, so a copy made from
@@ -45,7 +45,7 @@ export function unmodelledSettings(info: Info): string[] {
   ])
     check(`HostConfig.${f}`, h[f], nonEmpty(h[f]));
   for (const f of ['PidMode', 'IpcMode', 'UTSMode', 'UsernsMode'])
-    check(`HostConfig.${f}`, h[f], typeof h[f] === 'string' && !DEFAULT_MODES.includes(h[f] as string));
+    check(`HostConfig.${f}`, h[f], typeof h[f] === 'string' && !DEFAULT_MODES.includes(h[f]));
   check(
     'HostConfig.ShmSize',
     h.ShmSize,

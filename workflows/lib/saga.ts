@@ -72,6 +72,6 @@ export function compensationIncomplete(cause: unknown, failed: UndoFailure[]): A
 /** The innermost message: an activity failure's own says only "Activity task failed". */
 export function messageOf(err: unknown): string {
   let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e?.cause) e = e.cause as typeof e;
+  while (e?.cause) e = e.cause;
   return e?.message ?? String(err);
 }
