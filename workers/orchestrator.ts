@@ -13,6 +13,9 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
+import type { Client } from '@temporalio/client';
+import { connectClient } from '../client/connection';
+import { createChangeActivities } from '../activities/changes/running-changes';
 
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
@@ -21,6 +24,9 @@ async function run(): Promise<void> {
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const events = new Queue(eventsQueueName(), { connection: redis });
   events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
+  // Clean-up asks whether a service's change is running (a describe per service): connected on first use.
+  let client: Promise<Client> | undefined;
+  const temporalClient = () => (client ??= connectClient(config));
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
@@ -36,11 +42,13 @@ async function run(): Promise<void> {
       }),
       ...createEventActivities(events),
       ...createHostRegistryActivities(redis, hostRegistryName()),
+      ...createChangeActivities(temporalClient),
     },
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();
   await events.close();
+  await (await client?.catch(() => undefined))?.connection.close();
   redis.disconnect();
   logger.info('orchestrator stopped');
 }
