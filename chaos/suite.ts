@@ -122,7 +122,8 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
     const firstRoll = await ended(world, await startRolling(world, 'v1', 'start-first'));
     if (first.kind !== 'completed' || firstRoll.kind !== 'completed')
       throw new Error(`set-up deploys failed: ${JSON.stringify(first)} ${JSON.stringify(firstRoll)}`);
-    const foreign = await createForeign(world);
+    const foreign: Seen[] = [];
+    await ensureForeign(world, foreign);
     log(`setup: ${foreign.length} foreign containers (no labels, and other services' with colliding names)`);
 
     for (let round = 1; round <= opts.rounds; round++) {
@@ -139,7 +140,6 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
       };
       log(`round ${round}: ${workflow}, fault ${fault} at +${at} ms`);
       const windows: DownWindow[] = [];
-      const before = await allContainers(world.docker);
       const webPort = await edgePort(world.docker, `${BG}-edge`);
       const apiPort = await edgePort(world.docker, `${ROLL}-edge`);
       // Either version may answer while a change runs; after it, only what the model says.
@@ -150,7 +150,7 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
       ]);
       const roundStart = Date.now();
       try {
-        await playRound(world, { round, workflow, fault, at, random, model, windows, violation, roundStart });
+        await playRound(world, { round, workflow, fault, at, random, model, windows, violation, roundStart, log });
       } catch (err) {
         violation(`the round itself failed: ${(err as Error).stack ?? err}`);
       }
@@ -165,7 +165,9 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
             .map((f) => `${f.target} +${f.at - roundStart}ms ${f.why}`)
             .join('; ')}`,
         );
-      await checkWorld(world, model, before, foreign, violation);
+      const broken = await checkWorld(world, model, foreign, violation);
+      // A violation is reported once: the services are rebuilt so later rounds test from a whole world.
+      if (broken) await repair(world, model, foreign, log);
     }
   } finally {
     log('tearing the world down');
@@ -183,34 +185,47 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
 
 /** Foreign containers that sit on the engine throughout: plain ones, and other services' containers
  * whose names collide with names Dockhand derives for the suite's services. */
-async function createForeign(world: World): Promise<Seen[]> {
-  const make = async (name: string, labels: Record<string, string>, cmd?: string[]) => {
-    const c = await world.docker.createContainer({
-      name,
-      Image: app('v1'),
-      Labels: labels,
-      HostConfig: { Init: true },
-      ...(cmd ? { Cmd: cmd } : {}),
-    });
-    await c.start();
-    if (cmd) await c.wait();
-  };
+function foreignSpecs(): Array<{ name: string; labels: Record<string, string>; cmd?: string[] }> {
   const other = (service: string, extra: Record<string, string>) => ({
     [Labels.managed]: 'true',
     [Labels.service]: service,
     [Labels.specHash]: 'other-service',
     ...extra,
   });
-  await make('bystander', { 'com.example.team': 'payments' });
-  await make('bystander-exited', { 'com.example.team': 'payments' }, ['/bin/busybox', 'true']);
-  // Another service's replica named like the 4th slot of `api` (a scale-up to 4 meets it).
-  await make(`${ROLL}-4`, other(`${ROLL}-x`, { [Labels.slot]: '4' }));
-  // Another service's blue color named like `web2`'s first color.
-  await make(`${BG_COLLIDING}-blue`, other(`${BG_COLLIDING}-x`, { [Labels.color]: 'blue' }));
-  // A plain container named like a hardening leftover of another container.
-  await make('legacy-pre-harden', {});
-  const names = new Set(['bystander', 'bystander-exited', `${ROLL}-4`, `${BG_COLLIDING}-blue`, 'legacy-pre-harden']);
-  return (await allContainers(world.docker)).filter((c) => names.has(c.name));
+  return [
+    { name: 'bystander', labels: { 'com.example.team': 'payments' } },
+    { name: 'bystander-exited', labels: { 'com.example.team': 'payments' }, cmd: ['/bin/busybox', 'true'] },
+    // Another service's replica named like the 4th slot of `api` (a scale-up to 4 meets it).
+    { name: `${ROLL}-4`, labels: other(`${ROLL}-x`, { [Labels.slot]: '4' }) },
+    // Another service's blue color named like `web2`'s first color (C1's collision).
+    { name: `${BG_COLLIDING}-blue`, labels: other(`${BG_COLLIDING}-x`, { [Labels.color]: 'blue' }) },
+    // A plain container named like a hardening leftover of another container.
+    { name: 'legacy-pre-harden', labels: {} },
+  ];
+}
+
+/** Creates the foreign containers that are missing or not as they were (after a violation touched
+ * them: whatever holds the name now is removed first); `foreign` is updated in place. */
+async function ensureForeign(world: World, foreign: Seen[]): Promise<void> {
+  const now = await allContainers(world.docker);
+  for (const spec of foreignSpecs()) {
+    const was = foreign.find((f) => f.name === spec.name);
+    const is = now.find((c) => c.name === spec.name);
+    if (was && is && is.id === was.id && is.state === was.state && is.startedAt === was.startedAt) continue;
+    if (is) await world.docker.getContainer(is.id).remove({ force: true });
+    const c = await world.docker.createContainer({
+      name: spec.name,
+      Image: app('v1'),
+      Labels: spec.labels,
+      HostConfig: { Init: true },
+      ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+    });
+    await c.start();
+    if (spec.cmd) await c.wait();
+    const seen = (await allContainers(world.docker)).find((x) => x.id === c.id)!;
+    if (was) foreign.splice(foreign.indexOf(was), 1, seen);
+    else foreign.push(seen);
+  }
 }
 
 interface RoundContext {
@@ -223,6 +238,7 @@ interface RoundContext {
   windows: DownWindow[];
   violation: (what: string, link?: string) => void;
   roundStart: number;
+  log: (line: string) => void;
 }
 
 /** Starts the round's workflow, injects the fault at its moment, waits for the end, and checks that
@@ -236,8 +252,12 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
   const link = () => handle && world.historyLink(handle.workflowId, runIdOf(handle));
   const bad = (what: string) => ctx.violation(what, link());
   let newContainer: () => Promise<string | undefined> = async () => undefined;
+  // A container this round's workflow made that is still starting: not yet healthy, so not yet behind
+  // the edge — killing it fails the step that waits for it (health wait, monitor), nothing else.
   const createdNow = async (pred: (c: Seen) => boolean) =>
-    (await allContainers(world.docker)).find((c) => pred(c) && Date.parse(c.startedAt) >= ctx.roundStart - 1000)?.id;
+    (await allContainers(world.docker)).find(
+      (c) => pred(c) && c.health === 'starting' && Date.parse(c.startedAt) >= ctx.roundStart - 1000,
+    )?.id;
 
   switch (workflow) {
     case 'blue-green': {
@@ -301,7 +321,8 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
       await waitHealthyOrRunning(world, name);
       handle = await startHardenRun(world, name);
       const { candidate, retired } = hardeningNames(name);
-      newContainer = async () => (await allContainers(world.docker)).find((c) => c.name === candidate)?.id;
+      newContainer = async () =>
+        (await allContainers(world.docker)).find((c) => c.name === candidate && c.health === 'starting')?.id;
       check = async (end) => {
         const all = await allContainers(world.docker);
         const named = all.find((c) => c.name === name);
@@ -398,17 +419,18 @@ async function injectAt(
   if (ctx.fault === 'cancel' && handle) await handle.cancel().catch(() => undefined);
   if (ctx.fault === 'stop-new-container') {
     // An activity-level failure: the container the step made dies under it (health wait, monitor).
-    const id = await waitFor(20_000, newContainer);
+    const id = await waitFor(20_000, newContainer, 100);
     if (id) await world.docker.getContainer(id).kill().catch(() => undefined);
+    ctx.log(id ? `  killed ${id.slice(0, 12)} while it was starting` : '  no starting container to kill (missed)');
   }
 }
 
-async function waitFor<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
+async function waitFor<T>(ms: number, probe: () => Promise<T | undefined>, everyMs = 250): Promise<T | undefined> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const v = await probe().catch(() => undefined);
     if (v !== undefined && v !== null && v !== false) return v;
-    await sleep(250);
+    await sleep(everyMs);
   }
   return undefined;
 }
@@ -424,10 +446,9 @@ async function waitHealthyOrRunning(world: World, name: string): Promise<void> {
 async function checkWorld(
   world: World,
   model: Model,
-  before: Seen[],
   foreign: Seen[],
   violation: (what: string, link?: string) => void,
-): Promise<void> {
+): Promise<boolean> {
   // Health settles after a dockerd restart or a killed replica comes back: give it a moment.
   let problems: string[] = [];
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -436,7 +457,25 @@ async function checkWorld(
     await sleep(1500);
   }
   for (const p of problems) violation(p);
-  void before;
+  return problems.length > 0;
+}
+
+/** After a violation: stops what still runs, removes the suite's services and deploys them again on
+ * v1 (outside any round; a failure here ends the run). Foreign containers are left as they are. */
+async function repair(world: World, model: Model, foreign: Seen[], log: (line: string) => void): Promise<void> {
+  log('  repair: rebuilding web and api on v1, the foreign containers as they were');
+  const client = await world.client();
+  for await (const w of client.workflow.list({ query: 'ExecutionStatus="Running"' }))
+    await client.workflow.getHandle(w.workflowId, w.runId).terminate('chaos: repair after a violation').catch(() => undefined);
+  for (const c of await allContainers(world.docker))
+    if (owned(c) && [BG, ROLL, BG_COLLIDING].includes(c.labels[Labels.service] ?? ''))
+      await world.docker.getContainer(c.id).remove({ force: true }).catch(() => undefined);
+  await ensureForeign(world, foreign);
+  const web = await ended(world, await startBlueGreen(world, BG, 'v1'));
+  const api = await ended(world, await startRolling(world, 'v1', 'start-first'));
+  if (web.kind !== 'completed' || api.kind !== 'completed')
+    throw new Error(`repair deploys failed: ${JSON.stringify(web)} ${JSON.stringify(api)}`);
+  Object.assign(model, { web: 'v1', api: 'v1' });
 }
 
 async function worldProblems(world: World, model: Model, foreign: Seen[]): Promise<string[]> {
