@@ -25,7 +25,9 @@ function parseArgs(argv: string[]) {
     if (flag === '--rounds' || flag === '--seed') {
       const n = Number(value);
       if (!Number.isInteger(n) || n < (flag === '--rounds' ? 1 : 0))
-        throw new Error(`${flag} must be a ${flag === '--rounds' ? 'positive' : 'non-negative'} integer, got "${value}"`);
+        throw new Error(
+          `${flag} must be a ${flag === '--rounds' ? 'positive' : 'non-negative'} integer, got "${value}"`,
+        );
       opts[flag === '--rounds' ? 'rounds' : 'seed'] = n;
     } else if (flag === '--workflows') opts.workflows = list(WORKFLOWS);
     else if (flag === '--faults') opts.faults = list(FAULTS);

@@ -96,7 +96,12 @@ async function ended(world: World, handle: WorkflowHandle, ms = 300_000): Promis
         const cause = err.cause;
         if (cause instanceof CancelledFailure) return { kind: 'cancelled', message: cause.message };
         if (cause instanceof ApplicationFailure)
-          return { kind: 'failed', message: cause.message, type: cause.type ?? undefined, details: cause.details ?? undefined };
+          return {
+            kind: 'failed',
+            message: cause.message,
+            type: cause.type ?? undefined,
+            details: cause.details ?? undefined,
+          };
         return { kind: 'failed', message: cause?.message ?? err.message };
       }
       if ((err as Error).message === 'timeout') break;
@@ -136,7 +141,9 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
       const at = random.int(0, 8000);
       const violation = (what: string, link?: string) => {
         violations.push({ round, seed: opts.seed, workflow, fault, what, link });
-        log(`VIOLATION seed=${opts.seed} round=${round} ${workflow}/${fault}: ${what}${link ? `\n  history: ${link}` : ''}`);
+        log(
+          `VIOLATION seed=${opts.seed} round=${round} ${workflow}/${fault}: ${what}${link ? `\n  history: ${link}` : ''}`,
+        );
       };
       log(`round ${round}: ${workflow}, fault ${fault} at +${at} ms`);
       const windows: DownWindow[] = [];
@@ -145,8 +152,16 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
       // Either version may answer while a change runs; after it, only what the model says.
       const versions = new Set(['v1', 'v2']);
       const load = startEdgeLoad([
-        { name: BG, url: () => webPort === undefined ? undefined : `http://${world.engine.address}:${webPort}/version`, accept: (b) => versions.has(b) },
-        { name: ROLL, url: () => apiPort === undefined ? undefined : `http://${world.engine.address}:${apiPort}/version`, accept: (b) => versions.has(b) },
+        {
+          name: BG,
+          url: () => (webPort === undefined ? undefined : `http://${world.engine.address}:${webPort}/version`),
+          accept: (b) => versions.has(b),
+        },
+        {
+          name: ROLL,
+          url: () => (apiPort === undefined ? undefined : `http://${world.engine.address}:${apiPort}/version`),
+          accept: (b) => versions.has(b),
+        },
       ]);
       const roundStart = Date.now();
       try {
@@ -279,15 +294,36 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
       handle = await startRolling(world, target, workflow === 'rolling-start-first' ? 'start-first' : 'stop-first');
       newContainer = () => createdNow((c) => c.labels[Labels.service] === ROLL && !!c.labels[Labels.slot]);
       check = async (end) => {
-        const result = (end.kind === 'completed'
-          ? end.result
-          : end.kind === 'failed' && end.type === ROLLED_BACK_ERROR
-            ? end.details?.[0]
-            : undefined) as RollingUpdateResult | undefined;
+        const result = (
+          end.kind === 'completed'
+            ? end.result
+            : end.kind === 'failed' && end.type === ROLLED_BACK_ERROR
+              ? end.details?.[0]
+              : undefined
+        ) as RollingUpdateResult | undefined;
         if (end.kind === 'completed' && result?.outcome === 'updated') {
           if (target === 'broken') bad('a rollout of a never-healthy image ended "updated"');
           model.api = target;
         } else if (end.kind === 'completed') bad(`rollout completed with outcome ${result?.outcome}`);
+      };
+      break;
+    }
+    case 'clean-up-during-rollout': {
+      // A stop-first rollout to an image that never gets healthy keeps the replaced replica stopped as
+      // <name>-prev for its rollback; a clean-up (minAge 0) runs meanwhile and must leave it alone.
+      handle = await startRolling(world, 'broken', 'stop-first');
+      const rollout = handle;
+      const prev = await waitFor(30_000, async () =>
+        (await allContainers(world.docker)).find((c) => c.labels[Labels.service] === ROLL && c.name.endsWith('-prev')),
+      );
+      const cleanup = await startCleanupRun(world);
+      ctx.log(`  clean-up started while ${prev ? `${prev.name} (${prev.state})` : 'no -prev'} existed`);
+      check = async (end) => {
+        if (end.kind === 'completed')
+          bad(`a rollout to a never-healthy image completed: ${JSON.stringify(end.result).slice(0, 200)}`);
+        const c = await ended(world, cleanup);
+        if (c.kind === 'hung') bad(`clean-up ${cleanup.workflowId} did not end`);
+        void rollout;
       };
       break;
     }
@@ -333,10 +369,15 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
           const r = end.result as { containerId?: string; changes: unknown[] };
           if (r.changes.length && r.containerId !== named.id)
             bad(`hardening says ${r.containerId} runs as ${name}, Docker shows ${named.id}`);
-        } else if (named.id !== originalId) bad(`hardening ${end.kind} but ${name} is no longer the original container`);
+        } else if (named.id !== originalId)
+          bad(`hardening ${end.kind} but ${name} is no longer the original container`);
         // The target is the round's own: remove it so the engine stays small.
         for (const c of [named, ...leftovers])
-          if (c) await world.docker.getContainer(c.id).remove({ force: true }).catch(() => undefined);
+          if (c)
+            await world.docker
+              .getContainer(c.id)
+              .remove({ force: true })
+              .catch(() => undefined);
       };
       break;
     }
@@ -347,7 +388,11 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
         const left = (await allContainers(world.docker)).filter((c) => garbage.includes(c.id));
         if (end.kind === 'completed' && left.length)
           bad(`clean-up completed but left ${left.length} of its garbage: ${left.map((c) => c.name).join(', ')}`);
-        for (const c of left) await world.docker.getContainer(c.id).remove({ force: true }).catch(() => undefined);
+        for (const c of left)
+          await world.docker
+            .getContainer(c.id)
+            .remove({ force: true })
+            .catch(() => undefined);
       };
       break;
     }
@@ -420,7 +465,11 @@ async function injectAt(
   if (ctx.fault === 'stop-new-container') {
     // An activity-level failure: the container the step made dies under it (health wait, monitor).
     const id = await waitFor(20_000, newContainer, 100);
-    if (id) await world.docker.getContainer(id).kill().catch(() => undefined);
+    if (id)
+      await world.docker
+        .getContainer(id)
+        .kill()
+        .catch(() => undefined);
     ctx.log(id ? `  killed ${id.slice(0, 12)} while it was starting` : '  no starting container to kill (missed)');
   }
 }
@@ -466,10 +515,16 @@ async function repair(world: World, model: Model, foreign: Seen[], log: (line: s
   log('  repair: rebuilding web and api on v1, the foreign containers as they were');
   const client = await world.client();
   for await (const w of client.workflow.list({ query: 'ExecutionStatus="Running"' }))
-    await client.workflow.getHandle(w.workflowId, w.runId).terminate('chaos: repair after a violation').catch(() => undefined);
+    await client.workflow
+      .getHandle(w.workflowId, w.runId)
+      .terminate('chaos: repair after a violation')
+      .catch(() => undefined);
   for (const c of await allContainers(world.docker))
     if (owned(c) && [BG, ROLL, BG_COLLIDING].includes(c.labels[Labels.service] ?? ''))
-      await world.docker.getContainer(c.id).remove({ force: true }).catch(() => undefined);
+      await world.docker
+        .getContainer(c.id)
+        .remove({ force: true })
+        .catch(() => undefined);
   await ensureForeign(world, foreign);
   const web = await ended(world, await startBlueGreen(world, BG, 'v1'));
   const api = await ended(world, await startRolling(world, 'v1', 'start-first'));
@@ -504,10 +559,12 @@ async function worldProblems(world: World, model: Model, foreign: Seen[]): Promi
     const hardened = c.labels[Labels.hardenedFrom] !== undefined;
     if (!isEdge && !hardened) problems.push(`orphan: ${c.name} (service ${svc}, ${c.state})`);
   }
-  if (web.length !== 1) problems.push(`web has ${web.length} colored containers: ${web.map((c) => `${c.name} ${c.state}`).join(', ')}`);
+  if (web.length !== 1)
+    problems.push(`web has ${web.length} colored containers: ${web.map((c) => `${c.name} ${c.state}`).join(', ')}`);
   const live = web[0];
   if (live) {
-    if (live.state !== 'running' || live.health !== 'healthy') problems.push(`web's ${live.name} is ${live.state}/${live.health}`);
+    if (live.state !== 'running' || live.health !== 'healthy')
+      problems.push(`web's ${live.name} is ${live.state}/${live.health}`);
     if (live.image !== app(model.web)) problems.push(`web runs ${live.image}, the last outcome says ${app(model.web)}`);
     const routes = await edgeRoutes(world.docker, `${BG}-edge`);
     const routed = [...routes.servers.values()].flat();
@@ -520,11 +577,14 @@ async function worldProblems(world: World, model: Model, foreign: Seen[]): Promi
   const expected = Array.from({ length: ROLL_REPLICAS }, (_, i) => `${ROLL}-${i + 1}`);
   const names = api.map((c) => c.name).sort();
   if (JSON.stringify(names) !== JSON.stringify(expected))
-    problems.push(`api's replicas are [${api.map((c) => `${c.name} ${c.state}`).join(', ')}], expected ${expected.join(', ')}`);
+    problems.push(
+      `api's replicas are [${api.map((c) => `${c.name} ${c.state}`).join(', ')}], expected ${expected.join(', ')}`,
+    );
   for (const [slot, cs] of slots) if (cs.length > 1) problems.push(`api slot ${slot} has ${cs.length} containers`);
   for (const c of api) {
     if (c.state !== 'running' || c.health !== 'healthy') problems.push(`api's ${c.name} is ${c.state}/${c.health}`);
-    if (c.image !== app(model.api)) problems.push(`api's ${c.name} runs ${c.image}, the last outcome says ${app(model.api)}`);
+    if (c.image !== app(model.api))
+      problems.push(`api's ${c.name} runs ${c.image}, the last outcome says ${app(model.api)}`);
   }
   const apiRoutes = [...(await edgeRoutes(world.docker, `${ROLL}-edge`)).servers.values()].flat();
   for (const s of apiRoutes)
@@ -541,7 +601,8 @@ async function worldProblems(world: World, model: Model, foreign: Seen[]): Promi
           .then((r) => r.text())
           .catch((e: Error) => e.message)
       : 'no edge port';
-    if (body.trim() !== version) problems.push(`${svc}'s edge answers "${body.trim()}", the last outcome says ${version}`);
+    if (body.trim() !== version)
+      problems.push(`${svc}'s edge answers "${body.trim()}", the last outcome says ${version}`);
   }
   // 3. No stale lock: nothing of the suite's runs any more.
   const client = await world.client();

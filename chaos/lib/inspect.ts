@@ -51,7 +51,7 @@ export async function execOut(docker: Docker, container: string, cmd: string[]):
   });
   const raw = Buffer.concat(chunks);
   let out = '';
-  for (let i = 0; i + 8 <= raw.length; ) {
+  for (let i = 0; i + 8 <= raw.length;) {
     const len = raw.readUInt32BE(i + 4);
     if (raw[i] === 1) out += raw.subarray(i + 8, i + 8 + len).toString();
     i += 8 + len;
@@ -60,7 +60,10 @@ export async function execOut(docker: Docker, container: string, cmd: string[]):
 }
 
 /** The upstream servers (host names) the edge's loaded site config names, and for blue-green the live color. */
-export async function edgeRoutes(docker: Docker, edge: string): Promise<{ servers: Map<string, string[]>; text: string }> {
+export async function edgeRoutes(
+  docker: Docker,
+  edge: string,
+): Promise<{ servers: Map<string, string[]>; text: string }> {
   const text = await execOut(docker, edge, ['/bin/cat', EDGE_SITE_PATH]).catch(() => '');
   const servers = new Map<string, string[]>();
   let current = '';

@@ -19,6 +19,7 @@ export const WORKFLOWS = [
   'restart-unhealthy',
   'collision-blue-green',
   'collision-rolling-scale',
+  'clean-up-during-rollout',
 ] as const;
 export type WorkflowKind = (typeof WORKFLOWS)[number];
 

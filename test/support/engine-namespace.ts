@@ -65,10 +65,11 @@ async function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Pro
   const { stdout } = await run(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
-const quiet = (p: Promise<unknown>) => p.then(
-  () => true,
-  () => false,
-);
+const quiet = (p: Promise<unknown>) =>
+  p.then(
+    () => true,
+    () => false,
+  );
 
 function pidOf(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
