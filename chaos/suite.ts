@@ -262,7 +262,6 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
   const { workflow, fault, model, random } = ctx;
   const flip = (v: string) => (v === 'v1' ? 'v2' : 'v1');
   let handle: WorkflowHandle | undefined;
-  let expectOnSuccess: (() => Promise<void>) | undefined;
   let check: (end: Ended) => Promise<void>;
   const link = () => handle && world.historyLink(handle.workflowId, runIdOf(handle));
   const bad = (what: string) => ctx.violation(what, link());
@@ -312,7 +311,6 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
       // A stop-first rollout to an image that never gets healthy keeps the replaced replica stopped as
       // <name>-prev for its rollback; a clean-up (minAge 0) runs meanwhile and must leave it alone.
       handle = await startRolling(world, 'broken', 'stop-first');
-      const rollout = handle;
       const prev = await waitFor(30_000, async () =>
         (await allContainers(world.docker)).find((c) => c.labels[Labels.service] === ROLL && c.name.endsWith('-prev')),
       );
@@ -323,7 +321,6 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
           bad(`a rollout to a never-healthy image completed: ${JSON.stringify(end.result).slice(0, 200)}`);
         const c = await ended(world, cleanup);
         if (c.kind === 'hung') bad(`clean-up ${cleanup.workflowId} did not end`);
-        void rollout;
       };
       break;
     }
@@ -406,7 +403,6 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
       const client = await world.client();
       handle = client.workflow.getHandle(id);
       newContainer = async () => c.id;
-      expectOnSuccess = undefined;
       // The workflow starts from the engine event through Redis and the trigger; a lost event never starts it.
       const started = await waitFor(60_000, async () =>
         (await world.client()).workflow
@@ -442,14 +438,11 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
     await injectAt(world, ctx, handle, newContainer);
     return ended(world, handle!);
   })();
-  ctx.random.next();
-  world; // keep
   if (end.kind === 'hung') {
     bad(`${handle!.workflowId} did not end: ${end.message}`);
     await handle!.terminate('chaos: hung').catch(() => undefined);
   }
   await check!(end);
-  void expectOnSuccess;
 }
 
 /** Waits `at` ms, then injects the round's fault (process faults, a cancellation, a stopped container). */

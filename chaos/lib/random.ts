@@ -22,5 +22,9 @@ export class Random {
 
 /** Each round gets its own generator derived from the run's seed, so `--seed S --only R` replays round R alone. */
 export function roundSeed(seed: number, round: number): number {
-  return (Math.imul(seed ^ 0x9e3779b9, 2654435761) + Math.imul(round, 40503)) >>> 0;
+  // murmur3's finalizer over seed and round: neighbouring rounds get unrelated generators.
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(round, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
