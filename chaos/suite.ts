@@ -452,7 +452,9 @@ async function injectAt(
   handle: WorkflowHandle | undefined,
   newContainer: () => Promise<string | undefined>,
 ): Promise<void> {
-  await sleep(ctx.at);
+  // A container is killed at the first moment it is seen starting (its moment is the step's own);
+  // every other fault waits for the round's random moment.
+  if (ctx.fault !== 'stop-new-container') await sleep(ctx.at);
   if (await injectProcessFault(world, ctx.fault, ctx.random, ctx.windows)) return;
   if (ctx.fault === 'cancel' && handle) await handle.cancel().catch(() => undefined);
   if (ctx.fault === 'stop-new-container') {

@@ -12,7 +12,7 @@ describe('chaos suite (short seeded run on its own world)', () => {
     const { summary, violations } = await runChaos({
       rounds: 3,
       seed: SEED,
-      world: { name: 'chaos-t', block: 202, redisPort: 6392, temporalPort: 7292, temporalUiPort: 8292 },
+      world: { name: 'chaos-t', block: 202, redisPort: 6392, temporalPort: 7293, temporalUiPort: 8293 },
       log: (l) => lines.push(l),
     });
     // The full log on failure: seed, round, workflow, fault and the history link of each violation.
