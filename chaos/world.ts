@@ -66,8 +66,15 @@ function stateDirOf(name: string) {
  * removes its state dir; the engine namespace cleans itself when it starts. */
 export async function cleanWorld(name: string): Promise<void> {
   const dir = stateDirOf(name);
-  for (const kind of ['orchestrator', 'host-agent', 'trigger', 'redis', 'temporal'])
-    await killByPidFile(path.join(dir, `${kind}.pid`), 'SIGKILL', 5_000);
+  // A pid is only acted on when its command line shows what the file says it is (pids get reused).
+  for (const [kind, marker] of [
+    ['orchestrator', 'workers/orchestrator.ts'],
+    ['host-agent', 'workers/host-agent.ts'],
+    ['trigger', 'workers/trigger.ts'],
+    ['redis', 'redis-server'],
+    ['temporal', dir],
+  ] as const)
+    await killByPidFile(path.join(dir, `${kind}.pid`), marker, 'SIGKILL', 5_000);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -85,16 +85,30 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Sends `signal` to the process in `pidFile` (if it is alive) and waits up to `ms` for it to exit;
- * then SIGKILL. Resolves once it is gone. */
-export async function killByPidFile(pidFile: string, signal: NodeJS.Signals = 'SIGTERM', ms = 30_000): Promise<void> {
+/** Sends `signal` to the process in `pidFile` (if it is alive and its command line contains `marker`:
+ * a stale pid file whose pid now belongs to another process is ignored) and waits up to `ms` for it to
+ * exit; then SIGKILL. Resolves once it is gone. */
+export async function killByPidFile(
+  pidFile: string,
+  marker: string,
+  signal: NodeJS.Signals = 'SIGTERM',
+  ms = 30_000,
+): Promise<void> {
   const pid = pidOf(pidFile);
-  if (pid === undefined || !alive(pid)) return;
+  if (pid === undefined || !alive(pid) || !commandLine(pid).includes(marker)) return;
   process.kill(pid, signal);
   const deadline = Date.now() + ms;
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   if (alive(pid)) process.kill(pid, 'SIGKILL');
   while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
 }
 
 async function waitUntil(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
@@ -110,12 +124,12 @@ export async function cleanEngineNamespace(name: string): Promise<void> {
   const p = paths(name);
   const env = { DOCKER_HOST: `unix://${p.sock}` };
   const pid = pidOf(p.pidFile);
-  if (pid !== undefined && alive(pid)) {
+  if (pid !== undefined && alive(pid) && commandLine(pid).includes(p.dataRoot)) {
     // Containers first: a dockerd that stops without live-restore stops them, but removing them
     // leaves no mounts or shims behind in the data root.
     const ids = (await sh('docker', ['ps', '-aq'], env).catch(() => '')).split('\n').filter(Boolean);
     if (ids.length) await quiet(sh('docker', ['rm', '-f', '-v', ...ids], env));
-    await killByPidFile(p.pidFile, 'SIGTERM', 30_000);
+    await killByPidFile(p.pidFile, p.dataRoot, 'SIGTERM', 30_000);
   }
   // The engine's own containerd (and its shims) live under the exec root: anything still running
   // from there belongs to this engine only.
@@ -181,7 +195,8 @@ export async function startEngineNamespace(opts: EngineNamespaceOptions): Promis
     child.unref();
     await waitUntil(`dockerd of ${opts.name} (log ${p.log})`, 60_000, answers);
   };
-  const stopDaemon = (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => killByPidFile(p.pidFile, signal, 30_000);
+  const stopDaemon = (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') =>
+    killByPidFile(p.pidFile, p.dataRoot, signal, 30_000);
   await startDaemon();
   return {
     name: opts.name,

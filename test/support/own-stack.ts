@@ -56,7 +56,7 @@ export interface OwnServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-function detached(stateDir: string, name: string, cmd: string, args: string[]) {
+function detached(stateDir: string, name: string, marker: string, cmd: string, args: string[]) {
   const pidFile = path.join(stateDir, `${name}.pid`);
   return {
     pidFile,
@@ -66,7 +66,8 @@ function detached(stateDir: string, name: string, cmd: string, args: string[]) {
       notePid(pidFile, child.pid!);
       child.unref();
     },
-    stop: (signal: NodeJS.Signals = 'SIGTERM') => killByPidFile(pidFile, signal, 20_000),
+    // The marker is on this server's command line only (its address, or its database file).
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => killByPidFile(pidFile, marker, signal, 20_000),
   };
 }
 
@@ -74,7 +75,8 @@ function detached(stateDir: string, name: string, cmd: string, args: string[]) {
 export async function ownRedis(stateDir: string, port: number): Promise<OwnServer> {
   const dir = path.join(stateDir, 'redis');
   mkdirSync(dir, { recursive: true });
-  const proc = detached(stateDir, 'redis', 'redis-server', [
+  // redis-server shows itself as "redis-server 127.0.0.1:<port>".
+  const proc = detached(stateDir, 'redis', `127.0.0.1:${port}`, 'redis-server', [
     '--bind',
     '127.0.0.1',
     '--port',
@@ -107,7 +109,7 @@ export async function ownRedis(stateDir: string, port: number): Promise<OwnServe
  * with Dockhand's search attributes: a restart keeps every workflow. */
 export async function ownTemporal(stateDir: string, port: number, uiPort: number): Promise<OwnServer & { ui: string }> {
   const sa = SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a}=Keyword`]);
-  const proc = detached(stateDir, 'temporal', temporalCliPath(), [
+  const proc = detached(stateDir, 'temporal', stateDir, temporalCliPath(), [
     'server',
     'start-dev',
     '--ip',
