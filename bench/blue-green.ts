@@ -122,7 +122,7 @@ async function shellRun(service: string): Promise<Figures> {
     const child = execFile(
       'docker',
       ['exec', '-i', edge, 'sh', '-c', 'cat > /etc/nginx/conf.d/default.conf && nginx -t -q && nginx -s reload'],
-      (err) => (err ? reject(err) : resolve()),
+      (err: Error | null) => (err ? reject(err) : resolve()),
     );
     child.stdin!.end(config);
   });

@@ -130,7 +130,7 @@ async function measure(names: string[], labels: Record<string, string>): Promise
       event: ['health_status', 'kill'],
       label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
     },
-  } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  } as Docker.GetEventsOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
   let buf = '';
   stream.on('data', (chunk: Buffer) => {
     buf += chunk.toString();

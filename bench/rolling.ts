@@ -242,7 +242,7 @@ async function swarmEdge(edge: string, network: string, service: string): Promis
         '-c',
         'cat > /etc/nginx/conf.d/default.conf && nginx -t -q && nginx -s reload',
       ],
-      (err) => (err ? reject(err) : resolve()),
+      (err: Error | null) => (err ? reject(err) : resolve()),
     );
     child.stdin!.end(swarmEdgeConfig(service));
   });

@@ -55,16 +55,17 @@ export async function main(): Promise<void> {
       // Health checks off: 50 containers probing every second would load the 2-core machine more than
       // the scan does (and CIS-5.27 then shows up as a finding on each, which is fine here).
       await Promise.all(
-        names.slice(i, i + 10).map(async (name) =>
-          (
-            await docker.createContainer({
-              name,
-              Image: 'dockhand-fixture-app:v1',
-              Labels: { [LABEL]: ids.suffix },
-              Healthcheck: { Test: ['NONE'] },
-              HostConfig: { Init: true },
-            })
-          ).start(),
+        names.slice(i, i + 10).map(
+          async (name) =>
+            (
+              await docker.createContainer({
+                name,
+                Image: 'dockhand-fixture-app:v1',
+                Labels: { [LABEL]: ids.suffix },
+                Healthcheck: { Test: ['NONE'] },
+                HostConfig: { Init: true },
+              })
+            ).start() as Promise<unknown>,
         ),
       );
     }

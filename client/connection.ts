@@ -9,6 +9,7 @@ export async function connectClient(config: DockhandConfig): Promise<Client> {
   } catch (e) {
     throw new Error(
       `cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message}); start the stack with "npm run stack -- up" or set TEMPORAL_ADDRESS`,
+      { cause: e },
     );
   }
 }

@@ -1,12 +1,8 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DockhandConfig } from '../common/config';
-import {
-  ROLLED_BACK_ERROR,
-  RollingUpdateInput,
-  type RollingUpdateRequest,
-  type RollingUpdateResult,
-} from '../common/rolling-update';
+import { DeployErrorType } from '../common/errors';
+import { RollingUpdateInput, type RollingUpdateRequest, type RollingUpdateResult } from '../common/rolling-update';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { serviceChangeId } from '../common/workflow-ids';
@@ -40,7 +36,7 @@ export async function rolloutOutcome(handle: RollingUpdateHandle): Promise<Rolli
     return await handle.result();
   } catch (err) {
     const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === ROLLED_BACK_ERROR && cause.details?.[0])
+    if (cause instanceof ApplicationFailure && cause.type === DeployErrorType.RolledBack && cause.details?.[0])
       return cause.details[0] as RollingUpdateResult;
     throw err;
   }

@@ -3,7 +3,7 @@ import type { DockhandConfig } from '../common/config';
 
 /** Starts a workflow under its lock id; when one already runs there, the error names it and says how
  * to follow, approve, reject or cancel it. */
-export async function startLocked<A extends unknown[], R>(
+export async function startLocked<A extends unknown[]>(
   client: Client,
   config: DockhandConfig,
   workflowType: string,
@@ -28,6 +28,7 @@ export async function startLocked<A extends unknown[], R>(
         `${workflowId} is already running (another change of this service is in progress). ` +
           `Follow it in the Temporal UI: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(workflowId)} ; ` +
           `answer it with "dockhand approve|reject <service>", or cancel it with "temporal workflow cancel --workflow-id ${workflowId}".`,
+        { cause: e },
       );
     }
     throw e;

@@ -115,11 +115,12 @@ export interface BlueGreenResult {
     greenUpMs: number;
     /** Approval gate wait. */
     approvalMs: number;
-    /** The new color healthy-and-approved → the edge serves it (write, nginx -t, reload, verify). */
+    /** The new color healthy-and-approved → the edge serves it (the live-color marker file set, then
+     * verified; no nginx reload: each request reads the marker through the per-request color variable). */
     switchMs: number;
-    /** ISO times: the new color healthy; the switch begins (config written, nginx reloads); the
-     * edge confirmed serving the new color. Between the last two, old and new nginx workers both
-     * accept connections for a moment (a graceful reload), so either color may answer. */
+    /** ISO times: the new color healthy; the switch begins (the marker is written); the edge confirmed
+     * serving the new color. Between the last two, a request already in flight may still be answered
+     * by the old color. */
     greenHealthyAt: string;
     switchStartedAt: string;
     switchedAt: string;

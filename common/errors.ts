@@ -38,7 +38,8 @@ export interface ConflictDetails {
   existingSpecHash?: string;
 }
 
-export function failure(type: ErrorType, message: string, details?: unknown): ApplicationFailure {
+/** A typed, non-retryable failure: an activity's or a workflow's own ending (ErrorType or DeployErrorType). */
+export function failure(type: ErrorType | DeployErrorType, message: string, details?: unknown): ApplicationFailure {
   return ApplicationFailure.create({
     type,
     message,
@@ -54,19 +55,10 @@ export const DeployErrorType = {
   Rejected: 'DockhandRejected',
   /** Nobody answered the approval gate in time; the safe default is to reject. */
   ApprovalTimedOut: 'DockhandApprovalTimedOut',
-  /** A `rollback` signal inside the bake window switched back. */
+  /** A `rollback` signal inside the bake window switched back, or a rolling update rolled back (its
+   * details[0] is then the RollingUpdateResult). */
   RolledBack: 'DockhandRolledBack',
   /** The new version answered a smoke or post-switch check wrongly. */
   CheckFailed: 'DockhandCheckFailed',
 } as const;
 export type DeployErrorType = (typeof DeployErrorType)[keyof typeof DeployErrorType];
-
-/** A deploy's own ending (thrown by the workflow, never retried). */
-export function deployFailure(type: DeployErrorType, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({
-    type,
-    message,
-    nonRetryable: true,
-    details: details === undefined ? [] : [details],
-  });
-}

@@ -50,7 +50,7 @@ export const RollingUpdateInput = z
     maxFailureRatio: z.number().min(0).max(1).default(0),
     failureAction: z.enum(['rollback', 'pause', 'continue']).default('rollback'),
     pauseAfter: PauseAfter.optional(),
-    /** The whole rollout must finish within this; past it, failureAction applies. */
+    /** The whole rollout must finish within this; past it, the rollout rolls back (whatever failureAction says). */
     deadline: durationMs.optional(),
     edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),
   })
@@ -132,9 +132,6 @@ export interface RollingUpdateResult {
   /** When the rollout finished (ISO, workflow time). */
   finishedAt: string;
 }
-
-/** Failure type of a rollout that rolled back; its details[0] is the RollingUpdateResult. */
-export const ROLLED_BACK_ERROR = 'DockhandRolledBack';
 
 export const rollingUpdateStatusQuery = defineQuery<RollingUpdateStatus>('status');
 

@@ -80,7 +80,7 @@ async function startWebhook(
 
 run()
   .then(() => process.exit(0))
-  .catch((err) => {
+  .catch((err: Error) => {
     logger.error({ err: err.message }, 'trigger failed');
     process.exit(1);
   });

@@ -1,9 +1,10 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
 import { approvalDetails } from '../common/blue-green-plan';
-import { DeployErrorType, deployFailure } from '../common/errors';
+import { DeployErrorType, failure } from '../common/errors';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
+import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import {
   bringUpNewColor,
@@ -15,7 +16,7 @@ import {
   switchEdge,
 } from './lib/blue-green-steps';
 import { DeployStatus } from './lib/deploy-status';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent } from './lib/activity-options';
 import { RollbackWindow } from './lib/rollback-window';
 import { Saga } from './lib/saga';
 
@@ -28,7 +29,7 @@ import { Saga } from './lib/saga';
 export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGreenResult> {
   const input = validate(BlueGreenInput, request, 'input');
   const { service, host, spec, edge } = input;
-  const docker = hostActivities(host);
+  const docker = hostAgent(host);
   const gate = new ApprovalGate(input.approval);
   const rollback = new RollbackWindow(input.approval.approvers);
   const progress = new DeployStatus({ service, host, newImage: spec.image });
@@ -78,18 +79,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
       );
     }
     const approval = (progress.status.approval = await gate.wait());
-    if (approval.outcome === 'rejected')
-      throw deployFailure(
-        DeployErrorType.Rejected,
-        `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`,
-        approval,
-      );
-    if (approval.outcome === 'timed-out')
-      throw deployFailure(
-        DeployErrorType.ApprovalTimedOut,
-        `nobody approved within ${input.approval.timeoutMs / 1000}s; rejected by default`,
-        approval,
-      );
+    requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'rejected by default' });
     const approvedAt = Date.now();
 
     progress.enter('switching', `edge ${edge.name}: ${from} → ${next.name} (${spec.image})`);
@@ -104,7 +94,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
       await holdOldColor(docker, input, live.name, saga);
       const asked = await rollback.wait(input.bakeMs);
       if (asked)
-        throw deployFailure(
+        throw failure(
           DeployErrorType.RolledBack,
           `rolled back to ${live.name} by ${rollback.requested!.by}${rollback.requested!.comment ? `: ${rollback.requested!.comment}` : ''}`,
           rollback.requested,

@@ -1,5 +1,5 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { BlueGreenInput, type BlueGreenRequest } from '../common/blue-green';
+import { BlueGreenInput } from '../common/blue-green';
 import { DeployGuardInput, type DeployGuardRequest, type DeployGuardResult } from '../common/deploy-guard';
 import { RollingUpdateInput, type RollingUpdateRequest } from '../common/rolling-update';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
@@ -7,7 +7,7 @@ import { validate } from '../common/spec/validate';
 import { blueGreenDeploy } from './blue-green';
 import { ApprovalGate } from './lib/approval-gate';
 import { enterPhase } from './lib/progress';
-import { remediationActivities } from './lib/remediation-activities';
+import { hostAgent } from './lib/activity-options';
 import { notifyOnce } from './lib/remediation-state';
 import { rollingUpdate } from './rolling-update';
 
@@ -49,7 +49,7 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
   });
 
   enterPhase('checking', `is ${incident.container} still unhealthy?`);
-  const now = await remediationActivities(host).containerCondition({ name: incident.container });
+  const now = await hostAgent(host).containerCondition({ name: incident.container });
   if (now?.running && now.health === 'healthy') {
     enterPhase('done', `${incident.container} is healthy again; no rollback`);
     return result('recovered', { outcome: 'skipped', at: new Date().toISOString(), refused: [] });
@@ -81,7 +81,7 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
   try {
     const deploy =
       strategy === 'blue-green'
-        ? await blueGreenDeploy(redeploy as BlueGreenRequest)
+        ? await blueGreenDeploy(redeploy)
         : await rollingUpdate(input.request as RollingUpdateRequest);
     await notifyOnce(
       host,

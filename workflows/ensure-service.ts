@@ -5,7 +5,7 @@ import { managedLabels } from '../common/labels';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { activityFailureOf } from './lib/failures';
-import { hostActivities, type HostProxies } from './lib/host-activities';
+import { hostAgent, type HostAgent } from './lib/activity-options';
 import { enterPhase } from './lib/progress';
 import { needsUserNetwork } from '../common/spec/network-mode';
 
@@ -16,7 +16,7 @@ import { needsUserNetwork } from '../common/spec/network-mode';
  */
 export async function ensureService(request: EnsureServiceRequest): Promise<EnsureServiceResult> {
   const { service, host, spec, healthTimeoutMs } = validate(EnsureServiceInput, request, 'input');
-  const docker = hostActivities(host);
+  const docker = hostAgent(host);
   const name = service;
   upsertSearchAttributes([
     { key: DockhandService, value: service },
@@ -55,7 +55,7 @@ export async function ensureService(request: EnsureServiceRequest): Promise<Ensu
 
 /** Creates the container, replacing this service's own container when its spec differs; a container
  * that belongs to anyone else is never touched (the Conflict failure ends the workflow). */
-async function createOrReplace(docker: HostProxies, input: Parameters<HostProxies['createContainer']>[0]) {
+async function createOrReplace(docker: HostAgent, input: Parameters<HostAgent['createContainer']>[0]) {
   try {
     return { container: await docker.createContainer(input), replaced: false };
   } catch (err) {

@@ -6,7 +6,7 @@ import {
 import { managedLabels } from '../common/labels';
 import { needsUserNetwork } from '../common/spec/network-mode';
 import { validate } from '../common/spec/validate';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent } from './lib/activity-options';
 import { enterPhase } from './lib/progress';
 
 /**
@@ -16,7 +16,7 @@ import { enterPhase } from './lib/progress';
  */
 export async function launchContainers(request: LaunchContainersRequest): Promise<LaunchContainersResult> {
   const { host, containers, healthTimeoutMs } = validate(LaunchContainersInput, request, 'input');
-  const docker = hostActivities(host);
+  const docker = hostAgent(host);
 
   enterPhase('preparing', `networks and images on host ${host}`);
   const networks = new Map(

@@ -1,5 +1,4 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { DeployErrorType, deployFailure } from '../common/errors';
 import {
   cleanupApprovalDetails,
   cleanupFilters,
@@ -11,9 +10,10 @@ import {
 } from '../common/remediation/cleanup';
 import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
+import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { mapBounded } from './lib/bounded';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent } from './lib/activity-options';
 import { PhaseTracker } from './lib/phase-status';
 
 /** Removals in flight at once: the engine serialises most of them anyway. */
@@ -28,7 +28,7 @@ const REMOVALS_AT_ONCE = 4;
 export async function remediateCleanup(request: CleanupRequest): Promise<CleanupResult> {
   const input = validate(CleanupInput, request, 'input');
   const { host, dryRun, threshold } = input;
-  const docker = hostActivities(host);
+  const docker = hostAgent(host);
   const gate = new ApprovalGate(input.approval);
   const progress = new PhaseTracker();
   upsertSearchAttributes([
@@ -55,18 +55,11 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
       cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }),
     );
     approval = await gate.wait();
-    if (approval.outcome === 'rejected')
-      throw deployFailure(
-        DeployErrorType.Rejected,
-        `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}; nothing removed`,
-        approval,
-      );
-    if (approval.outcome === 'timed-out')
-      throw deployFailure(
-        DeployErrorType.ApprovalTimedOut,
-        `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing removed`,
-        approval,
-      );
+    requireApproved(approval, {
+      timeoutMs: input.approval.timeoutMs,
+      onReject: 'nothing removed',
+      onTimeout: 'nothing removed',
+    });
   }
 
   progress.enter('removing', `${items.length} item(s) on ${host}`);

@@ -1,13 +1,14 @@
 import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { DeployErrorType, deployFailure, ErrorType, failure } from '../common/errors';
+import { ErrorType, failure } from '../common/errors';
 import { HardenInput, hardeningNames, type HardenRequest, type HardenResult } from '../common/remediation/harden';
 import { hardenApprovalDetails, planHardening } from '../common/remediation/harden-plan';
 import { remediationEventSignal } from '../common/remediation/signals';
 import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { ContainerSpec } from '../common/spec/container-spec';
 import { validate } from '../common/spec/validate';
+import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent } from './lib/activity-options';
 import { PhaseTracker } from './lib/phase-status';
 import { Saga } from './lib/saga';
 
@@ -21,7 +22,7 @@ import { Saga } from './lib/saga';
 export async function remediateHarden(request: HardenRequest): Promise<HardenResult> {
   const input = validate(HardenInput, request, 'input');
   const { host, container } = input;
-  const docker = hostActivities(host);
+  const docker = hostAgent(host);
   const gate = new ApprovalGate(input.approval);
   const saga = new Saga();
   // Later scan events for this container join this run (signal-with-start): the plan is made once.
@@ -64,18 +65,7 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
       );
     }
     const approval = await gate.wait();
-    if (approval.outcome === 'rejected')
-      throw deployFailure(
-        DeployErrorType.Rejected,
-        `rejected by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`,
-        approval,
-      );
-    if (approval.outcome === 'timed-out')
-      throw deployFailure(
-        DeployErrorType.ApprovalTimedOut,
-        `nobody approved within ${input.approval.timeoutMs / 1000}s; nothing changed`,
-        approval,
-      );
+    requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'nothing changed' });
 
     // Ids, not names, from here: names move during the swap, and an undo must hit the right container.
     const { candidate, retired } = hardeningNames(container);

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { HealthSweepInput, type HealthSweepResult } from '../common/remediation/health-sweep';
 import { validate } from '../common/spec/validate';
 import { enterPhase } from './lib/progress';
-import { eventPublisher, sweepActivities } from './lib/remediation-activities';
+import { hostAgent, orchestratorActivities } from './lib/activity-options';
 
 /**
  * The health sweep, run by a Temporal Schedule: asks every host which containers are unhealthy now and
@@ -16,8 +16,8 @@ export async function healthSweep(request: HealthSweepInput): Promise<HealthSwee
   for (const host of hosts) {
     enterPhase('sweeping', `asking ${host} for unhealthy containers`);
     try {
-      const events = await sweepActivities(host).unhealthyContainers({ host });
-      const { published } = await eventPublisher.publishEvents({ events });
+      const events = await hostAgent(host).unhealthyContainers({ host });
+      const { published } = await orchestratorActivities().publishEvents({ events });
       result.hosts.push({ host, unhealthy: events.map((e) => e.name ?? e.id), published });
     } catch (err) {
       result.hosts.push({

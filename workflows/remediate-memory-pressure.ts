@@ -7,7 +7,7 @@ import {
   type MemoryPressureResult,
 } from '../common/remediation/memory-pressure';
 import { validate } from '../common/spec/validate';
-import { remediationActivities } from './lib/remediation-activities';
+import { hostAgent, type HostAgent } from './lib/activity-options';
 import { notifyOnce, RemediationInbox } from './lib/remediation-state';
 
 /**
@@ -20,7 +20,7 @@ import { notifyOnce, RemediationInbox } from './lib/remediation-state';
  */
 export async function memoryPressure(request: MemoryPressureRequest): Promise<MemoryPressureResult> {
   const { host, container, policy, manual } = validate(MemoryPressureInput, request, 'input');
-  const docker = remediationActivities(host);
+  const docker = hostAgent(host);
   const inbox = new RemediationInbox(manual ? 1 : 0);
   const changes: MemoryChange[] = [];
   inbox.status.changes = changes;
@@ -77,7 +77,7 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
 /** The container's condition; after an oom, once it has stopped or OOM_SETTLE_MS have passed: the
  * engine reports "oom" a moment before the killed container's "die" (a kill of a child process may
  * leave it running: then it gets a live raise). */
-async function settled(docker: ReturnType<typeof remediationActivities>, container: string, afterOom: boolean) {
+async function settled(docker: HostAgent, container: string, afterOom: boolean) {
   let c = await docker.containerCondition({ name: container });
   for (let waited = 0; afterOom && c?.running && waited < OOM_SETTLE_MS; waited += OOM_POLL_MS) {
     await sleep(OOM_POLL_MS);

@@ -9,12 +9,13 @@ import {
 } from '../common/remediation/restart-unhealthy';
 import { releaseSignal } from '../common/remediation/signals';
 import { validate } from '../common/spec/validate';
-import { hostActivities, type HostProxies } from './lib/host-activities';
-import { remediationActivities } from './lib/remediation-activities';
+import { hostAgent, type HostAgent } from './lib/activity-options';
 import { notifyOnce, RemediationInbox } from './lib/remediation-state';
 
-type RemediationDocker = Pick<ReturnType<typeof remediationActivities>, 'containerCondition' | 'disconnectNetworks'> &
-  Pick<HostProxies, 'restartContainer' | 'stopContainer'>;
+type RemediationDocker = Pick<
+  HostAgent,
+  'containerCondition' | 'disconnectNetworks' | 'restartContainer' | 'stopContainer'
+>;
 
 /**
  * Restarts an unhealthy container — autoheal's loop with a budget: at most K restarts per window,
@@ -23,10 +24,7 @@ type RemediationDocker = Pick<ReturnType<typeof remediationActivities>, 'contain
  */
 export async function restartUnhealthy(request: RestartUnhealthyRequest): Promise<RestartUnhealthyResult> {
   const { host, container, policy, manual } = validate(RestartUnhealthyInput, request, 'input');
-  // Activity proxies are Proxy objects with no own keys: pick the functions, never spread them.
-  const { containerCondition, disconnectNetworks } = remediationActivities(host);
-  const { restartContainer, stopContainer } = hostActivities(host);
-  const docker: RemediationDocker = { containerCondition, disconnectNetworks, restartContainer, stopContainer };
+  const docker: RemediationDocker = hostAgent(host);
   const inbox = new RemediationInbox(manual ? 1 : 0);
   const restartsAt: number[] = [];
   let forceNext = manual;

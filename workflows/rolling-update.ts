@@ -9,11 +9,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
+import { DeployErrorType } from '../common/errors';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import {
   edgeName,
   replicaName,
-  ROLLED_BACK_ERROR,
   RollingUpdateInput,
   rollingUpdateStatusQuery,
   serviceNetwork,
@@ -23,7 +23,7 @@ import {
 } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
-import { hostActivities } from './lib/host-activities';
+import { hostAgent as hostActivities } from './lib/activity-options';
 import { enterPhase } from './lib/progress';
 import { replicaActivities } from './lib/replica-activities';
 import { RolloutBatches } from './lib/rollout-batches';
@@ -192,7 +192,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
     phase('rolled-back', reason);
     await condition(allHandlersFinished);
     throw ApplicationFailure.create({
-      type: ROLLED_BACK_ERROR,
+      type: DeployErrorType.RolledBack,
       message: `rolled back ${service}: ${reason}`,
       nonRetryable: true,
       details: [result('rolled-back')],

@@ -20,10 +20,9 @@ import { selectContainers } from '../common/scan/selection';
 import { validate } from '../common/spec/validate';
 import { mapBounded } from './lib/bounded';
 import { enterPhase } from './lib/progress';
-import { reportActivities, scanActivities } from './lib/scan-activities';
+import { hostAgent, orchestratorActivities } from './lib/activity-options';
 import { scanHosts, type ScanHost } from './lib/scan-hosts';
 import { scanFindingEvents } from '../common/events/scan-findings';
-import { eventPublisher } from './lib/remediation-activities';
 
 /**
  * Audits the containers of one or more hosts and writes a report — the runbook's "run the CIS checks
@@ -34,7 +33,7 @@ import { eventPublisher } from './lib/remediation-activities';
 export async function securityScan(request: ScanRequest): Promise<SecurityScanResult> {
   const input = validate(ScanInput, request, 'input');
   const startedAt = new Date().toISOString();
-  const reports = reportActivities();
+  const reports = orchestratorActivities();
   upsertSearchAttributes([{ key: DockhandWorkflow, value: workflowInfo().workflowType }]);
 
   const targets = scanHosts(input.hosts, input.hosts.length ? undefined : await reports.listKnownHosts());
@@ -64,7 +63,7 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
 
   if (input.publishFindings) {
     enterPhase('publishing', 'one scan_finding event per container with findings, for the trigger rules');
-    await eventPublisher.publishEvents({ events: scanFindingEvents(hosts, labels, input.suppressions, startedAt) });
+    await reports.publishEvents({ events: scanFindingEvents(hosts, labels, input.suppressions, startedAt) });
   }
   const c = result.counts;
   enterPhase(
@@ -81,7 +80,7 @@ async function scanHost(
   labels: Record<string, Record<string, string>>,
 ): Promise<HostScan> {
   if (down) return { host, status: 'unreachable', error: down, containers: [] };
-  const agent = scanActivities(host, input.hostTimeoutMs);
+  const agent = hostAgent(host, { hostTimeoutMs: input.hostTimeoutMs });
   let targets: ScanTarget[];
   try {
     targets = selectContainers(

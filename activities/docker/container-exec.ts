@@ -40,9 +40,9 @@ export function createExecActivities(docker: Docker) {
       const out = { stdout: new TailBuffer(maxOutputBytes), stderr: new TailBuffer(maxOutputBytes) };
       let timedOut = false;
       await heartbeating(async (cancelled) => {
-        const stream = (await engineCall(`start exec in ${name}`, () =>
+        const stream = (await engineCall<Duplex>(`start exec in ${name}`, () =>
           exec.start({ hijack: true, stdin: false }),
-        ))! as Duplex;
+        ))!;
         const demux = new Demuxer((which, payload) => out[which].push(payload));
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => ((timedOut = true), stream.destroy(), resolve()), timeoutMs);

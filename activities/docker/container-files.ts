@@ -52,7 +52,7 @@ export function createFileActivities(docker: Docker) {
         await rename(partial, target);
       } catch (e) {
         // A cancelled copy may still be opening or flushing the file: let it close before removing it.
-        const open = file as WriteStream | undefined;
+        const open = file;
         if (open && !open.closed)
           await new Promise<void>((resolve) => (open.once('close', () => resolve()), open.destroy()));
         await rm(partial, { force: true });

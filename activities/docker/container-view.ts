@@ -127,7 +127,7 @@ export function toContainerView(info: Docker.ContainerInspectInfo): ContainerVie
       stopSignal: (info.Config as { StopSignal?: string }).StopSignal,
       stopTimeout: (info.Config as { StopTimeout?: number }).StopTimeout,
     },
-    hostConfig: hostConfigView(info.HostConfig as HostConfigInfo),
+    hostConfig: hostConfigView(info.HostConfig),
     mounts: (info.Mounts ?? []).map((m) => ({
       type: m.Type,
       name: m.Name,
@@ -159,10 +159,10 @@ function hostConfigView(h: HostConfigInfo): ContainerView['hostConfig'] {
     pidsLimit: h.PidsLimit ?? null,
     blkioWeight: h.BlkioWeight ?? 0,
     readonlyRootfs: h.ReadonlyRootfs ?? false,
-    tmpfs: (h.Tmpfs as Record<string, string> | undefined) ?? {},
-    capAdd: h.CapAdd ?? [],
-    capDrop: h.CapDrop ?? [],
-    securityOpt: h.SecurityOpt ?? [],
+    tmpfs: h.Tmpfs ?? {},
+    capAdd: (h.CapAdd as string[] | null | undefined) ?? [],
+    capDrop: (h.CapDrop as string[] | null | undefined) ?? [],
+    securityOpt: (h.SecurityOpt as string[] | null | undefined) ?? [],
     privileged: h.Privileged ?? false,
     devices: (
       (h.Devices ?? []) as Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }>

@@ -165,7 +165,7 @@ export function createContainerActivities(docker: Docker, hostId: string) {
      * Twice: the same values again, no change. The spec-hash label keeps describing the create spec. */
     async updateContainer({ name, resources }: UpdateContainerInput): Promise<UpdateContainerResult> {
       const update = validate(ResourcesUpdate, resources, 'resources');
-      const r = await engineCall(`update container ${name}`, () =>
+      const r = await engineCall<unknown>(`update container ${name}`, () =>
         docker.getContainer(name).update(toUpdateBody(update)),
       );
       return { warnings: ((r as { Warnings?: string[] | null } | undefined)?.Warnings ?? []).filter(Boolean) };
@@ -232,11 +232,11 @@ async function toggle(docker: Docker, name: string, action: 'pause' | 'unpause')
   // 409: a concurrent run got there first; the wanted state holds if the re-inspect says so.
   const done = await engineCall(
     `${action} container ${name}`,
-    () =>
-      docker
-        .getContainer(name)
-        [action]()
-        .then(() => true),
+    async () => {
+      const container = docker.getContainer(name);
+      await container[action]();
+      return true;
+    },
     [409],
   );
   if (done) return { changed: true };

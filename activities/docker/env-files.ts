@@ -36,7 +36,7 @@ export async function readEnvFiles(
     } catch (e) {
       throw failure(
         ErrorType.BadSpec,
-        `${where}: cannot read it on the host agent (${(e as NodeJS.ErrnoException).code ?? e})`,
+        `${where}: cannot read it on the host agent (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
       );
     }
     try {

@@ -30,7 +30,7 @@ export function createHardenActivities(docker: Docker) {
     /** Reads a container's spec for hardening; NotFound when it is gone. Read-only. */
     async readHardenSource({ name }: { name: string }): Promise<HardenSource> {
       const info = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
-      const exposed = Object.keys((info.Config.ExposedPorts as Record<string, unknown> | undefined) ?? {});
+      const exposed = Object.keys(info.Config.ExposedPorts ?? {});
       return {
         id: info.Id,
         name: info.Name.replace(/^\//, ''),

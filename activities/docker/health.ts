@@ -101,7 +101,7 @@ async function tailLogs(docker: Docker, name: string): Promise<string> {
     [404],
   );
   if (!buf) return '(no logs)';
-  return demux(buf as unknown as Buffer).slice(-4000) || '(no logs)';
+  return demux(buf).slice(-4000) || '(no logs)';
 }
 
 /** Docker multiplexes stdout/stderr of a non-TTY container in 8-byte-header frames. */

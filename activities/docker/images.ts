@@ -102,7 +102,11 @@ export function createImageActivities(docker: Docker) {
     /** Removes an image (a tag, or by id). Twice: "no such image" is success (removed=false); an image
      * a container still uses is a Conflict unless `force`. */
     async removeImage({ image, force = false }: RemoveImageInput): Promise<{ removed: boolean }> {
-      const r = await engineCall(`remove image ${image}`, () => docker.getImage(image).remove({ force }), [404]);
+      const r = await engineCall<unknown>(
+        `remove image ${image}`,
+        () => docker.getImage(image).remove({ force }),
+        [404],
+      );
       return { removed: r !== undefined };
     },
 

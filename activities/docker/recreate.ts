@@ -21,7 +21,7 @@ export function recreateBody(
       // The old container's short id is one of its aliases; the copy gets its own.
       {
         Aliases: ((ep.Aliases as string[] | null) ?? []).filter((a) => !info.Id.startsWith(a)),
-        ...(ep.IPAMConfig ? { IPAMConfig: ep.IPAMConfig } : {}),
+        ...(ep.IPAMConfig ? { IPAMConfig: ep.IPAMConfig as Docker.EndpointSettings['IPAMConfig'] } : {}),
       },
     ],
   );
@@ -85,10 +85,10 @@ export function createRecreateActivities(docker: Docker) {
             () => docker.getContainer(replaced!).remove({ force: true }),
             [404],
           );
-        await engineCall(`rename ${staging} to ${name}`, () => docker.getContainer(copy!.Id).rename({ name }));
+        await engineCall(`rename ${staging} to ${name}`, () => docker.getContainer(copy.Id).rename({ name }));
         current = copy;
       }
-      await engineCall(`start container ${name}`, () => docker.getContainer(current!.Id).start(), [304]);
+      await engineCall(`start container ${name}`, () => docker.getContainer(current.Id).start(), [304]);
       return { id: current.Id, ...(replaced ? { replaced } : {}) };
     },
   };

@@ -23,8 +23,8 @@ export interface ContainerCondition {
   networks: string[];
 }
 
-// The few Docker operations remediation needs. They sit here, beside the main container activities,
-// to keep two branches apart; each is idempotent and says so.
+// The Docker operations only remediation needs (condition, quarantine, memory limits, the sweep's
+// unhealthy list); restart and stop are the container activities. Each is idempotent and says so.
 export function createRemediationActivities(docker: Docker) {
   return {
     /** Reads a container's condition; null when it is gone (nothing left to remediate). Read-only. */
@@ -48,11 +48,6 @@ export function createRemediationActivities(docker: Docker) {
         memorySwapBytes: info.HostConfig.MemorySwap ?? 0,
         networks: Object.keys(info.NetworkSettings.Networks ?? {}),
       };
-    },
-
-    /** Starts a container. Twice: "already started" (304) is success. */
-    async startStoppedContainer({ name }: { name: string }): Promise<void> {
-      await engineCall(`start container ${name}`, () => docker.getContainer(name).start(), [304]);
     },
 
     /** Disconnects a container from every network it is on (quarantine that keeps it for inspection).
@@ -115,14 +110,6 @@ export function createRemediationActivities(docker: Docker) {
         });
       }
       return events;
-    },
-
-    /** Memory in use and its limit from one stats sample. Read-only. */
-    async memoryStats({ name }: { name: string }): Promise<{ usageBytes: number; limitBytes: number }> {
-      const s = (await engineCall(`stats of ${name}`, () =>
-        docker.getContainer(name).stats({ stream: false }),
-      ))! as unknown as { memory_stats?: { usage?: number; limit?: number } };
-      return { usageBytes: s.memory_stats?.usage ?? 0, limitBytes: s.memory_stats?.limit ?? 0 };
     },
   };
 }

@@ -24,7 +24,7 @@ export async function resolveSecretEnv(
       } catch (e) {
         throw failure(
           ErrorType.BadSpec,
-          `spec.secretEnv.${name}: cannot read ${ref.file} on the host agent (${(e as NodeJS.ErrnoException).code ?? e})`,
+          `spec.secretEnv.${name}: cannot read ${ref.file} on the host agent (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
         );
       }
     }

@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import type { ServiceContainer } from '../../common/blue-green-plan';
-import type { Color } from '../../common/blue-green';
 import { Labels } from '../../common/labels';
 import { engineCall } from './engine-errors';
 
@@ -15,12 +14,12 @@ export function createServiceContainerActivities(docker: Docker) {
         }),
       );
       return list!
-        .map((c) => {
+        .map((c): ServiceContainer => {
           const color = c.Labels[Labels.color];
           return {
             name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
             image: c.Image,
-            ...(color === 'blue' || color === 'green' ? { color: color as Color } : {}),
+            ...(color === 'blue' || color === 'green' ? { color } : {}),
             running: c.State === 'running',
           };
         })

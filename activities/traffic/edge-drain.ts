@@ -30,7 +30,7 @@ export function createEdgeDrainActivities(docker: Docker) {
       let stableFor = 0;
       let lastCount = -1;
       for (;;) {
-        const top = await engineCall(
+        const top = await engineCall<unknown>(
           `processes of ${edge}`,
           () => docker.getContainer(edge).top({ ps_args: '-eo pid,args' }),
           [404, 409],

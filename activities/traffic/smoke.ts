@@ -29,7 +29,8 @@ export function createSmokeActivities(docker: Docker) {
         return { url, status: res.status, body: (await res.text()).slice(0, 1024) };
       } catch (e) {
         // No answer at all is an answer too (status 0): the workflow decides, a retry would not help.
-        return { url, status: 0, body: `no answer: ${(e as Error).cause ?? (e as Error).message}` };
+        const { cause, message } = e as Error;
+        return { url, status: 0, body: `no answer: ${cause instanceof Error ? String(cause) : message}` };
       }
     },
   };

@@ -90,7 +90,7 @@ export function registerDeploy(program: Command): void {
             : `${service}: ${result.liveContainer} (${result.liveColor}) serves ${result.image} on http://${result.edge.hostIp}:${result.edge.hostPort} — ${(result.timings.totalMs / 1000).toFixed(1)}s, approval ${result.approval.outcome}${result.approval.by ? ` by ${result.approval.by}` : ''}`,
         );
       } catch (err) {
-        throw new Error(`${handle.workflowId} failed: ${failureText(err)}`);
+        throw new Error(`${handle.workflowId} failed: ${failureText(err)}`, { cause: err });
       }
     });
 }

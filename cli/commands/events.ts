@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../common/config';
-import type { DeployJob } from '../../common/events/deploy-request';
-import type { EngineEvent } from '../../common/events/engine-event';
 import { eventsQueueName } from '../../common/events/queues';
 import type { EventJobData } from '../../workers/lib/redis';
 
@@ -13,8 +11,8 @@ export function describeJob(job: Job<EventJobData>, state: string): string {
   const d = job.data;
   const what =
     'deliveryId' in d
-      ? `deploy ${(d as DeployJob).service} ← ${(d as DeployJob).image} (${(d as DeployJob).strategy}, by ${(d as DeployJob).requestedBy})`
-      : `${(d as EngineEvent).host} ${(d as EngineEvent).type} ${(d as EngineEvent).name ?? (d as EngineEvent).id.slice(0, 12)} ${(d as EngineEvent).action}${(d as EngineEvent).status ? `: ${(d as EngineEvent).status}` : ''}`;
+      ? `deploy ${d.service} ← ${d.image} (${d.strategy}, by ${d.requestedBy})`
+      : `${d.host} ${d.type} ${d.name ?? d.id.slice(0, 12)} ${d.action}${d.status ? `: ${d.status}` : ''}`;
   const why =
     state === 'failed'
       ? ` — ${job.failedReason}`
@@ -65,7 +63,7 @@ export function registerEvents(program: Command): void {
                 data: job.data,
                 attempts: job.attemptsMade,
                 failedReason: job.failedReason,
-                returnvalue: job.returnvalue,
+                returnvalue: job.returnvalue as unknown,
               })
             : describeJob(job, state),
         );
@@ -79,14 +77,14 @@ export function registerEvents(program: Command): void {
       const follow = new QueueEvents(eventsQueueName(), {
         connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
       });
-      follow.on('added', async ({ jobId }) => {
-        const job = await queue.getJob(jobId);
-        if (job) print(job, 'waiting');
-      });
-      follow.on('failed', async ({ jobId }) => {
-        const job = await queue.getJob(jobId);
-        if (job) print(job, (await job.getState()) as string);
-      });
+      // Listeners cannot be awaited: a lookup that fails is reported and the follow goes on.
+      const show = (jobId: string, state?: string) =>
+        void queue
+          .getJob(jobId)
+          .then(async (job?: Job<EventJobData>) => job && print(job, state ?? (await job.getState())))
+          .catch((e: Error) => console.error(`job ${jobId}: ${e.message}`));
+      follow.on('added', ({ jobId }) => show(jobId, 'waiting'));
+      follow.on('failed', ({ jobId }) => show(jobId));
       await new Promise(() => undefined);
     });
 }

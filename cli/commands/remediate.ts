@@ -57,7 +57,7 @@ export function registerRemediate(program: Command): void {
             console.log(
               `started ${handle.workflowId}${o.approval ? `; it waits for approval: dockhand approve ${container} --host ${host}` : ''}`,
             );
-          const result = o.wait ? await handle.result() : undefined;
+          const result: unknown = o.wait ? await handle.result() : undefined;
           if (o.json) console.log(JSON.stringify({ workflowId: handle.workflowId, ...(o.wait ? { result } : {}) }));
           else if (o.wait) console.log(JSON.stringify(result, null, 2));
           return;
@@ -67,7 +67,7 @@ export function registerRemediate(program: Command): void {
             remediationId(RULE_WORKFLOWS.restartUnhealthy.kind, host, container),
           );
           await handle.signal(releaseSignal, { by: o.by, reason: o.reason });
-          const result = o.wait ? await handle.result() : undefined;
+          const result: unknown = o.wait ? await handle.result() : undefined;
           console.log(
             o.json
               ? JSON.stringify({ workflowId: handle.workflowId, result })
@@ -91,7 +91,7 @@ export function registerRemediate(program: Command): void {
           return void console.log(
             o.json ? JSON.stringify({ workflowId: handle.workflowId }) : `started ${handle.workflowId}`,
           );
-        const result = await handle.result();
+        const result: unknown = await handle.result();
         console.log(
           o.json
             ? JSON.stringify({ workflowId: handle.workflowId, result })

@@ -45,7 +45,7 @@ export function registerRollout(program: Command): void {
     .option('--max-failure-ratio <r>', 'fraction of replicas allowed to fail (default 0)')
     .option('--failure-action <action>', 'rollback (default), pause or continue')
     .option('--canary <batches>', 'after this many batches wait for "dockhand approve|reject" (or the UI)', int)
-    .option('--deadline <duration>', 'the rollout must be done within this, else failure-action')
+    .option('--deadline <duration>', 'the rollout must be done within this, else it rolls back')
     .option('--edge-port <spec>', 'port the edge publishes, [hostIp:][hostPort:]80, repeatable', collect)
     .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)')
     .option('--wait', 'follow progress until the rollout ends (exit 1 when it rolled back)')
@@ -89,7 +89,7 @@ function withFlag<T>(flag: string, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    throw new Error((e as Error).message.replace('--port', flag));
+    throw new Error((e as Error).message.replace('--port', flag), { cause: e });
   }
 }
 

@@ -67,7 +67,7 @@ export function specFromOptions(o: SpecOptions): ContainerSpecInput {
     ...(healthcheck ? { healthcheck } : {}),
     ...(resources ? { resources } : {}),
     ...(o.user ? { user: o.user } : {}),
-  } as ContainerSpecInput;
+  };
 }
 
 export function parsePort(text: string): NonNullable<ContainerSpecInput['ports']>[number] {

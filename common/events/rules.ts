@@ -19,7 +19,7 @@ export const RULE_WORKFLOWS = {
 } as const;
 export type RuleWorkflow = keyof typeof RULE_WORKFLOWS;
 
-const labelKey = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.\/-]*$/, 'not a label key');
+const labelKey = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_./-]*$/, 'not a label key');
 
 export const EventMatch = z.strictObject({
   type: z.enum(['container', 'image', 'network']).default('container'),
@@ -53,8 +53,7 @@ export const Rule = z
       });
     }
     const policy = RULE_WORKFLOWS[rule.workflow].policy.safeParse(rule.args);
-    if (!policy.success)
-      for (const i of policy.error.issues) ctx.addIssue({ ...i, path: ['args', ...i.path] } as never);
+    if (!policy.success) for (const i of policy.error.issues) ctx.addIssue({ ...i, path: ['args', ...i.path] });
   });
 export type Rule = z.output<typeof Rule>;
 

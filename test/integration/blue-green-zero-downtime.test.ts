@@ -15,7 +15,6 @@ const network = `dh-bgz-${ids.suffix}`;
 let client: Client;
 let config: DockhandConfig;
 let workers: Awaited<ReturnType<typeof startWorkers>>;
-let edgePort = 0;
 
 const app = (v: string) => `dockhand-fixture-app:${v}`;
 function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGreenRequest {
@@ -34,8 +33,7 @@ function request(version: string, extra: Partial<BlueGreenRequest> = {}): BlueGr
 beforeAll(async () => {
   ({ client, config } = await testClient(ids));
   workers = await startWorkers(ids);
-  const first = await (await startBlueGreenDeploy(client, config, request('v1'))).result();
-  edgePort = first.edge.hostPort;
+  await (await startBlueGreenDeploy(client, config, request('v1'))).result();
 });
 afterAll(async () => {
   await workers?.stop();

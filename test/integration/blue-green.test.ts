@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplicationFailure } from '@temporalio/common';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { ErrorType } from '../../common/errors';

@@ -25,9 +25,7 @@ describe('container lifecycle: each operation twice', () => {
     const first = await run('createContainer', { name, service, spec });
     expect(first.created).toBe(true);
     expect(await run('createContainer', { name, service, spec })).toEqual({ ...first, created: false });
-    const conflict = await failureOf(
-      run('createContainer', { name, service, spec: { ...spec, env: { OTHER: '1' } } as ContainerSpec }),
-    );
+    const conflict = await failureOf(run('createContainer', { name, service, spec: { ...spec, env: { OTHER: '1' } } }));
     expect(conflict.type).toBe(ErrorType.Conflict);
     expect(conflict.details?.[0]).toMatchObject({
       name,

@@ -9,7 +9,7 @@ import { CancelledFailure } from '@temporalio/common';
 import tar from 'tar-stream';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import { ErrorType } from '../../common/errors';
-import { docker, removeService } from '../support/docker';
+import { removeService } from '../support/docker';
 import { activityRunner, failureOf, waitFor } from '../support/activities';
 import { testIds } from '../support/workers';
 

@@ -58,7 +58,7 @@ async function exists(kind: CleanupItem['kind'], id: string): Promise<boolean> {
     kind === 'container' ? docker.getContainer(id) : kind === 'network' ? docker.getNetwork(id) : docker.getImage(id);
   return (target.inspect() as Promise<unknown>).then(
     () => true,
-    (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
+    (e: Error & { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
   );
 }
 

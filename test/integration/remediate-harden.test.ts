@@ -89,7 +89,7 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   );
   expect(err).toBeInstanceOf(WorkflowFailedError);
   let cause = (err as WorkflowFailedError).cause;
-  while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as Error & { cause?: Error }).cause as never;
+  while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as Error & { cause?: Error }).cause;
   return cause as ApplicationFailure;
 }
 

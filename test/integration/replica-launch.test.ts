@@ -64,7 +64,7 @@ describe('health waits wake at the engine event', () => {
   }, 60_000);
 
   it('watchHealthy fails as soon as the container turns unhealthy, with no poll due for minutes', async () => {
-    const name = await container({ image: 'dockhand-fixture-app:flaky', init: true, stopTimeout: 1 } as ContainerSpec);
+    const name = await container({ image: 'dockhand-fixture-app:flaky', init: true, stopTimeout: 1 });
     await run('waitHealthy', { name, timeoutMs: 60_000 });
     const { id } = await run('inspectContainer', { name });
     const watching = failureOf(run('watchHealthy', { id, name, durationMs: NO_POLL, pollMs: NO_POLL }));

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { rolloutOutcome } from '../../client/rolling-update';
 import { expectedReplicas, useRolloutWorld } from '../support/rollout';
 import { loadUntil } from '../../bench/lib/load';
 

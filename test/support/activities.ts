@@ -62,6 +62,6 @@ export async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure
     (err: unknown) => err,
   );
   if (!(e instanceof ApplicationFailure))
-    throw new Error(`expected an ApplicationFailure, got ${e === undefined ? 'success' : String(e)}`);
+    throw new Error(`expected an ApplicationFailure, got ${e === undefined ? 'success' : JSON.stringify(e)}`);
   return e;
 }

@@ -65,7 +65,7 @@ export async function guardDeploy(
     service,
     host: e.host,
     strategy: decision.strategy,
-    request: decision.request as unknown as Record<string, unknown>,
+    request: decision.request,
     approval: policy.approval,
     incident: {
       container: e.name,

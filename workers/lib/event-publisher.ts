@@ -7,6 +7,7 @@ import {
   fromDockerMessage,
   laterNano,
   sinceParam,
+  type DockerEventMessage,
   type EngineEvent,
 } from '../../common/events/engine-event';
 import { EVENT_JOB_OPTIONS, eventCursorKey, JobName } from '../../common/events/queues';
@@ -83,7 +84,7 @@ export class EventPublisher {
     const stream = (await this.docker.getEvents({
       ...(cursor ? { since: sinceParam(cursor) } : {}),
       filters,
-    } as never)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
+    } as Docker.GetEventsOptions)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
     this.current = stream;
     logger.info({ host: this.hostId, since: cursor }, 'following engine events');
     await this.reconcile(cursor);
@@ -96,7 +97,10 @@ export class EventPublisher {
       if (!line.trim()) continue;
       // timeNano exceeds 2^53: JSON.parse would round it, so it is taken from the text.
       const timeNano = /"timeNano":(\d+)/.exec(line)?.[1];
-      const event = fromDockerMessage(this.hostId, { ...JSON.parse(line), ...(timeNano ? { timeNano } : {}) });
+      const event = fromDockerMessage(this.hostId, {
+        ...(JSON.parse(line) as DockerEventMessage),
+        ...(timeNano ? { timeNano } : {}),
+      });
       if (event) await this.publish(event);
     }
   }

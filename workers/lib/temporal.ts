@@ -8,6 +8,7 @@ export async function connectWorker(config: DockhandConfig): Promise<NativeConne
   } catch (e) {
     throw new Error(
       `cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message}); start the stack with "npm run stack -- up" or set TEMPORAL_ADDRESS`,
+      { cause: e },
     );
   }
 }

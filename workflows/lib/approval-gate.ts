@@ -1,6 +1,7 @@
 import { condition, log, setHandler } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalPolicy } from '../../common/approval';
 import { approveSignal, rejectSignal, type Answer } from '../../common/signals';
+import { acceptAnswer } from './answers';
 
 /**
  * Waits for a person to approve or reject a risky step. Install it once at the top of a workflow
@@ -38,17 +39,13 @@ export class ApprovalGate {
   }
 
   private receive(signal: 'approve' | 'reject', a: Answer): void {
-    const by = typeof a?.by === 'string' ? a.by.trim() : '';
     const at = new Date().toISOString();
-    if (!by) {
-      log.warn(`ignored ${signal}: the answer must say who answers, e.g. {"by": "alice"}`);
+    const check = acceptAnswer(this.policy.approvers, signal, a);
+    if (!check.accepted) {
+      if (check.refused) this.refused.push({ by: check.refused, signal, at });
       return;
     }
-    if (this.policy.approvers.length > 0 && !this.policy.approvers.includes(by)) {
-      log.warn(`refused ${signal} from ${by}: not on the approver list (${this.policy.approvers.join(', ')})`);
-      this.refused.push({ by, signal, at });
-      return;
-    }
+    const { by } = check;
     if (!this.waiting || this.answer) {
       log.info(`ignored ${signal} from ${by}: nothing is waiting for approval now`);
       return;

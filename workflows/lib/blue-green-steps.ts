@@ -2,9 +2,9 @@ import type { EdgeState } from '../../activities/traffic/edge-state';
 import type { BlueGreenInput } from '../../common/blue-green';
 import type { Color } from '../../common/blue-green';
 import { colorName, otherColor, planBlueGreen, type BlueGreenPlan } from '../../common/blue-green-plan';
-import { DeployErrorType, deployFailure, ErrorType, failure } from '../../common/errors';
+import { DeployErrorType, ErrorType, failure } from '../../common/errors';
 import { Labels, managedLabels } from '../../common/labels';
-import type { HostProxies } from './host-activities';
+import type { HostAgent } from './activity-options';
 import type { Saga } from './saga';
 
 // The steps of a blue-green deploy, each pushing its undo onto the saga. An undo whose step may have
@@ -13,7 +13,7 @@ import type { Saga } from './saga';
 
 /** Reads the service's containers and the edge's routes, and decides the colors. */
 export async function planDeploy(
-  docker: HostProxies,
+  docker: HostAgent,
   input: BlueGreenInput,
 ): Promise<{ plan: BlueGreenPlan; edge: EdgeState }> {
   const [containers, edge] = await Promise.all([
@@ -37,13 +37,13 @@ export async function planDeploy(
 /** Network, image and the edge container (created on the first deploy, and removed again if that
  * deploy fails; started if it was stopped). Returns the edge's published host port. */
 export async function prepareEdge(
-  docker: HostProxies,
+  docker: HostAgent,
   input: BlueGreenInput,
   state: EdgeState,
   saga: Saga,
 ): Promise<number> {
   const { service, spec, edge } = input;
-  await docker.ensureNetwork({ name: spec.network!, labels: managedLabels(service) });
+  await docker.ensureNetwork({ name: spec.network, labels: managedLabels(service) });
   await Promise.all([
     docker.ensureImage({ image: spec.image }),
     state.running ? undefined : docker.ensureImage({ image: edge.image }),
@@ -71,7 +71,7 @@ export async function prepareEdge(
  * the live color: a reload that changes no route (the marker still names the live color), so the
  * switch later is one file operation. The undo drops it from the edge again before removing it. */
 export async function bringUpNewColor(
-  docker: HostProxies,
+  docker: HostAgent,
   input: BlueGreenInput,
   plan: BlueGreenPlan,
   saga: Saga,
@@ -90,11 +90,11 @@ export async function bringUpNewColor(
   await edgeColors(docker, input, [live, color], live);
 }
 
-export async function smokeCheck(docker: HostProxies, input: BlueGreenInput, name: string): Promise<void> {
+export async function smokeCheck(docker: HostAgent, input: BlueGreenInput, name: string): Promise<void> {
   const { path, expectStatus } = input.smoke!;
-  const r = await docker.smokeCheck({ name, network: input.spec.network!, port: input.appPort, path });
+  const r = await docker.smokeCheck({ name, network: input.spec.network, port: input.appPort, path });
   if (r.status !== expectStatus)
-    throw deployFailure(
+    throw failure(
       DeployErrorType.CheckFailed,
       `smoke check of ${name}: GET ${r.url} answered ${r.status}, expected ${expectStatus}: ${r.body.slice(0, 200)}`,
     );
@@ -105,7 +105,7 @@ export async function smokeCheck(docker: HostProxies, input: BlueGreenInput, nam
  * one request and the next) and the undo is the reverse one; a first deploy writes the edge's first
  * config, and its undo puts back the config read just before. */
 export async function switchEdge(
-  docker: HostProxies,
+  docker: HostAgent,
   input: BlueGreenInput,
   plan: BlueGreenPlan,
   saga: Saga,
@@ -124,7 +124,7 @@ export async function switchEdge(
   }
   const probe = await docker.probeEdge({ edge, path: input.verifyPath });
   if (!probe.ok)
-    throw deployFailure(
+    throw failure(
       DeployErrorType.CheckFailed,
       `after the switch, GET ${input.verifyPath} through ${edge} failed (${probe.status})`,
     );
@@ -134,12 +134,7 @@ export async function switchEdge(
  * health before the edge goes back to it — undos run in reverse, so this one runs first). A stopped
  * container may get another address when it starts again, and nginx resolves names only when it
  * loads a config: so the edge forgets it before it stops and learns it again after it restarts. */
-export async function holdOldColor(
-  docker: HostProxies,
-  input: BlueGreenInput,
-  name: string,
-  saga: Saga,
-): Promise<void> {
+export async function holdOldColor(docker: HostAgent, input: BlueGreenInput, name: string, saga: Saga): Promise<void> {
   if (input.oldColorDuringBake === 'running') return;
   const old = colorOf(input.service, name);
   const serving = otherColor(old);
@@ -155,7 +150,7 @@ export async function holdOldColor(
 /** Removes a color once the edge has stopped using it: first a config that no longer names it (when
  * it is declared but does not serve), then waits until nginx's old workers are done with it —
  * removing it under them would cut their requests. */
-export async function removeBehindEdge(docker: HostProxies, input: BlueGreenInput, name: string): Promise<void> {
+export async function removeBehindEdge(docker: HostAgent, input: BlueGreenInput, name: string): Promise<void> {
   const edge = await docker.readEdge({ edge: input.edge.name });
   const color = colorOf(input.service, name);
   if (edge.colors.includes(color) && !edge.upstreamHosts.includes(name)) {
@@ -167,7 +162,7 @@ export async function removeBehindEdge(docker: HostProxies, input: BlueGreenInpu
 }
 
 /** The edge declares `colors` (as `<service>-<color>`) and routes to `live`. */
-function edgeColors(docker: HostProxies, input: BlueGreenInput, colors: Color[], live: Color) {
+function edgeColors(docker: HostAgent, input: BlueGreenInput, colors: Color[], live: Color) {
   return docker.configureEdgeColors({
     edge: input.edge.name,
     service: input.service,

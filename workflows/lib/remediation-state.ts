@@ -6,7 +6,7 @@ import {
   type RemediationEvent,
   type RemediationStatus,
 } from '../../common/remediation/signals';
-import { notifier } from './remediation-activities';
+import { orchestratorActivities } from './activity-options';
 import { enterPhase } from './progress';
 
 /** The inbox of a remediation workflow: events signalled to it (signal-with-start coalesces a storm
@@ -51,7 +51,7 @@ export async function notifyOnce(
   text: string,
 ): Promise<void> {
   const { workflowId, runId } = workflowInfo();
-  await notifier.notify({
+  await orchestratorActivities().notify({
     key: `${workflowId}/${runId}/${key}`,
     severity,
     title,

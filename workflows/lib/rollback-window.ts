@@ -1,5 +1,6 @@
 import { condition, log, setHandler } from '@temporalio/workflow';
 import { rollbackSignal, type Answer } from '../../common/signals';
+import { acceptAnswer } from './answers';
 
 /** Listens for the `rollback` signal. Only an answer that arrives while the window is open counts
  * (and, with an allow-list, only from someone on it); others are logged and ignored. */
@@ -23,10 +24,9 @@ export class RollbackWindow {
   }
 
   private receive(a: Answer): void {
-    const by = typeof a?.by === 'string' ? a.by.trim() : '';
-    if (!by) return log.warn('ignored rollback: the answer must say who asks, e.g. {"by": "alice"}');
-    if (this.allowed.length > 0 && !this.allowed.includes(by))
-      return log.warn(`refused rollback from ${by}: not on the approver list`);
+    const check = acceptAnswer(this.allowed, 'rollback', a);
+    if (!check.accepted) return;
+    const { by } = check;
     if (!this.open) return log.info(`ignored rollback from ${by}: no rollback window is open now`);
     this.requested ??= { by, comment: a.comment, at: new Date().toISOString() };
   }

@@ -10,7 +10,7 @@ import {
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { EdgeUpstream } from './rollout-edge';
 import { activityFailureOf } from './failures';
-import type { HostProxies } from './host-activities';
+import type { HostAgent as HostProxies } from './activity-options';
 import type { ReplicaProxies } from './replica-activities';
 import { rollbackBatches } from './rollout-plan';
 
@@ -83,6 +83,7 @@ export class RolloutBatches {
    * the edge in the same reload that lets this batch join (one reload per batch, not two); start-first
    * launches its successors now, gated at the agent on this batch's health (see launchAhead). */
   async run(slots: number[], upcoming: number[] = []): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the background chain's rejection, re-thrown as caught
     if (this.promotingFailed) throw this.promotingFailed;
     slots.forEach((slot) => this.failing.delete(slot));
     if (this.s.order === 'start-first') await this.startFirst(slots, upcoming);
@@ -109,6 +110,7 @@ export class RolloutBatches {
   async settle(): Promise<void> {
     await this.promoting;
     await Promise.all(this.watches.splice(0));
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the background chain's rejection, re-thrown as caught
     if (this.promotingFailed) throw this.promotingFailed;
   }
 

@@ -3,7 +3,7 @@ import { ErrorType, type ConflictDetails } from '../../common/errors';
 import { managedLabels } from '../../common/labels';
 import type { ReplicaInfo, RollingUpdateInput } from '../../common/rolling-update';
 import { activityFailureOf } from './failures';
-import type { HostProxies } from './host-activities';
+import type { HostAgent as HostProxies } from './activity-options';
 import type { ReplicaProxies } from './replica-activities';
 import { targetCount } from './rollout-plan';
 

@@ -1,5 +1,5 @@
 import type { Upstream } from '../../activities/traffic/nginx-config';
-import type { HostProxies } from './host-activities';
+import type { HostAgent as HostProxies } from './activity-options';
 
 /**
  * The edge's upstream during a rollout: the replicas that serve. A replica leaves before it stops and

@@ -10,8 +10,10 @@ export interface Rule extends RuleMeta {
 }
 
 /** Thrown inside a check when a source it needs is unavailable; turned into "not applicable". */
-class Unavailable {
-  constructor(readonly reason: string) {}
+class Unavailable extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
 }
 
 /** The value of a source, or (through `rule`) "not applicable" with the collector's reason. */

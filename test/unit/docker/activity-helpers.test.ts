@@ -71,7 +71,7 @@ describe('output buffers', () => {
       Buffer.concat([Buffer.from([type, 0, 0, 0, 0, 0, 0, text.length]), Buffer.from(text)]);
     const all = Buffer.concat([frame(1, 'out'), frame(2, 'err'), frame(1, '!')]);
     const seen: string[] = [];
-    const d = new Demuxer((s, p) => seen.push(`${s}:${p}`));
+    const d = new Demuxer((s, p) => seen.push(`${s}:${p.toString()}`));
     for (let i = 0; i < all.length; i += 3) d.push(all.subarray(i, i + 3));
     expect(seen).toEqual(['stdout:out', 'stderr:err', 'stdout:!']);
   });

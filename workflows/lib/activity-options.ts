@@ -1,0 +1,185 @@
+import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import type {
+  EventActivities,
+  HostActivities,
+  HostRegistryActivities,
+  NotifierActivities,
+  OrchestratorActivities,
+} from '../../activities';
+import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
+import { hostTaskQueue } from '../../common/task-queues';
+
+/** The one retry policy: quick backoff, capped at 10 s; failures typed as the request's fault are final. */
+export const retry: RetryPolicy = {
+  initialInterval: '500ms',
+  backoffCoefficient: 2,
+  maximumInterval: '10s',
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+};
+
+/**
+ * Named activity-option profiles. Every host profile bounds schedule-to-close because a dead host's
+ * queue never drains: start-to-close alone would wait forever for a worker that is not coming back.
+ * Profiles that heartbeat notice a silent agent (crashed, partitioned) within the heartbeat timeout and
+ * retry on whichever agent serves the queue next.
+ */
+export const profiles = {
+  /** One Engine round trip or a few: inspect, create, start, remove, rename, update, copy. */
+  quick: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m' },
+  /** Stop/restart wait out the container's stop timeout (up to minutes for a slow shutdown). */
+  lifecycle: { heartbeatTimeout: '10s', startToCloseTimeout: '5m', scheduleToCloseTimeout: '15m' },
+  /** Pulls, builds, exports and waits. */
+  slow: { heartbeatTimeout: '10s', startToCloseTimeout: '15m', scheduleToCloseTimeout: '30m' },
+  /** An exec runs the user's command again on every attempt: two attempts at most, and only when the
+   * first never reached the Engine (unreachable/5xx are the retryable failures). */
+  once: {
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '10m',
+    scheduleToCloseTimeout: '15m',
+    retry: { ...retry, maximumAttempts: 2 },
+  },
+  /** Clean-up walks every Dockhand object on the host: bounded, but more than one round trip. */
+  sweep: { startToCloseTimeout: '5m', scheduleToCloseTimeout: '15m' },
+  /** A remediation restart waits up to the stop timeout (≤ 300 s) before the engine kills; 6 min covers
+   * it. A remediation that cannot reach its host should escalate, not hang. */
+  remediation: { startToCloseTimeout: '6m', scheduleToCloseTimeout: '15m' },
+  /** The health sweep: a host that does not answer within a minute is reported, not waited for. */
+  probe: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '1m' },
+  /** A scan of one container heartbeats while it streams the filesystem. */
+  scan: {
+    heartbeatTimeout: '30s',
+    startToCloseTimeout: '5m',
+    scheduleToCloseTimeout: '10m',
+    retry: { ...retry, initialInterval: '1s' },
+  },
+  /** Listing a host's scan targets: schedule-to-close is the scan's `hostTimeoutMs` (see hostAgent), so
+   * a host whose agent is down is reported and the scan goes on. */
+  reach: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry: { ...retry, initialInterval: '1s' } },
+  /** Notifications (orchestrator queue). */
+  notify: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m' },
+  /** Publishing events (orchestrator queue; it needs Redis, not a host). */
+  publish: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m' },
+  /** Scan reports and the host registry (orchestrator queue). */
+  report: { startToCloseTimeout: '1m', scheduleToCloseTimeout: '5m', retry: { ...retry, initialInterval: '1s' } },
+} satisfies Record<string, ActivityOptions>;
+export type Profile = keyof typeof profiles;
+
+/** Which profile each host-agent activity runs under. The rolling update's replica activities
+ * (`launchReplica`, `watchHealthy`, `retireReplica`, …) are still proxied in `replica-activities.ts`. */
+const HOST_AGENT = {
+  // containers: lifecycle
+  createContainer: 'quick',
+  startContainer: 'quick',
+  stopContainer: 'lifecycle',
+  restartContainer: 'lifecycle',
+  pauseContainer: 'quick',
+  unpauseContainer: 'quick',
+  killContainer: 'quick',
+  waitContainer: 'slow',
+  removeContainer: 'quick',
+  // containers: observe
+  inspectContainer: 'quick',
+  containerLogs: 'quick',
+  followLogs: 'slow',
+  containerStats: 'quick',
+  containerTop: 'quick',
+  containerDiff: 'quick',
+  exportContainer: 'slow',
+  waitHealthy: 'slow',
+  ensureEdgeContainer: 'slow',
+  // containers: change
+  execInContainer: 'once',
+  updateContainer: 'quick',
+  renameContainer: 'quick',
+  copyFileIn: 'quick',
+  readFileFrom: 'quick',
+  // images
+  ensureImage: 'slow',
+  inspectImage: 'quick',
+  listImages: 'quick',
+  removeImage: 'quick',
+  pruneDanglingImages: 'sweep',
+  // networks
+  ensureNetwork: 'quick',
+  connectNetwork: 'quick',
+  disconnectNetwork: 'quick',
+  removeNetwork: 'quick',
+  pruneNetworks: 'sweep',
+  // clean-up
+  cleanupDockhand: 'sweep',
+  listCleanupCandidates: 'sweep',
+  removeCleanupItem: 'quick',
+  // hardening (remediateHarden)
+  readHardenSource: 'quick',
+  createHardenedContainer: 'quick',
+  // the edge (nginx) in front of a service
+  configureEdge: 'quick',
+  restoreEdge: 'quick',
+  configureEdgeColors: 'quick',
+  switchEdgeColor: 'quick',
+  probeEdge: 'quick',
+  listServiceContainers: 'quick',
+  readEdge: 'quick',
+  smokeCheck: 'quick',
+  waitEdgeDrained: 'slow',
+  // remediation
+  containerCondition: 'remediation',
+  disconnectNetworks: 'remediation',
+  updateMemory: 'remediation',
+  recreateWithMemory: 'remediation',
+  unhealthyContainers: 'probe',
+  // scans
+  listScanTargets: 'reach',
+  scanContainer: 'scan',
+} as const satisfies Partial<Record<keyof HostActivities, Profile>>;
+
+type Proxied<T> = { [K in keyof T]: T[K] };
+type Table<A, M extends Partial<Record<keyof A, Profile>>> = Proxied<Pick<A, Extract<keyof M, keyof A>>>;
+
+/** A plain object of activity functions (spreadable, unlike a raw `proxyActivities` Proxy): each name
+ * in `table` taken from the proxy of its profile. */
+function proxyTable<A extends object, M extends Partial<Record<keyof A, Profile>>>(
+  table: M,
+  options: (profile: Profile) => ActivityOptions,
+): Table<A, M> {
+  const proxies = new Map<Profile, Record<string, unknown>>();
+  const out: Record<string, unknown> = {};
+  for (const [name, profile] of Object.entries(table) as Array<[string, Profile]>) {
+    if (!proxies.has(profile)) proxies.set(profile, proxyActivities<Record<string, never>>(options(profile)));
+    out[name] = proxies.get(profile)![name];
+  }
+  return out as Table<A, M>;
+}
+
+/**
+ * The activities of one host agent, on its own task queue, each under its profile. `hostTimeoutMs`
+ * bounds how long a scan waits for the host to list its targets (default: the `reach` profile's 5 min).
+ */
+export function hostAgent(host: string, o: { hostTimeoutMs?: number } = {}) {
+  const taskQueue = hostTaskQueue(host);
+  return proxyTable<HostActivities, typeof HOST_AGENT>(HOST_AGENT, (profile) => ({
+    taskQueue,
+    retry,
+    ...profiles[profile],
+    ...(profile === 'reach' && o.hostTimeoutMs !== undefined ? { scheduleToCloseTimeout: o.hostTimeoutMs } : {}),
+  }));
+}
+export type HostAgent = ReturnType<typeof hostAgent>;
+
+type OrchestratorSide = NotifierActivities & EventActivities & OrchestratorActivities & HostRegistryActivities;
+const ORCHESTRATOR = {
+  notify: 'notify',
+  publishEvents: 'publish',
+  loadScanBaseline: 'report',
+  writeScanReport: 'report',
+  listKnownHosts: 'report',
+} as const satisfies Partial<Record<keyof OrchestratorSide, Profile>>;
+
+/** Activities that need no Docker host (notifier, events, reports, host registry): they run on the
+ * workflow's own (orchestrator) queue, the default when no task queue is given. */
+export function orchestratorActivities() {
+  return proxyTable<OrchestratorSide, typeof ORCHESTRATOR>(ORCHESTRATOR, (profile) => ({
+    retry,
+    ...profiles[profile],
+  }));
+}
