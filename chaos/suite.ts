@@ -5,8 +5,8 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { eventsQueueName } from '../common/events/queues';
 import { Labels } from '../common/labels';
 import { hardeningNames } from '../common/remediation/harden';
-import { remediationStatusQuery } from '../common/remediation/signals';
-import { ROLLED_BACK_ERROR, type RollingUpdateResult } from '../common/rolling-update';
+import { DeployErrorType } from '../common/errors';
+import type { RollingUpdateResult } from '../common/rolling-update';
 import { injectProcessFault, FAULTS, type DownWindow, type Fault } from './lib/faults';
 import { allContainers, edgePort, edgeRoutes, owned, type Seen } from './lib/inspect';
 import { startEdgeLoad } from './lib/load';
@@ -84,7 +84,7 @@ async function ended(world: World, handle: WorkflowHandle, ms = 300_000): Promis
     try {
       const client = await world.client();
       const h = client.workflow.getHandle(handle.workflowId, runIdOf(handle));
-      const result = await Promise.race([
+      const result: unknown = await Promise.race([
         h.result(),
         sleep(Math.max(1000, deadline - Date.now())).then(() => {
           throw new Error('timeout');
@@ -167,7 +167,7 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
       try {
         await playRound(world, { round, workflow, fault, at, random, model, windows, violation, roundStart, log });
       } catch (err) {
-        violation(`the round itself failed: ${(err as Error).stack ?? err}`);
+        violation(`the round itself failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
       const { requests: n, failures } = await load.stop();
       requests += n;
@@ -259,13 +259,13 @@ interface RoundContext {
 /** Starts the round's workflow, injects the fault at its moment, waits for the end, and checks that
  * the stated outcome matches what Docker shows. */
 async function playRound(world: World, ctx: RoundContext): Promise<void> {
-  const { workflow, fault, model, random } = ctx;
+  const { workflow, fault, model } = ctx;
   const flip = (v: string) => (v === 'v1' ? 'v2' : 'v1');
   let handle: WorkflowHandle | undefined;
-  let check: (end: Ended) => Promise<void>;
+  let check: (end: Ended) => Promise<void> | void;
   const link = () => handle && world.historyLink(handle.workflowId, runIdOf(handle));
   const bad = (what: string) => ctx.violation(what, link());
-  let newContainer: () => Promise<string | undefined> = async () => undefined;
+  let newContainer: () => Promise<string | undefined> = () => Promise.resolve(undefined);
   // A container this round's workflow made that is still starting: not yet healthy, so not yet behind
   // the edge — killing it fails the step that waits for it (health wait, monitor), nothing else.
   const createdNow = async (pred: (c: Seen) => boolean) =>
@@ -278,7 +278,7 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
       const target = fault === 'bad-image' ? 'broken' : flip(model.web);
       handle = await startBlueGreen(world, BG, target);
       newContainer = () => createdNow((c) => c.labels[Labels.service] === BG && !!c.labels[Labels.color]);
-      check = async (end) => {
+      check = (end) => {
         if (end.kind === 'completed') {
           if (target === 'broken') bad('a deploy of a never-healthy image completed');
           model.web = target;
@@ -292,11 +292,11 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
       const target = fault === 'bad-image' ? 'broken' : flip(model.api);
       handle = await startRolling(world, target, workflow === 'rolling-start-first' ? 'start-first' : 'stop-first');
       newContainer = () => createdNow((c) => c.labels[Labels.service] === ROLL && !!c.labels[Labels.slot]);
-      check = async (end) => {
+      check = (end) => {
         const result = (
           end.kind === 'completed'
             ? end.result
-            : end.kind === 'failed' && end.type === ROLLED_BACK_ERROR
+            : end.kind === 'failed' && end.type === DeployErrorType.RolledBack
               ? end.details?.[0]
               : undefined
         ) as RollingUpdateResult | undefined;
@@ -327,7 +327,7 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
     case 'collision-rolling-scale': {
       // Scale api to 4: slot 4's name is held by another service's container.
       handle = await startRolling(world, flip(model.api), 'start-first', ROLL_REPLICAS + 1);
-      check = async (end) => {
+      check = (end) => {
         if (end.kind === 'completed') {
           bad(`scaling into a name held by another service completed: ${JSON.stringify(end.result).slice(0, 300)}`);
           // The model follows what Docker should now show, so later rounds do not cascade.
@@ -402,7 +402,7 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
       const id = restartUnhealthyId(world, name);
       const client = await world.client();
       handle = client.workflow.getHandle(id);
-      newContainer = async () => c.id;
+      newContainer = () => Promise.resolve(c.id);
       // The workflow starts from the engine event through Redis and the trigger; a lost event never starts it.
       const started = await waitFor(60_000, async () =>
         (await world.client()).workflow
@@ -436,11 +436,11 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
 
   const end = await (async () => {
     await injectAt(world, ctx, handle, newContainer);
-    return ended(world, handle!);
+    return ended(world, handle);
   })();
   if (end.kind === 'hung') {
-    bad(`${handle!.workflowId} did not end: ${end.message}`);
-    await handle!.terminate('chaos: hung').catch(() => undefined);
+    bad(`${handle.workflowId} did not end: ${end.message}`);
+    await handle.terminate('chaos: hung').catch(() => undefined);
   }
   await check!(end);
 }
