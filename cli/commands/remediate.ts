@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { loadConfig } from '../../common/config';
+import { safeUserName } from '../lib/identity';
 import { RULE_WORKFLOWS } from '../../common/events/rules';
 import { releaseSignal, remediationEventSignal } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
@@ -19,7 +20,7 @@ export function registerRemediate(program: Command): void {
     .argument('<container>', 'container name')
     .argument('<action>', 'restart | memory | harden | release')
     .option('--host <id>', 'host agent the container runs on (default: DOCKHAND_HOST_ID or this hostname)')
-    .option('--by <who>', 'who releases, for the audit trail', process.env.USER ?? 'cli')
+    .option('--by <who>', 'who releases, for the audit trail', safeUserName())
     .option('--reason <text>', 'why (release)', 'released from the CLI')
     .option('--no-approval', 'harden: recreate without waiting for a person to approve')
     .option(

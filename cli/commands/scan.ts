@@ -8,7 +8,7 @@ import {
   upsertScanSchedule,
 } from '../../client/scan-schedule';
 import { startSecurityScan } from '../../client/security-scan';
-import { loadConfig } from '../../common/config';
+import { loadConfig, readVariable } from '../../common/config';
 import type { ScanRequest } from '../../common/scan/scan-input';
 import type { SecurityScanResult } from '../../common/scan/scan-result';
 import { atOrAbove, SEVERITIES, type Severity } from '../../common/scan/severity';
@@ -61,11 +61,10 @@ export function scanRequest(o: ScanOptions, env: NodeJS.ProcessEnv = process.env
   // No hosts: the workflow scans every host in the registry (and reports the ones that are down).
   const hosts = o.host?.length
     ? o.host
-    : env.DOCKHAND_HOSTS
-      ? env.DOCKHAND_HOSTS.split(',')
-          .map((h) => h.trim())
-          .filter(Boolean)
-      : [];
+    : (readVariable('DOCKHAND_HOSTS', env)
+        ?.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean) ?? []);
   return {
     hosts,
     containers: {
