@@ -12,11 +12,10 @@ import { loadConfig, readVariable } from '../../common/config';
 import type { ScanRequest } from '../../common/scan/scan-input';
 import type { SecurityScanResult } from '../../common/scan/scan-result';
 import { atOrAbove, SEVERITIES, type Severity } from '../../common/scan/severity';
+import { collect } from '../lib/parsers';
 
 /** Exit code when findings at or above --fail-on exist (1 stays "the command itself failed"). */
 export const FAIL_ON_EXIT_CODE = 2;
-
-const collect = (v: string, all: string[] = []) => [...all, v];
 
 interface ScanOptions {
   host?: string[];
