@@ -8,13 +8,20 @@ import { engineEventJobId, type EngineEvent } from '../common/events/engine-even
 import { EVENT_JOB_OPTIONS, JobName } from '../common/events/queues';
 import { remediationId } from '../common/workflow-ids';
 import { testQueue, waitFor, writeRules } from '../test/support/events';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import { temporalOutage } from './lib/temporal-outage';
+import { incidentStages, percentile, summarizeStages, type IncidentStages } from './lib/incident-stages';
 import { startWorker } from '../test/support/workers';
 
 const CONTAINERS = 10;
 const ROUNDS = 5; // 50 incidents
 const SYNTHETIC = 1000;
 const POLL_S = 5; // autoheal's default interval
+/** Temporal outage of the "nothing lost" check (DOCKHAND_BENCH_OUTAGE_S shortens it for a quick try). */
+const OUTAGE_MS = Number(process.env.DOCKHAND_BENCH_OUTAGE_S ?? 60) * 1000;
 
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const docker = new Docker();
 const log = (...a: unknown[]) => console.error('[bench:remediation]', ...a);
 
@@ -23,7 +30,8 @@ const log = (...a: unknown[]) => console.error('[bench:remediation]', ...a);
  * `kill` event of that restart), over 50 incidents, for Dockhand (events → queue → rules → workflow →
  * host agent) and for an autoheal-style poller (`docker ps --filter health=unhealthy` every 5 s, then
  * `docker restart`), on the same engine with the same fixture; plus throughput of 1,000 synthetic
- * events through queue → rules → workflow start.
+ * events through queue → rules → workflow start; plus "nothing lost" across a 60 s Temporal outage, on a
+ * Temporal dev server of the bench's own (bench/lib/temporal-outage.ts).
  */
 export async function main(): Promise<void> {
   await runStack('up');
@@ -68,8 +76,11 @@ export async function main(): Promise<void> {
 
     const dockhandNames = Array.from({ length: CONTAINERS }, (_, i) => `bench-dh-${suffix}-${i}`);
     names.push(...dockhandNames);
-    const dockhand = await measure(dockhandNames, optIn);
+    const dockhandIncidents = await measure(dockhandNames, optIn);
+    const dockhand = latencies(dockhandIncidents);
     log(`dockhand p50 ${pct(dockhand, 50)} ms, p99 ${pct(dockhand, 99)} ms over ${dockhand.length} incidents`);
+    const stages = summarizeStages(await stagesOf(dockhandIncidents, q, client, ids.hostId));
+    log(`where the time went (ms): ${formatStages(stages)}`);
 
     const pollerNames = Array.from({ length: CONTAINERS }, (_, i) => `bench-poll-${suffix}-${i}`);
     names.push(...pollerNames);
@@ -84,7 +95,7 @@ export async function main(): Promise<void> {
     );
     let polled: number[];
     try {
-      polled = await measure(pollerNames, pollerLabels);
+      polled = latencies(await measure(pollerNames, pollerLabels));
     } finally {
       process.kill(-poller.pid!, 'SIGTERM');
     }
@@ -92,6 +103,11 @@ export async function main(): Promise<void> {
 
     const eventsPerS = await throughput(q, ids.hostId, synthetic);
     log(`throughput ${eventsPerS.toFixed(1)} events/s (${SYNTHETIC} synthetic events → rules → workflow start)`);
+
+    const outage = await temporalOutage(suffix, OUTAGE_MS, log);
+    log(
+      `outage: ${outage.outage_lost} of ${outage.outage_events} events lost; all remediated ${outage.outage_recovery_s} s after Temporal returned`,
+    );
 
     for (const n of dockhandNames)
       await client.workflow
@@ -105,6 +121,7 @@ export async function main(): Promise<void> {
         poller_p50_ms: pct(polled, 50),
         poller_p99_ms: pct(polled, 99),
         events_per_s: Math.round(eventsPerS * 10) / 10,
+        ...outage,
       }),
     );
   } finally {
@@ -119,9 +136,15 @@ export async function main(): Promise<void> {
   }
 }
 
-/** Runs ROUNDS incidents on each container (in parallel across containers) and returns, per incident,
- * the ms from the engine's unhealthy event to the engine's kill event of the restart that followed. */
-async function measure(names: string[], labels: Record<string, string>): Promise<number[]> {
+/** One incident: the engine's unhealthy event and the kill event of the restart that followed (ns). */
+interface Incident {
+  name: string;
+  unhealthyNs: bigint;
+  killNs: bigint;
+}
+
+/** Runs ROUNDS incidents on each container (in parallel across containers) and returns them. */
+async function measure(names: string[], labels: Record<string, string>): Promise<Incident[]> {
   const unhealthyAt = new Map<string, bigint[]>();
   const killAt = new Map<string, bigint[]>();
   const stream = (await docker.getEvents({
@@ -158,7 +181,7 @@ async function measure(names: string[], labels: Record<string, string>): Promise
         const c = docker.getContainer(name);
         for (let round = 0; round < ROUNDS; round++) {
           await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 60_000, `${name} healthy`);
-          await (await c.exec({ Cmd: ['/bin/busybox', 'rm', '/www/health'] })).start({});
+          await makeUnhealthy(c, name);
           await waitFor(() => (killAt.get(name)?.length ?? 0) > round, 60_000, `${name} restarted (round ${round})`);
         }
         log(`${name}: ${ROUNDS} incidents`);
@@ -167,16 +190,35 @@ async function measure(names: string[], labels: Record<string, string>): Promise
   } finally {
     stream.destroy();
   }
-  const latencies: number[] = [];
+  const incidents: Incident[] = [];
   for (const name of names) {
     const kills = killAt.get(name) ?? [];
     for (const u of unhealthyAt.get(name) ?? []) {
       const k = kills.find((x) => x >= u);
-      if (k !== undefined) latencies.push(Number((k - u) / 1_000_000n));
+      if (k !== undefined) incidents.push({ name, unhealthyNs: u, killNs: k });
     }
   }
-  return latencies.sort((a, b) => a - b);
+  return incidents;
 }
+
+/** Removes the health file. On a loaded machine the health check can time out by itself, and a restart
+ * (Dockhand's or the poller's) then races the exec: a container that is not running right now is
+ * waited for until healthy again, then the exec is repeated. */
+async function makeUnhealthy(c: Docker.Container, name: string): Promise<void> {
+  for (;;) {
+    try {
+      await (await c.exec({ Cmd: ['/bin/busybox', 'rm', '/www/health'] })).start({});
+      return;
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 409) throw e;
+      await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 60_000, `${name} healthy`);
+    }
+  }
+}
+
+/** Latencies (ms, ascending) of incidents. */
+const latencies = (incidents: Incident[]) =>
+  incidents.map((i) => Number((i.killNs - i.unhealthyNs) / 1_000_000n)).sort((a, b) => a - b);
 
 /** 1,000 synthetic unhealthy events (for 1,000 containers that do not exist: each starts a workflow
  * that looks, finds nothing, and ends) from queue add to every job done. */
@@ -211,10 +253,53 @@ async function throughput(
     600_000,
     'synthetic events processed',
   );
-  return SYNTHETIC / ((Date.now() - started) / 1000);
+  const elapsedS = (Date.now() - started) / 1000;
+  const ids = new Set(events.map(engineEventJobId));
+  const jobs = (await q.queue.getJobs(['completed'])).filter((j) => ids.has(j.id!));
+  const spread = (f: (j: (typeof jobs)[number]) => number) => {
+    const v = jobs.map(f).sort((a, b) => a - b);
+    return `p50 ${percentile(v, 50)} p99 ${percentile(v, 99)}`;
+  };
+  log(
+    `synthetic jobs (ms): queued ${spread((j) => j.processedOn! - j.timestamp)} · signal-with-start ${spread((j) => j.finishedOn! - j.processedOn!)}`,
+  );
+  return SYNTHETIC / elapsedS;
 }
 
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+/** Each incident split into stages: the job its unhealthy event became, and its workflow's history. */
+async function stagesOf(
+  incidents: Incident[],
+  q: ReturnType<typeof testQueue>,
+  client: Client,
+  host: string,
+): Promise<IncidentStages[]> {
+  const jobs = new Map<string, { timestamp: number; processedOn?: number }>();
+  for (const j of await q.queue.getJobs(['completed']))
+    if (j.name === JobName.engineEvent)
+      jobs.set(`${(j.data as EngineEvent).name}/${(j.data as EngineEvent).timeNano}`, j);
+  const histories = new Map<string, HistoryEvent[]>();
+  for (const name of new Set(incidents.map((i) => i.name))) {
+    const h = await client.workflow.getHandle(remediationId('restart-unhealthy', host, name)).fetchHistory();
+    histories.set(name, h.events ?? []);
+  }
+  const signalTimeNano = (e: HistoryEvent) => {
+    const p = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0];
+    return p ? defaultPayloadConverter.fromPayload<{ timeNano?: string }>(p as never).timeNano : undefined;
+  };
+  return incidents.map((i) =>
+    incidentStages({
+      unhealthyNs: i.unhealthyNs,
+      killNs: i.killNs,
+      job: jobs.get(`${i.name}/${i.unhealthyNs}`),
+      history: histories.get(i.name) ?? [],
+      signalTimeNano,
+    }),
+  );
 }
+
+const formatStages = (s: ReturnType<typeof summarizeStages>) =>
+  Object.entries(s)
+    .map(([k, v]) => `${k} p50 ${v.p50} p99 ${v.p99}`)
+    .join(' · ');
+
+const pct = percentile;

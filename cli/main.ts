@@ -14,10 +14,13 @@ import { registerRemediate } from './commands/remediate';
 import { registerSweep } from './commands/sweep';
 import { registerHosts } from './commands/hosts';
 import { registerCleanup } from './commands/cleanup';
+import { registerConfig } from './commands/config';
+import { registerStatus } from './commands/status';
 
 /** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
 const program = new Command('dockhand')
   .description('durable, approvable Docker operations on Temporal')
+  .option('--config <file>', 'the service file (default: DOCKHAND_CONFIG, else ./dockhand.yml)')
   .showHelpAfterError();
 registerStack(program);
 registerEnsure(program);
@@ -34,6 +37,8 @@ registerRemediate(program);
 registerSweep(program);
 registerHosts(program);
 registerCleanup(program);
+registerConfig(program);
+registerStatus(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`dockhand: ${err.message}`);

@@ -20,9 +20,11 @@ export async function startBlueGreenDeploy(
   client: Client,
   config: DockhandConfig,
   request: BlueGreenRequest,
+  memo?: Record<string, unknown>,
 ): Promise<BlueGreenHandle> {
   const input = validate(BlueGreenInput, request, 'input');
   return (await startLocked(client, config, 'blueGreenDeploy', serviceChangeId(input.service), [input], {
+    ...(memo ? { memo } : {}),
     staticSummary: `blue-green deploy of ${input.service} to ${input.spec.image} on ${input.host}`,
     searchAttributes: [
       { key: DockhandService, value: input.service },

@@ -16,9 +16,11 @@ export async function startRollingUpdate(
   client: Client,
   config: DockhandConfig,
   request: RollingUpdateRequest,
+  memo?: Record<string, unknown>,
 ): Promise<RollingUpdateHandle> {
   const input = validate(RollingUpdateInput, request, 'input');
   return (await startLocked(client, config, 'rollingUpdate', serviceChangeId(input.service), [request], {
+    ...(memo ? { memo } : {}),
     staticSummary: `roll ${input.service} to ${input.spec.image} on ${input.host} (${input.order}, ${input.parallelism} at a time)`,
     searchAttributes: [
       { key: DockhandService, value: input.service },

@@ -1,18 +1,33 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
 
-/** Starts a workflow under its lock id; when one already runs there, the error names it and says how
- * to follow, approve, reject or cancel it. */
+/** Another change holds the service's lock (its workflow id): the message says how to follow,
+ * answer or cancel it; `workflowId` lets a caller (the CI queue) wait for it instead. */
+export class ChangeRunningError extends Error {
+  constructor(
+    readonly workflowId: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export interface StartOptions {
+  searchAttributes?: Parameters<Client['workflow']['start']>[1]['typedSearchAttributes'];
+  staticSummary?: string;
+  /** Small, unencrypted facts about the start (the CI delivery id), readable from describe(). */
+  memo?: Record<string, unknown>;
+}
+
+/** Starts a workflow under its lock id; when one already runs there, a ChangeRunningError names it. */
 export async function startLocked<A extends unknown[]>(
   client: Client,
   config: DockhandConfig,
   workflowType: string,
   workflowId: string,
   args: A,
-  options: {
-    searchAttributes?: Parameters<Client['workflow']['start']>[1]['typedSearchAttributes'];
-    staticSummary?: string;
-  } = {},
+  options: StartOptions = {},
 ): Promise<WorkflowHandle> {
   try {
     return await client.workflow.start(workflowType, {
@@ -21,10 +36,12 @@ export async function startLocked<A extends unknown[]>(
       args,
       typedSearchAttributes: options.searchAttributes,
       staticSummary: options.staticSummary,
+      ...(options.memo ? { memo: options.memo } : {}),
     });
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new Error(
+      throw new ChangeRunningError(
+        workflowId,
         `${workflowId} is already running (another change of this service is in progress). ` +
           `Follow it in the Temporal UI: ${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(workflowId)} ; ` +
           `answer it with "dockhand approve|reject <service>", or cancel it with "temporal workflow cancel --workflow-id ${workflowId}".`,

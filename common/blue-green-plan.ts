@@ -7,6 +7,8 @@ export interface ServiceContainer {
   /** The dockhand.color label; absent for the edge and anything not colored. */
   color?: Color;
   running: boolean;
+  /** Docker's health status (healthy, unhealthy, starting) when the container has a health check. */
+  health?: string;
 }
 
 export interface BlueGreenPlan {

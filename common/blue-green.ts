@@ -1,5 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
+import { ChangeOrigin } from './change-origin';
 import { ApprovalPolicy, type ApprovalDecision } from './approval';
 import { serviceName } from './ensure-service';
 import { ContainerSpec, DOCKER_NAME } from './spec/container-spec';
@@ -46,6 +47,8 @@ export const BlueGreenInput = z
      * resources; a rollback starts it and waits for health before switching back). */
     oldColorDuringBake: z.enum(['running', 'stopped']).default('running'),
     edge: EdgeOptions.default({ image: 'dockhand-edge:1', port: 0, hostIp: '127.0.0.1' }),
+    /** Who asked, through what, from which service file (absent on runs started before it existed). */
+    origin: ChangeOrigin.optional(),
   })
   .transform((i, ctx) => {
     const network = i.spec.network ?? `${i.service}-net`;

@@ -91,6 +91,11 @@ export const ENVIRONMENT = {
     .default(90)
     .describe('usage at or above this % of the memory limit is memory pressure'),
   DOCKHAND_RULES: z.string().min(1).default('dockhand-rules.json').describe('the trigger rules file'),
+  DOCKHAND_CONFIG: z
+    .string()
+    .min(1)
+    .default('dockhand.yml')
+    .describe('the service file (CLI deploy/rollback/status and the trigger); `--config` wins'),
   DOCKHAND_USER: z
     .string()
     .optional()

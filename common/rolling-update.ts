@@ -1,5 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
+import { ChangeOrigin } from './change-origin';
 import { ApprovalPolicy, type ApprovalDecision } from './approval';
 import { serviceName } from './ensure-service';
 import { ContainerSpec, DOCKER_NAME, HealthcheckSpec, PortSpec } from './spec/container-spec';
@@ -26,6 +27,16 @@ export const PauseAfter = z.strictObject({
   approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
 });
 
+/** The replica activities that wait (launch, watch, restore) run up to 30 minutes per attempt
+ * (the replicaWait profile, workflows/lib/activity-options.ts): a launch ahead waits for its predecessor's health and then its
+ * own, a restore for health and then the monitor period, so each of the two may take at most 10
+ * minutes — a longer one could never pass and would end as a failure (then a rollback). */
+export const REPLICA_WAIT_START_TO_CLOSE_MS = 30 * 60_000;
+export const MAX_REPLICA_WAIT_MS = 10 * 60_000;
+const replicaWait = durationMs.refine((ms) => ms <= MAX_REPLICA_WAIT_MS, {
+  message: `at most ${MAX_REPLICA_WAIT_MS / 60_000} minutes (a replica activity runs at most ${REPLICA_WAIT_START_TO_CLOSE_MS / 60_000} minutes)`,
+});
+
 /** Swarm's update_config and Kubernetes' RollingUpdate in one place. */
 export const RollingUpdateInput = z
   .strictObject({
@@ -43,9 +54,9 @@ export const RollingUpdateInput = z
     /** start-first: the new replica starts beside the old one (surge); stop-first: the old one goes first. */
     order: z.enum(['stop-first', 'start-first']).default('stop-first'),
     /** How long a new replica must stay healthy before its batch counts. */
-    monitor: durationMs.default(5_000),
+    monitor: replicaWait.default(5_000),
     /** How long a new replica may take to become healthy. */
-    healthTimeout: durationMs.default(60_000),
+    healthTimeout: replicaWait.default(60_000),
     /** Fraction of replicas allowed to fail before failureAction applies (0: none). */
     maxFailureRatio: z.number().min(0).max(1).default(0),
     failureAction: z.enum(['rollback', 'pause', 'continue']).default('rollback'),
@@ -53,6 +64,8 @@ export const RollingUpdateInput = z
     /** The whole rollout must finish within this; past it, the rollout rolls back (whatever failureAction says). */
     deadline: durationMs.optional(),
     edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),
+    /** Who asked, through what, from which service file (absent on runs started before it existed). */
+    origin: ChangeOrigin.optional(),
   })
   .superRefine((input, ctx) => {
     // The edge reaches replicas by name, which only a user-defined network resolves.
@@ -76,6 +89,8 @@ export type RollingUpdateRequest = z.input<typeof RollingUpdateInput>;
 
 /** One container of a replicated service, as a rollout plans with it (small: it goes to history). */
 export interface ReplicaInfo {
+  /** The container id (absent in histories recorded before it was listed). */
+  id?: string;
   name: string;
   slot: number;
   specHash: string;
@@ -122,6 +137,9 @@ export interface RollingUpdateResult {
   /** Replicas put back to their previous spec (or removed, when new), in the order it was done. */
   rolledBack: string[];
   failures: ReplicaFailure[];
+  /** What an undo could not put back (a replica, the edge), with why: absent when everything is as
+   * the outcome says. */
+  left?: string[];
   /** Why it rolled back (failure, rejection, rollback signal, deadline). */
   reason?: string;
   approval?: ApprovalDecision;

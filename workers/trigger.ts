@@ -5,9 +5,15 @@ import { loadConfig } from '../common/config';
 import { cappedBackoffMs, eventsQueueName } from '../common/events/queues';
 import { parseTriggerConfig } from '../common/events/rules';
 import { logger } from '../common/logger';
+import { serviceFilePath } from '../client/service-file';
+import type { DockhandConfig } from '../common/config';
+import { createDeployJobProcessor } from './lib/deploy-job';
+import { DeployQueues } from './lib/deploy-queue';
 import { createDeployWebhook } from './lib/deploy-webhook';
+import { ServiceFileSource } from './lib/service-file-source';
 import { connectRedis, eventsQueue, type EventJobData } from './lib/redis';
 import { createJobProcessor } from './lib/trigger-processor';
+import { TemporalRecovery } from './lib/temporal-recovery';
 
 /**
  * The trigger worker: consumes the events queue (bounded concurrency, rate-limited), matches engine
@@ -29,23 +35,37 @@ async function run(): Promise<void> {
     .ensureConnected()
     .catch((err: Error) => logger.warn({ err: err.message }, 'Temporal not reachable yet; jobs will wait'));
 
+  const producer = connectRedis(config.redisUrl);
+  const queue = eventsQueue(queueName, producer);
+  const recovery = new TemporalRecovery(
+    () => client.connection.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({})),
+    () => queue.promoteJobs(),
+    (downMs) => logger.info({ downMs }, 'Temporal answers again: waiting jobs retried now'),
+  );
+
   const worker = new Worker<EventJobData>(queueName, createJobProcessor(client, config, trigger.rules), {
     connection: connectRedis(config.redisUrl),
     concurrency: trigger.concurrency,
     limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
     settings: { backoffStrategy: cappedBackoffMs },
   });
-  worker.on('failed', (job, err) =>
+  worker.on('failed', (job, err) => {
     logger.warn(
       { jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
       'job attempt failed; it stays queued for a retry',
-    ),
-  );
+    );
+    recovery.attemptFailed();
+  });
   worker.on('error', (err) => logger.warn({ err: err.message }, 'queue connection trouble'));
 
-  const producer = connectRedis(config.redisUrl);
-  const queue = eventsQueue(queueName, producer);
-  const webhook = trigger.webhook ? await startWebhook(trigger.webhook, queue, config.hostId) : undefined;
+  // CI deploy requests: checked against the service file, one queue per service (arrival order).
+  const file = trigger.webhook ? new ServiceFileSource(serviceFilePath()) : undefined;
+  const deploys = file
+    ? new DeployQueues(queueName, () => connectRedis(config.redisUrl), createDeployJobProcessor(client, config, file))
+    : undefined;
+  // Serve every declared service's queue now, so requests accepted before a restart resume at once.
+  for (const service of Object.keys(file?.current().file.services ?? {})) deploys!.serve(service);
+  const webhook = trigger.webhook ? await startWebhook(trigger.webhook, deploys!, file!, config) : undefined;
 
   const rules = trigger.rules.map((r) => `${r.name}${r.enabled ? '' : ' (disabled)'}`);
   logger.info(
@@ -54,16 +74,20 @@ async function run(): Promise<void> {
   );
   await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
   webhook?.close();
+  await deploys?.close();
+  recovery.stop();
   await worker.close();
   await queue.close();
   producer.disconnect();
   logger.info('trigger stopped');
 }
 
+/** The CI webhook: requests are checked against the service file and queued per service. */
 async function startWebhook(
   w: NonNullable<ReturnType<typeof parseTriggerConfig>['webhook']>,
-  queue: ReturnType<typeof eventsQueue>,
-  hostId: string,
+  deploys: DeployQueues,
+  file: ServiceFileSource,
+  config: DockhandConfig,
 ) {
   const secret = process.env[w.secretEnv];
   if (!secret)
@@ -71,11 +95,16 @@ async function startWebhook(
   const server = createDeployWebhook({
     secret,
     maxBodyBytes: w.maxBodyBytes,
-    defaultHost: w.defaultHost ?? hostId,
-    queue,
+    file,
+    enqueue: (job) => deploys.enqueue(job),
+    status: (deliveryId, services) => deploys.status(deliveryId, services, (id, runId) => uiLink(config, id, runId)),
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(w.port, w.host, resolve));
   return server;
+}
+
+function uiLink(config: DockhandConfig, workflowId: string, runId?: string): string {
+  return `${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${runId}` : ''}`;
 }
 
 run()

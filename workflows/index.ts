@@ -10,3 +10,4 @@ export { healthSweep } from './remediate-health-sweep';
 export { deployGuardRollback } from './deploy-guard-rollback';
 export { remediateHarden } from './remediate-harden';
 export { remediateCleanup } from './remediate-cleanup';
+export { serviceStatus } from './service-status';

@@ -1,211 +1,221 @@
 import {
-  ApplicationFailure,
-  condition,
   allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
   patched,
-  setHandler,
   sleep,
-  upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
 import { DeployErrorType } from '../common/errors';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import {
   edgeName,
   replicaName,
   RollingUpdateInput,
-  rollingUpdateStatusQuery,
   serviceNetwork,
+  type ReplicaInfo,
   type RollingUpdateRequest,
   type RollingUpdateResult,
-  type RollingUpdateStatus,
 } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
-import { hostAgent as hostActivities } from './lib/activity-options';
-import { enterPhase } from './lib/progress';
-import { replicaActivities } from './lib/replica-activities';
-import { RolloutBatches } from './lib/rollout-batches';
+import { hostAgent } from './lib/activity-options';
+import { rollingUpdateV1 } from './lib/legacy/rolling-update-v1';
 import { RolloutControl } from './lib/rollout-control';
-import { EdgeUpstream } from './lib/rollout-edge';
-import { prepareRollout, prepareRolloutStepByStep } from './lib/rollout-edge-setup';
-import { failureLimitExceeded, planRollout } from './lib/rollout-plan';
+import { RolloutProgress } from './lib/rollout-progress';
+import { startRollout, type Rollout } from './lib/rollout-start';
+import { FIRST_STEP_STATE, nextRolloutStep, type RolloutStep, type StepEvent } from './lib/rollout-steps';
+import { reasonOf } from './lib/rollout-undo';
 
 const NO_APPROVAL = { required: false, timeoutMs: 1, approvers: [] };
-/** Runs started since: set-up in two rounds of activities side by side, the start-first edge sync
- * behind the first batch (older runs replay step by step). */
-const SETUP_AT_ONCE = 'rollout-setup-at-once';
+/** Runs started since: one compensation model on every exit path (undo by container id, in a
+ * non-cancellable scope), interrupted runs reconciled first. Older runs replay rollingUpdateV1. */
+const COMPENSATION = 'rollout-compensation';
 
 /**
  * Rolls a replicated service (`<service>-1 … <service>-N` behind `<service>-edge`) to a new spec,
- * batch by batch, each replica gated on health and a monitor period — the runbook's
- * "stop, rm, run, poll until healthy, sleep, next", durable, with rollback, pause and a canary step.
+ * batch by batch, each replica gated on health and a monitor period — the runbook's "stop, rm, run,
+ * poll until healthy, sleep, next", durable. A failure, a rejected canary, a `rollback` signal, the
+ * deadline, a cancellation or any failing step puts every changed replica back and fails the workflow
+ * with the result; tolerated failures get their previous replica back.
  */
 export async function rollingUpdate(request: RollingUpdateRequest): Promise<RollingUpdateResult> {
+  if (!patched(COMPENSATION)) return rollingUpdateV1(request);
   const input = validate(RollingUpdateInput, request, 'input');
   const { service, host } = input;
   const spec = { ...input.spec, network: serviceNetwork(service, input.spec) };
-  const docker = { ...hostActivities(host), ...replicaActivities(host) };
-  const edgeContainer = edgeName(service, input.edge);
+  const docker = hostAgent(host);
   const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL);
   const control = new RolloutControl();
-  const status: RollingUpdateStatus = {
-    phase: 'preparing',
-    done: 0,
-    total: 0,
-    currentBatch: 0,
-    batches: 0,
-    currentSlots: [],
-    failures: [],
-    paused: false,
-    waitingFor: '',
-  };
-  setHandler(rollingUpdateStatusQuery, () => ({ ...status, paused: control.paused }), {
-    description: 'Replicas done/total, current batch, failures',
-  });
-  upsertSearchAttributes([
-    { key: DockhandService, value: service },
-    { key: DockhandHost, value: host },
-    { key: DockhandImage, value: spec.image },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
-  const phase = (name: string, details: string, waitingFor = '') => (
-    Object.assign(status, { phase: name, waitingFor }),
-    enterPhase(name, details)
-  );
-
-  phase('preparing', `network ${spec.network}, image ${spec.image} and edge ${edgeContainer} on host ${host}`);
-  const setup = {
-    service,
-    network: spec.network,
-    spec,
-    edge: input.edge,
-    edgeName: edgeContainer,
-    replicas: input.replicas,
-  };
-  const atOnce = patched(SETUP_AT_ONCE);
-  const { existing, total, hashes } = atOnce
-    ? await prepareRollout(docker, setup)
-    : await prepareRolloutStepByStep(docker, setup);
-  const plan = planRollout(service, existing, total, input.parallelism, hashes);
-  const edge = new EdgeUpstream(docker, edgeContainer, service, input.edge.targetPort, plan.live);
-  if (!atOnce) await edge.sync();
-  await Promise.all(plan.leftovers.filter((n) => n.endsWith('-next')).map((name) => docker.removeContainer({ name })));
-  const originals = existing.filter((r) => r.name === replicaName(service, r.slot)).map((r) => r.slot);
-  const rollout = new RolloutBatches(
-    docker,
-    edge,
-    {
-      service,
-      spec,
-      order: input.order,
-      monitorMs: input.monitor,
-      healthTimeoutMs: input.healthTimeout,
-      parallelism: input.parallelism,
-    },
-    originals,
-  );
-  if (atOnce) await rollout.syncEdge();
-  Object.assign(status, { total, batches: plan.batches.length, done: plan.skip.length, failures: rollout.failures });
-
-  const deadline = input.deadline === undefined ? Infinity : Date.now() + input.deadline;
-  const canaryAfter =
-    input.pauseAfter && input.pauseAfter.batches < plan.batches.length ? input.pauseAfter.batches : undefined;
-  const toUpdate = plan.batches.flat().length;
+  const progress = new RolloutProgress(service, host, spec.image, () => control.paused);
+  const run: RolloutRun = { progress, gate, control, approval: undefined };
+  let rollout: Rollout | undefined;
   let reason: string | undefined;
-  let approval: ApprovalDecision | undefined;
-  let retry: number[] = [];
-  for (let i = 0; !reason;) {
-    reason =
-      control.rollbackRequest ??
-      (Date.now() > deadline ? `the deadline of ${input.deadline! / 1000}s passed` : undefined);
-    if (reason) break;
-    const slots = retry.length > 0 ? retry : plan.batches[i];
-    const regular = retry.length === 0 && slots !== undefined;
-    retry = [];
-    if (slots) {
-      Object.assign(status, { currentBatch: i + 1, currentSlots: slots });
-      phase(
-        'updating',
-        `batch ${i + 1}/${plan.batches.length}: ${slots.map((s) => replicaName(service, s)).join(', ')} → ${spec.image} (${input.order})`,
-      );
-      // The next batch leaves the edge in this batch's join reload, when nothing comes in between.
-      const followsAtOnce = regular && i + 1 !== canaryAfter && input.delay === 0;
-      await rollout.run(slots, followsAtOnce ? plan.batches[i + 1] : []);
-      if (regular) i++;
-    }
-    const atCanary = regular && i === canaryAfter;
-    // The last (or the canary's) monitor windows must pass.
-    if (!slots) await rollout.finish();
-    else if (atCanary) await rollout.settle();
-    status.done = plan.skip.length + rollout.updated.length;
-    if (
-      rollout.failingSlots.length > 0 &&
-      failureLimitExceeded(rollout.failingSlots.length, toUpdate, input.maxFailureRatio)
-    ) {
-      const why = `${rollout.failingSlots.map((s) => replicaName(service, s)).join(', ')} failed: ${rollout.failures.at(-1)?.reason ?? ''}`;
-      if (input.failureAction === 'rollback') reason = why;
-      if (input.failureAction === 'pause') {
-        phase(
-          'paused',
-          `${why}\n\nSignal \`resume\` to retry the failed replicas and go on, or \`rollback\` to put every changed replica back: {"by": "<you>", "comment": "<why>"}`,
-          'resume or rollback',
-        );
-        if ((await control.pause()) === 'rollback') reason = control.rollbackRequest;
-        else retry = rollout.failingSlots;
-        continue;
-      }
-    }
-    if (!slots) break;
-    if (atCanary && !reason) {
-      phase(
-        'awaiting-approval',
-        `canary: ${rollout.updated.join(', ')} run ${spec.image}. Signal \`approve\` to roll the rest or \`reject\` to roll back: {"by": "<you>", "comment": "<why>"}`,
-        'approve or reject',
-      );
-      approval = await gate.wait();
-      if (approval.outcome !== 'approved')
-        reason = `canary ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}${approval.comment ? `: ${approval.comment}` : ''}`;
-    }
-    if (!reason && input.delay > 0 && i < plan.batches.length) await sleep(input.delay);
+  try {
+    progress.enter(
+      'preparing',
+      `network ${spec.network}, image ${spec.image} and edge ${edgeName(service, input.edge)} on host ${host}`,
+    );
+    rollout = await startRollout(docker, input, spec);
+    Object.assign(progress.status, {
+      total: rollout.plan.total,
+      batches: rollout.plan.batches.length,
+      done: rollout.plan.skip.length,
+      failures: rollout.runner.failures,
+    });
+    reason = await carryOut(rollout, run, `${spec.image} (${input.order})`);
+  } catch (err) {
+    reason = isCancellation(err) ? 'the rollout was cancelled' : reasonOf(err);
   }
-
-  const result = (outcome: RollingUpdateResult['outcome'], removed: string[] = []): RollingUpdateResult => ({
-    service,
-    image: spec.image,
-    outcome,
-    updated: rollout.updated,
-    skipped: plan.skip.map((s) => replicaName(service, s)),
-    removed,
-    rolledBack: rollout.rolledBack,
-    failures: rollout.failures,
-    reason,
-    approval,
-    edge: edgeContainer,
-    spec,
-    finishedAt: new Date().toISOString(),
-  });
-  if (reason) {
-    phase('rolling-back', reason);
-    await rollout.rollback();
-    phase('rolled-back', reason);
+  return CancellationScope.nonCancellable(async () => {
+    const result = reason ? await rollBack(rollout, run, reason) : await finish(rollout!, progress);
+    const outcome = {
+      service,
+      image: spec.image,
+      approval: run.approval,
+      reason,
+      spec,
+      edge: edgeName(service, input.edge),
+    };
+    const whole: RollingUpdateResult = { ...result, ...outcome, finishedAt: new Date().toISOString() };
     await condition(allHandlersFinished);
+    if (whole.outcome !== 'rolled-back') return whole;
     throw ApplicationFailure.create({
       type: DeployErrorType.RolledBack,
       message: `rolled back ${service}: ${reason}`,
       nonRetryable: true,
-      details: [result('rolled-back')],
+      details: [whole],
     });
-  }
-  phase('finishing', `scaling to ${total}, removing the replaced replicas kept for rollback`);
-  const removed = plan.scaleDown.map((s) => replicaName(service, s));
-  await edge.leave(removed);
-  await edge.flushNames();
-  await Promise.all(removed.map((name) => docker.stopContainer({ name }).then(() => docker.removeContainer({ name }))));
-  await rollout.discardPrevious();
-  await Promise.all(plan.leftovers.map((name) => docker.removeContainer({ name })));
-  phase('done', `${total} replicas of ${service} on ${spec.image}`);
-  await condition(allHandlersFinished);
-  return result(rollout.failingSlots.length > 0 ? 'updated-with-failures' : 'updated', removed);
+  });
 }
+
+interface RolloutRun {
+  progress: RolloutProgress;
+  gate: ApprovalGate;
+  control: RolloutControl;
+  approval?: ApprovalDecision;
+}
+type Outcome = Pick<
+  RollingUpdateResult,
+  'outcome' | 'updated' | 'skipped' | 'removed' | 'rolledBack' | 'failures' | 'left'
+>;
+
+/** Runs the planner's steps until it says done (undefined) or roll back (the reason). */
+async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Promise<string | undefined> {
+  const { runner, plan, steps } = rollout;
+  const service = steps.service;
+  const names = (slots: number[]) => slots.map((slot) => replicaName(service, slot)).join(', ');
+  const observed = () => ({ at: Date.now(), rollbackRequest: run.control.rollbackRequest });
+  const ran = () => ({ failing: runner.failingSlots, lastFailure: runner.failures.at(-1)?.reason });
+  let decision = nextRolloutStep(steps, FIRST_STEP_STATE, { type: 'started', ...observed() });
+  for (;;) {
+    const step: RolloutStep = decision.step;
+    let event: StepEvent;
+    if (step.kind === 'rollback') return step.reason;
+    if (step.kind === 'done') return undefined;
+    if (step.kind === 'batch') {
+      Object.assign(run.progress.status, { currentBatch: step.number, currentSlots: step.slots });
+      run.progress.enter('updating', `batch ${step.number}/${plan.batches.length}: ${names(step.slots)} → ${target}`);
+      await runner.run(step.slots, step.upcoming);
+      event = { type: 'batch-ran', ...ran(), ...observed() };
+    } else if (step.kind === 'settle') {
+      await runner.settle(step.last);
+      event = { type: 'settled', ...ran(), ...observed() };
+    } else if (step.kind === 'canary') {
+      const how = 'Signal `approve` to roll the rest or `reject` to roll back: {"by": "<you>", "comment": "<why>"}';
+      run.progress.enter(
+        'awaiting-approval',
+        `canary: ${runner.updated.join(', ')} run ${target}. ${how}`,
+        'approve or reject',
+      );
+      const approval = (run.approval = await run.gate.wait());
+      event = {
+        type: 'canary-answered',
+        outcome: approval.outcome,
+        by: approval.by,
+        comment: approval.comment,
+        ...observed(),
+      };
+    } else if (step.kind === 'pause') {
+      const how =
+        'Signal `resume` to retry the failed replicas and go on, or `rollback` to put every changed replica back';
+      run.progress.enter('paused', `${step.why}\n\n${how}: {"by": "<you>", "comment": "<why>"}`, 'resume or rollback');
+      await run.control.pause();
+      event = { type: 'resumed', ...observed() };
+    } else {
+      await sleep(step.ms);
+      event = { type: 'delayed', ...observed() };
+    }
+    run.progress.status.done = plan.skip.length + runner.updated.length;
+    decision = nextRolloutStep(steps, decision.state, event);
+  }
+}
+
+/** Every changed replica back, latest first; what could not be put back is reported as left. */
+async function rollBack(rollout: Rollout | undefined, run: RolloutRun, reason: string): Promise<Outcome> {
+  run.progress.enter('rolling-back', reason);
+  const outcome: Outcome = {
+    outcome: 'rolled-back',
+    updated: [],
+    skipped: [],
+    removed: [],
+    rolledBack: [],
+    failures: [],
+  };
+  if (!rollout) return (run.progress.enter('rolled-back', `${reason} (nothing was changed)`), outcome);
+  const { undo, edge, promoter, runner, plan, existing } = rollout;
+  await promoter.drain();
+  const updated = runner.updated;
+  await undo.rollback();
+  const serving = existing.filter((r) => plan.live.includes(r.name) && undo.untouched(r.slot)).map((r) => r.name);
+  await undo.attempt(`edge ${edge.edge}: serve ${serving.join(', ')}`, () => edge.join(serving));
+  const left = undo.left.length > 0 ? undo.left : undefined;
+  run.progress.enter('rolled-back', `${reason}${left ? `; left: ${left.join('; ')}` : ''}`);
+  return {
+    ...outcome,
+    updated,
+    skipped: skipped(rollout),
+    rolledBack: undo.rolledBack,
+    failures: runner.failures,
+    left,
+  };
+}
+
+/** Scale down, tolerated failures back to their previous replica, the kept -prev copies and an
+ * interrupted run's leftovers removed. The target is live: a failure here is reported, not undone. */
+async function finish(rollout: Rollout, progress: RolloutProgress): Promise<Outcome> {
+  const { undo, edge, runner, plan, existing, steps, docker } = rollout;
+  progress.enter('finishing', `scaling to ${plan.total}, removing the replaced replicas kept for rollback`);
+  const failing = runner.failingSlots;
+  if (failing.length > 0) await undo.rollback(failing);
+  const scaleDown = existing.filter(
+    (r) => plan.scaleDown.includes(r.slot) && r.name === replicaName(steps.service, r.slot),
+  );
+  const removed = scaleDown.map((r) => r.name);
+  await undo.attempt(`edge ${edge.edge}: let ${removed.join(', ')} go`, () => edge.leave(removed));
+  await undo.attempt(`edge ${edge.edge}: final names`, () => edge.flushNames());
+  const remove = (r: ReplicaInfo, stop: boolean) =>
+    undo.attempt(`remove ${r.name}`, async () => {
+      if (stop) await docker.stopContainer({ name: r.name });
+      await docker.removeReplica({ name: r.name, id: r.id, service: steps.service, slot: r.slot });
+    });
+  await Promise.all(scaleDown.map((r) => remove(r, true)));
+  await undo.discardPrevious(failing);
+  const leftovers = existing.filter((r) => plan.leftovers.includes(r.name) && !r.name.endsWith('-next'));
+  await Promise.all(leftovers.map((r) => remove(r, false)));
+  const left = undo.left.length > 0 ? undo.left : undefined;
+  progress.enter('done', `${plan.total} replicas of ${steps.service}${left ? `; left: ${left.join('; ')}` : ''}`);
+  const outcome = failing.length > 0 ? 'updated-with-failures' : 'updated';
+  return {
+    outcome,
+    updated: runner.updated,
+    skipped: skipped(rollout),
+    removed,
+    rolledBack: undo.rolledBack,
+    failures: runner.failures,
+    left,
+  };
+}
+
+const skipped = (rollout: Rollout) => rollout.plan.skip.map((slot) => replicaName(rollout.steps.service, slot));

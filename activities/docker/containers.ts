@@ -6,8 +6,7 @@ import { Labels, managedLabels } from '../../common/labels';
 import { engineCall } from './engine-errors';
 import { toCreateBody, toUpdateBody } from './create-body';
 import { specHash } from './spec-hash';
-import { resolveSecretEnv } from './secrets';
-import { readEnvFiles } from './env-files';
+import { resolveEnv } from './spec-env';
 import { toContainerView, type ContainerView } from './container-view';
 import { heartbeating } from './long-running';
 import { exitCodeMeaning } from '../../common/exit-codes';
@@ -48,7 +47,7 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       const spec = validate(ContainerSpec, input.spec, 'spec');
       const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
       if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is not on host ${hostId}`);
-      const env = { ...(await readEnvFiles(spec.envFiles)), ...spec.env, ...(await resolveSecretEnv(spec.secretEnv)) };
+      const env = await resolveEnv(spec);
       const labels = managedLabels(input.service, { [Labels.host]: hostId, ...input.labels });
       const body = toCreateBody(spec, input.name, labels, env);
       const hash = specHash(body, image.Id);

@@ -50,17 +50,53 @@ export function createHealthActivities(docker: Docker) {
 export async function untilHealthy(
   docker: Docker,
   name: string,
-  o: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void },
+  wait: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void },
 ): Promise<WaitHealthyResult> {
   return withContainerWake(docker, name, async (wake) => {
     for (;;) {
-      const verdict = await healthVerdict(docker, name, Date.now() - o.startedAt, o.timeoutMs);
+      const verdict = await healthVerdict(docker, name, Date.now() - wait.startedAt, wait.timeoutMs);
       if (verdict) return verdict;
-      o.onLook();
+      wait.onLook();
       // Throws CancelledFailure when the workflow cancels us.
-      await wake.next(Math.min(o.pollMs, Math.max(1, o.startedAt + o.timeoutMs + 1 - Date.now())));
+      await wake.next(Math.min(wait.pollMs, Math.max(1, wait.startedAt + wait.timeoutMs + 1 - Date.now())));
     }
   });
+}
+
+/** The monitor period: returns at `until` if the container (by id: it may be renamed meanwhile) stayed
+ * running and healthy; fails with ContainerExited or Unhealthy the moment it does not. Looks at each
+ * engine event of the container and every `pollMs`; `onLook` runs (heartbeats) after each look. */
+export async function staysHealthy(
+  docker: Docker,
+  id: string,
+  name: string,
+  watch: { until: number; pollMs: number; onLook: () => void },
+): Promise<void> {
+  await withContainerWake(docker, id, async (wake) => {
+    for (;;) {
+      const view = toContainerView(
+        (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!,
+      );
+      if (!view.state.running)
+        throw failure(
+          ErrorType.ContainerExited,
+          `${name} exited with code ${view.state.exitCode} during its monitor period`,
+        );
+      if (view.health && view.health.status !== 'healthy')
+        throw failure(
+          ErrorType.Unhealthy,
+          `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log)}`,
+        );
+      if (Date.now() >= watch.until) return;
+      watch.onLook();
+      await wake.next(Math.min(watch.pollMs, Math.max(0, watch.until - Date.now())));
+    }
+  });
+}
+
+/** A health check's recent results, one line each. */
+function healthLog(log: Array<{ exitCode: number; output: string }> = []): string {
+  return log.map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n') || '(empty)';
 }
 
 /** Healthy (or running without a health check): the result. Exited, unhealthy or past the deadline:
@@ -85,12 +121,13 @@ async function healthVerdict(
   const health = view.health?.status ?? (view.state.running ? 'running' : view.state.status);
   if (health === 'healthy' || (health === 'running' && !view.health)) return { name, health, waitedMs };
   if (health === 'unhealthy' || waitedMs > timeoutMs) {
-    const log = (view.health?.log ?? []).map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
     const why =
       health === 'unhealthy'
         ? 'Docker marked it unhealthy'
         : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
-    throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${log || '(empty)'}`, { health: view.health });
+    throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${healthLog(view.health?.log)}`, {
+      health: view.health,
+    });
   }
   return undefined;
 }

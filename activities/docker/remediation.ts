@@ -3,6 +3,8 @@ import { engineCall } from './engine-errors';
 import type { EngineEvent } from '../../common/events/engine-event';
 import { createRecreateActivities } from './recreate';
 import { unhealthyNowEvents } from './unhealthy-now';
+import { heartbeating } from './long-running';
+import { stillUnhealthy } from '../../common/remediation/restart-unhealthy';
 
 /** What remediation decides on: health, start period and memory of one container. */
 export interface ContainerCondition {
@@ -27,7 +29,7 @@ export interface ContainerCondition {
 // The Docker operations only remediation needs (condition, quarantine, memory limits, the sweep's
 // unhealthy list); restart and stop are the container activities. Each is idempotent and says so.
 export function createRemediationActivities(docker: Docker) {
-  return {
+  const activities = {
     /** Reads a container's condition; null when it is gone (nothing left to remediate). Read-only. */
     async containerCondition({ name }: { name: string }): Promise<ContainerCondition | null> {
       const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
@@ -49,6 +51,17 @@ export function createRemediationActivities(docker: Docker) {
         memorySwapBytes: info.HostConfig.MemorySwap ?? 0,
         networks: Object.keys(info.NetworkSettings.Networks ?? {}),
       };
+    },
+
+    /** Restarts a container only while it is still unhealthy (running, past its start period): the look
+     * and the restart in one round trip, on the way from an unhealthy event to its restart. Twice: a
+     * restarted container reports "starting", so a retry after a restart that went through does nothing. */
+    async restartIfUnhealthy({ name, timeoutS }: { name: string; timeoutS: number }): Promise<{ restarted: boolean }> {
+      if (!stillUnhealthy(await activities.containerCondition({ name }), Date.now())) return { restarted: false };
+      await heartbeating((abortSignal) =>
+        engineCall(`restart container ${name}`, () => docker.getContainer(name).restart({ t: timeoutS, abortSignal })),
+      );
+      return { restarted: true };
     },
 
     /** Disconnects a container from every network it is on (quarantine that keeps it for inspection).
@@ -94,5 +107,6 @@ export function createRemediationActivities(docker: Docker) {
       return unhealthyNowEvents(docker, host);
     },
   };
+  return activities;
 }
 export type RemediationActivities = ReturnType<typeof createRemediationActivities>;

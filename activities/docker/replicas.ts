@@ -1,7 +1,6 @@
 import type Docker from 'dockerode';
-import { heartbeat } from '@temporalio/activity';
-import { toContainerView } from './container-view';
-import { withContainerWake } from './container-wake';
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import { staysHealthy, untilHealthy } from './health';
 import { heartbeating } from './long-running';
 import { ContainerSpec } from '../../common/spec/container-spec';
 import { validate } from '../../common/spec/validate';
@@ -10,7 +9,7 @@ import { Labels, managedLabels } from '../../common/labels';
 import { engineCall } from './engine-errors';
 import { toCreateBody } from './create-body';
 import { specHash } from './spec-hash';
-import { resolveSecretEnv } from './secrets';
+import { resolveEnv } from './spec-env';
 import { replicaLabels, type ReplicaInfo } from '../../common/rolling-update';
 
 export interface PlanSpecHashesInput {
@@ -21,13 +20,27 @@ export interface PlanSpecHashesInput {
 
 export function createReplicaActivities(docker: Docker, hostId: string) {
   /** Stops the replica (heartbeating: an agent killed meanwhile is noticed in seconds) and keeps it,
-   * stopped, as `keepAs`. */
-  const retire = async (id: string, name: string, keepAs: string) => {
+   * stopped, as `keepAs`. A container already under `keepAs` is removed (by id) only when it is another
+   * of this service's (a stale copy) — never the one being retired (an overlapping attempt renamed it
+   * already) and never anyone else's (Conflict, before anything stops). */
+  const retire = async (current: Docker.ContainerInspectInfo, name: string, keepAs: string) => {
+    const kept = await engineCall(`inspect container ${keepAs}`, () => docker.getContainer(keepAs).inspect(), [404]);
+    const service = current.Config.Labels?.[Labels.service];
+    if (kept && kept.Id !== current.Id && (!service || kept.Config.Labels?.[Labels.service] !== service))
+      throw failure(
+        ErrorType.Conflict,
+        `cannot keep ${name} as ${keepAs}: that name is held by ${kept.Id.slice(0, 12)}, which is not ${service ?? name}'s`,
+        { name: keepAs, existingId: kept.Id, managedService: kept.Config.Labels?.[Labels.service] },
+      );
     await heartbeating((abortSignal) =>
-      engineCall(`stop container ${name}`, () => docker.getContainer(id).stop({ abortSignal }), [304, 404]),
+      engineCall(`stop container ${name}`, () => docker.getContainer(current.Id).stop({ abortSignal }), [304, 404]),
     );
-    await engineCall(`remove container ${keepAs}`, () => docker.getContainer(keepAs).remove({ force: true }), [404]);
-    await engineCall(`rename container ${name} to ${keepAs}`, () => docker.getContainer(id).rename({ name: keepAs }));
+    if (kept?.Id === current.Id) return;
+    if (kept)
+      await engineCall(`remove container ${keepAs}`, () => docker.getContainer(kept.Id).remove({ force: true }), [404]);
+    await engineCall(`rename container ${name} to ${keepAs}`, () =>
+      docker.getContainer(current.Id).rename({ name: keepAs }),
+    );
   };
   return {
     /** Every container of `service` that carries a slot label (replicas and their -next/-prev
@@ -38,6 +51,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       );
       return list!
         .map((c) => ({
+          id: c.Id,
           name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
           slot: Number(c.Labels[Labels.slot]),
           specHash: c.Labels[Labels.specHash] ?? '',
@@ -55,7 +69,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       const spec = validate(ContainerSpec, raw, 'spec');
       const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
       if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is not on host ${hostId}`);
-      const env = { ...spec.env, ...(await resolveSecretEnv(spec.secretEnv)) };
+      const env = await resolveEnv(spec);
       const out: Record<number, string> = {};
       for (const slot of slots) {
         const labels = managedLabels(service, { [Labels.host]: hostId, ...replicaLabels(slot) });
@@ -77,7 +91,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
         if (!kept) throw failure(ErrorType.NotFound, `cannot retire ${name}: neither it nor ${keepAs} exists`);
         return;
       }
-      await retire(current.Id, name, keepAs);
+      await retire(current, name, keepAs);
     },
 
     /** Start-first's hand-over: retires `name` (stopped, kept as `keepAs`, as retireReplica) and gives
@@ -94,10 +108,97 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
     }): Promise<void> {
       const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
       if (current?.Id === successorId) return;
-      if (current) await retire(current.Id, name, keepAs);
+      if (current) await retire(current, name, keepAs);
       await engineCall(`rename container ${successorId.slice(0, 12)} to ${name}`, () =>
         docker.getContainer(successorId).rename({ name }),
       );
+    },
+
+    /** Removes a container this rollout made for `slot`: by `id` when the launch returned one; by `name`
+     * only when the container there is this service's, for this slot (the rollout removed any leftover
+     * under the name before, so what carries these labels now is its own). Anything else under the name
+     * — a container Dockhand does not manage, another service's, the slot's original (`spare`) — is
+     * left alone: `removed: false`. Twice: gone is done. */
+    async removeReplica({
+      name,
+      id,
+      service,
+      slot,
+      spare,
+    }: {
+      name: string;
+      id?: string;
+      service: string;
+      slot: number;
+      /** An id never to remove (the slot's original replica, which may still hold the name). */
+      spare?: string;
+    }): Promise<{ removed: boolean; leftAlone?: string }> {
+      const ref = id ?? name;
+      const c = await engineCall(`inspect container ${ref}`, () => docker.getContainer(ref).inspect(), [404]);
+      if (!c || c.Id === spare) return { removed: false };
+      if (!id && !isSlotOf(c, service, slot))
+        return { removed: false, leftAlone: `${name} (${c.Id.slice(0, 12)}) is not ${service}'s replica ${slot}` };
+      await engineCall(`remove container ${name}`, () => docker.getContainer(c.Id).remove({ force: true }), [404]);
+      return { removed: true };
+    },
+
+    /** Puts a slot's original replica (by id: it may be stopped and renamed to -prev, or untouched)
+     * back under `name`, running, healthy and then healthy for `monitorMs`. What holds `name` meanwhile
+     * (this rollout's new replica) is removed first — only when it is this service's replica of this
+     * slot; anything else is a Conflict and stays. Twice: the same end state; the health deadline
+     * counts from the first attempt. */
+    async restoreReplica({
+      id,
+      name,
+      service,
+      slot,
+      healthTimeoutMs,
+      monitorMs,
+    }: {
+      id: string;
+      name: string;
+      service: string;
+      slot: number;
+      healthTimeoutMs: number;
+      monitorMs: number;
+    }): Promise<{ id: string }> {
+      const original = await engineCall(`inspect container ${id}`, () => docker.getContainer(id).inspect(), [404]);
+      if (!original)
+        throw failure(ErrorType.NotFound, `cannot restore ${name}: its original replica ${id.slice(0, 12)} is gone`);
+      if (original.Name.replace(/^\//, '') !== name) {
+        const holder = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+        if (holder && !isSlotOf(holder, service, slot))
+          throw failure(
+            ErrorType.Conflict,
+            `cannot restore ${name}: the name is held by ${holder.Id.slice(0, 12)}, which is not ${service}'s replica ${slot}`,
+            { name, existingId: holder.Id, managedService: holder.Config.Labels?.[Labels.service] },
+          );
+        if (holder)
+          await engineCall(
+            `remove container ${name}`,
+            () => docker.getContainer(holder.Id).remove({ force: true }),
+            [404],
+          );
+        await engineCall(`rename container ${id.slice(0, 12)} to ${name}`, () =>
+          docker.getContainer(id).rename({ name }),
+        );
+      }
+      await engineCall(`start container ${name}`, () => docker.getContainer(id).start(), [304]);
+      const startedAt =
+        (activityInfo().heartbeatDetails as { startedAt?: number } | undefined)?.startedAt ?? Date.now();
+      await untilHealthy(docker, name, {
+        startedAt,
+        timeoutMs: healthTimeoutMs,
+        pollMs: 1000,
+        onLook: () => heartbeat({ startedAt }),
+      });
+      if (monitorMs > 0)
+        await staysHealthy(docker, id, name, {
+          until: Date.now() + monitorMs,
+          pollMs: 1000,
+          onLook: () => heartbeat({ startedAt }),
+        });
+      return { id };
     },
 
     /** Watches a container (by id: it may be renamed meanwhile) for `durationMs`: fails with Unhealthy
@@ -114,29 +215,20 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       durationMs: number;
       pollMs?: number;
     }): Promise<void> {
-      const until = Date.now() + durationMs;
-      await withContainerWake(docker, id, async (wake) => {
-        for (;;) {
-          const view = toContainerView(
-            (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!,
-          );
-          if (!view.state.running)
-            throw failure(
-              ErrorType.ContainerExited,
-              `${name} exited with code ${view.state.exitCode} during its monitor period`,
-            );
-          if (view.health && view.health.status !== 'healthy') {
-            const log = view.health.log.map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n');
-            throw failure(
-              ErrorType.Unhealthy,
-              `${name} became ${view.health.status} during its monitor period; health log:\n${log || '(empty)'}`,
-            );
-          }
-          if (Date.now() >= until) return;
-          heartbeat();
-          await wake.next(Math.min(pollMs, Math.max(0, until - Date.now())));
-        }
+      // The deadline counts from the first attempt: a retry watches only what is left of the period.
+      const startedAt =
+        (activityInfo().heartbeatDetails as { startedAt?: number } | undefined)?.startedAt ?? Date.now();
+      await staysHealthy(docker, id, name, {
+        until: startedAt + durationMs,
+        pollMs,
+        onLook: () => heartbeat({ startedAt }),
       });
     },
   };
+}
+
+/** True when `c` is `service`'s replica container of `slot` (its labels say so). */
+function isSlotOf(c: Docker.ContainerInspectInfo, service: string, slot: number): boolean {
+  const labels = c.Config.Labels ?? {};
+  return labels[Labels.service] === service && labels[Labels.slot] === String(slot);
 }

@@ -16,11 +16,14 @@ export function createServiceContainerActivities(docker: Docker) {
       return list!
         .map((c): ServiceContainer => {
           const color = c.Labels[Labels.color];
+          // listContainers reports health only inside Status: "Up 3 minutes (healthy)".
+          const health = /\((?:health: )?(healthy|unhealthy|starting)\)/.exec(c.Status ?? '')?.[1];
           return {
             name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
             image: c.Image,
             ...(color === 'blue' || color === 'green' ? { color } : {}),
             running: c.State === 'running',
+            ...(health ? { health } : {}),
           };
         })
         .sort((a, b) => a.name.localeCompare(b.name));

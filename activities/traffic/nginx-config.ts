@@ -11,10 +11,21 @@ export type EdgeColor = 'blue' | 'green';
 
 /**
  * The edge's site config for one service: an upstream with every live backend, proxied on :80 (the
- * rolling update's config). Pure text (tested by exact equality).
+ * rolling update's config); with no backend at all, every request gets 503 (nginx cannot declare an
+ * empty upstream, and a config naming a removed container would not even load). Pure text (tested by
+ * exact equality).
  */
 export function renderSiteConfig(service: string, upstreams: Upstream[]): string {
-  if (upstreams.length === 0) throw new Error(`no upstream for ${service}: an edge must point somewhere`);
+  if (upstreams.length === 0)
+    return [
+      `# Written by Dockhand for service ${service}: no replica serves. Do not edit: the next deploy overwrites it.`,
+      `server {`,
+      `    listen 80 default_server;`,
+      ...edgeLocations(configGeneration(service, upstreams)),
+      `    location / { return 503 "no replica of ${service} serves\\n"; }`,
+      `}`,
+      ``,
+    ].join('\n');
   return [
     `# Written by Dockhand for service ${service}. Do not edit: the next deploy overwrites it.`,
     ...upstreamBlock(upstreamName(service), upstreams),

@@ -1,17 +1,28 @@
 import type { Command } from 'commander';
-import { startBlueGreenDeploy } from '../../client/blue-green';
 import { connectClient } from '../../client/connection';
+import { deployEnd, startDeploy } from '../../client/deploy';
 import { followPhases } from '../../client/follow';
 import type { BlueGreenRequest, BlueGreenResult } from '../../common/blue-green';
+import { BlueGreenInput } from '../../common/blue-green';
 import { loadConfig } from '../../common/config';
+import {
+  ServiceFileError,
+  resolveDeploy,
+  type ResolvedDeploy,
+  type ServiceOverrides,
+} from '../../common/service-file/resolve';
+import type { RollingUpdateResult } from '../../common/rolling-update';
 import { parseDurationMs } from '../../common/spec/units';
-import { failureText } from '../lib/failure-text';
-import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
+import { validate } from '../../common/spec/validate';
 import { collect, int } from '../lib/parsers';
+import { followRollout, rolloutSummary } from '../lib/rollout-output';
+import { optionalServiceFile } from '../lib/service-file';
+import { safeUserName } from '../lib/identity';
+import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
 
-interface DeployOptions extends SpecOptions {
+interface DeployOptions extends Partial<SpecOptions> {
   host?: string;
-  appPort: number;
+  appPort?: number;
   edgePort?: number;
   approval: boolean;
   approvalTimeout?: string;
@@ -28,69 +39,157 @@ interface DeployOptions extends SpecOptions {
 export function registerDeploy(program: Command): void {
   const command = program
     .command('deploy')
-    .description('blue-green deploy of <service> behind its edge (workflow blueGreenDeploy, id deploy/<service>)')
-    .argument('<service>', 'service name; its colors run as <service>-blue / <service>-green')
-    .requiredOption('--image <ref>', 'the new image')
-    .option('--app-port <port>', 'port the app listens on in its container', int, 80);
+    .description(
+      'deploy <service> as the service file (dockhand.yml) declares it: blue-green or rolling, under deploy/<service>',
+    )
+    .argument(
+      '<service>',
+      'a service of the service file (or any name, with --image and flags, for a one-off blue-green)',
+    )
+    .option('--image <ref>', "the image to deploy (default: the service file's image)")
+    .option('--app-port <port>', 'port the app listens on in its container (default 80)', int);
   addSpecOptions(command, 'user-defined network (default <service>-net)')
     .option('--edge-port <port>', 'host port the edge publishes (first deploy; default: a free one)', int)
     .option('--no-approval', 'switch without waiting for an approval')
     .option('--approval-timeout <duration>', 'how long to wait for an approval before rejecting (e.g. 30m)')
     .option('--approver <name>', 'identity allowed to approve/reject, repeatable (default: anyone)', collect)
     .option('--bake <duration>', 'rollback window after the switch (e.g. 5m)')
-    .option('--health-timeout <duration>', 'how long the new color may take to become healthy')
+    .option('--health-timeout <duration>', 'how long the new version may take to become healthy')
     .option('--smoke-path <path>', 'GET this path on the new color before the approval')
     .option('--smoke-status <code>', 'status the smoke check expects', int)
     .option('--old-color <policy>', 'the old color during the bake: running | stopped')
-    .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)')
-    .option('--wait', 'follow the deploy phase by phase until it ends; exit non-zero if it fails')
-    .option('--json', 'print the result as JSON')
-    .action(async (service: string, o: DeployOptions) => {
+    .option('--host <id>', "host agent to run on (default: the service's only host, or DOCKHAND_HOST_ID)")
+    .option('--wait', 'follow the deploy until it ends; exit 1 if it fails or rolls back')
+    .option('--json', 'print JSON (with --wait: {outcome, workflowId, runId, result | failure})')
+    .action(async function (this: Command, service: string, o: DeployOptions) {
       const config = loadConfig();
+      const resolved = resolveFromFileOrFlags(this, service, o, config.hostId);
       const client = await connectClient(config);
-      const request: BlueGreenRequest = {
-        service,
-        host: o.host ?? config.hostId,
-        spec: specFromOptions(o),
-        appPort: o.appPort,
-        approval: {
-          required: o.approval,
-          ...(o.approvalTimeout ? { timeoutMs: parseDurationMs(o.approvalTimeout) } : {}),
-          approvers: o.approver ?? [],
-        },
-        ...(o.bake ? { bakeMs: o.bake } : {}),
-        ...(o.healthTimeout ? { healthTimeoutMs: o.healthTimeout } : {}),
-        ...(o.smokePath
-          ? { smoke: { path: o.smokePath, ...(o.smokeStatus ? { expectStatus: o.smokeStatus } : {}) } }
-          : {}),
-        ...(o.oldColor ? { oldColorDuringBake: o.oldColor } : {}),
-        ...(o.edgePort !== undefined ? { edge: { port: o.edgePort } } : {}),
-      };
-      const handle = await startBlueGreenDeploy(client, config, request);
+      const handle = await startDeploy(client, config, resolved);
       const link = `${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
+      const overridden = resolved.input.origin?.overrides ?? [];
       if (!o.wait) {
         console.log(
           o.json
-            ? JSON.stringify({ workflowId: handle.workflowId, ui: link })
-            : `started ${handle.workflowId} — ${link}\nfollow it there; answer with "dockhand approve ${service}" or "dockhand reject ${service}"`,
+            ? JSON.stringify({ workflowId: handle.workflowId, strategy: resolved.strategy, ui: link })
+            : `started ${handle.workflowId} (${resolved.strategy} of ${resolved.input.spec.image} on ${resolved.host}${overridden.length ? `; for this run: ${overridden.join(', ')}` : ''}) — ${link}\n` +
+                `follow it there; answer with "dockhand approve ${service}" or "dockhand reject ${service}"`,
         );
         return;
       }
-      if (!o.json) console.error(`started ${handle.workflowId} — ${link}`);
-      try {
-        const result = await followPhases<BlueGreenResult>(handle, (p) => {
-          if (!o.json)
-            console.error(
-              `[${(p.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${p.phase}${p.details ? ` — ${p.details.replace(/\n+/g, '\n           ')}` : ''}`,
-            );
-        });
-        console.log(
-          o.json
-            ? JSON.stringify(result)
-            : `${service}: ${result.liveContainer} (${result.liveColor}) serves ${result.image} on http://${result.edge.hostIp}:${result.edge.hostPort} — ${(result.timings.totalMs / 1000).toFixed(1)}s, approval ${result.approval.outcome}${result.approval.by ? ` by ${result.approval.by}` : ''}`,
-        );
-      } catch (err) {
-        throw new Error(`${handle.workflowId} failed: ${failureText(err)}`, { cause: err });
+      if (!o.json) console.error(`started ${handle.workflowId} (${resolved.strategy}) — ${link}`);
+      const progress = o.json ? undefined : (line: string) => console.error(line);
+      if (resolved.strategy === 'blue-green') {
+        await followPhases<BlueGreenResult>(handle, (p) =>
+          progress?.(
+            `[${(p.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${p.phase}${p.details ? ` — ${p.details.replace(/\n+/g, '\n           ')}` : ''}`,
+          ),
+        ).catch(() => undefined);
+      } else {
+        await followRollout(handle, progress).catch(() => undefined);
       }
+      const end = await deployEnd(handle);
+      if (o.json) console.log(JSON.stringify({ service, strategy: resolved.strategy, ...end }));
+      else if (end.outcome === 'succeeded') console.log(successLine(service, resolved, end.result));
+      else console.log(`${handle.workflowId} ${end.outcome}: ${end.failure}`);
+      if (end.outcome !== 'succeeded') process.exitCode = 1;
     });
+}
+
+/** The deploy as the service file says, with the flags given overriding single fields for this run;
+ * without a file entry, the flags alone (a one-off blue-green, as before the service file). */
+function resolveFromFileOrFlags(
+  command: Command,
+  service: string,
+  o: DeployOptions,
+  defaultHost: string,
+): ResolvedDeploy {
+  const loaded = optionalServiceFile(command);
+  const requestedBy = safeUserName();
+  if (loaded?.file.services[service]) {
+    try {
+      return resolveDeploy(loaded.file, service, {
+        ...(o.image ? { image: o.image } : {}),
+        ...(o.host ? { host: o.host } : {}),
+        overrides: overridesFromFlags(command, o),
+        origin: {
+          source: 'cli',
+          requestedBy,
+          config: {
+            path: loaded.path,
+            sha256: loaded.sha256,
+            ...(loaded.gitCommit ? { gitCommit: loaded.gitCommit, dirty: loaded.dirty } : {}),
+          },
+        },
+      });
+    } catch (e) {
+      throw e instanceof ServiceFileError ? new Error(loaded.explain(e)) : e;
+    }
+  }
+  if (!o.image) {
+    const where = loaded
+      ? `${loaded.path} declares no service "${service}" (it has: ${Object.keys(loaded.file.services).join(', ') || 'none'})`
+      : `there is no service file (${process.env.DOCKHAND_CONFIG ?? 'dockhand.yml'})`;
+    throw new Error(
+      `${where}: declare ${service} under services: (see docs/service-file.md), or give --image for a one-off deploy from flags`,
+    );
+  }
+  const request: BlueGreenRequest = {
+    service,
+    host: o.host ?? defaultHost,
+    spec: specFromOptions({ ...o, image: o.image }),
+    appPort: o.appPort ?? 80,
+    approval: {
+      required: o.approval,
+      ...(o.approvalTimeout ? { timeoutMs: parseDurationMs(o.approvalTimeout) } : {}),
+      approvers: o.approver ?? [],
+    },
+    ...(o.bake ? { bakeMs: o.bake } : {}),
+    ...(o.healthTimeout ? { healthTimeoutMs: o.healthTimeout } : {}),
+    ...(o.smokePath ? { smoke: { path: o.smokePath, ...(o.smokeStatus ? { expectStatus: o.smokeStatus } : {}) } } : {}),
+    ...(o.oldColor ? { oldColorDuringBake: o.oldColor } : {}),
+    ...(o.edgePort !== undefined ? { edge: { port: o.edgePort } } : {}),
+    origin: { source: 'cli', requestedBy },
+  };
+  const input = validate(BlueGreenInput, request, 'input');
+  return { strategy: 'blue-green', workflowType: 'blueGreenDeploy', service, host: input.host, input };
+}
+
+/** The flags given on this command line as service-file fields (only those typed, never defaults). */
+function overridesFromFlags(command: Command, o: DeployOptions): ServiceOverrides {
+  const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+  const spec = specFromOptions({ ...o, image: 'unused' });
+  const container = {
+    ...(given('env') ? { env: spec.env } : {}),
+    ...(given('network') ? { network: spec.network } : {}),
+    ...(given('init') ? { init: true } : {}),
+    ...(spec.healthcheck ? { healthcheck: spec.healthcheck } : {}),
+    ...(spec.resources ? { resources: spec.resources } : {}),
+    ...(given('user') ? { user: spec.user } : {}),
+  };
+  const approval = {
+    ...(given('approval') ? { required: o.approval } : {}),
+    ...(o.approvalTimeout ? { timeout: o.approvalTimeout } : {}),
+    ...(o.approver ? { approvers: o.approver } : {}),
+  };
+  if (given('port'))
+    throw new Error(
+      '--port: a service behind an edge publishes through the edge (edge.port in the service file, or --edge-port)',
+    );
+  return {
+    ...(Object.keys(container).length ? { container } : {}),
+    ...(Object.keys(approval).length ? { approval } : {}),
+    ...(o.appPort !== undefined ? { port: o.appPort } : {}),
+    ...(o.edgePort !== undefined ? { edge: { port: o.edgePort } } : {}),
+    ...(o.bake ? { bake: o.bake } : {}),
+    ...(o.healthTimeout ? { healthTimeout: o.healthTimeout } : {}),
+    ...(o.smokePath ? { smoke: { path: o.smokePath, ...(o.smokeStatus ? { expectStatus: o.smokeStatus } : {}) } } : {}),
+    ...(o.oldColor ? { oldColor: o.oldColor } : {}),
+  };
+}
+
+function successLine(service: string, r: ResolvedDeploy, result: unknown): string {
+  if (r.strategy === 'rolling') return rolloutSummary(result as RollingUpdateResult);
+  const b = result as BlueGreenResult;
+  return `${service}: ${b.liveContainer} (${b.liveColor}) serves ${b.image} on http://${b.edge.hostIp}:${b.edge.hostPort} — ${(b.timings.totalMs / 1000).toFixed(1)}s, approval ${b.approval.outcome}${b.approval.by ? ` by ${b.approval.by}` : ''}`;
 }

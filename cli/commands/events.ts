@@ -2,17 +2,15 @@ import type { Command } from 'commander';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../common/config';
+import type { EngineEvent } from '../../common/events/engine-event';
 import { eventsQueueName } from '../../common/events/queues';
 import type { EventJobData } from '../../workers/lib/redis';
 
 /** One line per job: when, where, what, and how far the trigger got with it. */
 export function describeJob(job: Job<EventJobData>, state: string): string {
   const when = new Date(job.timestamp).toISOString();
-  const d = job.data;
-  const what =
-    'deliveryId' in d
-      ? `deploy ${d.service} ← ${d.image} (${d.strategy}, by ${d.requestedBy})`
-      : `${d.host} ${d.type} ${d.name ?? d.id.slice(0, 12)} ${d.action}${d.status ? `: ${d.status}` : ''}`;
+  const d: EngineEvent = job.data;
+  const what = `${d.host} ${d.type} ${d.name ?? d.id.slice(0, 12)} ${d.action}${d.status ? `: ${d.status}` : ''}`;
   const why =
     state === 'failed'
       ? ` — ${job.failedReason}`

@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
-import { rolloutOutcome, startRollingUpdate, type RollingUpdateHandle } from '../../client/rolling-update';
+import { startRollingUpdate } from '../../client/rolling-update';
 import { loadConfig } from '../../common/config';
-import {
-  rollingUpdateStatusQuery,
-  type RollingUpdateResult,
-  type RollingUpdateStatus,
-} from '../../common/rolling-update';
 import { addSpecOptions, parsePort, specFromOptions, type SpecOptions } from '../lib/spec-options';
 import { collect, int } from '../lib/parsers';
+import { followRollout, rolloutSummary } from '../lib/rollout-output';
 
 interface RolloutOptions extends SpecOptions {
   host?: string;
@@ -79,8 +75,8 @@ export function registerRollout(program: Command): void {
         return;
       }
       if (!o.json) console.error(`started ${handle.workflowId}: ${link}`);
-      const result = await follow(handle, o.json ? undefined : (line) => console.error(line));
-      console.log(o.json ? JSON.stringify(result) : summary(result));
+      const result = await followRollout(handle, o.json ? undefined : (line) => console.error(line));
+      console.log(o.json ? JSON.stringify(result) : rolloutSummary(result));
       if (result.outcome === 'rolled-back') process.exitCode = 1;
     });
 }
@@ -91,40 +87,4 @@ function withFlag<T>(flag: string, parse: () => T): T {
   } catch (e) {
     throw new Error((e as Error).message.replace('--port', flag), { cause: e });
   }
-}
-
-/** Polls the status query and reports each change until the rollout ends. */
-async function follow(handle: RollingUpdateHandle, report?: (line: string) => void): Promise<RollingUpdateResult> {
-  let last = '';
-  let ended = false;
-  const outcome = rolloutOutcome(handle).finally(() => (ended = true));
-  while (!ended) {
-    const s = await handle.query(rollingUpdateStatusQuery).catch(() => undefined);
-    const line = s && describe(s);
-    if (line && line !== last) report?.((last = line));
-    await Promise.race([outcome.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
-  }
-  return outcome;
-}
-
-function describe(s: RollingUpdateStatus): string {
-  const batch = s.currentBatch ? ` batch ${s.currentBatch}/${s.batches} (slots ${s.currentSlots.join(',')})` : '';
-  const failures = s.failures.length ? `, ${s.failures.length} failure(s): ${s.failures.at(-1)!.name}` : '';
-  const waiting = s.waitingFor
-    ? ` — waiting for ${s.waitingFor} (dockhand approve|reject, or signal resume|rollback in the UI)`
-    : '';
-  return `[${s.phase}] ${s.done}/${s.total} replicas done${batch}${failures}${waiting}`;
-}
-
-function summary(r: RollingUpdateResult): string {
-  const lines = [
-    `${r.service}: ${r.outcome} (${r.image})`,
-    `  updated: ${r.updated.join(', ') || '-'}`,
-    `  skipped: ${r.skipped.join(', ') || '-'}`,
-  ];
-  if (r.removed.length) lines.push(`  removed: ${r.removed.join(', ')}`);
-  if (r.rolledBack.length) lines.push(`  rolled back: ${r.rolledBack.join(', ')}`);
-  if (r.reason) lines.push(`  why: ${r.reason}`);
-  for (const f of r.failures) lines.push(`  failure ${f.name}: ${f.reason.split('\n')[0]}`);
-  return lines.join('\n');
 }

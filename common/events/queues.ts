@@ -1,7 +1,8 @@
 import { readVariable } from '../config';
 
-/** Queue and key names of the event path. One BullMQ queue carries engine events and CI deploy
- * requests; DOCKHAND_EVENTS_QUEUE overrides the name (tests and benchmarks isolate themselves). */
+/** Queue and key names of the event path. One BullMQ queue carries engine events; CI deploy requests
+ * go to one queue per service named after it (`<name>.deploy.<service>`). DOCKHAND_EVENTS_QUEUE
+ * overrides the name (tests and benchmarks isolate themselves). */
 export const EVENTS_QUEUE = 'dockhand-events';
 
 export function eventsQueueName(env: NodeJS.ProcessEnv = process.env): string {
@@ -15,7 +16,7 @@ export function eventCursorKey(queue: string, hostId: string): string {
 }
 
 /** BullMQ job names on the events queue. */
-export const JobName = { engineEvent: 'engine-event', deployRequest: 'deploy-request' } as const;
+export const JobName = { engineEvent: 'engine-event' } as const;
 
 /** Retention: completed jobs are kept a day so a replayed event (same job id) is still recognised as
  * a duplicate; failed jobs are kept until someone looks at them (`dockhand events tail --failed`). */

@@ -79,8 +79,6 @@ export const TriggerConfig = z.strictObject({
         .positive()
         .max(10 * 1024 * 1024)
         .default(64 * 1024),
-      /** Host a request without "host" deploys to. */
-      defaultHost: z.string().optional(),
     })
     .optional(),
 });

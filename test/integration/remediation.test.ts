@@ -106,11 +106,15 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     expect(latencyMs).toBeGreaterThan(0);
     expect(latencyMs).toBeLessThan(10_000);
     await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 30_000, 'healthy again');
-    const status = await client.workflow
-      .getHandle(remediationId('restart-unhealthy', ids.hostId, name))
-      .query(remediationStatusQuery);
+    const handle = client.workflow.getHandle(remediationId('restart-unhealthy', ids.hostId, name));
+    const status = await handle.query(remediationStatusQuery);
     expect(status.restarts).toBe(1);
     expect(notifications.received.filter((n) => n.container === name)).toHaveLength(0);
+    // One host round trip from the event to the restart: the agent looks and restarts in one activity.
+    const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(scheduled).toEqual(['restartIfUnhealthy']);
   });
 
   it('restarts a container that stays unhealthy K times, then quarantines it and notifies once', async () => {

@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { replicaLabels } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import { ErrorType } from '../../common/errors';
 import { docker, removeService } from '../support/docker';
@@ -9,7 +14,7 @@ import { testIds } from '../support/workers';
 // that wake at the engine's health event, the start-first hand-over, and the edge in one round trip.
 const ids = testIds('rl');
 const service = `rl-${ids.suffix}`;
-const { run, container } = activityRunner(ids.hostId, service);
+const { run, container, activities } = activityRunner(ids.hostId, service);
 const app = (version: string) =>
   ({ image: `dockhand-fixture-app:${version}`, init: true, stopTimeout: 1 }) as ContainerSpec;
 const inspect = (name: string) => docker.getContainer(name).inspect();
@@ -123,4 +128,119 @@ describe('ensureEdgeContainer', () => {
       await docker.getContainer(foreign).remove({ force: true });
     }
   }, 120_000);
+});
+
+describe('the undo acts on what the rollout made, never on a name alone (C1, L11)', () => {
+  const foreign: string[] = [];
+  /** A container Dockhand does not manage (no labels), named as the test says. */
+  const foreignContainer = async (name: string) => {
+    const c = await docker.createContainer({ name, Image: 'dockhand-fixture-app:v1' });
+    foreign.push(c.id);
+    return c.id;
+  };
+  const slotReplica = async (name: string, slot: number, version: string, start = true) => {
+    await run('createContainer', { name, service, spec: app(version), labels: replicaLabels(slot) });
+    if (start) await run('startContainer', { name });
+    return (await inspect(name)).Id;
+  };
+  afterAll(() =>
+    Promise.all(
+      foreign.map((id) =>
+        docker
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    ),
+  );
+
+  it('removeReplica leaves a foreign container under the name alone, and removes by id', async () => {
+    const name = `${service}-7`;
+    const id = await foreignContainer(name);
+    expect(await run('removeReplica', { name, service, slot: 7 })).toEqual({
+      removed: false,
+      leftAlone: `${name} (${id.slice(0, 12)}) is not ${service}'s replica 7`,
+    });
+    expect((await inspect(name)).Id).toBe(id);
+    const ours = await slotReplica(`${service}-8`, 8, 'v1', false);
+    expect(await run('removeReplica', { name: `${service}-8`, id: ours, service, slot: 8 })).toEqual({ removed: true });
+    expect(await run('removeReplica', { name: `${service}-8`, id: ours, service, slot: 8 })).toEqual({
+      removed: false,
+    });
+  });
+
+  it('restoreReplica puts the stopped original back under its name, replacing the slot’s new replica', async () => {
+    const original = await slotReplica(`${service}-9`, 9, 'v1');
+    await run('retireReplica', { name: `${service}-9`, keepAs: `${service}-9-prev` });
+    await slotReplica(`${service}-9`, 9, 'v2');
+    for (let i = 0; i < 2; i++)
+      await run('restoreReplica', {
+        id: original,
+        name: `${service}-9`,
+        service,
+        slot: 9,
+        healthTimeoutMs: 60_000,
+        monitorMs: 0,
+      });
+    const now = await inspect(`${service}-9`);
+    expect(now.Id).toBe(original);
+    expect(now.State.Health!.Status).toBe('healthy');
+    expect((await failureOf(run('inspectContainer', { name: `${service}-9-prev` }))).type).toBe(ErrorType.NotFound);
+  }, 90_000);
+
+  it('restoreReplica refuses a name held by a container that is not the slot’s (Conflict), and leaves it', async () => {
+    const original = await slotReplica(`${service}-10`, 10, 'v1', false);
+    await run('renameContainer', { name: `${service}-10`, newName: `${service}-10-prev` });
+    const holder = await foreignContainer(`${service}-10`);
+    const failure = await failureOf(
+      run('restoreReplica', {
+        id: original,
+        name: `${service}-10`,
+        service,
+        slot: 10,
+        healthTimeoutMs: 10_000,
+        monitorMs: 0,
+      }),
+    );
+    expect(failure.type).toBe(ErrorType.Conflict);
+    expect((await inspect(`${service}-10`)).Id).toBe(holder);
+  });
+
+  it('retireReplica never discards a foreign container under keepAs, and stops nothing then', async () => {
+    const name = `${service}-11`;
+    await slotReplica(name, 11, 'v1');
+    const holder = await foreignContainer(`${name}-prev`);
+    const failure = await failureOf(run('retireReplica', { name, keepAs: `${name}-prev` }));
+    expect(failure.type).toBe(ErrorType.Conflict);
+    expect((await inspect(`${name}-prev`)).Id).toBe(holder);
+    expect((await inspect(name)).State.Running).toBe(true);
+  });
+});
+
+describe('planned spec hashes and deadlines (M2, L6)', () => {
+  it('planSpecHashes gives the hash launchReplica creates, env files included', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dockhand-env-'));
+    const envFile = path.join(dir, 'app.env');
+    writeFileSync(envFile, 'GREETING=hello\n');
+    const spec = { ...app('v1'), envFiles: [envFile] } as ContainerSpec;
+    const hashes = await run('planSpecHashes', { service, spec, slots: [12] });
+    await run('launchReplica', {
+      name: `${service}-12`,
+      service,
+      spec,
+      labels: replicaLabels(12),
+      healthTimeoutMs: 60_000,
+    });
+    expect((await inspect(`${service}-12`)).Config.Labels['dockhand.spec-hash']).toBe(hashes[12]);
+  }, 90_000);
+
+  it('watchHealthy keeps the first attempt’s deadline on a retry (the period is not restarted)', async () => {
+    const name = await container(app('v1'));
+    await run('waitHealthy', { name, timeoutMs: 60_000 });
+    const { id } = await run('inspectContainer', { name });
+    const retry = new MockActivityEnvironment({ heartbeatDetails: { startedAt: Date.now() - 60_000 } });
+    const started = Date.now();
+    await retry.run(activities.watchHealthy, { id, name, durationMs: 60_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 60_000);
 });

@@ -1,24 +1,18 @@
 import http from 'node:http';
-import type { Queue } from 'bullmq';
-import {
-  DELIVERY_ID,
-  DEPLOY_WORKFLOW_TYPES,
-  DeployRequest,
-  deployJobId,
-  type DeployJob,
-} from '../../common/events/deploy-request';
-import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
-import { DELIVERY_HEADERS, SIGNATURE_HEADER, verifySignature } from '../../common/events/signature';
+import { DELIVERY_ID, DeployRequest, type DeliveryStatus, type DeployJob } from '../../common/events/deploy-request';
+import { DELIVERY_HEADERS, SIGNATURE_HEADER, sign, verifySignature } from '../../common/events/signature';
+import { logger } from '../../common/logger';
+import { ServiceFileError, resolveDeploy, serviceHosts } from '../../common/service-file/resolve';
 import { formatIssues } from '../../common/spec/schema-helpers';
 import { serviceChangeId } from '../../common/workflow-ids';
-import { logger } from '../../common/logger';
-import type { EventJobData } from './redis';
+import type { ServiceFileSource } from './service-file-source';
 
 export interface DeployWebhookOptions {
   secret: string;
   maxBodyBytes: number;
-  defaultHost: string;
-  queue: Queue<EventJobData>;
+  file: ServiceFileSource;
+  enqueue(job: DeployJob): Promise<{ jobId: string; duplicate: boolean }>;
+  status(deliveryId: string, services: string[]): Promise<DeliveryStatus | undefined>;
 }
 
 class HttpError extends Error {
@@ -30,13 +24,21 @@ class HttpError extends Error {
   }
 }
 
-/** POST /hooks/deploy: a CI deploy request, HMAC-signed over the raw body. Checked in this order —
- * size (413), signature (401), delivery id and body (400) — and queued only when all pass; the answer
- * (202) carries the workflow id the request will run under. */
+const STATUS_PATH = /^\/hooks\/deploy\/([A-Za-z0-9_.-]{1,128})$/;
+
+/**
+ * The CI endpoints, HMAC-signed with the shared secret:
+ * - POST /hooks/deploy — a deploy request, signed over the raw body. Checked in this order — size
+ *   (413), signature (401), delivery id and body (400), then against the service file (400: unknown
+ *   service, a host it does not run on, a strategy it does not declare) — and queued only when all
+ *   pass (202).
+ * - GET /hooks/deploy/<deliveryId> — where that request is: queued | running | succeeded | failed |
+ *   rolled-back, signed over the text "GET /hooks/deploy/<deliveryId>".
+ */
 export function createDeployWebhook(o: DeployWebhookOptions): http.Server {
   return http.createServer((req, res) => {
-    handle(req, o)
-      .then((body) => reply(res, 202, body))
+    route(req, o)
+      .then(({ status, body }) => reply(res, status, body))
       .catch((e: Error) => {
         const status = e instanceof HttpError ? e.status : 500;
         if (status === 500) logger.error({ err: e }, 'deploy webhook failed');
@@ -51,9 +53,14 @@ export function createDeployWebhook(o: DeployWebhookOptions): http.Server {
   });
 }
 
-async function handle(req: http.IncomingMessage, o: DeployWebhookOptions) {
-  if (req.method !== 'POST' || req.url !== '/hooks/deploy')
-    throw new HttpError(404, 'POST /hooks/deploy is the only endpoint');
+async function route(req: http.IncomingMessage, o: DeployWebhookOptions): Promise<{ status: number; body: unknown }> {
+  if (req.method === 'POST' && req.url === '/hooks/deploy') return { status: 202, body: await accept(req, o) };
+  const m = req.method === 'GET' ? STATUS_PATH.exec(req.url ?? '') : null;
+  if (m) return { status: 200, body: await status(req, o, m[1]!) };
+  throw new HttpError(404, 'POST /hooks/deploy and GET /hooks/deploy/<delivery id> are the endpoints');
+}
+
+async function accept(req: http.IncomingMessage, o: DeployWebhookOptions) {
   const raw = await readCapped(req, o.maxBodyBytes);
   if (!verifySignature(o.secret, raw, header(req, SIGNATURE_HEADER)))
     throw new HttpError(
@@ -74,20 +81,78 @@ async function handle(req: http.IncomingMessage, o: DeployWebhookOptions) {
   }
   const parsed = DeployRequest.safeParse(json);
   if (!parsed.success) throw new HttpError(400, formatIssues(parsed.error, 'body'));
-  const job: DeployJob = { ...parsed.data, host: parsed.data.host ?? o.defaultHost, deliveryId };
-  const jobId = deployJobId(deliveryId);
-  const duplicate = (await o.queue.getJob(jobId)) !== undefined;
-  await o.queue.add(JobName.deployRequest, job, { jobId, ...EVENT_JOB_OPTIONS });
+  const request = parsed.data;
+  const workflowType = checkAgainstFile(request, o.file);
+  const job: DeployJob = { ...request, deliveryId, receivedAt: new Date().toISOString() };
+  const { jobId, duplicate } = await o.enqueue(job);
   logger.info(
-    { jobId, service: job.service, strategy: job.strategy, requestedBy: job.requestedBy, duplicate },
+    { jobId, service: job.service, image: job.image, requestedBy: job.requestedBy, duplicate },
     'deploy request queued',
   );
   return {
+    deliveryId,
     workflowId: serviceChangeId(job.service),
-    workflowType: DEPLOY_WORKFLOW_TYPES[job.strategy],
+    workflowType,
     jobId,
     duplicate,
+    status: `/hooks/deploy/${deliveryId}`,
   };
+}
+
+/** Refuses (400, naming the field) what the service file does not allow; the workflow type it will run. */
+function checkAgainstFile(r: DeployRequest, source: ServiceFileSource): string {
+  const loaded = source.current();
+  const services = Object.keys(loaded.file.services);
+  if (!services.includes(r.service))
+    throw new HttpError(
+      400,
+      `body.service: "${r.service}" is not a service of ${loaded.path} (services: ${services.join(', ')})`,
+    );
+  try {
+    const resolved = resolveDeploy(loaded.file, r.service, {
+      ...(r.image ? { image: r.image } : {}),
+      ...(r.host ? { host: r.host } : {}),
+      origin: { source: 'webhook', requestedBy: r.requestedBy },
+    });
+    if (r.strategy && r.strategy !== resolved.strategy)
+      throw new HttpError(
+        400,
+        `body.strategy: ${r.service} deploys ${resolved.strategy} (${loaded.path}); a request may not change that`,
+      );
+    return resolved.workflowType;
+  } catch (e) {
+    if (!(e instanceof ServiceFileError)) throw e;
+    const hosts = serviceHosts(loaded.file, r.service);
+    throw new HttpError(
+      400,
+      e.issues
+        .map((i) =>
+          i.path[0] === 'host'
+            ? `body.host: "${r.host}" is not a host of ${r.service} (hosts: ${hosts.join(', ')})`
+            : i.path[0] === 'services'
+              ? `${loaded.explain(new ServiceFileError([i]))}`
+              : `body.${i.path.join('.')}: ${i.message}`,
+        )
+        .join('; '),
+    );
+  }
+}
+
+async function status(req: http.IncomingMessage, o: DeployWebhookOptions, deliveryId: string) {
+  const signed = `GET /hooks/deploy/${deliveryId}`;
+  if (!verifySignature(o.secret, Buffer.from(signed), header(req, SIGNATURE_HEADER)))
+    throw new HttpError(
+      401,
+      `missing or wrong ${SIGNATURE_HEADER} (sha256=<HMAC-SHA256 of "${signed}" with the shared secret>)`,
+    );
+  const found = await o.status(deliveryId, Object.keys(o.file.current().file.services));
+  if (!found) throw new HttpError(404, `no deploy request with delivery id ${deliveryId}`);
+  return found;
+}
+
+/** The signature a GET of a delivery's status carries (for tests and docs). */
+export function signStatusRequest(secret: string, deliveryId: string): string {
+  return sign(secret, `GET /hooks/deploy/${deliveryId}`);
 }
 
 /** Reads the body up to `max` bytes; a larger one is refused (413) without reading it all. */

@@ -1,9 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EngineEvent } from '../../common/events/engine-event';
-import type { DeployJob } from '../../common/events/deploy-request';
 
-export type EventJobData = EngineEvent | DeployJob;
+export type EventJobData = EngineEvent;
 
 /** An ioredis connection from REDIS_URL. BullMQ needs maxRetriesPerRequest null: a command waits for
  * Redis to come back instead of failing after a few reconnects. */

@@ -1,13 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Job } from 'bullmq';
 import type { DockhandConfig } from '../../common/config';
-import { DEPLOY_WORKFLOW_TYPES, type DeployJob, type DeployWorkflowInput } from '../../common/events/deploy-request';
 import type { EngineEvent } from '../../common/events/engine-event';
-import { JobName } from '../../common/events/queues';
 import { matchingRules, type Rule } from '../../common/events/rules';
 import { logger } from '../../common/logger';
-import { DockhandHost, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
-import { serviceChangeId } from '../../common/workflow-ids';
 import { startRemediation, type RemediationWorkflow } from '../../client/remediate';
 import type { EventJobData } from './redis';
 import { guardDeploy } from './deploy-guard';
@@ -21,13 +17,12 @@ export interface ProcessedJob {
   }>;
 }
 
-/** Turns one queued job into workflow starts. A throw (Temporal unreachable) fails the attempt and
+/** Turns one queued engine event into workflow starts (CI deploy requests have queues of their own:
+ * workers/lib/deploy-queue.ts). A throw (Temporal unreachable) fails the attempt and
  * BullMQ retries the job later: it stays in Redis until a start succeeds. */
 export function createJobProcessor(client: Client, config: DockhandConfig, rules: Rule[]) {
   return async (job: Job<EventJobData>): Promise<ProcessedJob> => {
-    if (job.name === JobName.deployRequest)
-      return { workflows: [await startDeploy(client, config, job.data as DeployJob)] };
-    const event = job.data as EngineEvent;
+    const event = job.data;
     const workflows: ProcessedJob['workflows'] = [];
     for (const rule of matchingRules(rules, event)) {
       workflows.push(
@@ -62,45 +57,4 @@ async function signalRemediation(client: Client, config: DockhandConfig, rule: R
   });
   logger.info({ rule: rule.name, workflowId, action: e.action, status: e.status }, 'event delivered to remediation');
   return { workflowId, workflowType: rule.workflow, outcome: 'signalled' as const };
-}
-
-/** Starts the deploy workflow of the request's strategy under the service's change lock. A redelivered
- * request whose workflow already runs attaches; a request while another change runs is dropped. */
-async function startDeploy(client: Client, config: DockhandConfig, d: DeployJob) {
-  const workflowType = DEPLOY_WORKFLOW_TYPES[d.strategy];
-  const workflowId = serviceChangeId(d.service);
-  const input: DeployWorkflowInput = {
-    service: d.service,
-    image: d.image,
-    host: d.host,
-    strategy: d.strategy,
-    requestedBy: d.requestedBy,
-    ...(d.pipeline ? { pipeline: d.pipeline } : {}),
-    deliveryId: d.deliveryId,
-  };
-  try {
-    await client.workflow.start(workflowType, {
-      taskQueue: config.orchestratorTaskQueue,
-      workflowId,
-      args: [input],
-      memo: { deliveryId: d.deliveryId },
-      staticSummary: `${d.strategy} deploy of ${d.image} to ${d.service}, requested by ${d.requestedBy}${d.pipeline ? ` (${d.pipeline})` : ''}`,
-      typedSearchAttributes: [
-        { key: DockhandService, value: d.service },
-        { key: DockhandHost, value: d.host },
-        { key: DockhandWorkflow, value: workflowType },
-      ],
-    });
-    logger.info({ workflowId, workflowType, deliveryId: d.deliveryId, requestedBy: d.requestedBy }, 'deploy started');
-    return { workflowId, workflowType, outcome: 'started' as const };
-  } catch (e) {
-    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-    const running = await client.workflow.getHandle(workflowId).describe();
-    if (running.memo?.deliveryId === d.deliveryId) return { workflowId, workflowType, outcome: 'attached' as const };
-    logger.warn(
-      { workflowId, deliveryId: d.deliveryId, running: running.memo?.deliveryId },
-      'deploy request dropped: another change of this service is running',
-    );
-    return { workflowId, workflowType, outcome: 'dropped' as const };
-  }
 }

@@ -7,6 +7,7 @@ import type {
   OrchestratorActivities,
 } from '../../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
+import { REPLICA_WAIT_START_TO_CLOSE_MS } from '../../common/rolling-update';
 import { hostTaskQueue } from '../../common/task-queues';
 
 /** The one retry policy: quick backoff, capped at 10 s; failures typed as the request's fault are final. */
@@ -38,6 +39,15 @@ export const profiles = {
     scheduleToCloseTimeout: '15m',
     retry: { ...retry, maximumAttempts: 2 },
   },
+  /** Retiring or handing over a replica stops it (up to its stop timeout), heartbeating. */
+  retire: { heartbeatTimeout: '10s', startToCloseTimeout: '2m', scheduleToCloseTimeout: '10m' },
+  /** A replica's launch, monitor period or restore waits for health (each wait at most
+   * MAX_REPLICA_WAIT_MS, refused above by RollingUpdateInput), heartbeating every look. */
+  replicaWait: {
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: REPLICA_WAIT_START_TO_CLOSE_MS,
+    scheduleToCloseTimeout: '1h',
+  },
   /** Clean-up walks every Dockhand object on the host: bounded, but more than one round trip. */
   sweep: { startToCloseTimeout: '5m', scheduleToCloseTimeout: '15m' },
   /** A remediation restart waits up to the stop timeout (≤ 300 s) before the engine kills; 6 min covers
@@ -64,8 +74,7 @@ export const profiles = {
 } satisfies Record<string, ActivityOptions>;
 export type Profile = keyof typeof profiles;
 
-/** Which profile each host-agent activity runs under. The rolling update's replica activities
- * (`launchReplica`, `watchHealthy`, `retireReplica`, …) are still proxied in `replica-activities.ts`. */
+/** Which profile each host-agent activity runs under. */
 const HOST_AGENT = {
   // containers: lifecycle
   createContainer: 'quick',
@@ -122,8 +131,19 @@ const HOST_AGENT = {
   readEdge: 'quick',
   smokeCheck: 'quick',
   waitEdgeDrained: 'slow',
+  // the rolling update's replicas
+  listReplicas: 'quick',
+  planSpecHashes: 'quick',
+  removeReplica: 'quick',
+  launchReplica: 'replicaWait',
+  watchHealthy: 'replicaWait',
+  restoreReplica: 'replicaWait',
+  retireReplica: 'retire',
+  handOverReplica: 'retire',
   // remediation
   containerCondition: 'remediation',
+  // looks and restarts: waits out the stop timeout like restartContainer, heartbeating meanwhile
+  restartIfUnhealthy: 'lifecycle',
   disconnectNetworks: 'remediation',
   updateMemory: 'remediation',
   recreateWithMemory: 'remediation',

@@ -3,8 +3,7 @@ import { ErrorType, type ConflictDetails } from '../../common/errors';
 import { managedLabels } from '../../common/labels';
 import type { ReplicaInfo, RollingUpdateInput } from '../../common/rolling-update';
 import { activityFailureOf } from './failures';
-import type { HostAgent as HostProxies } from './activity-options';
-import type { ReplicaProxies } from './replica-activities';
+import type { HostAgent } from './activity-options';
 import { targetCount } from './rollout-plan';
 
 export interface RolloutSetup {
@@ -32,7 +31,7 @@ const EDGE_HEALTHY_WITHIN_MS = 60_000;
  * the target spec hashes. An edge that already runs for this service is kept as it is (it serves
  * traffic); one that belongs to anyone else fails the rollout with the typed Conflict before any
  * replica changes. */
-export async function prepareRollout(docker: HostProxies & ReplicaProxies, s: RolloutSetup): Promise<RolloutStart> {
+export async function prepareRollout(docker: HostAgent, s: RolloutSetup): Promise<RolloutStart> {
   const [existing] = await Promise.all([
     docker.listReplicas({ service: s.service }),
     docker.ensureNetwork({ name: s.network, labels: managedLabels(s.service) }),
@@ -54,17 +53,14 @@ export async function prepareRollout(docker: HostProxies & ReplicaProxies, s: Ro
 
 /** prepareRollout as runs started before it existed did it, one step after another (their histories
  * must replay). */
-export async function prepareRolloutStepByStep(
-  docker: HostProxies & ReplicaProxies,
-  s: RolloutSetup,
-): Promise<RolloutStart> {
+export async function prepareRolloutStepByStep(docker: HostAgent, s: RolloutSetup): Promise<RolloutStart> {
   const [, existing] = await Promise.all([prepareService(docker, s), docker.listReplicas({ service: s.service })]);
   const total = targetCount(s.service, existing, s.replicas);
   const hashes = await docker.planSpecHashes({ service: s.service, spec: s.spec, slots: slotsUpTo(total) });
   return { existing, total, hashes };
 }
 
-async function prepareService(docker: HostProxies, s: RolloutSetup): Promise<void> {
+async function prepareService(docker: HostAgent, s: RolloutSetup): Promise<void> {
   await Promise.all([
     docker.ensureNetwork({ name: s.network, labels: managedLabels(s.service) }),
     docker.ensureImage({ image: s.spec.image }),

@@ -1,5 +1,5 @@
 import type { Upstream } from '../../activities/traffic/nginx-config';
-import type { HostAgent as HostProxies } from './activity-options';
+import type { HostAgent } from './activity-options';
 
 /**
  * The edge's upstream during a rollout: the replicas that serve. A replica leaves before it stops and
@@ -12,9 +12,13 @@ export class EdgeUpstream {
   /** A member was renamed since the config was last written: the config names a container that no
    * longer has that name (fine for the running nginx, which resolved it already; not for a restart). */
   private namesStale = false;
+  /** With no member left, write a config that answers 503 (the undo sets it: it removes containers,
+   * and the edge must never keep routing to one that is gone). Otherwise the old config stays, as a
+   * one-replica stop-first update wants while its replica is replaced. */
+  allowEmpty = false;
 
   constructor(
-    private readonly docker: HostProxies,
+    private readonly docker: HostAgent,
     readonly edge: string,
     private readonly service: string,
     private readonly port: number,
@@ -68,8 +72,7 @@ export class EdgeUpstream {
   private async set(names: string[], force = false): Promise<void> {
     const next = [...new Set(names)].sort();
     const same = next.length === this.live.length && next.every((n, i) => n === this.live[i]);
-    // nginx needs at least one backend; with none left (stop-first, one replica) the old config stays.
-    if ((!same || force) && next.length > 0) {
+    if ((!same || force) && (next.length > 0 || this.allowEmpty)) {
       const upstreams: Upstream[] = next.map((host) => ({ host, port: this.port }));
       await this.docker.configureEdge({ edge: this.edge, service: this.service, upstreams });
       this.namesStale = false;

@@ -1,4 +1,4 @@
-import { replicaName, type ReplicaInfo } from '../../common/rolling-update';
+import { previousName, replicaName, type ReplicaInfo } from '../../common/rolling-update';
 
 /** What a rollout will do, decided from what runs before anything changes. Pure. */
 export interface RolloutPlan {
@@ -29,15 +29,7 @@ export function planRollout(
   targetHashes: Record<number, string>,
 ): RolloutPlan {
   const finals = new Map(existing.filter((r) => r.name === replicaName(service, r.slot)).map((r) => [r.slot, r]));
-  const onTarget = (slot: number) => {
-    const r = finals.get(slot);
-    return (
-      r !== undefined &&
-      r.specHash === targetHashes[slot] &&
-      r.running &&
-      (r.health === undefined || r.health === 'healthy')
-    );
-  };
+  const onTarget = (slot: number) => isOnTarget(finals.get(slot), targetHashes[slot]);
   const slots = Array.from({ length: total }, (_, i) => i + 1);
   const update = slots.filter((s) => !onTarget(s));
   return {
@@ -48,6 +40,31 @@ export function planRollout(
     live: [...finals.values()].filter((r) => r.running && r.health !== 'unhealthy').map((r) => r.name),
     leftovers: existing.filter((r) => !finals.has(r.slot) || finals.get(r.slot) !== r).map((r) => r.name),
   };
+}
+
+/** A replica that runs the target spec and is healthy (or has no health check): a re-run leaves it. */
+export function isOnTarget(r: ReplicaInfo | undefined, targetHash: string | undefined): boolean {
+  return (
+    r !== undefined && r.specHash === targetHash && r.running && (r.health === undefined || r.health === 'healthy')
+  );
+}
+
+/** Slots an interrupted run left with their old replica kept as -prev and, under the slot's own
+ * name, nothing on the target (a half-updated replica, or none): the -prev is the last known-good
+ * copy and goes back first, so this run's retire never discards it. */
+export function interruptedSlots(
+  service: string,
+  existing: ReplicaInfo[],
+  targetHashes: Record<number, string>,
+): ReplicaInfo[] {
+  return existing.filter(
+    (r) =>
+      r.name === previousName(service, r.slot) &&
+      !isOnTarget(
+        existing.find((f) => f.name === replicaName(service, r.slot)),
+        targetHashes[r.slot],
+      ),
+  );
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {

@@ -36,6 +36,10 @@ describe('RollingUpdateInput', () => {
     expect(bad({ parallelism: 0 })).toContain('input.parallelism');
     expect(bad({ order: 'random' })).toContain('input.order');
     expect(bad({ maxFailureRatio: 2 })).toContain('input.maxFailureRatio');
+    // A wait longer than the replica activities' 30-minute attempts could never pass (L6).
+    expect(bad({ monitor: '31m' })).toContain('input.monitor: at most 10 minutes');
+    expect(bad({ healthTimeout: '11m' })).toContain('input.healthTimeout: at most 10 minutes');
+    expect(validate(RollingUpdateInput, { ...base, monitor: '10m' }, 'input').monitor).toBe(600_000);
     expect(bad({ spec: { image: 'app:v2', network: 'host' } })).toContain(
       'input.spec.network: a rolling update needs a user-defined network',
     );

@@ -52,8 +52,19 @@ describe('renderSiteConfig', () => {
     expect(configGeneration('web', [{ host: 'a', port: 1 }])).toBe(configGeneration('web', [{ host: 'a', port: 1 }]));
     expect(generationOf('server { listen 80; }')).toBeUndefined();
   });
-  it('refuses an empty upstream list and sanitises upstream names', () => {
-    expect(() => renderSiteConfig('web', [])).toThrow('no upstream for web');
+  it('answers 503 with no upstream (never a config naming a removed replica) and sanitises upstream names', () => {
+    expect(renderSiteConfig('web', [])).toBe(
+      [
+        '# Written by Dockhand for service web: no replica serves. Do not edit: the next deploy overwrites it.',
+        'server {',
+        '    listen 80 default_server;',
+        '    location = /__edge/health { return 200 "ok\\n"; }',
+        `    location = /__edge/generation { return 200 "${configGeneration('web', [])}"; }`,
+        '    location / { return 503 "no replica of web serves\\n"; }',
+        '}',
+        '',
+      ].join('\n'),
+    );
     expect(upstreamName('my-app.v2')).toBe('dockhand_my_app_v2');
   });
 });

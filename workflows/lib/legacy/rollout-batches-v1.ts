@@ -1,18 +1,20 @@
+// Frozen: replays runs started before patched('rollout-compensation') (workflows/rolling-update.ts).
+// Their histories hold this exact order of commands; new runs use rollout-batch-runner.ts,
+// rollout-promoter.ts and rollout-undo.ts. Remove once no such run can still be open.
 import { ActivityFailure } from '@temporalio/workflow';
-import { ErrorType } from '../../common/errors';
+import { ErrorType } from '../../../common/errors';
 import {
   candidateName,
   previousName,
   replicaLabels,
   replicaName,
   type ReplicaFailure,
-} from '../../common/rolling-update';
-import type { ContainerSpec } from '../../common/spec/container-spec';
-import type { EdgeUpstream } from './rollout-edge';
-import { activityFailureOf } from './failures';
-import type { HostAgent as HostProxies } from './activity-options';
-import type { ReplicaProxies } from './replica-activities';
-import { rollbackBatches } from './rollout-plan';
+} from '../../../common/rolling-update';
+import type { ContainerSpec } from '../../../common/spec/container-spec';
+import type { EdgeUpstream } from '../rollout-edge';
+import { activityFailureOf } from '../failures';
+import type { HostAgent } from '../activity-options';
+import { rollbackBatches } from '../rollout-plan';
 
 /** What the rollout changed in a slot, so rollback knows what to undo:
  * added — a new slot (undo: remove it); replaced — the old replica waits stopped as -prev (undo:
@@ -39,7 +41,7 @@ export interface BatchSettings {
  * period while the next batch goes on, as Swarm does; a failure inside that window counts. Every
  * change is recorded before it is made, so a rollback undoes exactly what happened, in reverse.
  */
-export class RolloutBatches {
+export class RolloutBatchesV1 {
   readonly changes: Change[] = [];
   readonly failures: ReplicaFailure[] = [];
   readonly rolledBack: string[] = [];
@@ -57,7 +59,7 @@ export class RolloutBatches {
   private readonly ahead = new Map<number, Promise<string>>();
 
   constructor(
-    private readonly docker: HostProxies & ReplicaProxies,
+    private readonly docker: HostAgent,
     private readonly edge: EdgeUpstream,
     private readonly s: BatchSettings,
     originals: number[],

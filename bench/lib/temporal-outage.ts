@@ -1,0 +1,184 @@
+import Docker from 'dockerode';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { engineEventJobId, type EngineEvent } from '../../common/events/engine-event';
+import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
+import { remediationId } from '../../common/workflow-ids';
+import { testQueue, waitFor, writeRules } from '../../test/support/events';
+import { startWorker } from '../../test/support/workers';
+import { PrivateTemporal } from './private-temporal';
+
+const CONTAINERS = 5;
+const SYNTHETIC = 200;
+const RECOVERY_TIMEOUT_MS = 5 * 60_000;
+
+export interface OutageReport {
+  /** How long Temporal was down. */
+  outage_s: number;
+  /** Unhealthy events queued while it was down (real containers and synthetic). */
+  outage_events: number;
+  /** Of those, events whose remediation never happened: no workflow, no restart, or a failed job. */
+  outage_lost: number;
+  /** From Temporal back to the last of those events remediated. */
+  outage_recovery_s: number;
+}
+
+/**
+ * Nothing lost across a Temporal outage: on a Temporal dev server of its own (the shared one is never
+ * stopped), with its own workers, queue and containers. Every container first goes through one incident,
+ * so the outage finds remediation workflows running; then the server stops (database kept) for
+ * `outageMs`, during which every container turns unhealthy again and SYNTHETIC events are queued; then
+ * it starts again and the check waits until every one of those events was remediated.
+ */
+export async function temporalOutage(suffix: string, outageMs: number, log: (...a: unknown[]) => void) {
+  const docker = new Docker();
+  const temporal = await PrivateTemporal.start();
+  log(`outage: own Temporal dev server on ${temporal.address}`);
+  const ids = { hostId: `bench-out-${suffix}`, orchestratorQueue: `dockhand-orchestrator-bench-out-${suffix}` };
+  const queueName = `dockhand-events-bench-out-${suffix}`;
+  const optIn = { 'dockhand.autoheal': 'true', 'dockhand.bench-outage': suffix };
+  const synthetic = { 'dockhand.autoheal': 'true', 'dockhand.bench-outage-synthetic': suffix };
+  const rules = writeRules({
+    concurrency: 32,
+    rules: [
+      {
+        name: 'autoheal',
+        match: { action: 'health_status', status: 'unhealthy', labels: optIn },
+        workflow: 'restartUnhealthy',
+        args: { maxRestarts: 100, windowMs: '10m', backoffMs: 0, stopTimeoutS: 1, idleMs: '10m' },
+      },
+      {
+        name: 'synthetic',
+        match: { action: 'health_status', status: 'unhealthy', labels: synthetic },
+        workflow: 'restartUnhealthy',
+        args: { idleMs: '1s' },
+      },
+    ],
+  });
+  const env = { TEMPORAL_ADDRESS: temporal.address };
+  const workers = [
+    startWorker('orchestrator', ids, env),
+    startWorker('host-agent', ids, { ...env, DOCKHAND_EVENTS_PUBLISH: '1', DOCKHAND_EVENTS_QUEUE: queueName }),
+    startWorker('trigger', ids, { ...env, DOCKHAND_EVENTS_QUEUE: queueName, DOCKHAND_RULES: rules }),
+  ];
+  const q = testQueue(queueName);
+  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+  const names = Array.from({ length: CONTAINERS }, (_, i) => `bench-out-${suffix}-${i}`);
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+    const containers = await Promise.all(
+      names.map(async (name) => {
+        const c = await docker.createContainer({
+          name,
+          Image: 'dockhand-fixture-app:flaky',
+          Labels: optIn,
+          HostConfig: { Init: true },
+        });
+        await c.start();
+        return c;
+      }),
+    );
+    // One incident before the outage: each container's remediation workflow is running when Temporal goes.
+    const startedBefore = await Promise.all(
+      containers.map(async (c) => {
+        await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 60_000, `${c.id} healthy`);
+        const first = (await c.inspect()).State.StartedAt;
+        await unhealthy(c);
+        await waitFor(
+          async () => {
+            const s = (await c.inspect()).State;
+            return s.StartedAt !== first && s.Health?.Status === 'healthy';
+          },
+          60_000,
+          `${c.id} restarted before the outage`,
+        );
+        return (await c.inspect()).State.StartedAt;
+      }),
+    );
+
+    await temporal.down();
+    const downAt = Date.now();
+    log(`outage: Temporal down for ${outageMs / 1000} s`);
+    for (const c of containers) await unhealthy(c);
+    const base = BigInt(Date.now()) * 1_000_000n;
+    const events: EngineEvent[] = Array.from({ length: SYNTHETIC }, (_, i) => ({
+      source: 'synthetic',
+      host: ids.hostId,
+      type: 'container',
+      action: 'health_status',
+      status: 'unhealthy',
+      id: `synthetic-out-${i}`,
+      name: `synthetic-out-${ids.hostId}-${i}`,
+      labels: synthetic,
+      timeNano: `${base + BigInt(i)}`,
+    }));
+    await q.queue.addBulk(
+      events.map((e) => ({
+        name: JobName.engineEvent,
+        data: e,
+        opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
+      })),
+    );
+    // The containers' own unhealthy events must fall inside the outage too.
+    await Promise.all(
+      containers.map((c) =>
+        waitFor(async () => (await c.inspect()).State.Health?.Status === 'unhealthy', 30_000, `${c.id} unhealthy`),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, Math.max(0, downAt + outageMs - Date.now())));
+    const queuedDuring = (await q.all()).filter(
+      (j) => (j.data as EngineEvent).status === 'unhealthy' && j.timestamp >= downAt,
+    ).length;
+    await temporal.up();
+    const upAt = Date.now();
+    log(`outage: Temporal back after ${(upAt - downAt) / 1000} s; ${queuedDuring} unhealthy events queued meanwhile`);
+
+    // Remediated: every container restarted again, every synthetic event's workflow exists, no job failed.
+    const waitingContainers = new Set(containers.map((_, i) => i));
+    const waitingEvents = new Set(events);
+    const missing = async () => {
+      for (const i of waitingContainers)
+        if ((await containers[i]!.inspect()).State.StartedAt !== startedBefore[i]) waitingContainers.delete(i);
+      for (const e of waitingEvents) {
+        const id = remediationId('restart-unhealthy', ids.hostId, e.name!);
+        const found = await client.workflow
+          .getHandle(id)
+          .describe()
+          .catch((err) => (err instanceof WorkflowNotFoundError ? undefined : err));
+        if (found === undefined) break; // started in order, more or less: look again later
+        if (!(found instanceof Error)) waitingEvents.delete(e);
+      }
+      const failed = (await q.queue.getJobCounts('failed')).failed ?? 0;
+      return waitingContainers.size + waitingEvents.size + failed;
+    };
+    let lost = await missing();
+    const deadline = upAt + RECOVERY_TIMEOUT_MS;
+    while (lost > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      lost = await missing();
+    }
+    const report: OutageReport = {
+      outage_s: Math.round((upAt - downAt) / 1000),
+      outage_events: queuedDuring,
+      outage_lost: lost,
+      outage_recovery_s: Math.round((Date.now() - upAt) / 100) / 10,
+    };
+    const dead = workers.filter((w) => w.child.exitCode !== null || w.child.signalCode !== null);
+    if (dead.length) log(`outage: ${dead.length} worker(s) exited during the outage`);
+    return report;
+  } finally {
+    for (const n of names)
+      await docker
+        .getContainer(n)
+        .remove({ force: true })
+        .catch(() => undefined);
+    await Promise.all(workers.map((w) => w.stop()));
+    await q.dispose();
+    await client.connection.close();
+    await temporal.dispose();
+  }
+}
+
+/** Makes a flaky fixture container fail its health check (it turns unhealthy ~2 s later). */
+async function unhealthy(c: Docker.Container): Promise<void> {
+  await (await c.exec({ Cmd: ['/bin/busybox', 'rm', '/www/health'] })).start({});
+}

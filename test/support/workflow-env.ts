@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
+import { hostTaskQueue } from '../../common/task-queues';
+
+/**
+ * Workflow tests in seconds: a private Temporal dev server (the stack's own CLI binary, never a
+ * download), the workflow bundle built once per file, and workers whose activities are test doubles.
+ * Each test gets its own task queues, so tests in a file never see each other's tasks.
+ */
+export interface WorkflowTestEnv {
+  env: TestWorkflowEnvironment;
+  bundle: WorkflowBundleWithSourceMap;
+  /** Runs `body` while an orchestrator worker (the real workflows) and a host worker (`activities`
+   * on the queue of `hostId`) serve fresh queues; returns what `body` returns. */
+  run<T>(activities: object, body: (ids: { taskQueue: string; hostId: string }) => Promise<T>): Promise<T>;
+  teardown(): Promise<void>;
+}
+
+/** The Temporal CLI scripts/stack.sh builds (or TEMPORAL_CLI_PATH): createLocal must never download. */
+export function temporalCliPath(): string {
+  const candidate =
+    process.env.TEMPORAL_CLI_PATH ?? path.join(os.homedir(), '.cache', 'dockhand', 'temporal-v1.4.1', 'temporal');
+  if (!existsSync(candidate))
+    throw new Error(
+      `no Temporal CLI at ${candidate}: run \`bash scripts/stack.sh up\` (it builds it) or set TEMPORAL_CLI_PATH`,
+    );
+  return candidate;
+}
+
+let counter = 0;
+
+export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: temporalCliPath() },
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      },
+    }),
+    bundleWorkflowCode({
+      workflowsPath: path.join(__dirname, '..', '..', 'workflows', 'index.ts'),
+      logger: new DefaultLogger('ERROR'),
+    }),
+  ]);
+  return {
+    env,
+    bundle,
+    async run(activities, body) {
+      const n = `${process.pid}-${++counter}`;
+      const ids = { taskQueue: `wf-test-${n}`, hostId: `wf-test-host-${n}` };
+      const orchestrator = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: ids.taskQueue,
+        workflowBundle: bundle,
+      });
+      const host = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: hostTaskQueue(ids.hostId),
+        activities,
+      });
+      return orchestrator.runUntil(host.runUntil(body(ids)));
+    },
+    teardown: () => env.teardown(),
+  };
+}

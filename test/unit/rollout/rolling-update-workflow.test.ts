@@ -1,0 +1,404 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rolloutOutcome, type RollingUpdateHandle } from '../../../client/rolling-update';
+import { ErrorType, failure } from '../../../common/errors';
+import { Labels } from '../../../common/labels';
+import {
+  rollingUpdateStatusQuery,
+  type RollingUpdateRequest,
+  type RollingUpdateResult,
+} from '../../../common/rolling-update';
+import { approveSignal, resumeSignal, rollbackSignal } from '../../../common/signals';
+import { FakeReplicaEngine } from '../../support/fake-replica-engine';
+import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
+
+// The rolling update's decisions against an in-memory host (test/support/fake-replica-engine.ts) on a
+// private Temporal dev server: each case takes well under a second of workflow time. What the engine
+// really does is proven by test/integration/rolling-update*.test.ts and replica-launch.test.ts.
+let t: WorkflowTestEnv;
+beforeAll(async () => void (t = await createWorkflowTestEnv()), 120_000);
+afterAll(() => t?.teardown());
+
+const service = 'web';
+let n = 0;
+
+/** Runs rollingUpdate on `engine` with `extra` and returns its result (also when it rolled back). */
+async function roll(
+  engine: FakeReplicaEngine,
+  image: string,
+  extra: Partial<RollingUpdateRequest> = {},
+  during?: (handle: RollingUpdateHandle) => Promise<void>,
+): Promise<RollingUpdateResult> {
+  // Released before the workers stop: a worker shuts down only once its activities have returned.
+  return t.run(engine.activities(), async ({ taskQueue, hostId }) => {
+    try {
+      const handle = (await t.env.client.workflow.start('rollingUpdate', {
+        taskQueue,
+        workflowId: `roll-${++n}-${Date.now()}`,
+        args: [
+          {
+            service,
+            host: hostId,
+            spec: { image, network: 'web-net' },
+            monitor: 1,
+            ...extra,
+          } satisfies RollingUpdateRequest,
+        ],
+      })) as RollingUpdateHandle;
+      await during?.(handle);
+      return await rolloutOutcome(handle);
+    } finally {
+      engine.release();
+    }
+  });
+}
+
+function replicas(count: number, image = 'app:v1'): FakeReplicaEngine {
+  const engine = new FakeReplicaEngine(service);
+  for (let slot = 1; slot <= count; slot++) engine.add(`${service}-${slot}`, image);
+  engine.edgeConfigs.push(Array.from({ length: count }, (_, i) => `${service}-${i + 1}`));
+  return engine;
+}
+
+const running = (image: string) => `${image} healthy`;
+
+describe('rollingUpdate never touches what it did not create (C1)', () => {
+  it('stop-first: a foreign container holding a new slot name fails the launch with a Conflict and stays', async () => {
+    const engine = replicas(1);
+    const foreign = engine.add(`${service}-2`, 'someone-else:1', { labels: {} });
+    const result = await roll(engine, 'app:v2', { replicas: 2 });
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.failures.map((f) => f.reason).join()).toContain('is taken by another container');
+    expect(engine.byName(`${service}-2`)).toEqual(foreign);
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1'), 'web-2': running('someone-else:1') });
+    expect(engine.edge).toEqual(['web-1']);
+    expect(engine.violations).toEqual([]);
+  });
+
+  it("start-first: another service's container named like a candidate (<svc>-1-next) is left alone", async () => {
+    const engine = replicas(2);
+    const other = engine.add(`${service}-1-next`, 'other:1', {
+      labels: { [Labels.managed]: 'true', [Labels.service]: 'web-1', [Labels.specHash]: 'x' },
+    });
+    const result = await roll(engine, 'app:v2', { order: 'start-first' });
+    expect(result.outcome).toBe('rolled-back');
+    expect(engine.byName(`${service}-1-next`)).toEqual(other);
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-1-next': running('other:1'),
+      'web-2': running('app:v1'),
+    });
+    expect(engine.violations).toEqual([]);
+  });
+});
+
+describe('rollingUpdate compensates on every exit path (H1)', () => {
+  /** The step stops the old replica and keeps it as -prev, then fails (its result lost, say). */
+  const halfRetire = async ({ name, keepAs }: { name: string; keepAs: string }, engine: FakeReplicaEngine) => {
+    engine.retire(name, keepAs);
+    throw failure(ErrorType.Unsupported, 'agent lost after the stop');
+  };
+
+  it('stop-first: a retire that stopped the old replica and then failed is undone (R2)', async () => {
+    const engine = replicas(2);
+    engine.fault('retireReplica', halfRetire);
+    const result = await roll(engine, 'app:v2');
+    expect(result.outcome).toBe('rolled-back');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1'), 'web-2': running('app:v1') });
+    expect(engine.edge).toEqual(['web-1', 'web-2']);
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('start-first: a hand-over that stopped the only replica and then failed is undone, the edge never left on a removed one (R1)', async () => {
+    const engine = replicas(1);
+    engine.fault('handOverReplica', halfRetire);
+    const result = await roll(engine, 'app:v2', { order: 'start-first' });
+    expect(result.outcome).toBe('rolled-back');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1') });
+    expect(engine.edge).toEqual(['web-1']);
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('start-first: an edge switch refused in the background rolls back; the candidates go, the originals serve (R3)', async () => {
+    const engine = replicas(2);
+    let calls = 0;
+    engine.fault(
+      'configureEdge',
+      () => {
+        throw failure(ErrorType.BadSpec, 'nginx refused the config');
+      },
+      () => ++calls === 2,
+    );
+    const result = await roll(engine, 'app:v2', { order: 'start-first' });
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.reason).toContain('nginx refused the config');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1'), 'web-2': running('app:v1') });
+    expect(engine.edge).toEqual(['web-1', 'web-2']);
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('a failing edge leave before a batch rolls back what earlier batches changed', async () => {
+    const engine = replicas(3);
+    let calls = 0;
+    engine.fault(
+      'configureEdge',
+      () => {
+        throw failure(ErrorType.BadSpec, 'edge gone');
+      },
+      () => ++calls === 4,
+    );
+    const result = await roll(engine, 'app:v2');
+    expect(result.outcome).toBe('rolled-back');
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
+    expect(engine.edge).toEqual(['web-1', 'web-2', 'web-3']);
+  });
+
+  it('cancellation rolls back (in a scope the cancel cannot reach) and reports it', async () => {
+    const engine = replicas(2);
+    engine.hold('launchReplica', (input) => input.name === 'web-2');
+    const result = await roll(engine, 'app:v2', {}, async (handle) => {
+      await engine.reachedCall('launchReplica', (input) => input.name === 'web-2');
+      await handle.cancel();
+    });
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.reason).toContain('cancel');
+    expect(engine.state()).toMatchObject({ 'web-1': running('app:v1') });
+    expect(engine.edge).toContain('web-1');
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('an undo that fails is passed over: the others still run and the outcome says what is left', async () => {
+    const engine = replicas(3);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+      },
+      (input) => input.name === 'web-3',
+    );
+    engine.fault(
+      'restoreReplica',
+      () => {
+        throw failure(ErrorType.NotFound, 'agent lost');
+      },
+      (input) => input.name === 'web-2',
+    );
+    const result = await roll(engine, 'app:v2');
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.left).toEqual([expect.stringContaining('web-2')]);
+    expect(engine.state()).toMatchObject({ 'web-1': running('app:v1'), 'web-3': running('app:v1') });
+    expect(engine.violations).toEqual([]);
+  });
+});
+
+describe('tolerated failures keep the slot whole (M5)', () => {
+  it('a failed slot under maxFailureRatio gets its previous replica back, not a broken one', async () => {
+    const engine = replicas(2);
+    engine.fault(
+      'launchReplica',
+      (input, e) => {
+        e.add(input.name, 'app:v2', { health: 'unhealthy' });
+        throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+      },
+      (input) => input.name === 'web-2',
+    );
+    const result = await roll(engine, 'app:v2', { maxFailureRatio: 0.5 });
+    expect(result.outcome).toBe('updated-with-failures');
+    expect(result.updated).toEqual(['web-1']);
+    expect(engine.state()).toEqual({ 'web-1': running('app:v2'), 'web-2': running('app:v1') });
+    expect(engine.edge).toEqual(['web-1', 'web-2']);
+  });
+});
+
+describe('a re-run after an interrupted rollout (M6)', () => {
+  it('keeps the last known-good -prev: a failing re-run goes back to it, not to the half-updated replica', async () => {
+    const engine = new FakeReplicaEngine(service);
+    engine.add('web-1', 'app:v2', { running: false, health: undefined });
+    engine.add('web-1-prev', 'app:v1', { running: false, health: undefined });
+    engine.add('web-2', 'app:v1');
+    engine.edgeConfigs.push(['web-2']);
+    const result = await roll(engine, 'app:broken');
+    expect(result.outcome).toBe('rolled-back');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1'), 'web-2': running('app:v1') });
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('syncs the edge before removing a -next it may still route to', async () => {
+    const engine = new FakeReplicaEngine(service);
+    engine.add('web-1-prev', 'app:v1', { running: false, health: undefined });
+    engine.add('web-1-next', 'app:v2');
+    engine.edgeConfigs.push(['web-1-next']);
+    const result = await roll(engine, 'app:v2', { order: 'start-first' });
+    expect(result.outcome).toBe('updated');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v2') });
+    expect(engine.edge).toEqual(['web-1']);
+    expect(engine.violations).toEqual([]);
+  });
+});
+
+it('a rolled-back run fails the workflow with the result as details', async () => {
+  const engine = replicas(1);
+  await expect(
+    t.run(engine.activities(), async ({ taskQueue, hostId }) =>
+      t.env.client.workflow.execute('rollingUpdate', {
+        taskQueue,
+        workflowId: `roll-fail-${Date.now()}`,
+        args: [{ service, host: hostId, spec: { image: 'app:broken', network: 'web-net' }, monitor: 1 }],
+      }),
+    ),
+  ).rejects.toBeInstanceOf(WorkflowFailedError);
+});
+
+describe('rollingUpdate decisions', () => {
+  /** Resolves once the rollout reports `phase` in its status query. */
+  const phase = async (handle: RollingUpdateHandle, name: string) => {
+    for (let i = 0; i < 300; i++) {
+      if ((await handle.query(rollingUpdateStatusQuery)).phase === name) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`never reached phase ${name}`);
+  };
+
+  it('rolls every replica in batches of parallelism and removes the copies it kept', async () => {
+    const engine = replicas(3);
+    const result = await roll(engine, 'app:v2', { parallelism: 2 });
+    expect(result).toMatchObject({ outcome: 'updated', updated: ['web-1', 'web-2', 'web-3'], rolledBack: [] });
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v2'),
+      'web-2': running('app:v2'),
+      'web-3': running('app:v2'),
+    });
+    expect(engine.edge).toEqual(['web-1', 'web-2', 'web-3']);
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('rolls back latest change first, one batch at a time', async () => {
+    const engine = replicas(3);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+      },
+      (input) => input.name === 'web-3',
+    );
+    const result = await roll(engine, 'app:v2');
+    expect(result.rolledBack).toEqual(['web-3', 'web-2', 'web-1']);
+    expect(engine.calls.filter((c) => c.activity === 'restoreReplica').map((c) => c.input.name)).toEqual([
+      'web-3',
+      'web-2',
+      'web-1',
+    ]);
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
+  });
+
+  it('canary: waits for approve after the first batch, then rolls the rest', async () => {
+    const engine = replicas(3);
+    const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 60_000, approvers: [] } };
+    const result = await roll(engine, 'app:v2', { pauseAfter }, async (handle) => {
+      await phase(handle, 'awaiting-approval');
+      expect(await handle.query(rollingUpdateStatusQuery)).toMatchObject({
+        done: 1,
+        total: 3,
+        waitingFor: 'approve or reject',
+      });
+      // The replaced v1 replica waits, stopped, as -prev: a reject restarts exactly it.
+      expect(engine.state()).toEqual({
+        'web-1': running('app:v2'),
+        'web-1-prev': 'app:v1 stopped',
+        'web-2': running('app:v1'),
+        'web-3': running('app:v1'),
+      });
+      await handle.signal(approveSignal, { by: 'ann', comment: 'canary looks good' });
+    });
+    expect(result).toMatchObject({
+      outcome: 'updated',
+      approval: { outcome: 'approved', by: 'ann', comment: 'canary looks good' },
+    });
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v2'),
+      'web-2': running('app:v2'),
+      'web-3': running('app:v2'),
+    });
+  });
+
+  it('canary: nobody approves in time, it rolls back', async () => {
+    const engine = replicas(2);
+    const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 1000, approvers: [] } };
+    const result = await roll(engine, 'app:v2', { pauseAfter });
+    expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'canary timed-out' });
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1'), 'web-2': running('app:v1') });
+  });
+
+  it('failureAction pause: resume retries the failed replica and goes on', async () => {
+    const engine = replicas(2);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+      },
+      (input) => input.name === 'web-2',
+    );
+    const result = await roll(engine, 'app:v2', { failureAction: 'pause' }, async (handle) => {
+      await phase(handle, 'paused');
+      await handle.signal(resumeSignal, { by: 'bob' });
+    });
+    expect(result.outcome).toBe('updated');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v2'), 'web-2': running('app:v2') });
+  });
+
+  it('failureAction pause: a rollback signal while paused puts every changed replica back', async () => {
+    const engine = replicas(3);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.ContainerExited, `${input.name} exited with code 1`);
+      },
+      (input) => input.name === 'web-2',
+    );
+    const result = await roll(engine, 'app:v2', { failureAction: 'pause' }, async (handle) => {
+      await phase(handle, 'paused');
+      const status = await handle.query(rollingUpdateStatusQuery);
+      expect(status).toMatchObject({
+        paused: true,
+        waitingFor: 'resume or rollback',
+        currentBatch: 2,
+        currentSlots: [2],
+        total: 3,
+        done: 1,
+      });
+      expect(status.failures).toEqual([{ slot: 2, name: 'web-2', reason: 'web-2 exited with code 1' }]);
+      await handle.signal(rollbackSignal, { by: 'carol', comment: 'crashes' });
+    });
+    expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'rollback requested by carol: crashes' });
+    expect(result.rolledBack).toEqual(['web-2', 'web-1']);
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
+  });
+
+  it('the deadline passed: rolls back before the next batch', async () => {
+    const engine = replicas(3);
+    engine.hold('launchReplica', (input) => input.name === 'web-1');
+    const result = await roll(engine, 'app:v2', { deadline: '1s' }, async () => {
+      await engine.reachedCall('launchReplica');
+      await new Promise((r) => setTimeout(r, 1500));
+      engine.release();
+    });
+    expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'the deadline of 1s passed' });
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
+  });
+});

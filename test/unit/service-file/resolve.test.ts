@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { resolveDeploy, ServiceFileError, describeOverrides } from '../../../common/service-file/resolve';
+import { ServiceFile, type ServiceFileInput } from '../../../common/service-file/schema';
+
+const origin = { source: 'cli' as const, requestedBy: 'dana' };
+const file = (f: ServiceFileInput) => ServiceFile.parse(f);
+const base: ServiceFileInput = {
+  hosts: { h1: null, h2: null },
+  defaults: { approval: { timeout: '10m', approvers: ['ops'] }, bake: '1m', edge: { image: 'edge:2' } },
+  services: {
+    api: {
+      image: 'registry:5000/api:v1',
+      hosts: ['h1'],
+      port: 8080,
+      edge: { port: 8443 },
+      container: { env: { LOG: 'info' }, init: true },
+    },
+    web: {
+      image: 'web:v1',
+      hosts: ['h1', 'h2'],
+      strategy: 'rolling',
+      rolling: { replicas: 3, order: 'start-first', canaryBatches: 1 },
+      approval: { required: true },
+    },
+  },
+};
+
+function issues(fn: () => unknown) {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ServiceFileError) return e.issues;
+    throw e;
+  }
+  throw new Error('expected a ServiceFileError');
+}
+
+describe('resolveDeploy: the service file into a deploy workflow input', () => {
+  it('blue-green: defaults merged field by field, the service wins, the origin records nothing overridden', () => {
+    const r = resolveDeploy(file(base), 'api', { origin });
+    expect(r.strategy).toBe('blue-green');
+    expect(r.workflowType).toBe('blueGreenDeploy');
+    expect(r.host).toBe('h1');
+    expect(r.input).toMatchObject({
+      service: 'api',
+      host: 'h1',
+      appPort: 8080,
+      bakeMs: 60_000,
+      approval: { required: true, timeoutMs: 600_000, approvers: ['ops'] },
+      edge: { image: 'edge:2', port: 8443, hostIp: '127.0.0.1', name: 'api-edge' },
+      spec: { image: 'registry:5000/api:v1', env: { LOG: 'info' }, init: true, network: 'api-net' },
+      origin: { source: 'cli', requestedBy: 'dana', overrides: [] },
+    });
+  });
+
+  it('one run may override single fields; the origin lists them', () => {
+    const r = resolveDeploy(file(base), 'api', {
+      image: 'registry:5000/api:v2',
+      overrides: { bake: '0s', container: { env: { LOG: 'debug' } }, approval: { required: false } },
+      origin,
+    });
+    expect(r.input.spec).toMatchObject({ image: 'registry:5000/api:v2', env: { LOG: 'debug' }, init: true });
+    expect(r.input).toMatchObject({ bakeMs: 0, approval: { required: false, approvers: ['ops'] } });
+    expect(r.input.origin!.overrides).toEqual([
+      'image=registry:5000/api:v2',
+      'bake=0',
+      'container.env.LOG=debug',
+      'approval.required=false',
+    ]);
+  });
+
+  it('rolling: the canary pauses under the service approval; the edge publishes the file port', () => {
+    const r = resolveDeploy(
+      file({ ...base, services: { ...base.services, web: { ...base.services.web!, edge: { port: 8081 } } } }),
+      'web',
+      {
+        host: 'h2',
+        origin,
+      },
+    );
+    expect(r.workflowType).toBe('rollingUpdate');
+    expect(r.input).toMatchObject({
+      host: 'h2',
+      replicas: 3,
+      order: 'start-first',
+      pauseAfter: { batches: 1, approval: { required: true, timeoutMs: 600_000, approvers: ['ops'] } },
+      edge: { image: 'edge:2', targetPort: 80, ports: [{ container: 80, host: 8081, protocol: 'tcp' }] },
+    });
+  });
+
+  it('refuses, naming the field: an unknown service, a host it does not run on, several hosts without one named, a bad image', () => {
+    expect(issues(() => resolveDeploy(file(base), 'nope', { origin }))).toEqual([
+      { path: ['services', 'nope'], message: 'no such service (declared: api, web)' },
+    ]);
+    expect(issues(() => resolveDeploy(file(base), 'api', { host: 'h2', origin }))).toEqual([
+      { path: ['host'], message: '"h2" is not a host of api (hosts: h1)' },
+    ]);
+    expect(issues(() => resolveDeploy(file(base), 'web', { origin }))[0]!.message).toMatch(
+      /web runs on 2 hosts \(h1, h2\); name one/,
+    );
+    expect(issues(() => resolveDeploy(file(base), 'api', { image: 'Bad Image', origin }))[0]!.path).toEqual(['image']);
+  });
+
+  it('a workflow-schema error is reported at the file field it comes from', () => {
+    const f = file({ ...base, services: { api: { image: 'api:v1', hosts: ['h1'], container: { network: 'host' } } } });
+    const [i] = issues(() => resolveDeploy(f, 'api', { host: 'h1', origin }));
+    expect(i!.path).toEqual(['services', 'api', 'container', 'network']);
+  });
+
+  it('describeOverrides flattens nested fields', () => {
+    expect(describeOverrides({ a: 1, b: { c: 'x', d: [1, 2] } })).toEqual(['a=1', 'b.c=x', 'b.d=1,2']);
+  });
+});

@@ -1,0 +1,36 @@
+import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { rollingUpdateStatusQuery, type RollingUpdateStatus } from '../../common/rolling-update';
+import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
+import { enterPhase } from './progress';
+
+/** The rollout's phase, current details and `status` query in one place. */
+export class RolloutProgress {
+  readonly status: RollingUpdateStatus = {
+    phase: 'preparing',
+    done: 0,
+    total: 0,
+    currentBatch: 0,
+    batches: 0,
+    currentSlots: [],
+    failures: [],
+    paused: false,
+    waitingFor: '',
+  };
+
+  constructor(service: string, host: string, image: string, paused: () => boolean) {
+    setHandler(rollingUpdateStatusQuery, () => ({ ...this.status, paused: paused() }), {
+      description: 'Replicas done/total, current batch, failures',
+    });
+    upsertSearchAttributes([
+      { key: DockhandService, value: service },
+      { key: DockhandHost, value: host },
+      { key: DockhandImage, value: image },
+      { key: DockhandWorkflow, value: workflowInfo().workflowType },
+    ]);
+  }
+
+  enter(phase: string, details: string, waitingFor = ''): void {
+    Object.assign(this.status, { phase, waitingFor });
+    enterPhase(phase, details);
+  }
+}
