@@ -57,6 +57,9 @@ export function createOrchestratorActivities(reportsDir: string) {
 }
 export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;
 
+/** Whether a service's change is running (Temporal): clean-up spares its rollback targets. */
+export { createChangeActivities, type ChangeActivities } from './changes/running-changes';
+
 /** The host registry (Redis): the orchestrator resolves "all known hosts" with it. */
 export { createHostRegistryActivities, type HostRegistryActivities } from './hosts/host-registry';
 

@@ -2,6 +2,7 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { ChangeOrigin } from './change-origin';
 import { ApprovalPolicy, type ApprovalDecision } from './approval';
+import type { UndoFailure } from './errors';
 import { serviceName } from './ensure-service';
 import { ContainerSpec, DOCKER_NAME } from './spec/container-spec';
 import { needsUserNetwork } from './spec/network-mode';
@@ -94,6 +95,10 @@ export interface BlueGreenStatus {
   approval?: ApprovalDecision;
   /** When set, the deploy has failed (or been rolled back) and this is why. */
   failure?: string;
+  /** Undos that failed while compensating: what is left of this deploy (never "as before" then). */
+  undoFailures?: UndoFailure[];
+  /** Clean-up after the new color went final that did not work (the deploy still succeeded). */
+  warnings?: string[];
 }
 
 export const statusQuery = defineQuery<BlueGreenStatus>('status');
@@ -112,6 +117,9 @@ export interface BlueGreenResult {
   spec: ContainerSpec;
   /** When the deploy finished (ISO, workflow time). */
   finishedAt: string;
+  /** Clean-up after the switch that did not work (e.g. the old color could not be removed): the deploy
+   * is live all the same. Absent when there were none. */
+  warnings?: string[];
   timings: {
     totalMs: number;
     /** Start → the new color healthy. */

@@ -7,6 +7,21 @@ export interface ContainerRef {
   name: string;
 }
 
+/** Which container to remove, and the proof that it is Dockhand's to remove (review C1). */
+export interface RemoveContainerInput extends ContainerRef {
+  /** Remove exactly this container (the id a create returned); `name` then only labels messages. */
+  id?: string;
+  /** Without `id`: the container under `name` must be this service's (its Dockhand labels). */
+  service?: string;
+  /** Without `id`: the container under `name` must carry these labels (e.g. the hardened copy's
+   * `dockhand.hardened-from=<source id>`), proof that this run made it. Replaces the Dockhand-ownership
+   * check: a hardened copy of a container Dockhand does not manage is not "Dockhand's". */
+  requireLabels?: Record<string, string>;
+  /** Also when running (default true). */
+  force?: boolean;
+  volumes?: boolean;
+}
+
 export interface StopContainerInput extends ContainerRef {
   /** Seconds to wait after the stop signal before SIGKILL (the container's StopTimeout when absent). */
   timeoutS?: number;

@@ -35,6 +35,8 @@ export interface EnsureServiceResult {
   reused: boolean;
   /** True when a Dockhand container of this service with another spec was replaced. */
   replaced: boolean;
+  /** Clean-up after the swap that did not work (the old container could not be removed). */
+  warnings?: string[];
   health: string;
   ports: PublishedPort[];
 }

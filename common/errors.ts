@@ -29,6 +29,13 @@ export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 /** Types an activity retry policy must not retry. */
 export const NON_RETRYABLE_ERROR_TYPES: string[] = Object.values(ErrorType);
 
+/** An undo of a compensation that failed: what it was meant to undo and why it could not. A change
+ * that reports these is not "as before" (review M7). */
+export interface UndoFailure {
+  what: string;
+  error: string;
+}
+
 /** Details carried by a Conflict failure, so a workflow can decide whether replacing is safe. */
 export interface ConflictDetails {
   name: string;
@@ -60,5 +67,8 @@ export const DeployErrorType = {
   RolledBack: 'DockhandRolledBack',
   /** The new version answered a smoke or post-switch check wrongly. */
   CheckFailed: 'DockhandCheckFailed',
+  /** The change failed and some of its undos failed too: the details say what is left (never "as
+   * before"). The original failure is the cause. */
+  CompensationIncomplete: 'DockhandCompensationIncomplete',
 } as const;
 export type DeployErrorType = (typeof DeployErrorType)[keyof typeof DeployErrorType];

@@ -10,6 +10,9 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
+import type { Client } from '@temporalio/client';
+import { connectClient } from '../client/connection';
+import { createChangeActivities } from '../activities/changes/running-changes';
 
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
@@ -18,6 +21,9 @@ async function run(): Promise<void> {
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const events = new Queue(config.eventsQueue, { connection: redis });
   events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
+  // Clean-up asks whether a service's change is running (a describe per service): connected on first use.
+  let client: Promise<Client> | undefined;
+  const temporalClient = () => (client ??= connectClient(config));
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
@@ -33,11 +39,13 @@ async function run(): Promise<void> {
       }),
       ...createEventActivities(events),
       ...createHostRegistryActivities(redis, config.hostRegistry),
+      ...createChangeActivities(temporalClient),
     },
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();
   await events.close();
+  await (await client?.catch(() => undefined))?.connection.close();
   redis.disconnect();
   logger.info('orchestrator stopped');
 }

@@ -1,4 +1,4 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
 import { approvalDetails } from '../common/blue-green-plan';
 import { DeployErrorType, failure } from '../common/errors';
@@ -18,7 +18,7 @@ import {
 import { deployProgress } from './lib/progress';
 import { hostAgent } from './lib/activity-options';
 import { RollbackWindow } from './lib/rollback-window';
-import { Saga } from './lib/saga';
+import { compensationIncomplete, leftOver, messageOf, Saga } from './lib/saga';
 
 /**
  * Blue-green deploy — the runbook "run green, wait healthy, (ask), switch the edge, keep blue a
@@ -35,6 +35,8 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
   const progress = deployProgress({ service, host, newImage: spec.image });
   const saga = new Saga();
   const startedAt = Date.now();
+  const warnings: string[] = [];
+  let final = false; // the new color is final: an exit from here is not "as before"
   upsertSearchAttributes([
     { key: DockhandService, value: service },
     { key: DockhandHost, value: host },
@@ -100,11 +102,20 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
           rollback.requested,
         );
       saga.commit(); // past the window the new color is final: from here nothing is undone
+      final = true;
       progress.enter('draining', `removing ${live.name} once the edge's old workers are done with it`);
-      await removeBehindEdge(docker, input, live.name);
+      // The new color is live: a clean-up that fails is a warning, never a failed deploy (review M7).
+      await removeBehindEdge(docker, input, live.name).catch((err) => {
+        if (isCancellation(err) || !patched('bg-cleanup-warnings')) throw err;
+        warnings.push(`${live.name} (${live.image}) was not removed: ${messageOf(err)}`);
+      });
     }
     saga.commit();
-    progress.enter('done', `${next.name} serves ${spec.image} through ${edge.name}`);
+    if (warnings.length) progress.status.warnings = warnings;
+    progress.enter(
+      'done',
+      `${next.name} serves ${spec.image} through ${edge.name}${warnings.length ? `; warning: ${warnings.join('; ')}` : ''}`,
+    );
     return {
       service,
       host,
@@ -117,6 +128,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
       edge: { name: edge.name, hostIp: edge.hostIp, hostPort: edgePort },
       spec,
       finishedAt: new Date().toISOString(),
+      ...(warnings.length ? { warnings } : {}),
       timings: {
         totalMs: Date.now() - startedAt,
         greenUpMs: greenHealthyAt - startedAt,
@@ -131,8 +143,17 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     const why = (err as Error).message;
     progress.status.failure = why;
     progress.enter('compensating', `undoing (${saga.pending.join('; ') || 'nothing to undo'}) because: ${why}`);
-    await saga.compensate();
-    progress.enter('failed', `${why}. ${service} is as before this deploy.`);
-    throw err;
+    const undoFailures = await saga.compensate();
+    if (final) {
+      progress.enter('failed', `${why}. The new color is live; the old one may be left (see the phases).`);
+      throw err;
+    }
+    if (undoFailures.length === 0) {
+      progress.enter('failed', `${why}. ${service} is as before this deploy.`);
+      throw err;
+    }
+    progress.status.undoFailures = undoFailures;
+    progress.enter('failed', `${why}. ${service} is NOT as before: ${leftOver(undoFailures)}`);
+    throw compensationIncomplete(err, undoFailures);
   }
 }

@@ -1,9 +1,12 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   cleanupApprovalDetails,
   cleanupFilters,
   CleanupInput,
   removalOrder,
+  servicesOf,
+  spareRunningChanges,
+  type CleanupItem,
   type CleanupOutcome,
   type CleanupRequest,
   type CleanupResult,
@@ -13,7 +16,7 @@ import { validate } from '../common/spec/validate';
 import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { mapBounded } from './lib/bounded';
-import { hostAgent } from './lib/activity-options';
+import { hostAgent, orchestratorActivities } from './lib/activity-options';
 import { remediationProgress } from './lib/progress';
 
 /** Removals in flight at once: the engine serialises most of them anyway. */
@@ -29,6 +32,7 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
   const input = validate(CleanupInput, request, 'input');
   const { host, dryRun, threshold } = input;
   const docker = hostAgent(host);
+  const changes = orchestratorActivities();
   const gate = new ApprovalGate(input.approval);
   const progress = remediationProgress();
   upsertSearchAttributes([
@@ -41,10 +45,17 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
     'listing',
     `stopped containers, unused networks and dangling images on ${host} labelled ${labels.join(', ')}, untouched for ${input.minAge / 60_000} min`,
   );
-  const items = await docker.listCleanupCandidates({ labels, minAgeMs: input.minAge });
+  const listed = await docker.listCleanupCandidates({ labels, minAgeMs: input.minAge });
+  // Containers of a service whose change is running stay: they may be its rollback targets (M4).
+  const spareChanges = patched('cleanup-spares-running-changes');
+  const spare = async (items: CleanupItem[]) =>
+    spareChanges
+      ? spareRunningChanges(items, await changes.runningChanges({ services: servicesOf(items) }))
+      : { items, spared: [] };
+  let { items, spared } = await spare(listed);
   if (dryRun) {
     progress.enter('done', `dry run: ${items.length} item(s) would be removed; nothing changed`);
-    return { host, dryRun, items, removed: [], skipped: [] };
+    return { host, dryRun, items, removed: [], skipped: spared };
   }
 
   let approval: CleanupResult['approval'];
@@ -62,14 +73,31 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
     });
   }
 
+  if (approval && spareChanges) {
+    // The approval may have taken half an hour: a change may have started meanwhile.
+    const again = await spare(items);
+    items = again.items;
+    spared = [...spared, ...again.spared];
+  }
   progress.enter('removing', `${items.length} item(s) on ${host}`);
-  const outcomes: CleanupOutcome[] = [];
+  const outcomes: CleanupOutcome[] = spared.map((s) => ({ ...s, outcome: 'skipped' as const }));
+  // Each item is checked again at removal (still stopped, still Dockhand's, still old enough).
+  const check = spareChanges ? { minAgeMs: input.minAge } : {};
   for (const group of removalOrder(items))
-    outcomes.push(...(await mapBounded(group, REMOVALS_AT_ONCE, (item) => docker.removeCleanupItem({ item }))));
+    outcomes.push(
+      ...(await mapBounded(group, REMOVALS_AT_ONCE, (item) => docker.removeCleanupItem({ item, ...check }))),
+    );
   const removed = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.item);
   const skipped = outcomes
     .filter((o) => o.outcome === 'skipped')
     .map((o) => ({ item: o.item, reason: o.reason ?? 'refused by the engine' }));
   progress.enter('done', `${removed.length} removed, ${skipped.length} skipped on ${host}`);
-  return { host, dryRun, items, removed, skipped, ...(approval ? { approval } : {}) };
+  return {
+    host,
+    dryRun,
+    items: [...items, ...spared.map((s) => s.item)],
+    removed,
+    skipped,
+    ...(approval ? { approval } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ErrorType, failure } from '../common/errors';
 import { HardenInput, hardeningNames, type HardenRequest, type HardenResult } from '../common/remediation/harden';
 import { hardenApprovalDetails, planHardening } from '../common/remediation/harden-plan';
@@ -10,7 +10,8 @@ import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { hostAgent } from './lib/activity-options';
 import { remediationProgress } from './lib/progress';
-import { Saga } from './lib/saga';
+import { compensationIncomplete, leftOver, messageOf, Saga } from './lib/saga';
+import { Labels } from '../common/labels';
 
 /**
  * Hardens a container — the runbook "drop capabilities, no-new-privileges, read-only root, limits;
@@ -75,8 +76,15 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
       'hardened-up',
       `${candidate}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)${stopFirst ? `; ${container} stops first (it holds a fixed host port)` : ''}`,
     );
+    // Each undo goes on before its step (the step may half-happen: done by the Engine, result lost —
+    // review L2); every undo is idempotent, and acts on ids or on names proven to be this run's.
+    const made: { id?: string } = {};
+    const madeHere = { [Labels.hardenedFrom]: source.id };
+    saga.add(`remove ${candidate}`, () =>
+      docker.removeContainer(made.id ? { name: candidate, id: made.id } : { name: candidate, requireLabels: madeHere }),
+    );
     const created = await docker.createHardenedContainer({ sourceId: source.id, name: candidate, spec });
-    saga.add(`remove ${candidate}`, () => docker.removeContainer({ name: created.id }));
+    made.id = created.id;
     const stopOld = async () => {
       saga.add(`start ${container} again`, () => docker.startContainer({ name: source.id }));
       await docker.stopContainer({ name: source.id, timeoutS: input.stopTimeoutS });
@@ -90,25 +98,44 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
       `${candidate} is healthy: stopping ${container} and giving its name to the hardened container`,
     );
     if (!stopFirst) await stopOld();
-    await docker.renameContainer({ name: source.id, newName: retired });
     saga.add(`rename ${retired} back to ${container}`, () =>
       docker.renameContainer({ name: source.id, newName: container }),
     );
-    await docker.renameContainer({ name: created.id, newName: container });
+    await docker.renameContainer({ name: source.id, newName: retired });
     saga.add(`rename the hardened ${container} back to ${candidate}`, () =>
       docker.renameContainer({ name: created.id, newName: candidate }),
     );
+    await docker.renameContainer({ name: created.id, newName: container });
     saga.commit(); // the hardened container runs under the name: from here nothing is undone
 
     progress.enter('removing-old', `removing the old container (${source.id.slice(0, 12)}, now ${retired})`);
-    await docker.removeContainer({ name: source.id });
-    progress.enter('done', `${container} runs hardened: ${plan.changes.length} change(s)`);
-    return { host, container, changes: plan.changes, approval, containerId: created.id };
+    // The hardened container serves: failing to remove the old one is a warning, not a failure (M7).
+    const warnings: string[] = [];
+    await docker.removeContainer({ name: retired, id: source.id }).catch((err) => {
+      if (isCancellation(err) || !patched('harden-cleanup-warnings')) throw err;
+      warnings.push(`the old container ${retired} (${source.id.slice(0, 12)}) was not removed: ${messageOf(err)}`);
+    });
+    progress.enter(
+      'done',
+      `${container} runs hardened: ${plan.changes.length} change(s)${warnings.length ? `; warning: ${warnings.join('; ')}` : ''}`,
+    );
+    return {
+      host,
+      container,
+      changes: plan.changes,
+      approval,
+      containerId: created.id,
+      ...(warnings.length ? { warnings } : {}),
+    };
   } catch (err) {
     const why = (err as Error).message;
     progress.enter('compensating', `undoing (${saga.pending.join('; ') || 'nothing to undo'}) because: ${why}`);
-    await saga.compensate();
-    progress.enter('failed', `${why}. ${container} is as before.`);
-    throw err;
+    const undoFailures = await saga.compensate();
+    if (undoFailures.length === 0) {
+      progress.enter('failed', `${why}. ${container} is as before.`);
+      throw err;
+    }
+    progress.enter('failed', `${why}. ${container} is NOT as before: ${leftOver(undoFailures)}`);
+    throw compensationIncomplete(err, undoFailures);
   }
 }

@@ -1,4 +1,4 @@
-import { patched, sleep } from '@temporalio/workflow';
+import { continueAsNew, patched, sleep } from '@temporalio/workflow';
 import {
   MemoryPressureInput,
   planMemoryChange,
@@ -19,13 +19,23 @@ import { notifyOnce, RemediationInbox } from './lib/remediation-state';
  * ceiling people are told once and nothing changes.
  */
 export async function memoryPressure(request: MemoryPressureRequest): Promise<MemoryPressureResult> {
-  const { host, container, policy, manual } = validate(MemoryPressureInput, request, 'input');
+  const { host, container, policy, manual, carried } = validate(MemoryPressureInput, request, 'input');
   const docker = hostAgent(host);
-  const inbox = new RemediationInbox(manual ? 1 : 0);
-  const changes: MemoryChange[] = [];
+  const inbox = new RemediationInbox(manual ? 1 : (carried?.pending ?? 0));
+  const changes: MemoryChange[] = [...(carried?.changes ?? [])];
   inbox.status.changes = changes;
+  inbox.status.events += carried?.events ?? 0; // += : signals buffered for this run were counted already
 
-  while (await inbox.next(policy.idleMs)) {
+  for (;;) {
+    if (inbox.shouldContinueAsNew(policy.eventsPerRun) && patched('remediation-continue-as-new'))
+      await continueAsNew<typeof memoryPressure>({
+        host,
+        container,
+        policy,
+        manual: false,
+        carried: { changes, events: inbox.status.events, pending: inbox.unread },
+      });
+    if (!(await inbox.next(policy.idleMs))) break;
     const oomAtMs = inbox.last?.action === 'oom' ? Number(BigInt(inbox.last.timeNano) / 1_000_000n) : undefined;
     const c = await settled(docker, container, oomAtMs !== undefined);
     if (!c) break; // gone: nothing left to remediate

@@ -1,6 +1,7 @@
-import { condition, patched, setHandler, sleep } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, setHandler, sleep } from '@temporalio/workflow';
 import {
   planRestart,
+  restartsStillCounted,
   RestartUnhealthyInput,
   type RestartPolicy,
   stillUnhealthy,
@@ -23,19 +24,35 @@ type RemediationDocker = Pick<
  * spent, quarantine (stop or cut off its networks), tell people once, and wait for a release.
  */
 export async function restartUnhealthy(request: RestartUnhealthyRequest): Promise<RestartUnhealthyResult> {
-  const { host, container, policy, manual } = validate(RestartUnhealthyInput, request, 'input');
+  const { host, container, policy, manual, carried } = validate(RestartUnhealthyInput, request, 'input');
   const docker: RemediationDocker = hostAgent(host);
-  const inbox = new RemediationInbox(manual ? 1 : 0);
-  const restartsAt: number[] = [];
+  const inbox = new RemediationInbox(manual ? 1 : (carried?.pending ?? 0));
+  const restartsAt: number[] = [...(carried?.restartsAt ?? [])];
+  inbox.status.events += carried?.events ?? 0; // += : signals buffered for this run were counted already
+  inbox.status.restarts += carried?.restarts ?? 0;
   let forceNext = manual;
 
-  while (await inbox.next(policy.idleMs)) {
+  for (;;) {
+    if (inbox.shouldContinueAsNew(policy.eventsPerRun) && patched('remediation-continue-as-new'))
+      await continueAsNew<typeof restartUnhealthy>({
+        host,
+        container,
+        policy,
+        manual: false,
+        carried: {
+          restartsAt: restartsStillCounted(restartsAt, Date.now(), policy.windowMs),
+          events: inbox.status.events,
+          restarts: inbox.status.restarts,
+          pending: inbox.unread,
+        },
+      });
+    if (!(await inbox.next(policy.idleMs))) break;
     if (!forceNext && (await restartedOnHost(inbox, docker, container, policy, restartsAt))) continue;
     if (!forceNext && !(await needsRestart(docker, container, policy.graceMs))) continue;
     forceNext = false;
     const decision = planRestart(restartsAt, Date.now(), policy);
     if (decision.action === 'quarantine')
-      return quarantine(inbox, docker, { host, container, policy, restarts: restartsAt.length });
+      return quarantine(inbox, docker, { host, container, policy, restarts: inbox.status.restarts });
     if (decision.delayMs > 0) {
       inbox.phase(
         'backing-off',
@@ -49,10 +66,10 @@ export async function restartUnhealthy(request: RestartUnhealthyRequest): Promis
     );
     await docker.restartContainer({ name: container, timeoutS: policy.stopTimeoutS });
     restartsAt.push(Date.now());
-    inbox.status.restarts = restartsAt.length;
+    inbox.status.restarts++;
   }
   inbox.phase('done', `${container}: no unhealthy report for ${policy.idleMs} ms`);
-  return { container, restarts: restartsAt.length };
+  return { container, restarts: inbox.status.restarts };
 }
 
 /**
@@ -77,8 +94,10 @@ async function restartedOnHost(
     `restarting ${container} if still unhealthy (${restartsAt.length + 1} of ${policy.maxRestarts} in this window)`,
   );
   const { restarted } = await docker.restartIfUnhealthy({ name: container, timeoutS: policy.stopTimeoutS });
-  if (restarted) restartsAt.push(Date.now());
-  inbox.status.restarts = restartsAt.length;
+  if (restarted) {
+    restartsAt.push(Date.now());
+    inbox.status.restarts++;
+  }
   return true;
 }
 
@@ -116,6 +135,11 @@ async function quarantine(
     'quarantined',
     `${container} is quarantined (${how}); send the "release" signal (dockhand remediate ${container} release) to end this incident`,
   );
-  await condition(() => released !== undefined);
+  const expiry = policy.quarantineExpiryMs;
+  if (expiry === undefined) await condition(() => released !== undefined);
+  else if (!(await condition(() => released !== undefined, expiry))) {
+    inbox.phase('done', `${container}: quarantine (${how}) expired after ${expiry / 1000}s without a release`);
+    return { container, restarts, quarantined: how, expired: true };
+  }
   return { container, restarts, quarantined: how, released };
 }

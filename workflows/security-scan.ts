@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  patched,
   TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
@@ -17,6 +18,7 @@ import {
   type SecurityScanResult,
 } from '../common/scan/scan-result';
 import { selectContainers } from '../common/scan/selection';
+import { reportParts } from '../common/scan/report-parts';
 import { validate } from '../common/spec/validate';
 import { mapBounded } from './lib/bounded';
 import { enterPhase } from './lib/progress';
@@ -53,12 +55,17 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
 
   enterPhase('reporting', 'writing JSON, SARIF and Markdown reports');
   const { containers, checks, suppressions } = input;
+  const id = reportId(startedAt);
+  // The results go to the report store in bounded parts, never as one payload (review M8).
+  const staged = patched('scan-staged-report') ? reportParts(hosts) : undefined;
+  if (staged) await Promise.all(staged.map((part, i) => reports.stageScanPart({ reportId: id, part: i, hosts: part })));
   const result = await reports.writeScanReport({
-    reportId: reportId(startedAt),
+    reportId: id,
     startedAt,
     finishedAt: new Date().toISOString(),
     input: { hosts: hostIds, containers, checks, suppressions },
-    hosts,
+    hosts: staged ? [] : hosts,
+    ...(staged ? { parts: staged.length } : {}),
   });
 
   if (input.publishFindings) {

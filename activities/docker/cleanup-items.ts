@@ -4,6 +4,7 @@ import { ErrorType } from '../../common/errors';
 import { Labels, OWNED_CONTAINER_LABELS } from '../../common/labels';
 import type { CleanupItem, CleanupOutcome } from '../../common/remediation/cleanup';
 import { engineCall } from './engine-errors';
+import { ownerOfContainer } from './ownership';
 
 const STOPPED = ['created', 'exited', 'dead'];
 
@@ -35,8 +36,17 @@ export function createCleanupItemActivities(docker: Docker) {
       ))!;
       for (const c of containers) {
         const info = await engineCall(`inspect container ${c.Id}`, () => docker.getContainer(c.Id).inspect(), [404]);
-        if (!info || !oldEnough(Math.max(Date.parse(info.Created), Date.parse(info.State.FinishedAt) || 0))) continue;
-        items.push({ kind: 'container', id: c.Id, name: info.Name.replace(/^\//, ''), detail: c.Status || c.State });
+        if (!info || !oldEnough(leftAloneSince(info))) continue;
+        // Labels inherited from an image prove nothing (L10): the image must not have lent them.
+        const owner = await ownerOfContainer(docker, info);
+        if (owner === undefined) continue;
+        items.push({
+          kind: 'container',
+          id: c.Id,
+          name: info.Name.replace(/^\//, ''),
+          detail: c.Status || c.State,
+          ...(owner ? { service: owner } : {}),
+        });
       }
       const networks = (await engineCall('list networks', () =>
         docker.listNetworks({ filters: filters({}) } as object),
@@ -58,7 +68,26 @@ export function createCleanupItemActivities(docker: Docker) {
 
     /** Removes one listed item, never by force. Twice: already gone is fine (outcome "gone"); a
      * container running again, a network or an image in use is skipped with the engine's reason. */
-    async removeCleanupItem({ item }: { item: CleanupItem }): Promise<CleanupOutcome> {
+    async removeCleanupItem({ item, minAgeMs }: { item: CleanupItem; minAgeMs?: number }): Promise<CleanupOutcome> {
+      // Checked again now, not only when listed (an approval can take half an hour — review M4): a
+      // container started and stopped again since, or no longer provably Dockhand's, stays.
+      if (item.kind === 'container' && minAgeMs !== undefined) {
+        const info = await engineCall(
+          `inspect container ${item.name}`,
+          () => docker.getContainer(item.id).inspect(),
+          [404],
+        );
+        if (!info) return { item, outcome: 'gone' };
+        if (info.State.Running) return { item, outcome: 'skipped', reason: 'it is running again' };
+        if (Date.now() - leftAloneSince(info) < minAgeMs)
+          return {
+            item,
+            outcome: 'skipped',
+            reason: `it was started or stopped again less than ${minAgeMs / 60_000} min ago`,
+          };
+        if ((await ownerOfContainer(docker, info)) === undefined)
+          return { item, outcome: 'skipped', reason: "it no longer carries Dockhand's ownership labels" };
+      }
       const remove = {
         container: () => docker.getContainer(item.id).remove({ force: false, v: false }),
         network: () => docker.getNetwork(item.id).remove(),
@@ -77,3 +106,8 @@ export function createCleanupItemActivities(docker: Docker) {
   };
 }
 export type CleanupItemActivities = ReturnType<typeof createCleanupItemActivities>;
+
+/** When a container was last touched: made, or stopped (a never-started one has no finish time). */
+function leftAloneSince(info: Docker.ContainerInspectInfo): number {
+  return Math.max(Date.parse(info.Created), Date.parse(info.State.FinishedAt) || 0);
+}

@@ -18,6 +18,8 @@ import { toStatsSnapshot, type EngineStats } from './stats-calc';
 import { toUnixSeconds } from './log-times';
 
 const DEFAULT_LOG_BYTES = 64 * 1024;
+/** Lines read when the caller names no tail: enough for the newest DEFAULT_LOG_BYTES of most logs. */
+const DEFAULT_LOG_LINES = 5_000;
 const DIFF_KINDS: DiffEntry['kind'][] = ['modified', 'added', 'deleted'];
 
 /** Read-only views of a container: running any of them twice just reads again. */
@@ -138,7 +140,8 @@ function logOptions(input: LogsInput, follow: boolean): Record<string, unknown> 
       stderr: true,
       follow,
       timestamps: input.timestamps ?? false,
-      tail: input.tail ?? 'all',
+      // Not following, the Engine sends the whole log as one buffer: bounded by default (review L8).
+      tail: input.tail ?? (follow ? 'all' : DEFAULT_LOG_LINES),
       since: input.since !== undefined ? toUnixSeconds(input.since, now) : undefined,
       until: input.until !== undefined ? toUnixSeconds(input.until, now) : undefined,
     };

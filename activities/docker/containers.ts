@@ -9,12 +9,14 @@ import { specHash } from './spec-hash';
 import { resolveEnv } from './spec-env';
 import { toContainerView, type ContainerView } from './container-view';
 import { heartbeating } from './long-running';
+import { ownerOfContainer } from './ownership';
 import { exitCodeMeaning } from '../../common/exit-codes';
 import type {
   ChangedResult,
   ContainerRef,
   KillContainerInput,
   KillContainerResult,
+  RemoveContainerInput,
   RenameContainerInput,
   StopContainerInput,
   UpdateContainerInput,
@@ -190,21 +192,48 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       return { changed: true };
     },
 
-    /** Removes a container (force: also when running). Twice: "no such container" (404) is success. */
+    /** Removes a container (force: also when running) — only one Dockhand can prove it owns (review C1):
+     * with `id`, exactly that container (what a create returned; a name now held by another container
+     * is not touched); otherwise the container under `name` must carry Dockhand's ownership labels (not
+     * inherited from its image) and, with `service`, be that service's — anything else is refused with
+     * a typed Conflict naming whose it is. Twice: "no such container" (404) is success. */
     async removeContainer({
       name,
+      id,
+      service,
+      requireLabels,
       force = true,
       volumes = false,
-    }: {
-      name: string;
-      force?: boolean;
-      volumes?: boolean;
-    }): Promise<{ removed: boolean }> {
+    }: RemoveContainerInput): Promise<{ removed: boolean }> {
+      let target = id;
+      if (!target) {
+        const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+        if (!info) return { removed: false };
+        const labels = info.Config.Labels ?? {};
+        const proven = requireLabels && Object.entries(requireLabels).every(([k, v]) => labels[k] === v);
+        const owner = requireLabels ? (proven ? '' : undefined) : await ownerOfContainer(docker, info);
+        if (owner === undefined || (service !== undefined && owner !== service)) {
+          const details: ConflictDetails = { name, existingId: info.Id, managedService: owner || undefined };
+          const whose = requireLabels
+            ? `not labelled ${Object.entries(requireLabels)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')}`
+            : owner
+              ? `service ${owner}'s, not ${service}'s`
+              : 'not a container Dockhand manages';
+          throw failure(
+            ErrorType.Conflict,
+            `remove container ${name}: it is ${whose} (${info.Id.slice(0, 12)}); left alone`,
+            details,
+          );
+        }
+        target = info.Id; // the container just checked, even if the name moves meanwhile
+      }
       const done = await engineCall(
         `remove container ${name}`,
         () =>
           docker
-            .getContainer(name)
+            .getContainer(target)
             .remove({ force, v: volumes })
             .then(() => true),
         [404],

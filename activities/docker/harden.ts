@@ -6,6 +6,7 @@ import { Labels, RESERVED_LABEL_PREFIX } from '../../common/labels';
 import { engineCall } from './engine-errors';
 import { toCreateBody } from './create-body';
 import { specFromInspect } from './spec-from-inspect';
+import { unmodelledSettings } from './unmodelled-settings';
 import { specHash } from './spec-hash';
 
 /** What the harden workflow plans on: the container's spec as it runs (no env values). */
@@ -27,9 +28,17 @@ export interface CreateHardenedInput {
 
 export function createHardenActivities(docker: Docker) {
   return {
-    /** Reads a container's spec for hardening; NotFound when it is gone. Read-only. */
+    /** Reads a container's spec for hardening; NotFound when it is gone; Unsupported (naming each
+     * field) when it runs with settings the spec cannot carry to the hardened copy. Read-only. */
     async readHardenSource({ name }: { name: string }): Promise<HardenSource> {
       const info = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
+      const lost = unmodelledSettings(info);
+      if (lost.length)
+        throw failure(
+          ErrorType.Unsupported,
+          `${name} uses settings a hardened copy would lose: ${lost.join(', ')}; nothing changed (harden it by hand, or recreate it without them first)`,
+          { unmodelled: lost },
+        );
       const exposed = Object.keys(info.Config.ExposedPorts ?? {});
       return {
         id: info.Id,

@@ -2,10 +2,10 @@ import type Docker from 'dockerode';
 import type { ContainerSpecInput } from '../../common/spec/container-spec';
 import { RESERVED_LABEL_PREFIX } from '../../common/labels';
 import { needsUserNetwork } from '../../common/spec/network-mode';
+import { MODELLED_LOG_DRIVERS } from './unmodelled-settings';
 
 const NS_TO_MS = 1e-6;
 const NO_NEW_PRIVILEGES = /^no-new-privileges(:true|=true)?$/;
-const LOG_DRIVERS = ['json-file', 'local', 'none', 'syslog'];
 
 interface HostConfigInfo {
   Init?: boolean | null;
@@ -112,7 +112,7 @@ export function specFromInspect(info: Docker.ContainerInspectInfo): ContainerSpe
     }),
     logging:
       h.LogConfig?.Type &&
-      LOG_DRIVERS.includes(h.LogConfig.Type) &&
+      MODELLED_LOG_DRIVERS.includes(h.LogConfig.Type) &&
       !(h.LogConfig.Type === 'json-file' && !Object.keys(h.LogConfig.Config ?? {}).length)
         ? { driver: h.LogConfig.Type as 'json-file', options: h.LogConfig.Config }
         : undefined,

@@ -7,6 +7,8 @@ import type { ScanData } from './scan-data';
 
 /** Evidence lists are capped so one noisy container cannot bloat history and reports. */
 export const MAX_EVIDENCE = 25;
+/** …and so is each line of evidence (a history line can be a whole script). */
+export const MAX_EVIDENCE_CHARS = 500;
 
 export function enabledRules(selection: CheckSelection): Rule[] {
   return RULES.filter((r) => checkEnabled(r.id, selection));
@@ -25,10 +27,11 @@ export function evaluate(data: ScanData, rules: Rule[]): { findings: Finding[]; 
     const verdict = r.check(data);
     if ('notApplicable' in verdict) notApplicable.push({ ruleId: r.id, reason: verdict.notApplicable });
     else if (verdict.length > 0) {
+      const shown = verdict
+        .slice(0, MAX_EVIDENCE)
+        .map((e) => (e.length > MAX_EVIDENCE_CHARS ? `${e.slice(0, MAX_EVIDENCE_CHARS)}… (${e.length} chars)` : e));
       const evidence =
-        verdict.length > MAX_EVIDENCE
-          ? [...verdict.slice(0, MAX_EVIDENCE), `… and ${verdict.length - MAX_EVIDENCE} more`]
-          : verdict;
+        verdict.length > MAX_EVIDENCE ? [...shown, `… and ${verdict.length - MAX_EVIDENCE} more`] : shown;
       findings.push({ ruleId: r.id, title: r.title, severity: r.severity, evidence, remediation: r.remediation });
     }
   }

@@ -19,8 +19,12 @@ export function eventCursorKey(queue: string, hostId: string): string {
 export const JobName = { engineEvent: 'engine-event' } as const;
 
 /** Retention: completed jobs are kept a day so a replayed event (same job id) is still recognised as
- * a duplicate; failed jobs are kept until someone looks at them (`dockhand events tail --failed`). */
-export const JOB_RETENTION = { removeOnComplete: { age: 24 * 3600, count: 50_000 }, removeOnFail: false } as const;
+ * a duplicate; failed jobs are kept a week (`dockhand events tail --failed`), at most 10,000 of them:
+ * Redis must not grow without bound while nobody looks (review L9). */
+export const JOB_RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+} as const;
 
 /** Attempts of one job: with the capped backoff below, about 50 minutes of Temporal being
  * unreachable before a job lands in "failed" (where it is kept, and can be retried). */

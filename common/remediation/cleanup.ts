@@ -32,6 +32,8 @@ export interface CleanupItem {
   name: string;
   /** Why it is garbage: "exited (0)", "no container attached", "dangling". */
   detail: string;
+  /** A container's service (its Dockhand label): spared while that service's change runs. */
+  service?: string;
 }
 
 export interface CleanupOutcome {
@@ -82,4 +84,29 @@ export function cleanupApprovalDetails(a: {
     `Approve: "Send a Signal" → name \`approve\`, input \`{"by": "<you>", "comment": "<why>"}\` — or \`dockhand approve ${a.workflowId} --by <you>\`.`,
     `Reject: signal \`reject\` — or \`dockhand reject ${a.workflowId} --by <you>\`. Without an answer by ${a.timeoutAt} nothing is removed.`,
   ].join('\n\n');
+}
+
+/** Splits the items into those that may go and the containers of services whose change is running
+ * (`deploy/<service>` open): those may be its rollback targets — a paused rollout's `-prev`, the old
+ * color stopped during a bake — and stay (review M4). */
+export function spareRunningChanges(
+  items: CleanupItem[],
+  running: string[],
+): { items: CleanupItem[]; spared: Array<{ item: CleanupItem; reason: string }> } {
+  const busy = new Set(running);
+  const held = (i: CleanupItem) => i.kind === 'container' && i.service !== undefined && busy.has(i.service);
+  return {
+    items: items.filter((i) => !held(i)),
+    spared: items
+      .filter(held)
+      .map((item) => ({
+        item,
+        reason: `a change of ${item.service} is running (deploy/${item.service}): it may need it`,
+      })),
+  };
+}
+
+/** The services of the containers among `items`, each once. */
+export function servicesOf(items: CleanupItem[]): string[] {
+  return [...new Set(items.flatMap((i) => (i.kind === 'container' && i.service ? [i.service] : [])))].sort();
 }

@@ -65,6 +65,8 @@ export interface HardenResult {
   approval?: ApprovalDecision;
   /** Id of the container that now runs under the name (the hardened one). */
   containerId?: string;
+  /** Clean-up after the swap that did not work (the old container could not be removed). */
+  warnings?: string[];
 }
 
 /** The suffix of the hardened container while it runs beside the old one, and of the old one while

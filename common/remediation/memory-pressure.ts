@@ -9,6 +9,9 @@ export const MemoryPolicy = z.strictObject({
   ceiling: bytes.default(1024 * 1024 * 1024),
   /** The workflow ends after this long without another event. */
   idleMs: durationMs.default(5 * 60_000),
+  /** Events handled in one run before it continues as new (sooner when Temporal suggests it): samples
+   * that need no change keep arriving and must not grow one history without bound (review M9). */
+  eventsPerRun: z.number().int().min(1).max(10_000).default(500),
 });
 export type MemoryPolicy = z.output<typeof MemoryPolicy>;
 
@@ -17,6 +20,15 @@ export const MemoryPressureInput = z.strictObject({
   container: z.string().min(1),
   policy: MemoryPolicy.default(MemoryPolicy.parse({})),
   manual: z.boolean().default(false),
+  /** What a run hands to the next when it continues as new: its changes (few: each one at least
+   * doubles the limit up to the ceiling), the event count, and events not looked at yet. */
+  carried: z
+    .strictObject({
+      changes: z.array(z.custom<MemoryChange>((v) => typeof v === 'object' && v !== null)).max(64),
+      events: z.number().int().min(0),
+      pending: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type MemoryPressureInput = z.output<typeof MemoryPressureInput>;
 export type MemoryPressureRequest = z.input<typeof MemoryPressureInput>;

@@ -16,6 +16,12 @@ export const RestartPolicy = z.strictObject({
   quarantine: z.enum(['stop', 'disconnect', 'none']).default('stop'),
   /** The workflow ends after this long without an unhealthy event. */
   idleMs: durationMs.default(10 * 60_000),
+  /** Events handled in one run before it continues as new (sooner when Temporal suggests it): a slowly
+   * flapping container must not grow one history to Temporal's limit (review M9). */
+  eventsPerRun: z.number().int().min(1).max(10_000).default(500),
+  /** A quarantine ends by itself after this long (the container stays as the quarantine left it); no
+   * expiry when absent: it waits for a person's release. */
+  quarantineExpiryMs: durationMs.optional(),
 });
 export type RestartPolicy = z.output<typeof RestartPolicy>;
 
@@ -25,6 +31,16 @@ export const RestartUnhealthyInput = z.strictObject({
   policy: RestartPolicy.default(RestartPolicy.parse({})),
   /** Started by a person (`dockhand remediate <c> restart`): restart at once, within the budget. */
   manual: z.boolean().default(false),
+  /** What a run hands to the next when it continues as new: the restarts still inside the window,
+   * the counters, and events that arrived but were not looked at yet. */
+  carried: z
+    .strictObject({
+      restartsAt: z.array(z.number()).max(100),
+      events: z.number().int().min(0),
+      restarts: z.number().int().min(0),
+      pending: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type RestartUnhealthyInput = z.output<typeof RestartUnhealthyInput>;
 export type RestartUnhealthyRequest = z.input<typeof RestartUnhealthyInput>;
@@ -35,6 +51,13 @@ export interface RestartUnhealthyResult {
   /** Set when the budget ran out. */
   quarantined?: 'stop' | 'disconnect' | 'none';
   released?: { by: string; reason: string };
+  /** Set when the quarantine ended by its expiry, without a release. */
+  expired?: boolean;
+}
+
+/** The restarts a run hands to the next one: only those the window still counts. */
+export function restartsStillCounted(restartsAt: number[], now: number, windowMs: number): number[] {
+  return restartsAt.filter((t) => now - t < windowMs);
 }
 
 export type RestartDecision =

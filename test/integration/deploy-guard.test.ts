@@ -13,6 +13,9 @@ import { removeNetwork, removeService } from '../support/docker';
 import { waitFor } from '../support/events';
 import { breakHealth, guardStack, runsOf } from '../support/deploy-guard';
 import { randomBytes } from 'node:crypto';
+import { Rule } from '../../common/events/rules';
+import { Labels } from '../../common/labels';
+import { guardDeploy } from '../../workers/lib/deploy-guard';
 
 const suffix = randomBytes(3).toString('hex');
 const guarded = `guard-bg-${suffix}`;
@@ -168,5 +171,43 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
     ]);
     expect((await stack.client.workflow.getHandle(serviceChangeId(late)).describe()).type).toBe('blueGreenDeploy');
     expect(await viaEdge(v2.edge.hostPort)).toBe('200 v2\n');
+  });
+  it('the cost per event is bounded: a completed run is read once, not on every event (M12)', async () => {
+    const { client, config } = stack;
+    const rule = Rule.parse({
+      name: 'guard-cost',
+      match: { action: 'health_status', status: 'unhealthy', labels: { [Labels.managed]: 'true' }, service: late },
+      workflow: 'deployGuard',
+      args: { windowMs: '1s', approval: { required: false } },
+    });
+    const event = (n: number): EngineEvent => ({
+      source: 'engine',
+      host: stack.ids.hostId,
+      type: 'container',
+      action: 'health_status',
+      status: 'unhealthy',
+      id: `cost-${n}`,
+      name: `${late}-green`,
+      labels: { [Labels.managed]: 'true', [Labels.service]: late },
+      timeNano: `${BigInt(Date.now()) * 1_000_000n}`,
+    });
+    // Count the Temporal calls that read histories and list runs (the real service, counted).
+    const service = client.workflowService;
+    const calls = { history: 0, list: 0 };
+    const original = { history: service.getWorkflowExecutionHistory, list: service.listWorkflowExecutions };
+    service.getWorkflowExecutionHistory = ((req: never) => (
+      calls.history++,
+      original.history.call(service, req)
+    )) as never;
+    service.listWorkflowExecutions = ((req: never) => (calls.list++, original.list.call(service, req))) as never;
+    try {
+      expect((await guardDeploy(client, config, rule, event(1))).outcome).toBe('dropped');
+      const first = { ...calls };
+      expect(first.history).toBeGreaterThan(0); // the first event reads the runs…
+      for (let n = 2; n <= 4; n++) expect((await guardDeploy(client, config, rule, event(n))).outcome).toBe('dropped');
+      expect(calls).toEqual(first); // …later events for the same latest run read nothing again
+    } finally {
+      Object.assign(service, { getWorkflowExecutionHistory: original.history, listWorkflowExecutions: original.list });
+    }
   });
 });

@@ -89,6 +89,44 @@ describe('ensureService (real engine, real Temporal)', () => {
     expect(await (await fetch(`http://127.0.0.1:${v2.ports[0]!.hostPort}/version`)).text()).toBe('v2\n');
   });
 
+  it('a bad new spec leaves the old container serving: staged as <svc>-next, never swapped (M10)', async () => {
+    const service = `stage-${ids.suffix}`;
+    const v1 = await (await startEnsureService(client, config, request(service))).result();
+    const before = await docker.getContainer(service).inspect();
+    const err = await (
+      await startEnsureService(client, config, {
+        ...request(service, { image: 'dockhand-fixture-app:broken' }),
+        healthTimeoutMs: 8_000,
+      })
+    )
+      .result()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const after = await docker.getContainer(service).inspect();
+    expect(after.Id).toBe(v1.containerId);
+    expect(after.State.Running).toBe(true);
+    expect(after.State.StartedAt).toBe(before.State.StartedAt);
+    expect((await containersOf(service)).map((c) => c.Names[0])).toEqual([`/${service}`]);
+    expect(await (await fetch(`http://127.0.0.1:${v1.ports[0]!.hostPort}/version`)).text()).toBe('v1\n');
+  });
+
+  it('a replace swaps names only after the staged copy is healthy; the old one is then removed', async () => {
+    const service = `stage2-${ids.suffix}`;
+    const v1 = await (await startEnsureService(client, config, request(service))).result();
+    const v2 = await (
+      await startEnsureService(client, config, request(service, { image: 'dockhand-fixture-app:v2' }))
+    ).result();
+    expect(v2).toMatchObject({ replaced: true, containerName: service });
+    expect(v2.warnings).toBeUndefined();
+    expect(v2.containerId).not.toBe(v1.containerId);
+    expect((await containersOf(service)).map((c) => c.Names[0])).toEqual([`/${service}`]);
+    // Idempotent after the rename: the same spec again is reused, not replaced (the hash ignores names).
+    const again = await (
+      await startEnsureService(client, config, request(service, { image: 'dockhand-fixture-app:v2' }))
+    ).result();
+    expect(again).toMatchObject({ reused: true, replaced: false, containerId: v2.containerId });
+  });
+
   it('never touches a container it does not manage: typed conflict', async () => {
     const service = `foreign-${ids.suffix}`;
     services.push(service);

@@ -8,7 +8,7 @@ import type { DockhandConfig } from '../../common/config';
 import { DeployErrorType } from '../../common/errors';
 import type { CleanupItem, CleanupRequest, CleanupResult } from '../../common/remediation/cleanup';
 import { phaseStatusQuery } from '../../common/remediation/signals';
-import { cleanupId } from '../../common/workflow-ids';
+import { cleanupId, serviceChangeId } from '../../common/workflow-ids';
 import { docker } from '../support/docker';
 import { runCli } from '../support/blue-green';
 import { waitFor } from '../support/events';
@@ -224,5 +224,35 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
     } finally {
       await schedule.delete();
     }
+  });
+  it("spares a service's containers while its change runs, checked again after the approval wait (M4)", async () => {
+    const busy = `cln-busy-${ids.suffix}`;
+    const target = await stoppedContainer(`${busy}-1-prev`, { ...ownedLabels, 'dockhand.service': busy });
+    const handle = await run({ threshold: 0 });
+    await waitFor(
+      async () => (await handle.query(phaseStatusQuery).catch(() => undefined))?.phase === 'awaiting-approval',
+      60_000,
+      'awaiting approval',
+    );
+    // While the clean-up waits, a change of that service starts (a rollout that keeps -prev as its
+    // rollback target). Nobody polls its queue: it simply stays running.
+    const change = await client.workflow.start('rollingUpdate', {
+      workflowId: serviceChangeId(busy),
+      taskQueue: `nobody-polls-${ids.suffix}`,
+      args: [],
+    });
+    try {
+      await answerDeploy(client, cleanupId(ids.hostId), 'approve', { by: 'alice' });
+      const result = (await handle.result()) as CleanupResult;
+      expect(idsOf(result.removed)).toEqual([]);
+      const spared = result.skipped.find((s) => s.item.id === target);
+      expect(spared?.reason).toBe(`a change of ${busy} is running (deploy/${busy}): it may need it`);
+      expect(await exists('container', target)).toBe(true);
+    } finally {
+      await change.terminate('test over');
+    }
+    const after = (await (await run({})).result()) as CleanupResult;
+    expect(idsOf(after.removed)).toEqual([target]);
+    expect(await exists('container', target)).toBe(false);
   });
 });

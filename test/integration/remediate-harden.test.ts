@@ -183,6 +183,40 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     expect(await namesOf(retired)).toEqual([]);
   });
 
+  it('refuses a container with settings the hardened copy could not carry, naming each field (M11)', async () => {
+    const name = `unmodelled-${ids.suffix}`;
+    const c = await docker.createContainer({
+      name,
+      Image: 'dockhand-fixture-app:v1',
+      Labels: testLabel,
+      HostConfig: {
+        Init: true,
+        CapAdd: ['NET_ADMIN'],
+        Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 2048 }],
+        ExtraHosts: ['db:10.0.0.9'],
+        ShmSize: 128 * MiB,
+      },
+    });
+    await c.start();
+    const before = await c.inspect();
+    const handle = await startHarden(
+      client,
+      config,
+      { host: ids.hostId, container: name, approval: { required: false }, healthTimeoutMs: 60_000 },
+      'test',
+    );
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe(ErrorType.Unsupported);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('HostConfig.Ulimits');
+    expect(failure.message).toContain('HostConfig.ExtraHosts (["db:10.0.0.9"])');
+    expect(failure.message).toContain(`HostConfig.ShmSize (${128 * MiB})`);
+    const after = await docker.getContainer(name).inspect();
+    expect(after.Id).toBe(before.Id);
+    expect(after.State.StartedAt).toBe(before.State.StartedAt);
+    expect(await namesOf(name)).toEqual([name]);
+  });
+
   it('a hardened spec that never gets healthy (read-only root breaks the app) is undone: the original runs untouched', async () => {
     // The flaky fixture writes /www/health at start: on a read-only root it exits at once.
     const name = `breaks-${ids.suffix}`;

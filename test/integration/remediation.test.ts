@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { EngineEvent } from '../../common/events/engine-event';
-import { remediationStatusQuery, releaseSignal } from '../../common/remediation/signals';
+import { remediationEventSignal, remediationStatusQuery, releaseSignal } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
 import { docker } from '../support/docker';
 import { testQueue, waitFor, webhookReceiver, writeRules } from '../support/events';
@@ -198,5 +198,66 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     } finally {
       await schedule.delete();
     }
+  });
+  it('a long-lived restartUnhealthy continues as new, carrying its counters and unread events (M9)', async () => {
+    const name = `calm-${ids.suffix}`;
+    // No opt-in label and no health check: only this test's signals reach the workflow, and the real
+    // state (running, no health) never calls for a restart.
+    containers.push(name);
+    const c = await docker.createContainer({
+      name,
+      Image: 'dockhand-fixture-app:v1',
+      Labels: { 'dockhand.test': ids.suffix },
+      Healthcheck: { Test: ['NONE'] },
+      HostConfig: { Init: true },
+    });
+    await c.start();
+    const workflowId = remediationId('restart-unhealthy', ids.hostId, name);
+    const first = await client.workflow.start('restartUnhealthy', {
+      workflowId,
+      taskQueue: ids.orchestratorQueue,
+      args: [{ host: ids.hostId, container: name, policy: { eventsPerRun: 2, idleMs: '1m' } }],
+    });
+    const event = { action: 'health_status', status: 'unhealthy', timeNano: '1', source: 'test' };
+    await waitFor(async () => (await first.query(remediationStatusQuery).catch(() => undefined))?.phase, 30_000);
+    for (let i = 0; i < 5; i++) {
+      await client.workflow.getHandle(workflowId).signal(remediationEventSignal, event);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const handle = client.workflow.getHandle(workflowId);
+    // The container is healthy, so no restart: each event is looked at and let go. Five events at two
+    // per run: the chain continued as new at least twice and still counts all five.
+    const status = await waitFor(
+      async () => {
+        const s = await handle.query(remediationStatusQuery).catch(() => undefined);
+        return s && s.events === 5 && s.phase === 'watching' ? s : undefined;
+      },
+      30_000,
+      'five events counted',
+    ).catch(async (e) =>
+      Promise.reject(new Error(`${e.message}: ${JSON.stringify(await handle.query(remediationStatusQuery))}`)),
+    );
+    expect(status.restarts).toBe(0);
+    const firstRun = client.workflow.getHandle(workflowId, first.firstExecutionRunId);
+    expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    expect((await handle.describe()).runId).not.toBe(first.firstExecutionRunId);
+  });
+
+  it('a quarantine with an expiry ends by itself, saying so', async () => {
+    const name = `expiry-${ids.suffix}`;
+    await run(name, 'dockhand-fixture-app:v1');
+    const handle = await client.workflow.start('restartUnhealthy', {
+      workflowId: remediationId('restart-unhealthy', ids.hostId, name),
+      taskQueue: ids.orchestratorQueue,
+      args: [
+        {
+          host: ids.hostId,
+          container: name,
+          manual: true,
+          policy: { maxRestarts: 0, quarantine: 'none', quarantineExpiryMs: '2s' },
+        },
+      ],
+    });
+    expect(await handle.result()).toEqual({ container: name, restarts: 0, quarantined: 'none', expired: true });
   });
 });

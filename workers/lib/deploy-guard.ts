@@ -15,6 +15,13 @@ import { Labels } from '../../common/labels';
 import { logger } from '../../common/logger';
 import { DockhandHost, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
 import { serviceChangeId } from '../../common/workflow-ids';
+import { BoundedMemo } from './bounded-memo';
+
+/** Completed runs the guard looks at, at most: the change before the latest is among the recent ones. */
+const PREVIOUS_RUNS_LISTED = 50;
+
+/** What the guard read of completed runs (immutable once completed), shared by every event. */
+export const completedRuns = new BoundedMemo<unknown>(256);
 
 export interface GuardOutcome {
   workflowId: string;
@@ -45,7 +52,12 @@ export async function guardDeploy(
   if (!service || !e.name) return done('dropped', 'deployGuardRollback', 'the container has no dockhand.service label');
   const policy = DeployGuardPolicy.parse(rule.args);
   const latest = await latestChange(client, workflowId);
-  const previous = latest?.status === 'COMPLETED' ? await previousChange(client, workflowId, latest) : undefined;
+  const previous =
+    latest?.status === 'COMPLETED'
+      ? await completedRuns.remember(`previous:${workflowId}/${latest.runId}`, () =>
+          previousChange(client, workflowId, latest),
+        )
+      : undefined;
   const atMs = Number(BigInt(e.timeNano) / 1_000_000n);
   const decision = planDeployGuard(
     { service, container: e.name, ...(e.labels[Labels.color] ? { color: e.labels[Labels.color] } : {}), atMs },
@@ -121,20 +133,26 @@ async function latestChange(client: Client, workflowId: string): Promise<ChangeR
     return { ...run, ...(s ? { phase: s.phase, ...(s.newColor ? { newColor: s.newColor } : {}) } : {}) };
   }
   if (run.status !== 'COMPLETED' || !(CHANGE_WORKFLOW_TYPES as readonly string[]).includes(run.type)) return run;
-  return {
-    ...run,
+  // A completed run never changes: read its result and input once, not on every event (review M12).
+  const { result, input } = await completedRuns.remember(`latest:${workflowId}/${d.runId}`, async () => ({
     result: await resultOf(client, workflowId, d.runId),
     input: await inputOf(client, workflowId, d.runId),
-  };
+  }));
+  return { ...run, result, input };
 }
 
 /** The change of the service completed last before `latest` that records a spec (a rejected guard
  * rollback changed nothing and records none, so the search goes past it). */
 async function previousChange(client: Client, workflowId: string, latest: ChangeRun): Promise<ChangeRun | undefined> {
   const runs: ChangeRun[] = [];
+  let listed = 0;
+  const before = new Date(latest.closeMs!).toISOString();
   for await (const w of client.workflow.list({
-    query: `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed"`,
+    query: `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed" AND CloseTime <= "${before}"`,
+    pageSize: PREVIOUS_RUNS_LISTED,
   })) {
+    if (++listed > PREVIOUS_RUNS_LISTED) break; // years of deploys: the previous good one is recent
+
     if (
       w.runId === latest.runId ||
       !w.closeTime ||
@@ -161,13 +179,18 @@ async function resultOf(client: Client, workflowId: string, runId: string): Prom
   return (await client.workflow.getHandle(workflowId, runId, { followRuns: false }).result()) as ChangeRun['result'];
 }
 
-/** A run's start input, from the first event of its history. */
+/** A run's start input, from the first event of its history — one page of one event, not the whole
+ * history (a 10-replica rollout's is ~300 events). */
 async function inputOf(
   client: Client,
   workflowId: string,
   runId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  const page = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId, runId },
+    maximumPageSize: 1,
+  });
+  const payloads = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
   return decodeFromPayloadsAtIndex<Record<string, unknown>>(client.workflow.options.loadedDataConverter, 0, payloads);
 }

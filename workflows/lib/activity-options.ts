@@ -1,5 +1,6 @@
 import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type {
+  ChangeActivities,
   EventActivities,
   HostActivities,
   HostRegistryActivities,
@@ -186,12 +187,18 @@ export function hostAgent(host: string, o: { hostTimeoutMs?: number } = {}) {
 }
 export type HostAgent = ReturnType<typeof hostAgent>;
 
-type OrchestratorSide = NotifierActivities & EventActivities & OrchestratorActivities & HostRegistryActivities;
+type OrchestratorSide = NotifierActivities &
+  EventActivities &
+  OrchestratorActivities &
+  HostRegistryActivities &
+  ChangeActivities;
 const ORCHESTRATOR = {
   notify: 'notify',
   publishEvents: 'publish',
   loadScanBaseline: 'report',
+  stageScanPart: 'report',
   writeScanReport: 'report',
+  runningChanges: 'report',
   listKnownHosts: 'report',
 } as const satisfies Partial<Record<keyof OrchestratorSide, Profile>>;
 

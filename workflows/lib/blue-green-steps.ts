@@ -4,6 +4,7 @@ import type { Color } from '../../common/blue-green';
 import { colorName, otherColor, planBlueGreen, type BlueGreenPlan } from '../../common/blue-green-plan';
 import { DeployErrorType, ErrorType, failure } from '../../common/errors';
 import { Labels, managedLabels } from '../../common/labels';
+import { activityFailureOf } from './failures';
 import type { HostAgent } from './activity-options';
 import type { Saga } from './saga';
 
@@ -58,8 +59,15 @@ export async function prepareEdge(
       labels: {},
       networkAliases: [],
     };
-    if (!state.exists) saga.add(`remove the new edge ${edge.name}`, () => docker.removeContainer({ name: edge.name }));
-    await docker.createContainer({ name: edge.name, service, spec: edgeSpec });
+    if (!state.exists)
+      await createOwned(
+        docker,
+        saga,
+        `remove the new edge ${edge.name}`,
+        { name: edge.name, service, spec: edgeSpec },
+        (id) => docker.removeContainer({ name: edge.name, id }),
+      );
+    else await docker.createContainer({ name: edge.name, service, spec: edgeSpec });
     await docker.startContainer({ name: edge.name });
     await docker.waitHealthy({ name: edge.name, timeoutMs: 30_000 });
   }
@@ -80,8 +88,8 @@ export async function bringUpNewColor(
   // A leftover the edge still declares goes through the edge too: a new container of that name gets
   // another address, and nginx would keep the old one while the config text stays the same.
   if (plan.leftover) await removeBehindEdge(docker, input, plan.leftover);
-  saga.add(`remove ${name}`, () => removeBehindEdge(docker, input, name));
-  await docker.createContainer({ name, service: input.service, spec: input.spec, labels: { [Labels.color]: color } });
+  const create = { name, service: input.service, spec: input.spec, labels: { [Labels.color]: color } };
+  await createOwned(docker, saga, `remove ${name}`, create, (id) => removeBehindEdge(docker, input, name, id));
   await docker.startContainer({ name });
   await docker.waitHealthy({ name, timeoutMs: input.healthTimeoutMs });
   const live = plan.live?.color;
@@ -150,7 +158,12 @@ export async function holdOldColor(docker: HostAgent, input: BlueGreenInput, nam
 /** Removes a color once the edge has stopped using it: first a config that no longer names it (when
  * it is declared but does not serve), then waits until nginx's old workers are done with it —
  * removing it under them would cut their requests. */
-export async function removeBehindEdge(docker: HostAgent, input: BlueGreenInput, name: string): Promise<void> {
+export async function removeBehindEdge(
+  docker: HostAgent,
+  input: BlueGreenInput,
+  name: string,
+  id?: string,
+): Promise<void> {
   const edge = await docker.readEdge({ edge: input.edge.name });
   const color = colorOf(input.service, name);
   if (edge.colors.includes(color) && !edge.upstreamHosts.includes(name)) {
@@ -158,7 +171,32 @@ export async function removeBehindEdge(docker: HostAgent, input: BlueGreenInput,
     if (rest.length > 0) await edgeColors(docker, input, rest, otherColor(color));
   }
   await docker.waitEdgeDrained({ edge: input.edge.name, timeoutMs: 60_000 });
-  await docker.removeContainer({ name });
+  // By id when this run made it; by name only if it is this service's (refused otherwise): never a
+  // container that merely holds the name (review C1).
+  await docker.removeContainer({ name, id, service: input.service });
+}
+
+/**
+ * Creates a container with its undo registered first (the create may half-happen: the Engine made it
+ * but the result was lost). The undo acts on what the create made — its id once known, else the name
+ * only if the container there is this service's — and is withdrawn when the create was refused
+ * because the name belongs to someone else: then this run made nothing, and nothing is undone.
+ */
+async function createOwned(
+  docker: HostAgent,
+  saga: Saga,
+  what: string,
+  input: Parameters<HostAgent['createContainer']>[0],
+  remove: (id: string | undefined) => Promise<unknown>,
+): Promise<void> {
+  let id: string | undefined;
+  const withdraw = saga.add(what, () => remove(id));
+  try {
+    ({ id } = await docker.createContainer(input));
+  } catch (err) {
+    if (activityFailureOf(err, ErrorType.Conflict)) withdraw();
+    throw err;
+  }
 }
 
 /** The edge declares `colors` (as `<service>-<color>`) and routes to `live`. */

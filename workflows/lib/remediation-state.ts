@@ -14,6 +14,8 @@ import { enterPhase } from './progress';
 export class RemediationInbox {
   readonly status: RemediationStatus = { phase: 'starting', events: 0, restarts: 0, changes: [] };
   private pending = 0;
+  /** Events looked at by this run (continue-as-new counts per run). */
+  private handled = 0;
   last?: RemediationEvent;
 
   constructor(initial: number) {
@@ -31,8 +33,19 @@ export class RemediationInbox {
   async next(idleMs: number): Promise<boolean> {
     this.phase('watching', `waiting for the next event (ends after ${Math.round(idleMs / 1000)}s without one)`);
     const got = await condition(() => this.pending > 0, idleMs);
+    this.handled += this.pending;
     this.pending = 0;
     return got;
+  }
+
+  /** Events that arrived but were not looked at yet: a run that continues as new hands them on. */
+  get unread(): number {
+    return this.pending;
+  }
+
+  /** Time to continue as new: `eventsPerRun` handled here, or Temporal says the history is long. */
+  shouldContinueAsNew(eventsPerRun: number): boolean {
+    return this.handled >= eventsPerRun || workflowInfo().continueAsNewSuggested;
   }
 
   phase(phase: string, details: string): void {

@@ -1,16 +1,24 @@
-import { CancellationScope, log } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, log } from '@temporalio/workflow';
+import { DeployErrorType, type UndoFailure } from '../../common/errors';
 
 /**
  * Compensation for a workflow that changes the world step by step: after each step succeeds, its
  * undo goes in front of the list; `compensate` runs the undos in reverse order of the steps, in a
  * non-cancellable scope (a cancelled workflow still cleans up), logging and passing over an undo
- * that fails so the rest still run. `commit` forgets them once the change is final.
+ * that fails so the rest still run — and returns those failures, so the outcome can say what is
+ * left instead of "as before". `commit` forgets them once the change is final.
  */
 export class Saga {
   private undos: Array<{ what: string; undo: () => Promise<unknown> }> = [];
 
-  add(what: string, undo: () => Promise<unknown>): void {
-    this.undos.unshift({ what, undo });
+  /** Adds an undo; the returned function withdraws it again (the step proved it changed nothing,
+   * e.g. a create refused because the name belongs to someone else). */
+  add(what: string, undo: () => Promise<unknown>): () => void {
+    const entry = { what, undo };
+    this.undos.unshift(entry);
+    return () => {
+      this.undos = this.undos.filter((u) => u !== entry);
+    };
   }
 
   get pending(): string[] {
@@ -21,18 +29,49 @@ export class Saga {
     this.undos = [];
   }
 
-  async compensate(): Promise<void> {
+  async compensate(): Promise<UndoFailure[]> {
     const undos = this.undos;
     this.undos = [];
+    const failed: UndoFailure[] = [];
     await CancellationScope.nonCancellable(async () => {
       for (const { what, undo } of undos) {
         try {
           log.info(`compensating: ${what}`);
           await undo();
         } catch (err) {
-          log.error(`compensation "${what}" failed; continuing with the rest`, { error: (err as Error).message });
+          const error = messageOf(err);
+          failed.push({ what, error });
+          log.error(`compensation "${what}" failed; continuing with the rest`, { error });
         }
       }
     });
+    return failed;
   }
+}
+
+/** "left: …" for an outcome line: each undo that failed and why. */
+export function leftOver(failed: UndoFailure[]): string {
+  return `left: ${failed.map((f) => `${f.what} failed (${f.error})`).join('; ')}`;
+}
+
+/**
+ * The failure a change ends with when some undos failed: the original cause, re-typed so no caller
+ * (the CLI, the deploy guard, a test) mistakes the outcome for a clean "nothing changed" — its
+ * message says what is left, its details list the failed undos.
+ */
+export function compensationIncomplete(cause: unknown, failed: UndoFailure[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: DeployErrorType.CompensationIncomplete,
+    message: `${messageOf(cause)}; compensation incomplete, ${leftOver(failed)}`,
+    nonRetryable: true,
+    details: [{ undoFailures: failed, causeType: (cause as ApplicationFailure | undefined)?.type }],
+    cause: cause instanceof Error ? cause : undefined,
+  });
+}
+
+/** The innermost message: an activity failure's own says only "Activity task failed". */
+export function messageOf(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e?.cause) e = e.cause;
+  return e?.message ?? String(err);
 }

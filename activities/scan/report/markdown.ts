@@ -1,7 +1,10 @@
 import type { ScanReport } from '../../../common/scan/report';
 import { SEVERITIES } from '../../../common/scan/severity';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Text from a workload (evidence, names, errors) as inert Markdown: every character Markdown or
+ * HTML gives meaning to is escaped, so a container cannot plant links or markup in a report (L12). */
+export const inert = (s: string) => s.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+const cell = inert;
 
 /** A human summary of the report: counts, score, diff, unreachable hosts, then each container's findings. */
 export function toMarkdown(r: ScanReport): string {
@@ -18,16 +21,16 @@ export function toMarkdown(r: ScanReport): string {
     `Since ${r.diff.previousReportId ?? 'no previous report'}: ${r.diff.new.length} new, ${r.diff.fixed.length} fixed, ${r.diff.stillOpen.length} still open.`,
   ];
   for (const h of r.hosts.filter((x) => x.status === 'unreachable'))
-    lines.push('', `> **Host ${h.host} was not scanned:** ${h.error ?? 'unreachable'}`);
+    lines.push('', `> **Host ${inert(h.host)} was not scanned:** ${inert(h.error ?? 'unreachable')}`);
   for (const c of r.containers) {
     lines.push(
       '',
-      `## ${c.host}/${c.name} — ${c.status === 'scanned' ? `score ${c.score}` : c.status}`,
+      `## ${inert(c.host)}/${inert(c.name)} — ${c.status === 'scanned' ? `score ${c.score}` : c.status}`,
       '',
       `Image \`${c.image}\` (${c.imageId.slice(0, 19) || 'unknown'}), container ${c.id.slice(0, 12)}.`,
     );
     if (c.status !== 'scanned') {
-      lines.push('', `Not scanned: ${c.error ?? c.status}.`);
+      lines.push('', `Not scanned: ${inert(c.error ?? c.status)}.`);
       continue;
     }
     if (c.findings.length === 0) lines.push('', 'No findings.');
@@ -39,9 +42,11 @@ export function toMarkdown(r: ScanReport): string {
         );
     }
     for (const f of c.suppressed)
-      lines.push(`- suppressed ${f.ruleId} (${f.severity}) until ${f.suppression.expires}: ${f.suppression.reason}`);
+      lines.push(
+        `- suppressed ${f.ruleId} (${f.severity}) until ${f.suppression.expires}: ${inert(f.suppression.reason)}`,
+      );
     if (c.notApplicable.length)
-      lines.push('', `Not applicable: ${c.notApplicable.map((n) => `${n.ruleId} (${n.reason})`).join('; ')}.`);
+      lines.push('', `Not applicable: ${c.notApplicable.map((n) => `${n.ruleId} (${inert(n.reason)})`).join('; ')}.`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -6,13 +6,18 @@ import { buildReport } from './build-report';
 import { toMarkdown } from './markdown';
 import { ReportStore } from './report-store';
 import { toSarif } from './sarif';
+import { joinParts } from '../../../common/scan/report-parts';
 
 export interface WriteScanReportInput {
   reportId: string;
   startedAt: string;
   finishedAt: string;
   input: Pick<ScanInput, 'hosts' | 'containers' | 'checks' | 'suppressions'>;
+  /** The results themselves (small fleets, and runs recorded before parts existed)… */
   hosts: HostScan[];
+  /** …or how many parts were staged with stageScanPart: then `hosts` is empty and each part is read
+   * from the store, so no single payload carries the whole fleet (review M8). */
+  parts?: number;
 }
 
 /** Activities that run beside the workflows (orchestrator queue): they touch the reports directory,
@@ -28,7 +33,24 @@ export function createReportActivities(dir: string) {
     /** Writes report.json / .sarif / .md, diffed against the previous report, records baselines for
      * containers seen for the first time (or with a new image), and returns the small summary.
      * Twice: the same report is written again and diffed against the same previous report. */
-    async writeScanReport(w: WriteScanReportInput): Promise<SecurityScanResult> {
+    /** Stages one part of a report's results (reportParts cuts them). Twice: the same file again. */
+    async stageScanPart({
+      reportId,
+      part,
+      hosts,
+    }: {
+      reportId: string;
+      part: number;
+      hosts: HostScan[];
+    }): Promise<void> {
+      if (!/^[\w.-]+$/.test(reportId)) throw new Error(`reportId: "${reportId}" is not a report id`);
+      await store.savePart(reportId, part, hosts);
+    },
+
+    async writeScanReport(written: WriteScanReportInput): Promise<SecurityScanResult> {
+      const w = written.parts
+        ? { ...written, hosts: joinParts(await store.parts(written.reportId, written.parts)) }
+        : written;
       let previous = await store.latest();
       if (previous?.reportId === w.reportId)
         previous = previous.diff.previousReportId ? await store.byId(previous.diff.previousReportId) : undefined;

@@ -1,10 +1,12 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanReport } from '../../../common/scan/report';
-import type { Baseline } from '../../../common/scan/scan-result';
+import type { Baseline, HostScan } from '../../../common/scan/scan-result';
 
 const LATEST = 'latest';
 const BASELINE = 'baseline.json';
+/** Staged results of a report being built (one file per part), next to its report files. */
+const PARTS = 'parts';
 
 /**
  * The reports directory: one folder per report (report.json, report.sarif, report.md), a `latest`
@@ -22,6 +24,26 @@ export class ReportStore {
   async byId(reportId: string): Promise<ScanReport | undefined> {
     const text = await readFile(path.join(this.dir, reportId, 'report.json'), 'utf8').catch(() => undefined);
     return text === undefined ? undefined : (JSON.parse(text) as ScanReport);
+  }
+
+  /** Stages one part of a report's results (see reportParts) before the report is built. */
+  async savePart(reportId: string, part: number, hosts: HostScan[]): Promise<void> {
+    const dir = path.join(this.dir, reportId, PARTS);
+    await mkdir(dir, { recursive: true });
+    await atomicWrite(path.join(dir, `${part}.json`), JSON.stringify(hosts));
+  }
+
+  /** The staged parts 0…count-1 of a report; a missing one is an error naming it. */
+  async parts(reportId: string, count: number): Promise<HostScan[][]> {
+    const out: HostScan[][] = [];
+    for (let i = 0; i < count; i++) {
+      const file = path.join(this.dir, reportId, PARTS, `${i}.json`);
+      const text = await readFile(file, 'utf8').catch(() => {
+        throw new Error(`parts: part ${i} of report ${reportId} was never staged (${file})`);
+      });
+      out.push(JSON.parse(text) as HostScan[]);
+    }
+    return out;
   }
 
   async baseline(): Promise<Baseline> {
