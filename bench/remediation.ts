@@ -275,8 +275,7 @@ async function stagesOf(
 ): Promise<IncidentStages[]> {
   const jobs = new Map<string, { timestamp: number; processedOn?: number }>();
   for (const j of await q.queue.getJobs(['completed']))
-    if (j.name === JobName.engineEvent)
-      jobs.set(`${(j.data as EngineEvent).name}/${(j.data as EngineEvent).timeNano}`, j);
+    if (j.name === JobName.engineEvent) jobs.set(`${j.data.name}/${j.data.timeNano}`, j);
   const histories = new Map<string, HistoryEvent[]>();
   for (const name of new Set(incidents.map((i) => i.name))) {
     const h = await client.workflow.getHandle(remediationId('restart-unhealthy', host, name)).fetchHistory();
@@ -284,7 +283,7 @@ async function stagesOf(
   }
   const signalTimeNano = (e: HistoryEvent) => {
     const p = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0];
-    return p ? defaultPayloadConverter.fromPayload<{ timeNano?: string }>(p as never).timeNano : undefined;
+    return p ? defaultPayloadConverter.fromPayload<{ timeNano?: string }>(p).timeNano : undefined;
   };
   return incidents.map((i) =>
     incidentStages({

@@ -16,6 +16,27 @@ export const DeployGuardPolicy = z.strictObject({
 });
 export type DeployGuardPolicy = z.output<typeof DeployGuardPolicy>;
 
+/** The service file's `guard:` of a service (durations already in ms). */
+export interface ServiceGuardSettings {
+  window?: number;
+  approval?: { required?: boolean; timeout?: number; approvers?: string[] };
+}
+
+/** The guard's policy for one service: the rule's args, with what the service file says of the
+ * service on top (the file is where a service's settings live; the rule only opts containers in). */
+export function guardPolicyFor(ruleArgs: Record<string, unknown>, file?: ServiceGuardSettings): DeployGuardPolicy {
+  const base = DeployGuardPolicy.parse(ruleArgs);
+  if (!file) return base;
+  return {
+    windowMs: file.window ?? base.windowMs,
+    approval: {
+      required: file.approval?.required ?? base.approval.required,
+      timeoutMs: file.approval?.timeout ?? base.approval.timeoutMs,
+      approvers: file.approval?.approvers ?? base.approval.approvers,
+    },
+  };
+}
+
 /** Workflow types that change a service under deploy/<service> and record what they deployed. */
 export const CHANGE_WORKFLOW_TYPES = ['blueGreenDeploy', 'rollingUpdate', 'deployGuardRollback'] as const;
 export type Strategy = 'blue-green' | 'rolling';

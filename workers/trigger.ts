@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from 'bullmq';
 import { loadConfig } from '../common/config';
@@ -43,7 +43,12 @@ async function run(): Promise<void> {
     (downMs) => logger.info({ downMs }, 'Temporal answers again: waiting jobs retried now'),
   );
 
-  const worker = new Worker<EventJobData>(queueName, createJobProcessor(client, config, trigger.rules), {
+  // The service file: CI requests resolve from it, and the deploy guard takes a service's guard
+  // settings from it. Without a webhook it is optional (no file: rule args alone).
+  const filePath = serviceFilePath();
+  const file = trigger.webhook || existsSync(filePath) ? new ServiceFileSource(filePath) : undefined;
+  const serviceGuard = (service: string) => file?.current().file.services[service]?.guard;
+  const worker = new Worker<EventJobData>(queueName, createJobProcessor(client, config, trigger.rules, serviceGuard), {
     connection: connectRedis(config.redisUrl),
     concurrency: trigger.concurrency,
     limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
@@ -59,12 +64,12 @@ async function run(): Promise<void> {
   worker.on('error', (err) => logger.warn({ err: err.message }, 'queue connection trouble'));
 
   // CI deploy requests: checked against the service file, one queue per service (arrival order).
-  const file = trigger.webhook ? new ServiceFileSource(serviceFilePath()) : undefined;
-  const deploys = file
-    ? new DeployQueues(queueName, () => connectRedis(config.redisUrl), createDeployJobProcessor(client, config, file))
-    : undefined;
+  const deploys =
+    trigger.webhook && file
+      ? new DeployQueues(queueName, () => connectRedis(config.redisUrl), createDeployJobProcessor(client, config, file))
+      : undefined;
   // Serve every declared service's queue now, so requests accepted before a restart resume at once.
-  for (const service of Object.keys(file?.current().file.services ?? {})) deploys!.serve(service);
+  if (deploys) for (const service of Object.keys(file!.current().file.services)) deploys.serve(service);
   const webhook = trigger.webhook ? await startWebhook(trigger.webhook, deploys!, file!, config) : undefined;
 
   const rules = trigger.rules.map((r) => `${r.name}${r.enabled ? '' : ' (disabled)'}`);

@@ -125,9 +125,7 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
       ),
     );
     await new Promise((r) => setTimeout(r, Math.max(0, downAt + outageMs - Date.now())));
-    const queuedDuring = (await q.all()).filter(
-      (j) => (j.data as EngineEvent).status === 'unhealthy' && j.timestamp >= downAt,
-    ).length;
+    const queuedDuring = (await q.all()).filter((j) => j.data.status === 'unhealthy' && j.timestamp >= downAt).length;
     await temporal.up();
     const upAt = Date.now();
     log(`outage: Temporal back after ${(upAt - downAt) / 1000} s; ${queuedDuring} unhealthy events queued meanwhile`);
@@ -143,7 +141,7 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
         const found = await client.workflow
           .getHandle(id)
           .describe()
-          .catch((err) => (err instanceof WorkflowNotFoundError ? undefined : err));
+          .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : (err as Error)));
         if (found === undefined) break; // started in order, more or less: look again later
         if (!(found instanceof Error)) waitingEvents.delete(e);
       }

@@ -97,12 +97,10 @@ export function spareRunningChanges(
   const held = (i: CleanupItem) => i.kind === 'container' && i.service !== undefined && busy.has(i.service);
   return {
     items: items.filter((i) => !held(i)),
-    spared: items
-      .filter(held)
-      .map((item) => ({
-        item,
-        reason: `a change of ${item.service} is running (deploy/${item.service}): it may need it`,
-      })),
+    spared: items.filter(held).map((item) => ({
+      item,
+      reason: `a change of ${item.service} is running (deploy/${item.service}): it may need it`,
+    })),
   };
 }
 

@@ -4,8 +4,9 @@ import { statusQuery } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
 import {
   CHANGE_WORKFLOW_TYPES,
-  DeployGuardPolicy,
+  guardPolicyFor,
   planDeployGuard,
+  type ServiceGuardSettings,
   type ChangeRun,
   type DeployGuardRequest,
 } from '../../common/deploy-guard';
@@ -42,6 +43,7 @@ export async function guardDeploy(
   config: DockhandConfig,
   rule: Rule,
   e: EngineEvent,
+  serviceGuard?: (service: string) => ServiceGuardSettings | undefined,
 ): Promise<GuardOutcome> {
   const service = e.labels[Labels.service];
   const workflowId = serviceChangeId(service ?? '?');
@@ -50,7 +52,7 @@ export async function guardDeploy(
     return { workflowId, workflowType, outcome, ...(reason ? { reason } : {}) };
   };
   if (!service || !e.name) return done('dropped', 'deployGuardRollback', 'the container has no dockhand.service label');
-  const policy = DeployGuardPolicy.parse(rule.args);
+  const policy = guardPolicyFor(rule.args, serviceGuard?.(service));
   const latest = await latestChange(client, workflowId);
   const previous =
     latest?.status === 'COMPLETED'

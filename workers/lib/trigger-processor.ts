@@ -8,6 +8,7 @@ import { logger } from '../../common/logger';
 import { startRemediation, type RemediationWorkflow } from '../../client/remediate';
 import type { EventJobData } from './redis';
 import { guardDeploy } from './deploy-guard';
+import type { ServiceGuardSettings } from '../../common/deploy-guard';
 
 export interface ProcessedJob {
   workflows: Array<{
@@ -21,8 +22,13 @@ export interface ProcessedJob {
 /** Turns one queued engine event into workflow starts (CI deploy requests have queues of their own:
  * workers/lib/deploy-queue.ts). A throw (Temporal unreachable) fails the attempt and
  * BullMQ retries the job later: it stays in Redis until a start succeeds. */
-export function createJobProcessor(client: Client, config: DockhandConfig, rules: Rule[]) {
-  const process = processJob(client, config, rules);
+export function createJobProcessor(
+  client: Client,
+  config: DockhandConfig,
+  rules: Rule[],
+  serviceGuard?: (service: string) => ServiceGuardSettings | undefined,
+) {
+  const process = processJob(client, config, rules, serviceGuard);
   // A request Temporal refuses for good (bad argument, unregistered search attribute, no such
   // namespace) fails at once instead of 100 retries over ~50 minutes (review L9).
   return (job: Job<EventJobData>): Promise<ProcessedJob> =>
@@ -49,14 +55,19 @@ export function permanentFailure(err: unknown): boolean {
   return false;
 }
 
-function processJob(client: Client, config: DockhandConfig, rules: Rule[]) {
+function processJob(
+  client: Client,
+  config: DockhandConfig,
+  rules: Rule[],
+  serviceGuard?: (service: string) => ServiceGuardSettings | undefined,
+) {
   return async (job: Job<EventJobData>): Promise<ProcessedJob> => {
     const event = job.data;
     const workflows: ProcessedJob['workflows'] = [];
     for (const rule of matchingRules(rules, event)) {
       workflows.push(
         rule.workflow === 'deployGuard'
-          ? await guardDeploy(client, config, rule, event)
+          ? await guardDeploy(client, config, rule, event, serviceGuard)
           : await signalRemediation(client, config, rule, event),
       );
     }
