@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import Docker from 'dockerode';
 import { spawnTs } from '../cli/lib/processes';
-import type { DockhandConfig } from '../common/config';
+import { loadConfig, type DockhandConfig } from '../common/config';
 import { killByPidFile, notePid, startEngineNamespace, type EngineNamespace } from '../test/support/engine-namespace';
 import { ownRedis, ownTemporal, type OwnServer } from '../test/support/own-stack';
 
@@ -92,6 +92,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
     const temporal = await ownTemporal(stateDir, opts.temporalPort, opts.temporalUiPort);
     const hostId = `chaos-${opts.name}`;
     const config: DockhandConfig = {
+      ...loadConfig({}), // the defaults of everything the world does not set
       temporalAddress: temporal.url,
       temporalNamespace: 'default',
       redisUrl: redis.url,

@@ -15,7 +15,7 @@ export async function startCleanup(
   request: CleanupRequest,
 ): Promise<WorkflowHandle> {
   const input = validate(CleanupInput, request, 'input');
-  return startLocked(client, config, 'remediateCleanup', cleanupId(input.host), [request], {
+  return startLocked(client, config, 'remediateCleanup', cleanupId(input.host), [input], {
     staticSummary: `${input.dryRun ? 'dry-run ' : ''}clean-up of Dockhand's leftovers on ${input.host}${input.service ? ` (service ${input.service})` : ''}`,
     searchAttributes: [
       { key: DockhandHost, value: input.host },
@@ -38,7 +38,7 @@ export async function ensureCleanupSchedule(
     type: 'startWorkflow' as const,
     workflowType: 'remediateCleanup',
     taskQueue: config.orchestratorTaskQueue,
-    args: [request],
+    args: [input],
     workflowId: cleanupId(input.host),
   };
   return upsertIntervalSchedule(client, scheduleId, every, action);

@@ -15,7 +15,7 @@ export async function startHarden(
   requestedBy = 'cli',
 ): Promise<WorkflowHandle> {
   const input = validate(HardenInput, request, 'input');
-  return startLocked(client, config, 'remediateHarden', hardenId(input.host, input.container), [request], {
+  return startLocked(client, config, 'remediateHarden', hardenId(input.host, input.container), [input], {
     staticSummary: `harden ${input.container} on ${input.host}${input.findings ? ` (findings ${input.findings.join(', ')})` : ''}, asked by ${requestedBy}`,
     searchAttributes: [
       { key: DockhandHost, value: input.host },

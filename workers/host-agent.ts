@@ -1,16 +1,14 @@
 import { Worker } from '@temporalio/worker';
 import { createHostActivities } from '../activities';
 import { connectEngine } from '../activities/docker/engine';
-import { loadConfig } from '../common/config';
+import { loadConfig, type DockhandConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { hostTaskQueue } from '../common/task-queues';
 import { connectWorker } from './lib/temporal';
 import { EventPublisher } from './lib/event-publisher';
 import { connectRedis, eventsQueue } from './lib/redis';
-import { eventsQueueName } from '../common/events/queues';
-import { hostHeartbeatMs, hostRegistryName } from '../common/hosts/host-registry';
 import { HostRegistration } from './lib/host-registration';
-import { MemorySampler, memorySamplerOptions } from './lib/memory-sampler';
+import { MemorySampler } from './lib/memory-sampler';
 
 /** The host agent: runs every Docker activity for the engine DOCKER_HOST names, on this host's queue.
  * SIGINT/SIGTERM stop polling and let running activities finish (up to the grace time). */
@@ -19,7 +17,7 @@ async function run(): Promise<void> {
   const docker = connectEngine();
   await docker.ping().catch((e: Error) => {
     throw new Error(
-      `the Docker Engine does not answer (${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}): ${e.message}`,
+      `the Docker Engine does not answer (${config.dockerHost ?? 'unix:///var/run/docker.sock'}): ${e.message}`,
     );
   });
   const taskQueue = hostTaskQueue(config.hostId);
@@ -30,11 +28,16 @@ async function run(): Promise<void> {
     activities: createHostActivities(docker, config.hostId),
     shutdownGraceTime: '10s',
   });
-  const events = publishEngineEvents(docker, config.redisUrl, config.hostId);
+  const events = publishEngineEvents(docker, config);
   // Registered before "polling" is logged: a scan of all known hosts started after that sees this one.
-  const registration = new HostRegistration(config.redisUrl, hostRegistryName(), config.hostId, hostHeartbeatMs());
+  const registration = new HostRegistration(
+    config.redisUrl,
+    config.hostRegistry,
+    config.hostId,
+    config.hostHeartbeatMs,
+  );
   await registration.start();
-  logger.info({ taskQueue, docker: process.env.DOCKER_HOST ?? 'local socket' }, 'host agent polling');
+  logger.info({ taskQueue, docker: config.dockerHost ?? 'local socket' }, 'host agent polling');
   await worker.run();
   registration.stop();
   await events?.stop();
@@ -42,14 +45,15 @@ async function run(): Promise<void> {
 }
 
 /** Streams this engine's events into the events queue (DOCKHAND_EVENTS_PUBLISH=0 turns it off). */
-function publishEngineEvents(docker: ReturnType<typeof connectEngine>, redisUrl: string, hostId: string) {
-  if (process.env.DOCKHAND_EVENTS_PUBLISH === '0') return undefined;
-  const redis = connectRedis(redisUrl);
-  const queue = eventsQueue(eventsQueueName(), redis);
+function publishEngineEvents(docker: ReturnType<typeof connectEngine>, config: DockhandConfig) {
+  if (!config.publishEvents) return undefined;
+  const { hostId } = config;
+  const redis = connectRedis(config.redisUrl);
+  const queue = eventsQueue(config.eventsQueue, redis);
   const publisher = new EventPublisher(docker, queue, redis, hostId);
   const running = publisher.run().catch((err) => logger.error({ err }, 'event publisher failed'));
   // Memory samples go through the same publisher (job ids, Redis retries) without moving its cursor.
-  const samplerOptions = memorySamplerOptions();
+  const samplerOptions = { intervalMs: config.memorySampleMs, thresholdPct: config.memoryThresholdPct };
   const sampler =
     samplerOptions.intervalMs > 0
       ? new MemorySampler(docker, hostId, samplerOptions, (e) => publisher.publish(e, false))

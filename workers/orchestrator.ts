@@ -5,9 +5,6 @@ import {
   createNotifierActivities,
   createOrchestratorActivities,
 } from '../activities';
-import { hostRegistryName } from '../common/hosts/host-registry';
-import { reportsDir } from '../activities/scan/report/reports-dir';
-import { eventsQueueName } from '../common/events/queues';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../common/config';
@@ -22,7 +19,7 @@ async function run(): Promise<void> {
   const config = loadConfig();
   // Connected on first use (the health sweep publishes events); closed on shutdown so the process exits.
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  const events = new Queue(eventsQueueName(), { connection: redis });
+  const events = new Queue(config.eventsQueue, { connection: redis });
   events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
   // Clean-up asks whether a service's change is running (a describe per service): connected on first use.
   let client: Promise<Client> | undefined;
@@ -34,14 +31,14 @@ async function run(): Promise<void> {
     workflowsPath: require.resolve('../workflows'),
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
     activities: {
-      ...createOrchestratorActivities(reportsDir()),
+      ...createOrchestratorActivities(config.reportsDir),
       ...createNotifierActivities({
-        webhookUrl: process.env.DOCKHAND_NOTIFY_WEBHOOK_URL,
+        webhookUrl: config.notifyWebhookUrl,
         temporalUiUrl: config.temporalUiUrl,
         namespace: config.temporalNamespace,
       }),
       ...createEventActivities(events),
-      ...createHostRegistryActivities(redis, hostRegistryName()),
+      ...createHostRegistryActivities(redis, config.hostRegistry),
       ...createChangeActivities(temporalClient),
     },
   });

@@ -23,7 +23,7 @@ import { TemporalRecovery } from './lib/temporal-recovery';
  */
 async function run(): Promise<void> {
   const config = loadConfig();
-  const rulesPath = process.env.DOCKHAND_RULES ?? 'dockhand-rules.json';
+  const rulesPath = config.rulesPath;
   const trigger = parseTriggerConfig(readFileSync(rulesPath, 'utf8'), rulesPath);
   const queueName = eventsQueueName();
   const client = new Client({

@@ -15,7 +15,7 @@ import {
   smokeCheck,
   switchEdge,
 } from './lib/blue-green-steps';
-import { DeployStatus } from './lib/deploy-status';
+import { deployProgress } from './lib/progress';
 import { hostAgent } from './lib/activity-options';
 import { RollbackWindow } from './lib/rollback-window';
 import { compensationIncomplete, leftOver, messageOf, Saga } from './lib/saga';
@@ -32,7 +32,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
   const docker = hostAgent(host);
   const gate = new ApprovalGate(input.approval);
   const rollback = new RollbackWindow(input.approval.approvers);
-  const progress = new DeployStatus({ service, host, newImage: spec.image });
+  const progress = deployProgress({ service, host, newImage: spec.image });
   const saga = new Saga();
   const startedAt = Date.now();
   const warnings: string[] = [];

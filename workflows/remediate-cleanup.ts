@@ -17,7 +17,7 @@ import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { mapBounded } from './lib/bounded';
 import { hostAgent, orchestratorActivities } from './lib/activity-options';
-import { PhaseTracker } from './lib/phase-status';
+import { remediationProgress } from './lib/progress';
 
 /** Removals in flight at once: the engine serialises most of them anyway. */
 const REMOVALS_AT_ONCE = 4;
@@ -34,7 +34,7 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
   const docker = hostAgent(host);
   const changes = orchestratorActivities();
   const gate = new ApprovalGate(input.approval);
-  const progress = new PhaseTracker();
+  const progress = remediationProgress();
   upsertSearchAttributes([
     { key: DockhandHost, value: host },
     { key: DockhandWorkflow, value: workflowInfo().workflowType },

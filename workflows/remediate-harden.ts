@@ -9,7 +9,7 @@ import { validate } from '../common/spec/validate';
 import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { hostAgent } from './lib/activity-options';
-import { PhaseTracker } from './lib/phase-status';
+import { remediationProgress } from './lib/progress';
 import { compensationIncomplete, leftOver, messageOf, Saga } from './lib/saga';
 import { Labels } from '../common/labels';
 
@@ -30,7 +30,7 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
   setHandler(remediationEventSignal, () => undefined, {
     description: 'a later scan_finding event for this container (already being hardened)',
   });
-  const progress = new PhaseTracker();
+  const progress = remediationProgress();
   upsertSearchAttributes([
     { key: DockhandHost, value: host },
     { key: DockhandWorkflow, value: workflowInfo().workflowType },

@@ -58,8 +58,7 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
       'raising',
       `${container}: memory ${c.memoryBytes} → ${memory} bytes (swap limit ${c.memorySwapBytes} → ${memorySwap}); ${plan.reason}`,
     );
-    if (plan.action === 'live-update')
-      await docker.updateMemory({ name: container, memoryBytes: memory, memorySwapBytes: memorySwap });
+    if (plan.action === 'live-update') await updateMemoryLive(docker, container, memory, memorySwap);
     else await docker.recreateWithMemory({ name: container, limits: plan.limits });
     const change: MemoryChange = {
       from: c.memoryBytes,
@@ -97,3 +96,12 @@ async function settled(docker: HostAgent, container: string, afterOom: boolean) 
 }
 const OOM_SETTLE_MS = 10_000;
 const OOM_POLL_MS = 1_000;
+
+/** `docker update` of memory and swap through the one container update activity. Runs recorded before
+ * the patch scheduled the remediation-only `updateMemory`, which stays on the agent until they are gone. */
+async function updateMemoryLive(docker: HostAgent, name: string, memory: number, memorySwap: number): Promise<void> {
+  if (patched('memory-via-update-container'))
+    // MemorySwap 0 means "not set" to the Engine: leaving it out of the update is the same request.
+    await docker.updateContainer({ name, resources: { memory, ...(memorySwap !== 0 ? { memorySwap } : {}) } });
+  else await docker.updateMemory({ name, memoryBytes: memory, memorySwapBytes: memorySwap });
+}

@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
-import { PassThrough } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { ErrorType, failure } from '../../common/errors';
 import { engineCall } from './engine-errors';
+import { Demuxer, TailBuffer } from './output-buffer';
 
 export interface ExecOutcome {
   exitCode: number;
@@ -9,45 +11,78 @@ export interface ExecOutcome {
   truncated: boolean;
 }
 
-/** Runs a command in a running container and collects its exit code and (bounded) output. A helper
- * for activities, not an activity itself: whether running it twice is safe depends on the command. */
+export interface ExecRunOptions {
+  user?: string;
+  workingDir?: string;
+  /** KEY=value pairs. */
+  env?: string[];
+  /** Written to the command's stdin, which is then closed. */
+  stdin?: string;
+  /** Bytes kept of each stream: the newest ones (the end of the output is what explains a failure). */
+  maxBytes?: number;
+  /** The command's stream is cut and WaitTimeout thrown after this long. */
+  timeoutMs?: number;
+  /** Aborting cuts the stream (the activity was cancelled); the outcome is then partial. */
+  signal?: AbortSignal;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024;
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** The stream can end a moment before the Engine records the exit code: up to 50 looks, 20 ms apart. */
+const EXIT_CODE_LOOKS = 50;
+const EXIT_CODE_POLL_MS = 20;
+
+/** Runs a command in a running container and collects its exit code and (bounded) output. The one
+ * exec path: the execInContainer activity and the edge both use it. A helper, not an activity:
+ * whether running it twice is safe depends on the command. */
 export async function execRun(
   docker: Docker,
   container: string,
   cmd: string[],
-  opts: { user?: string; workingDir?: string; env?: string[]; maxBytes?: number; stdin?: string } = {},
+  opts: ExecRunOptions = {},
 ): Promise<ExecOutcome> {
-  const max = opts.maxBytes ?? 64 * 1024;
-  const exec = await engineCall(`exec in ${container}`, () =>
+  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const withStdin = opts.stdin !== undefined;
+  const exec = (await engineCall(`exec in ${container}`, () =>
     docker.getContainer(container).exec({
       Cmd: cmd,
       AttachStdout: true,
       AttachStderr: true,
-      AttachStdin: opts.stdin !== undefined,
+      AttachStdin: withStdin,
       User: opts.user,
       WorkingDir: opts.workingDir,
       Env: opts.env,
     }),
-  );
-  const stream = await engineCall(`start exec in ${container}`, () =>
-    exec!.start({ hijack: true, stdin: opts.stdin !== undefined }),
-  );
-  const out = { stdout: '', stderr: '', truncated: false };
-  const sink = (key: 'stdout' | 'stderr') => {
-    const p = new PassThrough();
-    p.on('data', (d: Buffer) => {
-      if (out[key].length < max) out[key] += d.toString('utf8').slice(0, max - out[key].length);
-      else out.truncated = true;
-    });
-    return p;
-  };
-  docker.modem.demuxStream(stream!, sink('stdout'), sink('stderr'));
-  if (opts.stdin !== undefined) stream!.end(opts.stdin);
+  ))!;
+  const stream = (await engineCall<Duplex>(`start exec in ${container}`, () =>
+    exec.start({ hijack: true, stdin: withStdin }),
+  ))!;
+  const out = { stdout: new TailBuffer(max), stderr: new TailBuffer(max) };
+  const demux = new Demuxer((which, payload) => out[which].push(payload));
+  let timedOut = false;
   await new Promise<void>((resolve, reject) => {
-    stream!.on('end', resolve);
-    stream!.on('close', resolve);
-    stream!.on('error', reject);
+    const timer = setTimeout(() => ((timedOut = true), stream.destroy(), resolve()), timeoutMs);
+    const done = () => (clearTimeout(timer), resolve());
+    stream.on('data', (c: Buffer) => demux.push(c));
+    stream.once('end', done);
+    stream.once('close', done);
+    stream.once('error', (e) => (clearTimeout(timer), reject(e)));
+    opts.signal?.addEventListener('abort', () => (stream.destroy(), done()));
+    if (withStdin) stream.end(opts.stdin);
   });
-  const info = await engineCall(`inspect exec in ${container}`, () => exec!.inspect());
-  return { exitCode: info!.ExitCode ?? -1, ...out };
+  if (timedOut)
+    throw failure(ErrorType.WaitTimeout, `exec in ${container}: ${cmd[0]} still running after ${timeoutMs} ms`);
+  let code: number | null = null;
+  for (let i = 0; i < EXIT_CODE_LOOKS && code === null && !opts.signal?.aborted; i++) {
+    const s = (await engineCall(`inspect exec in ${container}`, () => exec.inspect()))!;
+    code = s.Running ? null : s.ExitCode;
+    if (code === null) await new Promise((r) => setTimeout(r, EXIT_CODE_POLL_MS));
+  }
+  return {
+    exitCode: code ?? -1,
+    stdout: out.stdout.text(),
+    stderr: out.stderr.text(),
+    truncated: out.stdout.truncated || out.stderr.truncated,
+  };
 }

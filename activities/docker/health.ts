@@ -4,6 +4,7 @@ import { ErrorType, failure } from '../../common/errors';
 import { engineCall } from './engine-errors';
 import { toContainerView } from './container-view';
 import { withContainerWake } from './container-wake';
+import { Demuxer } from './output-buffer';
 
 export interface WaitHealthyInput {
   name: string;
@@ -138,16 +139,7 @@ async function tailLogs(docker: Docker, name: string): Promise<string> {
     [404],
   );
   if (!buf) return '(no logs)';
-  return demux(buf).slice(-4000) || '(no logs)';
-}
-
-/** Docker multiplexes stdout/stderr of a non-TTY container in 8-byte-header frames. */
-function demux(buf: Buffer): string {
-  let out = '';
-  for (let i = 0; i + 8 <= buf.length;) {
-    const len = buf.readUInt32BE(i + 4);
-    out += buf.subarray(i + 8, i + 8 + len).toString('utf8');
-    i += 8 + len;
-  }
-  return out;
+  let logs = '';
+  new Demuxer((_, payload) => (logs += payload.toString('utf8'))).push(buf);
+  return logs.slice(-4000) || '(no logs)';
 }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { engineCall } from './engine-errors';
 import type { EngineEvent } from '../../common/events/engine-event';
 import { createRecreateActivities } from './recreate';
+import { unhealthyNowEvents } from './unhealthy-now';
 import { heartbeating } from './long-running';
 import { stillUnhealthy } from '../../common/remediation/restart-unhealthy';
 
@@ -82,7 +83,8 @@ export function createRemediationActivities(docker: Docker) {
     },
 
     /** Sets the memory and swap limits live (`docker update`; the container keeps running). Twice:
-     * sets the same values again. */
+     * sets the same values again. Superseded by updateContainer (patch memory-via-update-container):
+     * kept for memoryPressure runs that scheduled it before; remove with deprecatePatch. */
     async updateMemory({
       name,
       memoryBytes,
@@ -100,29 +102,9 @@ export function createRemediationActivities(docker: Docker) {
     ...createRecreateActivities(docker),
 
     /** Every container the engine marks unhealthy now, as the event its health check would have sent
-     * (the timestamp is the container's start, so one sweep event per container run). Read-only. */
+     * (the same events the host agent publishes when it reconnects). Read-only. */
     async unhealthyContainers({ host }: { host: string }): Promise<EngineEvent[]> {
-      const list = (await engineCall('list unhealthy containers', () =>
-        docker.listContainers({ filters: { health: ['unhealthy'] } }),
-      ))!;
-      const events: EngineEvent[] = [];
-      for (const c of list) {
-        const info = await engineCall(`inspect container ${c.Id}`, () => docker.getContainer(c.Id).inspect(), [404]);
-        if (!info) continue;
-        const name = info.Name.replace(/^\//, '');
-        events.push({
-          source: 'sweep',
-          host,
-          type: 'container',
-          action: 'health_status',
-          status: 'unhealthy',
-          id: c.Id,
-          name,
-          labels: info.Config.Labels ?? {},
-          timeNano: `${BigInt(Date.parse(info.State.StartedAt)) * 1_000_000n}`,
-        });
-      }
-      return events;
+      return unhealthyNowEvents(docker, host);
     },
   };
   return activities;

@@ -3,8 +3,7 @@ import { connectClient } from '../../client/connection';
 import { ensureCleanupSchedule, startCleanup } from '../../client/cleanup';
 import { loadConfig } from '../../common/config';
 import type { CleanupRequest, CleanupResult } from '../../common/remediation/cleanup';
-
-const collect = (v: string, all: string[] = []) => [...all, v];
+import { collect } from '../lib/parsers';
 
 export function registerCleanup(program: Command): void {
   program

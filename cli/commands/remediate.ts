@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { loadConfig } from '../../common/config';
+import { safeUserName } from '../lib/identity';
 import { RULE_WORKFLOWS } from '../../common/events/rules';
-import { releaseSignal, remediationEventSignal } from '../../common/remediation/signals';
+import { releaseSignal } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
 import { startHarden } from '../../client/harden';
-
-const collect = (v: string, all: string[] = []) => [...all, v];
+import { startRemediation } from '../../client/remediate';
+import { collect } from '../lib/parsers';
 
 const ACTIONS = { restart: 'restartUnhealthy', memory: 'memoryPressure' } as const;
 
@@ -19,7 +20,7 @@ export function registerRemediate(program: Command): void {
     .argument('<container>', 'container name')
     .argument('<action>', 'restart | memory | harden | release')
     .option('--host <id>', 'host agent the container runs on (default: DOCKHAND_HOST_ID or this hostname)')
-    .option('--by <who>', 'who releases, for the audit trail', process.env.USER ?? 'cli')
+    .option('--by <who>', 'who releases, for the audit trail', safeUserName())
     .option('--reason <text>', 'why (release)', 'released from the CLI')
     .option('--no-approval', 'harden: recreate without waiting for a person to approve')
     .option(
@@ -77,15 +78,14 @@ export function registerRemediate(program: Command): void {
         }
         if (!(action in ACTIONS))
           throw new Error(`action "${action}": expected one of restart, memory, harden, release`);
-        const workflowType = ACTIONS[action as keyof typeof ACTIONS];
-        // Signal-with-start: when an incident for this container is open, the request joins it (and its budget).
-        const handle = await client.workflow.signalWithStart(workflowType, {
-          taskQueue: config.orchestratorTaskQueue,
-          workflowId: remediationId(RULE_WORKFLOWS[workflowType].kind, host, container),
-          args: [{ host, container, manual: true, policy: { idleMs: 1000 } }],
-          signal: remediationEventSignal,
-          signalArgs: [{ action: `manual-${action}`, timeNano: `${BigInt(Date.now()) * 1_000_000n}`, source: 'cli' }],
-          staticSummary: `${action} ${container} on ${host}, asked from the CLI`,
+        // When an incident for this container is open, the request joins it (and its budget).
+        const handle = await startRemediation(client, config, {
+          workflowType: ACTIONS[action as keyof typeof ACTIONS],
+          host,
+          container,
+          input: { host, container, manual: true, policy: { idleMs: 1000 } },
+          event: { action: `manual-${action}`, timeNano: `${BigInt(Date.now()) * 1_000_000n}`, source: 'cli' },
+          summary: `${action} ${container} on ${host}, asked by ${o.by}`,
         });
         if (!o.wait)
           return void console.log(

@@ -8,15 +8,14 @@ import {
   upsertScanSchedule,
 } from '../../client/scan-schedule';
 import { startSecurityScan } from '../../client/security-scan';
-import { loadConfig } from '../../common/config';
+import { loadConfig, readVariable } from '../../common/config';
 import type { ScanRequest } from '../../common/scan/scan-input';
 import type { SecurityScanResult } from '../../common/scan/scan-result';
 import { atOrAbove, SEVERITIES, type Severity } from '../../common/scan/severity';
+import { collect } from '../lib/parsers';
 
 /** Exit code when findings at or above --fail-on exist (1 stays "the command itself failed"). */
 export const FAIL_ON_EXIT_CODE = 2;
-
-const collect = (v: string, all: string[] = []) => [...all, v];
 
 interface ScanOptions {
   host?: string[];
@@ -61,11 +60,10 @@ export function scanRequest(o: ScanOptions, env: NodeJS.ProcessEnv = process.env
   // No hosts: the workflow scans every host in the registry (and reports the ones that are down).
   const hosts = o.host?.length
     ? o.host
-    : env.DOCKHAND_HOSTS
-      ? env.DOCKHAND_HOSTS.split(',')
-          .map((h) => h.trim())
-          .filter(Boolean)
-      : [];
+    : (readVariable('DOCKHAND_HOSTS', env)
+        ?.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean) ?? []);
   return {
     hosts,
     containers: {

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { ensureHealthSweepSchedule } from '../../client/health-sweep';
 import { loadConfig } from '../../common/config';
-
-const collect = (v: string, all: string[] = []) => [...all, v];
+import { collect } from '../lib/parsers';
 
 export function registerSweep(program: Command): void {
   program

@@ -1,8 +1,8 @@
-import os from 'node:os';
 import type { Command } from 'commander';
 import { answerDeploy, type AnswerKind } from '../../client/answer';
 import { connectClient } from '../../client/connection';
 import { loadConfig } from '../../common/config';
+import { safeUserName } from './identity';
 
 /** `dockhand approve|reject|rollback <target> [--by] [--comment] [--host]`: signals whatever waits on
  * the target — the change of a service (deploy/<service>, blue-green or rolling), the hardening of a
@@ -15,11 +15,7 @@ export function registerAnswerCommand(program: Command, kind: AnswerKind, descri
       '<target>',
       'a service (its running change, deploy/<service>), a container being hardened, or a workflow id such as cleanup/<host>',
     )
-    .option(
-      '--by <name>',
-      'who answers (checked against the approver list)',
-      process.env.DOCKHAND_USER ?? os.userInfo().username,
-    )
+    .option('--by <name>', 'who answers (checked against the approver list)', safeUserName())
     .option('--comment <text>', 'why')
     .option('--host <id>', 'host of a container being hardened (default: DOCKHAND_HOST_ID or this hostname)')
     .action(async (target: string, o: { by: string; comment?: string; host?: string }) => {

@@ -1,13 +1,12 @@
+import { readVariable } from '../config';
+
 /** Queue and key names of the event path. One BullMQ queue carries engine events; CI deploy requests
  * go to one queue per service named after it (`<name>.deploy.<service>`). DOCKHAND_EVENTS_QUEUE
  * overrides the name (tests and benchmarks isolate themselves). */
 export const EVENTS_QUEUE = 'dockhand-events';
 
 export function eventsQueueName(env: NodeJS.ProcessEnv = process.env): string {
-  const name = env.DOCKHAND_EVENTS_QUEUE ?? EVENTS_QUEUE;
-  if (!/^[a-zA-Z0-9_.-]+$/.test(name))
-    throw new Error(`DOCKHAND_EVENTS_QUEUE="${name}" is not a queue name (letters, digits, "_", "." and "-")`);
-  return name;
+  return readVariable('DOCKHAND_EVENTS_QUEUE', env);
 }
 
 /** Redis key holding the time (ns since the epoch) of the last engine event a host agent published:
@@ -32,7 +31,7 @@ export const JOB_RETENTION = {
 export const JOB_ATTEMPTS = 100;
 const BACKOFF_BASE_MS = 500;
 /** DOCKHAND_RETRY_CAP_MS lowers the cap (tests that cut Temporal for a while and wait for the retry). */
-const BACKOFF_CAP_MS = Number(process.env.DOCKHAND_RETRY_CAP_MS ?? 30_000);
+const BACKOFF_CAP_MS = readVariable('DOCKHAND_RETRY_CAP_MS');
 
 /** Options every job on the events queue carries. */
 export const EVENT_JOB_OPTIONS = { attempts: JOB_ATTEMPTS, backoff: { type: 'capped' }, ...JOB_RETENTION } as const;

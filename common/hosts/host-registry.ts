@@ -1,3 +1,5 @@
+import { readVariable } from '../config';
+
 /**
  * The host registry: every host agent writes its id and a last-seen time into one Redis hash, so
  * "all known hosts" needs no configuration. A host that stops heartbeating stays known and shows as
@@ -6,10 +8,7 @@
 
 /** DOCKHAND_HOST_REGISTRY names the registry (tests and benchmarks isolate themselves); default "default". */
 export function hostRegistryName(env: NodeJS.ProcessEnv = process.env): string {
-  const name = env.DOCKHAND_HOST_REGISTRY ?? 'default';
-  if (!/^[a-zA-Z0-9_.-]+$/.test(name))
-    throw new Error(`DOCKHAND_HOST_REGISTRY="${name}" is not a registry name (letters, digits, "_", "." and "-")`);
-  return name;
+  return readVariable('DOCKHAND_HOST_REGISTRY', env);
 }
 
 /** Redis hash of the registry: field = host id, value = a HostRecord as JSON. */
@@ -19,12 +18,7 @@ export function hostRegistryKey(registry: string): string {
 
 /** How often a host agent writes its last-seen time (DOCKHAND_HOST_HEARTBEAT_MS overrides, ≥ 100 ms). */
 export function hostHeartbeatMs(env: NodeJS.ProcessEnv = process.env): number {
-  const ms = Number(env.DOCKHAND_HOST_HEARTBEAT_MS ?? 5_000);
-  if (!Number.isInteger(ms) || ms < 100)
-    throw new Error(
-      `DOCKHAND_HOST_HEARTBEAT_MS="${env.DOCKHAND_HOST_HEARTBEAT_MS}" must be an integer of at least 100`,
-    );
-  return ms;
+  return readVariable('DOCKHAND_HOST_HEARTBEAT_MS', env);
 }
 
 /** The registry hash expires after a week without any heartbeat into it (a test's or a retired

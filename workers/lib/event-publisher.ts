@@ -13,6 +13,7 @@ import {
 import { EVENT_JOB_OPTIONS, eventCursorKey, JobName } from '../../common/events/queues';
 import { missedExitEvents, type StoppedContainer } from '../../common/events/missed-exits';
 import { logger } from '../../common/logger';
+import { unhealthyNowEvents } from '../../activities/docker/unhealthy-now';
 import type { EventJobData } from './redis';
 
 /** Engine actions worth a job (exec_* and health-check chatter are left out: one per second per container). */
@@ -114,29 +115,7 @@ export class EventPublisher {
    */
   private async reconcile(cursor: string | null): Promise<void> {
     if (cursor) for (const e of await this.missedExits(cursor)) await this.publish(e, false);
-    const unhealthy = await this.docker.listContainers({ filters: { health: ['unhealthy'] } });
-    for (const c of unhealthy) {
-      const info = await this.docker
-        .getContainer(c.Id)
-        .inspect()
-        .catch(() => undefined);
-      if (!info) continue;
-      const startedNano = `${BigInt(Date.parse(info.State.StartedAt)) * 1_000_000n}`;
-      await this.publish(
-        {
-          source: 'sweep',
-          host: this.hostId,
-          type: 'container',
-          action: 'health_status',
-          status: 'unhealthy',
-          id: c.Id,
-          name: info.Name.replace(/^\//, ''),
-          labels: info.Config.Labels ?? {},
-          timeNano: startedNano,
-        },
-        false,
-      );
-    }
+    for (const e of await unhealthyNowEvents(this.docker, this.hostId)) await this.publish(e, false);
   }
 
   /** Containers that stopped after the cursor, as the oom/die events the stream may no longer replay. */

@@ -11,16 +11,6 @@ export interface MemorySamplerOptions {
   thresholdPct: number;
 }
 
-export function memorySamplerOptions(env: NodeJS.ProcessEnv = process.env): MemorySamplerOptions {
-  const intervalMs = Number(env.DOCKHAND_MEMORY_SAMPLE_MS ?? 15_000);
-  const thresholdPct = Number(env.DOCKHAND_MEMORY_THRESHOLD_PCT ?? 90);
-  if (!Number.isFinite(intervalMs) || intervalMs < 0)
-    throw new Error(`DOCKHAND_MEMORY_SAMPLE_MS="${env.DOCKHAND_MEMORY_SAMPLE_MS}" is not a number of milliseconds`);
-  if (!(thresholdPct > 0 && thresholdPct <= 100))
-    throw new Error(`DOCKHAND_MEMORY_THRESHOLD_PCT="${env.DOCKHAND_MEMORY_THRESHOLD_PCT}" is not a percentage (1-100)`);
-  return { intervalMs, thresholdPct };
-}
-
 /**
  * The seed's resource manager loop, as events: every interval, reads one stats sample of each running
  * container that opted in (label dockhand.autoscale=true) and publishes a memory_pressure event for

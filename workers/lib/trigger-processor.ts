@@ -3,11 +3,9 @@ import type { Client } from '@temporalio/client';
 import type { Job } from 'bullmq';
 import type { DockhandConfig } from '../../common/config';
 import type { EngineEvent } from '../../common/events/engine-event';
-import { matchingRules, RULE_WORKFLOWS, type Rule } from '../../common/events/rules';
+import { matchingRules, type Rule } from '../../common/events/rules';
 import { logger } from '../../common/logger';
-import { remediationEventSignal } from '../../common/remediation/signals';
-import { DockhandHost, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
-import { remediationId } from '../../common/workflow-ids';
+import { startRemediation, type RemediationWorkflow } from '../../client/remediate';
 import type { EventJobData } from './redis';
 import { guardDeploy } from './deploy-guard';
 import type { ServiceGuardSettings } from '../../common/deploy-guard';
@@ -81,29 +79,21 @@ function processJob(
  * every later one for the same container joins it as a signal (a storm is one remediation). */
 async function signalRemediation(client: Client, config: DockhandConfig, rule: Rule, e: EngineEvent) {
   const container = e.name ?? e.id;
-  const workflowId = remediationId(RULE_WORKFLOWS[rule.workflow].kind, e.host, container);
-  await client.workflow.signalWithStart(rule.workflow, {
-    taskQueue: config.orchestratorTaskQueue,
-    workflowId,
+  const workflowType = rule.workflow as RemediationWorkflow;
+  const { workflowId } = await startRemediation(client, config, {
+    workflowType,
+    host: e.host,
+    container,
     // A scan_finding event says which findings to fix; hardening makes only those changes.
-    args: [
-      {
-        host: e.host,
-        container,
-        policy: rule.args,
-        ...(rule.workflow === 'remediateHarden' && e.findings ? { findings: e.findings } : {}),
-      },
-    ],
-    signal: remediationEventSignal,
-    signalArgs: [
-      { action: e.action, ...(e.status ? { status: e.status } : {}), timeNano: e.timeNano, source: e.source },
-    ],
-    staticSummary: `rule ${rule.name}: ${rule.workflow} for ${container} on ${e.host}`,
-    typedSearchAttributes: [
-      { key: DockhandHost, value: e.host },
-      { key: DockhandWorkflow, value: rule.workflow },
-      ...(e.labels['dockhand.service'] ? [{ key: DockhandService, value: e.labels['dockhand.service'] }] : []),
-    ],
+    input: {
+      host: e.host,
+      container,
+      policy: rule.args,
+      ...(workflowType === 'remediateHarden' && e.findings ? { findings: e.findings } : {}),
+    },
+    event: { action: e.action, ...(e.status ? { status: e.status } : {}), timeNano: e.timeNano, source: e.source },
+    service: e.labels['dockhand.service'],
+    summary: `rule ${rule.name}: ${rule.workflow} for ${container} on ${e.host}`,
   });
   logger.info({ rule: rule.name, workflowId, action: e.action, status: e.status }, 'event delivered to remediation');
   return { workflowId, workflowType: rule.workflow, outcome: 'signalled' as const };

@@ -1,4 +1,6 @@
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, upsertSearchAttributes, type QueryDefinition } from '@temporalio/workflow';
+import { statusQuery, type BlueGreenStatus } from '../../common/blue-green';
+import { phaseStatusQuery, type PhaseStatus } from '../../common/remediation/signals';
 import { DockhandPhase } from '../../common/search-attributes';
 
 /** Moves the workflow to a phase: the DockhandPhase search attribute (list views, queries) and the
@@ -6,4 +8,50 @@ import { DockhandPhase } from '../../common/search-attributes';
 export function enterPhase(phase: string, details: string): void {
   upsertSearchAttributes([{ key: DockhandPhase, value: phase }]);
   setCurrentDetails(`**${phase}** — ${details}`);
+}
+
+/** What every status has: the phase, its details and, when the status keeps one, the phase history. */
+interface PhaseState<P extends string> {
+  phase: P;
+  details: string;
+  phases?: Array<{ phase: P; at: string; details: string }>;
+}
+
+/** A workflow's progress: the `status` query, the DockhandPhase search attribute and the Web UI's
+ * current details, kept together so they never disagree. */
+export class Progress<P extends string, S extends PhaseState<P>> {
+  constructor(
+    readonly status: S,
+    query: QueryDefinition<S>,
+    description: string,
+  ) {
+    setHandler(query, () => this.status, { description });
+  }
+
+  enter(phase: P, details: string): void {
+    this.status.phase = phase;
+    this.status.details = details;
+    this.status.phases?.push({ phase, at: new Date().toISOString(), details });
+    enterPhase(phase, details);
+  }
+}
+
+/** The progress of a one-shot remediation (harden, clean-up): `{phase, details}`. */
+export function remediationProgress(): Progress<string, PhaseStatus> {
+  return new Progress(
+    { phase: 'starting', details: '' },
+    phaseStatusQuery,
+    'Where this remediation is: {phase, details}',
+  );
+}
+
+/** The progress of a blue-green deploy: phase history, colors, images and timings. */
+export function deployProgress(
+  init: Pick<BlueGreenStatus, 'service' | 'host' | 'newImage'>,
+): Progress<BlueGreenStatus['phase'], BlueGreenStatus> {
+  return new Progress<BlueGreenStatus['phase'], BlueGreenStatus>(
+    { ...init, phase: 'planning', details: '', startedAt: new Date().toISOString(), phases: [] },
+    statusQuery,
+    'Phase, colors, images and timings of this deploy',
+  );
 }
