@@ -16,7 +16,8 @@ import { parseDurationMs } from '../../common/spec/units';
 import { validate } from '../../common/spec/validate';
 import { collect, int } from '../lib/parsers';
 import { followRollout, rolloutSummary } from '../lib/rollout-output';
-import { optionalServiceFile } from '../lib/service-file';
+import { serviceFilePath } from '../../client/service-file';
+import { configFlag, optionalServiceFile } from '../lib/service-file';
 import { safeUserName } from '../lib/identity';
 import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
 
@@ -129,7 +130,7 @@ function resolveFromFileOrFlags(
   if (!o.image) {
     const where = loaded
       ? `${loaded.path} declares no service "${service}" (it has: ${Object.keys(loaded.file.services).join(', ') || 'none'})`
-      : `there is no service file (${process.env.DOCKHAND_CONFIG ?? 'dockhand.yml'})`;
+      : `there is no service file (${serviceFilePath(configFlag(command))})`;
     throw new Error(
       `${where}: declare ${service} under services: (see docs/service-file.md), or give --image for a one-off deploy from flags`,
     );
