@@ -92,7 +92,10 @@ export function registerDeploy(program: Command): void {
       const end = await deployEnd(handle);
       if (o.json) console.log(JSON.stringify({ service, strategy: resolved.strategy, ...end }));
       else if (end.outcome === 'succeeded') console.log(successLine(service, resolved, end.result));
-      else console.log(`${handle.workflowId} ${end.outcome}: ${end.failure}`);
+      else
+        console.error(
+          `${handle.workflowId} ${end.outcome === 'rolled-back' ? 'rolled back' : 'failed'}: ${end.failure}`,
+        );
       if (end.outcome !== 'succeeded') process.exitCode = 1;
     });
 }
