@@ -7,7 +7,7 @@ import { deployEnd, startDeploy } from '../../client/deploy';
 import { loadServiceFile } from '../../client/service-file';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { signStatusRequest } from '../../workers/lib/deploy-webhook';
-import { patientHealthcheck, viaEdge } from '../support/blue-green';
+import { patientHealthcheck, viaEdge, waitForPhase } from '../support/blue-green';
 import { removeNetwork, removeService } from '../support/docker';
 import { freePort, testQueue, waitFor, writeRules } from '../support/events';
 import { useTestWorkers } from '../support/harness';
@@ -198,6 +198,8 @@ describe('CI deploys through the webhook and the service file', () => {
       60_000,
       'queued behind the CLI change',
     );
+    // An answer before the gate opens does not count: approve once the deploy waits for it.
+    await waitForPhase(cliChange, 'awaiting-approval', 180_000);
     await cliChange.signal(approveSignal, { by: 'dana' });
     expect((await deployEnd(cliChange)).outcome).toBe('succeeded');
     expect((await untilEnded(`bg5-${sfx}`)).state).toBe('succeeded');
