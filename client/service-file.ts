@@ -22,6 +22,15 @@ export interface LoadedServiceFile {
   explain(error: ServiceFileError): string;
 }
 
+/** What a change's origin records of the file it was resolved from. */
+export function configOrigin(loaded: LoadedServiceFile) {
+  return {
+    path: loaded.path,
+    sha256: loaded.sha256,
+    ...(loaded.gitCommit ? { gitCommit: loaded.gitCommit, dirty: loaded.dirty } : {}),
+  };
+}
+
 /** Where the service file is: --config, else DOCKHAND_CONFIG, else ./dockhand.yml. */
 export function serviceFilePath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env.DOCKHAND_CONFIG ?? DEFAULT_SERVICE_FILE;

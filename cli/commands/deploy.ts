@@ -16,7 +16,7 @@ import { parseDurationMs } from '../../common/spec/units';
 import { validate } from '../../common/spec/validate';
 import { collect, int } from '../lib/parsers';
 import { followRollout, rolloutSummary } from '../lib/rollout-output';
-import { serviceFilePath } from '../../client/service-file';
+import { serviceFilePath, configOrigin } from '../../client/service-file';
 import { configFlag, optionalServiceFile } from '../lib/service-file';
 import { safeUserName } from '../lib/identity';
 import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
@@ -119,11 +119,7 @@ function resolveFromFileOrFlags(
         origin: {
           source: 'cli',
           requestedBy,
-          config: {
-            path: loaded.path,
-            sha256: loaded.sha256,
-            ...(loaded.gitCommit ? { gitCommit: loaded.gitCommit, dirty: loaded.dirty } : {}),
-          },
+          config: configOrigin(loaded),
         },
       });
     } catch (e) {

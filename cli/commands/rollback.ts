@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { configOrigin } from '../../client/service-file';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { answerDeploy } from '../../client/answer';
 import { recentChanges, rollbackTarget } from '../../client/change-history';
@@ -67,11 +68,7 @@ export function registerRollback(program: Command): void {
             source: 'rollback',
             requestedBy: by,
             rollbackTo: found.target.runId,
-            config: {
-              path: loaded.path,
-              sha256: loaded.sha256,
-              ...(loaded.gitCommit ? { gitCommit: loaded.gitCommit, dirty: loaded.dirty } : {}),
-            },
+            config: configOrigin(loaded),
           },
         });
       } catch (e) {

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Job } from 'bullmq';
+import { configOrigin } from '../../client/service-file';
 import { deployEnd, startDeploy } from '../../client/deploy';
 import { ChangeRunningError } from '../../client/start';
 import type { DockhandConfig } from '../../common/config';
@@ -35,11 +36,7 @@ export function createDeployJobProcessor(client: Client, config: DockhandConfig,
             requestedBy: d.requestedBy,
             deliveryId: d.deliveryId,
             ...(d.pipeline ? { pipeline: d.pipeline } : {}),
-            config: {
-              path: loaded.path,
-              sha256: loaded.sha256,
-              ...(loaded.gitCommit ? { gitCommit: loaded.gitCommit, dirty: loaded.dirty } : {}),
-            },
+            config: configOrigin(loaded),
           },
         });
       } catch (e) {
