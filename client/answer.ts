@@ -1,21 +1,48 @@
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { approveSignal, rejectSignal, rollbackSignal, type Answer } from '../common/signals';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
+import {
+  approveSignal,
+  approveUpdate,
+  rejectSignal,
+  rejectUpdate,
+  resumeSignal,
+  resumeUpdate,
+  rollbackSignal,
+  rollbackUpdate,
+  type Answer,
+} from '../common/signals';
 import { answerTargets } from '../common/workflow-ids';
 
-const SIGNALS = { approve: approveSignal, reject: rejectSignal, rollback: rollbackSignal } as const;
-export type AnswerKind = keyof typeof SIGNALS;
+const ANSWERS = {
+  approve: { signal: approveSignal, update: approveUpdate },
+  reject: { signal: rejectSignal, update: rejectUpdate },
+  rollback: { signal: rollbackSignal, update: rollbackUpdate },
+  resume: { signal: resumeSignal, update: resumeUpdate },
+} as const;
+export type AnswerKind = keyof typeof ANSWERS;
 
-/** Sends approve / reject / rollback to the workflow that waits on `target` — the change of a service
- * under deploy/<service> (blue-green, rolling), the hardening of a container on `host`, or any
- * workflow named by its full id (cleanup/<host>) — the same signal the Web UI's "Send a Signal" sends. */
+/** An answer the workflow refused ("refused: bob is not an approver of api", "nothing is waiting for
+ * approval"): the message is the workflow's own words. */
+export class AnswerRefusedError extends Error {
+  override name = 'AnswerRefusedError';
+}
+
+/** Sends approve / reject / rollback / resume to the workflow that waits on `target` — the change of a
+ * service under deploy/<service> (blue-green, rolling), the hardening of a container on `host`, or any
+ * workflow named by its full id (cleanup/<host>) — as an Update, so the sender learns the verdict:
+ * `verdict` is what counted ("approved by alice (1 of 2)"); a refusal throws AnswerRefusedError. Who
+ * answers is the client's identity (what Temporal records), not `answer.by`, which is display only. */
 export async function answerDeploy(
   client: Client,
   target: string,
   kind: AnswerKind,
   answer: Answer,
   host?: string,
-): Promise<{ workflowId: string; runId: string }> {
-  if (!answer.by?.trim()) throw new Error(`${kind}: say who answers (--by <name>)`);
+): Promise<{ workflowId: string; runId: string; verdict: string }> {
   const ids = answerTargets(target, host);
   const found = await Promise.all(
     ids.map(async (workflowId) => ({ workflowId, description: await describe(client, workflowId) })),
@@ -35,8 +62,18 @@ export async function answerDeploy(
     throw new Error(`nothing waits on ${target}: no workflow ${ids.join(' or ')}`);
   }
   const { workflowId, description } = running[0]!;
-  await client.workflow.getHandle(workflowId).signal(SIGNALS[kind], answer);
-  return { workflowId, runId: description!.runId };
+  const handle = client.workflow.getHandle(workflowId, description!.runId);
+  const verdict = await handle.executeUpdate(ANSWERS[kind].update, { args: [answer] }).catch(async (e: Error) => {
+    if (!(e instanceof WorkflowUpdateFailedError)) throw e;
+    const why = e.cause?.message ?? e.message;
+    // A run started before answers were Updates has no handler: it takes the Signal (no verdict).
+    if (/unknown update|update.*not.*(registered|found)|no handler/i.test(why)) {
+      await handle.signal(ANSWERS[kind].signal, answer);
+      return `${kind} sent as a signal (this run predates answers with verdicts; see its details)`;
+    }
+    throw new AnswerRefusedError(why);
+  });
+  return { workflowId, runId: description!.runId, verdict };
 }
 
 async function describe(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {

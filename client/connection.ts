@@ -1,11 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
 
-/** A Temporal client for the CLI, triggers and tests; the error says what to do when Temporal is down. */
-export async function connectClient(config: DockhandConfig): Promise<Client> {
+/** A Temporal client for the CLI, triggers and tests; the error says what to do when Temporal is down.
+ * `identity` is what Temporal records with every start, signal and update this client sends — the
+ * identity approver lists check (docs/security.md); default: the SDK's "<pid>@<hostname>". */
+export async function connectClient(config: DockhandConfig, o: { identity?: string } = {}): Promise<Client> {
   try {
     const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '5s' });
-    return new Client({ connection, namespace: config.temporalNamespace });
+    return new Client({ connection, namespace: config.temporalNamespace, ...(o.identity ? { identity: o.identity } : {}) });
   } catch (e) {
     throw new Error(
       `cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message}); start the stack with "npm run stack -- up" or set TEMPORAL_ADDRESS`,

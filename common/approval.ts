@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policyProblem, type AnswerAction } from './answer-policy';
 
 /** Per-service approval policy: required (with a deadline whose answer, if nobody answers, is a safe
  * "reject") or skipped; an optional allow-list of identities whose answers count. */
@@ -10,8 +11,17 @@ export const ApprovalPolicy = z.strictObject({
     .int()
     .positive()
     .default(30 * 60_000),
-  /** Identities allowed to approve or reject; empty: anyone. */
+  /** Identities allowed to approve or reject; empty: anyone who may call the namespace. */
   approvers: z.array(z.string().min(1)).default([]),
+  /** Distinct approvers an approval needs (2: the two-person rule). */
+  requiredApprovals: z.number().int().min(1).max(10).default(1),
+  /** Whether whoever started the change may approve (or resume) it. */
+  allowSelfApproval: z.boolean().default(false),
+  /** System identities (the trigger's "deploy-guard") that may roll back or reject, never approve. */
+  systemIdentities: z.array(z.string().min(1)).default([]),
+}).superRefine((p, ctx) => {
+  const problem = policyProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['requiredApprovals'], message: problem });
 });
 export type ApprovalPolicy = z.output<typeof ApprovalPolicy>;
 
@@ -21,9 +31,29 @@ export type ApprovalOutcome = 'approved' | 'rejected' | 'timed-out' | 'skipped';
 export interface ApprovalDecision {
   outcome: ApprovalOutcome;
   by?: string;
+  /** Every distinct approver, in order, when the policy needs more than one. */
+  approvedBy?: string[];
   comment?: string;
   /** ISO time of the answer (workflow time, deterministic). */
   at: string;
-  /** Answers that were refused because their identity is not on the allow-list. */
-  refused: Array<{ by: string; signal: 'approve' | 'reject'; at: string }>;
+  /** Answers that did not count: who (as Temporal recorded them), which answer, when and why. */
+  refused: RefusedAnswer[];
 }
+
+export interface RefusedAnswer {
+  by: string;
+  signal: AnswerAction;
+  at: string;
+  /** The refusal the sender was told ("refused: bob is not an approver of api"). */
+  why?: string;
+}
+
+/** A person must approve within 30 minutes; anyone who may call the namespace, except the requester. */
+export const DEFAULT_APPROVAL: ApprovalPolicy = {
+  required: true,
+  timeoutMs: 30 * 60_000,
+  approvers: [],
+  requiredApprovals: 1,
+  allowSelfApproval: false,
+  systemIdentities: [],
+};

@@ -1,7 +1,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { ChangeOrigin } from './change-origin';
-import { ApprovalPolicy, type ApprovalDecision } from './approval';
+import { ApprovalPolicy, DEFAULT_APPROVAL, type ApprovalDecision } from './approval';
 import type { UndoFailure } from './errors';
 import { serviceName } from './ensure-service';
 import { ContainerSpec, DOCKER_NAME } from './spec/container-spec';
@@ -30,7 +30,7 @@ export const BlueGreenInput = z
     spec: ContainerSpec,
     /** The port the app listens on inside its container (the edge's upstream port). */
     appPort: z.number().int().min(1).max(65535).default(80),
-    approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
+    approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
     /** How long the new color may take to become healthy. */
     healthTimeoutMs: durationMs.default(60_000),
     /** Optional check of the new color before the approval gate: GET path on its network address. */

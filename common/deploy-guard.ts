@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalPolicy, type ApprovalDecision } from './approval';
+import { ApprovalPolicy, DEFAULT_APPROVAL, type ApprovalDecision } from './approval';
 import type { BlueGreenRequest, BlueGreenResult } from './blue-green';
 import { DOCKER_NAME, type ContainerSpec } from './spec/container-spec';
 import type { RollingUpdateRequest, RollingUpdateResult } from './rolling-update';
@@ -12,14 +12,21 @@ import { replicaName } from './rolling-update';
  * should act alone says `"approval": {"required": false}`. Nobody answering rejects (nothing changes). */
 export const DeployGuardPolicy = z.strictObject({
   windowMs: durationMs.default(10 * 60_000),
-  approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
+  approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
 });
 export type DeployGuardPolicy = z.output<typeof DeployGuardPolicy>;
 
 /** The service file's `guard:` of a service (durations already in ms). */
 export interface ServiceGuardSettings {
   window?: number;
-  approval?: { required?: boolean; timeout?: number; approvers?: string[] };
+  approval?: {
+    required?: boolean;
+    timeout?: number;
+    approvers?: string[];
+    requiredApprovals?: number;
+    allowSelfApproval?: boolean;
+    systemIdentities?: string[];
+  };
 }
 
 /** The guard's policy for one service: the rule's args, with what the service file says of the
@@ -33,6 +40,9 @@ export function guardPolicyFor(ruleArgs: Record<string, unknown>, file?: Service
       required: file.approval?.required ?? base.approval.required,
       timeoutMs: file.approval?.timeout ?? base.approval.timeoutMs,
       approvers: file.approval?.approvers ?? base.approval.approvers,
+      requiredApprovals: file.approval?.requiredApprovals ?? base.approval.requiredApprovals,
+      allowSelfApproval: file.approval?.allowSelfApproval ?? base.approval.allowSelfApproval,
+      systemIdentities: file.approval?.systemIdentities ?? base.approval.systemIdentities,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { ChangeOrigin } from './change-origin';
-import { ApprovalPolicy, type ApprovalDecision } from './approval';
+import { ApprovalPolicy, DEFAULT_APPROVAL, type ApprovalDecision } from './approval';
 import { serviceName } from './ensure-service';
 import { ContainerSpec, DOCKER_NAME, HealthcheckSpec, PortSpec } from './spec/container-spec';
 import { durationMs } from './spec/schema-helpers';
@@ -24,7 +24,7 @@ export const EdgeOptions = z.strictObject({
 /** A canary step: after `batches` batches, wait for approve/reject (the blue-green signals). */
 export const PauseAfter = z.strictObject({
   batches: z.number().int().min(1).default(1),
-  approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
+  approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
 });
 
 /** The replica activities that wait (launch, watch, restore) run up to 30 minutes per attempt
@@ -61,6 +61,9 @@ export const RollingUpdateInput = z
     maxFailureRatio: z.number().min(0).max(1).default(0),
     failureAction: z.enum(['rollback', 'pause', 'continue']).default('rollback'),
     pauseAfter: PauseAfter.optional(),
+    /** Who may resume or roll back the rollout (common/answer-policy.ts); default: the canary's policy,
+     * else anyone who may call the namespace except the requester (for resume). */
+    approval: ApprovalPolicy.optional(),
     /** The whole rollout must finish within this; past it, the rollout rolls back (whatever failureAction says). */
     deadline: durationMs.optional(),
     edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),

@@ -1,8 +1,9 @@
-import { defineSignal } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 
-/** Who answers, and why. `by` is the identity an approver allow-list checks. */
+/** An answer. `by` is display only (what the sender says of itself): the identity the approver list
+ * checks is the one Temporal recorded with the Signal or Update (docs/security.md). */
 export interface Answer {
-  by: string;
+  by?: string;
   comment?: string;
 }
 
@@ -17,3 +18,11 @@ export const rollbackSignal = defineSignal<[Answer]>('rollback');
 export const resumeSignal = defineSignal<[Answer]>('resume');
 
 export const SIGNAL_NAMES = ['approve', 'reject', 'rollback', 'resume'] as const;
+
+/** The same answers as Updates (what the CLI sends): the sender learns the verdict — the update returns
+ * what counted ("approved by alice (1 of 2)") or fails with the refusal ("refused: bob is not an
+ * approver of api", "nothing is waiting for approval"). The Web UI's Send Signal keeps working. */
+export const approveUpdate = defineUpdate<string, [Answer]>('approve');
+export const rejectUpdate = defineUpdate<string, [Answer]>('reject');
+export const rollbackUpdate = defineUpdate<string, [Answer]>('rollback');
+export const resumeUpdate = defineUpdate<string, [Answer]>('resume');

@@ -13,6 +13,7 @@ import { connectWorker } from './lib/temporal';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
+import { createAnswerIdentityActivities } from '../activities/changes/answer-identity';
 
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
@@ -40,6 +41,7 @@ async function run(): Promise<void> {
       ...createEventActivities(events),
       ...createHostRegistryActivities(redis, config.hostRegistry),
       ...createChangeActivities(temporalClient),
+      ...createAnswerIdentityActivities(temporalClient),
     },
   });
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');

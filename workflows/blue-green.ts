@@ -30,8 +30,9 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
   const input = validate(BlueGreenInput, request, 'input');
   const { service, host, spec, edge } = input;
   const docker = hostAgent(host);
-  const gate = new ApprovalGate(input.approval);
-  const rollback = new RollbackWindow(input.approval.approvers);
+  const requesters = input.origin ? [input.origin.requestedBy] : [];
+  const gate = new ApprovalGate(input.approval, { subject: service, requesters });
+  const rollback = new RollbackWindow(input.approval, service);
   const progress = deployProgress({ service, host, newImage: spec.image });
   const saga = new Saga();
   const startedAt = Date.now();

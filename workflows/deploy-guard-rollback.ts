@@ -25,7 +25,7 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
     strategy === 'blue-green'
       ? validate(BlueGreenInput, input.request, 'input.request')
       : validate(RollingUpdateInput, input.request, 'input.request');
-  const gate = new ApprovalGate(input.approval);
+  const gate = new ApprovalGate(input.approval, { subject: `the deploy guard's rollback of ${service}` });
   const to = redeploy.spec.image;
   const what = `${service}: ${incident.fromImage} → ${to} (${strategy})`;
   upsertSearchAttributes([

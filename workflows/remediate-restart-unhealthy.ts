@@ -1,4 +1,4 @@
-import { condition, continueAsNew, patched, setHandler, sleep } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, sleep } from '@temporalio/workflow';
 import {
   planRestart,
   restartsStillCounted,
@@ -8,7 +8,8 @@ import {
   type RestartUnhealthyRequest,
   type RestartUnhealthyResult,
 } from '../common/remediation/restart-unhealthy';
-import { releaseSignal } from '../common/remediation/signals';
+import { releaseSignal, releaseUpdate } from '../common/remediation/signals';
+import { openAnswers } from './lib/answer-desk';
 import { validate } from '../common/spec/validate';
 import { hostAgent, type HostAgent } from './lib/activity-options';
 import { notifyOnce, RemediationInbox } from './lib/remediation-state';
@@ -130,7 +131,17 @@ async function quarantine(
     `${container} stayed unhealthy after ${restarts} restarts within ${policy.windowMs / 1000}s; quarantine: ${how}. Release with "dockhand remediate ${container} release --host ${host}".`,
   );
   let released: { by: string; reason: string } | undefined;
-  setHandler(releaseSignal, (r) => void (released = r));
+  openAnswers({
+    action: 'release',
+    signal: releaseSignal,
+    update: releaseUpdate,
+    description: 'End the quarantine (the container stays as the quarantine left it): {"reason": "<why>"}',
+    policy: () => ({ approvers: policy.releaseApprovers ?? [] }),
+    subject: `the quarantine of ${container} on ${host}`,
+    closed: () => (released ? 'the quarantine is already released' : undefined),
+    take: (a, r) => void (released = { by: a.by, reason: typeof r?.reason === 'string' ? r.reason : '' }),
+    legacy: (r) => void (released = r as { by: string; reason: string }),
+  });
   inbox.phase(
     'quarantined',
     `${container} is quarantined (${how}); send the "release" signal (dockhand remediate ${container} release) to end this incident`,

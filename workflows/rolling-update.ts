@@ -7,7 +7,7 @@ import {
   patched,
   sleep,
 } from '@temporalio/workflow';
-import type { ApprovalDecision } from '../common/approval';
+import { DEFAULT_APPROVAL, type ApprovalDecision } from '../common/approval';
 import { DeployErrorType } from '../common/errors';
 import {
   edgeName,
@@ -28,7 +28,10 @@ import { startRollout, type Rollout } from './lib/rollout-start';
 import { FIRST_STEP_STATE, nextRolloutStep, type RolloutStep, type StepEvent } from './lib/rollout-steps';
 import { reasonOf } from './lib/rollout-undo';
 
-const NO_APPROVAL = { required: false, timeoutMs: 1, approvers: [] };
+const NO_APPROVAL = { ...DEFAULT_APPROVAL, required: false, timeoutMs: 1 };
+/** Without a policy, anyone who may call the namespace resumes or rolls back — except that whoever
+ * started the rollout may not resume it (common/answer-policy.ts). */
+const ANYONE_ELSE = { approvers: [] };
 /** Runs started since: one compensation model on every exit path (undo by container id, in a
  * non-cancellable scope), interrupted runs reconciled first. Older runs replay rollingUpdateV1. */
 const COMPENSATION = 'rollout-compensation';
@@ -46,8 +49,9 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const { service, host } = input;
   const spec = { ...input.spec, network: serviceNetwork(service, input.spec) };
   const docker = hostAgent(host);
-  const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL);
-  const control = new RolloutControl();
+  const requesters = input.origin ? [input.origin.requestedBy] : [];
+  const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL, { subject: service, requesters });
+  const control = new RolloutControl(input.approval ?? input.pauseAfter?.approval ?? ANYONE_ELSE, service);
   const progress = new RolloutProgress(service, host, spec.image, () => control.paused);
   const run: RolloutRun = { progress, gate, control, approval: undefined };
   let rollout: Rollout | undefined;

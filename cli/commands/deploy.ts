@@ -65,7 +65,8 @@ export function registerDeploy(program: Command): void {
     .action(async function (this: Command, service: string, o: DeployOptions) {
       const config = loadConfig();
       const resolved = resolveFromFileOrFlags(this, service, o, config.hostId);
-      const client = await connectClient(config);
+      // Who starts the change is who may not approve it: the identity Temporal records with the start.
+      const client = await connectClient(config, { identity: resolved.input.origin?.requestedBy ?? safeUserName() });
       const handle = await startDeploy(client, config, resolved);
       const link = `${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
       const overridden = resolved.input.origin?.overrides ?? [];

@@ -3,7 +3,9 @@ import { connectClient } from '../../client/connection';
 import { loadConfig } from '../../common/config';
 import { safeUserName } from '../lib/identity';
 import { RULE_WORKFLOWS } from '../../common/events/rules';
-import { releaseSignal } from '../../common/remediation/signals';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { AnswerRefusedError } from '../../client/answer';
+import { releaseUpdate } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
 import { startHarden } from '../../client/harden';
 import { startRemediation } from '../../client/remediate';
@@ -20,7 +22,7 @@ export function registerRemediate(program: Command): void {
     .argument('<container>', 'container name')
     .argument('<action>', 'restart | memory | harden | release')
     .option('--host <id>', 'host agent the container runs on (default: DOCKHAND_HOST_ID or this hostname)')
-    .option('--by <who>', 'who releases, for the audit trail', safeUserName())
+    .option('--by <who>', 'who acts: sent as the Temporal client identity, which approver lists check', safeUserName())
     .option('--reason <text>', 'why (release)', 'released from the CLI')
     .option('--no-approval', 'harden: recreate without waiting for a person to approve')
     .option(
@@ -46,7 +48,7 @@ export function registerRemediate(program: Command): void {
       ) => {
         const config = loadConfig();
         const host = o.host ?? config.hostId;
-        const client = await connectClient(config);
+        const client = await connectClient(config, { identity: o.by });
         if (action === 'harden') {
           const handle = await startHarden(
             client,
@@ -67,12 +69,17 @@ export function registerRemediate(program: Command): void {
           const handle = client.workflow.getHandle(
             remediationId(RULE_WORKFLOWS.restartUnhealthy.kind, host, container),
           );
-          await handle.signal(releaseSignal, { by: o.by, reason: o.reason });
+          const verdict = await handle
+            .executeUpdate(releaseUpdate, { args: [{ by: o.by, reason: o.reason }] })
+            .catch((e: Error) => {
+              if (!(e instanceof WorkflowUpdateFailedError)) throw e;
+              throw new AnswerRefusedError(e.cause?.message ?? e.message);
+            });
           const result: unknown = o.wait ? await handle.result() : undefined;
           console.log(
             o.json
               ? JSON.stringify({ workflowId: handle.workflowId, result })
-              : `released ${container} (${handle.workflowId})`,
+              : `${handle.workflowId}: ${verdict}`,
           );
           return;
         }

@@ -33,7 +33,7 @@ export function registerRollback(program: Command): void {
     ) {
       const config = loadConfig();
       const by = o.by ?? safeUserName();
-      const client = await connectClient(config);
+      const client = await connectClient(config, { identity: by });
       const running = await client.workflow
         .getHandle(target.includes('/') ? target : serviceChangeId(target))
         .describe()
@@ -43,14 +43,14 @@ export function registerRollback(program: Command): void {
           throw e;
         });
       if (running || target.includes('/')) {
-        const { workflowId } = await answerDeploy(
+        const { workflowId, verdict } = await answerDeploy(
           client,
           target,
           'rollback',
           { by, ...(o.comment ? { comment: o.comment } : {}) },
           o.host ?? config.hostId,
         );
-        console.log(`sent rollback to ${workflowId} as ${by}`);
+        console.log(`${workflowId}: ${verdict}`);
         return;
       }
       const loaded = requireServiceFile(this);

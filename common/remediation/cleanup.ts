@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalPolicy, type ApprovalDecision } from '../approval';
+import { ApprovalPolicy, DEFAULT_APPROVAL, type ApprovalDecision } from '../approval';
 import { DOCKER_NAME } from '../spec/container-spec';
 import { durationMs } from '../spec/schema-helpers';
 import { Labels } from '../labels';
@@ -20,7 +20,7 @@ export const CleanupInput = z.strictObject({
   dryRun: z.boolean().default(false),
   /** More items than this need a person's approval (when the approval policy requires it). */
   threshold: z.number().int().min(0).default(10),
-  approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
+  approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
 });
 export type CleanupInput = z.output<typeof CleanupInput>;
 export type CleanupRequest = z.input<typeof CleanupInput>;

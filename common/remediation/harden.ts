@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalPolicy, type ApprovalDecision } from '../approval';
+import { ApprovalPolicy, DEFAULT_APPROVAL, type ApprovalDecision } from '../approval';
 import { DOCKER_NAME } from '../spec/container-spec';
 import { bytes, durationMs } from '../spec/schema-helpers';
 
@@ -29,7 +29,7 @@ export const HardenInput = z.strictObject({
    * Absent: every change the container's inspect shows it lacks. */
   findings: z.array(z.string().min(1)).optional(),
   policy: HardenPolicy.default(HardenPolicy.parse({})),
-  approval: ApprovalPolicy.default({ required: true, timeoutMs: 30 * 60_000, approvers: [] }),
+  approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
   /** How long the hardened container may take to become healthy. */
   healthTimeoutMs: durationMs.default(60_000),
   /** Seconds the old container gets to stop before SIGKILL. */

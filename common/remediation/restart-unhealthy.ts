@@ -22,6 +22,9 @@ export const RestartPolicy = z.strictObject({
   /** A quarantine ends by itself after this long (the container stays as the quarantine left it); no
    * expiry when absent: it waits for a person's release. */
   quarantineExpiryMs: durationMs.optional(),
+  /** Who may release a quarantine (the identity Temporal records, common/answer-policy.ts); empty:
+   * anyone who may call the namespace. */
+  releaseApprovers: z.array(z.string().min(1)).default([]),
 });
 export type RestartPolicy = z.output<typeof RestartPolicy>;
 

@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /** What a remediation workflow is told about each matching event (a storm for one container arrives
  * as signals to the one running workflow: signal-with-start). */
@@ -12,7 +12,9 @@ export interface RemediationEvent {
 export const remediationEventSignal = defineSignal<[RemediationEvent]>('remediationEvent');
 
 /** Lets a quarantined container go: the restart workflow ends and a new incident starts afresh. */
-export const releaseSignal = defineSignal<[{ by: string; reason: string }]>('release');
+export const releaseSignal = defineSignal<[{ by?: string; reason: string }]>('release');
+/** The same as an Update: the sender learns whether the release counted. */
+export const releaseUpdate = defineUpdate<string, [{ by?: string; reason: string }]>('release');
 
 export interface RemediationStatus {
   phase: string;

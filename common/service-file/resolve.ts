@@ -74,6 +74,9 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(s.approval?.required !== undefined ? { required: s.approval.required } : {}),
     ...(s.approval?.timeout !== undefined ? { timeoutMs: s.approval.timeout } : {}),
     ...(s.approval?.approvers ? { approvers: s.approval.approvers } : {}),
+    ...(s.approval?.requiredApprovals !== undefined ? { requiredApprovals: s.approval.requiredApprovals } : {}),
+    ...(s.approval?.allowSelfApproval !== undefined ? { allowSelfApproval: s.approval.allowSelfApproval } : {}),
+    ...(s.approval?.systemIdentities ? { systemIdentities: s.approval.systemIdentities } : {}),
   };
   const port = s.port ?? BUILT_IN.port;
   if (strategy === 'blue-green') {
@@ -113,6 +116,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(r.maxFailureRatio !== undefined ? { maxFailureRatio: r.maxFailureRatio } : {}),
     ...(r.failureAction ? { failureAction: r.failureAction } : {}),
     ...(r.canaryBatches !== undefined ? { pauseAfter: { batches: r.canaryBatches, approval } } : {}),
+    ...(Object.keys(approval).length > 0 ? { approval } : {}),
     ...(r.deadline !== undefined ? { deadline: r.deadline } : {}),
     edge: {
       ...(s.edge?.image ? { image: s.edge.image } : {}),

@@ -17,8 +17,15 @@ const approverName = z.string().min(1).max(200);
 export const ServiceApproval = z.strictObject({
   required: z.boolean().optional(),
   timeout: durationMs.optional(),
-  /** Identities whose answers count; empty or absent: anyone who may signal the workflow. */
+  /** Identities whose answers count (as Temporal records them, see docs/security.md); empty or absent:
+   * anyone who may call the namespace. */
   approvers: z.array(approverName).optional(),
+  /** Distinct approvers a change needs (2: the two-person rule). Default 1. */
+  requiredApprovals: z.number().int().min(1).max(10).optional(),
+  /** Whether whoever started the change may approve it. Default false. */
+  allowSelfApproval: z.boolean().optional(),
+  /** System identities that may roll back or reject (never approve), e.g. ["deploy-guard"]. */
+  systemIdentities: z.array(approverName).optional(),
 });
 
 /** The nginx edge in front of the service on each host. */

@@ -1,4 +1,5 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { SYSTEM_IDENTITIES } from '../../common/answer-policy';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { statusQuery } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
@@ -17,6 +18,8 @@ import { logger } from '../../common/logger';
 import { DockhandHost, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { BoundedMemo } from './bounded-memo';
+
+const GUARD = SYSTEM_IDENTITIES[0]!; // "deploy-guard"
 
 /** Completed runs the guard looks at, at most: the change before the latest is among the recent ones. */
 const PREVIOUS_RUNS_LISTED = 50;
@@ -70,9 +73,12 @@ export async function guardDeploy(
 
   if (decision.action === 'ignore') return done('dropped', 'deployGuardRollback', decision.reason);
   if (decision.action === 'signal-rollback') {
-    await client.workflow
+    // Sent as the system identity "deploy-guard" (what Temporal records and the policy checks): it may
+    // roll back where the service lists it, never approve (common/answer-policy.ts).
+    const guard = new Client({ connection: client.connection, namespace: client.options.namespace, identity: GUARD });
+    await guard.workflow
       .getHandle(workflowId, latest!.runId)
-      .signal('rollback', { by: 'deploy-guard', comment: decision.reason });
+      .signal('rollback', { by: GUARD, comment: decision.reason });
     return done('signalled', latest!.type, decision.reason);
   }
   const request: DeployGuardRequest = {

@@ -1,5 +1,6 @@
 import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type {
+  AnswerIdentityActivities,
   ChangeActivities,
   EventActivities,
   HostActivities,
@@ -191,7 +192,8 @@ type OrchestratorSide = NotifierActivities &
   EventActivities &
   OrchestratorActivities &
   HostRegistryActivities &
-  ChangeActivities;
+  ChangeActivities &
+  AnswerIdentityActivities;
 const ORCHESTRATOR = {
   notify: 'notify',
   publishEvents: 'publish',
@@ -200,6 +202,7 @@ const ORCHESTRATOR = {
   writeScanReport: 'report',
   runningChanges: 'report',
   listKnownHosts: 'report',
+  answerIdentity: 'report',
 } as const satisfies Partial<Record<keyof OrchestratorSide, Profile>>;
 
 /** Activities that need no Docker host (notifier, events, reports, host registry): they run on the

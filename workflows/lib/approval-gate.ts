@@ -1,24 +1,57 @@
-import { condition, log, setHandler } from '@temporalio/workflow';
+import { condition, log } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalPolicy } from '../../common/approval';
-import { approveSignal, rejectSignal, type Answer } from '../../common/signals';
+import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, type Answer } from '../../common/signals';
+import { openAnswers, type CountedAnswer } from './answer-desk';
 import { acceptAnswer } from './answers';
 
+/** What the gate answers about: the subject named in refusals, and who asked for the change. */
+export interface GateSubject {
+  subject: string;
+  /** The change's requestedBy (the workflow's starter, as Temporal recorded it, is added by the desk). */
+  requesters?: readonly string[];
+}
+
 /**
- * Waits for a person to approve or reject a risky step. Install it once at the top of a workflow
- * (handlers must exist before signals arrive); `wait` blocks until an allowed answer or the timeout
- * (a safe reject). Answers from identities outside the allow-list are logged, recorded, ignored.
+ * Waits for people to approve or reject a risky step. Install it once at the top of a workflow
+ * (handlers must exist before answers arrive); `wait` blocks until the policy's approvals are in, a
+ * reject, or the timeout (a safe reject). Every answer goes through the one access check
+ * (common/answer-policy.ts); refused ones are recorded in the decision and the workflow's details.
  */
 export class ApprovalGate {
-  private answer?: { outcome: 'approved' | 'rejected'; by: string; comment?: string; at: string };
+  private answer?: { outcome: 'approved' | 'rejected'; by: string; approvedBy?: string[]; comment?: string; at: string };
+  private approvals: CountedAnswer[] = [];
   private readonly refused: ApprovalDecision['refused'] = [];
   private waiting = false;
 
-  constructor(private readonly policy: ApprovalPolicy) {
-    setHandler(approveSignal, (a) => this.receive('approve', a), {
-      description: 'Approve the step this workflow waits on: {"by": "<you>", "comment": "<why>"}',
+  constructor(
+    private readonly policy: ApprovalPolicy,
+    who: GateSubject = { subject: 'this change' },
+  ) {
+    const common = {
+      policy: () => this.policy,
+      subject: who.subject,
+      requesters: who.requesters,
+      closed: () => (this.waiting && !this.answer ? undefined : 'nothing is waiting for approval'),
+      approvedBy: () => this.approvals.map((a) => a.by),
+      refused: (r: ApprovalDecision['refused'][number]) => void this.refused.push(r),
+    };
+    openAnswers({
+      ...common,
+      action: 'approve',
+      signal: approveSignal,
+      update: approveUpdate,
+      description: 'Approve the step this workflow waits on: {"comment": "<why>"} (who approves is the identity Temporal records)',
+      take: (a) => this.approve(a),
+      legacy: (a) => this.receiveLegacy('approve', a),
     });
-    setHandler(rejectSignal, (a) => this.receive('reject', a), {
-      description: 'Reject the step this workflow waits on (it rolls back): {"by": "<you>", "comment": "<why>"}',
+    openAnswers({
+      ...common,
+      action: 'reject',
+      signal: rejectSignal,
+      update: rejectUpdate,
+      description: 'Reject the step this workflow waits on (it rolls back): {"comment": "<why>"}',
+      take: (a) => void (this.answer = { outcome: 'rejected', by: a.by, comment: a.comment, at: a.at }),
+      legacy: (a) => this.receiveLegacy('reject', a),
     });
   }
 
@@ -31,14 +64,39 @@ export class ApprovalGate {
     this.waiting = true;
     const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs);
     this.waiting = false;
+    const approvals = this.approvals;
+    this.approvals = []; // a gate can be passed again later in the same workflow (canary steps)
     if (!answered || !this.answer)
-      return { outcome: 'timed-out', at: new Date().toISOString(), refused: [...this.refused] };
+      return {
+        outcome: 'timed-out',
+        at: new Date().toISOString(),
+        refused: [...this.refused],
+        ...(approvals.length ? { approvedBy: approvals.map((a) => a.by) } : {}),
+      };
     const decision: ApprovalDecision = { ...this.answer, refused: [...this.refused] };
-    this.answer = undefined; // a gate can be passed again later in the same workflow (canary steps)
+    this.answer = undefined;
     return decision;
   }
 
-  private receive(signal: 'approve' | 'reject', a: Answer): void {
+  private approve(a: CountedAnswer): void {
+    this.approvals.push(a);
+    const need = Math.max(1, this.policy.requiredApprovals ?? 1);
+    if (this.approvals.length < need) return;
+    const comment = this.approvals
+      .map((x) => x.comment)
+      .filter(Boolean)
+      .join('; ');
+    this.answer = {
+      outcome: 'approved',
+      by: a.by,
+      ...(need > 1 ? { approvedBy: this.approvals.map((x) => x.by) } : {}),
+      ...(comment ? { comment } : {}),
+      at: a.at,
+    };
+  }
+
+  /** Before the answer-policy patch: the typed `by` against the allow-list (replays old histories). */
+  private receiveLegacy(signal: 'approve' | 'reject', a: Answer): void {
     const at = new Date().toISOString();
     const check = acceptAnswer(this.policy.approvers, signal, a);
     if (!check.accepted) {

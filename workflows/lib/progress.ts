@@ -1,13 +1,14 @@
-import { setCurrentDetails, setHandler, upsertSearchAttributes, type QueryDefinition } from '@temporalio/workflow';
+import { setHandler, upsertSearchAttributes, type QueryDefinition } from '@temporalio/workflow';
 import { statusQuery, type BlueGreenStatus } from '../../common/blue-green';
 import { phaseStatusQuery, type PhaseStatus } from '../../common/remediation/signals';
 import { DockhandPhase } from '../../common/search-attributes';
+import { showDetails } from './refused-answers';
 
 /** Moves the workflow to a phase: the DockhandPhase search attribute (list views, queries) and the
  * current details the Web UI shows on the workflow's page. */
 export function enterPhase(phase: string, details: string): void {
   upsertSearchAttributes([{ key: DockhandPhase, value: phase }]);
-  setCurrentDetails(`**${phase}** — ${details}`);
+  showDetails(`**${phase}** — ${details}`);
 }
 
 /** What every status has: the phase, its details and, when the status keeps one, the phase history. */

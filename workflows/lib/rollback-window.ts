@@ -1,16 +1,28 @@
-import { condition, log, setHandler } from '@temporalio/workflow';
-import { rollbackSignal, type Answer } from '../../common/signals';
+import { condition, log } from '@temporalio/workflow';
+import type { AnswerPolicy } from '../../common/answer-policy';
+import { rollbackSignal, rollbackUpdate, type Answer } from '../../common/signals';
+import { openAnswers } from './answer-desk';
 import { acceptAnswer } from './answers';
 
-/** Listens for the `rollback` signal. Only an answer that arrives while the window is open counts
- * (and, with an allow-list, only from someone on it); others are logged and ignored. */
+/** Listens for `rollback`. Only an answer that arrives while the window is open counts, and only from
+ * whom the policy allows (common/answer-policy.ts: approvers, or a listed system identity such as the
+ * deploy guard); others are refused, recorded and, for an Update, told why. */
 export class RollbackWindow {
   private open = false;
   requested?: Answer & { at: string };
 
-  constructor(private readonly allowed: string[]) {
-    setHandler(rollbackSignal, (a) => this.receive(a), {
-      description: 'Switch back to the previous color during the bake window: {"by": "<you>", "comment": "<why>"}',
+  constructor(policy: AnswerPolicy, subject: string) {
+    openAnswers({
+      action: 'rollback',
+      signal: rollbackSignal,
+      update: rollbackUpdate,
+      description: 'Switch back to the previous color during the bake window: {"comment": "<why>"}',
+      policy: () => policy,
+      subject,
+      closed: () =>
+        !this.open ? 'no rollback window is open now' : this.requested ? 'a rollback is already requested' : undefined,
+      take: (a) => void (this.requested = { by: a.by, comment: a.comment, at: a.at }),
+      legacy: (a) => this.receiveLegacy(policy.approvers, a),
     });
   }
 
@@ -23,8 +35,9 @@ export class RollbackWindow {
     return asked;
   }
 
-  private receive(a: Answer): void {
-    const check = acceptAnswer(this.allowed, 'rollback', a);
+  /** Before the answer-policy patch: the typed `by` against the allow-list (replays old histories). */
+  private receiveLegacy(allowed: readonly string[], a: Answer): void {
+    const check = acceptAnswer(allowed, 'rollback', a);
     if (!check.accepted) return;
     const { by } = check;
     if (!this.open) return log.info(`ignored rollback from ${by}: no rollback window is open now`);

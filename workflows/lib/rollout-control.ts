@@ -1,19 +1,39 @@
-import { condition, log, setHandler } from '@temporalio/workflow';
-import { resumeSignal, rollbackSignal, type Answer } from '../../common/signals';
+import { condition, log } from '@temporalio/workflow';
+import type { AnswerPolicy } from '../../common/answer-policy';
+import { resumeSignal, resumeUpdate, rollbackSignal, rollbackUpdate, type Answer } from '../../common/signals';
+import { openAnswers } from './answer-desk';
 
-/** The rollout's `resume` and `rollback` signals. Install once at the top of the workflow. A rollback
- * may be asked at any time (it takes effect between batches); resume only counts while paused. */
+/** The rollout's `resume` and `rollback` answers. Install once at the top of the workflow. A rollback
+ * may be asked at any time (it takes effect between batches); resume only counts while paused. Both go
+ * through the one access check (common/answer-policy.ts): resume continues a rollout that failed its
+ * health gate, so it needs an approver who did not start the rollout. */
 export class RolloutControl {
   private rollbackAnswer?: Answer;
   private resumeAnswer?: Answer;
   private pausedNow = false;
 
-  constructor() {
-    setHandler(resumeSignal, (a) => this.receive('resume', a), {
-      description: 'Continue a paused rollout (retries the failed replicas): {"by": "<you>", "comment": "<why>"}',
+  constructor(policy: AnswerPolicy = { approvers: [] }, subject = 'this rollout') {
+    openAnswers({
+      action: 'resume',
+      signal: resumeSignal,
+      update: resumeUpdate,
+      description: 'Continue a paused rollout (retries the failed replicas): {"comment": "<why>"}',
+      policy: () => policy,
+      subject,
+      closed: () => (this.pausedNow && !this.resumeAnswer ? undefined : 'the rollout is not paused'),
+      take: (a) => void (this.resumeAnswer = { by: a.by, comment: a.comment }),
+      legacy: (a) => this.receiveLegacy('resume', a),
     });
-    setHandler(rollbackSignal, (a) => this.receive('rollback', a), {
-      description: 'Put every changed replica back to its previous spec: {"by": "<you>", "comment": "<why>"}',
+    openAnswers({
+      action: 'rollback',
+      signal: rollbackSignal,
+      update: rollbackUpdate,
+      description: 'Put every changed replica back to its previous spec: {"comment": "<why>"}',
+      policy: () => policy,
+      subject,
+      closed: () => (this.rollbackAnswer ? 'a rollback is already requested' : undefined),
+      take: (a) => void (this.rollbackAnswer = { by: a.by, comment: a.comment }),
+      legacy: (a) => this.receiveLegacy('rollback', a),
     });
   }
 
@@ -37,7 +57,8 @@ export class RolloutControl {
     return answer;
   }
 
-  private receive(signal: 'resume' | 'rollback', a: Answer): void {
+  /** Before the answer-policy patch: anyone naming themselves counted (replays old histories). */
+  private receiveLegacy(signal: 'resume' | 'rollback', a: Answer): void {
     const by = typeof a?.by === 'string' ? a.by.trim() : '';
     if (!by) return log.warn(`ignored ${signal}: the answer must say who answers, e.g. {"by": "alice"}`);
     if (signal === 'rollback') this.rollbackAnswer ??= { ...a, by };

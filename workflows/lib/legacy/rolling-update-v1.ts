@@ -8,7 +8,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ApprovalDecision } from '../../../common/approval';
+import { DEFAULT_APPROVAL, type ApprovalDecision } from '../../../common/approval';
 import { DeployErrorType } from '../../../common/errors';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../../../common/search-attributes';
 import {
@@ -31,7 +31,7 @@ import { EdgeUpstream } from '../rollout-edge';
 import { prepareRollout, prepareRolloutStepByStep } from '../rollout-edge-setup';
 import { failureLimitExceeded, planRollout } from '../rollout-plan';
 
-const NO_APPROVAL = { required: false, timeoutMs: 1, approvers: [] };
+const NO_APPROVAL = { ...DEFAULT_APPROVAL, required: false, timeoutMs: 1 };
 /** Runs started since: set-up in two rounds of activities side by side, the start-first edge sync
  * behind the first batch (older runs replay step by step). */
 const SETUP_AT_ONCE = 'rollout-setup-at-once';

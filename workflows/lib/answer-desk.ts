@@ -1,0 +1,118 @@
+import {
+  ApplicationFailure,
+  currentUpdateInfo,
+  log,
+  patched,
+  setHandler,
+  workflowInfo,
+  type SignalDefinition,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { judgeAnswer, type AnswerAction, type AnswerPolicy, type AnswerVerdict } from '../../common/answer-policy';
+import type { RefusedAnswer } from '../../common/approval';
+import type { Answer } from '../../common/signals';
+import { orchestratorActivities } from './activity-options';
+import { noteRefused } from './refused-answers';
+
+/** Runs started since judge every answer with common/answer-policy.ts on the identity Temporal recorded
+ * (one activity per answer) and take answers as Updates too. Older runs replay the typed-`by` check. */
+export const ANSWER_POLICY = 'answer-policy';
+
+/** The failure type of a refused Update: the sender's client throws it with the refusal as message. */
+export const ANSWER_REFUSED = 'DockhandAnswerRefused';
+
+export type CountedAnswer = Extract<AnswerVerdict, { counts: true }> & { comment?: string; at: string };
+
+/** One kind of answer a workflow takes (approve, reject, rollback, resume, release). */
+export interface AnswerPort<A extends Answer = Answer> {
+  action: AnswerAction;
+  signal: SignalDefinition<[A]>;
+  update: UpdateDefinition<string, [A]>;
+  description: string;
+  policy: () => AnswerPolicy;
+  /** What is answered, for the messages ("api", "cleanup/host-1"). */
+  subject: string;
+  /** Who asked for the change besides the workflow's starter (the input's requestedBy). */
+  requesters?: readonly string[];
+  /** Why this answer cannot be taken now ("nothing is waiting for approval"); undefined while it can. */
+  closed: () => string | undefined;
+  /** Who has approved the current step so far. */
+  approvedBy?: () => readonly string[];
+  /** Takes an answer that counts; returns what the sender is told (default: the verdict). */
+  take: (answer: CountedAnswer, a: A) => string | void;
+  /** A refusal, for the workflow's own record (the gate's decision lists them). */
+  refused?: (r: RefusedAnswer) => void;
+  /** Runs before the patch: the old check of the typed `by` (kept so old histories replay). */
+  legacy: (a: A) => void;
+}
+
+/** Installs the Signal and the Update handler of one answer. Call once, at the top of the workflow. */
+export function openAnswers<A extends Answer>(port: AnswerPort<A>): void {
+  if (!patched(ANSWER_POLICY)) {
+    setHandler(port.signal, (a) => port.legacy(a), { description: port.description });
+    return;
+  }
+  const name = port.signal.name;
+  setHandler(
+    port.signal,
+    async (a) => {
+      // A Signal has no caller to tell: a refusal is logged and listed in the workflow's details.
+      const outcome = await receive(port, a, { signal: name }).catch((e: Error) => e);
+      if (outcome instanceof Error) log.warn(`${name} signal did not count: ${outcome.message}`);
+    },
+    { description: port.description },
+  );
+  setHandler(port.update, (a) => receive(port, a, { update: true }), {
+    description: `${port.description} Returns the verdict; a refusal fails the update with its reason.`,
+    validator: (a: A) => {
+      if (a !== undefined && (typeof a !== 'object' || a === null))
+        throw new Error(`${name}: the input must be an object such as {"comment": "<why>"}`);
+      const closed = port.closed();
+      if (closed) throw new Error(closed);
+    },
+  });
+}
+
+async function receive<A extends Answer>(
+  port: AnswerPort<A>,
+  a: A,
+  via: { signal?: string; update?: boolean },
+): Promise<string> {
+  const recorded = await recordedIdentity(via);
+  const at = new Date().toISOString();
+  const refuse = (message: string, by?: string): never => {
+    const r: RefusedAnswer = { by: by ?? '(unknown)', signal: port.action, at, why: message };
+    port.refused?.(r);
+    noteRefused(r);
+    log.warn(`${port.action}: ${message}`);
+    throw ApplicationFailure.create({ type: ANSWER_REFUSED, message, nonRetryable: true });
+  };
+  // Checked again after the look-up: another answer may have settled the step meanwhile.
+  const closed = port.closed();
+  if (closed) refuse(closed, recorded.identity);
+  const verdict = judgeAnswer(port.policy(), {
+    action: port.action,
+    subject: port.subject,
+    identity: recorded.identity,
+    requesters: [...(recorded.requester ? [recorded.requester] : []), ...(port.requesters ?? [])],
+    approvedBy: port.approvedBy?.() ?? [],
+  });
+  if (!verdict.counts) return refuse(verdict.message, verdict.by);
+  const comment = typeof a?.comment === 'string' ? a.comment : undefined;
+  return port.take({ ...verdict, ...(comment ? { comment } : {}), at }, a) ?? verdict.message;
+}
+
+/** Signals reach their handler in history order: the n-th `approve` handled is the n-th in history. */
+const signalsSeen = new Map<string, number>();
+
+/** The identity Temporal recorded with this answer, and who started the workflow, read back from the
+ * history by an activity (workflow code cannot see either). Counting happens before the first await. */
+function recordedIdentity(via: { signal?: string; update?: boolean }) {
+  const { workflowId, runId } = workflowInfo();
+  if (via.signal) {
+    const ordinal = (signalsSeen.get(via.signal) ?? 0) + 1;
+    signalsSeen.set(via.signal, ordinal);
+    return orchestratorActivities().answerIdentity({ workflowId, runId, signal: { name: via.signal, ordinal } });
+  }
+  return orchestratorActivities().answerIdentity({ workflowId, runId, updateId: currentUpdateInfo()?.id });
+}
