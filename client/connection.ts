@@ -7,7 +7,11 @@ import type { DockhandConfig } from '../common/config';
 export async function connectClient(config: DockhandConfig, o: { identity?: string } = {}): Promise<Client> {
   try {
     const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '5s' });
-    return new Client({ connection, namespace: config.temporalNamespace, ...(o.identity ? { identity: o.identity } : {}) });
+    return new Client({
+      connection,
+      namespace: config.temporalNamespace,
+      ...(o.identity ? { identity: o.identity } : {}),
+    });
   } catch (e) {
     throw new Error(
       `cannot reach Temporal at ${config.temporalAddress} (${(e as Error).message}); start the stack with "npm run stack -- up" or set TEMPORAL_ADDRESS`,

@@ -3,26 +3,28 @@ import { policyProblem, type AnswerAction } from './answer-policy';
 
 /** Per-service approval policy: required (with a deadline whose answer, if nobody answers, is a safe
  * "reject") or skipped; an optional allow-list of identities whose answers count. */
-export const ApprovalPolicy = z.strictObject({
-  required: z.boolean().default(true),
-  /** How long to wait for an answer; when it passes the step is rejected. */
-  timeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .default(30 * 60_000),
-  /** Identities allowed to approve or reject; empty: anyone who may call the namespace. */
-  approvers: z.array(z.string().min(1)).default([]),
-  /** Distinct approvers an approval needs (2: the two-person rule). */
-  requiredApprovals: z.number().int().min(1).max(10).default(1),
-  /** Whether whoever started the change may approve (or resume) it. */
-  allowSelfApproval: z.boolean().default(false),
-  /** System identities (the trigger's "deploy-guard") that may roll back or reject, never approve. */
-  systemIdentities: z.array(z.string().min(1)).default([]),
-}).superRefine((p, ctx) => {
-  const problem = policyProblem(p);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['requiredApprovals'], message: problem });
-});
+export const ApprovalPolicy = z
+  .strictObject({
+    required: z.boolean().default(true),
+    /** How long to wait for an answer; when it passes the step is rejected. */
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30 * 60_000),
+    /** Identities allowed to approve or reject; empty: anyone who may call the namespace. */
+    approvers: z.array(z.string().min(1)).default([]),
+    /** Distinct approvers an approval needs (2: the two-person rule). */
+    requiredApprovals: z.number().int().min(1).max(10).default(1),
+    /** Whether whoever started the change may approve (or resume) it. */
+    allowSelfApproval: z.boolean().default(false),
+    /** System identities (the trigger's "deploy-guard") that may roll back or reject, never approve. */
+    systemIdentities: z.array(z.string().min(1)).default([]),
+  })
+  .superRefine((p, ctx) => {
+    const problem = policyProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['requiredApprovals'], message: problem });
+  });
 export type ApprovalPolicy = z.output<typeof ApprovalPolicy>;
 
 export type ApprovalOutcome = 'approved' | 'rejected' | 'timed-out' | 'skipped';

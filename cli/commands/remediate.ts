@@ -77,9 +77,7 @@ export function registerRemediate(program: Command): void {
             });
           const result: unknown = o.wait ? await handle.result() : undefined;
           console.log(
-            o.json
-              ? JSON.stringify({ workflowId: handle.workflowId, result })
-              : `${handle.workflowId}: ${verdict}`,
+            o.json ? JSON.stringify({ workflowId: handle.workflowId, result }) : `${handle.workflowId}: ${verdict}`,
           );
           return;
         }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
@@ -9,6 +10,7 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { createAnswerIdentityActivities } from '../../activities/changes/answer-identity';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import { hostTaskQueue } from '../../common/task-queues';
 
@@ -23,6 +25,8 @@ export interface WorkflowTestEnv {
   /** Runs `body` while an orchestrator worker (the real workflows) and a host worker (`activities`
    * on the queue of `hostId`) serve fresh queues; returns what `body` returns. */
   run<T>(activities: object, body: (ids: { taskQueue: string; hostId: string }) => Promise<T>): Promise<T>;
+  /** A client that sends with `identity` (what Temporal records and approver lists check). */
+  clientAs(identity: string): Client;
   teardown(): Promise<void>;
 }
 
@@ -63,6 +67,8 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
         connection: env.nativeConnection,
         taskQueue: ids.taskQueue,
         workflowBundle: bundle,
+        // The real look-up of who sent an answer (it reads the history; no Docker).
+        activities: createAnswerIdentityActivities(async () => env.client),
       });
       const host = await Worker.create({
         connection: env.nativeConnection,
@@ -71,6 +77,8 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
       });
       return orchestrator.runUntil(host.runUntil(body(ids)));
     },
+    clientAs: (identity) =>
+      new Client({ connection: env.connection, namespace: env.client.options.namespace, identity }),
     teardown: () => env.teardown(),
   };
 }

@@ -18,7 +18,13 @@ export interface GateSubject {
  * (common/answer-policy.ts); refused ones are recorded in the decision and the workflow's details.
  */
 export class ApprovalGate {
-  private answer?: { outcome: 'approved' | 'rejected'; by: string; approvedBy?: string[]; comment?: string; at: string };
+  private answer?: {
+    outcome: 'approved' | 'rejected';
+    by: string;
+    approvedBy?: string[];
+    comment?: string;
+    at: string;
+  };
   private approvals: CountedAnswer[] = [];
   private readonly refused: ApprovalDecision['refused'] = [];
   private waiting = false;
@@ -40,7 +46,8 @@ export class ApprovalGate {
       action: 'approve',
       signal: approveSignal,
       update: approveUpdate,
-      description: 'Approve the step this workflow waits on: {"comment": "<why>"} (who approves is the identity Temporal records)',
+      description:
+        'Approve the step this workflow waits on: {"comment": "<why>"} (who approves is the identity Temporal records)',
       take: (a) => this.approve(a),
       legacy: (a) => this.receiveLegacy('approve', a),
     });

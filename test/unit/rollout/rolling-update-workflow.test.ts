@@ -1,4 +1,4 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutOutcome, type RollingUpdateHandle } from '../../../client/rolling-update';
 import { ErrorType, failure } from '../../../common/errors';
@@ -8,7 +8,7 @@ import {
   type RollingUpdateRequest,
   type RollingUpdateResult,
 } from '../../../common/rolling-update';
-import { approveSignal, resumeSignal, rollbackSignal } from '../../../common/signals';
+import { approveSignal, approveUpdate, resumeSignal, resumeUpdate, rollbackSignal } from '../../../common/signals';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
 
@@ -28,11 +28,13 @@ async function roll(
   image: string,
   extra: Partial<RollingUpdateRequest> = {},
   during?: (handle: RollingUpdateHandle) => Promise<void>,
+  requester?: string,
 ): Promise<RollingUpdateResult> {
   // Released before the workers stop: a worker shuts down only once its activities have returned.
   return t.run(engine.activities(), async ({ taskQueue, hostId }) => {
     try {
-      const handle = (await t.env.client.workflow.start('rollingUpdate', {
+      const starter = requester ? t.clientAs(requester) : t.env.client;
+      const handle = (await starter.workflow.start('rollingUpdate', {
         taskQueue,
         workflowId: `roll-${++n}-${Date.now()}`,
         args: [
@@ -61,6 +63,11 @@ function replicas(count: number, image = 'app:v1'): FakeReplicaEngine {
 }
 
 const running = (image: string) => `${image} healthy`;
+
+/** The same workflow as seen by a client sending as `identity` (what Temporal records with an answer;
+ * the test's own client, `t.env.client`, started the rollout: it is the requester). */
+const as = (identity: string, handle: RollingUpdateHandle) =>
+  t.clientAs(identity).workflow.getHandle(handle.workflowId);
 
 describe('rollingUpdate never touches what it did not create (C1)', () => {
   it('stop-first: a foreign container holding a new slot name fails the launch with a Conflict and stays', async () => {
@@ -253,16 +260,16 @@ it('a rolled-back run fails the workflow with the result as details', async () =
   ).rejects.toBeInstanceOf(WorkflowFailedError);
 });
 
-describe('rollingUpdate decisions', () => {
-  /** Resolves once the rollout reports `phase` in its status query. */
-  const phase = async (handle: RollingUpdateHandle, name: string) => {
-    for (let i = 0; i < 300; i++) {
-      if ((await handle.query(rollingUpdateStatusQuery)).phase === name) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`never reached phase ${name}`);
-  };
+/** Resolves once the rollout reports `phase` in its status query. */
+const phase = async (handle: RollingUpdateHandle, name: string) => {
+  for (let i = 0; i < 300; i++) {
+    if ((await handle.query(rollingUpdateStatusQuery)).phase === name) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`never reached phase ${name}`);
+};
 
+describe('rollingUpdate decisions', () => {
   it('rolls every replica in batches of parallelism and removes the copies it kept', async () => {
     const engine = replicas(3);
     const result = await roll(engine, 'app:v2', { parallelism: 2 });
@@ -316,7 +323,7 @@ describe('rollingUpdate decisions', () => {
         'web-2': running('app:v1'),
         'web-3': running('app:v1'),
       });
-      await handle.signal(approveSignal, { by: 'ann', comment: 'canary looks good' });
+      await as('ann', handle).signal(approveSignal, { by: 'ann', comment: 'canary looks good' });
     });
     expect(result).toMatchObject({
       outcome: 'updated',
@@ -348,7 +355,7 @@ describe('rollingUpdate decisions', () => {
     );
     const result = await roll(engine, 'app:v2', { failureAction: 'pause' }, async (handle) => {
       await phase(handle, 'paused');
-      await handle.signal(resumeSignal, { by: 'bob' });
+      await as('bob', handle).signal(resumeSignal, { by: 'bob' });
     });
     expect(result.outcome).toBe('updated');
     expect(engine.state()).toEqual({ 'web-1': running('app:v2'), 'web-2': running('app:v2') });
@@ -375,7 +382,7 @@ describe('rollingUpdate decisions', () => {
         done: 1,
       });
       expect(status.failures).toEqual([{ slot: 2, name: 'web-2', reason: 'web-2 exited with code 1' }]);
-      await handle.signal(rollbackSignal, { by: 'carol', comment: 'crashes' });
+      await as('carol', handle).signal(rollbackSignal, { by: 'carol', comment: 'crashes' });
     });
     expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'rollback requested by carol: crashes' });
     expect(result.rolledBack).toEqual(['web-2', 'web-1']);
@@ -400,5 +407,117 @@ describe('rollingUpdate decisions', () => {
       'web-2': running('app:v1'),
       'web-3': running('app:v1'),
     });
+  });
+});
+
+describe('answers go through one access check on the identity Temporal recorded (issue 16)', () => {
+  const canary = (approval: object) => ({ pauseAfter: { batches: 1, approval: { timeoutMs: 60_000, ...approval } } });
+  const refusal = (e: unknown) => (e instanceof WorkflowUpdateFailedError ? e.cause?.message : String(e));
+
+  it("a forged `by` does not approve: the identity is the sender's, and the requester may not approve", async () => {
+    const engine = replicas(2);
+    const result = await roll(
+      engine,
+      'app:v2',
+      canary({ approvers: ['ann', 'requester'] }),
+      async (handle) => {
+        await phase(handle, 'awaiting-approval');
+        // mallory types ann's name: Temporal records mallory.
+        const forged = await as('mallory', handle)
+          .executeUpdate(approveUpdate, { args: [{ by: 'ann' }] })
+          .catch(refusal);
+        expect(forged).toBe('refused: mallory is not an approver of web');
+        // The requester (who started the rollout) is on the list but may not approve their own change.
+        const self = await as('requester', handle)
+          .executeUpdate(approveUpdate, { args: [{ by: 'ann' }] })
+          .catch(refusal);
+        expect(self).toBe('refused: requester requested this change and may not approve it; another approver must');
+        // A Signal with a forged name is judged the same way (no caller to tell: listed in the details).
+        await as('mallory', handle).signal(approveSignal, { by: 'ann' });
+        await expect(as('ann', handle).executeUpdate(approveUpdate, { args: [{ comment: 'ok' }] })).resolves.toBe(
+          'approved by ann (1 of 1)',
+        );
+      },
+      'requester',
+    );
+    expect(result.outcome).toBe('updated');
+    expect(result.approval).toMatchObject({ outcome: 'approved', by: 'ann', comment: 'ok' });
+    expect(result.approval!.refused.map((r) => [r.by, r.why])).toEqual([
+      ['mallory', 'refused: mallory is not an approver of web'],
+      ['requester', 'refused: requester requested this change and may not approve it; another approver must'],
+      ['mallory', 'refused: mallory is not an approver of web'],
+    ]);
+  });
+
+  it('two-person rule: two distinct approvers, the same one twice does not count', async () => {
+    const engine = replicas(2);
+    const result = await roll(
+      engine,
+      'app:v2',
+      canary({ approvers: ['ann', 'bob'], requiredApprovals: 2 }),
+      async (h) => {
+        await phase(h, 'awaiting-approval');
+        await expect(as('ann', h).executeUpdate(approveUpdate, { args: [{}] })).resolves.toBe(
+          'approved by ann (1 of 2)',
+        );
+        expect(
+          await as('ann', h)
+            .executeUpdate(approveUpdate, { args: [{}] })
+            .catch(refusal),
+        ).toBe('refused: ann already approved (1 of 2); another approver must');
+        expect((await h.query(rollingUpdateStatusQuery)).phase).toBe('awaiting-approval');
+        await expect(as('bob', h).executeUpdate(approveUpdate, { args: [{}] })).resolves.toBe(
+          'approved by bob (2 of 2)',
+        );
+      },
+    );
+    expect(result.outcome).toBe('updated');
+    expect(result.approval).toMatchObject({ outcome: 'approved', approvedBy: ['ann', 'bob'] });
+  });
+
+  it('an early answer is refused by the validator: "nothing is waiting for approval"', async () => {
+    const engine = replicas(2);
+    engine.hold('launchReplica', (input) => input.name === 'web-1');
+    await roll(engine, 'app:v2', canary({ required: false }), async (h) => {
+      await engine.reachedCall('launchReplica');
+      expect(
+        await as('ann', h)
+          .executeUpdate(approveUpdate, { args: [{}] })
+          .catch(refusal),
+      ).toBe('nothing is waiting for approval');
+      expect(
+        await as('ann', h)
+          .executeUpdate(resumeUpdate, { args: [{}] })
+          .catch(refusal),
+      ).toBe('the rollout is not paused');
+      engine.release();
+    });
+  });
+
+  it('resume follows the same policy: the requester may not resume a rollout that failed its health gate', async () => {
+    const engine = replicas(2);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+      },
+      (input) => input.name === 'web-2',
+    );
+    const result = await roll(
+      engine,
+      'app:v2',
+      { failureAction: 'pause' },
+      async (h) => {
+        await phase(h, 'paused');
+        expect(
+          await as('requester', h)
+            .executeUpdate(resumeUpdate, { args: [{}] })
+            .catch(refusal),
+        ).toBe('refused: requester requested this change and may not resume it; another approver must');
+        await expect(as('bob', h).executeUpdate(resumeUpdate, { args: [{}] })).resolves.toBe('resumed by bob');
+      },
+      'requester',
+    );
+    expect(result.outcome).toBe('updated');
   });
 });
