@@ -3,6 +3,7 @@ import { answerDeploy } from '../../client/answer';
 import { statusQuery } from '../../common/blue-green';
 import { colorsOf, fixtureApp, useBlueGreenWorld, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
 import { startWorker } from '../support/workers';
+import { clientAs } from '../support/temporal';
 
 const world = useBlueGreenWorld('bgc', { healthTimeoutMs: 30_000, bakeMs: 1000 });
 const { service, network, deploy } = world;
@@ -42,7 +43,7 @@ describe('blueGreenDeploy under orchestrator crashes', () => {
       { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
     ]);
 
-    await answerDeploy(world.client, service, 'approve', { by: 'alice' });
+    await answerDeploy(clientAs(world.client, 'alice'), service, 'approve', { by: 'alice' });
     const result = await handle.result();
     expect(result).toMatchObject({
       liveColor: 'green',

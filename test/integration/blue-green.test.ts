@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ApplicationFailure } from '@temporalio/common';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { ErrorType } from '../../common/errors';
-import { colorsOf, fixtureApp, runCli, useBlueGreenWorld, viaEdge, waitForPhase } from '../support/blue-green';
+import { colorsOf, fixtureApp, runCli, useBlueGreenWorld, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
+import { clientAs } from '../support/temporal';
 
 const world = useBlueGreenWorld('bg', { healthTimeoutMs: 20_000, bakeMs: 500 });
 const { service, network, request, deploy, cliEnv } = world;
@@ -39,7 +40,7 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
     await expectBlueServingV1();
   });
 
-  it('v1 → v2 waits for approval (UI details say how), refuses an identity off the list, switches on the approve signal', async () => {
+  it('v1 → v2 waits for approval (UI details say how), refuses a forged name and the requester, switches on the approve signal', async () => {
     const handle = await deploy('v2', approval(120_000, ['alice']));
     await waitForPhase(handle, 'awaiting-approval');
     // What the Web UI shows on the workflow's page (the SDK's metadata query carries it).
@@ -55,10 +56,31 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
     ]);
     expect(await viaEdge(edgePort)).toBe('200 v1\n'); // green is up but not serving yet
 
-    // Exactly what the UI's "Send a Signal" sends: the name and the JSON input.
-    await handle.signal('approve', { by: 'mallory', comment: 'me too' });
-    await handle.signal('approve', { by: 'alice', comment: 'ship it' });
+    // The CLI sends an Update as the user it runs as: the refusal is printed, the exit code is 1.
+    const refused = await runCli(['approve', service, '--by', 'mallory'], cliEnv);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`refused: mallory is not an approver of ${service}`);
+    // A forged name: mallory's client types alice's name in `by`. What counts is who Temporal recorded.
+    await clientAs(world.client, 'mallory').workflow.getHandle(handle.workflowId).signal('approve', { by: 'alice' });
+    // The requester (this test's client started the deploy) is on no list here; with alice's name typed
+    // in `by` the Signal is still the requester's own.
+    await handle.signal('approve', { by: 'alice', comment: 'me too' });
+    const details = await waitFor(
+      async () => {
+        const d = (await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata')).currentDetails;
+        return (d.match(/approve from/g) ?? []).length === 3 && d;
+      },
+      30_000,
+      'the refused answers listed in the details',
+    );
+    expect(details).toContain('**Answers that did not count**');
+    expect(details).toContain(`approve from mallory: refused: mallory is not an approver of ${service}`);
+    // Exactly what the UI's "Send a Signal" sends: the name and the JSON input, as alice.
+    await clientAs(world.client, 'alice')
+      .workflow.getHandle(handle.workflowId)
+      .signal('approve', { comment: 'ship it' });
     const result = await handle.result();
+    const requester = world.client.options.identity;
     expect(result).toMatchObject({
       liveColor: 'green',
       image: app('v2'),
@@ -68,7 +90,11 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
         outcome: 'approved',
         by: 'alice',
         comment: 'ship it',
-        refused: [{ by: 'mallory', signal: 'approve' }],
+        refused: [
+          { by: 'mallory', signal: 'approve', why: `refused: mallory is not an approver of ${service}` },
+          { by: 'mallory', signal: 'approve', why: `refused: mallory is not an approver of ${service}` },
+          { by: requester, signal: 'approve', why: `refused: ${requester} is not an approver of ${service}` },
+        ],
       },
     });
     expect(await colorsOf(service)).toEqual([

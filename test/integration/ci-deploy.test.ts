@@ -13,6 +13,7 @@ import { freePort, testQueue, waitFor, writeRules } from '../support/events';
 import { useTestWorkers } from '../support/harness';
 import { writeServiceFile } from '../support/service-file';
 import { startWorker, type WorkerProcess } from '../support/workers';
+import { clientAs } from '../support/temporal';
 
 /** CI end to end: a signed webhook names a service of the service file and an image; the trigger
  * queues it per service, runs the deploy the file declares, and the status endpoint tells CI how it
@@ -200,7 +201,7 @@ describe('CI deploys through the webhook and the service file', () => {
     );
     // An answer before the gate opens does not count: approve once the deploy waits for it.
     await waitForPhase(cliChange, 'awaiting-approval', 180_000);
-    await cliChange.signal(approveSignal, { by: 'dana' });
+    await clientAs(world.client, 'dana').workflow.getHandle(cliChange.workflowId).signal(approveSignal, { by: 'dana' });
     expect((await deployEnd(cliChange)).outcome).toBe('succeeded');
     expect((await untilEnded(`bg5-${sfx}`)).state).toBe('succeeded');
     expect(await viaEdge(edge.bg)).toBe('200 v2\n');

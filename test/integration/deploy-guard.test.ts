@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { Rule } from '../../common/events/rules';
 import { Labels } from '../../common/labels';
 import { guardDeploy } from '../../workers/lib/deploy-guard';
+import { clientAs } from '../support/temporal';
 
 const suffix = randomBytes(3).toString('hex');
 const guarded = `guard-bg-${suffix}`;
@@ -113,7 +114,9 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
       'storm processed',
     );
 
-    await handle.signal('approve', { by: 'alice', comment: 'roll it back' });
+    await clientAs(client, 'alice')
+      .workflow.getHandle(handle.workflowId)
+      .signal('approve', { by: 'alice', comment: 'roll it back' });
     const result = (await handle.result()) as DeployGuardResult;
     expect(result).toMatchObject({
       service: guarded,

@@ -12,7 +12,7 @@ import { cleanupId, serviceChangeId } from '../../common/workflow-ids';
 import { docker } from '../support/docker';
 import { runCli } from '../support/blue-green';
 import { waitFor } from '../support/events';
-import { testClient } from '../support/temporal';
+import { clientAs, testClient } from '../support/temporal';
 import { startWorkers, testIds } from '../support/workers';
 
 // The engine is shared with other suites: every object here carries this suite's own label, and every
@@ -162,7 +162,7 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
       'awaiting approval',
     );
     expect((await handle.query(phaseStatusQuery)).details).toContain(`would remove 5 items (more than 2)`);
-    await answerDeploy(client, cleanupId(ids.hostId), 'reject', { by: 'bob', comment: 'not today' });
+    await answerDeploy(clientAs(client, 'bob'), cleanupId(ids.hostId), 'reject', { by: 'bob', comment: 'not today' });
     const failure = await rejection(handle.result());
     expect(failure.type).toBe(DeployErrorType.Rejected);
     for (const id of owned.containers) expect(await exists('container', id)).toBe(true);
@@ -177,7 +177,7 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
       60_000,
       'awaiting approval',
     );
-    await answerDeploy(client, cleanupId(ids.hostId), 'approve', { by: 'alice' });
+    await answerDeploy(clientAs(client, 'alice'), cleanupId(ids.hostId), 'approve', { by: 'alice' });
     const result = (await handle.result()) as CleanupResult;
     expect(result.approval).toMatchObject({ outcome: 'approved', by: 'alice' });
     expect(idsOf(result.removed)).toEqual(ownedIds().filter((id) => id !== inUseImage));
@@ -242,7 +242,7 @@ describe('remediateCleanup (real engine, real Temporal)', () => {
       args: [],
     });
     try {
-      await answerDeploy(client, cleanupId(ids.hostId), 'approve', { by: 'alice' });
+      await answerDeploy(clientAs(client, 'alice'), cleanupId(ids.hostId), 'approve', { by: 'alice' });
       const result = (await handle.result()) as CleanupResult;
       expect(idsOf(result.removed)).toEqual([]);
       const spared = result.skipped.find((s) => s.item.id === target);

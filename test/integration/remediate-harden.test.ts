@@ -10,7 +10,7 @@ import { phaseStatusQuery } from '../../common/remediation/signals';
 import { docker } from '../support/docker';
 import { runCli } from '../support/blue-green';
 import { waitFor } from '../support/events';
-import { testClient } from '../support/temporal';
+import { clientAs, testClient } from '../support/temporal';
 import { startSecurityScan } from '../../client/security-scan';
 import { hardenId } from '../../common/workflow-ids';
 import { testQueue, writeRules } from '../support/events';
@@ -145,7 +145,15 @@ describe('remediateHarden (real engine, real Temporal)', () => {
 
     // The way `dockhand approve <container> --host <host>` finds it.
     expect(
-      (await answerDeploy(client, name, 'approve', { by: 'alice', comment: 'scan findings' }, ids.hostId)).workflowId,
+      (
+        await answerDeploy(
+          clientAs(client, 'alice'),
+          name,
+          'approve',
+          { by: 'alice', comment: 'scan findings' },
+          ids.hostId,
+        )
+      ).workflowId,
     ).toBe(handle.workflowId);
     const result = (await handle.result()) as HardenResult;
     expect(result.changes.map((c) => `${c.ruleId} ${c.field}`)).toEqual([
@@ -309,7 +317,7 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     await scan.result();
     const handle = client.workflow.getHandle(hardenId(ids.hostId, name));
     await waitForPhase(handle, 'awaiting-approval');
-    await answerDeploy(client, name, 'approve', { by: 'carol' }, ids.hostId);
+    await answerDeploy(clientAs(client, 'carol'), name, 'approve', { by: 'carol' }, ids.hostId);
     const result = (await handle.result()) as HardenResult;
     expect(result.changes).toEqual([
       { ruleId: 'CIS-5.26', field: 'security.noNewPrivileges', from: false, to: true },

@@ -5,7 +5,7 @@ import { remediationEventSignal, remediationStatusQuery, releaseSignal } from '.
 import { remediationId } from '../../common/workflow-ids';
 import { docker } from '../support/docker';
 import { testQueue, waitFor, webhookReceiver, writeRules } from '../support/events';
-import { testClient } from '../support/temporal';
+import { clientAs, testClient } from '../support/temporal';
 import { ensureHealthSweepSchedule } from '../../client/health-sweep';
 import type { DockhandConfig } from '../../common/config';
 import { startWorker, testIds, type WorkerProcess } from '../support/workers';
@@ -138,7 +138,9 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     expect(String(note.link)).toContain(encodeURIComponent(handle.workflowId));
     expect((await c.inspect()).State.Running).toBe(false);
 
-    await handle.signal(releaseSignal, { by: 'test', reason: 'looked at it' });
+    await clientAs(client, 'oncall')
+      .workflow.getHandle(handle.workflowId)
+      .signal(releaseSignal, { reason: 'looked at it' });
     expect(await handle.result()).toEqual({
       container: name,
       restarts: MAX_RESTARTS,

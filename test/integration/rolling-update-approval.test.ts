@@ -3,6 +3,7 @@ import { rollingUpdateStatusQuery } from '../../common/rolling-update';
 import { rolloutOutcome } from '../../client/rolling-update';
 import { docker } from '../support/docker';
 import { expectedReplicas, useRolloutWorld, waitFor } from '../support/rollout';
+import { clientAs } from '../support/temporal';
 
 const world = useRolloutWorld('rollgate');
 const { ids, newService } = world;
@@ -44,7 +45,9 @@ describe('rollingUpdate pause, resume and canary approval', () => {
       HostConfig: { NetworkMode: `${app.service}-net`, Init: true },
     });
     await c.start();
-    await handle.signal('resume', { by: 'alice', comment: 'dependency is up' });
+    await clientAs(world.client, 'alice')
+      .workflow.getHandle(handle.workflowId)
+      .signal('resume', { comment: 'dependency is up' });
     const result = await rolloutOutcome(handle);
     expect(result).toMatchObject({
       outcome: 'updated',
@@ -66,7 +69,9 @@ describe('rollingUpdate pause, resume and canary approval', () => {
       150_000,
       'awaiting approval',
     );
-    await handle.signal('reject', { by: 'bob', comment: 'error rate up' });
+    await clientAs(world.client, 'bob')
+      .workflow.getHandle(handle.workflowId)
+      .signal('reject', { comment: 'error rate up' });
     const result = await rolloutOutcome(handle);
     expect(result).toMatchObject({
       outcome: 'rolled-back',

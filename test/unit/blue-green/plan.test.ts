@@ -87,7 +87,14 @@ describe('BlueGreenInput', () => {
     const input = validate(BlueGreenInput, base, 'input');
     expect(input.spec.network).toBe('web-net');
     expect(input.edge).toEqual({ name: 'web-edge', image: 'dockhand-edge:1', port: 0, hostIp: '127.0.0.1' });
-    expect(input.approval).toEqual({ required: true, timeoutMs: 1_800_000, approvers: [] });
+    expect(input.approval).toEqual({
+      required: true,
+      timeoutMs: 1_800_000,
+      approvers: [],
+      requiredApprovals: 1,
+      allowSelfApproval: false,
+      systemIdentities: [],
+    });
     expect([input.bakeMs, input.healthTimeoutMs, input.appPort, input.oldColorDuringBake, input.verifyPath]).toEqual([
       300_000,
       60_000,
