@@ -100,6 +100,7 @@ async function startWebhook(
   const server = createDeployWebhook({
     secret,
     maxBodyBytes: w.maxBodyBytes,
+    replayWindowMs: w.replayWindowMs,
     file,
     enqueue: (job) => deploys.enqueue(job),
     status: (deliveryId, services) => deploys.status(deliveryId, services, (id, runId) => uiLink(config, id, runId)),

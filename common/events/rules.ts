@@ -79,6 +79,14 @@ export const TriggerConfig = z.strictObject({
         .positive()
         .max(10 * 1024 * 1024)
         .default(64 * 1024),
+      /** A deploy request signed longer ago than this (or this far in the future) is refused: a
+       * captured request cannot be replayed later (review M1). Milliseconds. */
+      replayWindowMs: z
+        .number()
+        .int()
+        .min(10_000)
+        .max(60 * 60_000)
+        .default(5 * 60_000),
     })
     .optional(),
 });

@@ -1,6 +1,14 @@
 import http from 'node:http';
 import { DELIVERY_ID, DeployRequest, type DeliveryStatus, type DeployJob } from '../../common/events/deploy-request';
-import { DELIVERY_HEADERS, SIGNATURE_HEADER, sign, verifySignature } from '../../common/events/signature';
+import {
+  DELIVERY_HEADERS,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  sign,
+  signedPayload,
+  timestampProblem,
+  verifySignature,
+} from '../../common/events/signature';
 import { logger } from '../../common/logger';
 import { ServiceFileError, resolveDeploy, serviceHosts } from '../../common/service-file/resolve';
 import { formatIssues } from '../../common/spec/schema-helpers';
@@ -13,6 +21,10 @@ export interface DeployWebhookOptions {
   file: ServiceFileSource;
   enqueue(job: DeployJob): Promise<{ jobId: string; duplicate: boolean }>;
   status(deliveryId: string, services: string[]): Promise<DeliveryStatus | undefined>;
+  /** How old a signed request may be (default 5 min); the delivery id dedup outlives it (24 h). */
+  replayWindowMs?: number;
+  /** The clock (tests inject one). */
+  now?: () => number;
 }
 
 class HttpError extends Error {
@@ -28,8 +40,9 @@ const STATUS_PATH = /^\/hooks\/deploy\/([A-Za-z0-9_.-]{1,128})$/;
 
 /**
  * The CI endpoints, HMAC-signed with the shared secret:
- * - POST /hooks/deploy — a deploy request, signed over the raw body. Checked in this order — size
- *   (413), signature (401), delivery id and body (400), then against the service file (400: unknown
+ * - POST /hooks/deploy — a deploy request, signed over `<timestamp>.<delivery id>.<raw body>`.
+ *   Checked in this order — size (413), delivery id (400), signature (401), timestamp within the
+ *   replay window (401), body (400), then against the service file (400: unknown
  *   service, a host it does not run on, a strategy it does not declare) — and queued only when all
  *   pass (202).
  * - GET /hooks/deploy/<deliveryId> — where that request is: queued | running | succeeded | failed |
@@ -62,17 +75,22 @@ async function route(req: http.IncomingMessage, o: DeployWebhookOptions): Promis
 
 async function accept(req: http.IncomingMessage, o: DeployWebhookOptions) {
   const raw = await readCapped(req, o.maxBodyBytes);
-  if (!verifySignature(o.secret, raw, header(req, SIGNATURE_HEADER)))
-    throw new HttpError(
-      401,
-      `missing or wrong ${SIGNATURE_HEADER} (sha256=<HMAC-SHA256 of the raw body with the shared secret>)`,
-    );
   const deliveryId = DELIVERY_HEADERS.map((h) => header(req, h)).find(Boolean);
   if (!deliveryId || !DELIVERY_ID.test(deliveryId))
     throw new HttpError(
       400,
       `${DELIVERY_HEADERS[0]}: a delivery id (letters, digits, "_", "." and "-", up to 128) is required`,
     );
+  const timestamp = header(req, TIMESTAMP_HEADER) ?? '';
+  if (!verifySignature(o.secret, signedPayload(timestamp, deliveryId, raw), header(req, SIGNATURE_HEADER)))
+    throw new HttpError(
+      401,
+      `missing or wrong ${SIGNATURE_HEADER} (sha256=<HMAC-SHA256 of "<${TIMESTAMP_HEADER}>.<delivery id>.<raw body>" with the shared secret>)`,
+    );
+  // Signed, so the time is the sender's: a captured request replayed after the window is refused, and
+  // within it the delivery id (also signed) is deduplicated by the queue.
+  const stale = timestampProblem(timestamp, (o.now ?? Date.now)(), o.replayWindowMs ?? 5 * 60_000);
+  if (stale) throw new HttpError(401, stale);
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
