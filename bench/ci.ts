@@ -1,7 +1,17 @@
 import type { DeliveryStatus } from '../common/events/deploy-request';
-import { sign } from '../common/events/signature';
+import { signDelivery } from '../common/events/signature';
 import { runStack } from '../cli/lib/processes';
 import { signStatusRequest } from '../workers/lib/deploy-webhook';
+
+/** The headers of a signed deploy request: timestamp, delivery id and body under one HMAC. */
+function deliveryHeaders(secret: string, id: string, body: string): Record<string, string> {
+  const ts = String(Math.floor(Date.now() / 1000));
+  return {
+    'x-hub-signature-256': signDelivery(secret, ts, id, body),
+    'x-dockhand-delivery': id,
+    'x-dockhand-timestamp': ts,
+  };
+}
 import { removeNetwork, removeService } from '../test/support/docker';
 import { freePort, testQueue, writeRules } from '../test/support/events';
 import { writeServiceFile } from '../test/support/service-file';
@@ -80,8 +90,7 @@ export async function main(): Promise<void> {
       body,
       headers: {
         'content-type': 'application/json',
-        'x-hub-signature-256': sign(secret, body),
-        'x-dockhand-delivery': d.id,
+        ...deliveryHeaders(secret, d.id, body),
       },
     });
     if (res.status !== 202) throw new Error(`POST ${d.id}: ${res.status} ${await res.text()}`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryStatus } from '../../common/events/deploy-request';
-import { sign } from '../../common/events/signature';
+import { signDelivery } from '../../common/events/signature';
 import { resolveDeploy } from '../../common/service-file/resolve';
 import { approveSignal } from '../../common/signals';
 import { deployEnd, startDeploy } from '../../client/deploy';
@@ -72,13 +72,15 @@ afterAll(async () => trigger?.stop());
 
 async function post(body: unknown, delivery: string, secret = SECRET) {
   const raw = JSON.stringify(body);
+  const ts = String(Math.floor(Date.now() / 1000));
   const res = await fetch(webhook, {
     method: 'POST',
     body: raw,
     headers: {
       'content-type': 'application/json',
-      'x-hub-signature-256': sign(secret, raw),
+      'x-hub-signature-256': signDelivery(secret, ts, delivery, raw),
       'x-dockhand-delivery': delivery,
+      'x-dockhand-timestamp': ts,
     },
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -244,10 +246,15 @@ describe('CI deploys through the webhook and the service file', () => {
     expect((await post({ service: bg, requestedBy: 'ci' }, `bad-sig-${sfx}`, 'wrong secret')).status).toBe(401);
     // A body changed after signing is refused; so are oversized and malformed ones.
     const body = JSON.stringify({ service: bg, requestedBy: 'ci' });
+    const ts = String(Math.floor(Date.now() / 1000));
     const tampered = await fetch(webhook, {
       method: 'POST',
       body: body.replace('"ci"', '"evil"'),
-      headers: { 'x-hub-signature-256': sign(SECRET, body), 'x-dockhand-delivery': `tamper-${sfx}` },
+      headers: {
+        'x-hub-signature-256': signDelivery(SECRET, ts, `tamper-${sfx}`, body),
+        'x-dockhand-delivery': `tamper-${sfx}`,
+        'x-dockhand-timestamp': ts,
+      },
     });
     expect(tampered.status).toBe(401);
     expect((await post({ service: bg, requestedBy: 'ci', pipeline: 'x'.repeat(70_000) }, `big-${sfx}`)).status).toBe(
