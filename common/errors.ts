@@ -5,6 +5,9 @@ import { ApplicationFailure } from '@temporalio/common';
 export const ErrorType = {
   /** The spec or input is invalid; the message names the field. */
   BadSpec: 'DockhandBadSpec',
+  /** The host agent's own policy refuses it (privileged, host namespace, a path or secret outside its
+   * allow-lists); the message names the rule and the field. Nothing was created. */
+  HostPolicy: 'DockhandHostPolicy',
   /** The image is not on the host and cannot be pulled. */
   ImageMissing: 'DockhandImageMissing',
   /** A container, network or image that must exist does not. */

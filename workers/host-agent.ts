@@ -1,6 +1,8 @@
 import { Worker } from '@temporalio/worker';
 import { createHostActivities } from '../activities';
 import { connectEngine } from '../activities/docker/engine';
+import { withHostPolicy } from '../activities/docker/host-policy';
+import { hostPolicyFromEnv } from '../common/host-policy';
 import { loadConfig, type DockhandConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { hostTaskQueue } from '../common/task-queues';
@@ -21,11 +23,13 @@ async function run(): Promise<void> {
     );
   });
   const taskQueue = hostTaskQueue(config.hostId);
+  // The agent's own limits, whatever a workflow asks (docs/security.md): from this host's environment.
+  const policy = hostPolicyFromEnv(process.env);
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
     taskQueue,
-    activities: createHostActivities(docker, config.hostId),
+    activities: withHostPolicy(createHostActivities(docker, config.hostId), policy),
     shutdownGraceTime: '10s',
   });
   const events = publishEngineEvents(docker, config);
@@ -37,7 +41,7 @@ async function run(): Promise<void> {
     config.hostHeartbeatMs,
   );
   await registration.start();
-  logger.info({ taskQueue, docker: config.dockerHost ?? 'local socket' }, 'host agent polling');
+  logger.info({ taskQueue, docker: config.dockerHost ?? 'local socket', policy }, 'host agent polling');
   await worker.run();
   registration.stop();
   await events?.stop();

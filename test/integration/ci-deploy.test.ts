@@ -201,9 +201,10 @@ describe('CI deploys through the webhook and the service file', () => {
       60_000,
       'queued behind the CLI change',
     );
-    // An answer before the gate opens does not count: approve once the deploy waits for it.
+    // An answer before the gate opens does not count: approve once the deploy waits for it — as someone
+    // other than dana, who requested the change and may not approve it.
     await waitForPhase(cliChange, 'awaiting-approval', 180_000);
-    await clientAs(world.client, 'dana').workflow.getHandle(cliChange.workflowId).signal(approveSignal, { by: 'dana' });
+    await clientAs(world.client, 'erin').workflow.getHandle(cliChange.workflowId).signal(approveSignal, {});
     expect((await deployEnd(cliChange)).outcome).toBe('succeeded');
     expect((await untilEnded(`bg5-${sfx}`)).state).toBe('succeeded');
     expect(await viaEdge(edge.bg)).toBe('200 v2\n');

@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHostActivities } from '../../activities';
+import { withHostPolicy } from '../../activities/docker/host-policy';
+import { ErrorType } from '../../common/errors';
+import { hostPolicyFromEnv } from '../../common/host-policy';
+import type { ContainerSpec } from '../../common/spec/container-spec';
+import { failureOf } from '../support/activities';
+import { docker, removeService } from '../support/docker';
+import { testIds } from '../support/workers';
+
+// The host agent's own policy in front of the real activities and the real engine: a refused request
+// fails typed and final, and nothing is created.
+const ids = testIds('hpol');
+const service = `hpol-${ids.suffix}`;
+const APP = 'dockhand-fixture-app:v1';
+const allowed = mkdtempSync(path.join(os.tmpdir(), 'dockhand-bind-'));
+const policy = hostPolicyFromEnv({ DOCKHAND_AGENT_BIND_PATHS: allowed, DOCKHAND_AGENT_DATA_DIR: allowed });
+const activities = withHostPolicy(createHostActivities(docker, ids.hostId), policy);
+const run = (input: Parameters<typeof activities.createContainer>[0]) =>
+  new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(activities.createContainer, input);
+const exists = (name: string) =>
+  docker
+    .getContainer(name)
+    .inspect()
+    .then(
+      () => true,
+      (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
+    );
+
+afterAll(() => removeService(service));
+
+describe('host agent policy (real engine)', () => {
+  it('refuses a privileged spec before anything is created', async () => {
+    const name = `${service}-priv`;
+    const spec = { image: APP, security: { privileged: true } } as ContainerSpec;
+    const f = await failureOf(run({ name, service, spec }));
+    expect(f.type).toBe(ErrorType.HostPolicy);
+    expect(f.nonRetryable).toBe(true);
+    expect(f.message).toContain("createContainer refused by the host agent's policy: spec.security.privileged");
+    expect(f.details?.[0]).toEqual({ rules: [{ rule: 'privileged', field: 'spec.security.privileged' }] });
+    expect(await exists(name)).toBe(false);
+  });
+
+  it('refuses a host path outside the allow-list before anything is created; one inside it is created', async () => {
+    const name = `${service}-etc`;
+    const spec = { image: APP, mounts: [{ type: 'bind', source: '/etc', target: '/host-etc' }] } as ContainerSpec;
+    const f = await failureOf(run({ name, service, spec }));
+    expect(f.type).toBe(ErrorType.HostPolicy);
+    expect(f.message).toContain('spec.mounts.0.source: host path /etc is outside the allowed bind paths');
+    expect(await exists(name)).toBe(false);
+
+    const ok = `${service}-ok`;
+    const inAllowed = { image: APP, mounts: [{ type: 'bind', source: allowed, target: '/data' }] } as ContainerSpec;
+    expect(await run({ name: ok, service, spec: inAllowed })).toMatchObject({ created: true });
+    expect(await exists(ok)).toBe(true);
+  });
+});

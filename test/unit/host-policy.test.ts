@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { activityViolations, hostPolicyFromEnv, inside, specViolations } from '../../common/host-policy';
+
+const strict = hostPolicyFromEnv({});
+
+describe('host agent policy (pure)', () => {
+  it('defaults: nothing privileged, no host namespace, no bind paths or secrets, data dir /var/lib/dockhand', () => {
+    expect(strict).toEqual({
+      allowPrivileged: false,
+      allowHostNamespaces: false,
+      bindPaths: [],
+      secretFiles: [],
+      secretEnv: [],
+      dataDir: '/var/lib/dockhand',
+    });
+  });
+
+  it('names the rule and the field of every violation', () => {
+    const spec = {
+      image: 'x',
+      network: 'host',
+      security: { privileged: true, capAdd: ['NET_ADMIN', 'SYS_ADMIN'], securityOpt: ['seccomp=unconfined'] },
+      mounts: [
+        { type: 'bind', source: '/etc', target: '/host-etc' },
+        { type: 'volume', target: '/data' },
+      ],
+      secretEnv: { A: { file: '/root/.ssh/id_rsa' }, B: { fromEnv: 'AWS_SECRET_ACCESS_KEY' } },
+      envFiles: ['/etc/shadow'],
+    };
+    expect(specViolations(spec, strict).map((v) => [v.rule, v.field])).toEqual([
+      ['privileged', 'spec.security.privileged'],
+      ['privileged', 'spec.security.capAdd.1'],
+      ['privileged', 'spec.security.securityOpt.0'],
+      ['host-namespace', 'spec.network'],
+      ['host-path', 'spec.mounts.0.source'],
+      ['secret-file', 'spec.secretEnv.A.file'],
+      ['secret-env', 'spec.secretEnv.B.fromEnv'],
+      ['secret-file', 'spec.envFiles.0'],
+    ]);
+    expect(specViolations(spec, strict)[0]!.message).toBe(
+      'spec.security.privileged: a privileged container (host policy "privileged"; DOCKHAND_AGENT_ALLOW_PRIVILEGED=1 allows it)',
+    );
+  });
+
+  it('allow-lists let exactly what they list through; ".." does not escape them', () => {
+    const policy = hostPolicyFromEnv({
+      DOCKHAND_AGENT_BIND_PATHS: '/srv/data:/opt/app/',
+      DOCKHAND_AGENT_SECRET_FILES: '/run/secrets',
+      DOCKHAND_AGENT_SECRET_ENV: 'DB_PASSWORD',
+      DOCKHAND_AGENT_DATA_DIR: '/data/dockhand',
+    });
+    const spec = {
+      mounts: [{ type: 'bind', source: '/srv/data/web', target: '/d' }],
+      secretEnv: { A: { file: '/run/secrets/db' }, B: { fromEnv: 'DB_PASSWORD' } },
+      envFiles: ['/run/secrets/app.env'],
+    };
+    expect(specViolations(spec, policy)).toEqual([]);
+    expect(inside('/srv/data/../../etc/passwd', policy.bindPaths)).toBe(false);
+    expect(inside('/srv/database', policy.bindPaths)).toBe(false);
+    expect(activityViolations('exportContainer', { name: 'c', path: '/data/dockhand/c.tar' }, policy)).toEqual([]);
+    expect(activityViolations('exportContainer', { name: 'c', path: '/etc/cron.d/x' }, policy)).toEqual([
+      {
+        rule: 'agent-path',
+        field: 'path',
+        message:
+          'path: /etc/cron.d/x is outside the agent\'s data directory /data/dockhand (host policy "agent-path"; DOCKHAND_AGENT_DATA_DIR sets it)',
+      },
+    ]);
+    expect(activityViolations('ensureImage', { image: 'x', build: { contextDir: '/home/me' } }, policy)[0]!.rule).toBe(
+      'agent-path',
+    );
+  });
+
+  it('a bad setting is refused naming the variable', () => {
+    expect(() => hostPolicyFromEnv({ DOCKHAND_AGENT_ALLOW_PRIVILEGED: 'yes' })).toThrow(
+      'DOCKHAND_AGENT_ALLOW_PRIVILEGED: "yes" is not 1/true or 0/false',
+    );
+    expect(() => hostPolicyFromEnv({ DOCKHAND_AGENT_BIND_PATHS: '/' })).toThrow(/DOCKHAND_AGENT_BIND_PATHS/);
+    expect(() => hostPolicyFromEnv({ DOCKHAND_AGENT_SECRET_ENV: 'A-B' })).toThrow(/DOCKHAND_AGENT_SECRET_ENV/);
+  });
+});
