@@ -79,26 +79,40 @@ export function hostPolicyFromEnv(env: Record<string, string | undefined>): Host
   };
 }
 
+/** The fields the policy looks at, loosely typed: the check runs on raw activity input. */
+interface LooseMount {
+  type?: unknown;
+  source?: unknown;
+}
+interface LooseSpec {
+  network?: unknown;
+  security?: { privileged?: unknown; capAdd?: unknown; securityOpt?: unknown; devices?: unknown };
+  mounts?: unknown;
+  secretEnv?: Record<string, { file?: unknown; fromEnv?: unknown } | undefined>;
+  envFiles?: unknown;
+}
+
 /** What a container spec asks that the policy does not allow (the spec's own shape, loosely typed:
  * the check runs before validation so nothing slips through an unvalidated path). */
 export function specViolations(spec: unknown, policy: HostPolicy, field = 'spec'): HostPolicyViolation[] {
   if (!spec || typeof spec !== 'object') return [];
-  const s = spec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const s = spec as LooseSpec;
   const out: HostPolicyViolation[] = [];
   const add = (rule: HostRule, f: string, what: string, allowedBy: string) =>
     out.push({ rule, field: `${field}.${f}`, message: `${field}.${f}: ${what} (host policy "${rule}"; ${allowedBy})` });
   const sec = s.security ?? {};
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
   if (!policy.allowPrivileged) {
     const env = HOST_POLICY_ENV.allowPrivileged;
     if (sec.privileged === true)
       add('privileged', 'security.privileged', 'a privileged container', `${env}=1 allows it`);
-    for (const [i, c] of (sec.capAdd ?? []).entries())
+    for (const [i, c] of list(sec.capAdd).entries())
       if (['ALL', 'SYS_ADMIN', 'CAP_SYS_ADMIN'].includes(String(c)))
-        add('privileged', `security.capAdd.${i}`, `capability ${c}`, `${env}=1 allows it`);
-    for (const [i, o] of (sec.securityOpt ?? []).entries())
+        add('privileged', `security.capAdd.${i}`, `capability ${String(c)}`, `${env}=1 allows it`);
+    for (const [i, o] of list(sec.securityOpt).entries())
       if (/^(seccomp|apparmor)[=:]unconfined$/.test(String(o)))
-        add('privileged', `security.securityOpt.${i}`, `"${o}"`, `${env}=1 allows it`);
-    if ((sec.devices ?? []).length > 0) add('privileged', 'security.devices', 'host devices', `${env}=1 allows them`);
+        add('privileged', `security.securityOpt.${i}`, `"${String(o)}"`, `${env}=1 allows it`);
+    if (list(sec.devices).length > 0) add('privileged', 'security.devices', 'host devices', `${env}=1 allows them`);
   }
   if (!policy.allowHostNamespaces && s.network === 'host')
     add(
@@ -107,44 +121,46 @@ export function specViolations(spec: unknown, policy: HostPolicy, field = 'spec'
       "the host's network namespace",
       `${HOST_POLICY_ENV.allowHostNamespaces}=1 allows it`,
     );
-  for (const [i, m] of (s.mounts ?? []).entries())
+  for (const [i, m] of (list(s.mounts) as LooseMount[]).entries())
     if (m?.type === 'bind' && !inside(String(m.source), policy.bindPaths))
       add(
         'host-path',
         `mounts.${i}.source`,
-        `host path ${m.source} is outside the allowed bind paths`,
+        `host path ${String(m.source)} is outside the allowed bind paths`,
         allowed(policy.bindPaths, HOST_POLICY_ENV.bindPaths),
       );
-  for (const [name, ref] of Object.entries((s.secretEnv ?? {}) as Record<string, Record<string, string>>)) {
+  for (const [name, ref] of Object.entries(s.secretEnv ?? {})) {
     if (ref && 'file' in ref && !inside(String(ref.file), policy.secretFiles))
       add(
         'secret-file',
         `secretEnv.${name}.file`,
-        `${ref.file} is outside the allowed secret directories`,
+        `${String(ref.file)} is outside the allowed secret directories`,
         allowed(policy.secretFiles, HOST_POLICY_ENV.secretFiles),
       );
     if (ref && 'fromEnv' in ref && !policy.secretEnv.includes(String(ref.fromEnv)))
       add(
         'secret-env',
         `secretEnv.${name}.fromEnv`,
-        `agent variable ${ref.fromEnv} is not allowed as a secret`,
+        `agent variable ${String(ref.fromEnv)} is not allowed as a secret`,
         allowed(policy.secretEnv, HOST_POLICY_ENV.secretEnv),
       );
   }
-  for (const [i, f] of (s.envFiles ?? []).entries())
+  for (const [i, f] of list(s.envFiles).entries())
     if (!inside(String(f), policy.secretFiles))
       add(
         'secret-file',
         `envFiles.${i}`,
-        `${f} is outside the allowed secret directories`,
+        `${String(f)} is outside the allowed secret directories`,
         allowed(policy.secretFiles, HOST_POLICY_ENV.secretFiles),
       );
   return out;
 }
 
 /** Activities that write or read agent paths the workflow names, and the field holding the path. */
-const AGENT_PATHS: Record<string, (input: Record<string, any>) => [string, unknown] | undefined> = {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+const AGENT_PATHS: Record<
+  string,
+  (input: { path?: unknown; build?: { contextDir?: unknown } }) => [string, unknown] | undefined
+> = {
   exportContainer: (i) => ['path', i.path],
   ensureImage: (i) => (i.build ? ['build.contextDir', i.build.contextDir] : undefined),
 };

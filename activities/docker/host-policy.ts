@@ -9,13 +9,15 @@ import { activityViolations, type HostPolicy } from '../../common/host-policy';
 export function withHostPolicy<T extends object>(activities: T, policy: HostPolicy): T {
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(activities) as Array<[string, (...a: unknown[]) => unknown]>) {
-    out[name] = async (input: unknown, ...rest: unknown[]) => {
+    out[name] = (input: unknown, ...rest: unknown[]) => {
       const refused = activityViolations(name, input, policy);
       if (refused.length > 0)
-        throw failure(
-          ErrorType.HostPolicy,
-          `${name} refused by the host agent's policy: ${refused.map((r) => r.message).join('; ')}`,
-          { rules: refused.map(({ rule, field }) => ({ rule, field })) },
+        return Promise.reject(
+          failure(
+            ErrorType.HostPolicy,
+            `${name} refused by the host agent's policy: ${refused.map((r) => r.message).join('; ')}`,
+            { rules: refused.map(({ rule, field }) => ({ rule, field })) },
+          ),
         );
       return fn(input, ...rest);
     };

@@ -29,7 +29,7 @@ const exists = (name: string) =>
     .inspect()
     .then(
       () => true,
-      (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
+      (e: Error & { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
     );
 
 afterAll(() => removeService(service));
