@@ -293,7 +293,7 @@ describe('remediateHarden (real engine, real Temporal)', () => {
       'security.noNewPrivileges: false → true (CIS-5.26)',
     );
     const rejected = await runCli(['reject', name, '--host', ids.hostId, '--by', 'bob', '--comment', 'not now'], env);
-    expect(rejected.stdout.trim()).toBe(`sent reject to ${workflowId} as bob`);
+    expect(rejected.stdout.trim()).toBe(`${workflowId}: rejected by bob`);
     const failure = await failureOf(handle.result());
     expect(failure.type).toBe(DeployErrorType.Rejected);
     expect(failure.message).toBe('rejected by bob: not now');

@@ -145,7 +145,7 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
       container: name,
       restarts: MAX_RESTARTS,
       quarantined: 'stop',
-      released: { by: 'test', reason: 'looked at it' },
+      released: { by: 'oncall', reason: 'looked at it' },
     });
   });
 
