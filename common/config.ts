@@ -99,7 +99,18 @@ export const ENVIRONMENT = {
   DOCKHAND_USER: z
     .string()
     .optional()
-    .describe('who answers or starts from the CLI, for the audit trail (`--by`); default the login name'),
+    .describe('who the CLI is: sent as its Temporal client identity, which approver lists check (`--by` overrides)'),
+  // The host agent's own policy (common/host-policy.ts parses and checks them; the agent refuses to
+  // start on a bad value).
+  DOCKHAND_AGENT_ALLOW_PRIVILEGED: z.string().optional().describe('host agent: allow privileged specs (1)'),
+  DOCKHAND_AGENT_ALLOW_HOST_NAMESPACES: z.string().optional().describe('host agent: allow network: host (1)'),
+  DOCKHAND_AGENT_BIND_PATHS: z.string().optional().describe('host agent: directories bind mounts may come from'),
+  DOCKHAND_AGENT_SECRET_FILES: z
+    .string()
+    .optional()
+    .describe('host agent: directories secret and env files may be read from'),
+  DOCKHAND_AGENT_SECRET_ENV: z.string().optional().describe('host agent: agent variables secretEnv.fromEnv may read'),
+  DOCKHAND_AGENT_DATA_DIR: z.string().optional().describe('host agent: exports and builds only below it'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'is not a log level (fatal, error, warn, info, debug, trace, silent)',
