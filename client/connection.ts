@@ -1,12 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
+import { temporalConnectionOptions } from './connection-options';
 
 /** A Temporal client for the CLI, triggers and tests; the error says what to do when Temporal is down.
  * `identity` is what Temporal records with every start, signal and update this client sends — the
  * identity approver lists check (docs/security.md); default: the SDK's "<pid>@<hostname>". */
 export async function connectClient(config: DockhandConfig, o: { identity?: string } = {}): Promise<Client> {
   try {
-    const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '5s' });
+    const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5s' });
     return new Client({
       connection,
       namespace: config.temporalNamespace,

@@ -29,6 +29,35 @@ function hostnameId(): string {
 export const ENVIRONMENT = {
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233').describe('Temporal frontend (host:port)'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default').describe('Temporal namespace'),
+  TEMPORAL_TLS: z
+    .enum(['0', '1'], { error: 'is not 0 or 1' })
+    .default('0')
+    .describe('1: connect to Temporal over TLS (implied by the TLS files and an API key)'),
+  TEMPORAL_TLS_CA: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe("the server's CA (PEM file); default the system's"),
+  TEMPORAL_TLS_CERT: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe('mTLS client certificate (PEM file)'),
+  TEMPORAL_TLS_KEY: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe('mTLS client key (PEM file)'),
+  TEMPORAL_TLS_SERVER_NAME: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the name the server's certificate must carry, when not the address's host"),
+  TEMPORAL_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Temporal API key (Temporal Cloud); sent as a bearer token over TLS'),
   TEMPORAL_UI_PORT: z
     .string()
     .regex(/^\d+$/, 'is not a port number')
@@ -150,6 +179,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
 export interface DockhandConfig {
   temporalAddress: string;
   temporalNamespace: string;
+  /** TLS to Temporal (files are read when connecting); undefined: plain TCP. */
+  temporalTls?: { ca?: string; cert?: string; key?: string; serverName?: string };
+  temporalApiKey?: string;
   redisUrl: string;
   /** This host agent's id: its task queue is dockhand-host-<hostId>. */
   hostId: string;
@@ -175,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig
   return {
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,
+    ...temporalSecurity(e),
     redisUrl: e.REDIS_URL,
     hostId: e.DOCKHAND_HOST_ID,
     orchestratorTaskQueue: e.DOCKHAND_ORCHESTRATOR_QUEUE,
@@ -189,5 +222,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig
     memorySampleMs: e.DOCKHAND_MEMORY_SAMPLE_MS,
     memoryThresholdPct: e.DOCKHAND_MEMORY_THRESHOLD_PCT,
     rulesPath: e.DOCKHAND_RULES,
+  };
+}
+
+/** TLS and API key settings of the Temporal connection; a client certificate needs its key (and the
+ * reverse), and an API key is only ever sent over TLS. */
+function temporalSecurity(
+  e: ReturnType<typeof readEnvironment>,
+): Pick<DockhandConfig, 'temporalTls' | 'temporalApiKey'> {
+  if (!e.TEMPORAL_TLS_CERT !== !e.TEMPORAL_TLS_KEY)
+    throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: give both (mTLS) or neither');
+  const tls =
+    e.TEMPORAL_TLS === '1' ||
+    e.TEMPORAL_TLS_CA ||
+    e.TEMPORAL_TLS_CERT ||
+    e.TEMPORAL_API_KEY ||
+    e.TEMPORAL_TLS_SERVER_NAME;
+  return {
+    ...(tls
+      ? {
+          temporalTls: {
+            ...(e.TEMPORAL_TLS_CA ? { ca: e.TEMPORAL_TLS_CA } : {}),
+            ...(e.TEMPORAL_TLS_CERT ? { cert: e.TEMPORAL_TLS_CERT, key: e.TEMPORAL_TLS_KEY } : {}),
+            ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+          },
+        }
+      : {}),
+    ...(e.TEMPORAL_API_KEY ? { temporalApiKey: e.TEMPORAL_API_KEY } : {}),
   };
 }

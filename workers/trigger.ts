@@ -14,6 +14,7 @@ import { ServiceFileSource } from './lib/service-file-source';
 import { connectRedis, eventsQueue, type EventJobData } from './lib/redis';
 import { createJobProcessor } from './lib/trigger-processor';
 import { TemporalRecovery } from './lib/temporal-recovery';
+import { temporalConnectionOptions } from '../client/connection-options';
 
 /**
  * The trigger worker: consumes the events queue (bounded concurrency, rate-limited), matches engine
@@ -27,7 +28,7 @@ async function run(): Promise<void> {
   const trigger = parseTriggerConfig(readFileSync(rulesPath, 'utf8'), rulesPath);
   const queueName = eventsQueueName();
   const client = new Client({
-    connection: Connection.lazy({ address: config.temporalAddress }),
+    connection: Connection.lazy(temporalConnectionOptions(config)),
     namespace: config.temporalNamespace,
   });
   // Warm the connection so the first event does not pay for it; failing here is fine (jobs retry).
