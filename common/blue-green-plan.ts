@@ -76,8 +76,8 @@ export function approvalDetails(a: {
   const who = a.approvers.length ? ` Only ${a.approvers.join(', ')} may answer.` : '';
   return [
     `deploy of ${a.service} waits for approval: ${from} → ${a.newImage} (${a.newColor}, healthy, not yet serving).${who}`,
-    `Approve: "Send a Signal" → name \`approve\`, input \`{"by": "<you>", "comment": "<why>"}\` — or \`dockhand approve ${a.service} --by <you>\`.`,
-    `Reject: signal \`reject\` with the same input — or \`dockhand reject ${a.service} --by <you> --comment "<why>"\`.`,
+    `Approve: "Send a Signal" → name \`approve\`, input \`{"comment": "<why>"}\` (you are who Temporal records: the UI's login) — or \`dockhand approve ${a.service}\` (as $DOCKHAND_USER).`,
+    `Reject: signal \`reject\` with the same input — or \`dockhand reject ${a.service} --comment "<why>"\`. Answers that do not count are listed below.`,
     `Without an answer by ${a.timeoutAt} the deploy is rejected. Workflow: ${a.workflowId}.`,
   ].join('\n\n');
 }

@@ -139,8 +139,8 @@ describe('approvalDetails', () => {
     expect(text).toBe(
       [
         'deploy of web waits for approval: app:v1 (blue) → app:v2 (green, healthy, not yet serving). Only alice may answer.',
-        'Approve: "Send a Signal" → name `approve`, input `{"by": "<you>", "comment": "<why>"}` — or `dockhand approve web --by <you>`.',
-        'Reject: signal `reject` with the same input — or `dockhand reject web --by <you> --comment "<why>"`.',
+        'Approve: "Send a Signal" → name `approve`, input `{"comment": "<why>"}` (you are who Temporal records: the UI\'s login) — or `dockhand approve web` (as $DOCKHAND_USER).',
+        'Reject: signal `reject` with the same input — or `dockhand reject web --comment "<why>"`. Answers that do not count are listed below.',
         'Without an answer by 2026-01-01T00:30:00.000Z the deploy is rejected. Workflow: deploy/web.',
       ].join('\n\n'),
     );
