@@ -15,6 +15,7 @@ import {
   waitForPhase,
 } from '../support/blue-green';
 import { containersOf, docker, removeService } from '../support/docker';
+import { clientAs } from '../support/temporal';
 
 const world = useBlueGreenWorld('bgk', { healthTimeoutMs: 20_000, bakeMs: 500 });
 const { service, network, request, deploy, cliEnv } = world;
@@ -129,7 +130,7 @@ describe(
       await waitForPhase(handle, 'baking');
       await waitForState(`${service}-blue`, 'exited');
       expect(await viaEdge(edgePort)).toBe('200 v2\n');
-      await answerDeploy(world.client, service, 'rollback', { by: 'carol', comment: 'error rate' });
+      await answerDeploy(clientAs(world.client, 'carol'), service, 'rollback', { comment: 'error rate' });
       const cause = failureOf(await handle.result().catch((e) => e)) as ApplicationFailure;
       expect(cause.type).toBe(DeployErrorType.RolledBack);
       expect(cause.message).toContain('by carol: error rate');
@@ -148,7 +149,7 @@ describe(
       await new Promise<void>((resolve, reject) => slow.once('connect', resolve).once('error', reject));
       slow.write('GET /version HTTP/1.1\r\nHost: edge\r\n');
       try {
-        await answerDeploy(world.client, service, 'approve', { by: 'carol' });
+        await answerDeploy(clientAs(world.client, 'carol'), service, 'approve', {});
         await waitForPhase(handle, 'draining');
         await handle.cancel();
         const result = await handle.result();

@@ -7,6 +7,7 @@ import { DeployErrorType, ErrorType } from '../../common/errors';
 import { Labels } from '../../common/labels';
 import { colorsOf, fixtureApp, useBlueGreenWorld, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
 import { docker } from '../support/docker';
+import { clientAs } from '../support/temporal';
 
 // Review C1 and M7: a deploy's undo acts only on what the deploy made (never on a container that
 // merely holds the name), and an outcome says what is left when an undo fails.
@@ -95,7 +96,7 @@ describe('blueGreenDeploy never removes what it does not own', { timeout: 240_00
     );
     // The stopped old color disappears (an operator's `docker rm`): the rollback cannot start it again.
     await docker.getContainer(`${service}-green`).remove({ force: true });
-    await answerDeploy(world.client, service, 'rollback', { by: 'carol', comment: 'error rate' });
+    await answerDeploy(clientAs(world.client, 'carol'), service, 'rollback', { comment: 'error rate' });
     const cause = appFailureOf(await handle.result().catch((e) => e));
     expect(cause.type).toBe(DeployErrorType.CompensationIncomplete);
     expect(cause.message).toContain('rolled back to');
