@@ -1,17 +1,21 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { runDemo } from '../../client/demo';
+import { waitForPollers } from '../../client/pollers';
 import { loadServiceFile } from '../../client/service-file';
 import { loadConfig } from '../../common/config';
 import { serviceHosts } from '../../common/service-file/resolve';
+import { hostTaskQueue } from '../../common/task-queues';
 import { safeUserName } from '../lib/identity';
 import { ROOT, runStack, spawnTs } from '../lib/processes';
 import { configFlag } from '../lib/service-file';
 
 const DEMO_FILE = path.join(ROOT, 'demo/dockhand.yml');
 const DEMO_SERVICE = 'dockhand-demo';
+const WORKER_LOG = path.join(ROOT, '.dockhand/demo-workers.log');
 
 /** The main job (`npm start`): stack up, an orchestrator and a host agent, the demo service at v1, then
  * a blue-green deploy to v2 that waits for approval and is followed live; the workers keep running
@@ -30,10 +34,14 @@ export function registerDemo(program: Command): void {
       const host = serviceHosts(loaded.file, o.service)[0]!;
       await runStack('up');
       const config = loadConfig();
-      // The host agent runs under the demo file's host id, so the file's deploys reach it.
+      // The host agent runs under the demo file's host id, so the file's deploys reach it. The workers'
+      // logs go to a file: the terminal is the demo's.
+      mkdirSync(path.dirname(WORKER_LOG), { recursive: true });
+      const log = openSync(WORKER_LOG, 'a');
+      const toLog = { stdio: ['ignore', log, log] as Array<'ignore' | number> };
       const workers = [
-        spawnTs('workers/orchestrator.ts'),
-        spawnTs('workers/host-agent.ts', { DOCKHAND_HOST_ID: host }),
+        spawnTs('workers/orchestrator.ts', {}, toLog),
+        spawnTs('workers/host-agent.ts', { DOCKHAND_HOST_ID: host }, toLog),
       ];
       const stopped = Promise.all(workers.map(exited));
       let following = true;
@@ -47,17 +55,22 @@ export function registerDemo(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      console.log(
-        `\nDockhand demo: ${o.service} from ${path.relative(process.cwd(), file) || file}, on host ${host}\n`,
-      );
+      const shown = (p: string) => path.relative(process.cwd(), p) || p;
+      console.log(`\nDockhand demo: ${o.service} from ${shown(file)}, on host ${host}`);
+      console.log(`Starting an orchestrator and a host agent (their logs: ${shown(WORKER_LOG)}) …`);
       try {
         const client = await connectClient(config);
+        await waitForPollers(client, config.temporalNamespace, [
+          { name: config.orchestratorTaskQueue, kind: 'workflow' },
+          { name: hostTaskQueue(host), kind: 'activity' },
+        ]);
+        console.log('Workers up.\n');
         const end = await Promise.race([
           runDemo(client, config, {
             loaded,
             service: o.service,
             nextImage: o.image,
-            configArg: path.relative(process.cwd(), file) || file,
+            configArg: shown(file),
             requestedBy: safeUserName(),
             print: (line) => console.log(line),
           }),
