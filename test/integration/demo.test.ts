@@ -133,4 +133,18 @@ describe('the demo (npm start) on a clean state', () => {
     expect(end.failure).toMatch(/reject/i);
     expect(await answer(`http://127.0.0.1:${edgePort}/version`)).toBe('200 v2');
   });
+
+  it('run again while a deploy waits (an earlier run was stopped): follows that deploy instead of starting another', async () => {
+    const first = startDemo();
+    await waitForLine(first, /Waiting for approval/);
+    const second = startDemo();
+    await waitForLine(second, new RegExp(`A change of ${service} is already running \\(blueGreenDeploy`));
+    const approve = await waitForLine(second, new RegExp(`npx dockhand approve ${service} `));
+    const sent = await runPrinted(approve);
+    expect(sent.code, sent.stderr).toBe(0);
+    const [a, b] = await Promise.all([first.end, second.end]);
+    expect(a).toMatchObject({ outcome: 'succeeded', image: 'dockhand-fixture-app:v1' });
+    expect(b).toMatchObject({ outcome: 'succeeded', image: 'dockhand-fixture-app:v1' });
+    expect(await answer(`http://127.0.0.1:${edgePort}/version`)).toBe('200 v1');
+  });
 });
