@@ -50,7 +50,10 @@ export async function runDemo(client: Client, config: DockhandConfig, o: DemoOpt
   const running = await client.workflow
     .getHandle(changeId)
     .describe()
-    .catch((e: unknown) => (e instanceof WorkflowNotFoundError ? undefined : Promise.reject(e)));
+    .catch((e: unknown) => {
+      if (e instanceof WorkflowNotFoundError) return undefined; // no change of the service ever ran
+      throw e;
+    });
   if (running?.status.name === 'RUNNING') {
     o.print(
       `A change of ${o.service} is already running (${running.type}, started ${running.startTime.toISOString()}).`,

@@ -61,8 +61,8 @@ function entries(node: Node): Array<[string, Node, boolean]> {
 }
 
 function typeOf(node: Node): string {
-  if (node.enum) return node.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
-  if (node.const !== undefined) return `\`${String(node.const)}\``;
+  if (node.enum) return node.enum.map((v) => `\`${JSON.stringify(v).replace(/^"|"$/g, '')}\``).join(' \\| ');
+  if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
   if (Array.isArray(node.type) && node.type.includes('string') && node.type.includes('number'))
     return 'duration (`"30s"`, `"5m"`, or ms)';
   if (node.anyOf) {
