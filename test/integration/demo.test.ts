@@ -62,11 +62,12 @@ async function waitForLine(run: DemoRun, pattern: RegExp, timeoutMs = 120_000): 
   }
 }
 
-/** Runs a printed `npx dockhand …` line as the user would (quoted arguments kept whole). */
+/** Runs a printed `npx dockhand …` line as a user would (quoted arguments kept whole): erin, another
+ * person than the one who started the demo (dana). */
 async function runPrinted(line: string) {
   const command = line.slice(line.indexOf('npx dockhand ') + 'npx dockhand '.length);
   const args = [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-  return runCli(args, { DOCKHAND_USER: 'dana', DOCKHAND_ORCHESTRATOR_QUEUE: world.ids.orchestratorQueue });
+  return runCli(args, { DOCKHAND_USER: 'erin', DOCKHAND_ORCHESTRATOR_QUEUE: world.ids.orchestratorQueue });
 }
 
 async function answer(url: string): Promise<string> {
@@ -109,7 +110,7 @@ describe('the demo (npm start) on a clean state', () => {
     const approve = await waitForLine(run, new RegExp(`npx dockhand approve ${service} `));
     const sent = await runPrinted(approve);
     expect(sent.code, sent.stderr).toBe(0);
-    expect(sent.stdout).toContain(`sent approve to deploy/${service} as dana`);
+    expect(sent.stdout).toContain(`sent approve to deploy/${service} as erin`);
 
     const end = await run.end;
     expect(end).toMatchObject({ outcome: 'succeeded', image: 'dockhand-fixture-app:v2', url });
