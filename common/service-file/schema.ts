@@ -15,52 +15,86 @@ const approverName = z.string().min(1).max(200);
 
 /** Who must approve a change of the service, and how long they have (nobody answering rejects). */
 export const ServiceApproval = z.strictObject({
-  required: z.boolean().optional(),
-  timeout: durationMs.optional(),
-  /** Identities whose answers count (as Temporal records them, see docs/security.md); empty or absent:
-   * anyone who may call the namespace. */
-  approvers: z.array(approverName).optional(),
-  /** Distinct approvers a change needs (2: the two-person rule). Default 1. */
-  requiredApprovals: z.number().int().min(1).max(10).optional(),
-  /** Whether whoever started the change may approve it. Default false. */
-  allowSelfApproval: z.boolean().optional(),
-  /** System identities that may roll back or reject (never approve), e.g. ["deploy-guard"]. */
-  systemIdentities: z.array(approverName).optional(),
+  required: z
+    .boolean()
+    .optional()
+    .describe('a person approves before the switch (rolling: after the canary batches); default true'),
+  timeout: durationMs.optional().describe('how long to wait for an answer; nobody answering rejects (default 30m)'),
+  approvers: z
+    .array(approverName)
+    .optional()
+    .describe(
+      'identities whose answers count, as Temporal records them (docs/security.md); empty or absent: anyone who may call the namespace',
+    ),
+  requiredApprovals: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .optional()
+    .describe('distinct approvers a change needs (2: the two-person rule); default 1'),
+  allowSelfApproval: z.boolean().optional().describe('whether whoever started the change may approve it; default false'),
+  systemIdentities: z
+    .array(approverName)
+    .optional()
+    .describe('system identities that may roll back or reject (never approve), e.g. ["deploy-guard"]'),
 });
 
 /** The nginx edge in front of the service on each host. */
 export const ServiceEdge = z.strictObject({
-  image: z.string().min(1).optional(),
-  /** Host port the edge publishes; 0 picks a free one (blue-green reports it). */
-  port: z.number().int().min(0).max(65535).optional(),
-  hostIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+  image: z.string().min(1).optional().describe('the nginx edge image (default dockhand-edge:1)'),
+  port: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe('host port the edge publishes; 0 picks a free one (blue-green reports it)'),
+  hostIp: z
+    .union([z.ipv4(), z.ipv6()])
+    .optional()
+    .describe('host address the edge port is published on (blue-green default 127.0.0.1)'),
 });
 
 /** Options of the rolling strategy (Swarm's update_config). */
 export const RollingOptions = z.strictObject({
-  /** Replica count after a deploy; default: as many as run now (at least 1). */
-  replicas: z.number().int().min(1).max(100).optional(),
-  parallelism: z.number().int().min(1).optional(),
-  order: z.enum(['stop-first', 'start-first']).optional(),
-  delay: durationMs.optional(),
-  monitor: durationMs.optional(),
-  maxFailureRatio: z.number().min(0).max(1).optional(),
-  failureAction: z.enum(['rollback', 'pause', 'continue']).optional(),
-  /** Pause for approval after this many batches (a canary). */
-  canaryBatches: z.number().int().min(1).optional(),
-  deadline: durationMs.optional(),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('replica count after a deploy; default: as many as run now (at least 1)'),
+  parallelism: z.number().int().min(1).optional().describe('replicas per batch (default 1)'),
+  order: z
+    .enum(['stop-first', 'start-first'])
+    .optional()
+    .describe('start-first starts the new replica beside the old one (default stop-first)'),
+  delay: durationMs.optional().describe('pause between batches (default 0)'),
+  monitor: durationMs
+    .optional()
+    .describe('how long a new replica must stay healthy before its batch counts (default 5s)'),
+  maxFailureRatio: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('failed replicas / replicas to update allowed before failureAction (default 0)'),
+  failureAction: z.enum(['rollback', 'pause', 'continue']).optional().describe('default rollback'),
+  canaryBatches: z.number().int().min(1).optional().describe('pause for approval after this many batches (a canary)'),
+  deadline: durationMs.optional().describe('the whole run must finish within it, or it rolls back'),
 });
 
 /** A GET on the new version before the approval (blue-green: on the new color's address). */
 export const SmokeCheck = z.strictObject({
-  path: z.string().startsWith('/', 'must start with "/"'),
-  expectStatus: z.number().int().min(100).max(599).optional(),
+  path: z.string().startsWith('/', 'must start with "/"').describe('GET this path on the new version'),
+  expectStatus: z.number().int().min(100).max(599).optional().describe('the status it must answer (default 200)'),
 });
 
 /** The deploy guard: an unhealthy container within `window` after a deploy rolls the service back. */
 export const GuardSettings = z.strictObject({
-  window: durationMs.optional(),
-  approval: ServiceApproval.optional(),
+  window: durationMs.optional().describe('how long after a deploy an unhealthy container rolls it back (default 10m)'),
+  approval: ServiceApproval.optional().describe("the guard's rollback: who approves (default: required, 30m)"),
 });
 
 export const STRATEGIES = ['blue-green', 'rolling'] as const;
@@ -68,52 +102,70 @@ export type ServiceStrategy = (typeof STRATEGIES)[number];
 
 /** Settings a service may take from `defaults:` (everything except what names the service itself). */
 const Shared = {
-  strategy: z.enum(STRATEGIES).optional(),
-  /** The port the app listens on inside its container (the edge's upstream). */
-  port: z.number().int().min(1).max(65535).optional(),
-  edge: ServiceEdge.optional(),
-  rolling: RollingOptions.optional(),
-  approval: ServiceApproval.optional(),
-  /** Blue-green: rollback window after the switch. */
-  bake: durationMs.optional(),
-  /** Blue-green: the old color during the bake, running (instant rollback) or stopped. */
-  oldColor: z.enum(['running', 'stopped']).optional(),
-  /** How long a new container may take to become healthy. */
-  healthTimeout: durationMs.optional(),
-  smoke: SmokeCheck.optional(),
-  /** Blue-green: what the edge must answer (2xx) right after the switch. */
-  verifyPath: z.string().startsWith('/', 'must start with "/"').optional(),
-  guard: GuardSettings.optional(),
-  /** How long a CI request waits for a running change of the service before it fails. */
-  queueTimeout: durationMs.optional(),
+  strategy: z.enum(STRATEGIES).optional().describe('how a deploy replaces the running version (default blue-green)'),
+  port: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .optional()
+    .describe("the port the app listens on inside its container, the edge's upstream (default 80)"),
+  edge: ServiceEdge.optional().describe('the nginx edge in front of the service on each host'),
+  rolling: RollingOptions.optional().describe("options of the rolling strategy (Swarm's update_config)"),
+  approval: ServiceApproval.optional().describe('who must approve a change of the service, and how long they have'),
+  bake: durationMs.optional().describe('blue-green: rollback window after the switch (default 5m)'),
+  oldColor: z
+    .enum(['running', 'stopped'])
+    .optional()
+    .describe('blue-green: the old color during the bake, running (instant rollback) or stopped (default running)'),
+  healthTimeout: durationMs.optional().describe('how long a new container may take to become healthy (default 60s)'),
+  smoke: SmokeCheck.optional().describe('a GET on the new version before the approval'),
+  verifyPath: z
+    .string()
+    .startsWith('/', 'must start with "/"')
+    .optional()
+    .describe('blue-green: what the edge must answer (2xx) right after the switch (default /)'),
+  guard: GuardSettings.optional().describe(
+    'the deploy guard: an unhealthy container soon after a deploy rolls it back',
+  ),
+  queueTimeout: durationMs
+    .optional()
+    .describe('how long a CI request waits for a running change of the service before it fails (default 30m)'),
 };
 
 /** The container every instance of the service runs, as `docker run` would (everything but the image). */
-export const ServiceContainer = ContainerSpec.omit({ image: true });
+export const ServiceContainer = ContainerSpec.omit({ image: true }).describe(
+  'the container every instance runs, as `docker run` would say it (everything but the image)',
+);
 
 export const ServiceDecl = z.strictObject({
-  /** The image deployed when a request names none (CI names one). */
-  image: imageRef,
-  /** Host ids (host agents' DOCKHAND_HOST_ID) the service runs on; default: the file's only host. */
-  hosts: z.array(hostId).min(1).optional(),
+  image: imageRef.describe('the image deployed when a request names none (CI names one)'),
+  hosts: z
+    .array(hostId)
+    .min(1)
+    .optional()
+    .describe("host ids (host agents' DOCKHAND_HOST_ID) the service runs on; default: the file's only host"),
   container: ServiceContainer.optional(),
   ...Shared,
 });
 export type ServiceDecl = z.output<typeof ServiceDecl>;
 
 export const HostDecl = z.strictObject({
-  /** Free text for people (what and where the host is). */
-  description: z.string().max(500).optional(),
+  description: z.string().max(500).optional().describe('free text for people (what and where the host is)'),
 });
 
 export const ServiceFile = z
   .strictObject({
-    version: z.literal(1).optional(),
-    /** Host ids → host. A host id is what its host agent runs with (DOCKHAND_HOST_ID). */
-    hosts: z.record(hostId, HostDecl.nullable()).refine((h) => Object.keys(h).length > 0, 'declare at least one host'),
-    /** Settings every service takes unless it says otherwise (objects merge field by field). */
-    defaults: z.strictObject(Shared).optional(),
-    services: z.record(serviceName, ServiceDecl),
+    version: z.literal(1).optional().describe('the file format (1)'),
+    hosts: z
+      .record(hostId, HostDecl.nullable())
+      .refine((h) => Object.keys(h).length > 0, 'declare at least one host')
+      .describe('host ids → host; a host id is what its host agent runs with (DOCKHAND_HOST_ID)'),
+    defaults: z
+      .strictObject(Shared)
+      .optional()
+      .describe('settings every service takes unless it says otherwise (objects merge field by field)'),
+    services: z.record(serviceName, ServiceDecl).describe('service names → what a change of each needs'),
   })
   .superRefine((file, ctx) => {
     const declared = Object.keys(file.hosts);
