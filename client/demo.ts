@@ -129,7 +129,7 @@ export async function runDemo(client: Client, config: DockhandConfig, o: DemoOpt
       '  ⏸  Waiting for approval. Answer in the Temporal UI or with the CLI:',
       `     UI       ${link}`,
       '              the workflow page: actions menu (top right) → Send a Signal → name "approve"',
-      '              (or "reject"), input {"by": "<you>", "comment": "<why>"} → Submit',
+      '              (or "reject"), input {"comment": "<why>"} → Submit',
       `     approve  npx dockhand approve ${o.service} --comment "looks good"`,
       `     reject   npx dockhand reject ${o.service} --comment "not now"`,
       `     meanwhile the old version keeps answering: curl ${url}`,
