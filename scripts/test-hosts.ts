@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   checkTestHostsOptions(options);
   const up = await testHostsUp(options);
   for (const h of up.hosts)
-    console.log(`host      ${h.hostId.padEnd(8)} DOCKER_HOST=${h.engine.dockerHost}  published ports on ${h.engine.address}`);
+    console.log(
+      `host      ${h.hostId.padEnd(8)} DOCKER_HOST=${h.engine.dockerHost}  published ports on ${h.engine.address}`,
+    );
   console.log(`registry  ${up.registry}  (${up.pushed.map((p) => p.source).join(' ')})`);
 }
 

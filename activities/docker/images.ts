@@ -55,7 +55,8 @@ export function createImageActivities(docker: Docker, credentials = registryCred
       if (pin) {
         const { repository, tag } = parseImageRef(image);
         // Pulled by digest, the image has no tag yet: `image` names it from now on on this host.
-        if (tag) await engineCall(`tag ${from} as ${image}`, () => docker.getImage(from).tag({ repo: repository, tag }));
+        if (tag)
+          await engineCall(`tag ${from} as ${image}`, () => docker.getImage(from).tag({ repo: repository, tag }));
       }
       const pulled = (await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect()))!;
       return { image, id: pulled.Id, pulled: true, digest: pin ?? repoDigestFor(image, pulled.RepoDigests ?? []) };

@@ -26,8 +26,7 @@ export function registryCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env)
   ]
     .filter(([, v]) => !v)
     .map(([k]) => k);
-  if (missing.length)
-    throw new Error(`registry credentials: ${missing.join(' and ')} unset (set all three or none)`);
+  if (missing.length) throw new Error(`registry credentials: ${missing.join(' and ')} unset (set all three or none)`);
   return { server: server!, username: username!, password: password! };
 }
 
