@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { readVariable } from '../../common/config';
 import { killByPidFile, notePid } from './engine-namespace';
 
 const run = promisify(execFile);
@@ -125,7 +126,7 @@ async function answers(address: string): Promise<boolean> {
 
 /** One skopeo copy per image, from the shared engine (DOCKER_HOST, else the local socket). */
 async function pushImages(address: string, images: string[]): Promise<PushedImage[]> {
-  const daemon = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  const daemon = readVariable('DOCKER_HOST') ?? 'unix:///var/run/docker.sock';
   const pushed: PushedImage[] = [];
   for (const source of images) {
     const ref = `${address}/${source}`;

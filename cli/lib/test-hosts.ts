@@ -2,6 +2,7 @@ import { openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { forgetHost } from '../../activities/hosts/host-registry';
+import { readVariable } from '../../common/config';
 import { hostRegistryName } from '../../common/hosts/host-registry';
 import {
   cleanEngineNamespace,
@@ -129,7 +130,7 @@ export async function testHostsDown(
 
 async function forgetHosts(o: Pick<TestHostsOptions, 'name' | 'hostIdPrefix' | 'agentEnv'>): Promise<void> {
   const env = { ...process.env, ...o.agentEnv };
-  const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(readVariable('REDIS_URL', env), { maxRetriesPerRequest: 1, lazyConnect: true });
   try {
     await redis.connect();
     const registry = hostRegistryName(env);
