@@ -21,6 +21,15 @@ export interface ImageRegistryOptions {
   /** Third octet of the registry's address (1–254), a block no engine namespace uses. */
   block: number;
   port: number;
+  /** Require a login: the registry checks `htpasswd` (lines `user:<bcrypt hash>`), and pushes log in
+   * as `username`/`password`. Without it the registry is open (the stack's own). */
+  auth?: RegistryLogin;
+}
+
+export interface RegistryLogin {
+  username: string;
+  password: string;
+  htpasswd: string;
 }
 
 export interface ImageRegistry {
@@ -50,6 +59,7 @@ function paths(name: string) {
     config: path.join(RUN_DIR, `${name}-registry.yml`),
     pidFile: path.join(RUN_DIR, `${name}-registry.pid`),
     log: path.join(RUN_DIR, `${name}-registry.log`),
+    htpasswd: path.join(RUN_DIR, `${name}-registry.htpasswd`),
     dataRoot: `/var/lib/dockhand-${name}-registry`,
   };
 }
@@ -65,7 +75,7 @@ export async function cleanImageRegistry(name: string): Promise<void> {
   // The config file is on the registry's command line and names only this registry.
   await killByPidFile(p.pidFile, p.config, 'SIGTERM', 10_000);
   await run('ip', ['link', 'del', p.veth]).catch(() => undefined);
-  for (const f of [p.config, p.pidFile, p.log]) rmSync(f, { force: true });
+  for (const f of [p.config, p.pidFile, p.log, p.htpasswd]) rmSync(f, { force: true });
   rmSync(p.dataRoot, { recursive: true, force: true });
 }
 
@@ -100,9 +110,11 @@ export async function startImageRegistry(opts: ImageRegistryOptions): Promise<Im
       '    enabled: true',
       'http:',
       `  addr: ${address}`,
+      ...(opts.auth ? ['auth:', '  htpasswd:', '    realm: dockhand-test-hosts', `    path: ${p.htpasswd}`] : []),
       '',
     ].join('\n'),
   );
+  if (opts.auth) writeFileSync(p.htpasswd, opts.auth.htpasswd.trim() + '\n', { mode: 0o600 });
   const out = openSync(p.log, 'a');
   const child = spawn('/usr/bin/docker-registry', ['serve', p.config], { detached: true, stdio: ['ignore', out, out] });
   notePid(p.pidFile, child.pid!);
@@ -113,19 +125,21 @@ export async function startImageRegistry(opts: ImageRegistryOptions): Promise<Im
       throw new Error(`the registry on ${address} did not answer: ${tail(p.log)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { address, push: (images) => pushImages(address, images) };
+  return { address, push: (images) => pushImages(address, images, opts.auth) };
 }
 
 async function answers(address: string): Promise<boolean> {
   try {
-    return (await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1000) })).status === 200;
+    // 401 is an answer too: a registry that requires a login is up.
+    const { status } = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1000) });
+    return status === 200 || status === 401;
   } catch {
     return false;
   }
 }
 
 /** One skopeo copy per image, from the shared engine (DOCKER_HOST, else the local socket). */
-async function pushImages(address: string, images: string[]): Promise<PushedImage[]> {
+async function pushImages(address: string, images: string[], login?: RegistryLogin): Promise<PushedImage[]> {
   const daemon = readVariable('DOCKER_HOST') ?? 'unix:///var/run/docker.sock';
   const pushed: PushedImage[] = [];
   for (const source of images) {
@@ -137,6 +151,7 @@ async function pushImages(address: string, images: string[]): Promise<PushedImag
       '--src-daemon-host',
       daemon,
       '--dest-tls-verify=false',
+      ...(login ? ['--dest-creds', `${login.username}:${login.password}`] : []),
       '--digestfile',
       digestFile,
       `docker-daemon:${source}`,

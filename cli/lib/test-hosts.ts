@@ -11,7 +11,7 @@ import {
   startEngineNamespace,
   type EngineNamespace,
 } from './engine-namespace';
-import { cleanImageRegistry, startImageRegistry, type PushedImage } from './image-registry';
+import { cleanImageRegistry, startImageRegistry, type PushedImage, type RegistryLogin } from './image-registry';
 import { spawnTs } from './processes';
 
 /**
@@ -34,6 +34,8 @@ export interface TestHostsOptions {
   registryPort: number;
   /** Host ids are `<hostIdPrefix><i>` (default: `name`). */
   hostIdPrefix?: string;
+  /** The registry requires this login (pushes use it; agents need DOCKHAND_REGISTRY_* in `agentEnv`). */
+  registryAuth?: RegistryLogin;
   /** Images of the shared engine pushed to the registry (as `<registry>/<image>`). */
   images?: string[];
   /** The agents' environment on top of this process's (Temporal, Redis, host registry …). */
@@ -89,7 +91,12 @@ export async function testHostsUp(o: TestHostsOptions): Promise<TestHosts> {
   const log = o.log ?? (() => undefined);
   await testHostsDown(o);
   log(`registry on 10.213.${o.registryBlock}.1:${o.registryPort}`);
-  const registry = await startImageRegistry({ name: `${o.name}reg`, block: o.registryBlock, port: o.registryPort });
+  const registry = await startImageRegistry({
+    name: `${o.name}reg`,
+    block: o.registryBlock,
+    port: o.registryPort,
+    auth: o.registryAuth,
+  });
   const pushed = await registry.push(o.images ?? []);
   for (const p of pushed) log(`pushed ${p.ref} (${p.digest})`);
   const hosts = await Promise.all(

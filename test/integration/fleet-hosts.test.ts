@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { ApplicationFailure, WorkflowFailedError, type Client } from '@temporalio/client';
 import { ActivityFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createImageActivities } from '../../activities/docker/images';
+import type { RegistryCredentials } from '../../activities/docker/registry-auth';
 import { engineNamespacePaths } from '../../cli/lib/engine-namespace';
 import { imageRegistryPaths } from '../../cli/lib/image-registry';
 import { testHostsDown, testHostsUp, type TestHosts } from '../../cli/lib/test-hosts';
@@ -18,10 +23,21 @@ import { startWorker, testIds } from '../support/workers';
 const ids = testIds('flt');
 const NAME = 'ft';
 const hostIdPrefix = `${ids.hostId}-`;
+// The registry requires a login here (the stack's own is open): the agents have it in their environment.
+// A test password and its bcrypt hash (cost 4: the registry checks it on every request).
+const login = {
+  username: 'fleet',
+  password: 'fleet-test-password',
+  htpasswd: 'fleet:$2b$04$Y2wdzm3u25inEeP3t5gpXO.Cz9igKvC4XjE5I62U4vzml3jllejpG',
+};
+const REGISTRY = '10.213.110.1:5110';
 const agentEnv = {
   DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue,
   DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue,
   DOCKHAND_EVENTS_PUBLISH: '0',
+  DOCKHAND_REGISTRY_SERVER: REGISTRY,
+  DOCKHAND_REGISTRY_USERNAME: login.username,
+  DOCKHAND_REGISTRY_PASSWORD: login.password,
 };
 const options = {
   name: NAME,
@@ -30,6 +46,7 @@ const options = {
   registryBlock: 110,
   registryPort: 5110,
   hostIdPrefix,
+  registryAuth: login,
   images: ['dockhand-fixture-app:v1', 'dockhand-fixture-app:v2'],
   agentEnv,
 };
@@ -56,12 +73,18 @@ afterAll(async () => {
 const hostIds = () => up.hosts.map((h) => h.hostId);
 const image = (tag: string) => `${up.registry}/dockhand-fixture-app:${tag}`;
 
+const started: string[] = [];
 function pullImage(request: PullImageRequest): Promise<PullImageResult> {
-  return client.workflow.execute('pullImage', {
-    taskQueue: ids.orchestratorQueue,
-    workflowId: `pull-image-${ids.suffix}-${Math.random().toString(36).slice(2, 8)}`,
-    args: [request],
-  });
+  const workflowId = `pull-image-${ids.suffix}-${Math.random().toString(36).slice(2, 8)}`;
+  started.push(workflowId);
+  return client.workflow.execute('pullImage', { taskQueue: ids.orchestratorQueue, workflowId, args: [request] });
+}
+
+/** ensureImage run straight against engine `host` with the given login (no agent in between). */
+function ensureImageOn(host: number, image: string, credentials: RegistryCredentials | undefined) {
+  const engine = new Docker({ socketPath: up.hosts[host]!.engine.dockerHost.replace(/^unix:\/\//, '') });
+  const { ensureImage } = createImageActivities(engine, credentials);
+  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(ensureImage, { image });
 }
 
 async function imageOn(host: number, ref: string): Promise<{ Id: string; RepoDigests: string[] } | undefined> {
@@ -104,7 +127,7 @@ describe('test hosts and the registry', () => {
   it('pins the digest the first host resolved: a later host with other bytes under the tag pulls those', async () => {
     const v1 = up.pushed.find((p) => p.source === 'dockhand-fixture-app:v1')!;
     // Host 2 holds v2's bytes under the v1 tag (as if the tag had moved in the registry when it pulled).
-    await up.hosts[1]!.engine.docker(['pull', '-q', image('v2')]);
+    await ensureImageOn(1, image('v2'), { server: REGISTRY, username: login.username, password: login.password });
     await up.hosts[1]!.engine.docker(['tag', image('v2'), image('v1')]);
     const v2Id = (await imageOn(1, image('v2')))!.Id;
     expect((await imageOn(1, image('v1')))!.Id).toBe(v2Id);
@@ -114,6 +137,29 @@ describe('test hosts and the registry', () => {
     const [one, two] = await Promise.all([imageOn(0, image('v1')), imageOn(1, image('v1'))]);
     expect(two!.Id).toBe(one!.Id);
     expect(two!.Id).not.toBe(v2Id);
+  });
+
+  it("logs in with the agent's own credentials only: without them the registry's refusal is the answer", async () => {
+    expect(up.registry).toBe(REGISTRY);
+    const v2 = image('v2');
+    const refused = (await ensureImageOn(0, v2, undefined).catch((e: unknown) => e)) as ApplicationFailure;
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect(refused.type).toBe(ErrorType.ImageMissing);
+    expect(refused.nonRetryable).toBe(true);
+    expect(refused.message).toContain(v2);
+    expect(refused.message).toMatch(/no basic auth credentials|unauthorized/);
+    const wrong = { server: REGISTRY, username: login.username, password: 'wrong' };
+    expect(((await ensureImageOn(0, v2, wrong).catch((e: unknown) => e)) as ApplicationFailure).message).toMatch(
+      /unauthorized|authentication required/,
+    );
+    const right = { server: REGISTRY, username: login.username, password: login.password };
+    expect(await ensureImageOn(0, v2, right)).toMatchObject({ image: v2, pulled: true });
+    // The password went to the Engine from the agent's side only: no workflow history holds it.
+    for (const workflowId of started) {
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      expect(JSON.stringify(history)).not.toContain(login.password);
+    }
+    expect(started.length).toBeGreaterThan(0);
   });
 
   it("fails a host that cannot pull with the registry's answer naming the image, non-retryable", async () => {
@@ -150,7 +196,7 @@ describe('test hosts and the registry', () => {
     }
     const r = imageRegistryPaths(`${NAME}reg`);
     expect(links).not.toContain(`${r.veth}@`);
-    for (const f of [r.dataRoot, r.config, r.pidFile, r.log]) expect(existsSync(f)).toBe(false);
+    for (const f of [r.dataRoot, r.config, r.pidFile, r.log, r.htpasswd]) expect(existsSync(f)).toBe(false);
     const dockerds = execFileSync('ps', ['-eo', 'args']).toString();
     expect(dockerds).not.toMatch(new RegExp(`dockhand-${NAME}\\d`));
     for (const pid of [...agentPids, registryPid]) expect(alive(pid)).toBe(false);
