@@ -124,10 +124,12 @@ test_hosts_up() {
   local n=$1
   [[ "$n" =~ ^[1-8]$ ]] || die "--hosts: \"$n\" is not a whole number from 1 to 8"
   [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ] || die "--hosts needs root on Linux (network namespaces)"
-  # The registry the test hosts pull from, and the tool that copies fixture images into it.
+  test_host_packages
+  test_hosts up "$n"
+}
+test_host_packages() { # the registry the test hosts pull from, and the tool that copies fixture images into it
   [ -x /usr/bin/docker-registry ] || apt_install docker-registry
   command -v skopeo >/dev/null || apt_install skopeo
-  test_hosts up "$n"
 }
 test_hosts_down() {
   # Only root can have made test hosts; anyone else has none to remove.
@@ -167,6 +169,7 @@ case "${1:-}" in
     status ;;
   down) test_hosts_down; stop_ours temporal; stop_ours redis; stop_ours dockerd; status ;;
   status) status ;;
+  test-host-packages) test_host_packages ;; # what test hosts need (a test that makes its own runs this)
   temporal) shift; exec "$(temporal_cli)" "$@" --address "$TEMPORAL_ADDRESS" ;;
   *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>" >&2; exit 2 ;;
 esac

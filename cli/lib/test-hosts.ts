@@ -1,4 +1,5 @@
-import { openSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { forgetHost } from '../../activities/hosts/host-registry';
@@ -12,7 +13,7 @@ import {
   type EngineNamespace,
 } from './engine-namespace';
 import { cleanImageRegistry, startImageRegistry, type PushedImage, type RegistryLogin } from './image-registry';
-import { spawnTs } from './processes';
+import { ROOT, spawnTs } from './processes';
 
 /**
  * Test hosts on one machine (`dockhand stack up --hosts N`): N Docker Engines, each in a network
@@ -85,10 +86,24 @@ export function checkTestHostsOptions(o: Pick<TestHostsOptions, 'name' | 'count'
     throw new Error(`test hosts first block ${o.firstBlock} leaves no room for ${MAX_TEST_HOSTS} hosts below 255`);
 }
 
+/** Installs Debian's docker-registry and skopeo when missing (through scripts/stack.sh, the one place
+ * that installs packages), so a test that makes test hosts runs on a fresh machine too. */
+export async function ensureTestHostPackages(): Promise<void> {
+  if (existsSync('/usr/bin/docker-registry') && existsSync('/usr/bin/skopeo')) return;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('bash', [path.join(ROOT, 'scripts/stack.sh'), 'test-host-packages'], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`scripts/stack.sh test-host-packages exited with ${code}`)),
+    );
+  });
+}
+
 /** Brings up the registry, pushes the images, then the engines and their agents side by side. */
 export async function testHostsUp(o: TestHostsOptions): Promise<TestHosts> {
   checkTestHostsOptions(o);
   const log = o.log ?? (() => undefined);
+  await ensureTestHostPackages();
   await testHostsDown(o);
   log(`registry on 10.213.${o.registryBlock}.1:${o.registryPort}`);
   const registry = await startImageRegistry({
