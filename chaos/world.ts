@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import Docker from 'dockerode';
 import { spawnTs } from '../cli/lib/processes';
 import { loadConfig, type DockhandConfig } from '../common/config';
-import { killByPidFile, notePid, startEngineNamespace, type EngineNamespace } from '../test/support/engine-namespace';
+import { killByPidFile, notePid, startEngineNamespace, type EngineNamespace } from '../cli/lib/engine-namespace';
 import { ownRedis, ownTemporal, type OwnServer } from '../test/support/own-stack';
 
 /**

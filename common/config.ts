@@ -125,6 +125,16 @@ export const ENVIRONMENT = {
     .min(1)
     .default('dockhand.yml')
     .describe('the service file (CLI deploy/rollback/status and the trigger); `--config` wins'),
+  DOCKHAND_REGISTRY_SERVER: z
+    .string()
+    .regex(/^[a-zA-Z0-9.-]+(:\d+)?$/, 'is not host[:port]')
+    .optional()
+    .describe('the registry (host[:port]) a host agent sends DOCKHAND_REGISTRY_USERNAME/PASSWORD to; no other'),
+  DOCKHAND_REGISTRY_USERNAME: z.string().optional().describe("a host agent's registry user (with _SERVER, _PASSWORD)"),
+  DOCKHAND_REGISTRY_PASSWORD: z
+    .string()
+    .optional()
+    .describe("a host agent's registry password (with _SERVER, _USERNAME); never in workflow input or logs"),
   DOCKHAND_USER: z
     .string()
     .optional()

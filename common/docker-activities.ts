@@ -213,12 +213,19 @@ export interface EnsureImageInput {
   image: string;
   /** Build it here when missing (instead of pulling). */
   build?: BuildImageInput;
+  /** Pin: the manifest digest (sha256:…) the image must have here, as the first host resolved it; a host
+   * with other bytes or none pulls `repository@digest` and tags it as `image`. */
+  digest?: string;
 }
 export interface EnsureImageResult {
   image: string;
+  /** The Engine's image id (the config digest: the same on every host that has the same image). */
   id: string;
   pulled: boolean;
   built?: boolean;
+  /** The manifest digest in the image's repository (what pins it for the other hosts); undefined for
+   * an image that never came from a registry (built or loaded here). */
+  digest?: string;
 }
 
 export interface EnsureNetworkInput {

@@ -39,6 +39,15 @@ export interface UndoFailure {
   error: string;
 }
 
+/** Details carried by an ImageMissing failure of a pull: the reference pulled and the registry's answer
+ * as the Engine relayed it. */
+export interface ImageMissingDetails {
+  image: string;
+  answer: string;
+  /** The Engine's status (404: the registry has no such manifest). */
+  statusCode?: number;
+}
+
 /** Details carried by a Conflict failure, so a workflow can decide whether replacing is safe. */
 export interface ConflictDetails {
   name: string;

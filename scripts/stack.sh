@@ -3,7 +3,11 @@
 # and the fixture images. `up` is idempotent: it uses whatever already answers and starts only what is
 # missing; `down` stops only what `up` started (it keeps pid files in $DOCKHAND_STATE_DIR).
 #
-#   scripts/stack.sh up | down | status | temporal <args>   (the last runs the Temporal CLI on the stack)
+#   scripts/stack.sh up [--hosts N] | down | status | temporal <args>   (the last runs the Temporal CLI on the stack)
+#
+# `up --hosts N` (1–8, root on Linux) adds N test hosts: Docker Engines in network namespaces of their own,
+# a host agent each and an image registry (docs/fleet-hosts.md); it installs Debian's docker-registry and
+# skopeo when missing. `down` removes the test hosts too (also what a crashed run left).
 #
 # Configuration (all optional): DOCKER_HOST, REDIS_URL, TEMPORAL_ADDRESS, TEMPORAL_CLI_PATH,
 # DOCKHAND_STATE_DIR (default <repo>/.dockhand), DOCKHAND_CACHE_DIR (default ~/.cache/dockhand),
@@ -113,6 +117,24 @@ temporal_up_or_start() {
   wait_until 60 "the Temporal dev server" temporal_up
 }
 fixtures_up() { "$ROOT/scripts/build-fixtures.sh"; }
+test_hosts() { # test_hosts up <N> | down  (cli/lib/test-hosts.ts does the work)
+  ( cd "$ROOT" && node --require tsx/cjs scripts/test-hosts.ts "$@" )
+}
+test_hosts_up() {
+  local n=$1
+  [[ "$n" =~ ^[1-8]$ ]] || die "--hosts: \"$n\" is not a whole number from 1 to 8"
+  [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ] || die "--hosts needs root on Linux (network namespaces)"
+  test_host_packages
+  test_hosts up "$n"
+}
+test_host_packages() { # the registry the test hosts pull from, and the tool that copies fixture images into it
+  [ -x /usr/bin/docker-registry ] || apt_install docker-registry
+  command -v skopeo >/dev/null || apt_install skopeo
+}
+test_hosts_down() {
+  # Only root can have made test hosts; anyone else has none to remove.
+  if [ "$(id -u)" = 0 ] && [ "$(uname -s)" = Linux ]; then test_hosts down; fi
+}
 
 stop_ours() { # stop_ours <name>
   if started_by_us "$1"; then
@@ -131,15 +153,23 @@ status() {
   if docker info >/dev/null 2>&1; then echo "docker    up    ${DOCKER_HOST:-unix:///var/run/docker.sock} ($(who dockerd))"; else echo "docker    down"; fi
   if redis_ping; then echo "redis     up    $REDIS_URL ($(who redis))"; else echo "redis     down  $REDIS_URL"; fi
   if temporal_up; then echo "temporal  up    $TEMPORAL_ADDRESS ($(who temporal))  Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT"; else echo "temporal  down  $TEMPORAL_ADDRESS"; fi
+  local socks; socks="$(ls /run/dockhand/fleet[1-8].sock 2>/dev/null | sed 's#.*/##; s#\.sock##' | tr '\n' ' ')"
+  if [ -n "$socks" ]; then echo "hosts     $socks(DOCKER_HOST=unix:///run/dockhand/<host>.sock; registry 10.213.100.1:5100)"; fi
   if docker info >/dev/null 2>&1; then
     echo "images    $(docker images --filter label=dockhand.fixture=true --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"
   fi
 }
 
 case "${1:-}" in
-  up) docker_up; redis_up; temporal_up_or_start; fixtures_up; status ;;
-  down) stop_ours temporal; stop_ours redis; stop_ours dockerd; status ;;
+  up)
+    hosts=0
+    if [ "${2:-}" = --hosts ]; then hosts="${3:-}"; elif [[ "${2:-}" == --hosts=* ]]; then hosts="${2#--hosts=}"; elif [ -n "${2:-}" ]; then die "unknown option ${2} (use --hosts N)"; fi
+    docker_up; redis_up; temporal_up_or_start; fixtures_up
+    if [ "$hosts" != 0 ]; then test_hosts_up "$hosts"; fi
+    status ;;
+  down) test_hosts_down; stop_ours temporal; stop_ours redis; stop_ours dockerd; status ;;
   status) status ;;
+  test-host-packages) test_host_packages ;; # what test hosts need (a test that makes its own runs this)
   temporal) shift; exec "$(temporal_cli)" "$@" --address "$TEMPORAL_ADDRESS" ;;
-  *) echo "usage: $0 up|down|status|temporal <args>" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>" >&2; exit 2 ;;
 esac

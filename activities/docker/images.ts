@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { CancelledFailure } from '@temporalio/common';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ErrorType, failure } from '../../common/errors';
+import { ErrorType, failure, type ImageMissingDetails } from '../../common/errors';
+import { parseImageRef, pinnedRef, repoDigestFor } from '../../common/image-ref';
 import { Labels } from '../../common/labels';
 import type {
   BuildImageInput,
@@ -17,49 +18,48 @@ import type {
 } from '../../common/docker-activities';
 import { engineCall } from './engine-errors';
 import { heartbeating } from './long-running';
+import { authFor, registryCredentialsFromEnv } from './registry-auth';
 
 const NS_TO_MS = 1e-6;
 
-export function createImageActivities(docker: Docker) {
+/** `credentials`: this agent's registry login (from its environment, see registry-auth.ts). */
+export function createImageActivities(docker: Docker, credentials = registryCredentialsFromEnv()) {
   return {
-    /** Makes sure the image is on this host: built here from `build` when given, else pulled when a
-     * registry can be reached (progress heartbeats either way). Twice: the second run finds it present
-     * and builds or pulls nothing. */
-    async ensureImage({ image, build }: EnsureImageInput): Promise<EnsureImageResult> {
+    /** Makes sure the image is on this host: built here from `build` when given, else pulled by reference
+     * (with this agent's registry credentials, if they are for the image's registry). With a pinned
+     * `digest`, the image must be those bytes: a host that has other bytes under the tag, or none, pulls
+     * `repository@digest` and tags it as `image`, so containers made from `image` run exactly what the
+     * first host resolved. Returns the manifest digest the image has in its repository (undefined for
+     * a local build). A registry that answers "not found", refuses the credentials or cannot be reached
+     * fails with ImageMissing carrying the registry's answer (non-retryable: nothing was changed yet,
+     * and the answer is the person's to act on). Twice: the second run finds it present and builds or
+     * pulls nothing. */
+    async ensureImage({ image, build, digest: pin }: EnsureImageInput): Promise<EnsureImageResult> {
       const present = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect(), [404]);
-      if (present) return { image, id: present.Id, pulled: false, ...(build ? { built: false } : {}) };
-      if (build) {
+      const presentDigest = present && repoDigestFor(image, present.RepoDigests ?? []);
+      if (present && (!pin || presentDigest === pin))
+        return {
+          image,
+          id: present.Id,
+          pulled: false,
+          ...(presentDigest ? { digest: presentDigest } : {}),
+          ...(build ? { built: false } : {}),
+        };
+      if (build && !pin) {
         await buildImage(docker, image, build);
         const built = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect());
         return { image, id: built!.Id, pulled: false, built: true };
       }
-      let progress: { status?: string; progress?: string } = {};
-      try {
-        await heartbeating(
-          async (cancelled) => {
-            const stream = await docker.pull(image, { abortSignal: cancelled });
-            await new Promise<void>((resolve, reject) =>
-              docker.modem.followProgress(
-                stream,
-                (err) => (err ? reject(err) : resolve()),
-                (event: { status?: string; progress?: string }) => {
-                  progress = { status: event.status, progress: event.progress };
-                },
-              ),
-            );
-          },
-          () => progress,
-        );
-      } catch (e) {
-        if (isCancellation(e)) throw e;
-        const why = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message;
-        throw failure(
-          ErrorType.ImageMissing,
-          `image ${image} is not on this host and cannot be pulled: ${String(why).trim()}`,
-        );
+      const from = pin ? pinnedRef(image, pin) : image;
+      await pullImage(docker, from, authFor(image, credentials));
+      if (pin) {
+        const { repository, tag } = parseImageRef(image);
+        // Pulled by digest, the image has no tag yet: `image` names it from now on on this host.
+        if (tag)
+          await engineCall(`tag ${from} as ${image}`, () => docker.getImage(from).tag({ repo: repository, tag }));
       }
-      const pulled = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect());
-      return { image, id: pulled!.Id, pulled: true };
+      const pulled = (await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect()))!;
+      return { image, id: pulled.Id, pulled: true, digest: pin ?? repoDigestFor(image, pulled.RepoDigests ?? []) };
     },
 
     /** What a workflow needs to know about an image (user, health check, ports, labels). Read-only;
@@ -125,6 +125,40 @@ export function createImageActivities(docker: Docker) {
 }
 
 const isCancellation = (e: unknown) => e instanceof CancelledFailure;
+
+/** Pulls `ref`, heartbeating the Engine's progress; a pull that fails is ImageMissing with the
+ * registry's answer as the Engine relays it ("manifest unknown", "unauthorized", "connection refused").
+ * The Engine reports some failures before streaming (404 for a missing manifest) and some inside the
+ * stream: both end here. */
+async function pullImage(docker: Docker, ref: string, authconfig: ReturnType<typeof authFor>): Promise<void> {
+  let progress: { status?: string; progress?: string } = {};
+  try {
+    await heartbeating(
+      async (cancelled) => {
+        const stream = await docker.pull(ref, { abortSignal: cancelled, ...(authconfig ? { authconfig } : {}) });
+        await new Promise<void>((resolve, reject) =>
+          docker.modem.followProgress(
+            stream,
+            (err) => (err ? reject(err) : resolve()),
+            (event: { status?: string; progress?: string }) => {
+              progress = { status: event.status, progress: event.progress };
+            },
+          ),
+        );
+      },
+      () => progress,
+    );
+  } catch (e) {
+    if (isCancellation(e)) throw e;
+    const answer = String((e as { json?: { message?: string } }).json?.message ?? (e as Error).message).trim();
+    const statusCode = (e as { statusCode?: number }).statusCode;
+    throw failure(ErrorType.ImageMissing, `image ${ref} is not on this host and cannot be pulled: ${answer}`, {
+      image: ref,
+      answer,
+      ...(statusCode ? { statusCode } : {}),
+    } satisfies ImageMissingDetails);
+  }
+}
 
 async function listImages(docker: Docker, labels: string[], dangling: boolean | undefined): Promise<ImageSummary[]> {
   const filters: Record<string, string[]> = {};

@@ -14,10 +14,13 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv = {}, options: Spa
   });
 }
 
-/** Runs scripts/stack.sh with the given verb, streaming its output; rejects on a non-zero exit. */
-export function runStack(verb: 'up' | 'down' | 'status'): Promise<void> {
+/** Runs scripts/stack.sh with the given verb (and options), streaming its output; rejects on a non-zero exit. */
+export function runStack(verb: 'up' | 'down' | 'status', options: string[] = []): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [path.join(ROOT, 'scripts/stack.sh'), verb], { cwd: ROOT, stdio: 'inherit' });
+    const child = spawn('bash', [path.join(ROOT, 'scripts/stack.sh'), verb, ...options], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`scripts/stack.sh ${verb} exited with ${code}`)),

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, openSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { killByPidFile } from './engine-namespace';
-import { notePid } from './engine-namespace';
+import { killByPidFile } from '../../cli/lib/engine-namespace';
+import { notePid } from '../../cli/lib/engine-namespace';
 
 /**
  * A Redis and a Temporal dev server of a harness's own, on ports of its own, each a detached process

@@ -22,6 +22,8 @@ export interface EngineNamespaceOptions {
   block: number;
   /** dockerd --live-restore: containers keep running while the daemon is down or restarting. */
   liveRestore?: boolean;
+  /** Registries (host:port) this engine pulls from over plain HTTP (dockerd --insecure-registry). */
+  insecureRegistries?: string[];
 }
 
 export interface EngineNamespace {
@@ -119,6 +121,11 @@ async function waitUntil(what: string, ms: number, check: () => Promise<boolean>
   }
 }
 
+/** What an engine namespace called `name` consists of, by name (for a check that nothing is left). */
+export function engineNamespacePaths(name: string) {
+  return paths(name);
+}
+
 /** Removes everything an engine namespace called `name` may have left (a crashed run included). */
 export async function cleanEngineNamespace(name: string): Promise<void> {
   const p = paths(name);
@@ -189,6 +196,7 @@ export async function startEngineNamespace(opts: EngineNamespaceOptions): Promis
         '--pidfile',
         p.pidFile,
         ...(opts.liveRestore ? ['--live-restore'] : []),
+        ...(opts.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
       ],
       { detached: true, stdio: ['ignore', out, out] },
     );
