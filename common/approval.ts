@@ -26,4 +26,6 @@ export interface ApprovalDecision {
   at: string;
   /** Answers that were refused because their identity is not on the allow-list. */
   refused: Array<{ by: string; signal: 'approve' | 'reject'; at: string }>;
+  /** Refused answers past the ones listed (the list is bounded), if any. */
+  refusedMore?: number;
 }

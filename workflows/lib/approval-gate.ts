@@ -1,7 +1,7 @@
 import { condition, log, setHandler } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalPolicy } from '../../common/approval';
 import { approveSignal, rejectSignal, type Answer } from '../../common/signals';
-import { acceptAnswer } from './answers';
+import { acceptAnswer, answerComment, recordRefused } from './answers';
 
 /**
  * Waits for a person to approve or reject a risky step. Install it once at the top of a workflow
@@ -10,7 +10,7 @@ import { acceptAnswer } from './answers';
  */
 export class ApprovalGate {
   private answer?: { outcome: 'approved' | 'rejected'; by: string; comment?: string; at: string };
-  private readonly refused: ApprovalDecision['refused'] = [];
+  private readonly refusals: Pick<ApprovalDecision, 'refused' | 'refusedMore'> = { refused: [] };
   private waiting = false;
 
   constructor(private readonly policy: ApprovalPolicy) {
@@ -32,8 +32,8 @@ export class ApprovalGate {
     const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs);
     this.waiting = false;
     if (!answered || !this.answer)
-      return { outcome: 'timed-out', at: new Date().toISOString(), refused: [...this.refused] };
-    const decision: ApprovalDecision = { ...this.answer, refused: [...this.refused] };
+      return { outcome: 'timed-out', at: new Date().toISOString(), ...this.refusalsNow() };
+    const decision: ApprovalDecision = { ...this.answer, ...this.refusalsNow() };
     this.answer = undefined; // a gate can be passed again later in the same workflow (canary steps)
     return decision;
   }
@@ -42,7 +42,7 @@ export class ApprovalGate {
     const at = new Date().toISOString();
     const check = acceptAnswer(this.policy.approvers, signal, a);
     if (!check.accepted) {
-      if (check.refused) this.refused.push({ by: check.refused, signal, at });
+      if (check.refused) recordRefused(this.refusals, { by: check.refused, signal, at });
       return;
     }
     const { by } = check;
@@ -50,6 +50,11 @@ export class ApprovalGate {
       log.info(`ignored ${signal} from ${by}: nothing is waiting for approval now`);
       return;
     }
-    this.answer = { outcome: signal === 'approve' ? 'approved' : 'rejected', by, comment: a.comment, at };
+    this.answer = { outcome: signal === 'approve' ? 'approved' : 'rejected', by, comment: answerComment(a), at };
+  }
+
+  private refusalsNow(): Pick<ApprovalDecision, 'refused' | 'refusedMore'> {
+    const { refused, refusedMore } = this.refusals;
+    return { refused: [...refused], ...(refusedMore ? { refusedMore } : {}) };
   }
 }

@@ -1,6 +1,6 @@
 import { condition, log, setHandler } from '@temporalio/workflow';
 import { rollbackSignal, type Answer } from '../../common/signals';
-import { acceptAnswer } from './answers';
+import { acceptAnswer, answerComment } from './answers';
 
 /** Listens for the `rollback` signal. Only an answer that arrives while the window is open counts
  * (and, with an allow-list, only from someone on it); others are logged and ignored. */
@@ -28,6 +28,6 @@ export class RollbackWindow {
     if (!check.accepted) return;
     const { by } = check;
     if (!this.open) return log.info(`ignored rollback from ${by}: no rollback window is open now`);
-    this.requested ??= { by, comment: a.comment, at: new Date().toISOString() };
+    this.requested ??= { by, comment: answerComment(a), at: new Date().toISOString() };
   }
 }

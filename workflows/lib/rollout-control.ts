@@ -1,5 +1,6 @@
 import { condition, log, setHandler } from '@temporalio/workflow';
 import { resumeSignal, rollbackSignal, type Answer } from '../../common/signals';
+import { acceptAnswer, answerComment } from './answers';
 
 /** The rollout's `resume` and `rollback` signals. Install once at the top of the workflow. A rollback
  * may be asked at any time (it takes effect between batches); resume only counts while paused. */
@@ -38,10 +39,13 @@ export class RolloutControl {
   }
 
   private receive(signal: 'resume' | 'rollback', a: Answer): void {
-    const by = typeof a?.by === 'string' ? a.by.trim() : '';
-    if (!by) return log.warn(`ignored ${signal}: the answer must say who answers, e.g. {"by": "alice"}`);
-    if (signal === 'rollback') this.rollbackAnswer ??= { ...a, by };
-    else if (this.pausedNow) this.resumeAnswer = { ...a, by };
+    const check = acceptAnswer([], signal, a);
+    if (!check.accepted) return;
+    const { by } = check;
+    // Only who and why are kept, each bounded (the answer is anyone's JSON).
+    const kept: Answer = { by, ...(answerComment(a) !== undefined ? { comment: answerComment(a) } : {}) };
+    if (signal === 'rollback') this.rollbackAnswer ??= kept;
+    else if (this.pausedNow) this.resumeAnswer = kept;
     else log.info(`ignored resume from ${by}: the rollout is not paused`);
   }
 }
