@@ -121,9 +121,14 @@ export interface GuardEvent {
   atMs: number;
 }
 
+/** Who the guard's answers come from (the `by` of its rollback signal; an approver list must name it). */
+export const DEPLOY_GUARD_IDENTITY = 'deploy-guard';
+
 export type GuardDecision =
   | { action: 'ignore'; reason: string }
   | { action: 'signal-rollback'; reason: string }
+  /** The rollback signal would be turned away by the running deploy's approver list. */
+  | { action: 'refused'; reason: string }
   | {
       action: 'rollback';
       strategy: Strategy;
@@ -137,7 +142,8 @@ const STRATEGY: Record<string, Strategy> = { blueGreenDeploy: 'blue-green', roll
 /**
  * Decides what the guard does about an unhealthy container of a service, from the latest run of
  * deploy/<service> and the change completed before it. Pure.
- * - a blue-green deploy baking with the unhealthy container as its new color → its own `rollback` signal;
+ * - a blue-green deploy baking with the unhealthy container as its new color → its own `rollback` signal
+ *   (refused, and said so, when the deploy's approver list does not name the guard);
  * - a deploy (blue-green or rolling) that completed at most `windowMs` before the event, whose
  *   container this is → redeploy the previous change's spec with the same strategy and options;
  * - anything else (running otherwise, failed, rolled back, a guard rollback already, outside the
@@ -157,6 +163,12 @@ export function planDeployGuard(
       e.color !== undefined &&
       e.color === latest.newColor
     ) {
+      const approvers = approversOf(latest.input);
+      if (approvers.length > 0 && !approvers.includes(DEPLOY_GUARD_IDENTITY))
+        return {
+          action: 'refused',
+          reason: `${e.container} (the new ${e.color}) turned unhealthy during the bake window, but ${DEPLOY_GUARD_IDENTITY} is not on the deploy's approver list (${approvers.join(', ')}): its rollback signal would be refused`,
+        };
       return {
         action: 'signal-rollback',
         reason: `${e.container} (the new ${e.color}) turned unhealthy during the bake window`,
@@ -197,6 +209,12 @@ export function planDeployGuard(
     fromImage: latest.result.spec?.image ?? latest.result.image ?? '?',
     reason: `${e.container} turned unhealthy ${Math.max(0, Math.round(sinceMs / 1000))}s after the deploy finished`,
   };
+}
+
+/** The approver list of a deploy's request (empty: anyone's answer counts). */
+function approversOf(input: Record<string, unknown> | undefined): string[] {
+  const approvers = (input?.approval as { approvers?: unknown } | undefined)?.approvers;
+  return Array.isArray(approvers) ? approvers.filter((a): a is string => typeof a === 'string') : [];
 }
 
 /** The containers a completed deploy left serving. */

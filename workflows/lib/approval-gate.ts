@@ -31,8 +31,7 @@ export class ApprovalGate {
     this.waiting = true;
     const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs);
     this.waiting = false;
-    if (!answered || !this.answer)
-      return { outcome: 'timed-out', at: new Date().toISOString(), ...this.refusalsNow() };
+    if (!answered || !this.answer) return { outcome: 'timed-out', at: new Date().toISOString(), ...this.refusalsNow() };
     const decision: ApprovalDecision = { ...this.answer, ...this.refusalsNow() };
     this.answer = undefined; // a gate can be passed again later in the same workflow (canary steps)
     return decision;
