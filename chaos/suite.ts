@@ -180,7 +180,7 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
       const { requests: n, failures } = await load.stop();
       // Nothing lost: every CI request processed exactly once.
       await ci
-        ?.check((what) => violation(what))
+        ?.check((what) => violation(what), log)
         .catch((err: Error) => violation(`the CI check itself failed: ${err.message}`));
       requests += n;
       const outside = failures.filter((f) => !windows.some((w) => f.at >= w.from && f.at <= w.to));

@@ -62,7 +62,7 @@ export function startCiDeliveries(world: World, seed: number, round: number) {
   })();
   return {
     deliveryId,
-    async check(problem: (what: string) => void): Promise<void> {
+    async check(problem: (what: string) => void, log: (line: string) => void): Promise<void> {
       const { first, again } = await sent.catch((err: Error) => {
         problem(`CI delivery ${deliveryId} could not be sent: ${err.message}`);
         return { first: undefined, again: undefined };
@@ -99,6 +99,8 @@ export function startCiDeliveries(world: World, seed: number, round: number) {
           problem(
             `CI delivery ${deliveryId} reports run ${result?.runId} (${result?.state}), Temporal shows ${runs[0]}`,
           );
+        else
+          log(`  ci: ${deliveryId} (and its redelivery) → one run of ${serviceChangeId(CI_SERVICE)}, ${result?.state}`);
       } finally {
         await queue.close();
         redis.disconnect();

@@ -23,6 +23,11 @@ describe('chaos suite (short seeded run on its own world)', () => {
     expect(
       lines.filter((l) => /^round \d+:/.test(l)).map((l) => l.replace(/^round \d+: (\S+), fault (\S+) .*$/, '$1/$2')),
     ).toEqual(ROUNDS);
+    // Both trigger SIGKILLs landed while a CI request and its redelivery were on their way: each ran once.
+    expect(lines.filter((l) => l.startsWith('  ci: ')).map((l) => l.split(' ')[3])).toEqual([
+      `chaos-${SEED}-1`,
+      `chaos-${SEED}-2`,
+    ]);
   });
 });
 
