@@ -7,6 +7,7 @@ import { Labels } from '../common/labels';
 import { hardeningNames } from '../common/remediation/harden';
 import { DeployErrorType } from '../common/errors';
 import type { RollingUpdateResult } from '../common/rolling-update';
+import { startCiDeliveries } from './lib/ci-deliveries';
 import { injectProcessFault, FAULTS, type DownWindow, type Fault } from './lib/faults';
 import { allContainers, edgePort, edgeRoutes, owned, type Seen } from './lib/inspect';
 import { startEdgeLoad } from './lib/load';
@@ -28,7 +29,7 @@ import {
   WORKFLOWS,
   type WorkflowKind,
 } from './lib/scenarios';
-import { startWorld, type World, type WorldOptions } from './world';
+import { CI_SERVICE, startWorld, type World, type WorldOptions } from './world';
 
 export interface ChaosOptions {
   rounds: number;
@@ -68,6 +69,9 @@ type Ended =
   | { kind: 'failed'; message: string; type?: string; details?: unknown[] }
   | { kind: 'cancelled'; message: string }
   | { kind: 'hung'; message: string };
+
+/** Faults on the way of a CI request: the webhook's process, the queue it lands in, the server it starts on. */
+const CI_PATH_FAULTS: readonly Fault[] = ['kill-trigger', 'kill-redis', 'restart-temporal'];
 
 /** The run a handle follows: the first run of a started workflow, or the run it was got with. */
 function runIdOf(handle: WorkflowHandle): string | undefined {
@@ -164,12 +168,20 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
         },
       ]);
       const roundStart = Date.now();
+      // In rounds whose fault hits a CI request's path (the trigger, its Redis, Temporal), a deploy
+      // request of another service and its redelivery ride along: the fault lands while the trigger takes
+      // it in and runs it. (Not in every round: each is a whole blue-green deploy on a 2-core machine.)
+      const ci = CI_PATH_FAULTS.includes(fault) ? startCiDeliveries(world, opts.seed, round) : undefined;
       try {
         await playRound(world, { round, workflow, fault, at, random, model, windows, violation, roundStart, log });
       } catch (err) {
         violation(`the round itself failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
       const { requests: n, failures } = await load.stop();
+      // Nothing lost: every CI request processed exactly once.
+      await ci
+        ?.check((what) => violation(what), log)
+        .catch((err: Error) => violation(`the CI check itself failed: ${err.message}`));
       requests += n;
       const outside = failures.filter((f) => !windows.some((w) => f.at >= w.from && f.at <= w.to));
       failedOutside += outside.length;
@@ -546,7 +558,9 @@ async function worldProblems(world: World, model: Model, foreign: Seen[]): Promi
   // 2. No orphan, no duplicate.
   const web = mine.filter((c) => c.labels[Labels.service] === BG && c.labels[Labels.color]);
   const api = mine.filter((c) => c.labels[Labels.service] === ROLL && c.labels[Labels.slot]);
-  const known = new Set([...web, ...api].map((c) => c.id));
+  // CI_SERVICE's colors: deployed by the round's CI requests (their own check says exactly once).
+  const ci = mine.filter((c) => c.labels[Labels.service] === CI_SERVICE && c.labels[Labels.color]);
+  const known = new Set([...web, ...api, ...ci].map((c) => c.id));
   for (const c of mine) {
     if (known.has(c.id)) continue;
     const svc = c.labels[Labels.service];

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { stringify } from 'yaml';
 import Docker from 'dockerode';
 import { spawnTs } from '../cli/lib/processes';
 import { loadConfig, type DockhandConfig } from '../common/config';
@@ -38,8 +39,13 @@ export const FIXTURE_IMAGES = [
 /** Labels a container opts in to remediation with (the trigger's rule matches them). */
 export const AUTOHEAL_LABELS = { 'dockhand.autoheal': 'true', 'chaos.world': 'chaos' };
 
+/** The service CI deploys through the trigger's webhook (signed deliveries, redeliveries). */
+export const CI_SERVICE = 'ci';
+
 export interface World {
   readonly engine: EngineNamespace;
+  /** The trigger's CI webhook (POST /hooks/deploy) and its shared secret. */
+  readonly webhook: { url: string; secret: string };
   readonly docker: Docker;
   readonly redis: OwnServer;
   readonly temporal: OwnServer & { ui: string };
@@ -100,6 +106,33 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
       orchestratorTaskQueue: `dockhand-orchestrator-chaos-${opts.name}`,
       temporalUiUrl: temporal.ui,
     };
+    // CI deploys of CI_SERVICE arrive through the trigger's webhook; the service file declares it.
+    const webhookPort = opts.temporalUiPort + 5;
+    const webhook = { url: `http://127.0.0.1:${webhookPort}/hooks/deploy`, secret: `chaos-${opts.name}-webhook` };
+    const serviceFile = path.join(stateDir, 'dockhand.yml');
+    writeFileSync(
+      serviceFile,
+      stringify({
+        hosts: { [hostId]: null },
+        defaults: { approval: { required: false }, bake: '0s', port: 8080, healthTimeout: '60s', queueTimeout: '10m' },
+        services: {
+          [CI_SERVICE]: {
+            image: 'dockhand-fixture-app:v1',
+            edge: { port: 0, hostIp: engine.address },
+            container: {
+              init: true,
+              network: `${CI_SERVICE}-net`,
+              healthcheck: {
+                test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
+                interval: '1s',
+                timeout: '10s',
+                retries: 5,
+              },
+            },
+          },
+        },
+      }),
+    );
     const rulesFile = path.join(stateDir, 'rules.json');
     writeFileSync(
       rulesFile,
@@ -119,6 +152,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
             },
           },
         ],
+        webhook: { port: webhookPort, host: '127.0.0.1', secretEnv: 'CHAOS_WEBHOOK_SECRET' },
       }),
     );
     const env: NodeJS.ProcessEnv = {
@@ -133,6 +167,8 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
       DOCKHAND_RETRY_CAP_MS: '2000',
       TEMPORAL_UI_PORT: String(opts.temporalUiPort),
       LOG_LEVEL: 'info',
+      DOCKHAND_CONFIG: serviceFile,
+      CHAOS_WEBHOOK_SECRET: webhook.secret,
     };
     const children = new Map<WorkerKind, { child: ChildProcess; output: string }>();
     const startWorker = async (kind: WorkerKind) => {
@@ -165,6 +201,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
     let client: Client | undefined;
     const world: World = {
       engine,
+      webhook,
       docker: new Docker({ socketPath: engine.dockerHost.replace('unix://', '') }),
       redis,
       temporal,

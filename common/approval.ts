@@ -38,8 +38,10 @@ export interface ApprovalDecision {
   comment?: string;
   /** ISO time of the answer (workflow time, deterministic). */
   at: string;
-  /** Answers that did not count: who (as Temporal recorded them), which answer, when and why. */
+  /** Answers that did not count: who (as Temporal recorded them), which answer, when and why (bounded). */
   refused: RefusedAnswer[];
+  /** Refused answers past the ones listed (the list is bounded), if any. */
+  refusedMore?: number;
 }
 
 export interface RefusedAnswer {

@@ -1,3 +1,4 @@
+import { judgeAnswer, type AnswerPolicy } from './answer-policy';
 import { z } from 'zod';
 import { ApprovalPolicy, DEFAULT_APPROVAL, type ApprovalDecision } from './approval';
 import type { BlueGreenRequest, BlueGreenResult } from './blue-green';
@@ -131,9 +132,14 @@ export interface GuardEvent {
   atMs: number;
 }
 
+/** Who the guard's answers come from (the `by` of its rollback signal; an approver list must name it). */
+export const DEPLOY_GUARD_IDENTITY = 'deploy-guard';
+
 export type GuardDecision =
   | { action: 'ignore'; reason: string }
   | { action: 'signal-rollback'; reason: string }
+  /** The rollback signal would be turned away by the running deploy's approver list. */
+  | { action: 'refused'; reason: string }
   | {
       action: 'rollback';
       strategy: Strategy;
@@ -147,7 +153,8 @@ const STRATEGY: Record<string, Strategy> = { blueGreenDeploy: 'blue-green', roll
 /**
  * Decides what the guard does about an unhealthy container of a service, from the latest run of
  * deploy/<service> and the change completed before it. Pure.
- * - a blue-green deploy baking with the unhealthy container as its new color → its own `rollback` signal;
+ * - a blue-green deploy baking with the unhealthy container as its new color → its own `rollback` signal
+ *   (refused, and said so, when the deploy's approver list does not name the guard);
  * - a deploy (blue-green or rolling) that completed at most `windowMs` before the event, whose
  *   container this is → redeploy the previous change's spec with the same strategy and options;
  * - anything else (running otherwise, failed, rolled back, a guard rollback already, outside the
@@ -167,6 +174,20 @@ export function planDeployGuard(
       e.color !== undefined &&
       e.color === latest.newColor
     ) {
+      // The deploy's own access check decides (common/answer-policy.ts): a rollback it would refuse is
+      // not sent, and the guard says so instead of reporting one that never came.
+      const verdict = judgeAnswer(policyOf(latest.input), {
+        action: 'rollback',
+        subject: e.service,
+        identity: DEPLOY_GUARD_IDENTITY,
+        requesters: [],
+        approvedBy: [],
+      });
+      if (!verdict.counts)
+        return {
+          action: 'refused',
+          reason: `${e.container} (the new ${e.color}) turned unhealthy during the bake window, but the deploy would refuse ${DEPLOY_GUARD_IDENTITY}'s rollback (${verdict.message}); list it in approval.systemIdentities`,
+        };
       return {
         action: 'signal-rollback',
         reason: `${e.container} (the new ${e.color}) turned unhealthy during the bake window`,
@@ -207,6 +228,13 @@ export function planDeployGuard(
     fromImage: latest.result.spec?.image ?? latest.result.image ?? '?',
     reason: `${e.container} turned unhealthy ${Math.max(0, Math.round(sinceMs / 1000))}s after the deploy finished`,
   };
+}
+
+/** The approver list of a deploy's request (empty: anyone's answer counts). */
+function policyOf(input: Record<string, unknown> | undefined): AnswerPolicy {
+  const approval = input?.approval as { approvers?: unknown; systemIdentities?: unknown } | undefined;
+  const names = (v: unknown) => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : []);
+  return { approvers: names(approval?.approvers), systemIdentities: names(approval?.systemIdentities) };
 }
 
 /** The containers a completed deploy left serving. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,7 +28,9 @@ export function createFileActivities(docker: Docker) {
     async exportContainer({ name, path: target }: ExportContainerInput): Promise<ExportContainerResult> {
       if (!path.isAbsolute(target))
         throw failure(ErrorType.BadSpec, `path: "${target}" must be an absolute path on the host agent`);
-      const partial = `${target}.partial-${process.pid}`;
+      // One temp file per call: an attempt that timed out may still be streaming in this very process
+      // when its retry starts, and two writers of one file would rename each other's half away.
+      const partial = `${target}.partial-${process.pid}-${randomBytes(6).toString('hex')}`;
       const hash = createHash('sha256');
       let sizeBytes = 0;
       let file: WriteStream | undefined;

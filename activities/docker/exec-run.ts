@@ -61,14 +61,23 @@ export async function execRun(
   const out = { stdout: new TailBuffer(max), stderr: new TailBuffer(max) };
   const demux = new Demuxer((which, payload) => out[which].push(payload));
   let timedOut = false;
+  const onAbort = () => stream.destroy();
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => ((timedOut = true), stream.destroy(), resolve()), timeoutMs);
-    const done = () => (clearTimeout(timer), resolve());
+    // Every way out settles the wait once and lets go of the timer and the abort listener: an agent
+    // runs thousands of execs, none may leave a pending promise or a listener behind.
+    const settle = (e?: Error) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (e) reject(e);
+      else resolve();
+    };
+    const timer = setTimeout(() => ((timedOut = true), stream.destroy(), settle()), timeoutMs);
     stream.on('data', (c: Buffer) => demux.push(c));
-    stream.once('end', done);
-    stream.once('close', done);
-    stream.once('error', (e) => (clearTimeout(timer), reject(e)));
-    opts.signal?.addEventListener('abort', () => (stream.destroy(), done()));
+    stream.once('end', () => settle());
+    stream.once('close', () => settle());
+    stream.once('error', (e) => settle(e));
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (withStdin) stream.end(opts.stdin);
   });
   if (timedOut)

@@ -43,6 +43,25 @@ export function createRecreateActivities(docker: Docker) {
     engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
   const isReplacement = (c: Docker.ContainerInspectInfo, limits: MemoryLimits) =>
     c.Config.Labels?.[Labels.recreatedFrom] !== undefined && c.HostConfig.Memory === limits.memory;
+  /** Connects `copy` to the networks of `source` it is not on yet (with their aliases); the copy as it
+   * is now. Twice: nothing is missing, nothing is connected. */
+  const joinMissingNetworks = async (
+    source: Docker.ContainerInspectInfo,
+    copy: Docker.ContainerInspectInfo,
+    staging: string,
+    limits: MemoryLimits,
+  ): Promise<Docker.ContainerInspectInfo> => {
+    const has = copy.NetworkSettings.Networks ?? {};
+    const missing = recreateBody(source, staging, limits).moreNetworks.filter(([net]) => !(net in has));
+    for (const [net, ep] of missing)
+      // 403 "endpoint already exists": a concurrent attempt connected it first.
+      await engineCall(
+        `connect ${staging} to ${net}`,
+        () => docker.getNetwork(net).connect({ Container: copy.Id, EndpointConfig: ep }),
+        [403],
+      );
+    return missing.length ? (await inspect(staging))! : copy;
+  };
   return {
     /** Replaces a stopped container by a copy with new memory limits under the same name, and starts
      * it: stage the copy as <name>-recreate, remove the old one, rename the copy, start. Twice (or after
@@ -69,14 +88,14 @@ export function createRecreateActivities(docker: Docker) {
               () => docker.getContainer(staged.Id).remove({ force: true }),
               [404],
             );
-          const { body, moreNetworks } = recreateBody(current, staging, limits);
-          const created = (await engineCall(`create container ${staging}`, () => docker.createContainer(body)))!;
-          for (const [net, ep] of moreNetworks)
-            await engineCall(`connect ${staging} to ${net}`, () =>
-              docker.getNetwork(net).connect({ Container: created.id, EndpointConfig: ep }),
-            );
+          const { body } = recreateBody(current, staging, limits);
+          await engineCall(`create container ${staging}`, () => docker.createContainer(body));
           copy = (await inspect(staging))!;
         }
+        // On every attempt while the old container still exists: a crash between the create and the
+        // connects leaves a staged copy on the primary network only, which must not pass for complete.
+        if (current && copy.Config.Labels?.[Labels.recreatedFrom] === current.Id)
+          copy = await joinMissingNetworks(current, copy, staging, limits);
         replaced = copy.Config.Labels?.[Labels.recreatedFrom];
         // The old container goes by id (never by name: the name may already be the copy's).
         if (replaced)

@@ -7,7 +7,7 @@
 /**
  * Puts a site config in place and makes nginx serve it. Args: site path, wanted generation ('' if the
  * text declares none), marker path ('' for none), marker state (present | absent), drain ms, settle
- * (quit | served); the text on stdin. Writes the marker first (a config that names both colors reads
+ * (quit | served), lock wait s; the text on stdin. Writes the marker first (a config that names both colors reads
  * it on every request), then the config through a temp file and a rename; `nginx -t` refuses → the
  * previous text goes back, exit 3. After `nginx -s reload` it waits until a new worker serves the
  * wanted generation and, with settle=quit, until every worker that ran before has QUIT (they stop
@@ -15,13 +15,29 @@
  * `drain ms` for them to be gone. Output: `changed` or `unchanged`, then the previous config.
  * An unchanged text whose generation nginx does not serve yet (a run that died between the write and
  * the reload) is reloaded.
+ * One change at a time per site: an attempt that timed out goes on running inside the edge while its
+ * retry starts, and the two would share the temp and prev files. The lock is a symlink to
+ * "<pid>:<start time>" (`ln -s` is atomic; busybox has no flock); a lock whose process is gone (a killed
+ * exec, a restarted edge) is taken over. Waiting for it is bounded (EDGE_LOCK_WAIT_S, exit 14), and so
+ * is the whole script: see EDGE_APPLY_WORST_MS.
  */
 export const APPLY_SITE_SCRIPT = `
-site=$1 want=$2 marker=$3 state=$4 drain=$5 settle=$6
-tmp="$site.dockhand-tmp" prev="$site.dockhand-prev"
+site=$1 want=$2 marker=$3 state=$4 drain=$5 settle=$6 lockwait=$7
+tmp="$site.dockhand-tmp" prev="$site.dockhand-prev" lock="$site.dockhand-lock"
 served() { timeout 2 wget -q -O - http://127.0.0.1/__edge/generation 2>/dev/null; }
 workers() { for p in $(pidof nginx); do [ "$p" = "$(cat /run/nginx.pid)" ] || echo "$p"; done; }
 quit() { [ ! -e "/proc/$1" ] || grep -q 'shutting down' "/proc/$1/cmdline" 2>/dev/null; }
+now() { date +%s; }
+started() { cut -d' ' -f22 "/proc/$1/stat" 2>/dev/null; }
+me="$$:$(started $$)" until=$(( $(now) + lockwait ))
+until ln -s "$me" "$lock" 2>/dev/null; do
+  holder=$(readlink "$lock")
+  if [ -n "$holder" ] && [ "$(started "\${holder%%:*}")" != "\${holder#*:}" ]; then rm -f "$lock"; continue; fi
+  [ "$(now)" -lt "$until" ] || { echo "another change of $site still runs after \${lockwait} s (lock $holder)" >&2; exit 14; }
+  usleep 50000
+done
+trap 'rm -f "$lock"' EXIT
+trap 'exit 15' INT TERM
 cat > "$tmp" || exit 10
 if [ -n "$marker" ]; then
   mkdir -p "\${marker%/*}" || exit 11
@@ -38,15 +54,16 @@ else
 fi
 old=$(workers)
 nginx -s reload || exit 12
-i=0
+# By the clock, not by counting looks: a look at a stuck nginx takes up to 2 s (wget's timeout).
+deadline=$(( $(now) + 10 ))
 while [ -n "$want" ] && [ "$(served)" != "$want" ]; do
-  i=$((i+1)); [ "$i" -lt 1000 ] || { echo "nginx does not serve the new config 10 s after the reload" >&2; exit 13; }
+  [ "$(now)" -lt "$deadline" ] || { echo "nginx does not serve the new config 10 s after the reload" >&2; exit 13; }
   usleep 10000
 done
 [ "$settle" = served ] && [ -n "$want" ] && { echo changed; cat "$prev"; rm -f "$prev"; exit 0; }
 for p in $old; do
   until quit "$p"; do
-    i=$((i+1)); [ "$i" -lt 1000 ] || { echo "an nginx worker of the previous config still accepts 10 s after the reload" >&2; exit 13; }
+    [ "$(now)" -lt "$deadline" ] || { echo "an nginx worker of the previous config still accepts 10 s after the reload" >&2; exit 13; }
     usleep 10000
   done
 done

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { EDGE_EXEC_TIMEOUT_MS, EDGE_LOCK_WAIT_S } from '../../common/edge-timing';
 import { ErrorType, failure } from '../../common/errors';
 import { execRun } from '../docker/exec-run';
 import { APPLY_SITE_SCRIPT, SWITCH_COLOR_SCRIPT } from './edge-scripts';
@@ -162,11 +163,14 @@ async function applySite(
     o.marker?.state ?? '',
     String(o.drainMs ?? 0),
     o.settle ?? 'quit',
+    String(EDGE_LOCK_WAIT_S),
   ];
   const r = await execRun(docker, edge, ['/bin/busybox', 'sh', '-c', APPLY_SITE_SCRIPT, 'sh', ...args], {
     stdin: text,
     maxBytes: 512 * 1024,
+    timeoutMs: EDGE_EXEC_TIMEOUT_MS,
   });
+  // 14: another change of the site still held the lock; a plain (retryable) failure below.
   if (r.exitCode === 3)
     throw failure(ErrorType.BadSpec, `nginx refused ${o.what} (restored the previous one): ${r.stderr.trim()}`);
   if (r.exitCode !== 0)

@@ -5,6 +5,7 @@ import { ResourcesSpec } from './resources';
 import { SecuritySpec } from './security';
 import { LoggingSpec } from './logging';
 import { MountSpec } from './mounts';
+import { argv, boundedList, boundedRecord, boundedString, SPEC_LIMITS } from './limits';
 
 /** An image reference: [registry[:port]/]name[/name…][:tag][@sha256:digest], as Docker reads it. */
 const IMAGE_REF =
@@ -13,15 +14,16 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Docker's own rule for container and network names. */
 export const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
-export const imageRef = z
-  .string()
-  .regex(IMAGE_REF, 'not an image reference (e.g. "nginx:1.27" or "registry:5000/team/app@sha256:…")');
+export const imageRef = boundedString(1024).regex(
+  IMAGE_REF,
+  'not an image reference (e.g. "nginx:1.27" or "registry:5000/team/app@sha256:…")',
+);
 const envName = z.string().regex(ENV_NAME, 'not an environment variable name');
 const port = z.number().int().min(1).max(65535);
 
 export const HealthcheckSpec = z.strictObject({
   /** ["CMD", "wget", …], ["CMD-SHELL", "…"] or a shell string; ["NONE"] disables the image's check. */
-  test: z.union([z.array(z.string()).min(1), z.string().min(1)]),
+  test: z.union([argv().min(1), boundedString(SPEC_LIMITS.argvChars).min(1)]),
   interval: durationMs.optional(),
   timeout: durationMs.optional(),
   startPeriod: durationMs.optional(),
@@ -41,23 +43,41 @@ export const PortSpec = z.strictObject({
  * never written to workflow history or logs. */
 export const SecretRef = z.union([
   z.strictObject({ fromEnv: envName }),
-  z.strictObject({ file: z.string().startsWith('/', 'must be an absolute path') }),
+  z.strictObject({ file: boundedString().startsWith('/', 'must be an absolute path') }),
 ]);
 
+const envLimits = <T>(size: (v: T) => number) => ({
+  entries: SPEC_LIMITS.envEntries,
+  chars: SPEC_LIMITS.envChars,
+  size,
+});
+
+/** Every field is bounded (common/spec/limits.ts): an oversized spec is refused naming its field. */
 export const ContainerSpec = z.strictObject({
   image: imageRef,
-  command: z.array(z.string()).optional(),
+  command: argv().optional(),
   /** [] clears the image's entrypoint. */
-  entrypoint: z.array(z.string()).optional(),
-  env: z.record(envName, z.string()).default({}),
-  secretEnv: z.record(envName, SecretRef).default({}),
+  entrypoint: argv().optional(),
+  env: boundedRecord(
+    envName,
+    z.string(),
+    envLimits((v) => v.length),
+  ).default({}),
+  secretEnv: boundedRecord(
+    envName,
+    SecretRef,
+    envLimits((r) => JSON.stringify(r).length),
+  ).default({}),
   /** KEY=value files on the host agent (`docker run --env-file`), read at create time so their values
    * never enter workflow history; `env` and `secretEnv` win over them. */
-  envFiles: z.array(z.string().startsWith('/', 'must be an absolute path')).optional(),
-  workingDir: z.string().startsWith('/', 'must be an absolute path').optional(),
-  user: z.string().min(1).optional(),
-  labels: z
-    .record(z.string().min(1), z.string())
+  envFiles: boundedList(boundedString().startsWith('/', 'must be an absolute path')).optional(),
+  workingDir: boundedString().startsWith('/', 'must be an absolute path').optional(),
+  user: boundedString().min(1).optional(),
+  labels: boundedRecord(z.string().min(1), z.string(), {
+    entries: SPEC_LIMITS.labelEntries,
+    chars: SPEC_LIMITS.labelChars,
+    size: (v) => v.length,
+  })
     .default({})
     .refine((l) => !Object.keys(l).some((k) => k.startsWith(RESERVED_LABEL_PREFIX)), {
       message: `labels starting with "${RESERVED_LABEL_PREFIX}" are Dockhand's own`,
@@ -77,15 +97,15 @@ export const ContainerSpec = z.strictObject({
   /** Seconds `stop` waits before SIGKILL. */
   stopTimeout: z.number().int().min(0).optional(),
   healthcheck: HealthcheckSpec.optional(),
-  ports: z.array(PortSpec).default([]),
+  ports: boundedList(PortSpec).default([]),
   /** A user-defined network to join (created when missing), or bridge | host | none | container:<name>. */
-  network: z.string().min(1).optional(),
+  network: boundedString().min(1).optional(),
   /** Extra DNS names on the user-defined network. */
-  networkAliases: z.array(z.string().regex(DOCKER_NAME)).default([]),
+  networkAliases: boundedList(boundedString(253).regex(DOCKER_NAME)).default([]),
   resources: ResourcesSpec.optional(),
   security: SecuritySpec.optional(),
   logging: LoggingSpec.optional(),
-  mounts: z.array(MountSpec).optional(),
+  mounts: boundedList(MountSpec).optional(),
 });
 
 /** What a user writes (units as strings, defaults omitted). */

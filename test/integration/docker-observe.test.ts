@@ -174,6 +174,24 @@ describe('export, copy, exec', () => {
     expect((await readdir(dir)).filter((f) => f.startsWith('cancelled.tar'))).toEqual([]);
   });
 
+  it('two overlapping attempts on one agent each write a whole file of their own, never one shared partial (L14)', async () => {
+    const name = await container({ image: APP, ...sh('echo overlapping > /tmp/marker') });
+    await run('waitContainer', { name, timeoutMs: 20_000 });
+    const target = path.join(dir, 'overlap.tar');
+    // A timed-out attempt still streaming while its retry starts: same agent process, same target.
+    const [a, b] = await Promise.all([
+      run('exportContainer', { name, path: target }),
+      run('exportContainer', { name, path: target }),
+    ]);
+    expect(a).toEqual(b);
+    const bytes = await readFile(target);
+    expect({ sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({
+      sizeBytes: a.sizeBytes,
+      sha256: a.sha256,
+    });
+    expect((await readdir(dir)).filter((f) => f.startsWith('overlap.tar.'))).toEqual([]);
+  });
+
   it('copies a file in and reads it out, twice alike; a missing path is NotFound', async () => {
     const name = await container({ image: APP, init: true, stopTimeout: 0 });
     const input = { name, path: '/tmp/conf/app.conf', content: 'x' };

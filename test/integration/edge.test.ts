@@ -4,7 +4,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { execRun } from '../../activities/docker/exec-run';
 import { createEdgeActivities } from '../../activities/traffic/edge';
 import { createEdgeStateActivities } from '../../activities/traffic/edge-state';
-import { EDGE_SITE_PATH, renderSiteConfig } from '../../activities/traffic/nginx-config';
+import { APPLY_SITE_SCRIPT } from '../../activities/traffic/edge-scripts';
+import { EDGE_SITE_PATH, generationOf, renderSiteConfig } from '../../activities/traffic/nginx-config';
 import { ErrorType } from '../../common/errors';
 import { docker, removeNetwork } from '../support/docker';
 import { testIds } from '../support/workers';
@@ -109,6 +110,66 @@ describe('edge activities (real nginx container)', () => {
     expect(
       await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[1]!, port: 8080 }] }),
     ).toMatchObject({ changed: true });
+    expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v2\n' });
+  });
+
+  it('a change that starts while an earlier attempt still runs waits for it, never sharing its files (L3)', async () => {
+    const both = renderSiteConfig('web', [
+      { host: apps[0]!, port: 8080 },
+      { host: apps[1]!, port: 8080 },
+    ]);
+    const earlier = renderSiteConfig('web', [{ host: apps[1]!, port: 8080 }]);
+    const retry = renderSiteConfig('web', [{ host: apps[0]!, port: 8080 }]);
+    await env.run(activities.restoreEdge, { edge, config: both });
+    // The earlier attempt (timed out on the worker's side) is still streaming its text into the edge.
+    const exec = await docker.getContainer(edge).exec({
+      Cmd: [
+        '/bin/busybox',
+        'sh',
+        '-c',
+        APPLY_SITE_SCRIPT,
+        'sh',
+        EDGE_SITE_PATH,
+        generationOf(earlier) ?? '',
+        '',
+        '',
+        '0',
+        'quit',
+        '20',
+      ],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: true });
+    const earlierDone = new Promise((r) => (stream.on('end', r), stream.on('close', r), stream.resume()));
+    const half = Math.floor(earlier.length / 2);
+    stream.write(earlier.slice(0, half));
+    await new Promise((r) => setTimeout(r, 500));
+    // Its retry starts meanwhile; the earlier one finishes 2 s later.
+    const retried = env.run(activities.configureEdge, {
+      edge,
+      service: 'web',
+      upstreams: [{ host: apps[0]!, port: 8080 }],
+    }) as Promise<{ changed: boolean; previousConfig: string }>;
+    await new Promise((r) => setTimeout(r, 2000));
+    stream.end(earlier.slice(half));
+    await earlierDone;
+    // The retry ran after the earlier attempt, whole: it saw the earlier attempt's text as the previous one.
+    expect(await retried).toEqual({ changed: true, previousConfig: earlier });
+    expect((await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH])).stdout).toBe(retry);
+    expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v1\n' });
+    const dir = EDGE_SITE_PATH.replace(/[^/]+$/, '');
+    expect((await execRun(docker, edge, ['/bin/busybox', 'ls', '-a', dir])).stdout).not.toMatch(
+      /dockhand-(tmp|prev|lock)/,
+    );
+  });
+
+  it('a lock left by a change whose process is gone (killed, edge restarted) does not block the next one (L3)', async () => {
+    await execRun(docker, edge, ['/bin/busybox', 'ln', '-s', '999999:1', `${EDGE_SITE_PATH}.dockhand-lock`]);
+    expect(
+      await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[1]!, port: 8080 }] }),
+    ).toMatchObject({ changed: expect.any(Boolean) });
     expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v2\n' });
   });
 

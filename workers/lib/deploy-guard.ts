@@ -5,6 +5,7 @@ import { statusQuery } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
 import {
   CHANGE_WORKFLOW_TYPES,
+  DEPLOY_GUARD_IDENTITY,
   guardPolicyFor,
   planDeployGuard,
   type ServiceGuardSettings,
@@ -30,7 +31,7 @@ export const completedRuns = new BoundedMemo<unknown>(256);
 export interface GuardOutcome {
   workflowId: string;
   workflowType: string;
-  outcome: 'signalled' | 'started' | 'attached' | 'dropped';
+  outcome: 'signalled' | 'started' | 'attached' | 'dropped' | 'refused';
   reason?: string;
 }
 
@@ -72,6 +73,8 @@ export async function guardDeploy(
   );
 
   if (decision.action === 'ignore') return done('dropped', 'deployGuardRollback', decision.reason);
+  // Not sent: the deploy would log and ignore it, and the guard would report a rollback that never came.
+  if (decision.action === 'refused') return done('refused', latest!.type, decision.reason);
   if (decision.action === 'signal-rollback') {
     // Sent as the system identity "deploy-guard" (what Temporal records and the policy checks): it may
     // roll back where the service lists it, never approve (common/answer-policy.ts).
@@ -138,7 +141,16 @@ async function latestChange(client: Client, workflowId: string): Promise<ChangeR
       .getHandle(workflowId, d.runId)
       .query(statusQuery)
       .catch(() => undefined);
-    return { ...run, ...(s ? { phase: s.phase, ...(s.newColor ? { newColor: s.newColor } : {}) } : {}) };
+    // Its approver list says whether a rollback signal from the guard would count (one event, read once per run).
+    const input =
+      s?.phase === 'baking'
+        ? await completedRuns.remember(`input:${workflowId}/${d.runId}`, () => inputOf(client, workflowId, d.runId))
+        : undefined;
+    return {
+      ...run,
+      ...(s ? { phase: s.phase, ...(s.newColor ? { newColor: s.newColor } : {}) } : {}),
+      ...(input ? { input } : {}),
+    };
   }
   if (run.status !== 'COMPLETED' || !(CHANGE_WORKFLOW_TYPES as readonly string[]).includes(run.type)) return run;
   // A completed run never changes: read its result and input once, not on every event (review M12).

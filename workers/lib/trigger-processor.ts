@@ -14,7 +14,7 @@ export interface ProcessedJob {
   workflows: Array<{
     workflowId: string;
     workflowType: string;
-    outcome: 'signalled' | 'started' | 'attached' | 'dropped';
+    outcome: 'signalled' | 'started' | 'attached' | 'dropped' | 'refused';
     reason?: string;
   }>;
 }

@@ -8,6 +8,7 @@ import type {
   NotifierActivities,
   OrchestratorActivities,
 } from '../../activities';
+import { EDGE_ACTIVITY_START_TO_CLOSE_MS } from '../../common/edge-timing';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
 import { REPLICA_WAIT_START_TO_CLOSE_MS } from '../../common/rolling-update';
 import { hostTaskQueue } from '../../common/task-queues';
@@ -29,6 +30,10 @@ export const retry: RetryPolicy = {
 export const profiles = {
   /** One Engine round trip or a few: inspect, create, start, remove, rename, update, copy. */
   quick: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m' },
+  /** An edge config change: one exec whose script may wait for an overlapping change and then for nginx
+   * (EDGE_APPLY_WORST_MS); the start-to-close covers that worst case, so a slow host is not cut short
+   * and retried beside a script still running. */
+  edge: { startToCloseTimeout: EDGE_ACTIVITY_START_TO_CLOSE_MS, scheduleToCloseTimeout: '10m' },
   /** Stop/restart wait out the container's stop timeout (up to minutes for a slow shutdown). */
   lifecycle: { heartbeatTimeout: '10s', startToCloseTimeout: '5m', scheduleToCloseTimeout: '15m' },
   /** Pulls, builds, exports and waits. */
@@ -76,8 +81,8 @@ export const profiles = {
 } satisfies Record<string, ActivityOptions>;
 export type Profile = keyof typeof profiles;
 
-/** Which profile each host-agent activity runs under. */
-const HOST_AGENT = {
+/** Which profile each host-agent activity runs under (exported for the profile tests). */
+export const HOST_AGENT = {
   // containers: lifecycle
   createContainer: 'quick',
   startContainer: 'quick',
@@ -124,9 +129,9 @@ const HOST_AGENT = {
   readHardenSource: 'quick',
   createHardenedContainer: 'quick',
   // the edge (nginx) in front of a service
-  configureEdge: 'quick',
-  restoreEdge: 'quick',
-  configureEdgeColors: 'quick',
+  configureEdge: 'edge',
+  restoreEdge: 'edge',
+  configureEdgeColors: 'edge',
   switchEdgeColor: 'quick',
   probeEdge: 'quick',
   listServiceContainers: 'quick',

@@ -1,3 +1,4 @@
+import { answerComment } from './answers';
 import {
   ApplicationFailure,
   currentUpdateInfo,
@@ -98,7 +99,7 @@ async function receive<A extends Answer>(
     approvedBy: port.approvedBy?.() ?? [],
   });
   if (!verdict.counts) return refuse(verdict.message, verdict.by);
-  const comment = typeof a?.comment === 'string' ? a.comment : undefined;
+  const comment = answerComment(a); // text only, bounded (review L14)
   return port.take({ ...verdict, ...(comment ? { comment } : {}), at }, a) ?? verdict.message;
 }
 

@@ -2,7 +2,7 @@ import { condition, log } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalPolicy } from '../../common/approval';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, type Answer } from '../../common/signals';
 import { openAnswers, type CountedAnswer } from './answer-desk';
-import { acceptAnswer } from './answers';
+import { acceptAnswer, answerComment, recordRefused } from './answers';
 
 /** What the gate answers about: the subject named in refusals, and who asked for the change. */
 export interface GateSubject {
@@ -26,7 +26,7 @@ export class ApprovalGate {
     at: string;
   };
   private approvals: CountedAnswer[] = [];
-  private readonly refused: ApprovalDecision['refused'] = [];
+  private readonly refusals: Pick<ApprovalDecision, 'refused' | 'refusedMore'> = { refused: [] };
   private waiting = false;
 
   constructor(
@@ -39,7 +39,7 @@ export class ApprovalGate {
       requesters: who.requesters,
       closed: () => (this.waiting && !this.answer ? undefined : 'nothing is waiting for approval'),
       approvedBy: () => this.approvals.map((a) => a.by),
-      refused: (r: ApprovalDecision['refused'][number]) => void this.refused.push(r),
+      refused: (r: ApprovalDecision['refused'][number]) => recordRefused(this.refusals, r),
     };
     openAnswers({
       ...common,
@@ -77,10 +77,10 @@ export class ApprovalGate {
       return {
         outcome: 'timed-out',
         at: new Date().toISOString(),
-        refused: [...this.refused],
+        ...this.refusedNow(),
         ...(approvals.length ? { approvedBy: approvals.map((a) => a.by) } : {}),
       };
-    const decision: ApprovalDecision = { ...this.answer, refused: [...this.refused] };
+    const decision: ApprovalDecision = { ...this.answer, ...this.refusedNow() };
     this.answer = undefined;
     return decision;
   }
@@ -107,7 +107,7 @@ export class ApprovalGate {
     const at = new Date().toISOString();
     const check = acceptAnswer(this.policy.approvers, signal, a);
     if (!check.accepted) {
-      if (check.refused) this.refused.push({ by: check.refused, signal, at });
+      if (check.refused) recordRefused(this.refusals, { by: check.refused, signal, at });
       return;
     }
     const { by } = check;
@@ -115,6 +115,12 @@ export class ApprovalGate {
       log.info(`ignored ${signal} from ${by}: nothing is waiting for approval now`);
       return;
     }
-    this.answer = { outcome: signal === 'approve' ? 'approved' : 'rejected', by, comment: a.comment, at };
+    this.answer = { outcome: signal === 'approve' ? 'approved' : 'rejected', by, comment: answerComment(a), at };
+  }
+
+  /** The refused answers so far, as a decision carries them (bounded: the rest only counted). */
+  private refusedNow(): Pick<ApprovalDecision, 'refused' | 'refusedMore'> {
+    const { refused, refusedMore } = this.refusals;
+    return { refused: [...refused], ...(refusedMore ? { refusedMore } : {}) };
   }
 }

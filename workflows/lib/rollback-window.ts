@@ -2,7 +2,7 @@ import { condition, log } from '@temporalio/workflow';
 import type { AnswerPolicy } from '../../common/answer-policy';
 import { rollbackSignal, rollbackUpdate, type Answer } from '../../common/signals';
 import { openAnswers } from './answer-desk';
-import { acceptAnswer } from './answers';
+import { acceptAnswer, answerComment } from './answers';
 
 /** Listens for `rollback`. Only an answer that arrives while the window is open counts, and only from
  * whom the policy allows (common/answer-policy.ts: approvers, or a listed system identity such as the
@@ -41,6 +41,6 @@ export class RollbackWindow {
     if (!check.accepted) return;
     const { by } = check;
     if (!this.open) return log.info(`ignored rollback from ${by}: no rollback window is open now`);
-    this.requested ??= { by, comment: a.comment, at: new Date().toISOString() };
+    this.requested ??= { by, comment: answerComment(a), at: new Date().toISOString() };
   }
 }

@@ -78,6 +78,27 @@ describe('planDeployGuard', () => {
     expect(planDeployGuard(event, { ...baking, phase: 'green-up' }, undefined, WINDOW).action).toBe('ignore');
   });
 
+  it('a baking deploy whose approver list does not name the guard: refused, not reported as signalled (L14)', () => {
+    const baking: ChangeRun = {
+      runId: 'r2',
+      type: 'blueGreenDeploy',
+      status: 'RUNNING',
+      startMs: 20_000,
+      phase: 'baking',
+      newColor: 'green',
+      input: bgInput, // approvers: ['alice']
+    };
+    expect(planDeployGuard(event, baking, undefined, WINDOW)).toEqual({
+      action: 'refused',
+      reason:
+        "web-green (the new green) turned unhealthy during the bake window, but deploy-guard is not on the deploy's approver list (alice): its rollback signal would be refused",
+    });
+    const guardListed = { ...bgInput, approval: { ...bgInput.approval, approvers: ['alice', 'deploy-guard'] } };
+    expect(planDeployGuard(event, { ...baking, input: guardListed }, undefined, WINDOW).action).toBe('signal-rollback');
+    const anyone = { ...bgInput, approval: { ...bgInput.approval, approvers: [] } };
+    expect(planDeployGuard(event, { ...baking, input: anyone }, undefined, WINDOW).action).toBe('signal-rollback');
+  });
+
   it('ignores events past the window, before the deploy, for other containers, and when nothing records a spec', () => {
     expect(planDeployGuard({ ...event, atMs: 30_000 + WINDOW + 1 }, latest, previous, WINDOW)).toEqual({
       action: 'ignore',

@@ -336,6 +336,35 @@ describe('rollingUpdate decisions', () => {
     });
   });
 
+  it('canary: what the gate keeps of answers is bounded — comment text and size, the refused list (L14)', async () => {
+    const engine = replicas(2);
+    const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 60_000, approvers: ['ann'] } };
+    const result = await roll(engine, 'app:v2', { pauseAfter }, async (handle) => {
+      await phase(handle, 'awaiting-approval');
+      for (let i = 0; i < 30; i++) await handle.signal(approveSignal, { by: `mallory-${i}` });
+      await handle.signal(approveSignal, { by: 'm'.repeat(5000) });
+      await handle.signal(approveSignal, { by: 'ann', comment: `  ${'x'.repeat(10_000)}  ` });
+    });
+    expect(result.outcome).toBe('updated');
+    const approval = result.approval!;
+    expect(approval.comment).toBe(`${'x'.repeat(999)}…`);
+    expect(approval.refused).toHaveLength(20);
+    expect(approval.refused[19]!.by).toBe('mallory-19');
+    expect(approval.refusedMore).toBe(11);
+  });
+
+  it('canary: a comment that is not text is dropped, not kept as whatever JSON was sent (L14)', async () => {
+    const engine = replicas(2);
+    const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 60_000, approvers: [] } };
+    const result = await roll(engine, 'app:v2', { pauseAfter }, async (handle) => {
+      await phase(handle, 'awaiting-approval');
+      const comment = { nested: 'x'.repeat(1000) } as unknown as string;
+      await handle.signal(approveSignal, { by: 'ann', comment });
+    });
+    expect(result.approval).toMatchObject({ outcome: 'approved', by: 'ann' });
+    expect(result.approval).not.toHaveProperty('comment');
+  });
+
   it('canary: nobody approves in time, it rolls back', async () => {
     const engine = replicas(2);
     const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 1000, approvers: [] } };

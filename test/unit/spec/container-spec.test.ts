@@ -72,4 +72,38 @@ describe('ContainerSpec', () => {
   it('refuses a missing image', () => {
     expect(badSpecMessage({})).toContain('spec.image');
   });
+  it('refuses an oversized spec naming the field, before anything starts (L7)', () => {
+    const big = 'x'.repeat(70 * 1024);
+    expect(badSpecMessage({ image: 'a', env: { BIG: big } })).toContain(
+      'spec.env: 71683 characters in all, at most 65536',
+    );
+    const many = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`V${i}`, '1']));
+    expect(badSpecMessage({ image: 'a', env: many })).toContain('spec.env: 501 entries, at most 500');
+    expect(
+      badSpecMessage({
+        image: 'a',
+        secretEnv: { ...Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`S${i}`, { fromEnv: 'X' }])) },
+      }),
+    ).toContain('spec.secretEnv: 501 entries');
+    expect(badSpecMessage({ image: 'a', labels: { note: big } })).toContain(
+      'spec.labels: 71684 characters in all, at most 32768',
+    );
+    expect(badSpecMessage({ image: 'a', command: ['sh', '-c', big] })).toContain(
+      'spec.command: at most 32768 characters in all',
+    );
+    expect(badSpecMessage({ image: 'a', entrypoint: Array.from({ length: 501 }, () => 'a') })).toContain(
+      'spec.entrypoint: at most 500 arguments',
+    );
+    expect(badSpecMessage({ image: 'a', healthcheck: { test: big } })).toContain('spec.healthcheck.test');
+    expect(
+      badSpecMessage({ image: 'a', ports: Array.from({ length: 101 }, (_, i) => ({ container: i + 1 })) }),
+    ).toContain('spec.ports: at most 100 items');
+    expect(badSpecMessage({ image: 'a', workingDir: `/${big}` })).toContain('spec.workingDir: at most 4096 characters');
+    expect(badSpecMessage({ image: `a${'b'.repeat(2000)}` })).toContain('spec.image: at most 1024 characters');
+  });
+  it('accepts a large but reasonable spec at the limits', () => {
+    const env = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`V${i}`, 'x'.repeat(100)]));
+    const spec = validate(ContainerSpec, { image: 'a', env, command: ['sh', '-c', 'y'.repeat(32 * 1024 - 5)] }, 'spec');
+    expect(Object.keys(spec.env)).toHaveLength(500);
+  });
 });
