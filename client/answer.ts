@@ -1,11 +1,11 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { approveSignal, rejectSignal, rollbackSignal, type Answer } from '../common/signals';
+import { approveSignal, rejectSignal, resumeSignal, rollbackSignal, type Answer } from '../common/signals';
 import { answerTargets } from '../common/workflow-ids';
 
-const SIGNALS = { approve: approveSignal, reject: rejectSignal, rollback: rollbackSignal } as const;
+const SIGNALS = { approve: approveSignal, reject: rejectSignal, rollback: rollbackSignal, resume: resumeSignal } as const;
 export type AnswerKind = keyof typeof SIGNALS;
 
-/** Sends approve / reject / rollback to the workflow that waits on `target` — the change of a service
+/** Sends approve / reject / rollback / resume to the workflow that waits on `target` — the change of a service
  * under deploy/<service> (blue-green, rolling), the hardening of a container on `host`, or any
  * workflow named by its full id (cleanup/<host>) — the same signal the Web UI's "Send a Signal" sends. */
 export async function answerDeploy(

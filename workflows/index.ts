@@ -11,3 +11,4 @@ export { deployGuardRollback } from './deploy-guard-rollback';
 export { remediateHarden } from './remediate-harden';
 export { remediateCleanup } from './remediate-cleanup';
 export { serviceStatus } from './service-status';
+export { serviceLogs } from './service-logs';
