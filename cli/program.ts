@@ -59,5 +59,11 @@ export function buildProgram(): Command {
   registerHosts(program);
   registerCleanup(program);
   registerConfig(program);
+  // demo is `npm start`'s command (its file belongs to the demo work): its example is added here.
+  examples(
+    program.commands.find((c) => c.name() === 'demo')!,
+    'npm start',
+    'dockhand demo --image dockhand-fixture-app:v2',
+  );
   return program;
 }

@@ -2,7 +2,12 @@ import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription }
 import { approveSignal, rejectSignal, resumeSignal, rollbackSignal, type Answer } from '../common/signals';
 import { answerTargets } from '../common/workflow-ids';
 
-const SIGNALS = { approve: approveSignal, reject: rejectSignal, rollback: rollbackSignal, resume: resumeSignal } as const;
+const SIGNALS = {
+  approve: approveSignal,
+  reject: rejectSignal,
+  rollback: rollbackSignal,
+  resume: resumeSignal,
+} as const;
 export type AnswerKind = keyof typeof SIGNALS;
 
 /** Sends approve / reject / rollback / resume to the workflow that waits on `target` — the change of a service

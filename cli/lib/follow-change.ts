@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { deployEnd, type DeployEnd } from '../../client/deploy';
 import { followPhases } from '../../client/follow';
 import { DeployErrorType } from '../../common/errors';
+import { DockhandPhase } from '../../common/search-attributes';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { emit } from './envelope';
 import { Progress } from './progress';
@@ -102,7 +103,8 @@ async function watchProgress(handle: WorkflowHandle, o: FollowOptions): Promise<
   }
 }
 
-/** Workflows whose status is `{phase, details}`: a line whenever the phase changes. */
+/** Workflows whose status is `{phase, details}`: a line whenever the phase changes. A workflow with
+ * no status query (a scan) is read through its DockhandPhase search attribute instead. */
 async function followPhase(handle: WorkflowHandle, report?: Progress): Promise<void> {
   const started = Date.now();
   let ended = false;
@@ -112,7 +114,12 @@ async function followPhase(handle: WorkflowHandle, report?: Progress): Promise<v
   );
   let last = '';
   while (!ended) {
-    const s = await handle.query<{ phase?: string; details?: string }>('status').catch(() => undefined);
+    const s =
+      (await handle.query<{ phase?: string; details?: string }>('status').catch(() => undefined)) ??
+      (await handle
+        .describe()
+        .then((d) => ({ phase: d.typedSearchAttributes.get(DockhandPhase), details: '' }))
+        .catch(() => undefined));
     if (s?.phase && `${s.phase}${s.details}` !== last) {
       last = `${s.phase}${s.details}`;
       report?.phase(s.phase, s.details ?? '', Date.now() - started);

@@ -43,3 +43,10 @@ export function nonEmpty(value: string): string {
   if (!value.trim()) throw new InvalidArgumentError('must not be empty');
   return value;
 }
+
+/** A schedule interval ("30m", "1h", "1d"): Temporal's duration grammar, which also takes days. */
+export function interval(value: string): string {
+  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(value.trim()))
+    throw new InvalidArgumentError(`"${value}" is not an interval (use e.g. "30m", "1h", "1d")`);
+  return value;
+}

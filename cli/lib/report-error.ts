@@ -26,7 +26,8 @@ export function ending(err: unknown, command: string): Ending {
     const message = err.exitCode === EXIT.usage ? withHint(err.message, command) : err.message;
     return { exitCode: err.exitCode, message, envelope: errorEnvelope(message, err.exitCode, err.extra) };
   }
-  const message = oneLine((err as Error)?.message ?? String(err));
+  // Several problems (a service file's) keep one line each; never a stack trace.
+  const message = (err as Error)?.message ?? String(err);
   return { exitCode: EXIT.error, message, envelope: errorEnvelope(message, EXIT.error) };
 }
 
