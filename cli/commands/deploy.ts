@@ -15,6 +15,7 @@ import { parseDurationMs } from '../../common/spec/units';
 import { validate } from '../../common/spec/validate';
 import { collect, duration, int, oneOf } from '../lib/parsers';
 import { emit } from '../lib/envelope';
+import { examples } from '../lib/examples';
 import { addFollowOptions } from '../lib/follow-options';
 import { followChange, reportEnd } from '../lib/follow-change';
 import { workflowUrl } from '../lib/links';
@@ -99,6 +100,12 @@ export function registerDeploy(program: Command): void {
         human: () => successLine(service, resolved, end.result),
       });
     });
+  examples(
+    command,
+    'dockhand deploy web                       # the image the service file names; follows until it ends',
+    'dockhand deploy web --image web:v2 --detach',
+    'dockhand deploy api --image api:v3 --bake 5m --timeout 30m --json > result.json',
+  );
 }
 
 /** The deploy as the service file says, with the flags given overriding single fields for this run;

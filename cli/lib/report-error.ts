@@ -1,5 +1,7 @@
 import { CommanderError } from 'commander';
+import { ServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { loadConfig } from '../../common/config';
 import { ErrorType } from '../../common/errors';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { errorEnvelope, type Envelope } from './envelope';
@@ -25,6 +27,12 @@ export function ending(err: unknown, command: string): Ending {
   if (err instanceof CliError) {
     const message = err.exitCode === EXIT.usage ? withHint(err.message, command) : err.message;
     return { exitCode: err.exitCode, message, envelope: errorEnvelope(message, err.exitCode, err.extra) };
+  }
+  if (err instanceof ServiceError) {
+    // A call to Temporal failed after connecting (it went away, or something else answers there).
+    const cause = err.cause as { details?: string } | undefined;
+    const message = `Temporal at ${temporalAddress()}: ${err.message}${cause?.details ? ` (${cause.details})` : ''}`;
+    return { exitCode: EXIT.error, message, envelope: errorEnvelope(message, EXIT.error) };
   }
   // Several problems (a service file's) keep one line each; never a stack trace.
   const message = (err as Error)?.message ?? String(err);
@@ -55,4 +63,12 @@ export function commandLine(argv: string[], names: string[]): string {
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
   const found = words.find((w) => names.includes(w));
   return found ? `dockhand ${found}` : 'dockhand';
+}
+
+function temporalAddress(): string {
+  try {
+    return loadConfig().temporalAddress;
+  } catch {
+    return process.env.TEMPORAL_ADDRESS ?? '(TEMPORAL_ADDRESS)';
+  }
 }
