@@ -100,6 +100,12 @@ export const ENVIRONMENT = {
     .string()
     .optional()
     .describe('who answers or starts from the CLI, for the audit trail (`--by`); default the login name'),
+  CI: z
+    .string()
+    .optional()
+    .describe(
+      'set by CI services: the CLI then prints plain progress lines, nothing animated (any value but "0"/"false")',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'is not a log level (fatal, error, warn, info, debug, trace, silent)',

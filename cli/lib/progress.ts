@@ -1,3 +1,5 @@
+import { readVariable } from '../../common/config';
+
 /** Where progress goes: stderr, or a test's fake stream. */
 export interface ProgressStream {
   write(text: string): unknown;
@@ -23,8 +25,9 @@ export class Progress {
     private readonly out: ProgressStream = process.stderr,
     env: NodeJS.ProcessEnv = process.env,
   ) {
-    const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
-    this.animated = Boolean(out.isTTY) && !ci && env.TERM !== 'dumb';
+    const ci = readVariable('CI', env);
+    const underCi = ci !== undefined && ci !== '0' && ci.toLowerCase() !== 'false';
+    this.animated = Boolean(out.isTTY) && !underCi;
   }
 
   /** A permanent line (a phase entered, a message). */

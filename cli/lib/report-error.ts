@@ -69,6 +69,6 @@ function temporalAddress(): string {
   try {
     return loadConfig().temporalAddress;
   } catch {
-    return process.env.TEMPORAL_ADDRESS ?? '(TEMPORAL_ADDRESS)';
+    return 'TEMPORAL_ADDRESS';
   }
 }
