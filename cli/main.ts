@@ -1,46 +1,28 @@
-import { Command } from 'commander';
-import { registerDemo } from './commands/demo';
-import { registerEnsure } from './commands/ensure';
-import { registerRollout } from './commands/rollout';
-import { registerStack } from './commands/stack';
-import { registerScan } from './commands/scan';
-import { registerDeploy } from './commands/deploy';
-import { registerApprove } from './commands/approve';
-import { registerReject } from './commands/reject';
-import { registerRollback } from './commands/rollback';
-import { registerEvents } from './commands/events';
-import { registerRules } from './commands/rules';
-import { registerRemediate } from './commands/remediate';
-import { registerSweep } from './commands/sweep';
-import { registerHosts } from './commands/hosts';
-import { registerCleanup } from './commands/cleanup';
-import { registerConfig } from './commands/config';
-import { registerStatus } from './commands/status';
+import { CommanderError } from 'commander';
+import { EXIT } from './lib/exit-codes';
+import { buildProgram } from './program';
+import { commandLine, ending } from './lib/report-error';
 
-/** The `dockhand` command. Each subcommand lives in cli/commands/<name>.ts. */
-const program = new Command('dockhand')
-  .description('durable, approvable Docker operations on Temporal')
-  .option('--config <file>', 'the service file (default: DOCKHAND_CONFIG, else ./dockhand.yml)')
-  .showHelpAfterError();
-registerStack(program);
-registerEnsure(program);
-registerDemo(program);
-registerScan(program);
-registerRollout(program);
-registerDeploy(program);
-registerApprove(program);
-registerReject(program);
-registerRollback(program);
-registerEvents(program);
-registerRules(program);
-registerRemediate(program);
-registerSweep(program);
-registerHosts(program);
-registerCleanup(program);
-registerConfig(program);
-registerStatus(program);
-
-program.parseAsync(process.argv).catch((err: Error) => {
-  console.error(`dockhand: ${err.message}`);
-  process.exit(1);
-});
+/** Runs `dockhand`: every error ends as one line on stderr (and, with --json, the error envelope on
+ * stdout) with its exit code (docs/cli.md); never a stack trace. */
+const program = buildProgram();
+const json = process.argv.includes('--json');
+program.parseAsync(process.argv).then(
+  () => process.exit(process.exitCode ?? EXIT.done),
+  (err: unknown) => {
+    if (err instanceof CommanderError && ['commander.helpDisplayed', 'commander.version'].includes(err.code))
+      process.exit(EXIT.done);
+    // `dockhand` alone, or a command group without its subcommand: commander printed the help.
+    if (err instanceof CommanderError && err.code === 'commander.help') process.exit(EXIT.usage);
+    const e = ending(
+      err,
+      commandLine(
+        process.argv,
+        program.commands.map((c) => c.name()),
+      ),
+    );
+    if (json) console.log(JSON.stringify(e.envelope));
+    console.error(`dockhand: ${e.message}`);
+    process.exit(e.exitCode);
+  },
+);

@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import type { DockhandConfig } from '../common/config';
 import { DeployErrorType } from '../common/errors';
 import type { ResolvedDeploy } from '../common/service-file/resolve';
@@ -18,6 +18,9 @@ export interface DeployEnd {
   result?: unknown;
   /** Why it did not succeed: the failure and its causes in one line. */
   failure?: string;
+  /** The failure's type (DockhandRejected, DockhandRolledBack, …; "cancelled", "terminated"), so a
+   * caller can tell a person's "no" from a breakage. */
+  failureType?: string;
 }
 
 /** Starts the resolved deploy (blue-green or rolling, as the service file says) under deploy/<service>. */
@@ -42,9 +45,18 @@ export async function deployEnd(handle: WorkflowHandle, runId?: string): Promise
     if (!(err instanceof WorkflowFailedError)) throw err;
     const cause = err.cause;
     const rolledBack = cause instanceof ApplicationFailure && cause.type === DeployErrorType.RolledBack;
+    const failureType =
+      cause instanceof ApplicationFailure
+        ? cause.type
+        : cause instanceof CancelledFailure
+          ? 'cancelled'
+          : cause instanceof TerminatedFailure
+            ? 'terminated'
+            : undefined;
     return {
       outcome: rolledBack ? 'rolled-back' : 'failed',
       ...ids,
+      ...(failureType ? { failureType } : {}),
       ...(rolledBack && cause.details?.[0] ? { result: cause.details[0] } : {}),
       failure: failureText(cause ?? err),
     };

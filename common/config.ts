@@ -150,6 +150,12 @@ export const ENVIRONMENT = {
     .describe('host agent: directories secret and env files may be read from'),
   DOCKHAND_AGENT_SECRET_ENV: z.string().optional().describe('host agent: agent variables secretEnv.fromEnv may read'),
   DOCKHAND_AGENT_DATA_DIR: z.string().optional().describe('host agent: exports and builds only below it'),
+  CI: z
+    .string()
+    .optional()
+    .describe(
+      'set by CI services: the CLI then prints plain progress lines, nothing animated (any value but "0"/"false")',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'is not a log level (fatal, error, warn, info, debug, trace, silent)',

@@ -12,3 +12,4 @@ export { remediateHarden } from './remediate-harden';
 export { remediateCleanup } from './remediate-cleanup';
 export { serviceStatus } from './service-status';
 export { pullImage } from './pull-image';
+export { serviceLogs } from './service-logs';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
-import { deployEnd, startDeploy } from '../../client/deploy';
-import { followPhases } from '../../client/follow';
+import { startDeploy } from '../../client/deploy';
 import type { BlueGreenRequest, BlueGreenResult } from '../../common/blue-green';
 import { BlueGreenInput } from '../../common/blue-green';
 import { loadConfig } from '../../common/config';
@@ -14,8 +13,14 @@ import {
 import type { RollingUpdateResult } from '../../common/rolling-update';
 import { parseDurationMs } from '../../common/spec/units';
 import { validate } from '../../common/spec/validate';
-import { collect, int } from '../lib/parsers';
-import { followRollout, rolloutSummary } from '../lib/rollout-output';
+import { collect, duration, int, oneOf } from '../lib/parsers';
+import { emit } from '../lib/envelope';
+import { examples } from '../lib/examples';
+import { addFollowOptions } from '../lib/follow-options';
+import { followChange, reportEnd } from '../lib/follow-change';
+import { workflowUrl } from '../lib/links';
+import { Progress } from '../lib/progress';
+import { rolloutSummary } from '../lib/rollout-output';
 import { serviceFilePath, configOrigin } from '../../client/service-file';
 import { configFlag, optionalServiceFile } from '../lib/service-file';
 import { safeUserName } from '../lib/identity';
@@ -33,7 +38,8 @@ interface DeployOptions extends Partial<SpecOptions> {
   smokePath?: string;
   smokeStatus?: number;
   oldColor?: 'running' | 'stopped';
-  wait?: boolean;
+  detach?: boolean;
+  timeout?: string;
   json?: boolean;
 }
 
@@ -41,7 +47,7 @@ export function registerDeploy(program: Command): void {
   const command = program
     .command('deploy')
     .description(
-      'deploy <service> as the service file (dockhand.yml) declares it: blue-green or rolling, under deploy/<service>',
+      'deploy <service> as the service file (dockhand.yml) declares it: blue-green or rolling, under deploy/<service>; follows it until it ends',
     )
     .argument(
       '<service>',
@@ -52,53 +58,55 @@ export function registerDeploy(program: Command): void {
   addSpecOptions(command, 'user-defined network (default <service>-net)')
     .option('--edge-port <port>', 'host port the edge publishes (first deploy; default: a free one)', int)
     .option('--no-approval', 'switch without waiting for an approval')
-    .option('--approval-timeout <duration>', 'how long to wait for an approval before rejecting (e.g. 30m)')
+    .option('--approval-timeout <duration>', 'how long to wait for an approval before rejecting (e.g. 30m)', duration)
     .option('--approver <name>', 'identity allowed to approve/reject, repeatable (default: anyone)', collect)
-    .option('--bake <duration>', 'rollback window after the switch (e.g. 5m)')
-    .option('--health-timeout <duration>', 'how long the new version may take to become healthy')
+    .option('--bake <duration>', 'rollback window after the switch (e.g. 5m)', duration)
+    .option('--health-timeout <duration>', 'how long the new version may take to become healthy', duration)
     .option('--smoke-path <path>', 'GET this path on the new color before the approval')
     .option('--smoke-status <code>', 'status the smoke check expects', int)
-    .option('--old-color <policy>', 'the old color during the bake: running | stopped')
-    .option('--host <id>', "host agent to run on (default: the service's only host, or DOCKHAND_HOST_ID)")
-    .option('--wait', 'follow the deploy until it ends; exit 1 if it fails or rolls back')
-    .option('--json', 'print JSON (with --wait: {outcome, workflowId, runId, result | failure})')
+    .option('--old-color <policy>', 'the old color during the bake: running | stopped', oneOf('running', 'stopped'))
+    .option('--host <id>', "host agent to run on (default: the service's only host, or DOCKHAND_HOST_ID)");
+  addFollowOptions(command)
+    .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
     .action(async function (this: Command, service: string, o: DeployOptions) {
       const config = loadConfig();
       const resolved = resolveFromFileOrFlags(this, service, o, config.hostId);
       // Who starts the change is who may not approve it: the identity Temporal records with the start.
       const client = await connectClient(config, { identity: resolved.input.origin?.requestedBy ?? safeUserName() });
       const handle = await startDeploy(client, config, resolved);
-      const link = `${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
+      const url = workflowUrl(config, handle.workflowId);
       const overridden = resolved.input.origin?.overrides ?? [];
-      if (!o.wait) {
-        console.log(
-          o.json
-            ? JSON.stringify({ workflowId: handle.workflowId, strategy: resolved.strategy, ui: link })
-            : `started ${handle.workflowId} (${resolved.strategy} of ${resolved.input.spec.image} on ${resolved.host}${overridden.length ? `; for this run: ${overridden.join(', ')}` : ''}) — ${link}\n` +
-                `follow it there; answer with "dockhand approve ${service}" or "dockhand reject ${service}"`,
+      const started = `started ${handle.workflowId} (${resolved.strategy} of ${resolved.input.spec.image} on ${resolved.host}${overridden.length ? `; for this run: ${overridden.join(', ')}` : ''}) — ${url}`;
+      const about = { service, strategy: resolved.strategy, image: resolved.input.spec.image, host: resolved.host };
+      if (o.detach)
+        return emit(
+          o.json,
+          about,
+          `${started}\nfollow it with "dockhand status ${service} --follow"; answer with "dockhand approve ${service}" or "dockhand reject ${service}"`,
+          { workflowId: handle.workflowId, url },
         );
-        return;
-      }
-      if (!o.json) console.error(`started ${handle.workflowId} (${resolved.strategy}) — ${link}`);
-      const progress = o.json ? undefined : (line: string) => console.error(line);
-      if (resolved.strategy === 'blue-green') {
-        await followPhases<BlueGreenResult>(handle, (p) =>
-          progress?.(
-            `[${(p.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${p.phase}${p.details ? ` — ${p.details.replace(/\n+/g, '\n           ')}` : ''}`,
-          ),
-        ).catch(() => undefined);
-      } else {
-        await followRollout(handle, progress).catch(() => undefined);
-      }
-      const end = await deployEnd(handle);
-      if (o.json) console.log(JSON.stringify({ service, strategy: resolved.strategy, ...end }));
-      else if (end.outcome === 'succeeded') console.log(successLine(service, resolved, end.result));
-      else
-        console.error(
-          `${handle.workflowId} ${end.outcome === 'rolled-back' ? 'rolled back' : 'failed'}: ${end.failure}`,
-        );
-      if (end.outcome !== 'succeeded') process.exitCode = 1;
+      const progress = o.json ? undefined : new Progress();
+      progress?.line(started);
+      const end = await followChange(handle, {
+        kind: resolved.strategy,
+        progress,
+        timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+        reattach: `dockhand status ${service} --follow`,
+        url,
+      });
+      reportEnd(end, {
+        json: o.json,
+        url,
+        extra: { service, strategy: resolved.strategy },
+        human: () => successLine(service, resolved, end.result),
+      });
     });
+  examples(
+    command,
+    'dockhand deploy web                       # the image the service file names; follows until it ends',
+    'dockhand deploy web --image web:v2 --detach',
+    'dockhand deploy api --image api:v3 --bake 5m --timeout 30m --json > result.json',
+  );
 }
 
 /** The deploy as the service file says, with the flags given overriding single fields for this run;

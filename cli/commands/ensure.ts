@@ -2,8 +2,25 @@ import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { startEnsureService } from '../../client/ensure-service';
 import { loadConfig } from '../../common/config';
-import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
+import { EnsureServiceInput, type EnsureServiceRequest } from '../../common/ensure-service';
+import { parseDurationMs } from '../../common/spec/units';
+import { validate } from '../../common/spec/validate';
+import { emit } from '../lib/envelope';
+import { examples } from '../lib/examples';
+import { followChange, reportEnd } from '../lib/follow-change';
+import { addFollowOptions } from '../lib/follow-options';
+import { workflowUrl } from '../lib/links';
 import { collect } from '../lib/parsers';
+import { Progress } from '../lib/progress';
+import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
+
+interface EnsureResultShape {
+  containerName: string;
+  health: string;
+  reused: boolean;
+  replaced: boolean;
+  ports: unknown;
+}
 
 export function registerEnsure(program: Command): void {
   const command = program
@@ -12,23 +29,43 @@ export function registerEnsure(program: Command): void {
     .argument('<service>', 'service name; also the container name')
     .requiredOption('--image <ref>', 'image reference')
     .option('--port <spec>', '[hostIp:][hostPort:]containerPort[/proto], repeatable', collect);
-  addSpecOptions(command)
-    .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)')
-    .option('--json', 'print the result as JSON')
-    .action(async (service: string, o: SpecOptions & { host?: string; json?: boolean }) => {
-      const config = loadConfig();
-      const client = await connectClient(config);
-      const handle = await startEnsureService(client, config, {
-        service,
-        host: o.host ?? config.hostId,
-        spec: specFromOptions(o),
-      });
-      if (!o.json) console.error(`started ${handle.workflowId}; waiting…`);
-      const result = await handle.result();
-      console.log(
-        o.json
-          ? JSON.stringify(result)
-          : `${result.containerName} is ${result.health} (${result.reused ? 'unchanged' : result.replaced ? 'replaced' : 'created'}), ports ${JSON.stringify(result.ports)}`,
-      );
-    });
+  addSpecOptions(command).option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)');
+  addFollowOptions(command)
+    .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
+    .action(
+      async (
+        service: string,
+        o: SpecOptions & { host?: string; detach?: boolean; timeout?: string; json?: boolean },
+      ) => {
+        const config = loadConfig();
+        const request: EnsureServiceRequest = { service, host: o.host ?? config.hostId, spec: specFromOptions(o) };
+        validate(EnsureServiceInput, request, 'input');
+        const client = await connectClient(config);
+        const handle = await startEnsureService(client, config, request);
+        const url = workflowUrl(config, handle.workflowId);
+        if (o.detach)
+          return emit(o.json, { service }, `started ${handle.workflowId}: ${url}`, {
+            workflowId: handle.workflowId,
+            url,
+          });
+        const progress = o.json ? undefined : new Progress();
+        progress?.line(`started ${handle.workflowId} — ${url}`);
+        const end = await followChange(handle, {
+          kind: 'phase',
+          progress,
+          timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+          reattach: `open ${url}`,
+          url,
+        });
+        reportEnd(end, {
+          json: o.json,
+          url,
+          human: () => {
+            const r = end.result as EnsureResultShape;
+            return `${r.containerName} is ${r.health} (${r.reused ? 'unchanged' : r.replaced ? 'replaced' : 'created'}), ports ${JSON.stringify(r.ports)}`;
+          },
+        });
+      },
+    );
+  examples(command, 'dockhand ensure web --image nginx:1.27 --port 127.0.0.1:8080:80 --memory 256m');
 }

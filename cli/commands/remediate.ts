@@ -9,99 +9,125 @@ import { releaseUpdate } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
 import { startHarden } from '../../client/harden';
 import { startRemediation } from '../../client/remediate';
-import { collect } from '../lib/parsers';
+import type { WorkflowHandle } from '@temporalio/client';
+import { parseDurationMs } from '../../common/spec/units';
+import { emit } from '../lib/envelope';
+import { examples } from '../lib/examples';
+import { UsageError } from '../lib/exit-codes';
+import { followChange, reportEnd } from '../lib/follow-change';
+import { addFollowOptions } from '../lib/follow-options';
+import { workflowUrl } from '../lib/links';
+import { collect, oneOf } from '../lib/parsers';
+import { Progress } from '../lib/progress';
 
 const ACTIONS = { restart: 'restartUnhealthy', memory: 'memoryPressure' } as const;
 
+type Action = 'restart' | 'memory' | 'harden' | 'release';
+
 export function registerRemediate(program: Command): void {
-  program
+  const command = program
     .command('remediate')
     .description(
-      'remediate a container now: restart (within its restart budget), memory (raise its limit), harden (recreate it with a safer spec, after approval), release (end a quarantine)',
+      'remediate a container now: restart (within its restart budget), memory (raise its limit), harden (recreate it with a safer spec, after approval), release (end a quarantine); follows it until it ends',
     )
     .argument('<container>', 'container name')
-    .argument('<action>', 'restart | memory | harden | release')
+    .argument(
+      '<action>',
+      'restart | memory | harden | release',
+      oneOf<Action>('restart', 'memory', 'harden', 'release'),
+    )
     .option('--host <id>', 'host agent the container runs on (default: DOCKHAND_HOST_ID or this hostname)')
-    .option('--by <who>', 'who acts: sent as the Temporal client identity, which approver lists check', safeUserName())
+    .option(
+      '--by <who>',
+      'who acts: sent as the Temporal client identity, which approver lists check (default: DOCKHAND_USER or the login name)',
+    )
     .option('--reason <text>', 'why (release)', 'released from the CLI')
     .option('--no-approval', 'harden: recreate without waiting for a person to approve')
     .option(
       '--finding <id>',
       'harden: only the changes answering this scan finding (CIS-5.4, CIS-5.11, …), repeatable',
       collect,
-    )
-    .option('--wait', 'wait for the remediation to finish')
-    .option('--json', 'print the result as JSON')
+    );
+  addFollowOptions(command)
+    .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
     .action(
       async (
         container: string,
-        action: string,
+        action: Action,
         o: {
           host?: string;
-          by: string;
+          by?: string;
           reason: string;
           approval: boolean;
           finding?: string[];
-          wait?: boolean;
+          detach?: boolean;
+          timeout?: string;
           json?: boolean;
         },
       ) => {
+        const by = o.by ?? safeUserName();
+        if (!by.trim()) throw new UsageError('--by: say who asks');
         const config = loadConfig();
         const host = o.host ?? config.hostId;
-        const client = await connectClient(config, { identity: o.by });
-        if (action === 'harden') {
-          const handle = await startHarden(
-            client,
-            config,
-            { host, container, approval: { required: o.approval }, ...(o.finding ? { findings: o.finding } : {}) },
-            o.by,
-          );
-          if (!o.json)
-            console.log(
-              `started ${handle.workflowId}${o.approval ? `; it waits for approval: dockhand approve ${container} --host ${host}` : ''}`,
-            );
-          const result: unknown = o.wait ? await handle.result() : undefined;
-          if (o.json) console.log(JSON.stringify({ workflowId: handle.workflowId, ...(o.wait ? { result } : {}) }));
-          else if (o.wait) console.log(JSON.stringify(result, null, 2));
-          return;
-        }
+        const client = await connectClient(config, { identity: by });
+        let handle: WorkflowHandle;
+        let started: string;
         if (action === 'release') {
-          const handle = client.workflow.getHandle(
-            remediationId(RULE_WORKFLOWS.restartUnhealthy.kind, host, container),
-          );
+          handle = client.workflow.getHandle(remediationId(RULE_WORKFLOWS.restartUnhealthy.kind, host, container));
           const verdict = await handle
-            .executeUpdate(releaseUpdate, { args: [{ by: o.by, reason: o.reason }] })
+            .executeUpdate(releaseUpdate, { args: [{ by, reason: o.reason }] })
             .catch((e: Error) => {
               if (!(e instanceof WorkflowUpdateFailedError)) throw e;
               throw new AnswerRefusedError(e.cause?.message ?? e.message);
             });
-          const result: unknown = o.wait ? await handle.result() : undefined;
-          console.log(
-            o.json ? JSON.stringify({ workflowId: handle.workflowId, result }) : `${handle.workflowId}: ${verdict}`,
+          // An answer, like approve: the quarantine ends in the workflow; nothing to follow here.
+          return emit(o.json, { action, container, host, by, verdict }, `${handle.workflowId}: ${verdict}`, {
+            workflowId: handle.workflowId,
+            url: workflowUrl(config, handle.workflowId),
+          });
+        } else if (action === 'harden') {
+          handle = await startHarden(
+            client,
+            config,
+            { host, container, approval: { required: o.approval }, ...(o.finding ? { findings: o.finding } : {}) },
+            by,
           );
-          return;
+          started = `started ${handle.workflowId}${o.approval ? `; it waits for approval: dockhand approve ${container} --host ${host}` : ''}`;
+        } else {
+          // When an incident for this container is open, the request joins it (and its budget).
+          handle = await startRemediation(client, config, {
+            workflowType: ACTIONS[action],
+            host,
+            container,
+            input: { host, container, manual: true, policy: { idleMs: 1000 } },
+            event: { action: `manual-${action}`, timeNano: `${BigInt(Date.now()) * 1_000_000n}`, source: 'cli' },
+            summary: `${action} ${container} on ${host}, asked by ${by}`,
+          });
+          started = `started ${handle.workflowId}`;
         }
-        if (!(action in ACTIONS))
-          throw new Error(`action "${action}": expected one of restart, memory, harden, release`);
-        // When an incident for this container is open, the request joins it (and its budget).
-        const handle = await startRemediation(client, config, {
-          workflowType: ACTIONS[action as keyof typeof ACTIONS],
-          host,
-          container,
-          input: { host, container, manual: true, policy: { idleMs: 1000 } },
-          event: { action: `manual-${action}`, timeNano: `${BigInt(Date.now()) * 1_000_000n}`, source: 'cli' },
-          summary: `${action} ${container} on ${host}, asked by ${o.by}`,
+        const url = workflowUrl(config, handle.workflowId);
+        if (o.detach) return emit(o.json, { action, container, host }, started, { workflowId: handle.workflowId, url });
+        const progress = o.json ? undefined : new Progress();
+        progress?.line(`${started} — ${url}`);
+        const end = await followChange(handle, {
+          kind: 'phase',
+          progress,
+          timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+          reattach: `open ${url}`,
+          url,
         });
-        if (!o.wait)
-          return void console.log(
-            o.json ? JSON.stringify({ workflowId: handle.workflowId }) : `started ${handle.workflowId}`,
-          );
-        const result: unknown = await handle.result();
-        console.log(
-          o.json
-            ? JSON.stringify({ workflowId: handle.workflowId, result })
-            : `${handle.workflowId}: ${JSON.stringify(result)}`,
-        );
+        reportEnd(end, {
+          json: o.json,
+          url,
+          extra: { action, container, host },
+          human: () => `${handle.workflowId}: ${JSON.stringify(end.result, null, 2)}`,
+        });
       },
     );
+  examples(
+    command,
+    'dockhand remediate web-1 restart',
+    'dockhand remediate web-1 harden --finding CIS-5.26 --detach',
+    'dockhand remediate web-1 release --reason "fixed the config"',
+  );
 }

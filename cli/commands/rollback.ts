@@ -4,7 +4,15 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { answerDeploy } from '../../client/answer';
 import { recentChanges, rollbackTarget } from '../../client/change-history';
 import { connectClient } from '../../client/connection';
-import { deployEnd, startDeploy } from '../../client/deploy';
+import { startDeploy } from '../../client/deploy';
+import { parseDurationMs } from '../../common/spec/units';
+import { emit } from '../lib/envelope';
+import { examples } from '../lib/examples';
+import { UsageError } from '../lib/exit-codes';
+import { followChange, reportEnd } from '../lib/follow-change';
+import { addFollowOptions } from '../lib/follow-options';
+import { workflowUrl } from '../lib/links';
+import { Progress } from '../lib/progress';
 import { loadConfig } from '../../common/config';
 import { ServiceFileError, resolveDeploy } from '../../common/service-file/resolve';
 import { serviceChangeId } from '../../common/workflow-ids';
@@ -17,22 +25,23 @@ import { requireServiceFile } from '../lib/service-file';
  * image and spec through the same workflow, approvals and lock as any deploy.
  */
 export function registerRollback(program: Command): void {
-  program
+  const command = program
     .command('rollback')
     .description('roll <service> back: signal its running change, or redeploy the previous successful version')
     .argument('<target>', 'a service (or, for a running change, a workflow id such as cleanup/<host>)')
     .option('--by <name>', 'who asks (default: DOCKHAND_USER or the login name)')
     .option('--comment <text>', 'why')
-    .option('--host <id>', "the host to redeploy on (default: the service's only host)")
-    .option('--wait', 'follow the redeploy until it ends; exit 1 if it fails')
-    .option('--json', 'print JSON')
+    .option('--host <id>', "the host to redeploy on (default: the service's only host)");
+  addFollowOptions(command)
+    .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
     .action(async function (
       this: Command,
       target: string,
-      o: { by?: string; comment?: string; host?: string; wait?: boolean; json?: boolean },
+      o: { by?: string; comment?: string; host?: string; detach?: boolean; timeout?: string; json?: boolean },
     ) {
       const config = loadConfig();
       const by = o.by ?? safeUserName();
+      if (!by.trim()) throw new UsageError('--by: say who asks');
       const client = await connectClient(config, { identity: by });
       const running = await client.workflow
         .getHandle(target.includes('/') ? target : serviceChangeId(target))
@@ -50,8 +59,10 @@ export function registerRollback(program: Command): void {
           { by, ...(o.comment ? { comment: o.comment } : {}) },
           o.host ?? config.hostId,
         );
-        console.log(`${workflowId}: ${verdict}`);
-        return;
+        return emit(o.json, { sent: 'rollback', by, verdict }, `${workflowId}: ${verdict}`, {
+          workflowId,
+          url: workflowUrl(config, workflowId),
+        });
       }
       const loaded = requireServiceFile(this);
       const found = rollbackTarget(await recentChanges(client, target, 20));
@@ -77,22 +88,26 @@ export function registerRollback(program: Command): void {
       // The whole previous spec, not only its image: env, limits and health go back too.
       resolved.input.spec = found.target.spec!;
       const handle = await startDeploy(client, config, resolved);
+      const url = workflowUrl(config, handle.workflowId);
       const summary = `rollback of ${target} from ${found.live.image} to ${found.target.image} (run ${found.target.runId})`;
-      if (!o.wait) {
-        console.log(
-          o.json
-            ? JSON.stringify({ workflowId: handle.workflowId, from: found.live.image, to: found.target.image })
-            : `started ${summary}: ${handle.workflowId}`,
-        );
-        return;
-      }
-      if (!o.json) console.error(`started ${summary}`);
-      const end = await deployEnd(handle);
-      console.log(
-        o.json
-          ? JSON.stringify({ service: target, ...end })
-          : `${target}: ${end.outcome}${end.failure ? ` — ${end.failure}` : ''}`,
-      );
-      if (end.outcome !== 'succeeded') process.exitCode = 1;
+      const about = { service: target, from: found.live.image, to: found.target.image };
+      if (o.detach)
+        return emit(o.json, about, `started ${summary}: ${handle.workflowId}`, { workflowId: handle.workflowId, url });
+      const progress = o.json ? undefined : new Progress();
+      progress?.line(`started ${summary} — ${url}`);
+      const end = await followChange(handle, {
+        kind: resolved.strategy,
+        progress,
+        timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+        reattach: `dockhand status ${target} --follow`,
+        url,
+      });
+      reportEnd(end, {
+        json: o.json,
+        url,
+        extra: about,
+        human: () => `${target}: ${end.outcome} (${found.target.image})`,
+      });
     });
+  examples(command, 'dockhand rollback web', 'dockhand rollback web --comment "v2 leaks memory" --detach');
 }

@@ -2,9 +2,19 @@ import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { startRollingUpdate } from '../../client/rolling-update';
 import { loadConfig } from '../../common/config';
+import { UsageError } from '../lib/exit-codes';
 import { addSpecOptions, parsePort, specFromOptions, type SpecOptions } from '../lib/spec-options';
-import { collect, int } from '../lib/parsers';
-import { followRollout, rolloutSummary } from '../lib/rollout-output';
+import { collect, decimal, duration, int, oneOf } from '../lib/parsers';
+import { rolloutSummary } from '../lib/rollout-output';
+import { RollingUpdateInput, type RollingUpdateRequest, type RollingUpdateResult } from '../../common/rolling-update';
+import { parseDurationMs } from '../../common/spec/units';
+import { validate } from '../../common/spec/validate';
+import { emit } from '../lib/envelope';
+import { examples } from '../lib/examples';
+import { followChange, reportEnd } from '../lib/follow-change';
+import { addFollowOptions } from '../lib/follow-options';
+import { workflowUrl } from '../lib/links';
+import { Progress } from '../lib/progress';
 
 interface RolloutOptions extends SpecOptions {
   host?: string;
@@ -14,42 +24,51 @@ interface RolloutOptions extends SpecOptions {
   delay?: string;
   monitor?: string;
   healthTimeout?: string;
-  maxFailureRatio?: string;
+  maxFailureRatio?: number;
   failureAction?: 'rollback' | 'pause' | 'continue';
   canary?: number;
   deadline?: string;
   edgePort?: string[];
   json?: boolean;
-  wait?: boolean;
+  detach?: boolean;
+  timeout?: string;
 }
 
 export function registerRollout(program: Command): void {
   const command = program
     .command('rollout')
     .description(
-      'roll the replicas <service>-1…N behind <service>-edge to a new image, health-gated, with rollback (workflow rollingUpdate)',
+      'roll the replicas <service>-1…N behind <service>-edge to a new image, health-gated, with rollback (workflow rollingUpdate); follows it until it ends',
     )
     .argument('<service>', 'service name; replicas are <service>-1 … <service>-N')
     .requiredOption('--image <ref>', 'target image reference');
   addSpecOptions(command, 'user-defined network of the replicas and the edge (default <service>-net)')
     .option('--replicas <n>', 'replica count after the rollout (default: as many as run now)', int)
     .option('--parallelism <n>', 'replicas updated at once', int)
-    .option('--order <order>', 'stop-first (default) or start-first (new replica beside the old one)')
-    .option('--delay <duration>', 'pause between batches, e.g. 5s')
-    .option('--monitor <duration>', 'how long a new replica must stay healthy (default 5s)')
-    .option('--health-timeout <duration>', 'how long a new replica may take to become healthy (default 60s)')
-    .option('--max-failure-ratio <r>', 'fraction of replicas allowed to fail (default 0)')
-    .option('--failure-action <action>', 'rollback (default), pause or continue')
+    .option(
+      '--order <order>',
+      'stop-first (default) or start-first (new replica beside the old one)',
+      oneOf('stop-first', 'start-first'),
+    )
+    .option('--delay <duration>', 'pause between batches, e.g. 5s', duration)
+    .option('--monitor <duration>', 'how long a new replica must stay healthy (default 5s)', duration)
+    .option('--health-timeout <duration>', 'how long a new replica may take to become healthy (default 60s)', duration)
+    .option('--max-failure-ratio <r>', 'fraction of replicas allowed to fail (default 0)', decimal)
+    .option(
+      '--failure-action <action>',
+      'rollback (default), pause or continue',
+      oneOf('rollback', 'pause', 'continue'),
+    )
     .option('--canary <batches>', 'after this many batches wait for "dockhand approve|reject" (or the UI)', int)
-    .option('--deadline <duration>', 'the rollout must be done within this, else it rolls back')
+    .option('--deadline <duration>', 'the rollout must be done within this, else it rolls back', duration)
     .option('--edge-port <spec>', 'port the edge publishes, [hostIp:][hostPort:]80, repeatable', collect)
-    .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)')
-    .option('--wait', 'follow progress until the rollout ends (exit 1 when it rolled back)')
-    .option('--json', 'print machine-readable output')
+    .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)');
+  addFollowOptions(command)
+    .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
     .action(async (service: string, o: RolloutOptions) => {
       const config = loadConfig();
-      const client = await connectClient(config);
-      const handle = await startRollingUpdate(client, config, {
+      // Built and validated before connecting: a bad flag is reported without contacting Temporal.
+      const request: RollingUpdateRequest = {
         service,
         host: o.host ?? config.hostId,
         spec: specFromOptions({ ...o, port: undefined }),
@@ -59,32 +78,48 @@ export function registerRollout(program: Command): void {
         delay: o.delay,
         monitor: o.monitor,
         healthTimeout: o.healthTimeout,
-        maxFailureRatio: o.maxFailureRatio === undefined ? undefined : Number(o.maxFailureRatio),
+        maxFailureRatio: o.maxFailureRatio,
         failureAction: o.failureAction,
         pauseAfter: o.canary === undefined ? undefined : { batches: o.canary },
         deadline: o.deadline,
         edge: o.edgePort ? { ports: o.edgePort.map((p) => withFlag('--edge-port', () => parsePort(p))) } : undefined,
+      };
+      validate(RollingUpdateInput, request, 'input');
+      const client = await connectClient(config);
+      const handle = await startRollingUpdate(client, config, request);
+      const url = workflowUrl(config, handle.workflowId);
+      if (o.detach)
+        return emit(o.json, { service, image: o.image }, `started ${handle.workflowId}: ${url}`, {
+          workflowId: handle.workflowId,
+          url,
+        });
+      const progress = o.json ? undefined : new Progress();
+      progress?.line(`started ${handle.workflowId}: ${url}`);
+      const end = await followChange(handle, {
+        kind: 'rolling',
+        progress,
+        timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+        reattach: `dockhand status ${service} --follow`,
+        url,
       });
-      const link = `${config.temporalUiUrl}/namespaces/${config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
-      if (!o.wait) {
-        console.log(
-          o.json
-            ? JSON.stringify({ workflowId: handle.workflowId, url: link })
-            : `started ${handle.workflowId}: ${link}`,
-        );
-        return;
-      }
-      if (!o.json) console.error(`started ${handle.workflowId}: ${link}`);
-      const result = await followRollout(handle, o.json ? undefined : (line) => console.error(line));
-      console.log(o.json ? JSON.stringify(result) : rolloutSummary(result));
-      if (result.outcome === 'rolled-back') process.exitCode = 1;
+      reportEnd(end, {
+        json: o.json,
+        url,
+        extra: { service, strategy: 'rolling' },
+        human: () => rolloutSummary(end.result as RollingUpdateResult),
+      });
     });
+  examples(
+    command,
+    'dockhand rollout web --image registry.example/web:v2 --parallelism 2 --order start-first',
+    'dockhand rollout web --image web:v2 --canary 1 --detach',
+  );
 }
 
 function withFlag<T>(flag: string, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    throw new Error((e as Error).message.replace('--port', flag), { cause: e });
+    throw new UsageError((e as Error).message.replace('--port', flag));
   }
 }

@@ -8,6 +8,10 @@ import { eventsQueueName } from '../../common/events/queues';
 import { matches, parseTriggerConfig, type Rule } from '../../common/events/rules';
 import type { EventJobData } from '../../workers/lib/redis';
 import { recentJobs } from './events';
+import { emit } from '../lib/envelope';
+import { examples } from '../lib/examples';
+import { CliError } from '../lib/exit-codes';
+import { int } from '../lib/parsers';
 
 function describeRule(r: Rule): string {
   const m = r.match;
@@ -27,36 +31,49 @@ function describeRule(r: Rule): string {
 
 export function registerRules(program: Command): void {
   const rules = program.command('rules').description('the trigger rules file');
-  rules
+  examples(rules, 'dockhand rules check dockhand-rules.json');
+  const check = rules
     .command('check')
     .description(
       'validate a rules file (errors name the path of the bad value) and show what each rule would match among recent events',
     )
     .argument('<file>', 'the rules file (JSON)')
-    .option('-n, --last <count>', 'recent events to try the rules on', (v) => Number(v), 200)
-    .action(async (file: string, o: { last: number }) => {
-      const config = parseTriggerConfig(readFileSync(file, 'utf8'), file); // throws RulesError → "dockhand: <file>: rules.0…"
+    .option('-n, --last <count>', 'recent events to try the rules on', int, 200)
+    .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
+    .action(async (file: string, o: { last: number; json?: boolean }) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new CliError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      const config = parseTriggerConfig(text, file); // throws RulesError → "dockhand: <file>: rules.0…"
+      const events = await recentEngineEvents(o.last);
+      const rulesOut = config.rules.map((r) => {
+        const hits = (events ?? []).filter((e) => matches(r, e));
+        return { rule: r, matches: events ? hits.length : null, of: events?.length ?? null, examples: hits.slice(-3) };
+      });
+      if (o.json)
+        return emit(
+          true,
+          { file, valid: true, webhook: config.webhook ?? null, rules: rulesOut, redis: Boolean(events) },
+          '',
+        );
       console.log(
         `${file}: ${config.rules.length} rule(s), valid${config.webhook ? `; deploy webhook on ${config.webhook.host}:${config.webhook.port}` : ''}`,
       );
-      const events = await recentEngineEvents(o.last);
       if (!events) console.log('(Redis does not answer: cannot try the rules on recent events)');
-      for (const r of config.rules) {
-        const hits = (events ?? []).filter((e) => matches(r, e));
+      for (const { rule: r, matches: count, examples: hits } of rulesOut) {
         console.log(`  ${describeRule(r)}`);
         if (events)
           console.log(
-            `    would match ${hits.length} of the last ${events.length} events${
-              hits.length
-                ? `, e.g. ${hits
-                    .slice(-3)
-                    .map((e) => `${e.name ?? e.id.slice(0, 12)}@${e.host}`)
-                    .join(', ')}`
-                : ''
+            `    would match ${count} of the last ${events.length} events${
+              hits.length ? `, e.g. ${hits.map((e) => `${e.name ?? e.id.slice(0, 12)}@${e.host}`).join(', ')}` : ''
             }`,
           );
       }
     });
+  examples(check, 'dockhand rules check dockhand-rules.json -n 500');
 }
 
 async function recentEngineEvents(last: number): Promise<EngineEvent[] | undefined> {

@@ -12,10 +12,20 @@ import { loadConfig, readVariable } from '../../common/config';
 import type { ScanRequest } from '../../common/scan/scan-input';
 import type { SecurityScanResult } from '../../common/scan/scan-result';
 import { atOrAbove, SEVERITIES, type Severity } from '../../common/scan/severity';
-import { collect } from '../lib/parsers';
+import { collect, duration, int, oneOf } from '../lib/parsers';
+import { ScanInput } from '../../common/scan/scan-input';
+import { validate } from '../../common/spec/validate';
+import { emit } from '../lib/envelope';
+import { examples } from '../lib/examples';
+import { CliError, EXIT, UsageError } from '../lib/exit-codes';
+import { followChange, reportEnd } from '../lib/follow-change';
+import { workflowUrl } from '../lib/links';
+import { Progress } from '../lib/progress';
+
+type ScheduleAction = 'list' | 'describe' | 'pause' | 'unpause' | 'trigger' | 'delete';
 
 /** Exit code when findings at or above --fail-on exist (1 stays "the command itself failed"). */
-export const FAIL_ON_EXIT_CODE = 2;
+export const FAIL_ON_EXIT_CODE = EXIT.findings;
 
 interface ScanOptions {
   host?: string[];
@@ -26,7 +36,7 @@ interface ScanOptions {
   check?: string[];
   skipCheck?: string[];
   suppressions?: string;
-  concurrency?: string;
+  concurrency?: number;
   hostTimeout?: string;
   includeStopped?: boolean;
   publishFindings?: boolean;
@@ -47,8 +57,12 @@ function addScanOptions(cmd: Command): Command {
     .option('--skip-check <id>', 'skip these checks, repeatable', collect)
     .option('--suppressions <file>', 'JSON list of accepted risks: [{ruleId, container?, host?, reason, expires}]')
     .option('--include-stopped', 'also scan stopped containers')
-    .option('--concurrency <n>', 'containers scanned at once per host')
-    .option('--host-timeout <duration>', 'how long a host may take to answer before it is reported down (e.g. 60s)')
+    .option('--concurrency <n>', 'containers scanned at once per host', int)
+    .option(
+      '--host-timeout <duration>',
+      'how long a host may take to answer before it is reported down (e.g. 60s)',
+      duration,
+    )
     .option(
       '--publish-findings',
       'publish a scan_finding event per container with findings (trigger rules can harden opted-in containers)',
@@ -74,13 +88,28 @@ export function scanRequest(o: ScanOptions, env: NodeJS.ProcessEnv = process.env
       includeStopped: o.includeStopped ?? false,
     },
     checks: { include: o.check ?? [], exclude: o.skipCheck ?? [] },
-    suppressions: o.suppressions
-      ? (JSON.parse(readFileSync(o.suppressions, 'utf8')) as ScanRequest['suppressions'])
-      : [],
-    ...(o.concurrency ? { concurrency: Number(o.concurrency) } : {}),
+    suppressions: o.suppressions ? readSuppressions(o.suppressions) : [],
+    ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
     ...(o.hostTimeout ? { hostTimeoutMs: o.hostTimeout } : {}),
     ...(o.publishFindings ? { publishFindings: true } : {}),
   };
+}
+
+/** The accepted risks of --suppressions; a file that cannot be read or parsed is named. */
+function readSuppressions(file: string): ScanRequest['suppressions'] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `--suppressions: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  try {
+    return JSON.parse(text) as ScanRequest['suppressions'];
+  } catch (e) {
+    throw new UsageError(`--suppressions: ${file} is not JSON (${(e as Error).message})`);
+  }
 }
 
 /** The findings at or above `threshold`, from the result's counts (suppressed ones excluded). */
@@ -110,91 +139,120 @@ export function registerScan(program: Command): void {
       .description('audit running containers (CIS Docker Benchmark, secrets, drift) with the securityScan workflow'),
   )
     .addOption(
-      new Option('--fail-on <severity>', 'exit 2 when findings at or above this severity exist').choices([
-        ...SEVERITIES,
-      ]),
+      new Option('--fail-on <severity>', `exit ${EXIT.findings} when findings at or above this severity exist`).choices(
+        [...SEVERITIES],
+      ),
     )
-    .option('--json', 'print the workflow result as JSON')
+    .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
     .action(async (o: ScanOptions & { failOn?: Severity; json?: boolean }) => {
       const config = loadConfig();
+      const request = scanRequest(o);
+      validate(ScanInput, request, 'input');
       const client = await connectClient(config);
-      const handle = await startSecurityScan(client, config, scanRequest(o));
-      if (!o.json) console.error(`started ${handle.workflowId}; scanning…`);
-      const result = await handle.result();
-      if (o.json) console.log(JSON.stringify(result));
-      else printSummary(result);
-      if (o.failOn && countAtOrAbove(result, o.failOn) > 0) {
-        if (!o.json) console.error(`dockhand: ${countAtOrAbove(result, o.failOn)} finding(s) at or above ${o.failOn}`);
-        process.exitCode = FAIL_ON_EXIT_CODE;
-      }
+      const handle = await startSecurityScan(client, config, request);
+      const url = workflowUrl(config, handle.workflowId);
+      const progress = o.json ? undefined : new Progress();
+      progress?.line(`started ${handle.workflowId} — ${url}`);
+      const end = await followChange(handle, { kind: 'phase', progress, reattach: `open ${url}`, url });
+      if (end.outcome !== 'succeeded') return reportEnd(end, { json: o.json, url, human: () => '' });
+      const result = end.result as SecurityScanResult;
+      const target = { workflowId: handle.workflowId, url };
+      const over = o.failOn ? countAtOrAbove(result, o.failOn) : 0;
+      if (!o.json) printSummary(result);
+      if (over > 0)
+        throw new CliError(`${over} finding(s) at or above ${o.failOn}`, FAIL_ON_EXIT_CODE, {
+          ...target,
+          details: result,
+        });
+      if (o.json) emit(true, result, '', target);
     });
+  examples(
+    scan,
+    'dockhand scan',
+    'dockhand scan --host vm-1 --label app=web --fail-on high',
+    'dockhand scan --json --fail-on critical > scan.json',
+  );
 
-  addScanOptions(
+  const schedule = addScanOptions(
     scan
       .command('schedule')
       .description(
         'create or update the scan schedule (--cron), or list | describe | pause | unpause | trigger | delete it',
       ),
   )
-    .argument('[action]', 'list | describe | pause | unpause | trigger | delete (none: create or update with --cron)')
+    .argument(
+      '[action]',
+      'list | describe | pause | unpause | trigger | delete (none: create or update with --cron)',
+      oneOf('list', 'describe', 'pause', 'unpause', 'trigger', 'delete'),
+    )
     .option('--id <scheduleId>', 'schedule id', DEFAULT_SCAN_SCHEDULE_ID)
     .option('--cron <expr>', 'cron expression, e.g. "0 3 * * *" (nightly at 03:00)')
     .option('--timezone <tz>', 'time zone of the cron expression (default UTC)')
-    .option('--catchup-window <duration>', 'after an outage, still take runs missed within this window', '1h')
+    .option('--catchup-window <duration>', 'after an outage, still take runs missed within this window', duration, '1h')
+    .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
     .action(
       async (
-        action: string | undefined,
-        o: ScanOptions & { id: string; cron?: string; timezone?: string; catchupWindow: string },
+        action: ScheduleAction | undefined,
+        o: ScanOptions & { id: string; cron?: string; timezone?: string; catchupWindow: string; json?: boolean },
       ) => {
+        if (action === undefined && !o.cron)
+          throw new UsageError(
+            'scan schedule: give --cron "<expr>" to create or update, or an action (list, describe, pause, unpause, trigger, delete)',
+          );
+        const scan = action === undefined ? scanRequest(o) : undefined;
+        if (scan) validate(ScanInput, scan, 'input');
         const config = loadConfig();
         const client = await connectClient(config);
         const handle = client.schedule.getHandle(o.id);
+        const done = (verb: string, text: string) => emit(o.json, { scheduleId: o.id, action: verb }, text);
         switch (action) {
           case undefined: {
-            if (!o.cron)
-              throw new Error(
-                'scan schedule: give --cron "<expr>" to create or update, or an action (list, describe, pause, unpause, trigger, delete)',
-              );
             const r = await upsertScanSchedule(client, config, {
               scheduleId: o.id,
-              cron: o.cron,
+              cron: o.cron!,
               timezone: o.timezone,
               catchupWindow: o.catchupWindow as never,
-              scan: scanRequest(o),
+              scan: scan!,
             });
-            console.log(
+            return emit(
+              o.json,
+              r,
               `${r.created ? 'created' : 'updated'} schedule ${r.scheduleId} (cron "${o.cron}", overlap skip, catch-up window ${o.catchupWindow})`,
             );
-            return;
           }
-          case 'list':
-            for (const s of await listScanSchedules(client))
-              console.log(`${s.scheduleId}\t${s.paused ? 'paused' : 'active'}\tnext ${s.next ?? '-'}\t${s.note ?? ''}`);
-            return;
-          case 'describe':
-            console.log(JSON.stringify(await describeScanSchedule(client, o.id), null, 2));
-            return;
+          case 'list': {
+            const all = await listScanSchedules(client);
+            return emit(o.json, all, () =>
+              all
+                .map(
+                  (s) => `${s.scheduleId}\t${s.paused ? 'paused' : 'active'}\tnext ${s.next ?? '-'}\t${s.note ?? ''}`,
+                )
+                .join('\n'),
+            );
+          }
+          case 'describe': {
+            const d = await describeScanSchedule(client, o.id);
+            return emit(o.json, d, () => JSON.stringify(d, null, 2));
+          }
           case 'pause':
             await handle.pause('paused with dockhand scan schedule pause');
-            console.log(`paused ${o.id}`);
-            return;
+            return done('pause', `paused ${o.id}`);
           case 'unpause':
             await handle.unpause('unpaused with dockhand scan schedule unpause');
-            console.log(`unpaused ${o.id}`);
-            return;
+            return done('unpause', `unpaused ${o.id}`);
           case 'trigger':
             await handle.trigger();
-            console.log(`triggered ${o.id}: a scan starts now`);
-            return;
+            return done('trigger', `triggered ${o.id}: a scan starts now`);
           case 'delete':
             await handle.delete();
-            console.log(`deleted ${o.id}`);
-            return;
-          default:
-            throw new Error(
-              `unknown scan schedule action "${action}" (use list, describe, pause, unpause, trigger or delete)`,
-            );
+            return done('delete', `deleted ${o.id}`);
         }
       },
     );
+  examples(
+    schedule,
+    'dockhand scan schedule --cron "0 3 * * *" --fail-on high',
+    'dockhand scan schedule list',
+    'dockhand scan schedule pause',
+  );
 }

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { examples } from '../lib/examples';
+import { oneOf } from '../lib/parsers';
 import { runStack } from '../lib/processes';
 import { MAX_TEST_HOSTS } from '../lib/test-hosts';
 
@@ -11,21 +13,20 @@ export function parseHostCount(raw: string): number {
 }
 
 export function registerStack(program: Command): void {
-  program
+  const command = program
     .command('stack')
     .description(
       'bring the local stack (Docker Engine, Redis, Temporal dev server + UI, fixture images) up, down, or show it',
     )
-    .argument('<action>', 'up | down | status')
+    .argument('<action>', 'up | down | status', oneOf('up', 'down', 'status'))
     .option(
       '--hosts <n>',
       `with up: also N test hosts (engines in network namespaces, an agent each, an image registry; 0–${MAX_TEST_HOSTS}, root)`,
     )
-    .action(async (action: string, o: { hosts?: string }) => {
-      if (!['up', 'down', 'status'].includes(action))
-        throw new Error(`unknown stack action "${action}" (use up, down or status)`);
+    .action(async (action: 'up' | 'down' | 'status', o: { hosts?: string }) => {
       const hosts = o.hosts === undefined ? 0 : parseHostCount(o.hosts);
       if (hosts > 0 && action !== 'up') throw new Error(`--hosts goes with up only (down removes every test host)`);
-      await runStack(action as 'up' | 'down' | 'status', hosts > 0 ? ['--hosts', String(hosts)] : []);
+      await runStack(action, hosts > 0 ? ['--hosts', String(hosts)] : []);
     });
+  examples(command, 'dockhand stack up', 'dockhand stack up --hosts 3', 'dockhand stack status');
 }

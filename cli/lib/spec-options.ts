@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ContainerSpecInput } from '../../common/spec/container-spec';
+import { UsageError } from './exit-codes';
 import { collect, int } from './parsers';
 
 export interface SpecOptions {
@@ -41,7 +42,7 @@ export function specFromOptions(o: SpecOptions): ContainerSpecInput {
   const env: Record<string, string> = {};
   for (const kv of o.env ?? []) {
     const i = kv.indexOf('=');
-    if (i <= 0) throw new Error(`--env "${kv}": expected NAME=value`);
+    if (i <= 0) throw new UsageError(`--env "${kv}": expected NAME=value`);
     env[kv.slice(0, i)] = kv.slice(i + 1);
   }
   const healthcheck =
@@ -54,7 +55,7 @@ export function specFromOptions(o: SpecOptions): ContainerSpecInput {
           ...(o.healthStartPeriod ? { startPeriod: o.healthStartPeriod } : {}),
         };
   if (healthcheck === undefined && (o.healthInterval || o.healthRetries !== undefined || o.healthStartPeriod)) {
-    throw new Error('--health-interval, --health-retries and --health-start-period need --health-cmd');
+    throw new UsageError('--health-interval, --health-retries and --health-start-period need --health-cmd');
   }
   const resources =
     o.memory || o.cpus ? { ...(o.memory ? { memory: o.memory } : {}), ...(o.cpus ? { cpus: o.cpus } : {}) } : undefined;
@@ -73,7 +74,9 @@ export function specFromOptions(o: SpecOptions): ContainerSpecInput {
 export function parsePort(text: string): NonNullable<ContainerSpecInput['ports']>[number] {
   const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp))?$/.exec(text);
   if (!m)
-    throw new Error(`--port "${text}": expected [hostIp:][hostPort:]containerPort[/tcp|udp], e.g. 127.0.0.1:8080:80`);
+    throw new UsageError(
+      `--port "${text}": expected [hostIp:][hostPort:]containerPort[/tcp|udp], e.g. 127.0.0.1:8080:80`,
+    );
   return {
     hostIp: m[1],
     host: m[2] === undefined ? undefined : Number(m[2]),

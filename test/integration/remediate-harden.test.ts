@@ -281,7 +281,7 @@ describe('remediateHarden (real engine, real Temporal)', () => {
     const oldId = await unsafeContainer(name);
     const env = { DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue };
     const started = await runCli(
-      ['remediate', name, 'harden', '--host', ids.hostId, '--finding', 'CIS-5.26', '--json'],
+      ['remediate', name, 'harden', '--host', ids.hostId, '--finding', 'CIS-5.26', '--detach', '--json'],
       env,
     );
     expect(started.stderr).toBe('');

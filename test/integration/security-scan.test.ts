@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Envelope } from '../../cli/lib/envelope';
 import type { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createScanActivities } from '../../activities/scan/scan-activities';
@@ -181,15 +182,18 @@ describe('securityScan (real engine, real Temporal)', () => {
     expect(result).toMatchObject({ status: 'gone', name, findings: [] });
   });
 
-  it('gates CI: `dockhand scan --fail-on` exits 2 when findings at or above the severity exist, 0 otherwise', async () => {
+  it('gates CI: `dockhand scan --fail-on` exits 4 when findings at or above the severity exist, 0 otherwise', async () => {
     const env = { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue };
     const label = `${SCAN_TEST_LABEL}=${ids.suffix}`;
     const failing = await runCli(
       ['scan', '--label', label, '--name', `dh-scan-privileged-${ids.suffix}`, '--fail-on', 'critical', '--json'],
       env,
     );
-    expect(failing.code).toBe(2);
-    expect((JSON.parse(failing.stdout) as SecurityScanResult).counts.critical).toBe(1);
+    expect(failing.code).toBe(4);
+    const envelope = Envelope.parse(JSON.parse(failing.stdout));
+    expect(envelope).toMatchObject({ ok: false, error: { kind: 'findings', exitCode: 4 } });
+    if (envelope.ok) throw new Error('expected the findings envelope');
+    expect((envelope.error.details as SecurityScanResult).counts.critical).toBe(1);
     const passing = await runCli(
       ['scan', '--label', label, '--name', `dh-scan-public-${ids.suffix}`, '--fail-on', 'high'],
       env,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Envelope } from '../../cli/lib/envelope';
 import { patientHealthcheck, viaEdge } from '../support/blue-green';
 import { runCli } from '../support/cli';
 import { removeNetwork, removeService } from '../support/docker';
@@ -23,7 +24,12 @@ const cli = (...args: string[]) =>
     DOCKHAND_ORCHESTRATOR_QUEUE: world.ids.orchestratorQueue,
     DOCKHAND_USER: 'dana',
   });
-const json = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+/** The result of a --json envelope (validated against the one schema). */
+const json = (out: string) => {
+  const e = Envelope.parse(JSON.parse(out));
+  if (!e.ok) throw new Error(`not ok: ${e.error.message}`);
+  return e.result as Record<string, unknown>;
+};
 
 describe('dockhand deploy | status | rollback from the service file', () => {
   it('deploys the declared image, then an image given for one run, and the edge answers each', async () => {
@@ -41,12 +47,12 @@ describe('dockhand deploy | status | rollback from the service file', () => {
         },
       },
     });
-    const first = await cli('deploy', service, '--wait', '--json');
+    const first = await cli('deploy', service, '--json');
     expect(first.code, first.stderr).toBe(0);
     expect(json(first.stdout)).toMatchObject({ outcome: 'succeeded', strategy: 'blue-green' });
     expect(await viaEdge(edgePort)).toBe('200 v1\n');
 
-    const second = await cli('deploy', service, '--image', 'dockhand-fixture-app:v2', '--wait', '--json');
+    const second = await cli('deploy', service, '--image', 'dockhand-fixture-app:v2', '--json');
     expect(second.code, second.stderr).toBe(0);
     const end = json(second.stdout) as { outcome: string; result: { spec: { env: Record<string, string> } } };
     expect(end.outcome).toBe('succeeded');
@@ -65,7 +71,7 @@ describe('dockhand deploy | status | rollback from the service file', () => {
   });
 
   it('rollback after the deploy completed redeploys the previous version; the edge answers v1', async () => {
-    const back = await cli('rollback', service, '--wait', '--json');
+    const back = await cli('rollback', service, '--json');
     expect(back.code, back.stderr).toBe(0);
     expect(json(back.stdout)).toMatchObject({ outcome: 'succeeded' });
     expect(await viaEdge(edgePort)).toBe('200 v1\n');

@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { DockhandConfig } from '../common/config';
+import type { ServiceLogsInput, ServiceLogsResult } from '../common/service-logs';
+
+/** Runs the short `serviceLogs` read (each host agent returns the newest logs of the service's containers). */
+export async function readServiceLogs(
+  client: Client,
+  config: DockhandConfig,
+  input: ServiceLogsInput,
+): Promise<ServiceLogsResult> {
+  return client.workflow.execute('serviceLogs', {
+    taskQueue: config.orchestratorTaskQueue,
+    workflowId: `logs/${input.service}/${randomUUID()}`,
+    args: [input],
+    workflowExecutionTimeout: '30s',
+    staticSummary: `last ${input.tail} log lines of ${input.service} on ${input.hosts.join(', ')}`,
+  }) as Promise<ServiceLogsResult>;
+}
