@@ -2,6 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { HostActivities } from '../activities';
 import type { ServiceStatusInput, ServiceStatusResult } from '../common/service-status';
 import { hostTaskQueue } from '../common/task-queues';
+import { HOST_SUMMARIES } from './lib/activity-summaries';
 
 /** A read of what runs: each host agent lists the service's containers. Short and bounded: a host whose
  * agent does not answer within 10 s is reported as such, not waited for. */
@@ -15,7 +16,14 @@ export async function serviceStatus(input: ServiceStatusInput): Promise<ServiceS
         retry: { maximumAttempts: 1 },
       });
       try {
-        return { host, containers: await listServiceContainers({ service: input.service }) };
+        const read = { service: input.service };
+        return {
+          host,
+          containers: await listServiceContainers.executeWithOptions(
+            { summary: `${HOST_SUMMARIES.listServiceContainers(read)} on ${host}` },
+            [read],
+          ),
+        };
       } catch (e) {
         return {
           host,

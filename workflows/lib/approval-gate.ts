@@ -29,7 +29,9 @@ export class ApprovalGate {
   async wait(): Promise<ApprovalDecision> {
     if (!this.policy.required) return { outcome: 'skipped', at: new Date().toISOString(), refused: [] };
     this.waiting = true;
-    const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs);
+    const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs, {
+      summary: 'approval window: rejected unless someone answers approve/reject',
+    });
     this.waiting = false;
     if (!answered || !this.answer)
       return { outcome: 'timed-out', at: new Date().toISOString(), refused: [...this.refused] };
