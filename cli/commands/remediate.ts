@@ -86,6 +86,7 @@ export function registerRemediate(program: Command): void {
           input: { host, container, manual: true, policy: { idleMs: 1000 } },
           event: { action: `manual-${action}`, timeNano: `${BigInt(Date.now()) * 1_000_000n}`, source: 'cli' },
           summary: `${action} ${container} on ${host}, asked by ${o.by}`,
+          startedBy: `${o.by} via the CLI (\`dockhand remediate ${container} ${action}\`)`,
         });
         if (!o.wait)
           return void console.log(

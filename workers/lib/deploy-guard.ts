@@ -14,7 +14,7 @@ import type { EngineEvent } from '../../common/events/engine-event';
 import type { Rule } from '../../common/events/rules';
 import { Labels } from '../../common/labels';
 import { logger } from '../../common/logger';
-import { DockhandHost, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
+import { approvalAnswers, startPresentation } from '../../client/presentation';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { BoundedMemo } from './bounded-memo';
 
@@ -94,12 +94,24 @@ export async function guardDeploy(
       taskQueue: config.orchestratorTaskQueue,
       workflowId,
       args: [request],
-      staticSummary: `deploy guard (rule ${rule.name}): roll ${service} back from ${decision.fromImage} to ${decision.request.spec.image} (${decision.strategy}) — ${decision.reason}`,
-      typedSearchAttributes: [
-        { key: DockhandService, value: service },
-        { key: DockhandHost, value: e.host },
-        { key: DockhandWorkflow, value: 'deployGuardRollback' },
-      ],
+      ...startPresentation({
+        workflowType: 'deployGuardRollback',
+        summary: `deploy guard (rule ${rule.name}): roll ${service} back from ${decision.fromImage} to ${decision.request.spec.image} (${decision.strategy}) — ${decision.reason}`,
+        what:
+          'a container of a freshly deployed service turned unhealthy: checks it is still unhealthy, asks for ' +
+          'approval when the rule says so, then runs the previous deploy again (same strategy) to put the last ' +
+          'good image back.',
+        facts: {
+          Service: `\`${service}\` on host \`${e.host}\``,
+          'Unhealthy container': `\`${e.name}\``,
+          'Back from / to': `\`${decision.fromImage}\` → \`${decision.request.spec.image}\``,
+          Why: decision.reason,
+          'Started by': `deploy guard rule ${rule.name}`,
+        },
+        answers: approvalAnswers(service, policy.approval),
+        service,
+        host: e.host,
+      }),
     });
     return done('started', 'deployGuardRollback', decision.reason);
   } catch (err) {
