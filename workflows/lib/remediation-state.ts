@@ -37,7 +37,11 @@ export class RemediationInbox {
   /** Waits for the next event(s); false after `idleMs` without one. Events that arrived meanwhile
    * are taken together: the workflow looks at the container's real state, not at each event. */
   async next(idleMs: number): Promise<boolean> {
-    this.phase('watching', `waiting for the next event (ends after ${Math.round(idleMs / 1000)}s without one)`);
+    this.phase(
+      'watching',
+      `waiting for the next event (ends after ${Math.round(idleMs / 1000)}s without one)`,
+      'the next engine event for this container (signal `remediationEvent`, sent by the trigger)',
+    );
     const got = await condition(() => this.pending > 0, idleMs, { summary: 'idle: end unless another event comes' });
     this.handled += this.pending;
     this.pending = 0;
@@ -54,9 +58,9 @@ export class RemediationInbox {
     return this.handled >= eventsPerRun || workflowInfo().continueAsNewSuggested;
   }
 
-  phase(phase: string, details: string): void {
+  phase(phase: string, details: string, waitsOn?: string): void {
     this.status.phase = phase;
-    enterPhase(phase, details);
+    enterPhase(phase, details, waitsOn);
   }
 }
 
