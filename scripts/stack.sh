@@ -3,7 +3,9 @@
 # and the fixture images. `up` is idempotent: it uses whatever already answers and starts only what is
 # missing; `down` stops only what `up` started (it keeps pid files in $DOCKHAND_STATE_DIR).
 #
-#   scripts/stack.sh up | down | status | temporal <args>   (the last runs the Temporal CLI on the stack)
+#   scripts/stack.sh up | down | status | temporal <args> | chromium
+#   (`temporal` runs the Temporal CLI on the stack; `chromium` prints a browser's path, installing Debian's
+#   package first when there is none — only the Temporal UI browser test needs it)
 #
 # Configuration (all optional): DOCKER_HOST, REDIS_URL, TEMPORAL_ADDRESS, TEMPORAL_CLI_PATH,
 # DOCKHAND_STATE_DIR (default <repo>/.dockhand), DOCKHAND_CACHE_DIR (default ~/.cache/dockhand),
@@ -113,6 +115,13 @@ temporal_up_or_start() {
   wait_until 60 "the Temporal dev server" temporal_up
 }
 fixtures_up() { "$ROOT/scripts/build-fixtures.sh"; }
+# Only the Temporal UI browser test needs a browser (test/support/browser.ts runs this when none is
+# found), so `up` does not install one. Debian's package: puppeteer-core drives it, nothing is downloaded.
+chromium_path() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then [ -x "$CHROMIUM_PATH" ] || die "CHROMIUM_PATH=$CHROMIUM_PATH is not executable"; echo "$CHROMIUM_PATH"; return; fi
+  command -v chromium >/dev/null || apt_install chromium
+  command -v chromium
+}
 
 stop_ours() { # stop_ours <name>
   if started_by_us "$1"; then
@@ -141,5 +150,6 @@ case "${1:-}" in
   down) stop_ours temporal; stop_ours redis; stop_ours dockerd; status ;;
   status) status ;;
   temporal) shift; exec "$(temporal_cli)" "$@" --address "$TEMPORAL_ADDRESS" ;;
-  *) echo "usage: $0 up|down|status|temporal <args>" >&2; exit 2 ;;
+  chromium) chromium_path ;;
+  *) echo "usage: $0 up|down|status|temporal <args>|chromium" >&2; exit 2 ;;
 esac
