@@ -65,7 +65,7 @@ export function staticDetails(p: Presentation): string {
     `**${p.workflowType}** — ${p.what}`,
     facts.join('\n'),
     '**Follow it:** the current details below say what it does now and what it waits on; the `status` query returns the same as JSON.',
-    p.answers?.length ? ['**Answer it:**', ...p.answers.map((a) => `- ${a}`)].join('\n') : '',
+    p.answers?.length ? `**Answer it:**\n\n${p.answers.map((a) => `- ${a}`).join('\n')}` : '',
   ]
     .filter(Boolean)
     .join('\n\n');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { fixtureApp, useBlueGreenWorld, viaEdge, waitForPhase } from '../support/blue-green';
-import { clickVisible, frameWithText, launchBrowser, scrollTo, textOf, waitForText } from '../support/browser';
+import { clickVisible, frameWithText, launchBrowser, scrollToText, textOf, waitForText } from '../support/browser';
 
 // The on-call path, the way a person walks it: a blue-green deploy waits for approval; the Temporal
 // UI's workflow page says what it does (summary and details), what it waits on and how to answer
@@ -85,9 +85,8 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
       'approval window: rejected unless someone answers approve/reject',
     ])
       await waitForText(page, step, WAIT);
-    await scrollTo(page, 1 / 3);
+    await scrollToText(page, 'h1, h2, h3', 'Event History');
     await shot('ui-event-history');
-    await scrollTo(page, 0);
 
     // Approve through the UI's own Send Signal dialog.
     await clickVisible(page, '#workflow-actions-menu-button');

@@ -54,9 +54,11 @@ export async function textOf(target: Page | Frame): Promise<string> {
   return target.evaluate(BODY_TEXT) as Promise<string>;
 }
 
-/** Scrolls the page to `fraction` of its height (0 = top). */
-export async function scrollTo(page: Page, fraction: number): Promise<void> {
-  await page.evaluate(`window.scrollTo(0, document.body.scrollHeight * ${fraction})`);
+/** Scrolls the first element holding `text` (a heading) to the top of the view. */
+export async function scrollToText(page: Page, selector: string, text: string): Promise<void> {
+  await page.evaluate(
+    `[...document.querySelectorAll(${JSON.stringify(selector)})].find((e) => e.innerText.includes(${JSON.stringify(text)}))?.scrollIntoView()`,
+  );
 }
 
 /**

@@ -14,7 +14,8 @@ import type { EngineEvent } from '../../common/events/engine-event';
 import type { Rule } from '../../common/events/rules';
 import { Labels } from '../../common/labels';
 import { logger } from '../../common/logger';
-import { approvalAnswers, startPresentation } from '../../client/presentation';
+import { approvalAnswers, startPresentation, type Presentation } from '../../client/presentation';
+import type { ApprovalPolicy } from '../../common/approval';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { BoundedMemo } from './bounded-memo';
 
@@ -94,24 +95,9 @@ export async function guardDeploy(
       taskQueue: config.orchestratorTaskQueue,
       workflowId,
       args: [request],
-      ...startPresentation({
-        workflowType: 'deployGuardRollback',
-        summary: `deploy guard (rule ${rule.name}): roll ${service} back from ${decision.fromImage} to ${decision.request.spec.image} (${decision.strategy}) — ${decision.reason}`,
-        what:
-          'a container of a freshly deployed service turned unhealthy: checks it is still unhealthy, asks for ' +
-          'approval when the rule says so, then runs the previous deploy again (same strategy) to put the last ' +
-          'good image back.',
-        facts: {
-          Service: `\`${service}\` on host \`${e.host}\``,
-          'Unhealthy container': `\`${e.name}\``,
-          'Back from / to': `\`${decision.fromImage}\` → \`${decision.request.spec.image}\``,
-          Why: decision.reason,
-          'Started by': `deploy guard rule ${rule.name}`,
-        },
-        answers: approvalAnswers(service, policy.approval),
-        service,
-        host: e.host,
-      }),
+      ...startPresentation(
+        deployGuardPresentation(rule.name, request, decision.reason, policy.approval, decision.request.spec.image),
+      ),
     });
     return done('started', 'deployGuardRollback', decision.reason);
   } catch (err) {
@@ -207,4 +193,33 @@ async function inputOf(
   });
   const payloads = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
   return decodeFromPayloadsAtIndex<Record<string, unknown>>(client.workflow.options.loadedDataConverter, 0, payloads);
+}
+
+/** What the Temporal UI shows of a deploy guard's rollback from its start. */
+export function deployGuardPresentation(
+  ruleName: string,
+  r: DeployGuardRequest,
+  reason: string,
+  approval: ApprovalPolicy,
+  to: string,
+): Presentation {
+  const { service, host, incident } = r;
+  return {
+    workflowType: 'deployGuardRollback',
+    summary: `deploy guard (rule ${ruleName}): roll ${service} back from ${incident.fromImage} to ${to} (${r.strategy}) — ${reason}`,
+    what:
+      'a container of a freshly deployed service turned unhealthy: checks it is still unhealthy, asks for ' +
+      'approval when the rule says so, then runs the previous deploy again (same strategy) to put the last ' +
+      'good image back.',
+    facts: {
+      Service: `\`${service}\` on host \`${host}\``,
+      'Unhealthy container': `\`${incident.container}\``,
+      'Back from / to': `\`${incident.fromImage}\` → \`${to}\``,
+      Why: reason,
+      'Started by': `deploy guard rule ${ruleName}`,
+    },
+    answers: approvalAnswers(service, approval),
+    service,
+    host,
+  };
 }
