@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { fixtureApp, useBlueGreenWorld, viaEdge, waitForPhase } from '../support/blue-green';
+import { readUiMetadata, uiGaps } from '../support/ui-metadata';
 import { clickVisible, frameWithText, launchBrowser, scrollToText, textOf, waitForText } from '../support/browser';
 
 // The on-call path, the way a person walks it: a blue-green deploy waits for approval; the Temporal
@@ -111,6 +112,13 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
       approval: { outcome: 'approved', by: 'ui-test', comment: 'looks good in the UI' },
     });
     expect(await viaEdge(edgePort)).toBe('200 v2\n');
+    // The whole real run, approval and bake included: every step had its summary.
+    const meta = await readUiMetadata(handle);
+    expect(uiGaps('blueGreenDeploy', meta)).toEqual([]);
+    expect(meta.steps.filter((s) => s.kind === 'timer').map((s) => s.summary)).toEqual([
+      'approval window: rejected unless someone answers approve/reject',
+      'bake window: the `rollback` signal switches back until it ends',
+    ]);
     await page.reload({ waitUntil: 'domcontentloaded' });
     await waitForText(page, 'Completed', WAIT);
     await page.locator('::-p-text(Current Details)').click();
