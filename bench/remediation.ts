@@ -13,11 +13,13 @@ import type { temporal } from '@temporalio/proto';
 import { temporalOutage } from './lib/temporal-outage';
 import { incidentStages, percentile, summarizeStages, type IncidentStages } from './lib/incident-stages';
 import { startWorker } from '../test/support/workers';
+import { startCeiling } from './lib/start-ceiling';
 
 const CONTAINERS = 10;
 const ROUNDS = 5; // 50 incidents
 const SYNTHETIC = 1000;
 const POLL_S = 5; // autoheal's default interval
+const TRIGGER_CONCURRENCY = 32;
 /** Temporal outage of the "nothing lost" check (DOCKHAND_BENCH_OUTAGE_S shortens it for a quick try). */
 const OUTAGE_MS = Number(process.env.DOCKHAND_BENCH_OUTAGE_S ?? 60) * 1000;
 
@@ -41,7 +43,7 @@ export async function main(): Promise<void> {
   const optIn = { 'dockhand.autoheal': 'true', 'dockhand.bench': suffix };
   const synthetic = { 'dockhand.autoheal': 'true', 'dockhand.bench-synthetic': suffix };
   const rules = writeRules({
-    concurrency: 32,
+    concurrency: TRIGGER_CONCURRENCY,
     rateLimit: { max: 5000, durationMs: 1000 },
     rules: [
       {
@@ -103,6 +105,10 @@ export async function main(): Promise<void> {
 
     const eventsPerS = await throughput(q, ids.hostId, synthetic);
     log(`throughput ${eventsPerS.toFixed(1)} events/s (${SYNTHETIC} synthetic events → rules → workflow start)`);
+    const ceiling = await startCeiling(client, SYNTHETIC, TRIGGER_CONCURRENCY);
+    log(
+      `peer: bare signal-with-start on the same server ${ceiling.perS.toFixed(1)}/s (p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms); Dockhand keeps ${((100 * eventsPerS) / ceiling.perS).toFixed(0)} %`,
+    );
 
     const outage = await temporalOutage(suffix, OUTAGE_MS, log);
     log(
@@ -121,6 +127,7 @@ export async function main(): Promise<void> {
         poller_p50_ms: pct(polled, 50),
         poller_p99_ms: pct(polled, 99),
         events_per_s: Math.round(eventsPerS * 10) / 10,
+        temporal_starts_per_s: Math.round(ceiling.perS * 10) / 10,
         ...outage,
       }),
     );

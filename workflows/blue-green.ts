@@ -1,4 +1,4 @@
-import { isCancellation, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
 import { approvalDetails } from '../common/blue-green-plan';
 import { approvalWaitsOn } from '../common/phase-details';
@@ -109,10 +109,18 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
       final = true;
       progress.enter('draining', `removing ${live.name} once the edge's old workers are done with it`);
       // The new color is live: a clean-up that fails is a warning, never a failed deploy (review M7).
-      await removeBehindEdge(docker, input, live.name).catch((err) => {
-        if (isCancellation(err) || !patched('bg-cleanup-warnings')) throw err;
-        warnings.push(`${live.name} (${live.image}) was not removed: ${messageOf(err)}`);
-      });
+      const drain = () =>
+        removeBehindEdge(docker, input, live.name).catch((err) => {
+          if (isCancellation(err) || !patched('bg-cleanup-warnings')) throw err;
+          warnings.push(`${live.name} (${live.image}) was not removed: ${messageOf(err)}`);
+        });
+      // Nothing can undo a final switch, so a cancellation now would only leave both colors behind:
+      // the drain finishes whatever comes, and the outcome says the cancellation came too late.
+      if (patched('bg-final-drain-not-cancellable')) {
+        await CancellationScope.nonCancellable(drain);
+        if (CancellationScope.current().consideredCancelled)
+          warnings.push('cancelled after the new color was final: finished the drain instead of undoing');
+      } else await drain();
     }
     saga.commit();
     if (warnings.length) progress.status.warnings = warnings;

@@ -154,6 +154,15 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
       await new Promise((r) => setTimeout(r, 1000));
       lost = await missing();
     }
+    if (lost > 0)
+      await explainLost(
+        client,
+        q,
+        ids.hostId,
+        [...waitingContainers].map((i) => names[i]!),
+        waitingEvents,
+        log,
+      );
     const report: OutageReport = {
       outage_s: Math.round((upAt - downAt) / 1000),
       outage_events: queuedDuring,
@@ -179,4 +188,28 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
 /** Makes a flaky fixture container fail its health check (it turns unhealthy ~2 s later). */
 async function unhealthy(c: Docker.Container): Promise<void> {
   await (await c.exec({ Cmd: ['/bin/busybox', 'rm', '/www/health'] })).start({});
+}
+
+/** Says why each unremediated container or event is missing, so a lost event can be chased. */
+async function explainLost(
+  client: Client,
+  q: ReturnType<typeof testQueue>,
+  host: string,
+  containers: string[],
+  events: Set<EngineEvent>,
+  log: (...a: unknown[]) => void,
+) {
+  for (const name of containers) {
+    const handle = client.workflow.getHandle(remediationId('restart-unhealthy', host, name));
+    const d = await handle.describe().catch((e: Error) => e);
+    if (d instanceof Error) {
+      log(`outage: ${name} not restarted; no workflow (${d.message})`);
+      continue;
+    }
+    const history = await handle.fetchHistory();
+    const tail = (history.events ?? []).slice(-6).map((e) => String(e.eventType));
+    log(`outage: ${name} not restarted; workflow ${d.status.name} run ${d.runId}, last events ${tail.join(' ')}`);
+  }
+  if (events.size) log(`outage: ${events.size} synthetic events without a workflow`);
+  for (const j of await q.queue.getJobs(['failed'])) log(`outage: job ${j.id} failed: ${j.failedReason}`);
 }

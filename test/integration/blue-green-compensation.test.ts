@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -133,6 +134,33 @@ describe(
       expect(cause.type).toBe(DeployErrorType.RolledBack);
       expect(cause.message).toContain('by carol: error rate');
       await expectBlueServingV1();
+    });
+
+    // Last: it leaves green on v2 live. Past the bake window the new color is final, so a cancellation
+    // during the drain cannot undo the switch; the deploy finishes the drain and ends done (chaos round
+    // 57 of seed 20261202 ended "cancelled" with both colors running and the edge on the new one).
+    it('cancel during the drain (after the bake window): the deploy finishes, the old color goes', async () => {
+      const handle = await deploy('v2', approval());
+      await waitForPhase(handle, 'awaiting-approval');
+      // A request whose header never ends keeps the edge's old worker (and so the drain) busy for up to
+      // nginx's client_header_timeout (60 s) after the switch reloads the edge.
+      const slow = net.connect(edgePort, '127.0.0.1');
+      await new Promise<void>((resolve, reject) => slow.once('connect', resolve).once('error', reject));
+      slow.write('GET /version HTTP/1.1\r\nHost: edge\r\n');
+      try {
+        await answerDeploy(world.client, service, 'approve', { by: 'carol' });
+        await waitForPhase(handle, 'draining');
+        await handle.cancel();
+        const result = await handle.result();
+        expect(result.image).toBe(app('v2'));
+        expect(result.warnings?.join(' ')).toContain('cancelled after the new color was final');
+      } finally {
+        slow.destroy();
+      }
+      expect(await colorsOf(service)).toEqual([
+        { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
+      ]);
+      expect(await viaEdge(edgePort)).toBe('200 v2\n');
     });
   },
 );
