@@ -15,7 +15,9 @@ export function chromiumPath(): string {
       stdio: ['ignore', 'pipe', 'inherit'],
     }).trim();
   } catch (e) {
-    throw new Error(`no browser for the Temporal UI test: \`bash scripts/stack.sh chromium\` failed (${String(e)})`);
+    throw new Error(`no browser for the Temporal UI test: \`bash scripts/stack.sh chromium\` failed (${String(e)})`, {
+      cause: e,
+    });
   }
 }
 
