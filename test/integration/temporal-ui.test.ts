@@ -11,11 +11,13 @@ import { clickVisible, frameWithText, launchBrowser, scrollToText, textOf, waitF
 // UI's workflow page says what it does (summary and details), what it waits on and how to answer
 // (current details), and what each step did (activity summaries in the event history); the approve
 // signal goes through the UI's own Send Signal dialog, and the deploy completes (the edge answers v2).
-// Screenshots of the key screens go to docs/images/ (docs/temporal-ui.md shows them).
+// Screenshots of the key screens are kept in docs/images/ (docs/temporal-ui.md shows them).
 
 const world = useBlueGreenWorld('ui', { healthTimeoutMs: 60_000, bakeMs: 500 });
 const { service, deploy } = world;
-const IMAGES = path.join(__dirname, '..', '..', 'docs', 'images');
+// Screenshots go to a temporary directory; DOCKHAND_UI_SCREENSHOTS=docs/images refreshes the docs' copies
+// (a test run leaves the working tree as it was).
+const IMAGES = path.resolve(process.env.DOCKHAND_UI_SCREENSHOTS ?? path.join(os.tmpdir(), 'dockhand-ui-screenshots'));
 const WAIT = 90_000; // elements on a loaded 2-core machine: generous, and never a fixed sleep
 
 let browser: Browser;
