@@ -4,6 +4,8 @@ import Docker from 'dockerode';
 import { runStack } from '../cli/lib/processes';
 import { Labels } from '../common/labels';
 import type { LaunchContainersRequest, LaunchContainersResult } from '../common/launch-containers';
+import { launchContainersPresentation } from '../client/launch-containers';
+import { startPresentation } from '../client/presentation';
 import { testClient } from '../test/support/temporal';
 import { startWorkers, testIds } from '../test/support/workers';
 
@@ -88,6 +90,7 @@ async function viaDockhand(
       taskQueue,
       workflowId: `bench/${service}/${round}`,
       args: [request],
+      ...startPresentation(launchContainersPresentation(request, 'the benchmark (`npm run bench -- activities`)')),
     },
   );
   const seconds = (performance.now() - started) / 1000;

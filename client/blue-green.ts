@@ -1,15 +1,9 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
 import type { DockhandConfig } from '../common/config';
-import {
-  DockhandHost,
-  DockhandImage,
-  DockhandPhase,
-  DockhandService,
-  DockhandWorkflow,
-} from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { serviceChangeId } from '../common/workflow-ids';
+import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';
 import { startLocked } from './start';
 
 export type BlueGreenHandle = WorkflowHandle<(r: BlueGreenRequest) => Promise<BlueGreenResult>>;
@@ -25,13 +19,36 @@ export async function startBlueGreenDeploy(
   const input = validate(BlueGreenInput, request, 'input');
   return (await startLocked(client, config, 'blueGreenDeploy', serviceChangeId(input.service), [input], {
     ...(memo ? { memo } : {}),
-    staticSummary: `blue-green deploy of ${input.service} to ${input.spec.image} on ${input.host}`,
-    searchAttributes: [
-      { key: DockhandService, value: input.service },
-      { key: DockhandHost, value: input.host },
-      { key: DockhandImage, value: input.spec.image },
-      { key: DockhandPhase, value: 'planning' },
-      { key: DockhandWorkflow, value: 'blueGreenDeploy' },
-    ],
+    presentation: blueGreenPresentation(input),
   })) as BlueGreenHandle;
+}
+
+/** What the Temporal UI shows of a blue-green deploy from its start. */
+export function blueGreenPresentation(input: BlueGreenInput): Presentation {
+  const { service, host, spec, approval } = input;
+  return {
+    workflowType: 'blueGreenDeploy',
+    summary: `blue-green deploy of ${service} to ${spec.image} on ${host}`,
+    what:
+      'runs the new color beside the live one, waits until it is healthy, asks for approval, switches the edge, ' +
+      'keeps the old color for the bake window, then removes it. A failure, rejection, approval timeout or rollback ' +
+      'puts the edge back on the old color and removes the new one.',
+    facts: {
+      Service: `\`${service}\` on host \`${host}\``,
+      Image: `\`${spec.image}\``,
+      Approval: approval.required
+        ? `required${approval.approvers.length ? ` from ${approval.approvers.join(', ')}` : ''}, within ${duration(approval.timeoutMs)}`
+        : 'not required',
+      'Bake window': `${duration(input.bakeMs)} (old color ${input.oldColorDuringBake})`,
+      'Started by': originText(input.origin),
+    },
+    answers: [
+      ...approvalAnswers(service, approval),
+      `roll back during the bake window: \`dockhand rollback ${service}\` — or Send Signal \`rollback\` with \`${ANSWER_JSON}\``,
+    ],
+    service,
+    host,
+    image: spec.image,
+    phase: 'planning',
+  };
 }

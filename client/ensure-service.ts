@@ -1,7 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
 import { EnsureServiceInput, type EnsureServiceRequest, type EnsureServiceResult } from '../common/ensure-service';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { serviceChangeId } from '../common/workflow-ids';
 import { startLocked } from './start';
@@ -15,12 +14,20 @@ export async function startEnsureService(
 ): Promise<WorkflowHandle<(r: EnsureServiceRequest) => Promise<EnsureServiceResult>>> {
   const input = validate(EnsureServiceInput, request, 'input');
   return startLocked(client, config, 'ensureService', serviceChangeId(input.service), [input], {
-    staticSummary: `ensure ${input.service} runs ${input.spec.image} on ${input.host}`,
-    searchAttributes: [
-      { key: DockhandService, value: input.service },
-      { key: DockhandHost, value: input.host },
-      { key: DockhandImage, value: input.spec.image },
-      { key: DockhandWorkflow, value: 'ensureService' },
-    ],
+    presentation: {
+      workflowType: 'ensureService',
+      summary: `ensure ${input.service} runs ${input.spec.image} on ${input.host}`,
+      what:
+        'makes one container of the service run this spec: network and image, create (or replace one that runs ' +
+        'another spec), start, wait until healthy. Nothing to answer.',
+      facts: {
+        Service: `\`${input.service}\` on host \`${input.host}\``,
+        Image: `\`${input.spec.image}\``,
+        'Started by': 'the dockhand CLI (`dockhand ensure`, `npm start`)',
+      },
+      service: input.service,
+      host: input.host,
+      image: input.spec.image,
+    },
   }) as Promise<WorkflowHandle<(r: EnsureServiceRequest) => Promise<EnsureServiceResult>>>;
 }

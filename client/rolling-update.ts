@@ -3,9 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DockhandConfig } from '../common/config';
 import { DeployErrorType } from '../common/errors';
 import { RollingUpdateInput, type RollingUpdateRequest, type RollingUpdateResult } from '../common/rolling-update';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { serviceChangeId } from '../common/workflow-ids';
+import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';
 import { startLocked } from './start';
 
 export type RollingUpdateHandle = WorkflowHandle<(r: RollingUpdateRequest) => Promise<RollingUpdateResult>>;
@@ -21,14 +21,37 @@ export async function startRollingUpdate(
   const input = validate(RollingUpdateInput, request, 'input');
   return (await startLocked(client, config, 'rollingUpdate', serviceChangeId(input.service), [request], {
     ...(memo ? { memo } : {}),
-    staticSummary: `roll ${input.service} to ${input.spec.image} on ${input.host} (${input.order}, ${input.parallelism} at a time)`,
-    searchAttributes: [
-      { key: DockhandService, value: input.service },
-      { key: DockhandHost, value: input.host },
-      { key: DockhandImage, value: input.spec.image },
-      { key: DockhandWorkflow, value: 'rollingUpdate' },
-    ],
+    presentation: rollingUpdatePresentation(input),
   })) as RollingUpdateHandle;
+}
+
+/** What the Temporal UI shows of a rolling update from its start. */
+export function rollingUpdatePresentation(input: RollingUpdateInput): Presentation {
+  const { service, host, spec } = input;
+  const canary = input.pauseAfter;
+  return {
+    workflowType: 'rollingUpdate',
+    summary: `roll ${service} to ${spec.image} on ${host} (${input.order}, ${input.parallelism} at a time)`,
+    what:
+      'replaces the replicas batch by batch behind the edge: launch the new one, wait until healthy, watch it ' +
+      'for the monitor period, retire the old one. Failures beyond the allowed ratio roll every changed replica back ' +
+      `(failure action: ${input.failureAction}).`,
+    facts: {
+      Service: `\`${service}\` on host \`${host}\``,
+      Image: `\`${spec.image}\``,
+      Replicas: input.replicas === undefined ? 'as many as run now' : String(input.replicas),
+      Batches: `${input.parallelism} at a time, ${input.order}, ${duration(input.delay)} between batches`,
+      Canary: canary ? `pause for approval after ${canary.batches} batch(es)` : undefined,
+      'Started by': originText(input.origin),
+    },
+    answers: [
+      ...(canary ? approvalAnswers(service, canary.approval) : []),
+      `when paused: Send Signal \`resume\` (retry the failed replicas and go on) or \`rollback\` with \`${ANSWER_JSON}\``,
+    ],
+    service,
+    host,
+    image: spec.image,
+  };
 }
 
 /** The rollout's result whether it completed or rolled back (a rollback fails the workflow, with the

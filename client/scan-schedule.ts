@@ -8,7 +8,8 @@ import type { Duration } from '@temporalio/common';
 import type { DockhandConfig } from '../common/config';
 import { ScanInput, type ScanRequest } from '../common/scan/scan-input';
 import { validate } from '../common/spec/validate';
-import { SECURITY_SCAN_ID_PREFIX } from './security-scan';
+import { startPresentation } from './presentation';
+import { scanPresentation, SECURITY_SCAN_ID_PREFIX } from './security-scan';
 
 export const DEFAULT_SCAN_SCHEDULE_ID = 'dockhand-security-scan';
 
@@ -36,6 +37,7 @@ function scheduleOptions(
       taskQueue: config.orchestratorTaskQueue,
       args: [input],
       workflowId: `${SECURITY_SCAN_ID_PREFIX}/${id}`,
+      ...startPresentation(scanPresentation(input, `the schedule ${id} (cron "${r.cron}")`)),
     },
     policies: { overlap: 'SKIP', catchupWindow: r.catchupWindow ?? '1h' },
     state: { note: `dockhand scan schedule --cron "${r.cron}"` },

@@ -3,8 +3,8 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
 import { ScanInput, type ScanRequest } from '../common/scan/scan-input';
 import type { SecurityScanResult } from '../common/scan/scan-result';
-import { DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
+import { startPresentation, type Presentation } from './presentation';
 
 export type SecurityScanHandle = WorkflowHandle<(r: ScanRequest) => Promise<SecurityScanResult>>;
 
@@ -24,7 +24,25 @@ export async function startSecurityScan(
     taskQueue: config.orchestratorTaskQueue,
     workflowId,
     args: [input],
-    typedSearchAttributes: [{ key: DockhandWorkflow, value: 'securityScan' }],
-    staticSummary: `security scan of ${input.hosts.length ? input.hosts.join(', ') : 'all known hosts'}`,
+    ...startPresentation(scanPresentation(input, 'the dockhand CLI (`dockhand scan`)')),
   }) as Promise<SecurityScanHandle>;
+}
+
+/** What the Temporal UI shows of a security scan, started by hand or by its schedule. */
+export function scanPresentation(input: ScanInput, startedBy: string): Presentation {
+  const hosts = input.hosts.length ? input.hosts.join(', ') : 'all known hosts';
+  return {
+    workflowType: 'securityScan',
+    summary: `security scan of ${hosts}`,
+    what:
+      'lists the containers to scan on every host (a host that does not answer is reported, not waited for), ' +
+      'scans each one (image, runtime settings, filesystem), then writes the JSON, SARIF and Markdown reports ' +
+      'and publishes one scan_finding event per container with findings. It only reads; nothing to answer.',
+    facts: {
+      Hosts: hosts,
+      Labels: input.containers.labels.length ? input.containers.labels.join(', ') : undefined,
+      'Started by': startedBy,
+    },
+    ...(input.hosts.length === 1 ? { host: input.hosts[0] } : {}),
+  };
 }

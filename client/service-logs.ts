@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
 import type { ServiceLogsInput, ServiceLogsResult } from '../common/service-logs';
+import { startPresentation } from './presentation';
 
 /** Runs the short `serviceLogs` read (each host agent returns the newest logs of the service's containers). */
 export async function readServiceLogs(
@@ -14,6 +15,12 @@ export async function readServiceLogs(
     workflowId: `logs/${input.service}/${randomUUID()}`,
     args: [input],
     workflowExecutionTimeout: '30s',
-    staticSummary: `last ${input.tail} log lines of ${input.service} on ${input.hosts.join(', ')}`,
+    ...startPresentation({
+      workflowType: 'serviceLogs',
+      summary: `last ${input.tail} log lines of ${input.service} on ${input.hosts.join(', ')}`,
+      what: 'reads the newest log lines of the service’s containers on each host (`docker logs --tail`), bounded; changes nothing',
+      facts: { service: input.service, hosts: input.hosts.join(', '), lines: String(input.tail) },
+      service: input.service,
+    }),
   }) as Promise<ServiceLogsResult>;
 }

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
+import { startPresentation, type Presentation } from './presentation';
 
 /** Another change holds the service's lock (its workflow id): the message says how to follow,
  * answer or cancel it; `workflowId` lets a caller (the CI queue) wait for it instead. */
@@ -14,8 +15,9 @@ export class ChangeRunningError extends Error {
 }
 
 export interface StartOptions {
-  searchAttributes?: Parameters<Client['workflow']['start']>[1]['typedSearchAttributes'];
-  staticSummary?: string;
+  /** Summary, static details and search attributes (client/presentation.ts): required, so no start
+   * leaves the Temporal UI without them. */
+  presentation: Presentation;
   /** Small, unencrypted facts about the start (the CI delivery id), readable from describe(). */
   memo?: Record<string, unknown>;
 }
@@ -27,15 +29,14 @@ export async function startLocked<A extends unknown[]>(
   workflowType: string,
   workflowId: string,
   args: A,
-  options: StartOptions = {},
+  options: StartOptions,
 ): Promise<WorkflowHandle> {
   try {
     return await client.workflow.start(workflowType, {
       taskQueue: config.orchestratorTaskQueue,
       workflowId,
       args,
-      typedSearchAttributes: options.searchAttributes,
-      staticSummary: options.staticSummary,
+      ...startPresentation(options.presentation),
       ...(options.memo ? { memo: options.memo } : {}),
     });
   } catch (e) {

@@ -3,7 +3,9 @@
 # and the fixture images. `up` is idempotent: it uses whatever already answers and starts only what is
 # missing; `down` stops only what `up` started (it keeps pid files in $DOCKHAND_STATE_DIR).
 #
-#   scripts/stack.sh up [--hosts N] | down | status | temporal <args>   (the last runs the Temporal CLI on the stack)
+#   scripts/stack.sh up [--hosts N] | down | status | temporal <args> | chromium
+#   (`temporal` runs the Temporal CLI on the stack; `chromium` prints a browser's path, installing Debian's
+#   package first when there is none — only the Temporal UI browser test needs it)
 #
 # `up --hosts N` (1–8, root on Linux) adds N test hosts: Docker Engines in network namespaces of their own,
 # a host agent each and an image registry (docs/fleet-hosts.md); it installs Debian's docker-registry and
@@ -135,6 +137,13 @@ test_hosts_down() {
   # Only root can have made test hosts; anyone else has none to remove.
   if [ "$(id -u)" = 0 ] && [ "$(uname -s)" = Linux ]; then test_hosts down; fi
 }
+# Only the Temporal UI browser test needs a browser (test/support/browser.ts runs this when none is
+# found), so `up` does not install one. Debian's package: puppeteer-core drives it, nothing is downloaded.
+chromium_path() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then [ -x "$CHROMIUM_PATH" ] || die "CHROMIUM_PATH=$CHROMIUM_PATH is not executable"; echo "$CHROMIUM_PATH"; return; fi
+  command -v chromium >/dev/null || apt_install chromium
+  command -v chromium
+}
 
 stop_ours() { # stop_ours <name>
   if started_by_us "$1"; then
@@ -171,5 +180,6 @@ case "${1:-}" in
   status) status ;;
   test-host-packages) test_host_packages ;; # what test hosts need (a test that makes its own runs this)
   temporal) shift; exec "$(temporal_cli)" "$@" --address "$TEMPORAL_ADDRESS" ;;
-  *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>" >&2; exit 2 ;;
+  chromium) chromium_path ;;
+  *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>|chromium" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 import { CancellationScope, isCancellation, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
 import { approvalDetails } from '../common/blue-green-plan';
+import { approvalWaitsOn } from '../common/phase-details';
 import { DeployErrorType, failure } from '../common/errors';
 import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
@@ -57,6 +58,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     progress.enter(
       'green-up',
       `${next.name} with ${spec.image}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)`,
+      `the host agent of \`${host}\`: ${next.name}'s health check`,
     );
     await bringUpNewColor(docker, input, plan, saga);
     const greenHealthyAt = Date.now();
@@ -79,6 +81,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
           timeoutAt,
           approvers: input.approval.approvers,
         }),
+        approvalWaitsOn(timeoutAt, 'the deploy is rejected and rolled back'),
       );
     }
     const approval = (progress.status.approval = await gate.wait());
@@ -93,6 +96,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
       progress.enter(
         'baking',
         `${next.name} serves; ${live.name} kept ${input.oldColorDuringBake} for ${input.bakeMs / 1000}s. Roll back: signal \`rollback\` {"by": "<you>", "comment": "<why>"} — or \`dockhand rollback ${service}\``,
+        `the bake window (${input.bakeMs / 1000}s) to end, or a \`rollback\` signal`,
       );
       await holdOldColor(docker, input, live.name, saga);
       const asked = await rollback.wait(input.bakeMs);

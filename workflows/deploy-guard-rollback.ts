@@ -1,4 +1,5 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { approvalWaitsOn } from '../common/phase-details';
 import { BlueGreenInput } from '../common/blue-green';
 import { DeployGuardInput, type DeployGuardRequest, type DeployGuardResult } from '../common/deploy-guard';
 import { RollingUpdateInput, type RollingUpdateRequest } from '../common/rolling-update';
@@ -58,7 +59,11 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
   const why = `${incident.container} turned unhealthy at ${incident.at}, after the deploy that finished at ${incident.deployFinishedAt}`;
   if (input.approval.required) {
     const ask = `Approve: signal \`approve\` {"by": "<you>", "comment": "<why>"} — or \`dockhand approve ${service} --by <you>\`; reject with \`reject\`. Without an answer within ${input.approval.timeoutMs / 1000}s nothing changes.`;
-    enterPhase('awaiting-approval', `deploy guard wants to roll back ${what}: ${why}.\n\n${ask}`);
+    enterPhase(
+      'awaiting-approval',
+      `deploy guard wants to roll back ${what}: ${why}.\n\n${ask}`,
+      approvalWaitsOn(`${input.approval.timeoutMs / 1000}s from now`, 'nothing changes'),
+    );
     await notifyOnce(
       host,
       incident.container,

@@ -1,4 +1,5 @@
 import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { approvalWaitsOn } from '../common/phase-details';
 import {
   cleanupApprovalDetails,
   cleanupFilters,
@@ -64,6 +65,7 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
     progress.enter(
       'awaiting-approval',
       cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }),
+      approvalWaitsOn(timeoutAt, 'nothing is removed'),
     );
     approval = await gate.wait();
     requireApproved(approval, {

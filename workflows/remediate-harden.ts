@@ -1,5 +1,6 @@
 import { isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ErrorType, failure } from '../common/errors';
+import { approvalWaitsOn } from '../common/phase-details';
 import { HardenInput, hardeningNames, type HardenRequest, type HardenResult } from '../common/remediation/harden';
 import { hardenApprovalDetails, planHardening } from '../common/remediation/harden-plan';
 import { remediationEventSignal } from '../common/remediation/signals';
@@ -63,6 +64,7 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
           timeoutAt,
           approvers: input.approval.approvers,
         }),
+        approvalWaitsOn(timeoutAt, 'nothing is changed'),
       );
     }
     const approval = await gate.wait();

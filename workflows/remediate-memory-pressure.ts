@@ -89,7 +89,7 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
 async function settled(docker: HostAgent, container: string, afterOom: boolean) {
   let c = await docker.containerCondition({ name: container });
   for (let waited = 0; afterOom && c?.running && waited < OOM_SETTLE_MS; waited += OOM_POLL_MS) {
-    await sleep(OOM_POLL_MS);
+    await sleep(OOM_POLL_MS, { summary: `let ${container} settle after the OOM kill` });
     c = await docker.containerCondition({ name: container });
   }
   return c;

@@ -59,7 +59,7 @@ export async function restartUnhealthy(request: RestartUnhealthyRequest): Promis
         'backing-off',
         `${container} restarted ${restartsAt.length}× in this window; next restart in ${decision.delayMs} ms`,
       );
-      await sleep(decision.delayMs);
+      await sleep(decision.delayMs, { summary: `back off before restarting ${container}` });
     }
     inbox.phase(
       'restarting',
@@ -108,7 +108,7 @@ async function needsRestart(docker: RemediationDocker, container: string, graceM
   const first = await docker.containerCondition({ name: container });
   if (!stillUnhealthy(first, Date.now())) return false;
   if (graceMs <= 0) return true;
-  await sleep(graceMs);
+  await sleep(graceMs, { summary: `grace: look at ${container} again in ${graceMs / 1000} s` });
   return stillUnhealthy(await docker.containerCondition({ name: container }), Date.now());
 }
 
@@ -145,10 +145,15 @@ async function quarantine(
   inbox.phase(
     'quarantined',
     `${container} is quarantined (${how}); send the "release" signal (dockhand remediate ${container} release) to end this incident`,
+    `a person: \`dockhand remediate ${container} release --host ${host}\`, or Send Signal \`release\` with \`{"by": "<you>", "reason": "<why>"}\`${policy.quarantineExpiryMs === undefined ? '' : `; expires after ${policy.quarantineExpiryMs / 1000}s`}`,
   );
   const expiry = policy.quarantineExpiryMs;
   if (expiry === undefined) await condition(() => released !== undefined);
-  else if (!(await condition(() => released !== undefined, expiry))) {
+  else if (
+    !(await condition(() => released !== undefined, expiry, {
+      summary: `quarantine of ${container} expires unless released`,
+    }))
+  ) {
     inbox.phase('done', `${container}: quarantine (${how}) expired after ${expiry / 1000}s without a release`);
     return { container, restarts, quarantined: how, expired: true };
   }

@@ -148,7 +148,7 @@ async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Prom
       await run.control.pause();
       event = { type: 'resumed', ...observed() };
     } else {
-      await sleep(step.ms);
+      await sleep(step.ms, { summary: `delay between batches: ${step.ms / 1000} s` });
       event = { type: 'delayed', ...observed() };
     }
     run.progress.status.done = plan.skip.length + runner.updated.length;

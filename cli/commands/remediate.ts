@@ -102,6 +102,7 @@ export function registerRemediate(program: Command): void {
             input: { host, container, manual: true, policy: { idleMs: 1000 } },
             event: { action: `manual-${action}`, timeNano: `${BigInt(Date.now()) * 1_000_000n}`, source: 'cli' },
             summary: `${action} ${container} on ${host}, asked by ${by}`,
+            startedBy: `${by} via the CLI (\`dockhand remediate ${container} ${action}\`)`,
           });
           started = `started ${handle.workflowId}`;
         }

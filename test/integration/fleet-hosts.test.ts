@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { startPullImage } from '../../client/pull-image';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { ApplicationFailure, WorkflowFailedError, type Client } from '@temporalio/client';
 import { ActivityFailure } from '@temporalio/common';
@@ -77,7 +78,9 @@ const started: string[] = [];
 function pullImage(request: PullImageRequest): Promise<PullImageResult> {
   const workflowId = `pull-image-${ids.suffix}-${Math.random().toString(36).slice(2, 8)}`;
   started.push(workflowId);
-  return client.workflow.execute('pullImage', { taskQueue: ids.orchestratorQueue, workflowId, args: [request] });
+  return startPullImage(client, ids.orchestratorQueue, request, workflowId).then(
+    (h) => h.result() as Promise<PullImageResult>,
+  );
 }
 
 /** ensureImage run straight against engine `host` with the given login (no agent in between). */

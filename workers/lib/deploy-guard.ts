@@ -16,7 +16,8 @@ import type { EngineEvent } from '../../common/events/engine-event';
 import type { Rule } from '../../common/events/rules';
 import { Labels } from '../../common/labels';
 import { logger } from '../../common/logger';
-import { DockhandHost, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
+import { approvalAnswers, startPresentation, type Presentation } from '../../client/presentation';
+import type { ApprovalPolicy } from '../../common/approval';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { BoundedMemo } from './bounded-memo';
 
@@ -103,12 +104,9 @@ export async function guardDeploy(
       taskQueue: config.orchestratorTaskQueue,
       workflowId,
       args: [request],
-      staticSummary: `deploy guard (rule ${rule.name}): roll ${service} back from ${decision.fromImage} to ${decision.request.spec.image} (${decision.strategy}) — ${decision.reason}`,
-      typedSearchAttributes: [
-        { key: DockhandService, value: service },
-        { key: DockhandHost, value: e.host },
-        { key: DockhandWorkflow, value: 'deployGuardRollback' },
-      ],
+      ...startPresentation(
+        deployGuardPresentation(rule.name, request, decision.reason, policy.approval, decision.request.spec.image),
+      ),
     });
     return done('started', 'deployGuardRollback', decision.reason);
   } catch (err) {
@@ -213,4 +211,33 @@ async function inputOf(
   });
   const payloads = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
   return decodeFromPayloadsAtIndex<Record<string, unknown>>(client.workflow.options.loadedDataConverter, 0, payloads);
+}
+
+/** What the Temporal UI shows of a deploy guard's rollback from its start. */
+export function deployGuardPresentation(
+  ruleName: string,
+  r: DeployGuardRequest,
+  reason: string,
+  approval: ApprovalPolicy,
+  to: string,
+): Presentation {
+  const { service, host, incident } = r;
+  return {
+    workflowType: 'deployGuardRollback',
+    summary: `deploy guard (rule ${ruleName}): roll ${service} back from ${incident.fromImage} to ${to} (${r.strategy}) — ${reason}`,
+    what:
+      'a container of a freshly deployed service turned unhealthy: checks it is still unhealthy, asks for ' +
+      'approval when the rule says so, then runs the previous deploy again (same strategy) to put the last ' +
+      'good image back.',
+    facts: {
+      Service: `\`${service}\` on host \`${host}\``,
+      'Unhealthy container': `\`${incident.container}\``,
+      'Back from / to': `\`${incident.fromImage}\` → \`${to}\``,
+      Why: reason,
+      'Started by': `deploy guard rule ${ruleName}`,
+    },
+    answers: approvalAnswers(service, approval),
+    service,
+    host,
+  };
 }

@@ -94,6 +94,7 @@ async function signalRemediation(client: Client, config: DockhandConfig, rule: R
     event: { action: e.action, ...(e.status ? { status: e.status } : {}), timeNano: e.timeNano, source: e.source },
     service: e.labels['dockhand.service'],
     summary: `rule ${rule.name}: ${rule.workflow} for ${container} on ${e.host}`,
+    startedBy: `trigger rule ${rule.name} (engine event ${e.action}${e.status ? `: ${e.status}` : ''})`,
   });
   logger.info({ rule: rule.name, workflowId, action: e.action, status: e.status }, 'event delivered to remediation');
   return { workflowId, workflowType: rule.workflow, outcome: 'signalled' as const };

@@ -1,4 +1,9 @@
-import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import {
+  proxyActivities,
+  type ActivityFunctionWithOptions,
+  type ActivityOptions,
+  type RetryPolicy,
+} from '@temporalio/workflow';
 import type {
   AnswerIdentityActivities,
   ChangeActivities,
@@ -12,6 +17,7 @@ import { EDGE_ACTIVITY_START_TO_CLOSE_MS } from '../../common/edge-timing';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../common/errors';
 import { REPLICA_WAIT_START_TO_CLOSE_MS } from '../../common/rolling-update';
 import { hostTaskQueue } from '../../common/task-queues';
+import { activitySummary } from './activity-summaries';
 
 /** The one retry policy: quick backoff, capped at 10 s; failures typed as the request's fault are final. */
 export const retry: RetryPolicy = {
@@ -163,17 +169,21 @@ export const HOST_AGENT = {
 type Proxied<T> = { [K in keyof T]: T[K] };
 type Table<A, M extends Partial<Record<keyof A, Profile>>> = Proxied<Pick<A, Extract<keyof M, keyof A>>>;
 
+type ProxiedFn = ActivityFunctionWithOptions<(...args: unknown[]) => Promise<unknown>>;
+
 /** A plain object of activity functions (spreadable, unlike a raw `proxyActivities` Proxy): each name
- * in `table` taken from the proxy of its profile. */
+ * in `table` taken from the proxy of its profile, and every call carries its one-line summary (the
+ * Temporal UI's timeline shows it; see activity-summaries.ts). */
 function proxyTable<A extends object, M extends Partial<Record<keyof A, Profile>>>(
   table: M,
   options: (profile: Profile) => ActivityOptions,
 ): Table<A, M> {
-  const proxies = new Map<Profile, Record<string, unknown>>();
+  const proxies = new Map<Profile, Record<string, ProxiedFn>>();
   const out: Record<string, unknown> = {};
   for (const [name, profile] of Object.entries(table) as Array<[string, Profile]>) {
     if (!proxies.has(profile)) proxies.set(profile, proxyActivities<Record<string, never>>(options(profile)));
-    out[name] = proxies.get(profile)![name];
+    const fn = proxies.get(profile)![name]!;
+    out[name] = (...args: unknown[]) => fn.executeWithOptions({ summary: activitySummary(name, args) }, args);
   }
   return out as Table<A, M>;
 }

@@ -69,7 +69,9 @@ export class ApprovalGate {
   async wait(): Promise<ApprovalDecision> {
     if (!this.policy.required) return { outcome: 'skipped', at: new Date().toISOString(), refused: [] };
     this.waiting = true;
-    const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs);
+    const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs, {
+      summary: 'approval window: rejected unless someone answers approve/reject',
+    });
     this.waiting = false;
     const approvals = this.approvals;
     this.approvals = []; // a gate can be passed again later in the same workflow (canary steps)

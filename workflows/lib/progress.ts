@@ -1,14 +1,16 @@
 import { setHandler, upsertSearchAttributes, type QueryDefinition } from '@temporalio/workflow';
 import { statusQuery, type BlueGreenStatus } from '../../common/blue-green';
 import { phaseStatusQuery, type PhaseStatus } from '../../common/remediation/signals';
+import { phaseDetails } from '../../common/phase-details';
 import { DockhandPhase } from '../../common/search-attributes';
 import { showDetails } from './refused-answers';
 
 /** Moves the workflow to a phase: the DockhandPhase search attribute (list views, queries) and the
- * current details the Web UI shows on the workflow's page. */
-export function enterPhase(phase: string, details: string): void {
+ * current details the Web UI shows on the workflow's page (Markdown: phase, what happens, what it
+ * waits on — see common/phase-details.ts). */
+export function enterPhase(phase: string, details: string, waitsOn?: string): void {
   upsertSearchAttributes([{ key: DockhandPhase, value: phase }]);
-  showDetails(`**${phase}** — ${details}`);
+  showDetails(phaseDetails(phase, details, waitsOn));
 }
 
 /** What every status has: the phase, its details and, when the status keeps one, the phase history. */
@@ -29,11 +31,12 @@ export class Progress<P extends string, S extends PhaseState<P>> {
     setHandler(query, () => this.status, { description });
   }
 
-  enter(phase: P, details: string): void {
+  /** `waitsOn` (the Web UI's "Waiting on") is for phases that wait on a person or a window. */
+  enter(phase: P, details: string, waitsOn?: string): void {
     this.status.phase = phase;
     this.status.details = details;
     this.status.phases?.push({ phase, at: new Date().toISOString(), details });
-    enterPhase(phase, details);
+    enterPhase(phase, details, waitsOn);
   }
 }
 

@@ -20,19 +20,29 @@ export class RemediationInbox {
 
   constructor(initial: number) {
     this.pending = initial;
-    setHandler(remediationEventSignal, (e) => {
-      this.pending++;
-      this.status.events++;
-      this.last = e;
+    setHandler(
+      remediationEventSignal,
+      (e) => {
+        this.pending++;
+        this.status.events++;
+        this.last = e;
+      },
+      { description: 'Another engine event for this container (the trigger sends it; the incident takes it in)' },
+    );
+    setHandler(remediationStatusQuery, () => this.status, {
+      description: 'Where this remediation is: {phase, events, restarts, changes}',
     });
-    setHandler(remediationStatusQuery, () => this.status);
   }
 
   /** Waits for the next event(s); false after `idleMs` without one. Events that arrived meanwhile
    * are taken together: the workflow looks at the container's real state, not at each event. */
   async next(idleMs: number): Promise<boolean> {
-    this.phase('watching', `waiting for the next event (ends after ${Math.round(idleMs / 1000)}s without one)`);
-    const got = await condition(() => this.pending > 0, idleMs);
+    this.phase(
+      'watching',
+      `waiting for the next event (ends after ${Math.round(idleMs / 1000)}s without one)`,
+      'the next engine event for this container (signal `remediationEvent`, sent by the trigger)',
+    );
+    const got = await condition(() => this.pending > 0, idleMs, { summary: 'idle: end unless another event comes' });
     this.handled += this.pending;
     this.pending = 0;
     return got;
@@ -48,9 +58,9 @@ export class RemediationInbox {
     return this.handled >= eventsPerRun || workflowInfo().continueAsNewSuggested;
   }
 
-  phase(phase: string, details: string): void {
+  phase(phase: string, details: string, waitsOn?: string): void {
     this.status.phase = phase;
-    enterPhase(phase, details);
+    enterPhase(phase, details, waitsOn);
   }
 }
 

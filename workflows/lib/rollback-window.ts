@@ -30,7 +30,9 @@ export class RollbackWindow {
   async wait(ms: number): Promise<boolean> {
     if (ms <= 0) return false; // no window (condition's timeout 0 would mean "no timeout")
     this.open = true;
-    const asked = await condition(() => this.requested !== undefined, ms);
+    const asked = await condition(() => this.requested !== undefined, ms, {
+      summary: 'bake window: the `rollback` signal switches back until it ends',
+    });
     this.open = false;
     return asked;
   }

@@ -31,6 +31,6 @@ export class RolloutProgress {
 
   enter(phase: string, details: string, waitingFor = ''): void {
     Object.assign(this.status, { phase, waitingFor });
-    enterPhase(phase, details);
+    enterPhase(phase, details, waitingFor ? `a person: ${waitingFor} (CLI or Send Signal, as above)` : undefined);
   }
 }

@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+
+/**
+ * A headless browser for the Temporal UI test: Debian's chromium driven by puppeteer-core (nothing is
+ * downloaded). `scripts/stack.sh chromium` prints its path and installs the package first when there
+ * is none, so a fresh machine gets it the first time this test runs, and only then.
+ */
+export function chromiumPath(): string {
+  const script = path.join(__dirname, '..', '..', 'scripts', 'stack.sh');
+  try {
+    return execFileSync('bash', [script, 'chromium'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+  } catch (e) {
+    throw new Error(`no browser for the Temporal UI test: \`bash scripts/stack.sh chromium\` failed (${String(e)})`, {
+      cause: e,
+    });
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    // --no-sandbox: the tests run as root in a container; /dev/shm there is small.
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
+}
+
+// Page-side code as expressions: the project compiles without the DOM library.
+const BODY_TEXT = "(document.body ? document.body.innerText : '')";
+
+/** Waits until the page or frame shows `text` (the UI renders late on a loaded machine: generous). */
+export async function waitForText(target: Page | Frame, text: string, timeoutMs = 60_000): Promise<void> {
+  await target.waitForFunction(`${BODY_TEXT}.includes(${JSON.stringify(text)})`, { timeout: timeoutMs, polling: 250 });
+}
+
+/** The first frame of the page (the UI renders Markdown in iframes) whose text has `text`. */
+export async function frameWithText(page: Page, text: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      const has = await f.evaluate(`${BODY_TEXT}.includes(${JSON.stringify(text)})`).catch(() => false);
+      if (has) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no frame of ${page.url()} shows "${text}" after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The visible text of a frame or page. */
+export async function textOf(target: Page | Frame): Promise<string> {
+  return target.evaluate(BODY_TEXT) as Promise<string>;
+}
+
+/** Scrolls the first element holding `text` (a heading) to the top of the view. */
+export async function scrollToText(page: Page, selector: string, text: string): Promise<void> {
+  await page.evaluate(
+    `[...document.querySelectorAll(${JSON.stringify(selector)})].find((e) => e.innerText.includes(${JSON.stringify(text)}))?.scrollIntoView()`,
+  );
+}
+
+/**
+ * Clicks the first visible element matching `selector` (and holding `text`, when given), waiting up to
+ * `timeoutMs` for one: the UI renders some controls twice (a sticky header copy stays hidden).
+ */
+export async function clickVisible(page: Page, selector: string, text?: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const el of await page.$$(selector)) {
+      if (!(await el.isVisible().catch(() => false))) continue;
+      if (text !== undefined) {
+        const t = await el.evaluate((e) => (e as { innerText?: string }).innerText ?? '').catch(() => '');
+        if (!t.includes(text)) continue;
+      }
+      await el.click();
+      return;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`no visible ${selector}${text ? ` with "${text}"` : ''} on ${page.url()} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
