@@ -5,7 +5,6 @@ import { statusQuery } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
 import {
   CHANGE_WORKFLOW_TYPES,
-  DEPLOY_GUARD_IDENTITY,
   guardPolicyFor,
   planDeployGuard,
   type ServiceGuardSettings,
