@@ -1,12 +1,22 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { HostActivities } from '../activities';
 import { SERVICE_LOGS_MAX_BYTES, type ServiceLogsInput, type ServiceLogsResult } from '../common/service-logs';
 import { hostTaskQueue } from '../common/task-queues';
+import { phaseDetails } from '../common/phase-details';
+import { HOST_SUMMARIES } from './lib/activity-summaries';
 
 /** A read of the newest logs of a service's containers on each host (`dockhand logs`). Bounded like
  * serviceStatus: a host agent that does not answer within 10 s is reported, not waited for; each
  * container's logs are cut to the newest lines and bytes. */
 export async function serviceLogs(input: ServiceLogsInput): Promise<ServiceLogsResult> {
+  // Current details only (no phase search attribute): this short read's histories stay as recorded.
+  setCurrentDetails(
+    phaseDetails(
+      'reading',
+      `each host agent returns the last ${input.tail} log lines of each container of ${input.service}`,
+      `the host agents of ${input.hosts.join(', ')}`,
+    ),
+  );
   const hosts = await Promise.all(
     input.hosts.map(async (host) => {
       const { listServiceContainers, containerLogs } = proxyActivities<HostActivities>({
@@ -16,17 +26,20 @@ export async function serviceLogs(input: ServiceLogsInput): Promise<ServiceLogsR
         retry: { maximumAttempts: 1 },
       });
       try {
-        const all = await listServiceContainers({ service: input.service });
+        const read = { service: input.service };
+        const all = await listServiceContainers.executeWithOptions(
+          { summary: `${HOST_SUMMARIES.listServiceContainers(read)} on ${host}` },
+          [read],
+        );
         const chosen = all.filter((c) => input.includeEdge || c.name !== `${input.service}-edge`);
         const containers = await Promise.all(
           chosen.map(async (c) => {
             try {
-              const logs = await containerLogs({
-                name: c.name,
-                tail: input.tail,
-                timestamps: true,
-                maxBytes: SERVICE_LOGS_MAX_BYTES,
-              });
+              const request = { name: c.name, tail: input.tail, timestamps: true, maxBytes: SERVICE_LOGS_MAX_BYTES };
+              const logs = await containerLogs.executeWithOptions(
+                { summary: `${HOST_SUMMARIES.containerLogs(request)} on ${host}` },
+                [request],
+              );
               return { name: c.name, image: c.image, running: c.running, ...logs };
             } catch (e) {
               return {
@@ -46,6 +59,12 @@ export async function serviceLogs(input: ServiceLogsInput): Promise<ServiceLogsR
         return { host, error: `host agent did not answer: ${reason(e)}` };
       }
     }),
+  );
+  setCurrentDetails(
+    phaseDetails(
+      'done',
+      hosts.map((h) => `${h.host}: ${h.error ?? `${h.containers?.length ?? 0} container(s)`}`).join('; '),
+    ),
   );
   return { service: input.service, hosts };
 }

@@ -91,8 +91,12 @@ describe('planDeployGuard', () => {
     expect(planDeployGuard(event, baking, undefined, WINDOW)).toEqual({
       action: 'refused',
       reason:
-        "web-green (the new green) turned unhealthy during the bake window, but deploy-guard is not on the deploy's approver list (alice): its rollback signal would be refused",
+        "web-green (the new green) turned unhealthy during the bake window, but the deploy would refuse deploy-guard's rollback (refused: deploy-guard is not listed for web (approval.systemIdentities)); list it in approval.systemIdentities",
     });
+    const guardAsSystem = { ...bgInput, approval: { ...bgInput.approval, systemIdentities: ['deploy-guard'] } };
+    expect(planDeployGuard(event, { ...baking, input: guardAsSystem }, undefined, WINDOW).action).toBe(
+      'signal-rollback',
+    );
     const guardListed = { ...bgInput, approval: { ...bgInput.approval, approvers: ['alice', 'deploy-guard'] } };
     expect(planDeployGuard(event, { ...baking, input: guardListed }, undefined, WINDOW).action).toBe('signal-rollback');
     const anyone = { ...bgInput, approval: { ...bgInput.approval, approvers: [] } };
