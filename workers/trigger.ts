@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from 'bullmq';
 import { loadConfig } from '../common/config';
-import { cappedBackoffMs, eventsQueueName } from '../common/events/queues';
+import { cappedBackoffMs, eventsQueueName, WORKER_RECOVERY } from '../common/events/queues';
 import { parseTriggerConfig } from '../common/events/rules';
 import { logger } from '../common/logger';
 import { serviceFilePath } from '../client/service-file';
@@ -54,6 +54,7 @@ async function run(): Promise<void> {
     concurrency: trigger.concurrency,
     limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
     settings: { backoffStrategy: cappedBackoffMs },
+    ...WORKER_RECOVERY,
   });
   worker.on('failed', (job, err) => {
     logger.warn(

@@ -40,3 +40,11 @@ export const EVENT_JOB_OPTIONS = { attempts: JOB_ATTEMPTS, backoff: { type: 'cap
 export function cappedBackoffMs(attemptsMade: number): number {
   return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attemptsMade - 1));
 }
+
+/**
+ * Worker options for every queue: a job held by a worker that died (SIGKILL, or Redis restarted under it
+ * so its completion was never written) goes back to waiting once its lock lapses. BullMQ's defaults
+ * (30 s lock, stall check every 30 s) take up to a minute; these take up to about 15 s. A live worker
+ * renews its lock every lockDuration / 2, so long jobs (a deploy request waiting its turn) are not affected.
+ */
+export const WORKER_RECOVERY = { lockDuration: 10_000, stalledInterval: 5_000 } as const;

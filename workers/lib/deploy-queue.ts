@@ -7,7 +7,7 @@ import {
   type DeployJobProgress,
   type DeployJobResult,
 } from '../../common/events/deploy-request';
-import { JOB_RETENTION, cappedBackoffMs } from '../../common/events/queues';
+import { JOB_RETENTION, WORKER_RECOVERY, cappedBackoffMs } from '../../common/events/queues';
 import { logger } from '../../common/logger';
 import { serviceChangeId } from '../../common/workflow-ids';
 
@@ -73,6 +73,7 @@ export class DeployQueues {
         connection: this.connect(),
         concurrency: 1,
         settings: { backoffStrategy: cappedBackoffMs },
+        ...WORKER_RECOVERY,
       });
       worker.on('failed', (job, err) =>
         logger.warn({ jobId: job?.id, service, err: err.message }, 'deploy request attempt failed; it will be retried'),
