@@ -53,7 +53,7 @@ export function remediationPresentation(r: RemediationRequest): Presentation {
     answers:
       r.workflowType === 'restartUnhealthy'
         ? [
-            `when quarantined: \`dockhand remediate ${r.container} release --host ${r.host}\` — or Send Signal \`release\` with \`{"by": "<you>", "reason": "<why>"}\``,
+            `when quarantined: \`dockhand remediate ${r.container} release --host ${r.host}\` — or Send Signal \`release\` with \`{"reason": "<why>"}\``,
           ]
         : r.workflowType === 'remediateHarden'
           ? approvalAnswers(id, { required: true, approvers: [], timeoutMs: 30 * 60_000 })

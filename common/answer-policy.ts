@@ -16,6 +16,9 @@ export const GOES_AHEAD: readonly AnswerAction[] = ['approve', 'resume', 'releas
  * things back, and only where the policy lists them (approvers or systemIdentities). */
 export const SYSTEM_IDENTITIES: readonly string[] = ['deploy-guard'];
 
+/** Who an answer counts as when Temporal recorded no identity and the policy allows that. */
+export const UNIDENTIFIED = 'unidentified';
+
 /** Who may answer, from the service file's `approval` (or a rule's policy). */
 export interface AnswerPolicy {
   /** Identities whose answers count; empty: anyone who may call the namespace (see docs/security.md). */
@@ -24,6 +27,9 @@ export interface AnswerPolicy {
   requiredApprovals?: number;
   /** Whether whoever started the change may approve, resume or release it. Default false. */
   allowSelfApproval?: boolean;
+  /** Whether an answer with no recorded identity counts (a Web UI without login): only with no approver
+   * list and a single approval, since neither membership nor distinctness can be checked. Default false. */
+  allowUnidentified?: boolean;
   /** System identities (e.g. "deploy-guard") allowed to roll back or reject. */
   systemIdentities?: readonly string[];
 }
@@ -57,6 +63,8 @@ export function judgeAnswer(policy: AnswerPolicy, ctx: AnswerContext): AnswerVer
   const { action, subject } = ctx;
   const id = ctx.identity?.trim();
   const need = Math.max(1, policy.requiredApprovals ?? 1);
+  if (!id && policy.allowUnidentified && policy.approvers.length === 0 && need === 1)
+    return { counts: true, by: UNIDENTIFIED, message: `${PAST[action]} by an unidentified sender (allowUnidentified)` };
   if (!id)
     return {
       counts: false,

@@ -18,6 +18,9 @@ export const ApprovalPolicy = z
     requiredApprovals: z.number().int().min(1).max(10).default(1),
     /** Whether whoever started the change may approve (or resume) it. */
     allowSelfApproval: z.boolean().default(false),
+    /** Whether an answer Temporal recorded no identity for counts (a Web UI without login, such as the
+     * local dev server's): only with no approver list and one approval; recorded as "unidentified". */
+    allowUnidentified: z.boolean().default(false),
     /** System identities (the trigger's "deploy-guard") that may roll back or reject, never approve. */
     systemIdentities: z.array(z.string().min(1)).default([]),
   })
@@ -59,5 +62,6 @@ export const DEFAULT_APPROVAL: ApprovalPolicy = {
   approvers: [],
   requiredApprovals: 1,
   allowSelfApproval: false,
+  allowUnidentified: false,
   systemIdentities: [],
 };

@@ -26,6 +26,7 @@ export interface ServiceGuardSettings {
     approvers?: string[];
     requiredApprovals?: number;
     allowSelfApproval?: boolean;
+    allowUnidentified?: boolean;
     systemIdentities?: string[];
   };
 }
@@ -43,6 +44,7 @@ export function guardPolicyFor(ruleArgs: Record<string, unknown>, file?: Service
       approvers: file.approval?.approvers ?? base.approval.approvers,
       requiredApprovals: file.approval?.requiredApprovals ?? base.approval.requiredApprovals,
       allowSelfApproval: file.approval?.allowSelfApproval ?? base.approval.allowSelfApproval,
+      allowUnidentified: file.approval?.allowUnidentified ?? base.approval.allowUnidentified,
       systemIdentities: file.approval?.systemIdentities ?? base.approval.systemIdentities,
     },
   };

@@ -95,7 +95,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     if (live) {
       progress.enter(
         'baking',
-        `${next.name} serves; ${live.name} kept ${input.oldColorDuringBake} for ${input.bakeMs / 1000}s. Roll back: signal \`rollback\` {"by": "<you>", "comment": "<why>"} — or \`dockhand rollback ${service}\``,
+        `${next.name} serves; ${live.name} kept ${input.oldColorDuringBake} for ${input.bakeMs / 1000}s. Roll back: signal \`rollback\` {"comment": "<why>"} — or \`dockhand rollback ${service}\``,
         `the bake window (${input.bakeMs / 1000}s) to end, or a \`rollback\` signal`,
       );
       await holdOldColor(docker, input, live.name, saga);

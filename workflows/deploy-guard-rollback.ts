@@ -58,7 +58,7 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
 
   const why = `${incident.container} turned unhealthy at ${incident.at}, after the deploy that finished at ${incident.deployFinishedAt}`;
   if (input.approval.required) {
-    const ask = `Approve: signal \`approve\` {"by": "<you>", "comment": "<why>"} — or \`dockhand approve ${service} --by <you>\`; reject with \`reject\`. Without an answer within ${input.approval.timeoutMs / 1000}s nothing changes.`;
+    const ask = `Approve: signal \`approve\` {"comment": "<why>"} — or \`dockhand approve ${service}\`; reject with \`reject\`. Without an answer within ${input.approval.timeoutMs / 1000}s nothing changes.`;
     enterPhase(
       'awaiting-approval',
       `deploy guard wants to roll back ${what}: ${why}.\n\n${ask}`,

@@ -145,7 +145,7 @@ async function quarantine(
   inbox.phase(
     'quarantined',
     `${container} is quarantined (${how}); send the "release" signal (dockhand remediate ${container} release) to end this incident`,
-    `a person: \`dockhand remediate ${container} release --host ${host}\`, or Send Signal \`release\` with \`{"by": "<you>", "reason": "<why>"}\`${policy.quarantineExpiryMs === undefined ? '' : `; expires after ${policy.quarantineExpiryMs / 1000}s`}`,
+    `a person: \`dockhand remediate ${container} release --host ${host}\`, or Send Signal \`release\` with \`{"reason": "<why>"}\`${policy.quarantineExpiryMs === undefined ? '' : `; expires after ${policy.quarantineExpiryMs / 1000}s`}`,
   );
   const expiry = policy.quarantineExpiryMs;
   if (expiry === undefined) await condition(() => released !== undefined);

@@ -127,7 +127,7 @@ async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Prom
       await runner.settle(step.last);
       event = { type: 'settled', ...ran(), ...observed() };
     } else if (step.kind === 'canary') {
-      const how = 'Signal `approve` to roll the rest or `reject` to roll back: {"by": "<you>", "comment": "<why>"}';
+      const how = 'Signal `approve` to roll the rest or `reject` to roll back: {"comment": "<why>"}';
       run.progress.enter(
         'awaiting-approval',
         `canary: ${runner.updated.join(', ')} run ${target}. ${how}`,
@@ -144,7 +144,7 @@ async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Prom
     } else if (step.kind === 'pause') {
       const how =
         'Signal `resume` to retry the failed replicas and go on, or `rollback` to put every changed replica back';
-      run.progress.enter('paused', `${step.why}\n\n${how}: {"by": "<you>", "comment": "<why>"}`, 'resume or rollback');
+      run.progress.enter('paused', `${step.why}\n\n${how}: {"comment": "<why>"}`, 'resume or rollback');
       await run.control.pause();
       event = { type: 'resumed', ...observed() };
     } else {

@@ -81,8 +81,8 @@ export function cleanupApprovalDetails(a: {
       .slice(0, 50)
       .map((i) => `- ${i.kind} ${i.name} (${i.detail})`)
       .join('\n') + (a.items.length > 50 ? `\n- … and ${a.items.length - 50} more` : ''),
-    `Approve: "Send a Signal" → name \`approve\`, input \`{"by": "<you>", "comment": "<why>"}\` — or \`dockhand approve ${a.workflowId} --by <you>\`.`,
-    `Reject: signal \`reject\` — or \`dockhand reject ${a.workflowId} --by <you>\`. Without an answer by ${a.timeoutAt} nothing is removed.`,
+    `Approve: "Send a Signal" → name \`approve\`, input \`{"comment": "<why>"}\` — or \`dockhand approve ${a.workflowId}\`.`,
+    `Reject: signal \`reject\` — or \`dockhand reject ${a.workflowId}\`. Without an answer by ${a.timeoutAt} nothing is removed.`,
   ].join('\n\n');
 }
 

@@ -118,8 +118,8 @@ export function hardenApprovalDetails(a: {
       .map((l) => `- ${l}`)
       .join('\n'),
     `The hardened copy runs beside it and must become healthy before the old one goes; on any failure the old one stays.${who}`,
-    `Approve: "Send a Signal" → name \`approve\`, input \`{"by": "<you>", "comment": "<why>"}\` — or \`dockhand approve ${a.container} --host ${a.host} --by <you>\`.`,
-    `Reject: signal \`reject\` with the same input — or \`dockhand reject ${a.container} --host ${a.host} --by <you> --comment "<why>"\`.`,
+    `Approve: "Send a Signal" → name \`approve\`, input \`{"comment": "<why>"}\` — or \`dockhand approve ${a.container} --host ${a.host}\`.`,
+    `Reject: signal \`reject\` with the same input — or \`dockhand reject ${a.container} --host ${a.host} --comment "<why>"\`.`,
     `Without an answer by ${a.timeoutAt} nothing is changed. Workflow: ${a.workflowId}.`,
   ].join('\n\n');
 }

@@ -76,6 +76,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(s.approval?.approvers ? { approvers: s.approval.approvers } : {}),
     ...(s.approval?.requiredApprovals !== undefined ? { requiredApprovals: s.approval.requiredApprovals } : {}),
     ...(s.approval?.allowSelfApproval !== undefined ? { allowSelfApproval: s.approval.allowSelfApproval } : {}),
+    ...(s.approval?.allowUnidentified !== undefined ? { allowUnidentified: s.approval.allowUnidentified } : {}),
     ...(s.approval?.systemIdentities ? { systemIdentities: s.approval.systemIdentities } : {}),
   };
   const port = s.port ?? BUILT_IN.port;

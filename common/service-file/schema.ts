@@ -33,7 +33,16 @@ export const ServiceApproval = z.strictObject({
     .max(10)
     .optional()
     .describe('distinct approvers a change needs (2: the two-person rule); default 1'),
-  allowSelfApproval: z.boolean().optional().describe('whether whoever started the change may approve it; default false'),
+  allowSelfApproval: z
+    .boolean()
+    .optional()
+    .describe('whether whoever started the change may approve it; default false'),
+  allowUnidentified: z
+    .boolean()
+    .optional()
+    .describe(
+      'whether an answer with no recorded identity counts (a Web UI without login, e.g. the local dev server); only without approvers; default false',
+    ),
   systemIdentities: z
     .array(approverName)
     .optional()

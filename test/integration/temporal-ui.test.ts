@@ -54,7 +54,11 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
     const edgePort = v1.edge.hostPort;
     expect(await viaEdge(edgePort)).toBe('200 v1\n');
 
-    const handle = await deploy('v2', { approval: { required: true, timeoutMs: 600_000, approvers: [] } });
+    // The dev server's UI has no login, so it records no identity with a signal: this service lets such
+    // answers count (approval.allowUnidentified), as the local demo does.
+    const handle = await deploy('v2', {
+      approval: { required: true, timeoutMs: 600_000, approvers: [], allowUnidentified: true },
+    });
     await waitForPhase(handle, 'awaiting-approval', WAIT);
 
     const url = `${world.config.temporalUiUrl}/namespaces/${world.config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
@@ -66,7 +70,7 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
     const current = await textOf(await frameWithText(page, `dockhand approve ${service}`, WAIT));
     expect(current).toContain('Phase awaiting-approval');
     expect(current).toContain(`${fixtureApp('v1')} (blue) → ${fixtureApp('v2')} (green`);
-    expect(current).toContain('name approve, input {"by": "<you>", "comment": "<why>"}');
+    expect(current).toContain('name approve, input {"comment": "<why>"}');
     expect(current).toContain(`dockhand reject ${service}`);
     expect(current).toContain('Waiting on:');
     await shot('ui-current-details', 620);
@@ -75,7 +79,8 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
     await page.locator('::-p-text(Summary & Details)').click();
     const details = await textOf(await frameWithText(page, 'runs the new color beside the live one', WAIT));
     expect(details).toContain('blueGreenDeploy');
-    expect(details).toContain(`dockhand approve ${service} --by <you>`);
+    expect(details).toContain(`dockhand approve ${service}`);
+    expect(details).not.toContain('--by'); // who answers is the identity Temporal records, never a typed name
     await waitForText(page, `blue-green deploy of ${service} to ${fixtureApp('v2')}`, WAIT);
     await shot('ui-summary-and-details', 900);
     await page.locator('::-p-text(Summary & Details)').click(); // fold it again
@@ -111,7 +116,7 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
     expect(result).toMatchObject({
       liveColor: 'green',
       image: fixtureApp('v2'),
-      approval: { outcome: 'approved', by: 'ui-test', comment: 'looks good in the UI' },
+      approval: { outcome: 'approved', by: 'unidentified', comment: 'looks good in the UI' },
     });
     expect(await viaEdge(edgePort)).toBe('200 v2\n');
     // The whole real run, approval and bake included: every step had its summary.

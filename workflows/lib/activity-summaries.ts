@@ -1,4 +1,5 @@
 import type {
+  AnswerIdentityActivities,
   ChangeActivities,
   EventActivities,
   HostActivities,
@@ -106,7 +107,8 @@ type OrchestratorSide = NotifierActivities &
   EventActivities &
   OrchestratorActivities &
   HostRegistryActivities &
-  ChangeActivities;
+  ChangeActivities &
+  AnswerIdentityActivities;
 
 export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   notify: (i) => `notify (${i.severity}): ${i.title}`,
@@ -116,6 +118,8 @@ export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   writeScanReport: (i) => `write scan report ${i.reportId} (JSON, SARIF, Markdown)`,
   listKnownHosts: () => 'list the known hosts (host registry)',
   runningChanges: (i) => `which of ${list(i.services)} have a change running`,
+  answerIdentity: (i) =>
+    `who sent this ${i.signal ? `${i.signal.name} signal` : 'update'}: the identity Temporal recorded (read from the history)`,
 };
 
 /** The summary of one activity call; a name without an entry (cannot happen for the typed tables)

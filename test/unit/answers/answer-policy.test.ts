@@ -36,6 +36,17 @@ describe('judgeAnswer: the one access check for every answer', () => {
     expect(judgeAnswer({ approvers: [] }, ctx({ identity: '  ' })).counts).toBe(false);
   });
 
+  it('counts an unidentified answer (a Web UI without login) only where the policy allows it, without approvers', () => {
+    const open = { approvers: [], allowUnidentified: true };
+    expect(judgeAnswer(open, ctx({ identity: undefined }))).toEqual({
+      counts: true,
+      by: 'unidentified',
+      message: 'approved by an unidentified sender (allowUnidentified)',
+    });
+    expect(judgeAnswer({ ...open, approvers: ['alice'] }, ctx({ identity: undefined })).counts).toBe(false);
+    expect(judgeAnswer({ ...open, requiredApprovals: 2 }, ctx({ identity: undefined })).counts).toBe(false);
+  });
+
   it('refuses the requester approving, resuming or releasing their own change unless allowed', () => {
     for (const action of ['approve', 'resume', 'release'] as const)
       expect(judgeAnswer({ approvers: [] }, ctx({ action, requesters: ['alice'] }))).toEqual({
