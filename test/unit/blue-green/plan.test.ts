@@ -93,6 +93,7 @@ describe('BlueGreenInput', () => {
       approvers: [],
       requiredApprovals: 1,
       allowSelfApproval: false,
+      allowUnidentified: false,
       systemIdentities: [],
     });
     expect([input.bakeMs, input.healthTimeoutMs, input.appPort, input.oldColorDuringBake, input.verifyPath]).toEqual([
