@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { deployJobId, type DeployJobResult } from '../../common/events/deploy-request';
 import { eventsQueueName } from '../../common/events/queues';
-import { DELIVERY_HEADERS, SIGNATURE_HEADER, sign } from '../../common/events/signature';
+import { DELIVERY_HEADERS, SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from '../../common/events/signature';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { CI_SERVICE, type World } from '../world';
 
@@ -22,12 +22,14 @@ async function deliver(
   const deadline = Date.now() + 90_000;
   for (;;) {
     try {
+      const ts = String(Math.floor(Date.now() / 1000)); // signed afresh on each try, as CI does
       const res = await fetch(world.webhook.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [SIGNATURE_HEADER]: sign(world.webhook.secret, body),
+          [SIGNATURE_HEADER]: signDelivery(world.webhook.secret, ts, deliveryId, body),
           [DELIVERY_HEADERS[0]]: deliveryId,
+          [TIMESTAMP_HEADER]: ts,
         },
         body,
         signal: AbortSignal.timeout(10_000),
