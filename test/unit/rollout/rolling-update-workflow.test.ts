@@ -341,8 +341,15 @@ describe('rollingUpdate decisions', () => {
     const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 60_000, approvers: ['ann'] } };
     const result = await roll(engine, 'app:v2', { pauseAfter }, async (handle) => {
       await phase(handle, 'awaiting-approval');
-      // Who answers is the identity Temporal records (the client's), not a typed `by`.
-      for (let i = 0; i < 30; i++) await as(`mallory-${i}`, handle).signal(approveSignal, {});
+      // Who answers is the identity Temporal records (the client's), not a typed `by`. Sent as Updates, so
+      // each refusal is judged and counted before the next answer (and before ann's approval closes the
+      // gate): the identity look-ups of signals finish in any order.
+      for (let i = 0; i < 30; i++)
+        expect(
+          await as(`mallory-${i}`, handle)
+            .executeUpdate(approveUpdate, { args: [{}] })
+            .catch((e: unknown) => (e instanceof WorkflowUpdateFailedError ? e.cause?.message : String(e))),
+        ).toBe(`refused: mallory-${i} is not an approver of web`);
       await as('ann', handle).signal(approveSignal, { comment: `  ${'x'.repeat(10_000)}  ` });
     });
     expect(result.outcome).toBe('updated');
