@@ -162,10 +162,10 @@ status() {
   if docker info >/dev/null 2>&1; then echo "docker    up    ${DOCKER_HOST:-unix:///var/run/docker.sock} ($(who dockerd))"; else echo "docker    down"; fi
   if redis_ping; then echo "redis     up    $REDIS_URL ($(who redis))"; else echo "redis     down  $REDIS_URL"; fi
   if temporal_up; then echo "temporal  up    $TEMPORAL_ADDRESS ($(who temporal))  Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT"; else echo "temporal  down  $TEMPORAL_ADDRESS"; fi
-  local socks; socks="$(ls /run/dockhand/fleet[1-8].sock 2>/dev/null | sed 's#.*/##; s#\.sock##' | tr '\n' ' ')"
+  local socks; socks="$( (ls /run/dockhand/fleet[1-8].sock 2>/dev/null || true) | sed 's#.*/##; s#\.sock##' | tr '\n' ' ')"
   if [ -n "$socks" ]; then echo "hosts     $socks(DOCKER_HOST=unix:///run/dockhand/<host>.sock; registry 10.213.100.1:5100)"; fi
   if docker info >/dev/null 2>&1; then
-    echo "images    $(docker images --filter label=dockhand.fixture=true --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"
+    echo "images    $(docker images --filter label=dockhand.fixture=true --filter dangling=false --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"
   fi
 }
 
