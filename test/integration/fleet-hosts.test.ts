@@ -112,7 +112,8 @@ describe('test hosts and the registry', () => {
     }
     const listed = await runCli(['hosts', '--json'], agentEnv);
     expect(listed.code).toBe(0);
-    const hosts = JSON.parse(listed.stdout) as Array<{ hostId: string; status: string }>;
+    // The CLI's one JSON envelope: {ok, workflowId, url, result}.
+    const hosts = (JSON.parse(listed.stdout) as { result: Array<{ hostId: string; status: string }> }).result;
     expect(hosts.map((h) => [h.hostId, h.status])).toEqual(hostIds().map((id) => [id, 'up']));
   });
 
@@ -203,7 +204,7 @@ describe('test hosts and the registry', () => {
     const dockerds = execFileSync('ps', ['-eo', 'args']).toString();
     expect(dockerds).not.toMatch(new RegExp(`dockhand-${NAME}\\d`));
     for (const pid of [...agentPids, registryPid]) expect(alive(pid)).toBe(false);
-    const listed = JSON.parse((await runCli(['hosts', '--json'], agentEnv)).stdout) as unknown[];
+    const listed = (JSON.parse((await runCli(['hosts', '--json'], agentEnv)).stdout) as { result: unknown[] }).result;
     expect(listed).toEqual([]);
   });
 });
