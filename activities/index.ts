@@ -12,6 +12,11 @@ import { createReplicaLaunchActivities } from './docker/replica-launch';
 import { createEdgeContainerActivities } from './traffic/edge-container';
 import { createEdgeActivities } from './traffic/edge';
 import { createScanActivities } from './scan/scan-activities';
+import {
+  createVulnerabilityActivities,
+  trivySettingsFromEnv,
+  type TrivySettings,
+} from './scan/trivy/image-vulnerabilities';
 import { createReportActivities } from './scan/report/report-activities';
 import { createServiceContainerActivities } from './docker/service-containers';
 import { createEdgeStateActivities } from './traffic/edge-state';
@@ -23,7 +28,7 @@ import { createCleanupItemActivities } from './docker/cleanup-items';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
-export function createHostActivities(docker: Docker, hostId: string) {
+export function createHostActivities(docker: Docker, hostId: string, trivy: TrivySettings = trivySettingsFromEnv()) {
   return {
     ...createContainerActivities(docker, hostId),
     ...createHealthActivities(docker),
@@ -38,6 +43,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createEdgeActivities(docker),
     ...createEdgeContainerActivities(docker, hostId),
     ...createScanActivities(docker),
+    ...createVulnerabilityActivities(trivy),
     ...createServiceContainerActivities(docker),
     ...createEdgeStateActivities(docker),
     ...createSmokeActivities(docker),

@@ -139,6 +139,25 @@ export const ENVIRONMENT = {
     .string()
     .optional()
     .describe('who the CLI is: sent as its Temporal client identity, which approver lists check (`--by` overrides)'),
+  TRIVY_PATH: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe(
+      'host agent: the trivy binary image scans run (default: trivy on PATH, else the one scripts/stack.sh builds)',
+    ),
+  DOCKHAND_TRIVY_DB: z
+    .string()
+    .regex(/^(trivy|dir:\/.+|oci:[^\s]+)$/, 'is not "trivy", "dir:<absolute path>" or "oci:<repository>"')
+    .default('trivy')
+    .describe(
+      "host agent: the vulnerability database: trivy (Trivy's own repository), oci:<repository> or dir:<Trivy cache dir>",
+    ),
+  DOCKHAND_TRIVY_CACHE_DIR: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe('host agent: where Trivy keeps a downloaded database (default ~/.cache/dockhand/trivy)'),
   // The host agent's own policy (common/host-policy.ts parses and checks them; the agent refuses to
   // start on a bad value).
   DOCKHAND_AGENT_ALLOW_PRIVILEGED: z.string().optional().describe('host agent: allow privileged specs (1)'),

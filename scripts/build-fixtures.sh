@@ -4,6 +4,9 @@
 #   dockhand-fixture-app:flaky (healthy at every start; `rm /www/health` inside makes it unhealthy)
 #   dockhand-edge:1 (nginx, for traffic switching)
 #   dockhand-fixture-scan:hardened, :key (+ a private key), :setuid (+ a setuid binary) for security scans
+#   dockhand-fixture-vuln:v1, :v2 — the hardened scan fixture dressed as Debian 12 (os-release, dpkg status);
+#     v1 ships dockhand-demo-lib 1.0-1, which the test vulnerability database (scripts/trivy-db) lists as
+#     CVE-2099-0001, v2 the fixed 1.0-2
 # An image is rebuilt only when its inputs change (label dockhand.fixture.hash).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -91,5 +94,17 @@ for v in hardened key setuid; do
     setuid) mkdir -p "$ctx/rootfs/usr/local/bin"; printf '#!/bin/sh\necho helper\n' >"$ctx/rootfs/usr/local/bin/helper"; chmod 755 "$ctx/rootfs/usr/local/bin/helper" ;;
   esac
   build "dockhand-fixture-scan:$v" "$ctx" "$([ $v = setuid ] && echo Dockerfile.setuid || echo Dockerfile)"
+done
+# --- vulnerability-scan fixtures: what Trivy reads to know the OS and its packages ---
+dpkg_entry() { # dpkg_entry <package> <version>: one stanza of /var/lib/dpkg/status
+  printf 'Package: %s\nStatus: install ok installed\nPriority: optional\nSection: libs\nMaintainer: Dockhand <fixtures@dockhand.invalid>\nArchitecture: amd64\nVersion: %s\nDescription: Dockhand test fixture package\n\n' "$1" "$2"
+}
+for v in v1 v2; do
+  ctx="$WORK/vuln-$v"; scan_root "$ctx/rootfs"; cp "$FIX/scan/Dockerfile" "$ctx/"
+  mkdir -p "$ctx/rootfs/var/lib/dpkg"
+  printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n' >"$ctx/rootfs/etc/os-release"
+  echo 12.5 >"$ctx/rootfs/etc/debian_version"
+  { dpkg_entry base-files 12.4+deb12u5; dpkg_entry dockhand-demo-lib "$([ $v = v1 ] && echo 1.0-1 || echo 1.0-2)"; } >"$ctx/rootfs/var/lib/dpkg/status"
+  build "dockhand-fixture-vuln:$v" "$ctx" Dockerfile
 done
 log "fixture images ready"

@@ -17,7 +17,8 @@ import {
   type ScanTarget,
   type SecurityScanResult,
 } from '../common/scan/scan-result';
-import { selectContainers } from '../common/scan/selection';
+import { checkEnabled, selectContainers } from '../common/scan/selection';
+import { VULN_CHECK_ID, type HostVulnScan } from '../common/scan/vulnerability';
 import { reportParts } from '../common/scan/report-parts';
 import { validate } from '../common/spec/validate';
 import { mapBounded } from './lib/bounded';
@@ -51,11 +52,11 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
   );
   const baseline = await reports.loadScanBaseline();
   const labels: Record<string, Record<string, string>> = {};
-  const hosts = await Promise.all(targets.map((t) => scanHost(t, input, baseline, labels)));
+  const id = reportId(startedAt);
+  const hosts = await Promise.all(targets.map((t) => scanHost(t, input, baseline, labels, id)));
 
   enterPhase('reporting', 'writing JSON, SARIF and Markdown reports');
   const { containers, checks, suppressions } = input;
-  const id = reportId(startedAt);
   // The results go to the report store in bounded parts, never as one payload (review M8).
   const staged = patched('scan-staged-report') ? reportParts(hosts) : undefined;
   if (staged) await Promise.all(staged.map((part, i) => reports.stageScanPart({ reportId: id, part: i, hosts: part })));
@@ -64,10 +65,13 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
     startedAt,
     finishedAt: new Date().toISOString(),
     input: { hosts: hostIds, containers, checks, suppressions },
+    ...(hosts.some((h) => h.vulnerabilities) ? { vulnerabilities: input.vulnerabilities } : {}),
     hosts: staged ? [] : hosts,
     ...(staged ? { parts: staged.length } : {}),
   });
 
+  // The remediation hook: people hear of each critical vulnerability that has a fix, with the command.
+  if (result.remediation?.length) await reports.notify(fixesToShip(result.remediation, hostIds, result.reportDir));
   if (input.publishFindings) {
     enterPhase('publishing', 'one scan_finding event per container with findings, for the trigger rules');
     await reports.publishEvents({ events: scanFindingEvents(hosts, labels, input.suppressions, startedAt) });
@@ -85,6 +89,7 @@ async function scanHost(
   input: ScanInput,
   baseline: Baseline,
   labels: Record<string, Record<string, string>>,
+  reportId: string,
 ): Promise<HostScan> {
   if (down) return { host, status: 'unreachable', error: down, containers: [] };
   const agent = hostAgent(host, { hostTimeoutMs: input.hostTimeoutMs });
@@ -127,7 +132,54 @@ async function scanHost(
       return failed(describe(err));
     }
   });
-  return { host, status: 'scanned', containers };
+  const scanned: HostScan = { host, status: 'scanned', containers };
+  if (lost || !checkEnabled(VULN_CHECK_ID, input.checks) || !patched('scan-vulnerabilities')) return scanned;
+  return { ...scanned, vulnerabilities: await scanVulnerabilities(host, agent, containers, input, reportId) };
+}
+
+/** Trivy over the distinct images of the scanned containers; SBOMs go to the report store one by one
+ * (never with the host's results, which stay small). A failed activity is reported, not thrown. */
+async function scanVulnerabilities(
+  host: string,
+  agent: ReturnType<typeof hostAgent>,
+  containers: ContainerScan[],
+  input: ScanInput,
+  reportId: string,
+): Promise<HostVulnScan> {
+  const images = containers
+    .filter((c) => c.status === 'scanned' && c.imageId)
+    .map((c) => ({ imageId: c.imageId, image: c.image }));
+  if (!images.length) return { status: 'scanned', images: [] };
+  const { sbom, imageTimeoutMs } = input.vulnerabilities;
+  let result: HostVulnScan;
+  try {
+    result = await agent.scanImages({ images, sbom, imageTimeoutMs });
+  } catch (err) {
+    return { status: 'unavailable', reason: `the vulnerability scan failed: ${describe(err)}`, images: [] };
+  }
+  const stage = orchestratorActivities();
+  for (const i of result.images)
+    if (i.sbom) await stage.stageScanSbom({ reportId, host, imageId: i.imageId, image: i.image, sbom: i.sbom });
+  return { ...result, images: result.images.map(({ sbom: _sbom, ...rest }) => rest) };
+}
+
+function fixesToShip(steps: NonNullable<SecurityScanResult['remediation']>, hosts: string[], reportDir: string) {
+  const { workflowId, runId } = workflowInfo();
+  return {
+    key: `${workflowId}/${runId}/fixes`,
+    severity: 'critical' as const,
+    title: `${steps.length} critical vulnerabilit${steps.length === 1 ? 'y has' : 'ies have'} a fixed version`,
+    text: [
+      ...steps.map(
+        (s) => `${s.host}/${s.container}: ${s.ruleId} in ${s.package} (fixed in ${s.fixed}); run: ${s.command}`,
+      ),
+      `report: ${reportDir}`,
+    ].join('\n'),
+    host: hosts.join(','),
+    container: [...new Set(steps.map((s) => s.container))].join(','),
+    workflowId,
+    runId,
+  };
 }
 
 function describe(err: unknown): string {

@@ -3,6 +3,7 @@ import { heartbeat } from '@temporalio/activity';
 import type { CheckSelection, ContainerFilter } from '../../common/scan/scan-input';
 import type { BaselineEntry, ContainerScan, ScanTarget } from '../../common/scan/scan-result';
 import { engineCall } from '../docker/engine-errors';
+import { Labels } from '../../common/labels';
 import { collectScanData, ContainerGone, type ScanCaches } from './collect';
 import { ImageCache } from './image-cache';
 import { enabledRules, evaluate, neededSources } from './evaluate';
@@ -68,6 +69,7 @@ export function createScanActivities(docker: Docker) {
         name: target.name,
         image: target.image,
         imageId: '',
+        ...(target.labels[Labels.service] ? { service: target.labels[Labels.service] } : {}),
         status: 'scanned',
         findings: [],
         notApplicable: [],

@@ -40,6 +40,8 @@ interface ScanOptions {
   hostTimeout?: string;
   includeStopped?: boolean;
   publishFindings?: boolean;
+  sbom?: boolean;
+  maxDbAge?: number;
 }
 
 function addScanOptions(cmd: Command): Command {
@@ -63,6 +65,8 @@ function addScanOptions(cmd: Command): Command {
       'how long a host may take to answer before it is reported down (e.g. 60s)',
       duration,
     )
+    .option('--sbom', 'also write a CycloneDX SBOM per image beside the report, diffed against the last scan')
+    .option('--max-db-age <days>', 'report vulnerability data older than this many days (default 7)', int)
     .option(
       '--publish-findings',
       'publish a scan_finding event per container with findings (trigger rules can harden opted-in containers)',
@@ -92,6 +96,14 @@ export function scanRequest(o: ScanOptions, env: NodeJS.ProcessEnv = process.env
     ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
     ...(o.hostTimeout ? { hostTimeoutMs: o.hostTimeout } : {}),
     ...(o.publishFindings ? { publishFindings: true } : {}),
+    ...(o.sbom || o.maxDbAge !== undefined
+      ? {
+          vulnerabilities: {
+            ...(o.sbom ? { sbom: true } : {}),
+            ...(o.maxDbAge !== undefined ? { maxDbAgeDays: o.maxDbAge } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -129,6 +141,11 @@ function printSummary(r: SecurityScanResult): void {
   console.log(
     `since ${r.diff.previousReportId ?? 'no previous report'}: ${r.diff.new} new, ${r.diff.fixed} fixed, ${r.diff.stillOpen} still open`,
   );
+  for (const n of r.notices ?? []) console.log(`note: ${n}`);
+  for (const f of r.remediation ?? [])
+    console.log(`fix: ${f.host}/${f.container} ${f.ruleId} (${f.package} ≥ ${f.fixed}): ${f.command}`);
+  for (const s of r.sboms ?? [])
+    console.log(`sbom: ${s.image}: ${s.packages} packages, ${s.added} added, ${s.removed} removed — ${s.file}`);
   console.log(`report: ${r.files.markdown}\n        ${r.files.json}\n        ${r.files.sarif}`);
 }
 
@@ -136,7 +153,9 @@ export function registerScan(program: Command): void {
   const scan = addScanOptions(
     program
       .command('scan')
-      .description('audit running containers (CIS Docker Benchmark, secrets, drift) with the securityScan workflow'),
+      .description(
+        'audit running containers (CIS Docker Benchmark, secrets, drift, image vulnerabilities with Trivy) with the securityScan workflow',
+      ),
   )
     .addOption(
       new Option('--fail-on <severity>', `exit ${EXIT.findings} when findings at or above this severity exist`).choices(

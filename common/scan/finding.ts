@@ -10,7 +10,8 @@ export type DataSource =
   | 'changes' // `docker diff`
   | 'filesystem' // `docker export` streamed and walked (no exec, so shell-less images work)
   | 'execs' // exec inspect of the container's exec sessions
-  | 'baseline'; // processes recorded at the first scan
+  | 'baseline' // processes recorded at the first scan
+  | 'vulnerabilities'; // `trivy image` of the container's image (once per image per host)
 
 /** A check's fixed description: its id never changes once published (reports are diffed by it). */
 export interface RuleMeta {
@@ -31,6 +32,8 @@ export interface Finding {
   severity: Severity;
   evidence: string[];
   remediation: string;
+  /** A known vulnerability (ruleId is its CVE): what Trivy said about it, beyond the evidence. */
+  vulnerability?: { image: string; package: string; installed: string; fixed?: string; cvss?: number; url?: string };
 }
 
 /** A check that could not be evaluated, and why (data not available); never guessed. */

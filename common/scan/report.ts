@@ -1,6 +1,7 @@
 import type { Finding, NotApplicable, RuleMeta } from './finding';
 import type { ScanInput, Suppression } from './scan-input';
 import type { SeverityCounts } from './severity';
+import type { VulnDbInfo } from './vulnerability';
 
 /** A finding as the report lists it: with a fingerprint that stays the same across scans, so reports
  * can be diffed (new / fixed / still open). */
@@ -18,6 +19,7 @@ export interface ReportContainer {
   name: string;
   image: string;
   imageId: string;
+  service?: string;
   status: 'scanned' | 'gone' | 'error';
   error?: string;
   score: number;
@@ -59,4 +61,50 @@ export interface ScanReport {
   containers: ReportContainer[];
   rules: RuleMeta[];
   diff: ReportDiff;
+  /** Trivy per host (absent when check DH-VULN was off) and what the reader must know about it. */
+  vulnerabilities?: {
+    maxDbAgeDays: number;
+    hosts: Array<{
+      host: string;
+      status: 'scanned' | 'unavailable';
+      reason?: string;
+      db?: VulnDbInfo & { ageDays?: number };
+      trivyVersion?: string;
+      images: Array<{
+        image: string;
+        imageId: string;
+        status: 'scanned' | 'error';
+        error?: string;
+        vulnerabilities: number;
+      }>;
+    }>;
+    notices: string[];
+  };
+  /** Critical findings with a fixed version, each with the command that ships the fix. */
+  remediation?: RemediationStep[];
+  /** With --sbom: the CycloneDX SBOM of each image, and the packages added/removed since the last one
+   * of the same image name. */
+  sboms?: SbomEntry[];
+}
+
+export interface RemediationStep {
+  host: string;
+  container: string;
+  ruleId: string;
+  package: string;
+  fixed: string;
+  command: string;
+}
+
+export interface SbomEntry {
+  image: string;
+  imageId: string;
+  /** Relative to the report's folder. */
+  file: string;
+  /** Package URLs (purl) of its components, sorted. */
+  packages: string[];
+  /** Against the previous report's SBOM of the same image name (absent: none to compare with). */
+  previousImageId?: string;
+  added?: string[];
+  removed?: string[];
 }

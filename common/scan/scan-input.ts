@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from '../spec/schema-helpers';
+import { VulnerabilityOptions } from './vulnerability';
 
 const hostId = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'not a host id');
 const labelFilter = z.string().regex(/^[^=\s]+(=.*)?$/, 'expected "key" or "key=value"');
@@ -49,6 +50,8 @@ export const ScanInput = z.strictObject({
   /** Publish one scan_finding event per container with findings on the events queue, where trigger
    * rules can start remediateHarden for containers that opted in by label. */
   publishFindings: z.boolean().default(false),
+  /** Image vulnerabilities with Trivy (check DH-VULN; `checks.exclude: ["DH-VULN"]` turns it off). */
+  vulnerabilities: VulnerabilityOptions.default(VulnerabilityOptions.parse({})),
 });
 export type ScanInput = z.output<typeof ScanInput>;
 export type ScanRequest = z.input<typeof ScanInput>;

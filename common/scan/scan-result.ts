@@ -1,5 +1,6 @@
 import type { Finding, NotApplicable } from './finding';
 import type { SeverityCounts } from './severity';
+import type { HostVulnScan } from './vulnerability';
 
 /** A container the host agent listed (small: it goes through workflow history). */
 export interface ScanTarget {
@@ -17,6 +18,8 @@ export interface ContainerScan {
   name: string;
   image: string;
   imageId: string;
+  /** Its dockhand.service label: the service a remediation command redeploys. */
+  service?: string;
   /** gone: the container disappeared mid-scan; error: the scan failed (see `error`). */
   status: 'scanned' | 'gone' | 'error';
   error?: string;
@@ -31,6 +34,8 @@ export interface HostScan {
   status: 'scanned' | 'unreachable';
   error?: string;
   containers: ContainerScan[];
+  /** Trivy over the host's images (absent when check DH-VULN is off). SBOMs are staged apart. */
+  vulnerabilities?: HostVulnScan;
 }
 
 /** Processes recorded at a container's first scan, keyed by `<host>/<container name>`. */
@@ -56,4 +61,18 @@ export interface SecurityScanResult {
   containers: { scanned: number; gone: number; errors: number };
   hosts: { scanned: string[]; unreachable: string[] };
   diff: { new: number; fixed: number; stillOpen: number; previousReportId?: string };
+  /** What the reader must know about the vulnerability data: unavailable on a host (with the reason),
+   * or older than the configured age. */
+  notices?: string[];
+  /** With --sbom: one CycloneDX file per image, and packages added/removed since the last scan. */
+  sboms?: Array<{ image: string; file: string; packages: number; added: number; removed: number }>;
+  /** Open critical vulnerabilities with a fix, each with the command that ships it (first 20). */
+  remediation?: Array<{
+    host: string;
+    container: string;
+    ruleId: string;
+    package: string;
+    fixed: string;
+    command: string;
+  }>;
 }

@@ -75,6 +75,15 @@ export const profiles = {
     scheduleToCloseTimeout: '10m',
     retry: { ...retry, initialInterval: '1s' },
   },
+  /** Trivy over a host's images: a database download (≤ 5 min) and one bounded `trivy image` per image,
+   * heartbeating every few seconds while Trivy runs; one attempt more at most, since a second run repeats
+   * the whole batch. */
+  vulnScan: {
+    heartbeatTimeout: '30s',
+    startToCloseTimeout: '1h',
+    scheduleToCloseTimeout: '2h',
+    retry: { ...retry, initialInterval: '1s', maximumAttempts: 2 },
+  },
   /** Listing a host's scan targets: schedule-to-close is the scan's `hostTimeoutMs` (see hostAgent), so
    * a host whose agent is down is reported and the scan goes on. */
   reach: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry: { ...retry, initialInterval: '1s' } },
@@ -164,6 +173,7 @@ export const HOST_AGENT = {
   // scans
   listScanTargets: 'reach',
   scanContainer: 'scan',
+  scanImages: 'vulnScan',
 } as const satisfies Partial<Record<keyof HostActivities, Profile>>;
 
 type Proxied<T> = { [K in keyof T]: T[K] };
@@ -214,6 +224,7 @@ const ORCHESTRATOR = {
   publishEvents: 'publish',
   loadScanBaseline: 'report',
   stageScanPart: 'report',
+  stageScanSbom: 'report',
   writeScanReport: 'report',
   runningChanges: 'report',
   listKnownHosts: 'report',

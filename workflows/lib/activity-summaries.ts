@@ -101,6 +101,7 @@ export const HOST_SUMMARIES: Summaries<HostActivities> = {
   // scans
   listScanTargets: (i) => `list containers to scan${i.labels.length ? ` labelled ${i.labels.join(', ')}` : ''}`,
   scanContainer: (i) => `scan ${i.target.name} (${i.target.image}) on ${i.host}`,
+  scanImages: (i) => `trivy: ${i.images.length} image(s)${i.sbom ? ' with SBOMs' : ''}`,
 };
 
 type OrchestratorSide = NotifierActivities &
@@ -115,6 +116,7 @@ export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   publishEvents: (i) => `publish ${i.events.length} event(s) for the trigger rules`,
   loadScanBaseline: () => 'load the last scan report (the baseline for new/fixed)',
   stageScanPart: (i) => `store part ${i.part} of scan report ${i.reportId} (${i.hosts.length} host(s))`,
+  stageScanSbom: (i) => `store the SBOM of ${i.image} for scan report ${i.reportId}`,
   writeScanReport: (i) => `write scan report ${i.reportId} (JSON, SARIF, Markdown)`,
   listKnownHosts: () => 'list the known hosts (host registry)',
   runningChanges: (i) => `which of ${list(i.services)} have a change running`,

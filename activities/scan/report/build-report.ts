@@ -12,6 +12,9 @@ import type { HostScan } from '../../../common/scan/scan-result';
 import { globMatch } from '../../../common/scan/glob';
 import { SCORE_PENALTY, zeroCounts } from '../../../common/scan/severity';
 import { fingerprint } from './fingerprint';
+import type { VulnerabilityOptions } from '../../../common/scan/vulnerability';
+import type { RemediationStep, SbomEntry } from '../../../common/scan/report';
+import { dbAgeDays, findingsByImage, remediationCommand, vulnerabilityNotices } from './vulnerability-findings';
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -23,6 +26,9 @@ export interface BuildReportInput {
   hosts: HostScan[];
   rules: RuleMeta[];
   previous?: ScanReport;
+  /** The scan's vulnerability options (absent: no host ran Trivy). */
+  vulnerabilities?: VulnerabilityOptions;
+  sboms?: SbomEntry[];
 }
 
 /** The active suppression for a finding, if any (expired ones no longer apply). */
@@ -49,11 +55,13 @@ export function containerScore(findings: ReportFinding[]): number {
 /** Assembles the JSON report: suppressions applied (as of finishedAt), scores, counts, diff. Pure. */
 export function buildReport(b: BuildReportInput): ScanReport {
   const now = new Date(b.finishedAt);
-  const containers: ReportContainer[] = b.hosts.flatMap((h) =>
-    h.containers.map((c) => {
+  const containers: ReportContainer[] = b.hosts.flatMap((h) => {
+    const vulns = findingsByImage(h);
+    return h.containers.map((c) => {
       const findings: ReportFinding[] = [];
       const suppressed: SuppressedFinding[] = [];
-      for (const f of c.findings) {
+      const all = c.status === 'scanned' ? [...c.findings, ...(vulns.get(c.imageId) ?? [])] : c.findings;
+      for (const f of all) {
         const rf = { ...f, fingerprint: fingerprint(c.host, c.name, f) };
         const s = suppressionFor(b.input.suppressions, c.host, c.name, f.ruleId, now);
         if (s) suppressed.push({ ...rf, suppression: { reason: s.reason, expires: s.expires } });
@@ -65,6 +73,7 @@ export function buildReport(b: BuildReportInput): ScanReport {
         name: c.name,
         image: c.image,
         imageId: c.imageId,
+        ...(c.service ? { service: c.service } : {}),
         status: c.status,
         ...(c.error ? { error: c.error } : {}),
         score: containerScore(findings),
@@ -72,8 +81,8 @@ export function buildReport(b: BuildReportInput): ScanReport {
         suppressed,
         notApplicable: c.notApplicable,
       };
-    }),
-  );
+    });
+  });
   const counts = zeroCounts();
   for (const c of containers) for (const f of c.findings) counts[f.severity]++;
   const scanned = containers.filter((c) => c.status === 'scanned');
@@ -104,7 +113,60 @@ export function buildReport(b: BuildReportInput): ScanReport {
     diff: { new: [], fixed: [], stillOpen: [] },
   };
   report.diff = diffReports(b.previous, report);
+  if (b.vulnerabilities) {
+    report.vulnerabilities = vulnerabilitySummary(b.hosts, b.vulnerabilities, now);
+    report.remediation = remediationSteps(containers);
+  }
+  if (b.sboms) report.sboms = b.sboms;
   return report;
+}
+
+function vulnerabilitySummary(
+  hosts: HostScan[],
+  o: VulnerabilityOptions,
+  now: Date,
+): NonNullable<ScanReport['vulnerabilities']> {
+  return {
+    maxDbAgeDays: o.maxDbAgeDays,
+    hosts: hosts.flatMap((h) => {
+      const v = h.vulnerabilities;
+      if (!v) return [];
+      const age = dbAgeDays(v.db?.updatedAt, now);
+      return [
+        {
+          host: h.host,
+          status: v.status,
+          ...(v.reason ? { reason: v.reason } : {}),
+          ...(v.db ? { db: { ...v.db, ...(age !== undefined ? { ageDays: age } : {}) } } : {}),
+          ...(v.trivyVersion ? { trivyVersion: v.trivyVersion } : {}),
+          images: v.images.map((i) => ({
+            image: i.image,
+            imageId: i.imageId,
+            status: i.status,
+            ...(i.error ? { error: i.error } : {}),
+            vulnerabilities: i.vulnerabilities.length,
+          })),
+        },
+      ];
+    }),
+    notices: vulnerabilityNotices(hosts, o, now),
+  };
+}
+
+/** The remediation hook's list: each open critical vulnerability that has a fixed version. */
+export function remediationSteps(containers: ReportContainer[]): RemediationStep[] {
+  return containers.flatMap((c) =>
+    c.findings
+      .filter((f) => f.severity === 'critical' && f.vulnerability?.fixed)
+      .map((f) => ({
+        host: c.host,
+        container: c.name,
+        ruleId: f.ruleId,
+        package: f.vulnerability!.package,
+        fixed: f.vulnerability!.fixed!,
+        command: remediationCommand(c),
+      })),
+  );
 }
 
 function entries(report: ScanReport): Map<string, DiffEntry> {

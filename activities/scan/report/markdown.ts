@@ -22,6 +22,8 @@ export function toMarkdown(r: ScanReport): string {
   ];
   for (const h of r.hosts.filter((x) => x.status === 'unreachable'))
     lines.push('', `> **Host ${inert(h.host)} was not scanned:** ${inert(h.error ?? 'unreachable')}`);
+  for (const n of r.vulnerabilities?.notices ?? []) lines.push('', `> **Note:** ${inert(n)}`);
+  lines.push(...vulnerabilityLines(r));
   for (const c of r.containers) {
     lines.push(
       '',
@@ -49,4 +51,43 @@ export function toMarkdown(r: ScanReport): string {
       lines.push('', `Not applicable: ${c.notApplicable.map((n) => `${n.ruleId} (${inert(n.reason)})`).join('; ')}.`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The vulnerability data per host, the remediation commands and the SBOMs (when the scan had them). */
+function vulnerabilityLines(r: ScanReport): string[] {
+  const v = r.vulnerabilities;
+  if (!v) return [];
+  const lines = ['', '## Image vulnerabilities (Trivy)', ''];
+  for (const h of v.hosts) {
+    if (h.status === 'unavailable') {
+      lines.push(`- ${inert(h.host)}: unavailable — ${inert(h.reason ?? '')}`);
+      continue;
+    }
+    const db = h.db
+      ? `database ${inert(h.db.source)}${h.db.ageDays !== undefined ? `, ${h.db.ageDays} day(s) old` : ''}`
+      : '';
+    const images = h.images.map(
+      (i) => `${inert(i.image)} ${i.status === 'scanned' ? `(${i.vulnerabilities})` : '(failed)'}`,
+    );
+    lines.push(
+      `- ${inert(h.host)}: ${images.join(', ') || 'no images'}; ${db}${h.trivyVersion ? `, Trivy ${inert(h.trivyVersion)}` : ''}`,
+    );
+  }
+  if (r.remediation?.length) {
+    lines.push('', '### Fixes to ship (critical, fixed version published)', '');
+    for (const s of r.remediation)
+      lines.push(
+        `- ${inert(s.host)}/${inert(s.container)}: ${s.ruleId} — ${inert(s.package)} ≥ ${inert(s.fixed)}: \`${s.command}\``,
+      );
+  }
+  if (r.sboms?.length) {
+    lines.push('', '### SBOMs (CycloneDX)', '');
+    for (const s of r.sboms) {
+      const since = s.previousImageId
+        ? `; since the last scan ${s.added!.length} added, ${s.removed!.length} removed${[...s.added!.map((p) => ` +${inert(p)}`), ...s.removed!.map((p) => ` -${inert(p)}`)].slice(0, 20).join('')}`
+        : '';
+      lines.push(`- ${inert(s.image)}: ${s.packages.length} package(s), [${inert(s.file)}](${s.file})${since}`);
+    }
+  }
+  return lines;
 }

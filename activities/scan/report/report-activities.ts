@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ScanInput } from '../../../common/scan/scan-input';
 import { baselineKey, type Baseline, type HostScan, type SecurityScanResult } from '../../../common/scan/scan-result';
 import { RULES, ruleMeta } from '../rules';
@@ -7,6 +8,11 @@ import { toMarkdown } from './markdown';
 import { ReportStore } from './report-store';
 import { toSarif } from './sarif';
 import { joinParts } from '../../../common/scan/report-parts';
+import { gunzipSync } from 'node:zlib';
+import type { SbomEntry } from '../../../common/scan/report';
+import type { VulnerabilityOptions } from '../../../common/scan/vulnerability';
+import { diffSboms, sbomFileName, sbomPackages } from './sbom';
+import { vulnerabilityRules } from './vulnerability-findings';
 
 export interface WriteScanReportInput {
   reportId: string;
@@ -18,6 +24,8 @@ export interface WriteScanReportInput {
   /** …or how many parts were staged with stageScanPart: then `hosts` is empty and each part is read
    * from the store, so no single payload carries the whole fleet (review M8). */
   parts?: number;
+  /** The scan's vulnerability options, when any host ran Trivy. */
+  vulnerabilities?: VulnerabilityOptions;
 }
 
 /** Activities that run beside the workflows (orchestrator queue): they touch the reports directory,
@@ -47,6 +55,24 @@ export function createReportActivities(dir: string) {
       await store.savePart(reportId, part, hosts);
     },
 
+    /** Stores one image's CycloneDX SBOM (gzipped, base64) in the report's folder. Twice: the same file. */
+    async stageScanSbom({
+      reportId,
+      imageId,
+      image,
+      sbom,
+    }: {
+      reportId: string;
+      host: string;
+      imageId: string;
+      image: string;
+      sbom: string;
+    }): Promise<void> {
+      if (!/^[\w.-]+$/.test(reportId)) throw new Error(`reportId: "${reportId}" is not a report id`);
+      const text = gunzipSync(Buffer.from(sbom, 'base64')).toString('utf8');
+      await store.saveSbom(reportId, sbomFileName(image, imageId), text);
+    },
+
     async writeScanReport(written: WriteScanReportInput): Promise<SecurityScanResult> {
       const w = written.parts
         ? { ...written, hosts: joinParts(await store.parts(written.reportId, written.parts)) }
@@ -54,8 +80,12 @@ export function createReportActivities(dir: string) {
       let previous = await store.latest();
       if (previous?.reportId === w.reportId)
         previous = previous.diff.previousReportId ? await store.byId(previous.diff.previousReportId) : undefined;
-      const rules = RULES.filter((r) => checkEnabled(r.id, w.input.checks)).map(ruleMeta);
-      const report = buildReport({ ...w, rules, previous });
+      const rules = [
+        ...RULES.filter((r) => checkEnabled(r.id, w.input.checks)).map(ruleMeta),
+        ...vulnerabilityRules(w.hosts),
+      ];
+      const sboms = w.vulnerabilities?.sbom ? diffSboms(await sbomEntries(store, w), previous?.sboms) : undefined;
+      const report = buildReport({ ...w, rules, previous, ...(sboms ? { sboms } : {}) });
       const files = await store.save(report, {
         json: `${JSON.stringify(report, null, 2)}\n`,
         sarif: `${JSON.stringify(toSarif(report), null, 2)}\n`,
@@ -77,11 +107,41 @@ export function createReportActivities(dir: string) {
           stillOpen: report.diff.stillOpen.length,
           ...(report.diff.previousReportId ? { previousReportId: report.diff.previousReportId } : {}),
         },
+        ...(report.vulnerabilities ? { notices: report.vulnerabilities.notices } : {}),
+        ...(report.remediation?.length ? { remediation: report.remediation.slice(0, MAX_REMEDIATION_SHOWN) } : {}),
+        ...(report.sboms
+          ? {
+              sboms: report.sboms.map((s) => ({
+                image: s.image,
+                file: path.join(files.dir, s.file),
+                packages: s.packages.length,
+                added: s.added?.length ?? 0,
+                removed: s.removed?.length ?? 0,
+              })),
+            }
+          : {}),
       };
     },
   };
 }
 export type ReportActivities = ReturnType<typeof createReportActivities>;
+
+/** Remediation steps the workflow's result carries (the report lists them all). */
+const MAX_REMEDIATION_SHOWN = 20;
+
+/** The SBOMs staged for this report, with their packages; an image's name is the reference its first
+ * scanned container was started from. */
+async function sbomEntries(store: ReportStore, w: WriteScanReportInput): Promise<SbomEntry[]> {
+  const staged = new Map((await store.sboms(w.reportId)).map((s) => [s.file, s.text]));
+  const out = new Map<string, SbomEntry>();
+  for (const i of w.hosts.flatMap((h) => h.vulnerabilities?.images ?? [])) {
+    const file = sbomFileName(i.image, i.imageId);
+    const text = staged.get(file);
+    if (!text || out.has(file)) continue;
+    out.set(file, { image: i.image, imageId: i.imageId, file, packages: sbomPackages(JSON.parse(text) as object) });
+  }
+  return [...out.values()];
+}
 
 /** Baselines are recorded once per container and image: a known container keeps its first record,
  * so a process that appears later stays a finding until someone re-records it. */

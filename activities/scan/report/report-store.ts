@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanReport } from '../../../common/scan/report';
 import type { Baseline, HostScan } from '../../../common/scan/scan-result';
@@ -44,6 +44,26 @@ export class ReportStore {
       out.push(JSON.parse(text) as HostScan[]);
     }
     return out;
+  }
+
+  /** Writes an image's SBOM (staged while the scan runs) into the report's folder; `file` is relative
+   * to it (see sbomFileName). The same image twice: the same file again. */
+  async saveSbom(reportId: string, file: string, text: string): Promise<void> {
+    const target = path.join(this.dir, reportId, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await atomicWrite(target, text);
+  }
+
+  /** The SBOMs staged for a report: file (relative) → text. */
+  async sboms(reportId: string): Promise<Array<{ file: string; text: string }>> {
+    const dir = path.join(this.dir, reportId, 'sbom');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    return Promise.all(
+      names
+        .filter((n) => n.endsWith('.cdx.json'))
+        .sort()
+        .map(async (n) => ({ file: `sbom/${n}`, text: await readFile(path.join(dir, n), 'utf8') })),
+    );
   }
 
   async baseline(): Promise<Baseline> {
