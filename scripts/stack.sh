@@ -11,7 +11,11 @@
 # a host agent each and an image registry (docs/fleet-hosts.md); it installs Debian's docker-registry and
 # skopeo when missing. `down` removes the test hosts too (also what a crashed run left).
 #
-# Configuration (all optional): DOCKER_HOST, REDIS_URL, TEMPORAL_ADDRESS, TEMPORAL_CLI_PATH,
+# `up` also makes sure a Trivy binary exists for the host agents' image vulnerability scans (TRIVY_PATH, else
+# trivy on PATH, else built once from Go modules into the cache, in the background while the rest comes up)
+# and builds scripts/trivy-db, the tool that writes the tests' small vulnerability database.
+#
+# Configuration (all optional): DOCKER_HOST, REDIS_URL, TEMPORAL_ADDRESS, TEMPORAL_CLI_PATH, TRIVY_PATH,
 # DOCKHAND_STATE_DIR (default <repo>/.dockhand), DOCKHAND_CACHE_DIR (default ~/.cache/dockhand),
 # TEMPORAL_UI_PORT (default 8233).
 set -euo pipefail
@@ -22,6 +26,9 @@ CACHE="${DOCKHAND_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dockhand}"
 # v1.4.1 is the newest CLI tag that `go install` accepts: later tags carry a `replace` directive
 # (see docs/temporal-dev-server.md for the build figures).
 TEMPORAL_CLI_TAG="${TEMPORAL_CLI_TAG:-v1.4.1}"
+# Keep in step with activities/scan/trivy/trivy-binary.ts (the agent looks for this build).
+# GOEXPERIMENT=jsonv2: v0.74.0 imports encoding/json/v2, which Go 1.25/1.26 ship behind that flag.
+TRIVY_VERSION="${TRIVY_VERSION:-v0.74.0}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
@@ -75,6 +82,42 @@ temporal_cli() {
       || die "building the Temporal CLI failed (see $CACHE/temporal-build.log)"
   fi
   echo "$bin"
+}
+
+# Trivy for the host agents: TRIVY_PATH, trivy on PATH, or a build in the cache (about 8 minutes on
+# 2 cores, once). trivy_start begins the build in the background so it overlaps the other set-up;
+# trivy_wait waits for it at the end of `up`.
+trivy_bin() { echo "$CACHE/trivy-$TRIVY_VERSION/trivy"; }
+trivy_start() {
+  if [ -n "${TRIVY_PATH:-}" ]; then [ -x "$TRIVY_PATH" ] || die "TRIVY_PATH=$TRIVY_PATH is not executable"; return; fi
+  command -v trivy >/dev/null && return
+  [ -x "$(trivy_bin)" ] && return
+  command -v go >/dev/null || apt_install golang-go
+  log "building Trivy $TRIVY_VERSION from Go modules into $CACHE in the background (takes minutes, once; log $CACHE/trivy-build.log)"
+  mkdir -p "$(dirname "$(trivy_bin)")"
+  ( cd "$CACHE" && GOTOOLCHAIN=local GOEXPERIMENT=jsonv2 CGO_ENABLED=0 GOBIN="$(dirname "$(trivy_bin)")" \
+      go install "github.com/aquasecurity/trivy/cmd/trivy@$TRIVY_VERSION" ) >"$CACHE/trivy-build.log" 2>&1 &
+  TRIVY_BUILD_PID=$!
+}
+trivy_wait() {
+  if [ -n "${TRIVY_BUILD_PID:-}" ]; then
+    log "waiting for the Trivy build to finish"
+    wait "$TRIVY_BUILD_PID" || die "building Trivy failed (see $CACHE/trivy-build.log)"
+    log "trivy: built $(trivy_bin)"
+  fi
+}
+# The tool that writes the tests' vulnerability database (scripts/trivy-db), rebuilt when its source changes.
+trivy_db_tool() {
+  local hash; hash="$(cat "$ROOT/scripts/trivy-db/"{main.go,go.mod,go.sum} | sha256sum | cut -c1-12)"
+  local bin="$CACHE/trivy-db-$hash/trivy-db"
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null || apt_install golang-go
+    log "building the test vulnerability database tool (scripts/trivy-db)"
+    mkdir -p "$(dirname "$bin")"
+    ( cd "$ROOT/scripts/trivy-db" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$bin" . ) >"$CACHE/trivy-db-build.log" 2>&1 \
+      || die "building scripts/trivy-db failed (see $CACHE/trivy-db-build.log)"
+  fi
+  ln -sfn "$bin" "$CACHE/trivy-db-tool"
 }
 
 # --- components ----------------------------------------------------------------------------------
@@ -163,6 +206,8 @@ status() {
   if redis_ping; then echo "redis     up    $REDIS_URL ($(who redis))"; else echo "redis     down  $REDIS_URL"; fi
   if temporal_up; then echo "temporal  up    $TEMPORAL_ADDRESS ($(who temporal))  Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT"; else echo "temporal  down  $TEMPORAL_ADDRESS"; fi
   local socks; socks="$( (ls /run/dockhand/fleet[1-8].sock 2>/dev/null || true) | sed 's#.*/##; s#\.sock##' | tr '\n' ' ')"
+  local trivy; trivy="${TRIVY_PATH:-$(command -v trivy || trivy_bin)}"
+  if [ -x "$trivy" ]; then echo "trivy     $trivy"; else echo "trivy     missing (scripts/stack.sh up builds it)"; fi
   if [ -n "$socks" ]; then echo "hosts     $socks(DOCKER_HOST=unix:///run/dockhand/<host>.sock; registry 10.213.100.1:5100)"; fi
   if docker info >/dev/null 2>&1; then
     echo "images    $(docker images --filter label=dockhand.fixture=true --filter dangling=false --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"
@@ -173,8 +218,10 @@ case "${1:-}" in
   up)
     hosts=0
     if [ "${2:-}" = --hosts ]; then hosts="${3:-}"; elif [[ "${2:-}" == --hosts=* ]]; then hosts="${2#--hosts=}"; elif [ -n "${2:-}" ]; then die "unknown option ${2} (use --hosts N)"; fi
-    docker_up; redis_up; temporal_up_or_start; fixtures_up
+    mkdir -p "$CACHE"; trivy_start
+    docker_up; redis_up; temporal_up_or_start; fixtures_up; trivy_db_tool
     if [ "$hosts" != 0 ]; then test_hosts_up "$hosts"; fi
+    trivy_wait
     status ;;
   down) test_hosts_down; stop_ours temporal; stop_ours redis; stop_ours dockerd; status ;;
   status) status ;;
