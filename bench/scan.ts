@@ -10,6 +10,8 @@ import { startSecurityScan } from '../client/security-scan';
 import { loadConfig } from '../common/config';
 import type { ScanRequest } from '../common/scan/scan-input';
 import { startWorker, testIds } from '../test/support/workers';
+import { trivyDbTool } from '../test/support/cyclonedx';
+import { findTrivy } from '../activities/scan/trivy/trivy-binary';
 
 const CONTAINERS = 50;
 const CONCURRENCY = 8;
@@ -22,16 +24,22 @@ const LABEL = 'dockhand.bench.scan';
  * this is the same read per container). Goal: scan_s ≤ 2 × inspect_floor_s + fs_read_s. A last
  * figure scans without the filesystem checks (no export). Brings the stack up with the project's own
  * script.
+ *
+ * Vulnerabilities: the agent's Trivy reads the tests' database (scripts/trivy-db) from a directory;
+ * `trivy_s` is `trivy image` alone over the same distinct images, and `cve_overhead` is (the scan with
+ * check DH-VULN minus the same scan without it) / trivy_s. Goal: cve_overhead ≤ 1.2.
  */
 export async function main(): Promise<void> {
   await runStack('up');
   const docker = new Docker();
   const ids = testIds('bench-scan');
   const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'dockhand-bench-reports-'));
+  const trivyCache = await mkdtemp(path.join(os.tmpdir(), 'dockhand-bench-trivy-'));
+  await promisify(execFile)(trivyDbTool(), ['-cache', trivyCache]);
   const names = Array.from({ length: CONTAINERS }, (_, i) => `dh-bench-scan-${ids.suffix}-${i}`);
   const workers = [
     startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir }),
-    startWorker('host-agent', ids),
+    startWorker('host-agent', ids, { DOCKHAND_TRIVY_DB: `dir:${trivyCache}` }),
   ];
   const cleanUp = async () => {
     await Promise.all(workers.map((w) => w.stop()));
@@ -45,6 +53,7 @@ export async function main(): Promise<void> {
       ),
     );
     await rm(reportsDir, { recursive: true, force: true });
+    await rm(trivyCache, { recursive: true, force: true });
   };
   // Ctrl-C or a timeout still removes the 50 containers and stops the workers.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
@@ -114,8 +123,42 @@ export async function main(): Promise<void> {
     console.log(
       `  ${full.s.toFixed(2)} s, ${full.result.containers.scanned} containers scanned; scanContainer: ${JSON.stringify(full.activities)}`,
     );
+    console.log('the same scan without image vulnerabilities (check DH-VULN off)…');
+    const noCve = await timed({ checks: { exclude: ['DH-VULN'] } });
+    console.log(`  ${noCve.s.toFixed(2)} s`);
+    const trivy = await findTrivy(undefined);
+    if (!trivy) throw new Error('no trivy binary: run scripts/stack.sh up (it builds one)');
+    const images = [
+      ...new Set(
+        (await docker.listContainers({ filters: { label: [`${LABEL}=${ids.suffix}`] } })).map((c) => c.ImageID),
+      ),
+    ];
+    console.log(`trivy alone: \`trivy image\` over the ${images.length} distinct image(s)…`);
+    const t2 = process.hrtime.bigint();
+    for (const image of images)
+      await promisify(execFile)(
+        trivy,
+        [
+          'image',
+          '--image-src',
+          'docker',
+          '--cache-dir',
+          trivyCache,
+          '--quiet',
+          '--skip-version-check',
+          '--skip-db-update',
+          '--scanners',
+          'vuln',
+          '--format',
+          'json',
+          image,
+        ],
+        { maxBuffer: 64 * 2 ** 20 },
+      );
+    const trivyS = Number(process.hrtime.bigint() - t2) / 1e9;
+    console.log(`  ${trivyS.toFixed(2)} s`);
     console.log('scan without filesystem checks (no export)…');
-    const light = await timed({ checks: { exclude: ['CIS-4.8', 'DH-FS-*', 'DH-RT-NEW-EXECUTABLE'] } });
+    const light = await timed({ checks: { exclude: ['CIS-4.8', 'DH-FS-*', 'DH-RT-NEW-EXECUTABLE', 'DH-VULN'] } });
     console.log(`  ${light.s.toFixed(2)} s`);
     const findings = Object.values(full.result.counts).reduce((a, b) => a + b, 0);
     const goal = 2 * floor + fsRead;
@@ -134,6 +177,9 @@ export async function main(): Promise<void> {
         scan_activity_queue_mean_s: full.activities.queue_mean_s,
         scan_without_fs_s: round(light.s),
         ratio_without_fs: round(light.s / floor),
+        scan_without_cve_s: round(noCve.s),
+        trivy_s: round(trivyS),
+        cve_overhead: round((full.s - noCve.s) / trivyS),
       }),
     );
   } finally {

@@ -13,6 +13,7 @@ import { failureReason, runTrivy } from './run-trivy';
 /** A database download that takes longer is given up on (the scan reports the data unavailable). */
 const DB_DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const HEARTBEAT_MS = 5_000;
+const DOWNLOAD_RETRY_AFTER_MS = 60_000;
 /** A gzipped SBOM larger than this is not carried through the workflow (the report says so). */
 export const MAX_SBOM_GZ_BYTES = 256 * 1024;
 
@@ -30,6 +31,15 @@ export interface TrivySettings {
 /** The host agent's image vulnerability scan with Trivy (`trivy image --image-src docker`). */
 export function createVulnerabilityActivities(settings: TrivySettings) {
   const source = trivyDbSource(settings.db, settings.cacheDir);
+  // A failed download is not retried for a minute: a fleet scan started meanwhile gets the same reason
+  // at once instead of waiting out an unreachable repository again.
+  let failedDownload: { at: number; reason: string } | undefined;
+  const prepare = async (bin: string) => {
+    if (failedDownload && Date.now() - failedDownload.at < DOWNLOAD_RETRY_AFTER_MS) return failedDownload.reason;
+    const reason = await prepareDb(bin, source);
+    failedDownload = reason && source.kind !== 'dir' ? { at: Date.now(), reason } : undefined;
+    return reason;
+  };
   return {
     /** Scans each distinct image once: fetches the database (unless it is a directory), then runs
      * `trivy image` per image, each bounded in time and output. Read-only on the Engine; twice scans
@@ -45,7 +55,7 @@ export function createVulnerabilityActivities(settings: TrivySettings) {
       let doing = 'vulnerability database';
       const ticker = setInterval(() => heartbeat(doing), HEARTBEAT_MS);
       try {
-        const ready = await prepareDb(bin, source);
+        const ready = await prepare(bin);
         const db = await dbInfo(source);
         if (ready) return { ...unavailable(ready), db };
         const images = [...new Map(input.images.map((i) => [i.imageId, i])).values()];
