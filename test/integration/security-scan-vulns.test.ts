@@ -124,7 +124,7 @@ describe('securityScan with Trivy (real Trivy, offline database)', () => {
         .map((c) => c.purl?.replace(/\?.*/, ''))
         .filter(Boolean)
         .sort(),
-    ).toEqual(['pkg:deb/debian/base-files@12.4+deb12u5', 'pkg:deb/debian/dockhand-demo-lib@1.0-1']);
+    ).toEqual(['pkg:deb/debian/base-files@12.4%2Bdeb12u5', 'pkg:deb/debian/dockhand-demo-lib@1.0-1']);
   }, 300_000);
 
   it('a suppression hides the CVE until it expires', async () => {

@@ -129,18 +129,28 @@ export type ReportActivities = ReturnType<typeof createReportActivities>;
 /** Remediation steps the workflow's result carries (the report lists them all). */
 const MAX_REMEDIATION_SHOWN = 20;
 
-/** The SBOMs staged for this report, with their packages; an image's name is the reference its first
- * scanned container was started from. */
+/** The SBOMs staged for this report, with their packages: one entry per image name a scanned container
+ * was started from (an image id under two names is read once, its SBOM listed under both names, so
+ * each name is diffed against its own previous SBOM). */
 async function sbomEntries(store: ReportStore, w: WriteScanReportInput): Promise<SbomEntry[]> {
   const staged = new Map((await store.sboms(w.reportId)).map((s) => [s.file, s.text]));
-  const out = new Map<string, SbomEntry>();
+  const fileOf = new Map<string, string>();
   for (const i of w.hosts.flatMap((h) => h.vulnerabilities?.images ?? [])) {
     const file = sbomFileName(i.image, i.imageId);
-    const text = staged.get(file);
-    if (!text || out.has(file)) continue;
-    out.set(file, { image: i.image, imageId: i.imageId, file, packages: sbomPackages(JSON.parse(text) as object) });
+    if (staged.has(file) && !fileOf.has(i.imageId)) fileOf.set(i.imageId, file);
   }
-  return [...out.values()];
+  const out = new Map<string, SbomEntry>();
+  for (const c of w.hosts.flatMap((h) => h.containers)) {
+    const file = fileOf.get(c.imageId);
+    if (c.status !== 'scanned' || !file || out.has(c.image)) continue;
+    out.set(c.image, {
+      image: c.image,
+      imageId: c.imageId,
+      file,
+      packages: sbomPackages(JSON.parse(staged.get(file)!) as object),
+    });
+  }
+  return [...out.values()].sort((a, b) => a.image.localeCompare(b.image));
 }
 
 /** Baselines are recorded once per container and image: a known container keeps its first record,
