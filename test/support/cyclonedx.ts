@@ -10,13 +10,14 @@ const load = (name: string) => JSON.parse(readFileSync(path.join(dir, name), 'ut
 export function cyclonedxValidator() {
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
   addFormats(ajv);
-  ajv.addSchema(load('spdx.schema.json'), 'spdx.schema.json');
-  ajv.addSchema(load('jsf-0.82.schema.json'), 'jsf-0.82.schema.json');
+  // Registered under their own $id (http://cyclonedx.org/schema/…), which the BOM schema's relative refs resolve to.
+  ajv.addSchema(load('spdx.schema.json'));
+  ajv.addSchema(load('jsf-0.82.schema.json'));
   // Only cryptographic-asset properties use these two enums (Trivy's package SBOMs have none): they stand
   // in as plain strings, since the definitions file is not shipped with the schema's Go module.
   ajv.addSchema(
     { definitions: { algorithmFamiliesEnum: { type: 'string' }, ellipticCurvesEnum: { type: 'string' } } },
-    'cryptography-defs.schema.json',
+    'http://cyclonedx.org/schema/cryptography-defs.schema.json',
   );
   const validate = ajv.compile(load('bom-1.7.schema.json'));
   return (bom: unknown): string[] =>
