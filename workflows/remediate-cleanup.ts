@@ -1,4 +1,4 @@
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { approvalWaitsOn } from '../common/phase-details';
 import {
   cleanupApprovalDetails,
@@ -12,13 +12,13 @@ import {
   type CleanupRequest,
   type CleanupResult,
 } from '../common/remediation/cleanup';
-import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { mapBounded } from './lib/bounded';
 import { hostAgent, orchestratorActivities } from './lib/activity-options';
 import { remediationProgress } from './lib/progress';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /** Removals in flight at once: the engine serialises most of them anyway. */
 const REMOVALS_AT_ONCE = 4;
@@ -36,10 +36,7 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
   const changes = orchestratorActivities();
   const gate = new ApprovalGate(input.approval, { subject: `the clean-up of ${host}` });
   const progress = remediationProgress();
-  upsertSearchAttributes([
-    { key: DockhandHost, value: host },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ host });
 
   const labels = cleanupFilters(input);
   progress.enter(
