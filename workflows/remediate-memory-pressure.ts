@@ -46,14 +46,12 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
     if (plan.action === 'none') continue;
     if (plan.action === 'notify') {
       inbox.phase('at-ceiling', plan.reason);
-      await notifyOnce(
-        host,
-        container,
-        'ceiling',
-        'warning',
-        `${container} on ${host} needs more memory than the ceiling`,
-        `${plan.reason}; no change made.`,
-      );
+      await notifyOnce(host, container, {
+        key: 'ceiling',
+        severity: 'warning',
+        title: `${container} on ${host} needs more memory than the ceiling`,
+        text: `${plan.reason}; no change made.`,
+      });
       return { container, changes, ceilingReached: true };
     }
     await raise(docker, inbox, changes, { host, container, policy, c, plan });
@@ -78,14 +76,12 @@ async function raise(
   if (plan.action === 'live-update') await updateMemoryLive(docker, container, memory, memorySwap);
   else await docker.recreateWithMemory({ name: container, limits: plan.limits });
   changes.push(memoryChangeOf(c, plan, new Date().toISOString()));
-  await notifyOnce(
-    host,
-    container,
-    `change-${changes.length}`,
-    'info',
-    `${container} on ${host}: memory ${c.memoryBytes} → ${memory} bytes (${plan.action})`,
-    `${plan.reason}. Swap limit ${c.memorySwapBytes} → ${memorySwap}. Ceiling ${o.policy.ceiling}.`,
-  );
+  await notifyOnce(host, container, {
+    key: `change-${changes.length}`,
+    severity: 'info',
+    title: `${container} on ${host}: memory ${c.memoryBytes} → ${memory} bytes (${plan.action})`,
+    text: `${plan.reason}. Swap limit ${c.memorySwapBytes} → ${memorySwap}. Ceiling ${o.policy.ceiling}.`,
+  });
 }
 type Condition = Parameters<typeof planMemoryChange>[0];
 

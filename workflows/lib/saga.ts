@@ -75,3 +75,36 @@ export function messageOf(err: unknown): string {
   while (e?.cause) e = e.cause;
   return e?.message ?? String(err);
 }
+
+/** How a change tells people where its failure leaves things. */
+export interface FailureReport {
+  /** Sets the phase and its details (`compensating`, then `failed`). */
+  enter: (phase: 'compensating' | 'failed', details: string) => void;
+  /** What is as before when every undo worked: "web is as before this deploy". */
+  asBefore: string;
+  /** What is NOT as before when some failed: "web". */
+  subject: string;
+  /** Set once the change is final (nothing is undone): the failure says this instead. */
+  final?: string;
+  /** Hears the undos that failed before the failure is thrown (for a status that lists them). */
+  onUndoFailures?: (failed: UndoFailure[]) => void;
+}
+
+/** A change's one way out on failure: run the undos, say whether things are as before, and throw — the
+ * original error when they are, else `compensationIncomplete` naming what is left. */
+export async function compensateAndThrow(saga: Saga, err: unknown, report: FailureReport): Promise<never> {
+  const why = (err as Error).message;
+  report.enter('compensating', `undoing (${saga.pending.join('; ') || 'nothing to undo'}) because: ${why}`);
+  const undoFailures = await saga.compensate();
+  if (report.final !== undefined) {
+    report.enter('failed', `${why}. ${report.final}`);
+    throw err;
+  }
+  if (undoFailures.length === 0) {
+    report.enter('failed', `${why}. ${report.asBefore}.`);
+    throw err;
+  }
+  report.onUndoFailures?.(undoFailures);
+  report.enter('failed', `${why}. ${report.subject} is NOT as before: ${leftOver(undoFailures)}`);
+  throw compensationIncomplete(err, undoFailures);
+}

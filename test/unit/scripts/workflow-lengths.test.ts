@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { functionLengths, judge } from '../../../scripts/workflow-lengths';
+import { functionLengths, judge, workflowLengths } from '../../../scripts/workflow-lengths';
 
 describe('workflow-lengths', () => {
   it('measures every top-level function, exported or not, from its first line to its closing brace', () => {
@@ -34,4 +35,14 @@ describe('workflow-lengths', () => {
     expect(over.map((o) => o.name)).toEqual(['long']);
     expect(lines).toEqual(['  61  long  (y.ts)  OVER', '  10  short  (x.ts)']);
   });
+});
+
+describe('the workflows', () => {
+  // The house rule (docs/development.md): a workflow reads like the runbook it replaces; branch logic lives in
+  // pure, unit-tested functions in workflows/lib or common/.
+  it('have no function over 60 lines at width 120', async () => {
+    const lengths = await workflowLengths(join(__dirname, '..', '..', '..', 'workflows'));
+    expect(lengths.length).toBeGreaterThan(14);
+    expect(judge(lengths, 60).over).toEqual([]);
+  }, 60_000);
 });
