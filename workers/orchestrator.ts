@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
+import { dockhandDataConverter } from '../client/data-converter';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
@@ -28,6 +29,7 @@ async function run(): Promise<void> {
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
+    dataConverter: dockhandDataConverter(config),
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
