@@ -79,7 +79,8 @@ export function parseBody(text: string): Payload[] {
       if (typeof v !== 'string') throw new Error(`payloads.${i}.metadata.${k} is not a base64 string`);
       metadata[k] = new Uint8Array(Buffer.from(v, 'base64'));
     }
-    if (p.data !== undefined && typeof p.data !== 'string') throw new Error(`payloads.${i}.data is not a base64 string`);
+    if (p.data !== undefined && typeof p.data !== 'string')
+      throw new Error(`payloads.${i}.data is not a base64 string`);
     return { metadata, data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')) };
   });
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { DockhandConfig } from '../common/config';
 import { AesGcmCodec } from '../common/codec/aes-gcm-codec';
@@ -33,6 +34,8 @@ export function dockhandDataConverter(config: Pick<DockhandConfig, 'codecKeys'>)
   if (!keys) return undefined;
   return {
     payloadCodecs: [new AesGcmCodec(keys)],
-    failureConverterPath: require.resolve('../common/codec/failure-converter'),
+    // A path, not an object: workers load it into the workflow bundle too (Dockhand runs its TypeScript
+    // through tsx, and the workflow bundler reads .ts).
+    failureConverterPath: path.join(__dirname, '..', 'common', 'codec', 'failure-converter.ts'),
   };
 }

@@ -24,7 +24,7 @@ const MIN_KNOWN_LENGTH = 4;
 export const redacted = (name: string, value: string) => `${name}=<redacted, ${value.length} chars>`;
 
 const ASSIGNMENT = new RegExp(
-  `\\b([A-Za-z0-9_.-]*${SECRET_NAME.source}[A-Za-z0-9_.-]*)(["']?\\s*[=:]\\s*["']?)([^\\s"'&;,]+)`,
+  `\\b([A-Za-z0-9_.-]*(?:${SECRET_NAME.source.slice(1, -1)})[A-Za-z0-9_.-]*)(["']?\\s*[=:]\\s*["']?)([^\\s"'&;,]+)`,
   'gi',
 );
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):([^\s/@]+)@/gi;

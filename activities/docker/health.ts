@@ -96,9 +96,11 @@ export async function staysHealthy(
 
 /** A health check's recent results, one line each, as they may leave the agent (redacted, bounded). */
 function healthLog(log: Array<{ exitCode: number; output: string }> = [], secrets: string[] = []): string {
-  return reportableHealthLog(log, secrets)
-    .map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`)
-    .join('\n') || '(empty)';
+  return (
+    reportableHealthLog(log, secrets)
+      .map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`)
+      .join('\n') || '(empty)'
+  );
 }
 function reportableHealthLog<L extends { output: string }>(log: L[] = [], secrets: string[]): L[] {
   return log.map((l) => ({ ...l, output: reportableOutput(l.output, secrets) }));

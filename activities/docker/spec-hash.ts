@@ -29,7 +29,9 @@ export function specHash(body: Docker.ContainerCreateOptions, imageId: string): 
   const env = rest.Env?.map((e) => {
     const eq = e.indexOf('=');
     if (eq < 0 || !secret.has(e.slice(0, eq))) return e;
-    return `${e.slice(0, eq)}=hmac:${createHmac('sha256', secretKey).update(e.slice(eq + 1)).digest('hex')}`;
+    return `${e.slice(0, eq)}=hmac:${createHmac('sha256', secretKey)
+      .update(e.slice(eq + 1))
+      .digest('hex')}`;
   });
   const hashed = { ...rest, ...(env ? { Env: env } : {}), Image: imageId, Labels: otherLabels };
   return createHash('sha256').update(canonicalJson(hashed)).digest('hex').slice(0, 24);

@@ -45,7 +45,9 @@ export class AesGcmCodec implements PayloadCodec {
       decipher.setAAD(Buffer.from(id));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
       try {
-        return deserialize(Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]));
+        return deserialize(
+          Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]),
+        );
       } catch {
         throw new Error(`payload codec: a payload under key "${id}" does not decrypt (wrong key or altered data)`);
       }

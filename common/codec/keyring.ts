@@ -31,9 +31,12 @@ export function parseKeyring(text: string, where: string): Keyring {
   const byId = new Map<string, CodecKey>();
   entries.forEach((entry, i) => {
     const eq = entry.indexOf('=');
-    const id = eq === -1 ? '' : entry.slice(0, eq).trim();
+    // "<base64 key>=" alone is a key without an id (its padding is not a separator).
+    const id = eq === -1 || /^=*$/.test(entry.slice(eq + 1).trim()) ? '' : entry.slice(0, eq).trim();
     if (!KEY_ID.test(id))
-      throw new Error(`${where}: entry ${i + 1} has no key id (expected <id>=<key>; id: letters, digits, "_", "." and "-")`);
+      throw new Error(
+        `${where}: entry ${i + 1} has no key id (expected <id>=<key>; id: letters, digits, "_", "." and "-")`,
+      );
     const key = decodeKey(entry.slice(eq + 1).trim());
     if (!key) throw new Error(`${where}: key "${id}" is not 32 bytes as base64 or 64 hex digits`);
     if (byId.has(id)) throw new Error(`${where}: key id "${id}" is listed twice`);
