@@ -17,9 +17,9 @@ const TAG_BYTES = 16;
 export class AesGcmCodec implements PayloadCodec {
   constructor(private readonly keys: Keyring) {}
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  encode(payloads: Payload[]): Promise<Payload[]> {
     const { id, key } = this.keys.current;
-    return payloads.map((p) => {
+    return each(payloads, (p) => {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(id));
@@ -31,8 +31,8 @@ export class AesGcmCodec implements PayloadCodec {
     });
   }
 
-  async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((p) => {
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    return each(payloads, (p) => {
       if (text(p.metadata?.encoding) !== ENCODING) return p;
       const id = text(p.metadata?.[KEY_ID_METADATA]) ?? '';
       const entry = this.keys.byId.get(id);
@@ -52,6 +52,15 @@ export class AesGcmCodec implements PayloadCodec {
         throw new Error(`payload codec: a payload under key "${id}" does not decrypt (wrong key or altered data)`);
       }
     });
+  }
+}
+
+/** The interface is async; the work is synchronous (a throw becomes a rejection). */
+function each(payloads: Payload[], fn: (p: Payload) => Payload): Promise<Payload[]> {
+  try {
+    return Promise.resolve(payloads.map(fn));
+  } catch (e) {
+    return Promise.reject(e as Error);
   }
 }
 

@@ -80,12 +80,10 @@ describe('the keyring', () => {
     );
   });
 
-  it('the data converter encrypts payloads and loads the failure converter that encodes failure texts', () => {
+  it('the data converter encrypts payloads and loads the failure converter that encodes failure texts', async () => {
     const dc = dockhandDataConverter(loadConfig({ DOCKHAND_CODEC_KEYS: `x=${key()}` }))!;
     expect(dc.payloadCodecs![0]).toBeInstanceOf(AesGcmCodec);
-    const { failureConverter } = require(
-      dc.failureConverterPath!,
-    ) as typeof import('../../../common/codec/failure-converter');
-    expect(failureConverter.options.encodeCommonAttributes).toBe(true);
+    const loaded = (await import(dc.failureConverterPath!)) as typeof import('../../../common/codec/failure-converter');
+    expect(loaded.failureConverter.options.encodeCommonAttributes).toBe(true);
   });
 });
