@@ -60,7 +60,7 @@ function each(payloads: Payload[], fn: (p: Payload) => Payload): Promise<Payload
   try {
     return Promise.resolve(payloads.map(fn));
   } catch (e) {
-    return Promise.reject(e as Error);
+    return Promise.reject(e);
   }
 }
 
