@@ -60,7 +60,7 @@ function each(payloads: Payload[], fn: (p: Payload) => Payload): Promise<Payload
   try {
     return Promise.resolve(payloads.map(fn));
   } catch (e) {
-    return Promise.reject(e);
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
 }
 
