@@ -37,7 +37,7 @@ describe('the payload codec', () => {
     const codec = new AesGcmCodec(parseKeyring(`a=${k1},b=${k1}`, 't'));
     const [enc] = await codec.encode([payload]);
     const flipped = Buffer.from(enc!.data!);
-    flipped[20] ^= 1;
+    flipped[20] = flipped[20]! ^ 1;
     await expect(codec.decode([{ ...enc!, data: flipped }])).rejects.toThrow('does not decrypt');
     const relabelled = { ...enc!, metadata: { ...enc!.metadata, [KEY_ID_METADATA]: Buffer.from('b') } };
     await expect(codec.decode([relabelled])).rejects.toThrow('under key "b" does not decrypt');
