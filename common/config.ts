@@ -84,6 +84,11 @@ export const ENVIRONMENT = {
     .min(1)
     .default('redis://127.0.0.1:6379')
     .describe('Redis for the event queues and the host registry'),
+  REDIS_TLS_CA: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe("the CA (PEM file) of a rediss:// Redis's certificate; default the system's"),
   DOCKER_HOST: z.string().optional().describe('the engine a host agent drives; default the local socket'),
   DOCKHAND_HOST_ID: z
     .string()

@@ -6,7 +6,7 @@ import {
   createOrchestratorActivities,
 } from '../activities';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { newRedis } from '../client/redis-connection';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
@@ -20,7 +20,7 @@ import { createAnswerIdentityActivities } from '../activities/changes/answer-ide
 async function run(): Promise<void> {
   const config = loadConfig();
   // Connected on first use (the health sweep publishes events); closed on shutdown so the process exits.
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const redis = newRedis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const events = new Queue(config.eventsQueue, { connection: redis });
   events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
   // Clean-up asks whether a service's change is running (a describe per service): connected on first use.
