@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { newRedis } from '../../client/redis-connection';
 import { forgetHost } from '../../activities/hosts/host-registry';
 import { readVariable } from '../../common/config';
