@@ -62,7 +62,8 @@ describe('Temporal over mutual TLS', () => {
     await expect(handle.result()).rejects.toThrow('Workflow execution failed');
     const described = await handle.describe();
     expect(described.status.name).toBe('FAILED');
-  });
+    // A worker's start (bundling the workflows) takes over a minute on a loaded 2-core machine.
+  }, 240_000);
 
   it('the CLI connects with the same options; without a client certificate or the CA it cannot', async () => {
     const ok = await runCli(['list', '--json'], tlsEnv);
