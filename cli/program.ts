@@ -21,6 +21,7 @@ import { registerStatus } from './commands/status';
 import { registerList } from './commands/list';
 import { registerHistory } from './commands/history';
 import { registerLogs } from './commands/logs';
+import { registerCodecServer } from './commands/codec-server';
 import { examples } from './lib/examples';
 import { dockhandVersion } from './lib/version';
 
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerHosts(program);
   registerCleanup(program);
   registerConfig(program);
+  registerCodecServer(program);
   // demo is `npm start`'s command (its file belongs to the demo work): its example is added here.
   examples(
     program.commands.find((c) => c.name() === 'demo')!,

@@ -58,6 +58,18 @@ export const ENVIRONMENT = {
     .min(1)
     .optional()
     .describe('Temporal API key (Temporal Cloud); sent as a bearer token over TLS'),
+  DOCKHAND_CODEC_KEYS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'payload encryption keys, `<id>=<32-byte key, base64>` comma-separated, the first encrypts (every client and worker: all the same)',
+    ),
+  DOCKHAND_CODEC_KEY_FILE: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe('the same keys from a file, one `<id>=<key>` per line (instead of DOCKHAND_CODEC_KEYS)'),
   TEMPORAL_UI_PORT: z
     .string()
     .regex(/^\d+$/, 'is not a port number')
@@ -72,6 +84,11 @@ export const ENVIRONMENT = {
     .min(1)
     .default('redis://127.0.0.1:6379')
     .describe('Redis for the event queues and the host registry'),
+  REDIS_TLS_CA: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe("the CA (PEM file) of a rediss:// Redis's certificate; default the system's"),
   DOCKER_HOST: z.string().optional().describe('the engine a host agent drives; default the local socket'),
   DOCKHAND_HOST_ID: z
     .string()
@@ -150,6 +167,11 @@ export const ENVIRONMENT = {
     .describe('host agent: directories secret and env files may be read from'),
   DOCKHAND_AGENT_SECRET_ENV: z.string().optional().describe('host agent: agent variables secretEnv.fromEnv may read'),
   DOCKHAND_AGENT_DATA_DIR: z.string().optional().describe('host agent: exports and builds only below it'),
+  DOCKHAND_AGENT_HASH_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{32,}|[A-Za-z0-9+/]{22,}={0,2})$/, 'is not a key of at least 16 bytes (hex or base64)')
+    .optional()
+    .describe('host agent: key of the HMAC over secret values in spec hashes; default a key file in its data dir'),
   CI: z
     .string()
     .optional()
@@ -198,6 +220,8 @@ export interface DockhandConfig {
   /** TLS to Temporal (files are read when connecting); undefined: plain TCP. */
   temporalTls?: { ca?: string; cert?: string; key?: string; serverName?: string };
   temporalApiKey?: string;
+  /** Payload encryption keys (client/data-converter.ts reads them); undefined: payloads in clear. */
+  codecKeys?: { text: string } | { file: string };
   redisUrl: string;
   /** This host agent's id: its task queue is dockhand-host-<hostId>. */
   hostId: string;
@@ -224,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,
     ...temporalSecurity(e),
+    ...codecKeys(e),
     redisUrl: e.REDIS_URL,
     hostId: e.DOCKHAND_HOST_ID,
     orchestratorTaskQueue: e.DOCKHAND_ORCHESTRATOR_QUEUE,
@@ -266,4 +291,13 @@ function temporalSecurity(
       : {}),
     ...(e.TEMPORAL_API_KEY ? { temporalApiKey: e.TEMPORAL_API_KEY } : {}),
   };
+}
+
+/** Where the payload codec's keys come from: the variable or the file, not both (which would win?). */
+function codecKeys(e: ReturnType<typeof readEnvironment>): Pick<DockhandConfig, 'codecKeys'> {
+  if (e.DOCKHAND_CODEC_KEYS && e.DOCKHAND_CODEC_KEY_FILE)
+    throw new Error('DOCKHAND_CODEC_KEYS and DOCKHAND_CODEC_KEY_FILE: give one of them, not both');
+  if (e.DOCKHAND_CODEC_KEYS) return { codecKeys: { text: e.DOCKHAND_CODEC_KEYS } };
+  if (e.DOCKHAND_CODEC_KEY_FILE) return { codecKeys: { file: e.DOCKHAND_CODEC_KEY_FILE } };
+  return {};
 }

@@ -3,10 +3,13 @@ import { createHostActivities } from '../activities';
 import { connectEngine } from '../activities/docker/engine';
 import { withHostPolicy } from '../activities/docker/host-policy';
 import { hostPolicyFromEnv } from '../common/host-policy';
-import { loadConfig, type DockhandConfig } from '../common/config';
+import { loadConfig, readVariable, type DockhandConfig } from '../common/config';
+import { useSpecHashKey } from '../activities/docker/spec-hash';
+import { loadSpecHashKey } from './lib/spec-hash-key';
 import { logger } from '../common/logger';
 import { hostTaskQueue } from '../common/task-queues';
 import { connectWorker } from './lib/temporal';
+import { dockhandDataConverter } from '../client/data-converter';
 import { EventPublisher } from './lib/event-publisher';
 import { connectRedis, eventsQueue } from './lib/redis';
 import { HostRegistration } from './lib/host-registration';
@@ -25,9 +28,11 @@ async function run(): Promise<void> {
   const taskQueue = hostTaskQueue(config.hostId);
   // The agent's own limits, whatever a workflow asks (docs/security.md): from this host's environment.
   const policy = hostPolicyFromEnv(process.env);
+  useSpecHashKey(loadSpecHashKey(readVariable('DOCKHAND_AGENT_HASH_KEY'), policy.dataDir));
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
+    dataConverter: dockhandDataConverter(config),
     taskQueue,
     activities: withHostPolicy(createHostActivities(docker, config.hostId), policy),
     shutdownGraceTime: '10s',

@@ -6,10 +6,11 @@ import {
   createOrchestratorActivities,
 } from '../activities';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { newRedis } from '../client/redis-connection';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
+import { dockhandDataConverter } from '../client/data-converter';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
@@ -19,7 +20,7 @@ import { createAnswerIdentityActivities } from '../activities/changes/answer-ide
 async function run(): Promise<void> {
   const config = loadConfig();
   // Connected on first use (the health sweep publishes events); closed on shutdown so the process exits.
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const redis = newRedis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const events = new Queue(config.eventsQueue, { connection: redis });
   events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
   // Clean-up asks whether a service's change is running (a describe per service): connected on first use.
@@ -28,6 +29,7 @@ async function run(): Promise<void> {
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
+    dataConverter: dockhandDataConverter(config),
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.

@@ -15,6 +15,7 @@ import { connectRedis, eventsQueue, type EventJobData } from './lib/redis';
 import { createJobProcessor } from './lib/trigger-processor';
 import { TemporalRecovery } from './lib/temporal-recovery';
 import { temporalConnectionOptions } from '../client/connection-options';
+import { dockhandDataConverter } from '../client/data-converter';
 
 /**
  * The trigger worker: consumes the events queue (bounded concurrency, rate-limited), matches engine
@@ -30,6 +31,7 @@ async function run(): Promise<void> {
   const client = new Client({
     connection: Connection.lazy(temporalConnectionOptions(config)),
     namespace: config.temporalNamespace,
+    dataConverter: dockhandDataConverter(config),
   });
   // Warm the connection so the first event does not pay for it; failing here is fine (jobs retry).
   client.connection

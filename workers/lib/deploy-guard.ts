@@ -78,7 +78,12 @@ export async function guardDeploy(
   if (decision.action === 'signal-rollback') {
     // Sent as the system identity "deploy-guard" (what Temporal records and the policy checks): it may
     // roll back where the service lists it, never approve (common/answer-policy.ts).
-    const guard = new Client({ connection: client.connection, namespace: client.options.namespace, identity: GUARD });
+    const guard = new Client({
+      connection: client.connection,
+      namespace: client.options.namespace,
+      dataConverter: client.options.dataConverter,
+      identity: GUARD,
+    });
     await guard.workflow
       .getHandle(workflowId, latest!.runId)
       .signal('rollback', { by: GUARD, comment: decision.reason });
