@@ -215,6 +215,7 @@ const ORCHESTRATOR = {
   loadScanBaseline: 'report',
   stageScanPart: 'report',
   writeScanReport: 'report',
+  readScanReportChunk: 'report',
   runningChanges: 'report',
   listKnownHosts: 'report',
   answerIdentity: 'report',

@@ -116,6 +116,7 @@ export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   loadScanBaseline: () => 'load the last scan report (the baseline for new/fixed)',
   stageScanPart: (i) => `store part ${i.part} of scan report ${i.reportId} (${i.hosts.length} host(s))`,
   writeScanReport: (i) => `write scan report ${i.reportId} (JSON, SARIF, Markdown)`,
+  readScanReportChunk: (i) => `read chunk ${i.chunk} of scan report ${i.reportId} for the CLI`,
   listKnownHosts: () => 'list the known hosts (host registry)',
   runningChanges: (i) => `which of ${list(i.services)} have a change running`,
   answerIdentity: (i) =>
