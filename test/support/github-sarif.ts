@@ -42,7 +42,7 @@ export function githubSarifProblems(log: unknown): string[] {
       if (sev !== undefined) {
         const n = typeof sev === 'string' && /^\d+(\.\d+)?$/.test(sev) ? Number(sev) : NaN;
         if (!(n >= 0 && n <= 10))
-          problems.push(`${rat}.properties.security-severity: ${String(sev)} is not "0.0"–"10.0"`);
+          problems.push(`${rat}.properties.security-severity: ${JSON.stringify(sev)} is not "0.0"–"10.0"`);
       }
     });
     const results = run.results ?? [];
