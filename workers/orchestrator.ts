@@ -35,6 +35,10 @@ async function run(): Promise<void> {
       ...createOrchestratorActivities(config.reportsDir),
       ...createNotifierActivities({
         webhookUrl: config.notifyWebhookUrl,
+        webhookSecret: config.notifyWebhookSecret,
+        slackUrl: config.notifySlackUrl,
+        pagerDutyKey: config.notifyPagerDutyKey,
+        pagerDutyUrl: config.notifyPagerDutyUrl,
         temporalUiUrl: config.temporalUiUrl,
         namespace: config.temporalNamespace,
       }),

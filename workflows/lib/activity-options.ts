@@ -211,6 +211,7 @@ type OrchestratorSide = NotifierActivities &
   AnswerIdentityActivities;
 const ORCHESTRATOR = {
   notify: 'notify',
+  deliverNotification: 'notify',
   publishEvents: 'publish',
   loadScanBaseline: 'report',
   stageScanPart: 'report',

@@ -112,6 +112,7 @@ type OrchestratorSide = NotifierActivities &
 
 export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   notify: (i) => `notify (${i.severity}): ${i.title}`,
+  deliverNotification: (i) => `notify ${i.channel} (${i.notification.severity}): ${i.notification.title}`,
   publishEvents: (i) => `publish ${i.events.length} event(s) for the trigger rules`,
   loadScanBaseline: () => 'load the last scan report (the baseline for new/fixed)',
   stageScanPart: (i) => `store part ${i.part} of scan report ${i.reportId} (${i.hosts.length} host(s))`,
