@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
+import { installTelemetry } from './lib/telemetry';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
@@ -18,6 +19,7 @@ import { createAnswerIdentityActivities } from '../activities/changes/answer-ide
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const telemetry = await installTelemetry(config, 'orchestrator');
   // Connected on first use (the health sweep publishes events); closed on shutdown so the process exits.
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const events = new Queue(config.eventsQueue, { connection: redis });
@@ -30,9 +32,11 @@ async function run(): Promise<void> {
     namespace: config.temporalNamespace,
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
+    // Counts every workflow that ends, by type and outcome (a metric only: no history changes).
+    interceptors: { workflowModules: [require.resolve('../workflows/lib/metrics-interceptor')] },
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
     activities: {
-      ...createOrchestratorActivities(config.reportsDir),
+      ...createOrchestratorActivities(config.reportsDir, telemetry.meter),
       ...createNotifierActivities({
         webhookUrl: config.notifyWebhookUrl,
         webhookSecret: config.notifyWebhookSecret,
@@ -48,8 +52,10 @@ async function run(): Promise<void> {
       ...createAnswerIdentityActivities(temporalClient),
     },
   });
+  const health = await telemetry.serve(() => worker.getState() === 'RUNNING');
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();
+  health?.close();
   await events.close();
   await (await client?.catch(() => undefined))?.connection.close();
   redis.disconnect();

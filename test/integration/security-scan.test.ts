@@ -33,6 +33,9 @@ let client: Client;
 let config: DockhandConfig;
 let reportsDir: string;
 let workers: WorkerProcess[] = [];
+/** The workers' /metrics ports (this suite's own, from the ops range 26000–26999). */
+const ORCHESTRATOR_METRICS = '26101';
+const AGENT_METRICS = '26102';
 
 const request = (over: Partial<ScanRequest> = {}): ScanRequest => ({
   hosts: [ids.hostId],
@@ -48,7 +51,10 @@ const findingsOf = (report: ScanReport, name: string) => report.containers.find(
 beforeAll(async () => {
   ({ client, config } = await testClient(ids));
   reportsDir = await mkdtemp(path.join(os.tmpdir(), 'dockhand-reports-'));
-  workers = [startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir }), startWorker('host-agent', ids)];
+  workers = [
+    startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir, DOCKHAND_METRICS_PORT: ORCHESTRATOR_METRICS }),
+    startWorker('host-agent', ids, { DOCKHAND_METRICS_PORT: AGENT_METRICS }),
+  ];
   await docker.createNetwork({ Name: network, Labels: { [SCAN_TEST_LABEL]: ids.suffix } });
   await Promise.all(fixtures.map((f) => startContainer(f.config)));
   await Promise.all(workers.map((w) => w.ready));
@@ -212,11 +218,13 @@ describe('securityScan (real engine, real Temporal)', () => {
     const scanArgs = ['scan', '--host', ids.hostId, '--label', `${SCAN_TEST_LABEL}=${ids.suffix}`];
     try {
       const sarifRun = await runCli(
-        [...scanArgs, '--format', 'sarif', '--output', path.join(out, 'dockhand.sarif')],
+        [...scanArgs, '--format', 'sarif', '--output', path.join(out, 'dockhand.sarif'), '--json'],
         env,
       );
-      expect(sarifRun.stderr).toBe('');
       expect(sarifRun.code).toBe(0);
+      const sarifEnvelope = Envelope.parse(JSON.parse(sarifRun.stdout));
+      if (!sarifEnvelope.ok) throw new Error(`scan failed: ${sarifRun.stdout}`);
+      const counts = (sarifEnvelope.result as SecurityScanResult).counts;
       const sarif = JSON.parse(await readFile(path.join(out, 'dockhand.sarif'), 'utf8')) as {
         runs: Array<{ results: unknown[] }>;
       };
@@ -227,7 +235,7 @@ describe('securityScan (real engine, real Temporal)', () => {
       );
       expect(schemaProblems).toEqual([]);
       expect(githubProblems).toEqual([]);
-      expect(sarif.runs[0]!.results).toHaveLength(Object.values(first.result.counts).reduce((a, b) => a + b, 0));
+      expect(sarif.runs[0]!.results).toHaveLength(Object.values(counts).reduce((a, b) => a + b, 0));
 
       const htmlRun = await runCli(
         [...scanArgs, '--format', 'html', '--output', path.join(out, 'report.html'), '--json'],
@@ -267,6 +275,24 @@ describe('securityScan (real engine, real Temporal)', () => {
     } finally {
       await rm(out, { recursive: true, force: true });
     }
+  });
+
+  it('serves /metrics, /healthz and /readyz on each worker; the counters moved with the scans', async () => {
+    const get = async (port: string, p: string) => {
+      const r = await fetch(`http://127.0.0.1:${port}${p}`);
+      return { status: r.status, text: await r.text() };
+    };
+    for (const port of [ORCHESTRATOR_METRICS, AGENT_METRICS]) {
+      expect(await get(port, '/healthz')).toEqual({ status: 200, text: 'ok\n' });
+      expect(await get(port, '/readyz')).toEqual({ status: 200, text: 'ready\n' });
+    }
+    const orchestrator = (await get(ORCHESTRATOR_METRICS, '/metrics')).text;
+    const scans = /^dockhand_changes_total\{[^}]*type="securityScan"[^}]*\} (\d+)$/m.exec(orchestrator);
+    expect(Number(scans?.[1])).toBeGreaterThanOrEqual(3);
+    expect(orchestrator).toMatch(/^dockhand_scan_findings\{[^}]*severity="critical"[^}]*\} \d+$/m);
+    expect(orchestrator).toMatch(/^temporal_workflow_completed_total\{/m); // the SDK's own
+    const agent = (await get(AGENT_METRICS, '/metrics')).text;
+    expect(agent).toMatch(/^temporal_activity_execution_latency_bucket\{[^}]*activity_type="scanContainer"/m);
   });
 
   it('creates, updates, triggers and pauses a scan schedule (overlap skip, catch-up window)', async () => {

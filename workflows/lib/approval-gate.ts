@@ -1,4 +1,5 @@
-import { condition, log, patched, workflowInfo } from '@temporalio/workflow';
+import { condition, log, metricMeter, patched, workflowInfo } from '@temporalio/workflow';
+import { METRICS } from '../../common/metrics';
 import type { ApprovalDecision, ApprovalPolicy } from '../../common/approval';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, type Answer } from '../../common/signals';
 import { openAnswers, type CountedAnswer } from './answer-desk';
@@ -80,10 +81,17 @@ export class ApprovalGate {
     if (!this.policy.required) return { outcome: 'skipped', at: new Date().toISOString(), refused: [] };
     this.waiting = true;
     if (patched(NOTIFY_WAITING)) this.notifyWaiting();
+    const waitStarted = Date.now();
     const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs, {
       summary: 'approval window: rejected unless someone answers approve/reject',
     });
     this.waiting = false;
+    metricMeter
+      .createHistogram(METRICS.approvalWait, 'int', 'ms', 'time an approval gate waited')
+      .record(Date.now() - waitStarted, {
+        type: workflowInfo().workflowType,
+        outcome: answered && this.answer ? this.answer.outcome : 'timed-out',
+      });
     const approvals = this.approvals;
     this.approvals = []; // a gate can be passed again later in the same workflow (canary steps)
     if (!answered || !this.answer)

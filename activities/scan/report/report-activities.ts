@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import type { MetricMeter } from '@temporalio/common';
+import { METRICS } from '../../../common/metrics';
 import { ErrorType } from '../../../common/errors';
 import type { ScanInput } from '../../../common/scan/scan-input';
 import { baselineKey, type Baseline, type HostScan, type SecurityScanResult } from '../../../common/scan/scan-result';
@@ -26,8 +28,10 @@ export interface WriteScanReportInput {
 
 /** Activities that run beside the workflows (orchestrator queue): they touch the reports directory,
  * never a Docker Engine. */
-export function createReportActivities(dir: string) {
+export function createReportActivities(dir: string, meter?: MetricMeter) {
   const store = new ReportStore(dir);
+  // The latest scan's open findings by severity, for dashboards and alerts.
+  const findings = meter?.createGauge(METRICS.scanFindings, 'int', '1', 'open findings of the latest scan');
   return {
     /** The runtime-drift baseline (processes recorded at each container's first scan). Read-only. */
     async loadScanBaseline(): Promise<Baseline> {
@@ -91,6 +95,7 @@ export function createReportActivities(dir: string) {
         transfer,
       });
       await store.saveTrend(trend);
+      for (const [severity, n] of Object.entries(s.counts)) findings?.set(n, { severity });
       await store.saveBaseline(nextBaseline(await store.baseline(), w.hosts, w.finishedAt));
       return {
         reportId: report.reportId,
