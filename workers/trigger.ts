@@ -105,8 +105,8 @@ async function startWebhook(
   config: DockhandConfig,
 ) {
   // The secret itself, or (Compose/Kubernetes secrets) a file holding it named by <secretEnv>_FILE.
-  const file = process.env[`${w.secretEnv}_FILE`];
-  const secret = process.env[w.secretEnv] || (file ? readFileSync(file, 'utf8').trim() : undefined);
+  const secretFile = process.env[`${w.secretEnv}_FILE`];
+  const secret = process.env[w.secretEnv] || (secretFile ? readFileSync(secretFile, 'utf8').trim() : undefined);
   if (!secret)
     throw new Error(
       `the rules file configures a webhook, but ${w.secretEnv} (its shared secret) is not set, nor ${w.secretEnv}_FILE`,
