@@ -110,10 +110,15 @@ describe('the production stack', () => {
       HostConfig: { NetworkMode: 'host' },
     });
     await container.start();
-    await waitUntil(async () => {
+    // The first start bundles the workflows (webpack) inside the container: minutes on a loaded 2-core machine.
+    const ready = await waitUntil(async () => {
       const r = await fetch(`http://127.0.0.1:${METRICS_PORT}/readyz`).catch(() => undefined);
       return r?.status === 200;
-    }, 120_000);
+    }, 300_000).catch(() => false);
+    if (!ready)
+      throw new Error(
+        `the image's orchestrator never answered /readyz:\n${(await container.logs({ stdout: true, stderr: true })).toString().slice(-3000)}`,
+      );
     const metrics = await (await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`)).text();
     expect(metrics).toMatch(/^temporal_/m);
     const logs = (await container.logs({ stdout: true, stderr: true })).toString();
