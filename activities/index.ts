@@ -1,3 +1,4 @@
+import type { MetricMeter } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { createContainerActivities } from './docker/containers';
 import { createHealthActivities } from './docker/health';
@@ -50,9 +51,9 @@ export function createHostActivities(docker: Docker, hostId: string) {
 export type HostActivities = ReturnType<typeof createHostActivities>;
 
 /** Activities the orchestrator runs beside the workflows (no Docker Engine): scan reports. */
-export function createOrchestratorActivities(reportsDir: string) {
+export function createOrchestratorActivities(reportsDir: string, meter?: MetricMeter) {
   return {
-    ...createReportActivities(reportsDir),
+    ...createReportActivities(reportsDir, meter),
   };
 }
 export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;

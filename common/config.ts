@@ -127,6 +127,32 @@ export const ENVIRONMENT = {
     .url({ error: 'is not a URL' })
     .optional()
     .describe('the orchestrator posts notifications (approvals, incidents) there as JSON; unset: log only'),
+  DOCKHAND_NOTIFY_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'is too short: use at least 16 characters (or file:<path>)')
+    .optional()
+    .describe(
+      'signs the webhook notifications (x-hub-signature-256 over timestamp, delivery id and body); file:<path> reads it from a file',
+    ),
+  DOCKHAND_NOTIFY_SLACK_URL: z
+    .string()
+    .regex(/^(https?:\/\/|file:\/)/, 'is not a URL (or file:<path> holding one)')
+    .optional()
+    .describe('Slack-compatible incoming webhook for notifications (file:<path> reads it from a file); unset: none'),
+  DOCKHAND_NOTIFY_PAGERDUTY_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PagerDuty Events v2 routing key: critical notifications page (file:<path> reads it from a file)'),
+  DOCKHAND_NOTIFY_PAGERDUTY_URL: z
+    .url({ error: 'is not a URL' })
+    .default('https://events.pagerduty.com/v2/enqueue')
+    .describe('PagerDuty Events v2 endpoint (tests point it at a local receiver)'),
+  DOCKHAND_METRICS_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'is not a port number')
+    .optional()
+    .describe('a worker serves /metrics, /healthz and /readyz on this port (0.0.0.0); unset: none'),
   DOCKHAND_MEMORY_SAMPLE_MS: millis(15_000, 0).describe(
     'time between memory samples of running containers on a host agent; 0 turns sampling off',
   ),
@@ -190,11 +216,16 @@ export type EnvironmentName = keyof typeof ENVIRONMENT;
 export const EnvironmentSchema = z.object(ENVIRONMENT);
 export type Environment = z.output<typeof EnvironmentSchema>;
 
+/** Variables whose values are secrets (TEMPORAL_TLS_KEY is a path, not one). */
+const SECRET_VARIABLE = /(SECRET|PASSWORD|API_KEY|PAGERDUTY_KEY|SLACK_URL)$/;
+
 /** One variable, parsed: its default when unset; a bad value throws `NAME="value" <why>`. */
 export function readVariable<N extends EnvironmentName>(name: N, env: NodeJS.ProcessEnv = process.env): Environment[N] {
   const raw = env[name];
   const parsed = ENVIRONMENT[name].safeParse(raw === '' ? undefined : raw);
-  if (!parsed.success) throw new Error(`${name}="${raw}" ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
+  // A secret's value never goes into an error message (it would land in logs and CI output).
+  const shown = SECRET_VARIABLE.test(name) ? '<hidden>' : raw;
+  if (!parsed.success) throw new Error(`${name}="${shown}" ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
   return parsed.data as Environment[N];
 }
 
@@ -237,6 +268,12 @@ export interface DockhandConfig {
   /** Absolute path of the reports directory. */
   reportsDir: string;
   notifyWebhookUrl?: string;
+  /** Secrets as given: `file:<path>` is read by the worker that uses them (see secretValue). */
+  notifyWebhookSecret?: string;
+  notifySlackUrl?: string;
+  notifyPagerDutyKey?: string;
+  notifyPagerDutyUrl: string;
+  metricsPort?: number;
   memorySampleMs: number;
   memoryThresholdPct: number;
   rulesPath: string;
@@ -260,6 +297,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig
     hostHeartbeatMs: e.DOCKHAND_HOST_HEARTBEAT_MS,
     reportsDir: path.resolve(e.DOCKHAND_REPORTS_DIR),
     notifyWebhookUrl: e.DOCKHAND_NOTIFY_WEBHOOK_URL,
+    notifyWebhookSecret: e.DOCKHAND_NOTIFY_WEBHOOK_SECRET,
+    notifySlackUrl: e.DOCKHAND_NOTIFY_SLACK_URL,
+    notifyPagerDutyKey: e.DOCKHAND_NOTIFY_PAGERDUTY_KEY,
+    notifyPagerDutyUrl: e.DOCKHAND_NOTIFY_PAGERDUTY_URL,
+    ...(e.DOCKHAND_METRICS_PORT !== undefined ? { metricsPort: Number(e.DOCKHAND_METRICS_PORT) } : {}),
     memorySampleMs: e.DOCKHAND_MEMORY_SAMPLE_MS,
     memoryThresholdPct: e.DOCKHAND_MEMORY_THRESHOLD_PCT,
     rulesPath: e.DOCKHAND_RULES,

@@ -3,7 +3,7 @@
 # and the fixture images. `up` is idempotent: it uses whatever already answers and starts only what is
 # missing; `down` stops only what `up` started (it keeps pid files in $DOCKHAND_STATE_DIR).
 #
-#   scripts/stack.sh up [--hosts N] | down | status | temporal <args> | chromium
+#   scripts/stack.sh up [--hosts N] | down | status | temporal <args> | chromium | compose
 #   (`temporal` runs the Temporal CLI on the stack; `chromium` prints a browser's path, installing Debian's
 #   package first when there is none — only the Temporal UI browser test needs it)
 #
@@ -164,6 +164,13 @@ chromium_path() {
   command -v chromium
 }
 
+# Only the production-stack test validates docker-compose.yml, with Debian's docker-compose (a real
+# parser of the Compose file format); installed the first time it runs, like the browser.
+compose_path() {
+  command -v docker-compose >/dev/null || apt_install docker-compose
+  command -v docker-compose
+}
+
 stop_ours() { # stop_ours <name>
   if started_by_us "$1"; then
     local pid; pid="$(cat "$STATE/$1.pid")"
@@ -203,5 +210,6 @@ case "${1:-}" in
   test-host-packages) test_host_packages ;; # what test hosts need (a test that makes its own runs this)
   temporal) shift; exec "$(temporal_cli)" "$@" --address "$TEMPORAL_ADDRESS" ;;
   chromium) chromium_path ;;
-  *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>|chromium" >&2; exit 2 ;;
+  compose) compose_path ;;
+  *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>|chromium|compose" >&2; exit 2 ;;
 esac

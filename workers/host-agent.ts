@@ -10,6 +10,7 @@ import { logger } from '../common/logger';
 import { hostTaskQueue } from '../common/task-queues';
 import { connectWorker } from './lib/temporal';
 import { dockhandDataConverter } from '../client/data-converter';
+import { installTelemetry } from './lib/telemetry';
 import { EventPublisher } from './lib/event-publisher';
 import { connectRedis, eventsQueue } from './lib/redis';
 import { HostRegistration } from './lib/host-registration';
@@ -19,6 +20,7 @@ import { MemorySampler } from './lib/memory-sampler';
  * SIGINT/SIGTERM stop polling and let running activities finish (up to the grace time). */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const telemetry = await installTelemetry(config, 'host-agent');
   const docker = connectEngine();
   await docker.ping().catch((e: Error) => {
     throw new Error(
@@ -46,8 +48,10 @@ async function run(): Promise<void> {
     config.hostHeartbeatMs,
   );
   await registration.start();
+  const health = await telemetry.serve(() => worker.getState() === 'RUNNING');
   logger.info({ taskQueue, docker: config.dockerHost ?? 'local socket', policy }, 'host agent polling');
   await worker.run();
+  health?.close();
   registration.stop();
   await events?.stop();
   logger.info({ taskQueue }, 'host agent stopped');

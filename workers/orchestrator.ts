@@ -11,6 +11,7 @@ import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
 import { dockhandDataConverter } from '../client/data-converter';
+import { installTelemetry } from './lib/telemetry';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
@@ -19,6 +20,7 @@ import { createAnswerIdentityActivities } from '../activities/changes/answer-ide
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const telemetry = await installTelemetry(config, 'orchestrator');
   // Connected on first use (the health sweep publishes events); closed on shutdown so the process exits.
   const redis = newRedis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const events = new Queue(config.eventsQueue, { connection: redis });
@@ -32,11 +34,17 @@ async function run(): Promise<void> {
     dataConverter: dockhandDataConverter(config),
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
+    // Counts every workflow that ends, by type and outcome (a metric only: no history changes).
+    interceptors: { workflowModules: [require.resolve('../workflows/lib/metrics-interceptor')] },
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
     activities: {
-      ...createOrchestratorActivities(config.reportsDir),
+      ...createOrchestratorActivities(config.reportsDir, telemetry.meter),
       ...createNotifierActivities({
         webhookUrl: config.notifyWebhookUrl,
+        webhookSecret: config.notifyWebhookSecret,
+        slackUrl: config.notifySlackUrl,
+        pagerDutyKey: config.notifyPagerDutyKey,
+        pagerDutyUrl: config.notifyPagerDutyUrl,
         temporalUiUrl: config.temporalUiUrl,
         namespace: config.temporalNamespace,
       }),
@@ -46,8 +54,10 @@ async function run(): Promise<void> {
       ...createAnswerIdentityActivities(temporalClient),
     },
   });
+  const health = await telemetry.serve(() => worker.getState() === 'RUNNING');
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();
+  health?.close();
   await events.close();
   await (await client?.catch(() => undefined))?.connection.close();
   redis.disconnect();

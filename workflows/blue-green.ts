@@ -32,7 +32,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
   const { service, host, spec, edge } = input;
   const docker = hostAgent(host);
   const requesters = input.origin ? [input.origin.requestedBy] : [];
-  const gate = new ApprovalGate(input.approval, { subject: service, requesters });
+  const gate = new ApprovalGate(input.approval, { subject: service, requesters, service, host });
   const rollback = new RollbackWindow(input.approval, service);
   const progress = deployProgress({ service, host, newImage: spec.image });
   const saga = new Saga();

@@ -2,6 +2,7 @@
 export { ensureService } from './ensure-service';
 export { launchContainers } from './launch-containers';
 export { securityScan } from './security-scan';
+export { readScanReport } from './read-scan-report';
 export { rollingUpdate } from './rolling-update';
 export { blueGreenDeploy } from './blue-green';
 export { restartUnhealthy } from './remediate-restart-unhealthy';

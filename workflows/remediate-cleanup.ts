@@ -35,7 +35,7 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
   const { host, dryRun } = input;
   const docker = hostAgent(host);
   const changes = orchestratorActivities();
-  const gate = new ApprovalGate(input.approval, { subject: `the clean-up of ${host}` });
+  const gate = new ApprovalGate(input.approval, { subject: `the clean-up of ${host}`, host });
   const progress = remediationProgress();
   tagWorkflow({ host });
 

@@ -31,7 +31,11 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
   const input = validate(HardenInput, request, 'input');
   const { host, container } = input;
   const docker = hostAgent(host);
-  const gate = new ApprovalGate(input.approval, { subject: `the hardening of ${container} on ${host}` });
+  const gate = new ApprovalGate(input.approval, {
+    subject: `the hardening of ${container} on ${host}`,
+    host,
+    container,
+  });
   const saga = new Saga();
   // Later scan events for this container join this run (signal-with-start): the plan is made once.
   setHandler(remediationEventSignal, () => undefined, {

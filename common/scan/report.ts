@@ -1,6 +1,7 @@
 import type { Finding, NotApplicable, RuleMeta } from './finding';
 import type { ScanInput, Suppression } from './scan-input';
 import type { SeverityCounts } from './severity';
+import type { TrendPoint } from './report-transfer';
 
 /** A finding as the report lists it: with a fingerprint that stays the same across scans, so reports
  * can be diffed (new / fixed / still open). */
@@ -59,4 +60,6 @@ export interface ScanReport {
   containers: ReportContainer[];
   rules: RuleMeta[];
   diff: ReportDiff;
+  /** The last scans' summaries, oldest first, this one last (absent in reports written before it). */
+  trend?: TrendPoint[];
 }

@@ -211,10 +211,12 @@ type OrchestratorSide = NotifierActivities &
   AnswerIdentityActivities;
 const ORCHESTRATOR = {
   notify: 'notify',
+  deliverNotification: 'notify',
   publishEvents: 'publish',
   loadScanBaseline: 'report',
   stageScanPart: 'report',
   writeScanReport: 'report',
+  readScanReportChunk: 'report',
   runningChanges: 'report',
   listKnownHosts: 'report',
   answerIdentity: 'report',

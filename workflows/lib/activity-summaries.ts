@@ -112,10 +112,12 @@ type OrchestratorSide = NotifierActivities &
 
 export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   notify: (i) => `notify (${i.severity}): ${i.title}`,
+  deliverNotification: (i) => `notify ${i.channel} (${i.notification.severity}): ${i.notification.title}`,
   publishEvents: (i) => `publish ${i.events.length} event(s) for the trigger rules`,
   loadScanBaseline: () => 'load the last scan report (the baseline for new/fixed)',
   stageScanPart: (i) => `store part ${i.part} of scan report ${i.reportId} (${i.hosts.length} host(s))`,
   writeScanReport: (i) => `write scan report ${i.reportId} (JSON, SARIF, Markdown)`,
+  readScanReportChunk: (i) => `read chunk ${i.chunk} of scan report ${i.reportId} for the CLI`,
   listKnownHosts: () => 'list the known hosts (host registry)',
   runningChanges: (i) => `which of ${list(i.services)} have a change running`,
   answerIdentity: (i) =>

@@ -1,4 +1,5 @@
-import { ApplicationFailure, CancellationScope, log } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, log, metricMeter, workflowInfo } from '@temporalio/workflow';
+import { METRICS } from '../../common/metrics';
 import { DeployErrorType, type UndoFailure } from '../../common/errors';
 
 /**
@@ -33,6 +34,9 @@ export class Saga {
     const undos = this.undos;
     this.undos = [];
     const failed: UndoFailure[] = [];
+    // A metric, not a command: replays and histories are unchanged (the meter skips replays).
+    if (undos.length)
+      metricMeter.createCounter(METRICS.rollbacks, '1', 'changes undone').add(1, { type: workflowInfo().workflowType });
     await CancellationScope.nonCancellable(async () => {
       for (const { what, undo } of undos) {
         try {

@@ -11,6 +11,7 @@ import { startPresentation } from '../../../client/presentation';
 import { startRemediation } from '../../../client/remediate';
 import { startRollingUpdate } from '../../../client/rolling-update';
 import { startSecurityScan } from '../../../client/security-scan';
+import { startReadScanReport } from '../../../client/scan-report';
 import { readServiceStatus } from '../../../client/service-status';
 import { readServiceLogs } from '../../../client/service-logs';
 import { startPullImage } from '../../../client/pull-image';
@@ -50,6 +51,7 @@ const STARTS: Record<keyof typeof workflows, Start> = {
     startRollingUpdate(c, config, { service: 'api', host, spec: { image, network }, replicas: 2 }),
   ensureService: (c, config, host) => startEnsureService(c, config, { service: 'one', host, spec: { image } }),
   securityScan: (c, config, host) => startSecurityScan(c, config, { hosts: [host] }),
+  readScanReport: (c, config, host) => startReadScanReport(c, config, { reportId: `none-${host}`, chunk: 0 }),
   remediateCleanup: (c, config, host) => startCleanup(c, config, { host }),
   remediateHarden: (c, config, host) => startHarden(c, config, { host, container: 'web-blue' }),
   restartUnhealthy: (c, config, host) => startRemediation(c, config, remediation('restartUnhealthy', host)),
