@@ -20,8 +20,8 @@ export const EdgeOptions = z.strictObject({
   hostIp: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
 });
 
-export const BlueGreenInput = z
-  .strictObject({
+/** The fields of one host's blue-green deploy (the fleet deploy takes them all but `host`). */
+export const BlueGreenFields = z.strictObject({
     service: serviceName,
     /** The host agent to run on (its task queue is dockhand-host-<host>). */
     host: z.string().regex(DOCKER_NAME, 'not a host id'),
@@ -50,17 +50,24 @@ export const BlueGreenInput = z
     edge: EdgeOptions.default({ image: 'dockhand-edge:1', port: 0, hostIp: '127.0.0.1' }),
     /** Who asked, through what, from which service file (absent on runs started before it existed). */
     origin: ChangeOrigin.optional(),
-  })
-  .transform((i, ctx) => {
-    const network = i.spec.network ?? `${i.service}-net`;
-    if (!needsUserNetwork(network))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['spec', 'network'],
-        message: `"${network}" is not a user-defined network; the edge reaches each color by name only on one`,
-      });
-    return { ...i, spec: { ...i.spec, network }, edge: { ...i.edge, name: i.edge.name ?? `${i.service}-edge` } };
   });
+
+/** What the fields leave implicit: the network (`<service>-net`, which must be user-defined: the edge
+ * reaches each color by name) and the edge's name (`<service>-edge`). */
+export function withEdgeDefaults<
+  I extends { service: string; spec: z.output<typeof ContainerSpec>; edge: z.output<typeof EdgeOptions> },
+>(i: I, ctx: z.RefinementCtx) {
+  const network = i.spec.network ?? `${i.service}-net`;
+  if (!needsUserNetwork(network))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['spec', 'network'],
+      message: `"${network}" is not a user-defined network; the edge reaches each color by name only on one`,
+    });
+  return { ...i, spec: { ...i.spec, network }, edge: { ...i.edge, name: i.edge.name ?? `${i.service}-edge` } };
+}
+
+export const BlueGreenInput = BlueGreenFields.transform(withEdgeDefaults);
 export type BlueGreenInput = z.output<typeof BlueGreenInput>;
 export type BlueGreenRequest = z.input<typeof BlueGreenInput>;
 

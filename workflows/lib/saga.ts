@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancellationScope, log } from '@temporalio/workflow';
 import { DeployErrorType, type UndoFailure } from '../../common/errors';
+import { isHostLoss } from './host-loss';
 
 /**
  * Compensation for a workflow that changes the world step by step: after each step succeeds, its
@@ -40,7 +41,9 @@ export class Saga {
           await undo();
         } catch (err) {
           const error = messageOf(err);
-          failed.push({ what, error });
+          // A host whose agent picked nothing up (fleet changes bound that wait) is flagged: its
+          // owner repairs it once the agent returns instead of reporting it left as is.
+          failed.push({ what, error, ...(isHostLoss(err) ? { lost: true } : {}) });
           log.error(`compensation "${what}" failed; continuing with the rest`, { error });
         }
       }
