@@ -22,8 +22,7 @@ export function bootBatches(hosts: string[], limit: BootLimit): string[][] {
 
 /** What a fleet change does after a step failed on some hosts. */
 export type AfterHostFailures =
-  | { action: 'rollback'; reason: string }
-  | { action: 'continue'; without: string[]; reason: string };
+  { action: 'rollback'; reason: string } | { action: 'continue'; without: string[]; reason: string };
 
 /**
  * All or none, unless the service allows fewer: any failure of a host that still answers rolls the
@@ -31,15 +30,18 @@ export type AfterHostFailures =
  * answering are left behind only under policy `continue`, and only while at least `minHosts` hosts
  * remain.
  */
-export function afterHostFailures(active: string[], failures: HostFailure[], policy: HostLossPolicy): AfterHostFailures {
+export function afterHostFailures(
+  active: string[],
+  failures: HostFailure[],
+  policy: HostLossPolicy,
+): AfterHostFailures {
   const reason = failures.map((f) => `host ${f.host}${f.lost ? ' stopped answering' : ''}: ${f.cause}`).join('; ');
   if (failures.some((f) => !f.lost)) return { action: 'rollback', reason };
   if (policy.policy === 'rollback') return { action: 'rollback', reason: `${reason} (host-loss policy: rollback)` };
   const without = failures.map((f) => f.host);
   const left = active.filter((h) => !without.includes(h)).length;
   const min = policy.minHosts ?? active.length;
-  if (left < min)
-    return { action: 'rollback', reason: `${reason}; ${left} hosts left, fewer than minHosts ${min}` };
+  if (left < min) return { action: 'rollback', reason: `${reason}; ${left} hosts left, fewer than minHosts ${min}` };
   return { action: 'continue', without, reason: `${reason}; continuing on ${left} hosts (minHosts ${min})` };
 }
 

@@ -29,7 +29,9 @@ export function fleetRepairPresentation(r: FleetHostRepairInput): { staticSummar
     staticDetails: [
       `**fleetHostRepair** — the host agent of \`${host}\` stopped answering during a fleet deploy of ${service}, which`,
       `went on without it. This run waits for the agent to come back, then puts the host back as before the deploy:`,
-      live ? `${live.name} (${live.image}) serving through ${r.input.edge.name}, ${next.name} removed.` : `${next.name} and the edge removed (it was a first deploy).`,
+      live
+        ? `${live.name} (${live.image}) serving through ${r.input.edge.name}, ${next.name} removed.`
+        : `${next.name} and the edge removed (it was a first deploy).`,
     ].join(' '),
   };
 }

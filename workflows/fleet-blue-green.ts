@@ -14,7 +14,7 @@ import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { bootHost, drainHost, holdHost, hostChanges, planHost, switchHost } from './lib/fleet-blue-green-steps';
 import { FleetProgress } from './lib/fleet-progress';
-import { FleetRun } from './lib/fleet-run';
+import { FleetRun, type HostRun } from './lib/fleet-run';
 import { ImagePins } from './lib/image-pins';
 import { RollbackWindow } from './lib/rollback-window';
 import { compensationIncomplete, leftOver } from './lib/saga';
@@ -30,24 +30,22 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
   const input = validate(FleetBlueGreenInput, request, 'input');
   const { service, spec } = input;
   const progress = new FleetProgress(input);
-  const fleet = new FleetRun(input.hosts, (h) => hostDeployInput(input, h), input.hostLoss, (p) => progress.host(p));
-  const gate = new ApprovalGate(input.approval, { subject: service, requesters: input.origin ? [input.origin.requestedBy] : [] });
+  const fleet = new FleetRun(
+    input.hosts,
+    (h) => hostDeployInput(input, h),
+    input.hostLoss,
+    (p) => progress.host(p),
+  );
+  const requesters = input.origin ? [input.origin.requestedBy] : [];
+  const gate = new ApprovalGate(input.approval, { subject: service, requesters });
   const rollback = new RollbackWindow(input.approval, service);
   const t0 = Date.now();
   let final = false;
   try {
-    progress.enter('pulling', `${spec.image} onto ${input.hosts.length} hosts: the first resolves its digest, the rest pull it`);
-    const pins = new ImagePins();
-    const [first, ...rest] = fleet.runs;
-    await fleet.each('pull', [first!], (r) => pins.ensure(r.docker, spec.image).then((i) => `has ${i.digest ?? i.id}`));
-    await fleet.each('pull', rest, (r) => pins.ensure(r.docker, spec.image).then((i) => `has ${i.digest ?? i.id}`));
-    progress.status.digest = pins.of(spec.image);
+    await pullEverywhere(input, fleet, progress);
     progress.enter('planning', `which color of ${service} is live on each host`);
     await fleet.each('plan', fleet.active, planHost);
-    for (const batch of bootBatches(fleet.active.map((r) => r.host), input.bootLimit)) {
-      progress.enter('green-up', `new color with ${spec.image} on ${batch.join(', ')} (boot limit ${input.bootLimit})`);
-      await fleet.each('green-up', fleet.active.filter((r) => batch.includes(r.host)), bootHost);
-    }
+    await bootFleet(input, fleet, progress);
     const greenUpMs = Date.now() - t0;
     const approval = await approve(input, fleet, progress, gate);
     const approvedAt = Date.now();
@@ -60,10 +58,49 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
     const warnings: string[] = [];
     progress.enter('draining', 'removing every old color once its edge is done with it');
     await fleet.each('drain', fleet.active, (r) => drainHost(r, warnings));
-    progress.enter('done', `${fleet.active.length} hosts serve ${spec.image}${warnings.length ? `; warnings: ${warnings.join('; ')}` : ''}`);
-    return fleetResult(input, fleet, approval, warnings, { totalMs: Date.now() - t0, greenUpMs, approvalMs: approvedAt - t0 - greenUpMs, switchMs }, progress.status.digest);
+    progress.enter(
+      'done',
+      `${fleet.active.length} hosts serve ${spec.image}${warnings.length ? '; with warnings' : ''}`,
+    );
+    const timings = { totalMs: Date.now() - t0, greenUpMs, approvalMs: approvedAt - t0 - greenUpMs, switchMs };
+    return fleetResult(input, fleet, approval, warnings, timings, progress.status.digest);
   } catch (err) {
     throw await undoFleet(fleet, progress, err, final);
+  }
+}
+
+/** The image onto every host before any host changes: the first host resolves the digest, the others
+ * pull that digest side by side (the same bytes everywhere; a host that cannot pull fails the deploy
+ * with the registry's answer while nothing has changed yet). */
+async function pullEverywhere(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress): Promise<void> {
+  const image = input.spec.image;
+  progress.enter(
+    'pulling',
+    `${image} onto ${input.hosts.length} hosts: the first resolves its digest, the rest pull it`,
+  );
+  const pins = new ImagePins();
+  const pull = (r: HostRun) => pins.ensure(r.docker, image).then((i) => `has ${i.digest ?? i.id}`);
+  const [first, ...rest] = fleet.runs;
+  await fleet.each('pull', [first!], pull);
+  await fleet.each('pull', rest, pull);
+  progress.status.digest = pins.of(image);
+}
+
+/** The new color up (and smoke-checked) on every host, at most `bootLimit` hosts at once. */
+async function bootFleet(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress): Promise<void> {
+  for (const batch of bootBatches(
+    fleet.active.map((r) => r.host),
+    input.bootLimit,
+  )) {
+    progress.enter(
+      'green-up',
+      `new color with ${input.spec.image} on ${batch.join(', ')} (boot limit ${input.bootLimit})`,
+    );
+    await fleet.each(
+      'green-up',
+      fleet.active.filter((r) => batch.includes(r.host)),
+      bootHost,
+    );
   }
 }
 
@@ -83,7 +120,11 @@ async function approve(
       timeoutAt,
       approvers: input.approval.approvers,
     });
-    progress.enter('awaiting-approval', text, approvalWaitsOn(timeoutAt, 'the deploy is rejected and every host rolled back'));
+    progress.enter(
+      'awaiting-approval',
+      text,
+      approvalWaitsOn(timeoutAt, 'the deploy is rejected and every host rolled back'),
+    );
   }
   const approval = (progress.status.approval = await gate.wait());
   requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'rejected by default' });
@@ -101,7 +142,11 @@ async function bake(input: FleetBlueGreenInput, fleet: FleetRun, progress: Fleet
   await fleet.each('hold', fleet.active, holdHost);
   if (await rollback.wait(input.bakeMs)) {
     const r = rollback.requested!;
-    throw failure(DeployErrorType.RolledBack, `every host rolled back by ${r.by}${r.comment ? `: ${r.comment}` : ''}`, r);
+    throw failure(
+      DeployErrorType.RolledBack,
+      `every host rolled back by ${r.by}${r.comment ? `: ${r.comment}` : ''}`,
+      r,
+    );
   }
 }
 
@@ -120,7 +165,10 @@ async function undoFleet(fleet: FleetRun, progress: FleetProgress, err: unknown,
     return err;
   }
   progress.status.undoFailures = left;
-  progress.enter('failed', `${why}. NOT as before: ${leftOver(left.map((l) => ({ what: `${l.host}: ${l.what}`, error: l.error })))}`);
+  progress.enter(
+    'failed',
+    `${why}. NOT as before: ${leftOver(left.map((l) => ({ what: `${l.host}: ${l.what}`, error: l.error })))}`,
+  );
   return compensationIncomplete(err, left);
 }
 

@@ -27,12 +27,20 @@ export async function fleetHostRepair({ input, plan, waitMs }: FleetHostRepairIn
     await docker.startContainer({ name: live.name });
     await docker.waitHealthy({ name: live.name, timeoutMs: input.healthTimeoutMs });
     // The marker goes to the old color and the config drops the new one, in one edge change.
-    await docker.configureEdgeColors({ edge: edge.name, service, colors: [live.color], port: input.appPort, live: live.color });
+    await docker.configureEdgeColors({
+      edge: edge.name,
+      service,
+      colors: [live.color],
+      port: input.appPort,
+      live: live.color,
+    });
     await removeBehindEdge(docker, input, next.name);
   } else {
     await docker.removeContainer({ name: next.name, service });
     await docker.removeContainer({ name: edge.name, service });
   }
-  setCurrentDetails(`\`${host}\` is back as before the deploy: ${live ? `${live.name} serves` : `nothing of ${service}`}.`);
+  setCurrentDetails(
+    `\`${host}\` is back as before the deploy: ${live ? `${live.name} serves` : `nothing of ${service}`}.`,
+  );
   return { host, service, ...(live ? { serving: live.name } : {}), removed: next.name };
 }

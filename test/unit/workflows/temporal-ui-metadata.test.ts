@@ -122,7 +122,10 @@ const STARTS: Record<keyof typeof workflows, Start> = {
   fleetHostRepair: (c, config, host) => {
     const request = {
       input: validate(BlueGreenInput, { service: 'fleet', host, spec: { image, network } }, 'input'),
-      plan: { live: { color: 'blue' as const, name: 'fleet-blue', image }, next: { color: 'green' as const, name: 'fleet-green' } },
+      plan: {
+        live: { color: 'blue' as const, name: 'fleet-blue', image },
+        next: { color: 'green' as const, name: 'fleet-green' },
+      },
       waitMs: 5_000,
     };
     return c.workflow.start('fleetHostRepair', {
