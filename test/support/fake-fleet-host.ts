@@ -18,7 +18,7 @@ export interface FakeContainer {
   healthy: boolean;
 }
 
-type Fault = (input: Record<string, unknown>) => Promise<unknown> | unknown;
+type Fault = (input: Record<string, unknown>) => Promise<unknown>;
 
 let ids = 0;
 
