@@ -7,7 +7,6 @@ import type { BlueGreenRequest } from '../common/blue-green';
 import type { DockhandConfig } from '../common/config';
 import { fleetStatusQuery, type FleetBlueGreenRequest } from '../common/fleet-blue-green';
 import { approveUpdate } from '../common/signals';
-import { patientHealthcheck } from '../test/support/blue-green';
 import { startLoad, type LoadReport } from '../test/support/load';
 import { clientAs, testClient } from '../test/support/temporal';
 import { waitFor } from '../test/support/wait';
@@ -16,6 +15,14 @@ import { startWorker, testIds } from '../test/support/workers';
 const RATE = 20; // requests per second through each edge
 const EDGE_PORT = 22280;
 const SINGLE_EDGE_PORT = 22281;
+// The fixture app's health check, patient with a loaded machine (as test/support/blue-green.ts's, which
+// the bench cannot import: it pulls in vitest).
+const patientHealthcheck = {
+  test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
+  interval: '1s',
+  timeout: '10s',
+  retries: 5,
+};
 
 /**
  * A fleet blue-green deploy v1 → v2 on 3 real hosts (engines in network namespaces, an agent each, the

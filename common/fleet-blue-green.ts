@@ -57,6 +57,8 @@ export interface FleetBlueGreenStatus {
   /** The digest every host runs (pinned by the first host's pull). */
   digest?: string;
   hosts: HostProgress[];
+  /** The color each host brings up (known once planned; the deploy guard reads it). */
+  newColors?: Record<string, Color>;
   startedAt: string;
   phases: Array<{ phase: FleetBlueGreenPhase; at: string; details: string }>;
   approval?: ApprovalDecision;

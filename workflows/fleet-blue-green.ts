@@ -45,6 +45,7 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
     await pullEverywhere(input, fleet, progress);
     progress.enter('planning', `which color of ${service} is live on each host`);
     await fleet.each('plan', fleet.active, planHost);
+    progress.status.newColors = Object.fromEntries(fleet.active.map((r) => [r.host, r.plan!.next.color]));
     await bootFleet(input, fleet, progress);
     const greenUpMs = Date.now() - t0;
     const approval = await approve(input, fleet, progress, gate);
