@@ -60,13 +60,15 @@ export async function main(): Promise<void> {
     await b.single('v1');
     console.log('[bench] single host: v1 → v2');
     const single = await b.timed(() => b.single('v2'), [b.singleUrl()]);
-    console.log(`[bench] single host: ${single.seconds}s`);
+    console.log(`[bench] single host: ${single.seconds}s ${summary(single.reports)}`);
     console.log('[bench] all or none: v1 → v2 with host 3 broken at switch time');
     const allOrNone = await b.brokenHost3();
-    console.log(`[bench] all or none: ${JSON.stringify(allOrNone)}`);
+    console.log(
+      `[bench] all or none: ok=${allOrNone.ok} rollback_s=${allOrNone.rollbackS} ${summary(allOrNone.reports)}`,
+    );
     console.log('[bench] fleet: v1 → v2 on 3 hosts under load');
     const fleet = await b.timed(() => b.fleet('v2'), b.fleetUrls());
-    console.log(`[bench] fleet: ${fleet.seconds}s`);
+    console.log(`[bench] fleet: ${fleet.seconds}s ${summary(fleet.reports)}`);
     const requests = fleet.reports.reduce((n, r) => n + r.requests, 0);
     const failed = [...fleet.reports, ...allOrNone.reports].reduce((n, r) => n + r.failed, 0);
     console.log(
@@ -186,6 +188,22 @@ class FleetBench {
     );
     const ok =
       failed && versions.every((v) => v.trim() === 'v1') && containers.every((c) => c.trim().split('\n').length === 2);
-    return { ok, rollbackS: Number(((at('failed') - at('compensating')) / 1000).toFixed(2)), reports };
+    // The last host serving v1 again: the last v2 answer through any edge after the failure.
+    const v2At = reports.flatMap((r) => r.samples.filter((x) => x.body.trim() === 'v2').map((x) => x.sentAt));
+    const rollbackS = Math.max(0, (Math.max(...v2At) - at('compensating')) / 1000);
+    return { ok, rollbackS: Number(rollbackS.toFixed(2)), reports };
   }
+}
+
+/** Requests, failures and what the failures were, per edge: "0/900 (max 120 ms), …; failures: timeout ×2". */
+function summary(reports: LoadReport[]): string {
+  const causes = new Map<string, number>();
+  for (const r of reports)
+    for (const x of r.samples) {
+      if (!x.error && x.status === 200) continue;
+      const cause = x.error ?? `HTTP ${x.status}`;
+      causes.set(cause, (causes.get(cause) ?? 0) + 1);
+    }
+  const edges = reports.map((r) => `${r.failed}/${r.requests} (max ${r.maxLatencyMs} ms)`).join(', ');
+  return `${edges}${causes.size ? `; failures: ${[...causes].map(([c, k]) => `${c} ×${k}`).join(', ')}` : ''}`;
 }
