@@ -1,8 +1,8 @@
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails } from '@temporalio/workflow';
 import { DEFAULT_REPAIR_WAIT_MS, type FleetHostRepairInput, type FleetHostRepairResult } from '../common/fleet-repair';
-import { DockhandHost, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { hostAgent } from './lib/activity-options';
 import { removeBehindEdge } from './lib/blue-green-steps';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * Puts back one host a fleet deploy left while its agent did not answer: it waits (up to `waitMs`,
@@ -13,11 +13,7 @@ import { removeBehindEdge } from './lib/blue-green-steps';
 export async function fleetHostRepair({ input, plan, waitMs }: FleetHostRepairInput): Promise<FleetHostRepairResult> {
   const { service, host, edge } = input;
   const docker = hostAgent(host, { agentReturnMs: waitMs ?? DEFAULT_REPAIR_WAIT_MS });
-  upsertSearchAttributes([
-    { key: DockhandService, value: service },
-    { key: DockhandHost, value: host },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ service, host });
   const { live, next } = plan;
   setCurrentDetails(
     `**Waiting on:** the host agent of \`${host}\` (it stopped answering during a fleet deploy of ${service}). ` +

@@ -1,4 +1,3 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   fleetStatusQuery,
   type FleetBlueGreenInput,
@@ -7,9 +6,9 @@ import {
 } from '../../common/fleet-blue-green';
 import type { HostProgress } from '../../common/fleet';
 import { hostLines } from '../../common/fleet-plan';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
 import { Progress } from './progress';
 import { showDetails } from './refused-answers';
+import { tagWorkflow } from './workflow-tags';
 import { phaseDetails } from '../../common/phase-details';
 
 /**
@@ -35,13 +34,8 @@ export class FleetProgress {
       fleetStatusQuery,
       "The fleet's phase and every host's step",
     );
-    upsertSearchAttributes([
-      { key: DockhandService, value: input.service },
-      // Keyword lists: "every change touching fleet2" is one query in the Web UI.
-      { key: DockhandHost, value: input.hosts.join(',') },
-      { key: DockhandImage, value: input.spec.image },
-      { key: DockhandWorkflow, value: workflowInfo().workflowType },
-    ]);
+    // Hosts comma-separated: "every change touching fleet2" is one query in the Web UI.
+    tagWorkflow({ service: input.service, host: input.hosts.join(','), image: input.spec.image });
   }
 
   get status(): FleetBlueGreenStatus {
