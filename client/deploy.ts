@@ -5,6 +5,7 @@ import { DeployErrorType } from '../common/errors';
 import type { ResolvedDeploy } from '../common/service-file/resolve';
 import { failureText } from './failure-text';
 import { startBlueGreenDeploy } from './blue-green';
+import { startFleetBlueGreenDeploy } from './fleet-blue-green';
 import { startRollingUpdate } from './rolling-update';
 
 /** How a deploy ended, as CI and `dockhand deploy --wait --json` report it. */
@@ -23,13 +24,15 @@ export interface DeployEnd {
   failureType?: string;
 }
 
-/** Starts the resolved deploy (blue-green or rolling, as the service file says) under deploy/<service>. */
+/** Starts the resolved deploy (blue-green on one host or a fleet, or rolling, as the service file says)
+ * under deploy/<service>. */
 export async function startDeploy(
   client: Client,
   config: DockhandConfig,
   r: ResolvedDeploy,
   memo?: Record<string, unknown>,
 ): Promise<WorkflowHandle> {
+  if (r.workflowType === 'fleetBlueGreenDeploy') return startFleetBlueGreenDeploy(client, config, r.input, memo);
   return r.strategy === 'blue-green'
     ? startBlueGreenDeploy(client, config, r.input, memo)
     : startRollingUpdate(client, config, r.input, memo);

@@ -37,6 +37,8 @@ export const NON_RETRYABLE_ERROR_TYPES: string[] = Object.values(ErrorType);
 export interface UndoFailure {
   what: string;
   error: string;
+  /** The host's agent picked the undo up within no host-loss timeout (fleet changes only). */
+  lost?: boolean;
 }
 
 /** Details carried by an ImageMissing failure of a pull: the reference pulled and the registry's answer

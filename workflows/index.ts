@@ -14,3 +14,5 @@ export { remediateCleanup } from './remediate-cleanup';
 export { serviceStatus } from './service-status';
 export { pullImage } from './pull-image';
 export { serviceLogs } from './service-logs';
+export { fleetBlueGreenDeploy } from './fleet-blue-green';
+export { fleetHostRepair } from './fleet-host-repair';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BlueGreenInput } from '../blue-green';
 import type { ChangeOriginInput } from '../change-origin';
+import { FleetBlueGreenInput } from '../fleet-blue-green';
 import { RollingUpdateInput } from '../rolling-update';
 import { ServiceDecl, type ServiceFile, type ServiceStrategy } from './schema';
 
@@ -24,6 +25,15 @@ export interface DeployRequestOptions {
 
 export type ResolvedDeploy =
   | { strategy: 'blue-green'; workflowType: 'blueGreenDeploy'; service: string; host: string; input: BlueGreenInput }
+  | {
+      strategy: 'blue-green';
+      workflowType: 'fleetBlueGreenDeploy';
+      service: string;
+      /** The hosts, comma-separated (for lines that name where a change runs). */
+      host: string;
+      hosts: string[];
+      input: FleetBlueGreenInput;
+    }
   | { strategy: 'rolling'; workflowType: 'rollingUpdate'; service: string; host: string; input: RollingUpdateInput };
 
 /** The built-in defaults: what a service gets when neither it nor `defaults:` says. */
@@ -55,12 +65,15 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
   const overrides = parseOverrides(o);
   const s = mergeSettings(serviceSettings(file, name), overrides) as ServiceDecl;
   const hosts = s.hosts ?? Object.keys(file.hosts);
-  const host = o.host ?? (hosts.length === 1 ? hosts[0]! : undefined);
+  const strategy = s.strategy ?? BUILT_IN.strategy;
+  // Blue-green on several hosts without one named is one change across all of them (the fleet deploy).
+  const fleet = o.host === undefined && hosts.length > 1 && strategy === 'blue-green';
+  const host = o.host ?? (hosts.length === 1 || fleet ? hosts[0]! : undefined);
   if (host === undefined)
     throw new ServiceFileError([
       {
         path: ['host'],
-        message: `${name} runs on ${hosts.length} hosts (${hosts.join(', ')}); name one (--host): a change across several hosts at once is not supported yet`,
+        message: `${name} runs on ${hosts.length} hosts (${hosts.join(', ')}); name one (--host): a rolling update across several hosts at once is not supported yet`,
       },
     ]);
   if (!hosts.includes(host))
@@ -68,7 +81,6 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
       { path: ['host'], message: `"${host}" is not a host of ${name} (hosts: ${hosts.join(', ')})` },
     ]);
   const origin = { ...o.origin, overrides: describeOverrides(overrides) };
-  const strategy = s.strategy ?? BUILT_IN.strategy;
   const spec = { ...(s.container ?? {}), image: s.image };
   const approval = {
     ...(s.approval?.required !== undefined ? { required: s.approval.required } : {}),
@@ -95,6 +107,17 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
       edge: { ...(s.edge?.image ? { image: s.edge.image } : {}), port: s.edge?.port ?? 0, ...hostIp(s.edge) },
       origin,
     };
+    if (fleet) {
+      const { host: _one, ...rest } = request;
+      const fleetRequest = {
+        ...rest,
+        hosts,
+        ...(s.boot?.limit !== undefined ? { bootLimit: s.boot.limit } : {}),
+        ...(s.hostLoss ? { hostLoss: s.hostLoss } : {}),
+      };
+      const input = parseAs(FleetBlueGreenInput, fleetRequest, name);
+      return { strategy, workflowType: 'fleetBlueGreenDeploy', service: name, host: hosts.join(','), hosts, input };
+    }
     return {
       strategy,
       workflowType: 'blueGreenDeploy',
@@ -212,6 +235,7 @@ const INPUT_TO_FILE: Array<[string, string]> = [
   ['maxFailureRatio', 'rolling.maxFailureRatio'],
   ['failureAction', 'rolling.failureAction'],
   ['deadline', 'rolling.deadline'],
+  ['bootLimit', 'boot.limit'],
 ];
 
 function parseAs<S extends z.ZodType>(schema: S, request: unknown, service: string): z.output<S> {

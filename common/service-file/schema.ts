@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BootLimit } from '../fleet';
 import { serviceName } from '../ensure-service';
 import { ContainerSpec, DOCKER_NAME, imageRef } from '../spec/container-spec';
 import { durationMs } from '../spec/schema-helpers';
@@ -140,6 +141,34 @@ const Shared = {
   queueTimeout: durationMs
     .optional()
     .describe('how long a CI request waits for a running change of the service before it fails (default 30m)'),
+  boot: z
+    .strictObject({
+      limit: BootLimit.optional().describe(
+        'hosts at once: a number, or a percentage of the hosts ("50%"); default all',
+      ),
+    })
+    .optional()
+    .describe("blue-green on several hosts: how many hosts bring up the new version at once (Kamal's boot.limit)"),
+  hostLoss: z
+    .strictObject({
+      timeout: durationMs
+        .optional()
+        .describe(
+          'how long work waits on a host for its agent to pick it up before the host counts as lost (default 60s, at most 1h)',
+        ),
+      policy: z
+        .enum(['rollback', 'continue'])
+        .optional()
+        .describe('a lost host rolls the whole change back (default), or the change continues without it'),
+      minHosts: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('continue: at least this many hosts must finish the change'),
+    })
+    .optional()
+    .describe('several hosts: what a host whose agent stops answering mid-change means'),
 };
 
 /** The container every instance of the service runs, as `docker run` would (everything but the image). */

@@ -1,7 +1,8 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { SYSTEM_IDENTITIES } from '../../common/answer-policy';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import { statusQuery } from '../../common/blue-green';
+import { statusQuery, type BlueGreenStatus } from '../../common/blue-green';
+import type { FleetBlueGreenStatus } from '../../common/fleet-blue-green';
 import type { DockhandConfig } from '../../common/config';
 import {
   CHANGE_WORKFLOW_TYPES,
@@ -66,7 +67,13 @@ export async function guardDeploy(
       : undefined;
   const atMs = Number(BigInt(e.timeNano) / 1_000_000n);
   const decision = planDeployGuard(
-    { service, container: e.name, ...(e.labels[Labels.color] ? { color: e.labels[Labels.color] } : {}), atMs },
+    {
+      service,
+      container: e.name,
+      ...(e.labels[Labels.color] ? { color: e.labels[Labels.color] } : {}),
+      host: e.host,
+      atMs,
+    },
     latest,
     previous,
     policy.windowMs,
@@ -138,11 +145,12 @@ async function latestChange(client: Client, workflowId: string): Promise<ChangeR
     startMs: d.startTime.getTime(),
     ...(d.closeTime ? { closeMs: d.closeTime.getTime() } : {}),
   };
-  if (run.status === 'RUNNING' && run.type === 'blueGreenDeploy') {
-    const s = await client.workflow
+  if (run.status === 'RUNNING' && (run.type === 'blueGreenDeploy' || run.type === 'fleetBlueGreenDeploy')) {
+    // Both answer `status`; a fleet's names the new color per host.
+    const s = (await client.workflow
       .getHandle(workflowId, d.runId)
       .query(statusQuery)
-      .catch(() => undefined);
+      .catch(() => undefined)) as (BlueGreenStatus & Partial<Pick<FleetBlueGreenStatus, 'newColors'>>) | undefined;
     // Its approver list says whether a rollback signal from the guard would count (one event, read once per run).
     const input =
       s?.phase === 'baking'
@@ -150,7 +158,13 @@ async function latestChange(client: Client, workflowId: string): Promise<ChangeR
         : undefined;
     return {
       ...run,
-      ...(s ? { phase: s.phase, ...(s.newColor ? { newColor: s.newColor } : {}) } : {}),
+      ...(s
+        ? {
+            phase: s.phase,
+            ...(s.newColor ? { newColor: s.newColor } : {}),
+            ...(s.newColors ? { newColors: s.newColors } : {}),
+          }
+        : {}),
       ...(input ? { input } : {}),
     };
   }

@@ -1,6 +1,7 @@
 import { ApplicationFailure, CancellationScope, log, metricMeter, workflowInfo } from '@temporalio/workflow';
 import { METRICS } from '../../common/metrics';
 import { DeployErrorType, type UndoFailure } from '../../common/errors';
+import { isHostLoss } from './host-loss';
 
 /**
  * Compensation for a workflow that changes the world step by step: after each step succeeds, its
@@ -44,7 +45,9 @@ export class Saga {
           await undo();
         } catch (err) {
           const error = messageOf(err);
-          failed.push({ what, error });
+          // A host whose agent picked nothing up (fleet changes bound that wait) is flagged: its
+          // owner repairs it once the agent returns instead of reporting it left as is.
+          failed.push({ what, error, ...(isHostLoss(err) ? { lost: true } : {}) });
           log.error(`compensation "${what}" failed; continuing with the rest`, { error });
         }
       }

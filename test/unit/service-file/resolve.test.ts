@@ -96,9 +96,50 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
       { path: ['host'], message: '"h2" is not a host of api (hosts: h1)' },
     ]);
     expect(issues(() => resolveDeploy(file(base), 'web', { origin }))[0]!.message).toMatch(
-      /web runs on 2 hosts \(h1, h2\); name one/,
+      /web runs on 2 hosts \(h1, h2\); name one \(--host\): a rolling update across several hosts/,
     );
     expect(issues(() => resolveDeploy(file(base), 'api', { image: 'Bad Image', origin }))[0]!.path).toEqual(['image']);
+  });
+
+  it('blue-green on several hosts without one named: one fleet deploy of every host, boot limit and host loss from the file', () => {
+    const f = file({
+      ...base,
+      services: {
+        ...base.services,
+        site: {
+          image: 'site:v2',
+          hosts: ['h1', 'h2'],
+          port: 8080,
+          boot: { limit: '50%' },
+          hostLoss: { timeout: '20s', policy: 'continue', minHosts: 1 },
+        },
+      },
+    });
+    const r = resolveDeploy(f, 'site', { origin });
+    expect(r.workflowType).toBe('fleetBlueGreenDeploy');
+    if (r.workflowType !== 'fleetBlueGreenDeploy') throw new Error('not a fleet deploy');
+    expect(r.hosts).toEqual(['h1', 'h2']);
+    expect(r.host).toBe('h1,h2');
+    expect(r.input).toMatchObject({
+      service: 'site',
+      hosts: ['h1', 'h2'],
+      bootLimit: '50%',
+      hostLoss: { timeout: 20_000, policy: 'continue', minHosts: 1 },
+      appPort: 8080,
+      bakeMs: 60_000,
+      spec: { image: 'site:v2', network: 'site-net' },
+      edge: { name: 'site-edge', image: 'edge:2' },
+    });
+    expect('host' in r.input).toBe(false);
+    // One host named: that host's single-host deploy, as before.
+    expect(resolveDeploy(f, 'site', { host: 'h2', origin }).workflowType).toBe('blueGreenDeploy');
+    const bad = file({
+      ...base,
+      services: { site: { image: 'site:v2', hosts: ['h1', 'h2'], hostLoss: { policy: 'continue', minHosts: 3 } } },
+    });
+    expect(issues(() => resolveDeploy(bad, 'site', { origin }))).toEqual([
+      { path: ['services', 'site', 'hostLoss', 'minHosts'], message: '3 is more than the 2 hosts of the deploy' },
+    ]);
   });
 
   it('a workflow-schema error is reported at the file field it comes from', () => {

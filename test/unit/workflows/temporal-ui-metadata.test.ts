@@ -15,6 +15,10 @@ import { startReadScanReport } from '../../../client/scan-report';
 import { readServiceStatus } from '../../../client/service-status';
 import { readServiceLogs } from '../../../client/service-logs';
 import { startPullImage } from '../../../client/pull-image';
+import { startFleetBlueGreenDeploy } from '../../../client/fleet-blue-green';
+import { BlueGreenInput } from '../../../common/blue-green';
+import { fleetRepairPresentation } from '../../../common/fleet-repair';
+import { validate } from '../../../common/spec/validate';
 import { DEFAULT_APPROVAL } from '../../../common/approval';
 import { loadConfig, type DockhandConfig } from '../../../common/config';
 import { HOST_SUMMARIES } from '../../../workflows/lib/activity-summaries';
@@ -113,6 +117,25 @@ const STARTS: Record<keyof typeof workflows, Start> = {
     for await (const run of c.workflow.list({ query: `WorkflowType = 'serviceLogs' AND DockhandService = 'web'` }))
       return c.workflow.getHandle(run.workflowId, run.runId);
     throw new Error('the serviceLogs run is not listed');
+  },
+  fleetBlueGreenDeploy: (c, config, host) =>
+    startFleetBlueGreenDeploy(c, config, { service: 'fleet', hosts: [host], spec: { image, network } }),
+  // The fleet deploy starts it as a child when a host stops answering; here directly, with the same options.
+  fleetHostRepair: (c, config, host) => {
+    const request = {
+      input: validate(BlueGreenInput, { service: 'fleet', host, spec: { image, network } }, 'input'),
+      plan: {
+        live: { color: 'blue' as const, name: 'fleet-blue', image },
+        next: { color: 'green' as const, name: 'fleet-green' },
+      },
+      waitMs: 5_000,
+    };
+    return c.workflow.start('fleetHostRepair', {
+      taskQueue: config.orchestratorTaskQueue,
+      workflowId: `repair/ui-meta-${host}`,
+      args: [request],
+      ...fleetRepairPresentation(request),
+    });
   },
   pullImage: (c, config, host) =>
     startPullImage(c, config.orchestratorTaskQueue, { image, hosts: [host] }, `pull-image/ui-meta-${host}`),
