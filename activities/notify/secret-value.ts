@@ -10,6 +10,7 @@ export function secretValue(configured: string | undefined): string | undefined 
   } catch (e) {
     throw new Error(
       `cannot read the secret file ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { cause: e },
     );
   }
 }

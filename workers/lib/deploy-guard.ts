@@ -147,10 +147,10 @@ async function latestChange(client: Client, workflowId: string): Promise<ChangeR
   };
   if (run.status === 'RUNNING' && (run.type === 'blueGreenDeploy' || run.type === 'fleetBlueGreenDeploy')) {
     // Both answer `status`; a fleet's names the new color per host.
-    const s = (await client.workflow
+    const s = await client.workflow
       .getHandle(workflowId, d.runId)
-      .query(statusQuery)
-      .catch(() => undefined)) as (BlueGreenStatus & Partial<Pick<FleetBlueGreenStatus, 'newColors'>>) | undefined;
+      .query<BlueGreenStatus & Partial<Pick<FleetBlueGreenStatus, 'newColors'>>>(statusQuery.name)
+      .catch(() => undefined);
     // Its approver list says whether a rollback signal from the guard would count (one event, read once per run).
     const input =
       s?.phase === 'baking'
