@@ -4,6 +4,7 @@ export { launchContainers } from './launch-containers';
 export { securityScan } from './security-scan';
 export { rollingUpdate } from './rolling-update';
 export { blueGreenDeploy } from './blue-green';
+export { canaryDeploy } from './canary-deploy';
 export { restartUnhealthy } from './remediate-restart-unhealthy';
 export { memoryPressure } from './remediate-memory-pressure';
 export { healthSweep } from './remediate-health-sweep';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { BlueGreenInput } from '../blue-green';
+import { canaryPolicy } from '../canary';
+import { CanaryInput } from '../canary-deploy';
 import type { ChangeOriginInput } from '../change-origin';
 import { RollingUpdateInput } from '../rolling-update';
 import { ServiceDecl, type ServiceFile, type ServiceStrategy } from './schema';
@@ -24,7 +26,8 @@ export interface DeployRequestOptions {
 
 export type ResolvedDeploy =
   | { strategy: 'blue-green'; workflowType: 'blueGreenDeploy'; service: string; host: string; input: BlueGreenInput }
-  | { strategy: 'rolling'; workflowType: 'rollingUpdate'; service: string; host: string; input: RollingUpdateInput };
+  | { strategy: 'rolling'; workflowType: 'rollingUpdate'; service: string; host: string; input: RollingUpdateInput }
+  | { strategy: 'canary'; workflowType: 'canaryDeploy'; service: string; host: string; input: CanaryInput };
 
 /** The built-in defaults: what a service gets when neither it nor `defaults:` says. */
 const BUILT_IN = { strategy: 'blue-green' as ServiceStrategy, port: 80 };
@@ -80,7 +83,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(s.approval?.systemIdentities ? { systemIdentities: s.approval.systemIdentities } : {}),
   };
   const port = s.port ?? BUILT_IN.port;
-  if (strategy === 'blue-green') {
+  if (strategy === 'blue-green' || strategy === 'canary') {
     const request = {
       service: name,
       host,
@@ -95,6 +98,12 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
       edge: { ...(s.edge?.image ? { image: s.edge.image } : {}), port: s.edge?.port ?? 0, ...hostIp(s.edge) },
       origin,
     };
+    if (strategy === 'canary') {
+      // The schema refuses a canary service without its block; the policy is the block, parsed.
+      const canary = canaryPolicy(s.canary!);
+      const input = parseAs(CanaryInput, { ...request, canary }, name);
+      return { strategy, workflowType: 'canaryDeploy', service: name, host, input };
+    }
     return {
       strategy,
       workflowType: 'blueGreenDeploy',

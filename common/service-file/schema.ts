@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { serviceName } from '../ensure-service';
 import { ContainerSpec, DOCKER_NAME, imageRef } from '../spec/container-spec';
 import { durationMs } from '../spec/schema-helpers';
+import { CanarySettings } from '../canary';
 
 /**
  * The service file (`dockhand.yml`): the hosts Dockhand drives and, per service, everything a change
@@ -106,7 +107,7 @@ export const GuardSettings = z.strictObject({
   approval: ServiceApproval.optional().describe("the guard's rollback: who approves (default: required, 30m)"),
 });
 
-export const STRATEGIES = ['blue-green', 'rolling'] as const;
+export const STRATEGIES = ['blue-green', 'rolling', 'canary'] as const;
 export type ServiceStrategy = (typeof STRATEGIES)[number];
 
 /** Settings a service may take from `defaults:` (everything except what names the service itself). */
@@ -121,6 +122,9 @@ const Shared = {
     .describe("the port the app listens on inside its container, the edge's upstream (default 80)"),
   edge: ServiceEdge.optional().describe('the nginx edge in front of the service on each host'),
   rolling: RollingOptions.optional().describe("options of the rolling strategy (Swarm's update_config)"),
+  canary: CanarySettings.optional().describe(
+    'the canary strategy: weighted steps at the edge, each window judged from the edge access log',
+  ),
   approval: ServiceApproval.optional().describe('who must approve a change of the service, and how long they have'),
   bake: durationMs.optional().describe('blue-green: rollback window after the switch (default 5m)'),
   oldColor: z
@@ -199,6 +203,19 @@ export const ServiceFile = z
           code: 'custom',
           path: ['services', name, 'rolling'],
           message: `rolling options on a ${strategy} service (set strategy: rolling, or remove them)`,
+        });
+      if (s.canary && strategy !== 'canary')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'canary'],
+          message: `canary options on a ${strategy} service (set strategy: canary, or remove them)`,
+        });
+      if (strategy === 'canary' && !(s.canary ?? file.defaults?.canary))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'canary'],
+          message:
+            'strategy canary needs a canary block with its steps, e.g. {steps: [{weight: 10, pause: 60s}, {weight: 100}]}',
         });
     }
   });
