@@ -70,7 +70,10 @@ export function decideCanary(
   if (step.weight === 100) return { state, move: { kind: 'promote', why: `every step before ${step.weight}% passed` } };
   if (!state.weightSet) return { state, move: { kind: 'weight', ...at } };
   const elapsed = now - state.stepStartedAt;
-  if (elapsed >= step.pauseMs && state.passes > 0) return decideCanary(policy, nextStep(state), now);
+  // A step moves on once it has held its pause with a passing window; at weight 0 only testers send
+  // requests, so there the pause alone suffices.
+  if (elapsed >= step.pauseMs && (state.passes > 0 || step.weight === 0))
+    return decideCanary(policy, nextStep(state), now);
   // Checks keep the step's own rhythm (start + k·interval), whatever a check itself took.
   const waitMs = policy.intervalMs - (Math.max(0, elapsed) % policy.intervalMs);
   return { state, move: { kind: 'analyse', ...at, waitMs } };

@@ -46,9 +46,15 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
 });
 
 /** One step: the canary's share of requests, how long it holds (judged every interval), and whether
- * a person approves before the step begins. Weight 100 is the promotion. */
+ * a person approves before the step begins. Weight 100 is the promotion; weight 0 lets only testers
+ * (X-Canary: always) reach the canary, and moves on when its pause ends (a failing window still aborts). */
 export const CanaryStep = z.strictObject({
-  weight: z.number().int().min(1).max(100).describe('percent of requests the canary takes (100: promote)'),
+  weight: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .describe('percent of requests the canary takes (0: only testers sending X-Canary: always; 100: promote)'),
   pause: duration.optional().describe('how long the step holds, judged every interval (default 0: one window)'),
   approval: z.boolean().optional().describe('a person approves before this step begins (default false)'),
 });
@@ -125,7 +131,7 @@ export function canaryPolicy(s: z.output<typeof CanarySettings>): CanaryPolicy {
 export const CanaryPolicySchema = z.strictObject({
   steps: z
     .array(
-      z.strictObject({ weight: z.number().int().min(1).max(100), pauseMs: z.number().min(0), approval: z.boolean() }),
+      z.strictObject({ weight: z.number().int().min(0).max(100), pauseMs: z.number().min(0), approval: z.boolean() }),
     )
     .min(1),
   intervalMs: z.number().int().min(200),

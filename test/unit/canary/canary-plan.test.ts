@@ -93,3 +93,16 @@ describe('decideCanary', () => {
     expect(decideCanary(policy, r, 50_000).move).toEqual({ kind: 'analyse', step: 0, weight: 10, waitMs: 5000 });
   });
 });
+
+describe('a weight-0 step (testers only)', () => {
+  const zero = canaryPolicy(CanarySettings.parse({ steps: [{ weight: 0, pause: '10s' }, { weight: 100 }] }));
+  it('sets weight 0, then moves on when its pause ends even without a window to judge', () => {
+    expect(decideCanary(zero, S0, 0).move).toEqual({ kind: 'weight', step: 0, weight: 0 });
+    const s = weightSet(S0, 0);
+    expect(decideCanary(zero, s, 9_999).move).toEqual({ kind: 'analyse', step: 0, weight: 0, waitMs: 1 });
+    expect(decideCanary(zero, s, 10_000).move).toEqual({ kind: 'promote', why: 'every step before 100% passed' });
+  });
+  it('still aborts when the testers’ window fails', () => {
+    expect(decideCanary(zero, checked(weightSet(S0, 0), 'fail', ['x']), 5_000).move.kind).toBe('abort');
+  });
+});

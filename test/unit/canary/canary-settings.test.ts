@@ -40,7 +40,7 @@ describe('the service file canary block', () => {
     expect(issues({ steps: [{ weight: 10 }], p99: '< fast' })).toBe(
       'canary.p99: "< fast" is not a latency threshold (use e.g. "< 500ms")',
     );
-    expect(issues({ steps: [{ weight: 0 }] })).toBe('canary.steps.0.weight: Too small: expected number to be >=1');
+    expect(issues({ steps: [{ weight: 101 }] })).toBe('canary.steps.0.weight: Too big: expected number to be <=100');
     expect(issues({ steps: [{ weight: 10, wait: '1s' }] })).toBe('canary.steps.0: Unrecognized key: "wait"');
   });
 });
