@@ -126,6 +126,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(r.maxFailureRatio !== undefined ? { maxFailureRatio: r.maxFailureRatio } : {}),
     ...(r.failureAction ? { failureAction: r.failureAction } : {}),
     ...(r.canaryBatches !== undefined ? { pauseAfter: { batches: r.canaryBatches, approval } } : {}),
+    ...(r.pauseEvery !== undefined ? { pauseAfter: { batches: r.pauseEvery, approval, repeat: true } } : {}),
     ...(Object.keys(approval).length > 0 ? { approval } : {}),
     ...(r.deadline !== undefined ? { deadline: r.deadline } : {}),
     edge: {

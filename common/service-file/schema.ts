@@ -92,6 +92,12 @@ export const RollingOptions = z.strictObject({
     .describe('failed replicas / replicas to update allowed before failureAction (default 0)'),
   failureAction: z.enum(['rollback', 'pause', 'continue']).optional().describe('default rollback'),
   canaryBatches: z.number().int().min(1).optional().describe('pause for approval after this many batches (a canary)'),
+  pauseEvery: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('pause for approval after every this many batches (1: before each batch after the first)'),
   deadline: durationMs.optional().describe('the whole run must finish within it, or it rolls back'),
 });
 
@@ -203,6 +209,12 @@ export const ServiceFile = z
           code: 'custom',
           path: ['services', name, 'rolling'],
           message: `rolling options on a ${strategy} service (set strategy: rolling, or remove them)`,
+        });
+      if (s.rolling?.pauseEvery !== undefined && s.rolling.canaryBatches !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'rolling', 'pauseEvery'],
+          message: 'set pauseEvery or canaryBatches, not both (pauseEvery asks after every that many batches)',
         });
       if (s.canary && strategy !== 'canary')
         ctx.addIssue({
