@@ -52,7 +52,7 @@ export function canaryPresentation(input: CanaryInput): Presentation {
       'Started by': originText(input.origin),
     },
     answers: [
-      `\`dockhand canary pause|resume|promote|abort ${service}\` — or Send Signal \`pause\`, \`resume\`, \`promote\`, \`abort\` with \`${ANSWER_JSON}\``,
+      `\`dockhand pause|resume|promote|abort ${service}\` — or Send Signal \`pause\`, \`resume\`, \`promote\`, \`abort\` with \`${ANSWER_JSON}\``,
       ...approvalAnswers(service, { ...input.approval, required: canary.steps.some((s) => s.approval) }),
       `testers reach the canary at any weight with the header \`X-Canary: always\` (or the cookie \`dockhand_canary=always\`)`,
     ],

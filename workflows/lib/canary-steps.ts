@@ -90,7 +90,7 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
 }
 
 const ANSWERS =
-  'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand canary <action> <service>` or Send Signal';
+  'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand pause|resume|promote|abort <service>` or Send Signal';
 
 function setWeight(run: CanaryRun, weight: number) {
   const { input, live, next } = run;
