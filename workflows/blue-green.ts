@@ -1,9 +1,8 @@
-import { CancellationScope, isCancellation, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
 import { approvalDetails } from '../common/blue-green-plan';
 import { approvalWaitsOn } from '../common/phase-details';
 import { DeployErrorType, failure } from '../common/errors';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
@@ -20,6 +19,7 @@ import { deployProgress } from './lib/progress';
 import { hostAgent } from './lib/activity-options';
 import { RollbackWindow } from './lib/rollback-window';
 import { compensationIncomplete, leftOver, messageOf, Saga } from './lib/saga';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * Blue-green deploy — the runbook "run green, wait healthy, (ask), switch the edge, keep blue a
@@ -39,12 +39,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
   const startedAt = Date.now();
   const warnings: string[] = [];
   let final = false; // the new color is final: an exit from here is not "as before"
-  upsertSearchAttributes([
-    { key: DockhandService, value: service },
-    { key: DockhandHost, value: host },
-    { key: DockhandImage, value: spec.image },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ service, host, image: spec.image });
   try {
     progress.enter('planning', `which color of ${service} is live on ${host}`);
     const { plan, edge: edgeState } = await planDeploy(docker, input);

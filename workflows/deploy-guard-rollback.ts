@@ -1,9 +1,7 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { approvalWaitsOn } from '../common/phase-details';
 import { BlueGreenInput } from '../common/blue-green';
 import { DeployGuardInput, type DeployGuardRequest, type DeployGuardResult } from '../common/deploy-guard';
 import { RollingUpdateInput, type RollingUpdateRequest } from '../common/rolling-update';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { blueGreenDeploy } from './blue-green';
 import { ApprovalGate } from './lib/approval-gate';
@@ -11,6 +9,7 @@ import { enterPhase } from './lib/progress';
 import { hostAgent } from './lib/activity-options';
 import { notifyOnce } from './lib/remediation-state';
 import { rollingUpdate } from './rolling-update';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * The deploy guard's rollback, under the service's change lock deploy/<service>: a container of the
@@ -29,12 +28,7 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
   const gate = new ApprovalGate(input.approval, { subject: `the deploy guard's rollback of ${service}` });
   const to = redeploy.spec.image;
   const what = `${service}: ${incident.fromImage} → ${to} (${strategy})`;
-  upsertSearchAttributes([
-    { key: DockhandService, value: service },
-    { key: DockhandHost, value: host },
-    { key: DockhandImage, value: to },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ service, host, image: to });
   const result = (
     outcome: DeployGuardResult['outcome'],
     approval: DeployGuardResult['approval'],

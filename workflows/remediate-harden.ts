@@ -1,10 +1,9 @@
-import { isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ErrorType, failure } from '../common/errors';
 import { approvalWaitsOn } from '../common/phase-details';
 import { HardenInput, hardeningNames, type HardenRequest, type HardenResult } from '../common/remediation/harden';
 import { hardenApprovalDetails, planHardening } from '../common/remediation/harden-plan';
 import { remediationEventSignal } from '../common/remediation/signals';
-import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { ContainerSpec } from '../common/spec/container-spec';
 import { validate } from '../common/spec/validate';
 import { requireApproved } from './lib/answers';
@@ -13,6 +12,7 @@ import { hostAgent } from './lib/activity-options';
 import { remediationProgress } from './lib/progress';
 import { compensationIncomplete, leftOver, messageOf, Saga } from './lib/saga';
 import { Labels } from '../common/labels';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * Hardens a container — the runbook "drop capabilities, no-new-privileges, read-only root, limits;
@@ -32,10 +32,7 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
     description: 'a later scan_finding event for this container (already being hardened)',
   });
   const progress = remediationProgress();
-  upsertSearchAttributes([
-    { key: DockhandHost, value: host },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ host });
   try {
     progress.enter('planning', `reading the spec of ${container} on ${host}`);
     const source = await docker.readHardenSource({ name: container });
