@@ -1,7 +1,5 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { CanaryInput, type CanaryRequest, type CanaryResult } from '../common/canary-deploy';
 import { DeployErrorType, failure } from '../common/errors';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { hostAgent } from './lib/activity-options';
 import { ApprovalGate } from './lib/approval-gate';
@@ -11,6 +9,7 @@ import { bakeAndDrain, canaryProgress, canaryResult, compensateCanary } from './
 import { promoteCanary, walkSteps } from './lib/canary-steps';
 import { RollbackWindow } from './lib/rollback-window';
 import { Saga } from './lib/saga';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * Canary deploy — the runbook "run the new version beside the stable one, give it 5 % of requests,
@@ -29,12 +28,7 @@ export async function canaryDeploy(request: CanaryRequest): Promise<CanaryResult
   const progress = canaryProgress({ service, host, newImage: spec.image });
   const saga = new Saga();
   const startedAt = Date.now();
-  upsertSearchAttributes([
-    { key: DockhandService, value: service },
-    { key: DockhandHost, value: host },
-    { key: DockhandImage, value: spec.image },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ service, host, image: spec.image });
   try {
     progress.enter('planning', `which color of ${service} is stable on ${host}`);
     const { plan, edge: edgeState } = await planDeploy(docker, input);
