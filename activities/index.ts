@@ -12,6 +12,7 @@ import { createReplicaActivities } from './docker/replicas';
 import { createReplicaLaunchActivities } from './docker/replica-launch';
 import { createEdgeContainerActivities } from './traffic/edge-container';
 import { createEdgeActivities } from './traffic/edge';
+import { createEdgeCanaryActivities } from './traffic/edge-canary';
 import { createScanActivities } from './scan/scan-activities';
 import { createReportActivities } from './scan/report/report-activities';
 import { createServiceContainerActivities } from './docker/service-containers';
@@ -37,6 +38,7 @@ export function createHostActivities(docker: Docker, hostId: string) {
     ...createReplicaActivities(docker, hostId),
     ...createReplicaLaunchActivities(docker, hostId),
     ...createEdgeActivities(docker),
+    ...createEdgeCanaryActivities(docker),
     ...createEdgeContainerActivities(docker, hostId),
     ...createScanActivities(docker),
     ...createServiceContainerActivities(docker),

@@ -8,6 +8,7 @@ import { registerDeploy } from './commands/deploy';
 import { registerApprove } from './commands/approve';
 import { registerReject } from './commands/reject';
 import { registerResume } from './commands/resume';
+import { registerCanaryAnswers } from './commands/canary-answers';
 import { registerRollback } from './commands/rollback';
 import { registerCancel } from './commands/cancel';
 import { registerEvents } from './commands/events';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerApprove(program);
   registerReject(program);
   registerResume(program);
+  registerCanaryAnswers(program);
   registerRollback(program);
   registerCancel(program);
   registerEvents(program);

@@ -1,10 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
-import {
-  FleetBlueGreenInput,
-  type FleetBlueGreenRequest,
-  type FleetBlueGreenResult,
-} from '../common/fleet-blue-green';
+import { FleetBlueGreenInput, type FleetBlueGreenRequest, type FleetBlueGreenResult } from '../common/fleet-blue-green';
 import { validate } from '../common/spec/validate';
 import { serviceChangeId } from '../common/workflow-ids';
 import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';

@@ -20,7 +20,8 @@ export const EdgeOptions = z.strictObject({
   hostIp: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
 });
 
-/** The fields of one host's blue-green deploy (the fleet deploy takes them all but `host`). */
+/** The fields of one host's blue-green deploy (the fleet deploy takes them all but `host`; the canary's
+ * input shares them). */
 export const BlueGreenFields = z.strictObject({
   service: serviceName,
   /** The host agent to run on (its task queue is dockhand-host-<host>). */

@@ -5,6 +5,7 @@ export { securityScan } from './security-scan';
 export { readScanReport } from './read-scan-report';
 export { rollingUpdate } from './rolling-update';
 export { blueGreenDeploy } from './blue-green';
+export { canaryDeploy } from './canary-deploy';
 export { restartUnhealthy } from './remediate-restart-unhealthy';
 export { memoryPressure } from './remediate-memory-pressure';
 export { healthSweep } from './remediate-health-sweep';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { BlueGreenInput } from '../blue-green';
+import { canaryPolicy } from '../canary';
+import { CanaryInput } from '../canary-deploy';
 import type { ChangeOriginInput } from '../change-origin';
 import { FleetBlueGreenInput } from '../fleet-blue-green';
 import { RollingUpdateInput } from '../rolling-update';
@@ -34,7 +36,8 @@ export type ResolvedDeploy =
       hosts: string[];
       input: FleetBlueGreenInput;
     }
-  | { strategy: 'rolling'; workflowType: 'rollingUpdate'; service: string; host: string; input: RollingUpdateInput };
+  | { strategy: 'rolling'; workflowType: 'rollingUpdate'; service: string; host: string; input: RollingUpdateInput }
+  | { strategy: 'canary'; workflowType: 'canaryDeploy'; service: string; host: string; input: CanaryInput };
 
 /** The built-in defaults: what a service gets when neither it nor `defaults:` says. */
 const BUILT_IN = { strategy: 'blue-green' as ServiceStrategy, port: 80 };
@@ -92,7 +95,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(s.approval?.systemIdentities ? { systemIdentities: s.approval.systemIdentities } : {}),
   };
   const port = s.port ?? BUILT_IN.port;
-  if (strategy === 'blue-green') {
+  if (strategy === 'blue-green' || strategy === 'canary') {
     const request = {
       service: name,
       host,
@@ -107,6 +110,12 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
       edge: { ...(s.edge?.image ? { image: s.edge.image } : {}), port: s.edge?.port ?? 0, ...hostIp(s.edge) },
       origin,
     };
+    if (strategy === 'canary') {
+      // The schema refuses a canary service without its block; the policy is the block, parsed.
+      const canary = canaryPolicy(s.canary!);
+      const input = parseAs(CanaryInput, { ...request, canary }, name);
+      return { strategy, workflowType: 'canaryDeploy', service: name, host, input };
+    }
     if (fleet) {
       const { host: _one, ...rest } = request;
       const fleetRequest = {
@@ -140,6 +149,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(r.maxFailureRatio !== undefined ? { maxFailureRatio: r.maxFailureRatio } : {}),
     ...(r.failureAction ? { failureAction: r.failureAction } : {}),
     ...(r.canaryBatches !== undefined ? { pauseAfter: { batches: r.canaryBatches, approval } } : {}),
+    ...(r.pauseEvery !== undefined ? { pauseAfter: { batches: r.pauseEvery, approval, repeat: true } } : {}),
     ...(Object.keys(approval).length > 0 ? { approval } : {}),
     ...(r.deadline !== undefined ? { deadline: r.deadline } : {}),
     edge: {

@@ -3,6 +3,7 @@ import { BootLimit } from '../fleet';
 import { serviceName } from '../ensure-service';
 import { ContainerSpec, DOCKER_NAME, imageRef } from '../spec/container-spec';
 import { durationMs } from '../spec/schema-helpers';
+import { CanarySettings } from '../canary';
 
 /**
  * The service file (`dockhand.yml`): the hosts Dockhand drives and, per service, everything a change
@@ -92,6 +93,12 @@ export const RollingOptions = z.strictObject({
     .describe('failed replicas / replicas to update allowed before failureAction (default 0)'),
   failureAction: z.enum(['rollback', 'pause', 'continue']).optional().describe('default rollback'),
   canaryBatches: z.number().int().min(1).optional().describe('pause for approval after this many batches (a canary)'),
+  pauseEvery: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('pause for approval after every this many batches (1: before each batch after the first)'),
   deadline: durationMs.optional().describe('the whole run must finish within it, or it rolls back'),
 });
 
@@ -107,7 +114,7 @@ export const GuardSettings = z.strictObject({
   approval: ServiceApproval.optional().describe("the guard's rollback: who approves (default: required, 30m)"),
 });
 
-export const STRATEGIES = ['blue-green', 'rolling'] as const;
+export const STRATEGIES = ['blue-green', 'rolling', 'canary'] as const;
 export type ServiceStrategy = (typeof STRATEGIES)[number];
 
 /** Settings a service may take from `defaults:` (everything except what names the service itself). */
@@ -122,6 +129,9 @@ const Shared = {
     .describe("the port the app listens on inside its container, the edge's upstream (default 80)"),
   edge: ServiceEdge.optional().describe('the nginx edge in front of the service on each host'),
   rolling: RollingOptions.optional().describe("options of the rolling strategy (Swarm's update_config)"),
+  canary: CanarySettings.optional().describe(
+    'the canary strategy: weighted steps at the edge, each window judged from the edge access log',
+  ),
   approval: ServiceApproval.optional().describe('who must approve a change of the service, and how long they have'),
   bake: durationMs.optional().describe('blue-green: rollback window after the switch (default 5m)'),
   oldColor: z
@@ -228,6 +238,25 @@ export const ServiceFile = z
           code: 'custom',
           path: ['services', name, 'rolling'],
           message: `rolling options on a ${strategy} service (set strategy: rolling, or remove them)`,
+        });
+      if (s.rolling?.pauseEvery !== undefined && s.rolling.canaryBatches !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'rolling', 'pauseEvery'],
+          message: 'set pauseEvery or canaryBatches, not both (pauseEvery asks after every that many batches)',
+        });
+      if (s.canary && strategy !== 'canary')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'canary'],
+          message: `canary options on a ${strategy} service (set strategy: canary, or remove them)`,
+        });
+      if (strategy === 'canary' && !(s.canary ?? file.defaults?.canary))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'canary'],
+          message:
+            'strategy canary needs a canary block with its steps, e.g. {steps: [{weight: 10, pause: 60s}, {weight: 100}]}',
         });
     }
   });

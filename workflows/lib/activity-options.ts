@@ -139,6 +139,8 @@ export const HOST_AGENT = {
   restoreEdge: 'edge',
   configureEdgeColors: 'edge',
   switchEdgeColor: 'quick',
+  configureEdgeCanary: 'edge',
+  readCanaryLog: 'quick',
   probeEdge: 'quick',
   listServiceContainers: 'quick',
   readEdge: 'quick',

@@ -76,6 +76,12 @@ export const HOST_SUMMARIES: Summaries<HostActivities> = {
     )}`,
   restoreEdge: (i) => `put back the previous config of edge ${i.edge}`,
   configureEdgeColors: (i) => `edge ${i.edge}: declare ${i.colors.join(' + ')}, ${i.live} serves`,
+  configureEdgeCanary: (i) =>
+    `edge ${i.edge}: ${i.weight}% of requests to ${i.service}-${i.canary}, the rest to ${i.service}-${i.stable}`,
+  readCanaryLog: (i) =>
+    i.offset === undefined
+      ? `edge ${i.edge}: where the canary log ends`
+      : `edge ${i.edge}: judge the canary log from byte ${i.offset}`,
   switchEdgeColor: (i) => `switch edge ${i.edge} to ${i.live}`,
   probeEdge: (i) => `GET ${i.path} through edge ${i.edge}`,
   listServiceContainers: (i) => `list the containers of ${i.service}`,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FleetBlueGreenInput, hostDeployInput } from '../../../common/fleet-blue-green';
 import { DEFAULT_HOST_LOSS, HostLossPolicy } from '../../../common/fleet';
-import { afterHostFailures, bootBatches, bootLimitOf, fleetApprovalDetails, hostLines } from '../../../common/fleet-plan';
+import {
+  afterHostFailures,
+  bootBatches,
+  bootLimitOf,
+  fleetApprovalDetails,
+  hostLines,
+} from '../../../common/fleet-plan';
 
 describe('boot limit: hosts at once, a number or a percentage (Kamal boot.limit)', () => {
   it('numbers cap at the host count, percentages round up, never below one', () => {
@@ -90,7 +96,12 @@ describe('FleetBlueGreenInput', () => {
     expect(Object.keys(one)).not.toContain('hosts');
   });
   it('refuses duplicate hosts and a bad boot limit, naming the field', () => {
-    const r = FleetBlueGreenInput.safeParse({ service: 'web', hosts: ['h1', 'h1'], spec: { image: 'a:1' }, bootLimit: '0%' });
+    const r = FleetBlueGreenInput.safeParse({
+      service: 'web',
+      hosts: ['h1', 'h1'],
+      spec: { image: 'a:1' },
+      bootLimit: '0%',
+    });
     expect(r.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['bootLimit', 'hosts']);
   });
 });

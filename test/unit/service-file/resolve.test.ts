@@ -152,3 +152,61 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
     expect(describeOverrides({ a: 1, b: { c: 'x', d: [1, 2] } })).toEqual(['a=1', 'b.c=x', 'b.d=1,2']);
   });
 });
+
+describe('resolveDeploy: canary and pauseEvery', () => {
+  const withService = (svc: Record<string, unknown>) =>
+    ({ hosts: { h1: null }, services: { shop: { image: 'shop:v2', ...svc } } }) as ServiceFileInput;
+
+  it('strategy canary resolves to canaryDeploy with the parsed policy', () => {
+    const r = resolveDeploy(
+      file(
+        withService({
+          strategy: 'canary',
+          canary: { steps: [{ weight: 10, pause: '20s' }, { weight: 100 }], interval: '5s', p99: '< 500ms' },
+        }),
+      ),
+      'shop',
+      { origin },
+    );
+    expect(r.workflowType).toBe('canaryDeploy');
+    expect(r.input).toMatchObject({
+      service: 'shop',
+      canary: {
+        steps: [
+          { weight: 10, pauseMs: 20_000, approval: false },
+          { weight: 100, pauseMs: 0, approval: false },
+        ],
+        intervalMs: 5000,
+        successRate: { min: 0.99, inclusive: true },
+        p99: { maxMs: 500, inclusive: false },
+        minRequests: 10,
+        failuresAllowed: 0,
+      },
+    });
+  });
+
+  it('refuses a canary block on another strategy, and a canary strategy without one', () => {
+    expect(ServiceFile.safeParse(withService({ canary: { steps: [{ weight: 10 }] } })).error?.issues[0]).toMatchObject({
+      path: ['services', 'shop', 'canary'],
+      message: 'canary options on a blue-green service (set strategy: canary, or remove them)',
+    });
+    expect(ServiceFile.safeParse(withService({ strategy: 'canary' })).error?.issues[0]?.message).toBe(
+      'strategy canary needs a canary block with its steps, e.g. {steps: [{weight: 10, pause: 60s}, {weight: 100}]}',
+    );
+  });
+
+  it('rolling.pauseEvery asks again after every that many batches, under the service approval', () => {
+    const r = resolveDeploy(
+      file(
+        withService({ strategy: 'rolling', rolling: { replicas: 3, pauseEvery: 1 }, approval: { approvers: ['ops'] } }),
+      ),
+      'shop',
+      { origin },
+    );
+    expect(r.input).toMatchObject({ pauseAfter: { batches: 1, repeat: true, approval: { approvers: ['ops'] } } });
+    expect(
+      ServiceFile.safeParse(withService({ strategy: 'rolling', rolling: { pauseEvery: 1, canaryBatches: 1 } })).error
+        ?.issues[0]?.message,
+    ).toBe('set pauseEvery or canaryBatches, not both (pauseEvery asks after every that many batches)');
+  });
+});

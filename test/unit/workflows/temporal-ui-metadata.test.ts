@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBlueGreenDeploy } from '../../../client/blue-green';
+import { startCanaryDeploy } from '../../../client/canary-deploy';
 import { startCleanup } from '../../../client/cleanup';
 import { startEnsureService } from '../../../client/ensure-service';
 import { startHarden } from '../../../client/harden';
@@ -51,6 +52,22 @@ const network = 'dh-ui-meta';
 const STARTS: Record<keyof typeof workflows, Start> = {
   blueGreenDeploy: (c, config, host) =>
     startBlueGreenDeploy(c, config, { service: 'web', host, spec: { image, network } }),
+  canaryDeploy: (c, config, host) =>
+    startCanaryDeploy(c, config, {
+      service: 'cweb',
+      host,
+      spec: { image, network },
+      canary: {
+        steps: [
+          { weight: 10, pauseMs: 20_000, approval: false },
+          { weight: 100, pauseMs: 0, approval: false },
+        ],
+        intervalMs: 5_000,
+        successRate: { min: 0.99, inclusive: true },
+        minRequests: 10,
+        failuresAllowed: 0,
+      },
+    }),
   rollingUpdate: (c, config, host) =>
     startRollingUpdate(c, config, { service: 'api', host, spec: { image, network }, replicas: 2 }),
   ensureService: (c, config, host) => startEnsureService(c, config, { service: 'one', host, spec: { image } }),
