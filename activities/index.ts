@@ -1,3 +1,4 @@
+import type { MetricMeter } from '@temporalio/common';
 import type Docker from 'dockerode';
 import { createContainerActivities } from './docker/containers';
 import { createHealthActivities } from './docker/health';
@@ -11,6 +12,7 @@ import { createReplicaActivities } from './docker/replicas';
 import { createReplicaLaunchActivities } from './docker/replica-launch';
 import { createEdgeContainerActivities } from './traffic/edge-container';
 import { createEdgeActivities } from './traffic/edge';
+import { createEdgeCanaryActivities } from './traffic/edge-canary';
 import { createScanActivities } from './scan/scan-activities';
 import {
   createVulnerabilityActivities,
@@ -41,6 +43,7 @@ export function createHostActivities(docker: Docker, hostId: string, trivy: Triv
     ...createReplicaActivities(docker, hostId),
     ...createReplicaLaunchActivities(docker, hostId),
     ...createEdgeActivities(docker),
+    ...createEdgeCanaryActivities(docker),
     ...createEdgeContainerActivities(docker, hostId),
     ...createScanActivities(docker),
     ...createVulnerabilityActivities(trivy),
@@ -56,9 +59,9 @@ export function createHostActivities(docker: Docker, hostId: string, trivy: Triv
 export type HostActivities = ReturnType<typeof createHostActivities>;
 
 /** Activities the orchestrator runs beside the workflows (no Docker Engine): scan reports. */
-export function createOrchestratorActivities(reportsDir: string) {
+export function createOrchestratorActivities(reportsDir: string, meter?: MetricMeter) {
   return {
-    ...createReportActivities(reportsDir),
+    ...createReportActivities(reportsDir, meter),
   };
 }
 export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;

@@ -4,6 +4,8 @@ import Docker from 'dockerode';
 import { Client, Connection } from '@temporalio/client';
 import { runStack } from '../cli/lib/processes';
 import { loadConfig } from '../common/config';
+import { dockhandDataConverter } from '../client/data-converter';
+import { temporalConnectionOptions } from '../client/connection-options';
 import { engineEventJobId, type EngineEvent } from '../common/events/engine-event';
 import { EVENT_JOB_OPTIONS, JobName } from '../common/events/queues';
 import { remediationId } from '../common/workflow-ids';
@@ -68,8 +70,9 @@ export async function main(): Promise<void> {
   const q = testQueue(queueName);
   const config = loadConfig();
   const client = new Client({
-    connection: await Connection.connect({ address: config.temporalAddress }),
+    connection: await Connection.connect(temporalConnectionOptions(config)),
     namespace: config.temporalNamespace,
+    dataConverter: dockhandDataConverter(config),
   });
   const names: string[] = [];
   try {

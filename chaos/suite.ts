@@ -30,6 +30,7 @@ import {
   type WorkflowKind,
 } from './lib/scenarios';
 import { CI_SERVICE, startWorld, type World, type WorldOptions } from './world';
+import { saveWorkerOutput } from './lib/worker-output';
 
 export interface ChaosOptions {
   rounds: number;
@@ -143,11 +144,15 @@ export async function runChaos(opts: ChaosOptions): Promise<{ summary: ChaosSumm
         fault = 'stop-new-container';
       faults[fault] = (faults[fault] ?? 0) + 1;
       const at = random.int(0, 8000);
+      let workersSaved = false;
       const violation = (what: string, link?: string) => {
         violations.push({ round, seed: opts.seed, workflow, fault, what, link });
         log(
           `VIOLATION seed=${opts.seed} round=${round} ${workflow}/${fault}: ${what}${link ? `\n  history: ${link}` : ''}`,
         );
+        // The workers' own words outlive the world (torn down at the end): what an activity was doing.
+        if (!workersSaved) log(`  worker logs: ${saveWorkerOutput(world, opts.seed, round)}`);
+        workersSaved = true;
       };
       log(`round ${round}: ${workflow}, fault ${fault} at +${at} ms`);
       const windows: DownWindow[] = [];

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import Docker from 'dockerode';
 import { spawnTs } from '../cli/lib/processes';
 import { loadConfig, type DockhandConfig } from '../common/config';
+import { dockhandDataConverter } from '../client/data-converter';
 import { killByPidFile, notePid, startEngineNamespace, type EngineNamespace } from '../cli/lib/engine-namespace';
 import { ownRedis, ownTemporal, type OwnServer } from '../test/support/own-stack';
 
@@ -211,6 +212,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
         client ??= new Client({
           connection: await connectWithRetry(config.temporalAddress),
           namespace: config.temporalNamespace,
+          dataConverter: dockhandDataConverter(config),
         });
         return client;
       },

@@ -8,6 +8,7 @@ import { registerDeploy } from './commands/deploy';
 import { registerApprove } from './commands/approve';
 import { registerReject } from './commands/reject';
 import { registerResume } from './commands/resume';
+import { registerCanaryAnswers } from './commands/canary-answers';
 import { registerRollback } from './commands/rollback';
 import { registerCancel } from './commands/cancel';
 import { registerEvents } from './commands/events';
@@ -21,6 +22,7 @@ import { registerStatus } from './commands/status';
 import { registerList } from './commands/list';
 import { registerHistory } from './commands/history';
 import { registerLogs } from './commands/logs';
+import { registerCodecServer } from './commands/codec-server';
 import { examples } from './lib/examples';
 import { dockhandVersion } from './lib/version';
 
@@ -50,6 +52,7 @@ export function buildProgram(): Command {
   registerApprove(program);
   registerReject(program);
   registerResume(program);
+  registerCanaryAnswers(program);
   registerRollback(program);
   registerCancel(program);
   registerEvents(program);
@@ -59,6 +62,7 @@ export function buildProgram(): Command {
   registerHosts(program);
   registerCleanup(program);
   registerConfig(program);
+  registerCodecServer(program);
   // demo is `npm start`'s command (its file belongs to the demo work): its example is added here.
   examples(
     program.commands.find((c) => c.name() === 'demo')!,

@@ -5,8 +5,14 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import {
+  abortSignal,
+  abortUpdate,
   approveSignal,
   approveUpdate,
+  pauseSignal,
+  pauseUpdate,
+  promoteSignal,
+  promoteUpdate,
   rejectSignal,
   rejectUpdate,
   resumeSignal,
@@ -22,6 +28,9 @@ const ANSWERS = {
   reject: { signal: rejectSignal, update: rejectUpdate },
   rollback: { signal: rollbackSignal, update: rollbackUpdate },
   resume: { signal: resumeSignal, update: resumeUpdate },
+  pause: { signal: pauseSignal, update: pauseUpdate },
+  promote: { signal: promoteSignal, update: promoteUpdate },
+  abort: { signal: abortSignal, update: abortUpdate },
 } as const;
 export type AnswerKind = keyof typeof ANSWERS;
 

@@ -5,7 +5,9 @@ import { DeployErrorType } from '../common/errors';
 import type { ResolvedDeploy } from '../common/service-file/resolve';
 import { failureText } from './failure-text';
 import { startBlueGreenDeploy } from './blue-green';
+import { startFleetBlueGreenDeploy } from './fleet-blue-green';
 import { startRollingUpdate } from './rolling-update';
+import { startCanaryDeploy } from './canary-deploy';
 
 /** How a deploy ended, as CI and `dockhand deploy --wait --json` report it. */
 export type DeployOutcome = 'succeeded' | 'failed' | 'rolled-back';
@@ -23,13 +25,16 @@ export interface DeployEnd {
   failureType?: string;
 }
 
-/** Starts the resolved deploy (blue-green or rolling, as the service file says) under deploy/<service>. */
+/** Starts the resolved deploy (blue-green on one host or a fleet, rolling or canary, as the service file
+ * says) under deploy/<service>. */
 export async function startDeploy(
   client: Client,
   config: DockhandConfig,
   r: ResolvedDeploy,
   memo?: Record<string, unknown>,
 ): Promise<WorkflowHandle> {
+  if (r.workflowType === 'fleetBlueGreenDeploy') return startFleetBlueGreenDeploy(client, config, r.input, memo);
+  if (r.strategy === 'canary') return startCanaryDeploy(client, config, r.input, memo);
   return r.strategy === 'blue-green'
     ? startBlueGreenDeploy(client, config, r.input, memo)
     : startRollingUpdate(client, config, r.input, memo);
@@ -44,7 +49,9 @@ export async function deployEnd(handle: WorkflowHandle, runId?: string): Promise
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
     const cause = err.cause;
-    const rolledBack = cause instanceof ApplicationFailure && cause.type === DeployErrorType.RolledBack;
+    const rolledBack =
+      cause instanceof ApplicationFailure &&
+      (cause.type === DeployErrorType.RolledBack || cause.type === DeployErrorType.CanaryAborted);
     const failureType =
       cause instanceof ApplicationFailure
         ? cause.type

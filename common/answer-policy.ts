@@ -1,16 +1,16 @@
 /**
  * The one access check for every answer a workflow takes from a person or a system: approve, reject,
- * rollback, resume, release — blue-green, rolling, harden, clean-up and the deploy guard alike. Pure:
+ * rollback, resume, release, and a canary's pause, promote and abort — blue-green, rolling, harden, clean-up and the deploy guard alike. Pure:
  * it judges an identity that the caller has already established (the one Temporal recorded with the
  * Signal or Update, never the payload's `by`; see docs/security.md), so it is tested by exact equality.
  */
 
 /** What an answer asks for. */
-export type AnswerAction = 'approve' | 'reject' | 'rollback' | 'resume' | 'release';
+export type AnswerAction = 'approve' | 'reject' | 'rollback' | 'resume' | 'release' | 'pause' | 'promote' | 'abort';
 
 /** Answers that let a change go ahead (or end a containment). The others put things back: safe to take
  * from the requester and from a system identity. */
-export const GOES_AHEAD: readonly AnswerAction[] = ['approve', 'resume', 'release'];
+export const GOES_AHEAD: readonly AnswerAction[] = ['approve', 'resume', 'release', 'promote'];
 
 /** Identities Dockhand's own processes answer with (the trigger's deploy guard). They may only put
  * things back, and only where the policy lists them (approvers or systemIdentities). */
@@ -56,6 +56,9 @@ const PAST: Record<AnswerAction, string> = {
   rollback: 'rollback requested',
   resume: 'resumed',
   release: 'released',
+  pause: 'paused',
+  promote: 'promoted',
+  abort: 'aborted',
 };
 
 /** The verdict on one answer; `message` is what the sender is told ("refused: …" or what counted). */

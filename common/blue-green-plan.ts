@@ -1,4 +1,4 @@
-import type { Color } from './blue-green';
+import type { BlueGreenResult, Color } from './blue-green';
 
 /** A container of a service as the planner sees it (from its labels and state). */
 export interface ServiceContainer {
@@ -80,4 +80,26 @@ export function approvalDetails(a: {
     `Reject: signal \`reject\` with the same input — or \`dockhand reject ${a.service} --comment "<why>"\`. Answers that do not count are listed below.`,
     `Without an answer by ${a.timeoutAt} the deploy is rejected. Workflow: ${a.workflowId}.`,
   ].join('\n\n');
+}
+
+/** The moments of a deploy, in epoch ms: start, the new color healthy, approved, the edge switched, now. */
+export interface DeployMoments {
+  startedAt: number;
+  greenHealthyAt: number;
+  approvedAt: number;
+  switchedAt: number;
+  finishedAt: number;
+}
+
+/** The result's `timings` from the moments of a deploy. Pure. */
+export function deployTimings(m: DeployMoments): BlueGreenResult['timings'] {
+  return {
+    totalMs: m.finishedAt - m.startedAt,
+    greenUpMs: m.greenHealthyAt - m.startedAt,
+    approvalMs: m.approvedAt - m.greenHealthyAt,
+    switchMs: m.switchedAt - m.approvedAt,
+    greenHealthyAt: new Date(m.greenHealthyAt).toISOString(),
+    switchStartedAt: new Date(m.approvedAt).toISOString(),
+    switchedAt: new Date(m.switchedAt).toISOString(),
+  };
 }

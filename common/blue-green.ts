@@ -20,47 +20,55 @@ export const EdgeOptions = z.strictObject({
   hostIp: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
 });
 
-export const BlueGreenInput = z
-  .strictObject({
-    service: serviceName,
-    /** The host agent to run on (its task queue is dockhand-host-<host>). */
-    host: z.string().regex(DOCKER_NAME, 'not a host id'),
-    /** The new color's container spec. Its network (default `<service>-net`) must be user-defined:
-     * the edge finds each color by its container name through Docker's DNS. */
-    spec: ContainerSpec,
-    /** The port the app listens on inside its container (the edge's upstream port). */
-    appPort: z.number().int().min(1).max(65535).default(80),
-    approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
-    /** How long the new color may take to become healthy. */
-    healthTimeoutMs: durationMs.default(60_000),
-    /** Optional check of the new color before the approval gate: GET path on its network address. */
-    smoke: z
-      .strictObject({
-        path: z.string().startsWith('/', 'must start with "/"'),
-        expectStatus: z.number().int().min(100).max(599).default(200),
-      })
-      .optional(),
-    /** What the edge must answer (2xx) through the new color right after the switch. */
-    verifyPath: z.string().startsWith('/', 'must start with "/"').default('/'),
-    /** Rollback window after the switch; a `rollback` signal inside it switches back to the old color. */
-    bakeMs: durationMs.default(5 * 60_000),
-    /** The old color during the bake: running (instant rollback) or stopped-but-present (frees its
-     * resources; a rollback starts it and waits for health before switching back). */
-    oldColorDuringBake: z.enum(['running', 'stopped']).default('running'),
-    edge: EdgeOptions.default({ image: 'dockhand-edge:1', port: 0, hostIp: '127.0.0.1' }),
-    /** Who asked, through what, from which service file (absent on runs started before it existed). */
-    origin: ChangeOrigin.optional(),
-  })
-  .transform((i, ctx) => {
-    const network = i.spec.network ?? `${i.service}-net`;
-    if (!needsUserNetwork(network))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['spec', 'network'],
-        message: `"${network}" is not a user-defined network; the edge reaches each color by name only on one`,
-      });
-    return { ...i, spec: { ...i.spec, network }, edge: { ...i.edge, name: i.edge.name ?? `${i.service}-edge` } };
-  });
+/** The fields of one host's blue-green deploy (the fleet deploy takes them all but `host`; the canary's
+ * input shares them). */
+export const BlueGreenFields = z.strictObject({
+  service: serviceName,
+  /** The host agent to run on (its task queue is dockhand-host-<host>). */
+  host: z.string().regex(DOCKER_NAME, 'not a host id'),
+  /** The new color's container spec. Its network (default `<service>-net`) must be user-defined:
+   * the edge finds each color by its container name through Docker's DNS. */
+  spec: ContainerSpec,
+  /** The port the app listens on inside its container (the edge's upstream port). */
+  appPort: z.number().int().min(1).max(65535).default(80),
+  approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
+  /** How long the new color may take to become healthy. */
+  healthTimeoutMs: durationMs.default(60_000),
+  /** Optional check of the new color before the approval gate: GET path on its network address. */
+  smoke: z
+    .strictObject({
+      path: z.string().startsWith('/', 'must start with "/"'),
+      expectStatus: z.number().int().min(100).max(599).default(200),
+    })
+    .optional(),
+  /** What the edge must answer (2xx) through the new color right after the switch. */
+  verifyPath: z.string().startsWith('/', 'must start with "/"').default('/'),
+  /** Rollback window after the switch; a `rollback` signal inside it switches back to the old color. */
+  bakeMs: durationMs.default(5 * 60_000),
+  /** The old color during the bake: running (instant rollback) or stopped-but-present (frees its
+   * resources; a rollback starts it and waits for health before switching back). */
+  oldColorDuringBake: z.enum(['running', 'stopped']).default('running'),
+  edge: EdgeOptions.default({ image: 'dockhand-edge:1', port: 0, hostIp: '127.0.0.1' }),
+  /** Who asked, through what, from which service file (absent on runs started before it existed). */
+  origin: ChangeOrigin.optional(),
+});
+
+/** What the fields leave implicit: the network (`<service>-net`, which must be user-defined: the edge
+ * reaches each color by name) and the edge's name (`<service>-edge`). */
+export function withEdgeDefaults<
+  I extends { service: string; spec: z.output<typeof ContainerSpec>; edge: z.output<typeof EdgeOptions> },
+>(i: I, ctx: z.RefinementCtx) {
+  const network = i.spec.network ?? `${i.service}-net`;
+  if (!needsUserNetwork(network))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['spec', 'network'],
+      message: `"${network}" is not a user-defined network; the edge reaches each color by name only on one`,
+    });
+  return { ...i, spec: { ...i.spec, network }, edge: { ...i.edge, name: i.edge.name ?? `${i.service}-edge` } };
+}
+
+export const BlueGreenInput = BlueGreenFields.transform(withEdgeDefaults);
 export type BlueGreenInput = z.output<typeof BlueGreenInput>;
 export type BlueGreenRequest = z.input<typeof BlueGreenInput>;
 

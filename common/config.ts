@@ -58,6 +58,18 @@ export const ENVIRONMENT = {
     .min(1)
     .optional()
     .describe('Temporal API key (Temporal Cloud); sent as a bearer token over TLS'),
+  DOCKHAND_CODEC_KEYS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'payload encryption keys, `<id>=<32-byte key, base64>` comma-separated, the first encrypts (every client and worker: all the same)',
+    ),
+  DOCKHAND_CODEC_KEY_FILE: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe('the same keys from a file, one `<id>=<key>` per line (instead of DOCKHAND_CODEC_KEYS)'),
   TEMPORAL_UI_PORT: z
     .string()
     .regex(/^\d+$/, 'is not a port number')
@@ -72,6 +84,11 @@ export const ENVIRONMENT = {
     .min(1)
     .default('redis://127.0.0.1:6379')
     .describe('Redis for the event queues and the host registry'),
+  REDIS_TLS_CA: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe("the CA (PEM file) of a rediss:// Redis's certificate; default the system's"),
   DOCKER_HOST: z.string().optional().describe('the engine a host agent drives; default the local socket'),
   DOCKHAND_HOST_ID: z
     .string()
@@ -110,6 +127,32 @@ export const ENVIRONMENT = {
     .url({ error: 'is not a URL' })
     .optional()
     .describe('the orchestrator posts notifications (approvals, incidents) there as JSON; unset: log only'),
+  DOCKHAND_NOTIFY_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'is too short: use at least 16 characters (or file:<path>)')
+    .optional()
+    .describe(
+      'signs the webhook notifications (x-hub-signature-256 over timestamp, delivery id and body); file:<path> reads it from a file',
+    ),
+  DOCKHAND_NOTIFY_SLACK_URL: z
+    .string()
+    .regex(/^(https?:\/\/|file:\/)/, 'is not a URL (or file:<path> holding one)')
+    .optional()
+    .describe('Slack-compatible incoming webhook for notifications (file:<path> reads it from a file); unset: none'),
+  DOCKHAND_NOTIFY_PAGERDUTY_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PagerDuty Events v2 routing key: critical notifications page (file:<path> reads it from a file)'),
+  DOCKHAND_NOTIFY_PAGERDUTY_URL: z
+    .url({ error: 'is not a URL' })
+    .default('https://events.pagerduty.com/v2/enqueue')
+    .describe('PagerDuty Events v2 endpoint (tests point it at a local receiver)'),
+  DOCKHAND_METRICS_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'is not a port number')
+    .optional()
+    .describe('a worker serves /metrics, /healthz and /readyz on this port (0.0.0.0); unset: none'),
   DOCKHAND_MEMORY_SAMPLE_MS: millis(15_000, 0).describe(
     'time between memory samples of running containers on a host agent; 0 turns sampling off',
   ),
@@ -169,6 +212,11 @@ export const ENVIRONMENT = {
     .describe('host agent: directories secret and env files may be read from'),
   DOCKHAND_AGENT_SECRET_ENV: z.string().optional().describe('host agent: agent variables secretEnv.fromEnv may read'),
   DOCKHAND_AGENT_DATA_DIR: z.string().optional().describe('host agent: exports and builds only below it'),
+  DOCKHAND_AGENT_HASH_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{32,}|[A-Za-z0-9+/]{22,}={0,2})$/, 'is not a key of at least 16 bytes (hex or base64)')
+    .optional()
+    .describe('host agent: key of the HMAC over secret values in spec hashes; default a key file in its data dir'),
   CI: z
     .string()
     .optional()
@@ -187,11 +235,16 @@ export type EnvironmentName = keyof typeof ENVIRONMENT;
 export const EnvironmentSchema = z.object(ENVIRONMENT);
 export type Environment = z.output<typeof EnvironmentSchema>;
 
+/** Variables whose values are secrets (TEMPORAL_TLS_KEY is a path, not one). */
+const SECRET_VARIABLE = /(SECRET|PASSWORD|API_KEY|PAGERDUTY_KEY|SLACK_URL)$/;
+
 /** One variable, parsed: its default when unset; a bad value throws `NAME="value" <why>`. */
 export function readVariable<N extends EnvironmentName>(name: N, env: NodeJS.ProcessEnv = process.env): Environment[N] {
   const raw = env[name];
   const parsed = ENVIRONMENT[name].safeParse(raw === '' ? undefined : raw);
-  if (!parsed.success) throw new Error(`${name}="${raw}" ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
+  // A secret's value never goes into an error message (it would land in logs and CI output).
+  const shown = SECRET_VARIABLE.test(name) ? '<hidden>' : raw;
+  if (!parsed.success) throw new Error(`${name}="${shown}" ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
   return parsed.data as Environment[N];
 }
 
@@ -217,6 +270,8 @@ export interface DockhandConfig {
   /** TLS to Temporal (files are read when connecting); undefined: plain TCP. */
   temporalTls?: { ca?: string; cert?: string; key?: string; serverName?: string };
   temporalApiKey?: string;
+  /** Payload encryption keys (client/data-converter.ts reads them); undefined: payloads in clear. */
+  codecKeys?: { text: string } | { file: string };
   redisUrl: string;
   /** This host agent's id: its task queue is dockhand-host-<hostId>. */
   hostId: string;
@@ -232,6 +287,12 @@ export interface DockhandConfig {
   /** Absolute path of the reports directory. */
   reportsDir: string;
   notifyWebhookUrl?: string;
+  /** Secrets as given: `file:<path>` is read by the worker that uses them (see secretValue). */
+  notifyWebhookSecret?: string;
+  notifySlackUrl?: string;
+  notifyPagerDutyKey?: string;
+  notifyPagerDutyUrl: string;
+  metricsPort?: number;
   memorySampleMs: number;
   memoryThresholdPct: number;
   rulesPath: string;
@@ -243,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,
     ...temporalSecurity(e),
+    ...codecKeys(e),
     redisUrl: e.REDIS_URL,
     hostId: e.DOCKHAND_HOST_ID,
     orchestratorTaskQueue: e.DOCKHAND_ORCHESTRATOR_QUEUE,
@@ -254,6 +316,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig
     hostHeartbeatMs: e.DOCKHAND_HOST_HEARTBEAT_MS,
     reportsDir: path.resolve(e.DOCKHAND_REPORTS_DIR),
     notifyWebhookUrl: e.DOCKHAND_NOTIFY_WEBHOOK_URL,
+    notifyWebhookSecret: e.DOCKHAND_NOTIFY_WEBHOOK_SECRET,
+    notifySlackUrl: e.DOCKHAND_NOTIFY_SLACK_URL,
+    notifyPagerDutyKey: e.DOCKHAND_NOTIFY_PAGERDUTY_KEY,
+    notifyPagerDutyUrl: e.DOCKHAND_NOTIFY_PAGERDUTY_URL,
+    ...(e.DOCKHAND_METRICS_PORT !== undefined ? { metricsPort: Number(e.DOCKHAND_METRICS_PORT) } : {}),
     memorySampleMs: e.DOCKHAND_MEMORY_SAMPLE_MS,
     memoryThresholdPct: e.DOCKHAND_MEMORY_THRESHOLD_PCT,
     rulesPath: e.DOCKHAND_RULES,
@@ -285,4 +352,13 @@ function temporalSecurity(
       : {}),
     ...(e.TEMPORAL_API_KEY ? { temporalApiKey: e.TEMPORAL_API_KEY } : {}),
   };
+}
+
+/** Where the payload codec's keys come from: the variable or the file, not both (which would win?). */
+function codecKeys(e: ReturnType<typeof readEnvironment>): Pick<DockhandConfig, 'codecKeys'> {
+  if (e.DOCKHAND_CODEC_KEYS && e.DOCKHAND_CODEC_KEY_FILE)
+    throw new Error('DOCKHAND_CODEC_KEYS and DOCKHAND_CODEC_KEY_FILE: give one of them, not both');
+  if (e.DOCKHAND_CODEC_KEYS) return { codecKeys: { text: e.DOCKHAND_CODEC_KEYS } };
+  if (e.DOCKHAND_CODEC_KEY_FILE) return { codecKeys: { file: e.DOCKHAND_CODEC_KEY_FILE } };
+  return {};
 }

@@ -124,6 +124,8 @@ export interface ChangeRun {
   /** A running blue-green deploy's phase and the color it brings up (from its status query). */
   phase?: string;
   newColor?: string;
+  /** A running fleet deploy: the color it brings up on each host (hosts may differ). */
+  newColors?: Record<string, string>;
 }
 
 export interface GuardEvent {
@@ -131,7 +133,17 @@ export interface GuardEvent {
   container: string;
   /** The container's dockhand.color label (blue-green), if any. */
   color?: string;
+  /** The host the event came from (a fleet deploy's new color differs per host). */
+  host?: string;
   atMs: number;
+}
+
+/** Whether the event's container is the new color of a deploy baking now: a blue-green deploy's, or a
+ * fleet deploy's on the event's host (a guard rollback of a fleet deploy rolls back every host). */
+function isBakingNewColor(e: GuardEvent, latest: ChangeRun): boolean {
+  if (latest.phase !== 'baking' || e.color === undefined) return false;
+  if (latest.type === 'blueGreenDeploy') return e.color === latest.newColor;
+  return latest.type === 'fleetBlueGreenDeploy' && e.host !== undefined && e.color === latest.newColors?.[e.host];
 }
 
 /** Who the guard's answers come from (the `by` of its rollback signal; an approver list must name it). */
@@ -170,12 +182,7 @@ export function planDeployGuard(
 ): GuardDecision {
   if (!latest) return { action: 'ignore', reason: `no change of ${e.service} has run` };
   if (latest.status === 'RUNNING') {
-    if (
-      latest.type === 'blueGreenDeploy' &&
-      latest.phase === 'baking' &&
-      e.color !== undefined &&
-      e.color === latest.newColor
-    ) {
+    if (isBakingNewColor(e, latest)) {
       // The deploy's own access check decides (common/answer-policy.ts): a rollback it would refuse is
       // not sent, and the guard says so instead of reporting one that never came.
       const verdict = judgeAnswer(policyOf(latest.input), {

@@ -37,6 +37,8 @@ export const NON_RETRYABLE_ERROR_TYPES: string[] = Object.values(ErrorType);
 export interface UndoFailure {
   what: string;
   error: string;
+  /** The host's agent picked the undo up within no host-loss timeout (fleet changes only). */
+  lost?: boolean;
 }
 
 /** Details carried by an ImageMissing failure of a pull: the reference pulled and the registry's answer
@@ -77,6 +79,9 @@ export const DeployErrorType = {
   /** A `rollback` signal inside the bake window switched back, or a rolling update rolled back (its
    * details[0] is then the RollingUpdateResult). */
   RolledBack: 'DockhandRolledBack',
+  /** A canary was aborted (its analysis failed, or a person said `abort`): weight back to 0, the canary
+   * removed, stable untouched. details[0] is the last check. */
+  CanaryAborted: 'DockhandCanaryAborted',
   /** The new version answered a smoke or post-switch check wrongly. */
   CheckFailed: 'DockhandCheckFailed',
   /** The change failed and some of its undos failed too: the details say what is left (never "as

@@ -12,6 +12,9 @@ export const Labels = {
   recreatedFrom: 'dockhand.recreated-from',
   /** On a hardened copy of a container: the id of the container it replaces (remediateHarden). */
   hardenedFrom: 'dockhand.hardened-from',
+  /** Names (never values) of the env variables that came from secretEnv and env files: the agent
+   * redacts their values from logs it reports, and keys their hash (spec-hash.ts). */
+  secretEnv: 'dockhand.secret-env',
 } as const;
 
 /** A container is Dockhand's only with both labels: containers inherit their image's labels, and the

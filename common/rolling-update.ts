@@ -25,6 +25,9 @@ export const EdgeOptions = z.strictObject({
 export const PauseAfter = z.strictObject({
   batches: z.number().int().min(1).default(1),
   approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
+  /** Ask again after every `batches` batches (never after the last): `pauseEvery: 1` is an approval
+   * before each batch after the first — Swarm's oldest open request (moby#31346). */
+  repeat: z.boolean().optional(),
 });
 
 /** The replica activities that wait (launch, watch, restore) run up to 30 minutes per attempt

@@ -17,7 +17,14 @@ export const rollbackSignal = defineSignal<[Answer]>('rollback');
 /** Continue a paused workflow. */
 export const resumeSignal = defineSignal<[Answer]>('resume');
 
-export const SIGNAL_NAMES = ['approve', 'reject', 'rollback', 'resume'] as const;
+/** A canary: hold the current step (checks stop until `resume`). */
+export const pauseSignal = defineSignal<[Answer]>('pause');
+/** A canary: skip the remaining steps and send every request to the new version. */
+export const promoteSignal = defineSignal<[Answer]>('promote');
+/** A canary: weight back to 0, the canary removed, stable untouched. */
+export const abortSignal = defineSignal<[Answer]>('abort');
+
+export const SIGNAL_NAMES = ['approve', 'reject', 'rollback', 'resume', 'pause', 'promote', 'abort'] as const;
 
 /** The same answers as Updates (what the CLI sends): the sender learns the verdict — the update returns
  * what counted ("approved by alice (1 of 2)") or fails with the refusal ("refused: bob is not an
@@ -26,3 +33,6 @@ export const approveUpdate = defineUpdate<string, [Answer]>('approve');
 export const rejectUpdate = defineUpdate<string, [Answer]>('reject');
 export const rollbackUpdate = defineUpdate<string, [Answer]>('rollback');
 export const resumeUpdate = defineUpdate<string, [Answer]>('resume');
+export const pauseUpdate = defineUpdate<string, [Answer]>('pause');
+export const promoteUpdate = defineUpdate<string, [Answer]>('promote');
+export const abortUpdate = defineUpdate<string, [Answer]>('abort');

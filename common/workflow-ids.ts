@@ -28,3 +28,9 @@ export function answerTargets(target: string, host?: string): string[] {
   if (target.includes('/')) return [target];
   return [serviceChangeId(target), ...(host ? [hardenId(host, target)] : [])];
 }
+
+/** The repair of one host a fleet change left behind (its agent stopped answering): one per host and
+ * run, outside the service's lock so the next change is not blocked by a host that may never return. */
+export function fleetRepairId(service: string, host: string, runId: string): string {
+  return `repair/${service}/${host}/${runId}`;
+}

@@ -2,6 +2,7 @@
 # Builds the fixture images locally FROM scratch (no registry can be reached):
 #   dockhand-fixture-app:v1, :v2 (another /version), :broken (never healthy), :crash (exits 1 at start)
 #   dockhand-fixture-app:flaky (healthy at every start; `rm /www/health` inside makes it unhealthy)
+#   dockhand-fixture-app:erratic (healthy, `/` answers 500 on FAIL_PERCENT=20 % of requests), :slow (`/` waits SLOW_MS=300)
 #   dockhand-edge:1 (nginx, for traffic switching)
 #   dockhand-fixture-scan:hardened, :key (+ a private key), :setuid (+ a setuid binary) for security scans
 #   dockhand-fixture-vuln:v1, :v2 — the hardened scan fixture dressed as Debian 12 (os-release, dpkg status);
@@ -61,6 +62,16 @@ ctx="$WORK/app-flaky"; busybox_root "$ctx/rootfs"; mkdir -p "$ctx/rootfs/www"
 cp "$FIX/app/Dockerfile.flaky" "$ctx/"
 echo flaky >"$ctx/rootfs/www/version"
 build "dockhand-fixture-app:flaky" "$ctx" Dockerfile.flaky
+
+# --- the apps broken at runtime (canary tests): healthy, but `/` fails or is slow ---
+for v in erratic:20:0 slow:0:300; do
+  IFS=: read -r name fail slow <<<"$v"
+  ctx="$WORK/app-$name"; busybox_root "$ctx/rootfs"; mkdir -p "$ctx/rootfs/www/cgi-bin"
+  cp "$FIX/app/Dockerfile.cgi" "$ctx/"
+  echo ok >"$ctx/rootfs/www/health"; echo "$name" >"$ctx/rootfs/www/version"
+  install -m 755 "$FIX/app/index.cgi" "$ctx/rootfs/www/cgi-bin/index.cgi"
+  build "dockhand-fixture-app:$name" "$ctx" Dockerfile.cgi --build-arg "VERSION=$name" --build-arg "FAIL_PERCENT=$fail" --build-arg "SLOW_MS=$slow"
+done
 
 # --- the nginx edge ---
 ctx="$WORK/edge"; r="$ctx/rootfs"; busybox_root "$r"

@@ -3,7 +3,7 @@
 # and the fixture images. `up` is idempotent: it uses whatever already answers and starts only what is
 # missing; `down` stops only what `up` started (it keeps pid files in $DOCKHAND_STATE_DIR).
 #
-#   scripts/stack.sh up [--hosts N] | down | status | temporal <args> | chromium
+#   scripts/stack.sh up [--hosts N] | down | status | temporal <args> | chromium | compose
 #   (`temporal` runs the Temporal CLI on the stack; `chromium` prints a browser's path, installing Debian's
 #   package first when there is none — only the Temporal UI browser test needs it)
 #
@@ -17,7 +17,8 @@
 #
 # Configuration (all optional): DOCKER_HOST, REDIS_URL, TEMPORAL_ADDRESS, TEMPORAL_CLI_PATH, TRIVY_PATH,
 # DOCKHAND_STATE_DIR (default <repo>/.dockhand), DOCKHAND_CACHE_DIR (default ~/.cache/dockhand),
-# TEMPORAL_UI_PORT (default 8233).
+# TEMPORAL_UI_PORT (default 8233), DOCKHAND_CODEC_PORT (default 8234: with DOCKHAND_CODEC_KEYS or
+# DOCKHAND_CODEC_KEY_FILE set, `up` starts `dockhand codec-server` there and the dev server's UI decodes through it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +33,7 @@ TRIVY_VERSION="${TRIVY_VERSION:-v0.74.0}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+DOCKHAND_CODEC_PORT="${DOCKHAND_CODEC_PORT:-8234}"
 # Keep in step with common/search-attributes.ts.
 SEARCH_ATTRIBUTES=(DockhandService DockhandPhase DockhandImage DockhandHost DockhandWorkflow)
 
@@ -143,18 +145,35 @@ redis_up() {
   echo $! >"$STATE/redis.pid"
   wait_until 20 "redis-server" redis_ping
 }
+codec_keys() { [ -n "${DOCKHAND_CODEC_KEYS:-}" ] || [ -n "${DOCKHAND_CODEC_KEY_FILE:-}" ]; }
+# Payloads are encrypted when keys are configured: the UI then shows them through the codec server (it
+# runs with the same keys; the browser calls it, so it listens where the UI's users are: 127.0.0.1).
+codec_up() {
+  codec_keys || return 0
+  if tcp_open 127.0.0.1 "$DOCKHAND_CODEC_PORT"; then log "codec server: using http://127.0.0.1:$DOCKHAND_CODEC_PORT"; return; fi
+  log "codec server: starting on http://127.0.0.1:$DOCKHAND_CODEC_PORT (log: $STATE/codec-server.log)"
+  ( cd "$ROOT" && setsid node bin/dockhand.js codec-server --port "$DOCKHAND_CODEC_PORT" \
+      --origin "http://127.0.0.1:$TEMPORAL_UI_PORT" "http://localhost:$TEMPORAL_UI_PORT" \
+      </dev/null >"$STATE/codec-server.log" 2>&1 & echo $! >"$STATE/codec-server.pid" )
+  wait_until 60 "the codec server" tcp_open 127.0.0.1 "$DOCKHAND_CODEC_PORT"
+}
 temporal_up_or_start() {
-  if temporal_up; then log "temporal: using $TEMPORAL_ADDRESS"; return; fi
+  if temporal_up; then
+    log "temporal: using $TEMPORAL_ADDRESS"
+    if codec_keys; then log "temporal: already running, so its UI decodes only if it was started with --ui-codec-endpoint http://127.0.0.1:$DOCKHAND_CODEC_PORT"; fi
+    return
+  fi
   [ "$TEMPORAL_ADDRESS" = "127.0.0.1:7233" ] || die "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS does not answer"
   local cli; cli="$(temporal_cli)"
   local sa=(); for a in "${SEARCH_ATTRIBUTES[@]}"; do sa+=(--search-attribute "$a=Keyword"); done
+  local codec=(); if codec_keys; then codec=(--ui-codec-endpoint "http://127.0.0.1:$DOCKHAND_CODEC_PORT"); fi
   log "temporal: starting the dev server ($cli), UI on http://127.0.0.1:$TEMPORAL_UI_PORT"
   # WAL with synchronous=normal: SQLite's default (a sync per commit) halves the workflow starts per second
   # (22/s against 47/s measured on the 2-core dev box, bench/remediation.ts); a process crash or restart
   # loses nothing, only a power cut may lose the last commits — fine for a dev server.
   setsid "$cli" server start-dev --ip 127.0.0.1 --port 7233 --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$STATE/temporal.db" --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
-    --log-level warn "${sa[@]}" \
+    --log-level warn "${sa[@]}" ${codec[@]+"${codec[@]}"} \
     --dynamic-config-value frontend.enableUpdateWorkflowExecution=true \
     --dynamic-config-value frontend.workerVersioningWorkflowAPIs=true \
     </dev/null >"$STATE/temporal.log" 2>&1 &
@@ -188,6 +207,13 @@ chromium_path() {
   command -v chromium
 }
 
+# Only the production-stack test validates docker-compose.yml, with Debian's docker-compose (a real
+# parser of the Compose file format); installed the first time it runs, like the browser.
+compose_path() {
+  command -v docker-compose >/dev/null || apt_install docker-compose
+  command -v docker-compose
+}
+
 stop_ours() { # stop_ours <name>
   if started_by_us "$1"; then
     local pid; pid="$(cat "$STATE/$1.pid")"
@@ -204,6 +230,9 @@ status() {
   who() { started_by_us "$1" && echo "started by dockhand, pid $(cat "$STATE/$1.pid")" || echo "external"; }
   if docker info >/dev/null 2>&1; then echo "docker    up    ${DOCKER_HOST:-unix:///var/run/docker.sock} ($(who dockerd))"; else echo "docker    down"; fi
   if redis_ping; then echo "redis     up    $REDIS_URL ($(who redis))"; else echo "redis     down  $REDIS_URL"; fi
+  if codec_keys; then
+    if tcp_open 127.0.0.1 "$DOCKHAND_CODEC_PORT"; then echo "codec     up    http://127.0.0.1:$DOCKHAND_CODEC_PORT ($(who codec-server))"; else echo "codec     down  http://127.0.0.1:$DOCKHAND_CODEC_PORT"; fi
+  fi
   if temporal_up; then echo "temporal  up    $TEMPORAL_ADDRESS ($(who temporal))  Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT"; else echo "temporal  down  $TEMPORAL_ADDRESS"; fi
   local socks; socks="$( (ls /run/dockhand/fleet[1-8].sock 2>/dev/null || true) | sed 's#.*/##; s#\.sock##' | tr '\n' ' ')"
   local trivy; trivy="${TRIVY_PATH:-$(command -v trivy || trivy_bin)}"
@@ -219,14 +248,15 @@ case "${1:-}" in
     hosts=0
     if [ "${2:-}" = --hosts ]; then hosts="${3:-}"; elif [[ "${2:-}" == --hosts=* ]]; then hosts="${2#--hosts=}"; elif [ -n "${2:-}" ]; then die "unknown option ${2} (use --hosts N)"; fi
     mkdir -p "$CACHE"; trivy_start
-    docker_up; redis_up; temporal_up_or_start; fixtures_up; trivy_db_tool
+    docker_up; redis_up; codec_up; temporal_up_or_start; fixtures_up; trivy_db_tool
     if [ "$hosts" != 0 ]; then test_hosts_up "$hosts"; fi
     trivy_wait
     status ;;
-  down) test_hosts_down; stop_ours temporal; stop_ours redis; stop_ours dockerd; status ;;
+  down) test_hosts_down; stop_ours temporal; stop_ours codec-server; stop_ours redis; stop_ours dockerd; status ;;
   status) status ;;
   test-host-packages) test_host_packages ;; # what test hosts need (a test that makes its own runs this)
   temporal) shift; exec "$(temporal_cli)" "$@" --address "$TEMPORAL_ADDRESS" ;;
   chromium) chromium_path ;;
-  *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>|chromium" >&2; exit 2 ;;
+  compose) compose_path ;;
+  *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>|chromium|compose" >&2; exit 2 ;;
 esac

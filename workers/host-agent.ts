@@ -3,10 +3,14 @@ import { createHostActivities } from '../activities';
 import { connectEngine } from '../activities/docker/engine';
 import { withHostPolicy } from '../activities/docker/host-policy';
 import { hostPolicyFromEnv } from '../common/host-policy';
-import { loadConfig, type DockhandConfig } from '../common/config';
+import { loadConfig, readVariable, type DockhandConfig } from '../common/config';
+import { useSpecHashKey } from '../activities/docker/spec-hash';
+import { loadSpecHashKey } from './lib/spec-hash-key';
 import { logger } from '../common/logger';
 import { hostTaskQueue } from '../common/task-queues';
 import { connectWorker } from './lib/temporal';
+import { dockhandDataConverter } from '../client/data-converter';
+import { installTelemetry } from './lib/telemetry';
 import { EventPublisher } from './lib/event-publisher';
 import { connectRedis, eventsQueue } from './lib/redis';
 import { HostRegistration } from './lib/host-registration';
@@ -16,6 +20,7 @@ import { MemorySampler } from './lib/memory-sampler';
  * SIGINT/SIGTERM stop polling and let running activities finish (up to the grace time). */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const telemetry = await installTelemetry(config, 'host-agent');
   const docker = connectEngine();
   await docker.ping().catch((e: Error) => {
     throw new Error(
@@ -25,9 +30,11 @@ async function run(): Promise<void> {
   const taskQueue = hostTaskQueue(config.hostId);
   // The agent's own limits, whatever a workflow asks (docs/security.md): from this host's environment.
   const policy = hostPolicyFromEnv(process.env);
+  useSpecHashKey(loadSpecHashKey(readVariable('DOCKHAND_AGENT_HASH_KEY'), policy.dataDir));
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
+    dataConverter: dockhandDataConverter(config),
     taskQueue,
     activities: withHostPolicy(createHostActivities(docker, config.hostId), policy),
     shutdownGraceTime: '10s',
@@ -41,8 +48,10 @@ async function run(): Promise<void> {
     config.hostHeartbeatMs,
   );
   await registration.start();
+  const health = await telemetry.serve(() => worker.getState() === 'RUNNING');
   logger.info({ taskQueue, docker: config.dockerHost ?? 'local socket', policy }, 'host agent polling');
   await worker.run();
+  health?.close();
   registration.stop();
   await events?.stop();
   logger.info({ taskQueue }, 'host agent stopped');

@@ -6,10 +6,12 @@ import {
   createOrchestratorActivities,
 } from '../activities';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { newRedis } from '../client/redis-connection';
 import { loadConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { connectWorker } from './lib/temporal';
+import { dockhandDataConverter } from '../client/data-converter';
+import { installTelemetry } from './lib/telemetry';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
@@ -18,8 +20,9 @@ import { createAnswerIdentityActivities } from '../activities/changes/answer-ide
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const telemetry = await installTelemetry(config, 'orchestrator');
   // Connected on first use (the health sweep publishes events); closed on shutdown so the process exits.
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const redis = newRedis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const events = new Queue(config.eventsQueue, { connection: redis });
   events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
   // Clean-up asks whether a service's change is running (a describe per service): connected on first use.
@@ -28,13 +31,20 @@ async function run(): Promise<void> {
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
+    dataConverter: dockhandDataConverter(config),
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
+    // Counts every workflow that ends, by type and outcome (a metric only: no history changes).
+    interceptors: { workflowModules: [require.resolve('../workflows/lib/metrics-interceptor')] },
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
     activities: {
-      ...createOrchestratorActivities(config.reportsDir),
+      ...createOrchestratorActivities(config.reportsDir, telemetry.meter),
       ...createNotifierActivities({
         webhookUrl: config.notifyWebhookUrl,
+        webhookSecret: config.notifyWebhookSecret,
+        slackUrl: config.notifySlackUrl,
+        pagerDutyKey: config.notifyPagerDutyKey,
+        pagerDutyUrl: config.notifyPagerDutyUrl,
         temporalUiUrl: config.temporalUiUrl,
         namespace: config.temporalNamespace,
       }),
@@ -44,8 +54,10 @@ async function run(): Promise<void> {
       ...createAnswerIdentityActivities(temporalClient),
     },
   });
+  const health = await telemetry.serve(() => worker.getState() === 'RUNNING');
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();
+  health?.close();
   await events.close();
   await (await client?.catch(() => undefined))?.connection.close();
   redis.disconnect();

@@ -15,6 +15,9 @@ import { connectRedis, eventsQueue, type EventJobData } from './lib/redis';
 import { createJobProcessor } from './lib/trigger-processor';
 import { TemporalRecovery } from './lib/temporal-recovery';
 import { temporalConnectionOptions } from '../client/connection-options';
+import { dockhandDataConverter } from '../client/data-converter';
+import { METRICS } from '../common/metrics';
+import { installTelemetry } from './lib/telemetry';
 
 /**
  * The trigger worker: consumes the events queue (bounded concurrency, rate-limited), matches engine
@@ -24,12 +27,14 @@ import { temporalConnectionOptions } from '../client/connection-options';
  */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const telemetry = await installTelemetry(config, 'trigger');
   const rulesPath = config.rulesPath;
   const trigger = parseTriggerConfig(readFileSync(rulesPath, 'utf8'), rulesPath);
   const queueName = eventsQueueName();
   const client = new Client({
     connection: Connection.lazy(temporalConnectionOptions(config)),
     namespace: config.temporalNamespace,
+    dataConverter: dockhandDataConverter(config),
   });
   // Warm the connection so the first event does not pay for it; failing here is fine (jobs retry).
   client.connection
@@ -56,7 +61,10 @@ async function run(): Promise<void> {
     settings: { backoffStrategy: cappedBackoffMs },
     ...WORKER_RECOVERY,
   });
+  const processed = telemetry.meter.createCounter(METRICS.eventsProcessed, '1', 'events taken off the queue');
+  worker.on('completed', (job) => processed.add(1, { kind: job.name, outcome: 'processed' }));
   worker.on('failed', (job, err) => {
+    processed.add(1, { kind: job?.name ?? 'unknown', outcome: 'attempt-failed' });
     logger.warn(
       { jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
       'job attempt failed; it stays queued for a retry',
@@ -74,6 +82,7 @@ async function run(): Promise<void> {
   if (deploys) for (const service of Object.keys(file!.current().file.services)) deploys.serve(service);
   const webhook = trigger.webhook ? await startWebhook(trigger.webhook, deploys!, file!, config) : undefined;
 
+  const health = await telemetry.serve(() => worker.isRunning());
   const rules = trigger.rules.map((r) => `${r.name}${r.enabled ? '' : ' (disabled)'}`);
   logger.info(
     { queue: queueName, rules, webhook: webhook ? `${trigger.webhook!.host}:${trigger.webhook!.port}` : 'off' },
@@ -81,6 +90,7 @@ async function run(): Promise<void> {
   );
   await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
   webhook?.close();
+  health?.close();
   await deploys?.close();
   recovery.stop();
   await worker.close();
@@ -96,9 +106,13 @@ async function startWebhook(
   file: ServiceFileSource,
   config: DockhandConfig,
 ) {
-  const secret = process.env[w.secretEnv];
+  // The secret itself, or (Compose/Kubernetes secrets) a file holding it named by <secretEnv>_FILE.
+  const secretFile = process.env[`${w.secretEnv}_FILE`];
+  const secret = process.env[w.secretEnv] || (secretFile ? readFileSync(secretFile, 'utf8').trim() : undefined);
   if (!secret)
-    throw new Error(`the rules file configures a webhook, but ${w.secretEnv} (its shared secret) is not set`);
+    throw new Error(
+      `the rules file configures a webhook, but ${w.secretEnv} (its shared secret) is not set, nor ${w.secretEnv}_FILE`,
+    );
   const server = createDeployWebhook({
     secret,
     maxBodyBytes: w.maxBodyBytes,

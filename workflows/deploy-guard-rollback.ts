@@ -1,9 +1,8 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { approvalWaitsOn } from '../common/phase-details';
 import { BlueGreenInput } from '../common/blue-green';
+import { guardTexts } from '../common/deploy-guard-texts';
 import { DeployGuardInput, type DeployGuardRequest, type DeployGuardResult } from '../common/deploy-guard';
 import { RollingUpdateInput, type RollingUpdateRequest } from '../common/rolling-update';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { blueGreenDeploy } from './blue-green';
 import { ApprovalGate } from './lib/approval-gate';
@@ -11,6 +10,7 @@ import { enterPhase } from './lib/progress';
 import { hostAgent } from './lib/activity-options';
 import { notifyOnce } from './lib/remediation-state';
 import { rollingUpdate } from './rolling-update';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * The deploy guard's rollback, under the service's change lock deploy/<service>: a container of the
@@ -28,13 +28,8 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
       : validate(RollingUpdateInput, input.request, 'input.request');
   const gate = new ApprovalGate(input.approval, { subject: `the deploy guard's rollback of ${service}` });
   const to = redeploy.spec.image;
-  const what = `${service}: ${incident.fromImage} → ${to} (${strategy})`;
-  upsertSearchAttributes([
-    { key: DockhandService, value: service },
-    { key: DockhandHost, value: host },
-    { key: DockhandImage, value: to },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  const texts = guardTexts(input, to);
+  tagWorkflow({ service, host, image: to });
   const result = (
     outcome: DeployGuardResult['outcome'],
     approval: DeployGuardResult['approval'],
@@ -56,56 +51,30 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
     return result('recovered', { outcome: 'skipped', at: new Date().toISOString(), refused: [] });
   }
 
-  const why = `${incident.container} turned unhealthy at ${incident.at}, after the deploy that finished at ${incident.deployFinishedAt}`;
   if (input.approval.required) {
-    const ask = `Approve: signal \`approve\` {"comment": "<why>"} — or \`dockhand approve ${service}\`; reject with \`reject\`. Without an answer within ${input.approval.timeoutMs / 1000}s nothing changes.`;
     enterPhase(
       'awaiting-approval',
-      `deploy guard wants to roll back ${what}: ${why}.\n\n${ask}`,
+      texts.asking,
       approvalWaitsOn(`${input.approval.timeoutMs / 1000}s from now`, 'nothing changes'),
     );
-    await notifyOnce(
-      host,
-      incident.container,
-      'approval',
-      'warning',
-      `deploy guard: roll back ${service}? (awaiting approval)`,
-      `${why}. Rollback ${what}. ${ask}`,
-    );
+    await notifyOnce(host, incident.container, texts.approvalNote);
   }
   const approval = await gate.wait();
   if (approval.outcome === 'rejected' || approval.outcome === 'timed-out') {
-    enterPhase(
-      'done',
-      `rollback of ${what} ${approval.outcome}${approval.by ? ` by ${approval.by}` : ''}; nothing changed`,
-    );
+    enterPhase('done', texts.answered(approval));
     return result(approval.outcome, approval);
   }
 
-  enterPhase('rolling-back', `${what}: ${why}`);
+  enterPhase('rolling-back', `${texts.what}: ${texts.why}`);
   try {
     const deploy =
       strategy === 'blue-green'
         ? await blueGreenDeploy(redeploy)
         : await rollingUpdate(input.request as RollingUpdateRequest);
-    await notifyOnce(
-      host,
-      incident.container,
-      'rolled-back',
-      'warning',
-      `deploy guard rolled back ${service} to ${to}`,
-      `${why}. Rolled back ${what}${approval.by ? `, approved by ${approval.by}` : ''}.`,
-    );
+    await notifyOnce(host, incident.container, texts.rolledBackNote(approval));
     return result('rolled-back', approval, { spec: deploy.spec, deploy });
   } catch (err) {
-    await notifyOnce(
-      host,
-      incident.container,
-      'failed',
-      'critical',
-      `deploy guard could not roll back ${service}`,
-      `${why}. Rollback ${what} failed: ${(err as Error).message}`,
-    );
+    await notifyOnce(host, incident.container, texts.failedNote((err as Error).message));
     throw err;
   }
 }

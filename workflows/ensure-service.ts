@@ -1,14 +1,14 @@
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import { EnsureServiceInput, type EnsureServiceRequest, type EnsureServiceResult } from '../common/ensure-service';
 import { ErrorType, type ConflictDetails } from '../common/errors';
 import { managedLabels } from '../common/labels';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { activityFailureOf } from './lib/failures';
 import { hostAgent, type HostAgent } from './lib/activity-options';
 import { enterPhase } from './lib/progress';
 import { replaceStaged } from './lib/ensure-replace';
 import { needsUserNetwork } from '../common/spec/network-mode';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * Makes sure one container of a service runs a spec and is healthy — the runbook's
@@ -19,12 +19,7 @@ export async function ensureService(request: EnsureServiceRequest): Promise<Ensu
   const { service, host, spec, healthTimeoutMs } = validate(EnsureServiceInput, request, 'input');
   const docker = hostAgent(host);
   const name = service;
-  upsertSearchAttributes([
-    { key: DockhandService, value: service },
-    { key: DockhandHost, value: host },
-    { key: DockhandImage, value: spec.image },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ service, host, image: spec.image });
 
   enterPhase('preparing', `network and image ${spec.image} on host ${host}`);
   if (needsUserNetwork(spec.network))

@@ -2,8 +2,10 @@
 export { ensureService } from './ensure-service';
 export { launchContainers } from './launch-containers';
 export { securityScan } from './security-scan';
+export { readScanReport } from './read-scan-report';
 export { rollingUpdate } from './rolling-update';
 export { blueGreenDeploy } from './blue-green';
+export { canaryDeploy } from './canary-deploy';
 export { restartUnhealthy } from './remediate-restart-unhealthy';
 export { memoryPressure } from './remediate-memory-pressure';
 export { healthSweep } from './remediate-health-sweep';
@@ -13,3 +15,5 @@ export { remediateCleanup } from './remediate-cleanup';
 export { serviceStatus } from './service-status';
 export { pullImage } from './pull-image';
 export { serviceLogs } from './service-logs';
+export { fleetBlueGreenDeploy } from './fleet-blue-green';
+export { fleetHostRepair } from './fleet-host-repair';

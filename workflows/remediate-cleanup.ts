@@ -1,8 +1,9 @@
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { approvalWaitsOn } from '../common/phase-details';
 import {
   cleanupApprovalDetails,
   cleanupFilters,
+  cleanupResult,
   CleanupInput,
   removalOrder,
   servicesOf,
@@ -12,13 +13,13 @@ import {
   type CleanupRequest,
   type CleanupResult,
 } from '../common/remediation/cleanup';
-import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { validate } from '../common/spec/validate';
 import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { mapBounded } from './lib/bounded';
 import { hostAgent, orchestratorActivities } from './lib/activity-options';
 import { remediationProgress } from './lib/progress';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /** Removals in flight at once: the engine serialises most of them anyway. */
 const REMOVALS_AT_ONCE = 4;
@@ -31,15 +32,12 @@ const REMOVALS_AT_ONCE = 4;
  */
 export async function remediateCleanup(request: CleanupRequest): Promise<CleanupResult> {
   const input = validate(CleanupInput, request, 'input');
-  const { host, dryRun, threshold } = input;
+  const { host, dryRun } = input;
   const docker = hostAgent(host);
   const changes = orchestratorActivities();
-  const gate = new ApprovalGate(input.approval, { subject: `the clean-up of ${host}` });
+  const gate = new ApprovalGate(input.approval, { subject: `the clean-up of ${host}`, host });
   const progress = remediationProgress();
-  upsertSearchAttributes([
-    { key: DockhandHost, value: host },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ host });
 
   const labels = cleanupFilters(input);
   progress.enter(
@@ -59,22 +57,7 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
     return { host, dryRun, items, removed: [], skipped: spared };
   }
 
-  let approval: CleanupResult['approval'];
-  if (items.length > threshold && input.approval.required) {
-    const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-    progress.enter(
-      'awaiting-approval',
-      cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }),
-      approvalWaitsOn(timeoutAt, 'nothing is removed'),
-    );
-    approval = await gate.wait();
-    requireApproved(approval, {
-      timeoutMs: input.approval.timeoutMs,
-      onReject: 'nothing removed',
-      onTimeout: 'nothing removed',
-    });
-  }
-
+  const approval = await askIfLong(gate, progress, input, items);
   if (approval && spareChanges) {
     // The approval may have taken half an hour: a change may have started meanwhile.
     const again = await spare(items);
@@ -82,24 +65,39 @@ export async function remediateCleanup(request: CleanupRequest): Promise<Cleanup
     spared = [...spared, ...again.spared];
   }
   progress.enter('removing', `${items.length} item(s) on ${host}`);
-  const outcomes: CleanupOutcome[] = spared.map((s) => ({ ...s, outcome: 'skipped' as const }));
   // Each item is checked again at removal (still stopped, still Dockhand's, still old enough).
   const check = spareChanges ? { minAgeMs: input.minAge } : {};
+  const removals: CleanupOutcome[] = [];
   for (const group of removalOrder(items))
-    outcomes.push(
+    removals.push(
       ...(await mapBounded(group, REMOVALS_AT_ONCE, (item) => docker.removeCleanupItem({ item, ...check }))),
     );
-  const removed = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.item);
-  const skipped = outcomes
-    .filter((o) => o.outcome === 'skipped')
-    .map((o) => ({ item: o.item, reason: o.reason ?? 'refused by the engine' }));
-  progress.enter('done', `${removed.length} removed, ${skipped.length} skipped on ${host}`);
-  return {
-    host,
-    dryRun,
-    items: [...items, ...spared.map((s) => s.item)],
-    removed,
-    skipped,
-    ...(approval ? { approval } : {}),
-  };
+  const result = cleanupResult({ host, dryRun, approval }, items, spared, removals);
+  progress.enter('done', `${result.removed.length} removed, ${result.skipped.length} skipped on ${host}`);
+  return result;
+}
+
+/** A list longer than the threshold waits for a person's approval (when the input asks for one); a rejection
+ * or no answer in time ends the clean-up with nothing removed. */
+async function askIfLong(
+  gate: ApprovalGate,
+  progress: ReturnType<typeof remediationProgress>,
+  input: CleanupInput,
+  items: CleanupItem[],
+): Promise<CleanupResult['approval']> {
+  const { host, threshold } = input;
+  if (!(items.length > threshold && input.approval.required)) return undefined;
+  const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
+  progress.enter(
+    'awaiting-approval',
+    cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }),
+    approvalWaitsOn(timeoutAt, 'nothing is removed'),
+  );
+  const approval = await gate.wait();
+  requireApproved(approval, {
+    timeoutMs: input.approval.timeoutMs,
+    onReject: 'nothing removed',
+    onTimeout: 'nothing removed',
+  });
+  return approval;
 }

@@ -1,18 +1,24 @@
-import { isCancellation, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ErrorType, failure } from '../common/errors';
 import { approvalWaitsOn } from '../common/phase-details';
-import { HardenInput, hardeningNames, type HardenRequest, type HardenResult } from '../common/remediation/harden';
+import {
+  HardenInput,
+  hardeningNames,
+  type HardeningChange,
+  type HardenRequest,
+  type HardenResult,
+} from '../common/remediation/harden';
 import { hardenApprovalDetails, planHardening } from '../common/remediation/harden-plan';
 import { remediationEventSignal } from '../common/remediation/signals';
-import { DockhandHost, DockhandWorkflow } from '../common/search-attributes';
 import { ContainerSpec } from '../common/spec/container-spec';
 import { validate } from '../common/spec/validate';
 import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { hostAgent } from './lib/activity-options';
 import { remediationProgress } from './lib/progress';
-import { compensationIncomplete, leftOver, messageOf, Saga } from './lib/saga';
+import { compensateAndThrow, messageOf, Saga } from './lib/saga';
 import { Labels } from '../common/labels';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * Hardens a container — the runbook "drop capabilities, no-new-privileges, read-only root, limits;
@@ -25,98 +31,31 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
   const input = validate(HardenInput, request, 'input');
   const { host, container } = input;
   const docker = hostAgent(host);
-  const gate = new ApprovalGate(input.approval, { subject: `the hardening of ${container} on ${host}` });
+  const gate = new ApprovalGate(input.approval, {
+    subject: `the hardening of ${container} on ${host}`,
+    host,
+    container,
+  });
   const saga = new Saga();
   // Later scan events for this container join this run (signal-with-start): the plan is made once.
   setHandler(remediationEventSignal, () => undefined, {
     description: 'a later scan_finding event for this container (already being hardened)',
   });
   const progress = remediationProgress();
-  upsertSearchAttributes([
-    { key: DockhandHost, value: host },
-    { key: DockhandWorkflow, value: workflowInfo().workflowType },
-  ]);
+  tagWorkflow({ host });
   try {
-    progress.enter('planning', `reading the spec of ${container} on ${host}`);
-    const source = await docker.readHardenSource({ name: container });
-    if (!source.running)
-      throw failure(
-        ErrorType.NotRunning,
-        `${container} is not running: harden a running container (its health is the proof the hardened one works)`,
-      );
-    const current = validate(ContainerSpec, source.spec, `spec of ${container}`);
-    const plan = planHardening(current, source.exposedPorts, input.findings, input.policy);
-    const spec = validate(ContainerSpec, plan.spec, 'hardened spec');
+    const { source, plan, spec } = await readAndPlan(docker, input, progress);
     if (plan.changes.length === 0) {
       progress.enter('done', `${container} already has every hardening asked for: nothing changed`);
       return { host, container, changes: [] };
     }
-
-    if (input.approval.required) {
-      const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-      progress.enter(
-        'awaiting-approval',
-        hardenApprovalDetails({
-          container,
-          host,
-          changes: plan.changes,
-          workflowId: workflowInfo().workflowId,
-          timeoutAt,
-          approvers: input.approval.approvers,
-        }),
-        approvalWaitsOn(timeoutAt, 'nothing is changed'),
-      );
-    }
-    const approval = await gate.wait();
-    requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'nothing changed' });
-
-    // Ids, not names, from here: names move during the swap, and an undo must hit the right container.
-    const { candidate, retired } = hardeningNames(container);
-    // A fixed host port cannot be bound twice: then the old container stops before the copy starts.
-    const stopFirst = spec.ports.some((p) => p.host);
+    const approval = await askApproval(gate, progress, input, plan.changes);
+    const created = await bringUpHardened(docker, saga, progress, { input, source, spec });
     progress.enter(
-      'hardened-up',
-      `${candidate}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)${stopFirst ? `; ${container} stops first (it holds a fixed host port)` : ''}`,
+      'removing-old',
+      `removing the old container (${source.id.slice(0, 12)}, now ${hardeningNames(container).retired})`,
     );
-    // Each undo goes on before its step (the step may half-happen: done by the Engine, result lost —
-    // review L2); every undo is idempotent, and acts on ids or on names proven to be this run's.
-    const made: { id?: string } = {};
-    const madeHere = { [Labels.hardenedFrom]: source.id };
-    saga.add(`remove ${candidate}`, () =>
-      docker.removeContainer(made.id ? { name: candidate, id: made.id } : { name: candidate, requireLabels: madeHere }),
-    );
-    const created = await docker.createHardenedContainer({ sourceId: source.id, name: candidate, spec });
-    made.id = created.id;
-    const stopOld = async () => {
-      saga.add(`start ${container} again`, () => docker.startContainer({ name: source.id }));
-      await docker.stopContainer({ name: source.id, timeoutS: input.stopTimeoutS });
-    };
-    if (stopFirst) await stopOld();
-    await docker.startContainer({ name: created.id });
-    await docker.waitHealthy({ name: candidate, timeoutMs: input.healthTimeoutMs });
-
-    progress.enter(
-      'swapping',
-      `${candidate} is healthy: stopping ${container} and giving its name to the hardened container`,
-    );
-    if (!stopFirst) await stopOld();
-    saga.add(`rename ${retired} back to ${container}`, () =>
-      docker.renameContainer({ name: source.id, newName: container }),
-    );
-    await docker.renameContainer({ name: source.id, newName: retired });
-    saga.add(`rename the hardened ${container} back to ${candidate}`, () =>
-      docker.renameContainer({ name: created.id, newName: candidate }),
-    );
-    await docker.renameContainer({ name: created.id, newName: container });
-    saga.commit(); // the hardened container runs under the name: from here nothing is undone
-
-    progress.enter('removing-old', `removing the old container (${source.id.slice(0, 12)}, now ${retired})`);
-    // The hardened container serves: failing to remove the old one is a warning, not a failure (M7).
-    const warnings: string[] = [];
-    await docker.removeContainer({ name: retired, id: source.id }).catch((err) => {
-      if (isCancellation(err) || !patched('harden-cleanup-warnings')) throw err;
-      warnings.push(`the old container ${retired} (${source.id.slice(0, 12)}) was not removed: ${messageOf(err)}`);
-    });
+    const warnings = await removeOld(docker, container, source.id);
     progress.enter(
       'done',
       `${container} runs hardened: ${plan.changes.length} change(s)${warnings.length ? `; warning: ${warnings.join('; ')}` : ''}`,
@@ -130,14 +69,114 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
       ...(warnings.length ? { warnings } : {}),
     };
   } catch (err) {
-    const why = (err as Error).message;
-    progress.enter('compensating', `undoing (${saga.pending.join('; ') || 'nothing to undo'}) because: ${why}`);
-    const undoFailures = await saga.compensate();
-    if (undoFailures.length === 0) {
-      progress.enter('failed', `${why}. ${container} is as before.`);
-      throw err;
-    }
-    progress.enter('failed', `${why}. ${container} is NOT as before: ${leftOver(undoFailures)}`);
-    throw compensationIncomplete(err, undoFailures);
+    return compensateAndThrow(saga, err, {
+      enter: (phase, details) => progress.enter(phase, details),
+      asBefore: `${container} is as before`,
+      subject: container,
+    });
   }
+}
+
+type Progress = ReturnType<typeof remediationProgress>;
+type Docker = ReturnType<typeof hostAgent>;
+
+/** The running container's spec, and the hardening the findings and the policy ask of it. */
+async function readAndPlan(docker: Docker, input: HardenInput, progress: Progress) {
+  const { host, container } = input;
+  progress.enter('planning', `reading the spec of ${container} on ${host}`);
+  const source = await docker.readHardenSource({ name: container });
+  if (!source.running)
+    throw failure(
+      ErrorType.NotRunning,
+      `${container} is not running: harden a running container (its health is the proof the hardened one works)`,
+    );
+  const current = validate(ContainerSpec, source.spec, `spec of ${container}`);
+  const plan = planHardening(current, source.exposedPorts, input.findings, input.policy);
+  const spec = validate(ContainerSpec, plan.spec, 'hardened spec');
+  return { source, plan, spec };
+}
+
+/** Asks a person when the policy wants one; anything but an approval ends the run with nothing changed. */
+async function askApproval(gate: ApprovalGate, progress: Progress, input: HardenInput, changes: HardeningChange[]) {
+  const { host, container } = input;
+  if (input.approval.required) {
+    const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
+    progress.enter(
+      'awaiting-approval',
+      hardenApprovalDetails({
+        container,
+        host,
+        changes,
+        workflowId: workflowInfo().workflowId,
+        timeoutAt,
+        approvers: input.approval.approvers,
+      }),
+      approvalWaitsOn(timeoutAt, 'nothing is changed'),
+    );
+  }
+  const approval = await gate.wait();
+  requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'nothing changed' });
+  return approval;
+}
+
+/** The hardened copy beside the old container, healthy, then under the old name: each undo goes on the saga
+ * before its step (the step may half-happen: done by the Engine, result lost — review L2); every undo is
+ * idempotent, and acts on ids or on names proven to be this run's. */
+async function bringUpHardened(
+  docker: Docker,
+  saga: Saga,
+  progress: Progress,
+  o: { input: HardenInput; source: { id: string }; spec: ContainerSpec },
+): Promise<{ id: string }> {
+  const { input, source, spec } = o;
+  const { container } = input;
+  // Ids, not names, from here: names move during the swap, and an undo must hit the right container.
+  const { candidate, retired } = hardeningNames(container);
+  // A fixed host port cannot be bound twice: then the old container stops before the copy starts.
+  const stopFirst = spec.ports.some((p) => p.host);
+  progress.enter(
+    'hardened-up',
+    `${candidate}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)${stopFirst ? `; ${container} stops first (it holds a fixed host port)` : ''}`,
+  );
+  const made: { id?: string } = {};
+  const madeHere = { [Labels.hardenedFrom]: source.id };
+  saga.add(`remove ${candidate}`, () =>
+    docker.removeContainer(made.id ? { name: candidate, id: made.id } : { name: candidate, requireLabels: madeHere }),
+  );
+  const created = await docker.createHardenedContainer({ sourceId: source.id, name: candidate, spec });
+  made.id = created.id;
+  const stopOld = async () => {
+    saga.add(`start ${container} again`, () => docker.startContainer({ name: source.id }));
+    await docker.stopContainer({ name: source.id, timeoutS: input.stopTimeoutS });
+  };
+  if (stopFirst) await stopOld();
+  await docker.startContainer({ name: created.id });
+  await docker.waitHealthy({ name: candidate, timeoutMs: input.healthTimeoutMs });
+
+  progress.enter(
+    'swapping',
+    `${candidate} is healthy: stopping ${container} and giving its name to the hardened container`,
+  );
+  if (!stopFirst) await stopOld();
+  saga.add(`rename ${retired} back to ${container}`, () =>
+    docker.renameContainer({ name: source.id, newName: container }),
+  );
+  await docker.renameContainer({ name: source.id, newName: retired });
+  saga.add(`rename the hardened ${container} back to ${candidate}`, () =>
+    docker.renameContainer({ name: created.id, newName: candidate }),
+  );
+  await docker.renameContainer({ name: created.id, newName: container });
+  saga.commit(); // the hardened container runs under the name: from here nothing is undone
+  return created;
+}
+
+/** The hardened container serves: failing to remove the old one is a warning, not a failure (M7). */
+async function removeOld(docker: Docker, container: string, sourceId: string): Promise<string[]> {
+  const { retired } = hardeningNames(container);
+  const warnings: string[] = [];
+  await docker.removeContainer({ name: retired, id: sourceId }).catch((err) => {
+    if (isCancellation(err) || !patched('harden-cleanup-warnings')) throw err;
+    warnings.push(`the old container ${retired} (${sourceId.slice(0, 12)}) was not removed: ${messageOf(err)}`);
+  });
+  return warnings;
 }

@@ -1,8 +1,11 @@
 import { continueAsNew, patched, sleep } from '@temporalio/workflow';
 import {
   MemoryPressureInput,
+  memoryChangeOf,
   planMemoryChange,
   type MemoryChange,
+  type MemoryPolicy,
+  type MemoryRaise,
   type MemoryPressureRequest,
   type MemoryPressureResult,
 } from '../common/remediation/memory-pressure';
@@ -43,46 +46,45 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
     if (plan.action === 'none') continue;
     if (plan.action === 'notify') {
       inbox.phase('at-ceiling', plan.reason);
-      await notifyOnce(
-        host,
-        container,
-        'ceiling',
-        'warning',
-        `${container} on ${host} needs more memory than the ceiling`,
-        `${plan.reason}; no change made.`,
-      );
+      await notifyOnce(host, container, {
+        key: 'ceiling',
+        severity: 'warning',
+        title: `${container} on ${host} needs more memory than the ceiling`,
+        text: `${plan.reason}; no change made.`,
+      });
       return { container, changes, ceilingReached: true };
     }
-    const { memory, memorySwap } = plan.limits;
-    inbox.phase(
-      'raising',
-      `${container}: memory ${c.memoryBytes} → ${memory} bytes (swap limit ${c.memorySwapBytes} → ${memorySwap}); ${plan.reason}`,
-    );
-    if (plan.action === 'live-update') await updateMemoryLive(docker, container, memory, memorySwap);
-    else await docker.recreateWithMemory({ name: container, limits: plan.limits });
-    const change: MemoryChange = {
-      from: c.memoryBytes,
-      to: memory,
-      swapFrom: c.memorySwapBytes,
-      swapTo: memorySwap,
-      how: plan.action,
-      restarted: plan.action === 'recreate',
-      reason: plan.reason,
-      at: new Date().toISOString(),
-    };
-    changes.push(change);
-    await notifyOnce(
-      host,
-      container,
-      `change-${changes.length}`,
-      'info',
-      `${container} on ${host}: memory ${c.memoryBytes} → ${memory} bytes (${plan.action})`,
-      `${plan.reason}. Swap limit ${c.memorySwapBytes} → ${memorySwap}. Ceiling ${policy.ceiling}.`,
-    );
+    await raise(docker, inbox, changes, { host, container, policy, c, plan });
   }
   inbox.phase('done', `${container}: ${changes.length} change(s)`);
   return { container, changes, ceilingReached: false };
 }
+
+/** Raises the limits as planned — live, or by recreating the OOM-killed container — and tells people. */
+async function raise(
+  docker: HostAgent,
+  inbox: RemediationInbox,
+  changes: MemoryChange[],
+  o: { host: string; container: string; policy: MemoryPolicy; c: Condition; plan: MemoryRaise },
+): Promise<void> {
+  const { host, container, c, plan } = o;
+  const { memory, memorySwap } = plan.limits;
+  inbox.phase(
+    'raising',
+    `${container}: memory ${c.memoryBytes} → ${memory} bytes (swap limit ${c.memorySwapBytes} → ${memorySwap}); ${plan.reason}`,
+  );
+  if (plan.action === 'live-update') await updateMemoryLive(docker, container, memory, memorySwap);
+  else await docker.recreateWithMemory({ name: container, limits: plan.limits });
+  changes.push(memoryChangeOf(c, plan, new Date().toISOString()));
+  await notifyOnce(host, container, {
+    key: `change-${changes.length}`,
+    severity: 'info',
+    title: `${container} on ${host}: memory ${c.memoryBytes} → ${memory} bytes (${plan.action})`,
+    text: `${plan.reason}. Swap limit ${c.memorySwapBytes} → ${memorySwap}. Ceiling ${o.policy.ceiling}.`,
+  });
+}
+type Condition = Parameters<typeof planMemoryChange>[0];
+
 /** The container's condition; after an oom, once it has stopped or OOM_SETTLE_MS have passed: the
  * engine reports "oom" a moment before the killed container's "die" (a kill of a child process may
  * leave it running: then it gets a live raise). */

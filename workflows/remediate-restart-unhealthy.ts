@@ -122,14 +122,12 @@ async function quarantine(
   inbox.phase('quarantining', `${container} stayed unhealthy after ${restarts} restarts: ${how}`);
   if (how === 'stop') await docker.stopContainer({ name: container, timeoutS: policy.stopTimeoutS });
   if (how === 'disconnect') await docker.disconnectNetworks({ name: container });
-  await notifyOnce(
-    host,
-    container,
-    'quarantine',
-    'critical',
-    `${container} on ${host} quarantined (${how})`,
-    `${container} stayed unhealthy after ${restarts} restarts within ${policy.windowMs / 1000}s; quarantine: ${how}. Release with "dockhand remediate ${container} release --host ${host}".`,
-  );
+  await notifyOnce(host, container, {
+    key: 'quarantine',
+    severity: 'critical',
+    title: `${container} on ${host} quarantined (${how})`,
+    text: `${container} stayed unhealthy after ${restarts} restarts within ${policy.windowMs / 1000}s; quarantine: ${how}. Release with "dockhand remediate ${container} release --host ${host}".`,
+  });
   let released: { by: string; reason: string } | undefined;
   openAnswers({
     action: 'release',

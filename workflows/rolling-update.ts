@@ -50,7 +50,12 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const spec = { ...input.spec, network: serviceNetwork(service, input.spec) };
   const docker = hostAgent(host);
   const requesters = input.origin ? [input.origin.requestedBy] : [];
-  const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL, { subject: service, requesters });
+  const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL, {
+    subject: service,
+    requesters,
+    service,
+    host,
+  });
   const control = new RolloutControl(input.approval ?? input.pauseAfter?.approval ?? ANYONE_ELSE, service);
   const progress = new RolloutProgress(service, host, spec.image, () => control.paused);
   const run: RolloutRun = { progress, gate, control, approval: undefined };

@@ -1,13 +1,5 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  patched,
-  TimeoutFailure,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import { ErrorType } from '../common/errors';
-import { DockhandWorkflow } from '../common/search-attributes';
 import { ScanInput, type ScanRequest } from '../common/scan/scan-input';
 import {
   baselineKey,
@@ -26,6 +18,7 @@ import { enterPhase } from './lib/progress';
 import { hostAgent, orchestratorActivities } from './lib/activity-options';
 import { scanHosts, type ScanHost } from './lib/scan-hosts';
 import { scanFindingEvents } from '../common/events/scan-findings';
+import { tagWorkflow } from './lib/workflow-tags';
 
 /**
  * Audits the containers of one or more hosts and writes a report — the runbook's "run the CIS checks
@@ -37,7 +30,7 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
   const input = validate(ScanInput, request, 'input');
   const startedAt = new Date().toISOString();
   const reports = orchestratorActivities();
-  upsertSearchAttributes([{ key: DockhandWorkflow, value: workflowInfo().workflowType }]);
+  tagWorkflow({});
 
   const targets = scanHosts(input.hosts, input.hosts.length ? undefined : await reports.listKnownHosts());
   if (!targets.length)

@@ -49,8 +49,8 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       const spec = validate(ContainerSpec, input.spec, 'spec');
       const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
       if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is not on host ${hostId}`);
-      const env = await resolveEnv(spec);
-      const labels = managedLabels(input.service, { [Labels.host]: hostId, ...input.labels });
+      const { env, secretLabel } = await resolveEnv(spec);
+      const labels = managedLabels(input.service, { [Labels.host]: hostId, ...input.labels, ...secretLabel });
       const body = toCreateBody(spec, input.name, labels, env);
       const hash = specHash(body, image.Id);
       body.Labels = { ...body.Labels, [Labels.specHash]: hash };

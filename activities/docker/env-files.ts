@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ErrorType, failure } from '../../common/errors';
+import { redactText } from '../../common/redact';
 
 /**
  * Reads `docker run --env-file` syntax: KEY=value per line (the value verbatim, quotes included),
@@ -13,8 +14,13 @@ export function parseEnvFile(text: string, where: string, agentEnv: NodeJS.Proce
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const key = eq === -1 ? line.trimEnd() : line.slice(0, eq);
+    // A line without "=" may be a secret itself (a raw secret file given as an env file): never echoed.
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-      throw new Error(`${where} line ${i + 1}: "${key}" is not an environment variable name`);
+      throw new Error(
+        eq === -1
+          ? `${where} line ${i + 1}: neither KEY=value nor a variable name (the line is not shown: it may be a secret)`
+          : `${where} line ${i + 1}: "${redactText(key).slice(0, 64)}" is not an environment variable name`,
+      );
     if (eq !== -1) out[key] = line.slice(eq + 1);
     else if (agentEnv[key] !== undefined) out[key] = agentEnv[key]!;
   });

@@ -5,6 +5,7 @@ import { engineCall } from './engine-errors';
 import { toContainerView } from './container-view';
 import { withContainerWake } from './container-wake';
 import { Demuxer } from './output-buffer';
+import { reportableOutput, secretValuesOf } from './container-secrets';
 
 export interface WaitHealthyInput {
   name: string;
@@ -74,9 +75,8 @@ export async function staysHealthy(
 ): Promise<void> {
   await withContainerWake(docker, id, async (wake) => {
     for (;;) {
-      const view = toContainerView(
-        (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!,
-      );
+      const inspect = (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!;
+      const view = toContainerView(inspect);
       if (!view.state.running)
         throw failure(
           ErrorType.ContainerExited,
@@ -85,7 +85,7 @@ export async function staysHealthy(
       if (view.health && view.health.status !== 'healthy')
         throw failure(
           ErrorType.Unhealthy,
-          `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log)}`,
+          `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log, secretValuesOf(inspect))}`,
         );
       if (Date.now() >= watch.until) return;
       watch.onLook();
@@ -94,9 +94,16 @@ export async function staysHealthy(
   });
 }
 
-/** A health check's recent results, one line each. */
-function healthLog(log: Array<{ exitCode: number; output: string }> = []): string {
-  return log.map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`).join('\n') || '(empty)';
+/** A health check's recent results, one line each, as they may leave the agent (redacted, bounded). */
+function healthLog(log: Array<{ exitCode: number; output: string }> = [], secrets: string[] = []): string {
+  return (
+    reportableHealthLog(log, secrets)
+      .map((l) => `[exit ${l.exitCode}] ${l.output.trim()}`)
+      .join('\n') || '(empty)'
+  );
+}
+function reportableHealthLog<L extends { output: string }>(log: L[] = [], secrets: string[]): L[] {
+  return log.map((l) => ({ ...l, output: reportableOutput(l.output, secrets) }));
 }
 
 /** Healthy (or running without a health check): the result. Exited, unhealthy or past the deadline:
@@ -107,11 +114,11 @@ async function healthVerdict(
   waitedMs: number,
   timeoutMs: number,
 ): Promise<WaitHealthyResult | undefined> {
-  const view = toContainerView(
-    (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!,
-  );
+  const inspect = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
+  const view = toContainerView(inspect);
+  const secrets = secretValuesOf(inspect);
   if (!view.state.running && ['exited', 'dead'].includes(view.state.status)) {
-    const logs = await tailLogs(docker, name);
+    const logs = await tailLogs(docker, name, secrets);
     throw failure(
       ErrorType.ContainerExited,
       `${name} exited with code ${view.state.exitCode} before it became healthy${view.state.oomKilled ? ' (OOM-killed)' : ''}; last logs:\n${logs}`,
@@ -125,14 +132,14 @@ async function healthVerdict(
       health === 'unhealthy'
         ? 'Docker marked it unhealthy'
         : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
-    throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${healthLog(view.health?.log)}`, {
-      health: view.health,
+    throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${healthLog(view.health?.log, secrets)}`, {
+      health: view.health && { ...view.health, log: reportableHealthLog(view.health.log, secrets) },
     });
   }
   return undefined;
 }
 
-async function tailLogs(docker: Docker, name: string): Promise<string> {
+async function tailLogs(docker: Docker, name: string, secrets: string[]): Promise<string> {
   const buf = await engineCall(
     `logs of ${name}`,
     () => docker.getContainer(name).logs({ stdout: true, stderr: true, tail: LOG_TAIL_LINES, follow: false }),
@@ -141,5 +148,5 @@ async function tailLogs(docker: Docker, name: string): Promise<string> {
   if (!buf) return '(no logs)';
   let logs = '';
   new Demuxer((_, payload) => (logs += payload.toString('utf8'))).push(buf);
-  return logs.slice(-4000) || '(no logs)';
+  return reportableOutput(logs, secrets) || '(no logs)';
 }

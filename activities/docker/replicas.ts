@@ -69,10 +69,10 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       const spec = validate(ContainerSpec, raw, 'spec');
       const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
       if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is not on host ${hostId}`);
-      const env = await resolveEnv(spec);
+      const { env, secretLabel } = await resolveEnv(spec);
       const out: Record<number, string> = {};
       for (const slot of slots) {
-        const labels = managedLabels(service, { [Labels.host]: hostId, ...replicaLabels(slot) });
+        const labels = managedLabels(service, { [Labels.host]: hostId, ...replicaLabels(slot), ...secretLabel });
         out[slot] = specHash(toCreateBody(spec, `${service}-${slot}`, labels, env), image.Id);
       }
       return out;

@@ -16,7 +16,7 @@ export interface EdgeState {
 
 /** The colors a blue-green config declares (its `dockhand_<service>_<color>` upstreams). Pure. */
 export function declaredColorsOf(config: string): EdgeColor[] {
-  if (!config.includes('(blue-green)')) return [];
+  if (!/\(blue-green[ )]/.test(config)) return [];
   return [...config.matchAll(/^upstream dockhand_\S+_(blue|green) \{$/gm)].map((m) => m[1] as EdgeColor).sort();
 }
 

@@ -84,6 +84,76 @@ export function renderColorSiteConfig(
   ].join('\n');
 }
 
+/** Where the edge logs a canary's requests (one file per service; read by offset, see edge-canary.ts). */
+export function canaryLogPath(service: string): string {
+  return `/var/log/nginx/dockhand-${service.replace(/[^a-zA-Z0-9_.-]/g, '_')}.canary.log`;
+}
+
+/** One line per request: every upstream attempt's address, status and response time (nginx lists them
+ * with ", "), then the answer's status and the request time. Parsed by common/canary-analysis.ts. */
+export const CANARY_LOG_FORMAT = '$msec|$upstream_addr|$upstream_status|$upstream_response_time|$status|$request_time';
+
+/** The header and cookie that send a tester to the canary at any weight (0 included). */
+export const CANARY_HEADER = 'X-Canary';
+export const CANARY_COOKIE = 'dockhand_canary';
+
+/**
+ * The canary site config: both colors declared, and requests split between them by nginx's weighted
+ * round robin (`weight` of every 100 to the canary, smooth: 10 % is one request in ten) — with weight
+ * 0 only stable serves. `X-Canary: always` (or the cookie `dockhand_canary=always`) reaches the canary
+ * whatever the weight. Every request is logged with its upstream attempts for the analysis. Changing
+ * the weight is a graceful reload. Pure text (tested by exact equality).
+ */
+export function renderCanarySiteConfig(
+  service: string,
+  o: {
+    stable: { color: EdgeColor; upstream: Upstream };
+    canary: { color: EdgeColor; upstream: Upstream };
+    weight: number;
+  },
+): string {
+  const { stable, canary, weight } = o;
+  if (!Number.isInteger(weight) || weight < 0 || weight > 100) throw new Error(`weight ${weight} is not 0..100`);
+  if (stable.color === canary.color) throw new Error(`stable and canary of ${service} are both ${stable.color}`);
+  const base = upstreamName(service);
+  const split = `${base}_split`;
+  const route = `$${base}_route`;
+  const server = (u: Upstream, w: number) => `    server ${u.host}:${u.port} weight=${w} max_fails=0;`;
+  const generation = configGeneration(service, [
+    { host: `stable=${stable.color}=${stable.upstream.host}`, port: stable.upstream.port },
+    { host: `canary=${canary.color}=${canary.upstream.host}`, port: canary.upstream.port },
+    { host: `weight`, port: weight },
+  ]);
+  return [
+    `# Written by Dockhand for service ${service} (blue-green canary at ${weight}%). Do not edit: the next deploy overwrites it.`,
+    ...[stable, canary]
+      .sort((a, b) => a.color.localeCompare(b.color))
+      .flatMap((c) => upstreamBlock(colorUpstreamName(service, c.color), [c.upstream])),
+    `upstream ${split} {`,
+    ...(weight < 100 ? [server(stable.upstream, 100 - weight)] : []),
+    ...(weight > 0 ? [server(canary.upstream, weight)] : []),
+    `    keepalive 16;`,
+    `}`,
+    // Testers reach the canary by header or cookie; everyone else goes through the split.
+    `map "$http_x_canary:$cookie_${CANARY_COOKIE}" ${route} {`,
+    `    ~*always ${colorUpstreamName(service, canary.color)};`,
+    `    default ${split};`,
+    `}`,
+    `log_format ${base}_canary '${CANARY_LOG_FORMAT}';`,
+    `server {`,
+    `    listen 80 default_server;`,
+    `    set $dockhand_live ${stable.color};`,
+    ...edgeLocations(generation),
+    `    location = /__edge/live { return 200 "$dockhand_live\\n"; }`,
+    `    location = /__edge/canary-weight { return 200 "${weight}\\n"; }`,
+    ...proxyLocation(`http://${route}`).flatMap((l, i) =>
+      i === 0 ? [l, `        access_log ${canaryLogPath(service)} ${base}_canary;`] : [l],
+    ),
+    `}`,
+    ``,
+  ].join('\n');
+}
+
 function upstreamBlock(name: string, upstreams: Upstream[]): string[] {
   // `max_fails=0` keeps nginx from benching a backend for a failed request during a switch.
   return [

@@ -6,6 +6,8 @@ import { remediationId } from '../../common/workflow-ids';
 import { testQueue, waitFor, writeRules } from '../../test/support/events';
 import { startWorker } from '../../test/support/workers';
 import { PrivateTemporal } from './private-temporal';
+import { loadConfig } from '../../common/config';
+import { dockhandDataConverter } from '../../client/data-converter';
 
 const CONTAINERS = 5;
 const SYNTHETIC = 200;
@@ -61,7 +63,11 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
     startWorker('trigger', ids, { ...env, DOCKHAND_EVENTS_QUEUE: queueName, DOCKHAND_RULES: rules }),
   ];
   const q = testQueue(queueName);
-  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+  // Its own Temporal, with the stack's codec keys (the workers it starts inherit them from the environment).
+  const client = new Client({
+    connection: await Connection.connect({ address: temporal.address }),
+    dataConverter: dockhandDataConverter(loadConfig()),
+  });
   const names = Array.from({ length: CONTAINERS }, (_, i) => `bench-out-${suffix}-${i}`);
   try {
     await Promise.all(workers.map((w) => w.ready));

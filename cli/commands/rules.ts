@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { newRedis } from '../../client/redis-connection';
 import { loadConfig } from '../../common/config';
 import type { EngineEvent } from '../../common/events/engine-event';
 import { eventsQueueName } from '../../common/events/queues';
@@ -77,7 +77,7 @@ export function registerRules(program: Command): void {
 }
 
 async function recentEngineEvents(last: number): Promise<EngineEvent[] | undefined> {
-  const connection = new Redis(loadConfig().redisUrl, {
+  const connection = newRedis(loadConfig().redisUrl, {
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     retryStrategy: () => null,

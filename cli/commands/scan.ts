@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { connectClient } from '../../client/connection';
 import {
@@ -8,6 +9,12 @@ import {
   upsertScanSchedule,
 } from '../../client/scan-schedule';
 import { startSecurityScan } from '../../client/security-scan';
+import { fetchScanReport } from '../../client/scan-report';
+import { serviceFilePath } from '../../client/service-file';
+import { renderReport } from '../../activities/scan/report/render';
+import { REPORT_FORMATS, type ReportFormat } from '../../common/scan/report-transfer';
+import { serviceFileLocator } from '../lib/sarif-locations';
+import { configFlag } from '../lib/service-file';
 import { loadConfig, readVariable } from '../../common/config';
 import type { ScanRequest } from '../../common/scan/scan-input';
 import type { SecurityScanResult } from '../../common/scan/scan-result';
@@ -129,24 +136,40 @@ export function countAtOrAbove(result: SecurityScanResult, threshold: Severity):
   return SEVERITIES.filter((s) => atOrAbove(s, threshold)).reduce((n, s) => n + result.counts[s], 0);
 }
 
-function printSummary(r: SecurityScanResult): void {
+function printSummary(r: SecurityScanResult, log: (line: string) => void = console.log): void {
   const c = r.counts;
-  console.log(
+  log(
     `score ${r.score}/100 — ${c.critical} critical, ${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info (${r.suppressed} suppressed)`,
   );
-  console.log(
-    `containers: ${r.containers.scanned} scanned, ${r.containers.gone} gone mid-scan, ${r.containers.errors} failed`,
-  );
-  if (r.hosts.unreachable.length) console.log(`hosts not scanned (unreachable): ${r.hosts.unreachable.join(', ')}`);
-  console.log(
+  log(`containers: ${r.containers.scanned} scanned, ${r.containers.gone} gone mid-scan, ${r.containers.errors} failed`);
+  if (r.hosts.unreachable.length) log(`hosts not scanned (unreachable): ${r.hosts.unreachable.join(', ')}`);
+  log(
     `since ${r.diff.previousReportId ?? 'no previous report'}: ${r.diff.new} new, ${r.diff.fixed} fixed, ${r.diff.stillOpen} still open`,
   );
-  for (const n of r.notices ?? []) console.log(`note: ${n}`);
+  for (const n of r.notices ?? []) log(`note: ${n}`);
   for (const f of r.remediation ?? [])
-    console.log(`fix: ${f.host}/${f.container} ${f.ruleId} (${f.package} ≥ ${f.fixed}): ${f.command}`);
+    log(`fix: ${f.host}/${f.container} ${f.ruleId} (${f.package} ≥ ${f.fixed}): ${f.command}`);
   for (const s of r.sboms ?? [])
-    console.log(`sbom: ${s.image}: ${s.packages} packages, ${s.added} added, ${s.removed} removed — ${s.file}`);
-  console.log(`report: ${r.files.markdown}\n        ${r.files.json}\n        ${r.files.sarif}`);
+    log(`sbom: ${s.image}: ${s.packages} packages, ${s.added} added, ${s.removed} removed — ${s.file}`);
+  log(`report on the orchestrator: ${r.reportDir}`);
+}
+
+/** The result as the --json envelope shows it: the encoded report left out (--format writes it). */
+function withoutInline(r: SecurityScanResult): SecurityScanResult {
+  if (!r.report?.inline) return r;
+  const { inline: _, ...report } = r.report;
+  return { ...r, report };
+}
+
+/** Where --output goes; refused before the scan starts when its directory is missing or it is one. */
+export function checkOutput(file: string): string {
+  const abs = path.resolve(file);
+  if (existsSync(abs) && statSync(abs).isDirectory())
+    throw new UsageError(`--output: ${file} is a directory; name a file`);
+  const dir = path.dirname(abs);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`--output: the directory ${dir} does not exist`);
+  return abs;
 }
 
 export function registerScan(program: Command): void {
@@ -162,34 +185,67 @@ export function registerScan(program: Command): void {
         [...SEVERITIES],
       ),
     )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'write the report where the CLI runs in this format (with --output, else to stdout)',
+      ).choices([...REPORT_FORMATS]),
+    )
+    .option('--output <file>', 'the file --format writes (default format with --output: json)')
     .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
-    .action(async (o: ScanOptions & { failOn?: Severity; json?: boolean }) => {
-      const config = loadConfig();
-      const request = scanRequest(o);
-      validate(ScanInput, request, 'input');
-      const client = await connectClient(config);
-      const handle = await startSecurityScan(client, config, request);
-      const url = workflowUrl(config, handle.workflowId);
-      const progress = o.json ? undefined : new Progress();
-      progress?.line(`started ${handle.workflowId} — ${url}`);
-      const end = await followChange(handle, { kind: 'phase', progress, reattach: `open ${url}`, url });
-      if (end.outcome !== 'succeeded') return reportEnd(end, { json: o.json, url, human: () => '' });
-      const result = end.result as SecurityScanResult;
-      const target = { workflowId: handle.workflowId, url };
-      const over = o.failOn ? countAtOrAbove(result, o.failOn) : 0;
-      if (!o.json) printSummary(result);
-      if (over > 0)
-        throw new CliError(`${over} finding(s) at or above ${o.failOn}`, FAIL_ON_EXIT_CODE, {
-          ...target,
-          details: result,
-        });
-      if (o.json) emit(true, result, '', target);
-    });
+    .action(
+      async (
+        o: ScanOptions & { failOn?: Severity; json?: boolean; format?: ReportFormat; output?: string },
+        cmd: Command,
+      ) => {
+        const config = loadConfig();
+        const request = scanRequest(o);
+        validate(ScanInput, request, 'input');
+        const format = o.format ?? (o.output ? 'json' : undefined);
+        if (format && !o.output && o.json)
+          throw new UsageError('--format: with --json the envelope owns stdout; give --output <file> for the report');
+        const output = o.output ? checkOutput(o.output) : undefined;
+        const client = await connectClient(config);
+        const handle = await startSecurityScan(client, config, request);
+        const url = workflowUrl(config, handle.workflowId);
+        const progress = o.json ? undefined : new Progress();
+        progress?.line(`started ${handle.workflowId} — ${url}`);
+        const end = await followChange(handle, { kind: 'phase', progress, reattach: `open ${url}`, url });
+        if (end.outcome !== 'succeeded') return reportEnd(end, { json: o.json, url, human: () => '' });
+        const result = end.result as SecurityScanResult;
+        const target = { workflowId: handle.workflowId, url };
+        const over = o.failOn ? countAtOrAbove(result, o.failOn) : 0;
+        // With the report on stdout, the summary goes to stderr so the two never mix.
+        if (!o.json) printSummary(result, format && !output ? console.error : console.log);
+        if (format) {
+          if (!result.report)
+            throw new CliError(
+              'the orchestrator returned no report to fetch (an older orchestrator?)',
+              EXIT.error,
+              target,
+            );
+          const report = await fetchScanReport(client, config, result.report);
+          const text = renderReport(report, format, { locate: serviceFileLocator(serviceFilePath(configFlag(cmd))) });
+          if (output) {
+            writeFileSync(output, text);
+            if (!o.json) console.log(`wrote ${format} report ${report.reportId} to ${output}`);
+          } else process.stdout.write(text);
+        }
+        if (over > 0)
+          throw new CliError(`${over} finding(s) at or above ${o.failOn}`, FAIL_ON_EXIT_CODE, {
+            ...target,
+            details: withoutInline(result),
+          });
+        if (o.json) emit(true, withoutInline(result), '', target);
+      },
+    );
   examples(
     scan,
     'dockhand scan',
     'dockhand scan --host vm-1 --label app=web --fail-on high',
     'dockhand scan --json --fail-on critical > scan.json',
+    'dockhand scan --format sarif --output dockhand.sarif --fail-on high',
+    'dockhand scan --format html --output report.html',
   );
 
   const schedule = addScanOptions(

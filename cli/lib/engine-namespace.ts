@@ -113,6 +113,15 @@ function commandLine(pid: number): string {
   }
 }
 
+/** The last lines of a daemon's log, for an error that outlives the log file (a torn-down world). */
+function logTail(file: string, lines = 25): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
 async function waitUntil(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
@@ -201,7 +210,15 @@ export async function startEngineNamespace(opts: EngineNamespaceOptions): Promis
       { detached: true, stdio: ['ignore', out, out] },
     );
     child.unref();
-    await waitUntil(`dockerd of ${opts.name} (log ${p.log})`, 60_000, answers);
+    let exited: string | undefined;
+    child.on('exit', (code, signal) => (exited = `exited (${signal ?? `code ${code}`})`));
+    // 120 s: a dockerd restoring its containers on a loaded 2-core machine has been seen to need over 60 s.
+    await waitUntil(`dockerd of ${opts.name}`, 120_000, async () => {
+      if (exited) throw new Error(`dockerd of ${opts.name} ${exited}; its log ends:\n${logTail(p.log)}`);
+      return answers();
+    }).catch((err: Error) => {
+      throw exited ? err : new Error(`${err.message}; its log (${p.log}) ends:\n${logTail(p.log)}`);
+    });
   };
   const stopDaemon = (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') =>
     killByPidFile(p.pidFile, p.dataRoot, signal, 30_000);

@@ -8,9 +8,9 @@ import { emit } from './envelope';
 import { Progress } from './progress';
 import { followRollout } from './rollout-output';
 
-/** How the progress of a workflow is read: blue-green's phase list, a rollout's batches, or any
+/** How the progress of a workflow is read: blue-green's (and a canary's) phase list, a rollout's batches, or any
  * other Dockhand workflow's `{phase, details}` status. */
-export type ProgressKind = 'blue-green' | 'rolling' | 'phase';
+export type ProgressKind = 'blue-green' | 'rolling' | 'canary' | 'phase';
 
 export interface FollowOptions {
   kind: ProgressKind;
@@ -77,6 +77,7 @@ export function exitCodeOf(end: DeployEnd): ExitCode {
 /** A word for how the change ended ("rejected", "rolled back", "cancelled", "failed"). */
 export function outcomeWord(end: DeployEnd): string {
   if (end.outcome === 'succeeded') return 'succeeded';
+  if (end.failureType === DeployErrorType.CanaryAborted) return 'aborted (the canary is removed, stable serves)';
   if (end.outcome === 'rolled-back') return 'rolled back';
   switch (end.failureType) {
     case DeployErrorType.Rejected:
@@ -94,7 +95,7 @@ export function outcomeWord(end: DeployEnd): string {
 
 async function watchProgress(handle: WorkflowHandle, o: FollowOptions): Promise<void> {
   const report = o.progress;
-  if (o.kind === 'blue-green') {
+  if (o.kind === 'blue-green' || o.kind === 'canary') {
     await followPhases(handle, (p) => report?.phase(p.phase, p.details, p.elapsedMs)).catch(() => undefined);
   } else if (o.kind === 'rolling') {
     await followRollout(handle, report ? (line) => report.line(line) : undefined).catch(() => undefined);

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { newRedis, shown } from '../../client/redis-connection';
 import { CliError } from './exit-codes';
 
 /** How long the CLI waits for Redis before saying it is down (a bounded connect, never a hang). */
@@ -17,7 +18,7 @@ export async function connectRedis(url: string, o: { blocking?: boolean } = {}):
     // No reconnection loop: a CLI command that loses Redis ends with one line instead.
     retryStrategy: () => null,
   };
-  const redis = new Redis(url, options);
+  const redis = newRedis(url, options);
   let lastError: Error | undefined;
   redis.on('error', (e: Error) => (lastError = e));
   try {
@@ -33,6 +34,6 @@ export async function connectRedis(url: string, o: { blocking?: boolean } = {}):
 export function redisDown(url: string, e: Error): CliError {
   const why = (e as NodeJS.ErrnoException).code ?? e.message;
   return new CliError(
-    `cannot reach Redis at ${url} (${why}); start the stack with "npm run stack -- up" or set REDIS_URL`,
+    `cannot reach Redis at ${shown(url)} (${why}); start the stack with "npm run stack -- up" or set REDIS_URL`,
   );
 }

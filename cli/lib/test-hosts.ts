@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { newRedis } from '../../client/redis-connection';
 import { forgetHost } from '../../activities/hosts/host-registry';
 import { readVariable } from '../../common/config';
 import { hostRegistryName } from '../../common/hosts/host-registry';
@@ -152,7 +152,7 @@ export async function testHostsDown(
 
 async function forgetHosts(o: Pick<TestHostsOptions, 'name' | 'hostIdPrefix' | 'agentEnv'>): Promise<void> {
   const env = { ...process.env, ...o.agentEnv };
-  const redis = new Redis(readVariable('REDIS_URL', env), { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = newRedis(readVariable('REDIS_URL', env), { maxRetriesPerRequest: 1, lazyConnect: true });
   try {
     await redis.connect();
     const registry = hostRegistryName(env);

@@ -108,3 +108,29 @@ export function spareRunningChanges(
 export function servicesOf(items: CleanupItem[]): string[] {
   return [...new Set(items.flatMap((i) => (i.kind === 'container' && i.service ? [i.service] : [])))].sort();
 }
+
+/** An item left in place, and why. */
+export type SparedItem = CleanupResult['skipped'][number];
+
+/** The result of a clean-up that ran: what was removed (or already gone), what was skipped — spared before
+ * the removal or refused by the engine — and everything found. Pure. */
+export function cleanupResult(
+  run: Pick<CleanupResult, 'host' | 'dryRun' | 'approval'>,
+  items: CleanupItem[],
+  spared: SparedItem[],
+  removals: CleanupOutcome[],
+): CleanupResult {
+  const outcomes: CleanupOutcome[] = [...spared.map((s) => ({ ...s, outcome: 'skipped' as const })), ...removals];
+  const removed = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.item);
+  const skipped = outcomes
+    .filter((o) => o.outcome === 'skipped')
+    .map((o) => ({ item: o.item, reason: o.reason ?? 'refused by the engine' }));
+  const { approval, ...rest } = run;
+  return {
+    ...rest,
+    items: [...items, ...spared.map((s) => s.item)],
+    removed,
+    skipped,
+    ...(approval ? { approval } : {}),
+  };
+}

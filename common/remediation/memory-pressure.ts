@@ -103,3 +103,24 @@ export function planMemory(currentBytes: number, policy: Pick<MemoryPolicy, 'fac
     return { action: 'notify', reason: `memory limit ${currentBytes} is at the ceiling ${policy.ceiling}` };
   return { action: 'raise', to: Math.min(Math.round(currentBytes * policy.factor), policy.ceiling) };
 }
+
+/** A raise the plan asked for. */
+export type MemoryRaise = Extract<MemoryChangePlan, { limits: MemoryLimits }>;
+
+/** The record of a raise once made, as the result and the `status` query keep it. Pure. */
+export function memoryChangeOf(
+  before: { memoryBytes: number; memorySwapBytes: number },
+  plan: MemoryRaise,
+  at: string,
+): MemoryChange {
+  return {
+    from: before.memoryBytes,
+    to: plan.limits.memory,
+    swapFrom: before.memorySwapBytes,
+    swapTo: plan.limits.memorySwap,
+    how: plan.action,
+    restarted: plan.action === 'recreate',
+    reason: plan.reason,
+    at,
+  };
+}

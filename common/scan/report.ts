@@ -2,6 +2,7 @@ import type { Finding, NotApplicable, RuleMeta } from './finding';
 import type { ScanInput, Suppression } from './scan-input';
 import type { SeverityCounts } from './severity';
 import type { VulnDbInfo } from './vulnerability';
+import type { TrendPoint } from './report-transfer';
 
 /** A finding as the report lists it: with a fingerprint that stays the same across scans, so reports
  * can be diffed (new / fixed / still open). */
@@ -85,6 +86,8 @@ export interface ScanReport {
   /** With --sbom: the CycloneDX SBOM of each image, and the packages added/removed since the last one
    * of the same image name. */
   sboms?: SbomEntry[];
+  /** The last scans' summaries, oldest first, this one last (absent in reports written before it). */
+  trend?: TrendPoint[];
 }
 
 export interface RemediationStep {

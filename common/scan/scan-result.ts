@@ -1,6 +1,7 @@
 import type { Finding, NotApplicable } from './finding';
 import type { SeverityCounts } from './severity';
 import type { HostVulnScan } from './vulnerability';
+import type { ReportTransfer } from './report-transfer';
 
 /** A container the host agent listed (small: it goes through workflow history). */
 export interface ScanTarget {
@@ -50,9 +51,12 @@ export function baselineKey(host: string, container: string): string {
   return `${host}/${container}`;
 }
 
-/** The small summary a securityScan workflow returns (the full report is on disk). */
+/** The summary a securityScan workflow returns, with the report itself (or how to fetch it) in
+ * `report`; `reportDir` and `files` are paths on the orchestrator's disk. */
 export interface SecurityScanResult {
   reportId: string;
+  /** The report for wherever the CLI runs (absent from runs that finished before it existed). */
+  report?: ReportTransfer;
   reportDir: string;
   files: { json: string; sarif: string; markdown: string };
   score: number;

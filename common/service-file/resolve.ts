@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { BlueGreenInput } from '../blue-green';
+import { canaryPolicy } from '../canary';
+import { CanaryInput } from '../canary-deploy';
 import type { ChangeOriginInput } from '../change-origin';
+import { FleetBlueGreenInput } from '../fleet-blue-green';
 import { RollingUpdateInput } from '../rolling-update';
 import { ServiceDecl, type ServiceFile, type ServiceStrategy } from './schema';
 
@@ -24,7 +27,17 @@ export interface DeployRequestOptions {
 
 export type ResolvedDeploy =
   | { strategy: 'blue-green'; workflowType: 'blueGreenDeploy'; service: string; host: string; input: BlueGreenInput }
-  | { strategy: 'rolling'; workflowType: 'rollingUpdate'; service: string; host: string; input: RollingUpdateInput };
+  | {
+      strategy: 'blue-green';
+      workflowType: 'fleetBlueGreenDeploy';
+      service: string;
+      /** The hosts, comma-separated (for lines that name where a change runs). */
+      host: string;
+      hosts: string[];
+      input: FleetBlueGreenInput;
+    }
+  | { strategy: 'rolling'; workflowType: 'rollingUpdate'; service: string; host: string; input: RollingUpdateInput }
+  | { strategy: 'canary'; workflowType: 'canaryDeploy'; service: string; host: string; input: CanaryInput };
 
 /** The built-in defaults: what a service gets when neither it nor `defaults:` says. */
 const BUILT_IN = { strategy: 'blue-green' as ServiceStrategy, port: 80 };
@@ -55,12 +68,15 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
   const overrides = parseOverrides(o);
   const s = mergeSettings(serviceSettings(file, name), overrides) as ServiceDecl;
   const hosts = s.hosts ?? Object.keys(file.hosts);
-  const host = o.host ?? (hosts.length === 1 ? hosts[0]! : undefined);
+  const strategy = s.strategy ?? BUILT_IN.strategy;
+  // Blue-green on several hosts without one named is one change across all of them (the fleet deploy).
+  const fleet = o.host === undefined && hosts.length > 1 && strategy === 'blue-green';
+  const host = o.host ?? (hosts.length === 1 || fleet ? hosts[0]! : undefined);
   if (host === undefined)
     throw new ServiceFileError([
       {
         path: ['host'],
-        message: `${name} runs on ${hosts.length} hosts (${hosts.join(', ')}); name one (--host): a change across several hosts at once is not supported yet`,
+        message: `${name} runs on ${hosts.length} hosts (${hosts.join(', ')}); name one (--host): a rolling update across several hosts at once is not supported yet`,
       },
     ]);
   if (!hosts.includes(host))
@@ -68,7 +84,6 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
       { path: ['host'], message: `"${host}" is not a host of ${name} (hosts: ${hosts.join(', ')})` },
     ]);
   const origin = { ...o.origin, overrides: describeOverrides(overrides) };
-  const strategy = s.strategy ?? BUILT_IN.strategy;
   const spec = { ...(s.container ?? {}), image: s.image };
   const approval = {
     ...(s.approval?.required !== undefined ? { required: s.approval.required } : {}),
@@ -80,7 +95,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(s.approval?.systemIdentities ? { systemIdentities: s.approval.systemIdentities } : {}),
   };
   const port = s.port ?? BUILT_IN.port;
-  if (strategy === 'blue-green') {
+  if (strategy === 'blue-green' || strategy === 'canary') {
     const request = {
       service: name,
       host,
@@ -95,6 +110,23 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
       edge: { ...(s.edge?.image ? { image: s.edge.image } : {}), port: s.edge?.port ?? 0, ...hostIp(s.edge) },
       origin,
     };
+    if (strategy === 'canary') {
+      // The schema refuses a canary service without its block; the policy is the block, parsed.
+      const canary = canaryPolicy(s.canary!);
+      const input = parseAs(CanaryInput, { ...request, canary }, name);
+      return { strategy, workflowType: 'canaryDeploy', service: name, host, input };
+    }
+    if (fleet) {
+      const { host: _one, ...rest } = request;
+      const fleetRequest = {
+        ...rest,
+        hosts,
+        ...(s.boot?.limit !== undefined ? { bootLimit: s.boot.limit } : {}),
+        ...(s.hostLoss ? { hostLoss: s.hostLoss } : {}),
+      };
+      const input = parseAs(FleetBlueGreenInput, fleetRequest, name);
+      return { strategy, workflowType: 'fleetBlueGreenDeploy', service: name, host: hosts.join(','), hosts, input };
+    }
     return {
       strategy,
       workflowType: 'blueGreenDeploy',
@@ -117,6 +149,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(r.maxFailureRatio !== undefined ? { maxFailureRatio: r.maxFailureRatio } : {}),
     ...(r.failureAction ? { failureAction: r.failureAction } : {}),
     ...(r.canaryBatches !== undefined ? { pauseAfter: { batches: r.canaryBatches, approval } } : {}),
+    ...(r.pauseEvery !== undefined ? { pauseAfter: { batches: r.pauseEvery, approval, repeat: true } } : {}),
     ...(Object.keys(approval).length > 0 ? { approval } : {}),
     ...(r.deadline !== undefined ? { deadline: r.deadline } : {}),
     edge: {
@@ -212,6 +245,7 @@ const INPUT_TO_FILE: Array<[string, string]> = [
   ['maxFailureRatio', 'rolling.maxFailureRatio'],
   ['failureAction', 'rolling.failureAction'],
   ['deadline', 'rolling.deadline'],
+  ['bootLimit', 'boot.limit'],
 ];
 
 function parseAs<S extends z.ZodType>(schema: S, request: unknown, service: string): z.output<S> {

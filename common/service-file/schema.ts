@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { BootLimit } from '../fleet';
 import { serviceName } from '../ensure-service';
 import { ContainerSpec, DOCKER_NAME, imageRef } from '../spec/container-spec';
 import { durationMs } from '../spec/schema-helpers';
+import { CanarySettings } from '../canary';
 
 /**
  * The service file (`dockhand.yml`): the hosts Dockhand drives and, per service, everything a change
@@ -91,6 +93,12 @@ export const RollingOptions = z.strictObject({
     .describe('failed replicas / replicas to update allowed before failureAction (default 0)'),
   failureAction: z.enum(['rollback', 'pause', 'continue']).optional().describe('default rollback'),
   canaryBatches: z.number().int().min(1).optional().describe('pause for approval after this many batches (a canary)'),
+  pauseEvery: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('pause for approval after every this many batches (1: before each batch after the first)'),
   deadline: durationMs.optional().describe('the whole run must finish within it, or it rolls back'),
 });
 
@@ -106,7 +114,7 @@ export const GuardSettings = z.strictObject({
   approval: ServiceApproval.optional().describe("the guard's rollback: who approves (default: required, 30m)"),
 });
 
-export const STRATEGIES = ['blue-green', 'rolling'] as const;
+export const STRATEGIES = ['blue-green', 'rolling', 'canary'] as const;
 export type ServiceStrategy = (typeof STRATEGIES)[number];
 
 /** Settings a service may take from `defaults:` (everything except what names the service itself). */
@@ -121,6 +129,9 @@ const Shared = {
     .describe("the port the app listens on inside its container, the edge's upstream (default 80)"),
   edge: ServiceEdge.optional().describe('the nginx edge in front of the service on each host'),
   rolling: RollingOptions.optional().describe("options of the rolling strategy (Swarm's update_config)"),
+  canary: CanarySettings.optional().describe(
+    'the canary strategy: weighted steps at the edge, each window judged from the edge access log',
+  ),
   approval: ServiceApproval.optional().describe('who must approve a change of the service, and how long they have'),
   bake: durationMs.optional().describe('blue-green: rollback window after the switch (default 5m)'),
   oldColor: z
@@ -140,6 +151,34 @@ const Shared = {
   queueTimeout: durationMs
     .optional()
     .describe('how long a CI request waits for a running change of the service before it fails (default 30m)'),
+  boot: z
+    .strictObject({
+      limit: BootLimit.optional().describe(
+        'hosts at once: a number, or a percentage of the hosts ("50%"); default all',
+      ),
+    })
+    .optional()
+    .describe("blue-green on several hosts: how many hosts bring up the new version at once (Kamal's boot.limit)"),
+  hostLoss: z
+    .strictObject({
+      timeout: durationMs
+        .optional()
+        .describe(
+          'how long work waits on a host for its agent to pick it up before the host counts as lost (default 60s, at most 1h)',
+        ),
+      policy: z
+        .enum(['rollback', 'continue'])
+        .optional()
+        .describe('a lost host rolls the whole change back (default), or the change continues without it'),
+      minHosts: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('continue: at least this many hosts must finish the change'),
+    })
+    .optional()
+    .describe('several hosts: what a host whose agent stops answering mid-change means'),
 };
 
 /** The container every instance of the service runs, as `docker run` would (everything but the image). */
@@ -199,6 +238,25 @@ export const ServiceFile = z
           code: 'custom',
           path: ['services', name, 'rolling'],
           message: `rolling options on a ${strategy} service (set strategy: rolling, or remove them)`,
+        });
+      if (s.rolling?.pauseEvery !== undefined && s.rolling.canaryBatches !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'rolling', 'pauseEvery'],
+          message: 'set pauseEvery or canaryBatches, not both (pauseEvery asks after every that many batches)',
+        });
+      if (s.canary && strategy !== 'canary')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'canary'],
+          message: `canary options on a ${strategy} service (set strategy: canary, or remove them)`,
+        });
+      if (strategy === 'canary' && !(s.canary ?? file.defaults?.canary))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name, 'canary'],
+          message:
+            'strategy canary needs a canary block with its steps, e.g. {steps: [{weight: 10, pause: 60s}, {weight: 100}]}',
         });
     }
   });

@@ -14,6 +14,10 @@ import type { ScanRequest } from '../../common/scan/scan-input';
 import type { SecurityScanResult } from '../../common/scan/scan-result';
 import { docker } from '../support/docker';
 import { sarifValidator } from '../support/sarif';
+import { githubSarifProblems } from '../support/github-sarif';
+import { launchBrowser } from '../support/browser';
+import { startReadScanReport } from '../../client/scan-report';
+import { decodeReport } from '../../activities/scan/report/report-transfer';
 import { removeLabelled, SCAN_TEST_LABEL, scanFixtures, startContainer } from '../support/scan-fixtures';
 import { testClient } from '../support/temporal';
 import { startWorker, testIds, type WorkerProcess } from '../support/workers';
@@ -29,6 +33,9 @@ let client: Client;
 let config: DockhandConfig;
 let reportsDir: string;
 let workers: WorkerProcess[] = [];
+/** The workers' /metrics ports (this suite's own, from the ops range 26000–26999). */
+const ORCHESTRATOR_METRICS = '26101';
+const AGENT_METRICS = '26102';
 
 const request = (over: Partial<ScanRequest> = {}): ScanRequest => ({
   hosts: [ids.hostId],
@@ -44,7 +51,10 @@ const findingsOf = (report: ScanReport, name: string) => report.containers.find(
 beforeAll(async () => {
   ({ client, config } = await testClient(ids));
   reportsDir = await mkdtemp(path.join(os.tmpdir(), 'dockhand-reports-'));
-  workers = [startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir }), startWorker('host-agent', ids)];
+  workers = [
+    startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reportsDir, DOCKHAND_METRICS_PORT: ORCHESTRATOR_METRICS }),
+    startWorker('host-agent', ids, { DOCKHAND_METRICS_PORT: AGENT_METRICS }),
+  ];
   await docker.createNetwork({ Name: network, Labels: { [SCAN_TEST_LABEL]: ids.suffix } });
   await Promise.all(fixtures.map((f) => startContainer(f.config)));
   await Promise.all(workers.map((w) => w.ready));
@@ -200,6 +210,89 @@ describe('securityScan (real engine, real Temporal)', () => {
     );
     expect(passing.code).toBe(0);
     expect(passing.stdout).toContain('0 critical, 0 high, 1 medium');
+  });
+
+  it('writes the report where the CLI runs: SARIF that GitHub accepts, HTML a browser opens with the JSON’s summary', async () => {
+    const env = { DOCKHAND_HOST_ID: ids.hostId, DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue };
+    const out = await mkdtemp(path.join(os.tmpdir(), 'dh-scan-out-'));
+    const scanArgs = ['scan', '--host', ids.hostId, '--label', `${SCAN_TEST_LABEL}=${ids.suffix}`];
+    try {
+      const sarifRun = await runCli(
+        [...scanArgs, '--format', 'sarif', '--output', path.join(out, 'dockhand.sarif'), '--json'],
+        env,
+      );
+      expect(sarifRun.code).toBe(0);
+      const sarifEnvelope = Envelope.parse(JSON.parse(sarifRun.stdout));
+      if (!sarifEnvelope.ok) throw new Error(`scan failed: ${sarifRun.stdout}`);
+      const counts = (sarifEnvelope.result as SecurityScanResult).counts;
+      const sarif = JSON.parse(await readFile(path.join(out, 'dockhand.sarif'), 'utf8')) as {
+        runs: Array<{ results: unknown[] }>;
+      };
+      const schemaProblems = sarifValidator()(sarif);
+      const githubProblems = githubSarifProblems(sarif);
+      console.log(
+        `SARIF validation: schema ${schemaProblems.length} problem(s), GitHub rules ${githubProblems.length} problem(s), ${sarif.runs[0]!.results.length} result(s)`,
+      );
+      expect(schemaProblems).toEqual([]);
+      expect(githubProblems).toEqual([]);
+      expect(sarif.runs[0]!.results).toHaveLength(Object.values(counts).reduce((a, b) => a + b, 0));
+
+      const htmlRun = await runCli(
+        [...scanArgs, '--format', 'html', '--output', path.join(out, 'report.html'), '--json'],
+        env,
+      );
+      expect(htmlRun.code).toBe(0);
+      const envelope = Envelope.parse(JSON.parse(htmlRun.stdout));
+      if (!envelope.ok) throw new Error(`scan failed: ${htmlRun.stdout}`);
+      const result = envelope.result as SecurityScanResult;
+      expect(result.report).toMatchObject({ reportId: result.reportId, chunks: 1 });
+      expect(result.report!.inline).toBeUndefined(); // the envelope leaves the encoded report out
+
+      // A report too large to ride inline is read chunk by chunk through Temporal: the same report.
+      const chunk = await (await startReadScanReport(client, config, { reportId: result.reportId, chunk: 0 })).result();
+      expect(decodeReport([chunk]).summary.counts).toEqual(result.counts);
+
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
+        page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+        await page.goto(`file://${path.join(out, 'report.html')}`, { waitUntil: 'load' });
+        const shown = (await page.evaluate(
+          `Object.fromEntries([...document.querySelectorAll('[data-summary]')].map((e) => [e.dataset.summary, Number(e.textContent)]))`,
+        )) as Record<string, number>;
+        expect(shown).toEqual({ score: result.score, ...result.counts, suppressed: result.suppressed });
+        await page.select('#f-severity', 'medium');
+        const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
+        expect(await page.$eval('#shown', (e) => e.textContent)).toBe(`${result.counts.medium} of ${total} shown`);
+        expect(await page.$$eval('#trend-chart g[data-report]', (g) => g.length)).toBeGreaterThanOrEqual(2);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('serves /metrics, /healthz and /readyz on each worker; the counters moved with the scans', async () => {
+    const get = async (port: string, p: string) => {
+      const r = await fetch(`http://127.0.0.1:${port}${p}`);
+      return { status: r.status, text: await r.text() };
+    };
+    for (const port of [ORCHESTRATOR_METRICS, AGENT_METRICS]) {
+      expect(await get(port, '/healthz')).toEqual({ status: 200, text: 'ok\n' });
+      expect(await get(port, '/readyz')).toEqual({ status: 200, text: 'ready\n' });
+    }
+    const orchestrator = (await get(ORCHESTRATOR_METRICS, '/metrics')).text;
+    const scans = /^dockhand_changes_total\{[^}]*type="securityScan"[^}]*\} (\d+)$/m.exec(orchestrator);
+    expect(Number(scans?.[1])).toBeGreaterThanOrEqual(3);
+    expect(orchestrator).toMatch(/^dockhand_scan_findings\{[^}]*severity="critical"[^}]*\} \d+$/m);
+    expect(orchestrator).toMatch(/^temporal_workflow_completed_total\{/m); // the SDK's own
+    const agent = (await get(AGENT_METRICS, '/metrics')).text;
+    expect(agent).toMatch(/^temporal_activity_execution_latency_bucket\{[^}]*activity_type="scanContainer"/m);
   });
 
   it('creates, updates, triggers and pauses a scan schedule (overlap skip, catch-up window)', async () => {

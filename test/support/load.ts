@@ -34,7 +34,7 @@ export function startLoad(
   url: string,
   ratePerSec: number,
   switchTo?: string,
-): { stop(): Promise<LoadReport>; count(): number; sent(): number } {
+): { stop(): Promise<LoadReport>; count(): number; samples(): LoadSample[]; sent(): number } {
   const samples: LoadSample[] = [];
   const inFlight = new Set<Promise<void>>();
   const started = Date.now();
@@ -70,6 +70,8 @@ export function startLoad(
   }, 5);
   return {
     count: () => samples.length,
+    /** The answers so far (a copy), in the order they arrived. */
+    samples: () => [...samples],
     /** How many requests were sent so far (the next one gets this `seq`). */
     sent: () => sent,
     async stop() {

@@ -12,5 +12,10 @@ export async function testClient(ids: { hostId: string; orchestratorQueue: strin
 /** The same connection, sending as `identity` — what Temporal records with an answer and what approver
  * lists check. A test's own client starts the change: as its requester it may not approve it. */
 export function clientAs(client: Client, identity: string): Client {
-  return new Client({ connection: client.connection, namespace: client.options.namespace, identity });
+  return new Client({
+    connection: client.connection,
+    namespace: client.options.namespace,
+    dataConverter: client.options.dataConverter,
+    identity,
+  });
 }

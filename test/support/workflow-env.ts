@@ -24,7 +24,12 @@ export interface WorkflowTestEnv {
   bundle: WorkflowBundleWithSourceMap;
   /** Runs `body` while an orchestrator worker (the real workflows) and a host worker (`activities`
    * on the queue of `hostId`) serve fresh queues; returns what `body` returns. */
-  run<T>(activities: object, body: (ids: { taskQueue: string; hostId: string }) => Promise<T>): Promise<T>;
+  run<T>(
+    activities: object,
+    body: (ids: { taskQueue: string; hostId: string }) => Promise<T>,
+    /** Extra real activities of the orchestrator's side (the notifier, reports). */
+    orchestratorActivities?: object,
+  ): Promise<T>;
   /** A client that sends with `identity` (what Temporal records and approver lists check). */
   clientAs(identity: string): Client;
   teardown(): Promise<void>;
@@ -60,7 +65,7 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   return {
     env,
     bundle,
-    async run(activities, body) {
+    async run(activities, body, orchestratorActivities = {}) {
       const n = `${process.pid}-${++counter}`;
       const ids = { taskQueue: `wf-test-${n}`, hostId: `wf-test-host-${n}` };
       const orchestrator = await Worker.create({
@@ -68,7 +73,7 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
         taskQueue: ids.taskQueue,
         workflowBundle: bundle,
         // The real look-up of who sent an answer (it reads the history; no Docker).
-        activities: createAnswerIdentityActivities(async () => env.client),
+        activities: { ...createAnswerIdentityActivities(async () => env.client), ...orchestratorActivities },
       });
       const host = await Worker.create({
         connection: env.nativeConnection,

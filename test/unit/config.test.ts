@@ -78,12 +78,20 @@ describe('configuration', () => {
       hostHeartbeatMs: 5000,
       reportsDir: path.resolve('.dockhand/reports'),
       notifyWebhookUrl: undefined,
+      notifyWebhookSecret: undefined,
+      notifySlackUrl: undefined,
+      notifyPagerDutyKey: undefined,
+      notifyPagerDutyUrl: 'https://events.pagerduty.com/v2/enqueue',
       memorySampleMs: 15_000,
       memoryThresholdPct: 90,
       rulesPath: 'dockhand-rules.json',
     });
     expect(loadConfig({}).hostId).toMatch(/^[a-z0-9][a-z0-9_.-]*$/);
     expect(loadConfig({ TEMPORAL_UI_PORT: '9000' }).temporalUiUrl).toBe('http://127.0.0.1:9000');
+    expect(loadConfig({ DOCKHAND_METRICS_PORT: '26001' }).metricsPort).toBe(26001);
+    expect(() => loadConfig({ DOCKHAND_METRICS_PORT: 'x', DOCKHAND_NOTIFY_WEBHOOK_SECRET: 'short' })).toThrow(
+      'bad configuration: DOCKHAND_NOTIFY_WEBHOOK_SECRET="<hidden>" is too short: use at least 16 characters (or file:<path>); DOCKHAND_METRICS_PORT="x" is not a port number',
+    );
     expect(loadConfig({ DOCKHAND_EVENTS_PUBLISH: '0', DOCKHAND_MEMORY_SAMPLE_MS: '0' })).toMatchObject({
       publishEvents: false,
       memorySampleMs: 0,

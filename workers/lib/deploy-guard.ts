@@ -1,7 +1,8 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { SYSTEM_IDENTITIES } from '../../common/answer-policy';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import { statusQuery } from '../../common/blue-green';
+import { statusQuery, type BlueGreenStatus } from '../../common/blue-green';
+import type { FleetBlueGreenStatus } from '../../common/fleet-blue-green';
 import type { DockhandConfig } from '../../common/config';
 import {
   CHANGE_WORKFLOW_TYPES,
@@ -66,7 +67,13 @@ export async function guardDeploy(
       : undefined;
   const atMs = Number(BigInt(e.timeNano) / 1_000_000n);
   const decision = planDeployGuard(
-    { service, container: e.name, ...(e.labels[Labels.color] ? { color: e.labels[Labels.color] } : {}), atMs },
+    {
+      service,
+      container: e.name,
+      ...(e.labels[Labels.color] ? { color: e.labels[Labels.color] } : {}),
+      host: e.host,
+      atMs,
+    },
     latest,
     previous,
     policy.windowMs,
@@ -78,7 +85,12 @@ export async function guardDeploy(
   if (decision.action === 'signal-rollback') {
     // Sent as the system identity "deploy-guard" (what Temporal records and the policy checks): it may
     // roll back where the service lists it, never approve (common/answer-policy.ts).
-    const guard = new Client({ connection: client.connection, namespace: client.options.namespace, identity: GUARD });
+    const guard = new Client({
+      connection: client.connection,
+      namespace: client.options.namespace,
+      dataConverter: client.options.dataConverter,
+      identity: GUARD,
+    });
     await guard.workflow
       .getHandle(workflowId, latest!.runId)
       .signal('rollback', { by: GUARD, comment: decision.reason });
@@ -133,10 +145,11 @@ async function latestChange(client: Client, workflowId: string): Promise<ChangeR
     startMs: d.startTime.getTime(),
     ...(d.closeTime ? { closeMs: d.closeTime.getTime() } : {}),
   };
-  if (run.status === 'RUNNING' && run.type === 'blueGreenDeploy') {
+  if (run.status === 'RUNNING' && (run.type === 'blueGreenDeploy' || run.type === 'fleetBlueGreenDeploy')) {
+    // Both answer `status`; a fleet's names the new color per host.
     const s = await client.workflow
       .getHandle(workflowId, d.runId)
-      .query(statusQuery)
+      .query<BlueGreenStatus & Partial<Pick<FleetBlueGreenStatus, 'newColors'>>>(statusQuery.name)
       .catch(() => undefined);
     // Its approver list says whether a rollback signal from the guard would count (one event, read once per run).
     const input =
@@ -145,7 +158,13 @@ async function latestChange(client: Client, workflowId: string): Promise<ChangeR
         : undefined;
     return {
       ...run,
-      ...(s ? { phase: s.phase, ...(s.newColor ? { newColor: s.newColor } : {}) } : {}),
+      ...(s
+        ? {
+            phase: s.phase,
+            ...(s.newColor ? { newColor: s.newColor } : {}),
+            ...(s.newColors ? { newColors: s.newColors } : {}),
+          }
+        : {}),
       ...(input ? { input } : {}),
     };
   }

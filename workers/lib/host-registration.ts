@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { newRedis } from '../../client/redis-connection';
 import { hostRegistryKey, REGISTRY_IDLE_EXPIRY_MS, type HostRecord } from '../../common/hosts/host-registry';
 import { logger } from '../../common/logger';
 
@@ -21,7 +22,7 @@ export class HostRegistration {
     private readonly heartbeatMs: number,
   ) {
     // One retry per write: a beat that cannot be written is simply late, the next one follows.
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    this.redis = newRedis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
     this.redis.on('error', () => undefined); // reported by beat() once per outage
   }
 

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { newRedis } from '../../client/redis-connection';
 import type { EngineEvent } from '../../common/events/engine-event';
 
 export type EventJobData = EngineEvent;
@@ -7,7 +8,7 @@ export type EventJobData = EngineEvent;
 /** An ioredis connection from REDIS_URL. BullMQ needs maxRetriesPerRequest null: a command waits for
  * Redis to come back instead of failing after a few reconnects. */
 export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  return newRedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
 }
 
 /** The events queue (producer side). */

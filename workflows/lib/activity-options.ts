@@ -148,6 +148,8 @@ export const HOST_AGENT = {
   restoreEdge: 'edge',
   configureEdgeColors: 'edge',
   switchEdgeColor: 'quick',
+  configureEdgeCanary: 'edge',
+  readCanaryLog: 'quick',
   probeEdge: 'quick',
   listServiceContainers: 'quick',
   readEdge: 'quick',
@@ -198,17 +200,29 @@ function proxyTable<A extends object, M extends Partial<Record<keyof A, Profile>
   return out as Table<A, M>;
 }
 
-/**
- * The activities of one host agent, on its own task queue, each under its profile. `hostTimeoutMs`
- * bounds how long a scan waits for the host to list its targets (default: the `reach` profile's 5 min).
- */
-export function hostAgent(host: string, o: { hostTimeoutMs?: number } = {}) {
+/** Bounds of a host agent's calls beyond their profiles. */
+export interface HostAgentBounds {
+  /** How long a scan waits for the host to list its targets (default: the `reach` profile's 5 min). */
+  hostTimeoutMs?: number;
+  /** A fleet change's host-loss timeout: how long each call waits on the host's queue for an agent to
+   * pick it up (schedule-to-start: it never cuts short a step an agent is running). Past it the call
+   * fails with a SCHEDULE_TO_START timeout, which Temporal does not retry: the host is lost. */
+  agentPickupMs?: number;
+  /** A repair that waits for a lost agent to come back: every call's schedule-to-close (its retries
+   * included) instead of the profile's. */
+  agentReturnMs?: number;
+}
+
+/** The activities of one host agent, on its own task queue, each under its profile (and `o`'s bounds). */
+export function hostAgent(host: string, o: HostAgentBounds = {}) {
   const taskQueue = hostTaskQueue(host);
   return proxyTable<HostActivities, typeof HOST_AGENT>(HOST_AGENT, (profile) => ({
     taskQueue,
     retry,
     ...profiles[profile],
     ...(profile === 'reach' && o.hostTimeoutMs !== undefined ? { scheduleToCloseTimeout: o.hostTimeoutMs } : {}),
+    ...(o.agentPickupMs !== undefined ? { scheduleToStartTimeout: o.agentPickupMs } : {}),
+    ...(o.agentReturnMs !== undefined ? { scheduleToCloseTimeout: o.agentReturnMs } : {}),
   }));
 }
 export type HostAgent = ReturnType<typeof hostAgent>;
@@ -221,11 +235,13 @@ type OrchestratorSide = NotifierActivities &
   AnswerIdentityActivities;
 const ORCHESTRATOR = {
   notify: 'notify',
+  deliverNotification: 'notify',
   publishEvents: 'publish',
   loadScanBaseline: 'report',
   stageScanPart: 'report',
   stageScanSbom: 'report',
   writeScanReport: 'report',
+  readScanReportChunk: 'report',
   runningChanges: 'report',
   listKnownHosts: 'report',
   answerIdentity: 'report',

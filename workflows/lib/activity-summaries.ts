@@ -76,6 +76,12 @@ export const HOST_SUMMARIES: Summaries<HostActivities> = {
     )}`,
   restoreEdge: (i) => `put back the previous config of edge ${i.edge}`,
   configureEdgeColors: (i) => `edge ${i.edge}: declare ${i.colors.join(' + ')}, ${i.live} serves`,
+  configureEdgeCanary: (i) =>
+    `edge ${i.edge}: ${i.weight}% of requests to ${i.service}-${i.canary}, the rest to ${i.service}-${i.stable}`,
+  readCanaryLog: (i) =>
+    i.offset === undefined
+      ? `edge ${i.edge}: where the canary log ends`
+      : `edge ${i.edge}: judge the canary log from byte ${i.offset}`,
   switchEdgeColor: (i) => `switch edge ${i.edge} to ${i.live}`,
   probeEdge: (i) => `GET ${i.path} through edge ${i.edge}`,
   listServiceContainers: (i) => `list the containers of ${i.service}`,
@@ -113,11 +119,13 @@ type OrchestratorSide = NotifierActivities &
 
 export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   notify: (i) => `notify (${i.severity}): ${i.title}`,
+  deliverNotification: (i) => `notify ${i.channel} (${i.notification.severity}): ${i.notification.title}`,
   publishEvents: (i) => `publish ${i.events.length} event(s) for the trigger rules`,
   loadScanBaseline: () => 'load the last scan report (the baseline for new/fixed)',
   stageScanPart: (i) => `store part ${i.part} of scan report ${i.reportId} (${i.hosts.length} host(s))`,
   stageScanSbom: (i) => `store the SBOM of ${i.image} for scan report ${i.reportId}`,
   writeScanReport: (i) => `write scan report ${i.reportId} (JSON, SARIF, Markdown)`,
+  readScanReportChunk: (i) => `read chunk ${i.chunk} of scan report ${i.reportId} for the CLI`,
   listKnownHosts: () => 'list the known hosts (host registry)',
   runningChanges: (i) => `which of ${list(i.services)} have a change running`,
   answerIdentity: (i) =>

@@ -1,14 +1,23 @@
-import { condition, log } from '@temporalio/workflow';
+import { condition, log, metricMeter, patched, workflowInfo } from '@temporalio/workflow';
+import { METRICS } from '../../common/metrics';
 import type { ApprovalDecision, ApprovalPolicy } from '../../common/approval';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, type Answer } from '../../common/signals';
 import { openAnswers, type CountedAnswer } from './answer-desk';
 import { acceptAnswer, answerComment, recordRefused } from './answers';
+import { notifyPeople } from './notify';
+
+/** Marker: gates notify people when they start waiting (runs recorded before it sent nothing). */
+export const NOTIFY_WAITING = 'notify-approval-waiting';
 
 /** What the gate answers about: the subject named in refusals, and who asked for the change. */
 export interface GateSubject {
   subject: string;
   /** The change's requestedBy (the workflow's starter, as Temporal recorded it, is added by the desk). */
   requesters?: readonly string[];
+  /** What the notification that the gate waits names (service, host, container). */
+  service?: string;
+  host?: string;
+  container?: string;
 }
 
 /**
@@ -28,10 +37,12 @@ export class ApprovalGate {
   private approvals: CountedAnswer[] = [];
   private readonly refusals: Pick<ApprovalDecision, 'refused' | 'refusedMore'> = { refused: [] };
   private waiting = false;
+  /** How many times this gate has waited (a rollout's gate waits once per paused step). */
+  private asked = 0;
 
   constructor(
     private readonly policy: ApprovalPolicy,
-    who: GateSubject = { subject: 'this change' },
+    private readonly who: GateSubject = { subject: 'this change' },
   ) {
     const common = {
       policy: () => this.policy,
@@ -69,10 +80,18 @@ export class ApprovalGate {
   async wait(): Promise<ApprovalDecision> {
     if (!this.policy.required) return { outcome: 'skipped', at: new Date().toISOString(), refused: [] };
     this.waiting = true;
+    if (patched(NOTIFY_WAITING)) this.notifyWaiting();
+    const waitStarted = Date.now();
     const answered = await condition(() => this.answer !== undefined, this.policy.timeoutMs, {
       summary: 'approval window: rejected unless someone answers approve/reject',
     });
     this.waiting = false;
+    metricMeter
+      .createHistogram(METRICS.approvalWait, 'int', 'ms', 'time an approval gate waited')
+      .record(Date.now() - waitStarted, {
+        type: workflowInfo().workflowType,
+        outcome: answered && this.answer ? this.answer.outcome : 'timed-out',
+      });
     const approvals = this.approvals;
     this.approvals = []; // a gate can be passed again later in the same workflow (canary steps)
     if (!answered || !this.answer)
@@ -85,6 +104,27 @@ export class ApprovalGate {
     const decision: ApprovalDecision = { ...this.answer, ...this.refusedNow() };
     this.answer = undefined;
     return decision;
+  }
+
+  /** People are told, on every configured channel, that this step waits for them (never awaited). */
+  private notifyWaiting(): void {
+    const { workflowType, workflowId } = workflowInfo();
+    const need = Math.max(1, this.policy.requiredApprovals ?? 1);
+    const minutes = Math.round(this.policy.timeoutMs / 60_000);
+    notifyPeople({
+      step: `approval-${++this.asked}`,
+      kind: 'waiting',
+      answerable: true,
+      severity: 'warning',
+      title: `${this.who.subject} waits for approval (${workflowType})`,
+      text:
+        `${workflowId} waits for ${need} approval(s)` +
+        (this.policy.approvers?.length ? ` from ${this.policy.approvers.join(', ')}` : '') +
+        `; no answer within ${minutes} min rejects it and nothing changes.`,
+      ...(this.who.service ? { service: this.who.service } : {}),
+      ...(this.who.host ? { host: this.who.host } : {}),
+      ...(this.who.container ? { container: this.who.container } : {}),
+    });
   }
 
   private approve(a: CountedAnswer): void {

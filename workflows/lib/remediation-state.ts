@@ -1,5 +1,5 @@
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Notification } from '../../common/remediation/notification';
+import type { IncidentNote } from '../../common/remediation/notification';
 import {
   remediationEventSignal,
   remediationStatusQuery,
@@ -65,20 +65,11 @@ export class RemediationInbox {
 }
 
 /** Notifies people about this workflow, with a key stable for the incident. */
-export async function notifyOnce(
-  host: string,
-  container: string,
-  key: string,
-  severity: Notification['severity'],
-  title: string,
-  text: string,
-): Promise<void> {
+export async function notifyOnce(host: string, container: string, note: IncidentNote): Promise<void> {
   const { workflowId, runId } = workflowInfo();
   await orchestratorActivities().notify({
-    key: `${workflowId}/${runId}/${key}`,
-    severity,
-    title,
-    text,
+    ...note,
+    key: `${workflowId}/${runId}/${note.key}`,
     host,
     container,
     workflowId,

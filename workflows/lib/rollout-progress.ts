@@ -1,7 +1,7 @@
-import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { rollingUpdateStatusQuery, type RollingUpdateStatus } from '../../common/rolling-update';
-import { DockhandHost, DockhandImage, DockhandService, DockhandWorkflow } from '../../common/search-attributes';
 import { enterPhase } from './progress';
+import { tagWorkflow } from './workflow-tags';
 
 /** The rollout's phase, current details and `status` query in one place. */
 export class RolloutProgress {
@@ -21,12 +21,7 @@ export class RolloutProgress {
     setHandler(rollingUpdateStatusQuery, () => ({ ...this.status, paused: paused() }), {
       description: 'Replicas done/total, current batch, failures',
     });
-    upsertSearchAttributes([
-      { key: DockhandService, value: service },
-      { key: DockhandHost, value: host },
-      { key: DockhandImage, value: image },
-      { key: DockhandWorkflow, value: workflowInfo().workflowType },
-    ]);
+    tagWorkflow({ service, host, image });
   }
 
   enter(phase: string, details: string, waitingFor = ''): void {

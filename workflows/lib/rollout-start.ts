@@ -95,6 +95,7 @@ export async function startRollout(docker: Docker, input: RollingUpdateInput, sp
     batches: plan.batches,
     toUpdate: plan.batches.flat().length,
     canaryAfter,
+    ...(input.pauseAfter?.repeat && canaryAfter ? { gateEvery: canaryAfter } : {}),
     delayMs: input.delay,
     deadlineAt: input.deadline === undefined ? Infinity : Date.now() + input.deadline,
     deadlineMs: input.deadline,

@@ -16,6 +16,8 @@ export interface StepPlan {
   toUpdate: number;
   /** The canary gate comes after this many batches (undefined: no gate). */
   canaryAfter?: number;
+  /** The gate comes again after every this many batches (`pauseEvery`), never after the last one. */
+  gateEvery?: number;
   delayMs: number;
   /** Workflow time by which the rollout must be done; Infinity when there is no deadline. */
   deadlineAt: number;
@@ -30,6 +32,8 @@ export interface StepState {
   /** Slots whose latest attempt failed. */
   failing: number[];
   canaryPassed: boolean;
+  /** `started` when the latest repeated gate passed (only with gateEvery). */
+  gatedAt?: number;
 }
 
 export type StepEvent = { at: number; rollbackRequest?: string } & (
@@ -69,8 +73,7 @@ export function nextRolloutStep(
     case 'delayed':
       return advance(plan, now, event);
     case 'batch-ran': {
-      const atCanary = !now.canaryPassed && plan.canaryAfter !== undefined && now.started >= plan.canaryAfter;
-      if (atCanary) return { state: now, step: { kind: 'settle', last: false } };
+      if (gateDue(plan, now)) return { state: now, step: { kind: 'settle', last: false } };
       return afterFailureCheck(plan, now, event, () => delayOrAdvance(plan, now, event));
     }
     case 'settled': {
@@ -85,7 +88,7 @@ export function nextRolloutStep(
         const who = `${event.by ? ` by ${event.by}` : ''}${event.comment ? `: ${event.comment}` : ''}`;
         return rollback(now, `canary ${event.outcome}${who}`);
       }
-      const passed = { ...now, canaryPassed: true };
+      const passed = { ...now, canaryPassed: true, ...(plan.gateEvery ? { gatedAt: now.started } : {}) };
       return delayOrAdvance(plan, passed, event);
     }
   }
@@ -103,12 +106,28 @@ function advance(plan: StepPlan, state: StepState, event: StepEvent) {
   const slots = plan.batches[state.started];
   if (!slots) return { state, step: { kind: 'settle' as const, last: true } };
   const started = state.started + 1;
-  const gateNext = !state.canaryPassed && plan.canaryAfter === started;
+  const gateNext =
+    (!state.canaryPassed && plan.canaryAfter === started) ||
+    (state.canaryPassed && plan.gateEvery !== undefined && started % plan.gateEvery === 0);
   const upcoming = !gateNext && plan.delayMs === 0 ? (plan.batches[started] ?? []) : [];
   return {
     state: { ...state, started },
     step: { kind: 'batch' as const, slots, number: started, upcoming, retry: false },
   };
+}
+
+/** Whether the gate comes now, after a batch ran: once after `canaryAfter` batches, and with
+ * `gateEvery` again after every that many (never after the last batch). */
+function gateDue(plan: StepPlan, s: StepState): boolean {
+  if (plan.canaryAfter === undefined) return false;
+  if (!s.canaryPassed) return s.started >= plan.canaryAfter;
+  const { gateEvery } = plan;
+  return (
+    gateEvery !== undefined &&
+    s.started < plan.batches.length &&
+    s.started % gateEvery === 0 &&
+    (s.gatedAt ?? 0) < s.started
+  );
 }
 
 function delayOrAdvance(plan: StepPlan, state: StepState, event: StepEvent) {

@@ -1,4 +1,8 @@
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { MetricMeter } from '@temporalio/common';
+import { METRICS } from '../../../common/metrics';
+import { ErrorType } from '../../../common/errors';
 import type { ScanInput } from '../../../common/scan/scan-input';
 import { baselineKey, type Baseline, type HostScan, type SecurityScanResult } from '../../../common/scan/scan-result';
 import { RULES, ruleMeta } from '../rules';
@@ -13,6 +17,8 @@ import type { SbomEntry } from '../../../common/scan/report';
 import type { VulnerabilityOptions } from '../../../common/scan/vulnerability';
 import { diffSboms, sbomFileName, sbomPackages } from './sbom';
 import { vulnerabilityRules } from './vulnerability-findings';
+import { REPORT_ID, type ReadScanReportInput } from '../../../common/scan/report-transfer';
+import { chunkOf, encodeReport, transferOf } from './report-transfer';
 
 export interface WriteScanReportInput {
   reportId: string;
@@ -30,8 +36,10 @@ export interface WriteScanReportInput {
 
 /** Activities that run beside the workflows (orchestrator queue): they touch the reports directory,
  * never a Docker Engine. */
-export function createReportActivities(dir: string) {
+export function createReportActivities(dir: string, meter?: MetricMeter) {
   const store = new ReportStore(dir);
+  // The latest scan's open findings by severity, for dashboards and alerts.
+  const findings = meter?.createGauge(METRICS.scanFindings, 'int', '1', 'open findings of the latest scan');
   return {
     /** The runtime-drift baseline (processes recorded at each container's first scan). Read-only. */
     async loadScanBaseline(): Promise<Baseline> {
@@ -51,7 +59,7 @@ export function createReportActivities(dir: string) {
       part: number;
       hosts: HostScan[];
     }): Promise<void> {
-      if (!/^[\w.-]+$/.test(reportId)) throw new Error(`reportId: "${reportId}" is not a report id`);
+      if (!REPORT_ID.test(reportId)) throw new Error(`reportId: "${reportId}" is not a report id`);
       await store.savePart(reportId, part, hosts);
     },
 
@@ -68,9 +76,23 @@ export function createReportActivities(dir: string) {
       image: string;
       sbom: string;
     }): Promise<void> {
-      if (!/^[\w.-]+$/.test(reportId)) throw new Error(`reportId: "${reportId}" is not a report id`);
+      if (!REPORT_ID.test(reportId)) throw new Error(`reportId: "${reportId}" is not a report id`);
       const text = gunzipSync(Buffer.from(sbom, 'base64')).toString('utf8');
       await store.saveSbom(reportId, sbomFileName(image, imageId), text);
+    },
+
+    /** One chunk of a stored report's encoded JSON, for a CLI wherever it runs (readScanReport). Read-only. */
+    async readScanReportChunk({ reportId, chunk }: ReadScanReportInput): Promise<string> {
+      if (!REPORT_ID.test(reportId))
+        throw ApplicationFailure.nonRetryable(`reportId: "${reportId}" is not a report id`, ErrorType.BadSpec);
+      const encoded = await store.transfer(reportId).catch((e: Error) => {
+        throw ApplicationFailure.nonRetryable(e.message, ErrorType.NotFound);
+      });
+      try {
+        return chunkOf(encoded, chunk);
+      } catch (e) {
+        throw ApplicationFailure.nonRetryable((e as Error).message, ErrorType.BadSpec);
+      }
     },
 
     async writeScanReport(written: WriteScanReportInput): Promise<SecurityScanResult> {
@@ -85,15 +107,29 @@ export function createReportActivities(dir: string) {
         ...vulnerabilityRules(w.hosts),
       ];
       const sboms = w.vulnerabilities?.sbom ? diffSboms(await sbomEntries(store, w), previous?.sboms) : undefined;
-      const report = buildReport({ ...w, rules, previous, ...(sboms ? { sboms } : {}) });
+      const built = buildReport({ ...w, rules, previous, ...(sboms ? { sboms } : {}) });
+      const s = built.summary;
+      const trend = await store.trendWith({
+        reportId: built.reportId,
+        finishedAt: built.finishedAt,
+        score: s.score,
+        counts: s.counts,
+      });
+      const report = { ...built, trend };
+      const json = `${JSON.stringify(report, null, 2)}\n`;
+      const transfer = encodeReport(json);
       const files = await store.save(report, {
-        json: `${JSON.stringify(report, null, 2)}\n`,
+        json,
         sarif: `${JSON.stringify(toSarif(report), null, 2)}\n`,
         markdown: toMarkdown(report),
+        transfer,
       });
+      await store.saveTrend(trend);
+      for (const [severity, n] of Object.entries(s.counts)) findings?.set(n, { severity });
       await store.saveBaseline(nextBaseline(await store.baseline(), w.hosts, w.finishedAt));
       return {
         reportId: report.reportId,
+        report: transferOf(report.reportId, json, transfer),
         reportDir: files.dir,
         files: { json: files.json, sarif: files.sarif, markdown: files.markdown },
         score: report.summary.score,

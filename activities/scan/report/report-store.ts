@@ -2,15 +2,21 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanReport } from '../../../common/scan/report';
 import type { Baseline, HostScan } from '../../../common/scan/scan-result';
+import { TREND_LENGTH, type TrendPoint } from '../../../common/scan/report-transfer';
 
 const LATEST = 'latest';
 const BASELINE = 'baseline.json';
 /** Staged results of a report being built (one file per part), next to its report files. */
 const PARTS = 'parts';
+/** The last scans' summaries (the HTML report's chart), oldest first. */
+const TREND = 'trend.json';
+/** report.json gzipped and base64-encoded: what travels to the CLI (report-transfer.ts). */
+const TRANSFER = 'report.json.gz.b64';
 
 /**
- * The reports directory: one folder per report (report.json, report.sarif, report.md), a `latest`
- * file naming the newest report, and baseline.json (the runtime-drift baseline). Files are written
+ * The reports directory: one folder per report (report.json, report.sarif, report.md and the encoded
+ * report that travels to the CLI), a `latest` file naming the newest report, trend.json (the last
+ * scans' summaries) and baseline.json (the runtime-drift baseline). Files are written
  * to a temporary name and renamed, so a crash never leaves half a report behind.
  */
 export class ReportStore {
@@ -66,6 +72,31 @@ export class ReportStore {
     );
   }
 
+  /** The trend index (absent: none yet). */
+  async trend(): Promise<TrendPoint[]> {
+    const text = await readFile(path.join(this.dir, TREND), 'utf8').catch(() => '[]');
+    return JSON.parse(text) as TrendPoint[];
+  }
+
+  /** The trend with `point` in it, last; a point of the same report replaces the old one, so writing a
+   * report twice (an activity retry) leaves one point. At most TREND_LENGTH points. */
+  async trendWith(point: TrendPoint): Promise<TrendPoint[]> {
+    return [...(await this.trend()).filter((p) => p.reportId !== point.reportId), point].slice(-TREND_LENGTH);
+  }
+
+  async saveTrend(trend: TrendPoint[]): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await atomicWrite(path.join(this.dir, TREND), `${JSON.stringify(trend)}\n`);
+  }
+
+  /** The encoded report that travels (see report-transfer.ts); a report never written is an error. */
+  async transfer(reportId: string): Promise<string> {
+    const file = path.join(this.dir, reportId, TRANSFER);
+    return readFile(file, 'utf8').catch(() => {
+      throw new Error(`reportId: no report ${reportId} in the report store (${file})`);
+    });
+  }
+
   async baseline(): Promise<Baseline> {
     const text = await readFile(path.join(this.dir, BASELINE), 'utf8').catch(() => '{}');
     return JSON.parse(text) as Baseline;
@@ -79,7 +110,7 @@ export class ReportStore {
   /** Writes the report's files and then points `latest` at it. */
   async save(
     report: ScanReport,
-    files: { json: string; sarif: string; markdown: string },
+    files: { json: string; sarif: string; markdown: string; transfer: string },
   ): Promise<{ dir: string; json: string; sarif: string; markdown: string }> {
     const dir = path.join(this.dir, report.reportId);
     await mkdir(dir, { recursive: true });
@@ -92,6 +123,7 @@ export class ReportStore {
     await atomicWrite(out.json, files.json);
     await atomicWrite(out.sarif, files.sarif);
     await atomicWrite(out.markdown, files.markdown);
+    await atomicWrite(path.join(dir, TRANSFER), files.transfer);
     await atomicWrite(path.join(this.dir, LATEST), `${report.reportId}\n`);
     return out;
   }

@@ -1,24 +1,16 @@
 import { need, rule, type Rule } from './rule';
+import { redacted, redactText, SECRET_NAME, SECRET_VALUE } from '../../../common/redact';
 
 // CIS Docker Benchmark v1.6.0 section 4 (images) and common image-lint checks, from the container's
 // config and its image's inspect + history (`docker history --no-trunc`).
 
-const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
-/** Values that are secrets whatever their variable is called. */
-const SECRET_VALUE: Array<[RegExp, string]> = [
-  [/AKIA[0-9A-Z]{16}/, 'AWS access key id'],
-  [/gh[pousr]_[A-Za-z0-9]{36,}/, 'GitHub token'],
-  [/xox[abpr]-[A-Za-z0-9-]{10,}/, 'Slack token'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key'],
-];
 const PACKAGE_UPDATE = /\b(apt-get|apt|yum|dnf|apk|zypper|microdnf)\s+(-\S+\s+)*(update|upgrade)\b/;
 const PACKAGE_INSTALL = /\b(install|add)\b/;
 
-/** A history line as evidence: trimmed, at most 200 characters. */
-const layerEvidence = (createdBy: string, i: number) => `history layer ${i}: ${createdBy.trim().slice(0, 200)}`;
-
-/** `NAME=<redacted, N chars>`: evidence names the variable, never its value. */
-const redacted = (name: string, value: string) => `${name}=<redacted, ${value.length} chars>`;
+/** A history line as evidence: redacted as CIS-4.10 does (a build step's secrets are the image's, not
+ * the report's), trimmed, at most 200 characters. */
+const layerEvidence = (createdBy: string, i: number) =>
+  `history layer ${i}: ${redactText(createdBy.trim()).slice(0, 200)}`;
 
 function envSecrets(env: string[]): string[] {
   const out: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalDetails, planBlueGreen, type ServiceContainer } from '../../../common/blue-green-plan';
+import { approvalDetails, deployTimings, planBlueGreen, type ServiceContainer } from '../../../common/blue-green-plan';
 import { BlueGreenInput } from '../../../common/blue-green';
 import { validate } from '../../../common/spec/validate';
 import { upstreamHostsOf } from '../../../activities/traffic/edge-state';
@@ -158,5 +158,21 @@ describe('edgeDrained', () => {
       ]),
     ).toBe(false);
     expect(edgeDrained(['nginx: master process /usr/sbin/nginx -g daemon off;', 'nginx: worker process'])).toBe(true);
+  });
+});
+
+describe('deployTimings', () => {
+  it('measures each stage between the moments of the deploy', () => {
+    expect(
+      deployTimings({ startedAt: 0, greenHealthyAt: 1_000, approvedAt: 3_000, switchedAt: 3_500, finishedAt: 9_000 }),
+    ).toEqual({
+      totalMs: 9_000,
+      greenUpMs: 1_000,
+      approvalMs: 2_000,
+      switchMs: 500,
+      greenHealthyAt: '1970-01-01T00:00:01.000Z',
+      switchStartedAt: '1970-01-01T00:00:03.000Z',
+      switchedAt: '1970-01-01T00:00:03.500Z',
+    });
   });
 });

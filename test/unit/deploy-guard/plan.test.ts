@@ -78,6 +78,28 @@ describe('planDeployGuard', () => {
     expect(planDeployGuard(event, { ...baking, phase: 'green-up' }, undefined, WINDOW).action).toBe('ignore');
   });
 
+  it("a fleet deploy baking: the new color on the event's host signals the fleet's rollback (every host goes back)", () => {
+    const baking: ChangeRun = {
+      runId: 'r3',
+      type: 'fleetBlueGreenDeploy',
+      status: 'RUNNING',
+      startMs: 20_000,
+      phase: 'baking',
+      // Hosts may differ: h2 was on green before, so it brings up blue.
+      newColors: { h1: 'green', h2: 'blue' },
+    };
+    expect(planDeployGuard({ ...event, host: 'h1' }, baking, undefined, WINDOW)).toEqual({
+      action: 'signal-rollback',
+      reason: 'web-green (the new green) turned unhealthy during the bake window',
+    });
+    // web-green on h2 is the old color there; an event without a host cannot be placed.
+    expect(planDeployGuard({ ...event, host: 'h2' }, baking, undefined, WINDOW).action).toBe('ignore');
+    expect(planDeployGuard(event, baking, undefined, WINDOW).action).toBe('ignore');
+    expect(planDeployGuard({ ...event, host: 'h1' }, { ...baking, phase: 'switching' }, undefined, WINDOW).action).toBe(
+      'ignore',
+    );
+  });
+
   it('a baking deploy whose approver list does not name the guard: refused, not reported as signalled (L14)', () => {
     const baking: ChangeRun = {
       runId: 'r2',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerSpec } from '../../../common/spec/container-spec';
 import { toCreateBody } from '../../../activities/docker/create-body';
-import { specHash } from '../../../activities/docker/spec-hash';
+import { createHash } from 'node:crypto';
+import { specHash, useSpecHashKey } from '../../../activities/docker/spec-hash';
 import { canonicalJson } from '../../../activities/docker/canonical-json';
 
 const IMAGE_ID = 'sha256:' + '1'.repeat(64);
@@ -96,5 +97,42 @@ describe('toCreateBody', () => {
       expect(b.HostConfig?.NetworkMode).toBe(network);
       expect(b.NetworkingConfig).toBeUndefined();
     }
+  });
+});
+
+describe('specHash over secret values', () => {
+  const withSecret = (value: string) =>
+    toCreateBody(
+      ContainerSpec.parse({ image: 'app:v1' }),
+      'web',
+      { 'dockhand.service': 'web', 'dockhand.secret-env': 'DB_PASSWORD' },
+      { DB_PASSWORD: value, PORT: '80' },
+    );
+  const plainSha = (b: ReturnType<typeof withSecret>) => {
+    const { name: _n, ...rest } = b;
+    return createHash('sha256')
+      .update(canonicalJson({ ...rest, Image: IMAGE_ID }))
+      .digest('hex')
+      .slice(0, 24);
+  };
+
+  it('is keyed: the same secret hashes alike under one agent key, differently under another, and is not the plain hash', () => {
+    useSpecHashKey(Buffer.alloc(32, 1));
+    const a = specHash(withSecret('hunter2'), IMAGE_ID);
+    expect(specHash(withSecret('hunter2'), IMAGE_ID)).toBe(a);
+    expect(specHash(withSecret('hunter3'), IMAGE_ID)).not.toBe(a);
+    // Without the key, a guess of the secret cannot be checked against the label.
+    expect(a).not.toBe(plainSha(withSecret('hunter2')));
+    useSpecHashKey(Buffer.alloc(32, 2));
+    expect(specHash(withSecret('hunter2'), IMAGE_ID)).not.toBe(a);
+  });
+
+  it('leaves specs without secrets as they hashed before (no redeploy of unchanged services)', () => {
+    const b = body({ image: 'app:v1' }, 'web', { PORT: '80' });
+    expect(specHash(b, IMAGE_ID)).toBe(plainSha(b));
+  });
+
+  it('refuses a short key', () => {
+    expect(() => useSpecHashKey(Buffer.alloc(8))).toThrow('the spec hash key must be at least 16 bytes');
   });
 });

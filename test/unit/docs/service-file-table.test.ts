@@ -13,6 +13,6 @@ describe('docs/service-file.md', () => {
     expect(table).toContain('| `services.<name>.image` | string | the image deployed when a request names none');
     expect(table).toMatch(/\| `services.<name>.bake` \| duration .* \| blue-green: rollback window/);
     expect(table).toMatch(/\| `services.<name>.smoke.path` \| string \| .*\*\*required\*\* \|/);
-    expect(table).toContain('| `services.<name>.strategy` | `blue-green` \\| `rolling` |');
+    expect(table).toContain('| `services.<name>.strategy` | `blue-green` \\| `rolling` \\| `canary` |');
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cleanupFilters, CleanupInput, removalOrder, type CleanupItem } from '../../../common/remediation/cleanup';
+import {
+  cleanupFilters,
+  CleanupInput,
+  cleanupResult,
+  removalOrder,
+  type CleanupItem,
+} from '../../../common/remediation/cleanup';
 import { scanFindingEvents } from '../../../common/events/scan-findings';
 import { parseTriggerConfig } from '../../../common/events/rules';
 import type { HostScan } from '../../../common/scan/scan-result';
@@ -133,5 +139,37 @@ describe('scan finding events', () => {
         'rules.json',
       ),
     ).toThrow(/rules\.0\.args\.pidsLimit/);
+  });
+});
+
+describe('cleanupResult', () => {
+  const item = (name: string): CleanupItem => ({ kind: 'container', id: name, name, detail: 'exited (0)' });
+  it('counts gone as removed, and lists spared and refused items as skipped with their reason', () => {
+    const [a, b, c, d] = [item('a'), item('b'), item('c'), item('d')];
+    const result = cleanupResult(
+      { host: 'h', dryRun: false },
+      [a, b, c],
+      [{ item: d, reason: 'busy' }],
+      [
+        { item: a, outcome: 'removed' },
+        { item: b, outcome: 'gone' },
+        { item: c, outcome: 'skipped' },
+      ],
+    );
+    expect(result).toEqual({
+      host: 'h',
+      dryRun: false,
+      items: [a, b, c, d],
+      removed: [a, b],
+      skipped: [
+        { item: d, reason: 'busy' },
+        { item: c, reason: 'refused by the engine' },
+      ],
+    });
+  });
+
+  it('keeps the approval when there was one', () => {
+    const approval = { outcome: 'approved' as const, by: 'carol', at: 'T', refused: [] };
+    expect(cleanupResult({ host: 'h', dryRun: false, approval }, [], [], []).approval).toBe(approval);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { recreateBody } from '../../../activities/docker/recreate';
 import { engineEventJobId } from '../../../common/events/engine-event';
-import { planMemoryChange, raisedLimits } from '../../../common/remediation/memory-pressure';
+import { memoryChangeOf, planMemoryChange, raisedLimits } from '../../../common/remediation/memory-pressure';
 import { memoryPressureEvent } from '../../../common/remediation/memory-sample';
 
 const MiB = 1024 * 1024;
@@ -116,6 +116,27 @@ describe('recreateBody', () => {
         NetworkingConfig: { EndpointsConfig: { 'web-net': { Aliases: ['app'] } } },
       },
       moreNetworks: [['other', { Aliases: [] }]],
+    });
+  });
+});
+
+describe('memoryChangeOf', () => {
+  it('records a live raise and a recreate with the limits before and after', () => {
+    const before = { memoryBytes: 100, memorySwapBytes: 150 };
+    const limits = { memory: 200, memorySwap: 250 };
+    expect(memoryChangeOf(before, { action: 'live-update', limits, reason: 'r' }, 'T')).toEqual({
+      from: 100,
+      to: 200,
+      swapFrom: 150,
+      swapTo: 250,
+      how: 'live-update',
+      restarted: false,
+      reason: 'r',
+      at: 'T',
+    });
+    expect(memoryChangeOf(before, { action: 'recreate', limits, reason: 'oom' }, 'T')).toMatchObject({
+      how: 'recreate',
+      restarted: true,
     });
   });
 });

@@ -60,6 +60,45 @@ describe('nextRolloutStep', () => {
     ]);
   });
 
+  it('pauseEvery 1: the gate comes after every batch but the last, each time after its monitor windows', () => {
+    const p = plan({ canaryAfter: 1, gateEvery: 1 });
+    const approved: StepEvent = { type: 'canary-answered', outcome: 'approved', by: 'ann', at };
+    expect(walk(p, [started, ran(), settled(), approved, ran(), settled(), approved, ran(), settled()])).toEqual([
+      { kind: 'batch', slots: [1, 2], number: 1, upcoming: [], retry: false },
+      { kind: 'settle', last: false },
+      { kind: 'canary' },
+      { kind: 'batch', slots: [3, 4], number: 2, upcoming: [], retry: false },
+      { kind: 'settle', last: false },
+      { kind: 'canary' },
+      { kind: 'batch', slots: [5], number: 3, upcoming: [], retry: false },
+      { kind: 'settle', last: true },
+      { kind: 'done' },
+    ]);
+  });
+
+  it('pauseEvery 2 over five batches asks after the 2nd and the 4th; a rejection at any gate rolls back', () => {
+    const p = plan({ batches: [[1], [2], [3], [4], [5]], canaryAfter: 2, gateEvery: 2 });
+    const approved: StepEvent = { type: 'canary-answered', outcome: 'approved', by: 'ann', at };
+    const steps = walk(p, [started, ran(), ran(), settled(), approved, ran(), ran(), settled(), approved, ran()]);
+    expect(steps.map((s) => s.kind)).toEqual([
+      'batch',
+      'batch',
+      'settle',
+      'canary',
+      'batch',
+      'batch',
+      'settle',
+      'canary',
+      'batch',
+      'settle',
+    ]);
+    const rejected: StepEvent = { type: 'canary-answered', outcome: 'rejected', by: 'bob', at };
+    expect(walk(p, [started, ran(), ran(), settled(), approved, ran(), ran(), settled(), rejected]).at(-1)).toEqual({
+      kind: 'rollback',
+      reason: 'canary rejected by bob',
+    });
+  });
+
   it('canary rejected or timed out rolls back, naming who and why', () => {
     const p = plan({ canaryAfter: 1 });
     const rejected: StepEvent = { type: 'canary-answered', outcome: 'rejected', by: 'ann', comment: 'slow', at };

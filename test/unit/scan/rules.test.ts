@@ -100,6 +100,27 @@ describe('scan rules on recorded inspect data', () => {
     expect(JSON.stringify(findings)).not.toContain('hunter2');
   });
 
+  it('history evidence of CIS-4.7, CIS-4.9 and DH-IMG-SUDO is redacted as CIS-4.10 redacts', () => {
+    const image = recorded.hardenedImage();
+    image.history = [
+      { CreatedBy: '/bin/sh -c #(nop) ADD https://user:s3cretpass@example.com/a.tgz /' },
+      { CreatedBy: '/bin/sh -c DB_PASSWORD=hunter2hunter2 apt-get update' },
+      { CreatedBy: '/bin/sh -c sudo curl -H DB_PASSWORD=hunter2hunter2 https://x' },
+    ];
+    const { findings } = evaluate(hardenedData({ image: available(image) }), all);
+    const evidence = Object.fromEntries(findings.map((f) => [f.ruleId, f.evidence]));
+    expect(evidence['CIS-4.9']).toEqual([
+      'history layer 0: /bin/sh -c #(nop) ADD https://user:<redacted>@example.com/a.tgz /',
+    ]);
+    expect(evidence['CIS-4.7']).toEqual([
+      'history layer 1: /bin/sh -c DB_PASSWORD=<redacted, 14 chars> apt-get update',
+    ]);
+    expect(evidence['DH-IMG-SUDO']).toEqual([
+      'history layer 2: /bin/sh -c sudo curl -H DB_PASSWORD=<redacted, 14 chars> https://x',
+    ]);
+    expect(JSON.stringify(findings)).not.toMatch(/hunter2|s3cretpass/);
+  });
+
   it('filesystem: keys by content (a certificate is not a key), credentials, setuid, world-writable, empty passwords, duplicate UIDs', () => {
     const fs = emptyFilesystem();
     fs.candidates = [

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../activities/scan/report/build-report';
+import { toHtml } from '../../../activities/scan/report/html';
+import { toJunit } from '../../../activities/scan/report/junit';
 import { toMarkdown } from '../../../activities/scan/report/markdown';
+import { renderReport } from '../../../activities/scan/report/render';
+import { decodeReport, encodeReport, transferOf } from '../../../activities/scan/report/report-transfer';
 import { toSarif } from '../../../activities/scan/report/sarif';
 import { diffSboms, sbomFileName, sbomPackages } from '../../../activities/scan/report/sbom';
 import {
@@ -15,6 +19,7 @@ import { scanRequest } from '../../../cli/commands/scan';
 import { ScanInput } from '../../../common/scan/scan-input';
 import type { ContainerScan, HostScan } from '../../../common/scan/scan-result';
 import type { Vulnerability } from '../../../common/scan/vulnerability';
+import { REPORT_FORMATS } from '../../../common/scan/report-transfer';
 import { sarifValidator } from '../../support/sarif';
 
 const cve: Vulnerability = {
@@ -225,6 +230,51 @@ describe('vulnerabilities in the report', () => {
     expect(toMarkdown(r)).toContain(
       '> **Note:** vulnerability data unavailable on b: no vulnerability database at /x/db/trivy.db',
     );
+  });
+
+  it('flow through the report that travels to the CLI and every format it renders there', () => {
+    const down: HostScan = {
+      host: 'b',
+      status: 'scanned',
+      containers: [container('db', { host: 'b', image: 'db:1', imageId: 'sha256:2' })],
+      vulnerabilities: { status: 'unavailable', reason: 'no vulnerability database at /x/db/trivy.db', images: [] },
+    };
+    const built = report([hostWith([cve]), down]);
+    const json = `${JSON.stringify(built, null, 2)}\n`;
+    const r = decodeReport([transferOf(built.reportId, json, encodeReport(json)).inline!]);
+    expect(r).toEqual(built);
+    const notice = 'vulnerability data unavailable on b: no vulnerability database at /x/db/trivy.db';
+
+    const sarif = toSarif(r) as {
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string; properties: { tags: string[] } }> } };
+        invocations: Array<{ toolExecutionNotifications?: Array<{ level: string; message: { text: string } }> }>;
+        results: Array<{ ruleId: string; properties: { vulnerability?: object } }>;
+      }>;
+    };
+    expect(validateSarif(sarif)).toEqual([]);
+    const run = sarif.runs[0]!;
+    expect(run.tool.driver.rules.find((x) => x.id === cve.id)!.properties.tags).toContain('vulnerability');
+    expect(run.results.filter((x) => x.ruleId === cve.id).map((x) => x.properties.vulnerability)).toEqual([
+      r.containers[0]!.findings[0]!.vulnerability,
+      r.containers[1]!.findings[0]!.vulnerability,
+    ]);
+    expect(run.invocations[0]!.toolExecutionNotifications).toEqual([{ level: 'warning', message: { text: notice } }]);
+
+    // A CVE is a failed case where its image runs, and no case at all on a container of another image.
+    const junit = toJunit(r);
+    expect(
+      junit.match(/<testcase classname="a\/web-1" name="CVE-2099-0001[^>]*><failure type="critical"/g),
+    ).toHaveLength(1);
+    expect(junit).not.toContain('classname="b/db" name="CVE-2099-0001');
+
+    const page = toHtml(r);
+    expect(page).toContain('<code>CVE-2099-0001</code> CVE-2099-0001 in dockhand-demo-lib: heap overflow');
+    expect(page).toContain(`<strong>Note:</strong> ${notice}`);
+    expect(page).toContain('<code>dockhand deploy web --image app:1 --host a</code>');
+    expect(page).toContain('a: app:1 (1); database dir:/db');
+
+    for (const format of REPORT_FORMATS) expect(renderReport(r, format)).toContain('CVE-2099-0001');
   });
 
   it('a finding without a published fix says so and asks for no rebuild', () => {

@@ -96,9 +96,50 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
       { path: ['host'], message: '"h2" is not a host of api (hosts: h1)' },
     ]);
     expect(issues(() => resolveDeploy(file(base), 'web', { origin }))[0]!.message).toMatch(
-      /web runs on 2 hosts \(h1, h2\); name one/,
+      /web runs on 2 hosts \(h1, h2\); name one \(--host\): a rolling update across several hosts/,
     );
     expect(issues(() => resolveDeploy(file(base), 'api', { image: 'Bad Image', origin }))[0]!.path).toEqual(['image']);
+  });
+
+  it('blue-green on several hosts without one named: one fleet deploy of every host, boot limit and host loss from the file', () => {
+    const f = file({
+      ...base,
+      services: {
+        ...base.services,
+        site: {
+          image: 'site:v2',
+          hosts: ['h1', 'h2'],
+          port: 8080,
+          boot: { limit: '50%' },
+          hostLoss: { timeout: '20s', policy: 'continue', minHosts: 1 },
+        },
+      },
+    });
+    const r = resolveDeploy(f, 'site', { origin });
+    expect(r.workflowType).toBe('fleetBlueGreenDeploy');
+    if (r.workflowType !== 'fleetBlueGreenDeploy') throw new Error('not a fleet deploy');
+    expect(r.hosts).toEqual(['h1', 'h2']);
+    expect(r.host).toBe('h1,h2');
+    expect(r.input).toMatchObject({
+      service: 'site',
+      hosts: ['h1', 'h2'],
+      bootLimit: '50%',
+      hostLoss: { timeout: 20_000, policy: 'continue', minHosts: 1 },
+      appPort: 8080,
+      bakeMs: 60_000,
+      spec: { image: 'site:v2', network: 'site-net' },
+      edge: { name: 'site-edge', image: 'edge:2' },
+    });
+    expect('host' in r.input).toBe(false);
+    // One host named: that host's single-host deploy, as before.
+    expect(resolveDeploy(f, 'site', { host: 'h2', origin }).workflowType).toBe('blueGreenDeploy');
+    const bad = file({
+      ...base,
+      services: { site: { image: 'site:v2', hosts: ['h1', 'h2'], hostLoss: { policy: 'continue', minHosts: 3 } } },
+    });
+    expect(issues(() => resolveDeploy(bad, 'site', { origin }))).toEqual([
+      { path: ['services', 'site', 'hostLoss', 'minHosts'], message: '3 is more than the 2 hosts of the deploy' },
+    ]);
   });
 
   it('a workflow-schema error is reported at the file field it comes from', () => {
@@ -109,5 +150,63 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
 
   it('describeOverrides flattens nested fields', () => {
     expect(describeOverrides({ a: 1, b: { c: 'x', d: [1, 2] } })).toEqual(['a=1', 'b.c=x', 'b.d=1,2']);
+  });
+});
+
+describe('resolveDeploy: canary and pauseEvery', () => {
+  const withService = (svc: Record<string, unknown>) =>
+    ({ hosts: { h1: null }, services: { shop: { image: 'shop:v2', ...svc } } }) as ServiceFileInput;
+
+  it('strategy canary resolves to canaryDeploy with the parsed policy', () => {
+    const r = resolveDeploy(
+      file(
+        withService({
+          strategy: 'canary',
+          canary: { steps: [{ weight: 10, pause: '20s' }, { weight: 100 }], interval: '5s', p99: '< 500ms' },
+        }),
+      ),
+      'shop',
+      { origin },
+    );
+    expect(r.workflowType).toBe('canaryDeploy');
+    expect(r.input).toMatchObject({
+      service: 'shop',
+      canary: {
+        steps: [
+          { weight: 10, pauseMs: 20_000, approval: false },
+          { weight: 100, pauseMs: 0, approval: false },
+        ],
+        intervalMs: 5000,
+        successRate: { min: 0.99, inclusive: true },
+        p99: { maxMs: 500, inclusive: false },
+        minRequests: 10,
+        failuresAllowed: 0,
+      },
+    });
+  });
+
+  it('refuses a canary block on another strategy, and a canary strategy without one', () => {
+    expect(ServiceFile.safeParse(withService({ canary: { steps: [{ weight: 10 }] } })).error?.issues[0]).toMatchObject({
+      path: ['services', 'shop', 'canary'],
+      message: 'canary options on a blue-green service (set strategy: canary, or remove them)',
+    });
+    expect(ServiceFile.safeParse(withService({ strategy: 'canary' })).error?.issues[0]?.message).toBe(
+      'strategy canary needs a canary block with its steps, e.g. {steps: [{weight: 10, pause: 60s}, {weight: 100}]}',
+    );
+  });
+
+  it('rolling.pauseEvery asks again after every that many batches, under the service approval', () => {
+    const r = resolveDeploy(
+      file(
+        withService({ strategy: 'rolling', rolling: { replicas: 3, pauseEvery: 1 }, approval: { approvers: ['ops'] } }),
+      ),
+      'shop',
+      { origin },
+    );
+    expect(r.input).toMatchObject({ pauseAfter: { batches: 1, repeat: true, approval: { approvers: ['ops'] } } });
+    expect(
+      ServiceFile.safeParse(withService({ strategy: 'rolling', rolling: { pauseEvery: 1, canaryBatches: 1 } })).error
+        ?.issues[0]?.message,
+    ).toBe('set pauseEvery or canaryBatches, not both (pauseEvery asks after every that many batches)');
   });
 });

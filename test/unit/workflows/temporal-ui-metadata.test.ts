@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBlueGreenDeploy } from '../../../client/blue-green';
+import { startCanaryDeploy } from '../../../client/canary-deploy';
 import { startCleanup } from '../../../client/cleanup';
 import { startEnsureService } from '../../../client/ensure-service';
 import { startHarden } from '../../../client/harden';
@@ -11,9 +12,14 @@ import { startPresentation } from '../../../client/presentation';
 import { startRemediation } from '../../../client/remediate';
 import { startRollingUpdate } from '../../../client/rolling-update';
 import { startSecurityScan } from '../../../client/security-scan';
+import { startReadScanReport } from '../../../client/scan-report';
 import { readServiceStatus } from '../../../client/service-status';
 import { readServiceLogs } from '../../../client/service-logs';
 import { startPullImage } from '../../../client/pull-image';
+import { startFleetBlueGreenDeploy } from '../../../client/fleet-blue-green';
+import { BlueGreenInput } from '../../../common/blue-green';
+import { fleetRepairPresentation } from '../../../common/fleet-repair';
+import { validate } from '../../../common/spec/validate';
 import { DEFAULT_APPROVAL } from '../../../common/approval';
 import { loadConfig, type DockhandConfig } from '../../../common/config';
 import { HOST_SUMMARIES } from '../../../workflows/lib/activity-summaries';
@@ -46,10 +52,27 @@ const network = 'dh-ui-meta';
 const STARTS: Record<keyof typeof workflows, Start> = {
   blueGreenDeploy: (c, config, host) =>
     startBlueGreenDeploy(c, config, { service: 'web', host, spec: { image, network } }),
+  canaryDeploy: (c, config, host) =>
+    startCanaryDeploy(c, config, {
+      service: 'cweb',
+      host,
+      spec: { image, network },
+      canary: {
+        steps: [
+          { weight: 10, pauseMs: 20_000, approval: false },
+          { weight: 100, pauseMs: 0, approval: false },
+        ],
+        intervalMs: 5_000,
+        successRate: { min: 0.99, inclusive: true },
+        minRequests: 10,
+        failuresAllowed: 0,
+      },
+    }),
   rollingUpdate: (c, config, host) =>
     startRollingUpdate(c, config, { service: 'api', host, spec: { image, network }, replicas: 2 }),
   ensureService: (c, config, host) => startEnsureService(c, config, { service: 'one', host, spec: { image } }),
   securityScan: (c, config, host) => startSecurityScan(c, config, { hosts: [host] }),
+  readScanReport: (c, config, host) => startReadScanReport(c, config, { reportId: `none-${host}`, chunk: 0 }),
   remediateCleanup: (c, config, host) => startCleanup(c, config, { host }),
   remediateHarden: (c, config, host) => startHarden(c, config, { host, container: 'web-blue' }),
   restartUnhealthy: (c, config, host) => startRemediation(c, config, remediation('restartUnhealthy', host)),
@@ -111,6 +134,25 @@ const STARTS: Record<keyof typeof workflows, Start> = {
     for await (const run of c.workflow.list({ query: `WorkflowType = 'serviceLogs' AND DockhandService = 'web'` }))
       return c.workflow.getHandle(run.workflowId, run.runId);
     throw new Error('the serviceLogs run is not listed');
+  },
+  fleetBlueGreenDeploy: (c, config, host) =>
+    startFleetBlueGreenDeploy(c, config, { service: 'fleet', hosts: [host], spec: { image, network } }),
+  // The fleet deploy starts it as a child when a host stops answering; here directly, with the same options.
+  fleetHostRepair: (c, config, host) => {
+    const request = {
+      input: validate(BlueGreenInput, { service: 'fleet', host, spec: { image, network } }, 'input'),
+      plan: {
+        live: { color: 'blue' as const, name: 'fleet-blue', image },
+        next: { color: 'green' as const, name: 'fleet-green' },
+      },
+      waitMs: 5_000,
+    };
+    return c.workflow.start('fleetHostRepair', {
+      taskQueue: config.orchestratorTaskQueue,
+      workflowId: `repair/ui-meta-${host}`,
+      args: [request],
+      ...fleetRepairPresentation(request),
+    });
   },
   pullImage: (c, config, host) =>
     startPullImage(c, config.orchestratorTaskQueue, { image, hosts: [host] }, `pull-image/ui-meta-${host}`),

@@ -1,0 +1,209 @@
+import type { Client } from '@temporalio/client';
+import { startBlueGreenDeploy } from '../client/blue-green';
+import { startFleetBlueGreenDeploy } from '../client/fleet-blue-green';
+import { runStack } from '../cli/lib/processes';
+import { testHostsDown, testHostsUp, type TestHosts } from '../cli/lib/test-hosts';
+import type { BlueGreenRequest } from '../common/blue-green';
+import type { DockhandConfig } from '../common/config';
+import { fleetStatusQuery, type FleetBlueGreenRequest } from '../common/fleet-blue-green';
+import { approveUpdate } from '../common/signals';
+import { startLoad, type LoadReport } from '../test/support/load';
+import { clientAs, testClient } from '../test/support/temporal';
+import { waitFor } from '../test/support/wait';
+import { startWorker, testIds } from '../test/support/workers';
+
+const RATE = 20; // requests per second through each edge
+const EDGE_PORT = 22280;
+const SINGLE_EDGE_PORT = 22281;
+// The fixture app's health check, patient with a loaded machine (as test/support/blue-green.ts's, which
+// the bench cannot import: it pulls in vitest).
+const patientHealthcheck = {
+  test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
+  interval: '1s',
+  timeout: '10s',
+  retries: 5,
+};
+
+/**
+ * A fleet blue-green deploy v1 → v2 on 3 real hosts (engines in network namespaces, an agent each, the
+ * images from the registry), boot limit = all, load on every edge; beside it, in the same run, the same
+ * deploy on one host (single_host_s). Then the all-or-none case: a v1 → v2 deploy whose new color on
+ * host 3 breaks at switch time must end with every host on v1 (all_or_none_ok); rollback_s is the time
+ * from the failure (the fleet enters `compensating`) to the last host switched back (`failed`).
+ * Names and addresses of its own: "fbn", blocks 117–120, ports 22117/22280–22281.
+ */
+export async function main(): Promise<void> {
+  await runStack('up');
+  const ids = testIds('bench-fleet');
+  const options = {
+    name: 'fbn',
+    count: 3,
+    firstBlock: 118,
+    registryBlock: 117,
+    registryPort: 22117,
+    hostIdPrefix: `${ids.hostId}-`,
+    images: ['dockhand-fixture-app:v1', 'dockhand-fixture-app:v2', 'dockhand-edge:1'],
+    agentEnv: {
+      DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue,
+      DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue,
+      DOCKHAND_EVENTS_PUBLISH: '0',
+    },
+    log: (l: string) => console.log(`[bench] ${l}`),
+  };
+  const { client, config } = await testClient(ids);
+  const orchestrator = startWorker('orchestrator', ids);
+  try {
+    const [up] = await Promise.all([testHostsUp(options), orchestrator.ready]);
+    const b = new FleetBench(client, config, up, `bench-fleet-${ids.suffix}`);
+    console.log('[bench] first deploy of v1 on every host, and on one host for the single-host run');
+    await b.fleet('v1');
+    await b.single('v1');
+    console.log('[bench] single host: v1 → v2');
+    const single = await b.timed(() => b.single('v2'), [b.singleUrl()]);
+    console.log(`[bench] single host: ${single.seconds}s ${summary(single.reports)}`);
+    console.log('[bench] all or none: v1 → v2 with host 3 broken at switch time');
+    const allOrNone = await b.brokenHost3();
+    console.log(
+      `[bench] all or none: ok=${allOrNone.ok} rollback_s=${allOrNone.rollbackS} ${summary(allOrNone.reports)}`,
+    );
+    console.log('[bench] fleet: v1 → v2 on 3 hosts under load');
+    const fleet = await b.timed(() => b.fleet('v2'), b.fleetUrls());
+    console.log(`[bench] fleet: ${fleet.seconds}s ${summary(fleet.reports)}`);
+    const requests = fleet.reports.reduce((n, r) => n + r.requests, 0);
+    const failed = [...fleet.reports, ...allOrNone.reports].reduce((n, r) => n + r.failed, 0);
+    console.log(
+      JSON.stringify({
+        hosts: 3,
+        requests,
+        failed,
+        fleet_s: fleet.seconds,
+        single_host_s: single.seconds,
+        ratio: Number((fleet.seconds / single.seconds).toFixed(2)),
+        all_or_none_ok: allOrNone.ok,
+        rollback_s: allOrNone.rollbackS,
+      }),
+    );
+  } finally {
+    await orchestrator.stop();
+    await testHostsDown(options);
+  }
+}
+
+class FleetBench {
+  constructor(
+    private readonly client: Client,
+    private readonly config: DockhandConfig,
+    private readonly up: TestHosts,
+    private readonly service: string,
+  ) {}
+
+  private image(name: string) {
+    return `${this.up.registry}/${name}`;
+  }
+
+  private request(version: string, extra: Partial<FleetBlueGreenRequest> = {}): FleetBlueGreenRequest {
+    return {
+      service: this.service,
+      hosts: this.up.hosts.map((h) => h.hostId),
+      spec: { image: this.image(`dockhand-fixture-app:${version}`), init: true, healthcheck: patientHealthcheck },
+      appPort: 8080,
+      approval: { required: false },
+      bakeMs: 0,
+      verifyPath: '/health',
+      edge: { image: this.image('dockhand-edge:1'), port: EDGE_PORT, hostIp: '0.0.0.0' },
+      ...extra,
+    };
+  }
+
+  fleetUrls() {
+    return this.up.hosts.map((h) => `http://${h.engine.address}:${EDGE_PORT}/version`);
+  }
+
+  singleUrl() {
+    return `http://${this.up.hosts[0]!.engine.address}:${SINGLE_EDGE_PORT}/version`;
+  }
+
+  async fleet(version: string): Promise<void> {
+    await (await startFleetBlueGreenDeploy(this.client, this.config, this.request(version))).result();
+  }
+
+  /** The same deploy on host 1 only, as its own service behind its own edge. */
+  async single(version: string): Promise<void> {
+    const {
+      hosts: _h,
+      bootLimit: _b,
+      hostLoss: _l,
+      ...one
+    } = this.request(version, {
+      edge: { image: this.image('dockhand-edge:1'), port: SINGLE_EDGE_PORT, hostIp: '0.0.0.0' },
+    });
+    const request: BlueGreenRequest = { ...one, service: `${this.service}-one`, host: this.up.hosts[0]!.hostId };
+    await (await startBlueGreenDeploy(this.client, this.config, request)).result();
+  }
+
+  /** Runs `deploy` with load on `urls`; its duration in seconds and the load reports. */
+  async timed(deploy: () => Promise<void>, urls: string[]): Promise<{ seconds: number; reports: LoadReport[] }> {
+    const loads = urls.map((u) => startLoad(u, RATE, 'v2'));
+    await new Promise((r) => setTimeout(r, 1000));
+    const t0 = Date.now();
+    await deploy();
+    const seconds = Number(((Date.now() - t0) / 1000).toFixed(2));
+    await new Promise((r) => setTimeout(r, 1000)); // answers of the last moments count too
+    return { seconds, reports: await Promise.all(loads.map((l) => l.stop())) };
+  }
+
+  /** v1 → v2 whose new color on host 3 stops answering its verify path right before the switch. */
+  async brokenHost3(): Promise<{ ok: boolean; rollbackS: number; reports: LoadReport[] }> {
+    const handle = await startFleetBlueGreenDeploy(
+      this.client,
+      this.config,
+      this.request('v2', { approval: { required: true, timeoutMs: 600_000 } }),
+    );
+    const loads = this.fleetUrls().map((u) => startLoad(u, RATE));
+    await waitFor(
+      async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
+      300_000,
+      'the approval',
+    );
+    const next = (await handle.query(fleetStatusQuery)).hosts[2]!.details.split(' ')[0]!;
+    await this.up.hosts[2]!.engine.docker(['exec', next, '/bin/busybox', 'rm', '/www/health']);
+    await clientAs(this.client, 'bench-approver')
+      .workflow.getHandle(handle.workflowId)
+      .executeUpdate(approveUpdate, {
+        args: [{ comment: 'bench: all or none' }],
+      });
+    const failed = await handle.result().then(
+      () => false,
+      () => true,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const reports = await Promise.all(loads.map((l) => l.stop()));
+    const { phases } = await handle.query(fleetStatusQuery);
+    const at = (p: string) => Date.parse(phases.find((x) => x.phase === p)?.at ?? '');
+    const versions = await Promise.all(this.fleetUrls().map((u) => fetch(u).then((r) => r.text())));
+    const containers = await Promise.all(
+      this.up.hosts.map((h) =>
+        h.engine.docker(['ps', '-a', '--format', '{{.Names}}', '--filter', `label=dockhand.service=${this.service}`]),
+      ),
+    );
+    const ok =
+      failed && versions.every((v) => v.trim() === 'v1') && containers.every((c) => c.trim().split('\n').length === 2);
+    // The last host serving v1 again: the last v2 answer through any edge after the failure.
+    const v2At = reports.flatMap((r) => r.samples.filter((x) => x.body.trim() === 'v2').map((x) => x.sentAt));
+    const rollbackS = Math.max(0, (Math.max(...v2At) - at('compensating')) / 1000);
+    return { ok, rollbackS: Number(rollbackS.toFixed(2)), reports };
+  }
+}
+
+/** Requests, failures and what the failures were, per edge: "0/900 (max 120 ms), …; failures: timeout ×2". */
+function summary(reports: LoadReport[]): string {
+  const causes = new Map<string, number>();
+  for (const r of reports)
+    for (const x of r.samples) {
+      if (!x.error && x.status === 200) continue;
+      const cause = x.error ?? `HTTP ${x.status}`;
+      causes.set(cause, (causes.get(cause) ?? 0) + 1);
+    }
+  const edges = reports.map((r) => `${r.failed}/${r.requests} (max ${r.maxLatencyMs} ms)`).join(', ');
+  return `${edges}${causes.size ? `; failures: ${[...causes].map(([c, k]) => `${c} ×${k}`).join(', ')}` : ''}`;
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { Redis, type RedisOptions } from 'ioredis';
+import { readVariable } from '../common/config';
+import { redactText } from '../common/redact';
+
+/**
+ * The ioredis options a REDIS_URL stands for — one parser for every Redis connection of Dockhand
+ * (workers, CLI, trigger, tests):
+ * - `redis://[user][:password]@host[:port][/db]` — password (Redis AUTH, with an ACL user if given);
+ * - `rediss://…` — the same over TLS (the system's CAs, or REDIS_TLS_CA for a private one);
+ * - `redis+sentinel://[user][:password]@host1:26379,host2:26379/<master name>[/db]` — Sentinel: the
+ *   sentinels are asked for the master's address (and again after a failover); the password is sent to
+ *   the master and the sentinels alike. `rediss+sentinel://` does both over TLS.
+ * A bad URL throws, naming what is wrong, never echoing the password.
+ */
+export function redisOptions(url: string, tlsCa?: Buffer): RedisOptions {
+  const m = /^(rediss?|rediss?\+sentinel):\/\/(?:([^@/]*)@)?([^/]+)(?:\/([^/]*))?(?:\/(\d+))?\/?$/.exec(url);
+  if (!m)
+    throw new Error(
+      `REDIS_URL "${shown(url)}" is not redis://, rediss:// or redis+sentinel://[user:password@]host[:port][/…]`,
+    );
+  const [, scheme, auth, hosts, first, second] = m as unknown as [
+    string,
+    string,
+    string | undefined,
+    string,
+    string?,
+    string?,
+  ];
+  const tls = scheme.startsWith('rediss') ? { tls: tlsCa ? { ca: tlsCa } : {} } : {};
+  const colon = auth?.indexOf(':') ?? -1;
+  const credentials = {
+    ...(auth && colon >= 0 && auth.slice(colon + 1) ? { password: decodeURIComponent(auth.slice(colon + 1)) } : {}),
+    ...(auth && (colon >= 0 ? auth.slice(0, colon) : auth)
+      ? { username: decodeURIComponent(colon >= 0 ? auth.slice(0, colon) : auth) }
+      : {}),
+  };
+  const addresses = hosts.split(',').map((h, i) => {
+    const hp = /^([^:]+|\[[^\]]+\])(?::(\d+))?$/.exec(h);
+    if (!hp) throw new Error(`REDIS_URL "${shown(url)}": host ${i + 1} is not host[:port]`);
+    return {
+      host: hp[1]!.replace(/^\[|\]$/g, ''),
+      port: Number(hp[2] ?? (scheme.includes('sentinel') ? 26379 : 6379)),
+    };
+  });
+  if (scheme.includes('sentinel')) {
+    if (!first) throw new Error(`REDIS_URL "${shown(url)}": name the master after the sentinels (…/mymaster)`);
+    return {
+      sentinels: addresses,
+      name: decodeURIComponent(first),
+      ...credentials,
+      ...(credentials.password ? { sentinelPassword: credentials.password } : {}),
+      ...(credentials.username ? { sentinelUsername: credentials.username } : {}),
+      ...(second ? { db: Number(second) } : {}),
+      ...tls,
+      ...(scheme.startsWith('rediss') ? { sentinelTLS: tls.tls, enableTLSForSentinelMode: true } : {}),
+    };
+  }
+  if (addresses.length !== 1) throw new Error(`REDIS_URL "${shown(url)}": several hosts only with redis+sentinel://`);
+  if (second !== undefined || (first !== undefined && first !== '' && !/^\d+$/.test(first)))
+    throw new Error(`REDIS_URL "${shown(url)}": the path is the database number (/0)`);
+  return { ...addresses[0], ...credentials, ...(first ? { db: Number(first) } : {}), ...tls };
+}
+
+/** The URL as it may be printed: its password redacted. */
+export function shown(url: string): string {
+  return redactText(url);
+}
+
+/** A Redis client for REDIS_URL (any form above) with the caller's options; REDIS_TLS_CA read now. */
+export function newRedis(url: string, options: RedisOptions = {}, env: NodeJS.ProcessEnv = process.env): Redis {
+  const caFile = readVariable('REDIS_TLS_CA', env);
+  let ca: Buffer | undefined;
+  if (caFile)
+    try {
+      ca = readFileSync(caFile);
+    } catch (e) {
+      throw new Error(`REDIS_TLS_CA: cannot read ${caFile} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+        cause: e,
+      });
+    }
+  return new Redis({ ...redisOptions(url, ca), ...options });
+}

@@ -1,0 +1,178 @@
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleetBlueGreenDeploy, type FleetBlueGreenHandle } from '../../client/fleet-blue-green';
+import { testHostsDown, testHostsUp, type TestHosts } from '../../cli/lib/test-hosts';
+import { fleetStatusQuery, type FleetBlueGreenRequest } from '../../common/fleet-blue-green';
+import type { DockhandConfig } from '../../common/config';
+import { approveUpdate } from '../../common/signals';
+import { patientHealthcheck } from '../support/blue-green';
+import { startLoad, type LoadReport } from '../support/load';
+import { clientAs, testClient } from '../support/temporal';
+import { waitFor } from '../support/wait';
+import { startWorker, testIds } from '../support/workers';
+
+// Three real Docker hosts (engines in network namespaces of their own, one agent each) and the
+// registry, under this file's own names ("fb", blocks 113–116, registry port 22113). One service on
+// all three, each host with its own edge published on the namespace's address; load through every
+// edge while the fleet changes. The decisions (boot limit, host loss, repair) are
+// test/unit/fleet/fleet-blue-green-workflow.test.ts; this file proves them on real engines, lean.
+const ids = testIds('fbg');
+const NAME = 'fb';
+const EDGE_PORT = 22180;
+const agentEnv = {
+  DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue,
+  DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue,
+  DOCKHAND_EVENTS_PUBLISH: '0',
+};
+const options = {
+  name: NAME,
+  count: 3,
+  firstBlock: 114,
+  registryBlock: 113,
+  registryPort: 22113,
+  hostIdPrefix: `${ids.hostId}-`,
+  images: ['dockhand-fixture-app:v1', 'dockhand-fixture-app:v2', 'dockhand-edge:1'],
+  agentEnv,
+};
+const service = `fbg-${ids.suffix}`;
+let up: TestHosts;
+let client: Client;
+let config: DockhandConfig;
+let orchestrator: ReturnType<typeof startWorker>;
+
+beforeAll(async () => {
+  ({ client, config } = await testClient(ids));
+  orchestrator = startWorker('orchestrator', ids);
+  [up] = await Promise.all([testHostsUp(options), orchestrator.ready]);
+}, 300_000);
+
+afterAll(async () => {
+  await orchestrator?.stop();
+  await testHostsDown(options);
+}, 120_000);
+
+const hostIds = () => up.hosts.map((h) => h.hostId);
+const image = (name: string) => `${up.registry}/${name}`;
+
+function request(version: string, extra: Partial<FleetBlueGreenRequest> = {}): FleetBlueGreenRequest {
+  return {
+    service,
+    hosts: hostIds(),
+    spec: { image: image(`dockhand-fixture-app:${version}`), init: true, healthcheck: patientHealthcheck },
+    appPort: 8080,
+    approval: { required: false },
+    bakeMs: 0,
+    verifyPath: '/health',
+    // Published on every address of the host's namespace: reachable from here at its veth address.
+    edge: { image: image('dockhand-edge:1'), port: EDGE_PORT, hostIp: '0.0.0.0' },
+    ...extra,
+  };
+}
+
+async function outcome(handle: FleetBlueGreenHandle) {
+  try {
+    return { result: await handle.result() };
+  } catch (e) {
+    if (!(e instanceof WorkflowFailedError)) throw e;
+    return { error: e.cause as ApplicationFailure };
+  }
+}
+
+/** What each host's edge answers on /version, and the service's containers on each engine. */
+async function fleetState() {
+  return Promise.all(
+    up.hosts.map(async (h) => {
+      const res = await fetch(`http://${h.engine.address}:${EDGE_PORT}/version`);
+      const names = await h.engine.docker([
+        'ps',
+        '-a',
+        '--filter',
+        `label=dockhand.service=${service}`,
+        '--format',
+        '{{.Names}}',
+      ]);
+      return { version: (await res.text()).trim(), containers: names.trim().split('\n').sort() };
+    }),
+  );
+}
+
+/** Load through every host's edge while `body` runs. */
+async function underLoad(body: () => Promise<void>): Promise<LoadReport[]> {
+  const loads = up.hosts.map((h) => startLoad(`http://${h.engine.address}:${EDGE_PORT}/version`, 10));
+  try {
+    await body();
+  } finally {
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return Promise.all(loads.map((l) => l.stop()));
+}
+
+const failedOf = (reports: LoadReport[]) => reports.map((r) => `${r.failed}/${r.requests}`);
+
+describe('fleet blue-green on three real hosts', () => {
+  it('first deploy v1, then v1 → v2 under load through every edge: every host on v2, 0 failed requests', async () => {
+    const first = await outcome(await startFleetBlueGreenDeploy(client, config, request('v1')));
+    expect(first.error).toBeUndefined();
+    expect((await fleetState()).map((s) => s.version)).toEqual(['v1', 'v1', 'v1']);
+    let digest: string | undefined;
+    const reports = await underLoad(async () => {
+      const r = await outcome(await startFleetBlueGreenDeploy(client, config, request('v2')));
+      expect(r.error).toBeUndefined();
+      digest = r.result!.digest;
+    });
+    expect(failedOf(reports)).toEqual([
+      '0/' + reports[0]!.requests,
+      '0/' + reports[1]!.requests,
+      '0/' + reports[2]!.requests,
+    ]);
+    for (const r of reports) expect(r.sequence).toEqual(['v1\n', 'v2\n']);
+    expect(digest).toBe(up.pushed.find((p) => p.source === 'dockhand-fixture-app:v2')!.digest);
+    const green = `${service}-green`;
+    expect(await fleetState()).toEqual(
+      up.hosts.map(() => ({ version: 'v2', containers: [`${service}-edge`, green].sort() })),
+    );
+  }, 300_000);
+
+  it("host 3's new color broken at switch time (after hosts 1–2 switched): every host back on v2, 0 failed, nothing left", async () => {
+    const handle = await startFleetBlueGreenDeploy(
+      client,
+      config,
+      request('v1', { approval: { required: true, timeoutMs: 300_000 } }),
+    );
+    const reports = await underLoad(async () => {
+      await waitFor(
+        async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
+        180_000,
+        'the approval',
+      );
+      const details = (await handle.query(fleetStatusQuery)).details;
+      for (const id of hostIds()) expect(details).toContain(`\`${id}\`: ${service}-green`);
+      // The new color on host 3 stops answering its verify path: the check right after its switch fails.
+      await up.hosts[2]!.engine.docker(['exec', `${service}-blue`, '/bin/busybox', 'rm', '/www/health']);
+      await clientAs(client, 'approver')
+        .workflow.getHandle(handle.workflowId)
+        .executeUpdate(approveUpdate, {
+          args: [{ comment: 'fleet test' }],
+        });
+      const r = await outcome(handle);
+      expect(r.error?.type).toBe('DockhandFleetHostFailed');
+      expect(r.error?.message).toContain(`host ${hostIds()[2]}: after the switch, GET /health`);
+    });
+    expect(reports.map((r) => r.failed)).toEqual([0, 0, 0]);
+    const status = await handle.query(fleetStatusQuery);
+    expect(status.hosts.map((h) => h.step)).toEqual(['rolled back', 'rolled back', 'rolled back']);
+    const green = `${service}-green`;
+    expect(await fleetState()).toEqual(
+      up.hosts.map(() => ({ version: 'v2', containers: [`${service}-edge`, green].sort() })),
+    );
+  }, 300_000);
+
+  it('an image missing from the registry fails before any host changes', async () => {
+    const before = await fleetState();
+    const r = await outcome(await startFleetBlueGreenDeploy(client, config, request('absent')));
+    expect(r.error?.type).toBe('DockhandFleetHostFailed');
+    expect(r.error?.message).toContain('manifest unknown');
+    expect(await fleetState()).toEqual(before);
+  }, 120_000);
+});

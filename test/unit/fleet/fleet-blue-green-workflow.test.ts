@@ -1,0 +1,235 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnswerIdentityActivities } from '../../../activities/changes/answer-identity';
+import {
+  fleetStatusQuery,
+  type FleetBlueGreenRequest,
+  type FleetBlueGreenResult,
+} from '../../../common/fleet-blue-green';
+import { approveUpdate } from '../../../common/signals';
+import { hostTaskQueue } from '../../../common/task-queues';
+import { fleetRepairId } from '../../../common/workflow-ids';
+import { FakeFleetHost, retryable } from '../../support/fake-fleet-host';
+import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
+
+// The fleet blue-green deploy's decisions against in-memory hosts (test/support/fake-fleet-host.ts),
+// each served by its own worker on its own host queue, on a private Temporal dev server. The real
+// engines, edges and registry are test/integration/fleet-blue-green.test.ts.
+let t: WorkflowTestEnv;
+beforeAll(async () => void (t = await createWorkflowTestEnv()), 120_000);
+afterAll(() => t?.teardown());
+
+let n = 0;
+
+/** A fleet of fake hosts `h1..h<count>` (unique per test) serving v1 as blue. */
+function fleet(count = 3) {
+  const id = `${process.pid}-${++n}`;
+  const service = `fleet${n}`;
+  const hosts = Array.from({ length: count }, (_, i) => FakeFleetHost.serving(`fh${i + 1}-${id}`, service, 'app:v1'));
+  return { service, hosts, ids: hosts.map((h) => h.host) };
+}
+
+/** A host worker that can be stopped (its agent dies) and started again. */
+class Agent {
+  private worker?: Worker;
+  private running?: Promise<void>;
+  constructor(private readonly host: FakeFleetHost) {}
+  async start(): Promise<void> {
+    this.worker = await Worker.create({
+      connection: t.env.nativeConnection,
+      taskQueue: hostTaskQueue(this.host.host),
+      activities: this.host.activities(),
+    });
+    this.running = this.worker.run();
+  }
+  async stop(): Promise<void> {
+    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running;
+  }
+}
+
+/** Runs a fleet deploy of app:v2 over `hosts` with `extra`, answering with `during`. */
+async function deploy(
+  f: ReturnType<typeof fleet>,
+  extra: Partial<FleetBlueGreenRequest> = {},
+  during?: (h: { workflowId: string; runId: string }, agents: Agent[]) => Promise<void>,
+): Promise<{ result?: FleetBlueGreenResult; error?: ApplicationFailure; agents: Agent[]; runId: string }> {
+  const taskQueue = `fleet-wf-${process.pid}-${n}`;
+  const orchestrator = await Worker.create({
+    connection: t.env.nativeConnection,
+    taskQueue,
+    workflowBundle: t.bundle,
+    activities: createAnswerIdentityActivities(async () => t.env.client),
+  });
+  const agents = f.hosts.map((h) => new Agent(h));
+  await Promise.all(agents.map((a) => a.start()));
+  try {
+    return await orchestrator.runUntil(async () => {
+      const handle = await t.env.client.workflow.start('fleetBlueGreenDeploy', {
+        taskQueue,
+        workflowId: `deploy/${f.service}-${Date.now()}`,
+        args: [
+          {
+            service: f.service,
+            hosts: f.ids,
+            spec: { image: 'app:v2', network: `${f.service}-net` },
+            approval: { required: false },
+            bakeMs: 0,
+            // Long enough that a busy machine's healthy agents pick their work up in time; short enough
+            // that the lost host costs seconds.
+            hostLoss: { timeout: 5000 },
+            ...extra,
+          } satisfies FleetBlueGreenRequest,
+        ],
+      });
+      const runId = handle.firstExecutionRunId;
+      await during?.({ workflowId: handle.workflowId, runId }, agents);
+      try {
+        return { result: (await handle.result()) as FleetBlueGreenResult, agents, runId };
+      } catch (e) {
+        if (!(e instanceof WorkflowFailedError)) throw e;
+        return { error: e.cause as ApplicationFailure, agents, runId };
+      }
+    });
+  } finally {
+    await Promise.all(agents.map((a) => a.stop()));
+  }
+}
+
+const onV1 = (service: string) => ({ serving: `${service}-blue (app:v1)`, containers: [`${service}-blue app:v1`] });
+const onV2 = (service: string) => ({ serving: `${service}-green (app:v2)`, containers: [`${service}-green app:v2`] });
+
+describe('fleetBlueGreenDeploy', () => {
+  it('v1 → v2 on three hosts: every host serves v2, every old color removed, one digest', async () => {
+    const f = fleet();
+    const { result, error } = await deploy(f);
+    expect(error).toBeUndefined();
+    for (const h of f.hosts) expect(h.state()).toEqual(onV2(f.service));
+    expect(result!.hosts.map((h) => [h.host, h.liveContainer, h.previousImage])).toEqual(
+      f.ids.map((id) => [id, `${f.service}-green`, 'app:v1']),
+    );
+    expect(result!.digest).toBe('sha256:digest-of-app:v2');
+    expect(result!.lost).toEqual([]);
+  });
+
+  it('boot limit 1: one host brings its new color up at a time', async () => {
+    const f = fleet();
+    const order: string[] = [];
+    for (const h of f.hosts)
+      h.fault('waitHealthy', async ({ name }) => {
+        order.push(`${h.host} ${name as string}`);
+        await new Promise((r) => setTimeout(r, 50));
+        return { health: 'healthy' };
+      });
+    const { error } = await deploy(f, { bootLimit: 1 });
+    expect(error).toBeUndefined();
+    expect(order).toEqual(f.ids.map((id) => `${id} ${f.service}-green`));
+  });
+
+  it('ONE approval for the fleet: the details list every host and what changes on it', async () => {
+    const f = fleet();
+    let details = '';
+    const { error } = await deploy(f, { approval: { required: true, timeoutMs: 60_000 } }, async ({ workflowId }) => {
+      const handle = t.env.client.workflow.getHandle(workflowId);
+      for (;;) {
+        const s = await handle.query(fleetStatusQuery);
+        if (s.phase === 'awaiting-approval') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      details = (await handle.query(fleetStatusQuery)).details;
+      expect(f.hosts.map((h) => h.state().serving)).toEqual(f.hosts.map(() => `${f.service}-blue (app:v1)`));
+      await t
+        .clientAs('approver')
+        .workflow.getHandle(workflowId)
+        .executeUpdate(approveUpdate, { args: [{ comment: 'ok' }] });
+    });
+    expect(error).toBeUndefined();
+    for (const id of f.ids)
+      expect(details).toContain(`\`${id}\`: ${f.service}-blue (app:v1) → ${f.service}-green (app:v2)`);
+    for (const h of f.hosts) expect(h.state()).toEqual(onV2(f.service));
+  });
+
+  it('host 3 fails its check after the switch: every host switched back, every new color removed', async () => {
+    const f = fleet();
+    const h3 = f.hosts[2]!;
+    h3.fault('probeEdge', async () => ({ ok: false, status: '502 from the broken green', body: '' }));
+    const { error } = await deploy(f);
+    expect(error?.type).toBe('DockhandFleetHostFailed');
+    expect(error?.message).toContain(`host ${h3.host}: after the switch`);
+    for (const h of f.hosts) expect(h.state()).toEqual(onV1(f.service));
+    // Hosts 1 and 2 had switched: each was switched back.
+    for (const h of f.hosts.slice(0, 2)) expect(h.calls.filter((c) => c === 'switchEdgeColor')).toHaveLength(2);
+  });
+
+  it('an image the registry does not have on host 2 fails before any host changes', async () => {
+    const f = fleet();
+    f.hosts[1]!.missingImages.add('app:v2');
+    const { error } = await deploy(f);
+    expect(error?.type).toBe('DockhandFleetHostFailed');
+    expect(error?.message).toContain('manifest unknown');
+    for (const h of f.hosts) {
+      expect(h.state()).toEqual(onV1(f.service));
+      expect(h.calls.filter((c) => !['ensureImage'].includes(c))).toEqual([]);
+    }
+  });
+
+  it('host 3 stops answering mid-boot: the fleet rolls back within the host-loss timeout; the agent back finds its host repaired', async () => {
+    const f = fleet();
+    const h3 = f.hosts[2]!;
+    let agents: Agent[] = [];
+    let agentDown: Promise<void> | undefined;
+    h3.fault('startContainer', async ({ name }) => {
+      h3.containers.get(name as string)!.running = true; // it did start; the agent dies before it says so
+      agentDown ??= agents[2]!.stop();
+      throw retryable('agent killed');
+    });
+    const t0 = Date.now();
+    const out = await deploy(f, {}, async (_h, a) => void (agents = a));
+    expect(Date.now() - t0).toBeLessThan(60_000); // bounded by the host-loss timeout, not hung
+    expect(out.error?.type).toBe('DockhandFleetHostFailed');
+    expect(out.error?.message).toContain(`host ${h3.host} stopped answering`);
+    for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV1(f.service));
+    expect(h3.state().containers).toContain(`${f.service}-green app:v2`); // left until its agent returns
+    // The agent comes back: the repair the deploy left puts the host back as before.
+    await agentDown;
+    const back = new FakeFleetHost(h3.host, f.service);
+    Object.assign(back, { containers: h3.containers, edge: h3.edge });
+    const agent = new Agent(back);
+    const orchestrator = await Worker.create({
+      connection: t.env.nativeConnection,
+      taskQueue: `fleet-wf-${process.pid}-${n}`,
+      workflowBundle: t.bundle,
+    });
+    await agent.start();
+    try {
+      await orchestrator.runUntil(
+        t.env.client.workflow.getHandle(fleetRepairId(f.service, h3.host, out.runId)).result(),
+      );
+    } finally {
+      await agent.stop();
+    }
+    expect(back.state()).toEqual(onV1(f.service));
+  });
+
+  it('policy continue with minHosts 2: a lost host is left behind (and repaired later), the others go to v2', async () => {
+    const f = fleet();
+    const h3 = f.hosts[2]!;
+    let agents: Agent[] = [];
+    h3.fault('createContainer', async () => {
+      void agents[2]!.stop();
+      throw retryable('agent killed');
+    });
+    const out = await deploy(
+      f,
+      { hostLoss: { timeout: 5000, policy: 'continue', minHosts: 2 } },
+      async (_h, a) => void (agents = a),
+    );
+    expect(out.error).toBeUndefined();
+    expect(out.result!.hosts.map((h) => h.host)).toEqual(f.ids.slice(0, 2));
+    expect(out.result!.lost.map((l) => l.host)).toEqual([h3.host]);
+    for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV2(f.service));
+    expect(h3.state()).toEqual(onV1(f.service));
+  });
+});

@@ -1,0 +1,201 @@
+import { workflowInfo } from '@temporalio/workflow';
+import type { ApprovalDecision } from '../common/approval';
+import { DeployErrorType, failure } from '../common/errors';
+import {
+  FleetBlueGreenInput,
+  hostDeployInput,
+  type FleetBlueGreenRequest,
+  type FleetBlueGreenResult,
+} from '../common/fleet-blue-green';
+import { bootBatches, fleetApprovalDetails } from '../common/fleet-plan';
+import { approvalWaitsOn } from '../common/phase-details';
+import { validate } from '../common/spec/validate';
+import { requireApproved } from './lib/answers';
+import { ApprovalGate } from './lib/approval-gate';
+import { bootHost, drainHost, holdHost, hostChanges, planHost, switchHost } from './lib/fleet-blue-green-steps';
+import { FleetProgress } from './lib/fleet-progress';
+import { FleetRun, type HostRun } from './lib/fleet-run';
+import { ImagePins } from './lib/image-pins';
+import { RollbackWindow } from './lib/rollback-window';
+import { compensationIncomplete, leftOver } from './lib/saga';
+
+/**
+ * Fleet blue-green deploy — the single-host runbook on every host of the service, all or none: the
+ * image on every host (the same digest), the new color up on every host (at most `bootLimit` hosts at
+ * once) and smoke-checked, ONE approval for the fleet, every edge switched, the bake, the drain. A
+ * failure on any host before the bake ends (or a rejection, timeout, rollback, cancellation) switches
+ * every host back and removes every new color, then fails naming the host and the cause.
+ */
+export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Promise<FleetBlueGreenResult> {
+  const input = validate(FleetBlueGreenInput, request, 'input');
+  const { service, spec } = input;
+  const progress = new FleetProgress(input);
+  const fleet = new FleetRun(
+    input.hosts,
+    (h) => hostDeployInput(input, h),
+    input.hostLoss,
+    (p) => progress.host(p),
+  );
+  const requesters = input.origin ? [input.origin.requestedBy] : [];
+  const gate = new ApprovalGate(input.approval, { subject: service, requesters });
+  const rollback = new RollbackWindow(input.approval, service);
+  const t0 = Date.now();
+  let final = false;
+  try {
+    await pullEverywhere(input, fleet, progress);
+    progress.enter('planning', `which color of ${service} is live on each host`);
+    await fleet.each('plan', fleet.active, planHost);
+    progress.status.newColors = Object.fromEntries(fleet.active.map((r) => [r.host, r.plan!.next.color]));
+    await bootFleet(input, fleet, progress);
+    const greenUpMs = Date.now() - t0;
+    const approval = await approve(input, fleet, progress, gate);
+    const approvedAt = Date.now();
+    progress.enter('switching', `every edge to the new color (${fleet.active.length} hosts)`);
+    await fleet.each('switch', fleet.active, switchHost);
+    const switchMs = Date.now() - approvedAt;
+    await bake(input, fleet, progress, rollback);
+    for (const r of fleet.runs) r.saga.commit(); // past the window the new color is final everywhere
+    final = true;
+    const warnings: string[] = [];
+    progress.enter('draining', 'removing every old color once its edge is done with it');
+    await fleet.each('drain', fleet.active, (r) => drainHost(r, warnings));
+    progress.enter(
+      'done',
+      `${fleet.active.length} hosts serve ${spec.image}${warnings.length ? '; with warnings' : ''}`,
+    );
+    const timings = { totalMs: Date.now() - t0, greenUpMs, approvalMs: approvedAt - t0 - greenUpMs, switchMs };
+    return fleetResult(input, fleet, approval, warnings, timings, progress.status.digest);
+  } catch (err) {
+    throw await undoFleet(fleet, progress, err, final);
+  }
+}
+
+/** The image onto every host before any host changes: the first host resolves the digest, the others
+ * pull that digest side by side (the same bytes everywhere; a host that cannot pull fails the deploy
+ * with the registry's answer while nothing has changed yet). */
+async function pullEverywhere(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress): Promise<void> {
+  const image = input.spec.image;
+  progress.enter(
+    'pulling',
+    `${image} onto ${input.hosts.length} hosts: the first resolves its digest, the rest pull it`,
+  );
+  const pins = new ImagePins();
+  const pull = (r: HostRun) => pins.ensure(r.docker, image).then((i) => `has ${i.digest ?? i.id}`);
+  const [first, ...rest] = fleet.runs;
+  await fleet.each('pull', [first!], pull);
+  await fleet.each('pull', rest, pull);
+  progress.status.digest = pins.of(image);
+}
+
+/** The new color up (and smoke-checked) on every host, at most `bootLimit` hosts at once. */
+async function bootFleet(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress): Promise<void> {
+  for (const batch of bootBatches(
+    fleet.active.map((r) => r.host),
+    input.bootLimit,
+  )) {
+    progress.enter(
+      'green-up',
+      `new color with ${input.spec.image} on ${batch.join(', ')} (boot limit ${input.bootLimit})`,
+    );
+    await fleet.each(
+      'green-up',
+      fleet.active.filter((r) => batch.includes(r.host)),
+      bootHost,
+    );
+  }
+}
+
+/** The one approval for every host: the details list what changes on each. */
+async function approve(
+  input: FleetBlueGreenInput,
+  fleet: FleetRun,
+  progress: FleetProgress,
+  gate: ApprovalGate,
+): Promise<ApprovalDecision> {
+  if (input.approval.required) {
+    const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
+    const text = fleetApprovalDetails({
+      service: input.service,
+      workflowId: workflowInfo().workflowId,
+      changes: hostChanges(fleet.active),
+      timeoutAt,
+      approvers: input.approval.approvers,
+    });
+    progress.enter(
+      'awaiting-approval',
+      text,
+      approvalWaitsOn(timeoutAt, 'the deploy is rejected and every host rolled back'),
+    );
+  }
+  const approval = (progress.status.approval = await gate.wait());
+  requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'rejected by default' });
+  return approval;
+}
+
+/** Old colors held on every host, then the rollback window: a `rollback` switches every host back. */
+async function bake(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress, rollback: RollbackWindow) {
+  if (!fleet.active.some((r) => r.plan?.live)) return; // a first deploy has nothing to go back to
+  progress.enter(
+    'baking',
+    `every host serves ${input.spec.image}; old colors kept ${input.oldColorDuringBake} for ${input.bakeMs / 1000}s. Roll back every host: signal \`rollback\` {"comment": "<why>"} — or \`dockhand rollback ${input.service}\``,
+    `the bake window (${input.bakeMs / 1000}s) to end, or a \`rollback\` signal`,
+  );
+  await fleet.each('hold', fleet.active, holdHost);
+  if (await rollback.wait(input.bakeMs)) {
+    const r = rollback.requested!;
+    throw failure(
+      DeployErrorType.RolledBack,
+      `every host rolled back by ${r.by}${r.comment ? `: ${r.comment}` : ''}`,
+      r,
+    );
+  }
+}
+
+/** Puts every host back (see FleetRun.compensate) and says how the deploy ended. */
+async function undoFleet(fleet: FleetRun, progress: FleetProgress, err: unknown, final: boolean): Promise<unknown> {
+  const why = (err as Error).message;
+  progress.status.failure = why;
+  progress.enter('compensating', `switching every host back and removing every new color because: ${why}`);
+  const left = await fleet.compensate();
+  if (final) {
+    progress.enter('failed', `${why}. The new color is live everywhere; old colors may be left (see the hosts).`);
+    return err;
+  }
+  if (left.length === 0) {
+    progress.enter('failed', `${why}. Every host that answers is as before this deploy.`);
+    return err;
+  }
+  progress.status.undoFailures = left;
+  progress.enter(
+    'failed',
+    `${why}. NOT as before: ${leftOver(left.map((l) => ({ what: `${l.host}: ${l.what}`, error: l.error })))}`,
+  );
+  return compensationIncomplete(err, left);
+}
+
+function fleetResult(
+  input: FleetBlueGreenInput,
+  fleet: FleetRun,
+  approval: ApprovalDecision,
+  warnings: string[],
+  timings: FleetBlueGreenResult['timings'],
+  digest?: string,
+): FleetBlueGreenResult {
+  return {
+    service: input.service,
+    image: input.spec.image,
+    ...(digest ? { digest } : {}),
+    hosts: fleet.active.map((r) => ({
+      host: r.host,
+      liveColor: r.plan!.next.color,
+      liveContainer: r.plan!.next.name,
+      ...(r.plan!.live ? { previousColor: r.plan!.live.color, previousImage: r.plan!.live.image } : {}),
+      edge: { name: input.edge.name, hostIp: input.edge.hostIp, hostPort: r.edgePort ?? 0 },
+    })),
+    lost: fleet.lost,
+    approval,
+    finishedAt: new Date().toISOString(),
+    ...(warnings.length ? { warnings } : {}),
+    timings,
+  };
+}

@@ -1,0 +1,153 @@
+import type { BlueGreenPlan } from '../../common/blue-green-plan';
+import type { CanaryCheck } from '../../common/canary';
+import { figuresLines, pct } from '../../common/canary-analysis';
+import { MAX_STATUS_CHECKS, type CanaryInput, type CanaryPhase, type CanaryStatus } from '../../common/canary-deploy';
+import {
+  approved,
+  checked,
+  decideCanary,
+  FIRST_CANARY_STATE,
+  weightSet,
+  type CanaryMove,
+  type CanaryState,
+} from '../../common/canary-plan';
+import { DeployErrorType, failure } from '../../common/errors';
+import type { HostAgent } from './activity-options';
+import { requireApproved } from './answers';
+import type { ApprovalGate } from './approval-gate';
+import type { CanaryControl } from './canary-control';
+import type { Progress } from './progress';
+import type { Saga } from './saga';
+
+export type Live = NonNullable<BlueGreenPlan['live']>;
+
+/** What walking the steps needs: the host's agent, the input, the colors, and the answer desks. */
+export interface CanaryRun {
+  docker: HostAgent;
+  input: CanaryInput;
+  live: Live;
+  next: BlueGreenPlan['next'];
+  control: CanaryControl;
+  gate: ApprovalGate;
+  progress: Progress<CanaryPhase, CanaryStatus>;
+}
+
+/**
+ * Walks the policy's steps: the planner (common/canary-plan.ts) says what comes next, this carries it
+ * out — set a weight, judge a window of the edge log, ask for an approval, hold while paused — and
+ * feeds the outcome back. Returns why the canary is promoted; an abort (failed analysis or a person)
+ * throws DockhandCanaryAborted and the saga puts the edge back on stable.
+ */
+export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWeightAt?: number }> {
+  const { control, progress } = run;
+  let state: CanaryState = FIRST_CANARY_STATE;
+  let offset: number | undefined;
+  let firstWeightAt: number | undefined;
+  for (;;) {
+    state = control.apply(state, Date.now());
+    const decided = decideCanary(run.input.canary, state, Date.now());
+    state = decided.state;
+    const move = decided.move;
+    if (move.kind === 'abort')
+      throw failure(DeployErrorType.CanaryAborted, `canary aborted: ${move.why}`, progress.status.checks.at(-1));
+    if (move.kind === 'promote') return { why: move.why, ...(firstWeightAt ? { firstWeightAt } : {}) };
+    if (move.kind === 'paused') {
+      progress.enter('paused', `held at ${pct(progress.status.weight / 100)} by ${control.last?.by}`, ANSWERS);
+      await control.wait();
+    } else if (move.kind === 'approve') {
+      progress.enter('awaiting-approval', `step ${move.step + 1}: ${move.weight}% to the canary needs approval`);
+      const decision = await run.gate.wait();
+      progress.status.approvals.push(decision);
+      requireApproved(decision, { timeoutMs: run.input.approval.timeoutMs, onTimeout: 'the canary is aborted' });
+      state = approved(state);
+    } else if (move.kind === 'weight') {
+      progress.enter('weighting', `edge ${run.input.edge.name}: ${move.weight}% of requests to ${run.next.name}`);
+      await setWeight(run, move.weight);
+      progress.status.step = move.step;
+      progress.status.weight = move.weight;
+      firstWeightAt ??= Date.now();
+      offset = (await readWindow(run, undefined)).offset;
+      state = weightSet(state, Date.now());
+    } else {
+      progress.enter('analysing', analysingDetails(run, move), ANSWERS);
+      if (await control.wait(move.waitMs)) continue; // an answer came: decide again first
+      const w = await readWindow(run, offset);
+      offset = w.offset;
+      const { stable, canary, verdict, reasons } = w;
+      const check: CanaryCheck = {
+        at: new Date().toISOString(),
+        step: move.step,
+        weight: move.weight,
+        verdict,
+        reasons,
+        stable,
+        canary,
+      };
+      progress.status.checks = [...progress.status.checks, check].slice(-MAX_STATUS_CHECKS);
+      state = checked(state, verdict, reasons);
+    }
+  }
+}
+
+const ANSWERS =
+  'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand pause|resume|promote|abort <service>` or Send Signal';
+
+function setWeight(run: CanaryRun, weight: number) {
+  const { input, live, next } = run;
+  return run.docker.configureEdgeCanary({
+    edge: input.edge.name,
+    service: input.service,
+    stable: live.color,
+    canary: next.color,
+    port: input.appPort,
+    weight,
+  });
+}
+
+function readWindow(run: CanaryRun, offset: number | undefined) {
+  const { input, live, next } = run;
+  return run.docker.readCanaryLog({
+    edge: input.edge.name,
+    service: input.service,
+    stable: live.color,
+    canary: next.color,
+    network: input.spec.network,
+    ...(offset !== undefined ? { offset } : {}),
+    judge: input.canary,
+  });
+}
+
+/** The Web UI's details while a window runs: the step, the thresholds and the last check's figures. */
+function analysingDetails(run: CanaryRun, move: Extract<CanaryMove, { kind: 'analyse' }>): string {
+  const c = run.input.canary;
+  const judged = [
+    `success ${c.successRate.inclusive ? '>=' : '>'} ${pct(c.successRate.min)}`,
+    ...(c.p99 ? [`p99 ${c.p99.inclusive ? '<=' : '<'} ${c.p99.maxMs}ms`] : []),
+    ...(c.p50 ? [`p50 ${c.p50.inclusive ? '<=' : '<'} ${c.p50.maxMs}ms`] : []),
+    `at least ${c.minRequests} canary requests`,
+  ].join(', ');
+  const last = run.progress.status.checks.at(-1);
+  return [
+    `step ${move.step + 1} of ${c.steps.length}: ${move.weight}% of requests to ${run.next.name} (${run.input.spec.image}); next check in ${Math.round(move.waitMs / 1000)}s, judged by ${judged}.`,
+    last
+      ? `Last check (${last.verdict}${last.reasons.length ? `: ${last.reasons.join('; ')}` : ''}):\n\n${figuresLines(last)}`
+      : 'No check yet.',
+  ].join('\n\n');
+}
+
+/** Every request to the canary: the blue-green config with the canary's color live (the marker file),
+ * so a rollback in the bake window is the one-file switch back. */
+export async function promoteCanary(run: Pick<CanaryRun, 'docker' | 'input' | 'live' | 'next'>, saga: Saga) {
+  const { docker, input, live, next } = run;
+  const edge = input.edge.name;
+  saga.add(`point ${edge} back at ${live.name}`, () =>
+    docker.switchEdgeColor({ edge, service: input.service, live: live.color }),
+  );
+  await docker.configureEdgeColors({
+    edge,
+    service: input.service,
+    colors: [live.color, next.color],
+    port: input.appPort,
+    live: next.color,
+  });
+}

@@ -1,0 +1,132 @@
+import { ApplicationFailure, ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
+import type { EdgeState } from '../../activities/traffic/edge-state';
+import type { BlueGreenInput } from '../../common/blue-green';
+import type { BlueGreenPlan } from '../../common/blue-green-plan';
+import { FleetErrorType, type HostFailure, type HostLossPolicy, type HostProgress } from '../../common/fleet';
+import { afterHostFailures } from '../../common/fleet-plan';
+import { fleetRepairPresentation } from '../../common/fleet-repair';
+import { fleetRepairId } from '../../common/workflow-ids';
+import { hostAgent, type HostAgent } from './activity-options';
+import { isHostLoss } from './host-loss';
+import { messageOf, Saga } from './saga';
+
+/** One host of a fleet change: its agent (bounded by the host-loss timeout), its own saga, and what
+ * its steps learned (the plan, the edge's port). */
+export interface HostRun {
+  host: string;
+  input: BlueGreenInput;
+  docker: HostAgent;
+  saga: Saga;
+  plan?: BlueGreenPlan;
+  edgeState?: EdgeState;
+  edgePort?: number;
+  /** The step this host is in and its line (what the Web UI lists per host). */
+  progress: HostProgress;
+}
+
+/**
+ * The hosts of a fleet change and the all-or-none rule. `each` runs one step on several hosts side by
+ * side and lets every one of them finish (so every saga holds the undos of what its host did) before
+ * deciding: any failure rolls the fleet back (a thrown FleetHostFailed), except hosts that stopped
+ * answering under policy `continue` — those are left behind with a repair that waits for their agent.
+ */
+export class FleetRun {
+  readonly runs: HostRun[];
+  readonly lost: HostFailure[] = [];
+  private readonly repaired = new Set<string>();
+
+  constructor(
+    hosts: string[],
+    inputOf: (host: string) => BlueGreenInput,
+    private readonly policy: HostLossPolicy,
+    private readonly onChange: (p: HostProgress) => void,
+  ) {
+    this.runs = hosts.map((host) => ({
+      host,
+      input: inputOf(host),
+      docker: hostAgent(host, { agentPickupMs: policy.timeout }),
+      saga: new Saga(),
+      progress: { host, step: 'waiting', details: '' },
+    }));
+  }
+
+  /** Hosts still in the change (not left behind). */
+  get active(): HostRun[] {
+    return this.runs.filter((r) => !this.lost.some((l) => l.host === r.host));
+  }
+
+  mark(run: HostRun, step: string, details = ''): void {
+    run.progress = { host: run.host, step, details };
+    this.onChange(run.progress);
+  }
+
+  /** Runs `step` on `runs` side by side; see the class comment for what a failure does. */
+  async each(name: string, runs: HostRun[], step: (run: HostRun) => Promise<string | void>): Promise<void> {
+    const settled = await Promise.allSettled(
+      runs.map(async (run) => {
+        this.mark(run, name, '…');
+        this.mark(run, name, (await step(run)) ?? 'done');
+      }),
+    );
+    const failures: HostFailure[] = [];
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') return;
+      const run = runs[i]!;
+      const f = { host: run.host, cause: messageOf(s.reason), lost: isHostLoss(s.reason) };
+      this.mark(run, f.lost ? 'lost' : 'failed', `${name}: ${f.cause}`);
+      failures.push(f);
+    });
+    if (failures.length === 0) return;
+    const decision = afterHostFailures(
+      this.active.map((r) => r.host),
+      failures,
+      this.policy,
+    );
+    if (decision.action === 'rollback')
+      throw ApplicationFailure.create({
+        type: FleetErrorType.HostFailed,
+        message: decision.reason,
+        nonRetryable: true,
+        details: [{ failures }],
+      });
+    this.lost.push(...failures);
+    for (const f of failures) await this.repair(this.runs.find((r) => r.host === f.host)!);
+  }
+
+  /**
+   * Undoes every host's part, side by side (each host's undos in reverse). A host known lost gets a
+   * repair instead (its undos would only time out again); an undo that times out the same way starts
+   * one too. Returns the undos that failed otherwise.
+   */
+  async compensate(): Promise<Array<{ host: string; what: string; error: string }>> {
+    const lostNow = new Set(this.lost.map((l) => l.host));
+    const left = await Promise.all(
+      this.runs.map(async (run) => {
+        if (lostNow.has(run.host)) return [];
+        this.mark(run, 'undoing', run.saga.pending.join('; ') || 'nothing to undo');
+        const failed = await run.saga.compensate();
+        if (failed.length === 0) return (this.mark(run, 'rolled back', 'as before this deploy'), []);
+        if (failed.some((f) => f.lost)) return (await this.repair(run), []);
+        this.mark(run, 'NOT as before', failed.map((f) => `${f.what}: ${f.error}`).join('; '));
+        return failed.map(({ what, error }) => ({ host: run.host, what, error }));
+      }),
+    );
+    return left.flat();
+  }
+
+  /** Starts (once) the repair of a host that stopped answering: a workflow of its own that waits for
+   * the agent and puts the host back as it was (the same idempotent undos), outliving this one. */
+  private async repair(run: HostRun): Promise<void> {
+    if (this.repaired.has(run.host) || !run.plan) return this.mark(run, 'lost', 'nothing of this deploy on it');
+    this.repaired.add(run.host);
+    const workflowId = fleetRepairId(run.input.service, run.host, workflowInfo().runId);
+    const request = { input: run.input, plan: run.plan };
+    await startChild('fleetHostRepair', {
+      workflowId,
+      args: [request],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...fleetRepairPresentation(request),
+    });
+    this.mark(run, 'lost', `not answering; ${workflowId} puts it back when its agent returns`);
+  }
+}
