@@ -4,6 +4,7 @@ import { ErrorType, failure } from '../../common/errors';
 import { createContainerActivities, type CreateContainerInput } from './containers';
 import { createHealthActivities, untilHealthy } from './health';
 import { heartbeating } from './long-running';
+import { QUICK_ENGINE_CALL_MS, withinBound } from './engine-bound';
 
 export interface LaunchReplicaInput extends CreateContainerInput {
   healthTimeoutMs: number;
@@ -19,7 +20,11 @@ export interface LaunchReplicaInput extends CreateContainerInput {
  * together, and each activity costs a round trip through Temporal (schedule, poll, complete, a
  * workflow task) that a rollout would otherwise pay three times per replica.
  */
-export function createReplicaLaunchActivities(docker: Docker, hostId: string) {
+export function createReplicaLaunchActivities(
+  docker: Docker,
+  hostId: string,
+  { engineCallMs = QUICK_ENGINE_CALL_MS }: { engineCallMs?: number } = {},
+) {
   const { createContainer, startContainer } = createContainerActivities(docker, hostId);
   const { waitHealthy } = createHealthActivities(docker);
   return {
@@ -34,9 +39,13 @@ export function createReplicaLaunchActivities(docker: Docker, hostId: string) {
       after = [],
       ...create
     }: LaunchReplicaInput): Promise<{ id: string }> {
-      const { id } = await heartbeating(() => createContainer(create));
+      const { id } = await heartbeating(() =>
+        withinBound(`create container ${create.name}`, engineCallMs, createContainer(create)),
+      );
       for (const name of after) await predecessorHealthy(docker, name, healthTimeoutMs);
-      await heartbeating(() => startContainer({ name: create.name }));
+      await heartbeating(() =>
+        withinBound(`start container ${create.name}`, engineCallMs, startContainer({ name: create.name })),
+      );
       await waitHealthy({ name: create.name, timeoutMs: healthTimeoutMs, pollMs });
       return { id };
     },
