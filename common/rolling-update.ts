@@ -72,6 +72,11 @@ export const RollingUpdateInput = z
     edge: EdgeOptions.default({ image: 'dockhand-edge:1', targetPort: 8080, ports: [] }),
     /** Who asked, through what, from which service file (absent on runs started before it existed). */
     origin: ChangeOrigin.optional(),
+    /** One host of a fleet rollout (workflows/fleet-rolling-update.ts): once every replica is rolled, tell
+     * the parent and hold — replaced replicas kept — until it commits; a cancellation puts them back. */
+    fleetHold: z.boolean().optional(),
+    /** How long each call may wait for the host's agent to pick it up (a lost host fails, not hangs). */
+    agentPickupMs: z.number().int().min(1000).optional(),
   })
   .superRefine((input, ctx) => {
     // The edge reaches replicas by name, which only a user-defined network resolves.

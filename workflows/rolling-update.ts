@@ -20,6 +20,7 @@ import {
 } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
+import { FleetHold } from './lib/fleet-hold';
 import { hostAgent } from './lib/activity-options';
 import { rollingUpdateV1 } from './lib/legacy/rolling-update-v1';
 import { RolloutControl } from './lib/rollout-control';
@@ -48,7 +49,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const input = validate(RollingUpdateInput, request, 'input');
   const { service, host } = input;
   const spec = { ...input.spec, network: serviceNetwork(service, input.spec) };
-  const docker = hostAgent(host);
+  const docker = hostAgent(host, { agentPickupMs: input.agentPickupMs });
   const requesters = input.origin ? [input.origin.requestedBy] : [];
   const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL, {
     subject: service,
@@ -58,6 +59,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   });
   const control = new RolloutControl(input.approval ?? input.pauseAfter?.approval ?? ANYONE_ELSE, service);
   const progress = new RolloutProgress(service, host, spec.image, () => control.paused);
+  const fleet = input.fleetHold ? new FleetHold() : undefined;
   const run: RolloutRun = { progress, gate, control, approval: undefined };
   let rollout: Rollout | undefined;
   let reason: string | undefined;
@@ -74,6 +76,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
       failures: rollout.runner.failures,
     });
     reason = await carryOut(rollout, run, `${spec.image} (${input.order})`);
+    if (reason === undefined && fleet) await fleet.hold(host, progress); // until the fleet commits
   } catch (err) {
     reason = isCancellation(err) ? 'the rollout was cancelled' : reasonOf(err);
   }

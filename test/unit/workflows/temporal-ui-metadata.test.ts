@@ -17,6 +17,7 @@ import { readServiceStatus } from '../../../client/service-status';
 import { readServiceLogs } from '../../../client/service-logs';
 import { startPullImage } from '../../../client/pull-image';
 import { startFleetBlueGreenDeploy } from '../../../client/fleet-blue-green';
+import { startFleetRollingUpdate } from '../../../client/fleet-rolling';
 import { BlueGreenInput } from '../../../common/blue-green';
 import { fleetRepairPresentation } from '../../../common/fleet-repair';
 import { validate } from '../../../common/spec/validate';
@@ -137,6 +138,8 @@ const STARTS: Record<keyof typeof workflows, Start> = {
   },
   fleetBlueGreenDeploy: (c, config, host) =>
     startFleetBlueGreenDeploy(c, config, { service: 'fleet', hosts: [host], spec: { image, network } }),
+  fleetRollingUpdate: (c, config, host) =>
+    startFleetRollingUpdate(c, config, { service: 'rfleet', hosts: [host], spec: { image, network } }),
   // The fleet deploy starts it as a child when a host stops answering; here directly, with the same options.
   fleetHostRepair: (c, config, host) => {
     const request = {

@@ -1,0 +1,152 @@
+import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import type { ApprovalDecision } from '../common/approval';
+import { FleetErrorType } from '../common/fleet';
+import {
+  FleetRollingInput,
+  hostRolloutRequest,
+  type FleetRollingRequest,
+  type FleetRollingResult,
+} from '../common/fleet-rolling';
+import {
+  approvalAfterWave,
+  fleetRollingApprovalDetails,
+  fleetRollingFailure,
+  hostWaves,
+} from '../common/fleet-rolling-plan';
+import { approvalWaitsOn } from '../common/phase-details';
+import { RollingUpdateInput } from '../common/rolling-update';
+import { validate } from '../common/spec/validate';
+import { hostAgent } from './lib/activity-options';
+import { requireApproved } from './lib/answers';
+import { ApprovalGate } from './lib/approval-gate';
+import { FleetRollingProgress } from './lib/fleet-rolling-progress';
+import { HostRollouts } from './lib/host-rollouts';
+import { ImagePins } from './lib/image-pins';
+import { messageOf } from './lib/saga';
+
+/**
+ * Fleet rolling update — the single-host rolling update on every host of the service, all or none: the
+ * image on every host (the same digest), then waves of at most `maxHostsAtOnce` hosts, each host's
+ * replicas rolled by its own `rollingUpdate` child (health-gated, `parallelism` at once) which then holds
+ * its replaced replicas; ONE approval after the first wave when the service asks; then every host
+ * commits. A failure on any host before the commit (or a rejection, a timeout, a cancellation) cancels
+ * every host's rollout, each puts its replicas back, and the fleet fails naming the host and the cause.
+ */
+export async function fleetRollingUpdate(request: FleetRollingRequest): Promise<FleetRollingResult> {
+  const input = validate(FleetRollingInput, request, 'input');
+  // Each host's rollout checks its own input too; checked here first, before any host changes.
+  for (const host of input.hosts) validate(RollingUpdateInput, hostRolloutRequest(input, host), 'input');
+  const { service, spec } = input;
+  const progress = new FleetRollingProgress(input, {});
+  const rollouts = new HostRollouts(input, progress);
+  const requesters = input.origin ? [input.origin.requestedBy] : [];
+  const gate = new ApprovalGate(input.approval, { subject: service, requesters, service });
+  let approval: ApprovalDecision | undefined;
+  try {
+    const digest = await pullEverywhere(input, progress);
+    const waves = hostWaves(input.hosts, input.maxHostsAtOnce);
+    for (const [i, wave] of waves.entries()) {
+      progress.enter(
+        'rolling',
+        `wave ${i + 1}/${waves.length}: ${wave.join(', ')} roll their replicas to ${spec.image} (${input.parallelism} at once on each host; ${waves.length > 1 ? 'the next wave starts once these hold' : 'every host at once'})`,
+      );
+      await rollouts.roll(wave);
+      throwIfFailed(rollouts);
+      if (approvalAfterWave(input.approval.required) === i + 1)
+        approval = await approve(input, progress, gate, rollouts, waves.slice(0, i + 1).flat());
+    }
+    progress.enter('committing', `every host rolled; each removes the replicas it replaced`);
+    const hosts = await rollouts.commit();
+    progress.enter('done', `${hosts.length} hosts run ${spec.image}`);
+    const finishedAt = new Date().toISOString();
+    return { service, image: spec.image, digest, hosts, approval, spec: hosts[0]!.result.spec, finishedAt };
+  } catch (err) {
+    throw await CancellationScope.nonCancellable(() => rollBackFleet(rollouts, progress, err));
+  }
+}
+
+/** The image onto every host before any host changes: the first resolves its digest, the others pull
+ * that digest side by side; a host that cannot pull fails the fleet with the registry's answer. */
+async function pullEverywhere(input: FleetRollingInput, progress: FleetRollingProgress): Promise<string | undefined> {
+  const { image } = input.spec;
+  progress.enter(
+    'pulling',
+    `${image} onto ${input.hosts.length} hosts: the first resolves its digest, the rest pull it`,
+  );
+  const pins = new ImagePins();
+  const pull = async (host: string) => {
+    try {
+      const r = await pins.ensure(hostAgent(host, { agentPickupMs: input.hostLossTimeout }), image);
+      progress.host(host, 'pulled', `has ${r.digest ?? r.id}`);
+    } catch (err) {
+      throw hostFailed(`host ${host}: ${messageOf(err)}`, [{ host, cause: messageOf(err), lost: false }]);
+    }
+  };
+  const [first, ...rest] = input.hosts;
+  await pull(first!);
+  await Promise.all(rest.map(pull));
+  return (progress.status.digest = pins.of(image));
+}
+
+/** The one approval for the fleet, raced against a failure on any host (a host failing meanwhile
+ * rolls the fleet back without waiting for the answer). */
+async function approve(
+  input: FleetRollingInput,
+  progress: FleetRollingProgress,
+  gate: ApprovalGate,
+  rollouts: HostRollouts,
+  rolled: string[],
+): Promise<ApprovalDecision> {
+  const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
+  const text = fleetRollingApprovalDetails({
+    service: input.service,
+    image: input.spec.image,
+    workflowId: workflowInfo().workflowId,
+    rolled,
+    toGo: input.hosts.filter((h) => !rolled.includes(h)),
+    timeoutAt,
+    approvers: input.approval.approvers,
+  });
+  progress.enter(
+    'awaiting-approval',
+    text,
+    approvalWaitsOn(timeoutAt, 'the rollout is rejected and every host rolled back'),
+  );
+  const decision = await Promise.race([gate.wait(), rollouts.failed.then(() => undefined)]);
+  throwIfFailed(rollouts);
+  progress.status.approval = decision;
+  requireApproved(decision!, { timeoutMs: input.approval.timeoutMs, onTimeout: 'rejected by default' });
+  return decision!;
+}
+
+function throwIfFailed(rollouts: HostRollouts): void {
+  if (rollouts.failures.length > 0) throw hostFailed(fleetRollingFailure(rollouts.failures), rollouts.failures);
+}
+
+function hostFailed(message: string, failures: unknown[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FleetErrorType.HostFailed,
+    message,
+    nonRetryable: true,
+    details: [{ failures }],
+  });
+}
+
+/** Every host's rollout cancelled and put back; the failure says why, and what is not as before. */
+async function rollBackFleet(rollouts: HostRollouts, progress: FleetRollingProgress, err: unknown): Promise<unknown> {
+  const why = isCancellation(err) ? 'the fleet rollout was cancelled' : messageOf(err);
+  progress.status.failure = why;
+  progress.enter('rolling-back', `every host puts its replicas back because: ${why}`);
+  const notBack = await rollouts.rollBack();
+  if (notBack.length === 0) {
+    progress.enter('failed', `${why}. Every host is as before this rollout.`);
+    return err;
+  }
+  progress.enter('failed', `${why}. NOT as before: ${notBack.join('; ')}`);
+  return ApplicationFailure.create({
+    type: FleetErrorType.HostFailed,
+    message: `${why}; NOT as before: ${notBack.join('; ')}`,
+    nonRetryable: true,
+    details: [{ failures: rollouts.failures, hosts: progress.status.hosts }],
+  });
+}
