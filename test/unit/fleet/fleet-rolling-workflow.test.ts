@@ -1,0 +1,195 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnswerIdentityActivities } from '../../../activities/changes/answer-identity';
+import { ErrorType, failure } from '../../../common/errors';
+import {
+  fleetRollingStatusQuery,
+  hostRolloutId,
+  type FleetRollingRequest,
+  type FleetRollingResult,
+  type FleetRollingStatus,
+} from '../../../common/fleet-rolling';
+import { rejectUpdate } from '../../../common/signals';
+import { hostTaskQueue } from '../../../common/task-queues';
+import { FakeReplicaEngine } from '../../support/fake-replica-engine';
+import { waitFor } from '../../support/wait';
+import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
+
+// The fleet rolling update's decisions against three in-memory hosts (test/support/fake-replica-engine.ts),
+// each served by its own worker on its own host queue, the per-host rollingUpdate children on the
+// orchestrator's queue, on a private Temporal dev server. Real engines, edges and the registry:
+// test/integration/fleet-rolling-update.test.ts.
+let t: WorkflowTestEnv;
+beforeAll(async () => void (t = await createWorkflowTestEnv()), 120_000);
+afterAll(() => t?.teardown());
+
+let n = 0;
+const V1 = { 'web-1': 'app:v1 healthy', 'web-2': 'app:v1 healthy' };
+const V2 = { 'web-1': 'app:v2 healthy', 'web-2': 'app:v2 healthy' };
+
+/** Three hosts with replicas web-1, web-2 on app:v1 behind their edge; every host call in one timeline. */
+function fleet() {
+  const id = `${process.pid}-${++n}`;
+  const service = 'web';
+  const timeline: string[] = [];
+  const hosts = [1, 2, 3].map((i) => {
+    const engine = new FakeReplicaEngine(service);
+    engine.add('web-1', 'app:v1');
+    engine.add('web-2', 'app:v1');
+    engine.edgeConfigs.push(['web-1', 'web-2']);
+    return { host: `rh${i}-${id}`, engine };
+  });
+  return { service, hosts, ids: hosts.map((h) => h.host), timeline, id };
+}
+
+/** Runs fleetRollingUpdate of app:v2 with `extra`, answering with `during`. */
+async function roll(
+  f: ReturnType<typeof fleet>,
+  extra: Partial<FleetRollingRequest> = {},
+  during?: (workflowId: string) => Promise<void>,
+): Promise<{ result?: FleetRollingResult; error?: ApplicationFailure; status?: FleetRollingStatus }> {
+  const taskQueue = `fleet-roll-${f.id}`;
+  const orchestrator = await Worker.create({
+    connection: t.env.nativeConnection,
+    taskQueue,
+    workflowBundle: t.bundle,
+    activities: createAnswerIdentityActivities(async () => t.env.client),
+  });
+  const agents = await Promise.all(
+    f.hosts.map(({ host, engine }) => {
+      const activities = Object.fromEntries(
+        Object.entries(engine.activities()).map(([name, fn]) => [
+          name,
+          (input: unknown) => (f.timeline.push(`${host}:${name}`), fn(input)),
+        ]),
+      );
+      return Worker.create({ connection: t.env.nativeConnection, taskQueue: hostTaskQueue(host), activities });
+    }),
+  );
+  // The service's lock id, unique per test (tests share one server).
+  const workflowId = `deploy/${f.service}-${f.id}`;
+  try {
+    const body = async () => {
+      const handle = await t.env.client.workflow.start('fleetRollingUpdate', {
+        taskQueue,
+        workflowId,
+        args: [
+          {
+            service: f.service,
+            hosts: f.ids,
+            spec: { image: 'app:v2', network: 'web-net' },
+            replicas: 2,
+            monitor: 1,
+            hostLossTimeout: 5000,
+            ...extra,
+          } satisfies FleetRollingRequest,
+        ],
+      });
+      await during?.(workflowId);
+      // The status is read while the workers still run (a query needs one); a run refused at its
+      // input never registered one.
+      const status = () => handle.query(fleetRollingStatusQuery).catch(() => undefined);
+      try {
+        const result = (await handle.result()) as FleetRollingResult;
+        return { result, status: await status() };
+      } catch (e) {
+        if (!(e instanceof WorkflowFailedError)) throw e;
+        return { error: e.cause as ApplicationFailure, status: await status() };
+      }
+    };
+    const run = agents.reduce<Promise<Awaited<ReturnType<typeof body>>>>((inner, a) => a.runUntil(inner), body());
+    return await orchestrator.runUntil(run);
+  } finally {
+    f.hosts.forEach((h) => h.engine.release());
+  }
+}
+
+const first = (timeline: string[], entry: string) => timeline.indexOf(entry);
+const last = (timeline: string[], entry: string) => timeline.lastIndexOf(entry);
+
+describe('fleetRollingUpdate', () => {
+  it('v1 → v2 on three hosts, one host at a time; no host drops its old replicas before every host rolled', async () => {
+    const f = fleet();
+    const { result, error, status } = await roll(f);
+    expect(error).toBeUndefined();
+    expect(result!.hosts.map((h) => [h.host, h.workflowId, h.result.outcome])).toEqual(
+      f.ids.map((h) => [h, hostRolloutId(f.service, h), 'updated']),
+    );
+    for (const { engine } of f.hosts) {
+      expect(engine.state()).toEqual(V2);
+      expect(engine.edge).toEqual(['web-1', 'web-2']);
+      expect(engine.violations).toEqual([]);
+    }
+    const [h1, h2, h3] = f.ids;
+    // maxHostsAtOnce 1: a host starts once the one before holds.
+    expect(first(f.timeline, `${h2}:launchReplica`)).toBeGreaterThan(last(f.timeline, `${h1}:watchHealthy`));
+    expect(first(f.timeline, `${h3}:launchReplica`)).toBeGreaterThan(last(f.timeline, `${h2}:watchHealthy`));
+    // All or none: the replaced replicas are removed only after the last host rolled.
+    const removals = f.ids.map((h) => first(f.timeline, `${h}:removeReplica`));
+    expect(Math.min(...removals)).toBeGreaterThan(last(f.timeline, `${h3}:watchHealthy`));
+    expect(status!.phase).toBe('done');
+    expect(status!.hosts.map((h) => h.step)).toEqual(['committed', 'committed', 'committed']);
+  });
+
+  it("host 3's new replica never gets healthy after hosts 1–2 rolled: every host back on v1", async () => {
+    const f = fleet();
+    const [h1, h2, h3] = f.ids;
+    f.hosts[2]!.engine.fault('launchReplica', (input: { name: string }) => {
+      throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+    });
+    const { error, status } = await roll(f);
+    expect(error?.type).toBe('DockhandFleetHostFailed');
+    expect(error?.message).toContain(`host ${h3}: `);
+    expect(error?.message).toContain('Docker marked it unhealthy');
+    for (const { engine } of f.hosts) {
+      expect(engine.state()).toEqual(V1);
+      expect(engine.edge).toEqual(['web-1', 'web-2']);
+      expect(engine.violations).toEqual([]);
+    }
+    // Hosts 1 and 2 had rolled (and held) before host 3 failed.
+    expect(first(f.timeline, `${h3}:launchReplica`)).toBeGreaterThan(last(f.timeline, `${h2}:watchHealthy`));
+    expect(f.timeline).toContain(`${h1}:restoreReplica`);
+    expect(status!.phase).toBe('failed');
+    expect(status!.hosts.map((h) => h.step)).toEqual(['rolled back', 'rolled back', 'rolled back']);
+  });
+
+  it('asks ONE approval after the first wave; a rejection puts every host back', async () => {
+    const f = fleet();
+    const { error } = await roll(
+      f,
+      { maxHostsAtOnce: 2, approval: { required: true, timeoutMs: 60_000 } },
+      async (workflowId) => {
+        const handle = t.env.client.workflow.getHandle(workflowId);
+        await waitFor(
+          async () => (await handle.query(fleetRollingStatusQuery)).phase === 'awaiting-approval',
+          20_000,
+          'the approval',
+        );
+        const status = await handle.query(fleetRollingStatusQuery);
+        expect(status.details).toContain(`Rolled and holding (replaced replicas kept): ${f.ids[0]}, ${f.ids[1]}.`);
+        expect(status.details).toContain(`Still to roll: ${f.ids[2]}.`);
+        expect(status!.hosts.map((h) => h.step)).toEqual(['held', 'held', 'pulled']);
+        await t
+          .clientAs('approver')
+          .workflow.getHandle(workflowId)
+          .executeUpdate(rejectUpdate, {
+            args: [{ comment: 'not today' }],
+          });
+      },
+    );
+    expect(error?.type).toBe('DockhandRejected');
+    for (const { engine } of f.hosts) expect(engine.state()).toEqual(V1);
+    expect(f.timeline.filter((e) => e.startsWith(`${f.ids[2]}:launchReplica`))).toEqual([]);
+  });
+
+  it('bad input is refused before any host changes, naming the field', async () => {
+    const f = fleet();
+    const { error } = await roll(f, {
+      spec: { image: 'app:v2', network: 'web-net', ports: [{ container: 8080, host: 22999 }] },
+    });
+    expect(error?.message).toContain('spec.ports');
+    expect(f.timeline).toEqual([]);
+  });
+});
