@@ -6,6 +6,7 @@ import type { ResolvedDeploy } from '../common/service-file/resolve';
 import { failureText } from './failure-text';
 import { startBlueGreenDeploy } from './blue-green';
 import { startFleetBlueGreenDeploy } from './fleet-blue-green';
+import { startFleetRollingUpdate } from './fleet-rolling';
 import { startRollingUpdate } from './rolling-update';
 import { startCanaryDeploy } from './canary-deploy';
 
@@ -34,6 +35,7 @@ export async function startDeploy(
   memo?: Record<string, unknown>,
 ): Promise<WorkflowHandle> {
   if (r.workflowType === 'fleetBlueGreenDeploy') return startFleetBlueGreenDeploy(client, config, r.input, memo);
+  if (r.workflowType === 'fleetRollingUpdate') return startFleetRollingUpdate(client, config, r.input, memo);
   if (r.strategy === 'canary') return startCanaryDeploy(client, config, r.input, memo);
   return r.strategy === 'blue-green'
     ? startBlueGreenDeploy(client, config, r.input, memo)

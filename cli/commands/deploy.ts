@@ -1,3 +1,4 @@
+import type { FleetRollingResult } from '../../common/fleet-rolling';
 import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { startDeploy } from '../../client/deploy';
@@ -88,7 +89,8 @@ export function registerDeploy(program: Command): void {
       const progress = o.json ? undefined : new Progress();
       progress?.line(started);
       const end = await followChange(handle, {
-        kind: resolved.strategy,
+        // A fleet rollout's status is phases and hosts (each host's batches are in its own child).
+        kind: resolved.workflowType === 'fleetRollingUpdate' ? 'phase' : resolved.strategy,
         progress,
         timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
         reattach: `dockhand status ${service} --follow`,
@@ -197,7 +199,14 @@ function overridesFromFlags(command: Command, o: DeployOptions): ServiceOverride
   };
 }
 
+/** "web: app:v2 on 3 hosts — h1 updated (2 replicas), …". */
+function fleetRolloutSummary(f: FleetRollingResult): string {
+  const hosts = f.hosts.map((h) => `${h.host} ${h.result.outcome} (${h.result.updated.length} replicas rolled)`);
+  return `${f.service}: ${f.image} on ${f.hosts.length} hosts — ${hosts.join(', ')}`;
+}
+
 function successLine(service: string, r: ResolvedDeploy, result: unknown): string {
+  if (r.workflowType === 'fleetRollingUpdate') return fleetRolloutSummary(result as FleetRollingResult);
   if (r.strategy === 'rolling') return rolloutSummary(result as RollingUpdateResult);
   const b = result as BlueGreenResult;
   return `${service}: ${b.liveContainer} (${b.liveColor}) serves ${b.image} on http://${b.edge.hostIp}:${b.edge.hostPort} — ${(b.timings.totalMs / 1000).toFixed(1)}s, approval ${b.approval.outcome}${b.approval.by ? ` by ${b.approval.by}` : ''}`;

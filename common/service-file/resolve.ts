@@ -4,6 +4,7 @@ import { canaryPolicy } from '../canary';
 import { CanaryInput } from '../canary-deploy';
 import type { ChangeOriginInput } from '../change-origin';
 import { FleetBlueGreenInput } from '../fleet-blue-green';
+import { FleetRollingInput } from '../fleet-rolling';
 import { RollingUpdateInput } from '../rolling-update';
 import { ServiceDecl, type ServiceFile, type ServiceStrategy } from './schema';
 
@@ -37,6 +38,15 @@ export type ResolvedDeploy =
       input: FleetBlueGreenInput;
     }
   | { strategy: 'rolling'; workflowType: 'rollingUpdate'; service: string; host: string; input: RollingUpdateInput }
+  | {
+      strategy: 'rolling';
+      workflowType: 'fleetRollingUpdate';
+      service: string;
+      /** The hosts, comma-separated. */
+      host: string;
+      hosts: string[];
+      input: FleetRollingInput;
+    }
   | { strategy: 'canary'; workflowType: 'canaryDeploy'; service: string; host: string; input: CanaryInput };
 
 /** The built-in defaults: what a service gets when neither it nor `defaults:` says. */
@@ -69,14 +79,14 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
   const s = mergeSettings(serviceSettings(file, name), overrides) as ServiceDecl;
   const hosts = s.hosts ?? Object.keys(file.hosts);
   const strategy = s.strategy ?? BUILT_IN.strategy;
-  // Blue-green on several hosts without one named is one change across all of them (the fleet deploy).
-  const fleet = o.host === undefined && hosts.length > 1 && strategy === 'blue-green';
+  // Blue-green or rolling on several hosts without one named is one change across all of them (a fleet).
+  const fleet = o.host === undefined && hosts.length > 1 && strategy !== 'canary';
   const host = o.host ?? (hosts.length === 1 || fleet ? hosts[0]! : undefined);
   if (host === undefined)
     throw new ServiceFileError([
       {
         path: ['host'],
-        message: `${name} runs on ${hosts.length} hosts (${hosts.join(', ')}); name one (--host): a rolling update across several hosts at once is not supported yet`,
+        message: `${name} runs on ${hosts.length} hosts (${hosts.join(', ')}); name one (--host): a canary across several hosts at once is not supported yet`,
       },
     ]);
   if (!hosts.includes(host))
@@ -159,12 +169,62 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     },
     origin,
   };
+  if (fleet) return fleetRolling(name, hosts, request, s);
   return {
     strategy,
     workflowType: 'rollingUpdate',
     service: name,
     host,
     input: parseAs(RollingUpdateInput, request, name),
+  };
+}
+
+/** A rolling service on several hosts: one fleet rollout. Its canary is the first wave of hosts (ONE
+ * approval after it, `rolling.canaryBatches`); a gate on every host, or going on without a lost host,
+ * is refused, naming the field. */
+function fleetRolling(name: string, hosts: string[], request: Record<string, unknown>, s: ServiceDecl): ResolvedDeploy {
+  const at = (...path: string[]) => ['services', name, ...path];
+  const refused = [
+    ...(s.rolling?.pauseEvery !== undefined
+      ? [
+          {
+            path: at('rolling', 'pauseEvery'),
+            message:
+              'not across several hosts: the fleet asks ONE approval after its first wave (rolling.canaryBatches)',
+          },
+        ]
+      : []),
+    ...(s.hostLoss?.policy === 'continue'
+      ? [
+          {
+            path: at('hostLoss', 'policy'),
+            message: 'a rolling fleet rolls back when a host is lost ("continue" is for blue-green fleets)',
+          },
+        ]
+      : []),
+  ];
+  if (refused.length > 0) throw new ServiceFileError(refused);
+  const {
+    host: _one,
+    pauseAfter,
+    approval,
+    ...rest
+  } = request as { host: string; pauseAfter?: unknown; approval?: object };
+  const fleetRequest = {
+    ...rest,
+    hosts,
+    approval: { ...(approval ?? {}), required: pauseAfter !== undefined },
+    ...(s.rolling?.maxHostsAtOnce !== undefined ? { maxHostsAtOnce: s.rolling.maxHostsAtOnce } : {}),
+    ...(s.hostLoss?.timeout !== undefined ? { hostLossTimeout: s.hostLoss.timeout } : {}),
+  };
+  const input = parseAs(FleetRollingInput, fleetRequest, name);
+  return {
+    strategy: 'rolling',
+    workflowType: 'fleetRollingUpdate',
+    service: name,
+    host: hosts.join(','),
+    hosts,
+    input,
   };
 }
 
@@ -246,6 +306,8 @@ const INPUT_TO_FILE: Array<[string, string]> = [
   ['failureAction', 'rolling.failureAction'],
   ['deadline', 'rolling.deadline'],
   ['bootLimit', 'boot.limit'],
+  ['maxHostsAtOnce', 'rolling.maxHostsAtOnce'],
+  ['hostLossTimeout', 'hostLoss.timeout'],
 ];
 
 function parseAs<S extends z.ZodType>(schema: S, request: unknown, service: string): z.output<S> {

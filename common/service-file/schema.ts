@@ -100,6 +100,9 @@ export const RollingOptions = z.strictObject({
     .optional()
     .describe('pause for approval after every this many batches (1: before each batch after the first)'),
   deadline: durationMs.optional().describe('the whole run must finish within it, or it rolls back'),
+  maxHostsAtOnce: BootLimit.optional().describe(
+    'several hosts: how many hosts roll at once, a number or a percentage ("50%"); default 1',
+  ),
 });
 
 /** A GET on the new version before the approval (blue-green: on the new color's address). */

@@ -88,6 +88,50 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
     });
   });
 
+  it('rolling on several hosts without one named: one fleet rollout; its canary is ONE approval after the first wave', () => {
+    const f = file({
+      ...base,
+      services: {
+        ...base.services,
+        web: {
+          ...base.services.web!,
+          rolling: { ...base.services.web!.rolling, maxHostsAtOnce: '50%' },
+          hostLoss: { timeout: '20s' },
+        },
+      },
+    });
+    const r = resolveDeploy(f, 'web', { origin });
+    expect(r.workflowType).toBe('fleetRollingUpdate');
+    if (r.workflowType !== 'fleetRollingUpdate') throw new Error('not a fleet rollout');
+    expect(r.host).toBe('h1,h2');
+    expect(r.input).toMatchObject({
+      service: 'web',
+      hosts: ['h1', 'h2'],
+      replicas: 3,
+      order: 'start-first',
+      maxHostsAtOnce: '50%',
+      hostLossTimeout: 20_000,
+      approval: { required: true, timeoutMs: 600_000, approvers: ['ops'] },
+    });
+    expect('host' in r.input || 'pauseAfter' in r.input).toBe(false);
+    const bad = file({
+      ...base,
+      services: {
+        web: {
+          image: 'web:v1',
+          hosts: ['h1', 'h2'],
+          strategy: 'rolling',
+          rolling: { pauseEvery: 1 },
+          hostLoss: { policy: 'continue', minHosts: 1 },
+        },
+      },
+    });
+    expect(issues(() => resolveDeploy(bad, 'web', { origin })).map((i) => i.path.join('.'))).toEqual([
+      'services.web.rolling.pauseEvery',
+      'services.web.hostLoss.policy',
+    ]);
+  });
+
   it('refuses, naming the field: an unknown service, a host it does not run on, several hosts without one named, a bad image', () => {
     expect(issues(() => resolveDeploy(file(base), 'nope', { origin }))).toEqual([
       { path: ['services', 'nope'], message: 'no such service (declared: api, web)' },
@@ -95,8 +139,14 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
     expect(issues(() => resolveDeploy(file(base), 'api', { host: 'h2', origin }))).toEqual([
       { path: ['host'], message: '"h2" is not a host of api (hosts: h1)' },
     ]);
-    expect(issues(() => resolveDeploy(file(base), 'web', { origin }))[0]!.message).toMatch(
-      /web runs on 2 hosts \(h1, h2\); name one \(--host\): a rolling update across several hosts/,
+    const canaries = file({
+      ...base,
+      services: {
+        web: { image: 'web:v1', hosts: ['h1', 'h2'], strategy: 'canary', canary: { steps: [{ weight: 100 }] } },
+      },
+    });
+    expect(issues(() => resolveDeploy(canaries, 'web', { origin }))[0]!.message).toMatch(
+      /web runs on 2 hosts \(h1, h2\); name one \(--host\): a canary across several hosts/,
     );
     expect(issues(() => resolveDeploy(file(base), 'api', { image: 'Bad Image', origin }))[0]!.path).toEqual(['image']);
   });
