@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { recentChanges, type ChangeRecord } from '../../client/change-history';
 import { connectClient } from '../../client/connection';
+import { pendingRepairs, type PendingRepair } from '../../client/pending-repairs';
 import { readServiceStatus } from '../../client/service-status';
 import { loadConfig } from '../../common/config';
 import { serviceHosts } from '../../common/service-file/resolve';
@@ -95,6 +96,8 @@ interface ServiceReport {
     waitingFor?: string;
   };
   last: ChangeRecord[];
+  /** Hosts a fleet deploy left behind, each with the repair that waits for its agent. */
+  repairs: PendingRepair[];
 }
 
 async function serviceReport(
@@ -103,9 +106,10 @@ async function serviceReport(
   service: string,
   hosts: string[],
 ): Promise<ServiceReport> {
-  const [live, changes] = await Promise.all([
+  const [live, changes, repairs] = await Promise.all([
     readServiceStatus(client, config, { service, hosts }),
     recentChanges(client, service, 4),
+    pendingRepairs(client, service),
   ]);
   const running = changes.find((c) => c.outcome === 'running');
   const current = running
@@ -122,6 +126,7 @@ async function serviceReport(
     hosts: live.hosts,
     ...(running ? { running: { ...running, progress: current, ...(waitingFor ? { waitingFor } : {}) } } : {}),
     last: changes.filter((c) => c.outcome !== 'running').slice(0, 3),
+    repairs,
   };
 }
 
@@ -143,6 +148,10 @@ function text(r: ServiceReport, loaded: LoadedServiceFile | undefined): string {
       `  now: ${r.running.type} ${r.running.runId} — ${r.running.progress?.phase ?? 'running'}${r.running.waitingFor ? `, waiting for ${r.running.waitingFor}` : ''}`,
     );
   else lines.push('  now: no change running');
+  for (const p of r.repairs)
+    lines.push(
+      `  repair pending: ${p.host} is not as before until its agent returns — ${p.workflowId} (since ${p.startedAt})`,
+    );
   if (r.last.length) lines.push('  last changes:');
   for (const c of r.last) lines.push(`    ${describeChange(c)}`);
   return lines.join('\n');

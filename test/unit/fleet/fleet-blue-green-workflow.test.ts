@@ -11,7 +11,9 @@ import {
 import { approveUpdate } from '../../../common/signals';
 import { hostTaskQueue } from '../../../common/task-queues';
 import { fleetRepairId } from '../../../common/workflow-ids';
+import { pendingRepairs } from '../../../client/pending-repairs';
 import { FakeFleetHost, retryable } from '../../support/fake-fleet-host';
+import { waitFor } from '../../support/wait';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
 
 // The fleet blue-green deploy's decisions against in-memory hosts (test/support/fake-fleet-host.ts),
@@ -192,6 +194,16 @@ describe('fleetBlueGreenDeploy', () => {
     expect(out.error?.message).toContain(`host ${h3.host} stopped answering`);
     for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV1(f.service));
     expect(h3.state().containers).toContain(`${f.service}-green app:v2`); // left until its agent returns
+    // Meanwhile `dockhand status` lists the repair that waits for the agent.
+    const repairId = fleetRepairId(f.service, h3.host, out.runId);
+    await waitFor(
+      async () => (await pendingRepairs(t.env.client, f.service)).some((p) => p.workflowId === repairId),
+      20_000,
+      'the pending repair listed',
+    );
+    expect(await pendingRepairs(t.env.client, f.service)).toEqual([
+      { workflowId: repairId, host: h3.host, startedAt: expect.any(String) },
+    ]);
     // The agent comes back: the repair the deploy left puts the host back as before.
     await agentDown;
     const back = new FakeFleetHost(h3.host, f.service);
