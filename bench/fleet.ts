@@ -1,11 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { startBlueGreenDeploy } from '../client/blue-green';
 import { startFleetBlueGreenDeploy } from '../client/fleet-blue-green';
+import { startFleetRollingUpdate } from '../client/fleet-rolling';
+import { startRollingUpdate } from '../client/rolling-update';
 import { runStack } from '../cli/lib/processes';
 import { testHostsDown, testHostsUp, type TestHosts } from '../cli/lib/test-hosts';
 import type { BlueGreenRequest } from '../common/blue-green';
 import type { DockhandConfig } from '../common/config';
 import { fleetStatusQuery, type FleetBlueGreenRequest } from '../common/fleet-blue-green';
+import type { FleetRollingRequest } from '../common/fleet-rolling';
 import { approveUpdate } from '../common/signals';
 import { startLoad, type LoadReport } from '../test/support/load';
 import { clientAs, testClient } from '../test/support/temporal';
@@ -15,6 +18,8 @@ import { startWorker, testIds } from '../test/support/workers';
 const RATE = 20; // requests per second through each edge
 const EDGE_PORT = 22280;
 const SINGLE_EDGE_PORT = 22281;
+const ROLLING_EDGE_PORT = 22282;
+const ROLLING_SINGLE_EDGE_PORT = 22283;
 // The fixture app's health check, patient with a loaded machine (as test/support/blue-green.ts's, which
 // the bench cannot import: it pulls in vitest).
 const patientHealthcheck = {
@@ -30,7 +35,10 @@ const patientHealthcheck = {
  * deploy on one host (single_host_s). Then the all-or-none case: a v1 → v2 deploy whose new color on
  * host 3 breaks at switch time must end with every host on v1 (all_or_none_ok); rollback_s is the time
  * from the failure (the fleet enters `compensating`) to the last host switched back (`failed`).
- * Names and addresses of its own: "fbn", blocks 117–120, ports 22117/22280–22281.
+ * The rolling mode, in the same run: a fleet rolling update v1 → v2 of 2 replicas on each of the 3 hosts (all
+ * hosts at once) against the same rollout on one host (rolling_fleet_s, rolling_single_host_s), load on
+ * every edge (rolling_failed).
+ * Names and addresses of its own: "fbn", blocks 117–120, ports 22117/22280–22283.
  */
 export async function main(): Promise<void> {
   await runStack('up');
@@ -69,6 +77,15 @@ export async function main(): Promise<void> {
     console.log('[bench] fleet: v1 → v2 on 3 hosts under load');
     const fleet = await b.timed(() => b.fleet('v2'), b.fleetUrls());
     console.log(`[bench] fleet: ${fleet.seconds}s ${summary(fleet.reports)}`);
+    console.log('[bench] rolling: first rollout of v1, on every host and on one host');
+    await b.rollingFleet('v1');
+    await b.rollingSingle('v1');
+    console.log('[bench] rolling, single host: v1 → v2');
+    const rollingSingle = await b.timed(() => b.rollingSingle('v2'), [b.rollingUrls(ROLLING_SINGLE_EDGE_PORT)[0]!]);
+    console.log(`[bench] rolling, single host: ${rollingSingle.seconds}s ${summary(rollingSingle.reports)}`);
+    console.log('[bench] rolling, fleet: v1 → v2 on 3 hosts under load');
+    const rollingFleet = await b.timed(() => b.rollingFleet('v2'), b.rollingUrls(ROLLING_EDGE_PORT));
+    console.log(`[bench] rolling, fleet: ${rollingFleet.seconds}s ${summary(rollingFleet.reports)}`);
     const requests = fleet.reports.reduce((n, r) => n + r.requests, 0);
     const failed = [...fleet.reports, ...allOrNone.reports].reduce((n, r) => n + r.failed, 0);
     console.log(
@@ -81,6 +98,10 @@ export async function main(): Promise<void> {
         ratio: Number((fleet.seconds / single.seconds).toFixed(2)),
         all_or_none_ok: allOrNone.ok,
         rollback_s: allOrNone.rollbackS,
+        rolling_fleet_s: rollingFleet.seconds,
+        rolling_single_host_s: rollingSingle.seconds,
+        rolling_ratio: Number((rollingFleet.seconds / rollingSingle.seconds).toFixed(2)),
+        rolling_failed: [...rollingFleet.reports, ...rollingSingle.reports].reduce((n, r) => n + r.failed, 0),
       }),
     );
   } finally {
@@ -139,6 +160,43 @@ class FleetBench {
     });
     const request: BlueGreenRequest = { ...one, service: `${this.service}-one`, host: this.up.hosts[0]!.hostId };
     await (await startBlueGreenDeploy(this.client, this.config, request)).result();
+  }
+
+  private rollingRequest(version: string): FleetRollingRequest {
+    return {
+      service: `${this.service}-roll`,
+      hosts: this.up.hosts.map((h) => h.hostId),
+      spec: { image: this.image(`dockhand-fixture-app:${version}`), init: true, healthcheck: patientHealthcheck },
+      replicas: 2,
+      order: 'start-first',
+      maxHostsAtOnce: '100%',
+      edge: {
+        image: this.image('dockhand-edge:1'),
+        targetPort: 8080,
+        ports: [{ container: 80, host: ROLLING_EDGE_PORT, hostIp: '0.0.0.0' }],
+      },
+    };
+  }
+
+  rollingUrls(port: number) {
+    return this.up.hosts.map((h) => `http://${h.engine.address}:${port}/version`);
+  }
+
+  async rollingFleet(version: string): Promise<void> {
+    await (await startFleetRollingUpdate(this.client, this.config, this.rollingRequest(version))).result();
+  }
+
+  /** The same rollout on host 1 only, as its own service behind its own edge. */
+  async rollingSingle(version: string): Promise<void> {
+    const { hosts: _h, maxHostsAtOnce: _m, ...one } = this.rollingRequest(version);
+    await (
+      await startRollingUpdate(this.client, this.config, {
+        ...one,
+        service: `${this.service}-roll-one`,
+        host: this.up.hosts[0]!.hostId,
+        edge: { ...one.edge, ports: [{ container: 80, host: ROLLING_SINGLE_EDGE_PORT, hostIp: '0.0.0.0' }] },
+      })
+    ).result();
   }
 
   /** Runs `deploy` with load on `urls`; its duration in seconds and the load reports. */
