@@ -47,10 +47,14 @@ export class HostRollouts {
     private readonly input: FleetRollingInput,
     private readonly progress: FleetRollingProgress,
   ) {
-    setHandler(fleetHostHeldSignal, (host) => {
-      this.held.add(host);
-      progress.host(host, 'held', 'every replica rolled; replaced ones kept until the fleet commits');
-    });
+    setHandler(
+      fleetHostHeldSignal,
+      (host) => {
+        this.held.add(host);
+        progress.host(host, 'held', 'every replica rolled; replaced ones kept until the fleet commits');
+      },
+      { description: "From a host's rollout (its child): every replica rolled, it holds until the fleet commits" },
+    );
   }
 
   /** Starts the wave's rollouts; returns once every one holds, or at the first failure of any host. */
