@@ -10,6 +10,10 @@ import {
 } from '../../../common/rolling-update';
 import { approveSignal, approveUpdate, resumeSignal, resumeUpdate, rollbackSignal } from '../../../common/signals';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
+import {
+  createAnswerIdentityActivities,
+  type AnswerIdentityRequest,
+} from '../../../activities/changes/answer-identity';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
 
 // The rolling update's decisions against an in-memory host (test/support/fake-replica-engine.ts) on a
@@ -29,30 +33,35 @@ async function roll(
   extra: Partial<RollingUpdateRequest> = {},
   during?: (handle: RollingUpdateHandle) => Promise<void>,
   requester?: string,
+  orchestratorActivities?: object,
 ): Promise<RollingUpdateResult> {
   // Released before the workers stop: a worker shuts down only once its activities have returned.
-  return t.run(engine.activities(), async ({ taskQueue, hostId }) => {
-    try {
-      const starter = requester ? t.clientAs(requester) : t.env.client;
-      const handle = (await starter.workflow.start('rollingUpdate', {
-        taskQueue,
-        workflowId: `roll-${++n}-${Date.now()}`,
-        args: [
-          {
-            service,
-            host: hostId,
-            spec: { image, network: 'web-net' },
-            monitor: 1,
-            ...extra,
-          } satisfies RollingUpdateRequest,
-        ],
-      })) as RollingUpdateHandle;
-      await during?.(handle);
-      return await rolloutOutcome(handle);
-    } finally {
-      engine.release();
-    }
-  });
+  return t.run(
+    engine.activities(),
+    async ({ taskQueue, hostId }) => {
+      try {
+        const starter = requester ? t.clientAs(requester) : t.env.client;
+        const handle = (await starter.workflow.start('rollingUpdate', {
+          taskQueue,
+          workflowId: `roll-${++n}-${Date.now()}`,
+          args: [
+            {
+              service,
+              host: hostId,
+              spec: { image, network: 'web-net' },
+              monitor: 1,
+              ...extra,
+            } satisfies RollingUpdateRequest,
+          ],
+        })) as RollingUpdateHandle;
+        await during?.(handle);
+        return await rolloutOutcome(handle);
+      } finally {
+        engine.release();
+      }
+    },
+    orchestratorActivities,
+  );
 }
 
 function replicas(count: number, image = 'app:v1'): FakeReplicaEngine {
@@ -485,6 +494,38 @@ describe('answers go through one access check on the identity Temporal recorded 
     expect(result.approval!.refused.map((r) => [r.by, r.why])).toEqual([
       ['mallory', 'refused: mallory is not an approver of web'],
       ['requester', 'refused: requester requested this change and may not approve it; another approver must'],
+      ['mallory', 'refused: mallory is not an approver of web'],
+    ]);
+  });
+
+  it('answers are judged in the order they arrived: a later approval never overtakes an earlier refusal', async () => {
+    const engine = replicas(2);
+    // The look-up of the Signal's sender is slow (a busy history service): before answers were judged in
+    // order, the Update sent after it was judged first, closed the gate, and the refusal never reached
+    // the decision.
+    const identities = createAnswerIdentityActivities(async () => t.env.client);
+    const slowSignalLookup = {
+      answerIdentity: async (req: AnswerIdentityRequest) => {
+        if (req.signal) await new Promise((r) => setTimeout(r, 1500));
+        return identities.answerIdentity(req);
+      },
+    };
+    const result = await roll(
+      engine,
+      'app:v2',
+      canary({ approvers: ['ann'] }),
+      async (handle) => {
+        await phase(handle, 'awaiting-approval');
+        await as('mallory', handle).signal(approveSignal, { by: 'ann' });
+        await expect(as('ann', handle).executeUpdate(approveUpdate, { args: [{}] })).resolves.toBe(
+          'approved by ann (1 of 1)',
+        );
+      },
+      undefined,
+      slowSignalLookup,
+    );
+    expect(result.approval).toMatchObject({ outcome: 'approved', by: 'ann' });
+    expect(result.approval!.refused.map((r) => [r.by, r.why])).toEqual([
       ['mallory', 'refused: mallory is not an approver of web'],
     ]);
   });
