@@ -12,8 +12,10 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { judgeAnswer, type AnswerAction, type AnswerPolicy, type AnswerVerdict } from '../../common/answer-policy';
 import type { RefusedAnswer } from '../../common/approval';
 import type { Answer } from '../../common/signals';
+import type { AnswerIdentityRequest } from '../../activities/changes/answer-identity';
 import { orchestratorActivities } from './activity-options';
 import { noteRefused } from './refused-answers';
+import { countedIdentity, signedArrival, unsignedRefusal } from './signed-answers';
 
 /** Runs started since judge every answer with common/answer-policy.ts on the identity Temporal recorded
  * (one activity per answer) and take answers as Updates too. Older runs replay the typed-`by` check. */
@@ -70,6 +72,8 @@ export function openAnswers<A extends Answer>(port: AnswerPort<A>): void {
         throw new Error(`${name}: the input must be an object such as {"comment": "<why>"}`);
       const closed = port.closed();
       if (closed) throw new Error(closed);
+      const unsigned = unsignedRefusal(port.policy(), port.subject, port.action, a);
+      if (unsigned) throw new Error(unsigned);
     },
   });
 }
@@ -79,7 +83,8 @@ async function receive<A extends Answer>(
   a: A,
   via: { signal?: string; update?: boolean },
 ): Promise<string> {
-  const recorded = await recordedIdentity(via);
+  const signed = signedArrival(port.policy(), port.subject, port.action, a);
+  const recorded = await recordedIdentity(via, signed.verify);
   const at = new Date().toISOString();
   const refuse = (message: string, by?: string): never => {
     const r: RefusedAnswer = { by: by ?? '(unknown)', signal: port.action, at, why: message };
@@ -91,10 +96,12 @@ async function receive<A extends Answer>(
   // Checked again after the look-up: another answer may have settled the step meanwhile.
   const closed = port.closed();
   if (closed) refuse(closed, recorded.identity);
+  const { identity, refusal } = countedIdentity(port.policy(), port.subject, signed, recorded);
+  if (refusal) refuse(refusal, identity);
   const verdict = judgeAnswer(port.policy(), {
     action: port.action,
     subject: port.subject,
-    identity: recorded.identity,
+    identity,
     requesters: [...(recorded.requester ? [recorded.requester] : []), ...(port.requesters ?? [])],
     approvedBy: port.approvedBy?.() ?? [],
   });
@@ -108,12 +115,18 @@ const signalsSeen = new Map<string, number>();
 
 /** The identity Temporal recorded with this answer, and who started the workflow, read back from the
  * history by an activity (workflow code cannot see either). Counting happens before the first await. */
-function recordedIdentity(via: { signal?: string; update?: boolean }) {
+function recordedIdentity(via: { signal?: string; update?: boolean }, signed?: AnswerIdentityRequest['signed']) {
   const { workflowId, runId } = workflowInfo();
+  const verify = signed ? { signed } : {}; // a signed answer is verified in the same look-up
   if (via.signal) {
     const ordinal = (signalsSeen.get(via.signal) ?? 0) + 1;
     signalsSeen.set(via.signal, ordinal);
-    return orchestratorActivities().answerIdentity({ workflowId, runId, signal: { name: via.signal, ordinal } });
+    return orchestratorActivities().answerIdentity({
+      workflowId,
+      runId,
+      signal: { name: via.signal, ordinal },
+      ...verify,
+    });
   }
-  return orchestratorActivities().answerIdentity({ workflowId, runId, updateId: currentUpdateInfo()?.id });
+  return orchestratorActivities().answerIdentity({ workflowId, runId, updateId: currentUpdateInfo()?.id, ...verify });
 }
