@@ -12,10 +12,10 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { judgeAnswer, type AnswerAction, type AnswerPolicy, type AnswerVerdict } from '../../common/answer-policy';
 import type { RefusedAnswer } from '../../common/approval';
 import type { Answer } from '../../common/signals';
-import type { AnswerIdentityRequest } from '../../activities/changes/answer-identity';
+import type { AnswerIdentityRequest } from '../../activities';
 import { orchestratorActivities } from './activity-options';
 import { noteRefused } from './refused-answers';
-import { countedIdentity, signedArrival, unsignedRefusal } from './signed-answers';
+import { countedIdentity, signedArrival, unsignedRefusal, type SignedArrival } from './signed-answers';
 
 /** Runs started since judge every answer with common/answer-policy.ts on the identity Temporal recorded
  * (one activity per answer) and take answers as Updates too. Older runs replay the typed-`by` check. */
@@ -78,13 +78,38 @@ export function openAnswers<A extends Answer>(port: AnswerPort<A>): void {
   });
 }
 
-async function receive<A extends Answer>(
+/** Runs started since judge answers one at a time, in the order they reached the workflow: an answer
+ * whose sender look-up is slow is never overtaken by a later one (which could close the step first). */
+export const ANSWERS_IN_ORDER = 'answers-in-arrival-order';
+
+function receive<A extends Answer>(
   port: AnswerPort<A>,
   a: A,
   via: { signal?: string; update?: boolean },
 ): Promise<string> {
+  // Taken on arrival, before any await: a signed answer's nonce, and (in identityLookup) the signal count.
   const signed = signedArrival(port.policy(), port.subject, port.action, a);
-  const recorded = await recordedIdentity(via, signed.verify);
+  const lookup = identityLookup(via, signed.verify);
+  const judge = () => judgeOne(port, a, lookup, signed);
+  return patched(ANSWERS_IN_ORDER) ? inArrivalOrder(judge) : judge();
+}
+
+/** The tail of the queue of answers being judged (never rejects). */
+let judging: Promise<unknown> = Promise.resolve();
+
+function inArrivalOrder<T>(judge: () => Promise<T>): Promise<T> {
+  const turn = judging.then(judge);
+  judging = turn.catch(() => undefined);
+  return turn;
+}
+
+async function judgeOne<A extends Answer>(
+  port: AnswerPort<A>,
+  a: A,
+  lookup: AnswerIdentityRequest,
+  signed: SignedArrival,
+): Promise<string> {
+  const recorded = await orchestratorActivities().answerIdentity(lookup);
   const at = new Date().toISOString();
   const refuse = (message: string, by?: string): never => {
     const r: RefusedAnswer = { by: by ?? '(unknown)', signal: port.action, at, why: message };
@@ -113,20 +138,19 @@ async function receive<A extends Answer>(
 /** Signals reach their handler in history order: the n-th `approve` handled is the n-th in history. */
 const signalsSeen = new Map<string, number>();
 
-/** The identity Temporal recorded with this answer, and who started the workflow, read back from the
- * history by an activity (workflow code cannot see either). Counting happens before the first await. */
-function recordedIdentity(via: { signal?: string; update?: boolean }, signed?: AnswerIdentityRequest['signed']) {
+/** Which answer to read back from the history (workflow code cannot see who sent it, nor who started
+ * the workflow: an activity reads both), and a signed answer to verify in the same look-up. Must run on
+ * arrival: signals are counted in history order. */
+function identityLookup(
+  via: { signal?: string; update?: boolean },
+  signed?: AnswerIdentityRequest['signed'],
+): AnswerIdentityRequest {
   const { workflowId, runId } = workflowInfo();
   const verify = signed ? { signed } : {}; // a signed answer is verified in the same look-up
   if (via.signal) {
     const ordinal = (signalsSeen.get(via.signal) ?? 0) + 1;
     signalsSeen.set(via.signal, ordinal);
-    return orchestratorActivities().answerIdentity({
-      workflowId,
-      runId,
-      signal: { name: via.signal, ordinal },
-      ...verify,
-    });
+    return { workflowId, runId, signal: { name: via.signal, ordinal }, ...verify };
   }
-  return orchestratorActivities().answerIdentity({ workflowId, runId, updateId: currentUpdateInfo()?.id, ...verify });
+  return { workflowId, runId, updateId: currentUpdateInfo()?.id, ...verify };
 }
