@@ -25,6 +25,7 @@ import { registerLogs } from './commands/logs';
 import { registerCodecServer } from './commands/codec-server';
 import { examples } from './lib/examples';
 import { dockhandVersion } from './lib/version';
+import { selectTemporalProfile } from '../common/config';
 
 /**
  * The `dockhand` command, not yet run: cli/main.ts parses the command line with it, tests read its
@@ -36,6 +37,14 @@ export function buildProgram(): Command {
     .description('durable, approvable Docker operations on Temporal')
     .version(dockhandVersion(), '-v, --version', 'print the version')
     .option('--config <file>', 'the service file (default: DOCKHAND_CONFIG, else ./dockhand.yml)')
+    .option(
+      '--profile <name>',
+      'the Temporal client config profile to connect with (default: TEMPORAL_PROFILE, else "default"; docs/security.md)',
+    )
+    .hook('preAction', (root) => {
+      const profile = root.opts<{ profile?: string }>().profile;
+      if (profile) selectTemporalProfile(profile);
+    })
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
   examples(program, 'dockhand deploy web', 'dockhand status web', 'dockhand --version');

@@ -22,6 +22,10 @@ import {
   type Answer,
 } from '../common/signals';
 import { answerTargets } from '../common/workflow-ids';
+import type { AnswerSignature, SignedAnswerFields } from '../common/answer-signature';
+
+/** Signs an answer once its run is known (common/answer-keys.ts signAnswer with the approver's key). */
+export type AnswerSigner = (f: Pick<SignedAnswerFields, 'workflowId' | 'runId' | 'action'>) => AnswerSignature;
 
 const ANSWERS = {
   approve: { signal: approveSignal, update: approveUpdate },
@@ -51,6 +55,7 @@ export async function answerDeploy(
   kind: AnswerKind,
   answer: Answer,
   host?: string,
+  sign?: AnswerSigner,
 ): Promise<{ workflowId: string; runId: string; verdict: string }> {
   const ids = answerTargets(target, host);
   const found = await Promise.all(
@@ -72,6 +77,8 @@ export async function answerDeploy(
   }
   const { workflowId, description } = running[0]!;
   const handle = client.workflow.getHandle(workflowId, description!.runId);
+  // Signed for this run and this answer only: the workflow refuses it anywhere else, and a second time.
+  if (sign) answer = { ...answer, signature: sign({ workflowId, runId: description!.runId, action: kind }) };
   const verdict = await handle.executeUpdate(ANSWERS[kind].update, { args: [answer] }).catch(async (e: Error) => {
     if (!(e instanceof WorkflowUpdateFailedError)) throw e;
     const why = e.cause?.message ?? e.message;

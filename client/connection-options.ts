@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
+import { toClientOptions } from '@temporalio/envconfig';
 import type { DockhandConfig } from '../common/config';
 
 /** What every Temporal connection of Dockhand (CLI, workers, trigger) connects with: the address, TLS
@@ -17,6 +18,24 @@ export function temporalConnectionOptions(
       throw new Error(`${what}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
     }
   };
+  if (t?.fromProfile) {
+    // The profile's own files and inline PEM, read by @temporalio/envconfig.
+    const tls = toClientOptions({ tls: t.fromProfile }).connectionOptions.tls;
+    const o = tls && typeof tls === 'object' ? tls : {};
+    // As Buffers: envconfig reads Uint8Arrays, and the CLI's gRPC client (grpc-js) takes only Buffers.
+    const buf = (b: Uint8Array) => Buffer.from(b);
+    return {
+      address: config.temporalAddress,
+      tls: {
+        ...(o.serverRootCACertificate ? { serverRootCACertificate: buf(o.serverRootCACertificate) } : {}),
+        ...(o.clientCertPair
+          ? { clientCertPair: { crt: buf(o.clientCertPair.crt), key: buf(o.clientCertPair.key) } }
+          : {}),
+        ...(o.serverNameOverride ? { serverNameOverride: o.serverNameOverride } : {}),
+      },
+      ...(config.temporalApiKey ? { apiKey: config.temporalApiKey } : {}),
+    };
+  }
   return {
     address: config.temporalAddress,
     ...(t

@@ -1,3 +1,5 @@
+import type { SigningPolicy } from './answer-signature';
+
 /**
  * The one access check for every answer a workflow takes from a person or a system: approve, reject,
  * rollback, resume, release, and a canary's pause, promote and abort — blue-green, rolling, harden, clean-up and the deploy guard alike. Pure:
@@ -19,8 +21,9 @@ export const SYSTEM_IDENTITIES: readonly string[] = ['deploy-guard'];
 /** Who an answer counts as when Temporal recorded no identity and the policy allows that. */
 export const UNIDENTIFIED = 'unidentified';
 
-/** Who may answer, from the service file's `approval` (or a rule's policy). */
-export interface AnswerPolicy {
+/** Who may answer, from the service file's `approval` (or a rule's policy). Its signing part (`keys`,
+ * `requireSignatures`) is checked before this judge runs: the identity judged is then the signer. */
+export interface AnswerPolicy extends SigningPolicy {
   /** Identities whose answers count; empty: anyone who may call the namespace (see docs/security.md). */
   approvers: readonly string[];
   /** Distinct approvers an `approve` needs (the two-person rule is 2). Default 1. */
@@ -101,5 +104,9 @@ export function policyProblem(policy: AnswerPolicy): string | undefined {
   const need = policy.requiredApprovals ?? 1;
   if (policy.approvers.length > 0 && need > policy.approvers.length)
     return `requiredApprovals is ${need} but only ${policy.approvers.length} approver(s) are listed`;
+  const keys = Object.keys(policy.keys ?? {});
+  if (policy.requireSignatures && keys.length === 0) return 'requireSignatures is set but no approver has a key (keys)';
+  const unlisted = keys.filter((k) => policy.approvers.length > 0 && !policy.approvers.includes(k));
+  if (unlisted.length > 0) return `keys of ${unlisted.join(', ')}, who are not approvers`;
   return undefined;
 }

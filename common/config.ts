@@ -1,4 +1,6 @@
 import os from 'node:os';
+import type { ClientConfigProfile, ClientConfigTLS } from '@temporalio/envconfig';
+import { temporalProfile } from './temporal-profile';
 import path from 'node:path';
 import { z } from 'zod';
 import { ORCHESTRATOR_TASK_QUEUE } from './task-queues';
@@ -58,6 +60,16 @@ export const ENVIRONMENT = {
     .min(1)
     .optional()
     .describe('Temporal API key (Temporal Cloud); sent as a bearer token over TLS'),
+  TEMPORAL_PROFILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('profile of the Temporal client config file to connect with (`dockhand --profile`); default "default"'),
+  TEMPORAL_CONFIG_FILE: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe('the Temporal client config file (TOML); default ~/.config/temporalio/temporal.toml'),
   DOCKHAND_CODEC_KEYS: z
     .string()
     .min(1)
@@ -263,12 +275,25 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   return out as Environment;
 }
 
+/** `dockhand --profile <name>`: the Temporal client config profile this process connects with (as if
+ * TEMPORAL_PROFILE were set), for every loadConfig() after it. */
+export function selectTemporalProfile(name: string): void {
+  Object.assign(process.env, { TEMPORAL_PROFILE: name });
+}
+
 /** Runtime configuration from the environment, with defaults that match scripts/stack.sh. */
 export interface DockhandConfig {
   temporalAddress: string;
   temporalNamespace: string;
   /** TLS to Temporal (files are read when connecting); undefined: plain TCP. */
-  temporalTls?: { ca?: string; cert?: string; key?: string; serverName?: string };
+  temporalTls?: {
+    ca?: string;
+    cert?: string;
+    key?: string;
+    serverName?: string;
+    /** The TLS section of the Temporal client config profile (paths or inline PEM), when no TLS variable is set. */
+    fromProfile?: ClientConfigTLS;
+  };
   temporalApiKey?: string;
   /** Payload encryption keys (client/data-converter.ts reads them); undefined: payloads in clear. */
   codecKeys?: { text: string } | { file: string };
@@ -300,10 +325,12 @@ export interface DockhandConfig {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig {
   const e = readEnvironment(env);
+  const profile = temporalProfile(env);
+  const given = (name: EnvironmentName) => env[name] !== undefined && env[name] !== '';
   return {
-    temporalAddress: e.TEMPORAL_ADDRESS,
-    temporalNamespace: e.TEMPORAL_NAMESPACE,
-    ...temporalSecurity(e),
+    temporalAddress: given('TEMPORAL_ADDRESS') ? e.TEMPORAL_ADDRESS : (profile.address ?? e.TEMPORAL_ADDRESS),
+    temporalNamespace: given('TEMPORAL_NAMESPACE') ? e.TEMPORAL_NAMESPACE : (profile.namespace ?? e.TEMPORAL_NAMESPACE),
+    ...temporalSecurity(e, profile),
     ...codecKeys(e),
     redisUrl: e.REDIS_URL,
     hostId: e.DOCKHAND_HOST_ID,
@@ -331,15 +358,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig
  * reverse), and an API key is only ever sent over TLS. */
 function temporalSecurity(
   e: ReturnType<typeof readEnvironment>,
+  profile: ClientConfigProfile = {},
 ): Pick<DockhandConfig, 'temporalTls' | 'temporalApiKey'> {
   if (!e.TEMPORAL_TLS_CERT !== !e.TEMPORAL_TLS_KEY)
     throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: give both (mTLS) or neither');
-  const tls =
-    e.TEMPORAL_TLS === '1' ||
-    e.TEMPORAL_TLS_CA ||
-    e.TEMPORAL_TLS_CERT ||
-    e.TEMPORAL_API_KEY ||
-    e.TEMPORAL_TLS_SERVER_NAME;
+  const apiKey = e.TEMPORAL_API_KEY ?? profile.apiKey;
+  const tlsVariables = e.TEMPORAL_TLS === '1' || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_SERVER_NAME;
+  // The profile's TLS, whole, when no TLS variable is set (an API key still implies TLS).
+  if (!tlsVariables && profile.tls && !profile.tls.disabled)
+    return { temporalTls: { fromProfile: profile.tls }, ...(apiKey ? { temporalApiKey: apiKey } : {}) };
+  const tls = tlsVariables || apiKey;
   return {
     ...(tls
       ? {
@@ -350,7 +378,7 @@ function temporalSecurity(
           },
         }
       : {}),
-    ...(e.TEMPORAL_API_KEY ? { temporalApiKey: e.TEMPORAL_API_KEY } : {}),
+    ...(apiKey ? { temporalApiKey: apiKey } : {}),
   };
 }
 

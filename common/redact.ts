@@ -30,12 +30,19 @@ const ASSIGNMENT = new RegExp(
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):([^\s/@]+)@/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
-/** `text` with every secret it can recognise replaced; `known` are values that are secret here. */
-export function redactText(text: string, known: Iterable<string> = []): string {
+/** `text` with each of the `known` secret values replaced by `<redacted>` — and nothing else: output a
+ * person asked for (`dockhand logs`, exec) keeps everything but the container's own secrets. */
+export function redactValues(text: string, known: Iterable<string>): string {
   let out = text;
   // Longest first, so a secret containing another is replaced whole.
   const values = [...new Set(known)].filter((v) => v.length >= MIN_KNOWN_LENGTH).sort((a, b) => b.length - a.length);
   for (const v of values) out = out.split(v).join('<redacted>');
+  return out;
+}
+
+/** `text` with every secret it can recognise replaced; `known` are values that are secret here. */
+export function redactText(text: string, known: Iterable<string> = []): string {
+  let out = redactValues(text, known);
   for (const [re, what] of SECRET_VALUE) out = out.replace(new RegExp(re.source, 'g'), `<redacted ${what}>`);
   out = out.replace(URL_PASSWORD, '$1:<redacted>@');
   out = out.replace(BEARER, '$1 <redacted>');

@@ -1,10 +1,14 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AnswerSignature } from './answer-signature';
 
 /** An answer. `by` is display only (what the sender says of itself): the identity the approver list
  * checks is the one Temporal recorded with the Signal or Update (docs/security.md). */
 export interface Answer {
   by?: string;
   comment?: string;
+  /** An Ed25519 signature of the answer (`dockhand approve … --key`); where the service lists keys, the
+   * signer is who answered (common/answer-signature.ts). */
+  signature?: AnswerSignature;
 }
 
 /** Approve the step a workflow waits on. In the Temporal UI: "Send a Signal", name `approve`,

@@ -3,7 +3,7 @@
 # and the fixture images. `up` is idempotent: it uses whatever already answers and starts only what is
 # missing; `down` stops only what `up` started (it keeps pid files in $DOCKHAND_STATE_DIR).
 #
-#   scripts/stack.sh up [--hosts N] | down | status | temporal <args> | chromium | compose
+#   scripts/stack.sh up [--hosts N] | down | status | redis | temporal <args> | chromium | compose
 #   (`temporal` runs the Temporal CLI on the stack; `chromium` prints a browser's path, installing Debian's
 #   package first when there is none — only the Temporal UI browser test needs it)
 #
@@ -19,6 +19,8 @@
 # DOCKHAND_STATE_DIR (default <repo>/.dockhand), DOCKHAND_CACHE_DIR (default ~/.cache/dockhand),
 # TEMPORAL_UI_PORT (default 8233), DOCKHAND_CODEC_PORT (default 8234: with DOCKHAND_CODEC_KEYS or
 # DOCKHAND_CODEC_KEY_FILE set, `up` starts `dockhand codec-server` there and the dev server's UI decodes through it).
+# A REDIS_URL on this machine that does not answer is started, on its port, with its password (requirepass, given
+# on stdin, never in the process list): `REDIS_URL=redis://:<password>@127.0.0.1:6379 scripts/stack.sh up`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,10 +63,28 @@ apt_install() { # apt_install <package...>  (Debian/Ubuntu, as root)
   fi
 }
 redis_host_port() { local hp="${REDIS_URL#*://}"; hp="${hp##*@}"; hp="${hp%%/*}"; echo "$hp"; }
+# The password of REDIS_URL (redis://[user]:password@host:port), %-decoded; empty when it has none.
+redis_password() {
+  local rest="${REDIS_URL#*://}"
+  case "$rest" in *@*) ;; *) return 0 ;; esac
+  local info="${rest%@*}"
+  case "$info" in *:*) ;; *) return 0 ;; esac
+  local pw="${info#*:}"
+  pw="${pw//\\/\\\\}" # a literal backslash stays one (printf %b below decodes only %XX)
+  printf '%b' "${pw//%/\\x}"
+}
+# REDIS_URL as printed: its password as <redacted> (as the workers print it).
+redis_shown() { if [ -n "$(redis_password)" ]; then echo "${REDIS_URL%%://*}://${REDIS_URL#*://}" | sed -E 's#(://[^:/@]*):[^@]*@#\1:<redacted>@#'; else echo "$REDIS_URL"; fi; }
 redis_ping() {
-  local hp; hp="$(redis_host_port)"
-  # Plain RESP over bash's /dev/tcp, in a subshell, so no redis-cli is needed just to look.
+  local hp pw; hp="$(redis_host_port)"; pw="$(redis_password)"
+  # Plain RESP over bash's /dev/tcp, in a subshell, so no redis-cli is needed just to look; AUTH first
+  # when REDIS_URL carries a password (sent as a RESP array, so any character may be in it).
   ( exec 3<>"/dev/tcp/${hp%:*}/${hp##*:}" || exit 1
+    if [ -n "$pw" ]; then
+      printf '*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n' "$(printf %s "$pw" | wc -c)" "$pw" >&3
+      read -r -t 2 reply <&3 || exit 1
+      [[ "$reply" == +OK* ]] || exit 1
+    fi
     printf 'PING\r\n' >&3
     read -r -t 2 reply <&3 || exit 1
     [[ "$reply" == +PONG* ]] ) 2>/dev/null
@@ -135,14 +155,20 @@ docker_up() {
   wait_until 60 "dockerd" docker info
 }
 redis_up() {
-  if redis_ping; then log "redis: using $REDIS_URL"; return; fi
-  [ "$REDIS_URL" = "redis://127.0.0.1:6379" ] || die "REDIS_URL=$REDIS_URL does not answer"
+  if redis_ping; then log "redis: using $(redis_shown)"; return; fi
+  # A Redis on this machine is started (any port; with REDIS_URL's password as requirepass); a remote
+  # one, TLS (rediss://) or Sentinel must already answer.
+  local hp port; hp="$(redis_host_port)"; port="${hp##*:}"
+  [[ "$REDIS_URL" =~ ^redis://([^@/]*@)?(127\.0\.0\.1|localhost):[0-9]+/?[0-9]*$ ]] || die "REDIS_URL=$(redis_shown) does not answer"
   command -v redis-server >/dev/null || apt_install redis-server
-  mkdir -p "$STATE/redis"
-  log "redis: starting redis-server on 127.0.0.1:6379 (append-only, data in $STATE/redis)"
-  setsid redis-server --bind 127.0.0.1 --port 6379 --dir "$STATE/redis" --appendonly yes --daemonize no \
-    --save '' --logfile "$STATE/redis.log" </dev/null >/dev/null 2>&1 &
-  echo $! >"$STATE/redis.pid"
+  local name=redis; [ "$port" = 6379 ] || name="redis-$port"
+  mkdir -p "$STATE/$name"
+  log "redis: starting redis-server on 127.0.0.1:$port (append-only, data in $STATE/$name$([ -n "$(redis_password)" ] && echo ', password from REDIS_URL'))"
+  # The configuration goes in on stdin, so the password never shows in the process list.
+  { printf 'bind 127.0.0.1\nport %s\ndir %s\nappendonly yes\nsave ""\nlogfile %s\n' "$port" "$STATE/$name" "$STATE/$name.log"
+    if [ -n "$(redis_password)" ]; then printf 'requirepass "%s"\n' "$(redis_password | sed 's/[\\"]/\\&/g')"; fi
+  } | setsid redis-server - --daemonize no >/dev/null 2>&1 &
+  echo $! >"$STATE/$name.pid"
   wait_until 20 "redis-server" redis_ping
 }
 codec_keys() { [ -n "${DOCKHAND_CODEC_KEYS:-}" ] || [ -n "${DOCKHAND_CODEC_KEY_FILE:-}" ]; }
@@ -229,7 +255,8 @@ status() {
   local who
   who() { started_by_us "$1" && echo "started by dockhand, pid $(cat "$STATE/$1.pid")" || echo "external"; }
   if docker info >/dev/null 2>&1; then echo "docker    up    ${DOCKER_HOST:-unix:///var/run/docker.sock} ($(who dockerd))"; else echo "docker    down"; fi
-  if redis_ping; then echo "redis     up    $REDIS_URL ($(who redis))"; else echo "redis     down  $REDIS_URL"; fi
+  local rname=redis; [ "$(redis_host_port)" = 127.0.0.1:6379 ] || rname="redis-$(redis_host_port | sed 's/.*://')"
+  if redis_ping; then echo "redis     up    $(redis_shown) ($(who "$rname"))"; else echo "redis     down  $(redis_shown)"; fi
   if codec_keys; then
     if tcp_open 127.0.0.1 "$DOCKHAND_CODEC_PORT"; then echo "codec     up    http://127.0.0.1:$DOCKHAND_CODEC_PORT ($(who codec-server))"; else echo "codec     down  http://127.0.0.1:$DOCKHAND_CODEC_PORT"; fi
   fi
@@ -252,11 +279,14 @@ case "${1:-}" in
     if [ "$hosts" != 0 ]; then test_hosts_up "$hosts"; fi
     trivy_wait
     status ;;
-  down) test_hosts_down; stop_ours temporal; stop_ours codec-server; stop_ours redis; stop_ours dockerd; status ;;
+  down) test_hosts_down; stop_ours temporal; stop_ours codec-server; stop_ours redis
+    for f in "$STATE"/redis-*.pid; do [ -e "$f" ] && { n="${f##*/}"; stop_ours "${n%.pid}"; }; done
+    stop_ours dockerd; status ;;
   status) status ;;
+  redis) redis_up ;; # only the Redis of REDIS_URL, as `up` starts it (a test of a password Redis uses it)
   test-host-packages) test_host_packages ;; # what test hosts need (a test that makes its own runs this)
   temporal) shift; exec "$(temporal_cli)" "$@" --address "$TEMPORAL_ADDRESS" ;;
   chromium) chromium_path ;;
   compose) compose_path ;;
-  *) echo "usage: $0 up [--hosts N]|down|status|temporal <args>|chromium|compose" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--hosts N]|down|status|redis|temporal <args>|chromium|compose" >&2; exit 2 ;;
 esac

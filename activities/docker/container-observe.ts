@@ -16,6 +16,8 @@ import { heartbeating } from './long-running';
 import { Demuxer, TailBuffer } from './output-buffer';
 import { toStatsSnapshot, type EngineStats } from './stats-calc';
 import { toUnixSeconds } from './log-times';
+import { redactValues } from '../../common/redact';
+import { secretValuesOf } from './container-secrets';
 
 const DEFAULT_LOG_BYTES = 64 * 1024;
 /** Lines read when the caller names no tail: enough for the newest DEFAULT_LOG_BYTES of most logs. */
@@ -28,7 +30,7 @@ export function createObserveActivities(docker: Docker) {
     /** Logs with stdout and stderr apart, the newest `maxBytes` of each. Read-only. */
     async containerLogs(input: LogsInput): Promise<LogsResult> {
       const { name, maxBytes = DEFAULT_LOG_BYTES } = input;
-      const tty = await isTty(docker, name);
+      const { tty, secrets } = await logView(docker, name);
       const opts = logOptions(input, false);
       const raw = (await engineCall(`logs of ${name}`, () =>
         docker.getContainer(name).logs(opts as { follow: false }),
@@ -37,8 +39,8 @@ export function createObserveActivities(docker: Docker) {
       if (tty) out.stdout.push(raw);
       else new Demuxer((stream, payload) => out[stream].push(payload)).push(raw);
       return {
-        stdout: out.stdout.text(),
-        stderr: out.stderr.text(),
+        stdout: redactValues(out.stdout.text(), secrets),
+        stderr: redactValues(out.stderr.text(), secrets),
         truncated: out.stdout.truncated || out.stderr.truncated,
       };
     },
@@ -47,7 +49,7 @@ export function createObserveActivities(docker: Docker) {
      * Read-only; heartbeats and stops at once when cancelled. */
     async followLogs(input: FollowLogsInput): Promise<FollowLogsResult> {
       const { name, untilText, timeoutMs, maxBytes = DEFAULT_LOG_BYTES } = input;
-      const tty = await isTty(docker, name);
+      const { tty, secrets } = await logView(docker, name);
       const out = { stdout: new TailBuffer(maxBytes), stderr: new TailBuffer(maxBytes) };
       // Matching scans a small window across chunk boundaries, not the whole (bounded) buffer.
       let window = '';
@@ -87,8 +89,8 @@ export function createObserveActivities(docker: Docker) {
         () => ({ bytes }),
       );
       return {
-        stdout: out.stdout.text(),
-        stderr: out.stderr.text(),
+        stdout: redactValues(out.stdout.text(), secrets),
+        stderr: redactValues(out.stderr.text(), secrets),
         truncated: out.stdout.truncated || out.stderr.truncated,
         matched,
         ended,
@@ -127,9 +129,12 @@ export function createObserveActivities(docker: Docker) {
   };
 }
 
-async function isTty(docker: Docker, name: string): Promise<boolean> {
+/** What reading a container's logs needs to know: whether it has a TTY (no stream headers), and its
+ * secret values (the `dockhand.secret-env` label's variables), replaced by `<redacted>` in what leaves
+ * the agent — logs go into workflow history and onto the terminal of whoever runs `dockhand logs`. */
+async function logView(docker: Docker, name: string): Promise<{ tty: boolean; secrets: string[] }> {
   const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect());
-  return info!.Config.Tty === true;
+  return { tty: info!.Config.Tty === true, secrets: secretValuesOf(info!) };
 }
 
 function logOptions(input: LogsInput, follow: boolean): Record<string, unknown> {

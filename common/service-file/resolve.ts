@@ -103,6 +103,8 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     ...(s.approval?.allowSelfApproval !== undefined ? { allowSelfApproval: s.approval.allowSelfApproval } : {}),
     ...(s.approval?.allowUnidentified !== undefined ? { allowUnidentified: s.approval.allowUnidentified } : {}),
     ...(s.approval?.systemIdentities ? { systemIdentities: s.approval.systemIdentities } : {}),
+    ...(s.approval?.keys ? { keys: s.approval.keys } : {}),
+    ...(s.approval?.requireSignatures !== undefined ? { requireSignatures: s.approval.requireSignatures } : {}),
   };
   const port = s.port ?? BUILT_IN.port;
   if (strategy === 'blue-green' || strategy === 'canary') {

@@ -4,6 +4,7 @@ import { serviceName } from '../ensure-service';
 import { ContainerSpec, DOCKER_NAME, imageRef } from '../spec/container-spec';
 import { durationMs } from '../spec/schema-helpers';
 import { CanarySettings } from '../canary';
+import { PUBLIC_KEY_TEXT } from '../answer-signature';
 
 /**
  * The service file (`dockhand.yml`): the hosts Dockhand drives and, per service, everything a change
@@ -49,6 +50,17 @@ export const ServiceApproval = z.strictObject({
     .array(approverName)
     .optional()
     .describe('system identities that may roll back or reject (never approve), e.g. ["deploy-guard"]'),
+  keys: z
+    .record(
+      approverName,
+      z.string().regex(PUBLIC_KEY_TEXT, 'not an "ssh-ed25519 AAAA…" line or a PEM PUBLIC KEY block'),
+    )
+    .optional()
+    .describe("approver → Ed25519 public key; an answer signed with it (dockhand approve --key) is that approver's"),
+  requireSignatures: z
+    .boolean()
+    .optional()
+    .describe('only signed answers count (listed system identities may still roll back or reject); default false'),
 });
 
 /** The nginx edge in front of the service on each host. */

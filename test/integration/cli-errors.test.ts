@@ -45,6 +45,11 @@ describe(
       [['ensure', 'web', '--image', 'app:v2', '--port', '127.0.0.1:x:80'], '--port "127.0.0.1:x:80": expected'],
       [['cleanup', '--min-age', 'banana'], '--min-age: "banana" is not a duration'],
       [['approve', 'web', '--by', ''], '--by: say who answers'],
+      [['approve', 'web', '--key', '/nonexistent/id_ed25519'], '--key: cannot read /nonexistent/id_ed25519 (ENOENT)'],
+      [
+        ['approve', 'web', '--key', path.join(__dirname, '../fixtures/answer-keys/encrypted_ed25519')],
+        'encrypted_ed25519: the key is encrypted (a passphrase); give an unencrypted copy',
+      ],
       [['remediate', 'web-1', 'explode'], '<action>: "explode" is not one of restart, memory, harden, release'],
       [['sweep', '--every', 'banana'], '--every: "banana" is not an interval'],
       [

@@ -294,19 +294,31 @@ describe('spec: security, logging, env files, secrets', () => {
     expect((await failureOf(run('copyFileIn', { name, path: '/www/x', content: 'x' }))).type).toBe(ErrorType.Conflict);
   });
 
-  it('reads env files and secrets on the agent; inspect shows names, never values', async () => {
+  it('reads env files and secrets on the agent; inspect shows names, logs and exec output never values', async () => {
     const envFile = path.join(dir, 'app.env');
-    await writeFile(envFile, '# app\nFROM_FILE=file-value\nOVERRIDDEN=file\n');
+    await writeFile(envFile, '# app\nFROM_FILE=file-value\nOVERRIDDEN=file\nAPI_KEY=from-env-file\n');
     process.env.DOCKHAND_TEST_SECRET = 's3cret';
     const name = await container({
       image: APP,
-      ...sh('echo "$FROM_FILE $OVERRIDDEN $TOKEN"'),
+      ...sh('echo "$FROM_FILE $OVERRIDDEN $TOKEN $API_KEY"; echo "$TOKEN" >&2; exec sleep 60'),
       envFiles: [envFile],
       env: { OVERRIDDEN: 'env' },
       secretEnv: { TOKEN: { fromEnv: 'DOCKHAND_TEST_SECRET' } },
     });
-    await run('waitContainer', { name, timeoutMs: 20_000 });
-    expect((await run('containerLogs', { name })).stdout).toBe('file-value env s3cret\n');
+    // The container prints its secrets: what `dockhand logs`, a follow and an exec return (all of which go
+    // into history) has the values of its secret variables (secretEnv, env files) replaced.
+    const followed = await run('followLogs', { name, untilText: 'env', timeoutMs: 20_000 });
+    expect(followed).toMatchObject({ matched: true, stdout: '<redacted> env <redacted> <redacted>\n' });
+    expect(await run('containerLogs', { name })).toMatchObject({
+      stdout: '<redacted> env <redacted> <redacted>\n',
+      stderr: '<redacted>\n',
+    });
+    const exec = await run('execInContainer', {
+      name,
+      command: ['/bin/busybox', 'sh', '-c', 'echo $TOKEN; echo $API_KEY >&2'],
+    });
+    expect(exec).toMatchObject({ exitCode: 0, stdout: '<redacted>\n', stderr: '<redacted>\n' });
+    expect(JSON.stringify([followed, exec])).not.toMatch(/s3cret|from-env-file|file-value/);
     const view = await run('inspectContainer', { name });
     expect(view.config.envNames).toEqual(expect.arrayContaining(['FROM_FILE', 'OVERRIDDEN', 'TOKEN']));
     expect(JSON.stringify(view)).not.toContain('s3cret');

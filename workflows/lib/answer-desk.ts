@@ -15,6 +15,7 @@ import type { Answer } from '../../common/signals';
 import type { AnswerIdentityRequest } from '../../activities';
 import { orchestratorActivities } from './activity-options';
 import { noteRefused } from './refused-answers';
+import { countedIdentity, signedArrival, unsignedRefusal, type SignedArrival } from './signed-answers';
 
 /** Runs started since judge every answer with common/answer-policy.ts on the identity Temporal recorded
  * (one activity per answer) and take answers as Updates too. Older runs replay the typed-`by` check. */
@@ -71,6 +72,8 @@ export function openAnswers<A extends Answer>(port: AnswerPort<A>): void {
         throw new Error(`${name}: the input must be an object such as {"comment": "<why>"}`);
       const closed = port.closed();
       if (closed) throw new Error(closed);
+      const unsigned = unsignedRefusal(port.policy(), port.subject, port.action, a);
+      if (unsigned) throw new Error(unsigned);
     },
   });
 }
@@ -84,8 +87,10 @@ function receive<A extends Answer>(
   a: A,
   via: { signal?: string; update?: boolean },
 ): Promise<string> {
-  const lookup = identityLookup(via); // counted on arrival, before any await
-  const judge = () => judgeOne(port, a, lookup);
+  // Taken on arrival, before any await: a signed answer's nonce, and (in identityLookup) the signal count.
+  const signed = signedArrival(port.policy(), port.subject, port.action, a);
+  const lookup = identityLookup(via, signed.verify);
+  const judge = () => judgeOne(port, a, lookup, signed);
   return patched(ANSWERS_IN_ORDER) ? inArrivalOrder(judge) : judge();
 }
 
@@ -98,7 +103,12 @@ function inArrivalOrder<T>(judge: () => Promise<T>): Promise<T> {
   return turn;
 }
 
-async function judgeOne<A extends Answer>(port: AnswerPort<A>, a: A, lookup: AnswerIdentityRequest): Promise<string> {
+async function judgeOne<A extends Answer>(
+  port: AnswerPort<A>,
+  a: A,
+  lookup: AnswerIdentityRequest,
+  signed: SignedArrival,
+): Promise<string> {
   const recorded = await orchestratorActivities().answerIdentity(lookup);
   const at = new Date().toISOString();
   const refuse = (message: string, by?: string): never => {
@@ -111,10 +121,12 @@ async function judgeOne<A extends Answer>(port: AnswerPort<A>, a: A, lookup: Ans
   // Checked again after the look-up: another answer may have settled the step meanwhile.
   const closed = port.closed();
   if (closed) refuse(closed, recorded.identity);
+  const { identity, refusal } = countedIdentity(port.policy(), port.subject, signed, recorded);
+  if (refusal) refuse(refusal, identity);
   const verdict = judgeAnswer(port.policy(), {
     action: port.action,
     subject: port.subject,
-    identity: recorded.identity,
+    identity,
     requesters: [...(recorded.requester ? [recorded.requester] : []), ...(port.requesters ?? [])],
     approvedBy: port.approvedBy?.() ?? [],
   });
@@ -127,13 +139,18 @@ async function judgeOne<A extends Answer>(port: AnswerPort<A>, a: A, lookup: Ans
 const signalsSeen = new Map<string, number>();
 
 /** Which answer to read back from the history (workflow code cannot see who sent it, nor who started
- * the workflow: an activity reads both). Must run on arrival: signals are counted in history order. */
-function identityLookup(via: { signal?: string; update?: boolean }): AnswerIdentityRequest {
+ * the workflow: an activity reads both), and a signed answer to verify in the same look-up. Must run on
+ * arrival: signals are counted in history order. */
+function identityLookup(
+  via: { signal?: string; update?: boolean },
+  signed?: AnswerIdentityRequest['signed'],
+): AnswerIdentityRequest {
   const { workflowId, runId } = workflowInfo();
+  const verify = signed ? { signed } : {}; // a signed answer is verified in the same look-up
   if (via.signal) {
     const ordinal = (signalsSeen.get(via.signal) ?? 0) + 1;
     signalsSeen.set(via.signal, ordinal);
-    return { workflowId, runId, signal: { name: via.signal, ordinal } };
+    return { workflowId, runId, signal: { name: via.signal, ordinal }, ...verify };
   }
-  return { workflowId, runId, updateId: currentUpdateInfo()?.id };
+  return { workflowId, runId, updateId: currentUpdateInfo()?.id, ...verify };
 }

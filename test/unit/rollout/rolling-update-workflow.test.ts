@@ -1,4 +1,6 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutOutcome, type RollingUpdateHandle } from '../../../client/rolling-update';
 import { ErrorType, failure } from '../../../common/errors';
@@ -9,6 +11,7 @@ import {
   type RollingUpdateResult,
 } from '../../../common/rolling-update';
 import { approveSignal, approveUpdate, resumeSignal, resumeUpdate, rollbackSignal } from '../../../common/signals';
+import { parsePrivateKey, signAnswer } from '../../../common/answer-keys';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
 import {
   createAnswerIdentityActivities,
@@ -623,5 +626,68 @@ describe('answers go through one access check on the identity Temporal recorded 
       'requester',
     );
     expect(result.outcome).toBe('updated');
+  });
+
+  it('signed answers: only a valid, fresh signature of a listed key counts; the typed name and the sender do not', async () => {
+    const key = (name: string) =>
+      readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'answer-keys', name), 'utf8');
+    const ann = parsePrivateKey(key('ann_ed25519'));
+    const bob = parsePrivateKey(key('bob.pem'));
+    const engine = replicas(2);
+    const result = await roll(
+      engine,
+      'app:v2',
+      canary({
+        approvers: ['ann', 'bob'],
+        requiredApprovals: 2,
+        keys: { ann: key('ann_ed25519.pub'), bob: key('bob.pub.pem') },
+        requireSignatures: true,
+      }),
+      async (h) => {
+        await phase(h, 'awaiting-approval');
+        const { runId } = await h.describe();
+        const signed = (k: typeof ann, signer: string, o: { runId?: string; action?: string } = {}) =>
+          signAnswer(k, { workflowId: h.workflowId, runId: o.runId ?? runId, action: o.action ?? 'approve', signer });
+        // Unsigned, even from an approver Temporal recorded: refused by the validator (not in history).
+        expect(
+          await as('ann', h)
+            .executeUpdate(approveUpdate, { args: [{ by: 'ann' }] })
+            .catch(refusal),
+        ).toBe('refused: web requires signed answers (dockhand <answer> web --key <private key file>)');
+        // bob's key signing under ann's name, a signature for another run and one for another answer.
+        expect(
+          await as('ann', h)
+            .executeUpdate(approveUpdate, { args: [{ signature: signed(bob, 'ann') }] })
+            .catch(refusal),
+        ).toBe('refused: signature of ann does not verify');
+        for (const other of [{ runId: 'another-run' }, { action: 'resume' }])
+          expect(
+            await as('ann', h)
+              .executeUpdate(approveUpdate, { args: [{ signature: signed(ann, 'ann', other) }] })
+              .catch(refusal),
+          ).toBe('refused: signature of ann does not verify');
+        // ann's valid signature counts as ann, whoever's client carries it and whatever `by` says.
+        const good = signed(ann, 'ann');
+        await expect(
+          as('mallory', h).executeUpdate(approveUpdate, { args: [{ by: 'bob', signature: good }] }),
+        ).resolves.toBe('approved by ann (1 of 2)');
+        // The same signed answer again is a replay: refused before it enters history.
+        expect(
+          await as('bob', h)
+            .executeUpdate(approveUpdate, { args: [{ signature: good }] })
+            .catch(refusal),
+        ).toBe('refused: the signature of ann was already used (a replayed answer)');
+        await expect(
+          as('bob', h).executeUpdate(approveUpdate, { args: [{ signature: signed(bob, 'bob') }] }),
+        ).resolves.toBe('approved by bob (2 of 2)');
+      },
+    );
+    expect(result.outcome).toBe('updated');
+    expect(result.approval).toMatchObject({ outcome: 'approved', approvedBy: ['ann', 'bob'] });
+    expect(result.approval!.refused.map((r) => r.why)).toEqual([
+      'refused: signature of ann does not verify',
+      'refused: signature of ann does not verify',
+      'refused: signature of ann does not verify',
+    ]);
   });
 });
