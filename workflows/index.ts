@@ -17,3 +17,4 @@ export { pullImage } from './pull-image';
 export { serviceLogs } from './service-logs';
 export { fleetBlueGreenDeploy } from './fleet-blue-green';
 export { fleetHostRepair } from './fleet-host-repair';
+export { deliverNotifications } from './deliver-notifications';
