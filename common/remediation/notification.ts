@@ -43,8 +43,10 @@ export function channelsFor(severity: Notification['severity']): NotifyChannel[]
  * that is about to end (failed, rolled back) or a scan that found something, which does not wait for it. */
 export const DELIVER_NOTIFICATIONS_WORKFLOW = 'deliverNotifications';
 
-/** Its id: one per notification key, so a second start for the same workflow and step is refused. */
-export const deliveryWorkflowId = (key: string) => `notify/${key}`;
+/** Its id: one per run and step, so a second start for the same step is refused. The run id, not the
+ * workflow id: it is unique on its own, and a replay knows it (a replayed history does not carry its
+ * workflow id, and a child's id is part of what a replay compares). */
+export const deliveryWorkflowId = (runId: string, step: string) => `notify/${runId}/${step}`;
 
 export interface DeliverNotificationsInput {
   notification: Notification;

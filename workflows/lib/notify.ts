@@ -28,13 +28,13 @@ export type PeopleNotification = Omit<Notification, 'key' | 'workflowId' | 'runI
 };
 
 /** The notification for `p`, or undefined when this workflow already notified that step. */
-function claim(p: PeopleNotification): Notification | undefined {
+function claim(p: PeopleNotification): (Notification & { step: string }) | undefined {
   const { workflowId, runId } = workflowInfo();
   const key = `${workflowId}/${runId}/${p.step}`;
   if (notified.has(key)) return undefined;
   notified.add(key);
   const { step: _step, ...rest } = p;
-  return { ...rest, host: p.host ?? '', container: p.container ?? '', key, workflowId, runId };
+  return { ...rest, host: p.host ?? '', container: p.container ?? '', key, workflowId, runId, step: p.step };
 }
 
 /**
@@ -46,8 +46,9 @@ function claim(p: PeopleNotification): Notification | undefined {
  * For a workflow that goes on running (it waits); one about to end uses notifyDetached.
  */
 export function notifyPeople(p: PeopleNotification): void {
-  const notification = claim(p);
-  if (!notification) return;
+  const claimed = claim(p);
+  if (!claimed) return;
+  const { step: _step, ...notification } = claimed;
   const { deliverNotification } = orchestratorActivities();
   for (const channel of channelsFor(p.severity))
     deliverNotification({ channel, notification }).catch((err: Error) =>
@@ -56,20 +57,21 @@ export function notifyPeople(p: PeopleNotification): void {
 }
 
 /**
- * The same, handed to a workflow of its own (deliverNotifications, id `notify/<key>`) that this one
+ * The same, handed to a workflow of its own (deliverNotifications, id `notify/<runId>/<step>`) that this one
  * abandons: waits only for Temporal to record its start, never for a channel, and the deliveries go on
  * (retried) after this workflow ends — activities left pending by a workflow that closes never run.
  * Deduplicated per workflow and step like notifyPeople, and by the child's id (a second start with the
  * same key is refused). Never throws: a notification that cannot start is logged, the change goes on.
  */
 export async function notifyDetached(p: PeopleNotification): Promise<void> {
-  const notification = claim(p);
-  if (!notification) return;
+  const claimed = claim(p);
+  if (!claimed) return;
+  const { step, ...notification } = claimed;
   // Not cancellable: a cancelled change still says how it ended.
   await CancellationScope.nonCancellable(async () => {
     try {
       await startChild(DELIVER_NOTIFICATIONS_WORKFLOW, {
-        workflowId: deliveryWorkflowId(notification.key),
+        workflowId: deliveryWorkflowId(notification.runId, step),
         args: [{ notification } satisfies DeliverNotificationsInput],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

@@ -67,8 +67,8 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 20
 }
 
 /** What the deliverNotifications workflow of `key` returned. */
-const delivery = (key: string) =>
-  t.env.client.workflow.getHandle(deliveryWorkflowId(key)).result() as Promise<DeliverNotificationsResult>;
+const delivery = (runId: string, step: string) =>
+  t.env.client.workflow.getHandle(deliveryWorkflowId(runId, step)).result() as Promise<DeliverNotificationsResult>;
 
 describe('notifications when a change ends badly, a container is quarantined, a scheduled scan finds news', () => {
   it('a rollout rejected at its canary step rolls back and tells Slack and the webhook once', async () => {
@@ -111,7 +111,7 @@ describe('notifications when a change ends badly, a container is quarantined, a 
             expect((await rolloutOutcome(handle)).outcome).toBe('rolled-back');
             const runId = (await handle.describe()).runId;
             // Waited for inside the run: the delivery workflow needs the orchestrator worker.
-            expect(await delivery(`${handle.workflowId}/${runId}/rolled-back`)).toEqual({
+            expect(await delivery(runId, 'rolled-back')).toEqual({
               delivered: ['slack', 'webhook'],
               skipped: [],
               failed: [],
@@ -194,7 +194,7 @@ describe('notifications when a change ends badly, a container is quarantined, a 
           await t.clientAs('ops').workflow.getHandle(handle.workflowId).signal(releaseSignal, { reason: 'fixed' });
           await handle.result();
           for (const s of sockets) s.destroy(); // Slack's delivery fails now, so the worker can stop
-          await t.env.client.workflow.getHandle(deliveryWorkflowId(key)).terminate('test over');
+          await t.env.client.workflow.getHandle(deliveryWorkflowId(runId, 'quarantine')).terminate('test over');
         },
         notifier,
       );
@@ -263,8 +263,7 @@ describe('notifications when a change ends badly, a container is quarantined, a 
                 title: 'Privileged container',
               },
             ]);
-            const key = `${run.workflowId}/${run.firstExecutionRunId}/new-findings`;
-            expect(await delivery(key)).toEqual({
+            expect(await delivery(run.firstExecutionRunId, 'new-findings')).toEqual({
               delivered: ['webhook'],
               skipped: ['slack', 'pagerduty'],
               failed: [],

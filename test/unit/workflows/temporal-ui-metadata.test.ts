@@ -171,7 +171,7 @@ const STARTS: Record<keyof typeof workflows, Start> = {
     };
     return c.workflow.start('deliverNotifications', {
       taskQueue: config.orchestratorTaskQueue,
-      workflowId: deliveryWorkflowId(notification.key),
+      workflowId: deliveryWorkflowId(`run-${host}`, 'failed'),
       args: [{ notification }],
       ...deliveryPresentation(notification),
     });
