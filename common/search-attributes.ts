@@ -5,6 +5,8 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpda
  * search attributes are not encrypted. */
 export const DockhandService = defineSearchAttributeKey('DockhandService', SearchAttributeType.KEYWORD);
 export const DockhandPhase = defineSearchAttributeKey('DockhandPhase', SearchAttributeType.KEYWORD);
+/** Temporal's own: the schedule that started a run (absent when something else started it). */
+export const SCHEDULED_BY_ID = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 export const DockhandImage = defineSearchAttributeKey('DockhandImage', SearchAttributeType.KEYWORD);
 export const DockhandHost = defineSearchAttributeKey('DockhandHost', SearchAttributeType.KEYWORD);
 export const DockhandWorkflow = defineSearchAttributeKey('DockhandWorkflow', SearchAttributeType.KEYWORD);

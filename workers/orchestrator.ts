@@ -16,6 +16,7 @@ import type { Client } from '@temporalio/client';
 import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
 import { createAnswerIdentityActivities } from '../activities/changes/answer-identity';
+import { WORKFLOW_INTERCEPTOR_MODULES } from './lib/workflow-interceptors';
 
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
@@ -34,8 +35,8 @@ async function run(): Promise<void> {
     dataConverter: dockhandDataConverter(config),
     taskQueue: config.orchestratorTaskQueue,
     workflowsPath: require.resolve('../workflows'),
-    // Counts every workflow that ends, by type and outcome (a metric only: no history changes).
-    interceptors: { workflowModules: [require.resolve('../workflows/lib/metrics-interceptor')] },
+    // Counts every workflow that ends, by type and outcome; tells people when a change fails or rolls back.
+    interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
     activities: {
       ...createOrchestratorActivities(config.reportsDir, telemetry.meter),

@@ -18,3 +18,4 @@ export { serviceLogs } from './service-logs';
 export { fleetBlueGreenDeploy } from './fleet-blue-green';
 export { fleetHostRepair } from './fleet-host-repair';
 export { fleetRollingUpdate } from './fleet-rolling-update';
+export { deliverNotifications } from './deliver-notifications';

@@ -48,6 +48,7 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
       inbox.phase('at-ceiling', plan.reason);
       await notifyOnce(host, container, {
         key: 'ceiling',
+        kind: 'remediation',
         severity: 'warning',
         title: `${container} on ${host} needs more memory than the ceiling`,
         text: `${plan.reason}; no change made.`,
@@ -78,6 +79,7 @@ async function raise(
   changes.push(memoryChangeOf(c, plan, new Date().toISOString()));
   await notifyOnce(host, container, {
     key: `change-${changes.length}`,
+    kind: 'remediation',
     severity: 'info',
     title: `${container} on ${host}: memory ${c.memoryBytes} → ${memory} bytes (${plan.action})`,
     text: `${plan.reason}. Swap limit ${c.memorySwapBytes} → ${memorySwap}. Ceiling ${o.policy.ceiling}.`,

@@ -124,6 +124,7 @@ async function quarantine(
   if (how === 'disconnect') await docker.disconnectNetworks({ name: container });
   await notifyOnce(host, container, {
     key: 'quarantine',
+    kind: 'quarantined',
     severity: 'critical',
     title: `${container} on ${host} quarantined (${how})`,
     text: `${container} stayed unhealthy after ${restarts} restarts within ${policy.windowMs / 1000}s; quarantine: ${how}. Release with "dockhand remediate ${container} release --host ${host}".`,

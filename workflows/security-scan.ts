@@ -19,6 +19,9 @@ import { hostAgent, orchestratorActivities } from './lib/activity-options';
 import { scanHosts, type ScanHost } from './lib/scan-hosts';
 import { scanFindingEvents } from '../common/events/scan-findings';
 import { tagWorkflow } from './lib/workflow-tags';
+import { notifyDetached } from './lib/notify';
+import { fixesNotice, newFindingsNotice } from '../common/scan/scan-notices';
+import { SCHEDULED_BY_ID } from '../common/search-attributes';
 
 /**
  * Audits the containers of one or more hosts and writes a report — the runbook's "run the CIS checks
@@ -63,8 +66,7 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
     ...(staged ? { parts: staged.length } : {}),
   });
 
-  // The remediation hook: people hear of each critical vulnerability that has a fix, with the command.
-  if (result.remediation?.length) await reports.notify(fixesToShip(result.remediation, hostIds, result.reportDir));
+  await tellPeople(result, hostIds, reports);
   if (input.publishFindings) {
     enterPhase('publishing', 'one scan_finding event per container with findings, for the trigger rules');
     await reports.publishEvents({ events: scanFindingEvents(hosts, labels, input.suppressions, startedAt) });
@@ -156,23 +158,30 @@ async function scanVulnerabilities(
   return { ...result, images: result.images.map(({ sbom: _sbom, ...rest }) => rest) };
 }
 
-function fixesToShip(steps: NonNullable<SecurityScanResult['remediation']>, hosts: string[], reportDir: string) {
-  const { workflowId, runId } = workflowInfo();
-  return {
-    key: `${workflowId}/${runId}/fixes`,
-    severity: 'critical' as const,
-    title: `${steps.length} critical vulnerabilit${steps.length === 1 ? 'y has' : 'ies have'} a fixed version`,
-    text: [
-      ...steps.map(
-        (s) => `${s.host}/${s.container}: ${s.ruleId} in ${s.package} (fixed in ${s.fixed}); run: ${s.command}`,
-      ),
-      `report: ${reportDir}`,
-    ].join('\n'),
-    host: hosts.join(','),
-    container: [...new Set(steps.map((s) => s.container))].join(','),
-    workflowId,
-    runId,
-  };
+/** Marker: scan notices go to every channel without holding the scan, and a scheduled scan tells of
+ * new critical/high findings (runs recorded before it awaited the webhook-only `notify` activity). */
+export const NOTIFY_SCAN = 'notify-scan-findings';
+
+/** The remediation hook (each critical vulnerability that has a fix, with the command) and, for a scan a
+ * schedule started, the new critical/high findings: handed over, never waited for. */
+async function tellPeople(
+  result: SecurityScanResult,
+  hostIds: string[],
+  reports: ReturnType<typeof orchestratorActivities>,
+): Promise<void> {
+  const fixes = result.remediation?.length ? fixesNotice(result.remediation, hostIds, result.reportDir) : undefined;
+  const scheduleId = workflowInfo().typedSearchAttributes.get(SCHEDULED_BY_ID);
+  const news = scheduleId ? newFindingsNotice(result, scheduleId) : undefined;
+  if (!fixes && !news) return;
+  if (!patched(NOTIFY_SCAN)) {
+    if (!fixes) return;
+    const { workflowId, runId } = workflowInfo();
+    const { step, kind: _kind, ...rest } = fixes;
+    await reports.notify({ ...rest, key: `${workflowId}/${runId}/${step}`, workflowId, runId });
+    return;
+  }
+  if (fixes) await notifyDetached(fixes);
+  if (news) await notifyDetached(news);
 }
 
 function describe(err: unknown): string {

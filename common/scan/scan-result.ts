@@ -51,6 +51,15 @@ export function baselineKey(host: string, container: string): string {
   return `${host}/${container}`;
 }
 
+/** A finding this scan found and the last one did not, critical or high. */
+export interface NewSeriousFinding {
+  host: string;
+  container: string;
+  ruleId: string;
+  severity: 'critical' | 'high';
+  title: string;
+}
+
 /** The summary a securityScan workflow returns, with the report itself (or how to fetch it) in
  * `report`; `reportDir` and `files` are paths on the orchestrator's disk. */
 export interface SecurityScanResult {
@@ -65,6 +74,10 @@ export interface SecurityScanResult {
   containers: { scanned: number; gone: number; errors: number };
   hosts: { scanned: string[]; unreachable: string[] };
   diff: { new: number; fixed: number; stillOpen: number; previousReportId?: string };
+  /** New critical and high findings, not suppressed (the first 20; `newSeriousCount` says how many):
+   * a scheduled scan tells people of them. */
+  newSerious?: NewSeriousFinding[];
+  newSeriousCount?: number;
   /** What the reader must know about the vulnerability data: unavailable on a host (with the reason),
    * or older than the configured age. */
   notices?: string[];

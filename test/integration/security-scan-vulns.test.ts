@@ -20,6 +20,9 @@ import { startWorker, testIds, type WorkerProcess } from '../support/workers';
 const ids = testIds('vuln');
 /** A second agent whose database source answers nothing: its scan must still run the other checks. */
 const noDb = { ...ids, hostId: `${ids.hostId}-nodb` };
+/** A third agent whose database was built 10 days ago: used, and reported as old. */
+const stale = { ...ids, hostId: `${ids.hostId}-stale` };
+const STALE_BUILT = new Date(Date.now() - 10 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
 const network = `dh-vuln-${ids.suffix}`;
 /** The "rebuilt" image: one tag, first on v1's content, then on v2's (as a rebuild leaves it). */
 const appImage = `dh-vuln-app-${ids.suffix}:latest`;
@@ -47,11 +50,12 @@ const start = (kind: string, image: string) => startContainer(hardenedConfig(nam
 
 beforeAll(async () => {
   ({ client, config } = await testClient(ids));
-  const [reports, db, empty] = await Promise.all(
-    ['reports', 'db', 'empty'].map((d) => mkdtemp(path.join(os.tmpdir(), `dockhand-vuln-${d}-`))),
+  const [reports, db, empty, old] = await Promise.all(
+    ['reports', 'db', 'empty', 'old'].map((d) => mkdtemp(path.join(os.tmpdir(), `dockhand-vuln-${d}-`))),
   );
-  dirs = [reports!, db!, empty!];
+  dirs = [reports!, db!, empty!, old!];
   execFileSync(trivyDbTool(), ['-cache', db!]);
+  execFileSync(trivyDbTool(), ['-cache', old!, '-updated-at', STALE_BUILT]);
   await docker.getImage('dockhand-fixture-vuln:v1').tag({ repo: `dh-vuln-app-${ids.suffix}`, tag: 'latest' });
   workers = [
     startWorker('orchestrator', ids, { DOCKHAND_REPORTS_DIR: reports! }),
@@ -61,6 +65,7 @@ beforeAll(async () => {
       DOCKHAND_TRIVY_DB: 'oci:127.0.0.1:25999/dockhand/trivy-db:2',
       DOCKHAND_TRIVY_CACHE_DIR: empty!,
     }),
+    startWorker('host-agent', stale, { DOCKHAND_TRIVY_DB: `dir:${old}` }),
   ];
   await docker.createNetwork({ Name: network, Labels: { [SCAN_TEST_LABEL]: ids.suffix } });
   await Promise.all([
@@ -125,6 +130,16 @@ describe('securityScan with Trivy (real Trivy, offline database)', () => {
         .filter(Boolean)
         .sort(),
     ).toEqual(['pkg:deb/debian/base-files@12.4%2Bdeb12u5', 'pkg:deb/debian/dockhand-demo-lib@1.0-1']);
+  }, 300_000);
+
+  it('a database older than --max-db-age is used and said to be old, never silently', async () => {
+    const { result, report } = await scan({ hosts: [stale.hostId], vulnerabilities: { maxDbAgeDays: 7 } });
+    // The agents share the engine: the stale one sees the same containers, and still finds the CVE.
+    expect(cves(on(report, stale.hostId, name('b'))).map((f) => f.ruleId)).toEqual([CVE]);
+    expect(result.notices).toEqual([
+      `vulnerability data on ${stale.hostId} is 10 days old (built ${STALE_BUILT.slice(0, 10)}, dir:${dirs[3]}; more than 7)`,
+    ]);
+    expect(report.vulnerabilities!.hosts[0]!.db).toMatchObject({ ageDays: 10 });
   }, 300_000);
 
   it('a suppression hides the CVE until it expires', async () => {

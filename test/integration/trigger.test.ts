@@ -11,6 +11,8 @@ import { testClient } from '../support/temporal';
 import { startWorker, testIds, type WorkerProcess } from '../support/workers';
 
 const ids = testIds('trig');
+/** The trigger's /metrics port (the ops range 26000–26999). */
+const TRIGGER_METRICS = '26410';
 const queueName = `dockhand-events-${ids.suffix}`;
 const optIn = { 'dockhand.autoheal': 'true', 'dockhand.test': ids.suffix };
 let client: Client;
@@ -42,6 +44,7 @@ beforeAll(async () => {
       DOCKHAND_RULES: rules,
       TEMPORAL_ADDRESS: proxy.address,
       DOCKHAND_RETRY_CAP_MS: '4000',
+      DOCKHAND_METRICS_PORT: TRIGGER_METRICS,
     }),
   ];
   await Promise.all(workers.map((w) => w.ready));
@@ -121,6 +124,31 @@ describe('trigger worker (real Redis, real Temporal)', () => {
     );
     expect(status.restarts).toBe(0); // the container is healthy: the workflow looked, and left it alone
     expect(await waitFor(async () => (await executions(workflowId)) || undefined, 10_000, 'visible')).toBe(1);
+
+    // The trigger's own /metrics counted them (it runs no Temporal worker: Dockhand's counters only).
+    const get = async (p: string) => {
+      const r = await fetch(`http://127.0.0.1:${TRIGGER_METRICS}${p}`);
+      return { status: r.status, text: await r.text() };
+    };
+    expect(await get('/healthz')).toEqual({ status: 200, text: 'ok\n' });
+    expect(await get('/readyz')).toEqual({ status: 200, text: 'ready\n' });
+    const processed = await waitFor(
+      async () => {
+        const line = (await get('/metrics')).text
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith('dockhand_events_processed_total{') &&
+              l.includes(`kind="${JobName.engineEvent}"`) &&
+              l.includes('outcome="processed"'),
+          );
+        const n = Number(line?.split(' ').pop());
+        return n >= 100 ? n : undefined;
+      },
+      15_000,
+      'the trigger to export 100 processed events',
+    );
+    expect(processed).toBeGreaterThanOrEqual(100);
   });
 
   it('keeps events queued while Temporal is unreachable for 30 s and processes them after', async () => {

@@ -13,6 +13,7 @@ import {
 import { createAnswerIdentityActivities } from '../../activities/changes/answer-identity';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import { hostTaskQueue } from '../../common/task-queues';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/lib/workflow-interceptors';
 
 /**
  * Workflow tests in seconds: a private Temporal dev server (the stack's own CLI binary, never a
@@ -59,6 +60,7 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
     }),
     bundleWorkflowCode({
       workflowsPath: path.join(__dirname, '..', '..', 'workflows', 'index.ts'),
+      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
       logger: new DefaultLogger('ERROR'),
     }),
   ]);

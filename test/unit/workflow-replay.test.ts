@@ -9,6 +9,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { beforeAll, describe, it } from 'vitest';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/lib/workflow-interceptors';
 
 // Finished runs recorded with scripts/save-history.sh. Today's workflow code must make the same
 // decisions from the same history, or a run in flight during an upgrade would fail on the new code:
@@ -20,6 +21,7 @@ beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   workflowBundle = await bundleWorkflowCode({
     workflowsPath: path.join(__dirname, '..', '..', 'workflows', 'index.ts'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: new DefaultLogger('ERROR'),
   });
 }, 120_000);

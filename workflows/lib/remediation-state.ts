@@ -1,4 +1,4 @@
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { IncidentNote } from '../../common/remediation/notification';
 import {
   remediationEventSignal,
@@ -7,6 +7,7 @@ import {
   type RemediationStatus,
 } from '../../common/remediation/signals';
 import { orchestratorActivities } from './activity-options';
+import { notifyDetached } from './notify';
 import { enterPhase } from './progress';
 
 /** The inbox of a remediation workflow: events signalled to it (signal-with-start coalesces a storm
@@ -64,8 +65,16 @@ export class RemediationInbox {
   }
 }
 
-/** Notifies people about this workflow, with a key stable for the incident. */
+/** Marker: incident notes go to every channel without holding the workflow (runs recorded before it
+ * awaited the webhook-only `notify` activity, up to its 10 minutes of retries on a dead channel). */
+export const NOTIFY_DETACHED = 'notify-incident-detached';
+
+/** Notifies people about this workflow, with a key stable for the incident (once per workflow and step). */
 export async function notifyOnce(host: string, container: string, note: IncidentNote): Promise<void> {
+  if (patched(NOTIFY_DETACHED)) {
+    const { key, ...rest } = note;
+    return notifyDetached({ ...rest, step: key, host, container });
+  }
   const { workflowId, runId } = workflowInfo();
   await orchestratorActivities().notify({
     ...note,

@@ -15,6 +15,7 @@ import { joinParts } from '../../../common/scan/report-parts';
 import { gunzipSync } from 'node:zlib';
 import type { SbomEntry } from '../../../common/scan/report';
 import type { VulnerabilityOptions } from '../../../common/scan/vulnerability';
+import { MAX_NEW_SERIOUS_SHOWN, newSeriousFindings } from './new-serious';
 import { diffSboms, sbomFileName, sbomPackages } from './sbom';
 import { vulnerabilityRules } from './vulnerability-findings';
 import { REPORT_ID, type ReadScanReportInput } from '../../../common/scan/report-transfer';
@@ -127,6 +128,7 @@ export function createReportActivities(dir: string, meter?: MetricMeter) {
       await store.saveTrend(trend);
       for (const [severity, n] of Object.entries(s.counts)) findings?.set(n, { severity });
       await store.saveBaseline(nextBaseline(await store.baseline(), w.hosts, w.finishedAt));
+      const serious = newSeriousFindings(report);
       return {
         reportId: report.reportId,
         report: transferOf(report.reportId, json, transfer),
@@ -143,6 +145,9 @@ export function createReportActivities(dir: string, meter?: MetricMeter) {
           stillOpen: report.diff.stillOpen.length,
           ...(report.diff.previousReportId ? { previousReportId: report.diff.previousReportId } : {}),
         },
+        ...(serious.length
+          ? { newSerious: serious.slice(0, MAX_NEW_SERIOUS_SHOWN), newSeriousCount: serious.length }
+          : {}),
         ...(report.vulnerabilities ? { notices: report.vulnerabilities.notices } : {}),
         ...(report.remediation?.length ? { remediation: report.remediation.slice(0, MAX_REMEDIATION_SHOWN) } : {}),
         ...(report.sboms

@@ -35,6 +35,8 @@ describe('guardTexts', () => {
     );
     expect(t.rolledBackNote({ by: 'carol' })).toEqual({
       key: 'rolled-back',
+      kind: 'rolled-back',
+      service: 'web',
       severity: 'warning',
       title: 'deploy guard rolled back web to app:v1',
       text: `${t.why}. Rolled back ${t.what}, approved by carol.`,
@@ -48,7 +50,10 @@ describe('guardTexts', () => {
       'rolled-back',
       'failed',
     ]);
+    expect(t.approvalNote).toMatchObject({ kind: 'waiting', answerable: true, service: 'web' });
     expect(t.failedNote('boom')).toMatchObject({
+      kind: 'failed',
+      service: 'web',
       severity: 'critical',
       text: `${t.why}. Rollback ${t.what} failed: boom`,
     });

@@ -20,6 +20,7 @@ import { startFleetBlueGreenDeploy } from '../../../client/fleet-blue-green';
 import { startFleetRollingUpdate } from '../../../client/fleet-rolling';
 import { BlueGreenInput } from '../../../common/blue-green';
 import { fleetRepairPresentation } from '../../../common/fleet-repair';
+import { deliveryPresentation, deliveryWorkflowId, type Notification } from '../../../common/remediation/notification';
 import { validate } from '../../../common/spec/validate';
 import { DEFAULT_APPROVAL } from '../../../common/approval';
 import { loadConfig, type DockhandConfig } from '../../../common/config';
@@ -155,6 +156,27 @@ const STARTS: Record<keyof typeof workflows, Start> = {
       workflowId: `repair/ui-meta-${host}`,
       args: [request],
       ...fleetRepairPresentation(request),
+    });
+  },
+  // A change starts it as an abandoned child to tell people how it ended; here directly, with the same options.
+  deliverNotifications: (c, config, host) => {
+    const notification: Notification = {
+      key: `deploy/web/run-1/failed-${host}`,
+      kind: 'failed',
+      severity: 'warning',
+      title: 'blueGreenDeploy of web failed',
+      text: 'deploy/web failed: test',
+      host,
+      container: '',
+      service: 'web',
+      workflowId: 'deploy/web',
+      runId: 'run-1',
+    };
+    return c.workflow.start('deliverNotifications', {
+      taskQueue: config.orchestratorTaskQueue,
+      workflowId: deliveryWorkflowId(`run-${host}`, 'failed'),
+      args: [{ notification }],
+      ...deliveryPresentation(notification),
     });
   },
   pullImage: (c, config, host) =>
