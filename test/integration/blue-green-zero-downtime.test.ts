@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
+import { answerDeploy } from '../../client/answer';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { statusQuery, type BlueGreenRequest } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
-import { colorsOf, patientHealthcheck, waitFor } from '../support/blue-green';
+import { DeployErrorType } from '../../common/errors';
+import { failureOf } from '../support/activities';
+import { colorsOf, patientHealthcheck, waitFor, waitForPhase } from '../support/blue-green';
 import { docker, removeNetwork, removeService } from '../support/docker';
 import { startLoad } from '../support/load';
-import { testClient } from '../support/temporal';
+import { clientAs, testClient } from '../support/temporal';
 import { startWorkers, testIds } from '../support/workers';
 
 const ids = testIds('bgz');
@@ -103,6 +106,40 @@ describe('blueGreenDeploy under load', () => {
     expect(lastV1.seq).toBe(firstV2.seq - 1);
     expect(firstV2.sentAt).toBeGreaterThanOrEqual(Date.parse(result.timings.switchStartedAt));
     expect(lastV1.sentAt).toBeLessThanOrEqual(Date.parse(result.timings.switchedAt));
+    expect(await colorsOf(service)).toEqual([
+      { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
+    ]);
+  }, 240_000);
+
+  // The issue's "blue-green rollback inside the bake window under load: 0 failed requests". Runs after
+  // the test above (v2 live on green): v1 goes live on blue, and inside the bake window `rollback` (what
+  // `dockhand rollback` sends) flips the edge back — the same marker-file switch, in reverse, so in send
+  // order the answers are v2…v1…v2 with exactly one flip each way and nothing failed.
+  it('rollback inside the bake window under load: 0 failed requests, in send order v2 → v1 → v2 exactly once each, the old color back alone', async () => {
+    const RATE = 100;
+    const edgeIp = (await docker.getContainer(`${service}-edge`).inspect()).NetworkSettings.Networks[network]!
+      .IPAddress;
+    const load = startLoad(`http://${edgeIp}/version`, RATE);
+    await waitFor(async () => load.count() >= RATE / 2, 10_000, 'load running');
+    const handle = await startBlueGreenDeploy(client, config, request('v1', { bakeMs: 120_000 }));
+    await waitForPhase(handle, 'baking');
+    await waitFor(async () => load.samples().some((s) => s.body === 'v1\n'), 10_000, 'v1 answering');
+    const asked = Date.now();
+    await answerDeploy(clientAs(client, 'oncall'), service, 'rollback', { comment: 'error rate' });
+    const cause = await failureOf(handle.result());
+    const doneCount = load.count();
+    await waitFor(async () => load.count() >= doneCount + RATE / 2, 10_000, 'half a second of v2 after the rollback');
+    const report = await load.stop();
+
+    const ok = report.samples.filter((s) => s.status >= 200 && s.status < 300);
+    const backAt = ok.filter((s) => s.body === 'v1\n').at(-1)!.sentAt;
+    console.log(
+      `rollback under load: ${report.requests} requests, ${report.failed} failed, max latency ${report.maxLatencyMs} ms; ` +
+        `last v1 request sent ${backAt - asked} ms after the rollback answer was sent; sequence ${JSON.stringify(report.sequence)}`,
+    );
+    expect(cause.type).toBe(DeployErrorType.RolledBack);
+    expect(report.samples.filter((s) => s.status < 200 || s.status >= 300).slice(0, 5)).toEqual([]);
+    expect(report.sequence).toEqual(['v2\n', 'v1\n', 'v2\n']);
     expect(await colorsOf(service)).toEqual([
       { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
     ]);
