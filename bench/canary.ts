@@ -84,7 +84,7 @@ export async function main(): Promise<void> {
     console.log(
       `[bench] bad canary: ${hits.length} of ${inAbort.length} requests from its first to its last (${badAbortS} s), ${hits.length} of ${inStep.length} in the ${BAD_STEP_MS / 1000} s step`,
     );
-    const abortSteps = historyTimeline((await bad.fetchHistory()).events ?? [], firstBad.sentAt - 5000);
+    const abortSteps = historyTimeline((await bad.fetchHistory()).events ?? [], firstBad.sentAt);
     console.log(
       `[bench] bad canary, from its first request: ${formatTimeline(abortSteps, firstBad.sentAt, /configureEdgeColors completed/)}; last request to it +${badAbortS}`,
     );

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { answerDeploy } from '../../client/answer';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { statusQuery, type BlueGreenRequest } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
 import { DeployErrorType } from '../../common/errors';
-import { failureOf } from '../support/activities';
 import { colorsOf, patientHealthcheck, waitFor, waitForPhase } from '../support/blue-green';
 import { docker, removeNetwork, removeService } from '../support/docker';
 import { startLoad } from '../support/load';
@@ -126,7 +126,10 @@ describe('blueGreenDeploy under load', () => {
     await waitFor(async () => load.samples().some((s) => s.body === 'v1\n'), 10_000, 'v1 answering');
     const asked = Date.now();
     await answerDeploy(clientAs(client, 'oncall'), service, 'rollback', { comment: 'error rate' });
-    const cause = await failureOf(handle.result());
+    const ended = await handle.result().then(
+      () => undefined,
+      (e: WorkflowFailedError) => e,
+    );
     const doneCount = load.count();
     await waitFor(async () => load.count() >= doneCount + RATE / 2, 10_000, 'half a second of v2 after the rollback');
     const report = await load.stop();
@@ -137,7 +140,8 @@ describe('blueGreenDeploy under load', () => {
       `rollback under load: ${report.requests} requests, ${report.failed} failed, max latency ${report.maxLatencyMs} ms; ` +
         `last v1 request sent ${backAt - asked} ms after the rollback answer was sent; sequence ${JSON.stringify(report.sequence)}`,
     );
-    expect(cause.type).toBe(DeployErrorType.RolledBack);
+    expect(ended).toBeInstanceOf(WorkflowFailedError);
+    expect((ended!.cause as ApplicationFailure).type).toBe(DeployErrorType.RolledBack);
     expect(report.samples.filter((s) => s.status < 200 || s.status >= 300).slice(0, 5)).toEqual([]);
     expect(report.sequence).toEqual(['v2\n', 'v1\n', 'v2\n']);
     expect(await colorsOf(service)).toEqual([
