@@ -9,6 +9,7 @@ import { docker, removeNetwork, removeService } from '../test/support/docker';
 import { startLoad } from '../test/support/load';
 import { clientAs, testClient } from '../test/support/temporal';
 import { startWorkers, testIds } from '../test/support/workers';
+import { formatTimeline, historyTimeline } from './lib/history-timeline';
 
 const RATE = 50; // requests per second through the edge, as the issue's scenario
 const BAD_STEP_MS = 60_000; // the bad canary's step: what a fixed schedule would hold it at 10 % for
@@ -20,8 +21,10 @@ const body = (v: string) => `<h1>dockhand fixture app ${v}</h1>\n`;
  * Progressive delivery on the real engine and edge, load sent to the edge's address on the service
  * network (no docker-proxy in between):
  * - bad_abort_s: a canary answering 500 to every request, at 10 % of 50 req/s, judged every 3 s — from
- *   its first request to its last one (weight 0); exposed_pct: the share of all requests of the
- *   step's 60 s (what a fixed schedule would have held it for) that reached it;
+ *   its first request to its last one (weight 0: every request after it went to stable);
+ *   exposed_pct, the issue's definition: the share of all requests in that time (sent from its first
+ *   request to its last, both included) that hit it; exposed_step_pct: its requests against all
+ *   requests of the step's 60 s, what a fixed schedule would have held it for;
  * - good_promote_s: a good canary 10 → 50 → 100 % with 20 s pauses — its first weight to the promotion
  *   (goal ≤ 1.2 × the 40 s of pauses), good_ratio that over the pauses;
  * - rollback_p95_s: blue-green v1 → v2, then inside the bake window the rollback answer (what
@@ -75,10 +78,15 @@ export async function main(): Promise<void> {
       .samples()
       .filter((s) => s.sentAt >= firstBad.sentAt && s.sentAt < firstBad.sentAt + BAD_STEP_MS);
     const hits = inStep.filter((s) => s.body.includes('erratic'));
-    const lastBad = hits.reduce((a, s) => (s.sentAt > a.sentAt ? s : a), firstBad);
+    const lastBad = hits.reduce((a, s) => (s.seq > a.seq ? s : a), firstBad);
     const badAbortS = (lastBad.sentAt - firstBad.sentAt) / 1000;
+    const inAbort = inStep.filter((s) => s.seq >= firstBad.seq && s.seq <= lastBad.seq);
     console.log(
-      `[bench] bad canary: ${hits.length} of ${inStep.length} requests in ${BAD_STEP_MS / 1000} s, last one ${badAbortS} s after the first`,
+      `[bench] bad canary: ${hits.length} of ${inAbort.length} requests from its first to its last (${badAbortS} s), ${hits.length} of ${inStep.length} in the ${BAD_STEP_MS / 1000} s step`,
+    );
+    const abortSteps = historyTimeline((await bad.fetchHistory()).events ?? [], firstBad.sentAt);
+    console.log(
+      `[bench] bad canary, from its first request: ${formatTimeline(abortSteps, firstBad.sentAt, /configureEdgeColors completed/)}; last request to it +${badAbortS}`,
     );
 
     console.log('[bench] good canary: 10 → 50 → 100 % with 20 s pauses, checks every 5 s');
@@ -104,13 +112,18 @@ export async function main(): Promise<void> {
       await until(() => load.samples().some((s) => s.seq > load.sent() - RATE && s.body === body(to)) || undefined);
       const asked = Date.now();
       await answerDeploy(clientAs(client, 'bench-oncall'), service, 'rollback', { comment: 'bench' }, ids.hostId);
+      const answered = Date.now();
       await until(() => (Date.now() > asked + 5000 ? true : undefined));
       const after = load.samples().filter((s) => s.seq >= mark);
       const lastNew = after.filter((s) => s.body === body(to)).reduce((a, s) => (s.seq > a.seq ? s : a));
       const back = after.filter((s) => s.seq > lastNew.seq).reduce((a, s) => (s.seq < a.seq ? s : a));
       rollbacks.push((back.sentAt - asked) / 1000);
       await handle.result().catch(() => undefined);
-      console.log(`[bench] rollback ${i + 1}: every request on ${from} ${rollbacks.at(-1)} s after the answer`);
+      const steps = historyTimeline((await handle.fetchHistory()).events ?? [], asked);
+      console.log(
+        `[bench] rollback ${i + 1}: every request on ${from} ${rollbacks.at(-1)} s after the answer was sent — ` +
+          `${formatTimeline(steps, asked, /switchEdgeColor completed/)}; the answer returned +${((answered - asked) / 1000).toFixed(2)}`,
+      );
     }
     const report = await load.stop();
     const stableFailed = report.samples.filter((s) => s.status !== 200 && !s.body.includes('erratic')).length;
@@ -119,7 +132,8 @@ export async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         bad_abort_s: Number(badAbortS.toFixed(2)),
-        exposed_pct: Number(((100 * hits.length) / inStep.length).toFixed(2)),
+        exposed_pct: Number(((100 * hits.length) / inAbort.length).toFixed(2)),
+        exposed_step_pct: Number(((100 * hits.length) / inStep.length).toFixed(2)),
         good_promote_s: Number(goodS.toFixed(2)),
         good_ratio: Number((goodS / 40).toFixed(2)),
         rollback_p95_s: Number(p95.toFixed(2)),

@@ -17,6 +17,7 @@ import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
 import { createAnswerIdentityActivities } from '../activities/changes/answer-identity';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './lib/workflow-interceptors';
+import { sharedClient } from './lib/shared-client';
 
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
@@ -26,9 +27,10 @@ async function run(): Promise<void> {
   const redis = newRedis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   const events = new Queue(config.eventsQueue, { connection: redis });
   events.on('error', (err) => logger.warn({ err: err.message }, 'events queue: Redis trouble'));
-  // Clean-up asks whether a service's change is running (a describe per service): connected on first use.
-  let client: Promise<Client> | undefined;
-  const temporalClient = () => (client ??= connectClient(config));
+  // Clean-up asks whether a service's change is running (a describe per service), and every answer's
+  // identity is read back from the history: one client, connected as the worker starts (shared-client.ts).
+  const client = sharedClient<Client>(() => connectClient(config));
+  const temporalClient = client.get;
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
@@ -55,12 +57,13 @@ async function run(): Promise<void> {
       ...createAnswerIdentityActivities(temporalClient),
     },
   });
+  client.warm((err) => logger.warn({ err: (err as Error).message }, 'Temporal client: not connected yet'));
   const health = await telemetry.serve(() => worker.getState() === 'RUNNING');
   logger.info({ taskQueue: config.orchestratorTaskQueue }, 'orchestrator polling');
   await worker.run();
   health?.close();
   await events.close();
-  await (await client?.catch(() => undefined))?.connection.close();
+  await (await client.current())?.connection.close();
   redis.disconnect();
   logger.info('orchestrator stopped');
 }

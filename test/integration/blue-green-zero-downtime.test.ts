@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { answerDeploy } from '../../client/answer';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { statusQuery, type BlueGreenRequest } from '../../common/blue-green';
 import type { DockhandConfig } from '../../common/config';
-import { colorsOf, patientHealthcheck, waitFor } from '../support/blue-green';
+import { DeployErrorType } from '../../common/errors';
+import { colorsOf, patientHealthcheck, waitFor, waitForPhase } from '../support/blue-green';
 import { docker, removeNetwork, removeService } from '../support/docker';
 import { startLoad } from '../support/load';
-import { testClient } from '../support/temporal';
+import { clientAs, testClient } from '../support/temporal';
 import { startWorkers, testIds } from '../support/workers';
 
 const ids = testIds('bgz');
@@ -107,4 +110,46 @@ describe('blueGreenDeploy under load', () => {
       { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
     ]);
   }, 240_000);
+
+  // The issue's "blue-green rollback inside the bake window under load: 0 failed requests". The other
+  // version goes live beside the one that serves (v2 after the test above), and inside the bake window
+  // `rollback` (what `dockhand rollback` sends) flips the edge back — the same marker-file switch, in
+  // reverse, so in send order the answers are old…new…old with exactly one flip each way and nothing failed.
+  it('rollback inside the bake window under load: 0 failed requests, in send order old → new → old exactly once each, the old color back alone', async () => {
+    const RATE = 100;
+    const [live] = await colorsOf(service);
+    const [from, to] = live!.image === app('v2') ? ['v2', 'v1'] : ['v1', 'v2'];
+    const edgeIp = (await docker.getContainer(`${service}-edge`).inspect()).NetworkSettings.Networks[network]!
+      .IPAddress;
+    const load = startLoad(`http://${edgeIp}/version`, RATE);
+    await waitFor(async () => load.count() >= RATE / 2, 10_000, 'load running');
+    const handle = await startBlueGreenDeploy(client, config, request(to, { bakeMs: 120_000 }));
+    await waitForPhase(handle, 'baking', 180_000); // a saturated shared machine takes its time
+    await waitFor(async () => load.samples().some((s) => s.body === `${to}\n`), 10_000, `${to} answering`);
+    const asked = Date.now();
+    await answerDeploy(clientAs(client, 'oncall'), service, 'rollback', { comment: 'error rate' });
+    const ended = await handle.result().then(
+      () => undefined,
+      (e: WorkflowFailedError) => e,
+    );
+    const doneCount = load.count();
+    await waitFor(
+      async () => load.count() >= doneCount + RATE / 2,
+      10_000,
+      `half a second of ${from} after the rollback`,
+    );
+    const report = await load.stop();
+
+    const ok = report.samples.filter((s) => s.status >= 200 && s.status < 300);
+    const backAt = ok.filter((s) => s.body === `${to}\n`).at(-1)!.sentAt;
+    console.log(
+      `rollback under load: ${report.requests} requests, ${report.failed} failed, max latency ${report.maxLatencyMs} ms; ` +
+        `last ${to} request sent ${backAt - asked} ms after the rollback answer was sent; sequence ${JSON.stringify(report.sequence)}`,
+    );
+    expect(ended).toBeInstanceOf(WorkflowFailedError);
+    expect((ended!.cause as ApplicationFailure).type).toBe(DeployErrorType.RolledBack);
+    expect(report.samples.filter((s) => s.status < 200 || s.status >= 300).slice(0, 5)).toEqual([]);
+    expect(report.sequence).toEqual([`${from}\n`, `${to}\n`, `${from}\n`]);
+    expect(await colorsOf(service)).toEqual([{ ...live, state: 'running' }]);
+  }, 360_000);
 });
