@@ -7,6 +7,7 @@ import { serviceName } from './ensure-service';
 import { ContainerSpec, DOCKER_NAME } from './spec/container-spec';
 import { needsUserNetwork } from './spec/network-mode';
 import { durationMs } from './spec/schema-helpers';
+import type { PhaseEntry } from './phase-status';
 
 export type Color = 'blue' | 'green';
 
@@ -99,7 +100,7 @@ export interface BlueGreenStatus {
   newImage: string;
   startedAt: string;
   /** Phase entries in order, with ISO times and their details. */
-  phases: Array<{ phase: BlueGreenPhase; at: string; details: string }>;
+  phases: Array<PhaseEntry<BlueGreenPhase>>;
   approval?: ApprovalDecision;
   /** When set, the deploy has failed (or been rolled back) and this is why. */
   failure?: string;

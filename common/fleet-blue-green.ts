@@ -4,6 +4,7 @@ import type { ApprovalDecision } from './approval';
 import { BlueGreenFields, withEdgeDefaults, type BlueGreenInput, type Color } from './blue-green';
 import type { UndoFailure } from './errors';
 import { BootLimit, DEFAULT_HOST_LOSS, FleetHosts, HostLossPolicy, type HostFailure, type HostProgress } from './fleet';
+import type { PhaseEntry } from './phase-status';
 
 /**
  * A blue-green deploy of one service on every host it runs on, all or none: each host runs its own
@@ -60,7 +61,7 @@ export interface FleetBlueGreenStatus {
   /** The color each host brings up (known once planned; the deploy guard reads it). */
   newColors?: Record<string, Color>;
   startedAt: string;
-  phases: Array<{ phase: FleetBlueGreenPhase; at: string; details: string }>;
+  phases: Array<PhaseEntry<FleetBlueGreenPhase>>;
   approval?: ApprovalDecision;
   failure?: string;
   /** Hosts left behind under hostLoss policy `continue`. */
