@@ -11,18 +11,11 @@ import { startLoad, type LoadReport } from '../test/support/load';
 import { clientAs, testClient } from '../test/support/temporal';
 import { waitFor } from '../test/support/wait';
 import { startWorker, testIds } from '../test/support/workers';
+import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
 
 const RATE = 20; // requests per second through each edge
 const EDGE_PORT = 22280;
 const SINGLE_EDGE_PORT = 22281;
-// The fixture app's health check, patient with a loaded machine (as test/support/blue-green.ts's, which
-// the bench cannot import: it pulls in vitest).
-const patientHealthcheck = {
-  test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
-  interval: '1s',
-  timeout: '10s',
-  retries: 5,
-};
 
 /**
  * A fleet blue-green deploy v1 → v2 on 3 real hosts (engines in network namespaces, an agent each, the
@@ -105,7 +98,7 @@ class FleetBench {
     return {
       service: this.service,
       hosts: this.up.hosts.map((h) => h.hostId),
-      spec: { image: this.image(`dockhand-fixture-app:${version}`), init: true, healthcheck: patientHealthcheck },
+      spec: { image: this.image(`dockhand-fixture-app:${version}`), init: true, healthcheck: PATIENT_HEALTHCHECK },
       appPort: 8080,
       approval: { required: false },
       bakeMs: 0,
