@@ -35,6 +35,9 @@ const ANYONE_ELSE = { approvers: [] };
 /** Runs started since: one compensation model on every exit path (undo by container id, in a
  * non-cancellable scope), interrupted runs reconciled first. Older runs replay rollingUpdateV1. */
 const COMPENSATION = 'rollout-compensation';
+/** Runs started since wait, on cancellation, for the host calls in flight to end before undoing (a
+ * hand-over's rename or a launch's create could land after the undo had looked; chaos seed 20261206). */
+const UNDO_AFTER_IN_FLIGHT = 'rollout-undo-after-in-flight';
 
 /**
  * Rolls a replicated service (`<service>-1 … <service>-N` behind `<service>-edge`) to a new spec,
@@ -48,7 +51,8 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const input = validate(RollingUpdateInput, request, 'input');
   const { service, host } = input;
   const spec = { ...input.spec, network: serviceNetwork(service, input.spec) };
-  const docker = hostAgent(host);
+  const waitForCancelled = patched(UNDO_AFTER_IN_FLIGHT);
+  const docker = hostAgent(host, { waitForCancelled });
   const requesters = input.origin ? [input.origin.requestedBy] : [];
   const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL, {
     subject: service,
@@ -58,7 +62,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   });
   const control = new RolloutControl(input.approval ?? input.pauseAfter?.approval ?? ANYONE_ELSE, service);
   const progress = new RolloutProgress(service, host, spec.image, () => control.paused);
-  const run: RolloutRun = { progress, gate, control, approval: undefined };
+  const run: RolloutRun = { progress, gate, control, approval: undefined, waitForCancelled };
   let rollout: Rollout | undefined;
   let reason: string | undefined;
   try {
@@ -75,7 +79,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
     });
     reason = await carryOut(rollout, run, `${spec.image} (${input.order})`);
   } catch (err) {
-    reason = isCancellation(err) ? 'the rollout was cancelled' : reasonOf(err);
+    reason = isCancellation(err) ? CANCELLED : reasonOf(err);
   }
   return CancellationScope.nonCancellable(async () => {
     const result = reason ? await rollBack(rollout, run, reason) : await finish(rollout!, progress);
@@ -104,7 +108,10 @@ interface RolloutRun {
   gate: ApprovalGate;
   control: RolloutControl;
   approval?: ApprovalDecision;
+  /** Calls in flight end before a cancelled run goes on: it then stops at the next step. */
+  waitForCancelled: boolean;
 }
+const CANCELLED = 'the rollout was cancelled';
 type Outcome = Pick<
   RollingUpdateResult,
   'outcome' | 'updated' | 'skipped' | 'removed' | 'rolledBack' | 'failures' | 'left'
@@ -156,6 +163,8 @@ async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Prom
       await sleep(step.ms, { summary: `delay between batches: ${step.ms / 1000} s` });
       event = { type: 'delayed', ...observed() };
     }
+    // A step whose calls ended after a cancellation (their results recorded) is the last one.
+    if (run.waitForCancelled && CancellationScope.current().consideredCancelled) return CANCELLED;
     run.progress.status.done = plan.skip.length + runner.updated.length;
     decision = nextRolloutStep(steps, decision.state, event);
   }

@@ -5,6 +5,7 @@ import { createContainerActivities, type CreateContainerInput } from './containe
 import { createHealthActivities, untilHealthy } from './health';
 import { heartbeating } from './long-running';
 import { QUICK_ENGINE_CALL_MS, withinBound } from './engine-bound';
+import { engineCall } from './engine-errors';
 
 export interface LaunchReplicaInput extends CreateContainerInput {
   healthTimeoutMs: number;
@@ -39,13 +40,25 @@ export function createReplicaLaunchActivities(
       after = [],
       ...create
     }: LaunchReplicaInput): Promise<{ id: string }> {
-      const { id } = await heartbeating(() =>
-        withinBound(`create container ${create.name}`, engineCallMs, createContainer(create)),
-      );
+      const createOne = () =>
+        heartbeating(() => withinBound(`create container ${create.name}`, engineCallMs, createContainer(create)));
+      const start = () =>
+        heartbeating(() =>
+          withinBound(`start container ${create.name}`, engineCallMs, startContainer({ name: create.name })),
+        );
+      let { id } = await createOne();
       for (const name of after) await predecessorHealthy(docker, name, healthTimeoutMs);
-      await heartbeating(() =>
-        withinBound(`start container ${create.name}`, engineCallMs, startContainer({ name: create.name })),
-      );
+      try {
+        await start();
+      } catch (err) {
+        if (!isStaleTask(err)) throw err;
+        // Never started, made by this launch (same spec hash): a fresh container takes its place.
+        await engineCall(`remove container ${create.name}, which cannot start`, () =>
+          docker.getContainer(id).remove({ force: true }),
+        );
+        ({ id } = await createOne());
+        await start();
+      }
       await waitHealthy({ name: create.name, timeoutMs: healthTimeoutMs, pollMs });
       return { id };
     },
@@ -62,4 +75,11 @@ async function predecessorHealthy(docker: Docker, name: string, timeoutMs: numbe
       `not started: ${name} did not become healthy (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
     );
   }
+}
+
+/** dockerd restarted while it was starting the container: containerd kept the half-made task, and every
+ * start of that container fails the same way (moby 20.10: "task <id>: already exists"). Retrying it
+ * never helps (chaos seed 20261206 round 19 tried 32 times); only a new container can start. */
+export function isStaleTask(err: unknown): boolean {
+  return err instanceof Error && /\btask [0-9a-f]{12,64}: already exists\b/.test(err.message);
 }

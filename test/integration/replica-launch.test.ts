@@ -9,6 +9,7 @@ import { ErrorType } from '../../common/errors';
 import { docker, removeService } from '../support/docker';
 import { activityRunner, failureOf } from '../support/activities';
 import { testIds } from '../support/workers';
+import { createReplicaLaunchActivities } from '../../activities/docker/replica-launch';
 
 // The rollout's activities against the real engine: the health gate of a launch scheduled ahead, waits
 // that wake at the engine's health event, the start-first hand-over, and the edge in one round trip.
@@ -243,4 +244,39 @@ describe('planned spec hashes and deadlines (M2, L6)', () => {
     await retry.run(activities.watchHealthy, { id, name, durationMs: 60_000 });
     expect(Date.now() - started).toBeLessThan(10_000);
   }, 60_000);
+});
+
+describe('launchReplica after a dockerd restart left a half-made task (chaos seed 20261206 round 19)', () => {
+  it('replaces the container that can never start with a fresh one, which comes up healthy', async () => {
+    const name = `${service}-stale`;
+    let stale: string | undefined;
+    // dockerd 20.10's answer to every start of such a container. Made here by injection (the real
+    // state takes a dockerd restart in the middle of a start); all else is the real engine.
+    const engine = Object.create(docker) as typeof docker;
+    engine.getContainer = (id: string) => {
+      const c = docker.getContainer(id);
+      if (id === name && !stale)
+        c.start = async () => {
+          stale = (await c.inspect()).Id;
+          throw Object.assign(new Error('(HTTP code 500) server error'), {
+            statusCode: 500,
+            json: { message: `task ${stale}: already exists` },
+          });
+        };
+      return c;
+    };
+    const { launchReplica } = createReplicaLaunchActivities(engine, ids.hostId);
+    const { id } = (await new MockActivityEnvironment().run(launchReplica, {
+      name,
+      service,
+      spec: app('v2'),
+      labels: replicaLabels(1),
+      healthTimeoutMs: 60_000,
+    })) as { id: string };
+    expect(stale).toBeDefined();
+    expect(id).not.toBe(stale);
+    const now = await inspect(name);
+    expect([now.Id, now.State.Health!.Status]).toEqual([id, 'healthy']);
+    await expect(inspect(stale!)).rejects.toMatchObject({ statusCode: 404 });
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   proxyActivities,
   type ActivityFunctionWithOptions,
   type ActivityOptions,
@@ -211,6 +212,9 @@ export interface HostAgentBounds {
   /** A repair that waits for a lost agent to come back: every call's schedule-to-close (its retries
    * included) instead of the profile's. */
   agentReturnMs?: number;
+  /** A cancelled workflow waits for each call in flight to end (done, failed, or cancelled at the agent)
+   * instead of going on at once: an undo must never run beside a step that can still land. */
+  waitForCancelled?: boolean;
 }
 
 /** The activities of one host agent, on its own task queue, each under its profile (and `o`'s bounds). */
@@ -223,6 +227,7 @@ export function hostAgent(host: string, o: HostAgentBounds = {}) {
     ...(profile === 'reach' && o.hostTimeoutMs !== undefined ? { scheduleToCloseTimeout: o.hostTimeoutMs } : {}),
     ...(o.agentPickupMs !== undefined ? { scheduleToStartTimeout: o.agentPickupMs } : {}),
     ...(o.agentReturnMs !== undefined ? { scheduleToCloseTimeout: o.agentReturnMs } : {}),
+    ...(o.waitForCancelled ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
   }));
 }
 export type HostAgent = ReturnType<typeof hostAgent>;

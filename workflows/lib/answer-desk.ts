@@ -12,6 +12,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { judgeAnswer, type AnswerAction, type AnswerPolicy, type AnswerVerdict } from '../../common/answer-policy';
 import type { RefusedAnswer } from '../../common/approval';
 import type { Answer } from '../../common/signals';
+import type { AnswerIdentityRequest } from '../../activities';
 import { orchestratorActivities } from './activity-options';
 import { noteRefused } from './refused-answers';
 
@@ -74,12 +75,31 @@ export function openAnswers<A extends Answer>(port: AnswerPort<A>): void {
   });
 }
 
-async function receive<A extends Answer>(
+/** Runs started since judge answers one at a time, in the order they reached the workflow: an answer
+ * whose sender look-up is slow is never overtaken by a later one (which could close the step first). */
+export const ANSWERS_IN_ORDER = 'answers-in-arrival-order';
+
+function receive<A extends Answer>(
   port: AnswerPort<A>,
   a: A,
   via: { signal?: string; update?: boolean },
 ): Promise<string> {
-  const recorded = await recordedIdentity(via);
+  const lookup = identityLookup(via); // counted on arrival, before any await
+  const judge = () => judgeOne(port, a, lookup);
+  return patched(ANSWERS_IN_ORDER) ? inArrivalOrder(judge) : judge();
+}
+
+/** The tail of the queue of answers being judged (never rejects). */
+let judging: Promise<unknown> = Promise.resolve();
+
+function inArrivalOrder<T>(judge: () => Promise<T>): Promise<T> {
+  const turn = judging.then(judge);
+  judging = turn.catch(() => undefined);
+  return turn;
+}
+
+async function judgeOne<A extends Answer>(port: AnswerPort<A>, a: A, lookup: AnswerIdentityRequest): Promise<string> {
+  const recorded = await orchestratorActivities().answerIdentity(lookup);
   const at = new Date().toISOString();
   const refuse = (message: string, by?: string): never => {
     const r: RefusedAnswer = { by: by ?? '(unknown)', signal: port.action, at, why: message };
@@ -106,14 +126,14 @@ async function receive<A extends Answer>(
 /** Signals reach their handler in history order: the n-th `approve` handled is the n-th in history. */
 const signalsSeen = new Map<string, number>();
 
-/** The identity Temporal recorded with this answer, and who started the workflow, read back from the
- * history by an activity (workflow code cannot see either). Counting happens before the first await. */
-function recordedIdentity(via: { signal?: string; update?: boolean }) {
+/** Which answer to read back from the history (workflow code cannot see who sent it, nor who started
+ * the workflow: an activity reads both). Must run on arrival: signals are counted in history order. */
+function identityLookup(via: { signal?: string; update?: boolean }): AnswerIdentityRequest {
   const { workflowId, runId } = workflowInfo();
   if (via.signal) {
     const ordinal = (signalsSeen.get(via.signal) ?? 0) + 1;
     signalsSeen.set(via.signal, ordinal);
-    return orchestratorActivities().answerIdentity({ workflowId, runId, signal: { name: via.signal, ordinal } });
+    return { workflowId, runId, signal: { name: via.signal, ordinal } };
   }
-  return orchestratorActivities().answerIdentity({ workflowId, runId, updateId: currentUpdateInfo()?.id });
+  return { workflowId, runId, updateId: currentUpdateInfo()?.id };
 }

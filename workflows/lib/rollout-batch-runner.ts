@@ -190,7 +190,8 @@ export class BatchRunner {
     if (this.settings.monitorMs <= 0) return;
     for (const [slot, id] of up) {
       const watch = this.docker.watchHealthy({ id, name: this.final(slot), durationMs: this.settings.monitorMs });
-      this.monitors.push(watch.catch((err) => this.fail(slot, err)));
+      // A cancelled workflow is not a failed replica (the rollout rolls back as cancelled).
+      this.monitors.push(watch.catch((err) => void (isCancellation(err) || this.fail(slot, err))));
     }
   }
 

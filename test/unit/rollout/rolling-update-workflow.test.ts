@@ -17,6 +17,10 @@ import {
   rollbackSignal,
 } from '../../../common/signals';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
+import {
+  createAnswerIdentityActivities,
+  type AnswerIdentityRequest,
+} from '../../../activities/changes/answer-identity';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
 
 // The rolling update's decisions against an in-memory host (test/support/fake-replica-engine.ts) on a
@@ -36,30 +40,35 @@ async function roll(
   extra: Partial<RollingUpdateRequest> = {},
   during?: (handle: RollingUpdateHandle) => Promise<void>,
   requester?: string,
+  orchestratorActivities?: object,
 ): Promise<RollingUpdateResult> {
   // Released before the workers stop: a worker shuts down only once its activities have returned.
-  return t.run(engine.activities(), async ({ taskQueue, hostId }) => {
-    try {
-      const starter = requester ? t.clientAs(requester) : t.env.client;
-      const handle = (await starter.workflow.start('rollingUpdate', {
-        taskQueue,
-        workflowId: `roll-${++n}-${Date.now()}`,
-        args: [
-          {
-            service,
-            host: hostId,
-            spec: { image, network: 'web-net' },
-            monitor: 1,
-            ...extra,
-          } satisfies RollingUpdateRequest,
-        ],
-      })) as RollingUpdateHandle;
-      await during?.(handle);
-      return await rolloutOutcome(handle);
-    } finally {
-      engine.release();
-    }
-  });
+  return t.run(
+    engine.activities(),
+    async ({ taskQueue, hostId }) => {
+      try {
+        const starter = requester ? t.clientAs(requester) : t.env.client;
+        const handle = (await starter.workflow.start('rollingUpdate', {
+          taskQueue,
+          workflowId: `roll-${++n}-${Date.now()}`,
+          args: [
+            {
+              service,
+              host: hostId,
+              spec: { image, network: 'web-net' },
+              monitor: 1,
+              ...extra,
+            } satisfies RollingUpdateRequest,
+          ],
+        })) as RollingUpdateHandle;
+        await during?.(handle);
+        return await rolloutOutcome(handle);
+      } finally {
+        engine.release();
+      }
+    },
+    orchestratorActivities,
+  );
 }
 
 function replicas(count: number, image = 'app:v1'): FakeReplicaEngine {
@@ -182,6 +191,32 @@ describe('rollingUpdate compensates on every exit path (H1)', () => {
     expect(result.reason).toContain('cancel');
     expect(engine.state()).toMatchObject({ 'web-1': running('app:v1') });
     expect(engine.edge).toContain('web-1');
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('cancelled while a hand-over and a launch ahead are still running: the undo waits for both (chaos seed 20261206 round 6)', async () => {
+    const engine = replicas(3);
+    // Both land after the cancellation arrived, as a rename and a create already sent to the Engine do.
+    const handOver = engine.hold('handOverReplica', (input) => input.name === 'web-1');
+    const ahead = engine.hold('launchReplica', (input) => input.name === 'web-3-next');
+    const result = await roll(engine, 'app:v2', { order: 'start-first' }, async (handle) => {
+      await engine.reachedCall('handOverReplica', (input) => input.name === 'web-1');
+      await engine.reachedCall('launchReplica', (input) => input.name === 'web-3-next');
+      await handle.cancel();
+      // Until the fix the rollback ran now, beside them: its edge named web-1-next after the hand-over
+      // had renamed it, and web-3-next was created after the undo had looked for it.
+      await new Promise((r) => setTimeout(r, 1500));
+      handOver();
+      ahead();
+    });
+    expect(result).toMatchObject({ outcome: 'rolled-back', reason: 'the rollout was cancelled' });
+    expect(result.left).toBeUndefined();
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
+    expect(engine.edge).toEqual(['web-1', 'web-2', 'web-3']);
     expect(engine.violations).toEqual([]);
   });
 
@@ -363,11 +398,8 @@ describe('rollingUpdate decisions', () => {
     const approval = result.approval!;
     expect(approval.comment).toBe(`${'x'.repeat(999)}…`);
     expect(approval.refused).toHaveLength(20);
-    // Identities are read back from the history by an activity, so refusals are listed as each is
-    // judged (each carries its own time), not necessarily in the order they were sent.
-    const refusedBy = approval.refused.map((r) => r.by);
-    expect(new Set(refusedBy).size).toBe(20);
-    for (const by of refusedBy) expect(by).toMatch(/^mallory-\d+$/);
+    // Answers are judged in the order they arrived: the first 20 refusals, in the order they were sent.
+    expect(approval.refused.map((r) => r.by)).toEqual(Array.from({ length: 20 }, (_, i) => `mallory-${i}`));
     expect(approval.refusedMore).toBe(10);
   });
 
@@ -513,6 +545,38 @@ describe('answers go through one access check on the identity Temporal recorded 
     expect(result.approval!.refused.map((r) => [r.by, r.why])).toEqual([
       ['mallory', 'refused: mallory is not an approver of web'],
       ['requester', 'refused: requester requested this change and may not approve it; another approver must'],
+      ['mallory', 'refused: mallory is not an approver of web'],
+    ]);
+  });
+
+  it('answers are judged in the order they arrived: a later approval never overtakes an earlier refusal', async () => {
+    const engine = replicas(2);
+    // The look-up of the Signal's sender is slow (a busy history service): before answers were judged in
+    // order, the Update sent after it was judged first, closed the gate, and the refusal never reached
+    // the decision.
+    const identities = createAnswerIdentityActivities(async () => t.env.client);
+    const slowSignalLookup = {
+      answerIdentity: async (req: AnswerIdentityRequest) => {
+        if (req.signal) await new Promise((r) => setTimeout(r, 1500));
+        return identities.answerIdentity(req);
+      },
+    };
+    const result = await roll(
+      engine,
+      'app:v2',
+      canary({ approvers: ['ann'] }),
+      async (handle) => {
+        await phase(handle, 'awaiting-approval');
+        await as('mallory', handle).signal(approveSignal, { by: 'ann' });
+        await expect(as('ann', handle).executeUpdate(approveUpdate, { args: [{}] })).resolves.toBe(
+          'approved by ann (1 of 1)',
+        );
+      },
+      undefined,
+      slowSignalLookup,
+    );
+    expect(result.approval).toMatchObject({ outcome: 'approved', by: 'ann' });
+    expect(result.approval!.refused.map((r) => [r.by, r.why])).toEqual([
       ['mallory', 'refused: mallory is not an approver of web'],
     ]);
   });
