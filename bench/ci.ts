@@ -17,15 +17,9 @@ import { freePort, testQueue, writeRules } from '../test/support/events';
 import { writeServiceFile } from '../test/support/service-file';
 import { testClient } from '../test/support/temporal';
 import { startWorker, startWorkers, testIds } from '../test/support/workers';
+import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
 
 const SERVICES = 5;
-/** The fixture's health check with a patient timeout (as the tests use; a loaded machine times out 2 s checks). */
-const HEALTHCHECK = {
-  test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
-  interval: '1s',
-  timeout: '10s',
-  retries: 5,
-};
 const IMAGES = ['v1', 'v2', 'v1'];
 const TIMEOUT_MS = 10 * 60_000;
 
@@ -64,7 +58,7 @@ export async function main(): Promise<void> {
         {
           image: 'dockhand-fixture-app:v1',
           edge: { port: ports[i] },
-          container: { init: true, network: `dh-${s}`, healthcheck: HEALTHCHECK },
+          container: { init: true, network: `dh-${s}`, healthcheck: PATIENT_HEALTHCHECK },
         },
       ]),
     ),

@@ -14,20 +14,13 @@ import { startLoad, type LoadReport } from '../test/support/load';
 import { clientAs, testClient } from '../test/support/temporal';
 import { waitFor } from '../test/support/wait';
 import { startWorker, testIds } from '../test/support/workers';
+import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
 
 const RATE = 20; // requests per second through each edge
 const EDGE_PORT = 22280;
 const SINGLE_EDGE_PORT = 22281;
 const ROLLING_EDGE_PORT = 22282;
 const ROLLING_SINGLE_EDGE_PORT = 22283;
-// The fixture app's health check, patient with a loaded machine (as test/support/blue-green.ts's, which
-// the bench cannot import: it pulls in vitest).
-const patientHealthcheck = {
-  test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
-  interval: '1s',
-  timeout: '10s',
-  retries: 5,
-};
 
 /**
  * A fleet blue-green deploy v1 → v2 on 3 real hosts (engines in network namespaces, an agent each, the
@@ -126,7 +119,7 @@ class FleetBench {
     return {
       service: this.service,
       hosts: this.up.hosts.map((h) => h.hostId),
-      spec: { image: this.image(`dockhand-fixture-app:${version}`), init: true, healthcheck: patientHealthcheck },
+      spec: { image: this.image(`dockhand-fixture-app:${version}`), init: true, healthcheck: PATIENT_HEALTHCHECK },
       appPort: 8080,
       approval: { required: false },
       bakeMs: 0,
@@ -166,7 +159,7 @@ class FleetBench {
     return {
       service: `${this.service}-roll`,
       hosts: this.up.hosts.map((h) => h.hostId),
-      spec: { image: this.image(`dockhand-fixture-app:${version}`), init: true, healthcheck: patientHealthcheck },
+      spec: { image: this.image(`dockhand-fixture-app:${version}`), init: true, healthcheck: PATIENT_HEALTHCHECK },
       replicas: 2,
       order: 'start-first',
       maxHostsAtOnce: '100%',
@@ -176,7 +169,7 @@ class FleetBench {
         ports: [{ container: 80, host: ROLLING_EDGE_PORT, hostIp: '0.0.0.0' }],
         // The edge image's own check (2 s timeout) fails on a machine this loaded: the same check, patient.
         healthcheck: {
-          ...patientHealthcheck,
+          ...PATIENT_HEALTHCHECK,
           test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/__edge/health'],
         },
       },

@@ -16,6 +16,7 @@ import { temporalOutage } from './lib/temporal-outage';
 import { incidentStages, percentile, summarizeStages, type IncidentStages } from './lib/incident-stages';
 import { startWorker } from '../test/support/workers';
 import { startCeiling } from './lib/start-ceiling';
+import { autohealRules } from './lib/autoheal-rules';
 
 const CONTAINERS = 10;
 const ROUNDS = 5; // 50 incidents
@@ -47,20 +48,7 @@ export async function main(): Promise<void> {
   const rules = writeRules({
     concurrency: TRIGGER_CONCURRENCY,
     rateLimit: { max: 5000, durationMs: 1000 },
-    rules: [
-      {
-        name: 'autoheal',
-        match: { action: 'health_status', status: 'unhealthy', labels: optIn },
-        workflow: 'restartUnhealthy',
-        args: { maxRestarts: 100, windowMs: '10m', backoffMs: 0, stopTimeoutS: 1, idleMs: '10m' },
-      },
-      {
-        name: 'synthetic',
-        match: { action: 'health_status', status: 'unhealthy', labels: synthetic },
-        workflow: 'restartUnhealthy',
-        args: { idleMs: '1s' },
-      },
-    ],
+    rules: autohealRules(optIn, synthetic),
   });
   const workers = [
     startWorker('orchestrator', ids),

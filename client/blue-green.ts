@@ -1,27 +1,16 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
-import type { DockhandConfig } from '../common/config';
-import { validate } from '../common/spec/validate';
-import { serviceChangeId } from '../common/workflow-ids';
 import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';
-import { startLocked } from './start';
+import { serviceChangeStarter } from './start';
 
 export type BlueGreenHandle = WorkflowHandle<(r: BlueGreenRequest) => Promise<BlueGreenResult>>;
 
-/** Validates the request (bad input is refused here, naming the field, before any workflow exists)
- * and starts blueGreenDeploy under the service's change lock `deploy/<service>`. */
-export async function startBlueGreenDeploy(
-  client: Client,
-  config: DockhandConfig,
-  request: BlueGreenRequest,
-  memo?: Record<string, unknown>,
-): Promise<BlueGreenHandle> {
-  const input = validate(BlueGreenInput, request, 'input');
-  return (await startLocked(client, config, 'blueGreenDeploy', serviceChangeId(input.service), [input], {
-    ...(memo ? { memo } : {}),
-    presentation: blueGreenPresentation(input),
-  })) as BlueGreenHandle;
-}
+/** Starts blueGreenDeploy under the service's change lock `deploy/<service>` (validated first). */
+export const startBlueGreenDeploy = serviceChangeStarter<typeof BlueGreenInput, BlueGreenHandle>({
+  workflowType: 'blueGreenDeploy',
+  schema: BlueGreenInput,
+  presentation: blueGreenPresentation,
+});
 
 /** What the Temporal UI shows of a blue-green deploy from its start. */
 export function blueGreenPresentation(input: BlueGreenInput): Presentation {

@@ -1,28 +1,17 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { pct } from '../common/canary-analysis';
 import { CanaryInput, type CanaryRequest, type CanaryResult } from '../common/canary-deploy';
-import type { DockhandConfig } from '../common/config';
-import { validate } from '../common/spec/validate';
-import { serviceChangeId } from '../common/workflow-ids';
 import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';
-import { startLocked } from './start';
+import { serviceChangeStarter } from './start';
 
 export type CanaryHandle = WorkflowHandle<(r: CanaryRequest) => Promise<CanaryResult>>;
 
-/** Validates the request (bad input is refused here, naming the field, before any workflow exists)
- * and starts canaryDeploy under the service's change lock `deploy/<service>`. */
-export async function startCanaryDeploy(
-  client: Client,
-  config: DockhandConfig,
-  request: CanaryRequest,
-  memo?: Record<string, unknown>,
-): Promise<CanaryHandle> {
-  const input = validate(CanaryInput, request, 'input');
-  return (await startLocked(client, config, 'canaryDeploy', serviceChangeId(input.service), [input], {
-    ...(memo ? { memo } : {}),
-    presentation: canaryPresentation(input),
-  })) as CanaryHandle;
-}
+/** Starts canaryDeploy under the service's change lock `deploy/<service>` (validated first). */
+export const startCanaryDeploy = serviceChangeStarter<typeof CanaryInput, CanaryHandle>({
+  workflowType: 'canaryDeploy',
+  schema: CanaryInput,
+  presentation: canaryPresentation,
+});
 
 /** What the Temporal UI shows of a canary from its start. */
 export function canaryPresentation(input: CanaryInput): Presentation {

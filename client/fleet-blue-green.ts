@@ -1,27 +1,17 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { DockhandConfig } from '../common/config';
+import type { WorkflowHandle } from '@temporalio/client';
 import { FleetBlueGreenInput, type FleetBlueGreenRequest, type FleetBlueGreenResult } from '../common/fleet-blue-green';
-import { validate } from '../common/spec/validate';
-import { serviceChangeId } from '../common/workflow-ids';
 import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';
-import { startLocked } from './start';
+import { serviceChangeStarter } from './start';
 
 export type FleetBlueGreenHandle = WorkflowHandle<(r: FleetBlueGreenRequest) => Promise<FleetBlueGreenResult>>;
 
-/** Validates the request (bad input is refused here, naming the field) and starts fleetBlueGreenDeploy
- * under the service's change lock `deploy/<service>`: one change of a service at a time, on all its hosts. */
-export async function startFleetBlueGreenDeploy(
-  client: Client,
-  config: DockhandConfig,
-  request: FleetBlueGreenRequest,
-  memo?: Record<string, unknown>,
-): Promise<FleetBlueGreenHandle> {
-  const input = validate(FleetBlueGreenInput, request, 'input');
-  return (await startLocked(client, config, 'fleetBlueGreenDeploy', serviceChangeId(input.service), [input], {
-    ...(memo ? { memo } : {}),
-    presentation: fleetBlueGreenPresentation(input),
-  })) as FleetBlueGreenHandle;
-}
+/** Starts fleetBlueGreenDeploy under the service's change lock `deploy/<service>` (validated first): one
+ * change of a service at a time, on all its hosts. */
+export const startFleetBlueGreenDeploy = serviceChangeStarter<typeof FleetBlueGreenInput, FleetBlueGreenHandle>({
+  workflowType: 'fleetBlueGreenDeploy',
+  schema: FleetBlueGreenInput,
+  presentation: fleetBlueGreenPresentation,
+});
 
 /** What the Temporal UI shows of a fleet blue-green deploy from its start. */
 export function fleetBlueGreenPresentation(input: FleetBlueGreenInput): Presentation {

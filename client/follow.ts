@@ -1,10 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-
-/** The part of a `status` query answer every Dockhand change workflow shares. */
-export interface PhaseStatus {
-  phase: string;
-  phases: Array<{ phase: string; at: string; details: string }>;
-}
+import type { PhaseStatus } from '../common/phase-status';
 
 /**
  * Follows a workflow's phases through its `status` query until it ends, calling `onPhase` once per
@@ -23,9 +18,10 @@ export async function followPhases<R>(
   const report = async () => {
     const s = await handle.query<PhaseStatus>('status').catch(() => undefined);
     if (!s) return;
-    const t0 = Date.parse(s.phases[0]?.at ?? new Date(started).toISOString());
-    for (; seen < s.phases.length; seen++) {
-      const p = s.phases[seen]!;
+    const phases = s.phases ?? [];
+    const t0 = Date.parse(phases[0]?.at ?? new Date(started).toISOString());
+    for (; seen < phases.length; seen++) {
+      const p = phases[seen]!;
       onPhase({ phase: p.phase, details: p.details, elapsedMs: Date.parse(p.at) - t0 });
     }
   };

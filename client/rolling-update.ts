@@ -1,29 +1,19 @@
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DockhandConfig } from '../common/config';
 import { DeployErrorType } from '../common/errors';
 import { RollingUpdateInput, type RollingUpdateRequest, type RollingUpdateResult } from '../common/rolling-update';
-import { validate } from '../common/spec/validate';
-import { serviceChangeId } from '../common/workflow-ids';
 import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';
-import { startLocked } from './start';
+import { serviceChangeStarter } from './start';
 
 export type RollingUpdateHandle = WorkflowHandle<(r: RollingUpdateRequest) => Promise<RollingUpdateResult>>;
 
-/** Validates the request (bad input is refused here, naming the field, before any workflow exists)
- * and starts rollingUpdate under the service's change lock `deploy/<service>`. */
-export async function startRollingUpdate(
-  client: Client,
-  config: DockhandConfig,
-  request: RollingUpdateRequest,
-  memo?: Record<string, unknown>,
-): Promise<RollingUpdateHandle> {
-  const input = validate(RollingUpdateInput, request, 'input');
-  return (await startLocked(client, config, 'rollingUpdate', serviceChangeId(input.service), [request], {
-    ...(memo ? { memo } : {}),
-    presentation: rollingUpdatePresentation(input),
-  })) as RollingUpdateHandle;
-}
+/** Starts rollingUpdate under the service's change lock `deploy/<service>` (validated first). */
+export const startRollingUpdate = serviceChangeStarter<typeof RollingUpdateInput, RollingUpdateHandle>({
+  workflowType: 'rollingUpdate',
+  schema: RollingUpdateInput,
+  presentation: rollingUpdatePresentation,
+  startWith: 'request',
+});
 
 /** What the Temporal UI shows of a rolling update from its start. */
 export function rollingUpdatePresentation(input: RollingUpdateInput): Presentation {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
 import type { ServiceStatusInput, ServiceStatusResult } from '../common/service-status';
-import { startPresentation } from './presentation';
+import { readService } from './service-read';
 
 /** Runs the short `serviceStatus` read (each host agent lists the service's containers). */
 export async function readServiceStatus(
@@ -10,17 +9,14 @@ export async function readServiceStatus(
   config: DockhandConfig,
   input: ServiceStatusInput,
 ): Promise<ServiceStatusResult> {
-  return client.workflow.execute('serviceStatus', {
-    taskQueue: config.orchestratorTaskQueue,
-    workflowId: `status/${input.service}/${randomUUID()}`,
-    args: [input],
-    workflowExecutionTimeout: '30s',
-    ...startPresentation({
-      workflowType: 'serviceStatus',
+  return readService(
+    client,
+    config,
+    { workflowType: 'serviceStatus', idPrefix: 'status', input },
+    {
       summary: `status of ${input.service} on ${input.hosts.join(', ')}`,
       what: "a short read: each host agent lists the service's containers (a host that does not answer within 10 s is reported).",
       facts: { Service: `\`${input.service}\``, Hosts: input.hosts.join(', '), 'Started by': '`dockhand status`' },
-      service: input.service,
-    }),
-  }) as Promise<ServiceStatusResult>;
+    },
+  );
 }

@@ -1,5 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { z } from 'zod';
 import type { DockhandConfig } from '../common/config';
+import { validate } from '../common/spec/validate';
+import { serviceChangeId } from '../common/workflow-ids';
 import { startPresentation, type Presentation } from './presentation';
 
 /** Another change holds the service's lock (its workflow id): the message says how to follow,
@@ -51,4 +54,37 @@ export async function startLocked<A extends unknown[]>(
     }
     throw e;
   }
+}
+
+/** A workflow that changes one service: its type, input schema and what the Temporal UI shows of it. */
+export interface ServiceChange<S extends z.ZodType<{ service: string }>> {
+  workflowType: string;
+  schema: S;
+  presentation: (input: z.output<S>) => Presentation;
+  /** What the workflow is started with: the validated input (defaults fixed in history), or the request
+   * as given (rollingUpdate: its recorded histories carry the request; the workflow applies defaults). */
+  startWith?: 'input' | 'request';
+}
+
+/**
+ * The one start of a service change (blue-green, canary, fleet, rolling): validates the request (bad input
+ * is refused here, naming the field, before any workflow exists) and starts the workflow under the
+ * service's change lock `deploy/<service>`.
+ */
+export function serviceChangeStarter<S extends z.ZodType<{ service: string }>, H extends WorkflowHandle>(
+  change: ServiceChange<S>,
+) {
+  return async (
+    client: Client,
+    config: DockhandConfig,
+    request: z.input<S>,
+    memo?: Record<string, unknown>,
+  ): Promise<H> => {
+    const input = validate(change.schema, request, 'input');
+    const arg = change.startWith === 'request' ? request : input;
+    return (await startLocked(client, config, change.workflowType, serviceChangeId(input.service), [arg], {
+      ...(memo ? { memo } : {}),
+      presentation: change.presentation(input),
+    })) as H;
+  };
 }

@@ -7,6 +7,7 @@ import { serviceName } from './ensure-service';
 import { ContainerSpec, DOCKER_NAME } from './spec/container-spec';
 import { needsUserNetwork } from './spec/network-mode';
 import { durationMs } from './spec/schema-helpers';
+import type { PhaseEntry } from './phase-status';
 
 export type Color = 'blue' | 'green';
 
@@ -99,7 +100,7 @@ export interface BlueGreenStatus {
   newImage: string;
   startedAt: string;
   /** Phase entries in order, with ISO times and their details. */
-  phases: Array<{ phase: BlueGreenPhase; at: string; details: string }>;
+  phases: Array<PhaseEntry<BlueGreenPhase>>;
   approval?: ApprovalDecision;
   /** When set, the deploy has failed (or been rolled back) and this is why. */
   failure?: string;
@@ -111,7 +112,7 @@ export interface BlueGreenStatus {
 
 export const statusQuery = defineQuery<BlueGreenStatus>('status');
 
-export interface BlueGreenResult {
+export interface BlueGreenResult extends DeployEnding {
   service: string;
   host: string;
   liveColor: Color;
@@ -119,24 +120,10 @@ export interface BlueGreenResult {
   image: string;
   previousColor?: Color;
   previousImage?: string;
-  approval: ApprovalDecision;
   edge: { name: string; hostIp: string; hostPort: number };
   /** The spec now live (validated): what a later deploy guard goes back to. */
   spec: ContainerSpec;
-  /** When the deploy finished (ISO, workflow time). */
-  finishedAt: string;
-  /** Clean-up after the switch that did not work (e.g. the old color could not be removed): the deploy
-   * is live all the same. Absent when there were none. */
-  warnings?: string[];
-  timings: {
-    totalMs: number;
-    /** Start → the new color healthy. */
-    greenUpMs: number;
-    /** Approval gate wait. */
-    approvalMs: number;
-    /** The new color healthy-and-approved → the edge serves it (the live-color marker file set, then
-     * verified; no nginx reload: each request reads the marker through the per-request color variable). */
-    switchMs: number;
+  timings: DeployTimings & {
     /** ISO times: the new color healthy; the switch begins (the marker is written); the edge confirmed
      * serving the new color. Between the last two, a request already in flight may still be answered
      * by the old color. */
@@ -144,4 +131,26 @@ export interface BlueGreenResult {
     switchStartedAt: string;
     switchedAt: string;
   };
+}
+
+/** How long a deploy's stages took (blue-green on one host: the new color's marker is set, then verified
+ * — no nginx reload; fleet: every host). */
+export interface DeployTimings {
+  totalMs: number;
+  /** Start → the new color healthy (on every host, smoke-checked). */
+  greenUpMs: number;
+  /** The approval gate's wait. */
+  approvalMs: number;
+  /** Healthy and approved → the edge serves the new color (every edge). */
+  switchMs: number;
+}
+
+/** How every blue-green deploy (one host or a fleet) ends: the approval it had, when it finished (ISO,
+ * workflow time), and clean-up after the switch that did not work (e.g. an old color that could not be
+ * removed: the deploy is live all the same; absent when there were none). */
+export interface DeployEnding {
+  approval: ApprovalDecision;
+  finishedAt: string;
+  warnings?: string[];
+  timings: DeployTimings;
 }

@@ -4,6 +4,7 @@ import type { ApprovalDecision } from './approval';
 import { BlueGreenFields, withEdgeDefaults, type Color } from './blue-green';
 import { CanaryPolicySchema, type CanaryCheck, type CanaryPolicy } from './canary';
 import type { UndoFailure } from './errors';
+import type { PhaseEntry } from './phase-status';
 
 /** The canary deploy's input: a blue-green deploy's fields (the new version runs as the other color
  * beside the stable one, behind the same edge) and the parsed canary policy. */
@@ -43,7 +44,7 @@ export interface CanaryStatus {
   step: number;
   weight: number;
   startedAt: string;
-  phases: Array<{ phase: CanaryPhase; at: string; details: string }>;
+  phases: Array<PhaseEntry<CanaryPhase>>;
   /** The latest checks, newest last (at most MAX_STATUS_CHECKS). */
   checks: CanaryCheck[];
   approvals: ApprovalDecision[];

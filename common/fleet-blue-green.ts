@@ -1,9 +1,10 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { ApprovalDecision } from './approval';
-import { BlueGreenFields, withEdgeDefaults, type BlueGreenInput, type Color } from './blue-green';
+import { BlueGreenFields, withEdgeDefaults, type BlueGreenInput, type Color, type DeployEnding } from './blue-green';
 import type { UndoFailure } from './errors';
 import { BootLimit, DEFAULT_HOST_LOSS, FleetHosts, HostLossPolicy, type HostFailure, type HostProgress } from './fleet';
+import type { PhaseEntry } from './phase-status';
 
 /**
  * A blue-green deploy of one service on every host it runs on, all or none: each host runs its own
@@ -60,7 +61,7 @@ export interface FleetBlueGreenStatus {
   /** The color each host brings up (known once planned; the deploy guard reads it). */
   newColors?: Record<string, Color>;
   startedAt: string;
-  phases: Array<{ phase: FleetBlueGreenPhase; at: string; details: string }>;
+  phases: Array<PhaseEntry<FleetBlueGreenPhase>>;
   approval?: ApprovalDecision;
   failure?: string;
   /** Hosts left behind under hostLoss policy `continue`. */
@@ -80,7 +81,7 @@ export interface FleetHostResult {
   edge: { name: string; hostIp: string; hostPort: number };
 }
 
-export interface FleetBlueGreenResult {
+export interface FleetBlueGreenResult extends DeployEnding {
   service: string;
   image: string;
   digest?: string;
@@ -88,15 +89,4 @@ export interface FleetBlueGreenResult {
   /** Hosts that stopped answering and were left behind (policy `continue`); a repair workflow puts
    * each back when its agent returns. */
   lost: HostFailure[];
-  approval: ApprovalDecision;
-  finishedAt: string;
-  warnings?: string[];
-  timings: {
-    totalMs: number;
-    /** Start → every host's new color healthy (and smoke-checked). */
-    greenUpMs: number;
-    approvalMs: number;
-    /** Approved → every edge serves the new color. */
-    switchMs: number;
-  };
 }

@@ -6,12 +6,9 @@
 #      /usr/bin/tini, a passwd with uid 1000;
 #   3. docker/Dockerfile with NODE_IMAGE=dockhand-node-base:local (the same file users build).
 # Prints the image id. Used by test/integration/production-stack.test.ts.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=dockhand-image
+. "$(dirname "${BASH_SOURCE[0]}")/lib/build-env.sh"
 TAG="${1:-dockhand:local}"
-WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
-export DOCKER_BUILDKIT=0
-log() { printf '[dockhand-image] %s\n' "$*" >&2; }
 for f in /bin/busybox /usr/bin/tini-static; do
   [ -e "$f" ] && continue
   pkg=busybox-static; [ "$f" = /usr/bin/tini-static ] && pkg=tini

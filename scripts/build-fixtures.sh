@@ -9,12 +9,9 @@
 #     v1 ships dockhand-demo-lib 1.0-1, which the test vulnerability database (scripts/trivy-db) lists as
 #     CVE-2099-0001, v2 the fixed 1.0-2
 # An image is rebuilt only when its inputs change (label dockhand.fixture.hash).
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=fixtures
+. "$(dirname "${BASH_SOURCE[0]}")/lib/build-env.sh"
 FIX="$ROOT/test/fixtures"
-WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
-export DOCKER_BUILDKIT=0
-log() { printf '[fixtures] %s\n' "$*" >&2; }
 
 need() { # need <file> <debian package>
   [ -e "$1" ] && return

@@ -1,11 +1,10 @@
 import { CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
 import { approvalDetails, deployTimings, type BlueGreenPlan } from '../common/blue-green-plan';
-import { approvalWaitsOn } from '../common/phase-details';
 import { DeployErrorType, failure } from '../common/errors';
 import { validate } from '../common/spec/validate';
-import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
+import { askApproval, type ApprovalAsk } from './lib/ask-approval';
 import {
   bringUpNewColor,
   holdOldColor,
@@ -42,7 +41,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
   try {
     const { plan, edgePort, greenHealthyAt } = await bringUp(run);
     const { live, next } = plan;
-    const approval = (progress.status.approval = await askApproval(run, gate, plan));
+    const approval = (progress.status.approval = await askApproval(gate, progress, approvalAsk(input, plan)));
     const approvedAt = Date.now();
     const from = live ? `${live.name} (${live.image})` : 'nothing';
     progress.enter('switching', `edge ${edge.name}: ${from} → ${next.name} (${spec.image})`);
@@ -115,12 +114,10 @@ async function bringUp({ docker, input, saga, progress }: DeployRun) {
 }
 
 /** Asks a person when the policy wants one; anything but an approval rolls the deploy back. */
-async function askApproval({ input, progress }: DeployRun, gate: ApprovalGate, plan: BlueGreenPlan) {
-  const { live, next } = plan;
-  if (input.approval.required) {
-    const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-    progress.enter(
-      'awaiting-approval',
+function approvalAsk(input: BlueGreenInput, { live, next }: BlueGreenPlan): ApprovalAsk {
+  return {
+    policy: input.approval,
+    details: (timeoutAt) =>
       approvalDetails({
         service: input.service,
         workflowId: workflowInfo().workflowId,
@@ -131,12 +128,9 @@ async function askApproval({ input, progress }: DeployRun, gate: ApprovalGate, p
         timeoutAt,
         approvers: input.approval.approvers,
       }),
-      approvalWaitsOn(timeoutAt, 'the deploy is rejected and rolled back'),
-    );
-  }
-  const approval = await gate.wait();
-  requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'rejected by default' });
-  return approval;
+    ifNot: 'the deploy is rejected and rolled back',
+    onTimeout: 'rejected by default',
+  };
 }
 
 /** The bake window with the old color kept (a `rollback` signal fails the deploy, so the saga undoes the

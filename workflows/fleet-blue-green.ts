@@ -8,10 +8,9 @@ import {
   type FleetBlueGreenResult,
 } from '../common/fleet-blue-green';
 import { bootBatches, fleetApprovalDetails } from '../common/fleet-plan';
-import { approvalWaitsOn } from '../common/phase-details';
 import { validate } from '../common/spec/validate';
-import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
+import { askApproval } from './lib/ask-approval';
 import { bootHost, drainHost, holdHost, hostChanges, planHost, switchHost } from './lib/fleet-blue-green-steps';
 import { FleetProgress } from './lib/fleet-progress';
 import { FleetRun, type HostRun } from './lib/fleet-run';
@@ -106,30 +105,21 @@ async function bootFleet(input: FleetBlueGreenInput, fleet: FleetRun, progress: 
 }
 
 /** The one approval for every host: the details list what changes on each. */
-async function approve(
-  input: FleetBlueGreenInput,
-  fleet: FleetRun,
-  progress: FleetProgress,
-  gate: ApprovalGate,
-): Promise<ApprovalDecision> {
-  if (input.approval.required) {
-    const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-    const text = fleetApprovalDetails({
-      service: input.service,
-      workflowId: workflowInfo().workflowId,
-      changes: hostChanges(fleet.active),
-      timeoutAt,
-      approvers: input.approval.approvers,
-    });
-    progress.enter(
-      'awaiting-approval',
-      text,
-      approvalWaitsOn(timeoutAt, 'the deploy is rejected and every host rolled back'),
-    );
-  }
-  const approval = (progress.status.approval = await gate.wait());
-  requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'rejected by default' });
-  return approval;
+function approve(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress, gate: ApprovalGate) {
+  return askApproval(gate, progress, {
+    policy: input.approval,
+    details: (timeoutAt) =>
+      fleetApprovalDetails({
+        service: input.service,
+        workflowId: workflowInfo().workflowId,
+        changes: hostChanges(fleet.active),
+        timeoutAt,
+        approvers: input.approval.approvers,
+      }),
+    ifNot: 'the deploy is rejected and every host rolled back',
+    onTimeout: 'rejected by default',
+    seen: (decision) => (progress.status.approval = decision),
+  });
 }
 
 /** Old colors held on every host, then the rollback window: a `rollback` switches every host back. */

@@ -1,5 +1,4 @@
 import { patched, workflowInfo } from '@temporalio/workflow';
-import { approvalWaitsOn } from '../common/phase-details';
 import {
   cleanupApprovalDetails,
   cleanupFilters,
@@ -14,8 +13,8 @@ import {
   type CleanupResult,
 } from '../common/remediation/cleanup';
 import { validate } from '../common/spec/validate';
-import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
+import { askApproval } from './lib/ask-approval';
 import { mapBounded } from './lib/bounded';
 import { hostAgent, orchestratorActivities } from './lib/activity-options';
 import { remediationProgress } from './lib/progress';
@@ -87,17 +86,12 @@ async function askIfLong(
 ): Promise<CleanupResult['approval']> {
   const { host, threshold } = input;
   if (!(items.length > threshold && input.approval.required)) return undefined;
-  const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-  progress.enter(
-    'awaiting-approval',
-    cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }),
-    approvalWaitsOn(timeoutAt, 'nothing is removed'),
-  );
-  const approval = await gate.wait();
-  requireApproved(approval, {
-    timeoutMs: input.approval.timeoutMs,
-    onReject: 'nothing removed',
+  return askApproval(gate, progress, {
+    policy: input.approval,
+    details: (timeoutAt) =>
+      cleanupApprovalDetails({ host, items, threshold, workflowId: workflowInfo().workflowId, timeoutAt }),
+    ifNot: 'nothing is removed',
     onTimeout: 'nothing removed',
+    onReject: 'nothing removed',
   });
-  return approval;
 }

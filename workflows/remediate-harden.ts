@@ -1,6 +1,5 @@
 import { isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ErrorType, failure } from '../common/errors';
-import { approvalWaitsOn } from '../common/phase-details';
 import {
   HardenInput,
   hardeningNames,
@@ -12,8 +11,8 @@ import { hardenApprovalDetails, planHardening } from '../common/remediation/hard
 import { remediationEventSignal } from '../common/remediation/signals';
 import { ContainerSpec } from '../common/spec/container-spec';
 import { validate } from '../common/spec/validate';
-import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
+import { askApproval, type ApprovalAsk } from './lib/ask-approval';
 import { hostAgent } from './lib/activity-options';
 import { remediationProgress } from './lib/progress';
 import { compensateAndThrow, messageOf, Saga } from './lib/saga';
@@ -49,7 +48,7 @@ export async function remediateHarden(request: HardenRequest): Promise<HardenRes
       progress.enter('done', `${container} already has every hardening asked for: nothing changed`);
       return { host, container, changes: [] };
     }
-    const approval = await askApproval(gate, progress, input, plan.changes);
+    const approval = await askApproval(gate, progress, approvalAsk(input, plan.changes));
     const created = await bringUpHardened(docker, saga, progress, { input, source, spec });
     progress.enter(
       'removing-old',
@@ -97,26 +96,21 @@ async function readAndPlan(docker: Docker, input: HardenInput, progress: Progres
 }
 
 /** Asks a person when the policy wants one; anything but an approval ends the run with nothing changed. */
-async function askApproval(gate: ApprovalGate, progress: Progress, input: HardenInput, changes: HardeningChange[]) {
-  const { host, container } = input;
-  if (input.approval.required) {
-    const timeoutAt = new Date(Date.now() + input.approval.timeoutMs).toISOString();
-    progress.enter(
-      'awaiting-approval',
+function approvalAsk(input: HardenInput, changes: HardeningChange[]): ApprovalAsk {
+  return {
+    policy: input.approval,
+    details: (timeoutAt) =>
       hardenApprovalDetails({
-        container,
-        host,
+        container: input.container,
+        host: input.host,
         changes,
         workflowId: workflowInfo().workflowId,
         timeoutAt,
         approvers: input.approval.approvers,
       }),
-      approvalWaitsOn(timeoutAt, 'nothing is changed'),
-    );
-  }
-  const approval = await gate.wait();
-  requireApproved(approval, { timeoutMs: input.approval.timeoutMs, onTimeout: 'nothing changed' });
-  return approval;
+    ifNot: 'nothing is changed',
+    onTimeout: 'nothing changed',
+  };
 }
 
 /** The hardened copy beside the old container, healthy, then under the old name: each undo goes on the saga

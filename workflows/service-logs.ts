@@ -1,9 +1,8 @@
-import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
-import type { HostActivities } from '../activities';
+import { setCurrentDetails } from '@temporalio/workflow';
 import { SERVICE_LOGS_MAX_BYTES, type ServiceLogsInput, type ServiceLogsResult } from '../common/service-logs';
-import { hostTaskQueue } from '../common/task-queues';
 import { phaseDetails } from '../common/phase-details';
 import { HOST_SUMMARIES } from './lib/activity-summaries';
+import { listOn, readAgent, readFailure } from './lib/service-read';
 
 /** A read of the newest logs of a service's containers on each host (`dockhand logs`). Bounded like
  * serviceStatus: a host agent that does not answer within 10 s is reported, not waited for; each
@@ -19,18 +18,9 @@ export async function serviceLogs(input: ServiceLogsInput): Promise<ServiceLogsR
   );
   const hosts = await Promise.all(
     input.hosts.map(async (host) => {
-      const { listServiceContainers, containerLogs } = proxyActivities<HostActivities>({
-        taskQueue: hostTaskQueue(host),
-        startToCloseTimeout: '10s',
-        scheduleToCloseTimeout: '10s',
-        retry: { maximumAttempts: 1 },
-      });
+      const { containerLogs } = readAgent(host);
       try {
-        const read = { service: input.service };
-        const all = await listServiceContainers.executeWithOptions(
-          { summary: `${HOST_SUMMARIES.listServiceContainers(read)} on ${host}` },
-          [read],
-        );
+        const all = await listOn(host, input.service);
         const chosen = all.filter((c) => input.includeEdge || c.name !== `${input.service}-edge`);
         const containers = await Promise.all(
           chosen.map(async (c) => {
@@ -49,14 +39,14 @@ export async function serviceLogs(input: ServiceLogsInput): Promise<ServiceLogsR
                 stdout: '',
                 stderr: '',
                 truncated: false,
-                error: reason(e),
+                error: readFailure(e),
               };
             }
           }),
         );
         return { host, containers };
       } catch (e) {
-        return { host, error: `host agent did not answer: ${reason(e)}` };
+        return { host, error: `host agent did not answer: ${readFailure(e)}` };
       }
     }),
   );
@@ -67,9 +57,4 @@ export async function serviceLogs(input: ServiceLogsInput): Promise<ServiceLogsR
     ),
   );
   return { service: input.service, hosts };
-}
-
-function reason(e: unknown): string {
-  const err = e as Error;
-  return err.cause instanceof Error ? err.cause.message : err.message;
 }

@@ -1,9 +1,7 @@
-import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
-import type { HostActivities } from '../activities';
+import { setCurrentDetails } from '@temporalio/workflow';
 import { phaseDetails } from '../common/phase-details';
 import type { ServiceStatusInput, ServiceStatusResult } from '../common/service-status';
-import { hostTaskQueue } from '../common/task-queues';
-import { HOST_SUMMARIES } from './lib/activity-summaries';
+import { listOn, readFailure } from './lib/service-read';
 
 /** A read of what runs: each host agent lists the service's containers. Short and bounded: a host whose
  * agent does not answer within 10 s is reported as such, not waited for. */
@@ -18,26 +16,10 @@ export async function serviceStatus(input: ServiceStatusInput): Promise<ServiceS
   );
   const hosts = await Promise.all(
     input.hosts.map(async (host) => {
-      const { listServiceContainers } = proxyActivities<HostActivities>({
-        taskQueue: hostTaskQueue(host),
-        startToCloseTimeout: '10s',
-        scheduleToCloseTimeout: '10s',
-        retry: { maximumAttempts: 1 },
-      });
       try {
-        const read = { service: input.service };
-        return {
-          host,
-          containers: await listServiceContainers.executeWithOptions(
-            { summary: `${HOST_SUMMARIES.listServiceContainers(read)} on ${host}` },
-            [read],
-          ),
-        };
+        return { host, containers: await listOn(host, input.service) };
       } catch (e) {
-        return {
-          host,
-          error: `host agent did not answer: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`,
-        };
+        return { host, error: `host agent did not answer: ${readFailure(e)}` };
       }
     }),
   );

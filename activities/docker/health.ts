@@ -34,8 +34,7 @@ export function createHealthActivities(docker: Docker) {
      * Read-only, so running it twice is harmless; it heartbeats every look and a retry on another
      * agent keeps the original deadline. */
     async waitHealthy({ name, timeoutMs, pollMs = 1000 }: WaitHealthyInput): Promise<WaitHealthyResult> {
-      const previous = activityInfo().heartbeatDetails as Progress | undefined;
-      const startedAt = previous?.startedAt ?? Date.now();
+      const startedAt = firstAttemptStart();
       return untilHealthy(docker, name, {
         startedAt,
         timeoutMs,
@@ -46,52 +45,78 @@ export function createHealthActivities(docker: Docker) {
   };
 }
 
-/** waitHealthy's loop, for activities that wait as one of their steps: `startedAt` starts the
- * deadline, `onLook` runs (heartbeats) after each look that was not decisive. */
-export async function untilHealthy(
-  docker: Docker,
-  name: string,
-  wait: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void },
-): Promise<WaitHealthyResult> {
-  return withContainerWake(docker, name, async (wake) => {
+/** When the first attempt of this activity began (kept in the heartbeat details), so a retry keeps the
+ * original deadline instead of starting its window again. Heartbeat `{ startedAt }` to keep it. */
+export function firstAttemptStart(): number {
+  return (activityInfo().heartbeatDetails as Progress | undefined)?.startedAt ?? Date.now();
+}
+
+/** The one health wait. `until-healthy`: returns once the container is healthy (or running without a
+ * health check), failing when it exits, turns unhealthy or the deadline (`startedAt + timeoutMs`) passes.
+ * `stays-healthy` (the monitor period): returns at `until` if the container (by id: it may be renamed
+ * meanwhile) stayed running and healthy, failing the moment it does not. Either way it looks at each
+ * engine event of the container and every `pollMs`; `onLook` runs (heartbeats) after each look. */
+export type HealthWait = { pollMs: number; onLook: () => void } & (
+  { kind: 'until-healthy'; startedAt: number; timeoutMs: number } | { kind: 'stays-healthy'; id: string; until: number }
+);
+
+export async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promise<WaitHealthyResult> {
+  const ref = w.kind === 'stays-healthy' ? w.id : name;
+  return withContainerWake(docker, ref, async (wake) => {
     for (;;) {
-      const verdict = await healthVerdict(docker, name, Date.now() - wait.startedAt, wait.timeoutMs);
+      const verdict =
+        w.kind === 'until-healthy'
+          ? await healthVerdict(docker, name, Date.now() - w.startedAt, w.timeoutMs)
+          : await stillHealthy(docker, w.id, name, w.until);
       if (verdict) return verdict;
-      wait.onLook();
+      w.onLook();
       // Throws CancelledFailure when the workflow cancels us.
-      await wake.next(Math.min(wait.pollMs, Math.max(1, wait.startedAt + wait.timeoutMs + 1 - Date.now())));
+      const left = w.kind === 'until-healthy' ? w.startedAt + w.timeoutMs + 1 - Date.now() : w.until - Date.now();
+      await wake.next(Math.min(w.pollMs, Math.max(w.kind === 'until-healthy' ? 1 : 0, left)));
     }
   });
 }
 
-/** The monitor period: returns at `until` if the container (by id: it may be renamed meanwhile) stayed
- * running and healthy; fails with ContainerExited or Unhealthy the moment it does not. Looks at each
- * engine event of the container and every `pollMs`; `onLook` runs (heartbeats) after each look. */
+/** waitHealthy's loop, for activities that wait as one of their steps. */
+export function untilHealthy(
+  docker: Docker,
+  name: string,
+  wait: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void },
+): Promise<WaitHealthyResult> {
+  return waitForHealth(docker, name, { kind: 'until-healthy', ...wait });
+}
+
+/** The monitor period (see HealthWait's `stays-healthy`). */
 export async function staysHealthy(
   docker: Docker,
   id: string,
   name: string,
   watch: { until: number; pollMs: number; onLook: () => void },
 ): Promise<void> {
-  await withContainerWake(docker, id, async (wake) => {
-    for (;;) {
-      const inspect = (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!;
-      const view = toContainerView(inspect);
-      if (!view.state.running)
-        throw failure(
-          ErrorType.ContainerExited,
-          `${name} exited with code ${view.state.exitCode} during its monitor period`,
-        );
-      if (view.health && view.health.status !== 'healthy')
-        throw failure(
-          ErrorType.Unhealthy,
-          `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log, secretValuesOf(inspect))}`,
-        );
-      if (Date.now() >= watch.until) return;
-      watch.onLook();
-      await wake.next(Math.min(watch.pollMs, Math.max(0, watch.until - Date.now())));
-    }
-  });
+  await waitForHealth(docker, name, { kind: 'stays-healthy', id, ...watch });
+}
+
+/** Still running and healthy: undefined before `until`, the result at it; exited or unhealthy: the typed
+ * failure. */
+async function stillHealthy(
+  docker: Docker,
+  id: string,
+  name: string,
+  until: number,
+): Promise<WaitHealthyResult | undefined> {
+  const inspect = (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!;
+  const view = toContainerView(inspect);
+  if (!view.state.running)
+    throw failure(
+      ErrorType.ContainerExited,
+      `${name} exited with code ${view.state.exitCode} during its monitor period`,
+    );
+  if (view.health && view.health.status !== 'healthy')
+    throw failure(
+      ErrorType.Unhealthy,
+      `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log, secretValuesOf(inspect))}`,
+    );
+  return Date.now() >= until ? { name, health: view.health?.status ?? 'running', waitedMs: 0 } : undefined;
 }
 
 /** A health check's recent results, one line each, as they may leave the agent (redacted, bounded). */

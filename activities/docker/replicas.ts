@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
-import { activityInfo, heartbeat } from '@temporalio/activity';
-import { staysHealthy, untilHealthy } from './health';
+import { heartbeat } from '@temporalio/activity';
+import { firstAttemptStart, staysHealthy, untilHealthy } from './health';
 import { heartbeating } from './long-running';
 import { ContainerSpec } from '../../common/spec/container-spec';
 import { validate } from '../../common/spec/validate';
@@ -184,8 +184,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
         );
       }
       await engineCall(`start container ${name}`, () => docker.getContainer(id).start(), [304]);
-      const startedAt =
-        (activityInfo().heartbeatDetails as { startedAt?: number } | undefined)?.startedAt ?? Date.now();
+      const startedAt = firstAttemptStart();
       await untilHealthy(docker, name, {
         startedAt,
         timeoutMs: healthTimeoutMs,
@@ -216,8 +215,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       pollMs?: number;
     }): Promise<void> {
       // The deadline counts from the first attempt: a retry watches only what is left of the period.
-      const startedAt =
-        (activityInfo().heartbeatDetails as { startedAt?: number } | undefined)?.startedAt ?? Date.now();
+      const startedAt = firstAttemptStart();
       await staysHealthy(docker, id, name, {
         until: startedAt + durationMs,
         pollMs,

@@ -8,6 +8,7 @@ import { startWorker } from '../../test/support/workers';
 import { PrivateTemporal } from './private-temporal';
 import { loadConfig } from '../../common/config';
 import { dockhandDataConverter } from '../../client/data-converter';
+import { autohealRules } from './autoheal-rules';
 
 const CONTAINERS = 5;
 const SYNTHETIC = 200;
@@ -41,20 +42,7 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
   const synthetic = { 'dockhand.autoheal': 'true', 'dockhand.bench-outage-synthetic': suffix };
   const rules = writeRules({
     concurrency: 32,
-    rules: [
-      {
-        name: 'autoheal',
-        match: { action: 'health_status', status: 'unhealthy', labels: optIn },
-        workflow: 'restartUnhealthy',
-        args: { maxRestarts: 100, windowMs: '10m', backoffMs: 0, stopTimeoutS: 1, idleMs: '10m' },
-      },
-      {
-        name: 'synthetic',
-        match: { action: 'health_status', status: 'unhealthy', labels: synthetic },
-        workflow: 'restartUnhealthy',
-        args: { idleMs: '1s' },
-      },
-    ],
+    rules: autohealRules(optIn, synthetic),
   });
   const env = { TEMPORAL_ADDRESS: temporal.address };
   const workers = [

@@ -18,9 +18,8 @@ import { collect, duration, int, oneOf } from '../lib/parsers';
 import { emit } from '../lib/envelope';
 import { examples } from '../lib/examples';
 import { addFollowOptions } from '../lib/follow-options';
-import { followChange, reportEnd } from '../lib/follow-change';
+import { followAndReport } from '../lib/follow-change';
 import { workflowUrl } from '../lib/links';
-import { Progress } from '../lib/progress';
 import { rolloutSummary } from '../lib/rollout-output';
 import { serviceFilePath, configOrigin } from '../../client/service-file';
 import { configFlag, optionalServiceFile } from '../lib/service-file';
@@ -86,21 +85,16 @@ export function registerDeploy(program: Command): void {
           `${started}\nfollow it with "dockhand status ${service} --follow"; answer with "dockhand approve ${service}" or "dockhand reject ${service}"`,
           { workflowId: handle.workflowId, url },
         );
-      const progress = o.json ? undefined : new Progress();
-      progress?.line(started);
-      const end = await followChange(handle, {
+      await followAndReport(handle, {
         // A fleet rollout's status is phases and hosts (each host's batches are in its own child).
         kind: resolved.workflowType === 'fleetRollingUpdate' ? 'phase' : resolved.strategy,
-        progress,
-        timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+        json: o.json,
+        timeout: o.timeout,
+        started,
         reattach: `dockhand status ${service} --follow`,
         url,
-      });
-      reportEnd(end, {
-        json: o.json,
-        url,
         extra: { service, strategy: resolved.strategy },
-        human: () => successLine(service, resolved, end.result),
+        human: (end) => successLine(service, resolved, end.result),
       });
     });
   examples(

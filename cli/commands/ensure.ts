@@ -3,15 +3,13 @@ import { connectClient } from '../../client/connection';
 import { startEnsureService } from '../../client/ensure-service';
 import { loadConfig } from '../../common/config';
 import { EnsureServiceInput, type EnsureServiceRequest } from '../../common/ensure-service';
-import { parseDurationMs } from '../../common/spec/units';
 import { validate } from '../../common/spec/validate';
 import { emit } from '../lib/envelope';
 import { examples } from '../lib/examples';
-import { followChange, reportEnd } from '../lib/follow-change';
+import { followAndReport } from '../lib/follow-change';
 import { addFollowOptions } from '../lib/follow-options';
 import { workflowUrl } from '../lib/links';
 import { collect } from '../lib/parsers';
-import { Progress } from '../lib/progress';
 import { addSpecOptions, specFromOptions, type SpecOptions } from '../lib/spec-options';
 
 interface EnsureResultShape {
@@ -48,19 +46,14 @@ export function registerEnsure(program: Command): void {
             workflowId: handle.workflowId,
             url,
           });
-        const progress = o.json ? undefined : new Progress();
-        progress?.line(`started ${handle.workflowId} — ${url}`);
-        const end = await followChange(handle, {
+        await followAndReport(handle, {
           kind: 'phase',
-          progress,
-          timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+          json: o.json,
+          timeout: o.timeout,
+          started: `started ${handle.workflowId} — ${url}`,
           reattach: `open ${url}`,
           url,
-        });
-        reportEnd(end, {
-          json: o.json,
-          url,
-          human: () => {
+          human: (end) => {
             const r = end.result as EnsureResultShape;
             return `${r.containerName} is ${r.health} (${r.reused ? 'unchanged' : r.replaced ? 'replaced' : 'created'}), ports ${JSON.stringify(r.ports)}`;
           },

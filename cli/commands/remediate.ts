@@ -10,15 +10,13 @@ import { remediationId } from '../../common/workflow-ids';
 import { startHarden } from '../../client/harden';
 import { startRemediation } from '../../client/remediate';
 import type { WorkflowHandle } from '@temporalio/client';
-import { parseDurationMs } from '../../common/spec/units';
 import { emit } from '../lib/envelope';
 import { examples } from '../lib/examples';
 import { UsageError } from '../lib/exit-codes';
-import { followChange, reportEnd } from '../lib/follow-change';
+import { followAndReport } from '../lib/follow-change';
 import { addFollowOptions } from '../lib/follow-options';
 import { workflowUrl } from '../lib/links';
 import { collect, oneOf } from '../lib/parsers';
-import { Progress } from '../lib/progress';
 
 const ACTIONS = { restart: 'restartUnhealthy', memory: 'memoryPressure' } as const;
 
@@ -108,20 +106,15 @@ export function registerRemediate(program: Command): void {
         }
         const url = workflowUrl(config, handle.workflowId);
         if (o.detach) return emit(o.json, { action, container, host }, started, { workflowId: handle.workflowId, url });
-        const progress = o.json ? undefined : new Progress();
-        progress?.line(`${started} — ${url}`);
-        const end = await followChange(handle, {
+        await followAndReport(handle, {
           kind: 'phase',
-          progress,
-          timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+          json: o.json,
+          timeout: o.timeout,
+          started: `${started} — ${url}`,
           reattach: `open ${url}`,
           url,
-        });
-        reportEnd(end, {
-          json: o.json,
-          url,
           extra: { action, container, host },
-          human: () => `${handle.workflowId}: ${JSON.stringify(end.result, null, 2)}`,
+          human: (end) => `${handle.workflowId}: ${JSON.stringify(end.result, null, 2)}`,
         });
       },
     );

@@ -5,14 +5,12 @@ import { answerDeploy } from '../../client/answer';
 import { recentChanges, rollbackTarget } from '../../client/change-history';
 import { connectClient } from '../../client/connection';
 import { startDeploy } from '../../client/deploy';
-import { parseDurationMs } from '../../common/spec/units';
 import { emit } from '../lib/envelope';
 import { examples } from '../lib/examples';
 import { UsageError } from '../lib/exit-codes';
-import { followChange, reportEnd } from '../lib/follow-change';
+import { followAndReport } from '../lib/follow-change';
 import { addFollowOptions } from '../lib/follow-options';
 import { workflowUrl } from '../lib/links';
-import { Progress } from '../lib/progress';
 import { loadConfig } from '../../common/config';
 import { ServiceFileError, resolveDeploy } from '../../common/service-file/resolve';
 import { serviceChangeId } from '../../common/workflow-ids';
@@ -93,20 +91,15 @@ export function registerRollback(program: Command): void {
       const about = { service: target, from: found.live.image, to: found.target.image };
       if (o.detach)
         return emit(o.json, about, `started ${summary}: ${handle.workflowId}`, { workflowId: handle.workflowId, url });
-      const progress = o.json ? undefined : new Progress();
-      progress?.line(`started ${summary} — ${url}`);
-      const end = await followChange(handle, {
+      await followAndReport(handle, {
         kind: resolved.strategy,
-        progress,
-        timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+        json: o.json,
+        timeout: o.timeout,
+        started: `started ${summary} — ${url}`,
         reattach: `dockhand status ${target} --follow`,
         url,
-      });
-      reportEnd(end, {
-        json: o.json,
-        url,
         extra: about,
-        human: () => `${target}: ${end.outcome} (${found.target.image})`,
+        human: (end) => `${target}: ${end.outcome} (${found.target.image})`,
       });
     });
   examples(command, 'dockhand rollback web', 'dockhand rollback web --comment "v2 leaks memory" --detach');

@@ -7,14 +7,12 @@ import { addSpecOptions, parsePort, specFromOptions, type SpecOptions } from '..
 import { collect, decimal, duration, int, oneOf } from '../lib/parsers';
 import { rolloutSummary } from '../lib/rollout-output';
 import { RollingUpdateInput, type RollingUpdateRequest, type RollingUpdateResult } from '../../common/rolling-update';
-import { parseDurationMs } from '../../common/spec/units';
 import { validate } from '../../common/spec/validate';
 import { emit } from '../lib/envelope';
 import { examples } from '../lib/examples';
-import { followChange, reportEnd } from '../lib/follow-change';
+import { followAndReport } from '../lib/follow-change';
 import { addFollowOptions } from '../lib/follow-options';
 import { workflowUrl } from '../lib/links';
-import { Progress } from '../lib/progress';
 
 interface RolloutOptions extends SpecOptions {
   host?: string;
@@ -93,20 +91,15 @@ export function registerRollout(program: Command): void {
           workflowId: handle.workflowId,
           url,
         });
-      const progress = o.json ? undefined : new Progress();
-      progress?.line(`started ${handle.workflowId}: ${url}`);
-      const end = await followChange(handle, {
+      await followAndReport(handle, {
         kind: 'rolling',
-        progress,
-        timeoutMs: o.timeout === undefined ? undefined : parseDurationMs(o.timeout),
+        json: o.json,
+        timeout: o.timeout,
+        started: `started ${handle.workflowId}: ${url}`,
         reattach: `dockhand status ${service} --follow`,
         url,
-      });
-      reportEnd(end, {
-        json: o.json,
-        url,
         extra: { service, strategy: 'rolling' },
-        human: () => rolloutSummary(end.result as RollingUpdateResult),
+        human: (end) => rolloutSummary(end.result as RollingUpdateResult),
       });
     });
   examples(

@@ -78,7 +78,8 @@ function pidOf(file: string): number | undefined {
   const pid = Number(readFileSync(file, 'utf8').trim());
   return Number.isInteger(pid) && pid > 1 ? pid : undefined;
 }
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 only asks). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,6 +3,7 @@ import { deployEnd, type DeployEnd } from '../../client/deploy';
 import { followPhases } from '../../client/follow';
 import { DeployErrorType } from '../../common/errors';
 import { DockhandPhase } from '../../common/search-attributes';
+import { parseDurationMs } from '../../common/spec/units';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { emit } from './envelope';
 import { Progress } from './progress';
@@ -146,4 +147,25 @@ export function reportEnd(
     url: o.url,
     details: { ...o.extra, ...rest },
   });
+}
+
+/** The tail of every command that starts a change and follows it (deploy, rollout, rollback, ensure,
+ * remediate): print the start line, follow until the end (or --timeout / Ctrl-C), report how it ended. */
+export async function followAndReport(
+  handle: WorkflowHandle,
+  o: Omit<FollowOptions, 'progress' | 'timeoutMs'> & {
+    json?: boolean;
+    /** The --timeout flag as given ("30m"); absent: follow until the end. */
+    timeout?: string;
+    /** The first progress line ("started deploy/web — <url>"). */
+    started: string;
+    extra?: Record<string, unknown>;
+    human: (end: DeployEnd) => string;
+  },
+): Promise<void> {
+  const progress = o.json ? undefined : new Progress();
+  progress?.line(o.started);
+  const timeoutMs = o.timeout === undefined ? undefined : parseDurationMs(o.timeout);
+  const end = await followChange(handle, { kind: o.kind, progress, timeoutMs, reattach: o.reattach, url: o.url });
+  reportEnd(end, { json: o.json, url: o.url, extra: o.extra, human: () => o.human(end) });
 }

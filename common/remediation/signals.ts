@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PhaseStatus } from '../phase-status';
 
 /** What a remediation workflow is told about each matching event (a storm for one container arrives
  * as signals to the one running workflow: signal-with-start). */
@@ -25,8 +26,4 @@ export interface RemediationStatus {
 export const remediationStatusQuery = defineQuery<RemediationStatus>('status');
 
 /** Where a one-shot remediation (harden, clean-up) is: its phase and the details the Web UI shows. */
-export interface PhaseStatus {
-  phase: string;
-  details: string;
-}
 export const phaseStatusQuery = defineQuery<PhaseStatus>('status');

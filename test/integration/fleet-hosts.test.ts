@@ -9,7 +9,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImageActivities } from '../../activities/docker/images';
 import type { RegistryCredentials } from '../../activities/docker/registry-auth';
-import { engineNamespacePaths } from '../../cli/lib/engine-namespace';
+import { alive, engineNamespacePaths } from '../../cli/lib/engine-namespace';
 import { imageRegistryPaths } from '../../cli/lib/image-registry';
 import { testHostsDown, testHostsUp, type TestHosts } from '../../cli/lib/test-hosts';
 import { ErrorType } from '../../common/errors';
@@ -208,12 +208,3 @@ describe('test hosts and the registry', () => {
     expect(listed).toEqual([]);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,12 +1,4 @@
-import type {
-  AnswerIdentityActivities,
-  ChangeActivities,
-  EventActivities,
-  HostActivities,
-  HostRegistryActivities,
-  NotifierActivities,
-  OrchestratorActivities,
-} from '../../activities';
+import type * as A from '../../activities';
 
 // One line per activity call, shown as the event's summary in the Temporal UI's timeline, so the
 // history reads as the runbook ("create web-green (app:v2)", "wait until web-green is healthy")
@@ -20,7 +12,7 @@ const secs = (ms: number | undefined) => (ms === undefined ? '' : ` (up to ${Mat
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 const list = (xs: readonly string[], none = 'none') => (xs.length ? xs.join(', ') : none);
 
-export const HOST_SUMMARIES: Summaries<HostActivities> = {
+export const HOST_SUMMARIES: Summaries<A.HostActivities> = {
   // containers: lifecycle
   createContainer: (i) => `create container ${i.name} (${i.spec.image})`,
   startContainer: (i) => `start ${i.name}`,
@@ -110,12 +102,12 @@ export const HOST_SUMMARIES: Summaries<HostActivities> = {
   scanImages: (i) => `trivy: ${i.images.length} image(s)${i.sbom ? ' with SBOMs' : ''}`,
 };
 
-type OrchestratorSide = NotifierActivities &
-  EventActivities &
-  OrchestratorActivities &
-  HostRegistryActivities &
-  ChangeActivities &
-  AnswerIdentityActivities;
+type OrchestratorSide = A.NotifierActivities &
+  A.EventActivities &
+  A.OrchestratorActivities &
+  A.HostRegistryActivities &
+  A.ChangeActivities &
+  A.AnswerIdentityActivities;
 
 export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   notify: (i) => `notify (${i.severity}): ${i.title}`,

@@ -1,6 +1,7 @@
 import { setHandler, upsertSearchAttributes, type QueryDefinition } from '@temporalio/workflow';
 import { statusQuery, type BlueGreenStatus } from '../../common/blue-green';
-import { phaseStatusQuery, type PhaseStatus } from '../../common/remediation/signals';
+import { phaseStatusQuery } from '../../common/remediation/signals';
+import type { PhaseStatus } from '../../common/phase-status';
 import { phaseDetails } from '../../common/phase-details';
 import { DockhandPhase } from '../../common/search-attributes';
 import { showDetails } from './refused-answers';
@@ -13,16 +14,9 @@ export function enterPhase(phase: string, details: string, waitsOn?: string): vo
   showDetails(phaseDetails(phase, details, waitsOn));
 }
 
-/** What every status has: the phase, its details and, when the status keeps one, the phase history. */
-interface PhaseState<P extends string> {
-  phase: P;
-  details: string;
-  phases?: Array<{ phase: P; at: string; details: string }>;
-}
-
 /** A workflow's progress: the `status` query, the DockhandPhase search attribute and the Web UI's
  * current details, kept together so they never disagree. */
-export class Progress<P extends string, S extends PhaseState<P>> {
+export class Progress<P extends string, S extends PhaseStatus<P>> {
   constructor(
     readonly status: S,
     query: QueryDefinition<S>,

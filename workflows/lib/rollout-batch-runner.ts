@@ -10,7 +10,7 @@ import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { HostAgent } from './activity-options';
 import type { EdgeUpstream } from './rollout-edge';
 import type { StartFirstPromoter } from './rollout-promoter';
-import { reasonOf, type RolloutUndoLog, type SlotChange } from './rollout-undo';
+import { bySlot, reasonOf, type RolloutUndoLog, type SlotChange } from './rollout-undo';
 
 export interface BatchSettings {
   service: string;
@@ -202,9 +202,7 @@ export class BatchRunner {
     // A cancelled workflow is not a failed replica: the rollout rolls back as cancelled.
     const cancelled = results.find((r) => r.status === 'rejected' && isCancellation(r.reason));
     if (cancelled) throw (cancelled as PromiseRejectedResult).reason;
-    const ok = new Map<number, T>();
-    results.forEach((r, i) => (r.status === 'fulfilled' ? ok.set(slots[i]!, r.value) : this.fail(slots[i]!, r.reason)));
-    return ok;
+    return bySlot(slots, results, (slot, reason) => this.fail(slot, reason));
   }
 
   private fail(slot: number, err: unknown): void {

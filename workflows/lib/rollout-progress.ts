@@ -3,9 +3,9 @@ import { rollingUpdateStatusQuery, type RollingUpdateStatus } from '../../common
 import { enterPhase } from './progress';
 import { tagWorkflow } from './workflow-tags';
 
-/** The rollout's phase, current details and `status` query in one place. */
-export class RolloutProgress {
-  readonly status: RollingUpdateStatus = {
+/** A rollout's status before anything happened (also the frozen rollingUpdateV1's). */
+export function newRolloutStatus(): RollingUpdateStatus {
+  return {
     phase: 'preparing',
     done: 0,
     total: 0,
@@ -16,6 +16,11 @@ export class RolloutProgress {
     paused: false,
     waitingFor: '',
   };
+}
+
+/** The rollout's phase, current details and `status` query in one place. */
+export class RolloutProgress {
+  readonly status: RollingUpdateStatus = newRolloutStatus();
 
   constructor(service: string, host: string, image: string, paused: () => boolean) {
     setHandler(rollingUpdateStatusQuery, () => ({ ...this.status, paused: paused() }), {

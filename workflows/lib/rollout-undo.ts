@@ -175,3 +175,15 @@ export function reasonOf(err: unknown): string {
   const inner = e && typeof e === 'object' && e.cause instanceof Error ? e.cause : err;
   return (inner instanceof Error ? inner.message : String(inner)).slice(0, 2000);
 }
+
+/** Per-slot outcomes of steps run side by side (Promise.allSettled over `slots`): what each fulfilled
+ * step gave, by slot; each rejection is handed to `fail`. Shared by the batch runner and the frozen v1. */
+export function bySlot<T>(
+  slots: number[],
+  results: Array<PromiseSettledResult<T>>,
+  fail: (slot: number, reason: unknown) => void,
+): Map<number, T> {
+  const ok = new Map<number, T>();
+  results.forEach((r, i) => (r.status === 'fulfilled' ? ok.set(slots[i]!, r.value) : fail(slots[i]!, r.reason)));
+  return ok;
+}

@@ -10,7 +10,14 @@ import {
   type RollingUpdateRequest,
   type RollingUpdateResult,
 } from '../../../common/rolling-update';
-import { approveSignal, approveUpdate, resumeSignal, resumeUpdate, rollbackSignal } from '../../../common/signals';
+import {
+  approveSignal,
+  approveUpdate,
+  rejectSignal,
+  resumeSignal,
+  resumeUpdate,
+  rollbackSignal,
+} from '../../../common/signals';
 import { parsePrivateKey, signAnswer } from '../../../common/answer-keys';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
 import {
@@ -409,6 +416,27 @@ describe('rollingUpdate decisions', () => {
     });
     expect(result.approval).toMatchObject({ outcome: 'approved', by: 'ann' });
     expect(result.approval).not.toHaveProperty('comment');
+  });
+
+  it('canary: a reject rolls the canary back (start-first), naming who and why', async () => {
+    const engine = replicas(3);
+    const pauseAfter = { batches: 1, approval: { required: true, timeoutMs: 60_000, approvers: [] } };
+    const result = await roll(engine, 'app:v2', { pauseAfter, order: 'start-first' }, async (handle) => {
+      await phase(handle, 'awaiting-approval');
+      await as('bob', handle).signal(rejectSignal, { by: 'bob', comment: 'error rate up' });
+    });
+    expect(result).toMatchObject({
+      outcome: 'rolled-back',
+      updated: ['web-1'],
+      rolledBack: ['web-1'],
+      reason: 'canary rejected by bob: error rate up',
+      approval: { outcome: 'rejected', by: 'bob' },
+    });
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
   });
 
   it('canary: nobody approves in time, it rolls back', async () => {

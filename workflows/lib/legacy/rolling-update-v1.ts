@@ -27,6 +27,7 @@ import { hostAgent } from '../activity-options';
 import { enterPhase } from '../progress';
 import { RolloutBatchesV1 as RolloutBatches } from './rollout-batches-v1';
 import { RolloutControl } from '../rollout-control';
+import { newRolloutStatus } from '../rollout-progress';
 import { EdgeUpstream } from '../rollout-edge';
 import { prepareRollout, prepareRolloutStepByStep } from '../rollout-edge-setup';
 import { failureLimitExceeded, planRollout } from '../rollout-plan';
@@ -37,7 +38,11 @@ const NO_APPROVAL = { ...DEFAULT_APPROVAL, required: false, timeoutMs: 1 };
 const SETUP_AT_ONCE = 'rollout-setup-at-once';
 
 // Frozen: rollingUpdate as it ran before patched('rollout-compensation') (workflows/rolling-update.ts);
-// it replays the runs recorded then. Remove once no such run can still be open.
+// it replays the runs recorded then: rolling-canary-rejected, rolling-crash-rolled-back, rolling-paused-rolled-back,
+// rolling-{start,stop}-first-10, rolling-{start,stop}-first-10-setup-at-once and deploy-guard-rolling
+// (test/fixtures/histories; test/unit/workflow-replay.test.ts).
+// Only code that takes no decision is shared with today's rollout (status shape, bySlot). Remove (with
+// rollout-batches-v1.ts) once no such run can still be open.
 
 /**
  * Rolls a replicated service (`<service>-1 … <service>-N` behind `<service>-edge`) to a new spec,
@@ -52,17 +57,7 @@ export async function rollingUpdateV1(request: RollingUpdateRequest): Promise<Ro
   const edgeContainer = edgeName(service, input.edge);
   const gate = new ApprovalGate(input.pauseAfter?.approval ?? NO_APPROVAL);
   const control = new RolloutControl();
-  const status: RollingUpdateStatus = {
-    phase: 'preparing',
-    done: 0,
-    total: 0,
-    currentBatch: 0,
-    batches: 0,
-    currentSlots: [],
-    failures: [],
-    paused: false,
-    waitingFor: '',
-  };
+  const status: RollingUpdateStatus = newRolloutStatus();
   setHandler(rollingUpdateStatusQuery, () => ({ ...status, paused: control.paused }), {
     description: 'Replicas done/total, current batch, failures',
   });

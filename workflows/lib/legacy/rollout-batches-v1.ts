@@ -1,6 +1,10 @@
 // Frozen: replays runs started before patched('rollout-compensation') (workflows/rolling-update.ts).
 // Their histories hold this exact order of commands; new runs use rollout-batch-runner.ts,
-// rollout-promoter.ts and rollout-undo.ts. Remove once no such run can still be open.
+// rollout-promoter.ts and rollout-undo.ts. Kept for the recorded histories without that marker:
+// rolling-canary-rejected, rolling-crash-rolled-back, rolling-paused-rolled-back,
+// rolling-{start,stop}-first-10, rolling-{start,stop}-first-10-setup-at-once and deploy-guard-rolling
+// (test/fixtures/histories; test/unit/workflow-replay.test.ts).
+// Remove (with rolling-update-v1.ts) once no such run can still be open.
 import { ActivityFailure } from '@temporalio/workflow';
 import { ErrorType } from '../../../common/errors';
 import {
@@ -15,6 +19,7 @@ import type { EdgeUpstream } from '../rollout-edge';
 import { activityFailureOf } from '../failures';
 import type { HostAgent } from '../activity-options';
 import { rollbackBatches } from '../rollout-plan';
+import { bySlot } from '../rollout-undo';
 
 /** What the rollout changed in a slot, so rollback knows what to undo:
  * added — a new slot (undo: remove it); replaced — the old replica waits stopped as -prev (undo:
@@ -256,8 +261,8 @@ export class RolloutBatchesV1 {
    * (the new replica crashed, say) is the slot's failure. */
   private async launchedAhead(slot: number, kind: Change['kind']): Promise<string | undefined> {
     const launch = this.ahead.get(slot);
+    this.ahead.delete(slot); // a no-op when there was none
     if (!launch) return undefined;
-    this.ahead.delete(slot);
     try {
       return await launch;
     } catch (err) {
@@ -307,9 +312,7 @@ export class RolloutBatchesV1 {
    * records the others as failed. */
   private async each<T>(slots: number[], step: (slot: number) => Promise<T>): Promise<Map<number, T>> {
     const results = await Promise.allSettled(slots.map(step));
-    const ok = new Map<number, T>();
-    results.forEach((r, i) => (r.status === 'fulfilled' ? ok.set(slots[i]!, r.value) : this.fail(slots[i]!, r.reason)));
-    return ok;
+    return bySlot(slots, results, (slot, reason) => this.fail(slot, reason));
   }
 
   private fail(slot: number, err: unknown): void {
