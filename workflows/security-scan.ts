@@ -12,6 +12,7 @@ import {
 import { checkEnabled, selectContainers } from '../common/scan/selection';
 import { VULN_CHECK_ID, type HostVulnScan } from '../common/scan/vulnerability';
 import { reportParts } from '../common/scan/report-parts';
+import { scanReportId } from '../common/scan/report-id';
 import { validate } from '../common/spec/validate';
 import { mapBounded } from './lib/bounded';
 import { enterPhase } from './lib/progress';
@@ -48,7 +49,7 @@ export async function securityScan(request: ScanRequest): Promise<SecurityScanRe
   );
   const baseline = await reports.loadScanBaseline();
   const labels: Record<string, Record<string, string>> = {};
-  const id = reportId(startedAt);
+  const id = scanReportId(startedAt, workflowInfo().runId);
   const hosts = await Promise.all(targets.map((t) => scanHost(t, input, baseline, labels, id)));
 
   enterPhase('reporting', 'writing JSON, SARIF and Markdown reports');
@@ -187,9 +188,4 @@ async function tellPeople(
 function describe(err: unknown): string {
   const e = err as Error & { cause?: Error };
   return e.cause ? `${e.message}: ${e.cause.message}` : e.message;
-}
-
-/** Sortable and unique per run: the start time plus the run id's first characters. */
-function reportId(startedAt: string): string {
-  return `${startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${workflowInfo().runId.slice(0, 8)}`;
 }
