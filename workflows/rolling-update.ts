@@ -160,7 +160,7 @@ async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Prom
       const how =
         'Signal `resume` to retry the failed replicas and go on, or `rollback` to put every changed replica back';
       run.progress.enter('paused', `${step.why}\n\n${how}: {"comment": "<why>"}`, 'resume or rollback');
-      await run.control.pause();
+      await run.control.pause(step.why);
       event = { type: 'resumed', ...observed() };
     } else {
       await sleep(step.ms, { summary: `delay between batches: ${step.ms / 1000} s` });

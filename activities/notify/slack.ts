@@ -1,4 +1,4 @@
-import type { Notification } from '../../common/remediation/notification';
+import type { AnswerVerb, Notification } from '../../common/remediation/notification';
 
 /** Slack's mrkdwn treats &, < and > as control characters: escaped, so workload text stays text. */
 export const slackText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -11,10 +11,10 @@ const ICON: Record<Notification['severity'], string> = {
 
 /** The `dockhand` commands that answer a waiting workflow: the service's name for a change of a service
  * (deploy/<service>), else the workflow id, which `dockhand approve` also takes. */
-export function answerCommands(workflowId: string): string[] {
+export function answerCommands(workflowId: string, verbs: readonly AnswerVerb[] = ['approve', 'reject']): string[] {
   const target = /^deploy\/[^/]+$/.test(workflowId) ? workflowId.slice('deploy/'.length) : workflowId;
   const arg = /^[\w./-]+$/.test(target) ? target : `'${target.replace(/'/g, `'\\''`)}'`;
-  return [`dockhand approve ${arg} --comment "<why>"`, `dockhand reject ${arg} --comment "<why>"`];
+  return verbs.map((verb) => `dockhand ${verb} ${arg} --comment "<why>"`);
 }
 
 /**
@@ -45,7 +45,7 @@ export function slackMessage(n: Notification, link: string): object {
               type: 'section',
               text: {
                 type: 'mrkdwn',
-                text: `Answer from a shell:\n\`\`\`${answerCommands(n.workflowId).join('\n')}\`\`\``,
+                text: `Answer from a shell:\n\`\`\`${answerCommands(n.workflowId, n.answers).join('\n')}\`\`\``,
               },
             },
           ]

@@ -19,7 +19,11 @@ export interface Notification {
   service?: string;
   /** Whether people are asked to answer (approve or reject): Slack shows the exact commands. */
   answerable?: boolean;
+  /** The answers asked for, when not approve or reject (a paused rollout: resume or rollback). */
+  answers?: AnswerVerb[];
 }
+
+export type AnswerVerb = 'approve' | 'reject' | 'resume' | 'rollback';
 
 export type NotificationKind =
   | 'waiting' // an approval, a paused rollout, a canary step, a hardening, a clean-up over threshold

@@ -1,7 +1,11 @@
-import { condition, log } from '@temporalio/workflow';
+import { condition, log, patched, workflowInfo } from '@temporalio/workflow';
 import type { AnswerPolicy } from '../../common/answer-policy';
 import { resumeSignal, resumeUpdate, rollbackSignal, rollbackUpdate, type Answer } from '../../common/signals';
 import { openAnswers } from './answer-desk';
+import { notifyPeople } from './notify';
+
+/** Runs started since tell people (every configured channel) when the rollout pauses for them. */
+export const NOTIFY_PAUSED = 'notify-rollout-paused';
 
 /** The rollout's `resume` and `rollback` answers. Install once at the top of the workflow. A rollback
  * may be asked at any time (it takes effect between batches); resume only counts while paused. Both go
@@ -12,7 +16,12 @@ export class RolloutControl {
   private resumeAnswer?: Answer;
   private pausedNow = false;
 
-  constructor(policy: AnswerPolicy = { approvers: [] }, subject = 'this rollout') {
+  private pauses = 0;
+
+  constructor(
+    policy: AnswerPolicy = { approvers: [] },
+    private readonly subject = 'this rollout',
+  ) {
     openAnswers({
       action: 'resume',
       signal: resumeSignal,
@@ -47,9 +56,20 @@ export class RolloutControl {
     return a && `rollback requested by ${a.by}${a.comment ? `: ${a.comment}` : ''}`;
   }
 
-  /** Waits until someone answers resume or rollback. */
-  async pause(): Promise<'resume' | 'rollback'> {
+  /** Waits until someone answers resume or rollback; `why` is what people are told it paused for. */
+  async pause(why = 'paused'): Promise<'resume' | 'rollback'> {
     this.pausedNow = true;
+    if (patched(NOTIFY_PAUSED))
+      notifyPeople({
+        step: `paused-${++this.pauses}`,
+        kind: 'waiting',
+        severity: 'warning',
+        answerable: true,
+        answers: ['resume', 'rollback'],
+        title: `${this.subject} rollout paused (${workflowInfo().workflowType})`,
+        text: `${workflowInfo().workflowId} paused: ${why}. It waits until someone answers resume (retry and go on) or rollback.`,
+        service: this.subject,
+      });
     await condition(() => this.resumeAnswer !== undefined || this.rollbackAnswer !== undefined);
     this.pausedNow = false;
     const answer = this.rollbackAnswer ? 'rollback' : 'resume';

@@ -6,7 +6,8 @@ import { createNotifierActivities } from '../../../activities/notify/notifier';
 import { rolloutOutcome, type RollingUpdateHandle } from '../../../client/rolling-update';
 import { DELIVERY_HEADERS, SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from '../../../common/events/signature';
 import { rollingUpdateStatusQuery, type RollingUpdateRequest } from '../../../common/rolling-update';
-import { approveSignal } from '../../../common/signals';
+import { approveSignal, resumeSignal } from '../../../common/signals';
+import { ErrorType, failure } from '../../../common/errors';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
 
@@ -158,6 +159,63 @@ describe('notifications from workflows', () => {
     } finally {
       for (const s of sockets) s.destroy(); // the delivery fails now, so the worker can shut down
       silent.close();
+    }
+  }, 60_000);
+
+  it('a rollout paused by a failed health gate tells Slack once, with the resume and rollback commands', async () => {
+    const slack = await receiver();
+    const engine = replicas(2);
+    engine.fault(
+      'launchReplica',
+      (input) => {
+        throw failure(ErrorType.Unhealthy, `${input.name}: Docker marked it unhealthy`);
+      },
+      (input) => input.name === 'web-2',
+    );
+    try {
+      const notifier = createNotifierActivities({
+        slackUrl: `${slack.url}/slack`,
+        temporalUiUrl: UI,
+        namespace: 'default',
+      });
+      const result = await t.run(
+        engine.activities(),
+        async ({ taskQueue, hostId }) => {
+          try {
+            const handle = (await t.env.client.workflow.start('rollingUpdate', {
+              taskQueue,
+              workflowId: `notify-paused-${Date.now()}`,
+              args: [
+                {
+                  service: 'web',
+                  host: hostId,
+                  spec: { image: 'app:v2', network: 'web-net' },
+                  monitor: 1,
+                  failureAction: 'pause',
+                } satisfies RollingUpdateRequest,
+              ],
+            })) as RollingUpdateHandle;
+            for (let i = 0; i < 100 && slack.received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+            expect((await handle.query(rollingUpdateStatusQuery)).phase).toBe('paused');
+            await t.clientAs('ann').workflow.getHandle(handle.workflowId).signal(resumeSignal, { by: 'ann' });
+            return await rolloutOutcome(handle);
+          } finally {
+            engine.release();
+          }
+        },
+        notifier,
+      );
+      expect(result.outcome).toBe('updated');
+      expect(slack.received).toHaveLength(1);
+      const message = JSON.parse(slack.received[0]!.body) as { text: string; blocks: unknown[] };
+      expect(message.text).toMatch(/^:warning: web rollout paused \(rollingUpdate\) — /);
+      const blocks = JSON.stringify(message.blocks);
+      expect(blocks).toContain('web-2: Docker marked it unhealthy');
+      expect(blocks).toContain('dockhand resume notify-paused-');
+      expect(blocks).toContain('dockhand rollback notify-paused-');
+      expect(blocks).not.toContain('dockhand approve');
+    } finally {
+      slack.server.close();
     }
   }, 60_000);
 });
