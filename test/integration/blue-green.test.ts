@@ -5,7 +5,13 @@ import { ErrorType } from '../../common/errors';
 import { colorsOf, fixtureApp, runCli, useBlueGreenWorld, viaEdge, waitFor, waitForPhase } from '../support/blue-green';
 import { clientAs } from '../support/temporal';
 
-const world = useBlueGreenWorld('bg', { healthTimeoutMs: 20_000, bakeMs: 500 });
+/** The orchestrator's /metrics port (ports 26200–26299 are this file's). */
+const METRICS_PORT = '26211';
+const world = useBlueGreenWorld(
+  'bg',
+  { healthTimeoutMs: 20_000, bakeMs: 500 },
+  { orchestrator: { DOCKHAND_METRICS_PORT: METRICS_PORT } },
+);
 const { service, network, request, deploy, cliEnv } = world;
 const app = fixtureApp;
 let edgePort = 0;
@@ -101,6 +107,15 @@ describe('blueGreenDeploy (real engine, real Temporal, real nginx edge)', { time
       { name: `${service}-green`, color: 'green', image: app('v2'), state: 'running' },
     ]);
     expect(await viaEdge(edgePort)).toBe('200 v2\n');
+  });
+
+  it("the orchestrator's /metrics counted the two deploys by type and outcome, and the approval's wait", async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`)).text();
+    const deploys = [...metrics.matchAll(/^dockhand_changes_total\{([^}]*type="blueGreenDeploy"[^}]*)\} (\d+)$/gm)];
+    expect(deploys.reduce((n, m) => n + Number(m[2]), 0)).toBe(2);
+    expect(metrics).toMatch(
+      /^dockhand_approval_wait\w*_count\{[^}]*outcome="approved"[^}]*type="blueGreenDeploy"[^}]*\} 1$/m,
+    );
   });
 
   it('v2 → v1 again through the CLI (`dockhand deploy --wait`): phases with elapsed time, exit 0', async () => {

@@ -4,6 +4,7 @@ import { statusQuery, type BlueGreenPhase, type BlueGreenRequest } from '../../c
 import { Labels } from '../../common/labels';
 import { containersOf, removeNetwork, removeService } from './docker';
 import { useTestWorkers } from './harness';
+import type { WorkerEnvironments } from './workers';
 export { waitFor } from './wait';
 export { runCli } from './cli';
 
@@ -14,8 +15,12 @@ export const fixtureApp = (version: string) => `dockhand-fixture-app:${version}`
  * on its own network (both removed at the end), requests for a fixture app version with the file's
  * timing defaults, and the environment that points the real CLI at the file's queues.
  */
-export function useBlueGreenWorld(prefix: string, timing: Pick<BlueGreenRequest, 'healthTimeoutMs' | 'bakeMs'>) {
-  const world = useTestWorkers(prefix);
+export function useBlueGreenWorld(
+  prefix: string,
+  timing: Pick<BlueGreenRequest, 'healthTimeoutMs' | 'bakeMs'>,
+  workerEnv: WorkerEnvironments = {},
+) {
+  const world = useTestWorkers(prefix, workerEnv);
   const service = `${prefix}-${world.ids.suffix}`;
   const network = `dh-${prefix}-${world.ids.suffix}`;
   world.onCleanUp(async () => {

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll } from 'vitest';
 import type { DockhandConfig } from '../../common/config';
 import { testClient } from './temporal';
-import { startWorkers, testIds } from './workers';
+import { startWorkers, testIds, type WorkerEnvironments } from './workers';
 
 type Workers = Awaited<ReturnType<typeof startWorkers>>;
 
@@ -11,7 +11,7 @@ type Workers = Awaited<ReturnType<typeof startWorkers>>;
  * real orchestrator and host agent started before the file's tests and stopped after them, then the
  * file's clean-ups. Fields are filled in `beforeAll`; tests read them, never capture them early.
  */
-export function useTestWorkers(prefix: string) {
+export function useTestWorkers(prefix: string, workerEnv: WorkerEnvironments = {}) {
   const ids = testIds(prefix);
   const cleanUps: Array<() => Promise<unknown>> = [];
   const world = {
@@ -28,7 +28,7 @@ export function useTestWorkers(prefix: string) {
   };
   beforeAll(async () => {
     ({ client: world.client, config: world.config } = await testClient(ids));
-    world.workers = await startWorkers(ids);
+    world.workers = await startWorkers(ids, workerEnv);
   });
   afterAll(async () => {
     await world.workers?.stop();

@@ -70,9 +70,13 @@ export function startWorker(
 }
 
 /** An orchestrator and a host agent for one test file. */
-export async function startWorkers(ids: { hostId: string; orchestratorQueue: string }) {
-  const orchestrator = startWorker('orchestrator', ids);
-  const agent = startWorker('host-agent', ids);
+export async function startWorkers(
+  ids: { hostId: string; orchestratorQueue: string },
+  /** Extra environment of each worker (a metrics port, say). */
+  env: WorkerEnvironments = {},
+) {
+  const orchestrator = startWorker('orchestrator', ids, env.orchestrator);
+  const agent = startWorker('host-agent', ids, env.agent);
   await Promise.all([orchestrator.ready, agent.ready]);
   const workers = {
     orchestrator,
@@ -81,4 +85,9 @@ export async function startWorkers(ids: { hostId: string; orchestratorQueue: str
     stop: () => Promise.all([workers.orchestrator.stop(), workers.agent.stop()]),
   };
   return workers;
+}
+
+export interface WorkerEnvironments {
+  orchestrator?: Record<string, string>;
+  agent?: Record<string, string>;
 }
