@@ -76,8 +76,13 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
       90_000,
       'guard waits for approval',
     );
+    // Two notes reach the webhook, in either order: the approval gate's "waits for approval" (sent at
+    // once) and the guard's own incident note (delivered by a workflow of its own).
     const asked = await waitFor(
-      () => notifications.received.find((n) => n.workflowId === handle.workflowId),
+      () =>
+        notifications.received.find(
+          (n) => n.workflowId === handle.workflowId && String(n.title).startsWith('deploy guard:'),
+        ),
       30_000,
       'approval notification',
     );
