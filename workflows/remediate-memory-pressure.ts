@@ -42,7 +42,8 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
     const oomAtMs = inbox.last?.action === 'oom' ? Number(BigInt(inbox.last.timeNano) / 1_000_000n) : undefined;
     const c = await settled(docker, container, oomAtMs !== undefined);
     if (!c) break; // gone: nothing left to remediate
-    const plan = planMemoryChange(c, policy, oomAtMs);
+    const oomId = oomAtMs !== undefined && patched(OOM_STALE_BY_ID) ? inbox.last?.id : undefined;
+    const plan = planMemoryChange(c, policy, oomAtMs, oomId);
     if (plan.action === 'none') continue;
     if (plan.action === 'notify') {
       inbox.phase('at-ceiling', plan.reason);
@@ -99,6 +100,9 @@ async function settled(docker: HostAgent, container: string, afterOom: boolean) 
   return c;
 }
 const OOM_SETTLE_MS = 10_000;
+/** Runs since tell a stale oom event by its container id, not by time (an OOM in a container's first
+ * milliseconds comes before the start the engine records). */
+const OOM_STALE_BY_ID = 'oom-stale-by-container-id';
 const OOM_POLL_MS = 1_000;
 
 /** `docker update` of memory and swap through the one container update activity. Runs recorded before

@@ -79,13 +79,25 @@ export type MemoryChangePlan =
  * or an oom event at `oomAtMs`): raise live while it runs; recreate with more memory when an OOM kill
  * stopped it; at the ceiling notify; stopped for another reason → nothing. Pure. */
 export function planMemoryChange(
-  c: { memoryBytes: number; memorySwapBytes: number; running: boolean; oomKilled: boolean; startedAtMs: number },
+  c: {
+    id?: string;
+    memoryBytes: number;
+    memorySwapBytes: number;
+    running: boolean;
+    oomKilled: boolean;
+    startedAtMs: number;
+  },
   policy: Pick<MemoryPolicy, 'factor' | 'ceiling'>,
   oomAtMs?: number,
+  /** The container the oom event was about; when known, it alone says whether the event is stale. */
+  oomContainerId?: string,
 ): MemoryChangePlan {
-  // An oom from before the container's start was about an earlier run (the container was recreated
-  // since; the agent's reconcile and the engine's replay may both report one kill): not a reason to raise again.
-  if (oomAtMs !== undefined && oomAtMs < c.startedAtMs)
+  // An oom about another container (the one a recreate replaced; the agent's reconcile and the engine's
+  // replay may both report one kill) is not a reason to raise again. By id when known: the engine records
+  // StartedAt after the process already runs, so a process killed in its first milliseconds has an oom
+  // *before* its own start (seen in CI). Without an id, the older check by time.
+  const stale = oomAtMs !== undefined && (oomContainerId && c.id ? oomContainerId !== c.id : oomAtMs < c.startedAtMs);
+  if (stale)
     return { action: 'none', reason: "the oom event is older than the container's start (a repeated or stale event)" };
   const d = planMemory(c.memoryBytes, policy);
   if (d.action !== 'raise') return { action: d.action, reason: d.reason };

@@ -8,6 +8,8 @@ export interface RemediationEvent {
   status?: string;
   timeNano: string;
   source: string;
+  /** The engine's id of the container the event is about (absent in signals sent before it was added). */
+  id?: string;
 }
 
 export const remediationEventSignal = defineSignal<[RemediationEvent]>('remediationEvent');

@@ -50,6 +50,14 @@ describe('planMemoryChange', () => {
       action: 'recreate',
     });
   });
+  it('tells a stale oom by its container id when known: a kill in the first milliseconds (before the recorded start) counts', () => {
+    const killed = { ...c, id: 'c1', running: false, oomKilled: true };
+    expect(planMemoryChange(killed, policy, 4_999, 'c1')).toMatchObject({ action: 'recreate' });
+    expect(planMemoryChange({ ...killed, id: 'c2' }, policy, 6_000, 'c1')).toEqual({
+      action: 'none',
+      reason: "the oom event is older than the container's start (a repeated or stale event)",
+    });
+  });
   it('caps at the ceiling, and at the ceiling notifies', () => {
     expect(planMemoryChange({ ...c, memoryBytes: 48 * MiB, memorySwapBytes: 48 * MiB }, policy)).toMatchObject({
       action: 'live-update',
