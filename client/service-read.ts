@@ -3,22 +3,24 @@ import type { Client } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
 import { startPresentation, type Presentation } from './presentation';
 
+type Shown = Pick<Presentation, 'summary' | 'what' | 'facts'>;
+
 /**
- * Runs a short read of a service on its hosts (serviceStatus, serviceLogs) and returns its result: a
- * fresh workflow id per read (reads never lock the service) and a 30 s bound, so a read never hangs.
+ * A short read of a service on its hosts (serviceStatus, serviceLogs): the returned function starts the
+ * workflow and waits for its result, with a fresh workflow id per read (reads never lock the service) and
+ * a 30 s bound, so a read never hangs. `shown` says what the Temporal UI shows for one read.
  */
-export async function readService<R>(
-  client: Client,
-  config: DockhandConfig,
-  read: { workflowType: string; idPrefix: string; input: { service: string } },
-  shown: Pick<Presentation, 'summary' | 'what' | 'facts'>,
-): Promise<R> {
-  const { workflowType, input } = read;
-  return client.workflow.execute(workflowType, {
-    taskQueue: config.orchestratorTaskQueue,
-    workflowId: `${read.idPrefix}/${input.service}/${randomUUID()}`,
-    args: [input],
-    workflowExecutionTimeout: '30s',
-    ...startPresentation({ workflowType, ...shown, service: input.service }),
-  }) as Promise<R>;
+export function serviceRead<I extends { service: string }, R>(
+  workflowType: string,
+  idPrefix: string,
+  shown: (input: I) => Shown,
+): (client: Client, config: DockhandConfig, input: I) => Promise<R> {
+  return (client, config, input) =>
+    client.workflow.execute(workflowType, {
+      taskQueue: config.orchestratorTaskQueue,
+      workflowId: `${idPrefix}/${input.service}/${randomUUID()}`,
+      args: [input],
+      workflowExecutionTimeout: '30s',
+      ...startPresentation({ workflowType, ...shown(input), service: input.service }),
+    }) as Promise<R>;
 }

@@ -1,22 +1,13 @@
-import type { Client } from '@temporalio/client';
-import type { DockhandConfig } from '../common/config';
 import type { ServiceStatusInput, ServiceStatusResult } from '../common/service-status';
-import { readService } from './service-read';
+import { serviceRead } from './service-read';
 
 /** Runs the short `serviceStatus` read (each host agent lists the service's containers). */
-export async function readServiceStatus(
-  client: Client,
-  config: DockhandConfig,
-  input: ServiceStatusInput,
-): Promise<ServiceStatusResult> {
-  return readService(
-    client,
-    config,
-    { workflowType: 'serviceStatus', idPrefix: 'status', input },
-    {
-      summary: `status of ${input.service} on ${input.hosts.join(', ')}`,
-      what: "a short read: each host agent lists the service's containers (a host that does not answer within 10 s is reported).",
-      facts: { Service: `\`${input.service}\``, Hosts: input.hosts.join(', '), 'Started by': '`dockhand status`' },
-    },
-  );
-}
+export const readServiceStatus = serviceRead<ServiceStatusInput, ServiceStatusResult>(
+  'serviceStatus',
+  'status',
+  (input) => ({
+    summary: `status of ${input.service} on ${input.hosts.join(', ')}`,
+    what: "a short read: each host agent lists the service's containers (a host that does not answer within 10 s is reported).",
+    facts: { Service: `\`${input.service}\``, Hosts: input.hosts.join(', '), 'Started by': '`dockhand status`' },
+  }),
+);

@@ -73,18 +73,11 @@ export const BlueGreenInput = BlueGreenFields.transform(withEdgeDefaults);
 export type BlueGreenInput = z.output<typeof BlueGreenInput>;
 export type BlueGreenRequest = z.input<typeof BlueGreenInput>;
 
-export type BlueGreenPhase =
-  | 'planning'
-  | 'edge'
-  | 'green-up'
-  | 'smoke'
-  | 'awaiting-approval'
-  | 'switching'
-  | 'baking'
-  | 'draining'
-  | 'done'
-  | 'compensating'
-  | 'failed';
+/** From the approval on, a single-host and a fleet blue-green deploy go through the same phases. */
+export type SwitchPhase =
+  'awaiting-approval' | 'switching' | 'baking' | 'draining' | 'done' | 'compensating' | 'failed';
+
+export type BlueGreenPhase = 'planning' | 'edge' | 'green-up' | 'smoke' | SwitchPhase;
 
 /** What the `status` query answers: where the deploy is, which colors and images, and when. */
 export interface BlueGreenStatus {

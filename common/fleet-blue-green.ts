@@ -1,7 +1,14 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { ApprovalDecision } from './approval';
-import { BlueGreenFields, withEdgeDefaults, type BlueGreenInput, type Color, type DeployEnding } from './blue-green';
+import {
+  BlueGreenFields,
+  withEdgeDefaults,
+  type BlueGreenInput,
+  type Color,
+  type DeployEnding,
+  type SwitchPhase,
+} from './blue-green';
 import type { UndoFailure } from './errors';
 import { BootLimit, DEFAULT_HOST_LOSS, FleetHosts, HostLossPolicy, type HostFailure, type HostProgress } from './fleet';
 import type { PhaseEntry } from './phase-status';
@@ -37,17 +44,7 @@ export function hostDeployInput(fleet: FleetBlueGreenInput, host: string): BlueG
   return { ...one, host };
 }
 
-export type FleetBlueGreenPhase =
-  | 'pulling'
-  | 'planning'
-  | 'green-up'
-  | 'awaiting-approval'
-  | 'switching'
-  | 'baking'
-  | 'draining'
-  | 'done'
-  | 'compensating'
-  | 'failed';
+export type FleetBlueGreenPhase = 'pulling' | 'planning' | 'green-up' | SwitchPhase;
 
 /** What the `status` query of a fleet deploy answers: the fleet's phase and every host's step. */
 export interface FleetBlueGreenStatus {

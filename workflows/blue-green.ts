@@ -5,15 +5,7 @@ import { DeployErrorType, failure } from '../common/errors';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
 import { askApproval, type ApprovalAsk } from './lib/ask-approval';
-import {
-  bringUpNewColor,
-  holdOldColor,
-  planDeploy,
-  prepareEdge,
-  removeBehindEdge,
-  smokeCheck,
-  switchEdge,
-} from './lib/blue-green-steps';
+import * as step from './lib/blue-green-steps';
 import { deployProgress } from './lib/progress';
 import { hostAgent, type HostAgent } from './lib/activity-options';
 import { RollbackWindow } from './lib/rollback-window';
@@ -45,7 +37,7 @@ export async function blueGreenDeploy(request: BlueGreenRequest): Promise<BlueGr
     const approvedAt = Date.now();
     const from = live ? `${live.name} (${live.image})` : 'nothing';
     progress.enter('switching', `edge ${edge.name}: ${from} → ${next.name} (${spec.image})`);
-    await switchEdge(docker, input, plan, saga);
+    await step.switchEdge(docker, input, plan, saga);
     const switchedAt = Date.now();
     const warnings = live ? await bakeAndDrain(run, rollback, live, next.name) : [];
     saga.commit();
@@ -94,21 +86,21 @@ interface DeployRun {
 async function bringUp({ docker, input, saga, progress }: DeployRun) {
   const { service, host, spec, edge } = input;
   progress.enter('planning', `which color of ${service} is live on ${host}`);
-  const { plan, edge: edgeState } = await planDeploy(docker, input);
+  const { plan, edge: edgeState } = await step.planDeploy(docker, input);
   const { live, next } = plan;
   Object.assign(progress.status, { oldColor: live?.color, oldImage: live?.image, newColor: next.color });
   progress.enter('edge', `network ${spec.network}, images, edge ${edge.name}`);
-  const edgePort = await prepareEdge(docker, input, edgeState, saga);
+  const edgePort = await step.prepareEdge(docker, input, edgeState, saga);
   progress.enter(
     'green-up',
     `${next.name} with ${spec.image}: create, start, wait until healthy (up to ${input.healthTimeoutMs / 1000}s)`,
     `the host agent of \`${host}\`: ${next.name}'s health check`,
   );
-  await bringUpNewColor(docker, input, plan, saga);
+  await step.bringUpNewColor(docker, input, plan, saga);
   const greenHealthyAt = Date.now();
   if (input.smoke) {
     progress.enter('smoke', `GET ${input.smoke.path} on ${next.name}, expecting ${input.smoke.expectStatus}`);
-    await smokeCheck(docker, input, next.name);
+    await step.smokeCheck(docker, input, next.name);
   }
   return { plan, edgePort, greenHealthyAt };
 }
@@ -149,7 +141,7 @@ async function bakeAndDrain(
     `${nextName} serves; ${live.name} kept ${input.oldColorDuringBake} for ${bakeMs / 1000}s. Roll back: signal \`rollback\` {"comment": "<why>"} — or \`dockhand rollback ${service}\``,
     `the bake window (${bakeMs / 1000}s) to end, or a \`rollback\` signal`,
   );
-  await holdOldColor(docker, input, live.name, saga);
+  await step.holdOldColor(docker, input, live.name, saga);
   if (await rollback.wait(bakeMs))
     throw failure(
       DeployErrorType.RolledBack,
@@ -161,7 +153,7 @@ async function bakeAndDrain(
   progress.enter('draining', `removing ${live.name} once the edge's old workers are done with it`);
   // The new color is live: a clean-up that fails is a warning, never a failed deploy (review M7).
   const drain = () =>
-    removeBehindEdge(docker, input, live.name).catch((err) => {
+    step.removeBehindEdge(docker, input, live.name).catch((err) => {
       if (isCancellation(err) || !patched('bg-cleanup-warnings')) throw err;
       warnings.push(`${live.name} (${live.image}) was not removed: ${messageOf(err)}`);
     });

@@ -1,8 +1,9 @@
-import type { Finding, NotApplicable, RuleMeta } from './finding';
+import type { Finding, RuleMeta } from './finding';
 import type { ScanInput, Suppression } from './scan-input';
 import type { SeverityCounts } from './severity';
 import type { VulnDbInfo } from './vulnerability';
 import type { TrendPoint } from './report-transfer';
+import type { ContainerScan } from './scan-result';
 
 /** A finding as the report lists it: with a fingerprint that stays the same across scans, so reports
  * can be diffed (new / fixed / still open). */
@@ -14,19 +15,12 @@ export interface SuppressedFinding extends ReportFinding {
   suppression: Pick<Suppression, 'reason' | 'expires'>;
 }
 
-export interface ReportContainer {
-  host: string;
-  id: string;
-  name: string;
-  image: string;
-  imageId: string;
-  service?: string;
-  status: 'scanned' | 'gone' | 'error';
-  error?: string;
+/** A scanned container as the report lists it: the host agent's outcome, scored, with findings split into
+ * open and suppressed (the process list stays in the baseline, not the report). */
+export interface ReportContainer extends Omit<ContainerScan, 'findings' | 'processes'> {
   score: number;
   findings: ReportFinding[];
   suppressed: SuppressedFinding[];
-  notApplicable: NotApplicable[];
 }
 
 export interface DiffEntry {

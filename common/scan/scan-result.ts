@@ -2,6 +2,7 @@ import type { Finding, NotApplicable } from './finding';
 import type { SeverityCounts } from './severity';
 import type { HostVulnScan } from './vulnerability';
 import type { ReportTransfer } from './report-transfer';
+import type { RemediationStep } from './report';
 
 /** A container the host agent listed (small: it goes through workflow history). */
 export interface ScanTarget {
@@ -84,12 +85,5 @@ export interface SecurityScanResult {
   /** With --sbom: one CycloneDX file per image, and packages added/removed since the last scan. */
   sboms?: Array<{ image: string; file: string; packages: number; added: number; removed: number }>;
   /** Open critical vulnerabilities with a fix, each with the command that ships it (first 20). */
-  remediation?: Array<{
-    host: string;
-    container: string;
-    ruleId: string;
-    package: string;
-    fixed: string;
-    command: string;
-  }>;
+  remediation?: RemediationStep[];
 }

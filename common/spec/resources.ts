@@ -15,24 +15,32 @@ const memorySwap = z
   .union([z.literal(-1), z.literal('-1'), z.literal('unlimited'), bytes])
   .transform((v) => (v === '-1' || v === 'unlimited' ? -1 : v));
 
+/**
+ * The limits a running container can change (`docker update`); set at create time too. One table, so the
+ * create-time spec and `updateContainer` cannot drift apart on a bound.
+ */
+const updatableLimits = {
+  memory: bytes.optional(),
+  memoryReservation: bytes.optional(),
+  /** Memory plus swap; -1 for unlimited swap. */
+  memorySwap: memorySwap.optional(),
+  cpus: cpus.optional(),
+  cpuShares: z.number().int().min(2).optional(),
+  /** CFS period and quota in microseconds (the alternative to `cpus`). */
+  cpuPeriod: z.number().int().min(1000).max(1_000_000).optional(),
+  cpuQuota: z.number().int().min(1000).optional(),
+  cpusetCpus: cpuset.optional(),
+  cpusetMems: cpuset.optional(),
+  pidsLimit: z.number().int().min(-1).optional(),
+  blkioWeight: z.number().int().min(10).max(1000).optional(),
+};
+
 /** Cgroup limits, in the units `docker run` takes ("512m", "1.5" CPUs); the create body converts them. */
 export const ResourcesSpec = z
   .strictObject({
-    memory: bytes.optional(),
-    memoryReservation: bytes.optional(),
-    /** Memory plus swap; -1 for unlimited swap. */
-    memorySwap: memorySwap.optional(),
+    ...updatableLimits,
     memorySwappiness: z.number().int().min(0).max(100).optional(),
     oomKillDisable: z.boolean().optional(),
-    cpus: cpus.optional(),
-    cpuShares: z.number().int().min(2).optional(),
-    /** CFS period and quota in microseconds (the alternative to `cpus`). */
-    cpuPeriod: z.number().int().min(1000).max(1_000_000).optional(),
-    cpuQuota: z.number().int().min(1000).optional(),
-    cpusetCpus: cpuset.optional(),
-    cpusetMems: cpuset.optional(),
-    pidsLimit: z.number().int().min(-1).optional(),
-    blkioWeight: z.number().int().min(10).max(1000).optional(),
     deviceReadBps: z.array(DeviceRate).optional(),
     deviceWriteBps: z.array(DeviceRate).optional(),
     deviceReadIops: z.array(DeviceIops).optional(),
@@ -68,17 +76,7 @@ export type ResourcesSpec = z.output<typeof ResourcesSpec>;
 
 /** What `updateContainer` may change on a running container (the subset `docker update` takes). */
 export const ResourcesUpdate = z.strictObject({
-  memory: bytes.optional(),
-  memoryReservation: bytes.optional(),
-  memorySwap: memorySwap.optional(),
-  cpus: cpus.optional(),
-  cpuShares: z.number().int().min(2).optional(),
-  cpuPeriod: z.number().int().min(1000).max(1_000_000).optional(),
-  cpuQuota: z.number().int().min(1000).optional(),
-  cpusetCpus: cpuset.optional(),
-  cpusetMems: cpuset.optional(),
-  pidsLimit: z.number().int().min(-1).optional(),
-  blkioWeight: z.number().int().min(10).max(1000).optional(),
+  ...updatableLimits,
   restart: z
     .strictObject({
       policy: z.enum(['no', 'always', 'unless-stopped', 'on-failure']),
