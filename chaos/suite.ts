@@ -9,7 +9,7 @@ import { DeployErrorType } from '../common/errors';
 import type { RollingUpdateResult } from '../common/rolling-update';
 import { startCiDeliveries } from './lib/ci-deliveries';
 import { injectProcessFault, FAULTS, type DownWindow, type Fault } from './lib/faults';
-import { allContainers, edgePort, edgeRoutes, owned, type Seen } from './lib/inspect';
+import { allContainers, edgePort, edgeRoutes, owned, removeContainers, type Seen } from './lib/inspect';
 import { startEdgeLoad } from './lib/load';
 import { Random, roundSeed } from './lib/random';
 import {
@@ -386,12 +386,10 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
         } else if (named.id !== originalId)
           bad(`hardening ${end.kind} but ${name} is no longer the original container`);
         // The target is the round's own: remove it so the engine stays small.
-        for (const c of [named, ...leftovers])
-          if (c)
-            await world.docker
-              .getContainer(c.id)
-              .remove({ force: true })
-              .catch(() => undefined);
+        await removeContainers(
+          world.docker,
+          [named, ...leftovers].flatMap((c) => (c ? [c.id] : [])),
+        );
       };
       break;
     }
@@ -402,11 +400,10 @@ async function playRound(world: World, ctx: RoundContext): Promise<void> {
         const left = (await allContainers(world.docker)).filter((c) => garbage.includes(c.id));
         if (end.kind === 'completed' && left.length)
           bad(`clean-up completed but left ${left.length} of its garbage: ${left.map((c) => c.name).join(', ')}`);
-        for (const c of left)
-          await world.docker
-            .getContainer(c.id)
-            .remove({ force: true })
-            .catch(() => undefined);
+        await removeContainers(
+          world.docker,
+          left.map((c) => c.id),
+        );
       };
       break;
     }
@@ -531,12 +528,13 @@ async function repair(world: World, model: Model, foreign: Seen[], log: (line: s
       .getHandle(w.workflowId, w.runId)
       .terminate('chaos: repair after a violation')
       .catch(() => undefined);
-  for (const c of await allContainers(world.docker))
-    if (owned(c) && [BG, ROLL, BG_COLLIDING].includes(c.labels[Labels.service] ?? ''))
-      await world.docker
-        .getContainer(c.id)
-        .remove({ force: true })
-        .catch(() => undefined);
+  const ours = (await allContainers(world.docker)).filter(
+    (c) => owned(c) && [BG, ROLL, BG_COLLIDING].includes(c.labels[Labels.service] ?? ''),
+  );
+  await removeContainers(
+    world.docker,
+    ours.map((c) => c.id),
+  );
   await ensureForeign(world, foreign);
   const web = await ended(world, await startBlueGreen(world, BG, 'v1'));
   const api = await ended(world, await startRolling(world, 'v1', 'start-first'));

@@ -4,6 +4,7 @@ import { ErrorType } from '../../common/errors';
 import { Labels, OWNED_CONTAINER_LABELS } from '../../common/labels';
 import type { CleanupItem, CleanupOutcome } from '../../common/remediation/cleanup';
 import { engineCall } from './engine-errors';
+import { containerIfAny } from './inspect-if-any';
 import { ownerOfContainer } from './ownership';
 
 const STOPPED = ['created', 'exited', 'dead'];
@@ -35,7 +36,7 @@ export function createCleanupItemActivities(docker: Docker) {
         docker.listContainers({ all: true, filters: filters({ status: STOPPED }, OWNED_CONTAINER_LABELS) } as object),
       ))!;
       for (const c of containers) {
-        const info = await engineCall(`inspect container ${c.Id}`, () => docker.getContainer(c.Id).inspect(), [404]);
+        const info = await containerIfAny(docker, c.Id);
         if (!info || !oldEnough(leftAloneSince(info))) continue;
         // Labels inherited from an image prove nothing (L10): the image must not have lent them.
         const owner = await ownerOfContainer(docker, info);

@@ -4,6 +4,7 @@ import { validate } from '../../common/spec/validate';
 import { ErrorType, failure, type ConflictDetails } from '../../common/errors';
 import { Labels, managedLabels } from '../../common/labels';
 import { engineCall } from './engine-errors';
+import { containerIfAny, imageIfAny } from './inspect-if-any';
 import { toCreateBody, toUpdateBody } from './create-body';
 import { specHash } from './spec-hash';
 import { resolveEnv } from './spec-env';
@@ -47,7 +48,7 @@ export function createContainerActivities(docker: Docker, hostId: string) {
      * Conflict whose details say whose it is. */
     async createContainer(input: CreateContainerInput): Promise<CreateContainerResult> {
       const spec = validate(ContainerSpec, input.spec, 'spec');
-      const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
+      const image = await imageIfAny(docker, spec.image);
       if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is not on host ${hostId}`);
       const { env, secretLabel } = await resolveEnv(spec);
       const labels = managedLabels(input.service, { [Labels.host]: hostId, ...input.labels, ...secretLabel });
@@ -55,11 +56,7 @@ export function createContainerActivities(docker: Docker, hostId: string) {
       const hash = specHash(body, image.Id);
       body.Labels = { ...body.Labels, [Labels.specHash]: hash };
 
-      const existing = await engineCall(
-        `inspect container ${input.name}`,
-        () => docker.getContainer(input.name).inspect(),
-        [404],
-      );
+      const existing = await containerIfAny(docker, input.name);
       if (existing) return sameOrConflict(existing, input.name, hash);
       // 409: created by a concurrent run of this activity between inspect and create.
       const created = await engineCall(`create container ${input.name}`, () => docker.createContainer(body), [409]);
@@ -175,13 +172,9 @@ export function createContainerActivities(docker: Docker, hostId: string) {
     /** Renames a container. Twice: when the old name is gone and the new one exists it was already
      * renamed (changed=false); a new name taken by another container is a Conflict. */
     async renameContainer({ name, newName }: RenameContainerInput): Promise<ChangedResult> {
-      const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+      const current = await containerIfAny(docker, name);
       if (!current) {
-        const renamed = await engineCall(
-          `inspect container ${newName}`,
-          () => docker.getContainer(newName).inspect(),
-          [404],
-        );
+        const renamed = await containerIfAny(docker, newName);
         if (renamed) return { changed: false };
         throw failure(ErrorType.NotFound, `rename container ${name}: no container named ${name} (nor ${newName})`);
       }
@@ -207,7 +200,7 @@ export function createContainerActivities(docker: Docker, hostId: string) {
     }: RemoveContainerInput): Promise<{ removed: boolean }> {
       let target = id;
       if (!target) {
-        const info = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+        const info = await containerIfAny(docker, name);
         if (!info) return { removed: false };
         const labels = info.Config.Labels ?? {};
         const proven = requireLabels && Object.entries(requireLabels).every(([k, v]) => labels[k] === v);

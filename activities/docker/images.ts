@@ -17,6 +17,7 @@ import type {
   RemoveImageInput,
 } from '../../common/docker-activities';
 import { engineCall } from './engine-errors';
+import { imageIfAny } from './inspect-if-any';
 import { heartbeating } from './long-running';
 import { authFor, registryCredentialsFromEnv } from './registry-auth';
 
@@ -35,7 +36,7 @@ export function createImageActivities(docker: Docker, credentials = registryCred
      * and the answer is the person's to act on). Twice: the second run finds it present and builds or
      * pulls nothing. */
     async ensureImage({ image, build, digest: pin }: EnsureImageInput): Promise<EnsureImageResult> {
-      const present = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect(), [404]);
+      const present = await imageIfAny(docker, image);
       const presentDigest = present && repoDigestFor(image, present.RepoDigests ?? []);
       if (present && (!pin || presentDigest === pin))
         return {
@@ -65,7 +66,7 @@ export function createImageActivities(docker: Docker, credentials = registryCred
     /** What a workflow needs to know about an image (user, health check, ports, labels). Read-only;
      * ImageMissing when it is not on the host. */
     async inspectImage({ image }: { image: string }): Promise<ImageView> {
-      const info = await engineCall(`inspect image ${image}`, () => docker.getImage(image).inspect(), [404]);
+      const info = await imageIfAny(docker, image);
       if (!info) throw failure(ErrorType.ImageMissing, `image ${image} is not on this host`);
       const c = info.Config;
       const hc = (

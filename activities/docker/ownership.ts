@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { Labels } from '../../common/labels';
-import { engineCall } from './engine-errors';
+import { imageIfAny } from './inspect-if-any';
 
 /**
  * Whose a container is, judged from its labels *and* its image's: containers inherit their image's
@@ -24,6 +24,6 @@ export function ownerOf(
 /** ownerOf for an inspected container, reading its image's labels (an image already gone cannot
  * have lent it any labels). */
 export async function ownerOfContainer(docker: Docker, info: Docker.ContainerInspectInfo): Promise<string | undefined> {
-  const image = await engineCall(`inspect image ${info.Image}`, () => docker.getImage(info.Image).inspect(), [404]);
+  const image = await imageIfAny(docker, info.Image);
   return ownerOf(info.Config.Labels, image?.Config?.Labels);
 }

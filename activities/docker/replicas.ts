@@ -7,6 +7,7 @@ import { validate } from '../../common/spec/validate';
 import { ErrorType, failure } from '../../common/errors';
 import { Labels, managedLabels } from '../../common/labels';
 import { engineCall } from './engine-errors';
+import { containerIfAny, imageIfAny } from './inspect-if-any';
 import { toCreateBody } from './create-body';
 import { specHash } from './spec-hash';
 import { resolveEnv } from './spec-env';
@@ -24,7 +25,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
    * of this service's (a stale copy) — never the one being retired (an overlapping attempt renamed it
    * already) and never anyone else's (Conflict, before anything stops). */
   const retire = async (current: Docker.ContainerInspectInfo, name: string, keepAs: string) => {
-    const kept = await engineCall(`inspect container ${keepAs}`, () => docker.getContainer(keepAs).inspect(), [404]);
+    const kept = await containerIfAny(docker, keepAs);
     const service = current.Config.Labels?.[Labels.service];
     if (kept && kept.Id !== current.Id && (!service || kept.Config.Labels?.[Labels.service] !== service))
       throw failure(
@@ -67,7 +68,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
      * id), without creating anything. Read-only. */
     async planSpecHashes({ service, spec: raw, slots }: PlanSpecHashesInput): Promise<Record<number, string>> {
       const spec = validate(ContainerSpec, raw, 'spec');
-      const image = await engineCall(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
+      const image = await imageIfAny(docker, spec.image);
       if (!image) throw failure(ErrorType.ImageMissing, `image ${spec.image} is not on host ${hostId}`);
       const { env, secretLabel } = await resolveEnv(spec);
       const out: Record<number, string> = {};
@@ -81,13 +82,9 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
     /** Stops a replica and keeps it, stopped, under `keepAs` (an older container there is removed), so a
      * rollback can restart exactly it. Twice: when `name` is gone and `keepAs` exists, it is done. */
     async retireReplica({ name, keepAs }: { name: string; keepAs: string }): Promise<void> {
-      const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+      const current = await containerIfAny(docker, name);
       if (!current) {
-        const kept = await engineCall(
-          `inspect container ${keepAs}`,
-          () => docker.getContainer(keepAs).inspect(),
-          [404],
-        );
+        const kept = await containerIfAny(docker, keepAs);
         if (!kept) throw failure(ErrorType.NotFound, `cannot retire ${name}: neither it nor ${keepAs} exists`);
         return;
       }
@@ -106,7 +103,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       keepAs: string;
       successorId: string;
     }): Promise<void> {
-      const current = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+      const current = await containerIfAny(docker, name);
       if (current?.Id === successorId) return;
       if (current) await retire(current, name, keepAs);
       await engineCall(`rename container ${successorId.slice(0, 12)} to ${name}`, () =>
@@ -134,7 +131,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       spare?: string;
     }): Promise<{ removed: boolean; leftAlone?: string }> {
       const ref = id ?? name;
-      const c = await engineCall(`inspect container ${ref}`, () => docker.getContainer(ref).inspect(), [404]);
+      const c = await containerIfAny(docker, ref);
       if (!c || c.Id === spare) return { removed: false };
       if (!id && !isSlotOf(c, service, slot))
         return { removed: false, leftAlone: `${name} (${c.Id.slice(0, 12)}) is not ${service}'s replica ${slot}` };
@@ -162,11 +159,11 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       healthTimeoutMs: number;
       monitorMs: number;
     }): Promise<{ id: string }> {
-      const original = await engineCall(`inspect container ${id}`, () => docker.getContainer(id).inspect(), [404]);
+      const original = await containerIfAny(docker, id);
       if (!original)
         throw failure(ErrorType.NotFound, `cannot restore ${name}: its original replica ${id.slice(0, 12)} is gone`);
       if (original.Name.replace(/^\//, '') !== name) {
-        const holder = await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect(), [404]);
+        const holder = await containerIfAny(docker, name);
         if (holder && !isSlotOf(holder, service, slot))
           throw failure(
             ErrorType.Conflict,

@@ -85,3 +85,13 @@ export async function edgePort(docker: Docker, edge: string): Promise<number | u
   const port = info?.NetworkSettings.Ports?.['80/tcp']?.[0]?.HostPort;
   return port ? Number(port) : undefined;
 }
+
+/** Force-removes the containers one by one; one already gone is fine (a round cleans up after itself and a
+ * remediation may have removed it first). */
+export async function removeContainers(docker: Docker, ids: string[]): Promise<void> {
+  for (const id of ids)
+    await docker
+      .getContainer(id)
+      .remove({ force: true })
+      .catch(() => undefined);
+}

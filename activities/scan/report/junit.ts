@@ -97,22 +97,18 @@ function casesOf(report: ScanReport, c: ReportContainer): Case[] {
           .join(''),
       };
     const suppressed = c.suppressed.find((f) => f.ruleId === id);
-    if (suppressed)
-      return {
-        name,
-        failed: false,
-        errored: false,
-        skipped: true,
-        body: `<skipped message="${xml(`suppressed until ${suppressed.suppression.expires}: ${suppressed.suppression.reason}`)}"/>`,
-      };
     const na = c.notApplicable.find((n) => n.ruleId === id);
-    if (na)
+    // A suppressed or not-applicable rule is a skipped case, with the reason as its message.
+    const skippedBecause = suppressed
+      ? `suppressed until ${suppressed.suppression.expires}: ${suppressed.suppression.reason}`
+      : na && `not applicable: ${na.reason}`;
+    if (skippedBecause)
       return {
         name,
         failed: false,
         errored: false,
         skipped: true,
-        body: `<skipped message="${xml(`not applicable: ${na.reason}`)}"/>`,
+        body: `<skipped message="${xml(skippedBecause)}"/>`,
       };
     return { name, failed: false, errored: false, skipped: false, body: '' };
   });

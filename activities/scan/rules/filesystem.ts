@@ -54,6 +54,13 @@ const parseColonFile = (text: string) =>
 const passwdEntries = (text: string): PasswdEntry[] =>
   parseColonFile(text).map((f) => ({ name: f[0] ?? '', password: f[1] ?? '', uid: f[2] ?? '' }));
 
+/** The candidate files a classifier names a kind for, as evidence lines ("/path: kind"). */
+const flagged = (files: CandidateFile[], kindOf: (f: CandidateFile) => string | undefined) =>
+  files.flatMap((f) => {
+    const kind = kindOf(f);
+    return kind ? [`/${f.path}: ${kind}`] : [];
+  });
+
 export const filesystemRules: Rule[] = [
   rule(
     {
@@ -77,11 +84,7 @@ export const filesystemRules: Rule[] = [
       remediation:
         'Remove the key from the image; mount it at run time from a secret store, readable only by the service user.',
     },
-    (d) =>
-      need(d.filesystem)
-        .candidates.map((f) => [f, privateKeyKind(f)] as const)
-        .filter(([, kind]) => kind)
-        .map(([f, kind]) => `/${f.path}: ${kind}`),
+    (d) => flagged(need(d.filesystem).candidates, privateKeyKind),
   ),
   rule(
     {
@@ -92,11 +95,7 @@ export const filesystemRules: Rule[] = [
       description: 'Credential files baked into an image leak with the image.',
       remediation: 'Remove the file from the image; provide the credentials at run time from a secret store.',
     },
-    (d) =>
-      need(d.filesystem)
-        .candidates.map((f) => [f, credentialKind(f)] as const)
-        .filter(([, kind]) => kind)
-        .map(([f, kind]) => `/${f.path}: ${kind}`),
+    (d) => flagged(need(d.filesystem).candidates, credentialKind),
   ),
   rule(
     {

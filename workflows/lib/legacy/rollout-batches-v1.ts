@@ -14,12 +14,12 @@ import {
   replicaName,
   type ReplicaFailure,
 } from '../../../common/rolling-update';
-import type { ContainerSpec } from '../../../common/spec/container-spec';
 import type { EdgeUpstream } from '../rollout-edge';
 import { activityFailureOf } from '../failures';
 import type { HostAgent } from '../activity-options';
 import { rollbackBatches } from '../rollout-plan';
 import { bySlot } from '../rollout-undo';
+import type { BatchSettings as RunnerSettings } from '../rollout-batch-runner';
 
 /** What the rollout changed in a slot, so rollback knows what to undo:
  * added — a new slot (undo: remove it); replaced — the old replica waits stopped as -prev (undo:
@@ -30,12 +30,8 @@ export interface Change {
   kind: 'added' | 'replaced' | 'candidate' | 'prepared';
 }
 
-export interface BatchSettings {
-  service: string;
-  spec: ContainerSpec;
-  order: 'stop-first' | 'start-first';
-  monitorMs: number;
-  healthTimeoutMs: number;
+/** The runner's settings plus the parallelism this version still read from them. */
+export interface BatchSettings extends RunnerSettings {
   parallelism: number;
 }
 
