@@ -1,6 +1,7 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
+import { describeIfAny } from '../../client/describe-if-any';
 import { loadConfig } from '../../common/config';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { emit } from '../lib/envelope';
@@ -63,13 +64,7 @@ export function registerCancel(program: Command): void {
 }
 
 async function runningRun(client: Client, target: string, workflowId: string): Promise<string> {
-  const d = await client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .catch((e) => {
-      if (e instanceof WorkflowNotFoundError) return undefined;
-      throw e;
-    });
+  const d = await describeIfAny(client, workflowId);
   if (!d) throw new CliError(`no change of ${target} has run (no workflow ${workflowId})`);
   if (d.status.name !== 'RUNNING')
     throw new CliError(`no change of ${target} is running (${workflowId} is ${d.status.name.toLowerCase()})`);
