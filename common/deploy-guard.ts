@@ -108,6 +108,24 @@ export interface DeployGuardResult {
 /** The request of the deploy a guard runs again (one host's, or a fleet's). */
 export type RedeployRequest = BlueGreenRequest | RollingUpdateRequest | FleetBlueGreenRequest | FleetRollingRequest;
 
+/** Builds the guard's results for one incident (the time is the workflow's, when called from one). */
+export function guardResults(input: Pick<DeployGuardInput, 'service' | 'strategy' | 'incident'>) {
+  const { service, strategy, incident } = input;
+  return (
+    outcome: DeployGuardOutcome,
+    approval: ApprovalDecision,
+    extra: Partial<DeployGuardResult> = {},
+  ): DeployGuardResult => ({
+    service,
+    strategy,
+    outcome,
+    incident,
+    approval,
+    finishedAt: new Date().toISOString(),
+    ...extra,
+  });
+}
+
 /** One run of deploy/<service>, as the guard sees it (from Temporal's describe and result). */
 export interface ChangeRun {
   runId: string;
