@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { ApprovalPolicy, DEFAULT_APPROVAL, type ApprovalDecision } from './approval';
 import type { BlueGreenRequest, BlueGreenResult } from './blue-green';
 import { DOCKER_NAME, type ContainerSpec } from './spec/container-spec';
+import type { FleetBlueGreenRequest, FleetBlueGreenResult } from './fleet-blue-green';
+import type { FleetRollingRequest, FleetRollingResult } from './fleet-rolling';
 import type { RollingUpdateRequest, RollingUpdateResult } from './rolling-update';
 import { durationMs } from './spec/schema-helpers';
 import { replicaName } from './rolling-update';
@@ -51,8 +53,17 @@ export function guardPolicyFor(ruleArgs: Record<string, unknown>, file?: Service
 }
 
 /** Workflow types that change a service under deploy/<service> and record what they deployed. */
-export const CHANGE_WORKFLOW_TYPES = ['blueGreenDeploy', 'rollingUpdate', 'deployGuardRollback'] as const;
-export type Strategy = 'blue-green' | 'rolling';
+export const CHANGE_WORKFLOW_TYPES = [
+  'blueGreenDeploy',
+  'rollingUpdate',
+  'fleetBlueGreenDeploy',
+  'fleetRollingUpdate',
+  'deployGuardRollback',
+] as const;
+/** How the guard redeploys: as the deploy it undoes ran — on one host, or on every host of a fleet
+ * (a guard rollback of a fleet deploy rolls back the fleet, all or none). */
+export const STRATEGIES = ['blue-green', 'rolling', 'fleet-blue-green', 'fleet-rolling'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
 
 /** What triggered the guard: the unhealthy container and the deploy it came out of. */
 export const GuardIncident = z.strictObject({
@@ -71,7 +82,7 @@ export type GuardIncident = z.output<typeof GuardIncident>;
 export const DeployGuardInput = z.strictObject({
   service: z.string().min(1),
   host: z.string().regex(DOCKER_NAME),
-  strategy: z.enum(['blue-green', 'rolling']),
+  strategy: z.enum(STRATEGIES),
   request: z.record(z.string(), z.unknown()),
   approval: ApprovalPolicy,
   incident: GuardIncident,
@@ -91,7 +102,28 @@ export interface DeployGuardResult {
    * "previous"), else absent (nothing changed). */
   spec?: ContainerSpec;
   finishedAt: string;
-  deploy?: BlueGreenResult | RollingUpdateResult;
+  deploy?: BlueGreenResult | RollingUpdateResult | FleetBlueGreenResult | FleetRollingResult;
+}
+
+/** The request of the deploy a guard runs again (one host's, or a fleet's). */
+export type RedeployRequest = BlueGreenRequest | RollingUpdateRequest | FleetBlueGreenRequest | FleetRollingRequest;
+
+/** Builds the guard's results for one incident (the time is the workflow's, when called from one). */
+export function guardResults(input: Pick<DeployGuardInput, 'service' | 'strategy' | 'incident'>) {
+  const { service, strategy, incident } = input;
+  return (
+    outcome: DeployGuardOutcome,
+    approval: ApprovalDecision,
+    extra: Partial<DeployGuardResult> = {},
+  ): DeployGuardResult => ({
+    service,
+    strategy,
+    outcome,
+    incident,
+    approval,
+    finishedAt: new Date().toISOString(),
+    ...extra,
+  });
 }
 
 /** One run of deploy/<service>, as the guard sees it (from Temporal's describe and result). */
@@ -118,6 +150,8 @@ export interface ChangeRun {
     updated?: string[];
     skipped?: string[];
     outcome?: string;
+    /** A fleet deploy: what each host serves (blue-green: its live color; rolling: its rollout's result). */
+    hosts?: Array<{ host: string; liveContainer?: string; result?: { updated?: string[]; skipped?: string[] } }>;
   };
   /** The run's start input (the deploy request), for the options a redeploy keeps. */
   input?: Record<string, unknown>;
@@ -157,20 +191,26 @@ export type GuardDecision =
   | {
       action: 'rollback';
       strategy: Strategy;
-      request: BlueGreenRequest | RollingUpdateRequest;
+      request: RedeployRequest;
       reason: string;
       fromImage: string;
     };
 
-const STRATEGY: Record<string, Strategy> = { blueGreenDeploy: 'blue-green', rollingUpdate: 'rolling' };
+const STRATEGY: Record<string, Strategy> = {
+  blueGreenDeploy: 'blue-green',
+  rollingUpdate: 'rolling',
+  fleetBlueGreenDeploy: 'fleet-blue-green',
+  fleetRollingUpdate: 'fleet-rolling',
+};
 
 /**
  * Decides what the guard does about an unhealthy container of a service, from the latest run of
  * deploy/<service> and the change completed before it. Pure.
  * - a blue-green deploy baking with the unhealthy container as its new color → its own `rollback` signal
  *   (refused, and said so, when the deploy's approver list does not name the guard);
- * - a deploy (blue-green or rolling) that completed at most `windowMs` before the event, whose
- *   container this is → redeploy the previous change's spec with the same strategy and options;
+ * - a deploy (blue-green or rolling, one host or a fleet) that completed at most `windowMs` before the
+ *   event, whose container this is (on the event's host, for a fleet) → redeploy the previous change's
+ *   spec with the same strategy and options: a fleet's on every host of the fleet;
  * - anything else (running otherwise, failed, rolled back, a guard rollback already, outside the
  *   window, another container such as the edge, nothing to go back to) → ignore, with the reason.
  */
@@ -223,8 +263,11 @@ export function planDeployGuard(
       action: 'ignore',
       reason: `${e.container} turned unhealthy ${Math.round(sinceMs / 1000)}s after the deploy finished, past the ${windowMs / 1000}s guard window`,
     };
-  if (!deployedContainers(e.service, strategy, latest.result).includes(e.container))
-    return { action: 'ignore', reason: `${e.container} is not one of the containers the last deploy brought up` };
+  if (!deployedContainers(e.service, strategy, latest.result, e.host).includes(e.container))
+    return {
+      action: 'ignore',
+      reason: `${e.container}${e.host ? ` on ${e.host}` : ''} is not one of the containers the last deploy brought up`,
+    };
   const previousSpec = previous?.result?.spec;
   if (!previousSpec)
     return { action: 'ignore', reason: `no earlier completed deploy of ${e.service} records a spec to go back to` };
@@ -246,8 +289,19 @@ function policyOf(input: Record<string, unknown> | undefined): AnswerPolicy {
   return { approvers: names(approval?.approvers), systemIdentities: names(approval?.systemIdentities) };
 }
 
-/** The containers a completed deploy left serving. */
-export function deployedContainers(service: string, strategy: Strategy, r: NonNullable<ChangeRun['result']>): string[] {
+/** The containers a completed deploy left serving (a fleet's: on `host`, the event's; none without). */
+export function deployedContainers(
+  service: string,
+  strategy: Strategy,
+  r: NonNullable<ChangeRun['result']>,
+  host?: string,
+): string[] {
+  if (strategy === 'fleet-blue-green' || strategy === 'fleet-rolling') {
+    const onHost = r.hosts?.find((h) => h.host === host);
+    if (!onHost) return [];
+    const one = strategy === 'fleet-blue-green' ? { liveContainer: onHost.liveContainer } : (onHost.result ?? {});
+    return deployedContainers(service, strategy === 'fleet-blue-green' ? 'blue-green' : 'rolling', one);
+  }
   if (strategy === 'blue-green') return r.liveContainer ? [r.liveContainer] : [];
   const names = [...(r.updated ?? []), ...(r.skipped ?? [])];
   // Replica names only: <service>-<slot>.
@@ -256,14 +310,20 @@ export function deployedContainers(service: string, strategy: Strategy, r: NonNu
   );
 }
 
-/** The last deploy's request with the previous spec, its own approval gate off (the guard asked). */
+/** The last deploy's request with the previous spec, its own approval gate off (the guard asked): a
+ * fleet's keeps its hosts, so every host goes back. */
 export function redeployRequest(
   strategy: Strategy,
   input: Record<string, unknown>,
   spec: ContainerSpec,
-): BlueGreenRequest | RollingUpdateRequest {
-  if (strategy === 'blue-green')
+): RedeployRequest {
+  if (strategy === 'blue-green' || strategy === 'fleet-blue-green')
     return { ...(input as unknown as BlueGreenRequest), spec, approval: { required: false } };
+  if (strategy === 'fleet-rolling') {
+    // Its one approval (the canary across hosts) is the guard's to ask, not the redeploy's.
+    const { approval: _canary, ...rest } = input as unknown as FleetRollingRequest;
+    return { ...rest, spec };
+  }
   const { pauseAfter: _canary, ...rest } = input as unknown as RollingUpdateRequest;
   return { ...rest, spec };
 }

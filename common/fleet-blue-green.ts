@@ -12,6 +12,7 @@ import {
 import type { UndoFailure } from './errors';
 import { BootLimit, DEFAULT_HOST_LOSS, FleetHosts, HostLossPolicy, type HostFailure, type HostProgress } from './fleet';
 import type { PhaseEntry } from './phase-status';
+import type { ContainerSpec } from './spec/container-spec';
 
 /**
  * A blue-green deploy of one service on every host it runs on, all or none: each host runs its own
@@ -86,4 +87,6 @@ export interface FleetBlueGreenResult extends DeployEnding {
   /** Hosts that stopped answering and were left behind (policy `continue`); a repair workflow puts
    * each back when its agent returns. */
   lost: HostFailure[];
+  /** The spec now live on every host (validated): what a later deploy guard goes back to. */
+  spec: ContainerSpec;
 }

@@ -183,6 +183,7 @@ function fleetResult(
       edge: { name: input.edge.name, hostIp: input.edge.hostIp, hostPort: r.edgePort ?? 0 },
     })),
     lost: fleet.lost,
+    spec: input.spec,
     approval,
     finishedAt: new Date().toISOString(),
     ...(warnings.length ? { warnings } : {}),

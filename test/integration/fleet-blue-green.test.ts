@@ -108,6 +108,13 @@ async function underLoad(body: () => Promise<void>): Promise<LoadReport[]> {
   return Promise.all(loads.map((l) => l.stop()));
 }
 
+/** SIGKILL the orchestrator (no clean-up) and start another on the same queue. */
+async function restartOrchestrator(): Promise<void> {
+  await orchestrator.crash();
+  orchestrator = startWorker('orchestrator', ids);
+  await orchestrator.ready;
+}
+
 const failedOf = (reports: LoadReport[]) => reports.map((r) => `${r.failed}/${r.requests}`);
 
 describe('fleet blue-green on three real hosts', () => {
@@ -167,6 +174,47 @@ describe('fleet blue-green on three real hosts', () => {
       up.hosts.map(() => ({ version: 'v2', containers: [`${service}-edge`, green].sort() })),
     );
   }, 300_000);
+
+  it('orchestrator SIGKILLed mid-fleet (host 2 booting, then at the approval): resumes at the same host and step, ends consistent', async () => {
+    // Boot limit 1: the hosts are at different steps when the orchestrator dies.
+    const handle = await startFleetBlueGreenDeploy(
+      client,
+      config,
+      request('v1', { bootLimit: 1, approval: { required: true, timeoutMs: 300_000 } }),
+    );
+    const status = () => handle.query(fleetStatusQuery);
+    await waitFor(
+      async () => {
+        const s = await status();
+        return s.hosts[1]!.step === 'green-up' && s.hosts[1]!.details === '…';
+      },
+      180_000,
+      'host 2 bringing its new color up',
+    );
+    const before = await status();
+    expect(before.hosts[2]!.step).toBe('plan'); // planned, its new color not started
+    await restartOrchestrator();
+    const after = await status();
+    // Host 1 is not redone, host 2 is still (or done) in its green-up, nothing went back.
+    expect(after.hosts[0]).toEqual(before.hosts[0]);
+    expect(after.hosts[1]!.step).toBe('green-up');
+    expect(['green-up', 'awaiting-approval']).toContain(after.phase);
+
+    await waitFor(async () => (await status()).phase === 'awaiting-approval', 180_000, 'the approval');
+    const asking = await status();
+    await restartOrchestrator();
+    expect(await status()).toMatchObject({ phase: 'awaiting-approval', details: asking.details, hosts: asking.hosts });
+    await clientAs(client, 'approver')
+      .workflow.getHandle(handle.workflowId)
+      .executeUpdate(approveUpdate, { args: [{ comment: 'after two orchestrator crashes' }] });
+    const r = await outcome(handle);
+    expect(r.error).toBeUndefined();
+    // One new color per host, each created once: every host on v1, the old color drained.
+    const blue = `${service}-blue`;
+    expect(await fleetState()).toEqual(
+      up.hosts.map(() => ({ version: 'v1', containers: [`${service}-edge`, blue].sort() })),
+    );
+  }, 420_000);
 
   it('an image missing from the registry fails before any host changes', async () => {
     const before = await fleetState();

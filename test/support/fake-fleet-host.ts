@@ -133,6 +133,11 @@ export class FakeFleetHost {
         return { id, created: true };
       },
       startContainer: async ({ name }: { name: string }) => void (get(name).running = true),
+      // What the deploy guard checks first (is it still unhealthy?): running, and healthy or not.
+      containerCondition: async ({ name }: { name: string }) => {
+        const c = this.containers.get(name);
+        return c ? { name, id: c.id, running: c.running, health: c.healthy ? 'healthy' : 'unhealthy' } : null;
+      },
       stopContainer: async ({ name }: { name: string }) => void (get(name).running = false),
       waitHealthy: async ({ name }: { name: string }) => {
         const c = get(name);

@@ -100,6 +100,69 @@ describe('planDeployGuard', () => {
     );
   });
 
+  it("a fleet deploy that completed: its new color on the event's host rolls EVERY host back, with the fleet's own request", () => {
+    const fleetInput = {
+      service: 'web',
+      hosts: ['h1', 'h2', 'h3'],
+      spec: v2,
+      bootLimit: 1,
+      approval: bgInput.approval,
+    };
+    const fleetDone: ChangeRun = {
+      ...latest,
+      type: 'fleetBlueGreenDeploy',
+      // Hosts may differ: h2 went from green to blue.
+      result: {
+        spec: v2,
+        image: 'app:v2',
+        hosts: [
+          { host: 'h1', liveContainer: 'web-green' },
+          { host: 'h2', liveContainer: 'web-blue' },
+          { host: 'h3', liveContainer: 'web-green' },
+        ],
+      },
+      input: fleetInput,
+    };
+    expect(planDeployGuard({ ...event, host: 'h3' }, fleetDone, previous, WINDOW)).toEqual({
+      action: 'rollback',
+      strategy: 'fleet-blue-green',
+      fromImage: 'app:v2',
+      reason: 'web-green turned unhealthy 10s after the deploy finished',
+      request: { ...fleetInput, spec: v1, approval: { required: false } },
+    });
+    // web-green on h2 is the old color there; an event without a host cannot be placed in the fleet.
+    expect(planDeployGuard({ ...event, host: 'h2' }, fleetDone, previous, WINDOW)).toEqual({
+      action: 'ignore',
+      reason: 'web-green on h2 is not one of the containers the last deploy brought up',
+    });
+    expect(planDeployGuard(event, fleetDone, previous, WINDOW).action).toBe('ignore');
+  });
+
+  it('a fleet rolling update that completed: a replica on one host rolls every host back, without its canary approval', () => {
+    const fleetInput = { service: 'web', hosts: ['h1', 'h2'], spec: v2, replicas: 2, approval: { required: true } };
+    const rolled: ChangeRun = {
+      ...latest,
+      type: 'fleetRollingUpdate',
+      result: {
+        spec: v2,
+        hosts: [
+          { host: 'h1', result: { updated: ['web-1', 'web-2'] } },
+          { host: 'h2', result: { updated: ['web-1'], skipped: ['web-2'] } },
+        ],
+      },
+      input: fleetInput,
+    };
+    expect(
+      planDeployGuard({ ...event, container: 'web-2', color: undefined, host: 'h2' }, rolled, previous, WINDOW),
+    ).toEqual({
+      action: 'rollback',
+      strategy: 'fleet-rolling',
+      fromImage: 'app:v2',
+      reason: 'web-2 turned unhealthy 10s after the deploy finished',
+      request: { service: 'web', hosts: ['h1', 'h2'], spec: v1, replicas: 2 },
+    });
+  });
+
   it('a baking deploy whose approver list does not name the guard: refused, not reported as signalled (L14)', () => {
     const baking: ChangeRun = {
       runId: 'r2',

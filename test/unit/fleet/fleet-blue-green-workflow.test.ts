@@ -12,6 +12,12 @@ import { approveUpdate } from '../../../common/signals';
 import { hostTaskQueue } from '../../../common/task-queues';
 import { fleetRepairId } from '../../../common/workflow-ids';
 import { pendingRepairs } from '../../../client/pending-repairs';
+import type { DockhandConfig } from '../../../common/config';
+import type { DeployGuardResult } from '../../../common/deploy-guard';
+import type { EngineEvent } from '../../../common/events/engine-event';
+import { Rule } from '../../../common/events/rules';
+import { Labels } from '../../../common/labels';
+import { guardDeploy } from '../../../workers/lib/deploy-guard';
 import { FakeFleetHost, retryable } from '../../support/fake-fleet-host';
 import { waitFor } from '../../support/wait';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
@@ -243,5 +249,87 @@ describe('fleetBlueGreenDeploy', () => {
     expect(out.result!.lost.map((l) => l.host)).toEqual([h3.host]);
     for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV2(f.service));
     expect(h3.state()).toEqual(onV1(f.service));
+  });
+
+  it('the deploy guard after a fleet deploy completed: a new color unhealthy on host 3 puts EVERY host back on v1', async () => {
+    const f = fleet();
+    const workflowId = `deploy/${f.service}`; // the service's lock: the guard reads its runs
+    const taskQueue = `fleet-wf-${process.pid}-${n}`;
+    const orchestrator = await Worker.create({
+      connection: t.env.nativeConnection,
+      taskQueue,
+      workflowBundle: t.bundle,
+      activities: { ...createAnswerIdentityActivities(async () => t.env.client), deliverNotification: async () => {} },
+    });
+    const agents = f.hosts.map((h) => new Agent(h));
+    await Promise.all(agents.map((a) => a.start()));
+    const fleetDeploy = (image: string) =>
+      t.env.client.workflow.execute('fleetBlueGreenDeploy', {
+        taskQueue,
+        workflowId,
+        args: [
+          {
+            service: f.service,
+            hosts: f.ids,
+            spec: { image, network: `${f.service}-net` },
+            approval: { required: false },
+            bakeMs: 0,
+            hostLoss: { timeout: 5000 },
+          } satisfies FleetBlueGreenRequest,
+        ],
+      }) as Promise<FleetBlueGreenResult>;
+    const rule = Rule.parse({
+      name: 'guard',
+      match: { action: 'health_status', status: 'unhealthy', labels: { [Labels.managed]: 'true' } },
+      workflow: 'deployGuard',
+      args: { windowMs: '10m', approval: { required: false } },
+    });
+    const h3 = f.hosts[2]!;
+    try {
+      const guarded = await orchestrator.runUntil(async () => {
+        await fleetDeploy('app:v1'); // v1 on green everywhere: the spec the guard goes back to
+        const v2 = await fleetDeploy('app:v2'); // v2 on blue everywhere
+        expect(v2.spec.image).toBe('app:v2');
+        // The guard lists completed runs: wait until both are visible.
+        await waitFor(
+          async () =>
+            (await t.env.client.workflow.count(`WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed"`))
+              .count === 2,
+          20_000,
+          'both fleet deploys visible',
+        );
+        h3.containers.get(`${f.service}-blue`)!.healthy = false;
+        const event: EngineEvent = {
+          source: 'engine',
+          host: h3.host,
+          type: 'container',
+          action: 'health_status',
+          status: 'unhealthy',
+          id: 'c-blue-h3',
+          name: `${f.service}-blue`,
+          labels: { [Labels.managed]: 'true', [Labels.service]: f.service, [Labels.color]: 'blue' },
+          timeNano: `${BigInt(Date.now()) * 1_000_000n}`,
+        };
+        const config = { orchestratorTaskQueue: taskQueue } as DockhandConfig;
+        expect(await guardDeploy(t.env.client, config, rule, event)).toMatchObject({
+          outcome: 'started',
+          workflowType: 'deployGuardRollback',
+        });
+        return (await t.env.client.workflow.getHandle(workflowId).result()) as DeployGuardResult;
+      });
+      expect(guarded).toMatchObject({
+        outcome: 'rolled-back',
+        strategy: 'fleet-blue-green',
+        spec: { image: 'app:v1' },
+      });
+      // Every host, not only host 3, serves v1 again (on green); v2 is gone everywhere.
+      for (const h of f.hosts)
+        expect(h.state()).toEqual({
+          serving: `${f.service}-green (app:v1)`,
+          containers: [`${f.service}-green app:v1`],
+        });
+    } finally {
+      await Promise.all(agents.map((a) => a.stop()));
+    }
   });
 });
