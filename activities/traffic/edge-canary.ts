@@ -45,7 +45,7 @@ tail -c +$((off+1)) "$f" 2>/dev/null | head -c "$max"
 `;
 
 /** 4 MiB: at 50 req/s a line is ~80 bytes, so one read holds ~17 minutes of requests. */
-const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 export function createEdgeCanaryActivities(docker: Docker) {
   return {
@@ -76,50 +76,64 @@ export function createEdgeCanaryActivities(docker: Docker) {
      * Read-only; bounded by `maxBytes`; ends at the last whole line. */
     async readCanaryLog(i: ReadCanaryLogInput): Promise<CanaryWindow> {
       const max = i.maxBytes ?? DEFAULT_MAX_BYTES;
-      const r = await execRun(
-        docker,
-        i.edge,
-        [
-          '/bin/busybox',
-          'sh',
-          '-c',
-          READ_LOG_SCRIPT,
-          'sh',
-          canaryLogPath(i.service),
-          String(i.offset ?? -1),
-          String(max),
-        ],
-        { maxBytes: max + 256 },
-      );
-      if (r.exitCode !== 0)
-        throw new Error(`reading the canary log in ${i.edge} failed (exit ${r.exitCode}): ${r.stderr}`);
-      const nl = r.stdout.indexOf('\n');
-      const [from, size] = r.stdout.slice(0, nl).split(' ').map(Number) as [number, number];
-      const [stable, canary] = await Promise.all(
-        [i.stable, i.canary].map((c) => addresses(docker, colorName(i.service, c))),
-      );
+      const chunk = await readLogChunk(docker, i.edge, i.service, i.offset ?? -1, max);
       if (i.offset === undefined) {
         const empty = splitByVersion([], { stable: [], canary: [] });
         return {
           ...empty,
-          offset: size,
+          offset: chunk.size,
           truncated: false,
           verdict: 'inconclusive',
           reasons: ['the window starts here'],
         };
       }
-      const body = Buffer.from(r.stdout.slice(nl + 1), 'utf8');
-      const whole = body.lastIndexOf(0x0a) + 1; // a line still being written waits for the next read
-      const lines = body.subarray(0, whole).toString('utf8').split('\n').filter(Boolean);
-      const figures = splitByVersion(lines, { stable: stable!, canary: canary! });
+      const ips = await versionAddresses(docker, i);
+      const figures = splitByVersion(chunk.lines, ips);
       return {
         ...figures,
         ...judgeWindow(figures.canary, i.judge),
-        offset: from + whole,
-        truncated: from + whole < size,
+        offset: chunk.end,
+        truncated: chunk.end < chunk.size,
       };
     },
   };
+}
+
+/** Whole lines of the edge's canary log from `offset` (at most `max` bytes; -1: none, only the size).
+ * `end` is where the last whole line ends (a line still being written waits for the next read); a log
+ * shorter than `offset` (rotated, or the edge recreated) is read from its start. */
+export async function readLogChunk(
+  docker: Docker,
+  edge: string,
+  service: string,
+  offset: number,
+  max: number,
+): Promise<{ lines: string[]; end: number; size: number }> {
+  const r = await execRun(
+    docker,
+    edge,
+    ['/bin/busybox', 'sh', '-c', READ_LOG_SCRIPT, 'sh', canaryLogPath(service), String(offset), String(max)],
+    { maxBytes: max + 256 },
+  );
+  if (r.exitCode !== 0) throw new Error(`reading the canary log in ${edge} failed (exit ${r.exitCode}): ${r.stderr}`);
+  const nl = r.stdout.indexOf('\n');
+  const [from, size] = r.stdout.slice(0, nl).split(' ').map(Number) as [number, number];
+  if (offset < 0) return { lines: [], end: size, size };
+  const body = Buffer.from(r.stdout.slice(nl + 1), 'utf8');
+  const whole = body.lastIndexOf(0x0a) + 1;
+  const lines = body.subarray(0, whole).toString('utf8').split('\n').filter(Boolean);
+  return { lines, end: from + whole, size };
+}
+
+/** Each version's container addresses (how the log's upstream addresses are told apart). */
+export async function versionAddresses(
+  docker: Docker,
+  i: { service: string; stable: EdgeColor; canary: EdgeColor },
+): Promise<{ stable: string[]; canary: string[] }> {
+  const [stable, canary] = await Promise.all(
+    [i.stable, i.canary].map((c) => addresses(docker, colorName(i.service, c))),
+  );
+  return { stable: stable!, canary: canary! };
 }
 
 /** A container's addresses on every network (none when it is gone). */

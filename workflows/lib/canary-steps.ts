@@ -1,5 +1,6 @@
 import type { BlueGreenPlan } from '../../common/blue-green-plan';
-import type { CanaryCheck } from '../../common/canary';
+import { CancellationScope, patched } from '@temporalio/workflow';
+import type { CanaryCheck, CanaryWindow } from '../../common/canary';
 import { figuresLines, pct } from '../../common/canary-analysis';
 import { MAX_STATUS_CHECKS, type CanaryInput, type CanaryPhase, type CanaryStatus } from '../../common/canary-deploy';
 import {
@@ -70,8 +71,14 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
       state = weightSet(state, Date.now());
     } else {
       progress.enter('analysing', analysingDetails(run, move), ANSWERS);
-      if (await control.wait(move.waitMs)) continue; // an answer came: decide again first
-      const w = await readWindow(run, offset);
+      let w: CanaryWindow | undefined;
+      if (patched(CANARY_WATCH)) {
+        w = await watchOrAnswer(run, offset ?? 0, move.waitMs);
+        if (!w) continue; // an answer came: decide again first (the window goes on from the same offset)
+      } else {
+        if (await control.wait(move.waitMs)) continue; // an answer came: decide again first
+        w = await readWindow(run, offset);
+      }
       offset = w.offset;
       const { stable, canary, verdict, reasons } = w;
       const check: CanaryCheck = {
@@ -88,6 +95,10 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
     }
   }
 }
+
+/** Windows are watched while they run (a failing one is judged at once, not at the interval's end);
+ * before this patch a window was one read after a timer. */
+export const CANARY_WATCH = 'canary-watch-window';
 
 const ANSWERS =
   'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand pause|resume|promote|abort <service>` or Send Signal';
@@ -117,6 +128,33 @@ function readWindow(run: CanaryRun, offset: number | undefined) {
   });
 }
 
+/** Watches one window (ends early when it fails) unless an answer comes first: then the watch is
+ * cancelled and undefined returned. */
+async function watchOrAnswer(run: CanaryRun, offset: number, forMs: number): Promise<CanaryWindow | undefined> {
+  const { input, live, next } = run;
+  const scope = new CancellationScope();
+  const answered = scope.run(() => run.control.wait().then(() => undefined));
+  const watched = scope.run(() =>
+    run.docker.watchCanaryLog({
+      edge: input.edge.name,
+      service: input.service,
+      stable: live.color,
+      canary: next.color,
+      network: input.spec.network,
+      offset,
+      forMs,
+      judge: input.canary,
+    }),
+  );
+  try {
+    return await Promise.race([watched, answered]);
+  } finally {
+    scope.cancel(); // the one still pending: the watch after an answer, the wait after a window
+    answered.catch(() => undefined);
+    watched.catch(() => undefined);
+  }
+}
+
 /** The Web UI's details while a window runs: the step, the thresholds and the last check's figures. */
 function analysingDetails(run: CanaryRun, move: Extract<CanaryMove, { kind: 'analyse' }>): string {
   const c = run.input.canary;
@@ -128,7 +166,7 @@ function analysingDetails(run: CanaryRun, move: Extract<CanaryMove, { kind: 'ana
   ].join(', ');
   const last = run.progress.status.checks.at(-1);
   return [
-    `step ${move.step + 1} of ${c.steps.length}: ${move.weight}% of requests to ${run.next.name} (${run.input.spec.image}); next check in ${Math.round(move.waitMs / 1000)}s, judged by ${judged}.`,
+    `step ${move.step + 1} of ${c.steps.length}: ${move.weight}% of requests to ${run.next.name} (${run.input.spec.image}); next check in ${Math.round(move.waitMs / 1000)}s (at once when the window fails), judged by ${judged}.`,
     last
       ? `Last check (${last.verdict}${last.reasons.length ? `: ${last.reasons.join('; ')}` : ''}):\n\n${figuresLines(last)}`
       : 'No check yet.',
