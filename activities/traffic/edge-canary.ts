@@ -7,7 +7,14 @@ import { ErrorType, failure } from '../../common/errors';
 import { engineCall } from '../docker/engine-errors';
 import { execRun } from '../docker/exec-run';
 import { APPLY_SITE_SCRIPT } from './edge-scripts';
-import { canaryLogPath, EDGE_SITE_PATH, generationOf, renderCanarySiteConfig, type EdgeColor } from './nginx-config';
+import {
+  canaryLogPath,
+  canaryOffMarkerPath,
+  EDGE_SITE_PATH,
+  generationOf,
+  renderCanarySiteConfig,
+  type EdgeColor,
+} from './nginx-config';
 
 export interface ConfigureEdgeCanaryInput {
   edge: string;
@@ -59,7 +66,9 @@ export function createEdgeCanaryActivities(docker: Docker) {
         weight: i.weight,
       });
       const args = [EDGE_SITE_PATH, generationOf(text) ?? '', '', '', '0', 'quit', String(EDGE_LOCK_WAIT_S)];
-      const r = await execRun(docker, i.edge, ['/bin/busybox', 'sh', '-c', APPLY_SITE_SCRIPT, 'sh', ...args], {
+      // A marker an earlier canary's abort left would send this one's requests to stable only.
+      const script = `rm -f '${canaryOffMarkerPath(i.service)}'\n${APPLY_SITE_SCRIPT}`;
+      const r = await execRun(docker, i.edge, ['/bin/busybox', 'sh', '-c', script, 'sh', ...args], {
         stdin: text,
         maxBytes: 512 * 1024,
         timeoutMs: EDGE_EXEC_TIMEOUT_MS,
@@ -69,6 +78,27 @@ export function createEdgeCanaryActivities(docker: Docker) {
       if (r.exitCode !== 0)
         throw new Error(`applying ${what} in ${i.edge} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
       return { changed: r.stdout.startsWith('changed') };
+    },
+
+    /** Every request to stable at once (an abort's first undo): creates the canary-off marker the
+     * canary config reads per request — no reload, so it takes effect with the next request. Twice:
+     * unchanged. The reload to stable only and the canary's removal follow as undos of their own. */
+    async stopCanaryTraffic(i: { edge: string; service: string }): Promise<{ changed: boolean; at: number }> {
+      const marker = canaryOffMarkerPath(i.service);
+      const r = await execRun(docker, i.edge, [
+        '/bin/busybox',
+        'sh',
+        '-c',
+        'mkdir -p "${1%/*}" || exit 11; if [ -e "$1" ]; then echo unchanged; else : > "$1" && echo changed; fi',
+        'sh',
+        marker,
+      ]);
+      const at = Date.now();
+      if (r.exitCode !== 0)
+        throw new Error(
+          `stopping ${i.service}'s canary traffic in ${i.edge} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+        );
+      return { changed: r.stdout.trim() === 'changed', at };
     },
 
     /** The window of the edge's canary log since `offset`, split by version (by each color's address

@@ -155,6 +155,7 @@ export const HOST_AGENT = {
   switchEdgeColor: 'quick',
   configureEdgeCanary: 'edge',
   readCanaryLog: 'quick',
+  stopCanaryTraffic: 'quick',
   watchCanaryLog: 'canaryWatch',
   probeEdge: 'quick',
   listServiceContainers: 'quick',

@@ -31,6 +31,8 @@ export interface CanaryRun {
   control: CanaryControl;
   gate: ApprovalGate;
   progress: Progress<CanaryPhase, CanaryStatus>;
+  /** The deploy's undos (the abort's quick stop is pushed once the first weight is set). */
+  saga?: Saga;
 }
 
 /**
@@ -44,6 +46,8 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
   let state: CanaryState = FIRST_CANARY_STATE;
   let offset: number | undefined;
   let firstWeightAt: number | undefined;
+  let stopArmed = false;
+  const watch = patched(CANARY_WATCH);
   for (;;) {
     state = control.apply(state, Date.now());
     const decided = decideCanary(run.input.canary, state, Date.now());
@@ -63,16 +67,26 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
       state = approved(state);
     } else if (move.kind === 'weight') {
       progress.enter('weighting', `edge ${run.input.edge.name}: ${move.weight}% of requests to ${run.next.name}`);
+      // The first window starts where the log ends before the first weight, so the canary's very first
+      // requests are judged; later windows go on from the last one's end, across weight changes.
+      if (watch && offset === undefined) offset = (await readWindow(run, undefined)).offset;
       await setWeight(run, move.weight);
+      if (watch && !stopArmed && run.saga) {
+        const { edge, service } = run.input;
+        run.saga.add(`send every request of ${service} to stable (${edge.name})`, () =>
+          run.docker.stopCanaryTraffic({ edge: edge.name, service }),
+        );
+        stopArmed = true;
+      }
       progress.status.step = move.step;
       progress.status.weight = move.weight;
       firstWeightAt ??= Date.now();
-      offset = (await readWindow(run, undefined)).offset;
+      if (!watch) offset = (await readWindow(run, undefined)).offset;
       state = weightSet(state, Date.now());
     } else {
       progress.enter('analysing', analysingDetails(run, move), ANSWERS);
       let w: CanaryWindow | undefined;
-      if (patched(CANARY_WATCH)) {
+      if (watch) {
         w = await watchOrAnswer(run, offset ?? 0, move.waitMs);
         if (!w) continue; // an answer came: decide again first (the window goes on from the same offset)
       } else {
@@ -96,8 +110,10 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
   }
 }
 
-/** Windows are watched while they run (a failing one is judged at once, not at the interval's end);
- * before this patch a window was one read after a timer. */
+/** Since this patch: windows are watched while they run (a failing one is judged at once, not at the
+ * interval's end); the first window starts before the first weight and windows run on across weight
+ * changes; an abort's first undo is the canary-off marker (every request to stable at once, before the
+ * reload). Before it: one read after a timer, a fresh offset after every weight, the reload first. */
 export const CANARY_WATCH = 'canary-watch-window';
 
 const ANSWERS =
