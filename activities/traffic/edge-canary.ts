@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type Docker from 'dockerode';
+import tar from 'tar-stream';
 import type { CanaryThresholds, CanaryWindow } from '../../common/canary';
 import { judgeWindow, splitByVersion } from '../../common/canary-analysis';
 import { colorName } from '../../common/blue-green-plan';
@@ -10,6 +12,7 @@ import { APPLY_SITE_SCRIPT } from './edge-scripts';
 import {
   canaryLogPath,
   canaryOffMarkerPath,
+  EDGE_MARKER_DIR,
   EDGE_SITE_PATH,
   generationOf,
   renderCanarySiteConfig,
@@ -80,25 +83,27 @@ export function createEdgeCanaryActivities(docker: Docker) {
       return { changed: r.stdout.startsWith('changed') };
     },
 
-    /** Every request to stable at once (an abort's first undo): creates the canary-off marker the
-     * canary config reads per request — no reload, so it takes effect with the next request. Twice:
-     * unchanged. The reload to stable only and the canary's removal follow as undos of their own. */
-    async stopCanaryTraffic(i: { edge: string; service: string }): Promise<{ changed: boolean; at: number }> {
+    /** Every request to stable at once (an abort's first undo): writes the canary-off marker the
+     * canary config reads per request — no reload, so it takes effect with the next request. One archive
+     * write through the Engine (as `docker cp`), not an exec: no process is started in the edge, which
+     * on a loaded host is seconds quicker. Twice: writes it again. The reload to stable only and the
+     * canary's removal follow as undos of their own. */
+    async stopCanaryTraffic(i: { edge: string; service: string }): Promise<{ at: number }> {
       const marker = canaryOffMarkerPath(i.service);
-      const r = await execRun(docker, i.edge, [
-        '/bin/busybox',
-        'sh',
-        '-c',
-        'mkdir -p "${1%/*}" || exit 11; if [ -e "$1" ]; then echo unchanged; else : > "$1" && echo changed; fi',
-        'sh',
-        marker,
-      ]);
-      const at = Date.now();
-      if (r.exitCode !== 0)
-        throw new Error(
-          `stopping ${i.service}'s canary traffic in ${i.edge} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
-        );
-      return { changed: r.stdout.trim() === 'changed', at };
+      const pack = tar.pack();
+      // The directory entry first: the archive creates it when no blue-green switch has yet.
+      pack.entry({ name: path.posix.basename(EDGE_MARKER_DIR), type: 'directory', mode: 0o755, mtime: new Date() });
+      pack.entry(
+        { name: marker.slice(path.posix.dirname(EDGE_MARKER_DIR).length + 1), mode: 0o644, size: 0, mtime: new Date() },
+        '',
+      );
+      pack.finalize();
+      await engineCall(`write ${marker} in ${i.edge}`, () =>
+        docker
+          .getContainer(i.edge)
+          .putArchive(pack as unknown as NodeJS.ReadableStream, { path: path.posix.dirname(EDGE_MARKER_DIR) }),
+      );
+      return { at: Date.now() };
     },
 
     /** The window of the edge's canary log since `offset`, split by version (by each color's address
