@@ -13,6 +13,7 @@ import { createReplicaLaunchActivities } from './docker/replica-launch';
 import { createEdgeContainerActivities } from './traffic/edge-container';
 import { createEdgeActivities } from './traffic/edge';
 import { createEdgeCanaryActivities } from './traffic/edge-canary';
+import { createEdgeCanaryWatchActivities } from './traffic/edge-canary-watch';
 import { createScanActivities } from './scan/scan-activities';
 import {
   createVulnerabilityActivities,
@@ -44,6 +45,7 @@ export function createHostActivities(docker: Docker, hostId: string, trivy: Triv
     ...createReplicaLaunchActivities(docker, hostId),
     ...createEdgeActivities(docker),
     ...createEdgeCanaryActivities(docker),
+    ...createEdgeCanaryWatchActivities(docker),
     ...createEdgeContainerActivities(docker, hostId),
     ...createScanActivities(docker),
     ...createVulnerabilityActivities(trivy),

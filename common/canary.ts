@@ -45,6 +45,11 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   }
 });
 
+export const DEFAULT_CANARY_INTERVAL_MS = 10_000;
+/** The longest interval a canary may have: one window is watched by one activity, bounded by its
+ * start-to-close (the `canaryWatch` profile, 15 min). */
+export const MAX_CANARY_INTERVAL_MS = 10 * 60_000;
+
 /** One step: the canary's share of requests, how long it holds (judged every interval), and whether
  * a person approves before the step begins. Weight 100 is the promotion; weight 0 lets only testers
  * (X-Canary: always) reach the canary, and moves on when its pause ends (a failing window still aborts). */
@@ -84,6 +89,12 @@ export const CanarySettings = z
       .describe('failing windows in a row tolerated; one more aborts (default 0)'),
   })
   .superRefine((c, ctx) => {
+    if (c.interval !== undefined && c.interval > MAX_CANARY_INTERVAL_MS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interval'],
+        message: `${c.interval} ms is longer than the 10 min an interval may be`,
+      });
     c.steps.forEach((s, i) => {
       if (i > 0 && s.weight <= c.steps[i - 1]!.weight)
         ctx.addIssue({
@@ -112,8 +123,6 @@ export interface CanaryPolicy {
   failuresAllowed: number;
 }
 
-export const DEFAULT_CANARY_INTERVAL_MS = 10_000;
-
 /** Fills in the defaults. Pure. */
 export function canaryPolicy(s: z.output<typeof CanarySettings>): CanaryPolicy {
   return {
@@ -134,7 +143,7 @@ export const CanaryPolicySchema = z.strictObject({
       z.strictObject({ weight: z.number().int().min(0).max(100), pauseMs: z.number().min(0), approval: z.boolean() }),
     )
     .min(1),
-  intervalMs: z.number().int().min(200),
+  intervalMs: z.number().int().min(200).max(MAX_CANARY_INTERVAL_MS),
   successRate: z.strictObject({ min: z.number().min(0).max(1), inclusive: z.boolean() }),
   p99: z.strictObject({ maxMs: z.number().min(0), inclusive: z.boolean() }).optional(),
   p50: z.strictObject({ maxMs: z.number().min(0), inclusive: z.boolean() }).optional(),

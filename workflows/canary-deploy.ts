@@ -47,7 +47,7 @@ export async function canaryDeploy(request: CanaryRequest): Promise<CanaryResult
       progress.enter('smoke', `GET ${input.smoke.path} on ${next.name}, expecting ${input.smoke.expectStatus}`);
       await smokeCheck(docker, input, next.name);
     }
-    const run = { docker, input, live, next, control, gate, progress };
+    const run = { docker, input, live, next, control, gate, progress, saga };
     const { why, firstWeightAt } = await walkSteps(run);
     progress.enter('promoting', `${why}: every request to ${next.name} (${spec.image})`);
     await promoteCanary(run, saga);

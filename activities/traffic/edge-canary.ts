@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type Docker from 'dockerode';
+import tar from 'tar-stream';
 import type { CanaryThresholds, CanaryWindow } from '../../common/canary';
 import { judgeWindow, splitByVersion } from '../../common/canary-analysis';
 import { colorName } from '../../common/blue-green-plan';
@@ -7,7 +9,15 @@ import { ErrorType, failure } from '../../common/errors';
 import { engineCall } from '../docker/engine-errors';
 import { execRun } from '../docker/exec-run';
 import { APPLY_SITE_SCRIPT } from './edge-scripts';
-import { canaryLogPath, EDGE_SITE_PATH, generationOf, renderCanarySiteConfig, type EdgeColor } from './nginx-config';
+import {
+  canaryLogPath,
+  canaryOffMarkerPath,
+  EDGE_MARKER_DIR,
+  EDGE_SITE_PATH,
+  generationOf,
+  renderCanarySiteConfig,
+  type EdgeColor,
+} from './nginx-config';
 
 export interface ConfigureEdgeCanaryInput {
   edge: string;
@@ -45,7 +55,7 @@ tail -c +$((off+1)) "$f" 2>/dev/null | head -c "$max"
 `;
 
 /** 4 MiB: at 50 req/s a line is ~80 bytes, so one read holds ~17 minutes of requests. */
-const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 export function createEdgeCanaryActivities(docker: Docker) {
   return {
@@ -59,7 +69,9 @@ export function createEdgeCanaryActivities(docker: Docker) {
         weight: i.weight,
       });
       const args = [EDGE_SITE_PATH, generationOf(text) ?? '', '', '', '0', 'quit', String(EDGE_LOCK_WAIT_S)];
-      const r = await execRun(docker, i.edge, ['/bin/busybox', 'sh', '-c', APPLY_SITE_SCRIPT, 'sh', ...args], {
+      // A marker an earlier canary's abort left would send this one's requests to stable only.
+      const script = `rm -f '${canaryOffMarkerPath(i.service)}'\n${APPLY_SITE_SCRIPT}`;
+      const r = await execRun(docker, i.edge, ['/bin/busybox', 'sh', '-c', script, 'sh', ...args], {
         stdin: text,
         maxBytes: 512 * 1024,
         timeoutMs: EDGE_EXEC_TIMEOUT_MS,
@@ -71,55 +83,92 @@ export function createEdgeCanaryActivities(docker: Docker) {
       return { changed: r.stdout.startsWith('changed') };
     },
 
+    /** Every request to stable at once (an abort's first undo): writes the canary-off marker the
+     * canary config reads per request — no reload, so it takes effect with the next request. One archive
+     * write through the Engine (as `docker cp`), not an exec: no process is started in the edge, which
+     * on a loaded host is seconds quicker. Twice: writes it again. The reload to stable only and the
+     * canary's removal follow as undos of their own. */
+    async stopCanaryTraffic(i: { edge: string; service: string }): Promise<{ at: number }> {
+      const marker = canaryOffMarkerPath(i.service);
+      const pack = tar.pack();
+      // The directory entry first: the archive creates it when no blue-green switch has yet.
+      pack.entry({ name: path.posix.basename(EDGE_MARKER_DIR), type: 'directory', mode: 0o755, mtime: new Date() });
+      pack.entry(
+        { name: marker.slice(path.posix.dirname(EDGE_MARKER_DIR).length + 1), mode: 0o644, size: 0, mtime: new Date() },
+        '',
+      );
+      pack.finalize();
+      await engineCall(`write ${marker} in ${i.edge}`, () =>
+        docker
+          .getContainer(i.edge)
+          .putArchive(pack as unknown as NodeJS.ReadableStream, { path: path.posix.dirname(EDGE_MARKER_DIR) }),
+      );
+      return { at: Date.now() };
+    },
+
     /** The window of the edge's canary log since `offset`, split by version (by each color's address
      * on the network) and summed up: requests, success rate, p50/p99 — figures only, never the lines.
      * Read-only; bounded by `maxBytes`; ends at the last whole line. */
     async readCanaryLog(i: ReadCanaryLogInput): Promise<CanaryWindow> {
       const max = i.maxBytes ?? DEFAULT_MAX_BYTES;
-      const r = await execRun(
-        docker,
-        i.edge,
-        [
-          '/bin/busybox',
-          'sh',
-          '-c',
-          READ_LOG_SCRIPT,
-          'sh',
-          canaryLogPath(i.service),
-          String(i.offset ?? -1),
-          String(max),
-        ],
-        { maxBytes: max + 256 },
-      );
-      if (r.exitCode !== 0)
-        throw new Error(`reading the canary log in ${i.edge} failed (exit ${r.exitCode}): ${r.stderr}`);
-      const nl = r.stdout.indexOf('\n');
-      const [from, size] = r.stdout.slice(0, nl).split(' ').map(Number) as [number, number];
-      const [stable, canary] = await Promise.all(
-        [i.stable, i.canary].map((c) => addresses(docker, colorName(i.service, c))),
-      );
+      const chunk = await readLogChunk(docker, i.edge, i.service, i.offset ?? -1, max);
       if (i.offset === undefined) {
         const empty = splitByVersion([], { stable: [], canary: [] });
         return {
           ...empty,
-          offset: size,
+          offset: chunk.size,
           truncated: false,
           verdict: 'inconclusive',
           reasons: ['the window starts here'],
         };
       }
-      const body = Buffer.from(r.stdout.slice(nl + 1), 'utf8');
-      const whole = body.lastIndexOf(0x0a) + 1; // a line still being written waits for the next read
-      const lines = body.subarray(0, whole).toString('utf8').split('\n').filter(Boolean);
-      const figures = splitByVersion(lines, { stable: stable!, canary: canary! });
+      const ips = await versionAddresses(docker, i);
+      const figures = splitByVersion(chunk.lines, ips);
       return {
         ...figures,
         ...judgeWindow(figures.canary, i.judge),
-        offset: from + whole,
-        truncated: from + whole < size,
+        offset: chunk.end,
+        truncated: chunk.end < chunk.size,
       };
     },
   };
+}
+
+/** Whole lines of the edge's canary log from `offset` (at most `max` bytes; -1: none, only the size).
+ * `end` is where the last whole line ends (a line still being written waits for the next read); a log
+ * shorter than `offset` (rotated, or the edge recreated) is read from its start. */
+export async function readLogChunk(
+  docker: Docker,
+  edge: string,
+  service: string,
+  offset: number,
+  max: number,
+): Promise<{ lines: string[]; end: number; size: number }> {
+  const r = await execRun(
+    docker,
+    edge,
+    ['/bin/busybox', 'sh', '-c', READ_LOG_SCRIPT, 'sh', canaryLogPath(service), String(offset), String(max)],
+    { maxBytes: max + 256 },
+  );
+  if (r.exitCode !== 0) throw new Error(`reading the canary log in ${edge} failed (exit ${r.exitCode}): ${r.stderr}`);
+  const nl = r.stdout.indexOf('\n');
+  const [from, size] = r.stdout.slice(0, nl).split(' ').map(Number) as [number, number];
+  if (offset < 0) return { lines: [], end: size, size };
+  const body = Buffer.from(r.stdout.slice(nl + 1), 'utf8');
+  const whole = body.lastIndexOf(0x0a) + 1;
+  const lines = body.subarray(0, whole).toString('utf8').split('\n').filter(Boolean);
+  return { lines, end: from + whole, size };
+}
+
+/** Each version's container addresses (how the log's upstream addresses are told apart). */
+export async function versionAddresses(
+  docker: Docker,
+  i: { service: string; stable: EdgeColor; canary: EdgeColor },
+): Promise<{ stable: string[]; canary: string[] }> {
+  const [stable, canary] = await Promise.all(
+    [i.stable, i.canary].map((c) => addresses(docker, colorName(i.service, c))),
+  );
+  return { stable: stable!, canary: canary! };
 }
 
 /** A container's addresses on every network (none when it is gone). */

@@ -102,7 +102,8 @@ export const CANARY_COOKIE = 'dockhand_canary';
  * round robin (`weight` of every 100 to the canary, smooth: 10 % is one request in ten) — with weight
  * 0 only stable serves. `X-Canary: always` (or the cookie `dockhand_canary=always`) reaches the canary
  * whatever the weight. Every request is logged with its upstream attempts for the analysis. Changing
- * the weight is a graceful reload. Pure text (tested by exact equality).
+ * the weight is a graceful reload; an abort is quicker — while `canaryOffMarkerPath(service)` exists,
+ * every request goes to stable (read per request, like the blue-green marker: no reload). Pure text (tested by exact equality).
  */
 export function renderCanarySiteConfig(
   service: string,
@@ -118,6 +119,7 @@ export function renderCanarySiteConfig(
   const base = upstreamName(service);
   const split = `${base}_split`;
   const route = `$${base}_route`;
+  const to = `$${base}_to`;
   const server = (u: Upstream, w: number) => `    server ${u.host}:${u.port} weight=${w} max_fails=0;`;
   const generation = configGeneration(service, [
     { host: `stable=${stable.color}=${stable.upstream.host}`, port: stable.upstream.port },
@@ -143,10 +145,13 @@ export function renderCanarySiteConfig(
     `server {`,
     `    listen 80 default_server;`,
     `    set $dockhand_live ${stable.color};`,
+    // An abort sends every request to stable at once, before the reload: one file, read per request.
+    `    set ${to} ${route};`,
+    `    if (-f ${canaryOffMarkerPath(service)}) { set ${to} ${colorUpstreamName(service, stable.color)}; }`,
     ...edgeLocations(generation),
     `    location = /__edge/live { return 200 "$dockhand_live\\n"; }`,
     `    location = /__edge/canary-weight { return 200 "${weight}\\n"; }`,
-    ...proxyLocation(`http://${route}`).flatMap((l, i) =>
+    ...proxyLocation(`http://${to}`).flatMap((l, i) =>
       i === 0 ? [l, `        access_log ${canaryLogPath(service)} ${base}_canary;`] : [l],
     ),
     `}`,
@@ -203,6 +208,12 @@ export function colorUpstreamName(service: string, color: EdgeColor): string {
 /** The file whose existence makes green the live color of `service` (while the config names both). */
 export function liveMarkerPath(service: string): string {
   return `${EDGE_MARKER_DIR}/${service.replace(/[^a-zA-Z0-9_.-]/g, '_')}.green-live`;
+}
+
+/** The file whose existence sends every request of a canary config to stable (the abort's first
+ * undo, stopCanaryTraffic; configureEdgeCanary removes a stale one). */
+export function canaryOffMarkerPath(service: string): string {
+  return `${EDGE_MARKER_DIR}/${service.replace(/[^a-zA-Z0-9_.-]/g, '_')}.canary-off`;
 }
 
 /** A short fingerprint of what the config routes to (FNV-1a), served at /__edge/generation. */

@@ -62,6 +62,10 @@ export const profiles = {
     startToCloseTimeout: REPLICA_WAIT_START_TO_CLOSE_MS,
     scheduleToCloseTimeout: '1h',
   },
+  /** Watching a canary's window (one interval at most, MAX_CANARY_INTERVAL_MS): the heartbeat every
+   * poll notices a silent agent, and its short timeout lets a cancellation (an answer came) reach the
+   * watch within seconds (the SDK sends heartbeats at most every 80 % of it). */
+  canaryWatch: { heartbeatTimeout: '5s', startToCloseTimeout: '15m', scheduleToCloseTimeout: '30m' },
   /** Clean-up walks every Dockhand object on the host: bounded, but more than one round trip. */
   sweep: { startToCloseTimeout: '5m', scheduleToCloseTimeout: '15m' },
   /** A remediation restart waits up to the stop timeout (≤ 300 s) before the engine kills; 6 min covers
@@ -151,6 +155,8 @@ export const HOST_AGENT = {
   switchEdgeColor: 'quick',
   configureEdgeCanary: 'edge',
   readCanaryLog: 'quick',
+  stopCanaryTraffic: 'quick',
+  watchCanaryLog: 'canaryWatch',
   probeEdge: 'quick',
   listServiceContainers: 'quick',
   readEdge: 'quick',

@@ -74,6 +74,9 @@ export const HOST_SUMMARIES: Summaries<A.HostActivities> = {
     i.offset === undefined
       ? `edge ${i.edge}: where the canary log ends`
       : `edge ${i.edge}: judge the canary log from byte ${i.offset}`,
+  stopCanaryTraffic: (i) => `edge ${i.edge}: every request of ${i.service} to stable (the canary-off marker)`,
+  watchCanaryLog: (i) =>
+    `edge ${i.edge}: watch the canary log from byte ${i.offset}${secs(i.forMs)}, ending early when it fails`,
   switchEdgeColor: (i) => `switch edge ${i.edge} to ${i.live}`,
   probeEdge: (i) => `GET ${i.path} through edge ${i.edge}`,
   listServiceContainers: (i) => `list the containers of ${i.service}`,

@@ -1,5 +1,6 @@
 import type { BlueGreenPlan } from '../../common/blue-green-plan';
-import type { CanaryCheck } from '../../common/canary';
+import { CancellationScope, patched } from '@temporalio/workflow';
+import type { CanaryCheck, CanaryWindow } from '../../common/canary';
 import { figuresLines, pct } from '../../common/canary-analysis';
 import { MAX_STATUS_CHECKS, type CanaryInput, type CanaryPhase, type CanaryStatus } from '../../common/canary-deploy';
 import {
@@ -30,6 +31,8 @@ export interface CanaryRun {
   control: CanaryControl;
   gate: ApprovalGate;
   progress: Progress<CanaryPhase, CanaryStatus>;
+  /** The deploy's undos (the abort's quick stop is pushed once the first weight is set). */
+  saga?: Saga;
 }
 
 /**
@@ -43,6 +46,8 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
   let state: CanaryState = FIRST_CANARY_STATE;
   let offset: number | undefined;
   let firstWeightAt: number | undefined;
+  let stopArmed = false;
+  const watch = patched(CANARY_WATCH);
   for (;;) {
     state = control.apply(state, Date.now());
     const decided = decideCanary(run.input.canary, state, Date.now());
@@ -62,16 +67,32 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
       state = approved(state);
     } else if (move.kind === 'weight') {
       progress.enter('weighting', `edge ${run.input.edge.name}: ${move.weight}% of requests to ${run.next.name}`);
+      // The first window starts where the log ends before the first weight, so the canary's very first
+      // requests are judged; later windows go on from the last one's end, across weight changes.
+      if (watch && offset === undefined) offset = (await readWindow(run, undefined)).offset;
       await setWeight(run, move.weight);
+      if (watch && !stopArmed && run.saga) {
+        const { edge, service } = run.input;
+        run.saga.add(`send every request of ${service} to stable (${edge.name})`, () =>
+          run.docker.stopCanaryTraffic({ edge: edge.name, service }),
+        );
+        stopArmed = true;
+      }
       progress.status.step = move.step;
       progress.status.weight = move.weight;
       firstWeightAt ??= Date.now();
-      offset = (await readWindow(run, undefined)).offset;
+      if (!watch) offset = (await readWindow(run, undefined)).offset;
       state = weightSet(state, Date.now());
     } else {
       progress.enter('analysing', analysingDetails(run, move), ANSWERS);
-      if (await control.wait(move.waitMs)) continue; // an answer came: decide again first
-      const w = await readWindow(run, offset);
+      let w: CanaryWindow | undefined;
+      if (watch) {
+        w = await watchOrAnswer(run, offset ?? 0, move.waitMs);
+        if (!w) continue; // an answer came: decide again first (the window goes on from the same offset)
+      } else {
+        if (await control.wait(move.waitMs)) continue; // an answer came: decide again first
+        w = await readWindow(run, offset);
+      }
       offset = w.offset;
       const { stable, canary, verdict, reasons } = w;
       const check: CanaryCheck = {
@@ -88,6 +109,12 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
     }
   }
 }
+
+/** Since this patch: windows are watched while they run (a failing one is judged at once, not at the
+ * interval's end); the first window starts before the first weight and windows run on across weight
+ * changes; an abort's first undo is the canary-off marker (every request to stable at once, before the
+ * reload). Before it: one read after a timer, a fresh offset after every weight, the reload first. */
+export const CANARY_WATCH = 'canary-watch-window';
 
 const ANSWERS =
   'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand pause|resume|promote|abort <service>` or Send Signal';
@@ -117,6 +144,33 @@ function readWindow(run: CanaryRun, offset: number | undefined) {
   });
 }
 
+/** Watches one window (ends early when it fails) unless an answer comes first: then the watch is
+ * cancelled and undefined returned. */
+async function watchOrAnswer(run: CanaryRun, offset: number, forMs: number): Promise<CanaryWindow | undefined> {
+  const { input, live, next } = run;
+  const scope = new CancellationScope();
+  const answered = scope.run(() => run.control.wait().then(() => undefined));
+  const watched = scope.run(() =>
+    run.docker.watchCanaryLog({
+      edge: input.edge.name,
+      service: input.service,
+      stable: live.color,
+      canary: next.color,
+      network: input.spec.network,
+      offset,
+      forMs,
+      judge: input.canary,
+    }),
+  );
+  try {
+    return await Promise.race([watched, answered]);
+  } finally {
+    scope.cancel(); // the one still pending: the watch after an answer, the wait after a window
+    answered.catch(() => undefined);
+    watched.catch(() => undefined);
+  }
+}
+
 /** The Web UI's details while a window runs: the step, the thresholds and the last check's figures. */
 function analysingDetails(run: CanaryRun, move: Extract<CanaryMove, { kind: 'analyse' }>): string {
   const c = run.input.canary;
@@ -128,7 +182,7 @@ function analysingDetails(run: CanaryRun, move: Extract<CanaryMove, { kind: 'ana
   ].join(', ');
   const last = run.progress.status.checks.at(-1);
   return [
-    `step ${move.step + 1} of ${c.steps.length}: ${move.weight}% of requests to ${run.next.name} (${run.input.spec.image}); next check in ${Math.round(move.waitMs / 1000)}s, judged by ${judged}.`,
+    `step ${move.step + 1} of ${c.steps.length}: ${move.weight}% of requests to ${run.next.name} (${run.input.spec.image}); next check in ${Math.round(move.waitMs / 1000)}s (at once when the window fails), judged by ${judged}.`,
     last
       ? `Last check (${last.verdict}${last.reasons.length ? `: ${last.reasons.join('; ')}` : ''}):\n\n${figuresLines(last)}`
       : 'No check yet.',

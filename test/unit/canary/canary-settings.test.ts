@@ -42,5 +42,9 @@ describe('the service file canary block', () => {
     );
     expect(issues({ steps: [{ weight: 101 }] })).toBe('canary.steps.0.weight: Too big: expected number to be <=100');
     expect(issues({ steps: [{ weight: 10, wait: '1s' }] })).toBe('canary.steps.0: Unrecognized key: "wait"');
+    expect(issues({ steps: [{ weight: 10 }], interval: '11m' })).toBe(
+      'canary.interval: 660000 ms is longer than the 10 min an interval may be',
+    );
+    expect(issues({ steps: [{ weight: 10 }], interval: '10m' })).toBe('valid');
   });
 });
