@@ -115,10 +115,16 @@ export async function main(): Promise<void> {
       const asked = Date.now();
       await answerDeploy(clientAs(client, 'bench-oncall'), service, 'rollback', { comment: 'bench' }, ids.hostId);
       const answered = Date.now();
-      await until(() => (Date.now() > asked + 5000 ? true : undefined));
-      const after = load.samples().filter((s) => s.seq >= mark);
-      const lastNew = after.filter((s) => s.body === body(to)).reduce((a, s) => (s.seq > a.seq ? s : a));
-      const back = after.filter((s) => s.seq > lastNew.seq).reduce((a, s) => (s.seq < a.seq ? s : a));
+      // Settled: 5 s have passed and a request sent after the last one on the new version reached the old one
+      // (under load the switch back can take longer than 5 s; measuring before it would find no such request).
+      const settled = () => {
+        const after = load.samples().filter((s) => s.seq >= mark);
+        const lastNew = after.filter((s) => s.body === body(to)).reduce((a, s) => (s.seq > a.seq ? s : a));
+        const back = after.filter((s) => s.seq > lastNew.seq && s.body === body(from));
+        return back.length ? back.reduce((a, s) => (s.seq < a.seq ? s : a)) : undefined;
+      };
+      await until(() => (Date.now() > asked + 5000 ? settled() : undefined));
+      const back = settled()!;
       rollbacks.push((back.sentAt - asked) / 1000);
       await handle.result().catch(() => undefined);
       const steps = historyTimeline((await handle.fetchHistory()).events ?? [], asked);
