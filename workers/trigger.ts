@@ -131,7 +131,9 @@ function readPem(file: string, setting: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`webhook.tls.${setting}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new Error(`webhook.tls.${setting}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      cause: e,
+    });
   }
 }
 
