@@ -89,7 +89,7 @@ describe('signed approval, end to end (real CLI, workers, engine, edge)', { time
     expect(signed.code, signed.stderr).toBe(0);
     expect(signed.stdout).toContain('approved by ann');
     const result = await handle.result();
-    expect(result).toMatchObject({ outcome: 'succeeded', approval: { outcome: 'approved', by: 'ann' } });
+    expect(result).toMatchObject({ service, image: fixtureApp('v2'), approval: { outcome: 'approved', by: 'ann' } });
     // The refusals are in the record, with who and why.
     expect(result.approval.refused.map((r: { why?: string }) => r.why)).toEqual([
       expect.stringContaining('does not verify'),
