@@ -6,7 +6,8 @@
  */
 
 /** The rule a refusal names. */
-export type HostRule = 'privileged' | 'host-namespace' | 'host-path' | 'secret-file' | 'secret-env' | 'agent-path';
+export type HostRule =
+  'privileged' | 'host-namespace' | 'host-path' | 'secret-file' | 'secret-env' | 'agent-path' | 'exec' | 'read-file';
 
 export interface HostPolicy {
   /** privileged, capAdd ALL/SYS_ADMIN, unconfined seccomp/AppArmor, devices. */
@@ -21,6 +22,12 @@ export interface HostPolicy {
   secretEnv: string[];
   /** The agent's data directory: exports are written and builds read only below it. */
   dataDir: string;
+  /** Container names (`*` matches any run of characters) execInContainer may run a command in. */
+  execContainers: string[];
+  /** Container names readFileFrom may read from… */
+  readContainers: string[];
+  /** …and the directories inside those containers it may read below (the content goes into history). */
+  readPaths: string[];
 }
 
 export interface HostPolicyViolation {
@@ -38,6 +45,9 @@ export const HOST_POLICY_ENV = {
   secretFiles: 'DOCKHAND_AGENT_SECRET_FILES',
   secretEnv: 'DOCKHAND_AGENT_SECRET_ENV',
   dataDir: 'DOCKHAND_AGENT_DATA_DIR',
+  execContainers: 'DOCKHAND_AGENT_EXEC_CONTAINERS',
+  readContainers: 'DOCKHAND_AGENT_READ_CONTAINERS',
+  readPaths: 'DOCKHAND_AGENT_READ_PATHS',
 } as const;
 
 /** Reads the policy; a bad value is an error naming the variable (the agent does not start). */
@@ -66,6 +76,16 @@ export function hostPolicyFromEnv(env: Record<string, string | undefined>): Host
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) throw new Error(`${name}: "${v}" is not an environment variable name`);
         return v;
       });
+  const patterns = (name: string) =>
+    (env[name] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((v) => {
+        if (!/^[A-Za-z0-9_.*-]+$/.test(v))
+          throw new Error(`${name}: "${v}" is not a container name pattern (letters, digits, _ . - and *)`);
+        return v;
+      });
   const dataDir = normalize(env[HOST_POLICY_ENV.dataDir] ?? '/var/lib/dockhand');
   if (!dataDir || dataDir === '/')
     throw new Error(`${HOST_POLICY_ENV.dataDir}: must be an absolute directory other than /`);
@@ -76,6 +96,9 @@ export function hostPolicyFromEnv(env: Record<string, string | undefined>): Host
     secretFiles: dirs(HOST_POLICY_ENV.secretFiles),
     secretEnv: names(HOST_POLICY_ENV.secretEnv),
     dataDir,
+    execContainers: patterns(HOST_POLICY_ENV.execContainers),
+    readContainers: patterns(HOST_POLICY_ENV.readContainers),
+    readPaths: dirs(HOST_POLICY_ENV.readPaths),
   };
 }
 
@@ -165,11 +188,13 @@ const AGENT_PATHS: Record<
   ensureImage: (i) => (i.build ? ['build.contextDir', i.build.contextDir] : undefined),
 };
 
-/** Every violation in one activity's input: any `spec` it carries, and the agent paths it names. */
+/** Every violation in one activity's input: any `spec` it carries, the agent paths it names, and the
+ * containers (and container paths) it runs commands in or reads files from. */
 export function activityViolations(activity: string, input: unknown, policy: HostPolicy): HostPolicyViolation[] {
   if (!input || typeof input !== 'object') return [];
   const i = input as Record<string, unknown>;
   const out = specViolations(i.spec, policy);
+  out.push(...containerAccessViolations(activity, i, policy));
   const p = AGENT_PATHS[activity]?.(i);
   if (p && !inside(String(p[1]), [policy.dataDir]))
     out.push({
@@ -178,6 +203,50 @@ export function activityViolations(activity: string, input: unknown, policy: Hos
       message: `${p[0]}: ${String(p[1])} is outside the agent's data directory ${policy.dataDir} (host policy "agent-path"; ${HOST_POLICY_ENV.dataDir} sets it)`,
     });
   return out;
+}
+
+/** execInContainer runs any command as the container's user, readFileFrom copies a file's content into
+ * history: both only in the containers (and, for reads, below the container paths) the agent lists. */
+function containerAccessViolations(
+  activity: string,
+  i: Record<string, unknown>,
+  policy: HostPolicy,
+): HostPolicyViolation[] {
+  const out: HostPolicyViolation[] = [];
+  const name = String(i.name);
+  if (activity === 'execInContainer' && !matchesAny(name, policy.execContainers))
+    out.push({
+      rule: 'exec',
+      field: 'name',
+      message: `name: running commands in container ${name} is not allowed (host policy "exec"; ${allowed(policy.execContainers, HOST_POLICY_ENV.execContainers)})`,
+    });
+  if (activity === 'readFileFrom') {
+    if (!matchesAny(name, policy.readContainers))
+      out.push({
+        rule: 'read-file',
+        field: 'name',
+        message: `name: reading files from container ${name} is not allowed (host policy "read-file"; ${allowed(policy.readContainers, HOST_POLICY_ENV.readContainers)})`,
+      });
+    if (!inside(String(i.path), policy.readPaths))
+      out.push({
+        rule: 'read-file',
+        field: 'path',
+        message: `path: ${String(i.path)} is outside the container paths files may be read from (host policy "read-file"; ${allowed(policy.readPaths, HOST_POLICY_ENV.readPaths)})`,
+      });
+  }
+  return out;
+}
+
+/** Whether a container name matches one of the patterns (`*`: any run of characters, nothing else special). */
+export function matchesAny(name: string, patterns: string[]): boolean {
+  return patterns.some((p) =>
+    new RegExp(
+      `^${p
+        .split('*')
+        .map((s) => s.replaceAll('.', '\\.'))
+        .join('.*')}$`,
+    ).test(name),
+  );
 }
 
 const allowed = (list: string[], env: string) =>

@@ -120,9 +120,21 @@ async function startWebhook(
     file,
     enqueue: (job) => deploys.enqueue(job),
     status: (deliveryId, services) => deploys.status(deliveryId, services, (id, runId) => uiLink(config, id, runId)),
+    ...(w.tls ? { tls: { cert: readPem(w.tls.certFile, 'certFile'), key: readPem(w.tls.keyFile, 'keyFile') } } : {}),
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(w.port, w.host, resolve));
   return server;
+}
+
+/** A webhook.tls file; one that cannot be read stops the trigger naming the setting and the file. */
+function readPem(file: string, setting: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`webhook.tls.${setting}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      cause: e,
+    });
+  }
 }
 
 function uiLink(config: DockhandConfig, workflowId: string, runId?: string): string {

@@ -1,6 +1,7 @@
 import { condition, continueAsNew, patched, sleep } from '@temporalio/workflow';
 import {
   planRestart,
+  releasePolicy,
   restartsStillCounted,
   RestartUnhealthyInput,
   type RestartPolicy,
@@ -135,7 +136,7 @@ async function quarantine(
     signal: releaseSignal,
     update: releaseUpdate,
     description: 'End the quarantine (the container stays as the quarantine left it): {"reason": "<why>"}',
-    policy: () => ({ approvers: policy.releaseApprovers ?? [] }),
+    policy: () => releasePolicy(policy),
     subject: `the quarantine of ${container} on ${host}`,
     closed: () => (released ? 'the quarantine is already released' : undefined),
     take: (a, r) => void (released = { by: a.by, reason: typeof r?.reason === 'string' ? r.reason : '' }),

@@ -12,6 +12,7 @@ import { startRemediation } from '../../client/remediate';
 import type { WorkflowHandle } from '@temporalio/client';
 import { emit } from '../lib/envelope';
 import { examples } from '../lib/examples';
+import { signerFrom } from '../lib/answer-command';
 import { UsageError } from '../lib/exit-codes';
 import { followAndReport } from '../lib/follow-change';
 import { addFollowOptions } from '../lib/follow-options';
@@ -40,6 +41,10 @@ export function registerRemediate(program: Command): void {
       'who acts: sent as the Temporal client identity, which approver lists check (default: DOCKHAND_USER or the login name)',
     )
     .option('--reason <text>', 'why (release)', 'released from the CLI')
+    .option(
+      '--key <file>',
+      'release: sign it with this Ed25519 private key (its public half is listed under releaseKeys.<--by> in the rule)',
+    )
     .option('--no-approval', 'harden: recreate without waiting for a person to approve')
     .option(
       '--finding <id>',
@@ -56,6 +61,7 @@ export function registerRemediate(program: Command): void {
           host?: string;
           by?: string;
           reason: string;
+          key?: string;
           approval: boolean;
           finding?: string[];
           detach?: boolean;
@@ -65,15 +71,21 @@ export function registerRemediate(program: Command): void {
       ) => {
         const by = o.by ?? safeUserName();
         if (!by.trim()) throw new UsageError('--by: say who asks');
+        if (o.key !== undefined && action !== 'release') throw new UsageError('--key: only a release is signed');
+        const sign = o.key === undefined ? undefined : signerFrom(o.key, by);
         const config = loadConfig();
         const host = o.host ?? config.hostId;
         const client = await connectClient(config, { identity: by });
         let handle: WorkflowHandle;
         let started: string;
         if (action === 'release') {
-          handle = client.workflow.getHandle(remediationId(RULE_WORKFLOWS.restartUnhealthy.kind, host, container));
+          const workflowId = remediationId(RULE_WORKFLOWS.restartUnhealthy.kind, host, container);
+          // A signature is good for one run: sign for the run that holds the quarantine now.
+          const runId = sign ? (await client.workflow.getHandle(workflowId).describe()).runId : undefined;
+          handle = client.workflow.getHandle(workflowId, runId);
+          const signature = sign && runId ? { signature: sign({ workflowId, runId, action: 'release' }) } : {};
           const verdict = await handle
-            .executeUpdate(releaseUpdate, { args: [{ by, reason: o.reason }] })
+            .executeUpdate(releaseUpdate, { args: [{ by, reason: o.reason, ...signature }] })
             .catch((e: Error) => {
               if (!(e instanceof WorkflowUpdateFailedError)) throw e;
               throw new AnswerRefusedError(e.cause?.message ?? e.message);
@@ -123,5 +135,6 @@ export function registerRemediate(program: Command): void {
     'dockhand remediate web-1 restart',
     'dockhand remediate web-1 harden --finding CIS-5.26 --detach',
     'dockhand remediate web-1 release --reason "fixed the config"',
+    'dockhand remediate web-1 release --by ann --key ~/.ssh/id_ed25519',
   );
 }

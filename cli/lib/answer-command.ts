@@ -63,7 +63,7 @@ export function registerAnswerCommand(
 }
 
 /** Reads the key before anything is sent, so a bad key file is a usage error naming the file. */
-function signerFrom(file: string, signer: string): AnswerSigner {
+export function signerFrom(file: string, signer: string): AnswerSigner {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

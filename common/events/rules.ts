@@ -87,6 +87,9 @@ export const TriggerConfig = z.strictObject({
         .min(10_000)
         .max(60 * 60_000)
         .default(5 * 60_000),
+      /** Serve HTTPS with this certificate (PEM files on the trigger's host); absent: plain HTTP (put
+       * it behind a TLS terminator). */
+      tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
     })
     .optional(),
 });

@@ -1,31 +1,44 @@
 import { z } from 'zod';
 import { durationMs } from '../spec/schema-helpers';
+import { policyProblem, type AnswerPolicy } from '../answer-policy';
+import { PUBLIC_KEY_TEXT } from '../answer-signature';
 
 /** Budget and escalation of the restart-unhealthy remediation. */
-export const RestartPolicy = z.strictObject({
-  /** At most this many restarts of one container per window… */
-  maxRestarts: z.number().int().min(0).max(100).default(3),
-  windowMs: durationMs.default(10 * 60_000),
-  /** …the n-th restart in a window waits backoffMs·2^(n-1) first (the first one none). */
-  backoffMs: durationMs.default(1_000),
-  /** Unhealthy for less than this is tolerated: the workflow waits this long and looks again. */
-  graceMs: durationMs.default(0),
-  /** Seconds the engine waits for a graceful stop before it kills (busybox httpd as PID 1 ignores SIGTERM). */
-  stopTimeoutS: z.number().int().min(0).max(300).default(5),
-  /** After the budget: stop the container, disconnect it from its networks, or only notify. */
-  quarantine: z.enum(['stop', 'disconnect', 'none']).default('stop'),
-  /** The workflow ends after this long without an unhealthy event. */
-  idleMs: durationMs.default(10 * 60_000),
-  /** Events handled in one run before it continues as new (sooner when Temporal suggests it): a slowly
-   * flapping container must not grow one history to Temporal's limit (review M9). */
-  eventsPerRun: z.number().int().min(1).max(10_000).default(500),
-  /** A quarantine ends by itself after this long (the container stays as the quarantine left it); no
-   * expiry when absent: it waits for a person's release. */
-  quarantineExpiryMs: durationMs.optional(),
-  /** Who may release a quarantine (the identity Temporal records, common/answer-policy.ts); empty:
-   * anyone who may call the namespace. */
-  releaseApprovers: z.array(z.string().min(1)).default([]),
-});
+export const RestartPolicy = z
+  .strictObject({
+    /** At most this many restarts of one container per window… */
+    maxRestarts: z.number().int().min(0).max(100).default(3),
+    windowMs: durationMs.default(10 * 60_000),
+    /** …the n-th restart in a window waits backoffMs·2^(n-1) first (the first one none). */
+    backoffMs: durationMs.default(1_000),
+    /** Unhealthy for less than this is tolerated: the workflow waits this long and looks again. */
+    graceMs: durationMs.default(0),
+    /** Seconds the engine waits for a graceful stop before it kills (busybox httpd as PID 1 ignores SIGTERM). */
+    stopTimeoutS: z.number().int().min(0).max(300).default(5),
+    /** After the budget: stop the container, disconnect it from its networks, or only notify. */
+    quarantine: z.enum(['stop', 'disconnect', 'none']).default('stop'),
+    /** The workflow ends after this long without an unhealthy event. */
+    idleMs: durationMs.default(10 * 60_000),
+    /** Events handled in one run before it continues as new (sooner when Temporal suggests it): a slowly
+     * flapping container must not grow one history to Temporal's limit (review M9). */
+    eventsPerRun: z.number().int().min(1).max(10_000).default(500),
+    /** A quarantine ends by itself after this long (the container stays as the quarantine left it); no
+     * expiry when absent: it waits for a person's release. */
+    quarantineExpiryMs: durationMs.optional(),
+    /** Who may release a quarantine (the identity Temporal records, common/answer-policy.ts); empty:
+     * anyone who may call the namespace. */
+    releaseApprovers: z.array(z.string().min(1)).default([]),
+    /** Approver name → Ed25519 public key: a release signed by that key is that person's (docs/security.md). */
+    releaseKeys: z
+      .record(z.string().min(1), z.string().regex(PUBLIC_KEY_TEXT, 'not an ssh-ed25519 line or a PEM PUBLIC KEY'))
+      .optional(),
+    /** Only a signed release counts (`dockhand remediate <c> release --key <file>`). */
+    releaseRequireSignatures: z.boolean().optional(),
+  })
+  .superRefine((p, ctx) => {
+    const problem = policyProblem(releasePolicy(p));
+    if (problem) ctx.addIssue({ code: 'custom', path: ['releaseKeys'], message: problem });
+  });
 export type RestartPolicy = z.output<typeof RestartPolicy>;
 
 export const RestartUnhealthyInput = z.strictObject({
@@ -86,4 +99,15 @@ export function stillUnhealthy(
 ): boolean {
   if (!h || !h.running || h.health !== 'unhealthy') return false;
   return now - h.startedAtMs >= h.startPeriodMs;
+}
+
+/** Who may release a quarantine, in the one answer policy's terms (common/answer-policy.ts). */
+export function releasePolicy(
+  p: Pick<RestartPolicy, 'releaseApprovers' | 'releaseKeys' | 'releaseRequireSignatures'>,
+): AnswerPolicy {
+  return {
+    approvers: p.releaseApprovers ?? [],
+    ...(p.releaseKeys ? { keys: p.releaseKeys } : {}),
+    ...(p.releaseRequireSignatures ? { requireSignatures: true } : {}),
+  };
 }

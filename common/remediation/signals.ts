@@ -1,3 +1,4 @@
+import type { AnswerSignature } from '../answer-signature';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PhaseStatus } from '../phase-status';
 
@@ -15,9 +16,15 @@ export interface RemediationEvent {
 export const remediationEventSignal = defineSignal<[RemediationEvent]>('remediationEvent');
 
 /** Lets a quarantined container go: the restart workflow ends and a new incident starts afresh. */
-export const releaseSignal = defineSignal<[{ by?: string; reason: string }]>('release');
+/** A release: `signature` is an Ed25519 signature of it where the rule lists release keys (`--key`). */
+export interface ReleaseAnswer {
+  by?: string;
+  reason: string;
+  signature?: AnswerSignature;
+}
+export const releaseSignal = defineSignal<[ReleaseAnswer]>('release');
 /** The same as an Update: the sender learns whether the release counted. */
-export const releaseUpdate = defineUpdate<string, [{ by?: string; reason: string }]>('release');
+export const releaseUpdate = defineUpdate<string, [ReleaseAnswer]>('release');
 
 export interface RemediationStatus {
   phase: string;

@@ -6,6 +6,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHostActivities } from '../../activities';
 import { withHostPolicy } from '../../activities/docker/host-policy';
+import type { ExecResult } from '../../common/docker-activities';
 import { ErrorType } from '../../common/errors';
 import { hostPolicyFromEnv } from '../../common/host-policy';
 import type { ContainerSpec } from '../../common/spec/container-spec';
@@ -19,10 +20,16 @@ const ids = testIds('hpol');
 const service = `hpol-${ids.suffix}`;
 const APP = 'dockhand-fixture-app:v1';
 const allowed = mkdtempSync(path.join(os.tmpdir(), 'dockhand-bind-'));
-const policy = hostPolicyFromEnv({ DOCKHAND_AGENT_BIND_PATHS: allowed, DOCKHAND_AGENT_DATA_DIR: allowed });
+const policy = hostPolicyFromEnv({
+  DOCKHAND_AGENT_BIND_PATHS: allowed,
+  DOCKHAND_AGENT_DATA_DIR: allowed,
+  DOCKHAND_AGENT_EXEC_CONTAINERS: `${service}-ok`,
+  DOCKHAND_AGENT_READ_CONTAINERS: `${service}-ok`,
+  DOCKHAND_AGENT_READ_PATHS: '/tmp',
+});
 const activities = withHostPolicy(createHostActivities(docker, ids.hostId), policy);
-const run = (input: Parameters<typeof activities.createContainer>[0]) =>
-  new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(activities.createContainer, input);
+const mock = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+const run = (input: Parameters<typeof activities.createContainer>[0]) => mock().run(activities.createContainer, input);
 const exists = (name: string) =>
   docker
     .getContainer(name)
@@ -58,5 +65,40 @@ describe('host agent policy (real engine)', () => {
     const inAllowed = { image: APP, mounts: [{ type: 'bind', source: allowed, target: '/data' }] } as ContainerSpec;
     expect(await run({ name: ok, service, spec: inAllowed })).toMatchObject({ created: true });
     expect(await exists(ok)).toBe(true);
+  });
+
+  it('runs commands and reads files only in the containers and paths it lists, refusing before anything runs', async () => {
+    const ok = `${service}-ok`; // created by the test above, with the policy's blessing
+    const other = `${service}-other`;
+    await mock().run(activities.createContainer, { name: other, service, spec: { image: APP } as ContainerSpec });
+    for (const name of [ok, other]) await mock().run(activities.startContainer, { name });
+    const marker = `/tmp/ran-${ids.suffix}`;
+    const exec = (name: string): Promise<ExecResult> =>
+      mock().run(activities.execInContainer, { name, command: ['/bin/busybox', 'touch', marker] });
+    const refused = await failureOf(exec(other));
+    expect(refused.type).toBe(ErrorType.HostPolicy);
+    expect(refused.nonRetryable).toBe(true);
+    expect(refused.message).toBe(
+      `execInContainer refused by the host agent's policy: name: running commands in container ${other} is not allowed (host policy "exec"; allowed: ${ok} (DOCKHAND_AGENT_EXEC_CONTAINERS))`,
+    );
+    // Nothing ran: the marker file does not exist in the refused container (looked at without the policy).
+    const raw = createHostActivities(docker, ids.hostId);
+    const probe: ExecResult = await mock().run(raw.execInContainer, {
+      name: other,
+      command: ['/bin/busybox', 'test', '-e', marker],
+    });
+    expect(probe.exitCode).toBe(1);
+    expect((await exec(ok)).exitCode).toBe(0);
+
+    const read = (name: string, p: string) => mock().run(activities.readFileFrom, { name, path: p });
+    const outside = await failureOf(read(ok, '/etc/passwd'));
+    expect(outside.type).toBe(ErrorType.HostPolicy);
+    expect(outside.message).toContain(
+      'path: /etc/passwd is outside the container paths files may be read from (host policy "read-file"',
+    );
+    expect((await failureOf(read(other, marker))).message).toContain(
+      `name: reading files from container ${other} is not allowed (host policy "read-file"`,
+    );
+    expect(await read(ok, marker)).toMatchObject({ content: '', sizeBytes: 0 });
   });
 });

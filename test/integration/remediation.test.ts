@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { EngineEvent } from '../../common/events/engine-event';
@@ -5,12 +7,14 @@ import { remediationEventSignal, remediationStatusQuery, releaseSignal } from '.
 import { remediationId } from '../../common/workflow-ids';
 import { docker } from '../support/docker';
 import { testQueue, waitFor, webhookReceiver, writeRules } from '../support/events';
+import { runCli } from '../support/cli';
 import { clientAs, testClient } from '../support/temporal';
 import { ensureHealthSweepSchedule } from '../../client/health-sweep';
 import type { DockhandConfig } from '../../common/config';
 import { startWorker, testIds, type WorkerProcess } from '../support/workers';
 
 const ids = testIds('remed');
+const key = (name: string) => path.join(__dirname, '..', 'fixtures', 'answer-keys', name);
 const queueName = `dockhand-events-${ids.suffix}`;
 const optIn = { 'dockhand.autoheal': 'true', 'dockhand.test': ids.suffix };
 const MAX_RESTARTS = 2;
@@ -27,6 +31,10 @@ const rules = {
         stopTimeoutS: 1,
         quarantine: 'stop',
         idleMs: '1m',
+        // Issue 16: a release follows the one answer policy, signatures included.
+        releaseApprovers: ['oncall'],
+        releaseKeys: { oncall: readFileSync(key('ann_ed25519.pub'), 'utf8').trim() },
+        releaseRequireSignatures: true,
       },
     },
   ],
@@ -138,9 +146,28 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
     expect(String(note.link)).toContain(encodeURIComponent(handle.workflowId));
     expect((await c.inspect()).State.Running).toBe(false);
 
+    // The rule requires signed releases: an unsigned Signal from a listed approver (the UI's path) does
+    // not count, and the real CLI prints each refusal and exits 1.
     await clientAs(client, 'oncall')
       .workflow.getHandle(handle.workflowId)
-      .signal(releaseSignal, { reason: 'looked at it' });
+      .signal(releaseSignal, { reason: 'unsigned, from the UI' });
+    const release = (...extra: string[]) =>
+      runCli(['remediate', name, 'release', '--host', ids.hostId, '--reason', 'looked at it', ...extra], {});
+    const unsigned = await release('--by', 'oncall');
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stderr).toContain(`refused: ${name} requires signed answers`);
+    const wrongKey = await release('--by', 'oncall', '--key', key('bob.pem'));
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toContain('refused: signature of oncall does not verify');
+    const notApprover = await release('--by', 'mallory', '--key', key('bob.pem'));
+    expect(notApprover.code).toBe(1);
+    expect(notApprover.stderr).toContain('refused: mallory has no key');
+    expect((await handle.query(remediationStatusQuery)).phase).toBe('quarantined');
+    expect((await c.inspect()).State.Running).toBe(false);
+
+    const signed = await release('--by', 'oncall', '--key', key('ann_ed25519'));
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(signed.stdout).toContain('released by oncall');
     expect(await handle.result()).toEqual({
       container: name,
       restarts: MAX_RESTARTS,

@@ -4,7 +4,7 @@ import { activityViolations, hostPolicyFromEnv, inside, specViolations } from '.
 const strict = hostPolicyFromEnv({});
 
 describe('host agent policy (pure)', () => {
-  it('defaults: nothing privileged, no host namespace, no bind paths or secrets, data dir /var/lib/dockhand', () => {
+  it('defaults: nothing privileged, no host namespace, no bind paths, secrets, exec or file reads; data dir /var/lib/dockhand', () => {
     expect(strict).toEqual({
       allowPrivileged: false,
       allowHostNamespaces: false,
@@ -12,6 +12,9 @@ describe('host agent policy (pure)', () => {
       secretFiles: [],
       secretEnv: [],
       dataDir: '/var/lib/dockhand',
+      execContainers: [],
+      readContainers: [],
+      readPaths: [],
     });
   });
 
@@ -68,6 +71,50 @@ describe('host agent policy (pure)', () => {
     ]);
     expect(activityViolations('ensureImage', { image: 'x', build: { contextDir: '/home/me' } }, policy)[0]!.rule).toBe(
       'agent-path',
+    );
+  });
+
+  it('execInContainer and readFileFrom run only in the containers (and read only below the paths) the agent lists', () => {
+    expect(activityViolations('execInContainer', { name: 'api-blue', command: ['id'] }, strict)).toEqual([
+      {
+        rule: 'exec',
+        field: 'name',
+        message:
+          'name: running commands in container api-blue is not allowed (host policy "exec"; nothing is allowed until DOCKHAND_AGENT_EXEC_CONTAINERS lists it)',
+      },
+    ]);
+    expect(activityViolations('readFileFrom', { name: 'api-blue', path: '/etc/shadow' }, strict)).toEqual([
+      {
+        rule: 'read-file',
+        field: 'name',
+        message:
+          'name: reading files from container api-blue is not allowed (host policy "read-file"; nothing is allowed until DOCKHAND_AGENT_READ_CONTAINERS lists it)',
+      },
+      {
+        rule: 'read-file',
+        field: 'path',
+        message:
+          'path: /etc/shadow is outside the container paths files may be read from (host policy "read-file"; nothing is allowed until DOCKHAND_AGENT_READ_PATHS lists it)',
+      },
+    ]);
+    const policy = hostPolicyFromEnv({
+      DOCKHAND_AGENT_EXEC_CONTAINERS: 'api-*, web.1',
+      DOCKHAND_AGENT_READ_CONTAINERS: '*',
+      DOCKHAND_AGENT_READ_PATHS: '/etc/nginx:/app/config',
+    });
+    expect(activityViolations('execInContainer', { name: 'api-green', command: ['id'] }, policy)).toEqual([]);
+    expect(activityViolations('execInContainer', { name: 'web.1', command: ['id'] }, policy)).toEqual([]);
+    // "." is literal and the pattern is whole: web-1 and xapi-blue do not match.
+    expect(activityViolations('execInContainer', { name: 'web-1', command: ['id'] }, policy)[0]!.rule).toBe('exec');
+    expect(activityViolations('execInContainer', { name: 'xapi-blue', command: ['id'] }, policy)[0]!.message).toContain(
+      'allowed: api-*, web.1 (DOCKHAND_AGENT_EXEC_CONTAINERS)',
+    );
+    expect(activityViolations('readFileFrom', { name: 'any', path: '/etc/nginx/nginx.conf' }, policy)).toEqual([]);
+    expect(activityViolations('readFileFrom', { name: 'any', path: '/etc/nginx/../shadow' }, policy)).toEqual([
+      expect.objectContaining({ rule: 'read-file', field: 'path' }),
+    ]);
+    expect(() => hostPolicyFromEnv({ DOCKHAND_AGENT_EXEC_CONTAINERS: 'a b' })).toThrow(
+      'DOCKHAND_AGENT_EXEC_CONTAINERS: "a b" is not a container name pattern',
     );
   });
 

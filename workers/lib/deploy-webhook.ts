@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import { DELIVERY_ID, DeployRequest, type DeliveryStatus, type DeployJob } from '../../common/events/deploy-request';
 import {
   DELIVERY_HEADERS,
@@ -25,6 +26,8 @@ export interface DeployWebhookOptions {
   replayWindowMs?: number;
   /** The clock (tests inject one). */
   now?: () => number;
+  /** A certificate and its key (PEM): the server speaks HTTPS; absent: plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 class HttpError extends Error {
@@ -49,7 +52,7 @@ const STATUS_PATH = /^\/hooks\/deploy\/([A-Za-z0-9_.-]{1,128})$/;
  *   rolled-back, signed over the text "GET /hooks/deploy/<deliveryId>".
  */
 export function createDeployWebhook(o: DeployWebhookOptions): http.Server {
-  return http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     route(req, o)
       .then(({ status, body }) => reply(res, status, body))
       .catch((e: Error) => {
@@ -63,7 +66,9 @@ export function createDeployWebhook(o: DeployWebhookOptions): http.Server {
           status === 413,
         );
       });
-  });
+  };
+  // https.Server is an http.Server with TLS: callers listen and close it the same way.
+  return o.tls ? https.createServer({ cert: o.tls.cert, key: o.tls.key }, handler) : http.createServer(handler);
 }
 
 async function route(req: http.IncomingMessage, o: DeployWebhookOptions): Promise<{ status: number; body: unknown }> {
