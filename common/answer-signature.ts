@@ -79,7 +79,7 @@ export function signatureProblem(
 ): string | undefined {
   if (raw === undefined || raw === null) {
     return policy.requireSignatures && !unsignedMayCount
-      ? `refused: ${subject} requires signed answers (dockhand <answer> ${subject} --key <private key file>)`
+      ? `refused: ${subject} requires signed answers (sign it: --key <private key file>)`
       : undefined;
   }
   const parsed = AnswerSignatureSchema.safeParse(raw);

@@ -155,7 +155,9 @@ describe('remediation from engine events (real engine, Redis, Temporal)', () => 
       runCli(['remediate', name, 'release', '--host', ids.hostId, '--reason', 'looked at it', ...extra], {});
     const unsigned = await release('--by', 'oncall');
     expect(unsigned.code).toBe(1);
-    expect(unsigned.stderr).toContain(`refused: ${name} requires signed answers`);
+    expect(unsigned.stderr).toContain(
+      `refused: the quarantine of ${name} on ${ids.hostId} requires signed answers (sign it: --key <private key file>)`,
+    );
     const wrongKey = await release('--by', 'oncall', '--key', key('bob.pem'));
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toContain('refused: signature of oncall does not verify');

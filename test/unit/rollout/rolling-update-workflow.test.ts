@@ -681,7 +681,7 @@ describe('answers go through one access check on the identity Temporal recorded 
           await as('ann', h)
             .executeUpdate(approveUpdate, { args: [{ by: 'ann' }] })
             .catch(refusal),
-        ).toBe('refused: web requires signed answers (dockhand <answer> web --key <private key file>)');
+        ).toBe('refused: web requires signed answers (sign it: --key <private key file>)');
         // bob's key signing under ann's name, a signature for another run and one for another answer.
         expect(
           await as('ann', h)
