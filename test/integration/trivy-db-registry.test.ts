@@ -25,7 +25,9 @@ beforeAll(async () => {
   address = (await startImageRegistry(REGISTRY)).address;
   const source = await mkdtemp(path.join(os.tmpdir(), 'dockhand-trivydb-src-'));
   dirs.push(source);
-  const out = execFileSync(trivyDbTool(), ['-cache', source, '-push', `${address}/${REPOSITORY}`], { encoding: 'utf8' });
+  const out = execFileSync(trivyDbTool(), ['-cache', source, '-push', `${address}/${REPOSITORY}`], {
+    encoding: 'utf8',
+  });
   expect(out).toContain(`${address}/${REPOSITORY}:2`);
 }, 60_000);
 
