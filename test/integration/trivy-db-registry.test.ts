@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVulnerabilityActivities } from '../../activities/scan/trivy/image-vulnerabilities';
 import { cleanImageRegistry, startImageRegistry } from '../../cli/lib/image-registry';
 import { ensureTestHostPackages } from '../../cli/lib/test-hosts';
+import type { HostVulnScan } from '../../common/scan/vulnerability';
 import { trivyDbTool } from '../support/cyclonedx';
 import { docker } from '../support/docker';
 
@@ -43,7 +44,7 @@ const scanVulnFixture = async (db: string) => {
   const { Id } = await docker.getImage('dockhand-fixture-vuln:v1').inspect();
   const { scanImages } = createVulnerabilityActivities({ db, cacheDir });
   const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-  const result = await env.run(scanImages, {
+  const result: HostVulnScan = await env.run(scanImages, {
     images: [{ imageId: Id, image: 'dockhand-fixture-vuln:v1' }],
     sbom: false,
     imageTimeoutMs: 60_000,
