@@ -94,6 +94,24 @@ export interface DeployGuardResult {
   deploy?: BlueGreenResult | RollingUpdateResult;
 }
 
+/** Builds the guard's results for one incident (the time is the workflow's, when called from one). */
+export function guardResults(input: Pick<DeployGuardInput, 'service' | 'strategy' | 'incident'>) {
+  const { service, strategy, incident } = input;
+  return (
+    outcome: DeployGuardOutcome,
+    approval: ApprovalDecision,
+    extra: Partial<DeployGuardResult> = {},
+  ): DeployGuardResult => ({
+    service,
+    strategy,
+    outcome,
+    incident,
+    approval,
+    finishedAt: new Date().toISOString(),
+    ...extra,
+  });
+}
+
 /** One run of deploy/<service>, as the guard sees it (from Temporal's describe and result). */
 export interface ChangeRun {
   runId: string;

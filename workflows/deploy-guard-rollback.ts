@@ -1,7 +1,13 @@
+import { patched } from '@temporalio/workflow';
 import { approvalWaitsOn } from '../common/phase-details';
 import { BlueGreenInput } from '../common/blue-green';
 import { guardTexts } from '../common/deploy-guard-texts';
-import { DeployGuardInput, type DeployGuardRequest, type DeployGuardResult } from '../common/deploy-guard';
+import {
+  DeployGuardInput,
+  guardResults,
+  type DeployGuardRequest,
+  type DeployGuardResult,
+} from '../common/deploy-guard';
 import { RollingUpdateInput, type RollingUpdateRequest } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
 import { blueGreenDeploy } from './blue-green';
@@ -11,6 +17,9 @@ import { hostAgent } from './lib/activity-options';
 import { notifyOnce } from './lib/remediation-state';
 import { rollingUpdate } from './rolling-update';
 import { tagWorkflow } from './lib/workflow-tags';
+
+/** Marker: the approval gate's note is the only "waits for approval" note of a guard's rollback. */
+const ONE_WAITING_NOTE = 'guard-one-waiting-note';
 
 /**
  * The deploy guard's rollback, under the service's change lock deploy/<service>: a container of the
@@ -26,23 +35,18 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
     strategy === 'blue-green'
       ? validate(BlueGreenInput, input.request, 'input.request')
       : validate(RollingUpdateInput, input.request, 'input.request');
-  const gate = new ApprovalGate(input.approval, { subject: `the deploy guard's rollback of ${service}` });
   const to = redeploy.spec.image;
   const texts = guardTexts(input, to);
-  tagWorkflow({ service, host, image: to });
-  const result = (
-    outcome: DeployGuardResult['outcome'],
-    approval: DeployGuardResult['approval'],
-    extra: Partial<DeployGuardResult> = {},
-  ): DeployGuardResult => ({
+  const { title, text } = texts.approvalNote;
+  const gate = new ApprovalGate(input.approval, {
+    subject: `the deploy guard's rollback of ${service}`,
     service,
-    strategy,
-    outcome,
-    incident,
-    approval,
-    finishedAt: new Date().toISOString(),
-    ...extra,
+    host,
+    container: incident.container,
+    note: { title, text },
   });
+  tagWorkflow({ service, host, image: to });
+  const result = guardResults(input);
 
   enterPhase('checking', `is ${incident.container} still unhealthy?`);
   const now = await hostAgent(host).containerCondition({ name: incident.container });
@@ -57,7 +61,8 @@ export async function deployGuardRollback(request: DeployGuardRequest): Promise<
       texts.asking,
       approvalWaitsOn(`${input.approval.timeoutMs / 1000}s from now`, 'nothing changes'),
     );
-    await notifyOnce(host, incident.container, texts.approvalNote);
+    // The gate tells people it waits, in the guard's words; runs before this sent a second note of their own.
+    if (!patched(ONE_WAITING_NOTE)) await notifyOnce(host, incident.container, texts.approvalNote);
   }
   const approval = await gate.wait();
   if (approval.outcome === 'rejected' || approval.outcome === 'timed-out') {

@@ -76,8 +76,6 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
       90_000,
       'guard waits for approval',
     );
-    // Two notes reach the webhook, in either order: the approval gate's "waits for approval" (sent at
-    // once) and the guard's own incident note (delivered by a workflow of its own).
     const asked = await waitFor(
       () =>
         notifications.received.find(
@@ -142,6 +140,9 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
       30_000,
       'rolled-back notification',
     );
+    // One wait, one "waits for approval" note (the gate's, in the guard's words), not two.
+    const waiting = notifications.received.filter((n) => n.workflowId === handle.workflowId && n.kind === 'waiting');
+    expect(waiting.map((n) => n.title)).toEqual([`deploy guard: roll back ${guarded}? (awaiting approval)`]);
   });
 
   it('inside the bake window the guard sends the deploy its own rollback signal (the old color still runs)', async () => {

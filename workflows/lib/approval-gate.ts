@@ -18,6 +18,8 @@ export interface GateSubject {
   service?: string;
   host?: string;
   container?: string;
+  /** What the waiting notification says when the change words it itself (the deploy guard's why). */
+  note?: { title: string; text: string };
 }
 
 /**
@@ -116,11 +118,12 @@ export class ApprovalGate {
       kind: 'waiting',
       answerable: true,
       severity: 'warning',
-      title: `${this.who.subject} waits for approval (${workflowType})`,
+      title: this.who.note?.title ?? `${this.who.subject} waits for approval (${workflowType})`,
       text:
+        this.who.note?.text ??
         `${workflowId} waits for ${need} approval(s)` +
-        (this.policy.approvers?.length ? ` from ${this.policy.approvers.join(', ')}` : '') +
-        `; no answer within ${minutes} min rejects it and nothing changes.`,
+          (this.policy.approvers?.length ? ` from ${this.policy.approvers.join(', ')}` : '') +
+          `; no answer within ${minutes} min rejects it and nothing changes.`,
       ...(this.who.service ? { service: this.who.service } : {}),
       ...(this.who.host ? { host: this.who.host } : {}),
       ...(this.who.container ? { container: this.who.container } : {}),
