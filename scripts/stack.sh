@@ -130,7 +130,7 @@ trivy_wait() {
 }
 # The tool that writes the tests' vulnerability database (scripts/trivy-db), rebuilt when its source changes.
 trivy_db_tool() {
-  local hash; hash="$(cat "$ROOT/scripts/trivy-db/"{main.go,go.mod,go.sum} | sha256sum | cut -c1-12)"
+  local hash; hash="$(cat "$ROOT/scripts/trivy-db/"*.go "$ROOT/scripts/trivy-db/"go.{mod,sum} | sha256sum | cut -c1-12)"
   local bin="$CACHE/trivy-db-$hash/trivy-db"
   if [ ! -x "$bin" ]; then
     command -v go >/dev/null || apt_install golang-go

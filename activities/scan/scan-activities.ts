@@ -53,6 +53,7 @@ export function createScanActivities(docker: Docker) {
         id: c.Id,
         name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
         image: c.Image,
+        ...(c.ImageID ? { imageId: c.ImageID } : {}),
         state: c.State,
         labels: c.Labels ?? {},
       }));

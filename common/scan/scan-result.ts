@@ -9,6 +9,9 @@ export interface ScanTarget {
   id: string;
   name: string;
   image: string;
+  /** The image's id (sha256:…), so Trivy can read the images while the containers are scanned.
+   * Absent in scans recorded before it was listed. */
+  imageId?: string;
   state: string;
   labels: Record<string, string>;
 }

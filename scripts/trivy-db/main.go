@@ -6,7 +6,10 @@
 // dockhand-demo-lib, fixed in 1.0-2. The fixture image dockhand-fixture-vuln:v1 ships 1.0-1
 // (vulnerable), :v2 ships 1.0-2 (fixed); see scripts/build-fixtures.sh.
 //
-//	go run . -cache <dir> [-updated-at 2026-01-02T15:04:05Z]
+// With -push it also uploads the database to an OCI registry, as Trivy's own is published (push.go),
+// for DOCKHAND_TRIVY_DB=oci:<registry>/<repository>.
+//
+//	go run . -cache <dir> [-updated-at 2026-01-02T15:04:05Z] [-push <registry>/<repository>[:tag]]
 package main
 
 import (
@@ -34,6 +37,7 @@ const (
 func main() {
 	cache := flag.String("cache", "", "Trivy cache directory to write db/trivy.db and db/metadata.json into")
 	updated := flag.String("updated-at", "", "the database's UpdatedAt (RFC 3339; default now), to test the age report")
+	pushTo := flag.String("push", "", "also push the database to this OCI repository (<registry host:port>/<repository>[:tag], plain HTTP)")
 	flag.Parse()
 	if *cache == "" {
 		fail(fmt.Errorf("-cache: give the Trivy cache directory"))
@@ -89,6 +93,17 @@ func main() {
 		fail(err)
 	}
 	fmt.Println(db.Path(dir))
+	if *pushTo != "" {
+		// Closed first so the file pushed is complete.
+		if err := db.Close(); err != nil {
+			fail(err)
+		}
+		ref, err := push(dir, *pushTo)
+		if err != nil {
+			fail(fmt.Errorf("-push %s: %w", *pushTo, err))
+		}
+		fmt.Println(ref)
+	}
 }
 
 func fail(err error) {

@@ -40,6 +40,10 @@ export function createVulnerabilityActivities(settings: TrivySettings) {
     failedDownload = reason && source.kind !== 'dir' ? { at: Date.now(), reason } : undefined;
     return reason;
   };
+  // The binary does not change under a running agent: its version is asked once, not once per scan
+  // (a Trivy start is a 200+ MB binary loaded, seconds on a loaded machine).
+  const versions = new Map<string, Promise<string | undefined>>();
+  const versionOf = (bin: string) => versions.get(bin) ?? versions.set(bin, version(bin)).get(bin)!;
   return {
     /** Scans each distinct image once: fetches the database (unless it is a directory), then runs
      * `trivy image` per image, each bounded in time and output. Read-only on the Engine; twice scans
@@ -64,7 +68,7 @@ export function createVulnerabilityActivities(settings: TrivySettings) {
           doing = `image ${n + 1}/${images.length}: ${image.image}`;
           out.push(await scanImage(bin, source, settings.dockerHost, image, input));
         }
-        return { status: 'scanned', db, trivyVersion: await version(bin), images: out };
+        return { status: 'scanned', db, trivyVersion: await versionOf(bin), images: out };
       } finally {
         clearInterval(ticker);
       }
