@@ -82,9 +82,7 @@ describe('signed answers: the checks without cryptography (signatureProblem)', (
   });
 
   it('a service that requires signatures refuses an unsigned approval; a rollback may be unsigned (system identities)', () => {
-    expect(check(undefined)).toBe(
-      'refused: api requires signed answers (sign it: --key <private key file>)',
-    );
+    expect(check(undefined)).toBe('refused: api requires signed answers (sign it: --key <private key file>)');
     expect(check(undefined, { putBack: true })).toBeUndefined();
     expect(signatureProblem({}, 'api', undefined, now, new Set())).toBeUndefined();
   });
