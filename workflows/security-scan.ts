@@ -115,7 +115,25 @@ async function scanHost(
           reportId,
         )
       : undefined;
-  // Once one scan times out the agent is presumed gone: the rest are reported, not waited for.
+  const { containers, lost } = await scanContainers(host, agent, targets, input, baseline);
+  const scanned: HostScan = { host, status: 'scanned', containers };
+  if (alongside) return { ...scanned, vulnerabilities: await alongside };
+  if (lost || !checkEnabled(VULN_CHECK_ID, input.checks) || !patched('scan-vulnerabilities')) return scanned;
+  const images = containers
+    .filter((c) => c.status === 'scanned' && c.imageId)
+    .map((c) => ({ imageId: c.imageId, image: c.image }));
+  return { ...scanned, vulnerabilities: await scanVulnerabilities(host, agent, images, input, reportId) };
+}
+
+/** Scans each container on the host, a few at a time. Once one scan times out the agent is presumed gone:
+ * the rest are reported as such, not waited for. */
+async function scanContainers(
+  host: string,
+  agent: ReturnType<typeof hostAgent>,
+  targets: ScanTarget[],
+  input: ScanInput,
+  baseline: Baseline,
+): Promise<{ containers: ContainerScan[]; lost?: string }> {
   let lost: string | undefined;
   const containers = await mapBounded(targets, input.concurrency, async (target): Promise<ContainerScan> => {
     const failed = (error: string): ContainerScan => ({
@@ -144,13 +162,7 @@ async function scanHost(
       return failed(describe(err));
     }
   });
-  const scanned: HostScan = { host, status: 'scanned', containers };
-  if (alongside) return { ...scanned, vulnerabilities: await alongside };
-  if (lost || !checkEnabled(VULN_CHECK_ID, input.checks) || !patched('scan-vulnerabilities')) return scanned;
-  const images = containers
-    .filter((c) => c.status === 'scanned' && c.imageId)
-    .map((c) => ({ imageId: c.imageId, image: c.image }));
-  return { ...scanned, vulnerabilities: await scanVulnerabilities(host, agent, images, input, reportId) };
+  return { containers, lost };
 }
 
 /** Marker: the images are scanned alongside the containers (from the listed targets' image ids). */
