@@ -26,8 +26,9 @@ export interface DemoEnd {
   image: string;
   /** Where the demo service answers (through its edge). */
   url: string;
-  /** Requests the probe sent to `url` while the deploy ran, and how many of them failed. */
-  probe: { requests: number; failed: number };
+  /** Requests the probe sent to `url` while the deploy ran, how many of them failed, and how the first
+   * few failed (seconds into the probe, and the answer or the error). */
+  probe: { requests: number; failed: number; failures: string[] };
   failure?: string;
 }
 
@@ -112,7 +113,10 @@ export async function runDemo(client: Client, config: DockhandConfig, o: DemoOpt
         ? `Done: ${o.service} serves ${deployed} on ${url}`
         : `The deploy ${end.outcome === 'rolled-back' ? 'was rolled back' : 'failed'}: ${end.failure}`,
     );
-    o.print(`           ${counts.requests} requests to ${url} while it ran, ${counts.failed} failed`);
+    o.print(
+      `           ${counts.requests} requests to ${url} while it ran, ${counts.failed} failed` +
+        (counts.failures.length ? ` (${counts.failures.join('; ')})` : ''),
+    );
     o.print(`           what runs now: ${cmd(`status ${o.service}`)}`);
     return {
       outcome: end.outcome,
@@ -165,16 +169,21 @@ function phaseLine(p: { phase: string; details: string; elapsedMs: number }): st
 function probeUrl(url: string, onChange: (answer: string) => void) {
   let requests = 0;
   let failed = 0;
+  const failures: string[] = [];
+  const started = Date.now();
   let last: string | undefined;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
+      let error = '';
       const answer = await fetch(url, { signal: AbortSignal.timeout(2_000) })
         .then(async (r) => ({ ok: r.ok, text: r.ok ? (await r.text()).trim() : `HTTP ${r.status}` }))
-        .catch(() => undefined);
+        .catch((err: Error) => void (error = err.cause instanceof Error ? err.cause.message : err.message));
       if (answer !== undefined || last !== undefined) {
         requests++;
         if (!answer?.ok) failed++;
+        if (!answer?.ok && failures.length < 5)
+          failures.push(`+${((Date.now() - started) / 1000).toFixed(1)}s: ${answer?.text ?? error}`);
         if (answer?.ok && answer.text !== last) {
           onChange(answer.text);
           last = answer.text;
@@ -187,7 +196,7 @@ function probeUrl(url: string, onChange: (answer: string) => void) {
     async stop() {
       stopped = true;
       await loop;
-      return { requests, failed };
+      return { requests, failed, failures };
     },
   };
 }

@@ -115,7 +115,7 @@ describe('the demo (npm start) on a clean state', () => {
     const end = await run.end;
     expect(end).toMatchObject({ outcome: 'succeeded', image: 'dockhand-fixture-app:v2', url });
     expect(end.probe.requests).toBeGreaterThan(0);
-    expect(end.probe.failed).toBe(0);
+    expect(end.probe.failed, end.probe.failures.join('; ')).toBe(0);
     const printedUrl = run.lines.find((l) => l.startsWith('Done:'))!.match(/on (http\S+)/)![1]!;
     expect(await answer(printedUrl)).toBe('200 v2');
   });
