@@ -99,15 +99,19 @@ export function newRedis(url: string, options: RedisOptions = {}, env: NodeJS.Pr
 }
 
 /** Why a connection to Redis failed, in words that say what to set: an untrusted certificate, a missing
- * client certificate; otherwise the error's code or message. */
-export function redisProblem(e: Error): string {
+ * client certificate (a TLS server that requires one resets the connection, or alerts); otherwise the
+ * error's code or message. `url` and `env` say whether TLS was used and a client certificate was set. */
+export function redisProblem(e: Error, url: string, env: NodeJS.ProcessEnv = process.env): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code && UNTRUSTED.has(code))
     return `its TLS certificate is not trusted (${code}): set REDIS_TLS_CA to the PEM file of the CA that signed it`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return `its TLS certificate does not name the host of REDIS_URL (${code})`;
-  if (/certificate required|alert number 116|handshake failure/i.test(e.message))
-    return `it requires a client certificate (${e.message.trim()}): set REDIS_TLS_CERT and REDIS_TLS_KEY`;
+  const tls = url.startsWith('rediss');
+  if (tls && /certificate required/i.test(e.message))
+    return `it requires a client certificate (${code ?? e.message}): set REDIS_TLS_CERT and REDIS_TLS_KEY`;
+  if (tls && code === 'ECONNRESET' && !readVariable('REDIS_TLS_CERT', env))
+    return `${code}: it closed the TLS connection; if it requires a client certificate (tls-auth-clients), set REDIS_TLS_CERT and REDIS_TLS_KEY`;
   return code ?? e.message;
 }
 

@@ -32,7 +32,7 @@ export async function connectRedis(url: string, o: { blocking?: boolean } = {}):
 
 /** "cannot reach Redis at redis://127.0.0.1:6379 (ECONNREFUSED); …" */
 export function redisDown(url: string, e: Error): CliError {
-  const why = redisProblem(e);
+  const why = redisProblem(e, url);
   return new CliError(
     `cannot reach Redis at ${shown(url)} (${why}); start the stack with "npm run stack -- up" or set REDIS_URL`,
   );

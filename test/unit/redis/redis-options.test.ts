@@ -80,16 +80,21 @@ describe('REDIS_URL forms', () => {
 
   it('says what to set when TLS fails: the CA for an untrusted certificate, a client certificate when asked', () => {
     const err = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
-    expect(redisProblem(err('self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'))).toBe(
+    const tls = 'rediss://r:6380';
+    expect(redisProblem(err('self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'), tls)).toBe(
       'its TLS certificate is not trusted (SELF_SIGNED_CERT_IN_CHAIN): set REDIS_TLS_CA to the PEM file of the CA that signed it',
     );
-    expect(
-      redisProblem(
-        err('ssl3_read_bytes:tlsv13 alert certificate required', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'),
-      ),
-    ).toBe(
-      'it requires a client certificate (ssl3_read_bytes:tlsv13 alert certificate required): set REDIS_TLS_CERT and REDIS_TLS_KEY',
+    const alert = err('ssl3_read_bytes:tlsv13 alert certificate required', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+    expect(redisProblem(alert, tls, {})).toBe(
+      'it requires a client certificate (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED): set REDIS_TLS_CERT and REDIS_TLS_KEY',
     );
-    expect(redisProblem(err('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'))).toBe('ECONNREFUSED');
+    const reset = err('read ECONNRESET', 'ECONNRESET');
+    expect(redisProblem(reset, tls, {})).toBe(
+      'ECONNRESET: it closed the TLS connection; if it requires a client certificate (tls-auth-clients), set REDIS_TLS_CERT and REDIS_TLS_KEY',
+    );
+    // With a client certificate set, or without TLS, a reset is only a reset.
+    expect(redisProblem(reset, tls, { REDIS_TLS_CERT: '/c.pem' })).toBe('ECONNRESET');
+    expect(redisProblem(reset, 'redis://r', {})).toBe('ECONNRESET');
+    expect(redisProblem(err('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'), tls, {})).toBe('ECONNREFUSED');
   });
 });
