@@ -13,7 +13,7 @@ import { redactText } from '../common/redact';
  *   the master and the sentinels alike. `rediss+sentinel://` does both over TLS.
  * A bad URL throws, naming what is wrong, never echoing the password.
  */
-export function redisOptions(url: string, tlsCa?: Buffer): RedisOptions {
+export function redisOptions(url: string, tlsFiles: RedisTlsFiles = {}): RedisOptions {
   const m = /^(rediss?|rediss?\+sentinel):\/\/(?:([^@/]*)@)?([^/]+)(?:\/([^/]*))?(?:\/(\d+))?\/?$/.exec(url);
   if (!m)
     throw new Error(
@@ -27,7 +27,7 @@ export function redisOptions(url: string, tlsCa?: Buffer): RedisOptions {
     string?,
     string?,
   ];
-  const tls = scheme.startsWith('rediss') ? { tls: tlsCa ? { ca: tlsCa } : {} } : {};
+  const tls = scheme.startsWith('rediss') ? { tls: { ...tlsFiles } } : {};
   const colon = auth?.indexOf(':') ?? -1;
   const credentials = {
     ...(auth && colon >= 0 && auth.slice(colon + 1) ? { password: decodeURIComponent(auth.slice(colon + 1)) } : {}),
@@ -67,17 +67,59 @@ export function shown(url: string): string {
   return redactText(url);
 }
 
-/** A Redis client for REDIS_URL (any form above) with the caller's options; REDIS_TLS_CA read now. */
-export function newRedis(url: string, options: RedisOptions = {}, env: NodeJS.ProcessEnv = process.env): Redis {
-  const caFile = readVariable('REDIS_TLS_CA', env);
-  let ca: Buffer | undefined;
-  if (caFile)
-    try {
-      ca = readFileSync(caFile);
-    } catch (e) {
-      throw new Error(`REDIS_TLS_CA: cannot read ${caFile} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
-        cause: e,
-      });
-    }
-  return new Redis({ ...redisOptions(url, ca), ...options });
+/** The PEM contents a TLS connection uses beyond the system's CAs: a private CA, a client certificate. */
+export interface RedisTlsFiles {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
 }
+
+/** REDIS_TLS_CA, REDIS_TLS_CERT and REDIS_TLS_KEY, read now; an unreadable file or a certificate without
+ * its key is an error naming the variable. */
+export function redisTlsFiles(env: NodeJS.ProcessEnv = process.env): RedisTlsFiles {
+  const read = (name: 'REDIS_TLS_CA' | 'REDIS_TLS_CERT' | 'REDIS_TLS_KEY') => {
+    const file = readVariable(name, env);
+    if (!file) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new Error(`${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
+    }
+  };
+  const [ca, cert, key] = [read('REDIS_TLS_CA'), read('REDIS_TLS_CERT'), read('REDIS_TLS_KEY')];
+  if (!cert !== !key)
+    throw new Error('REDIS_TLS_CERT and REDIS_TLS_KEY: set both (a client certificate and its key) or neither');
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+}
+
+/** A Redis client for REDIS_URL (any form above) with the caller's options; the TLS files read now.
+ * Every Redis connection of Dockhand (workers, trigger, BullMQ queues, CLI) is made here. */
+export function newRedis(url: string, options: RedisOptions = {}, env: NodeJS.ProcessEnv = process.env): Redis {
+  return new Redis({ ...redisOptions(url, redisTlsFiles(env)), ...options });
+}
+
+/** Why a connection to Redis failed, in words that say what to set: an untrusted certificate, a missing
+ * client certificate (a TLS server that requires one resets the connection, or alerts); otherwise the
+ * error's code or message. `url` and `env` say whether TLS was used and a client certificate was set. */
+export function redisProblem(e: Error, url: string, env: NodeJS.ProcessEnv = process.env): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code && UNTRUSTED.has(code))
+    return `its TLS certificate is not trusted (${code}): set REDIS_TLS_CA to the PEM file of the CA that signed it`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `its TLS certificate does not name the host of REDIS_URL (${code})`;
+  const tls = url.startsWith('rediss');
+  if (tls && /certificate required/i.test(e.message))
+    return `it requires a client certificate (${code ?? e.message}): set REDIS_TLS_CERT and REDIS_TLS_KEY`;
+  if (tls && code === 'ECONNRESET' && !readVariable('REDIS_TLS_CERT', env))
+    return `${code}: it closed the TLS connection; if it requires a client certificate (tls-auth-clients), set REDIS_TLS_CERT and REDIS_TLS_KEY`;
+  return code ?? e.message;
+}
+
+const UNTRUSTED = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+]);

@@ -101,6 +101,18 @@ export const ENVIRONMENT = {
     .startsWith('/', 'must be an absolute path')
     .optional()
     .describe("the CA (PEM file) of a rediss:// Redis's certificate; default the system's"),
+  REDIS_TLS_CERT: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe(
+      'client certificate (PEM file) for a rediss:// Redis that requires one (tls-auth-clients); with REDIS_TLS_KEY',
+    ),
+  REDIS_TLS_KEY: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .optional()
+    .describe("the client certificate's private key (PEM file); with REDIS_TLS_CERT"),
   DOCKER_HOST: z.string().optional().describe('the engine a host agent drives; default the local socket'),
   DOCKHAND_HOST_ID: z
     .string()

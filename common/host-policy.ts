@@ -7,7 +7,15 @@
 
 /** The rule a refusal names. */
 export type HostRule =
-  'privileged' | 'host-namespace' | 'host-path' | 'secret-file' | 'secret-env' | 'agent-path' | 'exec' | 'read-file';
+  | 'privileged'
+  | 'host-namespace'
+  | 'host-path'
+  | 'secret-file'
+  | 'secret-env'
+  | 'agent-path'
+  | 'exec'
+  | 'read-file'
+  | 'copy-in';
 
 export interface HostPolicy {
   /** privileged, capAdd ALL/SYS_ADMIN, unconfined seccomp/AppArmor, devices. */
@@ -28,6 +36,15 @@ export interface HostPolicy {
   readContainers: string[];
   /** …and the directories inside those containers it may read below (the content goes into history). */
   readPaths: string[];
+  /** Containers Dockhand does not own that copyFileIn may write files into (its own it always may). */
+  copyContainers: string[];
+}
+
+/** What the agent looked up on the engine before judging an activity (the input alone cannot say). */
+export interface HostFacts {
+  /** copyFileIn: whether the target container is Dockhand's (OWNED_CONTAINER_LABELS); undefined: no such
+   * container (the activity then fails NotFound, writing nothing). */
+  owned?: boolean;
 }
 
 export interface HostPolicyViolation {
@@ -48,6 +65,7 @@ export const HOST_POLICY_ENV = {
   execContainers: 'DOCKHAND_AGENT_EXEC_CONTAINERS',
   readContainers: 'DOCKHAND_AGENT_READ_CONTAINERS',
   readPaths: 'DOCKHAND_AGENT_READ_PATHS',
+  copyContainers: 'DOCKHAND_AGENT_COPY_CONTAINERS',
 } as const;
 
 /** Reads the policy; a bad value is an error naming the variable (the agent does not start). */
@@ -99,6 +117,7 @@ export function hostPolicyFromEnv(env: Record<string, string | undefined>): Host
     execContainers: patterns(HOST_POLICY_ENV.execContainers),
     readContainers: patterns(HOST_POLICY_ENV.readContainers),
     readPaths: dirs(HOST_POLICY_ENV.readPaths),
+    copyContainers: patterns(HOST_POLICY_ENV.copyContainers),
   };
 }
 
@@ -189,12 +208,17 @@ const AGENT_PATHS: Record<
 };
 
 /** Every violation in one activity's input: any `spec` it carries, the agent paths it names, and the
- * containers (and container paths) it runs commands in or reads files from. */
-export function activityViolations(activity: string, input: unknown, policy: HostPolicy): HostPolicyViolation[] {
+ * containers (and container paths) it runs commands in, reads files from or writes files into. */
+export function activityViolations(
+  activity: string,
+  input: unknown,
+  policy: HostPolicy,
+  facts: HostFacts = {},
+): HostPolicyViolation[] {
   if (!input || typeof input !== 'object') return [];
   const i = input as Record<string, unknown>;
   const out = specViolations(i.spec, policy);
-  out.push(...containerAccessViolations(activity, i, policy));
+  out.push(...containerAccessViolations(activity, i, policy, facts));
   const p = AGENT_PATHS[activity]?.(i);
   if (p && !inside(String(p[1]), [policy.dataDir]))
     out.push({
@@ -211,9 +235,18 @@ function containerAccessViolations(
   activity: string,
   i: Record<string, unknown>,
   policy: HostPolicy,
+  facts: HostFacts,
 ): HostPolicyViolation[] {
   const out: HostPolicyViolation[] = [];
   const name = String(i.name);
+  // A file written into a container changes what it runs: fine in Dockhand's own containers (a workflow
+  // may replace those anyway), only where listed in any other (a database Dockhand does not manage).
+  if (activity === 'copyFileIn' && facts.owned === false && !matchesAny(name, policy.copyContainers))
+    out.push({
+      rule: 'copy-in',
+      field: 'name',
+      message: `name: writing files into container ${name} is not allowed: Dockhand does not own it (host policy "copy-in"; ${allowed(policy.copyContainers, HOST_POLICY_ENV.copyContainers)})`,
+    });
   if (activity === 'execInContainer' && !matchesAny(name, policy.execContainers))
     out.push({
       rule: 'exec',

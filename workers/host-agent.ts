@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { createHostActivities } from '../activities';
 import { connectEngine } from '../activities/docker/engine';
-import { withHostPolicy } from '../activities/docker/host-policy';
+import { engineFacts, withHostPolicy } from '../activities/docker/host-policy';
 import { hostPolicyFromEnv } from '../common/host-policy';
 import { loadConfig, readVariable, type DockhandConfig } from '../common/config';
 import { useSpecHashKey } from '../activities/docker/spec-hash';
@@ -36,7 +36,7 @@ async function run(): Promise<void> {
     namespace: config.temporalNamespace,
     dataConverter: dockhandDataConverter(config),
     taskQueue,
-    activities: withHostPolicy(createHostActivities(docker, config.hostId), policy),
+    activities: withHostPolicy(createHostActivities(docker, config.hostId), policy, engineFacts(docker)),
     shutdownGraceTime: '10s',
   });
   const events = publishEngineEvents(docker, config);

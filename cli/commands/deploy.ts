@@ -57,7 +57,10 @@ export function registerDeploy(program: Command): void {
     .option('--app-port <port>', 'port the app listens on in its container (default 80)', int);
   addSpecOptions(command, 'user-defined network (default <service>-net)')
     .option('--edge-port <port>', 'host port the edge publishes (first deploy; default: a free one)', int)
-    .option('--no-approval', 'switch without waiting for an approval')
+    .option(
+      '--no-approval',
+      'switch without waiting for an approval (refused for a service whose answers must be signed, unless its file sets approval.allowSkip)',
+    )
     .option('--approval-timeout <duration>', 'how long to wait for an approval before rejecting (e.g. 30m)', duration)
     .option('--approver <name>', 'identity allowed to approve/reject, repeatable (default: anyone)', collect)
     .option('--bake <duration>', 'rollback window after the switch (e.g. 5m)', duration)

@@ -1,5 +1,5 @@
 import type { Redis, RedisOptions } from 'ioredis';
-import { newRedis, shown } from '../../client/redis-connection';
+import { newRedis, redisProblem, shown } from '../../client/redis-connection';
 import { CliError } from './exit-codes';
 
 /** How long the CLI waits for Redis before saying it is down (a bounded connect, never a hang). */
@@ -32,7 +32,7 @@ export async function connectRedis(url: string, o: { blocking?: boolean } = {}):
 
 /** "cannot reach Redis at redis://127.0.0.1:6379 (ECONNREFUSED); …" */
 export function redisDown(url: string, e: Error): CliError {
-  const why = (e as NodeJS.ErrnoException).code ?? e.message;
+  const why = redisProblem(e, url);
   return new CliError(
     `cannot reach Redis at ${shown(url)} (${why}); start the stack with "npm run stack -- up" or set REDIS_URL`,
   );

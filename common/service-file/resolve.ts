@@ -6,6 +6,7 @@ import type { ChangeOriginInput } from '../change-origin';
 import { FleetBlueGreenInput } from '../fleet-blue-green';
 import { FleetRollingInput } from '../fleet-rolling';
 import { RollingUpdateInput } from '../rolling-update';
+import { approvalOverrideProblems } from './approval-overrides';
 import { ServiceDecl, type ServiceFile, type ServiceStrategy } from './schema';
 
 /** A bad file, service or request: every issue with its path in the file (`services.api.port`). */
@@ -76,7 +77,10 @@ export function serviceHosts(file: ServiceFile, name: string): string[] {
  */
 export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestOptions): ResolvedDeploy {
   const overrides = parseOverrides(o);
-  const s = mergeSettings(serviceSettings(file, name), overrides) as ServiceDecl;
+  const declared = serviceSettings(file, name);
+  const refused = approvalOverrideProblems(name, declared.approval, overrides.approval);
+  if (refused.length) throw new ServiceFileError(refused);
+  const s = mergeSettings(declared, overrides) as ServiceDecl;
   const hosts = s.hosts ?? Object.keys(file.hosts);
   const strategy = s.strategy ?? BUILT_IN.strategy;
   // Blue-green or rolling on several hosts without one named is one change across all of them (a fleet).

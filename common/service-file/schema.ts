@@ -61,6 +61,12 @@ export const ServiceApproval = z.strictObject({
     .boolean()
     .optional()
     .describe('only signed answers count (listed system identities may still roll back or reject); default false'),
+  allowSkip: z
+    .boolean()
+    .optional()
+    .describe(
+      'with requireSignatures: whether one run may skip the approval (dockhand deploy --no-approval); default false',
+    ),
 });
 
 /** The nginx edge in front of the service on each host. */

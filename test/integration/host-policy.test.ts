@@ -5,10 +5,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHostActivities } from '../../activities';
-import { withHostPolicy } from '../../activities/docker/host-policy';
+import { engineFacts, withHostPolicy } from '../../activities/docker/host-policy';
 import type { ExecResult } from '../../common/docker-activities';
 import { ErrorType } from '../../common/errors';
 import { hostPolicyFromEnv } from '../../common/host-policy';
+import { Labels } from '../../common/labels';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import { failureOf } from '../support/activities';
 import { docker, removeService } from '../support/docker';
@@ -27,7 +28,7 @@ const policy = hostPolicyFromEnv({
   DOCKHAND_AGENT_READ_CONTAINERS: `${service}-ok`,
   DOCKHAND_AGENT_READ_PATHS: '/tmp',
 });
-const activities = withHostPolicy(createHostActivities(docker, ids.hostId), policy);
+const activities = withHostPolicy(createHostActivities(docker, ids.hostId), policy, engineFacts(docker));
 const mock = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
 const run = (input: Parameters<typeof activities.createContainer>[0]) => mock().run(activities.createContainer, input);
 const exists = (name: string) =>
@@ -100,5 +101,44 @@ describe('host agent policy (real engine)', () => {
       `name: reading files from container ${other} is not allowed (host policy "read-file"`,
     );
     expect(await read(ok, marker)).toMatchObject({ content: '', sizeBytes: 0 });
+  });
+
+  it("writes files (copyFileIn) into Dockhand's own containers, into another only where the agent lists it", async () => {
+    const own = `${service}-other`; // created and started through the activities above
+    // Not created by Dockhand: its labels claim dockhand.managed (any image or `docker run -l` can), but
+    // it has no spec hash, which only Dockhand's createContainer sets.
+    const foreign = `${service}-foreign`;
+    await docker.createContainer({
+      name: foreign,
+      Image: APP,
+      Labels: { [Labels.managed]: 'true', [Labels.service]: service },
+    });
+    await docker.getContainer(foreign).start();
+    const file = `/tmp/copied-${ids.suffix}`;
+    const copy = (acts: typeof activities, name: string) =>
+      mock().run(acts.copyFileIn, { name, path: file, content: 'written\n' });
+    const raw = createHostActivities(docker, ids.hostId);
+    const readBack = (name: string) => mock().run(raw.readFileFrom, { name, path: file });
+
+    const refused = await failureOf(copy(activities, foreign));
+    expect(refused.type).toBe(ErrorType.HostPolicy);
+    expect(refused.nonRetryable).toBe(true);
+    expect(refused.message).toBe(
+      `copyFileIn refused by the host agent's policy: name: writing files into container ${foreign} is not allowed: Dockhand does not own it (host policy "copy-in"; nothing is allowed until DOCKHAND_AGENT_COPY_CONTAINERS lists it)`,
+    );
+    expect(refused.details?.[0]).toEqual({ rules: [{ rule: 'copy-in', field: 'name' }] });
+    // Nothing was written (looked at without the policy).
+    expect((await failureOf(readBack(foreign))).type).toBe(ErrorType.NotFound);
+
+    expect(await copy(activities, own)).toEqual({ sizeBytes: 8 });
+    expect(await readBack(own)).toMatchObject({ content: 'written\n' });
+
+    // A missing container is the activity's own NotFound, not a policy verdict.
+    expect((await failureOf(copy(activities, `${service}-missing`))).type).toBe(ErrorType.NotFound);
+
+    const listing = hostPolicyFromEnv({ DOCKHAND_AGENT_COPY_CONTAINERS: `${service}-for*` });
+    const listed = withHostPolicy(createHostActivities(docker, ids.hostId), listing, engineFacts(docker));
+    expect(await copy(listed, foreign)).toEqual({ sizeBytes: 8 });
+    expect(await readBack(foreign)).toMatchObject({ content: 'written\n' });
   });
 });

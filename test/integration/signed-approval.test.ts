@@ -13,7 +13,8 @@ import { writeServiceFile } from '../support/service-file';
  * Issue 16, end to end: a blue-green deploy of a service whose file requires signed answers waits for
  * approval; the real CLI's unsigned and wrong-key answers are refused with the refusal printed, the
  * change keeps waiting and the edge keeps answering v1; `dockhand approve --key` with the approver's
- * key counts, and the edge answers v2.
+ * key counts, and the edge answers v2. `dockhand deploy --no-approval` is no way round the rule: refused
+ * before anything starts, unless the service file allows skipping (`approval.allowSkip`).
  */
 const world = useTestWorkers('sign');
 const service = `sign-${world.ids.suffix}`;
@@ -38,34 +39,48 @@ const cli = (...args: string[]) => runCli(['--config', configPath, ...args], env
 describe('signed approval, end to end (real CLI, workers, engine, edge)', { timeout: 300_000 }, () => {
   it('unsigned and wrong-key approvals are refused and printed; a signed one counts and the edge answers v2', async () => {
     edgePort = await freePort();
-    configPath = writeServiceFile({
-      hosts: { [world.ids.hostId]: { description: 'the test host' } },
-      services: {
-        [service]: {
-          image: fixtureApp('v1'),
-          port: 8080,
-          approval: {
-            required: true,
-            approvers: ['ann', 'bob'],
-            keys: {
-              ann: readFileSync(key('ann_ed25519.pub'), 'utf8').trim(),
-              bob: readFileSync(key('bob.pub.pem'), 'utf8'),
+    const serviceFile = (allowSkip: boolean) =>
+      writeServiceFile({
+        hosts: { [world.ids.hostId]: { description: 'the test host' } },
+        services: {
+          [service]: {
+            image: fixtureApp('v1'),
+            port: 8080,
+            approval: {
+              required: true,
+              approvers: ['ann', 'bob'],
+              keys: {
+                ann: readFileSync(key('ann_ed25519.pub'), 'utf8').trim(),
+                bob: readFileSync(key('bob.pub.pem'), 'utf8'),
+              },
+              requireSignatures: true,
+              ...(allowSkip ? { allowSkip } : {}),
             },
-            requireSignatures: true,
+            bake: '0s',
+            edge: { port: edgePort },
+            container: { init: true, network, healthcheck: patientHealthcheck },
           },
-          bake: '0s',
-          edge: { port: edgePort },
-          container: { init: true, network, healthcheck: patientHealthcheck },
         },
-      },
-    });
-    const first = await cli('deploy', service, '--no-approval', '--json');
+      });
+    configPath = serviceFile(false);
+    const handle = world.client.workflow.getHandle(serviceChangeId(service));
+
+    // Skipping the approval would skip the signature: refused, and nothing was started.
+    const skip = await cli('deploy', service, '--no-approval');
+    expect(skip.code).not.toBe(0);
+    expect(skip.stderr).toContain(
+      `approval.required: a run without approval (--no-approval) is refused: ${service} counts only signed answers`,
+    );
+    expect(skip.stdout).toBe('');
+    await expect(handle.describe()).rejects.toThrow(/not found/i);
+
+    // Where the service file allows it explicitly, the same command deploys without an approval.
+    const first = await runCli(['--config', serviceFile(true), 'deploy', service, '--no-approval', '--json'], env());
     expect(first.code, first.stderr).toBe(0);
     expect(await viaEdge(edgePort)).toBe('200 v1\n');
 
     const started = await cli('deploy', service, '--image', fixtureApp('v2'), '--detach');
     expect(started.code, started.stderr).toBe(0);
-    const handle = world.client.workflow.getHandle(serviceChangeId(service));
     await waitForPhase(handle, 'awaiting-approval', 120_000);
 
     const unsigned = await cli('approve', service, '--by', 'ann');

@@ -56,3 +56,33 @@ function answers(port: number): Promise<boolean> {
     s.once('error', () => resolve(false));
   });
 }
+
+/** A redis-server (or, with `--sentinel` in `args`, a Sentinel) of a test's own, up before this returns
+ * (it answers PING on `port`; a TLS port only accepts connections); `kill` ends it with SIGKILL (a
+ * crash, as a failover test needs). One that does not come up is killed and the error says so. */
+export async function spawnRedis(args: string[], port: number, o: { tls?: boolean } = {}) {
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const deadline = Date.now() + 15_000;
+  while (!(await (o.tls ? accepts(port) : answers(port)))) {
+    if (child.exitCode !== null) throw new Error(`redis-server ${args.join(' ')} exited (${child.exitCode})`);
+    if (Date.now() > deadline) {
+      await kill();
+      throw new Error(`redis-server on ${port} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, kill };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}

@@ -15,6 +15,7 @@ describe('host agent policy (pure)', () => {
       execContainers: [],
       readContainers: [],
       readPaths: [],
+      copyContainers: [],
     });
   });
 
@@ -118,11 +119,38 @@ describe('host agent policy (pure)', () => {
     );
   });
 
+  it("copyFileIn writes into Dockhand's own containers, and into others only where the agent lists them", () => {
+    const input = (name: string) => ({ name, path: '/etc/app.conf', content: 'x' });
+    expect(activityViolations('copyFileIn', input('api-green'), strict, { owned: true })).toEqual([]);
+    expect(activityViolations('copyFileIn', input('postgres'), strict, { owned: false })).toEqual([
+      {
+        rule: 'copy-in',
+        field: 'name',
+        message:
+          'name: writing files into container postgres is not allowed: Dockhand does not own it (host policy "copy-in"; nothing is allowed until DOCKHAND_AGENT_COPY_CONTAINERS lists it)',
+      },
+    ]);
+    // No such container: nothing to judge; the activity itself fails NotFound and writes nothing.
+    expect(activityViolations('copyFileIn', input('gone'), strict, {})).toEqual([]);
+    const policy = hostPolicyFromEnv({ DOCKHAND_AGENT_COPY_CONTAINERS: 'legacy-*' });
+    expect(activityViolations('copyFileIn', input('legacy-web'), policy, { owned: false })).toEqual([]);
+    expect(activityViolations('copyFileIn', input('postgres'), policy, { owned: false })[0]!.message).toContain(
+      'allowed: legacy-* (DOCKHAND_AGENT_COPY_CONTAINERS)',
+    );
+    // Ownership is a fact about copyFileIn's target only: other activities are not judged by it.
+    expect(activityViolations('readFileFrom', { name: 'x', path: '/tmp/a' }, strict, { owned: true })[0]!.rule).toBe(
+      'read-file',
+    );
+  });
+
   it('a bad setting is refused naming the variable', () => {
     expect(() => hostPolicyFromEnv({ DOCKHAND_AGENT_ALLOW_PRIVILEGED: 'yes' })).toThrow(
       'DOCKHAND_AGENT_ALLOW_PRIVILEGED: "yes" is not 1/true or 0/false',
     );
     expect(() => hostPolicyFromEnv({ DOCKHAND_AGENT_BIND_PATHS: '/' })).toThrow(/DOCKHAND_AGENT_BIND_PATHS/);
     expect(() => hostPolicyFromEnv({ DOCKHAND_AGENT_SECRET_ENV: 'A-B' })).toThrow(/DOCKHAND_AGENT_SECRET_ENV/);
+    expect(() => hostPolicyFromEnv({ DOCKHAND_AGENT_COPY_CONTAINERS: 'a/b' })).toThrow(
+      'DOCKHAND_AGENT_COPY_CONTAINERS: "a/b" is not a container name pattern',
+    );
   });
 });
