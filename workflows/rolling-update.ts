@@ -175,7 +175,7 @@ async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Prom
       await sleep(step.ms, { summary: `delay between batches: ${step.ms / 1000} s` });
       event = { type: 'delayed', ...observed() };
     }
-    if (run.endOnHostLoss && runner.lostHost) throw runner.lostHost;
+    if (run.endOnHostLoss && runner.lostHost) throw runner.lostHost as Error;
     // A step whose calls ended after a cancellation (their results recorded) is the last one.
     if (run.waitForCancelled && CancellationScope.current().consideredCancelled) return CANCELLED;
     run.progress.status.done = plan.skip.length + runner.updated.length;
