@@ -1,7 +1,9 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DockhandConfig } from '../common/config';
+import type { HostLossPolicy } from '../common/fleet';
 import {
   FleetRollingInput,
+  hostLossOf,
   hostRolloutRequest,
   type FleetRollingRequest,
   type FleetRollingResult,
@@ -47,7 +49,7 @@ export function fleetRollingPresentation(input: FleetRollingInput): Presentation
       Image: `\`${spec.image}\``,
       'Hosts at once': String(input.maxHostsAtOnce),
       Parallelism: `${input.parallelism} replicas at once on each host`,
-      'Host loss': `a host that picks up no work within ${duration(input.hostLossTimeout)} fails; every host rolls back`,
+      'Host loss': hostLossText(hostLossOf(input)),
       Approval: approval.required
         ? `one for the fleet after the first wave${approval.approvers.length ? ` from ${approval.approvers.join(', ')}` : ''}, within ${duration(approval.timeoutMs)}`
         : 'not required',
@@ -59,4 +61,11 @@ export function fleetRollingPresentation(input: FleetRollingInput): Presentation
     image: spec.image,
     phase: 'pulling',
   };
+}
+
+function hostLossText(p: HostLossPolicy): string {
+  const lost = `a host that picks up no work within ${duration(p.timeout)}`;
+  return p.policy === 'continue'
+    ? `${lost} is left behind (and repaired when its agent returns) while ${p.minHosts} hosts remain; else every host rolls back`
+    : `${lost} fails; every host rolls back (the lost one once its agent returns)`;
 }

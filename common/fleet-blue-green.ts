@@ -10,7 +10,15 @@ import {
   type SwitchPhase,
 } from './blue-green';
 import type { UndoFailure } from './errors';
-import { BootLimit, DEFAULT_HOST_LOSS, FleetHosts, HostLossPolicy, type HostFailure, type HostProgress } from './fleet';
+import {
+  BootLimit,
+  checkMinHosts,
+  DEFAULT_HOST_LOSS,
+  FleetHosts,
+  HostLossPolicy,
+  type HostFailure,
+  type HostProgress,
+} from './fleet';
 import type { PhaseEntry } from './phase-status';
 import type { ContainerSpec } from './spec/container-spec';
 
@@ -28,12 +36,7 @@ export const FleetBlueGreenInput = BlueGreenFields.omit({ host: true })
     hostLoss: HostLossPolicy.default(DEFAULT_HOST_LOSS),
   })
   .transform((i, ctx) => {
-    if (i.hostLoss.minHosts !== undefined && i.hostLoss.minHosts > i.hosts.length)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['hostLoss', 'minHosts'],
-        message: `${i.hostLoss.minHosts} is more than the ${i.hosts.length} hosts of the deploy`,
-      });
+    checkMinHosts(i, ctx);
     return withEdgeDefaults(i, ctx);
   });
 export type FleetBlueGreenInput = z.output<typeof FleetBlueGreenInput>;

@@ -1,4 +1,4 @@
-import type { BootLimit, HostFailure } from './fleet';
+import type { BootLimit } from './fleet';
 import { bootBatches } from './fleet-plan';
 import type { RollingUpdateResult } from './rolling-update';
 
@@ -17,11 +17,6 @@ export function hostWaves(hosts: string[], maxHostsAtOnce: BootLimit): string[][
  * wave, before the fleet commits), or nowhere. */
 export function approvalAfterWave(required: boolean): number | undefined {
   return required ? 1 : undefined;
-}
-
-/** Why the fleet rolls back, naming every host that failed and its cause. */
-export function fleetRollingFailure(failures: HostFailure[]): string {
-  return failures.map((f) => `host ${f.host}${f.lost ? ' stopped answering' : ''}: ${f.cause}`).join('; ');
 }
 
 /**

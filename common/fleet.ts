@@ -43,6 +43,16 @@ export const HostLossPolicy = z
 export type HostLossPolicy = z.output<typeof HostLossPolicy>;
 export const DEFAULT_HOST_LOSS: HostLossPolicy = { timeout: 60_000, policy: 'rollback' };
 
+/** A fleet change's `hostLoss.minHosts` cannot exceed its hosts (said naming the field). */
+export function checkMinHosts(i: { hosts: string[]; hostLoss: HostLossPolicy }, ctx: z.RefinementCtx): void {
+  if (i.hostLoss.minHosts !== undefined && i.hostLoss.minHosts > i.hosts.length)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hostLoss', 'minHosts'],
+      message: `${i.hostLoss.minHosts} is more than the ${i.hosts.length} hosts of the deploy`,
+    });
+}
+
 /** Where one host of a fleet change is: the Temporal UI shows every host's line while the change runs. */
 export interface HostProgress {
   host: string;
@@ -64,4 +74,7 @@ export interface HostFailure {
 export const FleetErrorType = {
   /** A host failed before the fleet committed: every host was put back. The details list the hosts. */
   HostFailed: 'DockhandFleetHostFailed',
+  /** One host's part of a fleet change ended because its agent stopped answering: nothing of it was
+   * undone there (the undos would only time out too); the fleet leaves the host to a repair. */
+  HostLost: 'DockhandFleetHostLost',
 } as const;

@@ -1,18 +1,14 @@
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
-import { FleetErrorType } from '../common/fleet';
+import { FleetErrorType, type HostFailure } from '../common/fleet';
 import {
   FleetRollingInput,
+  hostLossOf,
   hostRolloutRequest,
   type FleetRollingRequest,
   type FleetRollingResult,
 } from '../common/fleet-rolling';
-import {
-  approvalAfterWave,
-  fleetRollingApprovalDetails,
-  fleetRollingFailure,
-  hostWaves,
-} from '../common/fleet-rolling-plan';
+import { approvalAfterWave, fleetRollingApprovalDetails, hostWaves } from '../common/fleet-rolling-plan';
 import { approvalWaitsOn } from '../common/phase-details';
 import { RollingUpdateInput } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
@@ -20,6 +16,7 @@ import { hostAgent } from './lib/activity-options';
 import { requireApproved } from './lib/answers';
 import { ApprovalGate } from './lib/approval-gate';
 import { FleetRollingProgress } from './lib/fleet-rolling-progress';
+import { fleetHostFailed, isHostLoss } from './lib/host-loss';
 import { HostRollouts } from './lib/host-rollouts';
 import { ImagePins } from './lib/image-pins';
 import { messageOf } from './lib/saga';
@@ -51,15 +48,15 @@ export async function fleetRollingUpdate(request: FleetRollingRequest): Promise<
         `wave ${i + 1}/${waves.length}: ${wave.join(', ')} roll their replicas to ${spec.image} (${input.parallelism} at once on each host; ${waves.length > 1 ? 'the next wave starts once these hold' : 'every host at once'})`,
       );
       await rollouts.roll(wave);
-      throwIfFailed(rollouts);
       if (approvalAfterWave(input.approval.required) === i + 1)
         approval = await approve(input, progress, gate, rollouts, waves.slice(0, i + 1).flat());
     }
     progress.enter('committing', `every host rolled; each removes the replicas it replaced`);
     const hosts = await rollouts.commit();
-    progress.enter('done', `${hosts.length} hosts run ${spec.image}`);
+    const lost = rollouts.lost;
+    progress.enter('done', `${hosts.length} hosts run ${spec.image}${lost.length ? `; ${lostLine(lost)}` : ''}`);
     const finishedAt = new Date().toISOString();
-    return { service, image: spec.image, digest, hosts, approval, spec: hosts[0]!.result.spec, finishedAt };
+    return { service, image: spec.image, digest, hosts, lost, approval, spec: hosts[0]!.result.spec, finishedAt };
   } catch (err) {
     throw await CancellationScope.nonCancellable(() => rollBackFleet(rollouts, progress, err));
   }
@@ -76,10 +73,11 @@ async function pullEverywhere(input: FleetRollingInput, progress: FleetRollingPr
   const pins = new ImagePins();
   const pull = async (host: string) => {
     try {
-      const r = await pins.ensure(hostAgent(host, { agentPickupMs: input.hostLossTimeout }), image);
+      const r = await pins.ensure(hostAgent(host, { agentPickupMs: hostLossOf(input).timeout }), image);
       progress.host(host, 'pulled', `has ${r.digest ?? r.id}`);
     } catch (err) {
-      throw hostFailed(`host ${host}: ${messageOf(err)}`, [{ host, cause: messageOf(err), lost: false }]);
+      const cause = messageOf(err);
+      throw fleetHostFailed(`host ${host}: ${cause}`, [{ host, cause, lost: isHostLoss(err) }]);
     }
   };
   const [first, ...rest] = input.hosts;
@@ -112,25 +110,18 @@ async function approve(
     text,
     approvalWaitsOn(timeoutAt, 'the rollout is rejected and every host rolled back'),
   );
-  const decision = await Promise.race([gate.wait(), rollouts.failed.then(() => undefined)]);
-  throwIfFailed(rollouts);
+  const answer = gate.wait();
+  let decision: ApprovalDecision | undefined;
+  // A host lost meanwhile under policy continue: still waiting for the answer.
+  do decision = await Promise.race([answer, rollouts.whenFailed().then(() => undefined)]);
+  while (await rollouts.decide());
   progress.status.approval = decision;
   requireApproved(decision!, { timeoutMs: input.approval.timeoutMs, onTimeout: 'rejected by default' });
   return decision!;
 }
 
-function throwIfFailed(rollouts: HostRollouts): void {
-  if (rollouts.failures.length > 0) throw hostFailed(fleetRollingFailure(rollouts.failures), rollouts.failures);
-}
-
-function hostFailed(message: string, failures: unknown[]): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: FleetErrorType.HostFailed,
-    message,
-    nonRetryable: true,
-    details: [{ failures }],
-  });
-}
+const lostLine = (lost: HostFailure[]) =>
+  `left behind (not answering, each with a repair): ${lost.map((l) => l.host).join(', ')}`;
 
 /** Every host's rollout cancelled and put back; the failure says why, and what is not as before. */
 async function rollBackFleet(rollouts: HostRollouts, progress: FleetRollingProgress, err: unknown): Promise<unknown> {
@@ -139,7 +130,9 @@ async function rollBackFleet(rollouts: HostRollouts, progress: FleetRollingProgr
   progress.enter('rolling-back', `every host puts its replicas back because: ${why}`);
   const notBack = await rollouts.rollBack();
   if (notBack.length === 0) {
-    progress.enter('failed', `${why}. Every host is as before this rollout.`);
+    const lost = progress.status.hosts.filter((h) => h.step === 'lost').map((h) => h.host);
+    const answering = lost.length ? ` that answers (${lost.join(', ')}: repaired when its agent returns)` : '';
+    progress.enter('failed', `${why}. Every host${answering} is as before this rollout.`);
     return err;
   }
   progress.enter('failed', `${why}. NOT as before: ${notBack.join('; ')}`);

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import { DEFAULT_APPROVAL, type ApprovalDecision } from '../common/approval';
 import { DeployErrorType } from '../common/errors';
+import { FleetErrorType } from '../common/fleet';
 import {
   edgeName,
   replicaName,
@@ -22,6 +23,7 @@ import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
 import { FleetHold } from './lib/fleet-hold';
 import { hostAgent } from './lib/activity-options';
+import { isHostLoss } from './lib/host-loss';
 import { rollingUpdateV1 } from './lib/legacy/rolling-update-v1';
 import { RolloutControl } from './lib/rollout-control';
 import { RolloutProgress } from './lib/rollout-progress';
@@ -39,6 +41,9 @@ const COMPENSATION = 'rollout-compensation';
 /** Runs started since wait, on cancellation, for the host calls in flight to end before undoing (a
  * hand-over's rename or a launch's create could land after the undo had looked; chaos seed 20261206). */
 const UNDO_AFTER_IN_FLIGHT = 'rollout-undo-after-in-flight';
+/** Runs of a fleet's host started since end at once when their host's agent stops answering, undoing
+ * nothing there (every undo would only time out too): the fleet leaves the host to a repair. */
+const FLEET_HOST_LOST = 'rollout-fleet-host-lost';
 
 /**
  * Rolls a replicated service (`<service>-1 … <service>-N` behind `<service>-edge`) to a new spec,
@@ -64,7 +69,8 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const control = new RolloutControl(input.approval ?? input.pauseAfter?.approval ?? ANYONE_ELSE, service);
   const progress = new RolloutProgress(service, host, spec.image, () => control.paused);
   const fleet = input.fleetHold ? new FleetHold() : undefined;
-  const run: RolloutRun = { progress, gate, control, approval: undefined, waitForCancelled };
+  const endOnHostLoss = !!fleet && patched(FLEET_HOST_LOST);
+  const run: RolloutRun = { progress, gate, control, approval: undefined, waitForCancelled, endOnHostLoss };
   let rollout: Rollout | undefined;
   let reason: string | undefined;
   try {
@@ -72,7 +78,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
       'preparing',
       `network ${spec.network}, image ${spec.image} and edge ${edgeName(service, input.edge)} on host ${host}`,
     );
-    rollout = await startRollout(docker, input, spec);
+    rollout = await startRollout(docker, input, spec, endOnHostLoss);
     Object.assign(progress.status, {
       total: rollout.plan.total,
       batches: rollout.plan.batches.length,
@@ -82,6 +88,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
     reason = await carryOut(rollout, run, `${spec.image} (${input.order})`);
     if (reason === undefined && fleet) await fleet.hold(host, progress); // until the fleet commits
   } catch (err) {
+    if (endOnHostLoss && isHostLoss(err)) throw hostLost(host, progress, err);
     reason = isCancellation(err) ? CANCELLED : reasonOf(err);
   }
   return CancellationScope.nonCancellable(async () => {
@@ -113,6 +120,8 @@ interface RolloutRun {
   approval?: ApprovalDecision;
   /** Calls in flight end before a cancelled run goes on: it then stops at the next step. */
   waitForCancelled: boolean;
+  /** A fleet's host: its agent not answering ends the run (see FLEET_HOST_LOST). */
+  endOnHostLoss: boolean;
 }
 const CANCELLED = 'the rollout was cancelled';
 type Outcome = Pick<
@@ -166,11 +175,28 @@ async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Prom
       await sleep(step.ms, { summary: `delay between batches: ${step.ms / 1000} s` });
       event = { type: 'delayed', ...observed() };
     }
+    if (run.endOnHostLoss && runner.lostHost) throw runner.lostHost as Error;
     // A step whose calls ended after a cancellation (their results recorded) is the last one.
     if (run.waitForCancelled && CancellationScope.current().consideredCancelled) return CANCELLED;
     run.progress.status.done = plan.skip.length + runner.updated.length;
     decision = nextRolloutStep(steps, decision.state, event);
   }
+}
+
+/** A fleet host's run ends as its agent stopped answering: nothing undone here, the failure typed so
+ * the fleet knows the host is lost (and repairs it once its agent is back). */
+function hostLost(host: string, progress: RolloutProgress, err: unknown): ApplicationFailure {
+  const why = `host ${host} stopped answering: ${reasonOf(err)}`;
+  progress.enter(
+    'failed',
+    `${why}. Nothing undone here: the fleet's repair puts the replicas back once its agent answers.`,
+  );
+  return ApplicationFailure.create({
+    type: FleetErrorType.HostLost,
+    message: why,
+    nonRetryable: true,
+    cause: err as Error,
+  });
 }
 
 /** Every changed replica back, latest first; what could not be put back is reported as left. */

@@ -164,6 +164,17 @@ async function forgetHosts(o: Pick<TestHostsOptions, 'name' | 'hostIdPrefix' | '
   }
 }
 
+/** SIGKILLs the agent of test host `index` (0-based): its engine goes on serving, nothing answers for it. */
+export async function killTestAgent(o: Pick<TestHostsOptions, 'name'>, index: number): Promise<void> {
+  await killByPidFile(agentPidFile(`${o.name}${index + 1}`), 'workers/host-agent.ts', 'SIGKILL', 5_000);
+}
+
+/** Starts the agent of test host `index` again (after killTestAgent); resolves when it polls. */
+export async function restartTestAgent(o: TestHostsOptions, up: TestHosts, index: number): Promise<void> {
+  const h = up.hosts[index]!;
+  await startAgent(`${o.name}${index + 1}`, h.hostId, h.engine.dockerHost, o.agentEnv ?? {});
+}
+
 /** A detached host agent for one engine (it outlives the CLI that started it); resolves when it polls. */
 async function startAgent(engine: string, hostId: string, dockerHost: string, env: NodeJS.ProcessEnv) {
   const logFile = agentLogFile(engine);

@@ -200,14 +200,6 @@ function fleetRolling(name: string, hosts: string[], request: Record<string, unk
           },
         ]
       : []),
-    ...(s.hostLoss?.policy === 'continue'
-      ? [
-          {
-            path: at('hostLoss', 'policy'),
-            message: 'a rolling fleet rolls back when a host is lost ("continue" is for blue-green fleets)',
-          },
-        ]
-      : []),
   ];
   if (refused.length > 0) throw new ServiceFileError(refused);
   const {
@@ -221,7 +213,7 @@ function fleetRolling(name: string, hosts: string[], request: Record<string, unk
     hosts,
     approval: { ...(approval ?? {}), required: pauseAfter !== undefined },
     ...(s.rolling?.maxHostsAtOnce !== undefined ? { maxHostsAtOnce: s.rolling.maxHostsAtOnce } : {}),
-    ...(s.hostLoss?.timeout !== undefined ? { hostLossTimeout: s.hostLoss.timeout } : {}),
+    ...(s.hostLoss !== undefined ? { hostLoss: s.hostLoss } : {}),
   };
   const input = parseAs(FleetRollingInput, fleetRequest, name);
   return {
@@ -313,7 +305,6 @@ const INPUT_TO_FILE: Array<[string, string]> = [
   ['deadline', 'rolling.deadline'],
   ['bootLimit', 'boot.limit'],
   ['maxHostsAtOnce', 'rolling.maxHostsAtOnce'],
-  ['hostLossTimeout', 'hostLoss.timeout'],
 ];
 
 function parseAs<S extends z.ZodType>(schema: S, request: unknown, service: string): z.output<S> {

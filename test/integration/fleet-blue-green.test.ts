@@ -2,10 +2,11 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleetBlueGreenDeploy, type FleetBlueGreenHandle } from '../../client/fleet-blue-green';
-import { testHostsDown, testHostsUp, type TestHosts } from '../../cli/lib/test-hosts';
+import { killTestAgent, restartTestAgent, testHostsDown, testHostsUp, type TestHosts } from '../../cli/lib/test-hosts';
 import { fleetStatusQuery, type FleetBlueGreenRequest } from '../../common/fleet-blue-green';
 import type { DockhandConfig } from '../../common/config';
 import { approveUpdate } from '../../common/signals';
+import { fleetRepairId } from '../../common/workflow-ids';
 import { patientHealthcheck } from '../support/blue-green';
 import { startLoad, type LoadReport } from '../support/load';
 import { clientAs, testClient } from '../support/temporal';
@@ -174,6 +175,41 @@ describe('fleet blue-green on three real hosts', () => {
       up.hosts.map(() => ({ version: 'v2', containers: [`${service}-edge`, green].sort() })),
     );
   }, 300_000);
+
+  it("host 3's agent SIGKILLed at the approval: hosts 1–2 switch, host 3 is lost, every host back, 0 failed; the agent back, the repair leaves nothing", async () => {
+    const [was] = await fleetState();
+    const next = was!.version === 'v1' ? 'v2' : 'v1';
+    const hostLoss = { timeout: 15_000 };
+    const approval = { required: true, timeoutMs: 300_000 };
+    const handle = await startFleetBlueGreenDeploy(client, config, request(next, { approval, hostLoss }));
+    const reports = await underLoad(async () => {
+      await waitFor(
+        async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
+        180_000,
+        'the approval',
+      );
+      await killTestAgent(options, 2);
+      await clientAs(client, 'approver')
+        .workflow.getHandle(handle.workflowId)
+        .executeUpdate(approveUpdate, { args: [{ comment: 'host 3 is gone' }] });
+      const r = await outcome(handle);
+      expect(r.error?.type).toBe('DockhandFleetHostFailed');
+      expect(r.error?.message).toContain(`host ${hostIds()[2]} stopped answering`);
+    });
+    // Every edge answers the version from before, host 3's too (its engine runs on, never switched).
+    expect(reports.map((r) => r.failed)).toEqual([0, 0, 0]);
+    const status = await handle.query(fleetStatusQuery);
+    expect(status.hosts.map((h) => h.step)).toEqual(['rolled back', 'rolled back', 'lost']);
+    const before = (containers: string[]) => ({ version: was!.version, containers });
+    const after = await fleetState();
+    expect(after.slice(0, 2)).toEqual([before(was!.containers), before(was!.containers)]);
+    expect(after[2]!.version).toBe(was!.version);
+    // The agent back: the repair the deploy left removes host 3's new color.
+    await restartTestAgent(options, up, 2);
+    const { runId } = await handle.describe();
+    await client.workflow.getHandle(fleetRepairId(service, hostIds()[2]!, runId)).result();
+    expect(await fleetState()).toEqual(up.hosts.map(() => before(was!.containers)));
+  }, 420_000);
 
   it('orchestrator SIGKILLed mid-fleet (host 2 booting, then at the approval): resumes at the same host and step, ends consistent', async () => {
     // Boot limit 1: the hosts are at different steps when the orchestrator dies.

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleetRollingUpdate, type FleetRollingHandle } from '../../client/fleet-rolling';
 import { testHostsDown, testHostsUp, type TestHosts } from '../../cli/lib/test-hosts';
 import type { DockhandConfig } from '../../common/config';
-import { fleetRollingStatusQuery, type FleetRollingRequest } from '../../common/fleet-rolling';
+import { fleetRollingStatusQuery, hostRolloutId, type FleetRollingRequest } from '../../common/fleet-rolling';
+import { rollingUpdateStatusQuery } from '../../common/rolling-update';
 import { patientHealthcheck } from '../support/blue-green';
 import { startLoad, type LoadReport } from '../support/load';
 import { testClient } from '../support/temporal';
@@ -164,4 +165,36 @@ describe('fleet rolling update on three real hosts', () => {
     expect(digest).toBe(up.pushed.find((p) => p.source === 'dockhand-fixture-app:v2')!.digest);
     expect(await fleetState()).toEqual(onEveryHost('v2'));
   }, 300_000);
+
+  it('orchestrator SIGKILLed while host 2 rolls its first batch: resumes at the same host and batch, every replica on every host on v1', async () => {
+    // From v2 (the test before) back to v1, one host at a time: host 1 holds while host 2 rolls.
+    const handle = await startFleetRollingUpdate(client, config, request('v1'));
+    const host2 = client.workflow.getHandle(hostRolloutId(service, up.hosts[1]!.hostId));
+    const reports = await underLoad(async () => {
+      await waitFor(
+        async () => {
+          const s = await host2.query(rollingUpdateStatusQuery).catch(() => undefined);
+          return s?.phase === 'updating' && s.currentBatch === 1;
+        },
+        180_000,
+        "host 2's first batch",
+      );
+      const before = await handle.query(fleetRollingStatusQuery);
+      expect(before.hosts.map((h) => h.step)).toEqual(['held', 'rolling', 'pulled']);
+      await orchestrator.crash();
+      orchestrator = startWorker('orchestrator', ids);
+      await orchestrator.ready;
+      // The same host and batch, host 1 not redone: the history decides, not a fresh start.
+      const after = await handle.query(fleetRollingStatusQuery);
+      expect(after.hosts[0]).toEqual(before.hosts[0]);
+      expect(after.hosts[1]!.step).toMatch(/^(rolling|held)$/);
+      const batch = (await host2.query(rollingUpdateStatusQuery)).currentBatch;
+      expect([1, 2]).toContain(batch);
+      const r = await outcome(handle);
+      expect(r.error).toBeUndefined();
+      expect(r.result!.hosts.map((h) => h.result.outcome)).toEqual(['updated', 'updated', 'updated']);
+    });
+    expect(reports.map((r) => r.failed)).toEqual([0, 0, 0]);
+    expect(await fleetState()).toEqual(onEveryHost('v1'));
+  }, 420_000);
 });

@@ -1,13 +1,13 @@
-import { ApplicationFailure, ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
 import type { EdgeState } from '../../activities/traffic/edge-state';
 import type { BlueGreenInput } from '../../common/blue-green';
 import type { BlueGreenPlan } from '../../common/blue-green-plan';
-import { FleetErrorType, type HostFailure, type HostLossPolicy, type HostProgress } from '../../common/fleet';
+import type { HostFailure, HostLossPolicy, HostProgress } from '../../common/fleet';
 import { afterHostFailures } from '../../common/fleet-plan';
 import { fleetRepairPresentation } from '../../common/fleet-repair';
 import { fleetRepairId } from '../../common/workflow-ids';
 import { hostAgent, type HostAgent } from './activity-options';
-import { isHostLoss } from './host-loss';
+import { fleetHostFailed, isHostLoss } from './host-loss';
 import { messageOf, Saga } from './saga';
 
 /** One host of a fleet change: its agent (bounded by the host-loss timeout), its own saga, and what
@@ -82,13 +82,7 @@ export class FleetRun {
       failures,
       this.policy,
     );
-    if (decision.action === 'rollback')
-      throw ApplicationFailure.create({
-        type: FleetErrorType.HostFailed,
-        message: decision.reason,
-        nonRetryable: true,
-        details: [{ failures }],
-      });
+    if (decision.action === 'rollback') throw fleetHostFailed(decision.reason, failures);
     this.lost.push(...failures);
     for (const f of failures) await this.repair(this.runs.find((r) => r.host === f.host)!);
   }

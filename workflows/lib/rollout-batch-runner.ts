@@ -8,6 +8,7 @@ import {
 } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { HostAgent } from './activity-options';
+import { isHostLoss } from './host-loss';
 import type { EdgeUpstream } from './rollout-edge';
 import type { StartFirstPromoter } from './rollout-promoter';
 import { bySlot, reasonOf, type RolloutUndoLog, type SlotChange } from './rollout-undo';
@@ -18,6 +19,8 @@ export interface BatchSettings {
   order: 'stop-first' | 'start-first';
   monitorMs: number;
   healthTimeoutMs: number;
+  /** A fleet's host: a call its agent never picked up ends the batch (thrown), not a failed replica. */
+  endOnHostLoss?: boolean;
 }
 
 /**
@@ -29,6 +32,8 @@ export interface BatchSettings {
  */
 export class BatchRunner {
   readonly failures: ReplicaFailure[] = [];
+  /** The first call the host's agent never picked up (with endOnHostLoss): the host is lost. */
+  lostHost?: unknown;
   private readonly failing = new Set<number>();
   private readonly monitors: Array<Promise<void>> = [];
 
@@ -202,10 +207,19 @@ export class BatchRunner {
     // A cancelled workflow is not a failed replica: the rollout rolls back as cancelled.
     const cancelled = results.find((r) => r.status === 'rejected' && isCancellation(r.reason));
     if (cancelled) throw (cancelled as PromiseRejectedResult).reason;
+    const lost = results.find((r) => r.status === 'rejected' && this.isLost(r.reason));
+    if (lost) throw (lost as PromiseRejectedResult).reason;
     return bySlot(slots, results, (slot, reason) => this.fail(slot, reason));
   }
 
+  private isLost(err: unknown): boolean {
+    if (!this.settings.endOnHostLoss || !isHostLoss(err)) return false;
+    this.lostHost ??= err;
+    return true;
+  }
+
   private fail(slot: number, err: unknown): void {
+    this.isLost(err);
     this.failing.add(slot);
     this.failures.push({ slot, name: this.final(slot), reason: reasonOf(err) });
   }

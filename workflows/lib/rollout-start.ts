@@ -6,6 +6,7 @@ import { EdgeUpstream } from './rollout-edge';
 import { prepareRollout } from './rollout-edge-setup';
 import { interruptedSlots, planRollout, type RolloutPlan } from './rollout-plan';
 import { StartFirstPromoter } from './rollout-promoter';
+import { restoreKept } from './rollout-restore';
 import type { StepPlan } from './rollout-steps';
 import { RolloutUndoLog } from './rollout-undo';
 
@@ -26,7 +27,12 @@ type Docker = HostAgent;
 /** Network, images, edge and the replicas there are; an interrupted run's leftovers reconciled (its
  * -prev copies back before anything else, its -next ones removed once the edge no longer routes to
  * them); then the plan, and the edge synced to the replicas that serve. */
-export async function startRollout(docker: Docker, input: RollingUpdateInput, spec: ContainerSpec): Promise<Rollout> {
+export async function startRollout(
+  docker: Docker,
+  input: RollingUpdateInput,
+  spec: ContainerSpec,
+  endOnHostLoss = false,
+): Promise<Rollout> {
   const { service } = input;
   const setup = {
     service,
@@ -49,20 +55,7 @@ export async function startRollout(docker: Docker, input: RollingUpdateInput, sp
     );
   const interrupted = interruptedSlots(service, existing, hashes);
   if (interrupted.length > 0) {
-    // The half-updated replicas under the slots' names go: the edge lets them go first.
-    await edgeOf(existing).leave(interrupted.map((r) => replicaName(service, r.slot)));
-    await Promise.all(
-      interrupted.map((r) =>
-        docker.restoreReplica({
-          id: r.id!,
-          name: replicaName(service, r.slot),
-          service,
-          slot: r.slot,
-          healthTimeoutMs: input.healthTimeout,
-          monitorMs: 0,
-        }),
-      ),
-    );
+    await restoreKept(docker, edgeOf(existing), service, interrupted, input.healthTimeout);
     existing = await docker.listReplicas({ service });
   }
   const plan = planRollout(service, existing, total, input.parallelism, hashes);
@@ -78,7 +71,14 @@ export async function startRollout(docker: Docker, input: RollingUpdateInput, sp
   const runner = new BatchRunner(
     docker,
     edge,
-    { service, spec, order: input.order, monitorMs: input.monitor, healthTimeoutMs: input.healthTimeout },
+    {
+      service,
+      spec,
+      order: input.order,
+      monitorMs: input.monitor,
+      healthTimeoutMs: input.healthTimeout,
+      ...(endOnHostLoss ? { endOnHostLoss } : {}),
+    },
     undo,
     promoter,
   );

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FleetRollingInput, hostRolloutId, hostRolloutRequest } from '../../../common/fleet-rolling';
+import { FleetRollingInput, hostLossOf, hostRolloutId, hostRolloutRequest } from '../../../common/fleet-rolling';
 import {
   approvalAfterWave,
   fleetRollingApprovalDetails,
-  fleetRollingFailure,
   hostAfterRollback,
   hostWaves,
 } from '../../../common/fleet-rolling-plan';
@@ -25,13 +24,17 @@ describe('fleet rolling plan', () => {
     expect(approvalAfterWave(false)).toBeUndefined();
   });
 
-  it('the failure names every failed host and whether it stopped answering', () => {
-    expect(
-      fleetRollingFailure([
-        { host: 'h3', cause: 'rolled back web: web-1 unhealthy', lost: false },
-        { host: 'h2', cause: 'timed out', lost: true },
-      ]),
-    ).toBe('host h3: rolled back web: web-1 unhealthy; host h2 stopped answering: timed out');
+  it("the host-loss policy: the blue-green fleet's (default rollback, 60 s); hostLossTimeout, the older field, is its timeout", () => {
+    const base = { service: 'web', hosts: ['h1', 'h2', 'h3'], spec: { image: 'app:v2' } };
+    expect(hostLossOf(FleetRollingInput.parse(base))).toEqual({ timeout: 60_000, policy: 'rollback' });
+    const go = FleetRollingInput.parse({ ...base, hostLoss: { timeout: '20s', policy: 'continue', minHosts: 2 } });
+    expect(hostLossOf(go)).toEqual({ timeout: 20_000, policy: 'continue', minHosts: 2 });
+    expect(hostRolloutRequest(go, 'h1').agentPickupMs).toBe(20_000);
+    expect(hostLossOf(FleetRollingInput.parse({ ...base, hostLossTimeout: '30s' })).timeout).toBe(30_000);
+    const r = FleetRollingInput.safeParse({ ...base, hostLoss: { policy: 'continue' } });
+    expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['hostLoss.minHosts', 'policy "continue" needs minHosts (how many hosts must finish the change)'],
+    ]);
   });
 
   it('how a host ended after the fleet rolled back', () => {

@@ -13,6 +13,7 @@ import {
 } from '../../../common/fleet-rolling';
 import { rejectUpdate } from '../../../common/signals';
 import { hostTaskQueue } from '../../../common/task-queues';
+import { fleetRepairId } from '../../../common/workflow-ids';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
 import { waitFor } from '../../support/wait';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
@@ -41,7 +42,37 @@ function fleet() {
     engine.edgeConfigs.push(['web-1', 'web-2']);
     return { host: `rh${i}-${id}`, engine };
   });
-  return { service, hosts, ids: hosts.map((h) => h.host), timeline, id };
+  const agents = hosts.map((h) => new Agent(h.host, h.engine, timeline));
+  return { service, hosts, ids: hosts.map((h) => h.host), timeline, id, agents, taskQueue: `fleet-roll-${id}` };
+}
+
+/** One host's agent: a worker on the host's queue that can be stopped (the agent dies) and started again. */
+class Agent {
+  private worker?: Worker;
+  private running?: Promise<void>;
+  constructor(
+    private readonly host: string,
+    private readonly engine: FakeReplicaEngine,
+    private readonly timeline: string[],
+  ) {}
+  async start(): Promise<void> {
+    const activities = Object.fromEntries(
+      Object.entries(this.engine.activities()).map(([name, fn]) => [
+        name,
+        (input: unknown) => (this.timeline.push(`${this.host}:${name}`), fn(input)),
+      ]),
+    );
+    this.worker = await Worker.create({
+      connection: t.env.nativeConnection,
+      taskQueue: hostTaskQueue(this.host),
+      activities,
+    });
+    this.running = this.worker.run();
+  }
+  async stop(): Promise<void> {
+    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running;
+  }
 }
 
 /** Runs fleetRollingUpdate of app:v2 with `extra`, answering with `during`. */
@@ -49,31 +80,20 @@ async function roll(
   f: ReturnType<typeof fleet>,
   extra: Partial<FleetRollingRequest> = {},
   during?: (workflowId: string) => Promise<void>,
-): Promise<{ result?: FleetRollingResult; error?: ApplicationFailure; status?: FleetRollingStatus }> {
-  const taskQueue = `fleet-roll-${f.id}`;
+): Promise<{ result?: FleetRollingResult; error?: ApplicationFailure; status?: FleetRollingStatus; runId: string }> {
   const orchestrator = await Worker.create({
     connection: t.env.nativeConnection,
-    taskQueue,
+    taskQueue: f.taskQueue,
     workflowBundle: t.bundle,
     activities: createAnswerIdentityActivities(async () => t.env.client),
   });
-  const agents = await Promise.all(
-    f.hosts.map(({ host, engine }) => {
-      const activities = Object.fromEntries(
-        Object.entries(engine.activities()).map(([name, fn]) => [
-          name,
-          (input: unknown) => (f.timeline.push(`${host}:${name}`), fn(input)),
-        ]),
-      );
-      return Worker.create({ connection: t.env.nativeConnection, taskQueue: hostTaskQueue(host), activities });
-    }),
-  );
+  await Promise.all(f.agents.map((a) => a.start()));
   // The service's lock id, unique per test (tests share one server).
   const workflowId = `deploy/${f.service}-${f.id}`;
   try {
-    const body = async () => {
+    return await orchestrator.runUntil(async () => {
       const handle = await t.env.client.workflow.start('fleetRollingUpdate', {
-        taskQueue,
+        taskQueue: f.taskQueue,
         workflowId,
         args: [
           {
@@ -82,27 +102,55 @@ async function roll(
             spec: { image: 'app:v2', network: 'web-net' },
             replicas: 2,
             monitor: 1,
-            hostLossTimeout: 5000,
+            hostLoss: { timeout: 5000 },
             ...extra,
           } satisfies FleetRollingRequest,
         ],
       });
+      const runId = handle.firstExecutionRunId;
       await during?.(workflowId);
       // The status is read while the workers still run (a query needs one); a run refused at its
       // input never registered one.
       const status = () => handle.query(fleetRollingStatusQuery).catch(() => undefined);
       try {
         const result = (await handle.result()) as FleetRollingResult;
-        return { result, status: await status() };
+        return { result, status: await status(), runId };
       } catch (e) {
         if (!(e instanceof WorkflowFailedError)) throw e;
-        return { error: e.cause as ApplicationFailure, status: await status() };
+        return { error: e.cause as ApplicationFailure, status: await status(), runId };
       }
-    };
-    const run = agents.reduce<Promise<Awaited<ReturnType<typeof body>>>>((inner, a) => a.runUntil(inner), body());
-    return await orchestrator.runUntil(run);
+    });
   } finally {
     f.hosts.forEach((h) => h.engine.release());
+    await Promise.all(f.agents.map((a) => a.stop()));
+  }
+}
+
+/** Host 3's agent dies in the middle of its first replica's launch (the replica did start): every
+ * later call on host 3 waits for an agent that is not coming. */
+function killAgentMidLaunch(f: ReturnType<typeof fleet>): void {
+  const { engine } = f.hosts[2]!;
+  engine.fault('launchReplica', (input: Parameters<FakeReplicaEngine['launch']>[0]) => {
+    engine.launch(input);
+    void f.agents[2]!.stop();
+    throw ApplicationFailure.retryable('agent killed', 'TestFlake');
+  });
+}
+
+/** Host 3's agent back: the repair the fleet left (on the orchestrator's queue) runs to its end. */
+async function agentBack(f: ReturnType<typeof fleet>, runId: string): Promise<unknown> {
+  const repairId = fleetRepairId(f.service, f.ids[2]!, runId);
+  const orchestrator = await Worker.create({
+    connection: t.env.nativeConnection,
+    taskQueue: f.taskQueue,
+    workflowBundle: t.bundle,
+  });
+  const agent = new Agent(f.ids[2]!, f.hosts[2]!.engine, f.timeline);
+  await agent.start();
+  try {
+    return await orchestrator.runUntil(t.env.client.workflow.getHandle(repairId).result());
+  } finally {
+    await agent.stop();
   }
 }
 
@@ -182,6 +230,60 @@ describe('fleetRollingUpdate', () => {
     expect(error?.type).toBe('DockhandRejected');
     for (const { engine } of f.hosts) expect(engine.state()).toEqual(V1);
     expect(f.timeline.filter((e) => e.startsWith(`${f.ids[2]}:launchReplica`))).toEqual([]);
+  });
+
+  it("host 3's agent dies mid-rollout after hosts 1–2 rolled: every host that answers back on v1 within the host-loss timeout; the agent back finds host 3 repaired", async () => {
+    const f = fleet();
+    const [, , h3] = f.ids;
+    const original = f.hosts[2]!.engine.byName('web-1')!.id;
+    killAgentMidLaunch(f);
+    const t0 = Date.now();
+    const { error, status, runId } = await roll(f);
+    expect(Date.now() - t0).toBeLessThan(60_000); // bounded by the host-loss timeout (5 s), not hung
+    expect(error?.type).toBe('DockhandFleetHostFailed');
+    expect(error?.message).toContain(`host ${h3} stopped answering`);
+    expect(error?.message).toContain('(host-loss policy: rollback)');
+    for (const { engine } of f.hosts.slice(0, 2)) {
+      expect(engine.state()).toEqual(V1);
+      expect(engine.edge).toEqual(['web-1', 'web-2']);
+    }
+    // Host 3 as its agent left it: nothing undone there (each undo would only have timed out too).
+    const h3engine = f.hosts[2]!.engine;
+    expect(h3engine.state()).toEqual({
+      'web-1': 'app:v2 healthy',
+      'web-1-prev': 'app:v1 stopped',
+      'web-2': 'app:v1 healthy',
+    });
+    expect(status!.hosts.map((h) => h.step)).toEqual(['rolled back', 'rolled back', 'lost']);
+    expect(status!.hosts[2]!.details).toContain(fleetRepairId(f.service, h3!, runId));
+    expect(status!.details).toContain(`Every host that answers (${h3}: repaired when its agent returns) is as before`);
+    const repaired = await agentBack(f, runId);
+    expect(repaired).toEqual({ host: h3, service: f.service, serving: 'web-1, web-2' });
+    expect(h3engine.state()).toEqual(V1);
+    expect(h3engine.byName('web-1')!.id).toBe(original); // the replica it had, by id, not a new one
+    expect(h3engine.edge).toEqual(['web-1', 'web-2']);
+    expect(h3engine.violations).toEqual([]);
+  });
+
+  it('policy continue with minHosts 2: host 3 lost is left behind (repaired later), hosts 1–2 commit v2', async () => {
+    const f = fleet();
+    const [h1, h2, h3] = f.ids;
+    killAgentMidLaunch(f);
+    const { result, error, status, runId } = await roll(f, {
+      hostLoss: { timeout: 5000, policy: 'continue', minHosts: 2 },
+    });
+    expect(error).toBeUndefined();
+    expect(result!.hosts.map((h) => [h.host, h.result.outcome])).toEqual([
+      [h1, 'updated'],
+      [h2, 'updated'],
+    ]);
+    expect(result!.lost).toEqual([{ host: h3, cause: 'activity ScheduleToStart timeout', lost: true }]);
+    for (const { engine } of f.hosts.slice(0, 2)) expect(engine.state()).toEqual(V2);
+    expect(status!.hosts.map((h) => h.step)).toEqual(['committed', 'committed', 'lost']);
+    expect(status!.details).toContain(`left behind (not answering, each with a repair): ${h3}`);
+    await agentBack(f, runId);
+    expect(f.hosts[2]!.engine.state()).toEqual(V1);
+    expect(f.hosts[2]!.engine.edge).toEqual(['web-1', 'web-2']);
   });
 
   it('bad input is refused before any host changes, naming the field', async () => {

@@ -110,7 +110,7 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
       replicas: 3,
       order: 'start-first',
       maxHostsAtOnce: '50%',
-      hostLossTimeout: 20_000,
+      hostLoss: { timeout: 20_000, policy: 'rollback' },
       approval: { required: true, timeoutMs: 600_000, approvers: ['ops'] },
     });
     expect('host' in r.input || 'pauseAfter' in r.input).toBe(false);
@@ -128,7 +128,21 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
     });
     expect(issues(() => resolveDeploy(bad, 'web', { origin })).map((i) => i.path.join('.'))).toEqual([
       'services.web.rolling.pauseEvery',
-      'services.web.hostLoss.policy',
+    ]);
+    // As on a blue-green fleet: a rolling fleet may go on without a lost host, never below minHosts.
+    const tooMany = file({
+      ...base,
+      services: {
+        web: {
+          image: 'web:v1',
+          hosts: ['h1', 'h2'],
+          strategy: 'rolling',
+          hostLoss: { policy: 'continue', minHosts: 3 },
+        },
+      },
+    });
+    expect(issues(() => resolveDeploy(tooMany, 'web', { origin }))).toEqual([
+      { path: ['services', 'web', 'hostLoss', 'minHosts'], message: '3 is more than the 2 hosts of the deploy' },
     ]);
   });
 
