@@ -31,7 +31,12 @@ export function hostCanaryInput(fleet: FleetCanaryInput, host: string): CanaryIn
 export const FLEET_CANARY_HOST_LOSS: HostLossPolicy = DEFAULT_HOST_LOSS;
 
 /** A promoted fleet canary: what the single-host result says, with each host's colors. */
-export interface FleetCanaryResult extends Omit<CanaryResult, 'host' | 'liveColor' | 'liveContainer' | 'previousColor' | 'previousImage' | 'edge'> {
+export interface FleetCanaryResult extends Omit<
+  CanaryResult,
+  'host' | 'liveColor' | 'liveContainer' | 'previousColor' | 'previousImage' | 'edge'
+> {
+  /** The digest every host runs (pinned by the first host's pull). */
+  digest?: string;
   hosts: Array<{
     host: string;
     liveColor: CanaryResult['liveColor'];
