@@ -88,12 +88,11 @@ async function watchEvery(hosts: CanaryHost[], from: Offsets, forMs: number) {
   try {
     await new Promise<void>((resolve, reject) => {
       let left = hosts.length;
-      watches.forEach((p, i) =>
-        p.then((w) => {
+      for (const [i, p] of watches.entries())
+        void p.then((w) => {
           done.push({ h: hosts[i]!, w });
           if (w.verdict === 'fail' || --left === 0) resolve();
-        }, reject),
-      );
+        }, reject);
     });
   } finally {
     scope.cancel();

@@ -1,6 +1,6 @@
 import type { BlueGreenPlan } from '../../common/blue-green-plan';
 import { CancellationScope, patched } from '@temporalio/workflow';
-import type { CanaryCheck, CanaryWindow } from '../../common/canary';
+import type { CanaryCheck } from '../../common/canary';
 import { figuresLines, pct } from '../../common/canary-analysis';
 import { MAX_STATUS_CHECKS, type CanaryInput, type CanaryPhase, type CanaryStatus } from '../../common/canary-deploy';
 import {
