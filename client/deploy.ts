@@ -6,6 +6,7 @@ import type { ResolvedDeploy } from '../common/service-file/resolve';
 import { failureText } from './failure-text';
 import { startBlueGreenDeploy } from './blue-green';
 import { startFleetBlueGreenDeploy } from './fleet-blue-green';
+import { startFleetCanaryDeploy } from './fleet-canary';
 import { startFleetRollingUpdate } from './fleet-rolling';
 import { startRollingUpdate } from './rolling-update';
 import { startCanaryDeploy } from './canary-deploy';
@@ -36,6 +37,7 @@ export async function startDeploy(
 ): Promise<WorkflowHandle> {
   if (r.workflowType === 'fleetBlueGreenDeploy') return startFleetBlueGreenDeploy(client, config, r.input, memo);
   if (r.workflowType === 'fleetRollingUpdate') return startFleetRollingUpdate(client, config, r.input, memo);
+  if (r.workflowType === 'fleetCanaryDeploy') return startFleetCanaryDeploy(client, config, r.input, memo);
   if (r.strategy === 'canary') return startCanaryDeploy(client, config, r.input, memo);
   return r.strategy === 'blue-green'
     ? startBlueGreenDeploy(client, config, r.input, memo)

@@ -4,6 +4,7 @@ import type { ApprovalDecision } from './approval';
 import { BlueGreenFields, withEdgeDefaults, type Color } from './blue-green';
 import { CanaryPolicySchema, type CanaryCheck, type CanaryPolicy } from './canary';
 import type { UndoFailure } from './errors';
+import type { HostProgress } from './fleet';
 import type { PhaseEntry } from './phase-status';
 
 /** The canary deploy's input: a blue-green deploy's fields (the new version runs as the other color
@@ -51,6 +52,8 @@ export interface CanaryStatus {
   failure?: string;
   undoFailures?: UndoFailure[];
   warnings?: string[];
+  /** A canary on several hosts (fleetCanaryDeploy): every host's step. */
+  hosts?: HostProgress[];
 }
 
 export const canaryStatusQuery = defineQuery<CanaryStatus>('status');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HostWindow } from './canary-pool';
 import { parseDurationMs } from './spec/units';
 
 /**
@@ -190,4 +191,6 @@ export interface CanaryCheck {
   reasons: string[];
   stable: VersionFigures;
   canary: VersionFigures;
+  /** A canary on several hosts: every host's own window (the figures above are pooled, see canary-pool.ts). */
+  hosts?: HostWindow[];
 }

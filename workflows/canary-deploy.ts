@@ -5,6 +5,7 @@ import { hostAgent } from './lib/activity-options';
 import { ApprovalGate } from './lib/approval-gate';
 import { bringUpNewColor, planDeploy, prepareEdge, smokeCheck } from './lib/blue-green-steps';
 import { CanaryControl } from './lib/canary-control';
+import { hostEdge } from './lib/canary-edges';
 import { bakeAndDrain, canaryProgress, canaryResult, compensateCanary } from './lib/canary-finish';
 import { promoteCanary, walkSteps } from './lib/canary-steps';
 import { RollbackWindow } from './lib/rollback-window';
@@ -48,7 +49,8 @@ export async function canaryDeploy(request: CanaryRequest): Promise<CanaryResult
       await smokeCheck(docker, input, next.name);
     }
     const run = { docker, input, live, next, control, gate, progress, saga };
-    const { why, firstWeightAt } = await walkSteps(run);
+    const edges = hostEdge({ host, docker, input, live, next, saga });
+    const { why, firstWeightAt } = await walkSteps({ ...run, edges });
     progress.enter('promoting', `${why}: every request to ${next.name} (${spec.image})`);
     await promoteCanary(run, saga);
     const promotedAt = Date.now();

@@ -13,8 +13,8 @@ import { ApprovalGate } from './lib/approval-gate';
 import { askApproval } from './lib/ask-approval';
 import { bootHost, drainHost, holdHost, hostChanges, planHost, switchHost } from './lib/fleet-blue-green-steps';
 import { FleetProgress } from './lib/fleet-progress';
-import { FleetRun, type HostRun } from './lib/fleet-run';
-import { ImagePins } from './lib/image-pins';
+import { pullEverywhere } from './lib/fleet-pull';
+import { FleetRun } from './lib/fleet-run';
 import { RollbackWindow } from './lib/rollback-window';
 import { compensationIncomplete, leftOver } from './lib/saga';
 
@@ -41,7 +41,7 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
   const t0 = Date.now();
   let final = false;
   try {
-    await pullEverywhere(input, fleet, progress);
+    await pullFleet(input, fleet, progress);
     progress.enter('planning', `which color of ${service} is live on each host`);
     await fleet.each('plan', fleet.active, planHost);
     progress.status.newColors = Object.fromEntries(fleet.active.map((r) => [r.host, r.plan!.next.color]));
@@ -69,21 +69,14 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
   }
 }
 
-/** The image onto every host before any host changes: the first host resolves the digest, the others
- * pull that digest side by side (the same bytes everywhere; a host that cannot pull fails the deploy
- * with the registry's answer while nothing has changed yet). */
-async function pullEverywhere(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress): Promise<void> {
+/** The image onto every host first, one digest (see fleet-pull.ts). */
+async function pullFleet(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress): Promise<void> {
   const image = input.spec.image;
   progress.enter(
     'pulling',
     `${image} onto ${input.hosts.length} hosts: the first resolves its digest, the rest pull it`,
   );
-  const pins = new ImagePins();
-  const pull = (r: HostRun) => pins.ensure(r.docker, image).then((i) => `has ${i.digest ?? i.id}`);
-  const [first, ...rest] = fleet.runs;
-  await fleet.each('pull', [first!], pull);
-  await fleet.each('pull', rest, pull);
-  progress.status.digest = pins.of(image);
+  progress.status.digest = await pullEverywhere(image, fleet);
 }
 
 /** The new color up (and smoke-checked) on every host, at most `bootLimit` hosts at once. */

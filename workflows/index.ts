@@ -6,6 +6,7 @@ export { readScanReport } from './read-scan-report';
 export { rollingUpdate } from './rolling-update';
 export { blueGreenDeploy } from './blue-green';
 export { canaryDeploy } from './canary-deploy';
+export { fleetCanaryDeploy } from './fleet-canary';
 export { restartUnhealthy } from './remediate-restart-unhealthy';
 export { memoryPressure } from './remediate-memory-pressure';
 export { healthSweep } from './remediate-health-sweep';

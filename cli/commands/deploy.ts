@@ -205,6 +205,10 @@ function fleetRolloutSummary(f: FleetRollingResult): string {
 function successLine(service: string, r: ResolvedDeploy, result: unknown): string {
   if (r.workflowType === 'fleetRollingUpdate') return fleetRolloutSummary(result as FleetRollingResult);
   if (r.strategy === 'rolling') return rolloutSummary(result as RollingUpdateResult);
+  if (r.strategy === 'canary') {
+    const c = result as { why: string; image: string; checks: unknown[]; timings: { totalMs: number } };
+    return `${service}: canary promoted on ${r.host} (${c.why}): ${c.image} serves every request — ${c.checks.length} checks, ${(c.timings.totalMs / 1000).toFixed(1)}s`;
+  }
   const b = result as BlueGreenResult;
   return `${service}: ${b.liveContainer} (${b.liveColor}) serves ${b.image} on http://${b.edge.hostIp}:${b.edge.hostPort} — ${(b.timings.totalMs / 1000).toFixed(1)}s, approval ${b.approval.outcome}${b.approval.by ? ` by ${b.approval.by}` : ''}`;
 }

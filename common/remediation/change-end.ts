@@ -8,6 +8,7 @@ export const NOTIFIED_END_TYPES: readonly string[] = [
   'blueGreenDeploy',
   'rollingUpdate',
   'canaryDeploy',
+  'fleetCanaryDeploy',
   'fleetBlueGreenDeploy',
   'fleetHostRepair',
   'ensureService',

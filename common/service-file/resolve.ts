@@ -4,6 +4,7 @@ import { canaryPolicy } from '../canary';
 import { CanaryInput } from '../canary-deploy';
 import type { ChangeOriginInput } from '../change-origin';
 import { FleetBlueGreenInput } from '../fleet-blue-green';
+import { FleetCanaryInput } from '../fleet-canary';
 import { FleetRollingInput } from '../fleet-rolling';
 import { RollingUpdateInput } from '../rolling-update';
 import { approvalOverrideProblems } from './approval-overrides';
@@ -48,7 +49,16 @@ export type ResolvedDeploy =
       hosts: string[];
       input: FleetRollingInput;
     }
-  | { strategy: 'canary'; workflowType: 'canaryDeploy'; service: string; host: string; input: CanaryInput };
+  | { strategy: 'canary'; workflowType: 'canaryDeploy'; service: string; host: string; input: CanaryInput }
+  | {
+      strategy: 'canary';
+      workflowType: 'fleetCanaryDeploy';
+      service: string;
+      /** The hosts, comma-separated. */
+      host: string;
+      hosts: string[];
+      input: FleetCanaryInput;
+    };
 
 /** The built-in defaults: what a service gets when neither it nor `defaults:` says. */
 const BUILT_IN = { strategy: 'blue-green' as ServiceStrategy, port: 80 };
@@ -83,16 +93,9 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
   const s = mergeSettings(declared, overrides) as ServiceDecl;
   const hosts = s.hosts ?? Object.keys(file.hosts);
   const strategy = s.strategy ?? BUILT_IN.strategy;
-  // Blue-green or rolling on several hosts without one named is one change across all of them (a fleet).
-  const fleet = o.host === undefined && hosts.length > 1 && strategy !== 'canary';
-  const host = o.host ?? (hosts.length === 1 || fleet ? hosts[0]! : undefined);
-  if (host === undefined)
-    throw new ServiceFileError([
-      {
-        path: ['host'],
-        message: `${name} runs on ${hosts.length} hosts (${hosts.join(', ')}); name one (--host): a canary across several hosts at once is not supported yet`,
-      },
-    ]);
+  // Several hosts without one named is one change across all of them (a fleet).
+  const fleet = o.host === undefined && hosts.length > 1;
+  const host = o.host ?? hosts[0]!;
   if (!hosts.includes(host))
     throw new ServiceFileError([
       { path: ['host'], message: `"${host}" is not a host of ${name} (hosts: ${hosts.join(', ')})` },
@@ -129,6 +132,7 @@ export function resolveDeploy(file: ServiceFile, name: string, o: DeployRequestO
     if (strategy === 'canary') {
       // The schema refuses a canary service without its block; the policy is the block, parsed.
       const canary = canaryPolicy(s.canary!);
+      if (fleet) return fleetCanary(name, hosts, { ...request, canary }, s);
       const input = parseAs(CanaryInput, { ...request, canary }, name);
       return { strategy, workflowType: 'canaryDeploy', service: name, host, input };
     }
@@ -224,6 +228,21 @@ function fleetRolling(name: string, hosts: string[], request: Record<string, unk
     hosts,
     input,
   };
+}
+
+/** A canary service on several hosts: one canary across all of them (the same weights on every edge). */
+function fleetCanary(name: string, hosts: string[], request: Record<string, unknown>, s: ServiceDecl): ResolvedDeploy {
+  if (s.hostLoss?.policy === 'continue')
+    throw new ServiceFileError([
+      {
+        path: ['services', name, 'hostLoss', 'policy'],
+        message: 'a canary on several hosts rolls back when a host is lost ("continue" is for blue-green fleets)',
+      },
+    ]);
+  const { host: _one, ...rest } = request;
+  const fleetRequest = { ...rest, hosts, ...(s.boot?.limit !== undefined ? { bootLimit: s.boot.limit } : {}) };
+  const input = parseAs(FleetCanaryInput, fleetRequest, name);
+  return { strategy: 'canary', workflowType: 'fleetCanaryDeploy', service: name, host: hosts.join(','), hosts, input };
 }
 
 function hostIp(edge: ServiceDecl['edge']) {

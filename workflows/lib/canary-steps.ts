@@ -1,6 +1,6 @@
 import type { BlueGreenPlan } from '../../common/blue-green-plan';
 import { CancellationScope, patched } from '@temporalio/workflow';
-import type { CanaryCheck, CanaryWindow } from '../../common/canary';
+import type { CanaryCheck } from '../../common/canary';
 import { figuresLines, pct } from '../../common/canary-analysis';
 import { MAX_STATUS_CHECKS, type CanaryInput, type CanaryPhase, type CanaryStatus } from '../../common/canary-deploy';
 import {
@@ -17,21 +17,29 @@ import type { HostAgent } from './activity-options';
 import { requireApproved } from './answers';
 import type { ApprovalGate } from './approval-gate';
 import type { CanaryControl } from './canary-control';
+import type { CanaryEdges, EdgesWindow, Offsets } from './canary-edges';
 import type { Progress } from './progress';
 import type { Saga } from './saga';
 
 export type Live = NonNullable<BlueGreenPlan['live']>;
 
-/** What walking the steps needs: the host's agent, the input, the colors, and the answer desks. */
-export interface CanaryRun {
+/** What walking the steps needs: the edges (one host's or every host's), the policy's input, and the
+ * answer desks. */
+export interface CanaryWalk {
+  edges: CanaryEdges;
+  input: Pick<CanaryInput, 'canary' | 'spec' | 'approval'>;
+  control: CanaryControl;
+  gate: ApprovalGate;
+  progress: Progress<CanaryPhase, CanaryStatus>;
+}
+
+/** One host's canary: its agent, input, colors and undos (the abort's quick stop is pushed once the
+ * first weight is set). */
+export interface CanaryRun extends Omit<CanaryWalk, 'edges'> {
   docker: HostAgent;
   input: CanaryInput;
   live: Live;
   next: BlueGreenPlan['next'];
-  control: CanaryControl;
-  gate: ApprovalGate;
-  progress: Progress<CanaryPhase, CanaryStatus>;
-  /** The deploy's undos (the abort's quick stop is pushed once the first weight is set). */
   saga?: Saga;
 }
 
@@ -41,10 +49,10 @@ export interface CanaryRun {
  * feeds the outcome back. Returns why the canary is promoted; an abort (failed analysis or a person)
  * throws DockhandCanaryAborted and the saga puts the edge back on stable.
  */
-export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWeightAt?: number }> {
-  const { control, progress } = run;
+export async function walkSteps(run: CanaryWalk): Promise<{ why: string; firstWeightAt?: number }> {
+  const { control, progress, edges } = run;
   let state: CanaryState = FIRST_CANARY_STATE;
-  let offset: number | undefined;
+  let offsets: Offsets | undefined;
   let firstWeightAt: number | undefined;
   let stopArmed = false;
   const watch = patched(CANARY_WATCH);
@@ -66,35 +74,32 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
       requireApproved(decision, { timeoutMs: run.input.approval.timeoutMs, onTimeout: 'the canary is aborted' });
       state = approved(state);
     } else if (move.kind === 'weight') {
-      progress.enter('weighting', `edge ${run.input.edge.name}: ${move.weight}% of requests to ${run.next.name}`);
+      progress.enter('weighting', `${edges.where}: ${move.weight}% of requests to ${edges.canaryName}`);
       // The first window starts where the log ends before the first weight, so the canary's very first
       // requests are judged; later windows go on from the last one's end, across weight changes.
-      if (watch && offset === undefined) offset = (await readWindow(run, undefined)).offset;
-      await setWeight(run, move.weight);
-      if (watch && !stopArmed && run.saga) {
-        const { edge, service } = run.input;
-        run.saga.add(`send every request of ${service} to stable (${edge.name})`, () =>
-          run.docker.stopCanaryTraffic({ edge: edge.name, service }),
-        );
+      if (watch && offsets === undefined) offsets = await edges.logEnds();
+      await edges.setWeight(move.weight);
+      if (watch && !stopArmed) {
+        edges.armStop();
         stopArmed = true;
       }
       progress.status.step = move.step;
       progress.status.weight = move.weight;
       firstWeightAt ??= Date.now();
-      if (!watch) offset = (await readWindow(run, undefined)).offset;
+      if (!watch) offsets = await edges.logEnds();
       state = weightSet(state, Date.now());
     } else {
       progress.enter('analysing', analysingDetails(run, move), ANSWERS);
-      let w: CanaryWindow | undefined;
+      let w: EdgesWindow | undefined;
       if (watch) {
-        w = await watchOrAnswer(run, offset ?? 0, move.waitMs);
+        w = await watchOrAnswer(run, offsets ?? {}, move.waitMs);
         if (!w) continue; // an answer came: decide again first (the window goes on from the same offset)
       } else {
         if (await control.wait(move.waitMs)) continue; // an answer came: decide again first
-        w = await readWindow(run, offset);
+        w = await edges.read(offsets ?? {});
       }
-      offset = w.offset;
-      const { stable, canary, verdict, reasons } = w;
+      offsets = w.offsets;
+      const { stable, canary, verdict, reasons, hosts } = w;
       const check: CanaryCheck = {
         at: new Date().toISOString(),
         step: move.step,
@@ -103,6 +108,7 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
         reasons,
         stable,
         canary,
+        ...(hosts ? { hosts } : {}),
       };
       progress.status.checks = [...progress.status.checks, check].slice(-MAX_STATUS_CHECKS);
       state = checked(state, verdict, reasons);
@@ -119,49 +125,12 @@ export const CANARY_WATCH = 'canary-watch-window';
 const ANSWERS =
   'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand pause|resume|promote|abort <service>` or Send Signal';
 
-function setWeight(run: CanaryRun, weight: number) {
-  const { input, live, next } = run;
-  return run.docker.configureEdgeCanary({
-    edge: input.edge.name,
-    service: input.service,
-    stable: live.color,
-    canary: next.color,
-    port: input.appPort,
-    weight,
-  });
-}
-
-function readWindow(run: CanaryRun, offset: number | undefined) {
-  const { input, live, next } = run;
-  return run.docker.readCanaryLog({
-    edge: input.edge.name,
-    service: input.service,
-    stable: live.color,
-    canary: next.color,
-    network: input.spec.network,
-    ...(offset !== undefined ? { offset } : {}),
-    judge: input.canary,
-  });
-}
-
 /** Watches one window (ends early when it fails) unless an answer comes first: then the watch is
  * cancelled and undefined returned. */
-async function watchOrAnswer(run: CanaryRun, offset: number, forMs: number): Promise<CanaryWindow | undefined> {
-  const { input, live, next } = run;
+async function watchOrAnswer(run: CanaryWalk, from: Offsets, forMs: number): Promise<EdgesWindow | undefined> {
   const scope = new CancellationScope();
   const answered = scope.run(() => run.control.wait().then(() => undefined));
-  const watched = scope.run(() =>
-    run.docker.watchCanaryLog({
-      edge: input.edge.name,
-      service: input.service,
-      stable: live.color,
-      canary: next.color,
-      network: input.spec.network,
-      offset,
-      forMs,
-      judge: input.canary,
-    }),
-  );
+  const watched = scope.run(() => run.edges.watch(from, forMs));
   try {
     return await Promise.race([watched, answered]);
   } finally {
@@ -172,7 +141,7 @@ async function watchOrAnswer(run: CanaryRun, offset: number, forMs: number): Pro
 }
 
 /** The Web UI's details while a window runs: the step, the thresholds and the last check's figures. */
-function analysingDetails(run: CanaryRun, move: Extract<CanaryMove, { kind: 'analyse' }>): string {
+function analysingDetails(run: CanaryWalk, move: Extract<CanaryMove, { kind: 'analyse' }>): string {
   const c = run.input.canary;
   const judged = [
     `success ${c.successRate.inclusive ? '>=' : '>'} ${pct(c.successRate.min)}`,
@@ -182,7 +151,7 @@ function analysingDetails(run: CanaryRun, move: Extract<CanaryMove, { kind: 'ana
   ].join(', ');
   const last = run.progress.status.checks.at(-1);
   return [
-    `step ${move.step + 1} of ${c.steps.length}: ${move.weight}% of requests to ${run.next.name} (${run.input.spec.image}); next check in ${Math.round(move.waitMs / 1000)}s (at once when the window fails), judged by ${judged}.`,
+    `step ${move.step + 1} of ${c.steps.length}: ${move.weight}% of requests to ${run.edges.canaryName} (${run.input.spec.image}); next check in ${Math.round(move.waitMs / 1000)}s (at once when the window fails), judged by ${judged}.`,
     last
       ? `Last check (${last.verdict}${last.reasons.length ? `: ${last.reasons.join('; ')}` : ''}):\n\n${figuresLines(last)}`
       : 'No check yet.',

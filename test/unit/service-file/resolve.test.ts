@@ -146,7 +146,7 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
     ]);
   });
 
-  it('refuses, naming the field: an unknown service, a host it does not run on, several hosts without one named, a bad image', () => {
+  it('refuses, naming the field: an unknown service, a host it does not run on, a bad image; a canary on several hosts is one fleet canary', () => {
     expect(issues(() => resolveDeploy(file(base), 'nope', { origin }))).toEqual([
       { path: ['services', 'nope'], message: 'no such service (declared: api, web)' },
     ]);
@@ -159,9 +159,13 @@ describe('resolveDeploy: the service file into a deploy workflow input', () => {
         web: { image: 'web:v1', hosts: ['h1', 'h2'], strategy: 'canary', canary: { steps: [{ weight: 100 }] } },
       },
     });
-    expect(issues(() => resolveDeploy(canaries, 'web', { origin }))[0]!.message).toMatch(
-      /web runs on 2 hosts \(h1, h2\); name one \(--host\): a canary across several hosts/,
-    );
+    const fleetCanary = resolveDeploy(canaries, 'web', { origin });
+    expect({ type: fleetCanary.workflowType, host: fleetCanary.host }).toEqual({
+      type: 'fleetCanaryDeploy',
+      host: 'h1,h2',
+    });
+    expect((fleetCanary.input as { hosts: string[] }).hosts).toEqual(['h1', 'h2']);
+    expect(resolveDeploy(canaries, 'web', { host: 'h2', origin }).workflowType).toBe('canaryDeploy');
     expect(issues(() => resolveDeploy(file(base), 'api', { image: 'Bad Image', origin }))[0]!.path).toEqual(['image']);
   });
 

@@ -17,6 +17,7 @@ import { readServiceStatus } from '../../../client/service-status';
 import { readServiceLogs } from '../../../client/service-logs';
 import { startPullImage } from '../../../client/pull-image';
 import { startFleetBlueGreenDeploy } from '../../../client/fleet-blue-green';
+import { startFleetCanaryDeploy } from '../../../client/fleet-canary';
 import { startFleetRollingUpdate } from '../../../client/fleet-rolling';
 import { BlueGreenInput } from '../../../common/blue-green';
 import { fleetRepairPresentation } from '../../../common/fleet-repair';
@@ -139,6 +140,22 @@ const STARTS: Record<keyof typeof workflows, Start> = {
   },
   fleetBlueGreenDeploy: (c, config, host) =>
     startFleetBlueGreenDeploy(c, config, { service: 'fleet', hosts: [host], spec: { image, network } }),
+  fleetCanaryDeploy: (c, config, host) =>
+    startFleetCanaryDeploy(c, config, {
+      service: 'cfleet',
+      hosts: [host],
+      spec: { image, network },
+      canary: {
+        steps: [
+          { weight: 10, pauseMs: 20_000, approval: false },
+          { weight: 100, pauseMs: 0, approval: false },
+        ],
+        intervalMs: 5_000,
+        successRate: { min: 0.99, inclusive: true },
+        minRequests: 10,
+        failuresAllowed: 0,
+      },
+    }),
   fleetRollingUpdate: (c, config, host) =>
     startFleetRollingUpdate(c, config, { service: 'rfleet', hosts: [host], spec: { image, network } }),
   // The fleet deploy starts it as a child when a host stops answering; here directly, with the same options.
