@@ -17,13 +17,13 @@ import { RestartDesk } from './lib/restart-desk';
  * backoff, grace, start period); a container whose budget is spent is handed to a restartUnhealthy of its
  * own (its usual id), which quarantines, notifies and waits for a release as it always did.
  *
- * History: it continues as new after DESK_EVENTS_PER_RUN events or when Temporal suggests it (M9), once
+ * History: it continues as new after `eventsPerRun` events or when Temporal suggests it (M9), once
  * the restarts in flight ended; batches arriving meanwhile are carried to the next run. It ends after the
  * longest `idleMs` among its rules without an event, when nothing runs and no quarantine is open.
  */
 export async function restartDesk(request: RestartDeskRequest): Promise<RestartDeskResult> {
-  const { host, carried } = validate(RestartDeskInput, request, 'input');
-  const desk = new RestartDesk(host, carried);
+  const { host, eventsPerRun, carried } = validate(RestartDeskInput, request, 'input');
+  const desk = new RestartDesk(host, eventsPerRun, carried);
   desk.takePending();
   for (;;) {
     const seen = desk.status.events;
@@ -31,7 +31,7 @@ export async function restartDesk(request: RestartDeskRequest): Promise<RestartD
     const ready = await condition(() => desk.wantsToContinue() && desk.drained(), Math.max(desk.idleMs, 1_000), {
       summary: 'idle: end when no event came and nothing runs',
     });
-    if (ready) await continueAsNew<typeof restartDesk>({ host, carried: desk.carry() });
+    if (ready) await continueAsNew<typeof restartDesk>({ host, eventsPerRun, carried: desk.carry() });
     if (desk.status.events === seen && desk.quiet()) break;
   }
   desk.phase('done');

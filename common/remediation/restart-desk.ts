@@ -50,6 +50,8 @@ const Carried = z.strictObject({
 
 export const RestartDeskInput = z.strictObject({
   host: z.string().min(1),
+  /** Events one run takes before it continues as new (sooner when Temporal suggests it; review M9). */
+  eventsPerRun: z.number().int().min(1).max(100_000).default(2_000),
   carried: Carried.optional(),
 });
 export type RestartDeskInput = z.output<typeof RestartDeskInput>;
@@ -78,6 +80,3 @@ export interface RestartDeskResult {
   deduplicated: number;
   failed: number;
 }
-
-/** Events one desk run takes before it continues as new (sooner when Temporal suggests it; review M9). */
-export const DESK_EVENTS_PER_RUN = 2_000;

@@ -9,7 +9,6 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
-  DESK_EVENTS_PER_RUN,
   DeskBatchInput,
   deskEventsSignal,
   restartDeskStatusQuery,
@@ -70,6 +69,7 @@ export class RestartDesk {
 
   constructor(
     private readonly host: string,
+    private readonly eventsPerRun: number,
     carried: RestartDeskInput['carried'],
   ) {
     this.docker = hostAgent(host);
@@ -112,7 +112,7 @@ export class RestartDesk {
 
   /** Time to continue as new: enough events taken here, or Temporal says the history is long. */
   wantsToContinue(): boolean {
-    return this.handled >= DESK_EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested;
+    return this.handled >= this.eventsPerRun || workflowInfo().continueAsNewSuggested;
   }
 
   /** Nothing runs: a run may continue as new (nothing in flight is abandoned). */
