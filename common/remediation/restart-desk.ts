@@ -19,6 +19,8 @@ export interface DeskBatch {
   events: Array<{ container: string; event: RemediationEvent }>;
 }
 export const deskEventsSignal = defineSignal<[DeskBatch]>('deskEvents');
+/** A container's own restartUnhealthy (the quarantine the desk handed it to) ended: released or expired. */
+export const deskHandOffEndedSignal = defineSignal<[{ container: string }]>('deskHandOffEnded');
 
 export const DeskBatchInput = z.strictObject({
   policy: RestartPolicy,

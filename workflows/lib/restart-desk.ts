@@ -11,6 +11,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   DeskBatchInput,
   deskEventsSignal,
+  deskHandOffEndedSignal,
   restartDeskStatusQuery,
   type DeskBatch,
   type RestartDeskInput,
@@ -63,8 +64,6 @@ export class RestartDesk {
   private handled = 0;
   /** Largest idle period among the policies seen: the desk ends after it without an event. */
   idleMs = 0;
-  /** Handed off in this run: the desk waits for their end (carried ones are asked when an event comes). */
-  private childrenRunning = 0;
   private readonly docker: ReturnType<typeof hostAgent>;
 
   constructor(
@@ -89,6 +88,10 @@ export class RestartDesk {
     this.phase('watching');
     setHandler(deskEventsSignal, (batch) => this.receive(batch), {
       description: 'Engine events for containers on this host, one rule at a time (the trigger batches them)',
+    });
+    setHandler(deskHandOffEndedSignal, ({ container }) => this.released(container, this.state(container)), {
+      description:
+        "A handed-off container's restartUnhealthy ended (released or expired): its next event starts afresh",
     });
     setHandler(restartDeskStatusQuery, () => this.status, {
       description: 'Where the desk is: {phase, events, restarts, deduplicated, inFlight, handedOff, failed}',
@@ -120,9 +123,9 @@ export class RestartDesk {
     return this.status.inFlight.length === 0;
   }
 
-  /** Nothing to wait for: nothing in flight, no quarantine of its own running, nothing carried. */
+  /** Nothing to wait for: nothing in flight, no quarantine handed off still open. */
   quiet(): boolean {
-    return this.drained() && this.childrenRunning === 0 && this.status.handedOff.length === 0;
+    return this.drained() && this.status.handedOff.length === 0;
   }
 
   /** Takes the batches that waited while the previous run drained. */
@@ -228,6 +231,7 @@ export class RestartDesk {
       host: this.host,
       container,
       policy,
+      desk: workflowInfo().workflowId,
       carried: { restartsAt: c.restartsAt, events: 1, restarts: c.restartsAt.length, pending: 1 },
     };
     const presentation = remediationPresentation({
@@ -239,33 +243,20 @@ export class RestartDesk {
       summary: `restart desk on ${this.host}: ${container} spent its restart budget`,
       startedBy: `the restart desk of ${this.host} (budget spent)`,
     });
-    let child;
     try {
-      child = await startChild('restartUnhealthy', {
+      await startChild('restartUnhealthy', {
         workflowId: this.childId(container),
         args: [request],
         parentClosePolicy: ParentClosePolicy.ABANDON, // a desk that continues as new leaves it running
         ...startPresentation(presentation),
       });
     } catch (err) {
-      // A person's `dockhand remediate <c> restart` runs under the same id: that one takes the event.
+      // A person's `dockhand remediate <c> restart` runs under the same id: that one takes the event (it
+      // will not report its end here, so the container is not marked handed off).
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      this.markHandedOff(c, container);
       await getExternalWorkflowHandle(this.childId(container)).signal(remediationEventSignal, handOffEvent);
       return;
     }
-    this.markHandedOff(c, container);
-    this.childrenRunning++;
-    void child
-      .result()
-      .catch(() => undefined)
-      .finally(() => {
-        this.childrenRunning--;
-        this.released(container, c);
-      });
-  }
-
-  private markHandedOff(c: ContainerState, container: string): void {
     c.handedOff = true;
     this.status.handedOff.push(container);
   }
