@@ -163,7 +163,7 @@ export class RestartDesk {
     for (const { container, event } of parsed.data.events) {
       this.status.events++;
       this.handled++;
-      this.take(container, event as RemediationEvent, policy);
+      this.take(container, event, policy);
     }
   }
 
