@@ -8,10 +8,9 @@ import { dockhandDataConverter } from '../client/data-converter';
 import { temporalConnectionOptions } from '../client/connection-options';
 import { engineEventJobId, type EngineEvent } from '../common/events/engine-event';
 import { EVENT_JOB_OPTIONS, JobName } from '../common/events/queues';
-import { remediationId } from '../common/workflow-ids';
+import { restartDeskId } from '../common/remediation/restart-desk';
+import { activityContainer, deskHistory, deskSignalEvents } from './lib/desk-history';
 import { testQueue, waitFor, writeRules } from '../test/support/events';
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
 import { temporalOutage } from './lib/temporal-outage';
 import { incidentStages, percentile, summarizeStages, type IncidentStages } from './lib/incident-stages';
 import { startWorker } from '../test/support/workers';
@@ -26,14 +25,13 @@ const TRIGGER_CONCURRENCY = 32;
 /** Temporal outage of the "nothing lost" check (DOCKHAND_BENCH_OUTAGE_S shortens it for a quick try). */
 const OUTAGE_MS = Number(process.env.DOCKHAND_BENCH_OUTAGE_S ?? 60) * 1000;
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const docker = new Docker();
 const log = (...a: unknown[]) => console.error('[bench:remediation]', ...a);
 
 /**
  * Latency from the engine's `health_status: unhealthy` event to the start of the restart (the engine's
- * `kill` event of that restart), over 50 incidents, for Dockhand (events → queue → rules → workflow →
- * host agent) and for an autoheal-style poller (`docker ps --filter health=unhealthy` every 5 s, then
+ * `kill` event of that restart), over 50 incidents, for Dockhand (events → queue → rules → the host's
+ * restart desk → host agent) and for an autoheal-style poller (`docker ps --filter health=unhealthy` every 5 s, then
  * `docker restart`), on the same engine with the same fixture; plus throughput of 1,000 synthetic
  * events through queue → rules → workflow start; plus "nothing lost" across a 60 s Temporal outage, on a
  * Temporal dev server of the bench's own (bench/lib/temporal-outage.ts).
@@ -106,11 +104,10 @@ export async function main(): Promise<void> {
       `outage: ${outage.outage_lost} of ${outage.outage_events} events lost; all remediated ${outage.outage_recovery_s} s after Temporal returned`,
     );
 
-    for (const n of dockhandNames)
-      await client.workflow
-        .getHandle(remediationId('restart-unhealthy', ids.hostId, n))
-        .terminate('bench over')
-        .catch(() => undefined);
+    await client.workflow
+      .getHandle(restartDeskId(ids.hostId))
+      .terminate('bench over')
+      .catch(() => undefined);
     console.log(
       JSON.stringify({
         dockhand_p50_ms: pct(dockhand, 50),
@@ -218,8 +215,9 @@ async function makeUnhealthy(c: Docker.Container, name: string): Promise<void> {
 const latencies = (incidents: Incident[]) =>
   incidents.map((i) => Number((i.killNs - i.unhealthyNs) / 1_000_000n)).sort((a, b) => a - b);
 
-/** 1,000 synthetic unhealthy events (for 1,000 containers that do not exist: each starts a workflow
- * that looks, finds nothing, and ends) from queue add to every job done. */
+/** 1,000 synthetic unhealthy events (for 1,000 containers that do not exist: the host's restart desk
+ * looks at each, finds nothing) from queue add to every job done (a job is done once Temporal accepted
+ * the signal carrying its event). */
 async function throughput(
   q: ReturnType<typeof testQueue>,
   host: string,
@@ -274,24 +272,21 @@ async function stagesOf(
   const jobs = new Map<string, { timestamp: number; processedOn?: number }>();
   for (const j of await q.queue.getJobs(['completed']))
     if (j.name === JobName.engineEvent) jobs.set(`${j.data.name}/${j.data.timeNano}`, j);
-  const histories = new Map<string, HistoryEvent[]>();
-  for (const name of new Set(incidents.map((i) => i.name))) {
-    const h = await client.workflow.getHandle(remediationId('restart-unhealthy', host, name)).fetchHistory();
-    histories.set(name, h.events ?? []);
-  }
-  const signalTimeNano = (e: HistoryEvent) => {
-    const p = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0];
-    return p ? defaultPayloadConverter.fromPayload<{ timeNano?: string }>(p).timeNano : undefined;
-  };
-  return incidents.map((i) =>
-    incidentStages({
+  // Every incident is in the host's restart desk (all its runs): the signal that carried its event, and
+  // the restart activity of its container.
+  const history = await deskHistory(client, host);
+  return incidents.map((i) => {
+    const wanted = i.unhealthyNs.toString();
+    return incidentStages({
       unhealthyNs: i.unhealthyNs,
       killNs: i.killNs,
       job: jobs.get(`${i.name}/${i.unhealthyNs}`),
-      history: histories.get(i.name) ?? [],
-      signalTimeNano,
-    }),
-  );
+      history,
+      signalTimeNano: (e) =>
+        deskSignalEvents(e).some((x) => x.container === i.name && x.timeNano === wanted) ? wanted : undefined,
+      restartOf: (e) => activityContainer(e) === i.name,
+    });
+  });
 }
 
 const formatStages = (s: ReturnType<typeof summarizeStages>) =>

@@ -20,3 +20,4 @@ export { fleetBlueGreenDeploy } from './fleet-blue-green';
 export { fleetHostRepair } from './fleet-host-repair';
 export { fleetRollingUpdate } from './fleet-rolling-update';
 export { deliverNotifications } from './deliver-notifications';
+export { restartDesk } from './remediate-restart-desk';

@@ -1,4 +1,5 @@
-import { condition, continueAsNew, patched, sleep } from '@temporalio/workflow';
+import { condition, continueAsNew, getExternalWorkflowHandle, patched, sleep } from '@temporalio/workflow';
+import { deskHandOffEndedSignal } from '../common/remediation/restart-desk';
 import {
   planRestart,
   releasePolicy,
@@ -26,7 +27,16 @@ type RemediationDocker = Pick<
  * spent, quarantine (stop or cut off its networks), tell people once, and wait for a release.
  */
 export async function restartUnhealthy(request: RestartUnhealthyRequest): Promise<RestartUnhealthyResult> {
-  const { host, container, policy, manual, carried } = validate(RestartUnhealthyInput, request, 'input');
+  const input = validate(RestartUnhealthyInput, request, 'input');
+  const result = await remediate(input);
+  // Only runs a desk started carry `desk` (no run recorded before it does): its end reopens the container there.
+  if (input.desk)
+    await getExternalWorkflowHandle(input.desk).signal(deskHandOffEndedSignal, { container: input.container });
+  return result;
+}
+
+async function remediate(input: RestartUnhealthyInput): Promise<RestartUnhealthyResult> {
+  const { host, container, policy, manual, carried, desk } = input;
   const docker: RemediationDocker = hostAgent(host);
   const inbox = new RemediationInbox(manual ? 1 : (carried?.pending ?? 0));
   const restartsAt: number[] = [...(carried?.restartsAt ?? [])];
@@ -41,6 +51,7 @@ export async function restartUnhealthy(request: RestartUnhealthyRequest): Promis
         container,
         policy,
         manual: false,
+        ...(desk ? { desk } : {}),
         carried: {
           restartsAt: restartsStillCounted(restartsAt, Date.now(), policy.windowMs),
           events: inbox.status.events,

@@ -32,13 +32,16 @@ export interface IncidentRecord {
   history: HistoryEvent[];
   /** The timeNano a signal carried (decoded from its payload by the caller). */
   signalTimeNano: (e: HistoryEvent) => string | undefined;
+  /** Whether a restart activity is this incident's (a host's restart desk restarts many containers in one
+   * history); absent: any restart is. */
+  restartOf?: (e: HistoryEvent) => boolean;
 }
 
 const ms = (e: HistoryEvent) => Number(e.eventTime!.seconds ?? 0) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
 const nsToMs = (ns: bigint) => Number(ns / 1_000_000n);
 
 /** Splits one incident into stages. Pure. The signal is the one that carried this unhealthy event's
- * timeNano; the restart is the first restart activity scheduled after it. */
+ * timeNano; the restart is the first restart activity (of its container, with `restartOf`) scheduled after it. */
 export function incidentStages(r: IncidentRecord): IncidentStages {
   const out: IncidentStages = {};
   const unhealthyMs = nsToMs(r.unhealthyNs);
@@ -55,7 +58,11 @@ export function incidentStages(r: IncidentRecord): IncidentStages {
   if (r.job?.processedOn !== undefined) out.deliver = ms(signal) - r.job.processedOn;
   const scheduled = r.history
     .slice(signalIdx)
-    .find((e) => RESTARTS.includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''));
+    .find(
+      (e) =>
+        RESTARTS.includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? '') &&
+        (r.restartOf?.(e) ?? true),
+    );
   if (!scheduled) return out;
   out.decide = ms(scheduled) - ms(signal);
   const started = r.history.find(

@@ -1,8 +1,9 @@
 import Docker from 'dockerode';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { engineEventJobId, type EngineEvent } from '../../common/events/engine-event';
 import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
-import { remediationId } from '../../common/workflow-ids';
+import { restartDeskId } from '../../common/remediation/restart-desk';
+import { deskHistory, deskSignalEvents } from './desk-history';
 import { testQueue, waitFor, writeRules } from '../../test/support/events';
 import { startWorker } from '../../test/support/workers';
 import { PrivateTemporal } from './private-temporal';
@@ -19,7 +20,7 @@ export interface OutageReport {
   outage_s: number;
   /** Unhealthy events queued while it was down (real containers and synthetic). */
   outage_events: number;
-  /** Of those, events whose remediation never happened: no workflow, no restart, or a failed job. */
+  /** Of those, events whose remediation never happened: no desk signal carried it, no restart, or a failed job. */
   outage_lost: number;
   /** From Temporal back to the last of those events remediated. */
   outage_recovery_s: number;
@@ -130,15 +131,10 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
     const missing = async () => {
       for (const i of waitingContainers)
         if ((await containers[i]!.inspect()).State.StartedAt !== startedBefore[i]) waitingContainers.delete(i);
-      for (const e of waitingEvents) {
-        const id = remediationId('restart-unhealthy', ids.hostId, e.name!);
-        const found = await client.workflow
-          .getHandle(id)
-          .describe()
-          .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? undefined : (err as Error)));
-        if (found === undefined) break; // started in order, more or less: look again later
-        if (!(found instanceof Error)) waitingEvents.delete(e);
-      }
+      // An event is delivered once a signal of the host's restart desk carried it (the desk looks at each).
+      const history = await deskHistory(client, ids.hostId).catch(() => []);
+      const delivered = new Set(history.flatMap((h) => deskSignalEvents(h).map((x) => `${x.container}/${x.timeNano}`)));
+      for (const e of waitingEvents) if (delivered.has(`${e.name}/${e.timeNano}`)) waitingEvents.delete(e);
       const failed = (await q.queue.getJobCounts('failed')).failed ?? 0;
       return waitingContainers.size + waitingEvents.size + failed;
     };
@@ -193,17 +189,14 @@ async function explainLost(
   events: Set<EngineEvent>,
   log: (...a: unknown[]) => void,
 ) {
-  for (const name of containers) {
-    const handle = client.workflow.getHandle(remediationId('restart-unhealthy', host, name));
-    const d = await handle.describe().catch((e: Error) => e);
-    if (d instanceof Error) {
-      log(`outage: ${name} not restarted; no workflow (${d.message})`);
-      continue;
-    }
-    const history = await handle.fetchHistory();
-    const tail = (history.events ?? []).slice(-6).map((e) => String(e.eventType));
-    log(`outage: ${name} not restarted; workflow ${d.status.name} run ${d.runId}, last events ${tail.join(' ')}`);
+  const desk = client.workflow.getHandle(restartDeskId(host));
+  const d = await desk.describe().catch((e: Error) => e);
+  if (d instanceof Error) log(`outage: no restart desk for ${host} (${d.message})`);
+  else {
+    const tail = ((await desk.fetchHistory()).events ?? []).slice(-6).map((e) => String(e.eventType));
+    log(`outage: restart desk ${d.status.name} run ${d.runId}, last events ${tail.join(' ')}`);
   }
-  if (events.size) log(`outage: ${events.size} synthetic events without a workflow`);
+  if (containers.length) log(`outage: not restarted: ${containers.join(', ')}`);
+  if (events.size) log(`outage: ${events.size} synthetic events no desk signal carried`);
   for (const j of await q.queue.getJobs(['failed'])) log(`outage: job ${j.id} failed: ${j.failedReason}`);
 }

@@ -42,6 +42,9 @@ export const Rule = z
     workflow: z.enum(Object.keys(RULE_WORKFLOWS) as [RuleWorkflow, ...RuleWorkflow[]]),
     /** The workflow's policy; validated against that workflow's schema. */
     args: z.record(z.string(), z.unknown()).default({}),
+    /** restartUnhealthy only: "host" sends a host's events to its restart desk (one workflow per host,
+     * many events per signal) instead of one workflow per container: for hosts with many containers. */
+    batch: z.enum(['host']).optional(),
   })
   .superRefine((rule, ctx) => {
     if (Object.keys(rule.match.labels).length === 0) {
@@ -52,6 +55,12 @@ export const Rule = z
           'a remediation rule must opt in by label, e.g. {"dockhand.autoheal": "true"}: nothing is touched that did not ask for it',
       });
     }
+    if (rule.batch !== undefined && rule.workflow !== 'restartUnhealthy')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['batch'],
+        message: `only restartUnhealthy rules can be batched ("batch": "host"); ${rule.workflow} runs one workflow per container`,
+      });
     const policy = RULE_WORKFLOWS[rule.workflow].policy.safeParse(rule.args);
     if (!policy.success) for (const i of policy.error.issues) ctx.addIssue({ ...i, path: ['args', ...i.path] });
   });

@@ -47,6 +47,9 @@ export const RestartUnhealthyInput = z.strictObject({
   policy: RestartPolicy.default(RestartPolicy.parse({})),
   /** Started by a person (`dockhand remediate <c> restart`): restart at once, within the budget. */
   manual: z.boolean().default(false),
+  /** Started by a host's restart desk (its budget spent there): tell that desk when this ends, so the
+   * container's next event opens a new incident there. */
+  desk: z.string().min(1).optional(),
   /** What a run hands to the next when it continues as new: the restarts still inside the window,
    * the counters, and events that arrived but were not looked at yet. */
   carried: z

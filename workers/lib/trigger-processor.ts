@@ -8,6 +8,9 @@ import { logger } from '../../common/logger';
 import { startRemediation, type RemediationWorkflow } from '../../client/remediate';
 import type { EventJobData } from './redis';
 import { guardDeploy } from './deploy-guard';
+import { DeskBatcher } from './desk-batcher';
+import { signalRestartDesk } from '../../client/restart-desk';
+import { RESTART_DESK_WORKFLOW, restartDeskId } from '../../common/remediation/restart-desk';
 import type { ServiceGuardSettings } from '../../common/deploy-guard';
 
 export interface ProcessedJob {
@@ -61,6 +64,7 @@ function processJob(
   rules: Rule[],
   serviceGuard?: (service: string) => ServiceGuardSettings | undefined,
 ) {
+  const desks = new DeskBatcher((host, rule, batch) => signalRestartDesk(client, config, { host, rule, batch }));
   return async (job: Job<EventJobData>): Promise<ProcessedJob> => {
     const event = job.data;
     const workflows: ProcessedJob['workflows'] = [];
@@ -68,10 +72,30 @@ function processJob(
       workflows.push(
         rule.workflow === 'deployGuard'
           ? await guardDeploy(client, config, rule, event, serviceGuard)
-          : await signalRemediation(client, config, rule, event),
+          : rule.batch === 'host'
+            ? await toRestartDesk(desks, rule, event)
+            : await signalRemediation(client, config, rule, event),
       );
     }
     return { workflows };
+  };
+}
+
+/** A batched rule: the event goes to its host's restart desk, in the next signal for that host; resolves
+ * once Temporal accepted that signal (a failed signal fails this job too, and BullMQ retries it). */
+async function toRestartDesk(desks: DeskBatcher, rule: Rule, e: EngineEvent) {
+  await desks.deliver(e.host, rule.name, rule.args, { container: e.name ?? e.id, event: remediationEvent(e) });
+  return { workflowId: restartDeskId(e.host), workflowType: RESTART_DESK_WORKFLOW, outcome: 'signalled' as const };
+}
+
+/** What a remediation workflow is told about an engine event. */
+function remediationEvent(e: EngineEvent) {
+  return {
+    action: e.action,
+    ...(e.status ? { status: e.status } : {}),
+    timeNano: e.timeNano,
+    source: e.source,
+    ...(e.id ? { id: e.id } : {}),
   };
 }
 
@@ -91,13 +115,7 @@ async function signalRemediation(client: Client, config: DockhandConfig, rule: R
       policy: rule.args,
       ...(workflowType === 'remediateHarden' && e.findings ? { findings: e.findings } : {}),
     },
-    event: {
-      action: e.action,
-      ...(e.status ? { status: e.status } : {}),
-      timeNano: e.timeNano,
-      source: e.source,
-      ...(e.id ? { id: e.id } : {}),
-    },
+    event: remediationEvent(e),
     service: e.labels['dockhand.service'],
     summary: `rule ${rule.name}: ${rule.workflow} for ${container} on ${e.host}`,
     startedBy: `trigger rule ${rule.name} (engine event ${e.action}${e.status ? `: ${e.status}` : ''})`,

@@ -10,6 +10,7 @@ import { ensureHealthSweepSchedule } from '../../../client/health-sweep';
 import { launchContainersPresentation } from '../../../client/launch-containers';
 import { startPresentation } from '../../../client/presentation';
 import { startRemediation } from '../../../client/remediate';
+import { signalRestartDesk } from '../../../client/restart-desk';
 import { startRollingUpdate } from '../../../client/rolling-update';
 import { startSecurityScan } from '../../../client/security-scan';
 import { startReadScanReport } from '../../../client/scan-report';
@@ -80,6 +81,12 @@ const STARTS: Record<keyof typeof workflows, Start> = {
   remediateHarden: (c, config, host) => startHarden(c, config, { host, container: 'web-blue' }),
   restartUnhealthy: (c, config, host) => startRemediation(c, config, remediation('restartUnhealthy', host)),
   memoryPressure: (c, config, host) => startRemediation(c, config, remediation('memoryPressure', host)),
+  restartDesk: (c, config, host) =>
+    signalRestartDesk(c, config, {
+      host,
+      rule: 'autoheal',
+      batch: { policy: {}, events: [{ container: 'web-blue', event: remediation('restartUnhealthy', host).event }] },
+    }),
   healthSweep: async (c, config, host) => {
     const scheduleId = `ui-meta-sweep-${host}`;
     await ensureHealthSweepSchedule(c, config, [host], '1h', scheduleId);
