@@ -9,6 +9,7 @@ import { PrivateTemporal } from './private-temporal';
 import { loadConfig } from '../../common/config';
 import { dockhandDataConverter } from '../../client/data-converter';
 import { autohealRules } from './autoheal-rules';
+import { tearDownBench } from './bench-teardown';
 
 const CONTAINERS = 5;
 const SYNTHETIC = 200;
@@ -167,14 +168,7 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
     if (dead.length) log(`outage: ${dead.length} worker(s) exited during the outage`);
     return report;
   } finally {
-    for (const n of names)
-      await docker
-        .getContainer(n)
-        .remove({ force: true })
-        .catch(() => undefined);
-    await Promise.all(workers.map((w) => w.stop()));
-    await q.dispose();
-    await client.connection.close();
+    await tearDownBench({ docker, containers: names, workers, queue: q, client });
     await temporal.dispose();
   }
 }
