@@ -119,48 +119,32 @@ export const CANARY_WATCH = 'canary-watch-window';
 const ANSWERS =
   'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand pause|resume|promote|abort <service>` or Send Signal';
 
+/** Which edge splits which service between which two colors: what every canary edge activity names. */
+function split({ input, live, next }: CanaryRun) {
+  return { edge: input.edge.name, service: input.service, stable: live.color, canary: next.color };
+}
+
 function setWeight(run: CanaryRun, weight: number) {
-  const { input, live, next } = run;
-  return run.docker.configureEdgeCanary({
-    edge: input.edge.name,
-    service: input.service,
-    stable: live.color,
-    canary: next.color,
-    port: input.appPort,
-    weight,
-  });
+  return run.docker.configureEdgeCanary({ ...split(run), port: run.input.appPort, weight });
 }
 
 function readWindow(run: CanaryRun, offset: number | undefined) {
-  const { input, live, next } = run;
   return run.docker.readCanaryLog({
-    edge: input.edge.name,
-    service: input.service,
-    stable: live.color,
-    canary: next.color,
-    network: input.spec.network,
+    ...split(run),
+    network: run.input.spec.network,
     ...(offset !== undefined ? { offset } : {}),
-    judge: input.canary,
+    judge: run.input.canary,
   });
 }
 
 /** Watches one window (ends early when it fails) unless an answer comes first: then the watch is
  * cancelled and undefined returned. */
 async function watchOrAnswer(run: CanaryRun, offset: number, forMs: number): Promise<CanaryWindow | undefined> {
-  const { input, live, next } = run;
+  const { input } = run;
   const scope = new CancellationScope();
   const answered = scope.run(() => run.control.wait().then(() => undefined));
   const watched = scope.run(() =>
-    run.docker.watchCanaryLog({
-      edge: input.edge.name,
-      service: input.service,
-      stable: live.color,
-      canary: next.color,
-      network: input.spec.network,
-      offset,
-      forMs,
-      judge: input.canary,
-    }),
+    run.docker.watchCanaryLog({ ...split(run), network: input.spec.network, offset, forMs, judge: input.canary }),
   );
   try {
     return await Promise.race([watched, answered]);
