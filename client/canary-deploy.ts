@@ -14,7 +14,7 @@ export const startCanaryDeploy = serviceChangeStarter<typeof CanaryInput, Canary
 });
 
 /** What the Temporal UI shows of a canary from its start. */
-export function canaryPresentation(input: CanaryInput): Presentation {
+function canaryPresentation(input: CanaryInput): Presentation {
   const { service, host, spec, canary } = input;
   const steps = canary.steps.map(
     (s) => `${s.weight}%${s.pauseMs ? ` ${duration(s.pauseMs)}` : ''}${s.approval ? ' (approval)' : ''}`,

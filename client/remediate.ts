@@ -38,7 +38,7 @@ const REMEDIATION_TEXT: Record<RemediationWorkflow, string> = {
 };
 
 /** The Temporal UI's view of a remediation run from its start. */
-export function remediationPresentation(r: RemediationRequest): Presentation {
+function remediationPresentation(r: RemediationRequest): Presentation {
   const id = remediationId(RULE_WORKFLOWS[r.workflowType].kind, r.host, r.container);
   return {
     workflowType: r.workflowType,

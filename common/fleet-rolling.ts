@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 import { ApprovalPolicy, DEFAULT_APPROVAL, type ApprovalDecision } from './approval';
-import { BootLimit, FleetHosts, MAX_HOST_LOSS_TIMEOUT_MS, type HostFailure, type HostProgress } from './fleet';
+import { BootLimit, FleetHosts, MAX_HOST_LOSS_TIMEOUT_MS, type HostProgress } from './fleet';
 import { RollingUpdateInput, type RollingUpdateRequest, type RollingUpdateResult } from './rolling-update';
 import { durationMs } from './spec/schema-helpers';
 
@@ -78,10 +78,4 @@ export interface FleetRollingResult {
   /** The target spec (as a single-host rollout reports it): what a later guard goes back from. */
   spec: RollingUpdateResult['spec'];
   finishedAt: string;
-}
-
-/** Details of a fleet rollout's failure: every host that failed and how each host ended. */
-export interface FleetRollingFailureDetails {
-  failures: HostFailure[];
-  hosts: HostProgress[];
 }

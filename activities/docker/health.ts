@@ -56,13 +56,13 @@ export function firstAttemptStart(): number {
  * `stays-healthy` (the monitor period): returns at `until` if the container (by id: it may be renamed
  * meanwhile) stayed running and healthy, failing the moment it does not. Either way it looks at each
  * engine event of the container and every `pollMs`; `onLook` runs (heartbeats) after each look. */
-export type HealthWait = { pollMs: number; onLook: () => void } & (
+type HealthWait = { pollMs: number; onLook: () => void } & (
   { kind: 'until-healthy'; startedAt: number; timeoutMs: number } | { kind: 'stays-healthy'; id: string; until: number }
 );
 
 type StaysHealthy = Extract<HealthWait, { kind: 'stays-healthy' }>;
 
-export async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promise<WaitHealthyResult> {
+async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promise<WaitHealthyResult> {
   const ref = w.kind === 'stays-healthy' ? w.id : name;
   return withContainerWake(docker, ref, async (wake) => {
     for (;;) {

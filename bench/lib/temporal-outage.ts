@@ -15,7 +15,7 @@ const CONTAINERS = 5;
 const SYNTHETIC = 200;
 const RECOVERY_TIMEOUT_MS = 5 * 60_000;
 
-export interface OutageReport {
+interface OutageReport {
   /** How long Temporal was down. */
   outage_s: number;
   /** Unhealthy events queued while it was down (real containers and synthetic). */

@@ -20,7 +20,7 @@ import type { CanaryControl } from './canary-control';
 import type { Progress } from './progress';
 import type { Saga } from './saga';
 
-export type Live = NonNullable<BlueGreenPlan['live']>;
+type Live = NonNullable<BlueGreenPlan['live']>;
 
 /** What walking the steps needs: the host's agent, the input, the colors, and the answer desks. */
 export interface CanaryRun {
@@ -114,7 +114,7 @@ export async function walkSteps(run: CanaryRun): Promise<{ why: string; firstWei
  * interval's end); the first window starts before the first weight and windows run on across weight
  * changes; an abort's first undo is the canary-off marker (every request to stable at once, before the
  * reload). Before it: one read after a timer, a fresh offset after every weight, the reload first. */
-export const CANARY_WATCH = 'canary-watch-window';
+const CANARY_WATCH = 'canary-watch-window';
 
 const ANSWERS =
   'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand pause|resume|promote|abort <service>` or Send Signal';
