@@ -69,13 +69,9 @@ export function createOrchestratorActivities(reportsDir: string, meter?: MetricM
 export type OrchestratorActivities = ReturnType<typeof createOrchestratorActivities>;
 
 /** Whether a service's change is running (Temporal): clean-up spares its rollback targets. */
-export { createChangeActivities, type ChangeActivities } from './changes/running-changes';
+export { type ChangeActivities } from './changes/running-changes';
 /** Who sent an answer, as Temporal recorded it (read back from the history). */
-export {
-  createAnswerIdentityActivities,
-  type AnswerIdentityActivities,
-  type AnswerIdentityRequest,
-} from './changes/answer-identity';
+export { type AnswerIdentityActivities, type AnswerIdentityRequest } from './changes/answer-identity';
 
 /** The host registry (Redis): the orchestrator resolves "all known hosts" with it. */
 export { createHostRegistryActivities, type HostRegistryActivities } from './hosts/host-registry';

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Client } from '@temporalio/client';
-import Docker from 'dockerode';
 import { runStack } from '../cli/lib/processes';
 import { Labels } from '../common/labels';
 import type { LaunchContainersRequest, LaunchContainersResult } from '../common/launch-containers';
 import { launchContainersPresentation } from '../client/launch-containers';
 import { startPresentation } from '../client/presentation';
+import { removeService } from '../test/support/docker';
 import { testClient } from '../test/support/temporal';
 import { startWorkers, testIds } from '../test/support/workers';
 
@@ -19,7 +19,6 @@ import { startWorkers, testIds } from '../test/support/workers';
 const COUNT = Number(process.env.BENCH_CONTAINERS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMAGE = 'dockhand-fixture-app:v1';
-const docker = new Docker();
 
 export async function main(): Promise<void> {
   await runStack('up');
@@ -31,7 +30,7 @@ export async function main(): Promise<void> {
     log(`warm-up (2 containers each way)`);
     await viaDockhand(client, config.orchestratorTaskQueue, ids.hostId, service, 'warm', 2);
     await viaCli(service, 'warm', 2);
-    await removeAll(service);
+    await removeService(service);
 
     const dockhand: number[] = [];
     const cli: number[] = [];
@@ -44,7 +43,7 @@ export async function main(): Promise<void> {
             : await viaCli(service, `r${r}`, COUNT);
         (side === 'dockhand' ? dockhand : cli).push(s);
         log(`round ${r + 1}/${ROUNDS} ${side}: ${COUNT} containers healthy in ${s.toFixed(2)} s`);
-        await removeAll(service);
+        await removeService(service);
       }
     }
     const dockhand_s = round(median(dockhand));
@@ -61,7 +60,7 @@ export async function main(): Promise<void> {
       }),
     );
   } finally {
-    await removeAll(service);
+    await removeService(service);
     await workers.stop();
   }
 }
@@ -121,18 +120,6 @@ async function viaCli(service: string, round: string, count: number): Promise<nu
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the CLI script exited with ${code}`))));
   });
   return (performance.now() - started) / 1000;
-}
-
-async function removeAll(service: string): Promise<void> {
-  const all = await docker.listContainers({ all: true, filters: { label: [`${Labels.service}=${service}`] } });
-  await Promise.all(
-    all.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -16,6 +16,7 @@ import { incidentStages, percentile, summarizeStages, type IncidentStages } from
 import { startWorker } from '../test/support/workers';
 import { startCeiling } from './lib/start-ceiling';
 import { autohealRules } from './lib/autoheal-rules';
+import { tearDownBench } from './lib/bench-teardown';
 
 const CONTAINERS = 10;
 const ROUNDS = 5; // 50 incidents
@@ -120,14 +121,7 @@ export async function main(): Promise<void> {
       }),
     );
   } finally {
-    for (const n of names)
-      await docker
-        .getContainer(n)
-        .remove({ force: true })
-        .catch(() => undefined);
-    await Promise.all(workers.map((w) => w.stop()));
-    await q.dispose();
-    await client.connection.close();
+    await tearDownBench({ docker, containers: names, workers, queue: q, client });
   }
 }
 

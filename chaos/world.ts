@@ -29,7 +29,7 @@ export interface WorldOptions {
 
 export type WorkerKind = 'orchestrator' | 'host-agent' | 'trigger';
 
-export const FIXTURE_IMAGES = [
+const FIXTURE_IMAGES = [
   'dockhand-fixture-app:v1',
   'dockhand-fixture-app:v2',
   'dockhand-fixture-app:broken',
@@ -71,7 +71,7 @@ function stateDirOf(name: string) {
 
 /** Stops what a crashed earlier world of this name left running (workers, Redis, Temporal) and
  * removes its state dir; the engine namespace cleans itself when it starts. */
-export async function cleanWorld(name: string): Promise<void> {
+async function cleanWorld(name: string): Promise<void> {
   const dir = stateDirOf(name);
   // A pid is only acted on when its command line shows what the file says it is (pids get reused).
   for (const [kind, marker] of [

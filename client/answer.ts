@@ -1,9 +1,4 @@
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowExecutionDescription,
-} from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import {
   abortSignal,
   abortUpdate,
@@ -22,6 +17,7 @@ import {
   type Answer,
 } from '../common/signals';
 import { answerTargets } from '../common/workflow-ids';
+import { describeIfAny } from './describe-if-any';
 import type { AnswerSignature, SignedAnswerFields } from '../common/answer-signature';
 
 /** Signs an answer once its run is known (common/answer-keys.ts signAnswer with the approver's key). */
@@ -59,7 +55,7 @@ export async function answerDeploy(
 ): Promise<{ workflowId: string; runId: string; verdict: string }> {
   const ids = answerTargets(target, host);
   const found = await Promise.all(
-    ids.map(async (workflowId) => ({ workflowId, description: await describe(client, workflowId) })),
+    ids.map(async (workflowId) => ({ workflowId, description: await describeIfAny(client, workflowId) })),
   );
   const running = found.filter((f) => f.description?.status.name === 'RUNNING');
   if (running.length > 1)
@@ -90,14 +86,4 @@ export async function answerDeploy(
     throw new AnswerRefusedError(why);
   });
   return { workflowId, runId: description!.runId, verdict };
-}
-
-async function describe(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
-  return client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .catch((e) => {
-      if (e instanceof WorkflowNotFoundError) return undefined;
-      throw e;
-    });
 }

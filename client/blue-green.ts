@@ -13,7 +13,7 @@ export const startBlueGreenDeploy = serviceChangeStarter<typeof BlueGreenInput, 
 });
 
 /** What the Temporal UI shows of a blue-green deploy from its start. */
-export function blueGreenPresentation(input: BlueGreenInput): Presentation {
+function blueGreenPresentation(input: BlueGreenInput): Presentation {
   const { service, host, spec, approval } = input;
   return {
     workflowType: 'blueGreenDeploy',

@@ -21,7 +21,7 @@ export async function startCleanup(
 }
 
 /** What the Temporal UI shows of a clean-up, started by hand or by its schedule. */
-export function cleanupPresentation(input: CleanupInput, startedBy: string): Presentation {
+function cleanupPresentation(input: CleanupInput, startedBy: string): Presentation {
   return {
     workflowType: 'remediateCleanup',
     summary: `${input.dryRun ? 'dry-run ' : ''}clean-up of Dockhand's leftovers on ${input.host}${input.service ? ` (service ${input.service})` : ''}`,

@@ -63,7 +63,7 @@ function end(res: http.ServerResponse, status: number, body?: unknown): void {
 }
 
 /** `{payloads: [...]}` from JSON, each field checked: a bad body is refused, naming what is wrong. */
-export function parseBody(text: string): Payload[] {
+function parseBody(text: string): Payload[] {
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -14,7 +14,7 @@ export const startFleetBlueGreenDeploy = serviceChangeStarter<typeof FleetBlueGr
 });
 
 /** What the Temporal UI shows of a fleet blue-green deploy from its start. */
-export function fleetBlueGreenPresentation(input: FleetBlueGreenInput): Presentation {
+function fleetBlueGreenPresentation(input: FleetBlueGreenInput): Presentation {
   const { service, hosts, spec, approval, hostLoss } = input;
   return {
     workflowType: 'fleetBlueGreenDeploy',

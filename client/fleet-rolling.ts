@@ -33,7 +33,7 @@ export async function startFleetRollingUpdate(
 }
 
 /** What the Temporal UI shows of a fleet rolling update from its start. */
-export function fleetRollingPresentation(input: FleetRollingInput): Presentation {
+function fleetRollingPresentation(input: FleetRollingInput): Presentation {
   const { service, hosts, spec, approval } = input;
   return {
     workflowType: 'fleetRollingUpdate',

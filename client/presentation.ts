@@ -57,7 +57,7 @@ export function startPresentation(p: Presentation): PresentationOptions {
 }
 
 /** The static details as Markdown (CommonMark only: the UI renders no tables). */
-export function staticDetails(p: Presentation): string {
+function staticDetails(p: Presentation): string {
   const facts = Object.entries(p.facts)
     .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
     .map(([k, v]) => `- **${k}:** ${v}`);

@@ -16,7 +16,7 @@ export const startRollingUpdate = serviceChangeStarter<typeof RollingUpdateInput
 });
 
 /** What the Temporal UI shows of a rolling update from its start. */
-export function rollingUpdatePresentation(input: RollingUpdateInput): Presentation {
+function rollingUpdatePresentation(input: RollingUpdateInput): Presentation {
   const { service, host, spec } = input;
   const canary = input.pauseAfter;
   return {

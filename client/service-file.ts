@@ -7,7 +7,7 @@ import { ServiceFileError } from '../common/service-file/resolve';
 import { ServiceFile } from '../common/service-file/schema';
 
 /** The default service file, in the working directory. */
-export const DEFAULT_SERVICE_FILE = 'dockhand.yml';
+const DEFAULT_SERVICE_FILE = 'dockhand.yml';
 
 /** A service file read from disk and validated, with what an audit trail needs about it. */
 export interface LoadedServiceFile {

@@ -19,7 +19,7 @@ export const GOES_AHEAD: readonly AnswerAction[] = ['approve', 'resume', 'releas
 export const SYSTEM_IDENTITIES: readonly string[] = ['deploy-guard'];
 
 /** Who an answer counts as when Temporal recorded no identity and the policy allows that. */
-export const UNIDENTIFIED = 'unidentified';
+const UNIDENTIFIED = 'unidentified';
 
 /** Who may answer, from the service file's `approval` (or a rule's policy). Its signing part (`keys`,
  * `requireSignatures`) is checked before this judge runs: the identity judged is then the signer. */

@@ -47,7 +47,7 @@ export function answerMessage(f: SignedAnswerFields): string {
 export const PUBLIC_KEY_TEXT =
   /^(ssh-ed25519 [A-Za-z0-9+/]+={0,2}( [^\n]*)?|-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----)\s*$/;
 
-export const AnswerSignatureSchema = z.strictObject({
+const AnswerSignatureSchema = z.strictObject({
   signer: z.string().min(1).max(200),
   nonce: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'nonce: 8–64 letters, digits, "_" or "-"'),
   at: z.string().datetime({ offset: true }),

@@ -128,7 +128,7 @@ export interface BlueGreenResult extends DeployEnding {
 
 /** How long a deploy's stages took (blue-green on one host: the new color's marker is set, then verified
  * — no nginx reload; fleet: every host). */
-export interface DeployTimings {
+interface DeployTimings {
   totalMs: number;
   /** Start → the new color healthy (on every host, smoke-checked). */
   greenUpMs: number;

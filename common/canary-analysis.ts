@@ -40,7 +40,7 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1]!;
 }
 
-export function figuresOf(attempts: readonly Attempt[]): VersionFigures {
+function figuresOf(attempts: readonly Attempt[]): VersionFigures {
   const ms = attempts.map((a) => a.ms).sort((a, b) => a - b);
   const ok = attempts.filter((a) => a.status < 500).length;
   return {

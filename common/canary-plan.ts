@@ -79,7 +79,7 @@ export function decideCanary(
   return { state, move: { kind: 'analyse', ...at, waitMs } };
 }
 
-export function nextStep(s: CanaryState): CanaryState {
+function nextStep(s: CanaryState): CanaryState {
   return { ...s, step: s.step + 1, weightSet: false, approved: false, passes: 0 };
 }
 

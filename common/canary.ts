@@ -9,7 +9,7 @@ import { parseDurationMs } from './spec/units';
  */
 
 /** ">= 99%", "> 99.5%" → the lowest success rate (non-5xx share, 0..1) a window may have. */
-export const successRateThreshold = z.string().transform((v, ctx) => {
+const successRateThreshold = z.string().transform((v, ctx) => {
   const m = /^\s*(>=|>)\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v);
   const pct = m ? Number(m[2]) : NaN;
   if (!m || pct > 100) {
@@ -18,10 +18,10 @@ export const successRateThreshold = z.string().transform((v, ctx) => {
   }
   return { min: pct / 100, inclusive: m[1] === '>=' };
 });
-export type SuccessRateThreshold = z.output<typeof successRateThreshold>;
+type SuccessRateThreshold = z.output<typeof successRateThreshold>;
 
 /** "< 500ms", "<= 1s" → the highest latency a window's percentile may have. */
-export const latencyThreshold = z.string().transform((v, ctx) => {
+const latencyThreshold = z.string().transform((v, ctx) => {
   const m = /^\s*(<=|<)\s*(\S+)\s*$/.exec(v);
   let ms = NaN;
   try {
@@ -46,15 +46,15 @@ const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   }
 });
 
-export const DEFAULT_CANARY_INTERVAL_MS = 10_000;
+const DEFAULT_CANARY_INTERVAL_MS = 10_000;
 /** The longest interval a canary may have: one window is watched by one activity, bounded by its
  * start-to-close (the `canaryWatch` profile, 15 min). */
-export const MAX_CANARY_INTERVAL_MS = 10 * 60_000;
+const MAX_CANARY_INTERVAL_MS = 10 * 60_000;
 
 /** One step: the canary's share of requests, how long it holds (judged every interval), and whether
  * a person approves before the step begins. Weight 100 is the promotion; weight 0 lets only testers
  * (X-Canary: always) reach the canary, and moves on when its pause ends (a failing window still aborts). */
-export const CanaryStep = z.strictObject({
+const CanaryStep = z.strictObject({
   weight: z
     .number()
     .int()

@@ -273,7 +273,7 @@ export function readVariable<N extends EnvironmentName>(name: N, env: NodeJS.Pro
 }
 
 /** Every variable, parsed; all bad values are reported together, each by name. */
-export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const out: Partial<Record<EnvironmentName, unknown>> = {};
   const errors: string[] = [];
   for (const name of Object.keys(ENVIRONMENT) as EnvironmentName[]) {

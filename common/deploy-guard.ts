@@ -62,11 +62,11 @@ export const CHANGE_WORKFLOW_TYPES = [
 ] as const;
 /** How the guard redeploys: as the deploy it undoes ran — on one host, or on every host of a fleet
  * (a guard rollback of a fleet deploy rolls back the fleet, all or none). */
-export const STRATEGIES = ['blue-green', 'rolling', 'fleet-blue-green', 'fleet-rolling'] as const;
+const STRATEGIES = ['blue-green', 'rolling', 'fleet-blue-green', 'fleet-rolling'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 /** What triggered the guard: the unhealthy container and the deploy it came out of. */
-export const GuardIncident = z.strictObject({
+const GuardIncident = z.strictObject({
   container: z.string().regex(DOCKER_NAME),
   /** When the engine reported it unhealthy (ISO). */
   at: z.string(),
@@ -75,7 +75,7 @@ export const GuardIncident = z.strictObject({
   deployFinishedAt: z.string(),
   fromImage: z.string(),
 });
-export type GuardIncident = z.output<typeof GuardIncident>;
+type GuardIncident = z.output<typeof GuardIncident>;
 
 /** Input of `deployGuardRollback`: the redeploy of the previous spec, with the strategy of the deploy
  * it undoes. The inner request is validated by the deploy's own schema before anything changes. */
@@ -106,7 +106,7 @@ export interface DeployGuardResult {
 }
 
 /** The request of the deploy a guard runs again (one host's, or a fleet's). */
-export type RedeployRequest = BlueGreenRequest | RollingUpdateRequest | FleetBlueGreenRequest | FleetRollingRequest;
+type RedeployRequest = BlueGreenRequest | RollingUpdateRequest | FleetBlueGreenRequest | FleetRollingRequest;
 
 /** Builds the guard's results for one incident (the time is the workflow's, when called from one). */
 export function guardResults(input: Pick<DeployGuardInput, 'service' | 'strategy' | 'incident'>) {
@@ -181,7 +181,7 @@ function isBakingNewColor(e: GuardEvent, latest: ChangeRun): boolean {
 }
 
 /** Who the guard's answers come from (the `by` of its rollback signal; an approver list must name it). */
-export const DEPLOY_GUARD_IDENTITY = 'deploy-guard';
+const DEPLOY_GUARD_IDENTITY = 'deploy-guard';
 
 export type GuardDecision =
   | { action: 'ignore'; reason: string }
@@ -312,11 +312,7 @@ export function deployedContainers(
 
 /** The last deploy's request with the previous spec, its own approval gate off (the guard asked): a
  * fleet's keeps its hosts, so every host goes back. */
-export function redeployRequest(
-  strategy: Strategy,
-  input: Record<string, unknown>,
-  spec: ContainerSpec,
-): RedeployRequest {
+function redeployRequest(strategy: Strategy, input: Record<string, unknown>, spec: ContainerSpec): RedeployRequest {
   if (strategy === 'blue-green' || strategy === 'fleet-blue-green')
     return { ...(input as unknown as BlueGreenRequest), spec, approval: { required: false } };
   if (strategy === 'fleet-rolling') {

@@ -73,7 +73,7 @@ export interface FleetBlueGreenStatus {
 
 export const fleetStatusQuery = defineQuery<FleetBlueGreenStatus>('status');
 
-export interface FleetHostResult {
+interface FleetHostResult {
   host: string;
   liveColor: Color;
   liveContainer: string;

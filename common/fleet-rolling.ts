@@ -102,9 +102,3 @@ export interface FleetRollingResult {
   spec: RollingUpdateResult['spec'];
   finishedAt: string;
 }
-
-/** Details of a fleet rollout's failure: every host that failed and how each host ended. */
-export interface FleetRollingFailureDetails {
-  failures: HostFailure[];
-  hosts: HostProgress[];
-}

@@ -55,7 +55,7 @@ export interface HostPolicyViolation {
 }
 
 /** The environment variables the policy is read from, and what each allows. */
-export const HOST_POLICY_ENV = {
+const HOST_POLICY_ENV = {
   allowPrivileged: 'DOCKHAND_AGENT_ALLOW_PRIVILEGED',
   allowHostNamespaces: 'DOCKHAND_AGENT_ALLOW_HOST_NAMESPACES',
   bindPaths: 'DOCKHAND_AGENT_BIND_PATHS',
@@ -271,7 +271,7 @@ function containerAccessViolations(
 }
 
 /** Whether a container name matches one of the patterns (`*`: any run of characters, nothing else special). */
-export function matchesAny(name: string, patterns: string[]): boolean {
+function matchesAny(name: string, patterns: string[]): boolean {
   return patterns.some((p) =>
     new RegExp(
       `^${p

@@ -5,7 +5,7 @@ import { serviceName } from './ensure-service';
 /** Containers launchContainers creates, starts and waits for at the same time (the rest queue). */
 export const LAUNCH_AT_ONCE = 8;
 /** Containers one launch takes at most (its input and result are one payload each). */
-export const MAX_LAUNCH_CONTAINERS = 100;
+const MAX_LAUNCH_CONTAINERS = 100;
 
 /** Several containers to create, start and see healthy on one host at once — the runbook's
  * `for c in …; do docker run -d …; done; until all healthy; do sleep; done`. */
@@ -27,7 +27,7 @@ export const LaunchContainersInput = z.strictObject({
 });
 export type LaunchContainersRequest = z.input<typeof LaunchContainersInput>;
 
-export interface LaunchedContainer {
+interface LaunchedContainer {
   name: string;
   id: string;
   specHash: string;

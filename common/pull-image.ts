@@ -20,7 +20,7 @@ export const PullImageInput = z.strictObject({
 });
 export type PullImageRequest = z.input<typeof PullImageInput>;
 
-export interface PulledOnHost {
+interface PulledOnHost {
   host: string;
   /** The Engine's image id there (the same on every host). */
   id: string;

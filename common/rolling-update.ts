@@ -9,7 +9,7 @@ import { Labels } from './labels';
 import { needsUserNetwork } from './spec/network-mode';
 
 /** The nginx edge in front of the replicas: `<service>-edge` on the replicas' network. */
-export const EdgeOptions = z.strictObject({
+const EdgeOptions = z.strictObject({
   /** Container name; default `<service>-edge`. */
   name: z.string().regex(DOCKER_NAME).optional(),
   image: z.string().min(1).default('dockhand-edge:1'),
@@ -22,7 +22,7 @@ export const EdgeOptions = z.strictObject({
 });
 
 /** A canary step: after `batches` batches, wait for approve/reject (the blue-green signals). */
-export const PauseAfter = z.strictObject({
+const PauseAfter = z.strictObject({
   batches: z.number().int().min(1).default(1),
   approval: ApprovalPolicy.default(DEFAULT_APPROVAL),
   /** Ask again after every `batches` batches (never after the last): `pauseEvery: 1` is an approval
@@ -35,7 +35,7 @@ export const PauseAfter = z.strictObject({
  * own, a restore for health and then the monitor period, so each of the two may take at most 10
  * minutes — a longer one could never pass and would end as a failure (then a rollback). */
 export const REPLICA_WAIT_START_TO_CLOSE_MS = 30 * 60_000;
-export const MAX_REPLICA_WAIT_MS = 10 * 60_000;
+const MAX_REPLICA_WAIT_MS = 10 * 60_000;
 const replicaWait = durationMs.refine((ms) => ms <= MAX_REPLICA_WAIT_MS, {
   message: `at most ${MAX_REPLICA_WAIT_MS / 60_000} minutes (a replica activity runs at most ${REPLICA_WAIT_START_TO_CLOSE_MS / 60_000} minutes)`,
 });
@@ -133,7 +133,7 @@ export interface RollingUpdateStatus {
   waitingFor: string;
 }
 
-export type RollingUpdateOutcome = 'updated' | 'updated-with-failures' | 'rolled-back';
+type RollingUpdateOutcome = 'updated' | 'updated-with-failures' | 'rolled-back';
 
 export interface RollingUpdateResult {
   service: string;

@@ -28,8 +28,6 @@ export const promoteSignal = defineSignal<[Answer]>('promote');
 /** A canary: weight back to 0, the canary removed, stable untouched. */
 export const abortSignal = defineSignal<[Answer]>('abort');
 
-export const SIGNAL_NAMES = ['approve', 'reject', 'rollback', 'resume', 'pause', 'promote', 'abort'] as const;
-
 /** The same answers as Updates (what the CLI sends): the sender learns the verdict — the update returns
  * what counted ("approved by alice (1 of 2)") or fails with the refusal ("refused: bob is not an
  * approver of api", "nothing is waiting for approval"). The Web UI's Send Signal keeps working. */

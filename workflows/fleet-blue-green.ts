@@ -33,7 +33,7 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
     input.hosts,
     (h) => hostDeployInput(input, h),
     input.hostLoss,
-    (p) => progress.host(p),
+    (p) => progress.host(p.host, p.step, p.details),
   );
   const requesters = input.origin ? [input.origin.requestedBy] : [];
   const gate = new ApprovalGate(input.approval, { subject: service, requesters });

@@ -166,7 +166,7 @@ async function scanContainers(
 }
 
 /** Marker: the images are scanned alongside the containers (from the listed targets' image ids). */
-export const SCAN_VULNS_ALONGSIDE = 'scan-vulns-alongside';
+const SCAN_VULNS_ALONGSIDE = 'scan-vulns-alongside';
 
 /** Trivy over the distinct images of the scanned containers; SBOMs go to the report store one by one
  * (never with the host's results, which stay small). A failed activity is reported, not thrown. */
@@ -193,7 +193,7 @@ async function scanVulnerabilities(
 
 /** Marker: scan notices go to every channel without holding the scan, and a scheduled scan tells of
  * new critical/high findings (runs recorded before it awaited the webhook-only `notify` activity). */
-export const NOTIFY_SCAN = 'notify-scan-findings';
+const NOTIFY_SCAN = 'notify-scan-findings';
 
 /** The remediation hook (each critical vulnerability that has a fix, with the command) and, for a scan a
  * schedule started, the new critical/high findings: handed over, never waited for. */

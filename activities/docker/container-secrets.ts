@@ -3,8 +3,8 @@ import { Labels } from '../../common/labels';
 import { boundTail, redactText } from '../../common/redact';
 
 /** How much of a container's output a failure carries: enough to see why it died, never a dump. */
-export const OUTPUT_LINES = 20;
-export const OUTPUT_LINE_CHARS = 300;
+const OUTPUT_LINES = 20;
+const OUTPUT_LINE_CHARS = 300;
 
 /** The secret values a container runs with: its env values whose names the `dockhand.secret-env` label
  * lists (set at create from secretEnv and env files). Read from the engine on the agent only. */

@@ -68,7 +68,7 @@ export function toCreateBody(
 }
 
 /** Cgroup limits as HostConfig fields ("1.5" CPUs → NanoCpus 1500000000; sizes already in bytes). */
-export function resourcesHostConfig(r: ResourcesSpec): Docker.HostConfig {
+function resourcesHostConfig(r: ResourcesSpec): Docker.HostConfig {
   return {
     Memory: r.memory,
     MemoryReservation: r.memoryReservation,
@@ -101,7 +101,7 @@ export function toUpdateBody(u: ResourcesUpdate): Record<string, unknown> {
   return body;
 }
 
-export function securityHostConfig(s: SecuritySpec): Docker.HostConfig {
+function securityHostConfig(s: SecuritySpec): Docker.HostConfig {
   // The CLI's --security-opt no-new-privileges lands in SecurityOpt too; it is one list for the Engine.
   const securityOpt = [...(s.securityOpt ?? []), ...(s.noNewPrivileges ? ['no-new-privileges'] : [])];
   return {
@@ -120,7 +120,7 @@ export function securityHostConfig(s: SecuritySpec): Docker.HostConfig {
 }
 
 /** json-file/local rotation options in the Engine's own spelling (max-size in bytes). */
-export function logConfig(l: LoggingSpec): { Type: string; Config: Record<string, string> } {
+function logConfig(l: LoggingSpec): { Type: string; Config: Record<string, string> } {
   const config: Record<string, string> = { ...l.options };
   if (l.maxSize !== undefined) config['max-size'] = String(l.maxSize);
   if (l.maxFile !== undefined) config['max-file'] = String(l.maxFile);

@@ -40,7 +40,7 @@ export async function engineCall<T>(
   }
 }
 
-export function toFailure(what: string, e: EngineError): Error {
+function toFailure(what: string, e: EngineError): Error {
   if (e instanceof ApplicationFailure) return e;
   const msg = `${what}: ${engineMessage(e)}`;
   switch (e.statusCode) {

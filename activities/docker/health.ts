@@ -56,18 +56,20 @@ export function firstAttemptStart(): number {
  * `stays-healthy` (the monitor period): returns at `until` if the container (by id: it may be renamed
  * meanwhile) stayed running and healthy, failing the moment it does not. Either way it looks at each
  * engine event of the container and every `pollMs`; `onLook` runs (heartbeats) after each look. */
-export type HealthWait = { pollMs: number; onLook: () => void } & (
+type HealthWait = { pollMs: number; onLook: () => void } & (
   { kind: 'until-healthy'; startedAt: number; timeoutMs: number } | { kind: 'stays-healthy'; id: string; until: number }
 );
 
-export async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promise<WaitHealthyResult> {
+type StaysHealthy = Extract<HealthWait, { kind: 'stays-healthy' }>;
+
+async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promise<WaitHealthyResult> {
   const ref = w.kind === 'stays-healthy' ? w.id : name;
   return withContainerWake(docker, ref, async (wake) => {
     for (;;) {
       const verdict =
         w.kind === 'until-healthy'
           ? await healthVerdict(docker, name, Date.now() - w.startedAt, w.timeoutMs)
-          : await stillHealthy(docker, w.id, name, w.until);
+          : await stillHealthy(docker, name, w);
       if (verdict) return verdict;
       w.onLook();
       // Throws CancelledFailure when the workflow cancels us.
@@ -98,14 +100,8 @@ export async function staysHealthy(
 
 /** Still running and healthy: undefined before `until`, the result at it; exited or unhealthy: the typed
  * failure. */
-async function stillHealthy(
-  docker: Docker,
-  id: string,
-  name: string,
-  until: number,
-): Promise<WaitHealthyResult | undefined> {
-  const inspect = (await engineCall(`inspect container ${name}`, () => docker.getContainer(id).inspect()))!;
-  const view = toContainerView(inspect);
+async function stillHealthy(docker: Docker, name: string, { id, until }: StaysHealthy) {
+  const { view, secrets } = await look(docker, id, name);
   if (!view.state.running)
     throw failure(
       ErrorType.ContainerExited,
@@ -114,9 +110,16 @@ async function stillHealthy(
   if (view.health && view.health.status !== 'healthy')
     throw failure(
       ErrorType.Unhealthy,
-      `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log, secretValuesOf(inspect))}`,
+      `${name} became ${view.health.status} during its monitor period; health log:\n${healthLog(view.health.log, secrets)}`,
     );
-  return Date.now() >= until ? { name, health: view.health?.status ?? 'running', waitedMs: 0 } : undefined;
+  const done: WaitHealthyResult = { name, health: view.health?.status ?? 'running', waitedMs: 0 };
+  return Date.now() >= until ? done : undefined;
+}
+
+/** One look at the container (`ref`: its id or name), with the secret values to redact from what it reports. */
+async function look(docker: Docker, ref: string, name: string) {
+  const inspect = (await engineCall(`inspect container ${name}`, () => docker.getContainer(ref).inspect()))!;
+  return { view: toContainerView(inspect), secrets: secretValuesOf(inspect) };
 }
 
 /** A health check's recent results, one line each, as they may leave the agent (redacted, bounded). */
@@ -139,9 +142,7 @@ async function healthVerdict(
   waitedMs: number,
   timeoutMs: number,
 ): Promise<WaitHealthyResult | undefined> {
-  const inspect = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
-  const view = toContainerView(inspect);
-  const secrets = secretValuesOf(inspect);
+  const { view, secrets } = await look(docker, name, name);
   if (!view.state.running && ['exited', 'dead'].includes(view.state.status)) {
     const logs = await tailLogs(docker, name, secrets);
     throw failure(

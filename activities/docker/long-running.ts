@@ -3,7 +3,7 @@ import { CancelledFailure, Context } from '@temporalio/activity';
 const HEARTBEAT_EVERY_MS = 1000;
 /** How long a cancelled activity waits for its Engine call to end before it reports cancelled anyway
  * (the calls it runs are bounded themselves, or abort on the signal: this is a backstop). */
-export const CANCELLED_CALL_GRACE_MS = 60_000;
+const CANCELLED_CALL_GRACE_MS = 60_000;
 
 /**
  * Runs a long Engine call while heartbeating, so a dead agent is noticed within the heartbeat

@@ -9,7 +9,7 @@ import { imageIfAny } from './inspect-if-any';
  * simply the image's (Dockhand sets the spec hash at create time; no image Dockhand builds carries one).
  * Pure: returns the owning service, or undefined when the container is not provably Dockhand's.
  */
-export function ownerOf(
+function ownerOf(
   containerLabels: Record<string, string> | null | undefined,
   imageLabels: Record<string, string> | null | undefined,
 ): string | undefined {

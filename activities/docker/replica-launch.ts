@@ -80,6 +80,6 @@ async function predecessorHealthy(docker: Docker, name: string, timeoutMs: numbe
 /** dockerd restarted while it was starting the container: containerd kept the half-made task, and every
  * start of that container fails the same way (moby 20.10: "task <id>: already exists"). Retrying it
  * never helps (chaos seed 20261206 round 19 tried 32 times); only a new container can start. */
-export function isStaleTask(err: unknown): boolean {
+function isStaleTask(err: unknown): boolean {
   return err instanceof Error && /\btask [0-9a-f]{12,64}: already exists\b/.test(err.message);
 }

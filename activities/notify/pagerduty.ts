@@ -1,8 +1,5 @@
 import type { Notification } from '../../common/remediation/notification';
 
-/** PagerDuty Events API v2's endpoint (DOCKHAND_NOTIFY_PAGERDUTY_URL overrides it, for tests). */
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
-
 /** A PagerDuty Events v2 trigger: `dedup_key` is the notification's key, so a retried delivery (or the
  * same step notified again) updates the one incident instead of paging twice. */
 export function pagerDutyEvent(n: Notification, routingKey: string, link: string): object {

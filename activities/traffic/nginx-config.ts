@@ -91,11 +91,11 @@ export function canaryLogPath(service: string): string {
 
 /** One line per request: every upstream attempt's address, status and response time (nginx lists them
  * with ", "), then the answer's status and the request time. Parsed by common/canary-analysis.ts. */
-export const CANARY_LOG_FORMAT = '$msec|$upstream_addr|$upstream_status|$upstream_response_time|$status|$request_time';
+const CANARY_LOG_FORMAT = '$msec|$upstream_addr|$upstream_status|$upstream_response_time|$status|$request_time';
 
-/** The header and cookie that send a tester to the canary at any weight (0 included). */
-export const CANARY_HEADER = 'X-Canary';
-export const CANARY_COOKIE = 'dockhand_canary';
+/** The cookie that sends a tester to the canary at any weight (0 included); the header is X-Canary
+ * (`$http_x_canary` in the map below). */
+const CANARY_COOKIE = 'dockhand_canary';
 
 /**
  * The canary site config: both colors declared, and requests split between them by nginx's weighted

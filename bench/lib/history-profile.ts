@@ -2,7 +2,7 @@ import type { temporal } from '@temporalio/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-export interface ActivityTypeProfile {
+interface ActivityTypeProfile {
   count: number;
   /** Scheduled → started: time in the task queue (worker round trip). */
   queuedMs: number;

@@ -21,7 +21,7 @@ export interface IncidentStages {
   /** Activity started → the engine's kill event (with restartIfUnhealthy, the look on the host too). */
   engine?: number;
 }
-export const STAGES = ['publish', 'queued', 'deliver', 'decide', 'dispatch', 'engine'] as const;
+const STAGES = ['publish', 'queued', 'deliver', 'decide', 'dispatch', 'engine'] as const;
 
 /** What the bench knows about one incident: the engine's two events (ns since the epoch), the job the
  * unhealthy event became (BullMQ's ms timestamps), and the remediation workflow's history. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 
 /** The Temporal CLI scripts/stack.sh uses: TEMPORAL_CLI_PATH, or the one it built into the cache. */
-export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
+function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TEMPORAL_CLI_PATH) return env.TEMPORAL_CLI_PATH;
   const cache =
     env.DOCKHAND_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'dockhand');

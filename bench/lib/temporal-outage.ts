@@ -10,12 +10,13 @@ import { PrivateTemporal } from './private-temporal';
 import { loadConfig } from '../../common/config';
 import { dockhandDataConverter } from '../../client/data-converter';
 import { autohealRules } from './autoheal-rules';
+import { tearDownBench } from './bench-teardown';
 
 const CONTAINERS = 5;
 const SYNTHETIC = 200;
 const RECOVERY_TIMEOUT_MS = 5 * 60_000;
 
-export interface OutageReport {
+interface OutageReport {
   /** How long Temporal was down. */
   outage_s: number;
   /** Unhealthy events queued while it was down (real containers and synthetic). */
@@ -163,14 +164,7 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
     if (dead.length) log(`outage: ${dead.length} worker(s) exited during the outage`);
     return report;
   } finally {
-    for (const n of names)
-      await docker
-        .getContainer(n)
-        .remove({ force: true })
-        .catch(() => undefined);
-    await Promise.all(workers.map((w) => w.stop()));
-    await q.dispose();
-    await client.connection.close();
+    await tearDownBench({ docker, containers: names, workers, queue: q, client });
     await temporal.dispose();
   }
 }

@@ -40,7 +40,7 @@ export function owned(c: Seen): boolean {
 }
 
 /** Runs a command in a container and returns its stdout (Docker's multiplexed stream decoded). */
-export async function execOut(docker: Docker, container: string, cmd: string[]): Promise<string> {
+async function execOut(docker: Docker, container: string, cmd: string[]): Promise<string> {
   const exec = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 import http from 'node:http';
 
 /** One failed request through an edge: when it was sent and why it failed. */
-export interface LoadFailure {
+interface LoadFailure {
   at: number;
   target: string;
   why: string;

@@ -1,4 +1,3 @@
-import type { WorkflowHandle } from '@temporalio/client';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import { startCleanup } from '../../client/cleanup';
 import { startHarden } from '../../client/harden';
@@ -33,14 +32,14 @@ export const BG_COLLIDING = 'web2';
 export const app = (v: string) => `dockhand-fixture-app:${v}`;
 
 /** The fixture's own check with a patient timeout (a loaded 2-core machine runs checks late). */
-export const patientHealthcheck = {
+const patientHealthcheck = {
   test: ['CMD', '/bin/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'],
   interval: '1s',
   timeout: '10s',
   retries: 5,
 };
 
-export function blueGreenRequest(world: World, service: string, version: string): BlueGreenRequest {
+function blueGreenRequest(world: World, service: string, version: string): BlueGreenRequest {
   return {
     service,
     host: world.hostId,
@@ -53,7 +52,7 @@ export function blueGreenRequest(world: World, service: string, version: string)
   };
 }
 
-export function rollingRequest(
+function rollingRequest(
   world: World,
   version: string,
   order: 'start-first' | 'stop-first',
@@ -149,5 +148,3 @@ export async function createFlaky(world: World, name: string) {
 }
 export const restartUnhealthyId = (world: World, container: string) =>
   remediationId('restart-unhealthy', world.hostId, container);
-
-export type AnyHandle = WorkflowHandle;

@@ -10,7 +10,7 @@ import { int } from '../lib/parsers';
 import { connectRedis, redisDown } from '../lib/redis';
 
 /** One line per job: when, where, what, and how far the trigger got with it. */
-export function describeJob(job: Job<EventJobData>, state: string): string {
+function describeJob(job: Job<EventJobData>, state: string): string {
   const when = new Date(job.timestamp).toISOString();
   const d: EngineEvent = job.data;
   const what = `${d.host} ${d.type} ${d.name ?? d.id.slice(0, 12)} ${d.action}${d.status ? `: ${d.status}` : ''}`;

@@ -10,7 +10,7 @@ import { int } from '../lib/parsers';
 import { age } from './list';
 
 /** One line of `dockhand history`: a change with its outcome, image, approver, duration and link. */
-export interface HistoryEntry {
+interface HistoryEntry {
   runId: string;
   type: string;
   outcome: ChangeRecord['outcome'];
@@ -23,7 +23,7 @@ export interface HistoryEntry {
   url: string;
 }
 
-export function historyEntry(c: ChangeRecord, url: string): HistoryEntry {
+function historyEntry(c: ChangeRecord, url: string): HistoryEntry {
   return {
     runId: c.runId,
     type: c.type,

@@ -9,7 +9,7 @@ import { workflowUrl } from '../lib/links';
 import { int, oneOf } from '../lib/parsers';
 
 /** What runs now, as one visibility query finds it (the search attributes every Dockhand workflow sets). */
-export interface RunningItem {
+interface RunningItem {
   workflowId: string;
   runId: string;
   type: string;

@@ -10,7 +10,7 @@ import { int } from '../lib/parsers';
 import { optionalServiceFile } from '../lib/service-file';
 
 /** The most lines `--tail` may ask for per container (the bytes are bounded too). */
-export const MAX_TAIL = 10_000;
+const MAX_TAIL = 10_000;
 
 export function tail(value: string): number {
   const n = int(value);

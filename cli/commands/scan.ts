@@ -32,7 +32,7 @@ import { Progress } from '../lib/progress';
 type ScheduleAction = 'list' | 'describe' | 'pause' | 'unpause' | 'trigger' | 'delete';
 
 /** Exit code when findings at or above --fail-on exist (1 stays "the command itself failed"). */
-export const FAIL_ON_EXIT_CODE = EXIT.findings;
+const FAIL_ON_EXIT_CODE = EXIT.findings;
 
 interface ScanOptions {
   host?: string[];
@@ -132,7 +132,7 @@ function readSuppressions(file: string): ScanRequest['suppressions'] {
 }
 
 /** The findings at or above `threshold`, from the result's counts (suppressed ones excluded). */
-export function countAtOrAbove(result: SecurityScanResult, threshold: Severity): number {
+function countAtOrAbove(result: SecurityScanResult, threshold: Severity): number {
   return SEVERITIES.filter((s) => atOrAbove(s, threshold)).reduce((n, s) => n + result.counts[s], 0);
 }
 
@@ -162,7 +162,7 @@ function withoutInline(r: SecurityScanResult): SecurityScanResult {
 }
 
 /** Where --output goes; refused before the scan starts when its directory is missing or it is one. */
-export function checkOutput(file: string): string {
+function checkOutput(file: string): string {
   const abs = path.resolve(file);
   if (existsSync(abs) && statSync(abs).isDirectory())
     throw new UsageError(`--output: ${file} is a directory; name a file`);

@@ -11,7 +11,7 @@ import { followRollout } from './rollout-output';
 
 /** How the progress of a workflow is read: blue-green's (and a canary's) phase list, a rollout's batches, or any
  * other Dockhand workflow's `{phase, details}` status. */
-export type ProgressKind = 'blue-green' | 'rolling' | 'canary' | 'phase';
+type ProgressKind = 'blue-green' | 'rolling' | 'canary' | 'phase';
 
 export interface FollowOptions {
   kind: ProgressKind;

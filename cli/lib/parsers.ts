@@ -38,12 +38,6 @@ export function oneOf<T extends string>(...choices: T[]): (value: string) => T {
   };
 }
 
-/** A non-empty word (a name for the audit trail, a host id). */
-export function nonEmpty(value: string): string {
-  if (!value.trim()) throw new InvalidArgumentError('must not be empty');
-  return value;
-}
-
 /** A schedule interval ("30m", "1h", "1d"): Temporal's duration grammar, which also takes days. */
 export function interval(value: string): string {
   if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(value.trim()))

@@ -3,7 +3,7 @@ import { newRedis, redisProblem, shown } from '../../client/redis-connection';
 import { CliError } from './exit-codes';
 
 /** How long the CLI waits for Redis before saying it is down (a bounded connect, never a hang). */
-export const REDIS_CONNECT_TIMEOUT_MS = 3000;
+const REDIS_CONNECT_TIMEOUT_MS = 3000;
 
 /**
  * A Redis connection for a CLI command, connected before it is returned: when Redis does not

@@ -44,7 +44,7 @@ export interface TestHostsOptions {
   log?: (line: string) => void;
 }
 
-export interface TestHost {
+interface TestHost {
   hostId: string;
   engine: EngineNamespace;
   /** The agent's log file. */

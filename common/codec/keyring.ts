@@ -7,7 +7,7 @@
  * bytes as base64 (`openssl rand -base64 32`) or 64 hex digits; `#` starts a comment in the file.
  * Pure: the caller reads the file.
  */
-export interface CodecKey {
+interface CodecKey {
   readonly id: string;
   readonly key: Buffer;
 }

@@ -37,7 +37,7 @@ export function deployJobId(deliveryId: string): string {
 }
 
 /** Where a CI deploy request is, as `GET /hooks/deploy/<deliveryId>` answers. */
-export type DeliveryState = 'queued' | 'running' | 'succeeded' | 'failed' | 'rolled-back';
+type DeliveryState = 'queued' | 'running' | 'succeeded' | 'failed' | 'rolled-back';
 
 export interface DeliveryStatus {
   deliveryId: string;

@@ -1,10 +1,8 @@
 import { readVariable } from '../config';
 
-/** Queue and key names of the event path. One BullMQ queue carries engine events; CI deploy requests
- * go to one queue per service named after it (`<name>.deploy.<service>`). DOCKHAND_EVENTS_QUEUE
- * overrides the name (tests and benchmarks isolate themselves). */
-export const EVENTS_QUEUE = 'dockhand-events';
-
+/** Queue and key names of the event path. One BullMQ queue carries engine events (`dockhand-events`, the
+ * config default); CI deploy requests go to one queue per service named after it (`<name>.deploy.<service>`).
+ * DOCKHAND_EVENTS_QUEUE overrides the name (tests and benchmarks isolate themselves). */
 export function eventsQueueName(env: NodeJS.ProcessEnv = process.env): string {
   return readVariable('DOCKHAND_EVENTS_QUEUE', env);
 }
@@ -28,7 +26,7 @@ export const JOB_RETENTION = {
 
 /** Attempts of one job: with the capped backoff below, about 50 minutes of Temporal being
  * unreachable before a job lands in "failed" (where it is kept, and can be retried). */
-export const JOB_ATTEMPTS = 100;
+const JOB_ATTEMPTS = 100;
 const BACKOFF_BASE_MS = 500;
 /** DOCKHAND_RETRY_CAP_MS lowers the cap (tests that cut Temporal for a while and wait for the retry). */
 const BACKOFF_CAP_MS = readVariable('DOCKHAND_RETRY_CAP_MS');

@@ -21,7 +21,7 @@ export type RuleWorkflow = keyof typeof RULE_WORKFLOWS;
 
 const labelKey = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_./-]*$/, 'not a label key');
 
-export const EventMatch = z.strictObject({
+const EventMatch = z.strictObject({
   type: z.enum(['container', 'image', 'network']).default('container'),
   /** Engine action without detail: "health_status", "oom", "die", "start", "destroy". */
   action: z.string().min(1),

@@ -5,7 +5,7 @@ import { globMatch } from '../scan/glob';
 
 /** The action of the event a security scan publishes for a container with findings; rules match it
  * (with a label opt-in) to start remediateHarden. */
-export const SCAN_FINDING_ACTION = 'scan_finding';
+const SCAN_FINDING_ACTION = 'scan_finding';
 
 /**
  * One event per scanned container with at least one finding that is not suppressed, carrying the

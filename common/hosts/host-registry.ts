@@ -16,17 +16,12 @@ export function hostRegistryKey(registry: string): string {
   return `dockhand:hosts:${registry}`;
 }
 
-/** How often a host agent writes its last-seen time (DOCKHAND_HOST_HEARTBEAT_MS overrides, ≥ 100 ms). */
-export function hostHeartbeatMs(env: NodeJS.ProcessEnv = process.env): number {
-  return readVariable('DOCKHAND_HOST_HEARTBEAT_MS', env);
-}
-
 /** The registry hash expires after a week without any heartbeat into it (a test's or a retired
  * fleet's registry goes away by itself; a live fleet keeps refreshing it). */
 export const REGISTRY_IDLE_EXPIRY_MS = 7 * 24 * 3600_000;
 
 /** A host is down after this many heartbeats missed in a row (one late write is not an outage). */
-export const MISSED_HEARTBEATS_DOWN = 3;
+const MISSED_HEARTBEATS_DOWN = 3;
 
 /** What a host agent writes. It carries its own heartbeat interval, so readers judge liveness by the
  * writer's pace, not by a setting of their own. */

@@ -4,7 +4,7 @@ import type { Notification } from './notification';
 /** Workflows whose end people hear of when it is a failure or a rollback: the changes, the remediations
  * and the scan (a scheduled scan that fails is a gap in the audit). Not the read-only helpers
  * (status, logs, report reading), nor the notifications' own workflow. */
-export const NOTIFIED_END_TYPES: readonly string[] = [
+const NOTIFIED_END_TYPES: readonly string[] = [
   'blueGreenDeploy',
   'rollingUpdate',
   'canaryDeploy',

@@ -46,17 +46,6 @@ export interface HardeningChange {
   to: unknown;
 }
 
-/** The finding ids hardening can fix, in the order changes are listed. */
-export const HARDENABLE_FINDINGS = [
-  'CIS-5.4',
-  'CIS-5.5',
-  'CIS-5.11',
-  'CIS-5.13',
-  'CIS-5.22',
-  'CIS-5.26',
-  'CIS-5.29',
-] as const;
-
 export interface HardenResult {
   container: string;
   host: string;

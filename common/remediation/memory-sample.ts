@@ -4,7 +4,7 @@ import type { EngineEvent } from '../events/engine-event';
 export const AUTOSCALE_LABEL = 'dockhand.autoscale';
 
 /** The event action a memory sample above the threshold is published as (rules match on it). */
-export const MEMORY_PRESSURE_ACTION = 'memory_pressure';
+const MEMORY_PRESSURE_ACTION = 'memory_pressure';
 
 /** A memory-pressure event when usage is at least `thresholdPct` % of the container's limit; nothing
  * without a limit (there is nothing to raise). Pure. */

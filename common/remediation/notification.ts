@@ -25,7 +25,7 @@ export interface Notification {
 
 export type AnswerVerb = 'approve' | 'reject' | 'resume' | 'rollback';
 
-export type NotificationKind =
+type NotificationKind =
   | 'waiting' // an approval, a paused rollout, a canary step, a hardening, a clean-up over threshold
   | 'failed'
   | 'rolled-back'
@@ -35,7 +35,7 @@ export type NotificationKind =
 
 /** Where notifications go; each is delivered by its own activity, so one dead channel never holds up
  * (or duplicates into) another. PagerDuty only ever receives critical ones. */
-export const NOTIFY_CHANNELS = ['slack', 'webhook', 'pagerduty'] as const;
+const NOTIFY_CHANNELS = ['slack', 'webhook', 'pagerduty'] as const;
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 
 /** The channels a notification of `severity` goes to, in delivery order: PagerDuty pages only for critical. */

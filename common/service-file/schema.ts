@@ -70,7 +70,7 @@ export const ServiceApproval = z.strictObject({
 });
 
 /** The nginx edge in front of the service on each host. */
-export const ServiceEdge = z.strictObject({
+const ServiceEdge = z.strictObject({
   image: z.string().min(1).optional().describe('the nginx edge image (default dockhand-edge:1)'),
   port: z
     .number()
@@ -86,7 +86,7 @@ export const ServiceEdge = z.strictObject({
 });
 
 /** Options of the rolling strategy (Swarm's update_config). */
-export const RollingOptions = z.strictObject({
+const RollingOptions = z.strictObject({
   replicas: z
     .number()
     .int()
@@ -124,13 +124,13 @@ export const RollingOptions = z.strictObject({
 });
 
 /** A GET on the new version before the approval (blue-green: on the new color's address). */
-export const SmokeCheck = z.strictObject({
+const SmokeCheck = z.strictObject({
   path: z.string().startsWith('/', 'must start with "/"').describe('GET this path on the new version'),
   expectStatus: z.number().int().min(100).max(599).optional().describe('the status it must answer (default 200)'),
 });
 
 /** The deploy guard: an unhealthy container within `window` after a deploy rolls the service back. */
-export const GuardSettings = z.strictObject({
+const GuardSettings = z.strictObject({
   window: durationMs.optional().describe('how long after a deploy an unhealthy container rolls it back (default 10m)'),
   approval: ServiceApproval.optional().describe("the guard's rollback: who approves (default: required, 30m)"),
 });
@@ -203,7 +203,7 @@ const Shared = {
 };
 
 /** The container every instance of the service runs, as `docker run` would (everything but the image). */
-export const ServiceContainer = ContainerSpec.omit({ image: true }).describe(
+const ServiceContainer = ContainerSpec.omit({ image: true }).describe(
   'the container every instance runs, as `docker run` would say it (everything but the image)',
 );
 
@@ -219,7 +219,7 @@ export const ServiceDecl = z.strictObject({
 });
 export type ServiceDecl = z.output<typeof ServiceDecl>;
 
-export const HostDecl = z.strictObject({
+const HostDecl = z.strictObject({
   description: z.string().max(500).optional().describe('free text for people (what and where the host is)'),
 });
 

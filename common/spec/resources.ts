@@ -6,9 +6,9 @@ const cpuset = z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'not a cpuset list
 const devicePath = z.string().startsWith('/dev/', 'must be a device path under /dev/');
 
 /** A byte rate for one block device ("/dev/sda", "1mb" per second). */
-export const DeviceRate = z.strictObject({ path: devicePath, rate: bytes });
+const DeviceRate = z.strictObject({ path: devicePath, rate: bytes });
 /** An I/O operations rate for one block device. */
-export const DeviceIops = z.strictObject({ path: devicePath, iops: z.number().int().positive() });
+const DeviceIops = z.strictObject({ path: devicePath, iops: z.number().int().positive() });
 
 /** "-1" / -1 / "unlimited": no swap limit; anything else is a size (memory + swap, as Docker counts it). */
 const memorySwap = z

@@ -4,7 +4,7 @@ const capability = z.string().regex(/^(ALL|(CAP_)?[A-Z_]+)$/, 'not a capability 
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 
 /** A host device made visible in the container (`docker run --device`). */
-export const DeviceSpec = z.strictObject({
+const DeviceSpec = z.strictObject({
   hostPath: z.string().startsWith('/dev/', 'must be a device path under /dev/'),
   /** Defaults to hostPath. */
   containerPath: absolutePath.optional(),

@@ -7,7 +7,7 @@ import type { DockhandConfig } from '../../common/config';
 import { DeployErrorType, ErrorType } from '../../common/errors';
 import { hardeningNames, type HardenResult } from '../../common/remediation/harden';
 import { phaseStatusQuery } from '../../common/remediation/signals';
-import { docker } from '../support/docker';
+import { docker, removeContainersLabelled } from '../support/docker';
 import { runCli } from '../support/blue-green';
 import { waitFor } from '../support/events';
 import { clientAs, testClient } from '../support/temporal';
@@ -116,15 +116,7 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   await events.dispose();
   if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
-  const mine = await docker.listContainers({ all: true, filters: { label: [`dockhand.test=${ids.suffix}`] } });
-  await Promise.all(
-    mine.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  await removeContainersLabelled(`dockhand.test=${ids.suffix}`);
 });
 
 describe('remediateHarden (real engine, real Temporal)', () => {

@@ -7,7 +7,7 @@ import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
  * downloaded). `scripts/stack.sh chromium` prints its path and installs the package first when there
  * is none, so a fresh machine gets it the first time this test runs, and only then.
  */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   const script = path.join(__dirname, '..', '..', 'scripts', 'stack.sh');
   try {
     return execFileSync('bash', [script, 'chromium'], {

@@ -3,9 +3,14 @@ import { Labels } from '../../common/labels';
 
 export const docker = new Docker();
 
-/** Removes every container and network Dockhand made for one service (test clean-up). */
+/** Removes every container Dockhand made for one service (test clean-up). */
 export async function removeService(service: string): Promise<void> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${Labels.service}=${service}`] } });
+  await removeContainersLabelled(`${Labels.service}=${service}`);
+}
+
+/** Force-removes every container carrying the label (`key=value`), running or not; one already gone is fine. */
+export async function removeContainersLabelled(label: string): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
   await Promise.all(
     containers.map((c) =>
       docker

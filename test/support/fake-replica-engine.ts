@@ -310,4 +310,4 @@ interface RestoreReplicaInput {
   slot: number;
 }
 
-export const hashOf = (image: string, slot: number) => `${image}#${slot}`;
+const hashOf = (image: string, slot: number) => `${image}#${slot}`;

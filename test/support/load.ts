@@ -82,7 +82,7 @@ export function startLoad(
   };
 }
 
-export function summarize(samples: LoadSample[], switchTo?: string): LoadReport {
+function summarize(samples: LoadSample[], switchTo?: string): LoadReport {
   const ordered = [...samples].sort((a, b) => a.seq - b.seq);
   const ok = ordered.filter((s) => s.status >= 200 && s.status < 300);
   const sequence: string[] = [];

@@ -16,7 +16,7 @@ import { notePid } from '../../cli/lib/engine-namespace';
 // Keep in step with scripts/stack.sh and common/search-attributes.ts.
 const SEARCH_ATTRIBUTES = ['DockhandService', 'DockhandPhase', 'DockhandImage', 'DockhandHost', 'DockhandWorkflow'];
 
-export function temporalCliPath(): string {
+function temporalCliPath(): string {
   const cache = process.env.DOCKHAND_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'dockhand');
   const bin = process.env.TEMPORAL_CLI_PATH ?? path.join(cache, 'temporal-v1.4.1', 'temporal');
   if (!existsSync(bin)) throw new Error(`no Temporal CLI at ${bin}: run scripts/stack.sh up once (it builds it)`);

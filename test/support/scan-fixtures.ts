@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { docker } from './docker';
+import { docker, removeContainersLabelled } from './docker';
 
 /** Label on every container the scan tests start, so a scan can be narrowed to one test file's. */
 export const SCAN_TEST_LABEL = 'dockhand.test.scan';
@@ -92,13 +92,5 @@ export async function startContainer(config: Docker.ContainerCreateOptions): Pro
 }
 
 export async function removeLabelled(suffix: string): Promise<void> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${SCAN_TEST_LABEL}=${suffix}`] } });
-  await Promise.all(
-    list.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  await removeContainersLabelled(`${SCAN_TEST_LABEL}=${suffix}`);
 }

@@ -37,7 +37,7 @@ export interface WorkflowTestEnv {
 }
 
 /** The Temporal CLI scripts/stack.sh builds (or TEMPORAL_CLI_PATH): createLocal must never download. */
-export function temporalCliPath(): string {
+function temporalCliPath(): string {
   const candidate =
     process.env.TEMPORAL_CLI_PATH ?? path.join(os.homedir(), '.cache', 'dockhand', 'temporal-v1.4.1', 'temporal');
   if (!existsSync(candidate))

@@ -27,7 +27,7 @@ const GUARD = SYSTEM_IDENTITIES[0]!; // "deploy-guard"
 const PREVIOUS_RUNS_LISTED = 50;
 
 /** What the guard read of completed runs (immutable once completed), shared by every event. */
-export const completedRuns = new BoundedMemo<unknown>(256);
+const completedRuns = new BoundedMemo<unknown>(256);
 
 export interface GuardOutcome {
   workflowId: string;

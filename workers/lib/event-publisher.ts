@@ -17,7 +17,7 @@ import { unhealthyNowEvents } from '../../activities/docker/unhealthy-now';
 import type { EventJobData } from './redis';
 
 /** Engine actions worth a job (exec_* and health-check chatter are left out: one per second per container). */
-export const PUBLISHED_ACTIONS = [
+const PUBLISHED_ACTIONS = [
   'health_status',
   'die',
   'oom',

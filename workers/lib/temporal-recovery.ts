@@ -1,5 +1,5 @@
 /** How often the trigger looks whether Temporal answers again after an attempt failed. */
-export const RECOVERY_PROBE_MS = 1000;
+const RECOVERY_PROBE_MS = 1000;
 
 /**
  * Jobs that failed while Temporal was unreachable wait out their backoff (up to 30 s) even after it is

@@ -21,7 +21,7 @@ import { hostTaskQueue } from '../../common/task-queues';
 import { activitySummary } from './activity-summaries';
 
 /** The one retry policy: quick backoff, capped at 10 s; failures typed as the request's fault are final. */
-export const retry: RetryPolicy = {
+const retry: RetryPolicy = {
   initialInterval: '500ms',
   backoffCoefficient: 2,
   maximumInterval: '10s',

@@ -112,7 +112,7 @@ type OrchestratorSide = A.NotifierActivities &
   A.ChangeActivities &
   A.AnswerIdentityActivities;
 
-export const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
+const ORCHESTRATOR_SUMMARIES: Summaries<OrchestratorSide> = {
   notify: (i) => `notify (${i.severity}): ${i.title}`,
   deliverNotification: (i) => `notify ${i.channel} (${i.notification.severity}): ${i.notification.title}`,
   publishEvents: (i) => `publish ${i.events.length} event(s) for the trigger rules`,

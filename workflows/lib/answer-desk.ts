@@ -19,10 +19,10 @@ import { countedIdentity, signedArrival, unsignedRefusal, type SignedArrival } f
 
 /** Runs started since judge every answer with common/answer-policy.ts on the identity Temporal recorded
  * (one activity per answer) and take answers as Updates too. Older runs replay the typed-`by` check. */
-export const ANSWER_POLICY = 'answer-policy';
+const ANSWER_POLICY = 'answer-policy';
 
 /** The failure type of a refused Update: the sender's client throws it with the refusal as message. */
-export const ANSWER_REFUSED = 'DockhandAnswerRefused';
+const ANSWER_REFUSED = 'DockhandAnswerRefused';
 
 export type CountedAnswer = Extract<AnswerVerdict, { counts: true }> & { comment?: string; at: string };
 
@@ -80,7 +80,7 @@ export function openAnswers<A extends Answer>(port: AnswerPort<A>): void {
 
 /** Runs started since judge answers one at a time, in the order they reached the workflow: an answer
  * whose sender look-up is slow is never overtaken by a later one (which could close the step first). */
-export const ANSWERS_IN_ORDER = 'answers-in-arrival-order';
+const ANSWERS_IN_ORDER = 'answers-in-arrival-order';
 
 function receive<A extends Answer>(
   port: AnswerPort<A>,

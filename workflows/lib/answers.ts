@@ -5,10 +5,10 @@ import type { Answer } from '../../common/signals';
 
 /** Answers come from whoever may signal the workflow (Web UI JSON, CLI, scripts) and end up in its
  * state, result and history: what is kept of them is bounded. A person's reason fits in the comment. */
-export const MAX_COMMENT_CHARS = 1000;
-export const MAX_IDENTITY_CHARS = 200;
+const MAX_COMMENT_CHARS = 1000;
+const MAX_IDENTITY_CHARS = 200;
 /** Refused answers recorded one by one; past this many they are only counted (`refusedMore`). */
-export const MAX_REFUSED = 20;
+const MAX_REFUSED = 20;
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -7,7 +7,7 @@ import { acceptAnswer, answerComment, recordRefused } from './answers';
 import { notifyPeople } from './notify';
 
 /** Marker: gates notify people when they start waiting (runs recorded before it sent nothing). */
-export const NOTIFY_WAITING = 'notify-approval-waiting';
+const NOTIFY_WAITING = 'notify-approval-waiting';
 
 /** What the gate answers about: the subject named in refusals, and who asked for the change. */
 export interface GateSubject {

@@ -21,7 +21,7 @@ import type { CanaryEdges, EdgesWindow, Offsets } from './canary-edges';
 import type { Progress } from './progress';
 import type { Saga } from './saga';
 
-export type Live = NonNullable<BlueGreenPlan['live']>;
+type Live = NonNullable<BlueGreenPlan['live']>;
 
 /** What walking the steps needs: the edges (one host's or every host's), the policy's input, and the
  * answer desks. */
@@ -120,7 +120,7 @@ export async function walkSteps(run: CanaryWalk): Promise<{ why: string; firstWe
  * interval's end); the first window starts before the first weight and windows run on across weight
  * changes; an abort's first undo is the canary-off marker (every request to stable at once, before the
  * reload). Before it: one read after a timer, a fresh offset after every weight, the reload first. */
-export const CANARY_WATCH = 'canary-watch-window';
+const CANARY_WATCH = 'canary-watch-window';
 
 const ANSWERS =
   'the next check, or an answer — `pause`, `resume`, `promote` (all requests to the canary), `abort` (weight 0, canary removed): `dockhand pause|resume|promote|abort <service>` or Send Signal';

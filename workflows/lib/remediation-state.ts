@@ -67,7 +67,7 @@ export class RemediationInbox {
 
 /** Marker: incident notes go to every channel without holding the workflow (runs recorded before it
  * awaited the webhook-only `notify` activity, up to its 10 minutes of retries on a dead channel). */
-export const NOTIFY_DETACHED = 'notify-incident-detached';
+const NOTIFY_DETACHED = 'notify-incident-detached';
 
 /** Notifies people about this workflow, with a key stable for the incident (once per workflow and step). */
 export async function notifyOnce(host: string, container: string, note: IncidentNote): Promise<void> {

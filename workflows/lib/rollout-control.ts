@@ -5,7 +5,7 @@ import { openAnswers } from './answer-desk';
 import { notifyPeople } from './notify';
 
 /** Runs started since tell people (every configured channel) when the rollout pauses for them. */
-export const NOTIFY_PAUSED = 'notify-rollout-paused';
+const NOTIFY_PAUSED = 'notify-rollout-paused';
 
 /** The rollout's `resume` and `rollback` answers. Install once at the top of the workflow. A rollback
  * may be asked at any time (it takes effect between batches); resume only counts while paused. Both go

@@ -43,7 +43,7 @@ export function planRollout(
 }
 
 /** A replica that runs the target spec and is healthy (or has no health check): a re-run leaves it. */
-export function isOnTarget(r: ReplicaInfo | undefined, targetHash: string | undefined): boolean {
+function isOnTarget(r: ReplicaInfo | undefined, targetHash: string | undefined): boolean {
   return (
     r !== undefined && r.specHash === targetHash && r.running && (r.health === undefined || r.health === 'healthy')
   );

@@ -16,7 +16,7 @@ import type { VulnerabilityOptions } from '../../../common/scan/vulnerability';
 import type { RemediationStep, SbomEntry } from '../../../common/scan/report';
 import { dbAgeDays, findingsByImage, remediationCommand, vulnerabilityNotices } from './vulnerability-findings';
 
-export const TOOL_VERSION = '0.1.0';
+const TOOL_VERSION = '0.1.0';
 
 export interface BuildReportInput {
   reportId: string;
@@ -32,7 +32,7 @@ export interface BuildReportInput {
 }
 
 /** The active suppression for a finding, if any (expired ones no longer apply). */
-export function suppressionFor(
+function suppressionFor(
   s: Suppression[],
   host: string,
   container: string,
@@ -154,7 +154,7 @@ function vulnerabilitySummary(
 }
 
 /** The remediation hook's list: each open critical vulnerability that has a fixed version. */
-export function remediationSteps(containers: ReportContainer[]): RemediationStep[] {
+function remediationSteps(containers: ReportContainer[]): RemediationStep[] {
   return containers.flatMap((c) =>
     c.findings
       .filter((f) => f.severity === 'critical' && f.vulnerability?.fixed)

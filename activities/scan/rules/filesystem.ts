@@ -9,7 +9,7 @@ const PRIVATE_KEY_PEM = /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP)\s)?PRIVA
 const PUTTY_KEY = /^PuTTY-User-Key-File-\d/;
 
 /** What a key-looking file holds, or undefined when it is not a private key (certificates, public keys). */
-export function privateKeyKind(file: CandidateFile): string | undefined {
+function privateKeyKind(file: CandidateFile): string | undefined {
   const m = file.head.match(PRIVATE_KEY_PEM);
   if (m) return `${m[2] ? `${m[2]} ` : ''}private key (PEM)`;
   if (PUTTY_KEY.test(file.head)) return 'PuTTY private key';
@@ -18,7 +18,7 @@ export function privateKeyKind(file: CandidateFile): string | undefined {
 }
 
 /** What kind of credential a credentials-looking file holds, or undefined when it holds none. */
-export function credentialKind(file: CandidateFile): string | undefined {
+function credentialKind(file: CandidateFile): string | undefined {
   const name = file.path.slice(file.path.lastIndexOf('/') + 1);
   const text = file.head;
   if (

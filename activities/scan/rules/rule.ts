@@ -2,7 +2,7 @@ import type { RuleMeta } from '../../../common/scan/finding';
 import type { ScanData, Source } from '../scan-data';
 
 /** A check's verdict: the evidence of a failure (empty = passed), or why it cannot be evaluated. */
-export type Verdict = string[] | { notApplicable: string };
+type Verdict = string[] | { notApplicable: string };
 
 /** A check: fixed metadata and a pure function of the collected data. */
 export interface Rule extends RuleMeta {

@@ -53,7 +53,7 @@ function published(c: Inspect): Array<{ port: string; hostIp: string; hostPort: 
   return out;
 }
 /** The command line Docker runs for the container's health check: those exec sessions are Docker's own. */
-export function healthcheckCommand(c: Inspect): string | undefined {
+function healthcheckCommand(c: Inspect): string | undefined {
   const test = c.Config.Healthcheck?.Test;
   if (!test || test.length < 2) return undefined;
   return (test[0] === 'CMD-SHELL' ? `/bin/sh -c ${test[1]}` : test.slice(1).join(' ')).slice(0, 200);

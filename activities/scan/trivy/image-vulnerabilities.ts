@@ -15,7 +15,7 @@ const DB_DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const HEARTBEAT_MS = 5_000;
 const DOWNLOAD_RETRY_AFTER_MS = 60_000;
 /** A gzipped SBOM larger than this is not carried through the workflow (the report says so). */
-export const MAX_SBOM_GZ_BYTES = 256 * 1024;
+const MAX_SBOM_GZ_BYTES = 256 * 1024;
 
 export interface TrivySettings {
   /** TRIVY_PATH */

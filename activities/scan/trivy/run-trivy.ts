@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 
 /** Output kept from one trivy run: a JSON report of 500 vulnerabilities with every package listed is
  * well under this; more is cut and the run counts as failed (never parsed half). */
-export const MAX_TRIVY_OUTPUT = 64 * 1024 * 1024;
+const MAX_TRIVY_OUTPUT = 64 * 1024 * 1024;
 
 export interface TrivyRun {
   code: number | null;

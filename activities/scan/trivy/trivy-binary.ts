@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** The Trivy version scripts/stack.sh builds (keep in step with TRIVY_VERSION there). */
-export const TRIVY_VERSION = 'v0.74.0';
+const TRIVY_VERSION = 'v0.74.0';
 
 /** The trivy binary a host agent runs: TRIVY_PATH, else `trivy` on PATH, else the build scripts/stack.sh
  * leaves in ~/.cache/dockhand. Undefined when there is none (the scan then says so). */

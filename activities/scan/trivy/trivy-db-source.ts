@@ -20,7 +20,7 @@ export function trivyDbSource(setting: string, cacheDir: string | undefined): Tr
   return { kind: 'trivy', cacheDir: cache };
 }
 
-export function describeSource(s: TrivyDbSource): string {
+function describeSource(s: TrivyDbSource): string {
   return s.kind === 'dir' ? `dir:${s.cacheDir}` : s.kind === 'oci' ? `oci:${s.repository}` : 'trivy';
 }
 

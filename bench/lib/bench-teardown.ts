@@ -1,0 +1,25 @@
+import type Docker from 'dockerode';
+import type { Client } from '@temporalio/client';
+import type { WorkerProcess } from '../../test/support/workers';
+
+/** What an event bench run leaves behind: its containers, worker processes, events queue and client. */
+export interface BenchLeftovers {
+  docker: Docker;
+  containers: string[];
+  workers: WorkerProcess[];
+  queue: { dispose: () => Promise<void> };
+  client: Client;
+}
+
+/** Removes a bench run's containers (gone already is fine), stops its workers, drops its queue and closes
+ * its client, in that order so no worker acts on a container being removed. */
+export async function tearDownBench({ docker, containers, workers, queue, client }: BenchLeftovers): Promise<void> {
+  for (const n of containers)
+    await docker
+      .getContainer(n)
+      .remove({ force: true })
+      .catch(() => undefined);
+  await Promise.all(workers.map((w) => w.stop()));
+  await queue.dispose();
+  await client.connection.close();
+}
