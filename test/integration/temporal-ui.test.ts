@@ -5,7 +5,15 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { fixtureApp, useBlueGreenWorld, viaEdge, waitForPhase } from '../support/blue-green';
 import { readUiMetadata, uiGaps } from '../support/ui-metadata';
-import { clickVisible, frameWithText, launchBrowser, scrollToText, textOf, waitForText } from '../support/browser';
+import {
+  clickVisible,
+  frameWithText,
+  launchBrowser,
+  openShowing,
+  scrollToText,
+  textOf,
+  waitForText,
+} from '../support/browser';
 
 // The on-call path, the way a person walks it: a blue-green deploy waits for approval; the Temporal
 // UI's workflow page says what it does (summary and details), what it waits on and how to answer
@@ -62,8 +70,7 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
     await waitForPhase(handle, 'awaiting-approval', WAIT);
 
     const url = `${world.config.temporalUiUrl}/namespaces/${world.config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
-    await page.goto(url, { waitUntil: 'domcontentloaded' });
-    await waitForText(page, 'Current Details', WAIT);
+    await openShowing(page, url, 'Current Details', WAIT);
 
     // Current details: what it waits on and how to answer (the CLI command and the signal name/input).
     await page.locator('::-p-text(Current Details)').click();
@@ -126,8 +133,7 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
       'approval window: rejected unless someone answers approve/reject',
       'bake window: the `rollback` signal switches back until it ends',
     ]);
-    await page.reload({ waitUntil: 'domcontentloaded' });
-    await waitForText(page, 'Completed', WAIT);
+    await openShowing(page, url, 'Completed', WAIT);
     await page.locator('::-p-text(Current Details)').click();
     await frameWithText(page, 'Phase done', WAIT);
     await shot('ui-completed', 620);

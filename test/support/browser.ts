@@ -38,6 +38,22 @@ export async function waitForText(target: Page | Frame, text: string, timeoutMs 
   await target.waitForFunction(`${BODY_TEXT}.includes(${JSON.stringify(text)})`, { timeout: timeoutMs, polling: 250 });
 }
 
+/** What the Temporal UI shows when a request behind a page fails (its own advice: "Try a refresh"). */
+const UI_ERROR_PAGE = "Uh oh. There's an error.";
+
+/** Opens `url` and waits until it shows `text`; when the UI answers its error page instead (a request
+ * behind the page failed, seen once in CI at load), loads it again, as that page advises — at most 3 times. */
+export async function openShowing(page: Page, url: string, text: string, timeoutMs = 60_000): Promise<void> {
+  const has = (t: string) => `${BODY_TEXT}.includes(${JSON.stringify(t)})`;
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(`${has(text)} || ${has(UI_ERROR_PAGE)}`, { timeout: timeoutMs, polling: 250 });
+    if (await page.evaluate(has(text))) return;
+    if (attempt === 3) throw new Error(`the Temporal UI showed its error page ${attempt} times at ${url}`);
+    console.error(`the Temporal UI showed its error page at ${url} (attempt ${attempt}); loading it again`);
+  }
+}
+
 /** The first frame of the page (the UI renders Markdown in iframes) whose text has `text`. */
 export async function frameWithText(page: Page, text: string, timeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
