@@ -51,7 +51,7 @@ async function shot(name: string, height?: number): Promise<void> {
   });
 }
 
-describe('the Temporal UI explains a deploy waiting for approval and approves it', { timeout: 240_000 }, () => {
+describe('the Temporal UI explains a deploy waiting for approval and approves it', { timeout: 360_000 }, () => {
   it('current details, summaries and the Send Signal dialog: approve → v2 serves', async () => {
     onTestFailed(async () => {
       const file = path.join(os.tmpdir(), `temporal-ui-failure-${world.ids.suffix}.png`);
@@ -70,7 +70,7 @@ describe('the Temporal UI explains a deploy waiting for approval and approves it
     await waitForPhase(handle, 'awaiting-approval', WAIT);
 
     const url = `${world.config.temporalUiUrl}/namespaces/${world.config.temporalNamespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
-    await openShowing(page, url, 'Current Details', WAIT);
+    await openShowing(page, url, 'Current Details', 2 * WAIT);
 
     // Current details: what it waits on and how to answer (the CLI command and the signal name/input).
     await page.locator('::-p-text(Current Details)').click();

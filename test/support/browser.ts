@@ -40,17 +40,32 @@ export async function waitForText(target: Page | Frame, text: string, timeoutMs 
 
 /** What the Temporal UI shows when a request behind a page fails (its own advice: "Try a refresh"). */
 const UI_ERROR_PAGE = "Uh oh. There's an error.";
+/** How long one load may take to show the text before the page is loaded again. */
+const PER_LOAD_MS = 30_000;
 
-/** Opens `url` and waits until it shows `text`; when the UI answers its error page instead (a request
- * behind the page failed, seen once in CI at load), loads it again, as that page advises — at most 3 times. */
+/**
+ * Opens `url` and waits until it shows `text`, loading the page again — as a person would press refresh —
+ * when it shows the UI's error page or has not shown `text` after 30 s. The UI fetches what a page shows
+ * (the run, its pollers, the metadata query behind "Current Details") once per load and does not retry a
+ * request that failed or timed out; CI saw both on a loaded machine. Fails after `timeoutMs` in all, with
+ * what the page showed last.
+ */
 export async function openShowing(page: Page, url: string, text: string, timeoutMs = 60_000): Promise<void> {
   const has = (t: string) => `${BODY_TEXT}.includes(${JSON.stringify(t)})`;
-  for (let attempt = 1; ; attempt++) {
+  const deadline = Date.now() + timeoutMs;
+  for (let load = 1; ; load++) {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
-    await page.waitForFunction(`${has(text)} || ${has(UI_ERROR_PAGE)}`, { timeout: timeoutMs, polling: 250 });
+    const wait = Math.max(1_000, Math.min(PER_LOAD_MS, deadline - Date.now()));
+    await page
+      .waitForFunction(`${has(text)} || ${has(UI_ERROR_PAGE)}`, { timeout: wait, polling: 250 })
+      .catch(() => undefined); // not shown within this load: judged below
     if (await page.evaluate(has(text))) return;
-    if (attempt === 3) throw new Error(`the Temporal UI showed its error page ${attempt} times at ${url}`);
-    console.error(`the Temporal UI showed its error page at ${url} (attempt ${attempt}); loading it again`);
+    const shown = String(await page.evaluate(BODY_TEXT))
+      .replace(/\s+/g, ' ')
+      .slice(0, 600);
+    if (Date.now() >= deadline)
+      throw new Error(`${url} did not show "${text}" in ${timeoutMs} ms over ${load} loads; it showed: ${shown}`);
+    console.error(`${url} does not show "${text}" (load ${load}); loading it again. It shows: ${shown}`);
   }
 }
 
