@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Frame, type HTTPRequest, type HTTPResponse, type Page } from 'puppeteer-core';
 
 /**
  * A headless browser for the Temporal UI test: Debian's chromium driven by puppeteer-core (nothing is
@@ -43,6 +43,19 @@ const UI_ERROR_PAGE = "Uh oh. There's an error.";
 /** How long one load may take to show the text before the page is loaded again. */
 const PER_LOAD_MS = 30_000;
 
+/** Records the page's failed requests and script errors (what lies behind the UI's error page). */
+function recordTrouble(page: Page): { seen: string[]; stop: () => void } {
+  const seen: string[] = [];
+  const onResponse = (r: HTTPResponse) => {
+    if (r.status() >= 400) seen.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  };
+  const onFailed = (r: HTTPRequest) => seen.push(`${r.failure()?.errorText ?? 'failed'} ${r.method()} ${r.url()}`);
+  const onError = (e: unknown) => seen.push(`page error: ${e instanceof Error ? e.message : String(e)}`);
+  page.on('response', onResponse).on('requestfailed', onFailed).on('pageerror', onError);
+  const stop = () => void page.off('response', onResponse).off('requestfailed', onFailed).off('pageerror', onError);
+  return { seen, stop };
+}
+
 /**
  * Opens `url` and waits until it shows `text`, loading the page again — as a person would press refresh —
  * when it shows the UI's error page or has not shown `text` after 30 s. The UI fetches what a page shows
@@ -53,19 +66,27 @@ const PER_LOAD_MS = 30_000;
 export async function openShowing(page: Page, url: string, text: string, timeoutMs = 60_000): Promise<void> {
   const has = (t: string) => `${BODY_TEXT}.includes(${JSON.stringify(t)})`;
   const deadline = Date.now() + timeoutMs;
-  for (let load = 1; ; load++) {
-    await page.goto(url, { waitUntil: 'domcontentloaded' });
-    const wait = Math.max(1_000, Math.min(PER_LOAD_MS, deadline - Date.now()));
-    await page
-      .waitForFunction(`${has(text)} || ${has(UI_ERROR_PAGE)}`, { timeout: wait, polling: 250 })
-      .catch(() => undefined); // not shown within this load: judged below
-    if (await page.evaluate(has(text))) return;
-    const shown = String(await page.evaluate(BODY_TEXT))
-      .replace(/\s+/g, ' ')
-      .slice(0, 600);
-    if (Date.now() >= deadline)
-      throw new Error(`${url} did not show "${text}" in ${timeoutMs} ms over ${load} loads; it showed: ${shown}`);
-    console.error(`${url} does not show "${text}" (load ${load}); loading it again. It shows: ${shown}`);
+  const trouble = recordTrouble(page);
+  try {
+    for (let load = 1; ; load++) {
+      trouble.seen.length = 0;
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
+      const wait = Math.max(1_000, Math.min(PER_LOAD_MS, deadline - Date.now()));
+      await page
+        .waitForFunction(`${has(text)} || ${has(UI_ERROR_PAGE)}`, { timeout: wait, polling: 250 })
+        .catch(() => undefined); // not shown within this load: judged below
+      if (await page.evaluate(has(text))) return;
+      const shown = String(await page.evaluate(BODY_TEXT))
+        .replace(/\s+/g, ' ')
+        .slice(0, 600);
+      const why = `it shows: ${shown}; failed requests and page errors: ${trouble.seen.join(', ') || 'none'}`;
+      if (Date.now() >= deadline)
+        throw new Error(`${url} did not show "${text}" in ${timeoutMs} ms (${load} loads); ${why}`);
+      console.error(`${url} does not show "${text}" (load ${load}); loading it again; ${why}`);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  } finally {
+    trouble.stop();
   }
 }
 
