@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { engineCall } from './engine-errors';
 import type { EngineEvent } from '../../common/events/engine-event';
@@ -24,6 +25,11 @@ export interface ContainerCondition {
   /** HostConfig.MemorySwap: memory plus swap in bytes (-1 unlimited, 0 not set). */
   memorySwapBytes: number;
   networks: string[];
+}
+
+/** restartIfUnhealthy's heartbeat: when (engine host's clock) it issued the restart. */
+interface RestartProgress {
+  restartIssuedAt: number;
 }
 
 // The Docker operations only remediation needs (condition, quarantine, memory limits, the sweep's
@@ -55,11 +61,21 @@ export function createRemediationActivities(docker: Docker) {
 
     /** Restarts a container only while it is still unhealthy (running, past its start period): the look
      * and the restart in one round trip, on the way from an unhealthy event to its restart. Twice: a
-     * restarted container reports "starting", so a retry after a restart that went through does nothing. */
+     * restarted container reports "starting", so a retry does not restart it again — and when the earlier
+     * attempt's restart went through before its agent died (the container started after that attempt issued
+     * it, per its heartbeat), the retry says so, so the outcome counts the restart that happened. */
     async restartIfUnhealthy({ name, timeoutS }: { name: string; timeoutS: number }): Promise<{ restarted: boolean }> {
-      if (!stillUnhealthy(await activities.containerCondition({ name }), Date.now())) return { restarted: false };
-      await heartbeating((abortSignal) =>
-        engineCall(`restart container ${name}`, () => docker.getContainer(name).restart({ t: timeoutS, abortSignal })),
+      const condition = await activities.containerCondition({ name });
+      const issuedBefore = (Context.current().info.heartbeatDetails as RestartProgress | undefined)?.restartIssuedAt;
+      if (condition && issuedBefore !== undefined && condition.startedAtMs >= issuedBefore) return { restarted: true };
+      if (!stillUnhealthy(condition, Date.now())) return { restarted: false };
+      const progress: RestartProgress = { restartIssuedAt: Date.now() };
+      await heartbeating(
+        (abortSignal) =>
+          engineCall(`restart container ${name}`, () =>
+            docker.getContainer(name).restart({ t: timeoutS, abortSignal }),
+          ),
+        () => progress,
       );
       return { restarted: true };
     },
