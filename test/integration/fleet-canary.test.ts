@@ -172,7 +172,7 @@ describe('fleetCanaryDeploy on two real hosts', () => {
         },
         240_000, // the canaries boot first (pull, health) on both hosts
         'per-host lines in the current details',
-        100,
+        500,
       );
       console.log(`current details while analysing:\n${details}`);
       for (const h of hostIds())
