@@ -113,5 +113,7 @@ export function figuresLines(f: {
   if (!f.hosts) return versions;
   const host = (h: HostWindow) =>
     `- **${h.host}**: ${h.canary.requests} requests, ${pct(h.canary.successRate)} non-5xx, p99 ${h.canary.p99Ms}ms — ${h.verdict}`;
-  return `${versions}\n\nThe canary on each host:\n\n${f.hosts.map(host).join('\n')}`;
+  // By name: the hosts' windows end in any order, and a host keeps its line from one check to the next.
+  const lines = [...f.hosts].sort((a, b) => (a.host < b.host ? -1 : 1)).map(host);
+  return `${versions}\n\nThe canary on each host:\n\n${lines.join('\n')}`;
 }
