@@ -1,4 +1,5 @@
 import type { CanaryPolicy, CanaryVerdict, LatencyThreshold, VersionFigures } from './canary';
+import type { HostWindow } from './canary-pool';
 
 /**
  * Judging a canary from the edge's own access log. The edge writes one line per request (see
@@ -99,9 +100,20 @@ export function pct(rate: number): string {
 }
 
 /** The figures of one check, one line per version (the Web UI's current details: CommonMark, which
- * the UI renders without tables). */
-export function figuresLines(f: { stable: VersionFigures; canary: VersionFigures }): string {
+ * the UI renders without tables); a fleet check (with `hosts`) adds one line per host, its canary's own
+ * figures and verdict, since its version lines are pooled over the hosts. */
+export function figuresLines(f: {
+  stable: VersionFigures;
+  canary: VersionFigures;
+  hosts?: readonly HostWindow[];
+}): string {
   const line = (name: string, v: VersionFigures) =>
     `- **${name}**: ${v.requests} requests, ${pct(v.successRate)} non-5xx, p50 ${v.p50Ms}ms, p99 ${v.p99Ms}ms`;
-  return [line('stable', f.stable), line('canary', f.canary)].join('\n');
+  const versions = [line('stable', f.stable), line('canary', f.canary)].join('\n');
+  if (!f.hosts) return versions;
+  const host = (h: HostWindow) =>
+    `- **${h.host}**: ${h.canary.requests} requests, ${pct(h.canary.successRate)} non-5xx, p99 ${h.canary.p99Ms}ms — ${h.verdict}`;
+  // By name: the hosts' windows end in any order, and a host keeps its line from one check to the next.
+  const lines = [...f.hosts].sort((a, b) => (a.host < b.host ? -1 : 1)).map(host);
+  return `${versions}\n\nThe canary on each host:\n\n${lines.join('\n')}`;
 }

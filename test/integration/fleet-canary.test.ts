@@ -10,6 +10,8 @@ import { DeployErrorType } from '../../common/errors';
 import { patientHealthcheck } from '../support/blue-green';
 import { startLoad, type LoadReport } from '../support/load';
 import { testClient } from '../support/temporal';
+import { queryMetadata } from '../support/ui-metadata';
+import { waitFor } from '../support/wait';
 import { startWorker, testIds } from '../support/workers';
 
 // A canary on every host of a service: two real Docker hosts (engines in network namespaces of their
@@ -141,6 +143,11 @@ describe('fleetCanaryDeploy on two real hosts', () => {
       const canaryAnswers = r.samples.filter((s) => s.body.includes('erratic'));
       const stableAnswers = r.samples.filter((s) => s.body === body('v1'));
       console.log(`host ${i + 1}: ${r.requests} requests, ${canaryAnswers.length} reached the canary`);
+      const answered = new Set([...canaryAnswers, ...stableAnswers]);
+      const lost = r.samples
+        .filter((s) => !answered.has(s))
+        .map((s) => `${s.status} ${s.error ?? s.body.slice(0, 60)}`);
+      if (lost.length) console.log(`host ${i + 1} lost ${lost.length}: ${[...new Set(lost)].join(' | ')}`);
       expect(r.samples.length).toBe(canaryAnswers.length + stableAnswers.length); // nothing lost
       expect(stableAnswers.every((s) => s.status === 200)).toBe(true);
       expect(r.samples.slice(-RATE / 2).every((s) => s.body === body('v1'))).toBe(true);
@@ -156,6 +163,22 @@ describe('fleetCanaryDeploy on two real hosts', () => {
         interval: '1500ms',
         minRequests: 3,
       });
+      // What the Web UI shows while a window runs: a line per host (docs/workflows/canary-deploy.md).
+      const details = await waitFor(
+        async () => {
+          const d = (await queryMetadata(handle)).currentDetails ?? '';
+          if (/^\*\*Phase `(done|failed)`/.test(d)) throw new Error(`ended before a check was shown:\n${d}`);
+          return d.startsWith('**Phase `analysing`**') && d.includes('The canary on each host:') && d;
+        },
+        240_000, // the canaries boot first (pull, health) on both hosts
+        'per-host lines in the current details',
+        500,
+      );
+      console.log(`current details while analysing:\n${details}`);
+      for (const h of hostIds())
+        expect(details).toMatch(
+          new RegExp(`^- \\*\\*${h}\\*\\*: \\d+ requests, [\\d.]+% non-5xx, p99 \\d+ms — (pass|inconclusive)$`, 'm'),
+        );
       result = await handle.result();
     });
     console.log(

@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newRedis } from '../../client/redis-connection';
 import { signDelivery } from '../../common/events/signature';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { runCli } from '../support/cli';
 import { freePort, writeRules } from '../support/events';
-import { spawnRedis } from '../support/redis-server';
+import { SENTINEL_MASTER, startOwnRedis } from '../support/redis-server';
 import { writeServiceFile } from '../support/service-file';
 import { testClient } from '../support/temporal';
 import { makeTestCa } from '../support/tls-certs';
@@ -18,10 +15,10 @@ import { waitFor } from '../support/wait';
 // and a Sentinel of this file's own on free ports (never the shared :6379). A CI webhook's deploy goes
 // through each: the trigger queues the job in Redis, its worker takes it and starts the workflow (no
 // orchestrator serves this file's queue: the started workflows are terminated). Across a Sentinel
-// failover (the master killed, the replica promoted) no accepted request is lost.
+// failover (the master killed, the replica promoted) no accepted request is lost, in plain and over TLS
+// (master, replica and Sentinel speaking only TLS: rediss+sentinel://).
 const ids = testIds('trust-rtls');
 const SECRET = `rtls-secret-${ids.suffix}`;
-const dir = () => mkdtempSync(path.join(os.tmpdir(), 'trust-rtls-'));
 const servers: Array<{ kill(): Promise<void> }> = [];
 const workers: WorkerProcess[] = [];
 afterAll(async () => {
@@ -95,19 +92,10 @@ describe('Redis over TLS with client certificates (a real redis-server)', { time
   });
 
   it('refuses a client without the CA or without a client certificate, saying what to set', async () => {
-    const port = await freePort();
-    url = `rediss://127.0.0.1:${port}`;
-    servers.push(
-      await spawnRedis(
-        [
-          ...['--bind', '127.0.0.1', '--port', '0', '--tls-port', String(port), '--save', '', '--dir', dir()],
-          ...['--tls-cert-file', ca.server.cert, '--tls-key-file', ca.server.key, '--tls-ca-cert-file', ca.ca],
-          ...['--tls-auth-clients', 'yes'],
-        ],
-        port,
-        { tls: true },
-      ),
-    );
+    const server = await startOwnRedis({ tls: ca });
+    servers.push(server);
+    ({ url } = server);
+    const { port } = server;
     const tail = ['events', 'tail', '--failed', '--json'];
     const noCa = await runCli(tail, { REDIS_URL: url, REDIS_TLS_CERT: ca.client.cert, REDIS_TLS_KEY: ca.client.key });
     expect(noCa.code).not.toBe(0);
@@ -148,76 +136,71 @@ describe('Redis over TLS with client certificates (a real redis-server)', { time
   });
 });
 
-describe('Redis through Sentinel, across a failover (real redis-servers and Sentinel)', { timeout: 300_000 }, () => {
-  it('CI deploys accepted before and during the failover all start, once each; the replica is the master after', async () => {
-    const [masterPort, replicaPort, sentinelPort] = [await freePort(), await freePort(), await freePort()];
-    const master = await spawnRedis(['--bind', '127.0.0.1', '--port', String(masterPort), '--dir', dir()], masterPort);
-    servers.push(master);
-    const common = ['--bind', '127.0.0.1', '--port', String(replicaPort), '--dir', dir()];
-    servers.push(await spawnRedis([...common, '--replicaof', '127.0.0.1', String(masterPort)], replicaPort));
-    // Sentinel rewrites its config file: one of its own. Quorum 1 (one sentinel); a master silent for 1 s is down.
-    const conf = path.join(dir(), 'sentinel.conf');
-    writeFileSync(
-      conf,
-      [
-        `bind 127.0.0.1`,
-        `port ${sentinelPort}`,
-        `sentinel monitor dockhand 127.0.0.1 ${masterPort} 1`,
-        `sentinel down-after-milliseconds dockhand 1000`,
-        `sentinel failover-timeout dockhand 5000`,
-        '',
-      ].join('\n'),
-    );
-    servers.push(await spawnRedis([conf, '--sentinel'], sentinelPort));
-    const url = `redis+sentinel://127.0.0.1:${sentinelPort}/dockhand`;
-    const env = { ...baseEnv, REDIS_URL: url };
-    const sentinel = newRedis(`redis://127.0.0.1:${sentinelPort}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await sentinel.connect();
-    const masterAddr = () => sentinel.call('SENTINEL', 'get-master-addr-by-name', 'dockhand') as Promise<string[]>;
-    // The sentinel has found the replica (it can fail over) before anything is queued.
-    await waitFor(
-      async () => ((await sentinel.call('SENTINEL', 'replicas', 'dockhand')) as unknown[]).length > 0 || undefined,
-      30_000,
-      'the sentinel to see the replica',
-    );
-    expect(await masterAddr()).toEqual(['127.0.0.1', String(masterPort)]);
-
-    const before = [1, 2, 3].map((i) => `rsen-${ids.suffix}-b${i}`);
-    const during = [1, 2, 3].map((i) => `rsen-${ids.suffix}-d${i}`);
-    const { port } = await startTrigger(env, [...before, ...during]);
-    for (const s of before) expect(await postDeploy(port, s)).toBe(202);
-    // Redis replicates asynchronously: what the master acknowledged in its last milliseconds can die with
-    // it (docs/security.md, "Redis"). The test kills it once the replica has everything it acknowledged.
-    await replicaCaughtUp(masterPort, replicaPort);
-    await master.kill();
-    // Sent while the master is dead: the trigger's queue waits for the promoted replica and then accepts.
-    const statuses = await Promise.all(during.map((s) => postDeploy(port, s)));
-    expect(statuses).toEqual([202, 202, 202]);
-    await waitFor(
-      async () => ((await masterAddr())[1] === String(replicaPort) ? true : undefined),
-      60_000,
-      'the replica promoted',
-    );
-    for (const s of [...before, ...during]) await startedOnce(s);
-    sentinel.disconnect();
-  });
-});
-
-/** Until the replica's replication offset reaches the master's. */
-async function replicaCaughtUp(masterPort: number, replicaPort: number): Promise<void> {
-  const offset = async (port: number) => {
-    const r = newRedis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+// One failover run: a master, its replica and a Sentinel (all over TLS when `ca` is given); `count` CI
+// deploys accepted through the Sentinel before the master is killed and `count` while it is dead (the
+// trigger's queue waits for the promoted replica, then accepts) all start, once each.
+async function acrossFailover(name: string, count: number, ca?: ReturnType<typeof makeTestCa>) {
+  const master = await startOwnRedis({ tls: ca });
+  servers.push(master);
+  const replica = await startOwnRedis({ tls: ca, replicaOf: master.port });
+  servers.push(replica);
+  const sentinel = await startOwnRedis({ tls: ca, sentinelFor: master.port });
+  servers.push(sentinel);
+  const tlsFiles = ca ? { REDIS_TLS_CA: ca.ca, REDIS_TLS_CERT: ca.client.cert, REDIS_TLS_KEY: ca.client.key } : {};
+  const scheme = ca ? 'rediss+sentinel' : 'redis+sentinel';
+  const env = { ...baseEnv, ...tlsFiles, REDIS_URL: `${scheme}://127.0.0.1:${sentinel.port}/${SENTINEL_MASTER}` };
+  const open = async (url: string) => {
+    const r = newRedis(url, { lazyConnect: true, maxRetriesPerRequest: 1 }, env);
     await r.connect();
+    return r;
+  };
+  const asked = await open(sentinel.url);
+  const masterAddr = () => asked.call('SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER) as Promise<string[]>;
+  // The sentinel has found the replica (it can fail over) before anything is queued.
+  await waitFor(
+    async () => ((await asked.call('SENTINEL', 'replicas', SENTINEL_MASTER)) as unknown[]).length > 0 || undefined,
+    30_000,
+    'the sentinel to see the replica',
+  );
+  expect(await masterAddr()).toEqual(['127.0.0.1', String(master.port)]);
+
+  const named = (when: string) => Array.from({ length: count }, (_, i) => `${name}-${ids.suffix}-${when}${i + 1}`);
+  const [before, during] = [named('b'), named('d')];
+  const { port, trigger } = await startTrigger(env, [...before, ...during]);
+  for (const s of before) expect(await postDeploy(port, s)).toBe(202);
+  // Redis replicates asynchronously: what the master acknowledged in its last milliseconds can die with
+  // it (docs/security.md, "Redis"). The test kills it once the replica has everything it acknowledged.
+  const offset = async (url: string) => {
+    const r = await open(url);
     const info = await r.info('replication');
     r.disconnect();
     return Number(/master_repl_offset:(\d+)/.exec(info)?.[1] ?? -1);
   };
   await waitFor(
     async () => {
-      const acknowledged = await offset(masterPort); // read first: the master's offset only grows
-      return (await offset(replicaPort)) >= acknowledged ? true : undefined;
+      const acknowledged = await offset(master.url); // read first: the master's offset only grows
+      return (await offset(replica.url)) >= acknowledged ? true : undefined;
     },
     10_000,
     'the replica to catch up',
   );
+  await master.kill();
+  const statuses = await Promise.all(during.map((s) => postDeploy(port, s)));
+  expect(statuses).toEqual(during.map(() => 202));
+  await waitFor(
+    async () => ((await masterAddr())[1] === String(replica.port) ? true : undefined),
+    60_000,
+    'the replica promoted',
+  );
+  for (const s of [...before, ...during]) await startedOnce(s);
+  asked.disconnect();
+  await trigger.stop();
 }
+
+describe('Redis through Sentinel, across a failover (real redis-servers and Sentinel)', { timeout: 300_000 }, () => {
+  it('CI deploys accepted before and during the failover all start, once each; the replica is the master after', () =>
+    acrossFailover('rsen', 3));
+
+  it('over TLS (master, replica and Sentinel speak only TLS, client certificates required): the same, one deploy each side', () =>
+    acrossFailover('rsent', 1, makeTestCa('redis.dockhand.test')));
+});

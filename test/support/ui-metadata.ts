@@ -25,6 +25,11 @@ interface MetadataQueryResult {
 
 const text = (p: Payload | null | undefined) => (p ? defaultPayloadConverter.fromPayload<string>(p) : undefined);
 
+/** The metadata query the UI sends to show a run's current details (its worker answers it). */
+export function queryMetadata(handle: WorkflowHandle): Promise<MetadataQueryResult> {
+  return handle.query<MetadataQueryResult>('__temporal_workflow_metadata');
+}
+
 /** Reads a run's UI metadata (its worker must be running: the metadata query is answered by it). */
 export async function readUiMetadata(handle: WorkflowHandle): Promise<UiMetadata> {
   const history = await handle.fetchHistory();
@@ -51,7 +56,7 @@ export async function readUiMetadata(handle: WorkflowHandle): Promise<UiMetadata
         summary: text(e.userMetadata?.summary),
       });
   }
-  const meta = await handle.query<MetadataQueryResult>('__temporal_workflow_metadata');
+  const meta = await queryMetadata(handle);
   for (const [kind, list] of [
     ['signal', meta.definition?.signalDefinitions],
     ['query', meta.definition?.queryDefinitions],

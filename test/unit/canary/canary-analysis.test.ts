@@ -62,4 +62,23 @@ describe('splitByVersion + judgeWindow', () => {
       '- **stable**: 2 requests, 100% non-5xx, p50 2ms, p99 30ms\n- **canary**: 2 requests, 50% non-5xx, p50 2ms, p99 30ms',
     );
   });
+  it('adds one line per host for a fleet check, by host name: its canary figures and verdict', () => {
+    const v = { requests: 2, ok: 1, successRate: 0.5, p50Ms: 2, p99Ms: 30 };
+    const good = { requests: 40, ok: 40, successRate: 1, p50Ms: 3, p99Ms: 12 };
+    const hosts = [
+      { host: 'h2', verdict: 'fail' as const, reasons: ['success rate 50% is not >= 99%'], stable: good, canary: v },
+      { host: 'h1', verdict: 'pass' as const, reasons: [], stable: v, canary: good },
+    ];
+    expect(figuresLines({ stable: good, canary: good, hosts })).toBe(
+      [
+        '- **stable**: 40 requests, 100% non-5xx, p50 3ms, p99 12ms',
+        '- **canary**: 40 requests, 100% non-5xx, p50 3ms, p99 12ms',
+        '',
+        'The canary on each host:',
+        '',
+        '- **h1**: 40 requests, 100% non-5xx, p99 12ms — pass',
+        '- **h2**: 2 requests, 50% non-5xx, p99 30ms — fail',
+      ].join('\n'),
+    );
+  });
 });
