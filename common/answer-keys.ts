@@ -43,6 +43,19 @@ function ed25519Public(raw: Buffer): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(raw) }, format: 'jwk' });
 }
 
+/** A PEM key read by Node (`read`), refused unless it is Ed25519: the one PEM path of both parsers. */
+function pemEd25519(pem: string, read: (pem: string) => KeyObject, kind: 'public' | 'private'): KeyObject {
+  let key: KeyObject;
+  try {
+    key = read(pem);
+  } catch (e) {
+    throw new AnswerKeyError(`not a PEM ${kind} key (${(e as Error).message})`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new AnswerKeyError(`an ${key.asymmetricKeyType ?? 'unknown'} key; answers are signed with Ed25519`);
+  return key;
+}
+
 /** An Ed25519 public key from `ssh-ed25519 AAAA… [comment]` or a PEM `PUBLIC KEY` block. */
 export function parsePublicKey(text: string): KeyObject {
   const t = text.trim();
@@ -52,17 +65,7 @@ export function parsePublicKey(text: string): KeyObject {
     if (r.text() !== 'ssh-ed25519') throw new AnswerKeyError('the ssh-ed25519 line holds another key type');
     return ed25519Public(r.bytes());
   }
-  if (t.startsWith('-----BEGIN PUBLIC KEY-----')) {
-    let key: KeyObject;
-    try {
-      key = createPublicKey(t);
-    } catch (e) {
-      throw new AnswerKeyError(`not a PEM public key (${(e as Error).message})`);
-    }
-    if (key.asymmetricKeyType !== 'ed25519')
-      throw new AnswerKeyError(`an ${key.asymmetricKeyType ?? 'unknown'} key; answers are signed with Ed25519`);
-    return key;
-  }
+  if (t.startsWith('-----BEGIN PUBLIC KEY-----')) return pemEd25519(t, createPublicKey, 'public');
   throw new AnswerKeyError('not an Ed25519 public key (expected "ssh-ed25519 AAAA…" or a PEM PUBLIC KEY block)');
 }
 
@@ -73,15 +76,7 @@ export function parsePrivateKey(text: string): KeyObject {
   if (openssh) return openSshPrivate(Buffer.from(openssh[1]!.replace(/\s+/g, ''), 'base64'));
   if (/^-----BEGIN (ENCRYPTED )?PRIVATE KEY-----/.test(t)) {
     if (t.includes('ENCRYPTED')) throw new AnswerKeyError('the key is encrypted; give an unencrypted copy');
-    let key: KeyObject;
-    try {
-      key = createPrivateKey(t);
-    } catch (e) {
-      throw new AnswerKeyError(`not a PEM private key (${(e as Error).message})`);
-    }
-    if (key.asymmetricKeyType !== 'ed25519')
-      throw new AnswerKeyError(`an ${key.asymmetricKeyType ?? 'unknown'} key; answers are signed with Ed25519`);
-    return key;
+    return pemEd25519(t, createPrivateKey, 'private');
   }
   throw new AnswerKeyError(
     'not an Ed25519 private key (expected an OpenSSH key from ssh-keygen -t ed25519 or a PEM PRIVATE KEY)',

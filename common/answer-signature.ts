@@ -47,6 +47,12 @@ export function answerMessage(f: SignedAnswerFields): string {
 export const PUBLIC_KEY_TEXT =
   /^(ssh-ed25519 [A-Za-z0-9+/]+={0,2}( [^\n]*)?|-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----)\s*$/;
 
+/** Approver name → public key (a policy's `keys`, a restart policy's `releaseKeys`), each checked by form. */
+export const ApproverKeys = z.record(
+  z.string().min(1),
+  z.string().regex(PUBLIC_KEY_TEXT, 'not an ssh-ed25519 line or a PEM PUBLIC KEY'),
+);
+
 const AnswerSignatureSchema = z.strictObject({
   signer: z.string().min(1).max(200),
   nonce: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'nonce: 8–64 letters, digits, "_" or "-"'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { policyProblem, type AnswerAction } from './answer-policy';
-import { PUBLIC_KEY_TEXT } from './answer-signature';
+import { ApproverKeys } from './answer-signature';
 
 /** Per-service approval policy: required (with a deadline whose answer, if nobody answers, is a safe
  * "reject") or skipped; an optional allow-list of identities whose answers count. */
@@ -25,9 +25,7 @@ export const ApprovalPolicy = z
     /** System identities (the trigger's "deploy-guard") that may roll back or reject, never approve. */
     systemIdentities: z.array(z.string().min(1)).default([]),
     /** Approver name → Ed25519 public key: a signature by that key makes an answer that person's. */
-    keys: z
-      .record(z.string().min(1), z.string().regex(PUBLIC_KEY_TEXT, 'not an ssh-ed25519 line or a PEM PUBLIC KEY'))
-      .optional(),
+    keys: ApproverKeys.optional(),
     /** Only signed answers count (listed system identities may still roll back or reject unsigned). */
     requireSignatures: z.boolean().optional(),
   })

@@ -85,25 +85,19 @@ export function hostPolicyFromEnv(env: Record<string, string | undefined>): Host
         if (!n || n === '/') throw new Error(`${name}: "${d}" must be an absolute directory other than /`);
         return n;
       });
-  const names = (name: string) =>
+  /** A comma-separated list whose every entry must match `valid`; `what` names a good entry in the error. */
+  const list = (name: string, valid: RegExp, what: string) =>
     (env[name] ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)
       .map((v) => {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) throw new Error(`${name}: "${v}" is not an environment variable name`);
+        if (!valid.test(v)) throw new Error(`${name}: "${v}" is not ${what}`);
         return v;
       });
+  const names = (name: string) => list(name, /^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
   const patterns = (name: string) =>
-    (env[name] ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((v) => {
-        if (!/^[A-Za-z0-9_.*-]+$/.test(v))
-          throw new Error(`${name}: "${v}" is not a container name pattern (letters, digits, _ . - and *)`);
-        return v;
-      });
+    list(name, /^[A-Za-z0-9_.*-]+$/, 'a container name pattern (letters, digits, _ . - and *)');
   const dataDir = normalize(env[HOST_POLICY_ENV.dataDir] ?? '/var/lib/dockhand');
   if (!dataDir || dataDir === '/')
     throw new Error(`${HOST_POLICY_ENV.dataDir}: must be an absolute directory other than /`);

@@ -14,9 +14,8 @@ import { askApproval } from './lib/ask-approval';
 import { bootHost, drainHost, holdHost, hostChanges, planHost, switchHost } from './lib/fleet-blue-green-steps';
 import { FleetProgress } from './lib/fleet-progress';
 import { pullEverywhere } from './lib/fleet-pull';
-import { FleetRun } from './lib/fleet-run';
+import { fleetNotAsBefore, FleetRun } from './lib/fleet-run';
 import { RollbackWindow } from './lib/rollback-window';
-import { compensationIncomplete, leftOver } from './lib/saga';
 
 /**
  * Fleet blue-green deploy — the single-host runbook on every host of the service, all or none: the
@@ -148,12 +147,7 @@ async function undoFleet(fleet: FleetRun, progress: FleetProgress, err: unknown,
     progress.enter('failed', `${why}. Every host that answers is as before this deploy.`);
     return err;
   }
-  progress.status.undoFailures = left;
-  progress.enter(
-    'failed',
-    `${why}. NOT as before: ${leftOver(left.map((l) => ({ what: `${l.host}: ${l.what}`, error: l.error })))}`,
-  );
-  return compensationIncomplete(err, left);
+  return fleetNotAsBefore(progress, why, err, left);
 }
 
 function fleetResult(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationMs } from '../spec/schema-helpers';
 import { policyProblem, type AnswerPolicy } from '../answer-policy';
-import { PUBLIC_KEY_TEXT } from '../answer-signature';
+import { ApproverKeys } from '../answer-signature';
 
 /** Budget and escalation of the restart-unhealthy remediation. */
 export const RestartPolicy = z
@@ -29,9 +29,7 @@ export const RestartPolicy = z
      * anyone who may call the namespace. */
     releaseApprovers: z.array(z.string().min(1)).default([]),
     /** Approver name → Ed25519 public key: a release signed by that key is that person's (docs/security.md). */
-    releaseKeys: z
-      .record(z.string().min(1), z.string().regex(PUBLIC_KEY_TEXT, 'not an ssh-ed25519 line or a PEM PUBLIC KEY'))
-      .optional(),
+    releaseKeys: ApproverKeys.optional(),
     /** Only a signed release counts (`dockhand remediate <c> release --key <file>`). */
     releaseRequireSignatures: z.boolean().optional(),
   })

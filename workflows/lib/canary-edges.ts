@@ -105,16 +105,13 @@ function hostWindow(host: string, w: CanaryWindow): HostWindow {
   return { host, verdict: w.verdict, reasons: w.reasons, stable: w.stable, canary: w.canary };
 }
 
+/** The edge, service and the two colors every canary edge activity names. */
+function edgeColors(h: CanaryHost) {
+  return { edge: h.input.edge.name, service: h.input.service, stable: h.live.color, canary: h.next.color };
+}
+
 function setWeight(h: CanaryHost, weight: number) {
-  const { input, live, next } = h;
-  return h.docker.configureEdgeCanary({
-    edge: input.edge.name,
-    service: input.service,
-    stable: live.color,
-    canary: next.color,
-    port: input.appPort,
-    weight,
-  });
+  return h.docker.configureEdgeCanary({ ...edgeColors(h), port: h.input.appPort, weight });
 }
 
 function armStop(h: CanaryHost): void {
@@ -125,15 +122,11 @@ function armStop(h: CanaryHost): void {
 }
 
 function readWindow(h: CanaryHost, offset: number | undefined) {
-  const { input, live, next } = h;
   return h.docker.readCanaryLog({
-    edge: input.edge.name,
-    service: input.service,
-    stable: live.color,
-    canary: next.color,
-    network: input.spec.network,
+    ...edgeColors(h),
+    network: h.input.spec.network,
     ...(offset !== undefined ? { offset } : {}),
-    judge: input.canary,
+    judge: h.input.canary,
   });
 }
 

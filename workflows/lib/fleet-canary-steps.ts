@@ -8,9 +8,8 @@ import type { CanaryHost } from './canary-edges';
 import { promoteCanary } from './canary-steps';
 import { bootHost, drainHost } from './fleet-blue-green-steps';
 import type { RollbackWindow } from './rollback-window';
-import type { FleetRun, HostRun } from './fleet-run';
+import { fleetNotAsBefore, type FleetRun, type HostRun } from './fleet-run';
 import type { Progress } from './progress';
-import { compensationIncomplete, leftOver } from './saga';
 
 // The fleet canary's parts around the step walker: each host's canary side, the per-host lines of
 // the status, the all-or-none undo and the result.
@@ -105,12 +104,7 @@ export async function undoFleetCanary(
     progress.enter('failed', `${why}. Every host is as before this canary: stable serves every request.`);
     return err;
   }
-  progress.status.undoFailures = left;
-  progress.enter(
-    'failed',
-    `${why}. NOT as before: ${leftOver(left.map((l) => ({ what: `${l.host}: ${l.what}`, error: l.error })))}`,
-  );
-  return compensationIncomplete(err, left);
+  return fleetNotAsBefore(progress, why, err, left);
 }
 
 export function fleetCanaryResult(

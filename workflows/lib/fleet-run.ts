@@ -8,7 +8,29 @@ import { fleetRepairPresentation } from '../../common/fleet-repair';
 import { fleetRepairId } from '../../common/workflow-ids';
 import { hostAgent, type HostAgent } from './activity-options';
 import { fleetHostFailed, isHostLoss } from './host-loss';
-import { messageOf, Saga } from './saga';
+import type { UndoFailure } from '../../common/errors';
+import { compensationIncomplete, leftOver, messageOf, Saga } from './saga';
+
+/** An undo that failed on one host of a fleet. */
+export interface HostUndoFailure {
+  host: string;
+  what: string;
+  error: string;
+}
+
+/** How a fleet change ends when undos failed: they go in the status and the `failed` phase names them
+ * host by host; returns the error to end with ("compensation incomplete"). */
+export function fleetNotAsBefore(
+  progress: { status: { undoFailures?: UndoFailure[] }; enter(phase: 'failed', details: string): void },
+  why: string,
+  err: unknown,
+  left: HostUndoFailure[],
+): unknown {
+  progress.status.undoFailures = left;
+  const what = leftOver(left.map((l) => ({ what: `${l.host}: ${l.what}`, error: l.error })));
+  progress.enter('failed', `${why}. NOT as before: ${what}`);
+  return compensationIncomplete(err, left);
+}
 
 /** One host of a fleet change: its agent (bounded by the host-loss timeout), its own saga, and what
  * its steps learned (the plan, the edge's port). */
@@ -92,7 +114,7 @@ export class FleetRun {
    * repair instead (its undos would only time out again); an undo that times out the same way starts
    * one too. Returns the undos that failed otherwise.
    */
-  async compensate(): Promise<Array<{ host: string; what: string; error: string }>> {
+  async compensate(): Promise<HostUndoFailure[]> {
     const lostNow = new Set(this.lost.map((l) => l.host));
     const left = await Promise.all(
       this.runs.map(async (run) => {

@@ -5,6 +5,7 @@ import {
   replicaLabels,
   replicaName,
   type ReplicaFailure,
+  type RollingUpdateInput,
 } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { HostAgent } from './activity-options';
@@ -21,6 +22,12 @@ export interface BatchSettings {
   healthTimeoutMs: number;
   /** A fleet's host: a call its agent never picked up ends the batch (thrown), not a failed replica. */
   endOnHostLoss?: boolean;
+}
+
+/** The batch settings a rolling update's input gives (both the current and the v1 runner read them). */
+export function batchSettings(input: RollingUpdateInput, spec: ContainerSpec): BatchSettings {
+  const { service, order, monitor, healthTimeout } = input;
+  return { service, spec, order, monitorMs: monitor, healthTimeoutMs: healthTimeout };
 }
 
 /**

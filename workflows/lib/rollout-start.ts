@@ -1,7 +1,7 @@
 import { edgeName, replicaName, type ReplicaInfo, type RollingUpdateInput } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import type { HostAgent } from './activity-options';
-import { BatchRunner } from './rollout-batch-runner';
+import { batchSettings, BatchRunner } from './rollout-batch-runner';
 import { EdgeUpstream } from './rollout-edge';
 import { prepareRollout } from './rollout-edge-setup';
 import { interruptedSlots, planRollout, type RolloutPlan } from './rollout-plan';
@@ -71,14 +71,7 @@ export async function startRollout(
   const runner = new BatchRunner(
     docker,
     edge,
-    {
-      service,
-      spec,
-      order: input.order,
-      monitorMs: input.monitor,
-      healthTimeoutMs: input.healthTimeout,
-      ...(endOnHostLoss ? { endOnHostLoss } : {}),
-    },
+    { ...batchSettings(input, spec), ...(endOnHostLoss ? { endOnHostLoss } : {}) },
     undo,
     promoter,
   );

@@ -1,36 +1,25 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployJob } from '../../../common/events/deploy-request';
 import { signDelivery } from '../../../common/events/signature';
-import { createDeployWebhook } from '../../../workers/lib/deploy-webhook';
-import { ServiceFileSource } from '../../../workers/lib/service-file-source';
-import { writeServiceFile } from '../../support/service-file';
+import { startTestWebhook, WEBHOOK_SECRET } from '../../support/test-webhook';
 import { makeTestCa } from '../../support/tls-certs';
 
 // Issue 16 point 6: with a certificate configured the webhook speaks HTTPS (a CA made by the test with
 // openssl); a client that does not trust it, or speaks plain HTTP, gets nothing queued. Plain HTTP
 // without a certificate: test/unit/events/webhook-replay.test.ts and test/integration/ci-deploy.test.ts.
-const SECRET = 'test-secret';
+const SECRET = WEBHOOK_SECRET;
 const tls = makeTestCa('localhost');
-const queued: DeployJob[] = [];
+let queued: DeployJob[];
 let server: http.Server;
 let port: number;
 
 beforeAll(async () => {
-  const file = writeServiceFile({ hosts: { h1: null }, services: { web: { image: 'app:v1' } } });
-  server = createDeployWebhook({
-    secret: SECRET,
-    maxBodyBytes: 64 * 1024,
-    file: new ServiceFileSource(file),
-    enqueue: async (job) => (queued.push(job), { jobId: job.deliveryId, duplicate: false }),
-    status: async () => undefined,
+  ({ server, port, queued } = await startTestWebhook({
     tls: { cert: readFileSync(tls.server.cert), key: readFileSync(tls.server.key) },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  }));
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

@@ -1,36 +1,21 @@
-import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployJob } from '../../../common/events/deploy-request';
 import { sign, signDelivery, timestampProblem } from '../../../common/events/signature';
-import { createDeployWebhook } from '../../../workers/lib/deploy-webhook';
-import { ServiceFileSource } from '../../../workers/lib/service-file-source';
-import { writeServiceFile } from '../../support/service-file';
+import { startTestWebhook, WEBHOOK_SECRET } from '../../support/test-webhook';
 
 // The webhook's replay protection over real HTTP, with the clock injected: the queue is an in-memory
 // list (what BullMQ does with a queued job is proven by test/integration/ci-deploy.test.ts).
-const SECRET = 'test-secret';
+const SECRET = WEBHOOK_SECRET;
 let clock = Date.parse('2026-12-02T07:00:00Z');
-const queued: DeployJob[] = [];
+let queued: DeployJob[];
 let server: http.Server;
 let url: string;
 
 beforeAll(async () => {
-  const file = writeServiceFile({ hosts: { h1: null }, services: { web: { image: 'app:v1' } } });
-  server = createDeployWebhook({
-    secret: SECRET,
-    maxBodyBytes: 64 * 1024,
-    file: new ServiceFileSource(file),
-    enqueue: async (job) => {
-      const duplicate = queued.some((j) => j.deliveryId === job.deliveryId);
-      if (!duplicate) queued.push(job);
-      return { jobId: job.deliveryId, duplicate };
-    },
-    status: async () => undefined,
-    now: () => clock,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/deploy`;
+  let port: number;
+  ({ server, port, queued } = await startTestWebhook({ now: () => clock }));
+  url = `http://127.0.0.1:${port}/hooks/deploy`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

@@ -26,6 +26,7 @@ import { ApprovalGate } from '../approval-gate';
 import { hostAgent } from '../activity-options';
 import { enterPhase } from '../progress';
 import { RolloutBatchesV1 as RolloutBatches } from './rollout-batches-v1';
+import { batchSettings } from '../rollout-batch-runner';
 import { RolloutControl } from '../rollout-control';
 import { newRolloutStatus } from '../rollout-progress';
 import { EdgeUpstream } from '../rollout-edge';
@@ -93,14 +94,7 @@ export async function rollingUpdateV1(request: RollingUpdateRequest): Promise<Ro
   const rollout = new RolloutBatches(
     docker,
     edge,
-    {
-      service,
-      spec,
-      order: input.order,
-      monitorMs: input.monitor,
-      healthTimeoutMs: input.healthTimeout,
-      parallelism: input.parallelism,
-    },
+    { ...batchSettings(input, spec), parallelism: input.parallelism },
     originals,
   );
   if (atOnce) await rollout.syncEdge();
