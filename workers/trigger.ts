@@ -13,6 +13,7 @@ import { createDeployWebhook } from './lib/deploy-webhook';
 import { ServiceFileSource } from './lib/service-file-source';
 import { connectRedis, eventsQueue, type EventJobData } from './lib/redis';
 import { createJobProcessor } from './lib/trigger-processor';
+import { workerConcurrency } from './lib/trigger-concurrency';
 import { TemporalRecovery } from './lib/temporal-recovery';
 import { temporalConnectionOptions } from '../client/connection-options';
 import { dockhandDataConverter } from '../client/data-converter';
@@ -54,13 +55,17 @@ async function run(): Promise<void> {
   const filePath = serviceFilePath();
   const file = trigger.webhook || existsSync(filePath) ? new ServiceFileSource(filePath) : undefined;
   const serviceGuard = (service: string) => file?.current().file.services[service]?.guard;
-  const worker = new Worker<EventJobData>(queueName, createJobProcessor(client, config, trigger.rules, serviceGuard), {
-    connection: connectRedis(config.redisUrl),
-    concurrency: trigger.concurrency,
-    limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
-    settings: { backoffStrategy: cappedBackoffMs },
-    ...WORKER_RECOVERY,
-  });
+  const worker = new Worker<EventJobData>(
+    queueName,
+    createJobProcessor(client, config, trigger.rules, serviceGuard, trigger.concurrency),
+    {
+      connection: connectRedis(config.redisUrl),
+      concurrency: workerConcurrency(trigger),
+      limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
+      settings: { backoffStrategy: cappedBackoffMs },
+      ...WORKER_RECOVERY,
+    },
+  );
   const processed = telemetry.meter.createCounter(METRICS.eventsProcessed, '1', 'events taken off the queue');
   worker.on('completed', (job) => processed.add(1, { kind: job.name, outcome: 'processed' }));
   worker.on('failed', (job, err) => {

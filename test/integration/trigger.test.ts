@@ -4,6 +4,8 @@ import { engineEventJobId, type EngineEvent } from '../../common/events/engine-e
 import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
 import { remediationStatusQuery } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
+import { restartDeskId } from '../../common/remediation/restart-desk';
+import { deskHistory, deskSignalEvents } from '../../bench/lib/desk-history';
 import { docker } from '../support/docker';
 import { testQueue, waitFor, writeRules } from '../support/events';
 import { tcpProxy } from '../support/tcp-proxy';
@@ -15,6 +17,7 @@ const ids = testIds('trig');
 const TRIGGER_METRICS = '26410';
 const queueName = `dockhand-events-${ids.suffix}`;
 const optIn = { 'dockhand.autoheal': 'true', 'dockhand.test': ids.suffix };
+const deskOptIn = { 'dockhand.autoheal': 'true', 'dockhand.test-desk': ids.suffix };
 let client: Client;
 let proxy: Awaited<ReturnType<typeof tcpProxy>>;
 let workers: WorkerProcess[] = [];
@@ -32,6 +35,13 @@ beforeAll(async () => {
         match: { action: 'health_status', status: 'unhealthy', labels: optIn },
         workflow: 'restartUnhealthy',
         args: { maxRestarts: 1, idleMs: '2m' },
+      },
+      {
+        name: 'desk',
+        match: { action: 'health_status', status: 'unhealthy', labels: deskOptIn },
+        workflow: 'restartUnhealthy',
+        batch: 'host',
+        args: { idleMs: '2s' },
       },
     ],
   });
@@ -149,6 +159,40 @@ describe('trigger worker (real Redis, real Temporal)', () => {
       'the trigger to export 100 processed events',
     );
     expect(processed).toBeGreaterThanOrEqual(100);
+  });
+
+  it("a batched rule's signal carries more events than the trigger's concurrency (8): the worker takes a desk batch more", async () => {
+    // 300 events for containers that do not exist: the desk looks at each and finds nothing to restart.
+    const sent = Array.from({ length: 300 }, (_, i) => ({
+      ...unhealthyEvent(`desk-${ids.suffix}-${i}`, i),
+      labels: deskOptIn,
+    }));
+    workflowIds.push(restartDeskId(ids.hostId));
+    await events.queue.addBulk(
+      sent.map((e) => ({
+        name: JobName.engineEvent,
+        data: e,
+        opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
+      })),
+    );
+    const jobIds = sent.map(engineEventJobId);
+    await waitFor(
+      async () => {
+        const states = await Promise.all(jobIds.map(async (id) => (await events.queue.getJob(id))?.finishedOn));
+        return states.every((t) => t !== undefined);
+      },
+      120_000,
+      '300 desk jobs processed',
+    );
+    // Read once the desk ended (after its 2 s idle period): a signal accepted while a workflow task runs
+    // is written to the history only when that task completes.
+    expect(await client.workflow.getHandle(restartDeskId(ids.hostId)).result()).toMatchObject({ restarts: 0 });
+    const history = await deskHistory(client, ids.hostId);
+    const signals = history.map(deskSignalEvents).filter((s) => s.length > 0);
+    const carried = signals.flat().map((x) => x.container);
+    expect(new Set(carried).size).toBe(300);
+    // Before, a signal held at most the jobs BullMQ had active at once: the concurrency (8 here).
+    expect(Math.max(...signals.map((s) => s.length))).toBeGreaterThan(8);
   });
 
   it('keeps events queued while Temporal is unreachable for 30 s and processes them after', async () => {

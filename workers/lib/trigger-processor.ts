@@ -9,6 +9,8 @@ import { startRemediation, type RemediationWorkflow } from '../../client/remedia
 import type { EventJobData } from './redis';
 import { guardDeploy } from './deploy-guard';
 import { DeskBatcher } from './desk-batcher';
+import { Slots } from './slots';
+import { onlyDeskRules } from './trigger-concurrency';
 import { signalRestartDesk } from '../../client/restart-desk';
 import { RESTART_DESK_WORKFLOW, restartDeskId } from '../../common/remediation/restart-desk';
 import type { ServiceGuardSettings } from '../../common/deploy-guard';
@@ -30,8 +32,10 @@ export function createJobProcessor(
   config: DockhandConfig,
   rules: Rule[],
   serviceGuard?: (service: string) => ServiceGuardSettings | undefined,
+  /** Jobs that call Temporal themselves at once (the rules file's `concurrency`); absent: no bound. */
+  concurrency = Infinity,
 ) {
-  const process = processJob(client, config, rules, serviceGuard);
+  const process = processJob(client, config, rules, serviceGuard, new Slots(concurrency));
   // A request Temporal refuses for good (bad argument, unregistered search attribute, no such
   // namespace) fails at once instead of 100 retries over ~50 minutes (review L9).
   return (job: Job<EventJobData>): Promise<ProcessedJob> =>
@@ -62,13 +66,20 @@ function processJob(
   client: Client,
   config: DockhandConfig,
   rules: Rule[],
-  serviceGuard?: (service: string) => ServiceGuardSettings | undefined,
+  serviceGuard: ((service: string) => ServiceGuardSettings | undefined) | undefined,
+  slots: Slots,
 ) {
   const desks = new DeskBatcher((host, rule, batch) => signalRestartDesk(client, config, { host, rule, batch }));
   return async (job: Job<EventJobData>): Promise<ProcessedJob> => {
-    const event = job.data;
+    const matching = matchingRules(rules, job.data);
+    // The worker takes more jobs than `concurrency` when rules are batched (trigger-concurrency.ts):
+    // those that call Temporal themselves still run `concurrency` at once.
+    return onlyDeskRules(matching) ? deliver(job.data, matching) : slots.run(() => deliver(job.data, matching));
+  };
+
+  async function deliver(event: EngineEvent, matching: Rule[]): Promise<ProcessedJob> {
     const workflows: ProcessedJob['workflows'] = [];
-    for (const rule of matchingRules(rules, event)) {
+    for (const rule of matching) {
       workflows.push(
         rule.workflow === 'deployGuard'
           ? await guardDeploy(client, config, rule, event, serviceGuard)
@@ -78,7 +89,7 @@ function processJob(
       );
     }
     return { workflows };
-  };
+  }
 }
 
 /** A batched rule: the event goes to its host's restart desk, in the next signal for that host; resolves
