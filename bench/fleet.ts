@@ -15,6 +15,8 @@ import { clientAs, testClient } from '../test/support/temporal';
 import { waitFor } from '../test/support/wait';
 import { startWorker, testIds } from '../test/support/workers';
 import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
+import { formatLanes, historyLanes } from './lib/history-lanes';
+import { formatProfile, profileHistory } from './lib/history-profile';
 
 const RATE = 20; // requests per second through each edge
 const EDGE_PORT = 22280;
@@ -62,6 +64,7 @@ export async function main(): Promise<void> {
     console.log('[bench] single host: v1 → v2');
     const single = await b.timed(() => b.single('v2'), [b.singleUrl()]);
     console.log(`[bench] single host: ${single.seconds}s ${summary(single.reports)}`);
+    console.log(`[bench] single host profile:\n${await b.profile(single.workflowId)}`);
     console.log('[bench] all or none: v1 → v2 with host 3 broken at switch time');
     const allOrNone = await b.brokenHost3();
     console.log(
@@ -70,6 +73,7 @@ export async function main(): Promise<void> {
     console.log('[bench] fleet: v1 → v2 on 3 hosts under load');
     const fleet = await b.timed(() => b.fleet('v2'), b.fleetUrls());
     console.log(`[bench] fleet: ${fleet.seconds}s ${summary(fleet.reports)}`);
+    console.log(`[bench] fleet profile:\n${await b.profile(fleet.workflowId)}`);
     console.log('[bench] rolling: first rollout of v1, on every host and on one host');
     await b.rollingFleet('v1');
     await b.rollingSingle('v1');
@@ -137,12 +141,14 @@ class FleetBench {
     return `http://${this.up.hosts[0]!.engine.address}:${SINGLE_EDGE_PORT}/version`;
   }
 
-  async fleet(version: string): Promise<void> {
-    await (await startFleetBlueGreenDeploy(this.client, this.config, this.request(version))).result();
+  async fleet(version: string): Promise<string> {
+    const handle = await startFleetBlueGreenDeploy(this.client, this.config, this.request(version));
+    await handle.result();
+    return handle.workflowId;
   }
 
   /** The same deploy on host 1 only, as its own service behind its own edge. */
-  async single(version: string): Promise<void> {
+  async single(version: string): Promise<string> {
     const {
       hosts: _h,
       bootLimit: _b,
@@ -152,7 +158,15 @@ class FleetBench {
       edge: { image: this.image('dockhand-edge:1'), port: SINGLE_EDGE_PORT, hostIp: '0.0.0.0' },
     });
     const request: BlueGreenRequest = { ...one, service: `${this.service}-one`, host: this.up.hosts[0]!.hostId };
-    await (await startBlueGreenDeploy(this.client, this.config, request)).result();
+    const handle = await startBlueGreenDeploy(this.client, this.config, request);
+    await handle.result();
+    return handle.workflowId;
+  }
+
+  /** Where a deploy's wall time went: per activity type, then what each host's agent ran when. */
+  async profile(workflowId: string): Promise<string> {
+    const events = (await this.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    return `${formatProfile(profileHistory(events))}\n${formatLanes(historyLanes(events))}`;
   }
 
   private rollingRequest(version: string): FleetRollingRequest {
@@ -198,14 +212,17 @@ class FleetBench {
   }
 
   /** Runs `deploy` with load on `urls`; its duration in seconds and the load reports. */
-  async timed(deploy: () => Promise<void>, urls: string[]): Promise<{ seconds: number; reports: LoadReport[] }> {
+  async timed<T>(
+    deploy: () => Promise<T>,
+    urls: string[],
+  ): Promise<{ seconds: number; reports: LoadReport[]; workflowId: T }> {
     const loads = urls.map((u) => startLoad(u, RATE, 'v2'));
     await new Promise((r) => setTimeout(r, 1000));
     const t0 = Date.now();
-    await deploy();
+    const workflowId = await deploy();
     const seconds = Number(((Date.now() - t0) / 1000).toFixed(2));
     await new Promise((r) => setTimeout(r, 1000)); // answers of the last moments count too
-    return { seconds, reports: await Promise.all(loads.map((l) => l.stop())) };
+    return { seconds, reports: await Promise.all(loads.map((l) => l.stop())), workflowId };
   }
 
   /** v1 → v2 whose new color on host 3 stops answering its verify path right before the switch. */

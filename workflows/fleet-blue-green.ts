@@ -1,4 +1,4 @@
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
 import { DeployErrorType, failure } from '../common/errors';
 import {
@@ -13,9 +13,13 @@ import { ApprovalGate } from './lib/approval-gate';
 import { askApproval } from './lib/ask-approval';
 import { bootHost, drainHost, holdHost, hostChanges, planHost, switchHost } from './lib/fleet-blue-green-steps';
 import { FleetProgress } from './lib/fleet-progress';
-import { pullEverywhere } from './lib/fleet-pull';
+import { pullAndPlanEverywhere, pullEverywhere } from './lib/fleet-pull';
 import { fleetNotAsBefore, FleetRun } from './lib/fleet-run';
 import { RollbackWindow } from './lib/rollback-window';
+
+/** Runs started since pull the image and read each host's plan in one round on every host, and the
+ * boot does not ensure the image again (older runs: resolve, pinned pulls, plan, one after the other). */
+const PULL_WITH_PLAN = 'fleet-pull-with-plan';
 
 /**
  * Fleet blue-green deploy — the single-host runbook on every host of the service, all or none: the
@@ -40,9 +44,7 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
   const t0 = Date.now();
   let final = false;
   try {
-    await pullFleet(input, fleet, progress);
-    progress.enter('planning', `which color of ${service} is live on each host`);
-    await fleet.each('plan', fleet.active, planHost);
+    await pullAndPlan(input, fleet, progress);
     progress.status.newColors = Object.fromEntries(fleet.active.map((r) => [r.host, r.plan!.next.color]));
     await bootFleet(input, fleet, progress);
     const greenUpMs = Date.now() - t0;
@@ -68,14 +70,24 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
   }
 }
 
-/** The image onto every host first, one digest (see fleet-pull.ts). */
-async function pullFleet(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress): Promise<void> {
+/** The image onto every host first, one digest, and which color is live on each (see fleet-pull.ts). */
+async function pullAndPlan(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetProgress): Promise<void> {
   const image = input.spec.image;
+  if (patched(PULL_WITH_PLAN)) {
+    progress.enter(
+      'pulling',
+      `${image} onto ${input.hosts.length} hosts (one digest) and which color of ${input.service} is live on each`,
+    );
+    progress.status.digest = await pullAndPlanEverywhere(image, fleet);
+    return;
+  }
   progress.enter(
     'pulling',
     `${image} onto ${input.hosts.length} hosts: the first resolves its digest, the rest pull it`,
   );
   progress.status.digest = await pullEverywhere(image, fleet);
+  progress.enter('planning', `which color of ${input.service} is live on each host`);
+  await fleet.each('plan', fleet.active, planHost);
 }
 
 /** The new color up (and smoke-checked) on every host, at most `bootLimit` hosts at once. */

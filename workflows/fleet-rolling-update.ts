@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../common/approval';
 import { FleetErrorType, type HostFailure } from '../common/fleet';
 import {
@@ -40,7 +40,7 @@ export async function fleetRollingUpdate(request: FleetRollingRequest): Promise<
   const gate = new ApprovalGate(input.approval, { subject: service, requesters, service });
   let approval: ApprovalDecision | undefined;
   try {
-    const digest = await pullEverywhere(input, progress);
+    const digest = await pullEverywhere(input, progress, rollouts);
     const waves = hostWaves(input.hosts, input.maxHostsAtOnce);
     for (const [i, wave] of waves.entries()) {
       progress.enter(
@@ -62,9 +62,18 @@ export async function fleetRollingUpdate(request: FleetRollingRequest): Promise<
   }
 }
 
-/** The image onto every host before any host changes: the first resolves its digest, the others pull
- * that digest side by side; a host that cannot pull fails the fleet with the registry's answer. */
-async function pullEverywhere(input: FleetRollingInput, progress: FleetRollingProgress): Promise<string | undefined> {
+/** Runs started since decide a host lost while the image is pulled as any host loss (policy continue
+ * goes on without it; the next host resolves the digest); older runs rolled back on any pull failure. */
+const PULL_HOST_LOSS = 'fleet-rolling-pull-host-loss';
+
+/** The image onto every host before any host changes: the first host that answers resolves its digest,
+ * the others pull that digest side by side; a host that cannot pull fails the fleet with the registry's
+ * answer, and one that stopped answering is decided by the host-loss policy (nothing changed on it). */
+async function pullEverywhere(
+  input: FleetRollingInput,
+  progress: FleetRollingProgress,
+  rollouts: HostRollouts,
+): Promise<string | undefined> {
   const { image } = input.spec;
   progress.enter(
     'pulling',
@@ -72,17 +81,32 @@ async function pullEverywhere(input: FleetRollingInput, progress: FleetRollingPr
   );
   const pins = new ImagePins();
   const pull = async (host: string) => {
-    try {
-      const r = await pins.ensure(hostAgent(host, { agentPickupMs: hostLossOf(input).timeout }), image);
-      progress.host(host, 'pulled', `has ${r.digest ?? r.id}`);
-    } catch (err) {
-      const cause = messageOf(err);
-      throw fleetHostFailed(`host ${host}: ${cause}`, [{ host, cause, lost: isHostLoss(err) }]);
-    }
+    const r = await pins.ensure(hostAgent(host, { agentPickupMs: hostLossOf(input).timeout }), image);
+    progress.host(host, 'pulled', `has ${r.digest ?? r.id}`);
   };
+  const failureOf = (host: string, err: unknown) => ({ host, cause: messageOf(err), lost: isHostLoss(err) });
   const [first, ...rest] = input.hosts;
-  await pull(first!);
-  await Promise.all(rest.map(pull));
+  if (!patched(PULL_HOST_LOSS)) {
+    const failFast = (host: string) =>
+      pull(host).catch((err) => {
+        const f = failureOf(host, err);
+        throw fleetHostFailed(`host ${host}: ${f.cause}`, [f]);
+      });
+    await failFast(first!);
+    await Promise.all(rest.map(failFast));
+    return (progress.status.digest = pins.of(image));
+  }
+  const hosts = [...input.hosts];
+  for (let host = hosts.shift(); host; host = hosts.shift())
+    try {
+      await pull(host);
+      break;
+    } catch (err) {
+      rollouts.leaveBehind([failureOf(host, err)]);
+    }
+  const settled = await Promise.allSettled(hosts.map(pull));
+  const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [failureOf(hosts[i]!, s.reason)] : []));
+  if (failures.length) rollouts.leaveBehind(failures);
   return (progress.status.digest = pins.of(image));
 }
 

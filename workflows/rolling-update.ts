@@ -44,6 +44,10 @@ const UNDO_AFTER_IN_FLIGHT = 'rollout-undo-after-in-flight';
 /** Runs of a fleet's host started since end at once when their host's agent stops answering, undoing
  * nothing there (every undo would only time out too): the fleet leaves the host to a repair. */
 const FLEET_HOST_LOST = 'rollout-fleet-host-lost';
+/** Runs of a fleet's host started since stop putting replicas back once the agent is found gone while
+ * undoing (a cancellation because another host failed) and end as lost too: the fleet repairs the host
+ * instead of reporting every undo that timed out as not as before. */
+const FLEET_HOST_LOST_UNDOING = 'rollout-fleet-host-lost-undoing';
 
 /**
  * Rolls a replicated service (`<service>-1 … <service>-N` behind `<service>-edge`) to a new spec,
@@ -69,8 +73,8 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   const control = new RolloutControl(input.approval ?? input.pauseAfter?.approval ?? ANYONE_ELSE, service);
   const progress = new RolloutProgress(service, host, spec.image, () => control.paused);
   const fleet = input.fleetHold ? new FleetHold() : undefined;
-  const endOnHostLoss = !!fleet && patched(FLEET_HOST_LOST);
-  const run: RolloutRun = { progress, gate, control, approval: undefined, waitForCancelled, endOnHostLoss };
+  const { endOnHostLoss, lostWhileUndoing } = fleetHostLossRules(!!fleet);
+  const run: RolloutRun = { host, progress, gate, control, waitForCancelled, endOnHostLoss, lostWhileUndoing };
   let rollout: Rollout | undefined;
   let reason: string | undefined;
   try {
@@ -113,7 +117,14 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
   });
 }
 
+/** How a fleet's host run ends when its agent stops answering (the patches in the order first taken). */
+function fleetHostLossRules(fleetHost: boolean) {
+  const endOnHostLoss = fleetHost && patched(FLEET_HOST_LOST);
+  return { endOnHostLoss, lostWhileUndoing: endOnHostLoss && patched(FLEET_HOST_LOST_UNDOING) };
+}
+
 interface RolloutRun {
+  host: string;
   progress: RolloutProgress;
   gate: ApprovalGate;
   control: RolloutControl;
@@ -122,6 +133,8 @@ interface RolloutRun {
   waitForCancelled: boolean;
   /** A fleet's host: its agent not answering ends the run (see FLEET_HOST_LOST). */
   endOnHostLoss: boolean;
+  /** … also while it puts replicas back (see FLEET_HOST_LOST_UNDOING). */
+  lostWhileUndoing: boolean;
 }
 const CANCELLED = 'the rollout was cancelled';
 type Outcome = Pick<
@@ -185,12 +198,14 @@ async function carryOut(rollout: Rollout, run: RolloutRun, target: string): Prom
 
 /** A fleet host's run ends as its agent stopped answering: nothing undone here, the failure typed so
  * the fleet knows the host is lost (and repairs it once its agent is back). */
-function hostLost(host: string, progress: RolloutProgress, err: unknown): ApplicationFailure {
+function hostLost(
+  host: string,
+  progress: RolloutProgress,
+  err: unknown,
+  undone = 'Nothing undone here',
+): ApplicationFailure {
   const why = `host ${host} stopped answering: ${reasonOf(err)}`;
-  progress.enter(
-    'failed',
-    `${why}. Nothing undone here: the fleet's repair puts the replicas back once its agent answers.`,
-  );
+  progress.enter('failed', `${why}. ${undone}: the fleet's repair puts the replicas back once its agent answers.`);
   return ApplicationFailure.create({
     type: FleetErrorType.HostLost,
     message: why,
@@ -214,7 +229,10 @@ async function rollBack(rollout: Rollout | undefined, run: RolloutRun, reason: s
   const { undo, edge, promoter, runner, plan, existing } = rollout;
   await promoter.drain();
   const updated = runner.updated;
+  undo.stopOnHostLoss = run.lostWhileUndoing;
   await undo.rollback();
+  if (undo.stopOnHostLoss && undo.lostHost)
+    throw hostLost(run.host, run.progress, undo.lostHost, 'Stopped putting replicas back');
   const serving = existing.filter((r) => plan.live.includes(r.name) && undo.untouched(r.slot)).map((r) => r.name);
   await undo.attempt(`edge ${edge.edge}: serve ${serving.join(', ')}`, () => edge.join(serving));
   const left = undo.left.length > 0 ? undo.left : undefined;

@@ -35,18 +35,20 @@ export async function planDeploy(
   }
 }
 
-/** Network, image and the edge container (created on the first deploy, and removed again if that
- * deploy fails; started if it was stopped). Returns the edge's published host port. */
+/** Network, image (unless `imageReady`: a fleet pulled it already) and the edge container (created on
+ * the first deploy, and removed again if that deploy fails; started if it was stopped). Returns the
+ * edge's published host port. */
 export async function prepareEdge(
   docker: HostAgent,
   input: BlueGreenInput,
   state: EdgeState,
   saga: Saga,
+  imageReady = false,
 ): Promise<number> {
   const { service, spec, edge } = input;
   await docker.ensureNetwork({ name: spec.network, labels: managedLabels(service) });
   await Promise.all([
-    docker.ensureImage({ image: spec.image }),
+    imageReady ? undefined : docker.ensureImage({ image: spec.image }),
     state.running ? undefined : docker.ensureImage({ image: edge.image }),
   ]);
   if (!state.running) {

@@ -26,7 +26,7 @@ export async function planHost(run: HostRun): Promise<string> {
 export async function bootHost(run: HostRun): Promise<string> {
   const { docker, input, saga } = run;
   const plan = run.plan!;
-  run.edgePort = await prepareEdge(docker, input, run.edgeState!, saga);
+  run.edgePort = await prepareEdge(docker, input, run.edgeState!, saga, run.imageReady);
   await bringUpNewColor(docker, input, plan, saga);
   if (input.smoke) await smokeCheck(docker, input, plan.next.name);
   return `${plan.next.name} (${input.spec.image}) healthy${input.smoke ? ', smoke check passed' : ''}, not yet serving`;

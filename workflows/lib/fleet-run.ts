@@ -42,6 +42,8 @@ export interface HostRun {
   plan?: BlueGreenPlan;
   edgeState?: EdgeState;
   edgePort?: number;
+  /** The service's image is on the host (pulled, pinned) already: the boot does not ensure it again. */
+  imageReady?: boolean;
   /** The step this host is in and its line (what the Web UI lists per host). */
   progress: HostProgress;
 }

@@ -70,10 +70,11 @@ export class HostRollouts {
     );
   }
 
-  /** Starts the wave's rollouts; returns once every one holds or was left behind. A failure of any
-   * host is decided at once (see `decide`). */
+  /** Starts the wave's rollouts (not those of hosts left behind already); returns once every one holds
+   * or was left behind. A failure of any host is decided at once (see `decide`). */
   async roll(wave: string[]): Promise<void> {
-    await this.scope.run(() => Promise.all(wave.map((host) => this.start(host))));
+    const going = wave.filter((h) => !this.isLost(h));
+    await this.scope.run(() => Promise.all(going.map((host) => this.start(host))));
     do await condition(() => this.failures.length > 0 || wave.every((h) => this.held.has(h) || this.isLost(h)));
     while (await this.decide());
   }
@@ -99,6 +100,18 @@ export class HostRollouts {
     return true;
   }
 
+  /**
+   * Hosts that failed before their rollout started (the pull): the fleet rolls back (thrown), or goes on
+   * without those that stopped answering when the policy allows it. Nothing changed on them: no repair.
+   */
+  leaveBehind(failures: HostFailure[]): void {
+    const active = this.input.hosts.filter((h) => !this.isLost(h));
+    const decision = afterHostFailures(active, failures, hostLossOf(this.input));
+    if (decision.action === 'rollback') throw fleetHostFailed(decision.reason, failures);
+    this.lost.push(...failures);
+    for (const f of failures) this.progress.host(f.host, 'lost', `${f.cause}; nothing of this rollout on it`);
+  }
+
   /** Every held host finishes (removes its replaced replicas); their results, in the order of hosts. */
   async commit(): Promise<Array<{ host: string; workflowId: string; result: RollingUpdateResult }>> {
     this.committing = true;
@@ -121,6 +134,7 @@ export class HostRollouts {
     this.scope.cancel();
     const notBack: string[] = [];
     for (const host of this.input.hosts) {
+      if (this.isLost(host) && !this.started.has(host)) continue; // lost at the pull: nothing to put back
       const ended = await this.ended.get(host);
       // Its rollout undid nothing (its agent did not answer): a repair does once the agent is back.
       if ((this.isLost(host) || isHostLoss(ended?.error)) && (await this.repair(host))) continue;

@@ -11,11 +11,11 @@ export class ImagePins {
   private readonly pins = new Map<string, string>();
 
   /** ensureImage on one host, pinned when this image was resolved before; the first resolve that
-   * yields a digest becomes the pin. */
+   * yields a digest becomes the pin (resolves side by side: the first to return). */
   async ensure(docker: HostAgent, image: string): Promise<EnsureImageResult> {
     const pin = this.pins.get(image);
     const result = await docker.ensureImage({ image, ...(pin ? { digest: pin } : {}) });
-    if (!pin && result.digest) this.pins.set(image, result.digest);
+    if (!this.pins.has(image) && result.digest) this.pins.set(image, result.digest);
     return result;
   }
 

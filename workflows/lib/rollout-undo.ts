@@ -1,6 +1,7 @@
 import { log } from '@temporalio/workflow';
 import { candidateName, replicaName } from '../../common/rolling-update';
 import type { HostAgent } from './activity-options';
+import { isHostLoss } from './host-loss';
 import type { EdgeUpstream } from './rollout-edge';
 import { rollbackBatches } from './rollout-plan';
 
@@ -39,6 +40,11 @@ export class RolloutUndoLog {
   readonly rolledBack: string[] = [];
   /** What an undo could not put back, with why. */
   readonly left: string[] = [];
+  /** The first undo that failed because the host's agent picked nothing up (see host-loss.ts). */
+  lostHost?: unknown;
+  /** A fleet's host: once its agent is found gone, `rollback` stops (every further undo would only time
+   * out too) and leaves the host to the fleet's repair. */
+  stopOnHostLoss = false;
 
   constructor(
     private readonly docker: HostAgent,
@@ -84,6 +90,10 @@ export class RolloutUndoLog {
     // Replicas are removed from here on: with none left, the edge answers 503 rather than keep naming one.
     this.edge.allowEmpty = true;
     for (const batch of rollbackBatches(changes, this.settings.parallelism)) {
+      if (this.stopOnHostLoss && this.lostHost) {
+        this.left.push(...batch.map((c) => `${this.final(c.slot)}: not undone, the host stopped answering`));
+        continue;
+      }
       const leaving = batch.flatMap((c) =>
         c.kind === 'candidate' ? [this.next(c.slot)] : [this.final(c.slot), this.next(c.slot)],
       );
@@ -97,7 +107,7 @@ export class RolloutUndoLog {
       const results = await Promise.allSettled(batch.map((c) => this.undo(c)));
       results.forEach((r, i) => {
         const c = batch[i]!;
-        if (r.status === 'rejected') return void this.left.push(`${this.final(c.slot)}: ${reasonOf(r.reason)}`);
+        if (r.status === 'rejected') return void this.failed(`${this.final(c.slot)}: ${reasonOf(r.reason)}`, r.reason);
         this.changes.delete(c.slot);
         if (c.kind !== 'prepared') this.rolledBack.push(this.final(c.slot));
         if (r.value) restored.push(c.slot);
@@ -129,9 +139,14 @@ export class RolloutUndoLog {
       return true;
     } catch (err) {
       log.error(`undo step failed; going on with the rest: ${what}`, { error: reasonOf(err) });
-      this.left.push(`${what}: ${reasonOf(err)}`);
+      this.failed(`${what}: ${reasonOf(err)}`, err);
       return false;
     }
+  }
+
+  private failed(line: string, err: unknown): void {
+    this.left.push(line);
+    if (this.lostHost === undefined && isHostLoss(err)) this.lostHost = err;
   }
 
   /** One slot back: this rollout's replica goes (by id, else only what carries this slot's labels
