@@ -228,7 +228,7 @@ describe('fleet blue-green on three real hosts', () => {
       'host 2 bringing its new color up',
     );
     const before = await status();
-    expect(before.hosts[2]!.step).toBe('plan'); // planned, its new color not started
+    expect(before.hosts[2]!.step).toBe('pull and plan'); // pulled and planned, its new color not started
     await restartOrchestrator();
     const after = await status();
     // Host 1 is not redone, host 2 is still (or done) in its green-up, nothing went back.

@@ -23,7 +23,7 @@ export async function pullEverywhere(image: string, fleet: FleetRun): Promise<st
 export async function pullAndPlanEverywhere(image: string, fleet: FleetRun): Promise<string | undefined> {
   const pins = new ImagePins();
   const digests = new Map<string, string | undefined>();
-  await fleet.each('pull', fleet.active, async (r) => {
+  await fleet.each('pull and plan', fleet.active, async (r) => {
     const [pulled, planned] = await Promise.allSettled([pins.ensure(r.docker, image), planHost(r)]);
     if (pulled.status === 'rejected') {
       r.plan = undefined; // nothing of this deploy on the host (a lost one needs no repair)
