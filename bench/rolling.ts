@@ -92,7 +92,7 @@ async function benchDockhand(ids: ReturnType<typeof testIds>) {
           `dockhand ${order} profile:\n${formatProfile(profileHistory((await client.workflow.getHandle(serviceChangeId(service)).fetchHistory()).events ?? []))}`,
         );
       if (result.outcome !== 'updated')
-        throw new Error(`dockhand rollout ${order} ended ${result.outcome}: ${result.reason}`);
+        throw new Error(`dockhand rolling-update ${order} ended ${result.outcome}: ${result.reason}`);
       log(
         `dockhand ${order}: ${elapsed}s, ${load.total} requests, ${load.failedCount} failed ${load.failed.slice(0, 3).join('; ')}`,
       );

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo';
 import { registerEnsure } from './commands/ensure';
-import { registerRollout } from './commands/rollout';
+import { registerRollingUpdate } from './commands/rolling-update';
 import { registerStack } from './commands/stack';
 import { registerScan } from './commands/scan';
 import { registerDeploy } from './commands/deploy';
@@ -52,7 +52,7 @@ export function buildProgram(): Command {
   registerEnsure(program);
   registerDemo(program);
   registerScan(program);
-  registerRollout(program);
+  registerRollingUpdate(program);
   registerDeploy(program);
   registerStatus(program);
   registerList(program);

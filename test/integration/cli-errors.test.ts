@@ -39,9 +39,10 @@ describe(
       [['deploy', 'web', '--image', 'app:v2', '--bake', '5x'], '--bake: "5x" is not a duration'],
       [['deploy', 'web', '--image', 'app:v2', '--app-port', 'abc'], '--app-port: "abc" is not a whole number'],
       [
-        ['rollout', 'web', '--image', 'app:v2', '--order', 'sideways'],
+        ['rolling-update', 'web', '--image', 'app:v2', '--order', 'sideways'],
         '--order: "sideways" is not one of stop-first, start-first',
       ],
+      [['rollout', 'web', '--image', 'app:v2', '--parallelism', 'two'], '--parallelism: "two" is not a whole number'],
       [['ensure', 'web', '--image', 'app:v2', '--port', '127.0.0.1:x:80'], '--port "127.0.0.1:x:80": expected'],
       [['cleanup', '--min-age', 'banana'], '--min-age: "banana" is not a duration'],
       [['approve', 'web', '--by', ''], '--by: say who answers'],
@@ -69,7 +70,7 @@ describe(
       const lines = out.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(message);
-      expect(lines[0]).toMatch(/\(see "dockhand( \w+)? --help"\)$/);
+      expect(lines[0]).toMatch(/\(see "dockhand( [\w-]+)? --help"\)$/);
       expect(out.stderr).not.toContain('Usage:'); // not the whole help
       expect(Envelope.parse(JSON.parse(out.stdout))).toMatchObject({
         ok: false,

@@ -39,7 +39,7 @@ describe('the dockhand command line', () => {
       'history',
       'logs',
       'deploy',
-      'rollout',
+      'rolling-update',
       'approve',
       'reject',
       'resume',
@@ -48,6 +48,8 @@ describe('the dockhand command line', () => {
     ])
       expect(names).toContain(n);
     expect(program.version()).toMatch(/^\d+\.\d+\.\d+/);
+    // One name per feature; the short verb stays as an alias for scripts that use it.
+    expect(program.commands.find((c) => c.name() === 'rolling-update')?.aliases()).toEqual(['rollout']);
   });
 
   it.each(
@@ -107,10 +109,10 @@ describe('usage errors: one line naming the flag, exit 2', () => {
       ErrorType.BadSpec,
       'invalid input: input.bakeMs: "5 minutes" is not a duration; input.order: Invalid option',
     );
-    const e = ending(refused, 'dockhand rollout');
+    const e = ending(refused, 'dockhand rolling-update');
     expect(e.exitCode).toBe(EXIT.usage);
     expect(e.message).toBe(
-      '--bake: "5 minutes" is not a duration; --order: Invalid option (see "dockhand rollout --help")',
+      '--bake: "5 minutes" is not a duration; --order: Invalid option (see "dockhand rolling-update --help")',
     );
     expect(
       flagNames('invalid input: input.spec.resources.memory: bad; input.edge.ports.0.host: bad; input.other: x'),

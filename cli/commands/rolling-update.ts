@@ -14,7 +14,7 @@ import { followAndReport } from '../lib/follow-change';
 import { addFollowOptions } from '../lib/follow-options';
 import { workflowUrl } from '../lib/links';
 
-interface RolloutOptions extends SpecOptions {
+interface RollingUpdateOptions extends SpecOptions {
   host?: string;
   replicas?: number;
   parallelism?: number;
@@ -32,9 +32,10 @@ interface RolloutOptions extends SpecOptions {
   timeout?: string;
 }
 
-export function registerRollout(program: Command): void {
+export function registerRollingUpdate(program: Command): void {
   const command = program
-    .command('rollout')
+    .command('rolling-update')
+    .alias('rollout')
     .description(
       'roll the replicas <service>-1…N behind <service>-edge to a new image, health-gated, with rollback (workflow rollingUpdate); follows it until it ends',
     )
@@ -63,7 +64,7 @@ export function registerRollout(program: Command): void {
     .option('--host <id>', 'host agent to run on (default: DOCKHAND_HOST_ID or this hostname)');
   addFollowOptions(command)
     .option('--json', 'print one JSON envelope {ok, workflowId, url, result | error}')
-    .action(async (service: string, o: RolloutOptions) => {
+    .action(async (service: string, o: RollingUpdateOptions) => {
       const config = loadConfig();
       // Built and validated before connecting: a bad flag is reported without contacting Temporal.
       const request: RollingUpdateRequest = {
@@ -104,8 +105,8 @@ export function registerRollout(program: Command): void {
     });
   examples(
     command,
-    'dockhand rollout web --image registry.example/web:v2 --parallelism 2 --order start-first',
-    'dockhand rollout web --image web:v2 --canary 1 --detach',
+    'dockhand rolling-update web --image registry.example/web:v2 --parallelism 2 --order start-first',
+    'dockhand rolling-update web --image web:v2 --canary 1 --detach',
   );
 }
 
