@@ -1,3 +1,5 @@
+import { EDGE_STDIN_WAIT_S } from '../../common/edge-timing';
+
 /**
  * Shell scripts the edge activities run inside the nginx container (busybox sh), one exec each: an
  * exec costs a round trip to the Engine and a process start, so a config change is one exec, not
@@ -19,7 +21,8 @@
  * retry starts, and the two would share the temp and prev files. The lock is a symlink to
  * "<pid>:<start time>" (`ln -s` is atomic; busybox has no flock); a lock whose process is gone (a killed
  * exec, a restarted edge) is taken over. Waiting for it is bounded (EDGE_LOCK_WAIT_S, exit 14), and so
- * is the whole script: see EDGE_APPLY_WORST_MS.
+ * is the whole script: see EDGE_APPLY_WORST_MS. The text is read under the lock (changes apply in the
+ * order they started), within EDGE_STDIN_WAIT_S (exit 10).
  */
 export const APPLY_SITE_SCRIPT = `
 site=$1 want=$2 marker=$3 state=$4 drain=$5 settle=$6 lockwait=$7
@@ -36,9 +39,11 @@ until ln -s "$me" "$lock" 2>/dev/null; do
   [ "$(now)" -lt "$until" ] || { echo "another change of $site still runs after \${lockwait} s (lock $holder)" >&2; exit 14; }
   usleep 50000
 done
-trap 'rm -f "$lock"' EXIT
+trap 'rm -f "$lock" "$tmp"' EXIT
 trap 'exit 15' INT TERM
-cat > "$tmp" || exit 10
+# Bounded: an engine that restarts mid-exec (live-restore) never ends this stdin, and a read waiting on
+# it would hold the lock, and stay in the edge, for ever.
+timeout ${EDGE_STDIN_WAIT_S} cat > "$tmp" || { echo "the config did not arrive in ${EDGE_STDIN_WAIT_S} s" >&2; exit 10; }
 if [ -n "$marker" ]; then
   mkdir -p "\${marker%/*}" || exit 11
   if [ "$state" = present ]; then [ -e "$marker" ] || : > "$marker" || exit 11; else rm -f "$marker" || exit 11; fi
