@@ -15,7 +15,14 @@ export interface BlueGreenHostRepair {
 /** One host a fleet rolling update left behind: its replicas and their edge, so the repair can put
  * back what the host's rollout had kept (every -prev original), once its agent answers again. */
 export interface RollingHostRepair {
-  rolling: { service: string; host: string; edge: { name?: string; targetPort: number }; healthTimeoutMs: number };
+  rolling: {
+    service: string;
+    host: string;
+    edge: { name?: string; targetPort: number };
+    healthTimeoutMs: number;
+    /** Kept originals restored at once (absent in repairs started before it was passed: one at a time). */
+    parallelism?: number;
+  };
   waitMs?: number;
 }
 

@@ -182,7 +182,7 @@ export class HostRollouts {
     let workflowId = this.repairs.get(host);
     if (!workflowId) {
       if (!patched(ROLLING_HOST_REPAIR)) return false;
-      const { service, edge, healthTimeout } = this.input;
+      const { service, edge, healthTimeout, parallelism } = this.input;
       workflowId = fleetRepairId(service, host, workflowInfo().runId);
       const request: RollingHostRepair = {
         rolling: {
@@ -190,6 +190,7 @@ export class HostRollouts {
           host,
           edge: { name: edgeName(service, edge), targetPort: edge.targetPort },
           healthTimeoutMs: healthTimeout,
+          parallelism,
         },
       };
       await startChild('fleetHostRepair', {

@@ -67,6 +67,17 @@ export function interruptedSlots(
   );
 }
 
+/** The kept originals of an interrupted run in the order they come back: `parallelism` slots at a
+ * time (at least one), and fewer while a batch would take every replica the edge routes to
+ * (`serving` of them) out at once. Pure. */
+export function restoreBatches<T extends { slot: number }>(kept: T[], parallelism: number, serving: number): T[][] {
+  const size = Math.max(1, Math.min(parallelism, serving - 1));
+  return chunk(
+    [...kept].sort((a, b) => a.slot - b.slot),
+    size,
+  );
+}
+
 export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

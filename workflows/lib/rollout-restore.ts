@@ -1,13 +1,21 @@
+import { patched } from '@temporalio/workflow';
 import { edgeName, replicaName, type ReplicaInfo } from '../../common/rolling-update';
 import type { HostAgent } from './activity-options';
 import { EdgeUpstream } from './rollout-edge';
-import { interruptedSlots, planRollout } from './rollout-plan';
+import { interruptedSlots, planRollout, restoreBatches } from './rollout-plan';
+
+/** Runs started since restore the kept originals a batch at a time, so the edge keeps a serving replica
+ * (before: every slot left the edge at once, and with all of them interrupted it kept routing to the
+ * replicas being removed). */
+const RESTORE_IN_BATCHES = 'rollout-restore-kept-in-batches';
 
 /**
- * Puts back the replicas an unfinished rollout kept as -prev (`kept`: their listing): the half-updated
- * replicas under the slots' names leave the edge first, then each original comes back under its name,
- * running and healthy (restoreReplica, by id: twice is the same end state). Shared by a rollout that
- * finds an interrupted run's leftovers and by the repair of a fleet host whose agent stopped answering.
+ * Puts back the replicas an unfinished rollout kept as -prev (`kept`: their listing), `parallelism`
+ * slots at a time and never every replica the edge routes to at once: a batch's half-updated replicas
+ * (under the slots' names) leave the edge, each original comes back under its name, running and
+ * healthy (restoreReplica, by id: twice is the same end state), and the batch joins again before the
+ * next leaves. Shared by a rollout that finds an interrupted run's leftovers and by the repair of a
+ * fleet host whose agent stopped answering. `edge` is the caller's edge for this restore only.
  */
 export async function restoreKept(
   docker: HostAgent,
@@ -15,20 +23,31 @@ export async function restoreKept(
   service: string,
   kept: ReplicaInfo[],
   healthTimeoutMs: number,
+  parallelism: number,
 ): Promise<void> {
-  await edge.leave(kept.map((r) => replicaName(service, r.slot)));
-  await Promise.all(
-    kept.map((r) =>
-      docker.restoreReplica({
-        id: r.id!,
-        name: replicaName(service, r.slot),
-        service,
-        slot: r.slot,
-        healthTimeoutMs,
-        monitorMs: 0,
-      }),
-    ),
-  );
+  const restore = (r: ReplicaInfo) =>
+    docker.restoreReplica({
+      id: r.id!,
+      name: replicaName(service, r.slot),
+      service,
+      slot: r.slot,
+      healthTimeoutMs,
+      monitorMs: 0,
+    });
+  if (!patched(RESTORE_IN_BATCHES)) {
+    await edge.leave(kept.map((r) => replicaName(service, r.slot)));
+    await Promise.all(kept.map(restore));
+    return;
+  }
+  // A one-replica service has nothing else to serve meanwhile: the edge answers 503 rather than keep
+  // routing to the replica that restoreReplica removes.
+  edge.allowEmpty = true;
+  for (const batch of restoreBatches(kept, parallelism, edge.members.length)) {
+    const names = batch.map((r) => replicaName(service, r.slot));
+    await edge.leave(names);
+    await Promise.all(batch.map(restore));
+    await edge.join(names);
+  }
 }
 
 /** What the repair of a rolling fleet's host needs: the service's replicas and their edge. */
@@ -36,6 +55,8 @@ export interface RolloutHostBack {
   service: string;
   edge: { name?: string; targetPort: number };
   healthTimeoutMs: number;
+  /** Slots restored at once (the rollout's parallelism); 1 when absent (repairs started before it was passed). */
+  parallelism?: number;
 }
 
 /**
@@ -58,7 +79,7 @@ export async function putRolloutBack(docker: HostAgent, b: RolloutHostBack): Pro
   // No target: every slot with a kept original counts as interrupted.
   const kept = interruptedSlots(service, existing, {});
   if (kept.length > 0) {
-    await restoreKept(docker, edgeOf(existing), service, kept, b.healthTimeoutMs);
+    await restoreKept(docker, edgeOf(existing), service, kept, b.healthTimeoutMs, b.parallelism ?? 1);
     existing = await docker.listReplicas({ service });
   }
   const edge = edgeOf(existing);

@@ -55,7 +55,7 @@ export async function startRollout(
     );
   const interrupted = interruptedSlots(service, existing, hashes);
   if (interrupted.length > 0) {
-    await restoreKept(docker, edgeOf(existing), service, interrupted, input.healthTimeout);
+    await restoreKept(docker, edgeOf(existing), service, interrupted, input.healthTimeout, input.parallelism);
     existing = await docker.listReplicas({ service });
   }
   const plan = planRollout(service, existing, total, input.parallelism, hashes);

@@ -314,9 +314,10 @@ describe('fleetRollingUpdate', () => {
     expect(h1engine.state()).toEqual(V1);
     expect(h1engine.byName('web-1')!.id).toBe(original);
     expect(h1engine.edge).toEqual(['web-1', 'web-2']);
-    // Not asserted here: h1engine.violations. The repair of a host whose EVERY replica was replaced
-    // (putRolloutBack → restoreKept) removes them while the edge still routes to them — a gap of the
-    // repair found by this test, open (docs/workflows/fleet-rolling-update.md, "Not yet").
+    // Every replica of host 1 was replaced: the repair restores them a batch at a time, never removing
+    // one the edge still routes to, never leaving the edge empty.
+    expect(h1engine.violations).toEqual([]);
+    expect(h1engine.edgeConfigs.every((members) => members.length > 0)).toBe(true);
   });
 
   it("policy continue: host 3's agent dies while the image is pulled — hosts 1–2 roll and commit v2, host 3 untouched", async () => {

@@ -279,6 +279,58 @@ describe('a re-run after an interrupted rollout (M6)', () => {
     expect(engine.violations).toEqual([]);
   });
 
+  it('every slot interrupted: the kept originals come back one batch at a time, the edge never left empty nor routing to a replica that goes', async () => {
+    // The interrupted run had replaced all three replicas (v2 serves; each v1 kept, stopped, as -prev).
+    const engine = new FakeReplicaEngine(service);
+    for (const slot of [1, 2, 3]) {
+      engine.add(`web-${slot}`, 'app:v2');
+      engine.add(`web-${slot}-prev`, 'app:v1', { running: false, health: undefined });
+    }
+    engine.edgeConfigs.push(['web-1', 'web-2', 'web-3']);
+    const result = await roll(engine, 'app:v1', { parallelism: 1 });
+    expect(result.outcome).toBe('updated');
+    expect(engine.state()).toEqual({
+      'web-1': running('app:v1'),
+      'web-2': running('app:v1'),
+      'web-3': running('app:v1'),
+    });
+    // Each restore removes its slot's v2 replica: the edge lets that one go first and keeps the others.
+    const restoring = engine.calls
+      .filter((c) => c.activity === 'restoreReplica' || c.activity === 'configureEdge')
+      .map((c) =>
+        c.activity === 'restoreReplica'
+          ? `restore ${c.input.name}`
+          : `edge ${(c.input.upstreams as Array<{ host: string }>).map((u) => u.host).join(' ')}`,
+      );
+    expect(restoring.slice(0, 9)).toEqual([
+      'edge web-2 web-3',
+      'restore web-1',
+      'edge web-1 web-2 web-3',
+      'edge web-1 web-3',
+      'restore web-2',
+      'edge web-1 web-2 web-3',
+      'edge web-1 web-2',
+      'restore web-3',
+      'edge web-1 web-2 web-3',
+    ]);
+    expect(engine.edgeConfigs.every((members) => members.length > 0)).toBe(true);
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('parallelism as large as the service: the batches leave a serving replica in the edge', async () => {
+    const engine = new FakeReplicaEngine(service);
+    for (const slot of [1, 2]) {
+      engine.add(`web-${slot}`, 'app:v2');
+      engine.add(`web-${slot}-prev`, 'app:v1', { running: false, health: undefined });
+    }
+    engine.edgeConfigs.push(['web-1', 'web-2']);
+    const result = await roll(engine, 'app:v1', { parallelism: 2 });
+    expect(result.outcome).toBe('updated');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1'), 'web-2': running('app:v1') });
+    expect(engine.edgeConfigs.every((members) => members.length > 0)).toBe(true);
+    expect(engine.violations).toEqual([]);
+  });
+
   it('syncs the edge before removing a -next it may still route to', async () => {
     const engine = new FakeReplicaEngine(service);
     engine.add('web-1-prev', 'app:v1', { running: false, health: undefined });

@@ -4,6 +4,7 @@ import {
   chunk,
   failureLimitExceeded,
   planRollout,
+  restoreBatches,
   rollbackBatches,
   targetCount,
 } from '../../../workflows/lib/rollout-plan';
@@ -105,5 +106,27 @@ describe('batches, rollback order and the failure limit', () => {
     expect(failureLimitExceeded(1, 5, 0.2)).toBe(false);
     expect(failureLimitExceeded(2, 5, 0.2)).toBe(true);
     expect(failureLimitExceeded(0, 5, 0)).toBe(false);
+  });
+});
+
+describe('restoreBatches: the kept originals of an interrupted run come back a batch at a time', () => {
+  const kept = (...slots: number[]) => slots.map((slot) => ({ slot }));
+  const slots = (batches: Array<Array<{ slot: number }>>) => batches.map((b) => b.map((r) => r.slot));
+
+  it('in slot order, parallelism at once', () => {
+    expect(slots(restoreBatches(kept(3, 1, 2, 4), 2, 5))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
+  it('never every replica the edge routes to at once', () => {
+    expect(slots(restoreBatches(kept(1, 2, 3), 3, 3))).toEqual([[1, 2], [3]]);
+    expect(slots(restoreBatches(kept(1, 2), 5, 2))).toEqual([[1], [2]]);
+  });
+
+  it('at least one slot at a time, also with one replica or none serving', () => {
+    expect(slots(restoreBatches(kept(1), 4, 1))).toEqual([[1]]);
+    expect(slots(restoreBatches(kept(1, 2), 2, 0))).toEqual([[1], [2]]);
   });
 });
