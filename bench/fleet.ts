@@ -17,12 +17,15 @@ import { startWorker, testIds } from '../test/support/workers';
 import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
 import { formatLanes, historyLanes } from './lib/history-lanes';
 import { formatProfile, profileHistory } from './lib/history-profile';
+import { peerStep, peerUrl, setUpPeer, type PeerSite } from './lib/fleet-docker-peer';
 
 const RATE = 20; // requests per second through each edge
 const EDGE_PORT = 22280;
 const SINGLE_EDGE_PORT = 22281;
 const ROLLING_EDGE_PORT = 22282;
 const ROLLING_SINGLE_EDGE_PORT = 22283;
+const DOCKER_EDGE_PORT = 22284;
+const DOCKER_SINGLE_EDGE_PORT = 22285;
 
 /**
  * A fleet blue-green deploy v1 → v2 on 3 real hosts (engines in network namespaces, an agent each, the
@@ -33,7 +36,11 @@ const ROLLING_SINGLE_EDGE_PORT = 22283;
  * The rolling mode, in the same run: a fleet rolling update v1 → v2 of 2 replicas on each of the 3 hosts (all
  * hosts at once) against the same rollout on one host (rolling_fleet_s, rolling_single_host_s), load on
  * every edge (rolling_failed).
- * Names and addresses of its own: "fbn", blocks 117–120, ports 22117/22280–22283.
+ * The plain-docker peer, in the same run: the same per-host engine steps by the docker CLI
+ * (bench/fleet-host.sh: run the new color, wait for its health, one exec that points the edge at it and
+ * reloads, remove the old) on one engine (docker_single_s), then on the three at once (docker_fleet_s):
+ * what going from 1 to 3 engines costs on this machine without Dockhand (docker_ratio).
+ * Names and addresses of its own: "fbn", blocks 117–120, ports 22117/22280–22285.
  */
 export async function main(): Promise<void> {
   await runStack('up');
@@ -74,6 +81,10 @@ export async function main(): Promise<void> {
     const fleet = await b.timed(() => b.fleet('v2'), b.fleetUrls());
     console.log(`[bench] fleet: ${fleet.seconds}s ${summary(fleet.reports)}`);
     console.log(`[bench] fleet profile:\n${await b.profile(fleet.workflowId)}`);
+    console.log('[bench] plain docker: bench/fleet-host.sh v1 → v2 on one engine, then on the three at once');
+    const plain = await b.dockerPeer();
+    console.log(`[bench] plain docker, one engine: ${plain.single.seconds}s ${summary(plain.single.reports)}`);
+    console.log(`[bench] plain docker, three engines: ${plain.fleet.seconds}s ${summary(plain.fleet.reports)}`);
     console.log('[bench] rolling: first rollout of v1, on every host and on one host');
     await b.rollingFleet('v1');
     await b.rollingSingle('v1');
@@ -99,6 +110,9 @@ export async function main(): Promise<void> {
         rolling_single_host_s: rollingSingle.seconds,
         rolling_ratio: Number((rollingFleet.seconds / rollingSingle.seconds).toFixed(2)),
         rolling_failed: [...rollingFleet.reports, ...rollingSingle.reports].reduce((n, r) => n + r.failed, 0),
+        docker_single_s: plain.single.seconds,
+        docker_fleet_s: plain.fleet.seconds,
+        docker_ratio: Number((plain.fleet.seconds / plain.single.seconds).toFixed(2)),
       }),
     );
   } finally {
@@ -209,6 +223,28 @@ class FleetBench {
         edge: { ...one.edge, ports: [{ container: 80, host: ROLLING_SINGLE_EDGE_PORT, hostIp: '0.0.0.0' }] },
       })
     ).result();
+  }
+
+  /** The plain-docker peer: its own service on every engine and one more on host 1 (as the single-host
+   * deploy has), all set up first; then v1 → v2 on host 1 alone, then on the three at once, each timed
+   * under the same load as Dockhand's deploys. */
+  async dockerPeer() {
+    const one: PeerSite = {
+      engine: this.up.hosts[0]!.engine,
+      service: `${this.service}-dk-one`,
+      port: DOCKER_SINGLE_EDGE_PORT,
+    };
+    const all: PeerSite[] = this.up.hosts.map((h) => ({
+      engine: h.engine,
+      service: `${this.service}-dk`,
+      port: DOCKER_EDGE_PORT,
+    }));
+    const images = { v1: this.image('dockhand-fixture-app:v1'), edge: this.image('dockhand-edge:1') };
+    await Promise.all([one, ...all].map((s) => setUpPeer(s, images)));
+    const v2 = this.image('dockhand-fixture-app:v2');
+    const single = await this.timed(() => peerStep([one], v2), [peerUrl(one)]);
+    const fleet = await this.timed(() => peerStep(all, v2), all.map(peerUrl));
+    return { single, fleet };
   }
 
   /** Runs `deploy` with load on `urls`; its duration in seconds and the load reports. */

@@ -14,6 +14,7 @@ import type {
   ReadFileInput,
   ReadFileResult,
 } from '../../common/docker-activities';
+import { firstEntryOf } from './container-paths';
 import { engineCall } from './engine-errors';
 import { heartbeating } from './long-running';
 
@@ -105,39 +106,10 @@ export function createFileActivities(docker: Docker) {
       const archive = (await engineCall(`read ${file} from ${name}`, () =>
         docker.getContainer(name).getArchive({ path: file }),
       ))! as unknown as Readable;
-      const extract = tar.extract();
-      let result: ReadFileResult | undefined;
-      extract.on('entry', (header, stream, next) => {
-        if (result || header.type !== 'file') {
-          if (!result && header.type !== 'file')
-            result = { content: '', encoding, sizeBytes: -1, truncated: false, mode: header.mode ?? 0 };
-          stream.resume();
-          stream.on('end', next);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        stream.on('data', (data: unknown) => {
-          const c = data as Buffer;
-          if (kept < maxBytes) chunks.push(c.subarray(0, maxBytes - kept));
-          kept = Math.min(maxBytes, kept + c.length);
-        });
-        stream.on('end', () => {
-          const size = header.size ?? 0;
-          result = {
-            content: Buffer.concat(chunks).toString(encoding),
-            encoding,
-            sizeBytes: size,
-            truncated: size > maxBytes,
-            mode: (header.mode ?? 0) & 0o7777,
-          };
-          next();
-        });
-      });
-      await pipeline(archive, extract);
-      if (!result || result.sizeBytes < 0)
-        throw failure(ErrorType.BadSpec, `read ${file} from ${name}: not a regular file`);
-      return result;
+      const entry = await firstEntryOf(archive, maxBytes);
+      if (entry?.type !== 'file') throw failure(ErrorType.BadSpec, `read ${file} from ${name}: not a regular file`);
+      const { content, size: sizeBytes, truncated, mode } = entry;
+      return { content: content.toString(encoding), encoding, sizeBytes, truncated, mode };
     },
   };
 }

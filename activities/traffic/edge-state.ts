@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { readContainerPath, statPath } from '../docker/container-paths';
 import { engineCall } from '../docker/engine-errors';
 import { execRun } from '../docker/exec-run';
 import { EDGE_SITE_PATH, markerOf, type EdgeColor } from './nginx-config';
@@ -41,16 +42,15 @@ export function servingHostsOf(config: string, markerPresent: boolean): string[]
 export function createEdgeStateActivities(docker: Docker) {
   return {
     /** Whether the edge container exists and runs, its site config and the hosts it routes to now.
-     * Read-only. */
+     * Read-only; starts no process in the edge (the Engine's archive API reads the config and stats
+     * the marker), but for a config or marker that is a symlink, which only `cat`/`test -e` follow. */
     async readEdge({ edge }: { edge: string }): Promise<EdgeState> {
       const info = await engineCall(`inspect container ${edge}`, () => docker.getContainer(edge).inspect(), [404]);
       if (!info) return { exists: false, running: false, upstreamHosts: [], colors: [], config: '' };
       if (!info.State.Running) return { exists: true, running: false, upstreamHosts: [], colors: [], config: '' };
-      const r = await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH], { maxBytes: 256 * 1024 });
-      const config = r.exitCode === 0 ? r.stdout : '';
+      const config = await readSite(docker, edge);
       const marker = markerOf(config);
-      const markerPresent =
-        marker !== undefined && (await execRun(docker, edge, ['/bin/busybox', 'test', '-e', marker])).exitCode === 0;
+      const markerPresent = marker !== undefined && (await pathExists(docker, edge, marker));
       return {
         exists: true,
         running: true,
@@ -60,4 +60,23 @@ export function createEdgeStateActivities(docker: Docker) {
       };
     },
   };
+}
+
+const MAX_CONFIG_BYTES = 256 * 1024;
+
+/** The site config's text ('' when there is none or it is no file; a symlink is followed by `cat`). */
+async function readSite(docker: Docker, edge: string): Promise<string> {
+  const entry = await readContainerPath(docker, edge, EDGE_SITE_PATH, MAX_CONFIG_BYTES);
+  if (!entry) return '';
+  if (entry.type === 'file') return entry.content.toString('utf8');
+  const r = await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH], { maxBytes: MAX_CONFIG_BYTES });
+  return r.exitCode === 0 ? r.stdout : '';
+}
+
+/** As `test -e`: a symlink counts when its target exists. */
+async function pathExists(docker: Docker, edge: string, path: string): Promise<boolean> {
+  const stat = await statPath(docker, edge, path);
+  if (!stat) return false;
+  if (!stat.linkTarget) return true;
+  return (await execRun(docker, edge, ['/bin/busybox', 'test', '-e', path])).exitCode === 0;
 }

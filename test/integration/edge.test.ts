@@ -5,7 +5,13 @@ import { execRun } from '../../activities/docker/exec-run';
 import { createEdgeActivities } from '../../activities/traffic/edge';
 import { createEdgeStateActivities } from '../../activities/traffic/edge-state';
 import { APPLY_SITE_SCRIPT } from '../../activities/traffic/edge-scripts';
-import { EDGE_SITE_PATH, generationOf, renderSiteConfig } from '../../activities/traffic/nginx-config';
+import {
+  EDGE_SITE_PATH,
+  generationOf,
+  liveMarkerPath,
+  renderColorSiteConfig,
+  renderSiteConfig,
+} from '../../activities/traffic/nginx-config';
 import { ErrorType } from '../../common/errors';
 import { docker, removeNetwork } from '../support/docker';
 import { testIds } from '../support/workers';
@@ -214,6 +220,73 @@ describe('edge activities (real nginx container)', () => {
     expect(await readEdge({ edge })).toMatchObject({ upstreamHosts: [colors.green], colors: ['green'] });
   });
 });
+
+describe('readEdge (real nginx container)', () => {
+  const reader = `edge-read-${suffix}`;
+  // Tagged, to tell the test's own execs from any readEdge would start.
+  const sh = async (script: string) =>
+    expect((await execRun(docker, reader, ['/bin/busybox', 'sh', '-c', `: test-setup; ${script}`])).exitCode).toBe(0);
+  afterAll(() =>
+    docker
+      .getContainer(reader)
+      .remove({ force: true })
+      .catch(() => undefined),
+  );
+
+  it('starts no process in the edge; reads the marker as `test -e` does (a symlink counts when its target exists); a config that is a symlink is followed; a gone edge reads as missing', async () => {
+    await run(reader, 'dockhand-edge:1');
+    const both = renderColorSiteConfig(
+      colorService,
+      (['blue', 'green'] as const).map((color) => ({ color, upstream: { host: colors[color], port: 8080 } })),
+    );
+    const marker = liveMarkerPath(colorService);
+    await sh(`mkdir -p ${marker.replace(/\/[^/]*$/, '')} && cat > ${EDGE_SITE_PATH} <<'END'\n${both}END`);
+    const serving = async () => (await readEdge({ edge: reader })).upstreamHosts;
+
+    const since = Math.floor(Date.now() / 1000) - 1;
+    expect(await readEdge({ edge: reader })).toEqual({
+      exists: true,
+      running: true,
+      upstreamHosts: [colors.blue],
+      colors: ['blue', 'green'],
+      config: both,
+    });
+    await sh(`: > ${marker}`);
+    expect(await serving()).toEqual([colors.green]);
+    const execs = await execsIn(reader, since, Math.ceil(Date.now() / 1000) + 1);
+    expect(execs.filter((a) => !a.includes('/__edge/health') && !a.includes('test-setup'))).toEqual([]);
+
+    await sh(`rm ${marker} && ln -s /nowhere ${marker}`);
+    expect(await serving()).toEqual([colors.blue]); // dangling: test -e says no
+    await sh(`rm ${marker} && ln -s ${EDGE_SITE_PATH} ${marker}`);
+    expect(await serving()).toEqual([colors.green]);
+    await sh(`mv ${EDGE_SITE_PATH} /etc/nginx/site.conf && ln -s /etc/nginx/site.conf ${EDGE_SITE_PATH}`);
+    expect((await readEdge({ edge: reader })).config).toBe(both);
+    await sh(`rm ${EDGE_SITE_PATH}`);
+    expect(await readEdge({ edge: reader })).toMatchObject({ exists: true, running: true, config: '', colors: [] });
+
+    await docker.getContainer(reader).remove({ force: true });
+    expect(await readEdge({ edge: reader })).toEqual({
+      exists: false,
+      running: false,
+      upstreamHosts: [],
+      colors: [],
+      config: '',
+    });
+  });
+});
+
+/** The actions of the exec processes started in `container` between `since` and `until` (epoch s). */
+async function execsIn(container: string, since: number, until: number): Promise<string[]> {
+  const stream = await docker.getEvents({ since, until, filters: { container: [container], type: ['container'] } });
+  let text = '';
+  for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString();
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { Action: string }).Action)
+    .filter((a) => a.startsWith('exec_create'));
+}
 
 /** The pids of the edge's nginx workers (a reload replaces them). */
 async function nginxWorkers(): Promise<string[]> {
