@@ -90,10 +90,12 @@ describe('usage errors: one line naming the flag, exit 2', () => {
   it('names the flag of a short option too, and keeps a multi-line commander message on one line', () => {
     expect(
       ending(
-        commanderError(`error: option '-n, --tail <lines>' argument '0' is invalid. "0" is not between 1 and 10000`),
+        commanderError(
+          `error: option '-n, --tail <lines>' argument '0' is invalid. "0" is not a whole number from 1 to 10000`,
+        ),
         'dockhand logs',
       ).message,
-    ).toBe('--tail: "0" is not between 1 and 10000 (see "dockhand logs --help")');
+    ).toBe('--tail: "0" is not a whole number from 1 to 10000 (see "dockhand logs --help")');
     expect(
       ending(
         new CommanderError(1, 'commander.unknownCommand', "error: unknown command 'deplyo'\n(Did you mean deploy?)"),
@@ -125,7 +127,7 @@ describe('usage errors: one line naming the flag, exit 2', () => {
     expect(() => interval('banana')).toThrow('is not an interval');
     expect(interval('1d')).toBe('1d');
     expect(() => oneOf('a', 'b')('c')).toThrow('"c" is not one of a, b');
-    expect(() => tail('0')).toThrow('is not between 1 and');
+    expect(() => tail('0')).toThrow('"0" is not a whole number from 1 to 10000');
     expect(tail('20')).toBe(20);
   });
 
