@@ -12,9 +12,6 @@ import { optionalServiceFile } from '../lib/service-file';
 /** The most lines `--tail` may ask for per container (the bytes are bounded too). */
 const MAX_TAIL = 10_000;
 
-/** `--tail`: lines per container. */
-export const tail = intBetween(1, MAX_TAIL);
-
 /** `dockhand logs <service>`: the newest log lines of the service's containers on each of its hosts. */
 export function registerLogs(program: Command): void {
   const command = program
@@ -23,7 +20,7 @@ export function registerLogs(program: Command): void {
       "the newest log lines of <service>'s containers on every host it runs on (both colors or all replicas)",
     )
     .argument('<service>')
-    .option('-n, --tail <lines>', `lines per container (at most ${MAX_TAIL})`, tail, 100)
+    .option('-n, --tail <lines>', `lines per container (at most ${MAX_TAIL})`, intBetween(1, MAX_TAIL), 100)
     .option(
       '--host <id>',
       "only this host, repeatable (default: the service file's hosts, else DOCKHAND_HOST_ID)",

@@ -4,9 +4,6 @@ import { intBetween, oneOf } from '../lib/parsers';
 import { runStack } from '../lib/processes';
 import { MAX_TEST_HOSTS } from '../lib/test-hosts';
 
-/** `--hosts`: how many test hosts (0 to MAX_TEST_HOSTS); refused while the command line is parsed. */
-export const hostCount = intBetween(0, MAX_TEST_HOSTS);
-
 export function registerStack(program: Command): void {
   const command = program
     .command('stack')
@@ -17,7 +14,7 @@ export function registerStack(program: Command): void {
     .option(
       '--hosts <n>',
       `with up: also N test hosts (engines in network namespaces, an agent each, an image registry; 0–${MAX_TEST_HOSTS}, root)`,
-      hostCount,
+      intBetween(0, MAX_TEST_HOSTS),
     )
     .action(async (action: 'up' | 'down' | 'status', o: { hosts?: number }) => {
       const hosts = o.hosts ?? 0;

@@ -7,9 +7,8 @@ import { CliError, EXIT, UsageError } from '../../../cli/lib/exit-codes';
 import { commandLine, ending } from '../../../cli/lib/report-error';
 import { flagNames } from '../../../cli/lib/flag-names';
 import { exitCodeOf } from '../../../cli/lib/follow-change';
-import { duration, int, interval, oneOf } from '../../../cli/lib/parsers';
+import { duration, int, intBetween, interval, oneOf } from '../../../cli/lib/parsers';
 import { listQuery } from '../../../cli/commands/list';
-import { tail } from '../../../cli/commands/logs';
 import { failure, ErrorType, DeployErrorType } from '../../../common/errors';
 
 /** Every command and subcommand of `dockhand`, with its full name ("scan schedule"). */
@@ -127,8 +126,10 @@ describe('usage errors: one line naming the flag, exit 2', () => {
     expect(() => interval('banana')).toThrow('is not an interval');
     expect(interval('1d')).toBe('1d');
     expect(() => oneOf('a', 'b')('c')).toThrow('"c" is not one of a, b');
-    expect(() => tail('0')).toThrow('"0" is not a whole number from 1 to 10000');
-    expect(tail('20')).toBe(20);
+    for (const bad of ['0', '11', '1.5', '-1', 'two', ''])
+      expect(() => intBetween(1, 10)(bad)).toThrow(`"${bad}" is not a whole number from 1 to 10`);
+    expect(intBetween(1, 10)('1')).toBe(1);
+    expect(intBetween(1, 10)('10')).toBe(10);
   });
 
   it('the help hint names the subcommand the line was for', () => {

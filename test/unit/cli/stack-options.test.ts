@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hostCount } from '../../../cli/commands/stack';
+import { buildProgram } from '../../../cli/program';
 import { checkTestHostsOptions } from '../../../cli/lib/test-hosts';
 
 describe('stack up --hosts', () => {
-  it('takes a whole number from 0 to 8', () => {
+  it('takes a whole number from 0 to 8, refused while the command line is parsed', () => {
+    const stack = buildProgram().commands.find((c) => c.name() === 'stack')!;
+    const hostCount = (v: string) => stack.options.find((o) => o.long === '--hosts')!.parseArg!(v, undefined);
     expect(hostCount('0')).toBe(0);
     expect(hostCount('3')).toBe(3);
     expect(hostCount('8')).toBe(8);
