@@ -63,8 +63,7 @@ export function planHardening(
     sections[section]![key] = same(to, unset(to)) ? undefined : to;
   }
   if (changes.length === 0) return { changes, spec };
-  const security = clean(sections.security!) as ContainerSpec['security'];
-  return { changes, spec: { ...spec, security, resources: clean(sections.resources!) as ContainerSpec['resources'] } };
+  return { changes, spec: { ...spec, security: clean(sections.security!), resources: clean(sections.resources!) } };
 }
 
 /** Drops keys left undefined, so the spec (and its hash) carries only what is set. */
