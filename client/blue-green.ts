@@ -1,43 +1,33 @@
-import type { WorkflowHandle } from '@temporalio/client';
-import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
-import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';
-import { serviceChangeStarter } from './start';
+import { BlueGreenInput, type BlueGreenResult } from '../common/blue-green';
+import { ANSWER_JSON, approvalAnswers, approvalFact, duration, type ChangeTexts } from './presentation';
+import { serviceChangeStarter, type ChangeHandle } from './start';
 
-export type BlueGreenHandle = WorkflowHandle<(r: BlueGreenRequest) => Promise<BlueGreenResult>>;
+export type BlueGreenHandle = ChangeHandle<typeof BlueGreenInput, BlueGreenResult>;
 
 /** Starts blueGreenDeploy under the service's change lock `deploy/<service>` (validated first). */
-export const startBlueGreenDeploy = serviceChangeStarter<typeof BlueGreenInput, BlueGreenHandle>({
+export const startBlueGreenDeploy = serviceChangeStarter<typeof BlueGreenInput, BlueGreenResult>({
   workflowType: 'blueGreenDeploy',
   schema: BlueGreenInput,
-  presentation: blueGreenPresentation,
+  texts: blueGreenTexts,
 });
 
 /** What the Temporal UI shows of a blue-green deploy from its start. */
-function blueGreenPresentation(input: BlueGreenInput): Presentation {
+function blueGreenTexts(input: BlueGreenInput): ChangeTexts {
   const { service, host, spec, approval } = input;
   return {
-    workflowType: 'blueGreenDeploy',
     summary: `blue-green deploy of ${service} to ${spec.image} on ${host}`,
     what:
       'runs the new color beside the live one, waits until it is healthy, asks for approval, switches the edge, ' +
       'keeps the old color for the bake window, then removes it. A failure, rejection, approval timeout or rollback ' +
       'puts the edge back on the old color and removes the new one.',
     facts: {
-      Service: `\`${service}\` on host \`${host}\``,
-      Image: `\`${spec.image}\``,
-      Approval: approval.required
-        ? `required${approval.approvers.length ? ` from ${approval.approvers.join(', ')}` : ''}, within ${duration(approval.timeoutMs)}`
-        : 'not required',
+      Approval: approvalFact(approval, 'required'),
       'Bake window': `${duration(input.bakeMs)} (old color ${input.oldColorDuringBake})`,
-      'Started by': originText(input.origin),
     },
     answers: [
       ...approvalAnswers(service, approval),
       `roll back during the bake window: \`dockhand rollback ${service}\` — or Send Signal \`rollback\` with \`${ANSWER_JSON}\``,
     ],
-    service,
-    host,
-    image: spec.image,
     phase: 'planning',
   };
 }

@@ -1,42 +1,27 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { DockhandConfig } from '../common/config';
 import type { HostLossPolicy } from '../common/fleet';
-import {
-  FleetRollingInput,
-  hostLossOf,
-  hostRolloutRequest,
-  type FleetRollingRequest,
-  type FleetRollingResult,
-} from '../common/fleet-rolling';
+import { FleetRollingInput, hostLossOf, hostRolloutRequest, type FleetRollingResult } from '../common/fleet-rolling';
 import { RollingUpdateInput } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
-import { serviceChangeId } from '../common/workflow-ids';
-import { approvalAnswers, duration, originText, type Presentation } from './presentation';
-import { startLocked } from './start';
+import { approvalAnswers, approvalFact, duration, type ChangeTexts } from './presentation';
+import { serviceChangeStarter, type ChangeHandle } from './start';
 
-export type FleetRollingHandle = WorkflowHandle<(r: FleetRollingRequest) => Promise<FleetRollingResult>>;
+export type FleetRollingHandle = ChangeHandle<typeof FleetRollingInput, FleetRollingResult>;
 
-/** Validates the request (the fleet's fields, then each host's rollout, naming the field) and starts
- * fleetRollingUpdate under the service's change lock `deploy/<service>`. */
-export async function startFleetRollingUpdate(
-  client: Client,
-  config: DockhandConfig,
-  request: FleetRollingRequest,
-  memo?: Record<string, unknown>,
-): Promise<FleetRollingHandle> {
-  const input = validate(FleetRollingInput, request, 'input');
-  for (const host of input.hosts) validate(RollingUpdateInput, hostRolloutRequest(input, host), 'input');
-  return (await startLocked(client, config, 'fleetRollingUpdate', serviceChangeId(input.service), [input], {
-    ...(memo ? { memo } : {}),
-    presentation: fleetRollingPresentation(input),
-  })) as FleetRollingHandle;
-}
+/** Starts fleetRollingUpdate under the service's change lock `deploy/<service>`, once the fleet's fields
+ * and each host's own rollout are valid (naming the field). */
+export const startFleetRollingUpdate = serviceChangeStarter<typeof FleetRollingInput, FleetRollingResult>({
+  workflowType: 'fleetRollingUpdate',
+  schema: FleetRollingInput,
+  texts: fleetRollingTexts,
+  check: (input) => {
+    for (const host of input.hosts) validate(RollingUpdateInput, hostRolloutRequest(input, host), 'input');
+  },
+});
 
 /** What the Temporal UI shows of a fleet rolling update from its start. */
-function fleetRollingPresentation(input: FleetRollingInput): Presentation {
+function fleetRollingTexts(input: FleetRollingInput): ChangeTexts {
   const { service, hosts, spec, approval } = input;
   return {
-    workflowType: 'fleetRollingUpdate',
     summary: `rolling update of ${service} to ${spec.image} on ${hosts.length} hosts (${hosts.join(', ')})`,
     what:
       'pulls the image on every host (one digest), then rolls each host with its own rollingUpdate child ' +
@@ -44,21 +29,12 @@ function fleetRollingPresentation(input: FleetRollingInput): Presentation {
       'until every host has rolled (and ONE approval, when asked), then every host removes them. All or none: a ' +
       'failure on any host before then puts every replica back on every host.',
     facts: {
-      Service: `\`${service}\``,
-      Hosts: hosts.map((h) => `\`${h}\``).join(', '),
-      Image: `\`${spec.image}\``,
       'Hosts at once': String(input.maxHostsAtOnce),
       Parallelism: `${input.parallelism} replicas at once on each host`,
       'Host loss': hostLossText(hostLossOf(input)),
-      Approval: approval.required
-        ? `one for the fleet after the first wave${approval.approvers.length ? ` from ${approval.approvers.join(', ')}` : ''}, within ${duration(approval.timeoutMs)}`
-        : 'not required',
-      'Started by': originText(input.origin),
+      Approval: approvalFact(approval, 'one for the fleet after the first wave'),
     },
     answers: approval.required ? approvalAnswers(service, approval) : [],
-    service,
-    host: hosts.join(','),
-    image: spec.image,
     phase: 'pulling',
   };
 }

@@ -92,6 +92,56 @@ export function duration(ms: number): string {
   return `${ms / 1000} s`;
 }
 
+/** The Approval fact: who answers and within how long (`which` names the approval: "required", "one
+ * for the fleet"), or "not required". */
+export function approvalFact(a: { required: boolean; approvers: string[]; timeoutMs: number }, which: string): string {
+  if (!a.required) return 'not required';
+  return `${which}${a.approvers.length ? ` from ${a.approvers.join(', ')}` : ''}, within ${duration(a.timeoutMs)}`;
+}
+
+/** What a service change (a deploy, canary or rollout, on one host or a fleet) says of itself; the rest of
+ * its presentation is the same for every kind (see changePresentation). */
+export interface ChangeTexts {
+  summary: string;
+  what: string;
+  /** Its own facts, listed after the service, hosts and image, before who started it. */
+  facts: Record<string, string | undefined>;
+  answers?: string[];
+  phase?: string;
+}
+
+/** What a service change's input names: the service, one host or every host of a fleet, the image, who asked. */
+export interface ChangeTarget {
+  service: string;
+  host?: string;
+  hosts?: string[];
+  spec: { image: string };
+  origin?: ChangeOriginInput;
+}
+
+/** The presentation of a service change: its own texts between the facts and search attributes every
+ * kind shows alike (service, host or hosts, image, who started it). */
+export function changePresentation(workflowType: string, input: ChangeTarget, texts: ChangeTexts): Presentation {
+  const { service, host, hosts, spec } = input;
+  return {
+    workflowType,
+    summary: texts.summary,
+    what: texts.what,
+    facts: {
+      Service: hosts ? `\`${service}\`` : `\`${service}\` on host \`${host}\``,
+      Hosts: hosts?.map((h) => `\`${h}\``).join(', '),
+      Image: `\`${spec.image}\``,
+      ...texts.facts,
+      'Started by': originText(input.origin),
+    },
+    answers: texts.answers,
+    service,
+    host: hosts ? hosts.join(',') : host,
+    image: spec.image,
+    phase: texts.phase,
+  };
+}
+
 /** How an approval is given: the CLI commands and the UI's Send Signal name and input. */
 export function approvalAnswers(target: string, o: { required: boolean; approvers: string[]; timeoutMs: number }) {
   if (!o.required) return [];

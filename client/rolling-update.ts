@@ -1,46 +1,39 @@
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DeployErrorType } from '../common/errors';
-import { RollingUpdateInput, type RollingUpdateRequest, type RollingUpdateResult } from '../common/rolling-update';
-import { ANSWER_JSON, approvalAnswers, duration, originText, type Presentation } from './presentation';
-import { serviceChangeStarter } from './start';
+import { RollingUpdateInput, type RollingUpdateResult } from '../common/rolling-update';
+import { ANSWER_JSON, approvalAnswers, duration, type ChangeTexts } from './presentation';
+import { serviceChangeStarter, type ChangeHandle } from './start';
 
-export type RollingUpdateHandle = WorkflowHandle<(r: RollingUpdateRequest) => Promise<RollingUpdateResult>>;
+export type RollingUpdateHandle = ChangeHandle<typeof RollingUpdateInput, RollingUpdateResult>;
 
 /** Starts rollingUpdate under the service's change lock `deploy/<service>` (validated first). */
-export const startRollingUpdate = serviceChangeStarter<typeof RollingUpdateInput, RollingUpdateHandle>({
+export const startRollingUpdate = serviceChangeStarter<typeof RollingUpdateInput, RollingUpdateResult>({
   workflowType: 'rollingUpdate',
   schema: RollingUpdateInput,
-  presentation: rollingUpdatePresentation,
+  texts: rollingUpdateTexts,
   startWith: 'request',
 });
 
 /** What the Temporal UI shows of a rolling update from its start. */
-function rollingUpdatePresentation(input: RollingUpdateInput): Presentation {
+function rollingUpdateTexts(input: RollingUpdateInput): ChangeTexts {
   const { service, host, spec } = input;
   const canary = input.pauseAfter;
   return {
-    workflowType: 'rollingUpdate',
     summary: `roll ${service} to ${spec.image} on ${host} (${input.order}, ${input.parallelism} at a time)`,
     what:
       'replaces the replicas batch by batch behind the edge: launch the new one, wait until healthy, watch it ' +
       'for the monitor period, retire the old one. Failures beyond the allowed ratio roll every changed replica back ' +
       `(failure action: ${input.failureAction}).`,
     facts: {
-      Service: `\`${service}\` on host \`${host}\``,
-      Image: `\`${spec.image}\``,
       Replicas: input.replicas === undefined ? 'as many as run now' : String(input.replicas),
       Batches: `${input.parallelism} at a time, ${input.order}, ${duration(input.delay)} between batches`,
       Canary: canary ? `pause for approval after ${canary.batches} batch(es)` : undefined,
-      'Started by': originText(input.origin),
     },
     answers: [
       ...(canary ? approvalAnswers(service, canary.approval) : []),
       `when paused: Send Signal \`resume\` (retry the failed replicas and go on) or \`rollback\` with \`${ANSWER_JSON}\``,
     ],
-    service,
-    host,
-    image: spec.image,
   };
 }
 

@@ -3,7 +3,13 @@ import type { z } from 'zod';
 import type { DockhandConfig } from '../common/config';
 import { validate } from '../common/spec/validate';
 import { serviceChangeId } from '../common/workflow-ids';
-import { startPresentation, type Presentation } from './presentation';
+import {
+  changePresentation,
+  startPresentation,
+  type ChangeTarget,
+  type ChangeTexts,
+  type Presentation,
+} from './presentation';
 
 /** Another change holds the service's lock (its workflow id): the message says how to follow,
  * answer or cancel it; `workflowId` lets a caller (the CI queue) wait for it instead. */
@@ -56,11 +62,16 @@ export async function startLocked<A extends unknown[]>(
   }
 }
 
+/** The handle of a started service change: its workflow takes the request `S` validates and returns `R`. */
+export type ChangeHandle<S extends z.ZodType, R> = WorkflowHandle<(r: z.input<S>) => Promise<R>>;
+
 /** A workflow that changes one service: its type, input schema and what the Temporal UI shows of it. */
-export interface ServiceChange<S extends z.ZodType<{ service: string }>> {
+export interface ServiceChange<S extends z.ZodType<ChangeTarget>> {
   workflowType: string;
   schema: S;
-  presentation: (input: z.output<S>) => Presentation;
+  texts: (input: z.output<S>) => ChangeTexts;
+  /** Checks beyond the schema, before anything starts (a fleet: each host's own request). */
+  check?: (input: z.output<S>) => void;
   /** What the workflow is started with: the validated input (defaults fixed in history), or the request
    * as given (rollingUpdate: its recorded histories carry the request; the workflow applies defaults). */
   startWith?: 'input' | 'request';
@@ -71,20 +82,19 @@ export interface ServiceChange<S extends z.ZodType<{ service: string }>> {
  * is refused here, naming the field, before any workflow exists) and starts the workflow under the
  * service's change lock `deploy/<service>`.
  */
-export function serviceChangeStarter<S extends z.ZodType<{ service: string }>, H extends WorkflowHandle>(
-  change: ServiceChange<S>,
-) {
+export function serviceChangeStarter<S extends z.ZodType<ChangeTarget>, R>(change: ServiceChange<S>) {
   return async (
     client: Client,
     config: DockhandConfig,
     request: z.input<S>,
     memo?: Record<string, unknown>,
-  ): Promise<H> => {
+  ): Promise<ChangeHandle<S, R>> => {
     const input = validate(change.schema, request, 'input');
+    change.check?.(input);
     const arg = change.startWith === 'request' ? request : input;
     return (await startLocked(client, config, change.workflowType, serviceChangeId(input.service), [arg], {
       ...(memo ? { memo } : {}),
-      presentation: change.presentation(input),
-    })) as H;
+      presentation: changePresentation(change.workflowType, input, change.texts(input)),
+    })) as ChangeHandle<S, R>;
   };
 }

@@ -6,10 +6,10 @@ import { ApprovalGate } from './lib/approval-gate';
 import { bringUpNewColor, planDeploy, prepareEdge, smokeCheck } from './lib/blue-green-steps';
 import { CanaryControl } from './lib/canary-control';
 import { hostEdge } from './lib/canary-edges';
-import { bakeAndDrain, canaryProgress, canaryResult, compensateCanary } from './lib/canary-finish';
+import { bakeAndDrain, canaryProgress, canaryResult } from './lib/canary-finish';
 import { promoteCanary, walkSteps } from './lib/canary-steps';
 import { RollbackWindow } from './lib/rollback-window';
-import { Saga } from './lib/saga';
+import { compensateAndThrow, Saga } from './lib/saga';
 import { tagWorkflow } from './lib/workflow-tags';
 
 /**
@@ -59,6 +59,12 @@ export async function canaryDeploy(request: CanaryRequest): Promise<CanaryResult
     progress.enter('done', `${next.name} serves ${spec.image} through ${edge.name} (${why})`);
     return canaryResult(run, { why, hostPort, warnings, startedAt, firstWeightAt, promotedAt });
   } catch (err) {
-    throw await compensateCanary(err, saga, progress, service);
+    progress.status.failure = (err as Error).message;
+    return compensateAndThrow(saga, err, {
+      enter: (phase, details) => progress.enter(phase, details),
+      asBefore: `${service} is as before this canary: stable serves every request`,
+      subject: service,
+      onUndoFailures: (failed) => (progress.status.undoFailures = failed),
+    });
   }
 }

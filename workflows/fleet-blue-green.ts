@@ -14,12 +14,19 @@ import { askApproval } from './lib/ask-approval';
 import { bootHost, drainHost, holdHost, hostChanges, planHost, switchHost } from './lib/fleet-blue-green-steps';
 import { FleetProgress } from './lib/fleet-progress';
 import { pullAndPlanEverywhere, pullEverywhere } from './lib/fleet-pull';
-import { fleetNotAsBefore, FleetRun } from './lib/fleet-run';
+import { FleetRun, undoEveryHost } from './lib/fleet-run';
 import { RollbackWindow } from './lib/rollback-window';
 
 /** Runs started since pull the image and read each host's plan in one round on every host, and the
  * boot does not ensure the image again (older runs: resolve, pinned pulls, plan, one after the other). */
 const PULL_WITH_PLAN = 'fleet-pull-with-plan';
+
+/** What a failed fleet blue-green deploy says (see undoEveryHost); `final`: past the bake window. */
+const FAILURE_TEXTS = {
+  undoing: 'switching every host back and removing every new color',
+  asBefore: 'Every host that answers is as before this deploy.',
+  final: 'The new color is live everywhere; old colors may be left (see the hosts).',
+};
 
 /**
  * Fleet blue-green deploy — the single-host runbook on every host of the service, all or none: the
@@ -66,7 +73,7 @@ export async function fleetBlueGreenDeploy(request: FleetBlueGreenRequest): Prom
     const timings = { totalMs: Date.now() - t0, greenUpMs, approvalMs: approvedAt - t0 - greenUpMs, switchMs };
     return fleetResult(input, fleet, approval, warnings, timings, progress.status.digest);
   } catch (err) {
-    throw await undoFleet(fleet, progress, err, final);
+    throw await undoEveryHost(fleet, progress, err, FAILURE_TEXTS, final);
   }
 }
 
@@ -143,23 +150,6 @@ async function bake(input: FleetBlueGreenInput, fleet: FleetRun, progress: Fleet
       r,
     );
   }
-}
-
-/** Puts every host back (see FleetRun.compensate) and says how the deploy ended. */
-async function undoFleet(fleet: FleetRun, progress: FleetProgress, err: unknown, final: boolean): Promise<unknown> {
-  const why = (err as Error).message;
-  progress.status.failure = why;
-  progress.enter('compensating', `switching every host back and removing every new color because: ${why}`);
-  const left = await fleet.compensate();
-  if (final) {
-    progress.enter('failed', `${why}. The new color is live everywhere; old colors may be left (see the hosts).`);
-    return err;
-  }
-  if (left.length === 0) {
-    progress.enter('failed', `${why}. Every host that answers is as before this deploy.`);
-    return err;
-  }
-  return fleetNotAsBefore(progress, why, err, left);
 }
 
 function fleetResult(

@@ -19,12 +19,17 @@ import {
   fleetCanaryResult,
   promoteEverywhere,
   showHost,
-  undoFleetCanary,
 } from './lib/fleet-canary-steps';
 import { pullEverywhere } from './lib/fleet-pull';
-import { FleetRun } from './lib/fleet-run';
+import { FleetRun, undoEveryHost } from './lib/fleet-run';
 import { RollbackWindow } from './lib/rollback-window';
 import { tagWorkflow } from './lib/workflow-tags';
+
+/** What a failed fleet canary says (see undoEveryHost). */
+const FAILURE_TEXTS = {
+  undoing: 'putting every host back on stable and removing every canary',
+  asBefore: 'Every host is as before this canary: stable serves every request.',
+};
 
 /**
  * Canary deploy on every host of a service — the single-host canary's runbook with the same weights on
@@ -73,6 +78,6 @@ export async function fleetCanaryDeploy(request: FleetCanaryRequest): Promise<Fl
       timings,
     });
   } catch (err) {
-    throw await undoFleetCanary(fleet, progress, err);
+    throw await undoEveryHost(fleet, progress, err, FAILURE_TEXTS);
   }
 }

@@ -30,14 +30,15 @@ export async function memoryPressure(request: MemoryPressureRequest): Promise<Me
   inbox.status.events += carried?.events ?? 0; // += : signals buffered for this run were counted already
 
   for (;;) {
-    if (inbox.shouldContinueAsNew(policy.eventsPerRun) && patched('remediation-continue-as-new'))
-      await continueAsNew<typeof memoryPressure>({
+    await inbox.continueAsNewWhenDue(policy.eventsPerRun, ({ events, pending }) =>
+      continueAsNew<typeof memoryPressure>({
         host,
         container,
         policy,
         manual: false,
-        carried: { changes, events: inbox.status.events, pending: inbox.unread },
-      });
+        carried: { changes, events, pending },
+      }),
+    );
     if (!(await inbox.next(policy.idleMs))) break;
     const oomAtMs = inbox.last?.action === 'oom' ? Number(BigInt(inbox.last.timeNano) / 1_000_000n) : undefined;
     const c = await settled(docker, container, oomAtMs !== undefined);

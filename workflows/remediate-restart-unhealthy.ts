@@ -45,20 +45,18 @@ async function remediate(input: RestartUnhealthyInput): Promise<RestartUnhealthy
   let forceNext = manual;
 
   for (;;) {
-    if (inbox.shouldContinueAsNew(policy.eventsPerRun) && patched('remediation-continue-as-new'))
-      await continueAsNew<typeof restartUnhealthy>({
+    await inbox.continueAsNewWhenDue(policy.eventsPerRun, ({ events, pending }) => {
+      const counted = restartsStillCounted(restartsAt, Date.now(), policy.windowMs);
+      const carried = { restartsAt: counted, events, restarts: inbox.status.restarts, pending };
+      return continueAsNew<typeof restartUnhealthy>({
         host,
         container,
         policy,
         manual: false,
         ...(desk ? { desk } : {}),
-        carried: {
-          restartsAt: restartsStillCounted(restartsAt, Date.now(), policy.windowMs),
-          events: inbox.status.events,
-          restarts: inbox.status.restarts,
-          pending: inbox.unread,
-        },
+        carried,
       });
+    });
     if (!(await inbox.next(policy.idleMs))) break;
     if (!forceNext && (await restartedOnHost(inbox, docker, container, policy, restartsAt))) continue;
     if (!forceNext && !(await needsRestart(docker, container, policy.graceMs))) continue;

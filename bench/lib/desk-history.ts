@@ -1,10 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
 import type { DeskBatch } from '../../common/remediation/restart-desk';
 import { restartDeskId } from '../../common/remediation/restart-desk';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+import type { HistoryEvent } from './history-event';
 
 /** Every run of a host's restart desk, oldest first, as one list of events (it continues as new: the
  * runs are followed back from the latest through each start's continuedExecutionRunId). */

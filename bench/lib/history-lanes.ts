@@ -1,6 +1,4 @@
-import type { temporal } from '@temporalio/proto';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+import { eventMs, type HistoryEvent } from './history-event';
 
 /** One activity call: on which task queue (a host's agent), when it was scheduled, started and closed
  * (ms from the workflow's start). */
@@ -12,18 +10,13 @@ export interface LaneCall {
   closedMs: number;
 }
 
-const ms = (e: HistoryEvent) => {
-  const t = e.eventTime!;
-  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
-};
-
 /** Every activity call of a history, in the order scheduled, with its task queue: what each host did
  * when, so a fleet's wall time can be split per host and per step. Pure. */
 export function historyLanes(events: HistoryEvent[]): LaneCall[] {
-  const start = events.length ? ms(events[0]!) : 0;
+  const start = events.length ? eventMs(events[0]!) : 0;
   const calls = new Map<string, LaneCall>();
   for (const e of events) {
-    const at = ms(e) - start;
+    const at = eventMs(e) - start;
     const s = e.activityTaskScheduledEventAttributes;
     if (s)
       calls.set(String(e.eventId), {

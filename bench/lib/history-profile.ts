@@ -1,6 +1,4 @@
-import type { temporal } from '@temporalio/proto';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+import { eventMs, type HistoryEvent } from './history-event';
 
 interface ActivityTypeProfile {
   count: number;
@@ -20,11 +18,6 @@ export interface HistoryProfile {
   idleMs: number;
 }
 
-const ms = (e: HistoryEvent) => {
-  const t = e.eventTime!;
-  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
-};
-
 /** Sums where a workflow's wall time went, from its history: per activity type (queue wait and run
  * time), workflow tasks, and the time nothing was outstanding. Pure. */
 export function profileHistory(events: HistoryEvent[]): HistoryProfile {
@@ -37,9 +30,9 @@ export function profileHistory(events: HistoryEvent[]): HistoryProfile {
   for (const e of events) {
     const id = String(e.eventId);
     if (e.activityTaskScheduledEventAttributes)
-      scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType!.name!, at: ms(e) });
+      scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType!.name!, at: eventMs(e) });
     const started = e.activityTaskStartedEventAttributes;
-    if (started) scheduled.get(String(started.scheduledEventId))!.startedAt = ms(e);
+    if (started) scheduled.get(String(started.scheduledEventId))!.startedAt = eventMs(e);
     const closed =
       e.activityTaskCompletedEventAttributes ??
       e.activityTaskFailedEventAttributes ??
@@ -48,20 +41,20 @@ export function profileHistory(events: HistoryEvent[]): HistoryProfile {
     if (closed) {
       const s = scheduled.get(String(closed.scheduledEventId))!;
       const p = (activities[s.type] ??= { count: 0, queuedMs: 0, runMs: 0 });
-      const startedAt = s.startedAt ?? ms(e);
+      const startedAt = s.startedAt ?? eventMs(e);
       p.count++;
       p.queuedMs += startedAt - s.at;
-      p.runMs += ms(e) - startedAt;
-      intervals.push([s.at, ms(e)]);
+      p.runMs += eventMs(e) - startedAt;
+      intervals.push([s.at, eventMs(e)]);
     }
-    if (e.workflowTaskScheduledEventAttributes) wtScheduledAt = ms(e);
+    if (e.workflowTaskScheduledEventAttributes) wtScheduledAt = eventMs(e);
     if (e.workflowTaskCompletedEventAttributes) {
-      workflowTaskMs += ms(e) - wtScheduledAt;
+      workflowTaskMs += eventMs(e) - wtScheduledAt;
       workflowTasks++;
     }
   }
-  const start = events.length ? ms(events[0]!) : 0;
-  const end = events.length ? ms(events[events.length - 1]!) : 0;
+  const start = events.length ? eventMs(events[0]!) : 0;
+  const end = events.length ? eventMs(events[events.length - 1]!) : 0;
   return { totalMs: end - start, activities, workflowTaskMs, workflowTasks, idleMs: end - start - covered(intervals) };
 }
 

@@ -1,17 +1,10 @@
-import type { temporal } from '@temporalio/proto';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+import { eventMs, type HistoryEvent } from './history-event';
 
 /** One step of a workflow's history: what happened and when (server clock, epoch ms). */
 export interface TimelineStep {
   at: number;
   what: string;
 }
-
-const ms = (e: HistoryEvent) => {
-  const t = e.eventTime!;
-  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
-};
 
 /**
  * The steps of a history from `from` on that a latency is made of: updates accepted and completed,
@@ -24,7 +17,7 @@ export function historyTimeline(events: HistoryEvent[], from: number): TimelineS
   const steps: TimelineStep[] = [];
   let taskScheduledAt = 0;
   for (const e of events) {
-    const at = ms(e);
+    const at = eventMs(e);
     const a = e.activityTaskScheduledEventAttributes;
     if (a) types.set(String(e.eventId), a.activityType?.name ?? '?');
     if (at < from) continue;

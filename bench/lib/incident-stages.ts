@@ -1,6 +1,4 @@
-import type { temporal } from '@temporalio/proto';
-
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+import { eventMs, type HistoryEvent } from './history-event';
 
 /** Activities that restart: the look-then-restart path's, and the one that looks and restarts on the host. */
 const RESTARTS = ['restartContainer', 'restartIfUnhealthy'];
@@ -37,7 +35,6 @@ export interface IncidentRecord {
   restartOf?: (e: HistoryEvent) => boolean;
 }
 
-const ms = (e: HistoryEvent) => Number(e.eventTime!.seconds ?? 0) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
 const nsToMs = (ns: bigint) => Number(ns / 1_000_000n);
 
 /** Splits one incident into stages. Pure. The signal is the one that carried this unhealthy event's
@@ -55,7 +52,7 @@ export function incidentStages(r: IncidentRecord): IncidentStages {
   );
   if (signalIdx < 0) return out;
   const signal = r.history[signalIdx]!;
-  if (r.job?.processedOn !== undefined) out.deliver = ms(signal) - r.job.processedOn;
+  if (r.job?.processedOn !== undefined) out.deliver = eventMs(signal) - r.job.processedOn;
   const scheduled = r.history
     .slice(signalIdx)
     .find(
@@ -64,13 +61,13 @@ export function incidentStages(r: IncidentRecord): IncidentStages {
         (r.restartOf?.(e) ?? true),
     );
   if (!scheduled) return out;
-  out.decide = ms(scheduled) - ms(signal);
+  out.decide = eventMs(scheduled) - eventMs(signal);
   const started = r.history.find(
     (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId),
   );
   if (!started) return out;
-  out.dispatch = ms(started) - ms(scheduled);
-  out.engine = nsToMs(r.killNs) - ms(started);
+  out.dispatch = eventMs(started) - eventMs(scheduled);
+  out.engine = nsToMs(r.killNs) - eventMs(started);
   return out;
 }
 

@@ -3,9 +3,7 @@ import { engineEventJobId, type EngineEvent } from '../../common/events/engine-e
 import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
 import { restartDeskId, restartDeskStatusQuery } from '../../common/remediation/restart-desk';
 import { waitFor, type testQueue } from '../../test/support/events';
-
-const ms = (t: { seconds?: unknown; nanos?: number | null }) =>
-  Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+import { eventMs } from './history-event';
 
 /**
  * One unhealthy event for a container that does not exist, through the queue, the rules and the host's
@@ -44,5 +42,5 @@ export async function warmUp(
     'the warm-up event looked at by the restart desk',
   );
   const first = (await desk.fetchHistory()).events?.find((e) => e.workflowTaskCompletedEventAttributes);
-  return ms(first!.eventTime!) - added;
+  return eventMs(first!) - added;
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { connectClient } from '../../client/connection';
 import { readServiceLogs } from '../../client/service-logs';
 import { loadConfig } from '../../common/config';
@@ -6,17 +6,11 @@ import { serviceHosts } from '../../common/service-file/resolve';
 import type { ServiceLogsResult } from '../../common/service-logs';
 import { emit } from '../lib/envelope';
 import { examples } from '../lib/examples';
-import { int } from '../lib/parsers';
+import { intBetween } from '../lib/parsers';
 import { optionalServiceFile } from '../lib/service-file';
 
 /** The most lines `--tail` may ask for per container (the bytes are bounded too). */
 const MAX_TAIL = 10_000;
-
-export function tail(value: string): number {
-  const n = int(value);
-  if (n < 1 || n > MAX_TAIL) throw new InvalidArgumentError(`"${value}" is not between 1 and ${MAX_TAIL}`);
-  return n;
-}
 
 /** `dockhand logs <service>`: the newest log lines of the service's containers on each of its hosts. */
 export function registerLogs(program: Command): void {
@@ -26,7 +20,7 @@ export function registerLogs(program: Command): void {
       "the newest log lines of <service>'s containers on every host it runs on (both colors or all replicas)",
     )
     .argument('<service>')
-    .option('-n, --tail <lines>', `lines per container (at most ${MAX_TAIL})`, tail, 100)
+    .option('-n, --tail <lines>', `lines per container (at most ${MAX_TAIL})`, intBetween(1, MAX_TAIL), 100)
     .option(
       '--host <id>',
       "only this host, repeatable (default: the service file's hosts, else DOCKHAND_HOST_ID)",

@@ -13,6 +13,16 @@ export function int(value: string): number {
   return Number(value);
 }
 
+/** A whole number from `min` to `max` (a count, a line limit). */
+export function intBetween(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(n >= min && n <= max))
+      throw new InvalidArgumentError(`"${value}" is not a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
 /** A number (a ratio, a threshold), refused when it is not one. */
 export function decimal(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a number`);

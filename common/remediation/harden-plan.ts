@@ -4,6 +4,39 @@ import type { HardenPolicy, HardeningChange } from './harden';
 const PRIVILEGED_PORT_LIMIT = 1024;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A field hardening wants (`security.capDrop`), the value it wants, and the scan rule that asks for it. */
+type Want = Pick<HardeningChange, 'ruleId' | 'field' | 'to'>;
+
+/** What an unset field means, by the type of the wanted value: no list, off, no limit, no tmpfs. */
+const unset = (to: unknown) =>
+  Array.isArray(to) ? [] : typeof to === 'boolean' ? false : typeof to === 'number' ? 0 : {};
+
+/** The CIS benchmark's container settings, in the order the changes are listed. A set memory or pids
+ * limit is the operator's choice and stays (only a missing one is added). */
+function hardeningWants(spec: ContainerSpec, exposedPorts: number[], policy: HardenPolicy): Want[] {
+  const { security = {}, resources = {} } = spec;
+  const lowPort = [...spec.ports.map((p) => p.container), ...exposedPorts].some((p) => p < PRIVILEGED_PORT_LIMIT);
+  const capAdd = [...new Set([...policy.keepCapabilities, ...(lowPort ? ['NET_BIND_SERVICE'] : [])])].sort();
+  const taken = new Set([...Object.keys(security.tmpfs ?? {}), ...(spec.mounts ?? []).map((m) => m.target)]);
+  const tmpfs = {
+    ...security.tmpfs,
+    ...Object.fromEntries(Object.entries(policy.tmpfs).filter(([path]) => !taken.has(path))),
+  };
+  const securityOpt = (security.securityOpt ?? []).filter((o) => !/^seccomp[=:]unconfined$/.test(o));
+  const noPidsLimit = !resources.pidsLimit || resources.pidsLimit <= 0;
+  return [
+    { ruleId: 'CIS-5.4', field: 'security.capDrop', to: ['ALL'] },
+    { ruleId: 'CIS-5.4', field: 'security.capAdd', to: capAdd },
+    { ruleId: 'CIS-5.5', field: 'security.privileged', to: false },
+    ...(resources.memory ? [] : [{ ruleId: 'CIS-5.11', field: 'resources.memory', to: policy.memory }]),
+    { ruleId: 'CIS-5.13', field: 'security.readOnlyRootfs', to: true },
+    { ruleId: 'CIS-5.13', field: 'security.tmpfs', to: tmpfs },
+    { ruleId: 'CIS-5.22', field: 'security.securityOpt', to: securityOpt },
+    { ruleId: 'CIS-5.26', field: 'security.noNewPrivileges', to: true },
+    ...(noPidsLimit ? [{ ruleId: 'CIS-5.29', field: 'resources.pidsLimit', to: policy.pidsLimit }] : []),
+  ];
+}
+
 /**
  * The hardened spec of a container and the list of what changes, old → new. Pure. `findings` (scan
  * rule ids) limits the changes to those that answer them; without it every change the current spec
@@ -16,80 +49,21 @@ export function planHardening(
   findings: string[] | undefined,
   policy: HardenPolicy,
 ): { changes: HardeningChange[]; spec: ContainerSpec } {
-  const wanted = (id: string) => findings === undefined || findings.includes(id);
-  const security = { ...spec.security };
-  const resources = { ...spec.resources };
+  const sections: Record<string, Record<string, unknown>> = {
+    security: { ...spec.security },
+    resources: { ...spec.resources },
+  };
   const changes: HardeningChange[] = [];
-  const change = (ruleId: string, field: string, from: unknown, to: unknown, apply: () => void) => {
-    if (!wanted(ruleId) || same(from, to)) return;
+  for (const { ruleId, field, to } of hardeningWants(spec, exposedPorts, policy)) {
+    const [section, key] = field.split('.') as [string, string];
+    const from = sections[section]![key] ?? unset(to);
+    if ((findings && !findings.includes(ruleId)) || same(from, to)) continue;
     changes.push({ ruleId, field, from, to });
-    apply();
-  };
-
-  const lowPort = [...spec.ports.map((p) => p.container), ...exposedPorts].some((p) => p < PRIVILEGED_PORT_LIMIT);
-  const needed = [...new Set([...policy.keepCapabilities, ...(lowPort ? ['NET_BIND_SERVICE'] : [])])].sort();
-  change('CIS-5.4', 'security.capDrop', security.capDrop ?? [], ['ALL'], () => (security.capDrop = ['ALL']));
-  change(
-    'CIS-5.4',
-    'security.capAdd',
-    security.capAdd ?? [],
-    needed,
-    () => (security.capAdd = needed.length ? needed : undefined),
-  );
-  change(
-    'CIS-5.5',
-    'security.privileged',
-    security.privileged ?? false,
-    false,
-    () => (security.privileged = undefined),
-  );
-  if (!resources.memory)
-    change(
-      'CIS-5.11',
-      'resources.memory',
-      resources.memory ?? 0,
-      policy.memory,
-      () => (resources.memory = policy.memory),
-    );
-  change(
-    'CIS-5.13',
-    'security.readOnlyRootfs',
-    security.readOnlyRootfs ?? false,
-    true,
-    () => (security.readOnlyRootfs = true),
-  );
-  const taken = new Set([...Object.keys(security.tmpfs ?? {}), ...(spec.mounts ?? []).map((m) => m.target)]);
-  const tmpfs = {
-    ...security.tmpfs,
-    ...Object.fromEntries(Object.entries(policy.tmpfs).filter(([path]) => !taken.has(path))),
-  };
-  change('CIS-5.13', 'security.tmpfs', security.tmpfs ?? {}, tmpfs, () => (security.tmpfs = tmpfs));
-  const opts = (security.securityOpt ?? []).filter((o) => !/^seccomp[=:]unconfined$/.test(o));
-  change(
-    'CIS-5.22',
-    'security.securityOpt',
-    security.securityOpt ?? [],
-    opts,
-    () => (security.securityOpt = opts.length ? opts : undefined),
-  );
-  change(
-    'CIS-5.26',
-    'security.noNewPrivileges',
-    security.noNewPrivileges ?? false,
-    true,
-    () => (security.noNewPrivileges = true),
-  );
-  if (!resources.pidsLimit || resources.pidsLimit <= 0)
-    change(
-      'CIS-5.29',
-      'resources.pidsLimit',
-      resources.pidsLimit ?? 0,
-      policy.pidsLimit,
-      () => (resources.pidsLimit = policy.pidsLimit),
-    );
-
+    // An empty list or `false` is the engine's default: the spec leaves the field out.
+    sections[section]![key] = same(to, unset(to)) ? undefined : to;
+  }
   if (changes.length === 0) return { changes, spec };
-  return { changes, spec: { ...spec, security: clean(security), resources: clean(resources) } };
+  return { changes, spec: { ...spec, security: clean(sections.security!), resources: clean(sections.resources!) } };
 }
 
 /** Drops keys left undefined, so the spec (and its hash) carries only what is set. */

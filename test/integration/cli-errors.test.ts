@@ -58,7 +58,7 @@ describe(
         '--suppressions: cannot read /nonexistent/suppressions.json (ENOENT)',
       ],
       [['list', '--service', 'web" OR WorkflowId != "x'], '--service: "web" OR WorkflowId != "x" is not a name'],
-      [['logs', 'web', '--tail', '0'], '--tail: "0" is not between 1 and 10000'],
+      [['logs', 'web', '--tail', '0'], '--tail: "0" is not a whole number from 1 to 10000'],
       [['deplyo', 'web'], "unknown command 'deplyo' (Did you mean deploy?)"],
     ])('dockhand %j', async (args, message) => {
       const before = connections;

@@ -5,7 +5,7 @@ import { removeBehindEdge } from './blue-green-steps';
 import type { CanaryRun } from './canary-steps';
 import { Progress } from './progress';
 import type { RollbackWindow } from './rollback-window';
-import { compensationIncomplete, leftOver, messageOf, type Saga } from './saga';
+import { messageOf, type Saga } from './saga';
 
 /** The canary's progress: the `status` query (phase, step, weight, checks), the phase search
  * attribute and the Web UI's current details, kept together. */
@@ -62,27 +62,6 @@ export async function bakeAndDrain(
   );
   if (warnings.length) progress.status.warnings = warnings;
   return warnings;
-}
-
-/** Runs the undos (weight back to 0, canary removed, stable untouched) and returns the error to end
- * the workflow with: the cause, or "compensation incomplete" naming what is left. */
-export async function compensateCanary(
-  err: unknown,
-  saga: Saga,
-  progress: Progress<CanaryPhase, CanaryStatus>,
-  service: string,
-): Promise<unknown> {
-  const why = (err as Error).message;
-  progress.status.failure = why;
-  progress.enter('compensating', `undoing (${saga.pending.join('; ') || 'nothing to undo'}) because: ${why}`);
-  const undoFailures = await saga.compensate();
-  if (undoFailures.length === 0) {
-    progress.enter('failed', `${why}. ${service} is as before this canary: stable serves every request.`);
-    return err;
-  }
-  progress.status.undoFailures = undoFailures;
-  progress.enter('failed', `${why}. ${service} is NOT as before: ${leftOver(undoFailures)}`);
-  return compensationIncomplete(err, undoFailures);
 }
 
 /** The result of a promoted canary: colors, images, the policy and every check kept, timings. */

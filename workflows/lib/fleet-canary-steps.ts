@@ -8,7 +8,7 @@ import type { CanaryHost } from './canary-edges';
 import { promoteCanary } from './canary-steps';
 import { bootHost, drainHost } from './fleet-blue-green-steps';
 import type { RollbackWindow } from './rollback-window';
-import { fleetNotAsBefore, type FleetRun, type HostRun } from './fleet-run';
+import type { FleetRun, HostRun } from './fleet-run';
 import type { Progress } from './progress';
 
 // The fleet canary's parts around the step walker: each host's canary side, the per-host lines of
@@ -87,24 +87,6 @@ export async function bakeAndDrainFleet(
 export function showHost(progress: Progress<CanaryPhase, CanaryStatus>, p: HostProgress): void {
   const hosts = progress.status.hosts!;
   hosts[hosts.findIndex((h) => h.host === p.host)] = p;
-}
-
-/** Every host's undos, side by side (weight 0 via the canary-off marker first, then the canary
- * removed); returns the error to end with: the cause, or "compensation incomplete" naming what is left. */
-export async function undoFleetCanary(
-  fleet: FleetRun,
-  progress: Progress<CanaryPhase, CanaryStatus>,
-  err: unknown,
-): Promise<unknown> {
-  const why = (err as Error).message;
-  progress.status.failure = why;
-  progress.enter('compensating', `every host back on stable, every canary removed, because: ${why}`);
-  const left = await fleet.compensate();
-  if (left.length === 0) {
-    progress.enter('failed', `${why}. Every host is as before this canary: stable serves every request.`);
-    return err;
-  }
-  return fleetNotAsBefore(progress, why, err, left);
 }
 
 export function fleetCanaryResult(

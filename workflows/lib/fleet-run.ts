@@ -18,14 +18,38 @@ export interface HostUndoFailure {
   error: string;
 }
 
-/** How a fleet change ends when undos failed: they go in the status and the `failed` phase names them
- * host by host; returns the error to end with ("compensation incomplete"). */
-export function fleetNotAsBefore(
-  progress: { status: { undoFailures?: UndoFailure[] }; enter(phase: 'failed', details: string): void },
-  why: string,
+/** The progress a fleet change reports its failure on: the cause, the undos that failed, the phase. */
+interface FleetFailureProgress {
+  status: { failure?: string; undoFailures?: UndoFailure[] };
+  enter(phase: 'compensating' | 'failed', details: string): void;
+}
+
+/** What a fleet change says when it fails: what the undo does, and what is as before when every undo
+ * worked — or, once the change is final (nothing left to undo), what is left instead. */
+export interface FleetFailureTexts {
+  undoing: string;
+  asBefore: string;
+  final?: string;
+}
+
+/** A fleet change's way out on failure: every host's undos (FleetRun.compensate), then the `failed` phase
+ * says where that leaves things; returns the error to end with — the cause when every host that answers
+ * is as before (or the change was final), else "compensation incomplete" naming what is left host by host. */
+export async function undoEveryHost(
+  fleet: FleetRun,
+  progress: FleetFailureProgress,
   err: unknown,
-  left: HostUndoFailure[],
-): unknown {
+  texts: FleetFailureTexts,
+  final = false,
+): Promise<unknown> {
+  const why = (err as Error).message;
+  progress.status.failure = why;
+  progress.enter('compensating', `${texts.undoing} because: ${why}`);
+  const left = await fleet.compensate();
+  if (final || left.length === 0) {
+    progress.enter('failed', `${why}. ${final ? texts.final : texts.asBefore}`);
+    return err;
+  }
   progress.status.undoFailures = left;
   const what = leftOver(left.map((l) => ({ what: `${l.host}: ${l.what}`, error: l.error })));
   progress.enter('failed', `${why}. NOT as before: ${what}`);

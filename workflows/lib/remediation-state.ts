@@ -54,9 +54,15 @@ export class RemediationInbox {
     return this.pending;
   }
 
-  /** Time to continue as new: `eventsPerRun` handled here, or Temporal says the history is long. */
-  shouldContinueAsNew(eventsPerRun: number): boolean {
-    return this.handled >= eventsPerRun || workflowInfo().continueAsNewSuggested;
+  /** Continues as new once `eventsPerRun` events were handled here or Temporal says the history is long
+   * (review M9): `start` starts the next run with what it carries on, given the counts it needs. */
+  async continueAsNewWhenDue(
+    eventsPerRun: number,
+    start: (counts: { events: number; pending: number }) => Promise<never>,
+  ): Promise<void> {
+    const due = this.handled >= eventsPerRun || workflowInfo().continueAsNewSuggested;
+    if (due && patched('remediation-continue-as-new'))
+      await start({ events: this.status.events, pending: this.unread });
   }
 
   phase(phase: string, details: string, waitsOn?: string): void {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { temporal } from '@temporalio/proto';
+import type { HistoryEvent } from '../../../bench/lib/history-event';
 import { incidentStages, summarizeStages } from '../../../bench/lib/incident-stages';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const at = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
 const T0 = 1_700_000_000_000; // ms since the epoch of the unhealthy event
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;

@@ -7,9 +7,8 @@ import { CliError, EXIT, UsageError } from '../../../cli/lib/exit-codes';
 import { commandLine, ending } from '../../../cli/lib/report-error';
 import { flagNames } from '../../../cli/lib/flag-names';
 import { exitCodeOf } from '../../../cli/lib/follow-change';
-import { duration, int, interval, oneOf } from '../../../cli/lib/parsers';
+import { duration, int, intBetween, interval, oneOf } from '../../../cli/lib/parsers';
 import { listQuery } from '../../../cli/commands/list';
-import { tail } from '../../../cli/commands/logs';
 import { failure, ErrorType, DeployErrorType } from '../../../common/errors';
 
 /** Every command and subcommand of `dockhand`, with its full name ("scan schedule"). */
@@ -92,10 +91,12 @@ describe('usage errors: one line naming the flag, exit 2', () => {
   it('names the flag of a short option too, and keeps a multi-line commander message on one line', () => {
     expect(
       ending(
-        commanderError(`error: option '-n, --tail <lines>' argument '0' is invalid. "0" is not between 1 and 10000`),
+        commanderError(
+          `error: option '-n, --tail <lines>' argument '0' is invalid. "0" is not a whole number from 1 to 10000`,
+        ),
         'dockhand logs',
       ).message,
-    ).toBe('--tail: "0" is not between 1 and 10000 (see "dockhand logs --help")');
+    ).toBe('--tail: "0" is not a whole number from 1 to 10000 (see "dockhand logs --help")');
     expect(
       ending(
         new CommanderError(1, 'commander.unknownCommand', "error: unknown command 'deplyo'\n(Did you mean deploy?)"),
@@ -127,8 +128,10 @@ describe('usage errors: one line naming the flag, exit 2', () => {
     expect(() => interval('banana')).toThrow('is not an interval');
     expect(interval('1d')).toBe('1d');
     expect(() => oneOf('a', 'b')('c')).toThrow('"c" is not one of a, b');
-    expect(() => tail('0')).toThrow('is not between 1 and');
-    expect(tail('20')).toBe(20);
+    for (const bad of ['0', '11', '1.5', '-1', 'two', ''])
+      expect(() => intBetween(1, 10)(bad)).toThrow(`"${bad}" is not a whole number from 1 to 10`);
+    expect(intBetween(1, 10)('1')).toBe(1);
+    expect(intBetween(1, 10)('10')).toBe(10);
   });
 
   it('the help hint names the subcommand the line was for', () => {

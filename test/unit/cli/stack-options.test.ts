@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostCount } from '../../../cli/commands/stack';
+import { buildProgram } from '../../../cli/program';
 import { checkTestHostsOptions } from '../../../cli/lib/test-hosts';
 
 describe('stack up --hosts', () => {
-  it('takes a whole number from 0 to 8', () => {
-    expect(parseHostCount('0')).toBe(0);
-    expect(parseHostCount('3')).toBe(3);
-    expect(parseHostCount('8')).toBe(8);
+  it('takes a whole number from 0 to 8, refused while the command line is parsed', () => {
+    const stack = buildProgram().commands.find((c) => c.name() === 'stack')!;
+    const hostCount = (v: string) => stack.options.find((o) => o.long === '--hosts')!.parseArg!(v, undefined);
+    expect(hostCount('0')).toBe(0);
+    expect(hostCount('3')).toBe(3);
+    expect(hostCount('8')).toBe(8);
     for (const bad of ['9', '-1', '1.5', 'two', ''])
-      expect(() => parseHostCount(bad)).toThrow(`--hosts: "${bad}" is not a whole number from 0 to 8`);
+      expect(() => hostCount(bad)).toThrow(`"${bad}" is not a whole number from 0 to 8`);
   });
 
   it('checks the test hosts before anything is made, naming the option', () => {

@@ -137,6 +137,18 @@ function killAgentMidLaunch(f: ReturnType<typeof fleet>): void {
   });
 }
 
+/** Policy `continue`: hosts 1–2 rolled to v2 and committed, host 3 (not answering) left behind as lost. */
+function expectHost3LeftBehind(f: ReturnType<typeof fleet>, r: { result?: FleetRollingResult; error?: unknown }): void {
+  const [h1, h2, h3] = f.ids;
+  expect(r.error).toBeUndefined();
+  expect(r.result!.hosts.map((h) => [h.host, h.result.outcome])).toEqual([
+    [h1, 'updated'],
+    [h2, 'updated'],
+  ]);
+  expect(r.result!.lost).toEqual([{ host: h3, cause: 'activity ScheduleToStart timeout', lost: true }]);
+  for (const { engine } of f.hosts.slice(0, 2)) expect(engine.state()).toEqual(V2);
+}
+
 /** A host's agent (host 3's unless `i` says) back: the repair the fleet left (on the orchestrator's
  * queue) runs to its end. */
 async function agentBack(f: ReturnType<typeof fleet>, runId: string, i = 2): Promise<unknown> {
@@ -268,18 +280,12 @@ describe('fleetRollingUpdate', () => {
 
   it('policy continue with minHosts 2: host 3 lost is left behind (repaired later), hosts 1–2 commit v2', async () => {
     const f = fleet();
-    const [h1, h2, h3] = f.ids;
+    const h3 = f.ids[2]!;
     killAgentMidLaunch(f);
     const { result, error, status, runId } = await roll(f, {
       hostLoss: { timeout: 5000, policy: 'continue', minHosts: 2 },
     });
-    expect(error).toBeUndefined();
-    expect(result!.hosts.map((h) => [h.host, h.result.outcome])).toEqual([
-      [h1, 'updated'],
-      [h2, 'updated'],
-    ]);
-    expect(result!.lost).toEqual([{ host: h3, cause: 'activity ScheduleToStart timeout', lost: true }]);
-    for (const { engine } of f.hosts.slice(0, 2)) expect(engine.state()).toEqual(V2);
+    expectHost3LeftBehind(f, { result, error });
     expect(status!.hosts.map((h) => h.step)).toEqual(['committed', 'committed', 'lost']);
     expect(status!.details).toContain(`left behind (not answering, each with a repair): ${h3}`);
     await agentBack(f, runId);
@@ -322,7 +328,7 @@ describe('fleetRollingUpdate', () => {
 
   it("policy continue: host 3's agent dies while the image is pulled — hosts 1–2 roll and commit v2, host 3 untouched", async () => {
     const f = fleet();
-    const [h1, h2, h3] = f.ids;
+    const h3 = f.ids[2]!;
     f.hosts[2]!.engine.fault('ensureImage', () => {
       void f.agents[2]!.stop();
       throw ApplicationFailure.retryable('agent killed', 'TestFlake');
@@ -330,13 +336,7 @@ describe('fleetRollingUpdate', () => {
     const { result, error, status } = await roll(f, {
       hostLoss: { timeout: 5000, policy: 'continue', minHosts: 2 },
     });
-    expect(error).toBeUndefined();
-    expect(result!.hosts.map((h) => [h.host, h.result.outcome])).toEqual([
-      [h1, 'updated'],
-      [h2, 'updated'],
-    ]);
-    expect(result!.lost).toEqual([{ host: h3, cause: 'activity ScheduleToStart timeout', lost: true }]);
-    for (const { engine } of f.hosts.slice(0, 2)) expect(engine.state()).toEqual(V2);
+    expectHost3LeftBehind(f, { result, error });
     expect(f.hosts[2]!.engine.state()).toEqual(V1);
     expect(f.timeline.filter((e) => e.startsWith(`${h3}:`))).toEqual([`${h3}:ensureImage`]);
     expect(status!.hosts.map((h) => h.step)).toEqual(['committed', 'committed', 'lost']);

@@ -1,7 +1,5 @@
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockhandConfig } from '../../../common/config';
-import type { EngineEvent } from '../../../common/events/engine-event';
 import { Rule } from '../../../common/events/rules';
 import {
   deskEventsSignal,
@@ -12,8 +10,8 @@ import {
 } from '../../../common/remediation/restart-desk';
 import { releaseSignal, remediationStatusQuery } from '../../../common/remediation/signals';
 import { remediationId } from '../../../common/workflow-ids';
-import type { EventJobData } from '../../../workers/lib/redis';
 import { createJobProcessor } from '../../../workers/lib/trigger-processor';
+import { autohealRule, unhealthyJob } from '../../support/autoheal-events';
 import { waitFor } from '../../support/wait';
 import { deskHistory, deskSignalEvents } from '../../../bench/lib/desk-history';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
@@ -132,30 +130,11 @@ describe('restart desk', () => {
       restartIfUnhealthy: async ({ name }: { name: string }) => (restarted.push(name), { restarted: true }),
     };
     await t.run(activities, async ({ taskQueue, hostId }) => {
-      const rule = Rule.parse({
-        name: 'autoheal',
-        match: { action: 'health_status', status: 'unhealthy', labels: { 'dockhand.autoheal': 'true' } },
-        workflow: 'restartUnhealthy',
-        batch: 'host',
-        args: { idleMs: '1s' },
-      });
+      const rule = autohealRule({ batch: 'host', args: { idleMs: '1s' } });
       const processJob = createJobProcessor(t.env.client, { orchestratorTaskQueue: taskQueue } as DockhandConfig, [
         rule,
       ]);
-      const engineEvent = (i: number): EngineEvent => ({
-        source: 'engine',
-        host: hostId,
-        type: 'container',
-        action: 'health_status',
-        status: 'unhealthy',
-        id: `id-${i}`,
-        name: `c-${i}`,
-        labels: { 'dockhand.autoheal': 'true' },
-        timeNano: `${i}`,
-      });
-      const done = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => processJob({ data: engineEvent(i) } as Job<EventJobData>)),
-      );
+      const done = await Promise.all(Array.from({ length: 20 }, (_, i) => processJob(unhealthyJob(hostId, i))));
       for (const d of done)
         expect(d).toEqual({
           workflows: [{ workflowId: restartDeskId(hostId), workflowType: 'restartDesk', outcome: 'signalled' }],

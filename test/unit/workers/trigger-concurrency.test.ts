@@ -1,36 +1,14 @@
 import type { Client } from '@temporalio/client';
-import type { Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import type { DockhandConfig } from '../../../common/config';
-import type { EngineEvent } from '../../../common/events/engine-event';
-import { Rule } from '../../../common/events/rules';
 import { MAX_DESK_BATCH } from '../../../workers/lib/desk-batcher';
-import type { EventJobData } from '../../../workers/lib/redis';
 import { Slots } from '../../../workers/lib/slots';
 import { workerConcurrency } from '../../../workers/lib/trigger-concurrency';
 import { createJobProcessor } from '../../../workers/lib/trigger-processor';
+import { autohealRule, unhealthyJob } from '../../support/autoheal-events';
 
-const rule = (batch?: 'host') =>
-  Rule.parse({
-    name: 'autoheal',
-    match: { action: 'health_status', status: 'unhealthy', labels: { 'dockhand.autoheal': 'true' } },
-    workflow: 'restartUnhealthy',
-    ...(batch ? { batch } : {}),
-  });
-const job = (i: number) =>
-  ({
-    data: {
-      source: 'engine',
-      host: 'h1',
-      type: 'container',
-      action: 'health_status',
-      status: 'unhealthy',
-      id: `id-${i}`,
-      name: `c-${i}`,
-      labels: { 'dockhand.autoheal': 'true' },
-      timeNano: `${i}`,
-    } satisfies EngineEvent,
-  }) as unknown as Job<EventJobData>;
+const rule = (batch?: 'host') => autohealRule(batch ? { batch } : {});
+const job = (i: number) => unhealthyJob('h1', i);
 
 /** A Temporal client double whose signal-with-start answers when released, recording how many ran at once. */
 function slowClient() {
