@@ -52,8 +52,12 @@ async function exists(docker: Docker, container: string): Promise<boolean> {
   return (await headStat(docker, container, '/')) !== undefined;
 }
 
+/** The stat header of a HEAD answer, which dockerode hands over as an unread stream: it is read to its
+ * (empty) end, or its socket stays open and keeps the agent's process from exiting. */
 function headerOf(res: unknown): string | undefined {
-  const h = (res as IncomingMessage).headers?.['x-docker-container-path-stat'];
+  const message = res as IncomingMessage;
+  message.resume?.();
+  const h = message.headers?.['x-docker-container-path-stat'];
   return Array.isArray(h) ? h[0] : h;
 }
 
