@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import {
   FLEET_CANARY_HOST_LOSS,
   FleetCanaryInput,
@@ -20,10 +21,15 @@ import {
   promoteEverywhere,
   showHost,
 } from './lib/fleet-canary-steps';
-import { pullEverywhere } from './lib/fleet-pull';
+import { pullAndPlanEverywhere, pullEverywhere } from './lib/fleet-pull';
 import { FleetRun, undoEveryHost } from './lib/fleet-run';
 import { RollbackWindow } from './lib/rollback-window';
 import { tagWorkflow } from './lib/workflow-tags';
+
+/** Runs started since pull the image and read each host's plan in one round on every host, and the
+ * canaries' boot does not ensure the image again (older runs: resolve, pinned pulls, plan, one after
+ * the other, and an ensure at the boot). */
+const PULL_WITH_PLAN = 'fleet-canary-pull-with-plan';
 
 /** What a failed fleet canary says (see undoEveryHost). */
 const FAILURE_TEXTS = {
@@ -57,8 +63,7 @@ export async function fleetCanaryDeploy(request: FleetCanaryRequest): Promise<Fl
   tagWorkflow({ service, host: hosts.join(','), image: spec.image });
   try {
     progress.enter('planning', `${spec.image} onto ${hosts.length} hosts (one digest); which color is stable on each`);
-    const digest = await pullEverywhere(spec.image, fleet);
-    await fleet.each('plan', fleet.runs, planHost);
+    const digest = await pullAndPlan(spec.image, fleet);
     const canaries: CanaryHost[] = fleet.runs.map((r) => canaryHostOf(r, input));
     await bootCanaries(input, fleet, progress);
     const edges = fleetEdges(canaries);
@@ -80,4 +85,13 @@ export async function fleetCanaryDeploy(request: FleetCanaryRequest): Promise<Fl
   } catch (err) {
     throw await undoEveryHost(fleet, progress, err, FAILURE_TEXTS);
   }
+}
+
+/** The image onto every host (one digest) and which color is stable on each (see fleet-pull.ts). The
+ * canary reads the same from either path: each run's plan (`live`, `next`) and edge state (planHost). */
+async function pullAndPlan(image: string, fleet: FleetRun): Promise<string | undefined> {
+  if (patched(PULL_WITH_PLAN)) return pullAndPlanEverywhere(image, fleet);
+  const digest = await pullEverywhere(image, fleet);
+  await fleet.each('plan', fleet.runs, planHost);
+  return digest;
 }

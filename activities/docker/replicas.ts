@@ -197,6 +197,43 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
       return { id };
     },
 
+    /** Starts a slot's kept original (by id, under the name it has, e.g. `<slot>-prev`) beside the
+     * replica that holds the slot's name, and waits until it is healthy, so the edge can move to it
+     * before that replica goes (a restore that never leaves the edge without a member). Refused —
+     * `{ started: false, why }`, nothing changed — when it publishes a fixed host port: the replica
+     * beside it holds that port, and the Engine would refuse the start ("port is already allocated").
+     * Twice: a running original is started already; the health deadline counts from the first attempt. */
+    async startReplicaBeside({
+      id,
+      name: kept,
+      healthTimeoutMs,
+    }: {
+      id: string;
+      /** The name it is kept under (what messages call it when it is gone). */
+      name: string;
+      healthTimeoutMs: number;
+    }): Promise<{ started: true } | { started: false; why: string }> {
+      const original = await containerIfAny(docker, id);
+      if (!original)
+        throw failure(ErrorType.NotFound, `cannot start ${kept}: its container ${id.slice(0, 12)} is gone`);
+      const name = original.Name.replace(/^\//, '');
+      const fixed = fixedHostPorts(original);
+      if (fixed.length > 0)
+        return {
+          started: false,
+          why: `${name} publishes fixed host port ${fixed.join(', ')}, which the replica beside it holds`,
+        };
+      await engineCall(`start container ${name}`, () => docker.getContainer(id).start(), [304]);
+      const startedAt = firstAttemptStart();
+      await untilHealthy(docker, name, {
+        startedAt,
+        timeoutMs: healthTimeoutMs,
+        pollMs: 1000,
+        onLook: () => heartbeat({ startedAt }),
+      });
+      return { started: true };
+    },
+
     /** Watches a container (by id: it may be renamed meanwhile) for `durationMs`: fails with Unhealthy
      * or ContainerExited as soon as it stops being healthy. It looks at each engine event of the
      * container and every `pollMs`. Read-only, so running it twice is harmless. */
@@ -226,4 +263,19 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
 function isSlotOf(c: Docker.ContainerInspectInfo, service: string, slot: number): boolean {
   const labels = c.Config.Labels ?? {};
   return labels[Labels.service] === service && labels[Labels.slot] === String(slot);
+}
+
+/** The host ports `c` binds by number (0 or empty: the Engine picks a free one, which never collides). */
+function fixedHostPorts(c: Docker.ContainerInspectInfo): string[] {
+  const map: Record<string, Docker.PortBinding[] | null> =
+    (c.HostConfig.PortBindings as Docker.PortMap | undefined) ?? {};
+  const bindings = Object.values(map);
+  return [
+    ...new Set(
+      bindings
+        .flatMap((b) => b ?? [])
+        .map((b) => b.HostPort ?? '')
+        .filter((p) => p !== '' && p !== '0'),
+    ),
+  ];
 }

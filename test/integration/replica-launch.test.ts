@@ -8,6 +8,7 @@ import type { ContainerSpec } from '../../common/spec/container-spec';
 import { ErrorType } from '../../common/errors';
 import { docker, removeService } from '../support/docker';
 import { activityRunner, failureOf } from '../support/activities';
+import { freePort } from '../support/events';
 import { testIds } from '../support/workers';
 import { createReplicaLaunchActivities } from '../../activities/docker/replica-launch';
 
@@ -206,6 +207,43 @@ describe('the undo acts on what the rollout made, never on a name alone (C1, L11
     expect(failure.type).toBe(ErrorType.Conflict);
     expect((await inspect(`${service}-10`)).Id).toBe(holder);
   });
+
+  it('startReplicaBeside starts the kept original beside the slot’s replica and waits until it is healthy; twice is the same', async () => {
+    const original = await slotReplica(`${service}-13`, 13, 'v1');
+    await run('retireReplica', { name: `${service}-13`, keepAs: `${service}-13-prev` });
+    const current = await slotReplica(`${service}-13`, 13, 'v2');
+    for (let i = 0; i < 2; i++)
+      expect(
+        await run('startReplicaBeside', { id: original, name: `${service}-13-prev`, healthTimeoutMs: 60_000 }),
+      ).toEqual({ started: true });
+    const [kept, now] = await Promise.all([inspect(`${service}-13-prev`), inspect(`${service}-13`)]);
+    expect(kept.Id).toBe(original);
+    expect(kept.State.Health!.Status).toBe('healthy');
+    expect(now.Id).toBe(current);
+    expect(now.State.Running).toBe(true);
+  }, 90_000);
+
+  it('startReplicaBeside refuses an original that publishes a fixed host port (the Engine would not start it beside), and starts nothing', async () => {
+    const port = await freePort();
+    const withPort = (version: string) => ({
+      ...app(version),
+      ports: [{ container: 8080, host: port, protocol: 'tcp' as const }],
+    });
+    await run('createContainer', { name: `${service}-14`, service, spec: withPort('v1'), labels: replicaLabels(14) });
+    const original = (await inspect(`${service}-14`)).Id;
+    await run('renameContainer', { name: `${service}-14`, newName: `${service}-14-prev` });
+    await run('createContainer', { name: `${service}-14`, service, spec: withPort('v2'), labels: replicaLabels(14) });
+    await run('startContainer', { name: `${service}-14` });
+    expect(
+      await run('startReplicaBeside', { id: original, name: `${service}-14-prev`, healthTimeoutMs: 10_000 }),
+    ).toEqual({
+      started: false,
+      why: `${service}-14-prev publishes fixed host port ${port}, which the replica beside it holds`,
+    });
+    expect((await inspect(original)).State.Status).toBe('created');
+    // What the refusal spares: the Engine itself will not start it beside the replica holding the port.
+    await expect(docker.getContainer(original).start()).rejects.toThrow(/port is already allocated/);
+  }, 60_000);
 
   it('retireReplica never discards a foreign container under keepAs, and stops nothing then', async () => {
     const name = `${service}-11`;

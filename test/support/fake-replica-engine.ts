@@ -18,6 +18,8 @@ export interface FakeContainer {
   labels: Record<string, string>;
   running: boolean;
   health?: 'healthy' | 'unhealthy' | 'starting';
+  /** A host port it binds by number: it cannot run beside another replica (startReplicaBeside). */
+  hostPort?: number;
 }
 
 type Handler = (input: any, engine: FakeReplicaEngine) => unknown;
@@ -57,6 +59,7 @@ export class FakeReplicaEngine {
       },
       running: opts.running ?? true,
       health: 'health' in opts ? opts.health : 'healthy',
+      ...(opts.hostPort ? { hostPort: opts.hostPort } : {}),
     };
     this.containers.push(c);
     return c;
@@ -158,6 +161,14 @@ export class FakeReplicaEngine {
       },
       removeReplica: (input: RemoveReplicaInput) => this.removeReplica(input),
       restoreReplica: (input: RestoreReplicaInput) => this.restoreReplica(input),
+      startReplicaBeside: ({ id, name }: { id: string; name: string }) => {
+        const c = this.containers.find((x) => x.id === id);
+        if (!c) throw failure(ErrorType.NotFound, `cannot start ${name}: its container ${id} is gone`);
+        if (c.hostPort) return { started: false, why: `${c.name} publishes fixed host port ${c.hostPort}` };
+        c.running = true;
+        this.healthy(c);
+        return { started: true };
+      },
     };
     return Object.fromEntries(
       Object.entries(impl).map(([activity, handler]) => [

@@ -169,6 +169,7 @@ export const HOST_AGENT = {
   launchReplica: 'replicaWait',
   watchHealthy: 'replicaWait',
   restoreReplica: 'replicaWait',
+  startReplicaBeside: 'replicaWait',
   retireReplica: 'retire',
   handOverReplica: 'retire',
   // remediation

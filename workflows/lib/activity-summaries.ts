@@ -90,6 +90,7 @@ export const HOST_SUMMARIES: Summaries<A.HostActivities> = {
   launchReplica: (i) => `launch ${i.name} (${i.spec.image}) and wait until healthy${secs(i.healthTimeoutMs)}`,
   watchHealthy: (i) => `watch ${i.name} stay healthy for ${Math.round(i.durationMs / 1000)} s`,
   restoreReplica: (i) => `restore ${i.name} and wait until healthy${secs(i.healthTimeoutMs)}`,
+  startReplicaBeside: (i) => `start ${i.name} beside the replica serving, wait until healthy${secs(i.healthTimeoutMs)}`,
   retireReplica: (i) => `stop ${i.name}, keep it as ${i.keepAs}`,
   handOverReplica: (i) => `hand ${i.name} over to its successor, keep it as ${i.keepAs}`,
   // remediation

@@ -9,12 +9,17 @@ import { interruptedSlots, planRollout, restoreBatches } from './rollout-plan';
  * replicas being removed). */
 const RESTORE_IN_BATCHES = 'rollout-restore-kept-in-batches';
 
+/** Runs started since restore a batch that holds every replica the edge routes to (a one-replica
+ * service) beside them, so the edge always has a healthy member (before: it answered 503 meanwhile). */
+const RESTORE_BESIDE = 'rollout-restore-beside';
+
 /**
  * Puts back the replicas an unfinished rollout kept as -prev (`kept`: their listing), `parallelism`
  * slots at a time and never every replica the edge routes to at once: a batch's half-updated replicas
  * (under the slots' names) leave the edge, each original comes back under its name, running and
  * healthy (restoreReplica, by id: twice is the same end state), and the batch joins again before the
- * next leaves. Shared by a rollout that finds an interrupted run's leftovers and by the repair of a
+ * next leaves. A batch that holds every replica the edge routes to (a one-replica service) comes back
+ * beside them instead (restoreBeside), unless its originals cannot run beside them. Shared by a rollout that finds an interrupted run's leftovers and by the repair of a
  * fleet host whose agent stopped answering. `edge` is the caller's edge for this restore only.
  */
 export async function restoreKept(
@@ -39,15 +44,50 @@ export async function restoreKept(
     await Promise.all(kept.map(restore));
     return;
   }
-  // A one-replica service has nothing else to serve meanwhile: the edge answers 503 rather than keep
-  // routing to the replica that restoreReplica removes.
+  // A batch that cannot come back beside the replicas it replaces leaves the edge with none: it answers
+  // 503 rather than keep routing to the replica that restoreReplica removes.
   edge.allowEmpty = true;
   for (const batch of restoreBatches(kept, parallelism, edge.members.length)) {
     const names = batch.map((r) => replicaName(service, r.slot));
+    const everyMember = edge.members.every((m) => names.includes(m));
+    if (
+      everyMember &&
+      patched(RESTORE_BESIDE) &&
+      (await restoreBeside(docker, edge, service, batch, restore, healthTimeoutMs))
+    )
+      continue;
     await edge.leave(names);
     await Promise.all(batch.map(restore));
     await edge.join(names);
   }
+}
+
+/**
+ * A batch that holds every replica the edge routes to, restored without leaving the edge empty: each
+ * original starts beside the replica under its slot's name (on the same network, under its kept name)
+ * and becomes healthy; the edge moves to the originals in one reload; only then do the replicas under the
+ * names go (restoreReplica: no longer routed) and the originals get their names back (same containers,
+ * same addresses: the edge keeps serving them, and the next write names them). False, with nothing
+ * changed on the edge, when an original cannot run beside (a fixed host port: startReplicaBeside).
+ */
+async function restoreBeside(
+  docker: HostAgent,
+  edge: EdgeUpstream,
+  service: string,
+  batch: ReplicaInfo[],
+  restore: (r: ReplicaInfo) => Promise<unknown>,
+  healthTimeoutMs: number,
+): Promise<boolean> {
+  const started = await Promise.all(
+    batch.map((r) => docker.startReplicaBeside({ id: r.id!, name: r.name, healthTimeoutMs })),
+  );
+  if (started.some((s) => !s.started)) return false;
+  const pairs = batch.map((r): [string, string] => [replicaName(service, r.slot), r.name]);
+  await edge.swap(pairs);
+  await Promise.all(batch.map(restore));
+  for (const [name, keptAs] of pairs) edge.renamed(keptAs, name);
+  await edge.flushNames();
+  return true;
 }
 
 /** What the repair of a rolling fleet's host needs: the service's replicas and their edge. */

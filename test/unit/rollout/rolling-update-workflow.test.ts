@@ -331,6 +331,54 @@ describe('a re-run after an interrupted rollout (M6)', () => {
     expect(engine.violations).toEqual([]);
   });
 
+  /** The restore's edge configs and replica calls, one line each, in order. */
+  const restoreSteps = (engine: FakeReplicaEngine) =>
+    engine.calls
+      .filter((c) => ['restoreReplica', 'startReplicaBeside', 'configureEdge'].includes(c.activity))
+      .map((c) =>
+        c.activity === 'configureEdge'
+          ? `edge ${(c.input.upstreams as Array<{ host: string }>).map((u) => u.host).join(' ') || '(none: 503)'}`
+          : `${c.activity} ${c.input.name}`,
+      );
+
+  it('one replica interrupted: its original comes back beside it, the edge moves to it, only then the replica goes — never an edge without a member', async () => {
+    // The interrupted run had replaced the only replica (v2 serves; v1 kept, stopped, as -prev).
+    const engine = new FakeReplicaEngine(service);
+    engine.add('web-1', 'app:v2');
+    const original = engine.add('web-1-prev', 'app:v1', { running: false, health: undefined });
+    engine.edgeConfigs.push(['web-1']);
+    const result = await roll(engine, 'app:v1');
+    expect(result.outcome).toBe('updated');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1') });
+    expect(engine.byName('web-1')!.id).toBe(original.id); // the original, not a new v1 replica
+    expect(restoreSteps(engine).slice(0, 4)).toEqual([
+      'startReplicaBeside web-1-prev',
+      'edge web-1-prev',
+      'restoreReplica web-1',
+      'edge web-1',
+    ]);
+    expect(engine.edgeConfigs.every((members) => members.length > 0)).toBe(true);
+    expect(engine.violations).toEqual([]);
+  });
+
+  it('one replica whose original publishes a fixed host port: it cannot run beside, so the edge answers 503 while it is restored', async () => {
+    const engine = new FakeReplicaEngine(service);
+    engine.add('web-1', 'app:v2', { hostPort: 8080 });
+    engine.add('web-1-prev', 'app:v1', { running: false, health: undefined, hostPort: 8080 });
+    engine.edgeConfigs.push(['web-1']);
+    const result = await roll(engine, 'app:v1', { spec: { image: 'app:v1', network: 'web-net', ports: [] } });
+    expect(result.outcome).toBe('updated');
+    expect(engine.state()).toEqual({ 'web-1': running('app:v1') });
+    expect(restoreSteps(engine).slice(0, 4)).toEqual([
+      'startReplicaBeside web-1-prev',
+      'edge (none: 503)',
+      'restoreReplica web-1',
+      'edge web-1',
+    ]);
+    expect(engine.byName('web-1-prev')).toBeUndefined();
+    expect(engine.violations).toEqual([]);
+  });
+
   it('syncs the edge before removing a -next it may still route to', async () => {
     const engine = new FakeReplicaEngine(service);
     engine.add('web-1-prev', 'app:v1', { running: false, health: undefined });
