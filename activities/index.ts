@@ -1,62 +1,33 @@
 import type { MetricMeter } from '@temporalio/common';
 import type Docker from 'dockerode';
-import { createContainerActivities } from './docker/containers';
-import { createHealthActivities } from './docker/health';
-import { createImageActivities } from './docker/images';
-import { createNetworkActivities } from './docker/networks';
-import { createObserveActivities } from './docker/container-observe';
-import { createFileActivities } from './docker/container-files';
-import { createExecActivities } from './docker/container-exec';
-import { createCleanupActivities } from './docker/cleanup';
-import { createReplicaActivities } from './docker/replicas';
-import { createReplicaLaunchActivities } from './docker/replica-launch';
-import { createEdgeContainerActivities } from './traffic/edge-container';
-import { createEdgeActivities } from './traffic/edge';
-import { createEdgeCanaryActivities } from './traffic/edge-canary';
-import { createEdgeCanaryWatchActivities } from './traffic/edge-canary-watch';
-import { createScanActivities } from './scan/scan-activities';
+import * as engineActivities from './engine-activities';
+import * as labellingActivities from './labelling-activities';
 import {
   createVulnerabilityActivities,
   trivySettingsFromEnv,
   type TrivySettings,
 } from './scan/trivy/image-vulnerabilities';
 import { createReportActivities } from './scan/report/report-activities';
-import { createServiceContainerActivities } from './docker/service-containers';
-import { createEdgeStateActivities } from './traffic/edge-state';
-import { createSmokeActivities } from './traffic/smoke';
-import { createEdgeDrainActivities } from './traffic/edge-drain';
-import { createRemediationActivities } from './docker/remediation';
-import { createHardenActivities } from './docker/harden';
-import { createCleanupItemActivities } from './docker/cleanup-items';
 
-/** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
- * with `HostActivities` and never import this module's code. */
+/** What a module of activity factories makes, all together: one object with every factory's activities. */
+type ActivitiesOf<Factories> = UnionToIntersection<
+  { [K in keyof Factories]: Factories[K] extends (...args: never[]) => infer A ? A : never }[keyof Factories]
+>;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/** Every activity a host agent registers, bound to its Docker Engine: each factory of
+ * engine-activities.ts with the engine, each of labelling-activities.ts with the engine and the host's id,
+ * and the image vulnerability scan with its Trivy settings. Workflows type their proxies with
+ * `HostActivities` and never import this module's code. */
 export function createHostActivities(docker: Docker, hostId: string, trivy: TrivySettings = trivySettingsFromEnv()) {
-  return {
-    ...createContainerActivities(docker, hostId),
-    ...createHealthActivities(docker),
-    ...createImageActivities(docker),
-    ...createNetworkActivities(docker),
-    ...createObserveActivities(docker),
-    ...createFileActivities(docker),
-    ...createExecActivities(docker),
-    ...createCleanupActivities(docker),
-    ...createReplicaActivities(docker, hostId),
-    ...createReplicaLaunchActivities(docker, hostId),
-    ...createEdgeActivities(docker),
-    ...createEdgeCanaryActivities(docker),
-    ...createEdgeCanaryWatchActivities(docker),
-    ...createEdgeContainerActivities(docker, hostId),
-    ...createScanActivities(docker),
-    ...createVulnerabilityActivities(trivy),
-    ...createServiceContainerActivities(docker),
-    ...createEdgeStateActivities(docker),
-    ...createSmokeActivities(docker),
-    ...createEdgeDrainActivities(docker),
-    ...createRemediationActivities(docker),
-    ...createHardenActivities(docker),
-    ...createCleanupItemActivities(docker),
-  };
+  return Object.assign(
+    {},
+    ...Object.values(engineActivities).map((create) => create(docker)),
+    ...Object.values(labellingActivities).map((create) => create(docker, hostId)),
+    createVulnerabilityActivities(trivy),
+  ) as ActivitiesOf<typeof engineActivities> &
+    ActivitiesOf<typeof labellingActivities> &
+    ReturnType<typeof createVulnerabilityActivities>;
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;
 

@@ -12,6 +12,7 @@ import type { FleetRollingRequest } from '../common/fleet-rolling';
 import { approveUpdate } from '../common/signals';
 import { startLoad, type LoadReport } from '../test/support/load';
 import { clientAs, testClient } from '../test/support/temporal';
+import { ownTestHosts } from '../test/support/test-hosts';
 import { waitFor } from '../test/support/wait';
 import { startWorker, testIds } from '../test/support/workers';
 import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
@@ -45,21 +46,15 @@ const DOCKER_SINGLE_EDGE_PORT = 22285;
 export async function main(): Promise<void> {
   await runStack('up');
   const ids = testIds('bench-fleet');
-  const options = {
+  const options = ownTestHosts(ids, {
     name: 'fbn',
     count: 3,
     firstBlock: 118,
     registryBlock: 117,
     registryPort: 22117,
-    hostIdPrefix: `${ids.hostId}-`,
     images: ['dockhand-fixture-app:v1', 'dockhand-fixture-app:v2', 'dockhand-edge:1'],
-    agentEnv: {
-      DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue,
-      DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue,
-      DOCKHAND_EVENTS_PUBLISH: '0',
-    },
     log: (l: string) => console.log(`[bench] ${l}`),
-  };
+  });
   const { client, config } = await testClient(ids);
   const orchestrator = startWorker('orchestrator', ids);
   try {

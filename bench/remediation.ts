@@ -7,12 +7,14 @@ import { loadConfig } from '../common/config';
 import { dockhandDataConverter } from '../client/data-converter';
 import { temporalConnectionOptions } from '../client/connection-options';
 import { engineEventJobId, type EngineEvent } from '../common/events/engine-event';
-import { EVENT_JOB_OPTIONS, JobName } from '../common/events/queues';
+import { JobName } from '../common/events/queues';
+import { queueEngineEvents } from '../activities/events/publish';
 import { restartDeskId } from '../common/remediation/restart-desk';
 import { activityContainer, deskHistory, deskSignalEvents } from './lib/desk-history';
 import { testQueue, waitFor, writeRules } from '../test/support/events';
 import { temporalOutage } from './lib/temporal-outage';
 import { incidentStages, percentile, summarizeStages, type IncidentStages } from './lib/incident-stages';
+import { startUnderInit } from '../test/support/docker';
 import { startWorker } from '../test/support/workers';
 import { startCeiling } from './lib/start-ceiling';
 import { autohealRules } from './lib/autoheal-rules';
@@ -126,7 +128,7 @@ export async function main(): Promise<void> {
       }),
     );
   } finally {
-    await tearDownBench({ docker, containers: names, workers, queue: q, client });
+    await tearDownBench({ containers: names, workers, queue: q, client });
   }
 }
 
@@ -163,13 +165,7 @@ async function measure(names: string[], labels: Record<string, string>): Promise
     }
   });
   try {
-    await Promise.all(
-      names.map((n) =>
-        docker
-          .createContainer({ name: n, Image: 'dockhand-fixture-app:flaky', Labels: labels, HostConfig: { Init: true } })
-          .then((c) => c.start()),
-      ),
-    );
+    await Promise.all(names.map((n) => startUnderInit(n, 'dockhand-fixture-app:flaky', labels)));
     await Promise.all(
       names.map(async (name) => {
         const c = docker.getContainer(name);
@@ -236,13 +232,7 @@ async function throughput(
   }));
   const before = (await q.queue.getJobCounts('completed')).completed ?? 0;
   const started = Date.now();
-  await q.queue.addBulk(
-    events.map((e) => ({
-      name: JobName.engineEvent,
-      data: e,
-      opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
-    })),
-  );
+  await queueEngineEvents(q.queue, events);
   await waitFor(
     async () => ((await q.queue.getJobCounts('completed')).completed ?? 0) - before >= SYNTHETIC,
     600_000,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { rolloutOutcome, startRollingUpdate } from '../client/rolling-update';
+import { proxyLocation } from '../activities/traffic/nginx-config';
 import { runStack } from '../cli/lib/processes';
 import type { RollingUpdateRequest } from '../common/rolling-update';
 import { docker, removeNetwork, removeService } from '../test/support/docker';
@@ -206,22 +207,16 @@ async function benchSwarm(suffix: string) {
   }
 }
 
-/** The site config of the edge in front of the Swarm service: the service name resolved per request. */
+/** The site config of the edge in front of the Swarm service: Dockhand's own proxy settings (both rolling
+ * updates are measured through the same nginx), the service name resolved per request. */
 function swarmEdgeConfig(service: string): string {
   return [
     'server {',
     '    listen 80 default_server;',
     '    location = /__edge/health { return 200 "ok\\n"; }',
-    '    location / {',
     // A variable makes nginx resolve the name at request time (through the http-level resolver).
-    `        set $swarm_service ${service};`,
-    '        proxy_pass http://$swarm_service:8080;',
-    '        proxy_http_version 1.1;',
-    '        proxy_set_header Connection "";',
-    '        proxy_connect_timeout 10s;',
-    '        proxy_next_upstream error timeout http_502 http_503 non_idempotent;',
-    '        proxy_next_upstream_tries 3;',
-    '    }',
+    `    set $swarm_service ${service};`,
+    ...proxyLocation('http://$swarm_service:8080'),
     '}',
     '',
   ].join('\n');

@@ -1,8 +1,6 @@
 import { BlueGreenInput, type BlueGreenResult } from '../common/blue-green';
 import { ANSWER_JSON, approvalAnswers, approvalFact, duration, type ChangeTexts } from './presentation';
-import { serviceChangeStarter, type ChangeHandle } from './start';
-
-export type BlueGreenHandle = ChangeHandle<typeof BlueGreenInput, BlueGreenResult>;
+import { serviceChangeStarter } from './start';
 
 /** Starts blueGreenDeploy under the service's change lock `deploy/<service>` (validated first). */
 export const startBlueGreenDeploy = serviceChangeStarter<typeof BlueGreenInput, BlueGreenResult>({

@@ -1,9 +1,7 @@
 import { pct } from '../common/canary-analysis';
 import { CanaryInput, type CanaryResult } from '../common/canary-deploy';
 import { ANSWER_JSON, approvalAnswers, duration, type ChangeTexts } from './presentation';
-import { serviceChangeStarter, type ChangeHandle } from './start';
-
-export type CanaryHandle = ChangeHandle<typeof CanaryInput, CanaryResult>;
+import { serviceChangeStarter, type StartedChange } from './start';
 
 /** Starts canaryDeploy under the service's change lock `deploy/<service>` (validated first). */
 export const startCanaryDeploy = serviceChangeStarter<typeof CanaryInput, CanaryResult>({
@@ -11,6 +9,7 @@ export const startCanaryDeploy = serviceChangeStarter<typeof CanaryInput, Canary
   schema: CanaryInput,
   texts: canaryTexts,
 });
+export type CanaryHandle = StartedChange<typeof startCanaryDeploy>;
 
 /** What the Temporal UI shows of a canary from its start (a fleet canary's too: the same policy). */
 export function canaryTexts(

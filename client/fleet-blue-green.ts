@@ -1,8 +1,6 @@
 import { FleetBlueGreenInput, type FleetBlueGreenResult } from '../common/fleet-blue-green';
 import { ANSWER_JSON, approvalAnswers, approvalFact, duration, type ChangeTexts } from './presentation';
-import { serviceChangeStarter, type ChangeHandle } from './start';
-
-export type FleetBlueGreenHandle = ChangeHandle<typeof FleetBlueGreenInput, FleetBlueGreenResult>;
+import { serviceChangeStarter, type StartedChange } from './start';
 
 /** Starts fleetBlueGreenDeploy under the service's change lock `deploy/<service>` (validated first): one
  * change of a service at a time, on all its hosts. */
@@ -11,6 +9,7 @@ export const startFleetBlueGreenDeploy = serviceChangeStarter<typeof FleetBlueGr
   schema: FleetBlueGreenInput,
   texts: fleetBlueGreenTexts,
 });
+export type FleetBlueGreenHandle = StartedChange<typeof startFleetBlueGreenDeploy>;
 
 /** What the Temporal UI shows of a fleet blue-green deploy from its start. */
 function fleetBlueGreenTexts(input: FleetBlueGreenInput): ChangeTexts {

@@ -1,9 +1,7 @@
 import { FleetCanaryInput, type FleetCanaryResult } from '../common/fleet-canary';
 import { canaryTexts } from './canary-deploy';
 import type { ChangeTexts } from './presentation';
-import { serviceChangeStarter, type ChangeHandle } from './start';
-
-export type FleetCanaryHandle = ChangeHandle<typeof FleetCanaryInput, FleetCanaryResult>;
+import { serviceChangeStarter, type StartedChange } from './start';
 
 /** Starts fleetCanaryDeploy under the service's change lock `deploy/<service>` (validated first): one
  * change of a service at a time, on all its hosts. */
@@ -12,6 +10,7 @@ export const startFleetCanaryDeploy = serviceChangeStarter<typeof FleetCanaryInp
   schema: FleetCanaryInput,
   texts: fleetCanaryTexts,
 });
+export type FleetCanaryHandle = StartedChange<typeof startFleetCanaryDeploy>;
 
 /** What the Temporal UI shows of a fleet canary from its start: the single-host canary's facts, on
  * every host. */

@@ -3,9 +3,7 @@ import { FleetRollingInput, hostLossOf, hostRolloutRequest, type FleetRollingRes
 import { RollingUpdateInput } from '../common/rolling-update';
 import { validate } from '../common/spec/validate';
 import { approvalAnswers, approvalFact, duration, type ChangeTexts } from './presentation';
-import { serviceChangeStarter, type ChangeHandle } from './start';
-
-export type FleetRollingHandle = ChangeHandle<typeof FleetRollingInput, FleetRollingResult>;
+import { serviceChangeStarter, type StartedChange } from './start';
 
 /** Starts fleetRollingUpdate under the service's change lock `deploy/<service>`, once the fleet's fields
  * and each host's own rollout are valid (naming the field). */
@@ -17,6 +15,7 @@ export const startFleetRollingUpdate = serviceChangeStarter<typeof FleetRollingI
     for (const host of input.hosts) validate(RollingUpdateInput, hostRolloutRequest(input, host), 'input');
   },
 });
+export type FleetRollingHandle = StartedChange<typeof startFleetRollingUpdate>;
 
 /** What the Temporal UI shows of a fleet rolling update from its start. */
 function fleetRollingTexts(input: FleetRollingInput): ChangeTexts {

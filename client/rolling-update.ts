@@ -3,9 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DeployErrorType } from '../common/errors';
 import { RollingUpdateInput, type RollingUpdateResult } from '../common/rolling-update';
 import { ANSWER_JSON, approvalAnswers, duration, type ChangeTexts } from './presentation';
-import { serviceChangeStarter, type ChangeHandle } from './start';
-
-export type RollingUpdateHandle = ChangeHandle<typeof RollingUpdateInput, RollingUpdateResult>;
+import { serviceChangeStarter, type StartedChange } from './start';
 
 /** Starts rollingUpdate under the service's change lock `deploy/<service>` (validated first). */
 export const startRollingUpdate = serviceChangeStarter<typeof RollingUpdateInput, RollingUpdateResult>({
@@ -14,6 +12,7 @@ export const startRollingUpdate = serviceChangeStarter<typeof RollingUpdateInput
   texts: rollingUpdateTexts,
   startWith: 'request',
 });
+export type RollingUpdateHandle = StartedChange<typeof startRollingUpdate>;
 
 /** What the Temporal UI shows of a rolling update from its start. */
 function rollingUpdateTexts(input: RollingUpdateInput): ChangeTexts {

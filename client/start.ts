@@ -98,3 +98,6 @@ export function serviceChangeStarter<S extends z.ZodType<ChangeTarget>, R>(chang
     })) as ChangeHandle<S, R>;
   };
 }
+
+/** The handle a service change's starter gives (`StartedChange<typeof startBlueGreenDeploy>`). */
+export type StartedChange<Start extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<Start>>;

@@ -81,3 +81,22 @@ export interface CanaryResult {
     promotedAt: string;
   };
 }
+
+/** The moments of a canary, in epoch ms: start, its first weight on the edge (none when it was promoted
+ * before any), the promotion, the end. */
+export interface CanaryMoments {
+  startedAt: number;
+  firstWeightAt?: number;
+  promotedAt: number;
+  finishedAt: number;
+}
+
+/** The result's `timings` from the moments of a canary (one host's or a fleet's). Pure. */
+export function canaryTimings(m: CanaryMoments): CanaryResult['timings'] {
+  return {
+    totalMs: m.finishedAt - m.startedAt,
+    canaryMs: m.promotedAt - (m.firstWeightAt ?? m.promotedAt),
+    ...(m.firstWeightAt ? { firstWeightAt: new Date(m.firstWeightAt).toISOString() } : {}),
+    promotedAt: new Date(m.promotedAt).toISOString(),
+  };
+}

@@ -179,8 +179,8 @@ function edgeLocations(generation: string): string[] {
 
 /** `proxy_next_upstream` retries the next backend, so a replica leaving never surfaces as a client
  * error; a long connect timeout keeps a backend that is only slow (a busy host) from surfacing as one
- * either. */
-function proxyLocation(target: string): string[] {
+ * either. The rolling bench's Swarm peer serves through the same settings (bench/rolling.ts). */
+export function proxyLocation(target: string): string[] {
   return [
     `    location / {`,
     `        proxy_pass ${target};`,

@@ -1,10 +1,9 @@
-import type Docker from 'dockerode';
 import type { Client } from '@temporalio/client';
+import { removeContainers } from '../../test/support/docker';
 import type { WorkerProcess } from '../../test/support/workers';
 
 /** What an event bench run leaves behind: its containers, worker processes, events queue and client. */
 export interface BenchLeftovers {
-  docker: Docker;
   containers: string[];
   workers: WorkerProcess[];
   queue: { dispose: () => Promise<void> };
@@ -13,12 +12,8 @@ export interface BenchLeftovers {
 
 /** Removes a bench run's containers (gone already is fine), stops its workers, drops its queue and closes
  * its client, in that order so no worker acts on a container being removed. */
-export async function tearDownBench({ docker, containers, workers, queue, client }: BenchLeftovers): Promise<void> {
-  for (const n of containers)
-    await docker
-      .getContainer(n)
-      .remove({ force: true })
-      .catch(() => undefined);
+export async function tearDownBench({ containers, workers, queue, client }: BenchLeftovers): Promise<void> {
+  await removeContainers(containers);
   await Promise.all(workers.map((w) => w.stop()));
   await queue.dispose();
   await client.connection.close();

@@ -1,10 +1,11 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { Client, Connection } from '@temporalio/client';
-import { engineEventJobId, type EngineEvent } from '../../common/events/engine-event';
-import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
+import type { EngineEvent } from '../../common/events/engine-event';
+import { queueEngineEvents } from '../../activities/events/publish';
 import { restartDeskId } from '../../common/remediation/restart-desk';
 import { deskHistory, deskSignalEvents } from './desk-history';
 import { testQueue, waitFor, writeRules } from '../../test/support/events';
+import { startUnderInit } from '../../test/support/docker';
 import { startWorker } from '../../test/support/workers';
 import { PrivateTemporal } from './private-temporal';
 import { loadConfig } from '../../common/config';
@@ -35,7 +36,6 @@ interface OutageReport {
  * it starts again and the check waits until every one of those events was remediated.
  */
 export async function temporalOutage(suffix: string, outageMs: number, log: (...a: unknown[]) => void) {
-  const docker = new Docker();
   const temporal = await PrivateTemporal.start();
   log(`outage: own Temporal dev server on ${temporal.address}`);
   const ids = { hostId: `bench-out-${suffix}`, orchestratorQueue: `dockhand-orchestrator-bench-out-${suffix}` };
@@ -62,16 +62,7 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
   try {
     await Promise.all(workers.map((w) => w.ready));
     const containers = await Promise.all(
-      names.map(async (name) => {
-        const c = await docker.createContainer({
-          name,
-          Image: 'dockhand-fixture-app:flaky',
-          Labels: optIn,
-          HostConfig: { Init: true },
-        });
-        await c.start();
-        return c;
-      }),
+      names.map((name) => startUnderInit(name, 'dockhand-fixture-app:flaky', optIn)),
     );
     // One incident before the outage: each container's remediation workflow is running when Temporal goes.
     const startedBefore = await Promise.all(
@@ -107,13 +98,7 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
       labels: synthetic,
       timeNano: `${base + BigInt(i)}`,
     }));
-    await q.queue.addBulk(
-      events.map((e) => ({
-        name: JobName.engineEvent,
-        data: e,
-        opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
-      })),
-    );
+    await queueEngineEvents(q.queue, events);
     // The containers' own unhealthy events must fall inside the outage too.
     await Promise.all(
       containers.map((c) =>
@@ -164,7 +149,7 @@ export async function temporalOutage(suffix: string, outageMs: number, log: (...
     if (dead.length) log(`outage: ${dead.length} worker(s) exited during the outage`);
     return report;
   } finally {
-    await tearDownBench({ docker, containers: names, workers, queue: q, client });
+    await tearDownBench({ containers: names, workers, queue: q, client });
     await temporal.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bytes, durationMs } from '../spec/schema-helpers';
+import { containerRemediationInput } from './container-remediation';
 
 /** How the memory-pressure remediation raises a container's memory limit. */
 export const MemoryPolicy = z.strictObject({
@@ -15,24 +16,6 @@ export const MemoryPolicy = z.strictObject({
 });
 export type MemoryPolicy = z.output<typeof MemoryPolicy>;
 
-export const MemoryPressureInput = z.strictObject({
-  host: z.string().min(1),
-  container: z.string().min(1),
-  policy: MemoryPolicy.default(MemoryPolicy.parse({})),
-  manual: z.boolean().default(false),
-  /** What a run hands to the next when it continues as new: its changes (few: each one at least
-   * doubles the limit up to the ceiling), the event count, and events not looked at yet. */
-  carried: z
-    .strictObject({
-      changes: z.array(z.custom<MemoryChange>((v) => typeof v === 'object' && v !== null)).max(64),
-      events: z.number().int().min(0),
-      pending: z.number().int().min(0),
-    })
-    .optional(),
-});
-export type MemoryPressureInput = z.output<typeof MemoryPressureInput>;
-export type MemoryPressureRequest = z.input<typeof MemoryPressureInput>;
-
 /** One change of a container's memory, as the result and the `status` query record it: a live
  * `update` (the container keeps running) or a recreate (after an OOM kill: a new container under the
  * same name with the same spec and the new limits; `restarted` is then true). */
@@ -46,6 +29,14 @@ export interface MemoryChange {
   reason: string;
   at: string;
 }
+
+export const MemoryPressureInput = containerRemediationInput(MemoryPolicy, {
+  /** Carried to the next run: the changes made (few: each one at least doubles the limit up to the ceiling). */
+  changes: z.array(z.custom<MemoryChange>((v) => typeof v === 'object' && v !== null)).max(64),
+});
+export type MemoryPressureInput = z.output<typeof MemoryPressureInput>;
+export type MemoryPressureRequest = z.input<typeof MemoryPressureInput>;
+
 export interface MemoryPressureResult {
   container: string;
   changes: MemoryChange[];

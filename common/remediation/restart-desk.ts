@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { carriedCount } from './container-remediation';
 import { RestartPolicy } from './restart-unhealthy';
 import type { RemediationEvent } from './signals';
 
@@ -21,6 +22,27 @@ export interface DeskBatch {
 export const deskEventsSignal = defineSignal<[DeskBatch]>('deskEvents');
 /** A container's own restartUnhealthy (the quarantine the desk handed it to) ended: released or expired. */
 export const deskHandOffEndedSignal = defineSignal<[{ container: string }]>('deskHandOffEnded');
+
+/** What a desk did, over all its runs: its result, and the counters of its `status`. */
+export interface RestartDeskResult {
+  /** Events taken in. */
+  events: number;
+  /** Restarts done. */
+  restarts: number;
+  /** Events for a container whose restart was running: counted once, not acted on again. */
+  deduplicated: number;
+  /** Restarts that failed for good (the host agent never answered, the engine refused). */
+  failed: number;
+}
+
+export interface RestartDeskStatus extends RestartDeskResult {
+  phase: 'watching' | 'draining' | 'done';
+  /** Containers being looked at or restarted now. */
+  inFlight: string[];
+  /** Containers whose budget is spent: their own restartUnhealthy quarantines them. */
+  handedOff: string[];
+}
+export const restartDeskStatusQuery = defineQuery<RestartDeskStatus>('status');
 
 export const DeskBatchInput = z.strictObject({
   policy: RestartPolicy,
@@ -45,9 +67,9 @@ const Carried = z.strictObject({
   handedOff: z.array(z.string()),
   /** Batches that arrived while the run was draining, not looked at yet. */
   pending: z.array(z.unknown()),
-  events: z.number().int().min(0),
-  restarts: z.number().int().min(0),
-  deduplicated: z.number().int().min(0),
+  events: carriedCount,
+  restarts: carriedCount,
+  deduplicated: carriedCount,
 });
 
 export const RestartDeskInput = z.strictObject({
@@ -58,27 +80,3 @@ export const RestartDeskInput = z.strictObject({
 });
 export type RestartDeskInput = z.output<typeof RestartDeskInput>;
 export type RestartDeskRequest = z.input<typeof RestartDeskInput>;
-
-export interface RestartDeskStatus {
-  phase: 'watching' | 'draining' | 'done';
-  /** Events taken in (all runs). */
-  events: number;
-  /** Restarts done (all runs). */
-  restarts: number;
-  /** Events for a container whose restart was running: counted once, not acted on again. */
-  deduplicated: number;
-  /** Containers being looked at or restarted now. */
-  inFlight: string[];
-  /** Containers whose budget is spent: their own restartUnhealthy quarantines them. */
-  handedOff: string[];
-  /** Restarts that failed for good (the host agent never answered, the engine refused). */
-  failed: number;
-}
-export const restartDeskStatusQuery = defineQuery<RestartDeskStatus>('status');
-
-export interface RestartDeskResult {
-  events: number;
-  restarts: number;
-  deduplicated: number;
-  failed: number;
-}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { durationMs } from '../spec/schema-helpers';
 import { policyProblem, type AnswerPolicy } from '../answer-policy';
 import { ApproverKeys } from '../answer-signature';
+import { carriedCount, containerRemediationInput } from './container-remediation';
 
 /** Budget and escalation of the restart-unhealthy remediation. */
 export const RestartPolicy = z
@@ -39,25 +40,14 @@ export const RestartPolicy = z
   });
 export type RestartPolicy = z.output<typeof RestartPolicy>;
 
-export const RestartUnhealthyInput = z.strictObject({
-  host: z.string().min(1),
-  container: z.string().min(1),
-  policy: RestartPolicy.default(RestartPolicy.parse({})),
-  /** Started by a person (`dockhand remediate <c> restart`): restart at once, within the budget. */
-  manual: z.boolean().default(false),
+export const RestartUnhealthyInput = containerRemediationInput(RestartPolicy, {
+  /** Carried to the next run: the restarts still inside the window, and how many there were in all. */
+  restartsAt: z.array(z.number()).max(100),
+  restarts: carriedCount,
+}).extend({
   /** Started by a host's restart desk (its budget spent there): tell that desk when this ends, so the
    * container's next event opens a new incident there. */
   desk: z.string().min(1).optional(),
-  /** What a run hands to the next when it continues as new: the restarts still inside the window,
-   * the counters, and events that arrived but were not looked at yet. */
-  carried: z
-    .strictObject({
-      restartsAt: z.array(z.number()).max(100),
-      events: z.number().int().min(0),
-      restarts: z.number().int().min(0),
-      pending: z.number().int().min(0),
-    })
-    .optional(),
 });
 export type RestartUnhealthyInput = z.output<typeof RestartUnhealthyInput>;
 export type RestartUnhealthyRequest = z.input<typeof RestartUnhealthyInput>;

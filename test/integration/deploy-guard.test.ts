@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBlueGreenDeploy } from '../../client/blue-green';
 import type { BlueGreenRequest } from '../../common/blue-green';
 import type { DeployGuardResult } from '../../common/deploy-guard';
-import { engineEventJobId, type EngineEvent } from '../../common/events/engine-event';
-import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
+import type { EngineEvent } from '../../common/events/engine-event';
+import { queueEngineEvents } from '../../activities/events/publish';
 import { DockhandPhase } from '../../common/search-attributes';
 import { serviceChangeId } from '../../common/workflow-ids';
 import { colorsOf, patientHealthcheck, viaEdge, waitForPhase } from '../support/blue-green';
@@ -102,13 +102,7 @@ describe('deploy guard: blue-green (real engine, Redis, Temporal, nginx edge)', 
       labels: { 'dockhand.managed': 'true', 'dockhand.service': guarded, 'dockhand.color': 'green' },
       timeNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(i)),
     }));
-    await events.queue.addBulk(
-      storm.map((e) => ({
-        name: JobName.engineEvent,
-        data: e,
-        opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
-      })),
-    );
+    await queueEngineEvents(events.queue, storm);
     await waitFor(
       async () =>
         (await events.all()).filter((j) => (j.data as EngineEvent).id === `storm-${suffix}` && j.finishedOn).length ===

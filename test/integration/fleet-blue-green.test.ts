@@ -10,6 +10,7 @@ import { fleetRepairId } from '../../common/workflow-ids';
 import { patientHealthcheck } from '../support/blue-green';
 import { startLoad, type LoadReport } from '../support/load';
 import { clientAs, testClient } from '../support/temporal';
+import { ownTestHosts } from '../support/test-hosts';
 import { waitFor } from '../support/wait';
 import { startWorker, testIds } from '../support/workers';
 
@@ -21,21 +22,14 @@ import { startWorker, testIds } from '../support/workers';
 const ids = testIds('fbg');
 const NAME = 'fb';
 const EDGE_PORT = 22180;
-const agentEnv = {
-  DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue,
-  DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue,
-  DOCKHAND_EVENTS_PUBLISH: '0',
-};
-const options = {
+const options = ownTestHosts(ids, {
   name: NAME,
   count: 3,
   firstBlock: 114,
   registryBlock: 113,
   registryPort: 22113,
-  hostIdPrefix: `${ids.hostId}-`,
   images: ['dockhand-fixture-app:v1', 'dockhand-fixture-app:v2', 'dockhand-edge:1'],
-  agentEnv,
-};
+});
 const service = `fbg-${ids.suffix}`;
 let up: TestHosts;
 let client: Client;

@@ -12,6 +12,7 @@ import { startLoad, type LoadReport } from '../support/load';
 import { testClient } from '../support/temporal';
 import { queryMetadata } from '../support/ui-metadata';
 import { waitFor } from '../support/wait';
+import { ownTestHosts } from '../support/test-hosts';
 import { startWorker, testIds } from '../support/workers';
 
 // A canary on every host of a service: two real Docker hosts (engines in network namespaces of their
@@ -22,20 +23,14 @@ const ids = testIds('fcy');
 const NAME = 'fc';
 const EDGE_PORT = 22190;
 const RATE = 25; // requests per second through each edge
-const options = {
+const options = ownTestHosts(ids, {
   name: NAME,
   count: 2,
   firstBlock: 151,
   registryBlock: 150,
   registryPort: 22150,
-  hostIdPrefix: `${ids.hostId}-`,
   images: ['dockhand-fixture-app:v1', 'dockhand-fixture-app:v2', 'dockhand-fixture-app:erratic', 'dockhand-edge:1'],
-  agentEnv: {
-    DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue,
-    DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue,
-    DOCKHAND_EVENTS_PUBLISH: '0',
-  },
-};
+});
 const service = `fcy-${ids.suffix}`;
 let up: TestHosts;
 let client: Client;

@@ -10,6 +10,7 @@ import { patientHealthcheck } from '../support/blue-green';
 import { startLoad, type LoadReport } from '../support/load';
 import { testClient } from '../support/temporal';
 import { waitFor } from '../support/wait';
+import { ownTestHosts } from '../support/test-hosts';
 import { startWorker, testIds } from '../support/workers';
 
 // Three real Docker hosts (engines in network namespaces of their own, one agent each) and the registry,
@@ -20,20 +21,14 @@ import { startWorker, testIds } from '../support/workers';
 const ids = testIds('frl');
 const NAME = 'fr';
 const EDGE_PORT = 22190;
-const options = {
+const options = ownTestHosts(ids, {
   name: NAME,
   count: 3,
   firstBlock: 122,
   registryBlock: 121,
   registryPort: 22121,
-  hostIdPrefix: `${ids.hostId}-`,
   images: ['dockhand-fixture-app:v1', 'dockhand-fixture-app:v2', 'dockhand-fixture-app:broken', 'dockhand-edge:1'],
-  agentEnv: {
-    DOCKHAND_ORCHESTRATOR_QUEUE: ids.orchestratorQueue,
-    DOCKHAND_HOST_REGISTRY: ids.orchestratorQueue,
-    DOCKHAND_EVENTS_PUBLISH: '0',
-  },
-};
+});
 const service = `frl-${ids.suffix}`;
 let up: TestHosts;
 let client: Client;

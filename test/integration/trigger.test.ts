@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { engineEventJobId, type EngineEvent } from '../../common/events/engine-event';
-import { EVENT_JOB_OPTIONS, JobName } from '../../common/events/queues';
+import { JobName } from '../../common/events/queues';
+import { queueEngineEvents } from '../../activities/events/publish';
 import { remediationStatusQuery } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
 import { restartDeskId } from '../../common/remediation/restart-desk';
 import { deskHistory, deskSignalEvents } from '../../bench/lib/desk-history';
-import { docker } from '../support/docker';
+import { removeContainers, startUnderInit } from '../support/docker';
 import { testQueue, waitFor, writeRules } from '../support/events';
 import { tcpProxy } from '../support/tcp-proxy';
 import { testClient } from '../support/temporal';
@@ -65,11 +66,7 @@ afterAll(async () => {
       .getHandle(id)
       .terminate('test over')
       .catch(() => undefined);
-  for (const name of containers)
-    await docker
-      .getContainer(name)
-      .remove({ force: true })
-      .catch(() => undefined);
+  await removeContainers(containers);
   await Promise.all(workers.map((w) => w.stop()));
   await proxy?.close();
   await events.dispose();
@@ -77,13 +74,7 @@ afterAll(async () => {
 
 async function healthyContainer(name: string) {
   containers.push(name);
-  const c = await docker.createContainer({
-    name,
-    Image: 'dockhand-fixture-app:v1',
-    Labels: optIn,
-    HostConfig: { Init: true },
-  });
-  await c.start();
+  const c = await startUnderInit(name, 'dockhand-fixture-app:v1', optIn);
   await waitFor(async () => (await c.inspect()).State.Health?.Status === 'healthy', 30_000, `${name} healthy`);
 }
 
@@ -111,12 +102,10 @@ describe('trigger worker (real Redis, real Temporal)', () => {
   it('coalesces 100 events for one container into exactly one workflow', async () => {
     const name = `dup-${ids.suffix}`;
     await healthyContainer(name);
-    const jobs = Array.from({ length: 100 }, (_, i) => unhealthyEvent(name, i)).map((e) => ({
-      name: JobName.engineEvent,
-      data: e,
-      opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
-    }));
-    await events.queue.addBulk(jobs);
+    await queueEngineEvents(
+      events.queue,
+      Array.from({ length: 100 }, (_, i) => unhealthyEvent(name, i)),
+    );
     const workflowId = remediationId('restart-unhealthy', ids.hostId, name);
     workflowIds.push(workflowId);
     await waitFor(
@@ -168,13 +157,7 @@ describe('trigger worker (real Redis, real Temporal)', () => {
       labels: deskOptIn,
     }));
     workflowIds.push(restartDeskId(ids.hostId));
-    await events.queue.addBulk(
-      sent.map((e) => ({
-        name: JobName.engineEvent,
-        data: e,
-        opts: { jobId: engineEventJobId(e), ...EVENT_JOB_OPTIONS },
-      })),
-    );
+    await queueEngineEvents(events.queue, sent);
     const jobIds = sent.map(engineEventJobId);
     await waitFor(
       async () => {
@@ -202,7 +185,7 @@ describe('trigger worker (real Redis, real Temporal)', () => {
     workflowIds.push(workflowId);
     await proxy.cut();
     const event = unhealthyEvent(name, 0);
-    await events.queue.add(JobName.engineEvent, event, { jobId: engineEventJobId(event), ...EVENT_JOB_OPTIONS });
+    await queueEngineEvents(events.queue, [event]);
     const job = await waitFor(
       async () => {
         const j = await events.queue.getJob(engineEventJobId(event));

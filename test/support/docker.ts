@@ -21,6 +21,30 @@ export async function removeContainersLabelled(label: string): Promise<void> {
   );
 }
 
+/** Force-removes the named containers, running or not; one already gone is fine. */
+export async function removeContainers(names: string[]): Promise<void> {
+  await Promise.all(
+    names.map((n) =>
+      docker
+        .getContainer(n)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+}
+
+/** Creates and starts a container of a fixture image under Docker's init: the fixture's busybox httpd,
+ * as PID 1, would ignore the SIGTERM of a stop or restart. */
+export async function startUnderInit(
+  name: string,
+  image: string,
+  labels: Record<string, string> = {},
+): Promise<Docker.Container> {
+  const c = await docker.createContainer({ name, Image: image, Labels: labels, HostConfig: { Init: true } });
+  await c.start();
+  return c;
+}
+
 export async function containersOf(service: string): Promise<Docker.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: { label: [`${Labels.service}=${service}`] } });
 }

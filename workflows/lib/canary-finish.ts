@@ -1,5 +1,11 @@
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
-import { canaryStatusQuery, type CanaryPhase, type CanaryResult, type CanaryStatus } from '../../common/canary-deploy';
+import {
+  canaryStatusQuery,
+  canaryTimings,
+  type CanaryPhase,
+  type CanaryResult,
+  type CanaryStatus,
+} from '../../common/canary-deploy';
 import { DeployErrorType, failure } from '../../common/errors';
 import { removeBehindEdge } from './blue-green-steps';
 import type { CanaryRun } from './canary-steps';
@@ -92,11 +98,6 @@ export function canaryResult(
     checks: run.progress.status.checks,
     edge: { name: edge.name, hostIp: edge.hostIp, hostPort: o.hostPort },
     ...(o.warnings.length ? { warnings: o.warnings } : {}),
-    timings: {
-      totalMs: Date.now() - o.startedAt,
-      canaryMs: o.promotedAt - (o.firstWeightAt ?? o.promotedAt),
-      ...(o.firstWeightAt ? { firstWeightAt: new Date(o.firstWeightAt).toISOString() } : {}),
-      promotedAt: new Date(o.promotedAt).toISOString(),
-    },
+    timings: canaryTimings({ ...o, finishedAt: Date.now() }),
   };
 }

@@ -1,5 +1,5 @@
 import type { CanaryCheck } from '../../common/canary';
-import type { CanaryPhase, CanaryStatus } from '../../common/canary-deploy';
+import { canaryTimings, type CanaryPhase, type CanaryStatus } from '../../common/canary-deploy';
 import { DeployErrorType, failure } from '../../common/errors';
 import type { HostProgress } from '../../common/fleet';
 import { hostCanaryInput, type FleetCanaryInput, type FleetCanaryResult } from '../../common/fleet-canary';
@@ -101,7 +101,6 @@ export function fleetCanaryResult(
     timings: { startedAt: number; firstWeightAt?: number; promotedAt: number };
   },
 ): FleetCanaryResult {
-  const t = o.timings;
   return {
     service: input.service,
     outcome: 'promoted',
@@ -123,11 +122,6 @@ export function fleetCanaryResult(
       },
     })),
     ...(o.warnings.length ? { warnings: o.warnings } : {}),
-    timings: {
-      totalMs: Date.now() - t.startedAt,
-      canaryMs: t.promotedAt - (t.firstWeightAt ?? t.promotedAt),
-      ...(t.firstWeightAt ? { firstWeightAt: new Date(t.firstWeightAt).toISOString() } : {}),
-      promotedAt: new Date(t.promotedAt).toISOString(),
-    },
+    timings: canaryTimings({ ...o.timings, finishedAt: Date.now() }),
   };
 }

@@ -1,0 +1,19 @@
+// Activity factories that need only the host's Docker Engine: `createHostActivities` calls each with it.
+export { createHealthActivities } from './docker/health';
+export { createImageActivities } from './docker/images';
+export { createNetworkActivities } from './docker/networks';
+export { createObserveActivities } from './docker/container-observe';
+export { createFileActivities } from './docker/container-files';
+export { createExecActivities } from './docker/container-exec';
+export { createCleanupActivities } from './docker/cleanup';
+export { createEdgeActivities } from './traffic/edge';
+export { createEdgeCanaryActivities } from './traffic/edge-canary';
+export { createEdgeCanaryWatchActivities } from './traffic/edge-canary-watch';
+export { createScanActivities } from './scan/scan-activities';
+export { createServiceContainerActivities } from './docker/service-containers';
+export { createEdgeStateActivities } from './traffic/edge-state';
+export { createSmokeActivities } from './traffic/smoke';
+export { createEdgeDrainActivities } from './traffic/edge-drain';
+export { createRemediationActivities } from './docker/remediation';
+export { createHardenActivities } from './docker/harden';
+export { createCleanupItemActivities } from './docker/cleanup-items';
