@@ -28,6 +28,7 @@ import { createEdgeDrainActivities } from './traffic/edge-drain';
 import { createRemediationActivities } from './docker/remediation';
 import { createHardenActivities } from './docker/harden';
 import { createCleanupItemActivities } from './docker/cleanup-items';
+import { createAgentPresenceActivities } from './hosts/agent-presence';
 
 /** Every activity a host agent registers, bound to its Docker Engine. Workflows type their proxies
  * with `HostActivities` and never import this module's code. */
@@ -56,6 +57,7 @@ export function createHostActivities(docker: Docker, hostId: string, trivy: Triv
     ...createRemediationActivities(docker),
     ...createHardenActivities(docker),
     ...createCleanupItemActivities(docker),
+    ...createAgentPresenceActivities(hostId),
   };
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;
