@@ -147,6 +147,13 @@ export const ENVIRONMENT = {
     .min(1)
     .default(path.join('.dockhand', 'reports'))
     .describe('where the orchestrator writes scan reports and the drift baseline'),
+  DOCKHAND_WORKFLOW_CACHE_DIR: z
+    .string()
+    .min(1)
+    .default(path.join('.dockhand', 'workflow-bundles'))
+    .describe(
+      'where the orchestrator keeps its built workflow bundle for the next start (`off`: build at every start)',
+    ),
   DOCKHAND_NOTIFY_WEBHOOK_URL: z
     .url({ error: 'is not a URL' })
     .optional()
@@ -323,6 +330,8 @@ export interface DockhandConfig {
   hostHeartbeatMs: number;
   /** Absolute path of the reports directory. */
   reportsDir: string;
+  /** Absolute path where built workflow bundles are kept (workers/lib/workflow-bundle.ts); undefined: none. */
+  workflowCacheDir?: string;
   notifyWebhookUrl?: string;
   /** Secrets as given: `file:<path>` is read by the worker that uses them (see secretValue). */
   notifyWebhookSecret?: string;
@@ -354,6 +363,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DockhandConfig
     hostRegistry: e.DOCKHAND_HOST_REGISTRY,
     hostHeartbeatMs: e.DOCKHAND_HOST_HEARTBEAT_MS,
     reportsDir: path.resolve(e.DOCKHAND_REPORTS_DIR),
+    ...(e.DOCKHAND_WORKFLOW_CACHE_DIR !== 'off'
+      ? { workflowCacheDir: path.resolve(e.DOCKHAND_WORKFLOW_CACHE_DIR) }
+      : {}),
     notifyWebhookUrl: e.DOCKHAND_NOTIFY_WEBHOOK_URL,
     notifyWebhookSecret: e.DOCKHAND_NOTIFY_WEBHOOK_SECRET,
     notifySlackUrl: e.DOCKHAND_NOTIFY_SLACK_URL,

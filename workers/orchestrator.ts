@@ -18,6 +18,7 @@ import { createChangeActivities } from '../activities/changes/running-changes';
 import { createAnswerIdentityActivities } from '../activities/changes/answer-identity';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './lib/workflow-interceptors';
 import { sharedClient } from './lib/shared-client';
+import { workflowBundle } from './lib/workflow-bundle';
 
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
@@ -31,14 +32,24 @@ async function run(): Promise<void> {
   // identity is read back from the history: one client, connected as the worker starts (shared-client.ts).
   const client = sharedClient<Client>(() => connectClient(config));
   const temporalClient = client.get;
+  const dataConverter = dockhandDataConverter(config);
+  const code = await workflowBundle(
+    {
+      workflowsPath: require.resolve('../workflows'),
+      // Counts every workflow that ends, by type and outcome; tells people when a change fails or rolls back.
+      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+      failureConverterPath: dataConverter?.failureConverterPath,
+    },
+    config.workflowCacheDir,
+  );
+  if (code.warning) logger.warn(code.warning);
+  logger.info({ source: code.source }, 'workflow bundle ready');
   const worker = await Worker.create({
     connection: await connectWorker(config),
     namespace: config.temporalNamespace,
-    dataConverter: dockhandDataConverter(config),
+    dataConverter,
     taskQueue: config.orchestratorTaskQueue,
-    workflowsPath: require.resolve('../workflows'),
-    // Counts every workflow that ends, by type and outcome; tells people when a change fails or rolls back.
-    interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+    workflowBundle: code.bundle,
     // Work that needs no Docker host (scan reports, notifications, events) runs beside the workflows.
     activities: {
       ...createOrchestratorActivities(config.reportsDir, telemetry.meter),

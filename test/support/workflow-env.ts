@@ -3,26 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createAnswerIdentityActivities } from '../../activities/changes/answer-identity';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import { hostTaskQueue } from '../../common/task-queues';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/lib/workflow-interceptors';
+import { testWorkflowBundle } from './workflow-bundle';
 
 /**
  * Workflow tests in seconds: a private Temporal dev server (the stack's own CLI binary, never a
- * download), the workflow bundle built once per file, and workers whose activities are test doubles.
+ * download), the orchestrator's kept workflow bundle (built once per version of the code), and workers whose activities are test doubles.
  * Each test gets its own task queues, so tests in a file never see each other's tasks.
  */
 export interface WorkflowTestEnv {
   env: TestWorkflowEnvironment;
-  bundle: WorkflowBundleWithSourceMap;
+  bundle: WorkflowBundle;
   /** Runs `body` while an orchestrator worker (the real workflows) and a host worker (`activities`
    * on the queue of `hostId`) serve fresh queues; returns what `body` returns. */
   run<T>(
@@ -58,11 +52,7 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
         searchAttributes: ALL_SEARCH_ATTRIBUTES,
       },
     }),
-    bundleWorkflowCode({
-      workflowsPath: path.join(__dirname, '..', '..', 'workflows', 'index.ts'),
-      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-      logger: new DefaultLogger('ERROR'),
-    }),
+    testWorkflowBundle(),
   ]);
   return {
     env,

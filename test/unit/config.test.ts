@@ -77,6 +77,7 @@ describe('configuration', () => {
       hostRegistry: 'default',
       hostHeartbeatMs: 5000,
       reportsDir: path.resolve('.dockhand/reports'),
+      workflowCacheDir: path.resolve('.dockhand/workflow-bundles'),
       notifyWebhookUrl: undefined,
       notifyWebhookSecret: undefined,
       notifySlackUrl: undefined,
@@ -96,6 +97,10 @@ describe('configuration', () => {
       publishEvents: false,
       memorySampleMs: 0,
     });
+    expect(loadConfig({ DOCKHAND_WORKFLOW_CACHE_DIR: 'off' }).workflowCacheDir).toBeUndefined();
+    expect(loadConfig({ DOCKHAND_WORKFLOW_CACHE_DIR: '/var/cache/dockhand' }).workflowCacheDir).toBe(
+      '/var/cache/dockhand',
+    );
   });
 
   it('a bad value is an error naming the variable and the value', () => {
