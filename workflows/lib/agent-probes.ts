@@ -48,9 +48,10 @@ async function probeRounds(w: ProbedWait): Promise<never> {
     }
     answered.set(host, Date.now());
   };
+  const hosts = w.hosts().length; // the rounds are spread for the hosts the wait began with
   for (;;) {
     await Promise.all(w.hosts().map(probe));
-    await sleep(probePauseMs(Date.now() - began, w.waitMs), {
+    await sleep(probePauseMs(Date.now() - began, hosts, w.waitMs), {
       summary: 'until the next probe of every host agent (the fleet waits)',
     });
   }
