@@ -90,9 +90,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
       failures: rollout.runner.failures,
     });
     reason = await carryOut(rollout, run, `${spec.image} (${input.order})`);
-    // Until the fleet commits, its agent probed meanwhile when a lost agent ends this run.
-    if (reason === undefined && fleet)
-      await fleet.hold(host, progress, endOnHostLoss ? input.agentPickupMs : undefined);
+    if (reason === undefined) await fleet?.hold(host, progress, endOnHostLoss ? input.agentPickupMs : undefined);
   } catch (err) {
     if (endOnHostLoss && isHostLoss(err)) throw hostLost(host, progress, err);
     reason = isCancellation(err) ? CANCELLED : reasonOf(err);

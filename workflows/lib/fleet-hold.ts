@@ -31,8 +31,9 @@ export class FleetHold {
     });
   }
 
-  /** Holds until the fleet commits; with `agentPickupMs` (the fleet's host-loss bound) it probes the
-   * host's agent meanwhile and throws a HostLost failure when no agent picks a probe up. */
+  /** Holds until the fleet commits; with `agentPickupMs` (the fleet's host-loss bound, given when a lost
+   * agent ends the run) it probes the host's agent meanwhile and throws a HostLost failure when no agent
+   * picks a probe up: the fleet decides at once instead of finding out at the commit. */
   async hold(host: string, progress: RolloutProgress, agentPickupMs?: number): Promise<void> {
     const parent = workflowInfo().parent;
     if (!parent)
