@@ -5,8 +5,8 @@
  */
 export function createAgentPresenceActivities(hostId: string) {
   return {
-    async pingAgent(): Promise<{ host: string; at: string }> {
-      return { host: hostId, at: new Date().toISOString() };
+    pingAgent(): Promise<{ host: string; at: string }> {
+      return Promise.resolve({ host: hostId, at: new Date().toISOString() });
     },
   };
 }
