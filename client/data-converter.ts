@@ -23,6 +23,10 @@ export function loadKeyring(config: Pick<DockhandConfig, 'codecKeys'>): Keyring 
   return parseKeyring(text, `DOCKHAND_CODEC_KEY_FILE (${source.file})`);
 }
 
+/** The failure converter of encrypted payloads, by path: workers load it into the workflow bundle too
+ * (Dockhand runs its TypeScript through tsx, and the workflow bundler reads .ts). */
+export const FAILURE_CONVERTER_PATH = path.join(__dirname, '..', 'common', 'codec', 'failure-converter.ts');
+
 /**
  * The one data converter of every Temporal client and worker of Dockhand (CLI, orchestrator, host
  * agent, trigger, codec server, bench and chaos clients): with keys configured, every payload is
@@ -34,8 +38,6 @@ export function dockhandDataConverter(config: Pick<DockhandConfig, 'codecKeys'>)
   if (!keys) return undefined;
   return {
     payloadCodecs: [new AesGcmCodec(keys)],
-    // A path, not an object: workers load it into the workflow bundle too (Dockhand runs its TypeScript
-    // through tsx, and the workflow bundler reads .ts).
-    failureConverterPath: path.join(__dirname, '..', 'common', 'codec', 'failure-converter.ts'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
   };
 }

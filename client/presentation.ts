@@ -72,7 +72,7 @@ function staticDetails(p: Presentation): string {
 }
 
 /** Who asked for a change, through what, from which configuration — one line for the details. */
-export function originText(o: ChangeOriginInput | undefined, fallback = 'the dockhand CLI'): string {
+function originText(o: ChangeOriginInput | undefined, fallback = 'the dockhand CLI'): string {
   if (!o) return fallback;
   const parts = [`${o.requestedBy} via ${o.source}`];
   if (o.pipeline) parts.push(`pipeline ${o.pipeline}`);

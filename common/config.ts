@@ -263,8 +263,7 @@ export const ENVIRONMENT = {
 };
 
 export type EnvironmentName = keyof typeof ENVIRONMENT;
-export const EnvironmentSchema = z.object(ENVIRONMENT);
-export type Environment = z.output<typeof EnvironmentSchema>;
+export type Environment = z.output<z.ZodObject<typeof ENVIRONMENT>>;
 
 /** Variables whose values are secrets (TEMPORAL_TLS_KEY is a path, not one). */
 const SECRET_VARIABLE = /(SECRET|PASSWORD|API_KEY|PAGERDUTY_KEY|SLACK_URL)$/;

@@ -38,11 +38,6 @@ export interface FleetHostRepairResult {
   removed?: string;
 }
 
-/** Service and host of a repair, whichever fleet left it. Pure. */
-export function repairTarget(r: FleetHostRepairInput): { service: string; host: string } {
-  return 'rolling' in r ? r.rolling : r.input;
-}
-
 /** What the Temporal UI shows of a repair from its start (the fleet deploy starts it as a child). Pure. */
 export function fleetRepairPresentation(r: FleetHostRepairInput): { staticSummary: string; staticDetails: string } {
   if ('rolling' in r) return rollingRepairPresentation(r);

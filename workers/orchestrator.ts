@@ -16,9 +16,8 @@ import type { Client } from '@temporalio/client';
 import { connectClient } from '../client/connection';
 import { createChangeActivities } from '../activities/changes/running-changes';
 import { createAnswerIdentityActivities } from '../activities/changes/answer-identity';
-import { WORKFLOW_INTERCEPTOR_MODULES } from './lib/workflow-interceptors';
 import { sharedClient } from './lib/shared-client';
-import { workflowBundle } from './lib/workflow-bundle';
+import { orchestratorBundle, workflowBundle } from './lib/workflow-bundle';
 
 /** The orchestrator: runs Dockhand's workflows (deterministic code, no Docker access). */
 async function run(): Promise<void> {
@@ -33,15 +32,7 @@ async function run(): Promise<void> {
   const client = sharedClient<Client>(() => connectClient(config));
   const temporalClient = client.get;
   const dataConverter = dockhandDataConverter(config);
-  const code = await workflowBundle(
-    {
-      workflowsPath: require.resolve('../workflows'),
-      // Counts every workflow that ends, by type and outcome; tells people when a change fails or rolls back.
-      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-      failureConverterPath: dataConverter?.failureConverterPath,
-    },
-    config.workflowCacheDir,
-  );
+  const code = await workflowBundle(orchestratorBundle(dataConverter?.failureConverterPath), config.workflowCacheDir);
   if (code.warning) logger.warn(code.warning);
   logger.info({ source: code.source }, 'workflow bundle ready');
   const worker = await Worker.create({

@@ -10,7 +10,7 @@ const WAKING_ACTIONS = ['health_status', 'die', 'destroy'];
  * poll, and asks the engine nothing in between. The loop still re-checks every `fallbackMs`, the
  * safety net for an event stream that breaks or never opens.
  */
-export class ContainerWake {
+class ContainerWake {
   private woken = false;
   private wakeWaiter?: () => void;
 

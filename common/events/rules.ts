@@ -66,7 +66,7 @@ export const Rule = z
   });
 export type Rule = z.output<typeof Rule>;
 
-export const TriggerConfig = z.strictObject({
+const TriggerConfig = z.strictObject({
   rules: z.array(Rule),
   /** Event jobs processed at once, and at most `rateLimit.max` per `rateLimit.durationMs`. */
   concurrency: z.number().int().min(1).max(100).default(8),

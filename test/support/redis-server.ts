@@ -61,7 +61,7 @@ function answers(port: number): Promise<boolean> {
 /** A redis-server (or, with `--sentinel` in `args`, a Sentinel) of a test's own, up before this returns
  * (it answers PING on `port`; a TLS port only accepts connections); `kill` ends it with SIGKILL (a
  * crash, as a failover test needs). One that does not come up is killed and the error says so. */
-export async function spawnRedis(args: string[], port: number, o: { tls?: boolean } = {}) {
+async function spawnRedis(args: string[], port: number, o: { tls?: boolean } = {}) {
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   const kill = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type BundleOptions, type WorkflowBundle } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 
 /** What a bundle is built from; two requests with the same fields may share one bundle. */
 export type BundleRequest = Pick<
@@ -18,6 +19,16 @@ interface BundleManifest {
 }
 
 export type BundleSource = 'kept' | 'built';
+
+/** What the orchestrator bundles: every workflow, the interceptors (metrics, end notices), and the failure
+ * converter when payloads are encrypted (it must be inside the bundle; see client/data-converter.ts). */
+export function orchestratorBundle(failureConverterPath?: string): BundleRequest {
+  return {
+    workflowsPath: path.join(__dirname, '..', '..', 'workflows', 'index.ts'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    ...(failureConverterPath ? { failureConverterPath } : {}),
+  };
+}
 
 /**
  * The workflow bundle, built once per version of its sources. Webpack costs every orchestrator start
