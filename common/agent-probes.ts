@@ -17,10 +17,10 @@
  *
  * A host is noticed lost within one pause plus the fleet's host-loss timeout.
  */
-export const PROBE_ROUNDS = 240;
+const PROBE_ROUNDS = 240;
 export const PROBE_EVENT_BUDGET = 4_000;
-export const UNKNOWN_WAIT_SHARE = 50;
-export const PROBE_MIN_PAUSE_MS = 5_000;
+const UNKNOWN_WAIT_SHARE = 50;
+const PROBE_MIN_PAUSE_MS = 5_000;
 
 /** How many probe rounds a wait of known length gets on `hosts` hosts. */
 export function probeRounds(hosts: number): number {
