@@ -8,6 +8,7 @@ import {
   type TrivySettings,
 } from './scan/trivy/image-vulnerabilities';
 import { createReportActivities } from './scan/report/report-activities';
+import { createAgentPresenceActivities } from './hosts/agent-presence';
 
 /** What a module of activity factories makes, all together: one object with every factory's activities. */
 type ActivitiesOf<Factories> = UnionToIntersection<
@@ -17,17 +18,19 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 
 /** Every activity a host agent registers, bound to its Docker Engine: each factory of
  * engine-activities.ts with the engine, each of labelling-activities.ts with the engine and the host's id,
- * and the image vulnerability scan with its Trivy settings. Workflows type their proxies with
- * `HostActivities` and never import this module's code. */
+ * the image vulnerability scan with its Trivy settings, and the agent's presence answer (the host's id).
+ * Workflows type their proxies with `HostActivities` and never import this module's code. */
 export function createHostActivities(docker: Docker, hostId: string, trivy: TrivySettings = trivySettingsFromEnv()) {
   return Object.assign(
     {},
     ...Object.values(engineActivities).map((create) => create(docker)),
     ...Object.values(labellingActivities).map((create) => create(docker, hostId)),
     createVulnerabilityActivities(trivy),
+    createAgentPresenceActivities(hostId),
   ) as ActivitiesOf<typeof engineActivities> &
     ActivitiesOf<typeof labellingActivities> &
-    ReturnType<typeof createVulnerabilityActivities>;
+    ReturnType<typeof createVulnerabilityActivities> &
+    ReturnType<typeof createAgentPresenceActivities>;
 }
 export type HostActivities = ReturnType<typeof createHostActivities>;
 

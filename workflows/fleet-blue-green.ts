@@ -21,6 +21,10 @@ import { RollbackWindow } from './lib/rollback-window';
  * boot does not ensure the image again (older runs: resolve, pinned pulls, plan, one after the other). */
 const PULL_WITH_PLAN = 'fleet-pull-with-plan';
 
+/** Runs started since probe every host's agent while the fleet waits for the approval and during the
+ * bake, and act on a host lost meanwhile at once (older runs noticed it only at the next step). */
+const PROBE_WHILE_WAITING = 'fleet-probe-agents-while-waiting';
+
 /** What a failed fleet blue-green deploy says (see undoEveryHost); `final`: past the bake window. */
 const FAILURE_TEXTS = {
   undoing: 'switching every host back and removing every new color',
@@ -130,6 +134,8 @@ function approve(input: FleetBlueGreenInput, fleet: FleetRun, progress: FleetPro
     ifNot: 'the deploy is rejected and every host rolled back',
     onTimeout: 'rejected by default',
     seen: (decision) => (progress.status.approval = decision),
+    whileWaiting: (answer) =>
+      patched(PROBE_WHILE_WAITING) ? fleet.probing('approval', answer, input.approval.timeoutMs) : answer,
   });
 }
 
@@ -142,7 +148,9 @@ async function bake(input: FleetBlueGreenInput, fleet: FleetRun, progress: Fleet
     `the bake window (${input.bakeMs / 1000}s) to end, or a \`rollback\` signal`,
   );
   await fleet.each('hold', fleet.active, holdHost);
-  if (await rollback.wait(input.bakeMs)) {
+  const window = rollback.wait(input.bakeMs);
+  const probed = input.bakeMs > 0 && patched(PROBE_WHILE_WAITING);
+  if (await (probed ? fleet.probing('bake', window, input.bakeMs) : window)) {
     const r = rollback.requested!;
     throw failure(
       DeployErrorType.RolledBack,

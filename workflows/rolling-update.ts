@@ -90,7 +90,7 @@ export async function rollingUpdate(request: RollingUpdateRequest): Promise<Roll
       failures: rollout.runner.failures,
     });
     reason = await carryOut(rollout, run, `${spec.image} (${input.order})`);
-    if (reason === undefined && fleet) await fleet.hold(host, progress); // until the fleet commits
+    if (reason === undefined) await fleet?.hold(host, progress, endOnHostLoss ? input.agentPickupMs : undefined);
   } catch (err) {
     if (endOnHostLoss && isHostLoss(err)) throw hostLost(host, progress, err);
     reason = isCancellation(err) ? CANCELLED : reasonOf(err);

@@ -205,6 +205,48 @@ describe('fleet blue-green on three real hosts', () => {
     expect(await fleetState()).toEqual(up.hosts.map(() => before(was!.containers)));
   }, 420_000);
 
+  it("host 3's agent SIGKILLed while the fleet waits for the approval, nobody answering: the fleet notices by itself, no edge ever switches, 0 failed; the agent back, the repair leaves nothing", async () => {
+    const [was] = await fleetState();
+    const next = was!.version === 'v1' ? 'v2' : 'v1';
+    const hostLoss = { timeout: 15_000 };
+    const approval = { required: true, timeoutMs: 600_000 };
+    const handle = await startFleetBlueGreenDeploy(client, config, request(next, { approval, hostLoss }));
+    const h3 = hostIds()[2]!;
+    const reports = await underLoad(async () => {
+      await waitFor(
+        async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
+        180_000,
+        'the approval',
+      );
+      await killTestAgent(options, 2);
+      // No answer: within a probe pause and the host-loss timeout the fleet rolls back on its own.
+      const noticed = await waitFor(
+        async () => {
+          const s = await handle.query(fleetStatusQuery);
+          return s.phase !== 'awaiting-approval' && s;
+        },
+        120_000,
+        'the fleet noticing host 3 before any answer',
+      );
+      expect(noticed.details).toContain(`host ${h3} stopped answering: agent not answering since`);
+      const r = await outcome(handle);
+      expect(r.error?.type).toBe('DockhandFleetHostFailed');
+      expect(r.error?.message).toContain(`host ${h3} stopped answering: agent not answering since`);
+    });
+    expect(reports.map((r) => r.failed)).toEqual([0, 0, 0]);
+    const status = await handle.query(fleetStatusQuery);
+    expect(status.phases?.map((p) => p.phase)).not.toContain('switching');
+    expect(status.hosts.map((h) => h.step)).toEqual(['rolled back', 'rolled back', 'lost']);
+    const before = (containers: string[]) => ({ version: was!.version, containers });
+    const after = await fleetState();
+    expect(after.slice(0, 2)).toEqual([before(was!.containers), before(was!.containers)]);
+    expect(after[2]!.version).toBe(was!.version);
+    await restartTestAgent(options, up, 2);
+    const { runId } = await handle.describe();
+    await client.workflow.getHandle(fleetRepairId(service, h3, runId)).result();
+    expect(await fleetState()).toEqual(up.hosts.map(() => before(was!.containers)));
+  }, 420_000);
+
   it('orchestrator SIGKILLed mid-fleet (host 2 booting, then at the approval): resumes at the same host and step, ends consistent', async () => {
     // Boot limit 1: the hosts are at different steps when the orchestrator dies.
     const handle = await startFleetBlueGreenDeploy(

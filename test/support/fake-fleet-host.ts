@@ -94,6 +94,7 @@ export class FakeFleetHost {
         return { image, id: `sha256:${image}`, pulled: true, digest: digest ?? `sha256:digest-of-${image}` };
       },
       ensureNetwork: async () => ({ created: false }),
+      pingAgent: async () => ({ host: this.host, at: new Date().toISOString() }),
       listServiceContainers: async () =>
         [...this.containers.entries()].map(([name, c]) => ({
           name,

@@ -117,6 +117,7 @@ export class FakeReplicaEngine {
       listReplicas: () => this.listReplicas(),
       ensureNetwork: () => ({ created: false }),
       ensureImage: () => ({ pulled: false }),
+      pingAgent: () => ({ at: new Date().toISOString() }),
       ensureEdgeContainer: () => undefined,
       planSpecHashes: ({ spec, slots }: { spec: { image: string }; slots: number[] }) =>
         Object.fromEntries(slots.map((slot) => [slot, hashOf(spec.image, slot)])),

@@ -92,6 +92,10 @@ export const profiles = {
   /** Listing a host's scan targets: schedule-to-close is the scan's `hostTimeoutMs` (see hostAgent), so
    * a host whose agent is down is reported and the scan goes on. */
   reach: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry: { ...retry, initialInterval: '1s' } },
+  /** "Is the agent there?" while a fleet waits: no Engine call, one attempt (any answer, even an error,
+   * means an agent picked it up); the fleet's host-loss bound is its schedule-to-start (see hostAgent),
+   * and no schedule-to-close, which would end the wait for an agent before that bound does. */
+  presence: { startToCloseTimeout: '10s', retry: { ...retry, maximumAttempts: 1 } },
   /** Notifications (orchestrator queue). */
   notify: { startToCloseTimeout: '30s', scheduleToCloseTimeout: '10m' },
   /** Publishing events (orchestrator queue; it needs Redis, not a host). */
@@ -184,6 +188,8 @@ export const HOST_AGENT = {
   listScanTargets: 'reach',
   scanContainer: 'scan',
   scanImages: 'vulnScan',
+  // a fleet's probe of the agent while it waits
+  pingAgent: 'presence',
 } as const satisfies Partial<Record<keyof HostActivities, Profile>>;
 
 type Proxied<T> = { [K in keyof T]: T[K] };

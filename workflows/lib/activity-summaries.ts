@@ -104,6 +104,8 @@ export const HOST_SUMMARIES: Summaries<A.HostActivities> = {
   listScanTargets: (i) => `list containers to scan${i.labels.length ? ` labelled ${i.labels.join(', ')}` : ''}`,
   scanContainer: (i) => `scan ${i.target.name} (${i.target.image}) on ${i.host}`,
   scanImages: (i) => `trivy: ${i.images.length} image(s)${i.sbom ? ' with SBOMs' : ''}`,
+  // a waiting fleet's probe
+  pingAgent: () => 'is the host agent there? (the fleet waits)',
 };
 
 type OrchestratorSide = A.NotifierActivities &

@@ -15,6 +15,8 @@ export interface ApprovalAsk {
   onReject?: string;
   /** Sees the decision before it is enforced (a status query that records rejections too). */
   seen?: (decision: ApprovalDecision) => void;
+  /** Wraps the wait for a person's answer (a fleet probes its hosts meanwhile): only when one is asked. */
+  whileWaiting?: (answer: Promise<ApprovalDecision>) => Promise<ApprovalDecision>;
 }
 
 /**
@@ -31,7 +33,8 @@ export async function askApproval(
     const timeoutAt = new Date(Date.now() + ask.policy.timeoutMs).toISOString();
     progress.enter('awaiting-approval', ask.details(timeoutAt), approvalWaitsOn(timeoutAt, ask.ifNot));
   }
-  const approval = await gate.wait();
+  const answer = gate.wait();
+  const approval = await (ask.policy.required && ask.whileWaiting ? ask.whileWaiting(answer) : answer);
   ask.seen?.(approval);
   const { onReject, onTimeout } = ask;
   requireApproved(approval, { timeoutMs: ask.policy.timeoutMs, onTimeout, ...(onReject ? { onReject } : {}) });

@@ -2,12 +2,19 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { ErrorType } from '../../common/errors';
+import { FleetErrorType } from '../../common/fleet';
 import { fleetCommitSignal, fleetHostHeldSignal } from '../../common/fleet-rolling';
+import { whileProbing } from './agent-probes';
 import type { RolloutProgress } from './rollout-progress';
+
+/** Runs started since probe their host's agent while they hold, and end as lost (the fleet decides
+ * at once) when it stops answering; older runs noticed only once the fleet committed. */
+const HOLD_PROBES_AGENT = 'fleet-hold-probes-agent';
 
 /**
  * One host's rollout inside a fleet rollout (input `fleetHold`): once every replica is rolled it tells
@@ -24,7 +31,10 @@ export class FleetHold {
     });
   }
 
-  async hold(host: string, progress: RolloutProgress): Promise<void> {
+  /** Holds until the fleet commits; with `agentPickupMs` (the fleet's host-loss bound, given when a lost
+   * agent ends the run) it probes the host's agent meanwhile and throws a HostLost failure when no agent
+   * picks a probe up: the fleet decides at once instead of finding out at the commit. */
+  async hold(host: string, progress: RolloutProgress, agentPickupMs?: number): Promise<void> {
     const parent = workflowInfo().parent;
     if (!parent)
       throw ApplicationFailure.create({
@@ -37,6 +47,14 @@ export class FleetHold {
       `every replica on ${host} rolled; the replaced ones are kept until ${parent.workflowId} commits (a failure on another host puts them back)`,
     );
     await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(fleetHostHeldSignal, host);
-    await condition(() => this.committed);
+    const committed = condition(() => this.committed);
+    if (agentPickupMs === undefined || !patched(HOLD_PROBES_AGENT)) return committed;
+    await whileProbing(committed, {
+      hosts: () => [host],
+      agentPickupMs,
+      lost: (f) => {
+        throw ApplicationFailure.create({ type: FleetErrorType.HostLost, message: f.cause, nonRetryable: true });
+      },
+    });
   }
 }

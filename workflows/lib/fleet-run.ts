@@ -7,6 +7,7 @@ import { afterHostFailures } from '../../common/fleet-plan';
 import { fleetRepairPresentation } from '../../common/fleet-repair';
 import { fleetRepairId } from '../../common/workflow-ids';
 import { hostAgent, type HostAgent } from './activity-options';
+import { whileProbing } from './agent-probes';
 import { fleetHostFailed, isHostLoss } from './host-loss';
 import type { UndoFailure } from '../../common/errors';
 import { compensationIncomplete, leftOver, messageOf, Saga } from './saga';
@@ -116,15 +117,31 @@ export class FleetRun {
         this.mark(run, name, (await step(run)) ?? 'done');
       }),
     );
-    const failures: HostFailure[] = [];
-    settled.forEach((s, i) => {
-      if (s.status === 'fulfilled') return;
-      const run = runs[i]!;
-      const f = { host: run.host, cause: messageOf(s.reason), lost: isHostLoss(s.reason) };
-      this.mark(run, f.lost ? 'lost' : 'failed', `${name}: ${f.cause}`);
-      failures.push(f);
+    const failures = settled.flatMap((s, i) =>
+      s.status === 'rejected' ? [{ host: runs[i]!.host, cause: messageOf(s.reason), lost: isHostLoss(s.reason) }] : [],
+    );
+    await this.decide(name, failures);
+  }
+
+  /**
+   * Waits for `wait` (an approval, a bake) while probing every active host's agent (agent-probes.ts): a
+   * host found lost meanwhile is decided at once, as a host lost in a step (`decide`), its line naming
+   * `name` and since when it has not answered.
+   */
+  probing<T>(name: string, wait: Promise<T>, waitMs: number): Promise<T> {
+    return whileProbing(wait, {
+      hosts: () => this.active.map((r) => r.host),
+      agentPickupMs: this.policy.timeout,
+      waitMs,
+      lost: (f) => this.decide(name, [f]),
     });
+  }
+
+  /** Hosts that failed in `name`: the fleet rolls back (a thrown FleetHostFailed), or leaves behind
+   * those that stopped answering when the policy allows it, each with a repair. */
+  private async decide(name: string, failures: HostFailure[]): Promise<void> {
     if (failures.length === 0) return;
+    for (const f of failures) this.mark(this.runOf(f.host), f.lost ? 'lost' : 'failed', `${name}: ${f.cause}`);
     const decision = afterHostFailures(
       this.active.map((r) => r.host),
       failures,
@@ -132,7 +149,11 @@ export class FleetRun {
     );
     if (decision.action === 'rollback') throw fleetHostFailed(decision.reason, failures);
     this.lost.push(...failures);
-    for (const f of failures) await this.repair(this.runs.find((r) => r.host === f.host)!);
+    for (const f of failures) await this.repair(this.runOf(f.host));
+  }
+
+  private runOf(host: string): HostRun {
+    return this.runs.find((r) => r.host === host)!;
   }
 
   /**

@@ -17,7 +17,8 @@ describe('createHostActivities', () => {
     const registered = Object.keys(createHostActivities(docker, 'h1', trivy));
     expect(new Set(made).size).toBe(made.length);
     expect(registered).toEqual(expect.arrayContaining(made));
-    expect(registered).toContain('scanImages');
-    expect(registered).toHaveLength(made.length + 1);
+    // Besides the factories: the vulnerability scan (Trivy settings) and the agent's presence (host id).
+    expect(registered).toEqual(expect.arrayContaining(['scanImages', 'pingAgent']));
+    expect(registered).toHaveLength(made.length + 2);
   });
 });

@@ -19,6 +19,7 @@ import { Rule } from '../../../common/events/rules';
 import { Labels } from '../../../common/labels';
 import { guardDeploy } from '../../../workers/lib/deploy-guard';
 import { FakeFleetHost, retryable } from '../../support/fake-fleet-host';
+import { queryMetadata } from '../../support/ui-metadata';
 import { waitFor } from '../../support/wait';
 import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
 
@@ -250,6 +251,95 @@ describe('fleetBlueGreenDeploy', () => {
     expect(out.result!.lost.map((l) => l.host)).toEqual([h3.host]);
     for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV2(f.service));
     expect(h3.state()).toEqual(onV1(f.service));
+  });
+
+  it('host 3 stops answering while the fleet waits for the ONE approval: rolled back before any switch, the current details name the host', async () => {
+    const f = fleet();
+    const h3 = f.hosts[2]!;
+    let shown = '';
+    const t0 = Date.now();
+    const out = await deploy(f, { approval: { required: true, timeoutMs: 30 * 60_000 } }, async (run, agents) => {
+      const handle = t.env.client.workflow.getHandle(run.workflowId);
+      await waitFor(
+        async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
+        20_000,
+        'the approval',
+      );
+      await agents[2]!.stop();
+      // Nobody answers: the fleet notices the lost agent by itself, long before the approval's timeout.
+      shown = await waitFor(
+        async () => {
+          const d = (await queryMetadata(handle)).currentDetails;
+          return d?.includes('agent not answering since') ? d : undefined;
+        },
+        60_000,
+        'the lost host in the current details',
+      );
+    });
+    expect(Date.now() - t0).toBeLessThan(90_000);
+    expect(shown).toContain(`host ${h3.host} stopped answering: agent not answering since`);
+    expect(out.error?.type).toBe('DockhandFleetHostFailed');
+    expect(out.error?.message).toMatch(
+      new RegExp(`host ${h3.host} stopped answering: agent not answering since \\d{4}-\\d\\d-\\d\\dT`),
+    );
+    expect(out.error?.message).toContain('(host-loss policy: rollback)');
+    for (const h of f.hosts) expect(h.calls).not.toContain('switchEdgeColor'); // no edge ever switched
+    for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV1(f.service));
+    // Every host answered probes until host 3's agent died.
+    for (const h of f.hosts) expect(h.calls).toContain('pingAgent');
+  });
+
+  it('policy continue with minHosts 2: host 3 lost during the approval wait is left behind at once; the approval switches hosts 1–2', async () => {
+    const f = fleet();
+    const h3 = f.hosts[2]!;
+    const out = await deploy(
+      f,
+      {
+        approval: { required: true, timeoutMs: 30 * 60_000 },
+        hostLoss: { timeout: 5000, policy: 'continue', minHosts: 2 },
+      },
+      async (run, agents) => {
+        const handle = t.env.client.workflow.getHandle(run.workflowId);
+        await waitFor(
+          async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
+          20_000,
+          'the approval',
+        );
+        await agents[2]!.stop();
+        await waitFor(
+          async () => (await handle.query(fleetStatusQuery)).hosts[2]!.step === 'lost',
+          60_000,
+          'host 3 left behind while the fleet waits',
+        );
+        expect((await handle.query(fleetStatusQuery)).phase).toBe('awaiting-approval');
+        await t
+          .clientAs('approver')
+          .workflow.getHandle(run.workflowId)
+          .executeUpdate(approveUpdate, { args: [{ comment: 'ok without host 3' }] });
+      },
+    );
+    expect(out.error).toBeUndefined();
+    expect(out.result!.hosts.map((h) => h.host)).toEqual(f.ids.slice(0, 2));
+    expect(out.result!.lost).toEqual([
+      { host: h3.host, cause: expect.stringMatching(/^agent not answering since /), lost: true },
+    ]);
+    for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV2(f.service));
+    expect(h3.calls).not.toContain('switchEdgeColor');
+  });
+
+  it('host 3 stops answering during the bake: every host switched back at once, without waiting for the window to end', async () => {
+    const f = fleet();
+    const h3 = f.hosts[2]!;
+    const t0 = Date.now();
+    const out = await deploy(f, { bakeMs: 30 * 60_000 }, async (run, agents) => {
+      const handle = t.env.client.workflow.getHandle(run.workflowId);
+      await waitFor(async () => (await handle.query(fleetStatusQuery)).phase === 'baking', 30_000, 'the bake');
+      await agents[2]!.stop();
+    });
+    expect(Date.now() - t0).toBeLessThan(90_000);
+    expect(out.error?.type).toBe('DockhandFleetHostFailed');
+    expect(out.error?.message).toContain(`host ${h3.host} stopped answering: agent not answering since`);
+    for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV1(f.service));
   });
 
   it('the deploy guard after a fleet deploy completed: a new color unhealthy on host 3 puts EVERY host back on v1', async () => {

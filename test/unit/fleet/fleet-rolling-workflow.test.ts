@@ -343,6 +343,71 @@ describe('fleetRollingUpdate', () => {
     expect(status!.hosts[2]!.details).toContain('nothing of this rollout on it');
   });
 
+  it("host 1's agent dies while it holds and host 2 still rolls: the fleet rolls back at once, not at the commit; the agent back finds host 1 repaired", async () => {
+    const f = fleet();
+    const [h1] = f.ids;
+    const releaseHost2 = f.hosts[1]!.engine.hold('launchReplica');
+    let shown = '';
+    const { error, status, runId } = await roll(f, {}, async (workflowId) => {
+      const handle = t.env.client.workflow.getHandle(workflowId);
+      await f.hosts[1]!.engine.reachedCall('launchReplica');
+      expect((await handle.query(fleetRollingStatusQuery)).hosts[0]!.step).toBe('held');
+      await f.agents[0]!.stop();
+      // Host 2's launch never ends by itself: only the held host's own probes can notice host 1.
+      shown = await waitFor(
+        async () => {
+          const s = await handle.query(fleetRollingStatusQuery);
+          return s.phase === 'rolling-back' ? s.details : undefined;
+        },
+        60_000,
+        'the fleet rolling back while host 2 still rolls',
+      );
+      releaseHost2();
+    });
+    expect(shown).toContain(`host ${h1} stopped answering: agent not answering since`);
+    expect(error?.type).toBe('DockhandFleetHostFailed');
+    expect(error?.message).toContain(`host ${h1} stopped answering: agent not answering since`);
+    expect(error?.message).toContain('(host-loss policy: rollback)');
+    for (const { engine } of f.hosts.slice(1)) expect(engine.state()).toEqual(V1);
+    expect(f.timeline.filter((e) => e.startsWith(`${f.ids[2]}:launchReplica`))).toEqual([]);
+    expect(status!.hosts[0]!.step).toBe('lost');
+    expect(status!.hosts[0]!.details).toContain(fleetRepairId(f.service, h1!, runId));
+    await agentBack(f, runId, 0);
+    expect(f.hosts[0]!.engine.state()).toEqual(V1);
+    expect(f.hosts[0]!.engine.violations).toEqual([]);
+  });
+
+  it('policy continue with minHosts 2: host 1 lost while it holds is left behind at once; hosts 2–3 roll and commit v2', async () => {
+    const f = fleet();
+    const [h1, h2, h3] = f.ids;
+    const releaseHost2 = f.hosts[1]!.engine.hold('launchReplica');
+    const { result, error, status } = await roll(
+      f,
+      { hostLoss: { timeout: 5000, policy: 'continue', minHosts: 2 } },
+      async (workflowId) => {
+        const handle = t.env.client.workflow.getHandle(workflowId);
+        await f.hosts[1]!.engine.reachedCall('launchReplica');
+        await f.agents[0]!.stop();
+        await waitFor(
+          async () => (await handle.query(fleetRollingStatusQuery)).hosts[0]!.step === 'lost',
+          60_000,
+          'host 1 left behind while host 2 still rolls',
+        );
+        releaseHost2();
+      },
+    );
+    expect(error).toBeUndefined();
+    expect(result!.hosts.map((h) => [h.host, h.result.outcome])).toEqual([
+      [h2, 'updated'],
+      [h3, 'updated'],
+    ]);
+    expect(result!.lost).toEqual([
+      { host: h1, cause: expect.stringMatching(/^agent not answering since /), lost: true },
+    ]);
+    for (const { engine } of f.hosts.slice(1)) expect(engine.state()).toEqual(V2);
+    expect(status!.hosts.map((h) => h.step)).toEqual(['lost', 'committed', 'committed']);
+  });
+
   it('bad input is refused before any host changes, naming the field', async () => {
     const f = fleet();
     const { error } = await roll(f, {
