@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { startBlueGreenDeploy } from '../client/blue-green';
-import { testHostsDown, testHostsUp, type TestHosts } from '../cli/lib/test-hosts';
+import { killTestAgent, restartTestAgent, testHostsDown, testHostsUp, type TestHosts } from '../cli/lib/test-hosts';
 import type { BlueGreenRequest } from '../common/blue-green';
 import { testClient } from '../test/support/temporal';
 import { startWorker, testIds } from '../test/support/workers';
+import { activitySpans, callsPerActivity, engineCallsOf } from './lib/engine-calls';
 import { engineProcesses, processTree, startCpuMeter } from './lib/engine-cpu';
 import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
 import { peerStep, setUpPeer, type PeerSite } from './lib/fleet-docker-peer';
@@ -50,6 +51,7 @@ export async function main(): Promise<void> {
     const deploy = async (version: string) => {
       const handle = await startBlueGreenDeploy(client, config, singleHostRequest(up, ids.suffix, version));
       await handle.result();
+      return handle.workflowId;
     };
     const peer: PeerSite = { engine: up.hosts[0]!.engine, service: `ecpu-dk-${ids.suffix}`, port: PEER_EDGE_PORT };
     await Promise.all([
@@ -64,9 +66,21 @@ export async function main(): Promise<void> {
       const dockhand = await measure(meter, () => deploy(version));
       const plain = await measure(meter, () => peerStep([peer], image(version), i % 2 === 1));
       rows.push(net('dockhand', dockhand, idle), net('docker', plain, idle));
-      console.log(`[bench] round ${i + 1}: ${JSON.stringify(rows.slice(-2))}`);
+      const rate = (t: number) => Number(((t / idle.seconds) * 1).toFixed(1));
+      console.log(
+        `[bench] round ${i + 1} (idle ticks/s: engine ${rate(idle.ticks.engine)}, agent ${rate(idle.ticks.agent)}): ${JSON.stringify(rows.slice(-2))}`,
+      );
     }
     console.log(JSON.stringify({ rounds: ROUNDS, ...medians(rows) }));
+    // One more deploy with the agent logging every Engine request (not measured: the logging costs CPU).
+    await killTestAgent(options, 0);
+    await restartTestAgent({ ...options, agentEnv: { ...options.agentEnv, DEBUG: 'modem' } }, up, 0);
+    const logFrom = statSync(up.hosts[0]!.agentLog).size;
+    const workflowId = await deploy(ROUNDS % 2 === 0 ? 'v2' : 'v1');
+    const calls = engineCallsOf(readFileSync(up.hosts[0]!.agentLog).subarray(logFrom).toString('utf8'));
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    console.log(`[bench] Engine requests of one deploy (${calls.length}), per activity:`);
+    for (const line of callsPerActivity(calls, activitySpans(events))) console.log(`  ${line}`);
   } finally {
     await orchestrator.stop();
     await testHostsDown(options);
