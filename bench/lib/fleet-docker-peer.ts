@@ -47,12 +47,14 @@ export async function setUpPeer(s: PeerSite, images: { v1: string; edge: string 
   );
 }
 
-/** bench/fleet-host.sh (blue → green running `image`) on every site at once, each on its own engine. */
-export async function peerStep(sites: PeerSite[], image: string): Promise<void> {
+/** bench/fleet-host.sh (blue → green running `image`; `back`: green → blue) on every site at once, each on
+ * its own engine. */
+export async function peerStep(sites: PeerSite[], image: string, back = false): Promise<void> {
   await Promise.all(
     sites.map((s) => {
       const n = names(s);
-      return run(HOST_SCRIPT, [n.blue, n.green, image, n.network, n.edge], {
+      const [from, to] = back ? [n.green, n.blue] : [n.blue, n.green];
+      return run(HOST_SCRIPT, [from, to, image, n.network, n.edge], {
         env: { ...process.env, DOCKER_HOST: s.engine.dockerHost },
       });
     }),
