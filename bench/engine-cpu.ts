@@ -54,10 +54,7 @@ export async function main(): Promise<void> {
       return handle.workflowId;
     };
     const peer: PeerSite = { engine: up.hosts[0]!.engine, service: `ecpu-dk-${ids.suffix}`, port: PEER_EDGE_PORT };
-    await Promise.all([
-      deploy('v1'),
-      setUpPeer(peer, { v1: image('v1'), edge: `${up.registry}/dockhand-edge:1` }),
-    ]);
+    await Promise.all([deploy('v1'), setUpPeer(peer, { v1: image('v1'), edge: `${up.registry}/dockhand-edge:1` })]);
     const meter = groupsOf(up);
     const rows: Row[] = [];
     for (let i = 0; i < ROUNDS; i++) {

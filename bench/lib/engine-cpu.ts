@@ -56,7 +56,7 @@ function commandLine(pid: number): string {
   }
 }
 
-export function allProcesses(): ProcStat[] {
+function allProcesses(): ProcStat[] {
   return readdirSync('/proc')
     .filter((e) => /^\d+$/.test(e))
     .map((e) => readStat(Number(e)))
@@ -88,7 +88,7 @@ export function engineProcesses(name: string): Selector {
 export function processTree(root: number): Selector {
   return (all) => {
     const inTree = new Set([root]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const s of all)
         if (!inTree.has(s.pid) && inTree.has(s.ppid)) {
