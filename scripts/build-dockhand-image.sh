@@ -12,7 +12,7 @@ TAG="${1:-dockhand:local}"
 for f in /bin/busybox /usr/bin/tini-static; do
   [ -e "$f" ] && continue
   pkg=busybox-static; [ "$f" = /usr/bin/tini-static ] && pkg=tini
-  log "installing $pkg"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null
+  apt_install "$APT_LOG" "$pkg"
 done
 
 # 1. the context: the repository's files, and the production dependencies

@@ -14,11 +14,7 @@ LOG_TAG=fixtures
 FIX="$ROOT/test/fixtures"
 
 need() { # need <file> <debian package>
-  [ -e "$1" ] && return
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || { echo "missing $1: install Debian's $2" >&2; exit 1; }
-  log "installing $2"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }
+  [ -e "$1" ] || apt_install "$APT_LOG" "$2"
 }
 need /bin/busybox busybox-static
 need /usr/sbin/nginx nginx-light

@@ -53,15 +53,7 @@ wait_until() { # wait_until <seconds> <what> <command...>
     sleep 0.3
   done
 }
-apt_install() { # apt_install <package...>  (Debian/Ubuntu, as root)
-  command -v apt-get >/dev/null || die "cannot install $*: no apt-get here; install it by hand"
-  [ "$(id -u)" = 0 ] || die "cannot install $*: not root; install it by hand"
-  log "installing $* from Debian's packages"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$STATE/apt.log" 2>&1; then
-    apt-get update -qq >>"$STATE/apt.log" 2>&1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$STATE/apt.log" 2>&1 || die "apt-get install $* failed (see $STATE/apt.log)"
-  fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt-install.sh"
 redis_host_port() { local hp="${REDIS_URL#*://}"; hp="${hp##*@}"; hp="${hp%%/*}"; echo "$hp"; }
 # The password of REDIS_URL (redis://[user]:password@host:port), %-decoded; empty when it has none.
 redis_password() {
@@ -96,7 +88,7 @@ temporal_cli() {
   if command -v temporal >/dev/null; then command -v temporal; return; fi
   local bin="$CACHE/temporal-$TEMPORAL_CLI_TAG/temporal"
   if [ ! -x "$bin" ]; then
-    command -v go >/dev/null || apt_install golang-go
+    command -v go >/dev/null || apt_install "$STATE/apt.log" golang-go
     log "building the Temporal CLI $TEMPORAL_CLI_TAG from Go modules into $CACHE (takes minutes, once)"
     mkdir -p "$(dirname "$bin")"
     ( cd "$CACHE" && GOTOOLCHAIN=local GOBIN="$(dirname "$bin")" CGO_ENABLED=0 \
@@ -114,7 +106,7 @@ trivy_start() {
   if [ -n "${TRIVY_PATH:-}" ]; then [ -x "$TRIVY_PATH" ] || die "TRIVY_PATH=$TRIVY_PATH is not executable"; return; fi
   command -v trivy >/dev/null && return
   [ -x "$(trivy_bin)" ] && return
-  command -v go >/dev/null || apt_install golang-go
+  command -v go >/dev/null || apt_install "$STATE/apt.log" golang-go
   log "building Trivy $TRIVY_VERSION from Go modules into $CACHE in the background (takes minutes, once; log $CACHE/trivy-build.log)"
   mkdir -p "$(dirname "$(trivy_bin)")"
   ( cd "$CACHE" && GOTOOLCHAIN=local GOEXPERIMENT=jsonv2 CGO_ENABLED=0 GOBIN="$(dirname "$(trivy_bin)")" \
@@ -133,7 +125,7 @@ trivy_db_tool() {
   local hash; hash="$(cat "$ROOT/scripts/trivy-db/"*.go "$ROOT/scripts/trivy-db/"go.{mod,sum} | sha256sum | cut -c1-12)"
   local bin="$CACHE/trivy-db-$hash/trivy-db"
   if [ ! -x "$bin" ]; then
-    command -v go >/dev/null || apt_install golang-go
+    command -v go >/dev/null || apt_install "$STATE/apt.log" golang-go
     log "building the test vulnerability database tool (scripts/trivy-db)"
     mkdir -p "$(dirname "$bin")"
     ( cd "$ROOT/scripts/trivy-db" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$bin" . ) >"$CACHE/trivy-db-build.log" 2>&1 \
@@ -147,8 +139,8 @@ docker_up() {
   if docker info >/dev/null 2>&1; then log "docker: using the engine that answers (${DOCKER_HOST:-unix:///var/run/docker.sock})"; return; fi
   [ -n "${DOCKER_HOST:-}" ] && die "DOCKER_HOST=$DOCKER_HOST does not answer"
   [ "$(uname -s)" = Linux ] && [ "$(id -u)" = 0 ] || die "no Docker Engine answers; start one (Dockhand starts dockerd itself only as root on Linux)"
-  command -v dockerd >/dev/null || apt_install docker.io
-  command -v docker >/dev/null || apt_install docker.io
+  command -v dockerd >/dev/null || apt_install "$STATE/apt.log" docker.io
+  command -v docker >/dev/null || apt_install "$STATE/apt.log" docker.io
   log "docker: starting dockerd (log: $STATE/dockerd.log)"
   setsid dockerd </dev/null >"$STATE/dockerd.log" 2>&1 &
   echo $! >"$STATE/dockerd.pid"
@@ -160,7 +152,7 @@ redis_up() {
   # one, TLS (rediss://) or Sentinel must already answer.
   local hp port; hp="$(redis_host_port)"; port="${hp##*:}"
   [[ "$REDIS_URL" =~ ^redis://([^@/]*@)?(127\.0\.0\.1|localhost):[0-9]+/?[0-9]*$ ]] || die "REDIS_URL=$(redis_shown) does not answer"
-  command -v redis-server >/dev/null || apt_install redis-server
+  command -v redis-server >/dev/null || apt_install "$STATE/apt.log" redis-server
   local name=redis; [ "$port" = 6379 ] || name="redis-$port"
   mkdir -p "$STATE/$name"
   log "redis: starting redis-server on 127.0.0.1:$port (append-only, data in $STATE/$name$([ -n "$(redis_password)" ] && echo ', password from REDIS_URL'))"
@@ -218,8 +210,8 @@ test_hosts_up() {
   test_hosts up "$n"
 }
 test_host_packages() { # the registry the test hosts pull from, and the tool that copies fixture images into it
-  [ -x /usr/bin/docker-registry ] || apt_install docker-registry
-  command -v skopeo >/dev/null || apt_install skopeo
+  [ -x /usr/bin/docker-registry ] || apt_install "$STATE/apt.log" docker-registry
+  command -v skopeo >/dev/null || apt_install "$STATE/apt.log" skopeo
 }
 test_hosts_down() {
   # Only root can have made test hosts; anyone else has none to remove.
@@ -229,14 +221,14 @@ test_hosts_down() {
 # found), so `up` does not install one. Debian's package: puppeteer-core drives it, nothing is downloaded.
 chromium_path() {
   if [ -n "${CHROMIUM_PATH:-}" ]; then [ -x "$CHROMIUM_PATH" ] || die "CHROMIUM_PATH=$CHROMIUM_PATH is not executable"; echo "$CHROMIUM_PATH"; return; fi
-  command -v chromium >/dev/null || apt_install chromium
+  command -v chromium >/dev/null || apt_install "$STATE/apt.log" chromium
   command -v chromium
 }
 
 # Only the production-stack test validates docker-compose.yml, with Debian's docker-compose (a real
 # parser of the Compose file format); installed the first time it runs, like the browser.
 compose_path() {
-  command -v docker-compose >/dev/null || apt_install docker-compose
+  command -v docker-compose >/dev/null || apt_install "$STATE/apt.log" docker-compose
   command -v docker-compose
 }
 
