@@ -5,6 +5,7 @@ import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createAnswerIdentityActivities } from '../../activities/changes/answer-identity';
+import { createNotifierActivities } from '../../activities/notify/notifier';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 import { hostTaskQueue } from '../../common/task-queues';
 import { testWorkflowBundle } from './workflow-bundle';
@@ -64,8 +65,7 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
         connection: env.nativeConnection,
         taskQueue: ids.taskQueue,
         workflowBundle: bundle,
-        // The real look-up of who sent an answer (it reads the history; no Docker).
-        activities: { ...createAnswerIdentityActivities(async () => env.client), ...orchestratorActivities },
+        activities: { ...orchestratorTestActivities(env.client), ...orchestratorActivities },
       });
       const host = await Worker.create({
         connection: env.nativeConnection,
@@ -77,5 +77,15 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
     clientAs: (identity) =>
       new Client({ connection: env.connection, namespace: env.client.options.namespace, identity }),
     teardown: () => env.teardown(),
+  };
+}
+
+/** The orchestrator's own activities that workflow tests run for real: the look-up of who sent an answer
+ * (it reads the history; no Docker), and the notifier with no channel configured, so the deliveries of a
+ * change that ends finish at once instead of retrying for minutes against a worker that lacks them. */
+export function orchestratorTestActivities(client: Client) {
+  return {
+    ...createAnswerIdentityActivities(async () => client),
+    ...createNotifierActivities({ temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace }),
   };
 }

@@ -2,7 +2,6 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnswerIdentityActivities } from '../../../activities/changes/answer-identity';
 import {
   fleetStatusQuery,
   type FleetBlueGreenRequest,
@@ -21,7 +20,7 @@ import { guardDeploy } from '../../../workers/lib/deploy-guard';
 import { FakeFleetHost, retryable } from '../../support/fake-fleet-host';
 import { queryMetadata } from '../../support/ui-metadata';
 import { waitFor } from '../../support/wait';
-import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
+import { createWorkflowTestEnv, orchestratorTestActivities, type WorkflowTestEnv } from '../../support/workflow-env';
 
 // The fleet blue-green deploy's decisions against in-memory hosts (test/support/fake-fleet-host.ts),
 // each served by its own worker on its own host queue, on a private Temporal dev server. The real
@@ -70,7 +69,7 @@ async function deploy(
     connection: t.env.nativeConnection,
     taskQueue,
     workflowBundle: t.bundle,
-    activities: createAnswerIdentityActivities(async () => t.env.client),
+    activities: orchestratorTestActivities(t.env.client),
   });
   const agents = f.hosts.map((h) => new Agent(h));
   await Promise.all(agents.map((a) => a.start()));
@@ -221,6 +220,7 @@ describe('fleetBlueGreenDeploy', () => {
       connection: t.env.nativeConnection,
       taskQueue: `fleet-wf-${process.pid}-${n}`,
       workflowBundle: t.bundle,
+      activities: orchestratorTestActivities(t.env.client),
     });
     await agent.start();
     try {
@@ -350,7 +350,7 @@ describe('fleetBlueGreenDeploy', () => {
       connection: t.env.nativeConnection,
       taskQueue,
       workflowBundle: t.bundle,
-      activities: { ...createAnswerIdentityActivities(async () => t.env.client), deliverNotification: async () => {} },
+      activities: orchestratorTestActivities(t.env.client),
     });
     const agents = f.hosts.map((h) => new Agent(h));
     await Promise.all(agents.map((a) => a.start()));

@@ -1,11 +1,10 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnswerIdentityActivities } from '../../../activities/changes/answer-identity';
 import { canaryPolicy, CanarySettings } from '../../../common/canary';
 import type { FleetCanaryRequest, FleetCanaryResult } from '../../../common/fleet-canary';
 import { hostTaskQueue } from '../../../common/task-queues';
 import { FakeFleetHost } from '../../support/fake-fleet-host';
-import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
+import { createWorkflowTestEnv, orchestratorTestActivities, type WorkflowTestEnv } from '../../support/workflow-env';
 
 // The fleet canary's order of work against in-memory hosts (test/support/fake-fleet-host.ts), each
 // served by its own worker on its own host queue, on a private Temporal dev server. The real engines,
@@ -23,7 +22,7 @@ async function canaryOn(hosts: FakeFleetHost[], service: string): Promise<FleetC
     connection: t.env.nativeConnection,
     taskQueue,
     workflowBundle: t.bundle,
-    activities: createAnswerIdentityActivities(async () => t.env.client),
+    activities: orchestratorTestActivities(t.env.client),
   });
   const agents = await Promise.all(
     hosts.map((h) =>

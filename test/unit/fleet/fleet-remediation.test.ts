@@ -8,7 +8,7 @@ import { hostTaskQueue } from '../../../common/task-queues';
 import { remediationId } from '../../../common/workflow-ids';
 import type { EventJobData } from '../../../workers/lib/redis';
 import { createJobProcessor } from '../../../workers/lib/trigger-processor';
-import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
+import { createWorkflowTestEnv, orchestratorTestActivities, type WorkflowTestEnv } from '../../support/workflow-env';
 
 // Issue 15 point 6: remediation keeps working when one service runs on many hosts. The same container
 // name (web-1) lives on every host; an engine event carries its host, and the remediation it starts is
@@ -42,6 +42,7 @@ describe('remediation on a fleet', () => {
       connection: t.env.nativeConnection,
       taskQueue,
       workflowBundle: t.bundle,
+      activities: orchestratorTestActivities(t.env.client),
     });
     const rule = Rule.parse({
       name: 'autoheal',

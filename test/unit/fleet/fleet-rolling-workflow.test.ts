@@ -2,7 +2,6 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnswerIdentityActivities } from '../../../activities/changes/answer-identity';
 import { ErrorType, failure } from '../../../common/errors';
 import {
   fleetRollingStatusQuery,
@@ -16,7 +15,7 @@ import { hostTaskQueue } from '../../../common/task-queues';
 import { fleetRepairId } from '../../../common/workflow-ids';
 import { FakeReplicaEngine } from '../../support/fake-replica-engine';
 import { waitFor } from '../../support/wait';
-import { createWorkflowTestEnv, type WorkflowTestEnv } from '../../support/workflow-env';
+import { createWorkflowTestEnv, orchestratorTestActivities, type WorkflowTestEnv } from '../../support/workflow-env';
 
 // The fleet rolling update's decisions against three in-memory hosts (test/support/fake-replica-engine.ts),
 // each served by its own worker on its own host queue, the per-host rollingUpdate children on the
@@ -85,7 +84,7 @@ async function roll(
     connection: t.env.nativeConnection,
     taskQueue: f.taskQueue,
     workflowBundle: t.bundle,
-    activities: createAnswerIdentityActivities(async () => t.env.client),
+    activities: orchestratorTestActivities(t.env.client),
   });
   await Promise.all(f.agents.map((a) => a.start()));
   // The service's lock id, unique per test (tests share one server).
