@@ -2,8 +2,8 @@ import { FleetBlueGreenInput, type FleetBlueGreenResult } from '../common/fleet-
 import { ANSWER_JSON, approvalAnswers, approvalFact, duration, type ChangeTexts } from './presentation';
 import { serviceChangeStarter, type StartedChange } from './start';
 
-/** Starts fleetBlueGreenDeploy under the service's change lock `deploy/<service>` (validated first): one
- * change of a service at a time, on all its hosts. */
+/** Starts fleetBlueGreenDeploy under the service's change lock `deploy/<service>` (validated first), which
+ * holds for all its hosts. */
 export const startFleetBlueGreenDeploy = serviceChangeStarter<typeof FleetBlueGreenInput, FleetBlueGreenResult>({
   workflowType: 'fleetBlueGreenDeploy',
   schema: FleetBlueGreenInput,

@@ -3,15 +3,6 @@ import { canaryTexts } from './canary-deploy';
 import type { ChangeTexts } from './presentation';
 import { serviceChangeStarter, type StartedChange } from './start';
 
-/** Starts fleetCanaryDeploy under the service's change lock `deploy/<service>` (validated first): one
- * change of a service at a time, on all its hosts. */
-export const startFleetCanaryDeploy = serviceChangeStarter<typeof FleetCanaryInput, FleetCanaryResult>({
-  workflowType: 'fleetCanaryDeploy',
-  schema: FleetCanaryInput,
-  texts: fleetCanaryTexts,
-});
-export type FleetCanaryHandle = StartedChange<typeof startFleetCanaryDeploy>;
-
 /** What the Temporal UI shows of a fleet canary from its start: the single-host canary's facts, on
  * every host. */
 function fleetCanaryTexts(input: FleetCanaryInput): ChangeTexts {
@@ -26,3 +17,12 @@ function fleetCanaryTexts(input: FleetCanaryInput): ChangeTexts {
       'untouched; when every step passes, all requests on every host go to it.',
   };
 }
+
+/** Starts fleetCanaryDeploy under the service's change lock `deploy/<service>` (validated first), which
+ * holds for all its hosts. */
+export const startFleetCanaryDeploy = serviceChangeStarter<typeof FleetCanaryInput, FleetCanaryResult>({
+  workflowType: 'fleetCanaryDeploy',
+  schema: FleetCanaryInput,
+  texts: fleetCanaryTexts,
+});
+export type FleetCanaryHandle = StartedChange<typeof startFleetCanaryDeploy>;

@@ -180,14 +180,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
           docker.getContainer(id).rename({ name }),
         );
       }
-      await engineCall(`start container ${name}`, () => docker.getContainer(id).start(), [304]);
-      const startedAt = firstAttemptStart();
-      await untilHealthy(docker, name, {
-        startedAt,
-        timeoutMs: healthTimeoutMs,
-        pollMs: 1000,
-        onLook: () => heartbeat({ startedAt }),
-      });
+      const startedAt = await startUntilHealthy(docker, id, name, healthTimeoutMs);
       if (monitorMs > 0)
         await staysHealthy(docker, id, name, {
           until: Date.now() + monitorMs,
@@ -223,14 +216,7 @@ export function createReplicaActivities(docker: Docker, hostId: string) {
           started: false,
           why: `${name} publishes fixed host port ${fixed.join(', ')}, which the replica beside it holds`,
         };
-      await engineCall(`start container ${name}`, () => docker.getContainer(id).start(), [304]);
-      const startedAt = firstAttemptStart();
-      await untilHealthy(docker, name, {
-        startedAt,
-        timeoutMs: healthTimeoutMs,
-        pollMs: 1000,
-        onLook: () => heartbeat({ startedAt }),
-      });
+      await startUntilHealthy(docker, id, name, healthTimeoutMs);
       return { started: true };
     },
 
@@ -278,4 +264,18 @@ function fixedHostPorts(c: Docker.ContainerInspectInfo): string[] {
         .filter((p) => p !== '' && p !== '0'),
     ),
   ];
+}
+
+/** Starts a container (by id; started already is fine) and waits until `name` is healthy, heartbeating;
+ * the deadline counts from the activity's first attempt, which it returns. */
+async function startUntilHealthy(docker: Docker, id: string, name: string, healthTimeoutMs: number): Promise<number> {
+  await engineCall(`start container ${name}`, () => docker.getContainer(id).start(), [304]);
+  const startedAt = firstAttemptStart();
+  await untilHealthy(docker, name, {
+    startedAt,
+    timeoutMs: healthTimeoutMs,
+    pollMs: 1000,
+    onLook: () => heartbeat({ startedAt }),
+  });
+  return startedAt;
 }
