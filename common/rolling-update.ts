@@ -93,6 +93,15 @@ export const RollingUpdateInput = z
         path: ['spec', 'ports'],
         message: 'replicas cannot share a fixed host port; publish through edge.ports instead',
       });
+    } else if (input.order === 'start-first' && input.spec.ports.some((p) => p.host)) {
+      // The new replica would start beside the old one, which holds the port: the Engine refuses it.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['order'],
+        message:
+          'start-first runs the new replica beside the old one, which holds its fixed host port; ' +
+          'use stop-first, or publish through edge.ports instead',
+      });
     }
   });
 export type RollingUpdateInput = z.output<typeof RollingUpdateInput>;

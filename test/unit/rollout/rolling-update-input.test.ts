@@ -46,6 +46,11 @@ describe('RollingUpdateInput', () => {
     expect(bad({ replicas: 3, spec: { image: 'app:v2', ports: [{ container: 80, host: 8080 }] } })).toContain(
       'input.spec.ports',
     );
+    const fixedPort = { image: 'app:v2', ports: [{ container: 80, host: 8080 }] };
+    expect(bad({ replicas: 1, order: 'start-first', spec: fixedPort })).toContain(
+      'input.order: start-first runs the new replica beside the old one, which holds its fixed host port',
+    );
+    expect(validate(RollingUpdateInput, { ...base, replicas: 1, spec: fixedPort }, 'input').order).toBe('stop-first');
     expect(bad({ pauseAfter: { batches: 0 } })).toContain('input.pauseAfter.batches');
   });
 });
