@@ -1,4 +1,4 @@
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleetBlueGreenDeploy, type FleetBlueGreenHandle } from '../../client/fleet-blue-green';
@@ -143,11 +143,7 @@ describe('fleet blue-green on three real hosts', () => {
       request('v1', { approval: { required: true, timeoutMs: 300_000 } }),
     );
     const reports = await underLoad(async () => {
-      await waitFor(
-        async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
-        180_000,
-        'the approval',
-      );
+      await untilAwaitingApproval(handle);
       const details = (await handle.query(fleetStatusQuery)).details;
       for (const id of hostIds()) expect(details).toContain(`\`${id}\`: ${service}-green`);
       // The new color on host 3 stops answering its verify path: the check right after its switch fails.
@@ -177,11 +173,7 @@ describe('fleet blue-green on three real hosts', () => {
     const approval = { required: true, timeoutMs: 300_000 };
     const handle = await startFleetBlueGreenDeploy(client, config, request(next, { approval, hostLoss }));
     const reports = await underLoad(async () => {
-      await waitFor(
-        async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
-        180_000,
-        'the approval',
-      );
+      await untilAwaitingApproval(handle);
       await killTestAgent(options, 2);
       await clientAs(client, 'approver')
         .workflow.getHandle(handle.workflowId)
@@ -213,11 +205,7 @@ describe('fleet blue-green on three real hosts', () => {
     const handle = await startFleetBlueGreenDeploy(client, config, request(next, { approval, hostLoss }));
     const h3 = hostIds()[2]!;
     const reports = await underLoad(async () => {
-      await waitFor(
-        async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
-        180_000,
-        'the approval',
-      );
+      await untilAwaitingApproval(handle);
       await killTestAgent(options, 2);
       // No answer: within a probe pause and the host-loss timeout the fleet rolls back on its own.
       const noticed = await waitFor(
@@ -296,3 +284,12 @@ describe('fleet blue-green on three real hosts', () => {
     expect(await fleetState()).toEqual(before);
   }, 120_000);
 });
+
+/** Until the fleet waits for its one approval (every host's new color up and smoked). */
+function untilAwaitingApproval(handle: WorkflowHandle): Promise<unknown> {
+  return waitFor(
+    async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
+    180_000,
+    'the approval',
+  );
+}

@@ -1,4 +1,4 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,11 +260,7 @@ describe('fleetBlueGreenDeploy', () => {
     const t0 = Date.now();
     const out = await deploy(f, { approval: { required: true, timeoutMs: 30 * 60_000 } }, async (run, agents) => {
       const handle = t.env.client.workflow.getHandle(run.workflowId);
-      await waitFor(
-        async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
-        20_000,
-        'the approval',
-      );
+      await untilAwaitingApproval(handle);
       await agents[2]!.stop();
       // Nobody answers: the fleet notices the lost agent by itself, long before the approval's timeout.
       shown = await waitFor(
@@ -300,11 +296,7 @@ describe('fleetBlueGreenDeploy', () => {
       },
       async (run, agents) => {
         const handle = t.env.client.workflow.getHandle(run.workflowId);
-        await waitFor(
-          async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
-          20_000,
-          'the approval',
-        );
+        await untilAwaitingApproval(handle);
         await agents[2]!.stop();
         await waitFor(
           async () => (await handle.query(fleetStatusQuery)).hosts[2]!.step === 'lost',
@@ -424,3 +416,12 @@ describe('fleetBlueGreenDeploy', () => {
     }
   });
 });
+
+/** Until the fleet waits for its one approval. */
+function untilAwaitingApproval(handle: WorkflowHandle): Promise<unknown> {
+  return waitFor(
+    async () => (await handle.query(fleetStatusQuery)).phase === 'awaiting-approval',
+    20_000,
+    'the approval',
+  );
+}
