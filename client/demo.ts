@@ -6,6 +6,7 @@ import { serviceChangeId } from '../common/workflow-ids';
 import { deployEnd, startDeploy, type DeployOutcome } from './deploy';
 import { followPhases } from './follow';
 import { readServiceStatus } from './service-status';
+import { probeUrl } from './url-probe';
 import { configOrigin, type LoadedServiceFile } from './service-file';
 
 /** What the demo (`npm start`) works from: the demo service file and the version it deploys next. */
@@ -162,41 +163,4 @@ async function liveImage(
 function phaseLine(p: { phase: string; details: string; elapsedMs: number }): string {
   const first = p.details.split('\n')[0] ?? '';
   return `[${(p.elapsedMs / 1000).toFixed(1).padStart(6)}s] ${p.phase}${first ? ` — ${first}` : ''}`;
-}
-
-/** GETs the URL every 200 ms, reporting each new answer; counts requests and failures (an answer
- * other than 2xx, or none). Requests before the first answer are not counted: nothing served yet. */
-function probeUrl(url: string, onChange: (answer: string) => void) {
-  let requests = 0;
-  let failed = 0;
-  const failures: string[] = [];
-  const started = Date.now();
-  let last: string | undefined;
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      let error = '';
-      const answer = await fetch(url, { signal: AbortSignal.timeout(2_000) })
-        .then(async (r) => ({ ok: r.ok, text: r.ok ? (await r.text()).trim() : `HTTP ${r.status}` }))
-        .catch((err: Error) => void (error = err.cause instanceof Error ? err.cause.message : err.message));
-      if (answer !== undefined || last !== undefined) {
-        requests++;
-        if (!answer?.ok) failed++;
-        if (!answer?.ok && failures.length < 5)
-          failures.push(`+${((Date.now() - started) / 1000).toFixed(1)}s: ${answer?.text ?? error}`);
-        if (answer?.ok && answer.text !== last) {
-          onChange(answer.text);
-          last = answer.text;
-        }
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-      return { requests, failed, failures };
-    },
-  };
 }

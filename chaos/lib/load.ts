@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { freshGet } from '../../client/fresh-get';
 
 /** One failed request through an edge: when it was sent and why it failed. */
 interface LoadFailure {
@@ -24,22 +24,14 @@ export function startEdgeLoad(
     if (!url) return;
     const at = Date.now();
     requests++;
-    const p = new Promise<void>((resolve) => {
-      const fail = (why: string) => (failures.push({ at, target: t.name, why }), resolve());
-      const req = http.get(url, { agent: false, timeout: 15_000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (body += d));
-        res.on('end', () => {
-          if (res.statusCode !== 200) fail(`HTTP ${res.statusCode}: ${body.slice(0, 80).trim()}`);
-          else if (!t.accept(body.trim())) fail(`unexpected body "${body.slice(0, 80).trim()}"`);
-          else resolve();
-        });
-        res.on('error', (e) => fail(e.message));
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout after 15s')));
-      req.on('error', (e) => fail(e.message));
-    });
+    const fail = (why: string) => void failures.push({ at, target: t.name, why });
+    const p = freshGet(url, 15_000).then(
+      ({ status, body }) => {
+        if (status !== 200) fail(`HTTP ${status}: ${body.slice(0, 80).trim()}`);
+        else if (!t.accept(body.trim())) fail(`unexpected body "${body.slice(0, 80).trim()}"`);
+      },
+      (e: Error) => fail(e.message),
+    );
     inFlight.add(p);
     void p.then(() => inFlight.delete(p));
   };

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { freshGet } from '../../client/fresh-get';
 
 /** `seq`: the request's place in send order (0, 1, …), exact where `sentAt` (ms) ties. */
 export interface LoadSample {
@@ -41,26 +41,10 @@ export function startLoad(
   let sent = 0;
   const fire = (seq: number) => {
     const sentAt = Date.now();
-    const p = new Promise<void>((resolve) => {
-      const req = http.get(url, { agent: false, timeout: 30_000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (body += d));
-        res.on(
-          'end',
-          () => (samples.push({ seq, sentAt, doneAt: Date.now(), status: res.statusCode ?? 0, body }), resolve()),
-        );
-        res.on(
-          'error',
-          (e) => (samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body, error: e.message }), resolve()),
-        );
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on(
-        'error',
-        (e) => (samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body: '', error: e.message }), resolve()),
-      );
-    });
+    const p = freshGet(url, 30_000).then(
+      ({ status, body }) => void samples.push({ seq, sentAt, doneAt: Date.now(), status, body }),
+      (e: Error) => void samples.push({ seq, sentAt, doneAt: Date.now(), status: 0, body: '', error: e.message }),
+    );
     inFlight.add(p);
     void p.then(() => inFlight.delete(p));
   };
