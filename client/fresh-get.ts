@@ -6,9 +6,13 @@ import http from 'node:http';
  * client sends on one at that instant is reset — browsers retry that case by themselves, Node's
  * clients (fetch included) do not, so a probe on keep-alive would report a client quirk as the
  * service's failure. */
-export function freshGet(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+export function freshGet(
+  url: string,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));

@@ -11,6 +11,7 @@ import { docker } from '../support/docker';
 import { startLoad } from '../support/load';
 import { clientAs } from '../support/temporal';
 import { startWorker } from '../support/workers';
+import { freshGet } from '../../client/fresh-get';
 
 // Canaries on the real engine and edge, load sent straight to the edge's address on the service
 // network. Lean on purpose: the decisions (when to move on, abort, promote) are the planner's, tested
@@ -39,8 +40,8 @@ async function phase(handle: CanaryHandle, want: CanaryPhase, timeoutMs = 60_000
 }
 
 async function get(headers: Record<string, string> = {}): Promise<string> {
-  const res = await fetch(`${edgeUrl}/`, { headers });
-  return `${res.status} ${await res.text()}`;
+  const res = await freshGet(`${edgeUrl}/`, 10_000, headers);
+  return `${res.status} ${res.body}`;
 }
 
 async function failureOf(handle: CanaryHandle): Promise<ApplicationFailure> {

@@ -14,6 +14,7 @@ import { queryMetadata } from '../support/ui-metadata';
 import { waitFor } from '../support/wait';
 import { ownTestHosts } from '../support/test-hosts';
 import { startWorker, testIds } from '../support/workers';
+import { freshGet } from '../../client/fresh-get';
 
 // A canary on every host of a service: two real Docker hosts (engines in network namespaces of their
 // own, an agent each) and the registry, under this file's own names ("fc", blocks 150–152, registry
@@ -88,7 +89,7 @@ async function underLoad(body: () => Promise<void>): Promise<LoadReport[]> {
 async function fleetState() {
   return Promise.all(
     up.hosts.map(async (h) => {
-      const res = await fetch(edgeUrl(h, '/version'));
+      const res = await freshGet(edgeUrl(h, '/version'), 10_000);
       const names = await h.engine.docker([
         'ps',
         '-a',
@@ -97,7 +98,7 @@ async function fleetState() {
         '--format',
         '{{.Names}}',
       ]);
-      return { version: (await res.text()).trim(), containers: names.trim().split('\n').sort() };
+      return { version: res.body.trim(), containers: names.trim().split('\n').sort() };
     }),
   );
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { expectedReplicas, useRolloutWorld } from '../support/rollout';
+import { freshGet } from '../../client/fresh-get';
 
 const { newService } = useRolloutWorld('rollscale');
 
 async function version(port: number): Promise<string> {
-  return (await (await fetch(`http://127.0.0.1:${port}/version`)).text()).trim();
+  return (await freshGet(`http://127.0.0.1:${port}/version`, 10_000)).body.trim();
 }
 
 describe('rollingUpdate scales in the same run', () => {

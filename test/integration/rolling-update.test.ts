@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { rollingUpdateStatusQuery } from '../../common/rolling-update';
 import { expectedReplicas, useRolloutWorld } from '../support/rollout';
+import { freshGet } from '../../client/fresh-get';
 
 const { newService } = useRolloutWorld('roll');
 
 async function version(port: number): Promise<string> {
-  return (await (await fetch(`http://127.0.0.1:${port}/version`)).text()).trim();
+  return (await freshGet(`http://127.0.0.1:${port}/version`, 10_000)).body.trim();
 }
 
 describe('rollingUpdate v1 → v2 (real engine, real Temporal, nginx edge)', () => {

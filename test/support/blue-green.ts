@@ -5,6 +5,7 @@ import { Labels } from '../../common/labels';
 import { containersOf, removeNetwork, removeService } from './docker';
 import { useTestWorkers } from './harness';
 import type { WorkerEnvironments } from './workers';
+import { freshGet } from '../../client/fresh-get';
 export { waitFor } from './wait';
 export { runCli } from './cli';
 
@@ -56,10 +57,10 @@ export async function colorsOf(service: string) {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** GET through the edge's published port. */
+/** GET through the edge's published port, on a fresh connection (`freshGet` says why). */
 export async function viaEdge(port: number, p = '/version'): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}${p}`);
-  return `${res.status} ${await res.text()}`;
+  const res = await freshGet(`http://127.0.0.1:${port}${p}`, 10_000);
+  return `${res.status} ${res.body}`;
 }
 
 /** Polls the `status` query until the deploy reaches `phase` (a worker may be restarting meanwhile). */
