@@ -14,7 +14,8 @@ import { EDGE_STDIN_WAIT_S } from '../../common/edge-timing';
  * previous text goes back, exit 3. After `nginx -s reload` it waits until a new worker serves the
  * wanted generation and, with settle=quit, until every worker that ran before has QUIT (they stop
  * accepting then; the master signals them ~100 ms after it started the new ones), then up to
- * `drain ms` for them to be gone. Output: `changed` or `unchanged`, then the previous config.
+ * `drain ms` for them to be gone. Output: `changed` (`changed drained` when every worker that ran before
+ * is gone, so nothing routes by an older config any more) or `unchanged`, then the previous config.
  * An unchanged text whose generation nginx does not serve yet (a run that died between the write and
  * the reload) is reloaded.
  * One change at a time per site: an attempt that timed out goes on running inside the edge while its
@@ -72,26 +73,33 @@ for p in $old; do
     usleep 10000
   done
 done
-j=0
+j=0 gone=drained
 for p in $old; do
   while [ -e "/proc/$p" ] && [ $((j*10)) -lt "$drain" ]; do j=$((j+1)); usleep 10000; done
+  [ ! -e "/proc/$p" ] || gone=
 done
-echo changed; cat "$prev"; rm -f "$prev"
+echo changed $gone; cat "$prev"; rm -f "$prev"
 `;
 
 /**
  * Makes one color live by creating or removing the marker file (atomic: nginx stats it per request).
- * Args: site path, marker path, state (present | absent), the upstream the new live color needs. Exit
- * 3 when the config does not declare that upstream (switching would route to a name nginx never
- * resolved). Output: `changed` or `unchanged`.
+ * Args: site path, marker path, state (present | absent), the upstream the new live color needs, and
+ * optionally a path to GET through the edge right after, with the probe's timeout in seconds (the
+ * switch and its check in one exec). Exit 3 when the config does not declare that upstream (switching
+ * would route to a name nginx never resolved). Output: `changed` or `unchanged`; with a path, then
+ * `probe <wget's exit code>` and the answer (wget's complaint on stderr).
  */
 export const SWITCH_COLOR_SCRIPT = `
-site=$1 marker=$2 state=$3 upstream=$4
+site=$1 marker=$2 state=$3 upstream=$4 path=$5 secs=$6
 grep -q "^upstream $upstream {" "$site" || { echo "the edge's config declares no upstream $upstream" >&2; exit 3; }
 mkdir -p "\${marker%/*}" || exit 11
 if [ "$state" = present ]; then
   if [ -e "$marker" ]; then echo unchanged; else : > "$marker" && echo changed; fi
 else
   if [ -e "$marker" ]; then rm -f "$marker" && echo changed; else echo unchanged; fi
-fi
+fi || exit 11
+[ -n "$path" ] || exit 0
+# busybox timeout, not wget -T: the static busybox's wget -T crashes (SIGSEGV) in this image.
+body=$(timeout "$secs" wget -q -O - "http://127.0.0.1$path"); rc=$?
+echo "probe $rc"; printf '%s' "$body"
 `;

@@ -22,6 +22,9 @@ export interface ConfigureEdgeInput {
 export interface ConfigureEdgeResult {
   changed: boolean;
   previousConfig: string;
+  /** Every nginx worker that ran before the change is gone: nothing routes by an older config any
+   * more (no waitEdgeDrained needed). False when unchanged (an earlier attempt's workers may remain). */
+  drained: boolean;
 }
 export interface ConfigureEdgeColorsInput {
   edge: string;
@@ -36,10 +39,14 @@ export interface SwitchEdgeColorInput {
   edge: string;
   service: string;
   live: EdgeColor;
+  /** GET this path through the edge right after the switch, in the same exec (the result's `probe`). */
+  verifyPath?: string;
 }
 export interface SwitchEdgeColorResult {
   changed: boolean;
   /** When the marker was in place (host clock, epoch ms). */ at: number;
+  /** With `verifyPath`: what the edge answered on it just after the switch (as probeEdge reports). */
+  probe?: ProbeEdgeResult;
 }
 export interface ProbeEdgeInput {
   edge: string;
@@ -55,6 +62,9 @@ export interface ProbeEdgeResult {
 /** How long a config change waits for the old workers to finish their requests and exit (best
  * effort: past it they no longer accept, they only finish what they hold). */
 const COLOR_DRAIN_MS = 5000;
+
+/** How long a GET through the edge (probeEdge, a switch's check) waits for the answer. */
+const PROBE_TIMEOUT_S = 3;
 
 export function createEdgeActivities(docker: Docker) {
   return {
@@ -93,9 +103,10 @@ export function createEdgeActivities(docker: Docker) {
     },
 
     /** Makes `live` the serving color: one atomic file creation or removal inside the edge, no
-     * reload; from the next request on, every worker sends to `live`. Refused (BadSpec) when the
+     * reload; from the next request on, every worker sends to `live`. With `verifyPath`, GETs it
+     * through the edge in the same exec (one Engine round trip, not two). Refused (BadSpec) when the
      * config does not declare that color. Twice: the marker is in place, nothing changes. */
-    async switchEdgeColor({ edge, service, live }: SwitchEdgeColorInput): Promise<SwitchEdgeColorResult> {
+    async switchEdgeColor({ edge, service, live, verifyPath }: SwitchEdgeColorInput): Promise<SwitchEdgeColorResult> {
       const { path, state } = liveMarker(service, live);
       const r = await execRun(docker, edge, [
         '/bin/busybox',
@@ -107,12 +118,19 @@ export function createEdgeActivities(docker: Docker) {
         path,
         state,
         colorUpstreamName(service, live),
+        ...(verifyPath ? [verifyPath, String(PROBE_TIMEOUT_S)] : []),
       ]);
       const at = Date.now();
       if (r.exitCode === 3) throw failure(ErrorType.BadSpec, `cannot switch ${edge} to ${live}: ${r.stderr.trim()}`);
       if (r.exitCode !== 0)
         throw new Error(`switching ${edge} to ${live} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
-      return { changed: r.stdout.trim() === 'changed', at };
+      const [status = '', probeLine, ...body] = r.stdout.split('\n');
+      const result: SwitchEdgeColorResult = { changed: status === 'changed', at };
+      if (!verifyPath) return result;
+      const wgetExit = Number(probeLine?.match(/^probe (\d+)$/)?.[1] ?? NaN);
+      if (Number.isNaN(wgetExit))
+        throw new Error(`switching ${edge} to ${live}: unexpected output ${r.stdout.slice(0, 200)}`);
+      return { ...result, probe: probeAnswer(wgetExit, r.stderr, body.join('\n')) };
     },
 
     /** Puts back a config text saved by configureEdge (compensation). Twice: same text, no change. */
@@ -122,7 +140,7 @@ export function createEdgeActivities(docker: Docker) {
     },
 
     /** GET through the edge from inside it (no published port needed). Read-only. */
-    async probeEdge({ edge, path, timeoutMs = 3000 }: ProbeEdgeInput): Promise<ProbeEdgeResult> {
+    async probeEdge({ edge, path, timeoutMs = PROBE_TIMEOUT_S * 1000 }: ProbeEdgeInput): Promise<ProbeEdgeResult> {
       // busybox `timeout`, not `wget -T`: the static busybox's wget -T crashes (SIGSEGV) in this image.
       const secs = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
       const r = await execRun(docker, edge, [
@@ -136,12 +154,17 @@ export function createEdgeActivities(docker: Docker) {
         '-',
         `http://127.0.0.1${path}`,
       ]);
-      return {
-        ok: r.exitCode === 0,
-        status: r.exitCode === 0 ? '2xx' : r.stderr.trim() || `wget exit ${r.exitCode}`,
-        body: r.stdout.slice(0, 4096),
-      };
+      return probeAnswer(r.exitCode, r.stderr, r.stdout);
     },
+  };
+}
+
+/** What a GET through the edge answered, from busybox wget's exit code, complaint and output. */
+function probeAnswer(wgetExit: number, stderr: string, body: string): ProbeEdgeResult {
+  return {
+    ok: wgetExit === 0,
+    status: wgetExit === 0 ? '2xx' : stderr.trim() || `wget exit ${wgetExit}`,
+    body: body.slice(0, 4096),
   };
 }
 
@@ -177,7 +200,11 @@ async function applySite(
     throw new Error(`applying ${o.what} in ${edge} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
   const newline = r.stdout.indexOf('\n');
   const status = r.stdout.slice(0, newline);
-  if (status !== 'changed' && status !== 'unchanged')
+  if (!['changed', 'changed drained', 'unchanged'].includes(status))
     throw new Error(`applying ${o.what} in ${edge}: unexpected output ${r.stdout.slice(0, 200)}`);
-  return { changed: status === 'changed', previousConfig: r.stdout.slice(newline + 1) };
+  return {
+    changed: status !== 'unchanged',
+    previousConfig: r.stdout.slice(newline + 1),
+    drained: status === 'changed drained',
+  };
 }

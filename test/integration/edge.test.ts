@@ -162,7 +162,7 @@ describe('edge activities (real nginx container)', () => {
     stream.end(earlier.slice(half));
     await earlierDone;
     // The retry ran after the earlier attempt, whole: it saw the earlier attempt's text as the previous one.
-    expect(await retried).toEqual({ changed: true, previousConfig: earlier });
+    expect(await retried).toMatchObject({ changed: true, previousConfig: earlier });
     expect((await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH])).stdout).toBe(retry);
     expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v1\n' });
     const dir = EDGE_SITE_PATH.replace(/[^/]+$/, '');
@@ -214,10 +214,35 @@ describe('edge activities (real nginx container)', () => {
     expect(await nginxWorkers()).toEqual(workersBefore); // no reload: the same worker answered all along
     await sw('green');
 
-    expect(await c(['green'], 'green')).toMatchObject({ changed: true }); // blue dropped: green still serves
+    // Blue dropped: green still serves, and the change saw every worker of the older config exit.
+    expect(await c(['green'], 'green')).toMatchObject({ changed: true, drained: true });
+    expect(await nginxWorkers()).not.toEqual(workersBefore);
     expect([await version(), await live()]).toEqual(['v2\n', 'green\n']);
-    expect(await c(['green'], 'green')).toMatchObject({ changed: false });
+    expect(await c(['green'], 'green')).toMatchObject({ changed: false, drained: false });
     expect(await readEdge({ edge })).toMatchObject({ upstreamHosts: [colors.green], colors: ['green'] });
+  });
+
+  it('blue-green: the switch GETs the verify path through the edge in the same exec, and reports a bad answer', async () => {
+    const sw = (live: 'blue' | 'green', verifyPath: string) =>
+      env.run(activities.switchEdgeColor, { edge, service: colorService, live, verifyPath });
+    await env.run(activities.configureEdgeColors, {
+      edge,
+      service: colorService,
+      colors: ['blue' as const, 'green' as const],
+      port: 8080,
+      live: 'blue' as const,
+    });
+    expect(await sw('green', '/version')).toMatchObject({
+      changed: true,
+      probe: { ok: true, status: '2xx', body: 'v2' },
+    });
+    expect(await sw('green', '/version')).toMatchObject({ changed: false, probe: { ok: true, body: 'v2' } });
+    const missing = (await sw('blue', '/no-such-page')) as { changed: boolean; probe: { ok: boolean; status: string } };
+    expect(missing.changed).toBe(true); // the switch stands: the workflow decides what a failed check undoes
+    expect(missing.probe.ok).toBe(false);
+    expect(missing.probe.status).toMatch(/404/);
+    const plain = await env.run(activities.switchEdgeColor, { edge, service: colorService, live: 'green' as const });
+    expect(plain).not.toHaveProperty('probe');
   });
 });
 

@@ -82,6 +82,12 @@ export class FakeFleetHost {
   private impl() {
     const svc = this.service;
     const edgeName = `${svc}-edge`;
+    const probeEdge = async () => {
+      const c = this.edge.live ? this.containers.get(`${svc}-${this.edge.live}`) : undefined;
+      return c?.running && c.healthy
+        ? { ok: true, status: '2xx', body: c.image }
+        : { ok: false, status: '502', body: '' };
+    };
     const get = (name: string) => {
       const c = this.containers.get(name);
       if (!c) throw failure(ErrorType.NotFound, `no container ${name} on ${this.host}`);
@@ -154,23 +160,22 @@ export class FakeFleetHost {
       }),
       configureEdgeColors: async ({ colors, live }: { colors: Color[]; live: Color }) => {
         this.edge = { colors: [...colors], live };
-        return { changed: true };
+        return { changed: true, drained: true };
       },
-      switchEdgeColor: async ({ live }: { live: Color }) => {
+      // With a verify path it probes as probeEdge does (a probeEdge fault included): one activity, as the agent runs it.
+      switchEdgeColor: async ({ live, verifyPath }: { live: Color; verifyPath?: string }) => {
         if (!this.edge.colors.includes(live)) throw failure(ErrorType.BadSpec, `edge does not declare ${live}`);
         this.edge.live = live;
-        return { changed: true, at: Date.now() };
+        const switched = { changed: true, at: Date.now() };
+        if (!verifyPath) return switched;
+        const probe = this.faults.get('probeEdge') ?? probeEdge;
+        return { ...switched, probe: await probe({ edge: edgeName, path: verifyPath }) };
       },
       restoreEdge: async ({ config }: { config: string }) => {
         this.edge = config ? (JSON.parse(config) as FakeFleetHost['edge']) : { colors: [] };
         return { changed: true };
       },
-      probeEdge: async () => {
-        const c = this.edge.live ? this.containers.get(`${svc}-${this.edge.live}`) : undefined;
-        return c?.running && c.healthy
-          ? { ok: true, status: '2xx', body: c.image }
-          : { ok: false, status: '502', body: '' };
-      },
+      probeEdge,
       waitEdgeDrained: async () => ({ drained: true }),
       removeContainer: async ({ name }: { name: string }) => {
         this.containers.delete(name);

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { EdgeState } from '../../activities/traffic/edge-state';
 import type { BlueGreenInput } from '../../common/blue-green';
 import type { Color } from '../../common/blue-green';
@@ -7,6 +8,14 @@ import { Labels, managedLabels } from '../../common/labels';
 import { activityFailureOf } from './failures';
 import type { HostAgent } from './activity-options';
 import type { Saga } from './saga';
+
+/** Runs started since switch the edge and GET the verify path through it in one activity (older runs:
+ * switchEdgeColor, then probeEdge). An agent that does not probe with the switch is probed after it. */
+const SWITCH_WITH_PROBE = 'edge-switch-with-probe';
+
+/** Runs started since skip waitEdgeDrained when the config change that dropped a color saw every
+ * older nginx worker exit (older runs always polled the edge's processes after it). */
+const DRAIN_SEEN_BY_CHANGE = 'edge-drain-seen-by-change';
 
 // The steps of a blue-green deploy, each pushing its undo onto the saga. An undo whose step may have
 // half-happened (a create that timed out after the Engine did it) goes on *before* the step: every
@@ -122,17 +131,19 @@ export async function switchEdge(
 ): Promise<void> {
   const edge = input.edge.name;
   const { live, next } = plan;
+  let probe: Awaited<ReturnType<HostAgent['probeEdge']>> | undefined;
   if (live) {
     saga.add(`point ${edge} back at ${live.name}`, () =>
       docker.switchEdgeColor({ edge, service: input.service, live: live.color }),
     );
-    await docker.switchEdgeColor({ edge, service: input.service, live: next.color });
+    const verify = patched(SWITCH_WITH_PROBE) ? { verifyPath: input.verifyPath } : {};
+    ({ probe } = await docker.switchEdgeColor({ edge, service: input.service, live: next.color, ...verify }));
   } else {
     const before = await docker.readEdge({ edge });
     saga.add(`point ${edge} back at its previous config`, () => docker.restoreEdge({ edge, config: before.config }));
     await edgeColors(docker, input, [next.color], next.color);
   }
-  const probe = await docker.probeEdge({ edge, path: input.verifyPath });
+  probe ??= await docker.probeEdge({ edge, path: input.verifyPath });
   if (!probe.ok)
     throw failure(
       DeployErrorType.CheckFailed,
@@ -159,7 +170,7 @@ export async function holdOldColor(docker: HostAgent, input: BlueGreenInput, nam
 
 /** Removes a color once the edge has stopped using it: first a config that no longer names it (when
  * it is declared but does not serve), then waits until nginx's old workers are done with it —
- * removing it under them would cut their requests. */
+ * removing it under them would cut their requests (the config change saw them exit: no wait). */
 export async function removeBehindEdge(
   docker: HostAgent,
   input: BlueGreenInput,
@@ -168,11 +179,13 @@ export async function removeBehindEdge(
 ): Promise<void> {
   const edge = await docker.readEdge({ edge: input.edge.name });
   const color = colorOf(input.service, name);
+  let drained = false;
   if (edge.colors.includes(color) && !edge.upstreamHosts.includes(name)) {
     const rest = edge.colors.filter((c) => c !== color);
-    if (rest.length > 0) await edgeColors(docker, input, rest, otherColor(color));
+    if (rest.length > 0) drained = (await edgeColors(docker, input, rest, otherColor(color))).drained === true;
   }
-  await docker.waitEdgeDrained({ edge: input.edge.name, timeoutMs: 60_000 });
+  if (!(drained && patched(DRAIN_SEEN_BY_CHANGE)))
+    await docker.waitEdgeDrained({ edge: input.edge.name, timeoutMs: 60_000 });
   // By id when this run made it; by name only if it is this service's (refused otherwise): never a
   // container that merely holds the name (review C1).
   await docker.removeContainer({ name, id, service: input.service });

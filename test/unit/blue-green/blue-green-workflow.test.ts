@@ -228,6 +228,7 @@ describe('blueGreenDeploy compensation: every way a deploy ends early leaves blu
     let drained!: () => void;
     const draining = new Promise<void>((resolve) => (drained = resolve));
     w.host.fault('waitEdgeDrained', async () => (await draining, { drained: true }));
+    w.host.fault('configureEdgeColors', oldWorkersStillRunning(w.host));
     const { result, error } = await deploy(w, approval(), async (handle) => {
       await reaches(handle, 'awaiting-approval');
       await answerDeploy(t.clientAs('carol'), w.service, 'approve', {});
@@ -241,5 +242,45 @@ describe('blueGreenDeploy compensation: every way a deploy ends early leaves blu
       serving: `${w.service}-green (app:v2)`,
       containers: [`${w.service}-green app:v2`],
     });
+  });
+});
+
+/** configureEdgeColors as an edge whose old workers still finish requests when the change returns (or an
+ * agent from before it reported that): the change is made, `drained` is not said. */
+function oldWorkersStillRunning(host: FakeFleetHost) {
+  return async (i: Record<string, unknown>) => {
+    host.edge = { colors: [...(i.colors as Array<'blue' | 'green'>)], live: i.live as 'blue' | 'green' };
+    return { changed: true, previousConfig: '' };
+  };
+}
+
+describe('blueGreenDeploy on the edge: as few Engine round trips as the checks allow', () => {
+  it('the switch and its check through the edge are one activity; no drain poll once the change saw the old workers go', async () => {
+    const w = blueOnV1();
+    const { error } = await deploy(w);
+    expect(error).toBeUndefined();
+    expect(w.host.calls.filter((c) => c === 'switchEdgeColor')).toHaveLength(1);
+    expect(w.host.calls).not.toContain('probeEdge');
+    expect(w.host.calls).not.toContain('waitEdgeDrained');
+    expect(w.host.state().serving).toBe(`${w.service}-green (app:v2)`);
+  });
+
+  it('an agent from before (no check with the switch, no drained flag): probed after the switch, its drain polled', async () => {
+    const w = blueOnV1();
+    w.host.fault('switchEdgeColor', async (i) => ((w.host.edge.live = i.live as 'green'), { changed: true, at: 0 }));
+    w.host.fault('configureEdgeColors', oldWorkersStillRunning(w.host));
+    const { error } = await deploy(w);
+    expect(error).toBeUndefined();
+    const edgeCalls = w.host.calls.filter((c) => /Edge/.test(c));
+    expect(edgeCalls).toEqual([
+      'readEdge',
+      'configureEdgeColors',
+      'switchEdgeColor',
+      'probeEdge',
+      'readEdge',
+      'configureEdgeColors',
+      'waitEdgeDrained',
+    ]);
+    expect(w.host.state().serving).toBe(`${w.service}-green (app:v2)`);
   });
 });
