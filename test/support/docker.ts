@@ -11,26 +11,19 @@ export async function removeService(service: string): Promise<void> {
 /** Force-removes every container carrying the label (`key=value`), running or not; one already gone is fine. */
 export async function removeContainersLabelled(label: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
-  await Promise.all(
-    containers.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  await removeContainers(containers.map((c) => c.Id));
 }
 
-/** Force-removes the named containers, running or not; one already gone is fine. */
+/** Force-removes the containers (names or ids), running or not; one already gone is fine. One at a time:
+ * Docker 20.10 before 20.10.27 (Debian bookworm's docker.io) can deadlock for good when containers of one
+ * network go at the same instant (moby/moby#46661), and a clean-up that removed a service's containers at
+ * once hung the engine for every later test. */
 export async function removeContainers(names: string[]): Promise<void> {
-  await Promise.all(
-    names.map((n) =>
-      docker
-        .getContainer(n)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  for (const n of names)
+    await docker
+      .getContainer(n)
+      .remove({ force: true })
+      .catch(() => undefined);
 }
 
 /** Creates and starts a container of a fixture image under Docker's init: the fixture's busybox httpd,
