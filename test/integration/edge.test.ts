@@ -13,7 +13,7 @@ import {
   renderSiteConfig,
 } from '../../activities/traffic/nginx-config';
 import { ErrorType } from '../../common/errors';
-import { docker, removeNetwork } from '../support/docker';
+import { docker, removeContainers, removeNetwork } from '../support/docker';
 import { testIds } from '../support/workers';
 
 const { suffix } = testIds('edge');
@@ -54,14 +54,7 @@ beforeAll(async () => {
   await Promise.all([edge, ...apps, colors.blue, colors.green].map(healthy));
 });
 afterAll(async () => {
-  await Promise.all(
-    [edge, ...apps, colors.blue, colors.green].map((n) =>
-      docker
-        .getContainer(n)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  await removeContainers([edge, ...apps, colors.blue, colors.green]);
   await removeNetwork(network);
 });
 

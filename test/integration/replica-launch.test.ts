@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { replicaLabels } from '../../common/rolling-update';
 import type { ContainerSpec } from '../../common/spec/container-spec';
 import { ErrorType } from '../../common/errors';
-import { docker, removeService } from '../support/docker';
+import { docker, removeContainers, removeService } from '../support/docker';
 import { activityRunner, failureOf } from '../support/activities';
 import { freePort } from '../support/events';
 import { testIds } from '../support/workers';
@@ -145,16 +145,7 @@ describe('the undo acts on what the rollout made, never on a name alone (C1, L11
     if (start) await run('startContainer', { name });
     return (await inspect(name)).Id;
   };
-  afterAll(() =>
-    Promise.all(
-      foreign.map((id) =>
-        docker
-          .getContainer(id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    ),
-  );
+  afterAll(() => removeContainers(foreign));
 
   it('removeReplica leaves a foreign container under the name alone, and removes by id', async () => {
     const name = `${service}-7`;

@@ -206,7 +206,7 @@ describe('securityScan across hosts (real engine, real Temporal, real Redis)', (
       });
     }
     expect(cache.imageFilesystem.size).toBe(3); // --init, --init + --tmpfs, unchanged: one export each
-    await Promise.all(names.map((n) => docker.getContainer(n).remove({ force: true })));
+    for (const n of names) await docker.getContainer(n).remove({ force: true }); // one at a time: see removeContainers
   });
 
   it('CIS-5.23: a privileged exec session on a real container is found by the real scan', async () => {
