@@ -1,6 +1,6 @@
 import { CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import { BlueGreenInput, type BlueGreenRequest, type BlueGreenResult } from '../common/blue-green';
-import { approvalDetails, deployTimings, type BlueGreenPlan } from '../common/blue-green-plan';
+import { approvalDetails, deployTimings, otherColor, type BlueGreenPlan } from '../common/blue-green-plan';
 import { DeployErrorType, failure } from '../common/errors';
 import { validate } from '../common/spec/validate';
 import { ApprovalGate } from './lib/approval-gate';
@@ -153,7 +153,7 @@ async function bakeAndDrain(
   progress.enter('draining', `removing ${live.name} once the edge's old workers are done with it`);
   // The new color is live: a clean-up that fails is a warning, never a failed deploy (review M7).
   const drain = () =>
-    step.removeBehindEdge(docker, input, live.name).catch((err) => {
+    step.drainOldColor(docker, input, live.name, otherColor(live.color)).catch((err) => {
       if (isCancellation(err) || !patched('bg-cleanup-warnings')) throw err;
       warnings.push(`${live.name} (${live.image}) was not removed: ${messageOf(err)}`);
     });

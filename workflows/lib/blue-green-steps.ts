@@ -14,7 +14,8 @@ import type { Saga } from './saga';
 const SWITCH_WITH_PROBE = 'edge-switch-with-probe';
 
 /** Runs started since skip waitEdgeDrained when the config change that dropped a color saw every
- * older nginx worker exit (older runs always polled the edge's processes after it). */
+ * older nginx worker exit, and their drain drops the old color without reading the edge first (older
+ * runs read the edge, then always polled the edge's processes after the change). */
 const DRAIN_SEEN_BY_CHANGE = 'edge-drain-seen-by-change';
 
 // The steps of a blue-green deploy, each pushing its undo onto the saga. An undo whose step may have
@@ -189,6 +190,21 @@ export async function removeBehindEdge(
   // By id when this run made it; by name only if it is this service's (refused otherwise): never a
   // container that merely holds the name (review C1).
   await docker.removeContainer({ name, id, service: input.service });
+}
+
+/** The drain, once the new color is final: the edge declares only `serving` (which serves already, so
+ * no route changes), then the old color goes once nginx's old workers are done with it. Knowing what
+ * serves, it reads nothing first, and polls the edge only when the change did not see them exit. */
+export async function drainOldColor(
+  docker: HostAgent,
+  input: BlueGreenInput,
+  name: string,
+  serving: Color,
+): Promise<void> {
+  if (!patched(DRAIN_SEEN_BY_CHANGE)) return removeBehindEdge(docker, input, name);
+  const { drained } = await edgeColors(docker, input, [serving], serving);
+  if (!drained) await docker.waitEdgeDrained({ edge: input.edge.name, timeoutMs: 60_000 });
+  await docker.removeContainer({ name, service: input.service });
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   holdOldColor,
   planDeploy,
   prepareEdge,
-  removeBehindEdge,
+  drainOldColor,
   smokeCheck,
   switchEdge,
 } from './blue-green-steps';
@@ -51,7 +51,7 @@ export async function drainHost(run: HostRun, warnings: string[]): Promise<strin
   const live = run.plan!.live;
   if (!live) return `${run.plan!.next.name} serves`;
   await CancellationScope.nonCancellable(() =>
-    removeBehindEdge(run.docker, run.input, live.name).catch((err) => {
+    drainOldColor(run.docker, run.input, live.name, run.plan!.next.color).catch((err) => {
       if (isCancellation(err)) throw err;
       warnings.push(`host ${run.host}: ${live.name} (${live.image}) was not removed: ${messageOf(err)}`);
     }),

@@ -255,13 +255,14 @@ function oldWorkersStillRunning(host: FakeFleetHost) {
 }
 
 describe('blueGreenDeploy on the edge: as few Engine round trips as the checks allow', () => {
-  it('the switch and its check through the edge are one activity; no drain poll once the change saw the old workers go', async () => {
+  it('the switch and its check through the edge are one activity; no edge read in the drain, no drain poll once the change saw the old workers go', async () => {
     const w = blueOnV1();
     const { error } = await deploy(w);
     expect(error).toBeUndefined();
     expect(w.host.calls.filter((c) => c === 'switchEdgeColor')).toHaveLength(1);
     expect(w.host.calls).not.toContain('probeEdge');
     expect(w.host.calls).not.toContain('waitEdgeDrained');
+    expect(w.host.calls.filter((c) => c === 'readEdge')).toHaveLength(1); // the plan's: the drain knows what serves
     expect(w.host.state().serving).toBe(`${w.service}-green (app:v2)`);
   });
 
@@ -277,7 +278,6 @@ describe('blueGreenDeploy on the edge: as few Engine round trips as the checks a
       'configureEdgeColors',
       'switchEdgeColor',
       'probeEdge',
-      'readEdge',
       'configureEdgeColors',
       'waitEdgeDrained',
     ]);
