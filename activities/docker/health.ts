@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ErrorType, failure } from '../../common/errors';
 import { engineCall } from './engine-errors';
+import { passesHealthCheckNow } from './health-check-now';
 import { toContainerView } from './container-view';
 import { withContainerWake } from './container-wake';
 import { Demuxer } from './output-buffer';
@@ -13,11 +14,17 @@ export interface WaitHealthyInput {
   timeoutMs: number;
   /** How often to look without an engine event (the safety net; events wake the wait at once). */
   pollMs?: number;
+  /** While Docker has yet to run its first check, run the container's own check at each look (every
+   * CHECK_NOW_EVERY_MS at most) and count a pass as healthy: for a container whose image checks
+   * seldom (Dockhand's edge, every 10 s), whose health nothing reads from Docker right after. */
+  checkNow?: boolean;
 }
 export interface WaitHealthyResult {
   name: string;
   health: string;
   waitedMs: number;
+  /** Healthy by the agent's own run of the container's check (`checkNow`), Docker's status still starting. */
+  checkedNow?: boolean;
 }
 
 interface Progress {
@@ -25,6 +32,8 @@ interface Progress {
 }
 
 const LOG_TAIL_LINES = 20;
+/** How often `checkNow` runs the container's check (an exec: a process start in the container). */
+const CHECK_NOW_EVERY_MS = 250;
 
 export function createHealthActivities(docker: Docker) {
   return {
@@ -33,12 +42,13 @@ export function createHealthActivities(docker: Docker) {
      * the deadline passes. It looks again at each engine event of the container (and every `pollMs`).
      * Read-only, so running it twice is harmless; it heartbeats every look and a retry on another
      * agent keeps the original deadline. */
-    async waitHealthy({ name, timeoutMs, pollMs = 1000 }: WaitHealthyInput): Promise<WaitHealthyResult> {
+    async waitHealthy({ name, timeoutMs, pollMs = 1000, checkNow }: WaitHealthyInput): Promise<WaitHealthyResult> {
       const startedAt = firstAttemptStart();
       return untilHealthy(docker, name, {
         startedAt,
         timeoutMs,
-        pollMs,
+        pollMs: checkNow ? Math.min(pollMs, CHECK_NOW_EVERY_MS) : pollMs,
+        checkNow,
         onLook: () => heartbeat({ startedAt } satisfies Progress),
       });
     },
@@ -57,7 +67,8 @@ export function firstAttemptStart(): number {
  * meanwhile) stayed running and healthy, failing the moment it does not. Either way it looks at each
  * engine event of the container and every `pollMs`; `onLook` runs (heartbeats) after each look. */
 type HealthWait = { pollMs: number; onLook: () => void } & (
-  { kind: 'until-healthy'; startedAt: number; timeoutMs: number } | { kind: 'stays-healthy'; id: string; until: number }
+  | { kind: 'until-healthy'; startedAt: number; timeoutMs: number; checkNow?: boolean }
+  | { kind: 'stays-healthy'; id: string; until: number }
 );
 
 type StaysHealthy = Extract<HealthWait, { kind: 'stays-healthy' }>;
@@ -68,7 +79,7 @@ async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promi
     for (;;) {
       const verdict =
         w.kind === 'until-healthy'
-          ? await healthVerdict(docker, name, Date.now() - w.startedAt, w.timeoutMs)
+          ? await healthVerdict(docker, name, Date.now() - w.startedAt, w.timeoutMs, w.checkNow)
           : await stillHealthy(docker, name, w);
       if (verdict) return verdict;
       w.onLook();
@@ -83,7 +94,7 @@ async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promi
 export function untilHealthy(
   docker: Docker,
   name: string,
-  wait: { startedAt: number; timeoutMs: number; pollMs: number; onLook: () => void },
+  wait: { startedAt: number; timeoutMs: number; pollMs: number; checkNow?: boolean; onLook: () => void },
 ): Promise<WaitHealthyResult> {
   return waitForHealth(docker, name, { kind: 'until-healthy', ...wait });
 }
@@ -119,7 +130,7 @@ async function stillHealthy(docker: Docker, name: string, { id, until }: StaysHe
 /** One look at the container (`ref`: its id or name), with the secret values to redact from what it reports. */
 async function look(docker: Docker, ref: string, name: string) {
   const inspect = (await engineCall(`inspect container ${name}`, () => docker.getContainer(ref).inspect()))!;
-  return { view: toContainerView(inspect), secrets: secretValuesOf(inspect) };
+  return { view: toContainerView(inspect), secrets: secretValuesOf(inspect), config: inspect.Config };
 }
 
 /** A health check's recent results, one line each, as they may leave the agent (redacted, bounded). */
@@ -134,15 +145,16 @@ function reportableHealthLog<L extends { output: string }>(log: L[] = [], secret
   return log.map((l) => ({ ...l, output: reportableOutput(l.output, secrets) }));
 }
 
-/** Healthy (or running without a health check): the result. Exited, unhealthy or past the deadline:
- * the typed failure. Still starting: undefined. */
+/** Healthy (or running without a health check, or starting and its check passes now with `checkNow`):
+ * the result. Exited, unhealthy or past the deadline: the typed failure. Still starting: undefined. */
 async function healthVerdict(
   docker: Docker,
   name: string,
   waitedMs: number,
   timeoutMs: number,
+  checkNow = false,
 ): Promise<WaitHealthyResult | undefined> {
-  const { view, secrets } = await look(docker, name, name);
+  const { view, secrets, config } = await look(docker, name, name);
   if (!view.state.running && ['exited', 'dead'].includes(view.state.status)) {
     const logs = await tailLogs(docker, name, secrets);
     throw failure(
@@ -153,6 +165,8 @@ async function healthVerdict(
   }
   const health = view.health?.status ?? (view.state.running ? 'running' : view.state.status);
   if (health === 'healthy' || (health === 'running' && !view.health)) return { name, health, waitedMs };
+  if (health === 'starting' && checkNow && view.state.running && (await passesHealthCheckNow(docker, name, config)))
+    return { name, health: 'healthy', waitedMs, checkedNow: true };
   if (health === 'unhealthy' || waitedMs > timeoutMs) {
     const why =
       health === 'unhealthy'

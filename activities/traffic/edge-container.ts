@@ -34,7 +34,7 @@ export function createEdgeContainerActivities(docker: Docker, hostId: string) {
         }
         await startContainer({ name });
       });
-      await waitHealthy({ name, timeoutMs });
+      await waitHealthy({ name, timeoutMs, checkNow: true });
     },
   };
 }

@@ -81,7 +81,7 @@ export async function prepareEdge(
       );
     else await docker.createContainer({ name: edge.name, service, spec: edgeSpec });
     await docker.startContainer({ name: edge.name });
-    await docker.waitHealthy({ name: edge.name, timeoutMs: 30_000 });
+    await docker.waitHealthy({ name: edge.name, timeoutMs: 30_000, checkNow: true });
   }
   const view = await docker.inspectContainer({ name: edge.name });
   return view.ports.find((p) => p.container === 80)?.hostPort ?? 0;

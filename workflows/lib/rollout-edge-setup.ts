@@ -73,7 +73,7 @@ async function prepareService(docker: HostAgent, s: RolloutSetup): Promise<void>
     if (details?.managedService !== s.service) throw err;
   }
   await docker.startContainer({ name: s.edgeName });
-  await docker.waitHealthy({ name: s.edgeName, timeoutMs: EDGE_HEALTHY_WITHIN_MS });
+  await docker.waitHealthy({ name: s.edgeName, timeoutMs: EDGE_HEALTHY_WITHIN_MS, checkNow: true });
 }
 
 const edgeSpec = (s: RolloutSetup) =>
