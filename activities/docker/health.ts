@@ -14,9 +14,10 @@ export interface WaitHealthyInput {
   timeoutMs: number;
   /** How often to look without an engine event (the safety net; events wake the wait at once). */
   pollMs?: number;
-  /** While Docker has yet to run its first check, run the container's own check at each look (every
-   * CHECK_NOW_EVERY_MS at most) and count a pass as healthy: for a container whose image checks
-   * seldom (Dockhand's edge, every 10 s), whose health nothing reads from Docker right after. */
+  /** While Docker has yet to run its first check, run the container's own check at each look (the
+   * first at once, then ever less often: 250 ms, 500 ms, … up to `pollMs`) and count a pass as healthy:
+   * for a container whose image checks seldom (Dockhand's edge, every 10 s), whose health nothing
+   * reads from Docker right after. */
   checkNow?: boolean;
 }
 export interface WaitHealthyResult {
@@ -32,8 +33,9 @@ interface Progress {
 }
 
 const LOG_TAIL_LINES = 20;
-/** How often `checkNow` runs the container's check (an exec: a process start in the container). */
-const CHECK_NOW_EVERY_MS = 250;
+/** When `checkNow` runs the container's check again after one that failed; the gap doubles from
+ * there (each run is an exec: a process start in the container). */
+const CHECK_NOW_FIRST_GAP_MS = 250;
 
 export function createHealthActivities(docker: Docker) {
   return {
@@ -47,7 +49,7 @@ export function createHealthActivities(docker: Docker) {
       return untilHealthy(docker, name, {
         startedAt,
         timeoutMs,
-        pollMs: checkNow ? Math.min(pollMs, CHECK_NOW_EVERY_MS) : pollMs,
+        pollMs,
         checkNow,
         onLook: () => heartbeat({ startedAt } satisfies Progress),
       });
@@ -76,6 +78,7 @@ type StaysHealthy = Extract<HealthWait, { kind: 'stays-healthy' }>;
 async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promise<WaitHealthyResult> {
   const ref = w.kind === 'stays-healthy' ? w.id : name;
   return withContainerWake(docker, ref, async (wake) => {
+    let checkGap = CHECK_NOW_FIRST_GAP_MS; // checkNow's looks: sooner than pollMs at first, then less often
     for (;;) {
       const verdict =
         w.kind === 'until-healthy'
@@ -85,7 +88,12 @@ async function waitForHealth(docker: Docker, name: string, w: HealthWait): Promi
       w.onLook();
       // Throws CancelledFailure when the workflow cancels us.
       const left = w.kind === 'until-healthy' ? w.startedAt + w.timeoutMs + 1 - Date.now() : w.until - Date.now();
-      await wake.next(Math.min(w.pollMs, Math.max(w.kind === 'until-healthy' ? 1 : 0, left)));
+      let gap = w.pollMs;
+      if (w.kind === 'until-healthy' && w.checkNow) {
+        gap = Math.min(gap, checkGap);
+        checkGap *= 2;
+      }
+      await wake.next(Math.min(gap, Math.max(w.kind === 'until-healthy' ? 1 : 0, left)));
     }
   });
 }
