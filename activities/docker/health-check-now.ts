@@ -20,21 +20,31 @@ export function healthCheckCommand(check: DeclaredHealthCheck | undefined, shell
   return undefined;
 }
 
+/** What the agent's own run of a container's check said: passed, or the line a failure reports. */
+export interface CheckNowOutcome {
+  passed: boolean;
+  said: string;
+}
+
 /**
  * Runs the container's own health check once, now, as Docker runs it (an exec of its test as the
- * container's user, bounded by its timeout): true when it passes. Docker 20.10 runs the first check
- * only one interval after the start (no start interval), so an image that checks every 10 s would
- * hold a deploy 10 s for nothing. A check that cannot run (the container stopped meanwhile) did not
- * pass; the caller's next look at the container says why.
+ * container's user, bounded by its timeout). Docker 20.10 runs the first check only one interval after
+ * the start (no start interval), so an image that checks every 10 s would hold a deploy 10 s for
+ * nothing. A check that cannot run (the container stopped meanwhile) did not pass; the caller's next
+ * look at the container says why. `said` is raw output: redact it before it leaves the agent.
  */
-export async function passesHealthCheckNow(
+export async function runHealthCheckNow(
   docker: Docker,
   name: string,
   config: { Healthcheck?: DeclaredHealthCheck; Shell?: string[] },
-): Promise<boolean> {
+): Promise<CheckNowOutcome> {
   const cmd = healthCheckCommand(config.Healthcheck, config.Shell);
-  if (!cmd) return false;
+  if (!cmd) return { passed: false, said: 'no health check declared' };
   const timeoutMs = config.Healthcheck?.Timeout ? config.Healthcheck.Timeout / 1e6 : DEFAULT_CHECK_TIMEOUT_MS;
-  const run = await execRun(docker, name, cmd, { timeoutMs, maxBytes: 4096 }).catch(() => undefined);
-  return run?.exitCode === 0;
+  try {
+    const r = await execRun(docker, name, cmd, { timeoutMs, maxBytes: 4096 });
+    return { passed: r.exitCode === 0, said: `[exit ${r.exitCode}] ${(r.stdout + r.stderr).trim()}` };
+  } catch (err) {
+    return { passed: false, said: `could not run: ${(err as Error).message}` };
+  }
 }

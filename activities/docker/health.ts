@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ErrorType, failure } from '../../common/errors';
 import { engineCall } from './engine-errors';
-import { passesHealthCheckNow } from './health-check-now';
+import { runHealthCheckNow } from './health-check-now';
 import { toContainerView } from './container-view';
 import { withContainerWake } from './container-wake';
 import { Demuxer } from './output-buffer';
@@ -173,14 +173,16 @@ async function healthVerdict(
   }
   const health = view.health?.status ?? (view.state.running ? 'running' : view.state.status);
   if (health === 'healthy' || (health === 'running' && !view.health)) return { name, health, waitedMs };
-  if (health === 'starting' && checkNow && view.state.running && (await passesHealthCheckNow(docker, name, config)))
-    return { name, health: 'healthy', waitedMs, checkedNow: true };
+  const now =
+    health === 'starting' && checkNow && view.state.running && (await runHealthCheckNow(docker, name, config));
+  if (now && now.passed) return { name, health: 'healthy', waitedMs, checkedNow: true };
   if (health === 'unhealthy' || waitedMs > timeoutMs) {
     const why =
       health === 'unhealthy'
         ? 'Docker marked it unhealthy'
         : `not healthy after ${Math.round(waitedMs / 1000)}s (status ${health})`;
-    throw failure(ErrorType.Unhealthy, `${name}: ${why}; health log:\n${healthLog(view.health?.log, secrets)}`, {
+    const own = now ? `; its check, run by the agent just now: ${reportableOutput(now.said, secrets)}` : '';
+    throw failure(ErrorType.Unhealthy, `${name}: ${why}${own}; health log:\n${healthLog(view.health?.log, secrets)}`, {
       health: view.health && { ...view.health, log: reportableHealthLog(view.health.log, secrets) },
     });
   }

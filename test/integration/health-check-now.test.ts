@@ -34,11 +34,12 @@ describe('waitHealthy with checkNow', () => {
     expect(failure.message).toContain('status starting');
   }, 60_000);
 
-  it('a check that fails does not pass: not healthy at the deadline', async () => {
+  it('a check that fails does not pass: not healthy at the deadline, and the failure says what the check said', async () => {
     const name = await container(seldom('dockhand-fixture-app:v1'));
     await run('execInContainer', { name, command: ['/bin/busybox', 'rm', '/www/health'] });
     const failure = await failureOf(run('waitHealthy', { name, timeoutMs: 3_000, checkNow: true }));
     expect(failure.type).toBe(ErrorType.Unhealthy);
     expect(failure.message).toContain('status starting');
+    expect(failure.message).toMatch(/its check, run by the agent just now: \[exit 1\] .*404/);
   }, 60_000);
 });
