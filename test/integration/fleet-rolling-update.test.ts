@@ -154,7 +154,18 @@ describe('fleet rolling update on three real hosts', () => {
       expect(r.result!.hosts.map((h) => h.result.outcome)).toEqual(['updated', 'updated', 'updated']);
       digest = r.result!.digest;
     });
-    expect(reports.map((r) => `${r.failed}/${r.requests}`)).toEqual(reports.map((r) => `0/${r.requests}`));
+    // A failed request says what it got and when (the cause is what a flake leaves to go on).
+    const failures = reports.flatMap((r, host) =>
+      r.samples
+        .filter((x) => x.error || x.status !== 200)
+        .map(
+          (x) => `host ${host + 1} at ${new Date(x.sentAt).toISOString()}: ${x.error ?? `HTTP ${x.status} ${x.body}`}`,
+        ),
+    );
+    expect(
+      reports.map((r) => `${r.failed}/${r.requests}`),
+      failures.join('\n'),
+    ).toEqual(reports.map((r) => `0/${r.requests}`));
     // Replica by replica each edge serves v1 and v2 side by side, then v2 only.
     for (const r of reports) expect([r.sequence[0], r.sequence.at(-1)]).toEqual(['v1\n', 'v2\n']);
     expect(digest).toBe(up.pushed.find((p) => p.source === 'dockhand-fixture-app:v2')!.digest);
