@@ -141,6 +141,7 @@ async function bakeAndDrain(
     `${nextName} serves; ${live.name} kept ${input.oldColorDuringBake} for ${bakeMs / 1000}s. Roll back: signal \`rollback\` {"comment": "<why>"} — or \`dockhand rollback ${service}\``,
     `the bake window (${bakeMs / 1000}s) to end, or a \`rollback\` signal`,
   );
+  rollback.openAsBakeBegins(bakeMs);
   await step.holdOldColor(docker, input, live.name, saga);
   if (await rollback.wait(bakeMs))
     throw failure(

@@ -147,6 +147,7 @@ async function bake(input: FleetBlueGreenInput, fleet: FleetRun, progress: Fleet
     `every host serves ${input.spec.image}; old colors kept ${input.oldColorDuringBake} for ${input.bakeMs / 1000}s. Roll back every host: signal \`rollback\` {"comment": "<why>"} — or \`dockhand rollback ${input.service}\``,
     `the bake window (${input.bakeMs / 1000}s) to end, or a \`rollback\` signal`,
   );
+  rollback.openAsBakeBegins(input.bakeMs);
   await fleet.each('hold', fleet.active, holdHost);
   const window = rollback.wait(input.bakeMs);
   const probed = input.bakeMs > 0 && patched(PROBE_WHILE_WAITING);

@@ -1,4 +1,4 @@
-import { condition, log } from '@temporalio/workflow';
+import { condition, log, patched } from '@temporalio/workflow';
 import type { AnswerPolicy } from '../../common/answer-policy';
 import { rollbackSignal, rollbackUpdate, type Answer } from '../../common/signals';
 import { openAnswers } from './answer-desk';
@@ -26,7 +26,14 @@ export class RollbackWindow {
     });
   }
 
-  /** Holds the window open for `ms`; true when a rollback was asked for inside it. */
+  /** Opens the window as the bake begins, before the old color is held: a `rollback` sent as soon as the
+   * status says "baking" counts, and is acted on once the hold is done. (Before the patch the window
+   * opened after the hold, and an answer in between was refused.) A window of 0 ms never opens. */
+  openAsBakeBegins(ms: number): void {
+    if (ms > 0 && patched('rollback-window-opens-with-bake')) this.open = true;
+  }
+
+  /** Holds the window open for `ms`; true when a rollback was asked for inside it (or since it opened). */
   async wait(ms: number): Promise<boolean> {
     if (ms <= 0) return false; // no window (condition's timeout 0 would mean "no timeout")
     this.open = true;

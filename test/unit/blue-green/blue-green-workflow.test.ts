@@ -208,6 +208,26 @@ describe('blueGreenDeploy compensation: every way a deploy ends early leaves blu
     expect(w.host.state()).toEqual(onV1(w.service));
   });
 
+  it('a rollback sent as the bake begins counts, while the old color is still being stopped', async () => {
+    const w = blueOnV1();
+    let stopped!: () => void;
+    const stopping = new Promise<void>((resolve) => (stopped = resolve));
+    w.host.fault('stopContainer', async (i) => {
+      await stopping; // the Engine's stop takes its grace period: the status already says "baking"
+      w.host.containers.get(i.name as string)!.running = false;
+    });
+    const { error } = await deploy(w, { bakeMs: 120_000, oldColorDuringBake: 'stopped' }, async (handle) => {
+      await reaches(handle, 'baking');
+      await waitFor(() => w.host.calls.includes('stopContainer'), 30_000, 'blue stopping');
+      const answered = answerDeploy(t.clientAs('carol'), w.service, 'rollback', { comment: 'too soon' });
+      await answered.finally(stopped); // the stop ends either way, so a refusal fails the test at once
+      expect((await answered).verdict).toContain('carol');
+    });
+    expect(typeOf(error)).toBe(DeployErrorType.RolledBack);
+    expect((error as Error).message).toContain('by carol: too soon');
+    expect(w.host.state()).toEqual(onV1(w.service));
+  });
+
   it('an undo that fails: "compensation incomplete", the status and the failure say what is left', async () => {
     const w = blueOnV1();
     w.host.fault('waitHealthy', () => Promise.reject(failure(ErrorType.Unhealthy, 'green unhealthy')));

@@ -7,7 +7,7 @@ import {
   type FleetBlueGreenRequest,
   type FleetBlueGreenResult,
 } from '../../../common/fleet-blue-green';
-import { approveUpdate } from '../../../common/signals';
+import { approveUpdate, rollbackUpdate } from '../../../common/signals';
 import { hostTaskQueue } from '../../../common/task-queues';
 import { fleetRepairId } from '../../../common/workflow-ids';
 import { pendingRepairs } from '../../../client/pending-repairs';
@@ -332,6 +332,34 @@ describe('fleetBlueGreenDeploy', () => {
     expect(out.error?.type).toBe('DockhandFleetHostFailed');
     expect(out.error?.message).toContain(`host ${h3.host} stopped answering: agent not answering since`);
     for (const h of f.hosts.slice(0, 2)) expect(h.state()).toEqual(onV1(f.service));
+  });
+
+  it('a rollback sent as the bake begins counts while host 3 still stops its old color: every host back on v1', async () => {
+    const f = fleet();
+    const h3 = f.hosts[2]!;
+    let stopped!: () => void;
+    const stopping = new Promise<void>((resolve) => (stopped = resolve));
+    h3.fault('stopContainer', async (i) => {
+      await stopping; // its Engine takes the grace period; the status already says "baking"
+      h3.containers.get(i.name as string)!.running = false;
+    });
+    const { error } = await deploy(
+      f,
+      { bakeMs: 30 * 60_000, oldColorDuringBake: 'stopped' },
+      async ({ workflowId }) => {
+        const handle = t.env.client.workflow.getHandle(workflowId);
+        await waitFor(async () => (await handle.query(fleetStatusQuery)).phase === 'baking', 30_000, 'the bake');
+        await waitFor(() => h3.calls.includes('stopContainer'), 30_000, 'host 3 stopping blue');
+        const answered = t
+          .clientAs('carol')
+          .workflow.getHandle(workflowId)
+          .executeUpdate(rollbackUpdate, { args: [{ comment: 'too soon' }] });
+        await answered.finally(stopped); // the stop ends either way, so a refusal fails the test at once
+      },
+    );
+    expect(error?.type).toBe('DockhandRolledBack');
+    expect(error?.message).toBe('every host rolled back by carol: too soon');
+    for (const h of f.hosts) expect(h.state()).toEqual(onV1(f.service));
   });
 
   it('the deploy guard after a fleet deploy completed: a new color unhealthy on host 3 puts EVERY host back on v1', async () => {
