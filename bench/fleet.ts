@@ -19,8 +19,11 @@ import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
 import { formatLanes, historyLanes } from './lib/history-lanes';
 import { formatProfile, profileHistory } from './lib/history-profile';
 import { peerStep, peerUrl, setUpPeer, type PeerSite } from './lib/fleet-docker-peer';
+import { pairedSummary } from './lib/paired-rounds';
 
 const RATE = 20; // requests per second through each edge
+/** Pairs of timed deploys (fleet and single host); the figures are their medians. */
+const ROUNDS = Number(process.env.FLEET_ROUNDS ?? 5);
 const EDGE_PORT = 22280;
 const SINGLE_EDGE_PORT = 22281;
 const ROLLING_EDGE_PORT = 22282;
@@ -63,23 +66,14 @@ export async function main(): Promise<void> {
     console.log('[bench] first deploy of v1 on every host, and on one host for the single-host run');
     await b.fleet('v1');
     await b.single('v1');
-    console.log('[bench] single host: v1 → v2');
-    const single = await b.timed(() => b.single('v2'), [b.singleUrl()]);
-    console.log(`[bench] single host: ${single.seconds}s ${summary(single.reports)}`);
-    console.log(`[bench] single host profile:\n${await b.profile(single.workflowId)}`);
     console.log('[bench] all or none: v1 → v2 with host 3 broken at switch time');
     const allOrNone = await b.brokenHost3();
     console.log(
       `[bench] all or none: ok=${allOrNone.ok} rollback_s=${allOrNone.rollbackS} ${summary(allOrNone.reports)}`,
     );
-    console.log('[bench] fleet: v1 → v2 on 3 hosts under load');
-    const fleet = await b.timed(() => b.fleet('v2'), b.fleetUrls());
-    console.log(`[bench] fleet: ${fleet.seconds}s ${summary(fleet.reports)}`);
-    console.log(`[bench] fleet profile:\n${await b.profile(fleet.workflowId)}`);
-    console.log('[bench] plain docker: bench/fleet-host.sh v1 → v2 on one engine, then on the three at once');
+    const rounds = await b.pairedRounds();
+    console.log('[bench] plain docker: bench/fleet-host.sh on one engine, then on the three at once, in rounds');
     const plain = await b.dockerPeer();
-    console.log(`[bench] plain docker, one engine: ${plain.single.seconds}s ${summary(plain.single.reports)}`);
-    console.log(`[bench] plain docker, three engines: ${plain.fleet.seconds}s ${summary(plain.fleet.reports)}`);
     console.log('[bench] rolling: first rollout of v1, on every host and on one host');
     await b.rollingFleet('v1');
     await b.rollingSingle('v1');
@@ -89,25 +83,31 @@ export async function main(): Promise<void> {
     console.log('[bench] rolling, fleet: v1 → v2 on 3 hosts under load');
     const rollingFleet = await b.timed(() => b.rollingFleet('v2'), b.rollingUrls(ROLLING_EDGE_PORT));
     console.log(`[bench] rolling, fleet: ${rollingFleet.seconds}s ${summary(rollingFleet.reports)}`);
-    const requests = fleet.reports.reduce((n, r) => n + r.requests, 0);
-    const failed = [...fleet.reports, ...allOrNone.reports].reduce((n, r) => n + r.failed, 0);
+    const fleetReports = rounds.flatMap((r) => r.fleet.reports);
+    const requests = fleetReports.reduce((n, r) => n + r.requests, 0);
+    const failed = [...fleetReports, ...allOrNone.reports].reduce((n, r) => n + r.failed, 0);
+    const dockhand = pairedSummary(rounds.map((r) => ({ fleet: r.fleet.seconds, single: r.single.seconds })));
+    const docker = pairedSummary(plain.map((r) => ({ fleet: r.fleet.seconds, single: r.single.seconds })));
     console.log(
       JSON.stringify({
         hosts: 3,
         requests,
         failed,
-        fleet_s: fleet.seconds,
-        single_host_s: single.seconds,
-        ratio: Number((fleet.seconds / single.seconds).toFixed(2)),
+        rounds: ROUNDS,
+        fleet_s: dockhand.fleet,
+        single_host_s: dockhand.single,
+        ratio: dockhand.ratio,
+        ratios: dockhand.ratios,
         all_or_none_ok: allOrNone.ok,
         rollback_s: allOrNone.rollbackS,
         rolling_fleet_s: rollingFleet.seconds,
         rolling_single_host_s: rollingSingle.seconds,
         rolling_ratio: Number((rollingFleet.seconds / rollingSingle.seconds).toFixed(2)),
         rolling_failed: [...rollingFleet.reports, ...rollingSingle.reports].reduce((n, r) => n + r.failed, 0),
-        docker_single_s: plain.single.seconds,
-        docker_fleet_s: plain.fleet.seconds,
-        docker_ratio: Number((plain.fleet.seconds / plain.single.seconds).toFixed(2)),
+        docker_single_s: docker.single,
+        docker_fleet_s: docker.fleet,
+        docker_ratio: docker.ratio,
+        docker_ratios: docker.ratios,
       }),
     );
   } finally {
@@ -220,9 +220,31 @@ class FleetBench {
     ).result();
   }
 
+  /** ROUNDS pairs of the same deploy on one host and on the fleet, each under load, v1 → v2 then back,
+   * which of the two goes first alternating: a round's two runs meet the same minute of the machine. The
+   * first round prints where each deploy's time went. */
+  async pairedRounds() {
+    const rounds: Array<{ fleet: Timed; single: Timed }> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const [from, to] = i % 2 === 0 ? ['v1', 'v2'] : ['v2', 'v1'];
+      const single = () => this.timed(() => this.single(to), [this.singleUrl()], to);
+      const fleet = () => this.timed(() => this.fleet(to), this.fleetUrls(), to);
+      const round = i % 2 === 0 ? { single: await single(), fleet: await fleet() } : await fleetFirst(fleet, single);
+      console.log(
+        `[bench] round ${i + 1} (${from} → ${to}): single host ${round.single.seconds}s ${summary(round.single.reports)}; fleet ${round.fleet.seconds}s ${summary(round.fleet.reports)}`,
+      );
+      if (i === 0) {
+        console.log(`[bench] single host profile:\n${await this.profile(round.single.workflowId)}`);
+        console.log(`[bench] fleet profile:\n${await this.profile(round.fleet.workflowId)}`);
+      }
+      rounds.push(round);
+    }
+    return rounds;
+  }
+
   /** The plain-docker peer: its own service on every engine and one more on host 1 (as the single-host
-   * deploy has), all set up first; then v1 → v2 on host 1 alone, then on the three at once, each timed
-   * under the same load as Dockhand's deploys. */
+   * deploy has), all set up first; then, in ROUNDS rounds as Dockhand's, v1 → v2 (then back) on host 1
+   * alone and on the three at once, each timed under the same load as Dockhand's deploys. */
   async dockerPeer() {
     const one: PeerSite = {
       engine: this.up.hosts[0]!.engine,
@@ -236,18 +258,24 @@ class FleetBench {
     }));
     const images = { v1: this.image('dockhand-fixture-app:v1'), edge: this.image('dockhand-edge:1') };
     await Promise.all([one, ...all].map((s) => setUpPeer(s, images)));
-    const v2 = this.image('dockhand-fixture-app:v2');
-    const single = await this.timed(() => peerStep([one], v2), [peerUrl(one)]);
-    const fleet = await this.timed(() => peerStep(all, v2), all.map(peerUrl));
-    return { single, fleet };
+    const rounds: Array<{ fleet: Timed<void>; single: Timed<void> }> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const [to, back] = i % 2 === 0 ? ['v2', false] : ['v1', true];
+      const image = this.image(`dockhand-fixture-app:${to}`);
+      const single = () => this.timed(() => peerStep([one], image, back), [peerUrl(one)], to);
+      const fleet = () => this.timed(() => peerStep(all, image, back), all.map(peerUrl), to);
+      const round = i % 2 === 0 ? { single: await single(), fleet: await fleet() } : await fleetFirst(fleet, single);
+      console.log(
+        `[bench] plain docker round ${i + 1}: one engine ${round.single.seconds}s ${summary(round.single.reports)}; three ${round.fleet.seconds}s ${summary(round.fleet.reports)}`,
+      );
+      rounds.push(round);
+    }
+    return rounds;
   }
 
-  /** Runs `deploy` with load on `urls`; its duration in seconds and the load reports. */
-  async timed<T>(
-    deploy: () => Promise<T>,
-    urls: string[],
-  ): Promise<{ seconds: number; reports: LoadReport[]; workflowId: T }> {
-    const loads = urls.map((u) => startLoad(u, RATE, 'v2'));
+  /** Runs `deploy` with load on `urls` (switching to `to`); its duration in seconds and the load reports. */
+  async timed<T>(deploy: () => Promise<T>, urls: string[], to = 'v2'): Promise<Timed<T>> {
+    const loads = urls.map((u) => startLoad(u, RATE, to));
     await new Promise((r) => setTimeout(r, 1000));
     const t0 = Date.now();
     const workflowId = await deploy();
@@ -297,6 +325,18 @@ class FleetBench {
     const rollbackS = Math.max(0, (Math.max(...v2At) - at('compensating')) / 1000);
     return { ok, rollbackS: Number(rollbackS.toFixed(2)), reports };
   }
+}
+
+interface Timed<T = string> {
+  seconds: number;
+  reports: LoadReport[];
+  workflowId: T;
+}
+
+/** The fleet's run, then the single host's (odd rounds go this way round). */
+async function fleetFirst<T>(fleet: () => Promise<Timed<T>>, single: () => Promise<Timed<T>>) {
+  const f = await fleet();
+  return { fleet: f, single: await single() };
 }
 
 /** Requests, failures and what the failures were, per edge: "0/900 (max 120 ms), …; failures: timeout ×2". */
