@@ -12,7 +12,12 @@ export async function withinBound<T>(what: string, ms: number, call: Promise<T>)
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`${what}: the Docker Engine did not answer within ${Math.round(ms / 1000)}s`)),
+      () =>
+        reject(
+          new Error(
+            `${what}: the Docker Engine did not answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)}s`}`,
+          ),
+        ),
       ms,
     );
   });

@@ -28,7 +28,7 @@ describe('launchReplica against an Engine that never answers', () => {
       spec: { image: 'dockhand-fixture-app:v1' } as ContainerSpec,
       healthTimeoutMs: 60_000,
     });
-    await expect(attempt).rejects.toThrow(/did not answer within/);
+    await expect(attempt).rejects.toThrow('create container svc-1: the Docker Engine did not answer within 300 ms');
     expect(Date.now() - started).toBeLessThan(5_000);
   }, 10_000);
 });
