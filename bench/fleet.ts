@@ -34,16 +34,19 @@ const DOCKER_SINGLE_EDGE_PORT = 22285;
 /**
  * A fleet blue-green deploy v1 → v2 on 3 real hosts (engines in network namespaces, an agent each, the
  * images from the registry), boot limit = all, load on every edge; beside it, in the same run, the same
- * deploy on one host (single_host_s). Then the all-or-none case: a v1 → v2 deploy whose new color on
+ * deploy on one host (single_host_s). First the all-or-none case: a v1 → v2 deploy whose new color on
  * host 3 breaks at switch time must end with every host on v1 (all_or_none_ok); rollback_s is the time
- * from the failure (the fleet enters `compensating`) to the last host switched back (`failed`).
+ * from the failure (the fleet enters `compensating`) to the last host switched back (`failed`). Then
+ * FLEET_ROUNDS (5) rounds, each timing the single-host and the fleet deploy back to back (v1 → v2, then
+ * back; which goes first alternates): fleet_s and single_host_s are medians, ratio the median of the
+ * rounds' ratios (one pair of runs swung 1.28–1.69 on this machine).
  * The rolling mode, in the same run: a fleet rolling update v1 → v2 of 2 replicas on each of the 3 hosts (all
  * hosts at once) against the same rollout on one host (rolling_fleet_s, rolling_single_host_s), load on
  * every edge (rolling_failed).
  * The plain-docker peer, in the same run: the same per-host engine steps by the docker CLI
  * (bench/fleet-host.sh: run the new color, wait for its health, one exec that points the edge at it and
- * reloads, remove the old) on one engine (docker_single_s), then on the three at once (docker_fleet_s):
- * what going from 1 to 3 engines costs on this machine without Dockhand (docker_ratio).
+ * reloads, remove the old) on one engine (docker_single_s), then on the three at once (docker_fleet_s), in
+ * rounds as Dockhand's: what going from 1 to 3 engines costs on this machine without Dockhand (docker_ratio).
  * Names and addresses of its own: "fbn", blocks 117–120, ports 22117/22280–22285.
  */
 export async function main(): Promise<void> {
