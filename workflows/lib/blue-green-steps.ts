@@ -18,6 +18,9 @@ const SWITCH_WITH_PROBE = 'edge-switch-with-probe';
  * runs read the edge, then always polled the edge's processes after the change). */
 const DRAIN_SEEN_BY_CHANGE = 'edge-drain-seen-by-change';
 
+/** Runs started since let the edge learn the new color while its health is awaited (older runs: after). */
+const EDGE_LEARNS_DURING_HEALTH_WAIT = 'edge-learns-during-health-wait';
+
 // The steps of a blue-green deploy, each pushing its undo onto the saga. An undo whose step may have
 // half-happened (a create that timed out after the Engine did it) goes on *before* the step: every
 // undo is idempotent, so undoing a step that never happened is harmless.
@@ -87,9 +90,9 @@ export async function prepareEdge(
   return view.ports.find((p) => p.container === 80)?.hostPort ?? 0;
 }
 
-/** Creates and starts the new color, waits until it is healthy, then lets the edge know it beside
- * the live color: a reload that changes no route (the marker still names the live color), so the
- * switch later is one file operation. The undo drops it from the edge again before removing it. */
+/** Creates and starts the new color, waits until it is healthy, and lets the edge know it beside the
+ * live color: a reload that changes no route (the marker still names the live color), so the switch
+ * later is one file operation. The undo drops it from the edge again before removing it. */
 export async function bringUpNewColor(
   docker: HostAgent,
   input: BlueGreenInput,
@@ -103,11 +106,26 @@ export async function bringUpNewColor(
   const create = { name, service: input.service, spec: input.spec, labels: { [Labels.color]: color } };
   await createOwned(docker, saga, `remove ${name}`, create, (id) => removeBehindEdge(docker, input, name, id));
   await docker.startContainer({ name });
-  await docker.waitHealthy({ name, timeoutMs: input.healthTimeoutMs });
   const live = plan.live?.color;
-  if (!live) return; // a first deploy: the switch writes the edge's first config
-  saga.add(`drop ${name} from ${input.edge.name}`, () => edgeColors(docker, input, [live], live));
-  await edgeColors(docker, input, [live, color], live);
+  const healthy = () => docker.waitHealthy({ name, timeoutMs: input.healthTimeoutMs });
+  if (!live) {
+    await healthy(); // a first deploy: the switch writes the edge's first config
+    return;
+  }
+  const learn = () => {
+    saga.add(`drop ${name} from ${input.edge.name}`, () => edgeColors(docker, input, [live], live));
+    return edgeColors(docker, input, [live, color], live);
+  };
+  if (!patched(EDGE_LEARNS_DURING_HEALTH_WAIT)) {
+    await healthy();
+    await learn();
+    return;
+  }
+  // A running container's name resolves, so the reload need not wait for the health check, which
+  // mostly waits for Docker's first check. An unhealthy color fails as unhealthy, whatever the edge said.
+  const [health, learned] = await Promise.allSettled([healthy(), learn()]);
+  if (health.status === 'rejected') throw health.reason;
+  if (learned.status === 'rejected') throw learned.reason;
 }
 
 export async function smokeCheck(docker: HostAgent, input: BlueGreenInput, name: string): Promise<void> {

@@ -228,6 +228,40 @@ describe('blueGreenDeploy compensation: every way a deploy ends early leaves blu
     expect(w.host.state()).toEqual(onV1(w.service));
   });
 
+  it('the edge learns the new color while its health is awaited, not after', async () => {
+    const w = blueOnV1();
+    // Healthy only once the edge has been told about green: a deploy that waits first never gets there.
+    w.host.fault('waitHealthy', async () => {
+      await waitFor(() => w.host.edge.colors.includes('green'), 4_000, 'the edge learning green').catch(() => {
+        throw failure(ErrorType.Unhealthy, 'the edge was not told of green while its health was awaited');
+      });
+      return { health: 'healthy' };
+    });
+    const { error } = await deploy(w);
+    expect(error).toBeUndefined();
+    expect(w.host.state()).toEqual({
+      serving: `${w.service}-green (app:v2)`,
+      containers: [`${w.service}-green app:v2`],
+    });
+  });
+
+  it('a new color that dies at start fails the deploy as unhealthy, whatever the edge said of its name', async () => {
+    const w = blueOnV1();
+    w.host.fault('waitHealthy', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      throw failure(ErrorType.Unhealthy, 'green exited with code 1');
+    });
+    w.host.fault('configureEdgeColors', async (i) => {
+      const colors = i.colors as Array<'blue' | 'green'>;
+      if (colors.includes('green')) throw refused('nginx refused: host not found in upstream');
+      return oldWorkersStillRunning(w.host)(i);
+    });
+    const { error } = await deploy(w);
+    expect(typeOf(error)).toBe(ErrorType.Unhealthy);
+    expect((error as { cause?: Error }).cause?.message).toBe('green exited with code 1');
+    expect(w.host.state()).toEqual(onV1(w.service));
+  });
+
   it('an undo that fails: "compensation incomplete", the status and the failure say what is left', async () => {
     const w = blueOnV1();
     w.host.fault('waitHealthy', () => Promise.reject(failure(ErrorType.Unhealthy, 'green unhealthy')));
