@@ -73,7 +73,8 @@ describe(
       expect(cli.stderr).toContain(`deploy/${service} failed`);
       expect(cli.stderr).toContain(`${service}-green: Docker marked it unhealthy`);
       expect(cli.stderr).toContain(`[${ErrorType.Unhealthy}]`);
-      expect(cli.stderr).toMatch(/\] compensating — undoing \(remove bgk-\w+-green\)/);
+      // The edge learned green while its health was awaited: the undo drops it there, then removes it.
+      expect(cli.stderr).toMatch(/\] compensating — undoing \(drop (bgk-\w+)-green from \1-edge; remove \1-green\)/);
       await expectBlueServingV1();
     });
 
