@@ -223,26 +223,21 @@ class FleetBench {
     ).result();
   }
 
-  /** ROUNDS pairs of the same deploy on one host and on the fleet, each under load, v1 → v2 then back,
-   * which of the two goes first alternating: a round's two runs meet the same minute of the machine. The
-   * first round prints where each deploy's time went. */
+  /** ROUNDS pairs of the same deploy on one host and on the fleet (see inRounds); the first round prints
+   * where each deploy's time went. */
   async pairedRounds() {
-    const rounds: Array<{ fleet: Timed; single: Timed }> = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const [from, to] = i % 2 === 0 ? ['v1', 'v2'] : ['v2', 'v1'];
-      const single = () => this.timed(() => this.single(to), [this.singleUrl()], to);
-      const fleet = () => this.timed(() => this.fleet(to), this.fleetUrls(), to);
-      const round = i % 2 === 0 ? { single: await single(), fleet: await fleet() } : await fleetFirst(fleet, single);
-      console.log(
-        `[bench] round ${i + 1} (${from} → ${to}): single host ${round.single.seconds}s ${summary(round.single.reports)}; fleet ${round.fleet.seconds}s ${summary(round.fleet.reports)}`,
-      );
-      if (i === 0) {
-        console.log(`[bench] single host profile:\n${await this.profile(round.single.workflowId)}`);
-        console.log(`[bench] fleet profile:\n${await this.profile(round.fleet.workflowId)}`);
-      }
-      rounds.push(round);
-    }
-    return rounds;
+    return inRounds(
+      (to) => ({
+        single: () => this.timed(() => this.single(to), [this.singleUrl()], to),
+        fleet: () => this.timed(() => this.fleet(to), this.fleetUrls(), to),
+      }),
+      async (i, r) => {
+        console.log(`[bench] round ${i + 1} (→ ${r.to}): single host ${said(r.single)}; fleet ${said(r.fleet)}`);
+        if (i > 0) return;
+        console.log(`[bench] single host profile:\n${await this.profile(r.single.workflowId)}`);
+        console.log(`[bench] fleet profile:\n${await this.profile(r.fleet.workflowId)}`);
+      },
+    );
   }
 
   /** The plain-docker peer: its own service on every engine and one more on host 1 (as the single-host
@@ -261,19 +256,18 @@ class FleetBench {
     }));
     const images = { v1: this.image('dockhand-fixture-app:v1'), edge: this.image('dockhand-edge:1') };
     await Promise.all([one, ...all].map((s) => setUpPeer(s, images)));
-    const rounds: Array<{ fleet: Timed<void>; single: Timed<void> }> = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const [to, back] = i % 2 === 0 ? ['v2', false] : ['v1', true];
-      const image = this.image(`dockhand-fixture-app:${to}`);
-      const single = () => this.timed(() => peerStep([one], image, back), [peerUrl(one)], to);
-      const fleet = () => this.timed(() => peerStep(all, image, back), all.map(peerUrl), to);
-      const round = i % 2 === 0 ? { single: await single(), fleet: await fleet() } : await fleetFirst(fleet, single);
-      console.log(
-        `[bench] plain docker round ${i + 1}: one engine ${round.single.seconds}s ${summary(round.single.reports)}; three ${round.fleet.seconds}s ${summary(round.fleet.reports)}`,
-      );
-      rounds.push(round);
-    }
-    return rounds;
+    return inRounds(
+      (to) => {
+        const image = this.image(`dockhand-fixture-app:${to}`);
+        const back = to === 'v1';
+        return {
+          single: () => this.timed(() => peerStep([one], image, back), [peerUrl(one)], to),
+          fleet: () => this.timed(() => peerStep(all, image, back), all.map(peerUrl), to),
+        };
+      },
+      (i, r) =>
+        console.log(`[bench] plain docker round ${i + 1}: one engine ${said(r.single)}; three ${said(r.fleet)}`),
+    );
   }
 
   /** Runs `deploy` with load on `urls` (switching to `to`); its duration in seconds and the load reports. */
@@ -336,11 +330,29 @@ interface Timed<T = string> {
   workflowId: T;
 }
 
-/** The fleet's run, then the single host's (odd rounds go this way round). */
-async function fleetFirst<T>(fleet: () => Promise<Timed<T>>, single: () => Promise<Timed<T>>) {
-  const f = await fleet();
-  return { fleet: f, single: await single() };
+/** ROUNDS rounds of a single-host run and a fleet run back to back, v1 → v2 then back, which of the two
+ * goes first alternating (a drift of the machine favours neither); `report` sees each round as it ends. */
+async function inRounds<T>(
+  pair: (to: 'v1' | 'v2') => { single: () => Promise<Timed<T>>; fleet: () => Promise<Timed<T>> },
+  report: (i: number, round: { to: string; single: Timed<T>; fleet: Timed<T> }) => void | Promise<void>,
+) {
+  const rounds: Array<{ to: string; single: Timed<T>; fleet: Timed<T> }> = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const to = i % 2 === 0 ? 'v2' : 'v1';
+    const { single, fleet } = pair(to);
+    // Properties are evaluated in the order written: this is which run goes first.
+    const round =
+      i % 2 === 0
+        ? { to, single: await single(), fleet: await fleet() }
+        : { to, fleet: await fleet(), single: await single() };
+    await report(i, round);
+    rounds.push(round);
+  }
+  return rounds;
 }
+
+/** "2.6s 0/92 (max 38 ms)": a timed run's seconds and its load. */
+const said = (t: Timed<unknown>) => `${t.seconds}s ${summary(t.reports)}`;
 
 /** Requests, failures and what the failures were, per edge: "0/900 (max 120 ms), …; failures: timeout ×2". */
 function summary(reports: LoadReport[]): string {
