@@ -1,18 +1,21 @@
 import type Docker from 'dockerode';
 import { readContainerPath, statPath } from '../docker/container-paths';
+import { toContainerView } from '../docker/container-view';
 import { engineCall } from '../docker/engine-errors';
 import { execRun } from '../docker/exec-run';
 import { EDGE_SITE_PATH, markerOf, type EdgeColor } from './nginx-config';
 
 /** `config` is the site config text (empty when the edge is missing or stopped); `upstreamHosts`
  * are the backends that serve now (for a blue-green config naming both colors: the live one's);
- * `colors` the colors a blue-green config declares (none for any other config). */
+ * `colors` the colors a blue-green config declares (none for any other config); `hostPort` the host
+ * port its port 80 is published on, when it runs (agents from before did not say). */
 export interface EdgeState {
   exists: boolean;
   running: boolean;
   upstreamHosts: string[];
   colors: EdgeColor[];
   config: string;
+  hostPort?: number;
 }
 
 /** The colors a blue-green config declares (its `dockhand_<service>_<color>` upstreams). Pure. */
@@ -51,12 +54,14 @@ export function createEdgeStateActivities(docker: Docker) {
       const config = await readSite(docker, edge);
       const marker = markerOf(config);
       const markerPresent = marker !== undefined && (await pathExists(docker, edge, marker));
+      const hostPort = toContainerView(info).ports.find((p) => p.container === 80)?.hostPort;
       return {
         exists: true,
         running: true,
         upstreamHosts: servingHostsOf(config, markerPresent),
         colors: declaredColorsOf(config),
         config,
+        ...(hostPort ? { hostPort } : {}),
       };
     },
   };

@@ -294,6 +294,31 @@ describe('readEdge (real nginx container)', () => {
   });
 });
 
+describe('readEdge of an edge that publishes its port', () => {
+  const published = `edge-port-${suffix}`;
+  afterAll(() =>
+    docker
+      .getContainer(published)
+      .remove({ force: true })
+      .catch(() => undefined),
+  );
+
+  it('says the host port its port 80 is published on (the deploy needs no other inspect for it)', async () => {
+    await docker.createContainer({
+      name: published,
+      Image: 'dockhand-edge:1',
+      ExposedPorts: { '80/tcp': {} },
+      HostConfig: { NetworkMode: network, PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+    });
+    await docker.getContainer(published).start();
+    const bound = (await docker.getContainer(published).inspect()).NetworkSettings.Ports['80/tcp']![0]!.HostPort;
+    expect(Number(bound)).toBeGreaterThan(0);
+    expect((await readEdge({ edge: published })).hostPort).toBe(Number(bound));
+    await docker.getContainer(published).stop({ t: 0 });
+    expect(await readEdge({ edge: published })).not.toHaveProperty('hostPort');
+  });
+});
+
 /** The actions of the exec processes started in `container` between `since` and `until` (epoch s). */
 async function execsIn(container: string, since: number, until: number): Promise<string[]> {
   const stream = await docker.getEvents({ since, until, filters: { container: [container], type: ['container'] } });

@@ -116,6 +116,7 @@ export class FakeFleetHost {
           colors: [...this.edge.colors].sort(),
           upstreamHosts: this.edge.live ? [`${svc}-${this.edge.live}`] : [],
           config: JSON.stringify(this.edge),
+          ...(e?.running ? { hostPort: 18080 } : {}),
         };
       },
       createContainer: async ({

@@ -18,6 +18,10 @@ const SWITCH_WITH_PROBE = 'edge-switch-with-probe';
  * runs read the edge, then always polled the edge's processes after the change). */
 const DRAIN_SEEN_BY_CHANGE = 'edge-drain-seen-by-change';
 
+/** Runs started since take a running edge's published port from the plan's read of it (older runs:
+ * inspected the edge once more). */
+const EDGE_PORT_FROM_READ = 'edge-port-from-read';
+
 /** Runs started since let the edge learn the new color while its health is awaited (older runs: after). */
 const EDGE_LEARNS_DURING_HEALTH_WAIT = 'edge-learns-during-health-wait';
 
@@ -86,6 +90,8 @@ export async function prepareEdge(
     await docker.startContainer({ name: edge.name });
     await docker.waitHealthy({ name: edge.name, timeoutMs: 30_000, checkNow: true });
   }
+  // An edge that already ran was read by the plan, its port with it (an agent from before did not say).
+  if (state.running && state.hostPort !== undefined && patched(EDGE_PORT_FROM_READ)) return state.hostPort;
   const view = await docker.inspectContainer({ name: edge.name });
   return view.ports.find((p) => p.container === 80)?.hostPort ?? 0;
 }

@@ -317,7 +317,23 @@ describe('blueGreenDeploy on the edge: as few Engine round trips as the checks a
     expect(w.host.calls).not.toContain('probeEdge');
     expect(w.host.calls).not.toContain('waitEdgeDrained');
     expect(w.host.calls.filter((c) => c === 'readEdge')).toHaveLength(1); // the plan's: the drain knows what serves
+    expect(w.host.calls).not.toContain('inspectContainer'); // the edge's port came with that read
     expect(w.host.state().serving).toBe(`${w.service}-green (app:v2)`);
+  });
+
+  it('an agent from before (its edge read says no port): the edge is inspected for it, and the result has it', async () => {
+    const w = blueOnV1();
+    w.host.fault('readEdge', async () => ({
+      exists: true,
+      running: true,
+      colors: ['blue'],
+      upstreamHosts: [`${w.service}-blue`],
+      config: '',
+    }));
+    const { result, error } = await deploy(w);
+    expect(error).toBeUndefined();
+    expect(w.host.calls).toContain('inspectContainer');
+    expect(result!.edge.hostPort).toBe(18080);
   });
 
   it('an agent from before (no check with the switch, no drained flag): probed after the switch, its drain polled', async () => {
