@@ -244,12 +244,7 @@ describe('readEdge (real nginx container)', () => {
   // Tagged, to tell the test's own execs from any readEdge would start.
   const sh = async (script: string) =>
     expect((await execRun(docker, reader, ['/bin/busybox', 'sh', '-c', `: test-setup; ${script}`])).exitCode).toBe(0);
-  afterAll(() =>
-    docker
-      .getContainer(reader)
-      .remove({ force: true })
-      .catch(() => undefined),
-  );
+  afterAll(() => removeIfAny(reader));
 
   it('starts no process in the edge; reads the marker as `test -e` does (a symlink counts when its target exists); a config that is a symlink is followed; a gone edge reads as missing', async () => {
     await run(reader, 'dockhand-edge:1');
@@ -296,12 +291,7 @@ describe('readEdge (real nginx container)', () => {
 
 describe('readEdge of an edge that publishes its port', () => {
   const published = `edge-port-${suffix}`;
-  afterAll(() =>
-    docker
-      .getContainer(published)
-      .remove({ force: true })
-      .catch(() => undefined),
-  );
+  afterAll(() => removeIfAny(published));
 
   it('says the host port its port 80 is published on (the deploy needs no other inspect for it)', async () => {
     await docker.createContainer({
@@ -318,6 +308,14 @@ describe('readEdge of an edge that publishes its port', () => {
     expect(await readEdge({ edge: published })).not.toHaveProperty('hostPort');
   });
 });
+
+/** Removes a container this file made, if it is still there. */
+function removeIfAny(name: string): Promise<unknown> {
+  return docker
+    .getContainer(name)
+    .remove({ force: true })
+    .catch(() => undefined);
+}
 
 /** The actions of the exec processes started in `container` between `since` and `until` (epoch s). */
 async function execsIn(container: string, since: number, until: number): Promise<string[]> {
