@@ -209,9 +209,11 @@ test_hosts_up() {
   test_host_packages
   test_hosts up "$n"
 }
-test_host_packages() { # the registry the test hosts pull from, and the tool that copies fixture images into it
+test_host_packages() { # the registry the test hosts pull from, the tool that copies fixture images into it,
+  # and the OCI runtime of their engines (cli/lib/engine-runtime.ts)
   [ -x /usr/bin/docker-registry ] || apt_install "$STATE/apt.log" docker-registry
   command -v skopeo >/dev/null || apt_install "$STATE/apt.log" skopeo
+  [ -x /usr/bin/crun ] || apt_install "$STATE/apt.log" crun
 }
 test_hosts_down() {
   # Only root can have made test hosts; anyone else has none to remove.

@@ -32,7 +32,8 @@ export function createHardenActivities(docker: Docker) {
      * field) when it runs with settings the spec cannot carry to the hardened copy. Read-only. */
     async readHardenSource({ name }: { name: string }): Promise<HardenSource> {
       const info = (await engineCall(`inspect container ${name}`, () => docker.getContainer(name).inspect()))!;
-      const lost = unmodelledSettings(info);
+      const engine = (await engineCall('read the engine info', () => docker.info())) as { DefaultRuntime?: string };
+      const lost = unmodelledSettings(info, engine.DefaultRuntime ?? 'runc');
       if (lost.length)
         throw failure(
           ErrorType.Unsupported,

@@ -15,9 +15,9 @@ const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : !!v && Objec
  * specFromInspect would silently lose them (review M11) — each as "<inspect field> (<value>)".
  * Hardening refuses such a container rather than carry them: carrying raw HostConfig would bypass the
  * spec's validation, its hash and the plan a person approves; refusing names the field, so a person can
- * decide. Pure.
+ * decide. `engineDefaultRuntime` is the Engine's (its info's DefaultRuntime), which a copy gets too. Pure.
  */
-export function unmodelledSettings(info: Info): string[] {
+export function unmodelledSettings(info: Info, engineDefaultRuntime: string): string[] {
   const h = info.HostConfig as Record<string, unknown>;
   const c = info.Config as unknown as Record<string, unknown>;
   const found: string[] = [];
@@ -60,7 +60,8 @@ export function unmodelledSettings(info: Info): string[] {
   );
   check('HostConfig.CpusetMems', h.CpusetMems, !!h.CpusetMems);
   check('HostConfig.CgroupParent', h.CgroupParent, !!h.CgroupParent);
-  check('HostConfig.Runtime', h.Runtime, typeof h.Runtime === 'string' && h.Runtime !== '' && h.Runtime !== 'runc');
+  // The Engine records its default runtime on every container (runc, or crun, …): a copy gets it too.
+  check('HostConfig.Runtime', h.Runtime, !!h.Runtime && h.Runtime !== engineDefaultRuntime);
   const log = h.LogConfig as { Type?: string } | undefined;
   check('HostConfig.LogConfig.Type', log?.Type, !!log?.Type && !MODELLED_LOG_DRIVERS.includes(log.Type));
   check('Config.Tty', c.Tty, c.Tty === true);

@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { runtimeFlags, runtimeLauncher, testHostRuntime } from './engine-runtime';
 
 const run = promisify(execFile);
 
@@ -169,6 +170,7 @@ export async function startEngineNamespace(opts: EngineNamespaceOptions): Promis
   if (!Number.isInteger(opts.block) || opts.block < 1 || opts.block > 254)
     throw new Error(`engine namespace block ${opts.block} is not 1–254`);
   const p = paths(opts.name);
+  const runtime = testHostRuntime();
   await cleanEngineNamespace(opts.name);
   const hostAddress = `10.213.${opts.block}.1`;
   const address = `10.213.${opts.block}.2`;
@@ -196,6 +198,7 @@ export async function startEngineNamespace(opts: EngineNamespaceOptions): Promis
       'nsenter',
       [
         `--net=/var/run/netns/${p.netns}`,
+        ...runtimeLauncher(runtime),
         'dockerd',
         '--host',
         dockerHost,
@@ -207,6 +210,7 @@ export async function startEngineNamespace(opts: EngineNamespaceOptions): Promis
         p.pidFile,
         ...(opts.liveRestore ? ['--live-restore'] : []),
         ...(opts.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
+        ...runtimeFlags(runtime),
       ],
       { detached: true, stdio: ['ignore', out, out] },
     );

@@ -86,10 +86,10 @@ export function checkTestHostsOptions(o: Pick<TestHostsOptions, 'name' | 'count'
     throw new Error(`test hosts first block ${o.firstBlock} leaves no room for ${MAX_TEST_HOSTS} hosts below 255`);
 }
 
-/** Installs Debian's docker-registry and skopeo when missing (through scripts/stack.sh, the one place
- * that installs packages), so a test that makes test hosts runs on a fresh machine too. */
+/** Installs Debian's docker-registry, skopeo and crun when missing (through scripts/stack.sh, the one
+ * place that installs packages), so a test that makes test hosts runs on a fresh machine too. */
 export async function ensureTestHostPackages(): Promise<void> {
-  if (existsSync('/usr/bin/docker-registry') && existsSync('/usr/bin/skopeo')) return;
+  if (['/usr/bin/docker-registry', '/usr/bin/skopeo', '/usr/bin/crun'].every((f) => existsSync(f))) return;
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [path.join(ROOT, 'scripts/stack.sh'), 'test-host-packages'], { stdio: 'inherit' });
     child.on('error', reject);

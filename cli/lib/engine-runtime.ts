@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+
+const CRUN = '/usr/bin/crun';
+
+/**
+ * The OCI runtime of the test hosts' engines: crun (Debian's package, installed with the test hosts'
+ * other packages) unless DOCKHAND_TEST_HOST_RUNTIME=runc. The test hosts stand in for separate machines
+ * but share this one's cores; crun starts a container and runs an exec (every health check, every edge
+ * reload) for about half the CPU of runc (docs/fleet-hosts.md), so the engines steal less from each
+ * other. What Dockhand asks of an engine is the same on either runtime.
+ */
+export function testHostRuntime(): 'crun' | 'runc' {
+  const asked = process.env.DOCKHAND_TEST_HOST_RUNTIME;
+  if (asked !== undefined && asked !== 'crun' && asked !== 'runc')
+    throw new Error(`DOCKHAND_TEST_HOST_RUNTIME: "${asked}" is not crun or runc`);
+  if (asked === 'runc') return 'runc';
+  if (existsSync(CRUN)) return 'crun';
+  if (asked === 'crun') throw new Error(`DOCKHAND_TEST_HOST_RUNTIME=crun, but there is no ${CRUN} (apt-get install crun)`);
+  return 'runc';
+}
+
+/** dockerd's flags for the runtime (none for runc, Docker's default). */
+export function runtimeFlags(runtime: 'crun' | 'runc'): string[] {
+  return runtime === 'crun' ? ['--add-runtime', `crun=${CRUN}`, '--default-runtime', 'crun'] : [];
+}
+
+/**
+ * What dockerd is started through for the runtime. crun refuses cgroup v1 "hybrid" mode (a cgroup2
+ * hierarchy with controllers mounted at /sys/fs/cgroup/unified, as on Debian 12 with cgroup v1): the
+ * engine then runs in a mount namespace of its own without that mount, so crun sees plain cgroup v1,
+ * as runc uses it. Its socket, data root and exec root are on the shared filesystems as before.
+ */
+export function runtimeLauncher(runtime: 'crun' | 'runc'): string[] {
+  if (runtime === 'runc') return [];
+  return [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    'if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi; exec "$@"',
+    'sh',
+  ];
+}
