@@ -15,7 +15,8 @@ export function testHostRuntime(): 'crun' | 'runc' {
     throw new Error(`DOCKHAND_TEST_HOST_RUNTIME: "${asked}" is not crun or runc`);
   if (asked === 'runc') return 'runc';
   if (existsSync(CRUN)) return 'crun';
-  if (asked === 'crun') throw new Error(`DOCKHAND_TEST_HOST_RUNTIME=crun, but there is no ${CRUN} (apt-get install crun)`);
+  if (asked === 'crun')
+    throw new Error(`DOCKHAND_TEST_HOST_RUNTIME=crun, but there is no ${CRUN} (apt-get install crun)`);
   return 'runc';
 }
 
