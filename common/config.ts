@@ -254,6 +254,10 @@ export const ENVIRONMENT = {
     .describe(
       'set by CI services: the CLI then prints plain progress lines, nothing animated (any value but "0"/"false")',
     ),
+  DOCKHAND_TEST_HOST_RUNTIME: z
+    .enum(['crun', 'runc'], { error: 'is not crun or runc' })
+    .optional()
+    .describe("test hosts' engines: their OCI runtime (default crun where /usr/bin/crun is, else runc)"),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'is not a log level (fatal, error, warn, info, debug, trace, silent)',

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readVariable } from '../../common/config';
 
 const CRUN = '/usr/bin/crun';
 
@@ -10,9 +11,7 @@ const CRUN = '/usr/bin/crun';
  * other. What Dockhand asks of an engine is the same on either runtime.
  */
 export function testHostRuntime(): 'crun' | 'runc' {
-  const asked = process.env.DOCKHAND_TEST_HOST_RUNTIME;
-  if (asked !== undefined && asked !== 'crun' && asked !== 'runc')
-    throw new Error(`DOCKHAND_TEST_HOST_RUNTIME: "${asked}" is not crun or runc`);
+  const asked = readVariable('DOCKHAND_TEST_HOST_RUNTIME');
   if (asked === 'runc') return 'runc';
   if (existsSync(CRUN)) return 'crun';
   if (asked === 'crun')

@@ -11,7 +11,7 @@ afterEach(() => {
 describe("the test hosts' runtime", () => {
   it('refuses a value that is neither crun nor runc, naming it', () => {
     process.env.DOCKHAND_TEST_HOST_RUNTIME = 'kata';
-    expect(() => testHostRuntime()).toThrow('DOCKHAND_TEST_HOST_RUNTIME: "kata" is not crun or runc');
+    expect(() => testHostRuntime()).toThrow('DOCKHAND_TEST_HOST_RUNTIME="kata" is not crun or runc');
   });
 
   it('is runc when asked, with no flags and no launcher: Docker as it comes', () => {
