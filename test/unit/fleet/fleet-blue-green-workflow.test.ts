@@ -261,6 +261,9 @@ describe('fleetBlueGreenDeploy', () => {
     const out = await deploy(f, { approval: { required: true, timeoutMs: 30 * 60_000 } }, async (run, agents) => {
       const handle = t.env.client.workflow.getHandle(run.workflowId);
       await untilAwaitingApproval(handle);
+      // The wait's first probe round reaches every agent; host 3's dies after it answered (on a loaded
+      // machine the stop could otherwise come before that probe was picked up).
+      await waitFor(async () => f.hosts.every((h) => h.calls.includes('pingAgent')), 30_000, 'the first probes');
       await agents[2]!.stop();
       // Nobody answers: the fleet notices the lost agent by itself, long before the approval's timeout.
       shown = await waitFor(
