@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { newRedis } from '../../client/redis-connection';
 import { signDelivery } from '../../common/events/signature';
 import { serviceChangeId } from '../../common/workflow-ids';
@@ -152,6 +152,14 @@ describe('Redis over TLS with client certificates (a real redis-server)', { time
 // deploys accepted through the Sentinel before the master is killed and `count` while it is dead (the
 // trigger's queue waits for the promoted replica, then accepts) all start, once each.
 async function acrossFailover(name: string, count: number, ca?: ReturnType<typeof makeTestCa>) {
+  // A run that hung (once in CI, the TLS run, until the file's 300 s timeout) says where it was.
+  let stage = 'starting the master, the replica and the Sentinel';
+  let triggerOutput = () => '(no trigger yet)';
+  onTestFailed(() =>
+    console.error(
+      `acrossFailover(${name}) failed while ${stage}; the trigger's output ends:\n${triggerOutput().slice(-3000)}`,
+    ),
+  );
   const master = await startOwnRedis({ tls: ca });
   servers.push(master);
   const replica = await startOwnRedis({ tls: ca, replicaOf: master.port });
@@ -169,6 +177,7 @@ async function acrossFailover(name: string, count: number, ca?: ReturnType<typeo
   const asked = await open(sentinel.url);
   const masterAddr = () => asked.call('SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER) as Promise<string[]>;
   // The sentinel has found the replica (it can fail over) before anything is queued.
+  stage = 'waiting for the Sentinel to see the replica';
   await waitFor(
     async () => ((await asked.call('SENTINEL', 'replicas', SENTINEL_MASTER)) as unknown[]).length > 0 || undefined,
     30_000,
@@ -178,7 +187,10 @@ async function acrossFailover(name: string, count: number, ca?: ReturnType<typeo
 
   const named = (when: string) => Array.from({ length: count }, (_, i) => `${name}-${ids.suffix}-${when}${i + 1}`);
   const [before, during] = [named('b'), named('d')];
+  stage = 'starting the trigger';
   const { port, trigger } = await startTrigger(env, [...before, ...during]);
+  triggerOutput = trigger.output;
+  stage = 'posting the deploys before the failover';
   for (const s of before) expect(await postDeploy(port, s)).toBe(202);
   // Redis replicates asynchronously: what the master acknowledged in its last milliseconds can die with
   // it (docs/security.md, "Redis"). The test kills it once the replica has everything it acknowledged.
@@ -188,6 +200,7 @@ async function acrossFailover(name: string, count: number, ca?: ReturnType<typeo
     r.disconnect();
     return Number(/master_repl_offset:(\d+)/.exec(info)?.[1] ?? -1);
   };
+  stage = 'waiting for the replica to catch up';
   await waitFor(
     async () => {
       const acknowledged = await offset(master.url); // read first: the master's offset only grows
@@ -196,18 +209,25 @@ async function acrossFailover(name: string, count: number, ca?: ReturnType<typeo
     10_000,
     'the replica to catch up',
   );
+  stage = 'killing the master';
   await master.kill();
   const explain = async () =>
     `the sentinel names the master ${(await masterAddr().catch((e: Error) => [e.message])).join(':')}; the trigger's output ends:\n${trigger.output().slice(-3000)}`;
+  stage = 'posting the deploys during the failover';
   const statuses = await Promise.all(during.map((s) => postDeploy(port, s, explain)));
   expect(statuses).toEqual(during.map(() => 202));
+  stage = 'waiting for the replica to be promoted';
   await waitFor(
     async () => ((await masterAddr())[1] === String(replica.port) ? true : undefined),
     60_000,
     'the replica promoted',
   );
-  for (const s of [...before, ...during]) await startedOnce(s);
+  for (const s of [...before, ...during]) {
+    stage = `waiting for the deploy of ${s} to start`;
+    await startedOnce(s);
+  }
   asked.disconnect();
+  stage = 'stopping the trigger';
   await trigger.stop();
 }
 
