@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readVariable } from '../../common/config';
 
 const CRUN = '/usr/bin/crun';
+type Runtime = 'crun' | 'runc';
 
 /**
  * The OCI runtime of the test hosts' engines: crun (Debian's package, installed with the test hosts'
@@ -10,7 +11,7 @@ const CRUN = '/usr/bin/crun';
  * reload) for about half the CPU of runc (docs/fleet-hosts.md), so the engines steal less from each
  * other. What Dockhand asks of an engine is the same on either runtime.
  */
-export function testHostRuntime(): 'crun' | 'runc' {
+export function testHostRuntime(): Runtime {
   const asked = readVariable('DOCKHAND_TEST_HOST_RUNTIME');
   if (asked === 'runc') return 'runc';
   if (existsSync(CRUN)) return 'crun';
@@ -20,7 +21,7 @@ export function testHostRuntime(): 'crun' | 'runc' {
 }
 
 /** dockerd's flags for the runtime (none for runc, Docker's default). */
-export function runtimeFlags(runtime: 'crun' | 'runc'): string[] {
+export function runtimeFlags(runtime: Runtime): string[] {
   return runtime === 'crun' ? ['--add-runtime', `crun=${CRUN}`, '--default-runtime', 'crun'] : [];
 }
 
@@ -30,7 +31,7 @@ export function runtimeFlags(runtime: 'crun' | 'runc'): string[] {
  * engine then runs in a mount namespace of its own without that mount, so crun sees plain cgroup v1,
  * as runc uses it. Its socket, data root and exec root are on the shared filesystems as before.
  */
-export function runtimeLauncher(runtime: 'crun' | 'runc'): string[] {
+export function runtimeLauncher(runtime: Runtime): string[] {
   if (runtime === 'runc') return [];
   return [
     'unshare',
