@@ -16,6 +16,7 @@ import { ownTestHosts } from '../test/support/test-hosts';
 import { waitFor } from '../test/support/wait';
 import { startWorker, testIds } from '../test/support/workers';
 import { PATIENT_HEALTHCHECK } from './lib/fixture-app';
+import { formatPhaseMedians, hostPhases, slowestHost, type DeployPhases } from './lib/deploy-phases';
 import { formatLanes, historyLanes } from './lib/history-lanes';
 import { formatProfile, profileHistory } from './lib/history-profile';
 import { peerStep, peerUrl, setUpPeer, type PeerSite } from './lib/fleet-docker-peer';
@@ -177,8 +178,17 @@ class FleetBench {
 
   /** Where a deploy's wall time went: per activity type, then what each host's agent ran when. */
   async profile(workflowId: string): Promise<string> {
-    const events = (await this.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const events = await this.events(workflowId);
     return `${formatProfile(profileHistory(events))}\n${formatLanes(historyLanes(events))}`;
+  }
+
+  /** A deploy's phases on its slowest host (see bench/lib/deploy-phases.ts). */
+  async phases(workflowId: string): Promise<DeployPhases> {
+    return slowestHost(hostPhases(historyLanes(await this.events(workflowId))));
+  }
+
+  private async events(workflowId: string) {
+    return (await this.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   }
 
   private rollingRequest(version: string): FleetRollingRequest {
@@ -224,20 +234,24 @@ class FleetBench {
   }
 
   /** ROUNDS pairs of the same deploy on one host and on the fleet (see inRounds); the first round prints
-   * where each deploy's time went. */
+   * where each deploy's time went, and the last each phase's medians, single host against fleet. */
   async pairedRounds() {
-    return inRounds(
+    const phases: Array<{ single: DeployPhases; fleet: DeployPhases }> = [];
+    const rounds = await inRounds(
       (to) => ({
         single: () => this.timed(() => this.single(to), [this.singleUrl()], to),
         fleet: () => this.timed(() => this.fleet(to), this.fleetUrls(), to),
       }),
       async (i, r) => {
         console.log(`[bench] round ${i + 1} (→ ${r.to}): single host ${said(r.single)}; fleet ${said(r.fleet)}`);
+        phases.push({ single: await this.phases(r.single.workflowId), fleet: await this.phases(r.fleet.workflowId) });
         if (i > 0) return;
         console.log(`[bench] single host profile:\n${await this.profile(r.single.workflowId)}`);
         console.log(`[bench] fleet profile:\n${await this.profile(r.fleet.workflowId)}`);
       },
     );
+    console.log(`[bench] phases:\n${formatPhaseMedians(phases)}`);
+    return rounds;
   }
 
   /** The plain-docker peer: its own service on every engine and one more on host 1 (as the single-host
