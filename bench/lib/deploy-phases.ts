@@ -61,7 +61,8 @@ export function formatPhaseMedians(rounds: Array<{ single: DeployPhases; fleet: 
   const rows = PHASES.map((p) => {
     const single = median(rounds.map((r) => r.single[p]));
     const fleet = median(rounds.map((r) => r.fleet[p]));
-    return `  ${p.padEnd(7)} ${s(single).padStart(6)} ${s(fleet).padStart(6)} ${`+${s(fleet - single)}`.padStart(7)}`;
+    const extra = `${fleet < single ? '-' : '+'}${s(Math.abs(fleet - single))}`;
+    return `  ${p.padEnd(7)} ${s(single).padStart(6)} ${s(fleet).padStart(6)} ${extra.padStart(7)}`;
   });
   return [
     `  phase   single  fleet   extra   (s, medians of ${rounds.length} rounds; fleet: its slowest host)`,

@@ -45,18 +45,18 @@ describe('hostPhases', () => {
 });
 
 describe('formatPhaseMedians', () => {
-  it('prints the medians per phase, single against the fleet, with the difference', () => {
+  it('prints the medians per phase, single against the fleet, with the signed difference', () => {
     const one = { plan: 200, start: 300, health: 1000, switch: 60, drain: 320 };
     const text = formatPhaseMedians([
       { single: one, fleet: { ...one, start: 600, drain: 500 } },
-      { single: { ...one, start: 280 }, fleet: { ...one, start: 560, drain: 520 } },
-      { single: one, fleet: { ...one, start: 700, plan: 330, drain: 480 } },
+      { single: { ...one, start: 280 }, fleet: { ...one, start: 560, drain: 520, health: 990 } },
+      { single: one, fleet: { ...one, start: 700, plan: 330, drain: 480, health: 990 } },
     ]);
     expect(text.split('\n')).toEqual([
       '  phase   single  fleet   extra   (s, medians of 3 rounds; fleet: its slowest host)',
       '  plan      0.20   0.20   +0.00',
       '  start     0.30   0.60   +0.30',
-      '  health    1.00   1.00   +0.00',
+      '  health    1.00   0.99   -0.01',
       '  switch    0.06   0.06   +0.00',
       '  drain     0.32   0.50   +0.18',
     ]);
