@@ -15,7 +15,7 @@ export interface DeployPhases {
   drain: number;
 }
 
-export const PHASES = ['plan', 'start', 'health', 'switch', 'drain'] as const satisfies ReadonlyArray<
+const PHASES = ['plan', 'start', 'health', 'switch', 'drain'] as const satisfies ReadonlyArray<
   keyof DeployPhases
 >;
 
