@@ -15,9 +15,7 @@ export interface DeployPhases {
   drain: number;
 }
 
-const PHASES = ['plan', 'start', 'health', 'switch', 'drain'] as const satisfies ReadonlyArray<
-  keyof DeployPhases
->;
+const PHASES = ['plan', 'start', 'health', 'switch', 'drain'] as const satisfies ReadonlyArray<keyof DeployPhases>;
 
 /**
  * Each host's phases of one blue-green deploy (single-host or fleet; not a first deploy), from its activity
