@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { runtimeFlags, runtimeLauncher, testHostRuntime } from './engine-runtime';
+import { runtimeFlags, runtimeLauncher, TEST_ENGINE_GO_ENV, testHostRuntime } from './engine-runtime';
 
 const run = promisify(execFile);
 
@@ -212,7 +212,7 @@ export async function startEngineNamespace(opts: EngineNamespaceOptions): Promis
         ...(opts.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
         ...runtimeFlags(runtime),
       ],
-      { detached: true, stdio: ['ignore', out, out] },
+      { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...TEST_ENGINE_GO_ENV } },
     );
     child.unref();
     let exited: string | undefined;
