@@ -40,7 +40,9 @@ const DOCKER_SINGLE_EDGE_PORT = 22285;
  * from the failure (the fleet enters `compensating`) to the last host switched back (`failed`). Then
  * FLEET_ROUNDS (5) rounds, each timing the single-host and the fleet deploy back to back (v1 → v2, then
  * back; which goes first alternates): fleet_s and single_host_s are medians, ratio the median of the
- * rounds' ratios (one pair of runs swung 1.28–1.69 on this machine).
+ * rounds' ratios (one pair of runs swung 1.28–1.69 on this machine), ratio_interval where the true median
+ * lies with 95 % confidence (with few rounds: their whole range, trusted as far as interval_coverage
+ * says). `npm run bench -- fleet-pool <logs…>` pools the rounds of several runs.
  * The rolling mode, in the same run: a fleet rolling update v1 → v2 of 2 replicas on each of the 3 hosts (all
  * hosts at once) against the same rollout on one host (rolling_fleet_s, rolling_single_host_s), load on
  * every edge (rolling_failed).
@@ -102,6 +104,8 @@ export async function main(): Promise<void> {
         single_host_s: dockhand.single,
         ratio: dockhand.ratio,
         ratios: dockhand.ratios,
+        ratio_interval: dockhand.interval,
+        interval_coverage: dockhand.coverage,
         all_or_none_ok: allOrNone.ok,
         rollback_s: allOrNone.rollbackS,
         rolling_fleet_s: rollingFleet.seconds,
@@ -112,6 +116,7 @@ export async function main(): Promise<void> {
         docker_fleet_s: docker.fleet,
         docker_ratio: docker.ratio,
         docker_ratios: docker.ratios,
+        docker_ratio_interval: docker.interval,
       }),
     );
   } finally {

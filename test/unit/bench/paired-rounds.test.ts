@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, pairedSummary } from '../../../bench/lib/paired-rounds';
+import { median, medianInterval, pairedSummary } from '../../../bench/lib/paired-rounds';
+import { poolFleetRuns } from '../../../bench/fleet-pool';
 
 describe('paired rounds', () => {
   it('median: the middle value, the mean of the middle two for an even count, never of nothing', () => {
@@ -17,5 +18,46 @@ describe('paired rounds', () => {
     ]);
     expect(s.ratios).toEqual([1.33, 1.29, 1.5]);
     expect(s).toMatchObject({ fleet: 4, single: 3, ratio: 1.33 });
+  });
+});
+
+describe('the interval of the median', () => {
+  it('is the whole range of a small run, with the confidence that range has', () => {
+    // 7 values: P(all on one side of the median) = 2/128, so [min, max] holds it 98 % of the time.
+    expect(medianInterval([1.3, 1.2, 1.5, 1.4, 1.1, 1.35, 1.25])).toEqual({ low: 1.1, high: 1.5, coverage: 0.98 });
+    // 5 values cannot reach 95 %: the range, and the 94 % it has.
+    expect(medianInterval([5, 1, 4, 2, 3])).toEqual({ low: 1, high: 5, coverage: 0.94 });
+  });
+
+  it('narrows to inner order statistics as values accumulate', () => {
+    // 49 values 1..49: x(18)..x(32) is the narrowest interval with at least 95 % (95.6 %).
+    const xs = Array.from({ length: 49 }, (_, i) => 49 - i);
+    expect(medianInterval(xs)).toEqual({ low: 18, high: 32, coverage: 0.96 });
+    // 9 values: x(2)..x(8), 96 %.
+    expect(medianInterval([9, 8, 7, 6, 5, 4, 3, 2, 1])).toEqual({ low: 2, high: 8, coverage: 0.96 });
+    expect(() => medianInterval([])).toThrow('interval of nothing');
+  });
+
+  it('comes with every paired summary', () => {
+    const s = pairedSummary([1.3, 1.2, 1.5, 1.4, 1.1, 1.35, 1.25].map((r) => ({ fleet: r * 2, single: 2 })));
+    expect(s).toMatchObject({ ratio: 1.3, interval: [1.1, 1.5], coverage: 0.98 });
+  });
+});
+
+describe('pooling fleet runs', () => {
+  const log = (ratios: number[], docker: number[]) =>
+    `[bench] phases:\n${JSON.stringify({ hosts: 3, ratio: 0, ratios, docker_ratios: docker })}\n`;
+
+  it('takes every round of every run as one sample', () => {
+    const pooled = poolFleetRuns([log([1.3, 1.2, 1.5], [1.1]), log([1.4, 1.1, 1.35, 1.25], [1.2, 1.3])]);
+    expect(pooled).toEqual({
+      runs: 2,
+      ratio: { rounds: 7, median: 1.3, interval: [1.1, 1.5], coverage: 0.98, at_or_under_1_3: 4 },
+      docker_ratio: { rounds: 3, median: 1.2, interval: [1.1, 1.3], coverage: 0.75, at_or_under_1_3: 3 },
+    });
+  });
+
+  it('names a log without a result line', () => {
+    expect(() => poolFleetRuns([log([1.3], []), 'the bench failed'])).toThrow('log 2 has no result line');
   });
 });
