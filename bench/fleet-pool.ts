@@ -17,7 +17,13 @@ export function poolFleetRuns(logs: string[]): Record<string, unknown> {
     if (!xs.length) return undefined;
     const { low, high, coverage } = medianInterval(xs);
     const under = xs.filter((x) => x <= 1.3).length;
-    return { rounds: xs.length, median: Number(median(xs).toFixed(2)), interval: [low, high], coverage, at_or_under_1_3: under };
+    return {
+      rounds: xs.length,
+      median: Number(median(xs).toFixed(2)),
+      interval: [low, high],
+      coverage,
+      at_or_under_1_3: under,
+    };
   };
   return { runs: results.length, ratio: pooled('ratios'), docker_ratio: pooled('docker_ratios') };
 }
