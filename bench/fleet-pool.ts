@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { median, medianInterval } from './lib/paired-rounds';
+import { median, medianInterval, round2 } from './lib/paired-rounds';
 
 /** The per-round ratios of the fleet bench's result lines (its last JSON line), pooled over every run
  * given. Pure. */
@@ -19,7 +19,7 @@ export function poolFleetRuns(logs: string[]): Record<string, unknown> {
     const under = xs.filter((x) => x <= 1.3).length;
     return {
       rounds: xs.length,
-      median: Number(median(xs).toFixed(2)),
+      median: round2(median(xs)),
       interval: [low, high],
       coverage,
       at_or_under_1_3: under,

@@ -12,7 +12,8 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-const round2 = (x: number) => Number(x.toFixed(2));
+/** Two decimals, as every figure the benches print. */
+export const round2 = (x: number) => Number(x.toFixed(2));
 
 /** Where the true median lies, from the sample alone: the order statistics [x(k), x(n+1-k)] with the
  * largest k whose coverage (1 − 2·P(Binomial(n, ½) < k)) is still at least `confidence` — no
@@ -22,10 +23,10 @@ export function medianInterval(xs: number[], confidence = 0.95): { low: number; 
   if (xs.length === 0) throw new Error('interval of nothing');
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
-  const below = (k: number) => binomialBelow(n, k); // P(fewer than k of n values below the median)
+  const coverage = (k: number) => 1 - 2 * binomialBelow(n, k);
   let k = 1;
-  while (k + 1 <= (n + 1) / 2 && 1 - 2 * below(k + 1) >= confidence) k++;
-  return { low: s[k - 1]!, high: s[n - k]!, coverage: round2(Math.min(1, 1 - 2 * below(k))) };
+  while (k + 1 <= (n + 1) / 2 && coverage(k + 1) >= confidence) k++;
+  return { low: s[k - 1]!, high: s[n - k]!, coverage: round2(coverage(k)) };
 }
 
 /** P(X < k) for X ~ Binomial(n, ½). */
