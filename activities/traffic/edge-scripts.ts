@@ -11,7 +11,8 @@ import { EDGE_STDIN_WAIT_S } from '../../common/edge-timing';
  * text declares none), marker path ('' for none), marker state (present | absent), drain ms, settle
  * (quit | served), lock wait s; the text on stdin. Writes the marker first (a config that names both colors reads
  * it on every request), then the config through a temp file and a rename; `nginx -t` refuses → the
- * previous text goes back, exit 3. After `nginx -s reload` it waits until a new worker serves the
+ * previous text goes back, exit 3 — and so does a reload that refuses it (it parses the config again, and
+ * a name may have stopped resolving since the test). After `nginx -s reload` it waits until a new worker serves the
  * wanted generation and, with settle=quit, until every worker that ran before has QUIT (they stop
  * accepting then; the master signals them ~100 ms after it started the new ones), then up to
  * `drain ms` for them to be gone. Output: `changed` (`changed drained` when every worker that ran before
@@ -59,7 +60,13 @@ else
   if ! err=$(nginx -t -q 2>&1); then mv "$prev" "$site"; echo "$err" >&2; exit 3; fi
 fi
 old=$(workers)
-nginx -s reload || exit 12
+# \`nginx -s\` parses the config again before it signals the master: a name that resolved for -t may be
+# gone now (a container that exited in between). The master still runs the config before, so the file
+# goes back to it; a config nginx will not load is refused (3), any other failure is retried (12).
+if ! err=$(nginx -s reload 2>&1); then
+  mv "$prev" "$site"; echo "$err" >&2
+  case "$err" in *"[emerg]"*) exit 3 ;; *) exit 12 ;; esac
+fi
 # By the clock, not by counting looks: a look at a stuck nginx takes up to 2 s (wget's timeout).
 deadline=$(( $(now) + 10 ))
 while [ -n "$want" ] && [ "$(served)" != "$want" ]; do

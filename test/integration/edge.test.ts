@@ -20,6 +20,8 @@ const { suffix } = testIds('edge');
 const network = `dh-edge-${suffix}`;
 const edge = `edge-${suffix}`;
 const apps = [`app1-${suffix}`, `app2-${suffix}`];
+/** A backend that goes between a config's test and its reload. */
+const doomed = `doomed-${suffix}`;
 // The blue-green activities name each color's container `<service>-<color>`.
 const colorService = `cs-${suffix}`;
 const colors = { blue: `${colorService}-blue`, green: `${colorService}-green` };
@@ -35,6 +37,13 @@ async function run(name: string, image: string, extra: object = {}) {
     ...extra,
   });
   await c.start();
+}
+async function waitForFile(container: string, path: string) {
+  for (let i = 0; i < 100; i++) {
+    if ((await execRun(docker, container, ['/bin/busybox', 'test', '-e', path])).exitCode === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${path} never appeared in ${container}`);
 }
 async function healthy(name: string) {
   for (let i = 0; i < 100; i++) {
@@ -54,7 +63,7 @@ beforeAll(async () => {
   await Promise.all([edge, ...apps, colors.blue, colors.green].map(healthy));
 });
 afterAll(async () => {
-  await removeContainers([edge, ...apps, colors.blue, colors.green]);
+  await removeContainers([edge, ...apps, colors.blue, colors.green, doomed]);
   await removeNetwork(network);
 });
 
@@ -99,6 +108,47 @@ describe('edge activities (real nginx container)', () => {
     expect((err as ApplicationFailure).type).toBe(ErrorType.BadSpec);
     expect((err as Error).message).toContain(`missing-${suffix}`);
     expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ ok: true, body: 'v1\n' });
+  });
+
+  it('refuses, at once and with the previous config back, a reload that no longer resolves a name the test resolved', async () => {
+    // The crash image's deploy, as CI met it: the new color answered DNS for `nginx -t` and had exited
+    // by the reload (which parses again). The reload was a retryable failure with the new text left in
+    // place, so every retry found it "unchanged", reloaded, failed again — for the activity's 5 minutes.
+    await run(doomed, 'dockhand-fixture-app:v2');
+    await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[0]!, port: 8080 }] });
+    const before = (await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH])).stdout;
+    // The one injection is timing: the real nginx reloads, 2 s late, and says when it starts to wait.
+    const shim = '/usr/local/sbin/nginx'; // before /usr/sbin in the default PATH
+    const slowReload = `#!/bin/busybox sh\nif [ "$1" = -s ]; then : > /tmp/reload-waits; /bin/busybox sleep 2; fi\nexec /usr/sbin/nginx "$@"\n`;
+    await execRun(
+      docker,
+      edge,
+      ['/bin/busybox', 'sh', '-c', `mkdir -p /usr/local/sbin && cat > ${shim} && chmod +x ${shim}`],
+      {
+        stdin: slowReload,
+      },
+    );
+    try {
+      const change = env
+        .run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: doomed, port: 8080 }] })
+        .catch((e: unknown) => e);
+      await waitForFile(edge, '/tmp/reload-waits');
+      await removeContainers([doomed]);
+      const err = await change;
+      expect(err).toBeInstanceOf(ApplicationFailure);
+      expect((err as ApplicationFailure).type).toBe(ErrorType.BadSpec);
+      expect((err as ApplicationFailure).nonRetryable).toBe(true);
+      expect((err as Error).message).toContain(`host not found in upstream "${doomed}:8080"`);
+    } finally {
+      await execRun(docker, edge, ['/bin/busybox', 'rm', '-f', shim, '/tmp/reload-waits']);
+    }
+    expect((await execRun(docker, edge, ['/bin/busybox', 'cat', EDGE_SITE_PATH])).stdout).toBe(before);
+    expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ ok: true, body: 'v1\n' });
+    // The next change applies as usual (nothing left locked or half-written).
+    expect(
+      await env.run(activities.configureEdge, { edge, service: 'web', upstreams: [{ host: apps[1]!, port: 8080 }] }),
+    ).toMatchObject({ changed: true });
+    expect(await env.run(activities.probeEdge, { edge, path: '/version' })).toMatchObject({ body: 'v2\n' });
   });
 
   it('an unchanged config nginx does not serve yet (a run that died before its reload) is reloaded', async () => {
