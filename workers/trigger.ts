@@ -15,6 +15,7 @@ import { connectRedis, eventsQueue, type EventJobData } from './lib/redis';
 import { createJobProcessor } from './lib/trigger-processor';
 import { workerConcurrency } from './lib/trigger-concurrency';
 import { TemporalRecovery } from './lib/temporal-recovery';
+import { stopWithin } from './lib/bounded-stop';
 import { temporalConnectionOptions } from '../client/connection-options';
 import { dockhandDataConverter } from '../client/data-converter';
 import { METRICS } from '../common/metrics';
@@ -94,14 +95,16 @@ async function run(): Promise<void> {
     'trigger polling',
   );
   await new Promise<void>((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve())));
-  webhook?.close();
-  health?.close();
-  await deploys?.close();
-  recovery.stop();
-  await worker.close();
-  await queue.close();
-  producer.disconnect();
-  logger.info('trigger stopped');
+  const clean = await stopWithin('the trigger', async () => {
+    webhook?.close();
+    health?.close();
+    await deploys?.close();
+    recovery.stop();
+    await worker.close();
+    await queue.close();
+    producer.disconnect();
+  });
+  if (clean) logger.info('trigger stopped');
 }
 
 /** The CI webhook: requests are checked against the service file and queued per service. */

@@ -23,14 +23,17 @@ const sfx = world.ids.suffix;
 const SECRET = `ci-secret-${sfx}`;
 const bg = `cibg-${sfx}`;
 const roll = `ciroll-${sfx}`;
+/** Deploys wait for a person: a trigger that stops meanwhile must not wait with them. */
+const gated = `cigate-${sfx}`;
 const queueName = `dockhand-events-ci-${sfx}`;
 let webhook: string;
-let edge: { bg: number; roll: number };
+let edge: { bg: number; roll: number; gated: number };
 let trigger: WorkerProcess;
 let configPath: string;
+let startTrigger: () => Promise<WorkerProcess>;
 
 beforeAll(async () => {
-  edge = { bg: await freePort(), roll: await freePort() };
+  edge = { bg: await freePort(), roll: await freePort(), gated: await freePort() };
   const container = (service: string) => ({
     init: true,
     network: `dh-${service}`,
@@ -48,20 +51,30 @@ beforeAll(async () => {
         edge: { port: edge.roll },
         container: container(roll),
       },
+      [gated]: {
+        image: 'dockhand-fixture-app:v1',
+        approval: { required: true, timeout: '3m' },
+        edge: { port: edge.gated },
+        container: container(gated),
+      },
     },
   }));
   const port = await freePort();
   webhook = `http://127.0.0.1:${port}/hooks/deploy`;
   const rules = writeRules({ rules: [], webhook: { port, secretEnv: 'TEST_WEBHOOK_SECRET' } });
-  trigger = startWorker('trigger', world.ids, {
-    DOCKHAND_EVENTS_QUEUE: queueName,
-    DOCKHAND_RULES: rules,
-    DOCKHAND_CONFIG: config,
-    TEST_WEBHOOK_SECRET: SECRET,
-  });
-  await trigger.ready;
+  startTrigger = async () => {
+    const t = startWorker('trigger', world.ids, {
+      DOCKHAND_EVENTS_QUEUE: queueName,
+      DOCKHAND_RULES: rules,
+      DOCKHAND_CONFIG: config,
+      TEST_WEBHOOK_SECRET: SECRET,
+    });
+    await t.ready;
+    return t;
+  };
+  trigger = await startTrigger();
   world.onCleanUp(async () => {
-    for (const s of [bg, roll]) {
+    for (const s of [bg, roll, gated]) {
       await removeService(s);
       await removeNetwork(`dh-${s}`);
       await testQueue(`${queueName}.deploy.${s}`).dispose();
@@ -230,6 +243,29 @@ describe('CI deploys through the webhook and the service file', () => {
     expect(end.failure).toMatch(/exited|crash/i);
     expect(await viaEdge(edge.bg)).toBe('200 v2\n');
   });
+
+  it('a trigger stopped while a deploy waits for approval exits at once; the next one follows the same run to its end', async () => {
+    expect((await post({ service: gated, requestedBy: 'ci-bot' }, `gate1-${sfx}`)).status).toBe(202);
+    const change = world.client.workflow.getHandle(serviceChangeId(gated));
+    await waitForPhase(change, 'awaiting-approval', 120_000);
+    const { runId } = await change.describe();
+    expect((await statusOf(`gate1-${sfx}`)).body).toMatchObject({ state: 'running', runId });
+    // Stopping the trigger used to wait for every deploy it followed to end: here up to the 3 minutes
+    // the approval may take (and, in production, hours). Now it stops at once, cleanly (not at the end
+    // of its grace period).
+    const first = trigger;
+    const stopped = await Promise.race([
+      first.stop().then(() => 'stopped'),
+      new Promise((r) => setTimeout(() => r('still running after 20 s'), 20_000)),
+    ]);
+    expect(stopped).toBe('stopped');
+    expect(first.output()).toContain('"trigger stopped"');
+    trigger = await startTrigger();
+    await clientAs(world.client, 'erin').workflow.getHandle(serviceChangeId(gated)).signal(approveSignal, {});
+    expect(await untilEnded(`gate1-${sfx}`)).toMatchObject({ state: 'succeeded', runId });
+    expect(await viaEdge(edge.gated)).toBe('200 v1\n');
+    expect((await runsOf(gated)).map((r) => r.runId)).toEqual([runId]);
+  }, 240_000);
 
   it('refuses (400, naming the field) an unknown service, a widened strategy, a bad image and a foreign host; nothing is queued', async () => {
     const cases: Array<[unknown, RegExp]> = [

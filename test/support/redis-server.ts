@@ -44,8 +44,11 @@ export async function ownRedis() {
     c.kill('SIGKILL');
     await exited;
   };
+  /** SIGSTOP: the server keeps every connection open and answers nothing (a hung Redis); `resume` undoes it. */
+  const pause = () => void child!.kill('SIGSTOP');
+  const resume = () => void child!.kill('SIGCONT');
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, dir, start, kill };
+  return { url: `redis://127.0.0.1:${port}`, port, dir, start, kill, pause, resume };
 }
 
 function answers(port: number): Promise<boolean> {

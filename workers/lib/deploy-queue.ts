@@ -15,6 +15,10 @@ import { serviceChangeId } from '../../common/workflow-ids';
  * fails is a completed job with state "failed". */
 const DEPLOY_JOB_OPTIONS = { attempts: 100, backoff: { type: 'capped' }, ...JOB_RETENTION } as const;
 
+/** A deploy job stalls each time a trigger stops while it follows a deploy: a restart, not a job that
+ * kills its worker, so BullMQ's default (fail it on the second stall) does not fit. */
+const DEPLOY_STALLS_ALLOWED = 1000;
+
 /**
  * CI deploy requests, one BullMQ queue per service (`<events queue>.deploy.<service>`) with one worker
  * each (concurrency 1): a service's requests run one after another in arrival order, and different
@@ -73,6 +77,7 @@ export class DeployQueues {
         connection: this.connect(),
         concurrency: 1,
         settings: { backoffStrategy: cappedBackoffMs },
+        maxStalledCount: DEPLOY_STALLS_ALLOWED,
         ...WORKER_RECOVERY,
       });
       worker.on('failed', (job, err) =>
@@ -84,8 +89,11 @@ export class DeployQueues {
     return queue;
   }
 
+  /** Stops at once: a deploy runs in Temporal whatever the trigger does, and may wait hours for an
+   * approval. Each job being followed stalls (its lock lapses) and the next trigger follows the same
+   * run to its end: the job processor finds it by the delivery id. */
   async close(): Promise<void> {
-    await Promise.all([...this.workers.values()].map((w) => w.close()));
+    await Promise.all([...this.workers.values()].map((w) => w.close(true)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 }
