@@ -12,7 +12,7 @@ import { removeNetwork, removeService } from '../support/docker';
 import { freePort, testQueue, waitFor, writeRules } from '../support/events';
 import { useTestWorkers } from '../support/harness';
 import { writeServiceFile } from '../support/service-file';
-import { startWorker, type WorkerProcess } from '../support/workers';
+import { startWorker } from '../support/workers';
 import { clientAs } from '../support/temporal';
 
 /** CI end to end: a signed webhook names a service of the service file and an image; the trigger
@@ -28,9 +28,9 @@ const gated = `cigate-${sfx}`;
 const queueName = `dockhand-events-ci-${sfx}`;
 let webhook: string;
 let edge: { bg: number; roll: number; gated: number };
-let trigger: WorkerProcess;
+let trigger: ReturnType<typeof startWorker>;
 let configPath: string;
-let startTrigger: () => Promise<WorkerProcess>;
+let startTrigger: () => Promise<ReturnType<typeof startWorker>>;
 
 beforeAll(async () => {
   edge = { bg: await freePort(), roll: await freePort(), gated: await freePort() };

@@ -2,7 +2,7 @@ import { logger } from '../../common/logger';
 
 /** How long a stopping worker process waits for its graceful stop (Temporal's shutdownGraceTime for
  * the host agent is the same 10 s). */
-export const STOP_GRACE_MS = 10_000;
+const STOP_GRACE_MS = 10_000;
 
 /**
  * Runs a process's graceful stop, but for no longer than `graceMs`; says whether it finished. A stop
