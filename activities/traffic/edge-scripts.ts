@@ -11,9 +11,9 @@ import { EDGE_STDIN_WAIT_S } from '../../common/edge-timing';
  * text declares none), marker path ('' for none), marker state (present | absent), drain ms, settle
  * (quit | served), lock wait s; the text on stdin. Writes the marker first (a config that names both colors reads
  * it on every request), then the config through a temp file and a rename; `nginx -t` refuses → the
- * previous text goes back, exit 3 — and so does a reload that refuses it (it parses the config again, and
- * a name may have stopped resolving since the test). After `nginx -s reload` it waits until a new worker serves the
- * wanted generation and, with settle=quit, until every worker that ran before has QUIT (they stop
+ * previous text goes back, exit 3 — and so does a reload that refuses it (it parses the config again,
+ * and a name may have stopped resolving since the test). After `nginx -s reload` it waits until a new
+ * worker serves the wanted generation and, with settle=quit, until every worker that ran before has QUIT (they stop
  * accepting then; the master signals them ~100 ms after it started the new ones), then up to
  * `drain ms` for them to be gone. Output: `changed` (`changed drained` when every worker that ran before
  * is gone, so nothing routes by an older config any more) or `unchanged`, then the previous config.

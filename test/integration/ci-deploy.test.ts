@@ -12,7 +12,7 @@ import { removeNetwork, removeService } from '../support/docker';
 import { freePort, testQueue, waitFor, writeRules } from '../support/events';
 import { useTestWorkers } from '../support/harness';
 import { writeServiceFile } from '../support/service-file';
-import { startWorker } from '../support/workers';
+import { startWorker, stopWithin } from '../support/workers';
 import { clientAs } from '../support/temporal';
 
 /** CI end to end: a signed webhook names a service of the service file and an image; the trigger
@@ -254,11 +254,7 @@ describe('CI deploys through the webhook and the service file', () => {
     // the approval may take (and, in production, hours). Now it stops at once, cleanly (not at the end
     // of its grace period).
     const first = trigger;
-    const stopped = await Promise.race([
-      first.stop().then(() => 'stopped'),
-      new Promise((r) => setTimeout(() => r('still running after 20 s'), 20_000)),
-    ]);
-    expect(stopped).toBe('stopped');
+    expect(await stopWithin(first, 20_000)).toBe('stopped');
     expect(first.output()).toContain('"trigger stopped"');
     trigger = await startTrigger();
     await clientAs(world.client, 'erin').workflow.getHandle(serviceChangeId(gated)).signal(approveSignal, {});

@@ -1,7 +1,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { writeRules } from '../support/events';
 import { ownRedis } from '../support/redis-server';
-import { startWorker, testIds } from '../support/workers';
+import { startWorker, stopWithin, testIds } from '../support/workers';
 
 /** A stop must end: `systemctl stop` or a redeploy of the trigger waits on it, and whatever the trigger
  * held goes back to its queue for the next one anyway. */
@@ -23,11 +23,7 @@ it('exits within its grace period when its Redis stops answering, saying so', as
   await trigger.ready;
   redis.pause(); // every connection stays open; nothing answers (a QUIT included)
   cleanups.push(async () => redis.resume());
-  const ended = await Promise.race([
-    trigger.stop().then(() => 'exited'),
-    new Promise((r) => setTimeout(() => r('still running 30 s after SIGTERM'), 30_000)),
-  ]);
-  expect(ended).toBe('exited');
+  expect(await stopWithin(trigger, 30_000)).toBe('stopped');
   expect(trigger.child.exitCode).toBe(0);
   expect(trigger.output()).toContain('the trigger did not stop within 10 s; exiting anyway');
   expect(trigger.output()).not.toContain('trigger stopped');

@@ -69,6 +69,15 @@ export function startWorker(
   };
 }
 
+/** SIGTERM, and how it went: `stopped`, or — a stop that hangs — still running after `ms`. */
+export async function stopWithin(worker: WorkerProcess, ms: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>(
+    (r) => (timer = setTimeout(() => r(`still running ${ms / 1000} s after SIGTERM`), ms)),
+  );
+  return Promise.race([worker.stop().then(() => 'stopped'), late]).finally(() => clearTimeout(timer));
+}
+
 /** An orchestrator and a host agent for one test file. */
 export async function startWorkers(
   ids: { hostId: string; orchestratorQueue: string },
