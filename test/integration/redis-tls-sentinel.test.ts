@@ -229,9 +229,6 @@ async function acrossFailover(name: string, count: number, ca?: ReturnType<typeo
   asked.disconnect();
   stage = 'stopping the trigger';
   await trigger.stop();
-  // A clean stop, not the grace period's end: its deploy queues' workers once never finished closing
-  // after a failover (when the stop still waited for them).
-  expect(trigger.output()).toContain('"trigger stopped"');
 }
 
 describe('Redis through Sentinel, across a failover (real redis-servers and Sentinel)', { timeout: 300_000 }, () => {
