@@ -16,6 +16,7 @@ import { createJobProcessor } from './lib/trigger-processor';
 import { workerConcurrency } from './lib/trigger-concurrency';
 import { TemporalRecovery } from './lib/temporal-recovery';
 import { stopWithin } from './lib/bounded-stop';
+import { JobsInFlight, stopQueueWorker } from './lib/queue-worker-stop';
 import { temporalConnectionOptions } from '../client/connection-options';
 import { dockhandDataConverter } from '../client/data-converter';
 import { METRICS } from '../common/metrics';
@@ -56,11 +57,13 @@ async function run(): Promise<void> {
   const filePath = serviceFilePath();
   const file = trigger.webhook || existsSync(filePath) ? new ServiceFileSource(filePath) : undefined;
   const serviceGuard = (service: string) => file?.current().file.services[service]?.guard;
+  const jobs = new JobsInFlight();
+  const connection = connectRedis(config.redisUrl);
   const worker = new Worker<EventJobData>(
     queueName,
-    createJobProcessor(client, config, trigger.rules, serviceGuard, trigger.concurrency),
+    jobs.counted(createJobProcessor(client, config, trigger.rules, serviceGuard, trigger.concurrency)),
     {
-      connection: connectRedis(config.redisUrl),
+      connection,
       concurrency: workerConcurrency(trigger),
       limiter: { max: trigger.rateLimit.max, duration: trigger.rateLimit.durationMs },
       settings: { backoffStrategy: cappedBackoffMs },
@@ -100,8 +103,10 @@ async function run(): Promise<void> {
     health?.close();
     await deploys?.close();
     recovery.stop();
-    await worker.close();
+    await stopQueueWorker(worker, jobs);
     await queue.close();
+    // BullMQ leaves connections it was handed open.
+    connection.disconnect();
     producer.disconnect();
   });
   if (clean) logger.info('trigger stopped');

@@ -6,10 +6,10 @@ const STOP_GRACE_MS = 10_000;
 
 /**
  * Runs a process's graceful stop, but for no longer than `graceMs`; says whether it finished. A stop
- * must end: a BullMQ worker whose Redis failed over through Sentinel was seen never to finish its
- * close (its connections open to the new master), and `quit` waits for ever on a Redis that stopped
- * answering. Whatever is left is recovered by design: a job the process held stalls and goes back
- * to its queue for the next process.
+ * must end, and it waits on things outside the process: the jobs it runs (each on Temporal or Redis),
+ * and libraries' closes (BullMQ's graceful close once waited for ever on a reconnecting connection:
+ * see queue-worker-stop.ts). Whatever is left is recovered by design: a job the process held stalls
+ * and goes back to its queue for the next process.
  */
 export async function stopWithin(what: string, stop: () => Promise<void>, graceMs = STOP_GRACE_MS): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -27,6 +27,7 @@ const DEPLOY_STALLS_ALLOWED = 1000;
 export class DeployQueues {
   private readonly queues = new Map<string, Queue<DeployJob>>();
   private readonly workers = new Map<string, Worker<DeployJob>>();
+  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly base: string,
@@ -66,15 +67,21 @@ export class DeployQueues {
     );
   }
 
+  private connection(): Redis {
+    const c = this.connect();
+    this.connections.push(c);
+    return c;
+  }
+
   /** The service's queue, and a worker on it (started on first use). */
   serve(service: string): Queue<DeployJob> {
     let queue = this.queues.get(service);
     if (!queue) {
       const name = `${this.base}.deploy.${service}`;
-      queue = new Queue<DeployJob>(name, { connection: this.connect() });
+      queue = new Queue<DeployJob>(name, { connection: this.connection() });
       this.queues.set(service, queue);
       const worker = new Worker<DeployJob>(name, this.process, {
-        connection: this.connect(),
+        connection: this.connection(),
         concurrency: 1,
         settings: { backoffStrategy: cappedBackoffMs },
         maxStalledCount: DEPLOY_STALLS_ALLOWED,
@@ -95,6 +102,9 @@ export class DeployQueues {
   async close(): Promise<void> {
     await Promise.all([...this.workers.values()].map((w) => w.close(true)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    // BullMQ leaves connections it was handed open: they would go on reconnecting (and erring, with
+    // no listener left) after the stop.
+    for (const c of this.connections) c.disconnect();
   }
 }
 
