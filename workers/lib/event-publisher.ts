@@ -46,6 +46,12 @@ const REDIS_RETRY_MS = 500;
 export class EventPublisher {
   private stopped = false;
   private current?: NodeJS.ReadableStream & { destroy?: () => void };
+  /** Rejects once stop() is called. A Redis call made while Redis is gone waits in ioredis's offline
+   * queue, and ioredis neither fails nor drops it on a disconnect while it reconnects
+   * (redis/ioredis#1247): the stop gives up on it rather than wait for ever. The cursor has not moved
+   * past its event, so the next agent publishes it. */
+  private readonly stopping: Promise<never>;
+  private giveUp!: (err: Error) => void;
   published = 0;
 
   constructor(
@@ -53,7 +59,10 @@ export class EventPublisher {
     private readonly queue: Queue<EventJobData>,
     private readonly redis: Redis,
     private readonly hostId: string,
-  ) {}
+  ) {
+    this.stopping = new Promise<never>((_, reject) => (this.giveUp = reject));
+    this.stopping.catch(() => undefined);
+  }
 
   private get cursorKey(): string {
     return eventCursorKey(this.queue.name, this.hostId);
@@ -63,7 +72,11 @@ export class EventPublisher {
   async run(): Promise<void> {
     // First start ever: begin now (history before Dockhand ran is not replayed), but from a stored point,
     // so a restart right after still resumes from here.
-    await this.retryRedis(() => this.redis.set(this.cursorKey, `${BigInt(Date.now()) * 1_000_000n}`, 'NX'));
+    try {
+      await this.retryRedis(() => this.redis.set(this.cursorKey, `${BigInt(Date.now()) * 1_000_000n}`, 'NX'));
+    } catch {
+      return; // stopped before Redis answered (retryRedis gives up only then)
+    }
     while (!this.stopped) {
       try {
         await this.follow();
@@ -76,6 +89,7 @@ export class EventPublisher {
 
   stop(): void {
     this.stopped = true;
+    this.giveUp(new Error('the event publisher stopped'));
     this.current?.destroy?.();
   }
 
@@ -155,7 +169,7 @@ export class EventPublisher {
   private async retryRedis<T>(op: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await op();
+        return await Promise.race([op(), this.stopping]);
       } catch (err) {
         if (this.stopped) throw err;
         if (attempt === 1 || attempt % 20 === 0)

@@ -31,9 +31,10 @@ export class MemorySampler {
 
   async run(): Promise<void> {
     while (!this.stopped) {
-      await this.sampleOnce().catch((err: Error) =>
-        logger.warn({ err: err.message, host: this.hostId }, 'memory sampling failed; trying again next interval'),
-      );
+      await this.sampleOnce().catch((err: Error) => {
+        if (!this.stopped)
+          logger.warn({ err: err.message, host: this.hostId }, 'memory sampling failed; trying again next interval');
+      });
       if (this.stopped) break;
       await new Promise<void>((r) => {
         this.wake = r;
