@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WORKER_RECOVERY } from '../../common/events/queues';
+import { redisClients } from '../support/redis-clients';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const connections: Redis[] = [];
-const connect = () => {
-  const c = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  connections.push(c);
-  return c;
-};
-afterAll(() => connections.forEach((c) => c.disconnect()));
+const { connect, disconnectAll } = redisClients();
+afterAll(disconnectAll);
 
 // A trigger worker that dies holding a job (SIGKILL, or Redis restarted under it so the completion was
 // never written) leaves the job "active" under a lock nobody renews. Chaos seed 20261203 round 91 found

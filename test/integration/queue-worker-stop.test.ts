@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { WORKER_RECOVERY } from '../../common/events/queues';
+import { redisClients } from '../support/redis-clients';
 import { JobsInFlight, stopQueueWorker } from '../../workers/lib/queue-worker-stop';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const connections: Redis[] = [];
-const connect = () => {
-  const c = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  connections.push(c);
-  return c;
-};
-afterAll(() => connections.forEach((c) => c.disconnect()));
+const { connect, disconnectAll } = redisClients();
+afterAll(disconnectAll);
 
 // The trigger's stop (workers/trigger.ts) no longer uses BullMQ's graceful close (it can wait for ever,
 // see queue-worker-stop.ts); what that close gave must still hold: the job being handled finishes and
