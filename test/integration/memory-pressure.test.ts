@@ -7,6 +7,7 @@ import type { MemoryPressureResult } from '../../common/remediation/memory-press
 import { remediationStatusQuery } from '../../common/remediation/signals';
 import { remediationId } from '../../common/workflow-ids';
 import { docker } from '../support/docker';
+import { oomKilledContainer } from '../support/oom-kill';
 import { testQueue, waitFor, webhookReceiver, writeRules } from '../support/events';
 import { testClient } from '../support/temporal';
 import { startWorker, testIds, type WorkerProcess } from '../support/workers';
@@ -103,6 +104,20 @@ async function memoryHog(
   await c.start();
   return c;
 }
+/** A container (opted in to the OOM rule) that needs 24 MiB in one process: killed at 16 MiB, fine at 32. */
+const oomHog = (name: string) =>
+  docker.createContainer({
+    name,
+    Image: 'dockhand-fixture-app:v1',
+    Labels: optIn('oom'),
+    HostConfig: { Init: true, Memory: 16 * MiB, MemorySwap: 16 * MiB },
+    Entrypoint: [
+      '/bin/busybox',
+      'sh',
+      '-c',
+      '/bin/busybox head -c 24m /dev/zero | /bin/busybox tail >/dev/null && exec /bin/busybox sleep 3600',
+    ],
+  });
 /** The remediation's status once it has recorded a change (the engine changes a moment before). */
 const recordedChanges = (name: string) =>
   waitFor(
@@ -186,23 +201,17 @@ describe('memory pressure from stats and OOM kills (real engine, Redis, Temporal
   });
 
   it('recreates an OOM-killed container with more memory: a new container, same name and spec, the old one removed', async () => {
-    const name = `mem-oom-${ids.suffix}`;
-    // Needs 24 MiB in one process: killed at 16 MiB, fine at 32 MiB.
-    const old = await docker.createContainer({
-      name,
-      Image: 'dockhand-fixture-app:v1',
-      Labels: optIn('oom'),
-      HostConfig: { Init: true, Memory: 16 * MiB, MemorySwap: 16 * MiB },
-      Entrypoint: [
-        '/bin/busybox',
-        'sh',
-        '-c',
-        '/bin/busybox head -c 24m /dev/zero | /bin/busybox tail >/dev/null && exec /bin/busybox sleep 3600',
-      ],
-    });
-    containers.push(name);
-    await old.start();
-    const oldInfo = await old.inspect();
+    let oldInfo: Docker.ContainerInspectInfo | undefined;
+    const { container: old, name } = await oomKilledContainer(
+      `mem-oom-${ids.suffix}`,
+      'event',
+      async (n) => {
+        const c = await oomHog(n);
+        oldInfo = await c.inspect();
+        return c;
+      },
+      containers,
+    );
     const fresh = await waitFor(
       async () => {
         const i = await docker
@@ -216,9 +225,9 @@ describe('memory pressure from stats and OOM kills (real engine, Redis, Temporal
     );
     expect(fresh.HostConfig).toMatchObject({ Memory: 32 * MiB, MemorySwap: 32 * MiB, Init: true });
     expect(fresh.Config).toMatchObject({
-      Image: oldInfo.Config.Image,
-      Entrypoint: oldInfo.Config.Entrypoint,
-      Labels: { ...oldInfo.Config.Labels, [Labels.recreatedFrom]: old.id },
+      Image: oldInfo!.Config.Image,
+      Entrypoint: oldInfo!.Config.Entrypoint,
+      Labels: { ...oldInfo!.Config.Labels, [Labels.recreatedFrom]: old.id },
     });
     await expect(old.inspect()).rejects.toMatchObject({ statusCode: 404 });
     const status = await recordedChanges(name);
@@ -246,26 +255,7 @@ describe('memory pressure from stats and OOM kills (real engine, Redis, Temporal
       DOCKHAND_MEMORY_THRESHOLD_PCT: '70',
     };
     await workers[1]!.stop();
-    const name = `mem-away-${ids.suffix}`;
-    containers.push(name);
-    const old = await docker.createContainer({
-      name,
-      Image: 'dockhand-fixture-app:v1',
-      Labels: optIn('oom'),
-      HostConfig: { Init: true, Memory: 16 * MiB, MemorySwap: 16 * MiB },
-      Entrypoint: [
-        '/bin/busybox',
-        'sh',
-        '-c',
-        '/bin/busybox head -c 24m /dev/zero | /bin/busybox tail >/dev/null && exec /bin/busybox sleep 3600',
-      ],
-    });
-    await old.start();
-    await waitFor(
-      async () => (await old.inspect()).State.OOMKilled && !(await old.inspect()).State.Running,
-      30_000,
-      'OOM-killed while the agent is down',
-    );
+    const { container: old, name } = await oomKilledContainer(`mem-away-${ids.suffix}`, 'state', oomHog, containers);
     workers[1] = startWorker('host-agent', ids, agentEnv);
     await workers[1].ready;
     const swept = await waitFor(
